@@ -1,0 +1,90 @@
+import type { LogRecord } from '../model/record.js';
+import type { Rule } from './schema.js';
+import { convertField, type FieldValue } from './fields.js';
+
+export interface Classification {
+  rule: Rule;
+  fields: Record<string, FieldValue>;
+}
+
+const EXCEPTION_LINE = /^(?:Caused by: )?([\w$]+(?:\.[\w$]+)+(?:Exception|Error|Throwable))(?::\s?(.*))?$/;
+
+/** Names a logger can be gated by: as printed, simple, and outer class. */
+function gateKeys(logger: string): string[] {
+  const keys = [logger];
+  const simple = logger.slice(logger.lastIndexOf('.') + 1);
+  if (simple !== logger) keys.push(simple);
+  const dollar = simple.indexOf('$');
+  if (dollar > 0) keys.push(simple.slice(0, dollar));
+  return keys;
+}
+
+/**
+ * Applies a rule table to records. Rules are indexed by logger so a record
+ * meets only the one or two rules its logger can print; the regexes run only
+ * for those.
+ */
+export class Classifier {
+  private readonly byLogger = new Map<string, Rule[]>();
+  private readonly anyLogger: Rule[] = [];
+  private readonly order = new Map<Rule, number>();
+  private readonly memo = new Map<string, readonly Rule[]>();
+
+  constructor(readonly rules: readonly Rule[]) {
+    rules.forEach((rule, i) => {
+      this.order.set(rule, i);
+      for (const logger of rule.loggers) {
+        if (logger === '*') {
+          this.anyLogger.push(rule);
+          continue;
+        }
+        const list = this.byLogger.get(logger) ?? [];
+        list.push(rule);
+        this.byLogger.set(logger, list);
+      }
+    });
+  }
+
+  /** The rules that can apply to a logger, in catalogue order. */
+  candidates(logger: string): readonly Rule[] {
+    let found = this.memo.get(logger);
+    if (found === undefined) {
+      const set = new Set<Rule>(this.anyLogger);
+      for (const key of gateKeys(logger)) for (const r of this.byLogger.get(key) ?? []) set.add(r);
+      found = [...set].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+      this.memo.set(logger, found);
+    }
+    return found;
+  }
+
+  classify(record: LogRecord): Classification | undefined {
+    const candidates = this.candidates(record.logger);
+    for (const rule of candidates) {
+      if (!rule.appliesTo.includes(record.role)) continue;
+      const text = rule.withCause && record.continuation.length > 0
+        ? `${record.message}\n${record.continuation[0]}`
+        : record.message;
+      if (rule.keyword !== undefined && !text.includes(rule.keyword)) continue;
+      const m = rule.pattern.exec(text);
+      if (!m) continue;
+      const fields: Record<string, FieldValue> = {};
+      if (m.groups) {
+        for (const [name, value] of Object.entries(m.groups)) {
+          if (value !== undefined) fields[name] = convertField(rule.fields?.[name], value);
+        }
+      }
+      const cause = causeOf(record);
+      if (cause !== undefined && fields.cause === undefined) fields.cause = cause;
+      return { rule, fields };
+    }
+    return undefined;
+  }
+}
+
+/** The exception a record's stack trace starts with, e.g. `java.io.EOFException`. */
+export function causeOf(record: LogRecord): string | undefined {
+  const first = record.continuation[0];
+  if (first === undefined) return undefined;
+  const m = EXCEPTION_LINE.exec(first.trim());
+  return m ? (m[2] ? `${m[1]}: ${m[2]}` : m[1]) : undefined;
+}

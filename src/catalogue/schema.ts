@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { NodeKind, Severity } from '../model/record.js';
+
+export const CATEGORIES = [
+  'lifecycle', 'zk-session', 'zk-quorum', 'replication', 'isr', 'leadership',
+  'controller', 'network', 'truncation', 'storage', 'group',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** How a named capture becomes a field value. */
+export type FieldType = 'string' | 'int' | 'partitions' | 'ids';
+
+/**
+ * One event rule. Rules are data: adding an event kind is one entry in a
+ * rules file plus its sample lines, which the catalogue test checks.
+ */
+export interface Rule {
+  /** Dotted `<source>.<area>.<event>`, stable: scripts and windows key on it. */
+  readonly id: string;
+  readonly title: string;
+  readonly category: Category;
+  readonly severity: Severity;
+  /** Which processes print it. */
+  readonly appliesTo: readonly NodeKind[];
+  /**
+   * Loggers (Kafka layout) or classes (ZooKeeper layout) that print it, full or
+   * simple (`kafka.server.ReplicaFetcherManager` or `ReplicaFetcherManager`).
+   * The rule is never tried on a record from another logger. `*` means any
+   * logger and then needs a `keyword`.
+   */
+  readonly loggers: readonly string[];
+  /** A literal the text must contain before the pattern is tried. */
+  readonly keyword?: string;
+  /** Tried on the message; named groups become fields. */
+  readonly pattern: RegExp;
+  /** Also match against the first folded line (an exception that carries the fact). */
+  readonly withCause?: boolean;
+  readonly fields?: Readonly<Record<string, FieldType>>;
+  /** Real lines (from the seeds or the message catalogue) that must match this rule. */
+  readonly samples: readonly string[];
+}
+
+const RuleCheck = z.object({
+  id: z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/),
+  title: z.string().min(3),
+  category: z.enum(CATEGORIES),
+  severity: z.enum(['debug', 'info', 'warn', 'error', 'critical']),
+  appliesTo: z.array(z.enum(['kafka-broker', 'zookeeper'])).min(1),
+  loggers: z.array(z.string().min(1)).min(1),
+  keyword: z.string().min(3).optional(),
+  pattern: z.instanceof(RegExp),
+  withCause: z.boolean().optional(),
+  fields: z.record(z.string(), z.enum(['string', 'int', 'partitions', 'ids'])).optional(),
+  samples: z.array(z.string()).min(1),
+}).refine((r) => !r.loggers.includes('*') || r.keyword !== undefined, {
+  message: 'a rule for any logger (*) needs a keyword',
+});
+
+/** Validates rule tables once, at load, with the rule id in the message. */
+export function checkRules(rules: readonly Rule[]): void {
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    const result = RuleCheck.safeParse(rule);
+    if (!result.success) {
+      throw new Error(`Catalogue rule ${rule.id ?? '(no id)'} is malformed: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    }
+    if (seen.has(rule.id)) throw new Error(`Catalogue rule id ${rule.id} is used twice`);
+    seen.add(rule.id);
+  }
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+export const SeveritySchema = z.enum(['debug', 'info', 'warn', 'error', 'critical']);
+export const NodeKindSchema = z.enum(['kafka-broker', 'zookeeper']);
+
+export const FieldValueSchema = z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]);
+
+/** One timeline event: also each NDJSON line of `timeline --format ndjson`. */
+export const EventSchema = z.object({
+  time: z.string().describe('ISO 8601 with milliseconds and the offset of --tz'),
+  node: z.string().describe('broker-N, zk-N, or a name taken from the path'),
+  nodeKind: NodeKindSchema,
+  file: z.string(),
+  line: z.number().int().positive(),
+  rule: z.string().nullable().describe('catalogue rule id, or null for an unclassified record (--all)'),
+  category: z.string(),
+  severity: SeveritySchema,
+  message: z.string(),
+  fields: z.record(z.string(), FieldValueSchema),
+  continuation: z.array(z.string()),
+});
+export type EventJson = z.infer<typeof EventSchema>;
+
+/** What was read from one input file, and how every line was accounted for. */
+export const InputSchema = z.object({
+  file: z.string(),
+  kind: z.string(),
+  node: z.string().nullable(),
+  linesRead: z.number().int().nonnegative(),
+  records: z.number().int().nonnegative(),
+  folded: z.number().int().nonnegative(),
+  unrecognised: z.number().int().nonnegative(),
+  badTimestamps: z.number().int().nonnegative(),
+  outOfOrder: z.number().int().nonnegative(),
+  cutLines: z.number().int().nonnegative(),
+  skipped: z.string().nullable().describe('why the file was not read, or null'),
+  error: z.string().nullable().describe('a read error after which the rest of the file was lost, or null'),
+});
+export type InputJson = z.infer<typeof InputSchema>;
+
+export const TimelineSchema = z.object({
+  schema: z.literal('kforensics/timeline/v1'),
+  timeZone: z.string(),
+  inputs: z.array(InputSchema),
+  events: z.array(EventSchema),
+});
+export type TimelineJson = z.infer<typeof TimelineSchema>;

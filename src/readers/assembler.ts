@@ -1,0 +1,110 @@
+import { MAX_CONTINUATION, type LogRecord, type NodeKind } from '../model/record.js';
+import type { Zone } from '../time/zone.js';
+
+/** Per-file accounting: linesRead = records + folded + unrecognised, always. */
+export interface ReaderCounts {
+  linesRead: number;
+  records: number;
+  folded: number;
+  unrecognised: number;
+  /** Inside `unrecognised`: lines shaped like a record whose timestamp did not parse. */
+  badTimestamps: number;
+  outOfOrder: number;
+}
+
+/** What a layout makes of a line that starts a record. */
+export interface RecordStart {
+  naiveTime: number;
+  level: string;
+  logger: string;
+  message: string;
+  thread?: string;
+  myid?: string;
+}
+
+/** A layout: how to recognise the first line of a record. */
+export interface Layout {
+  readonly name: string;
+  /**
+   * The record this line starts; 'bad-timestamp' when it is shaped like one
+   * but its time does not parse; undefined for a continuation line.
+   */
+  parseStart(line: string): RecordStart | 'bad-timestamp' | undefined;
+  /** Lets a continuation line complete the record (e.g. a logger on its own line). */
+  foldInto?(record: LogRecord, line: string): void;
+  /** Which process wrote a record, for files that two processes share. */
+  roleOf(start: RecordStart): NodeKind;
+}
+
+export type UnrecognisedSink = (line: number, text: string, reason: 'no-record-yet' | 'bad-timestamp') => void;
+
+/**
+ * Turns lines into records for one file: a line that starts a record opens
+ * one, any other line is folded into the open record, and a line with no
+ * record to join is counted as unrecognised. Pure and synchronous.
+ */
+export class RecordReader {
+  readonly counts: ReaderCounts = {
+    linesRead: 0, records: 0, folded: 0, unrecognised: 0, badTimestamps: 0, outOfOrder: 0,
+  };
+  private open: LogRecord | undefined;
+  private latest = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly zone: Zone,
+    private readonly onUnrecognised?: UnrecognisedSink,
+  ) {}
+
+  /** Feeds one line; returns the record this line completed, if any. */
+  push(line: string): LogRecord | undefined {
+    const lineNo = ++this.counts.linesRead;
+    const start = this.layout.parseStart(line);
+    if (start === undefined) {
+      if (this.open) {
+        this.counts.folded++;
+        this.open.folded++;
+        if (this.open.continuation.length < MAX_CONTINUATION) this.open.continuation.push(line);
+        this.layout.foldInto?.(this.open, line);
+      } else {
+        this.counts.unrecognised++;
+        this.onUnrecognised?.(lineNo, line, 'no-record-yet');
+      }
+      return undefined;
+    }
+    if (start === 'bad-timestamp') {
+      // Not folded: a line that claims to be a record but is not must stay visible.
+      this.counts.unrecognised++;
+      this.counts.badTimestamps++;
+      this.onUnrecognised?.(lineNo, line, 'bad-timestamp');
+      return undefined;
+    }
+    const done = this.open;
+    const time = this.zone.toEpoch(start.naiveTime);
+    const outOfOrder = time < this.latest;
+    if (outOfOrder) this.counts.outOfOrder++;
+    else this.latest = time;
+    this.counts.records++;
+    this.open = {
+      time,
+      level: start.level,
+      logger: start.logger,
+      message: start.message,
+      line: lineNo,
+      continuation: [],
+      folded: 0,
+      outOfOrder,
+      role: this.layout.roleOf(start),
+      ...(start.thread !== undefined && { thread: start.thread }),
+      ...(start.myid !== undefined && { myid: start.myid }),
+    };
+    return done;
+  }
+
+  /** The record still open at the end of the file. */
+  end(): LogRecord | undefined {
+    const done = this.open;
+    this.open = undefined;
+    return done;
+  }
+}

@@ -1,0 +1,82 @@
+import Table from 'cli-table3';
+import type { InputJson } from '../model/timeline.js';
+import type { CompactRow } from '../timeline/compact.js';
+import type { Zone } from '../time/zone.js';
+
+const WIDTHS = [25, 14, 9, 40, 70];
+const ROWS_PER_BLOCK = 200;
+
+const BORDERLESS = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ',
+};
+
+function block(rows: string[][]): string {
+  const table = new Table({
+    chars: BORDERLESS,
+    colWidths: WIDTHS,
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 1 },
+  });
+  table.push(...rows);
+  return table.toString();
+}
+
+function details(row: CompactRow, zone: Zone): string {
+  const text = row.first.message.length > 200 ? `${row.first.message.slice(0, 199)}…` : row.first.message;
+  if (row.count === 1) return text;
+  return `×${row.count} until ${zone.formatShort(row.last.time).slice(11)}: ${text}`;
+}
+
+/**
+ * The timeline as a table, streamed in blocks of fixed-width rows so a long
+ * timeline never sits in memory as one table.
+ */
+export async function* renderTimelineTable(rows: AsyncIterable<CompactRow>, zone: Zone): AsyncGenerator<string> {
+  yield block([[`Time (${zone.name})`, 'Node', 'Severity', 'Event', 'Details']]);
+  let pending: string[][] = [];
+  for await (const row of rows) {
+    const e = row.first;
+    pending.push([
+      zone.formatShort(e.time),
+      e.node,
+      e.severity,
+      e.rule?.title ?? `(${e.category})`,
+      details(row, zone),
+    ]);
+    if (pending.length >= ROWS_PER_BLOCK) {
+      yield block(pending);
+      pending = [];
+    }
+  }
+  if (pending.length > 0) yield block(pending);
+}
+
+/** Per-file accounting, for stderr after the table. */
+export function renderAccounting(inputs: readonly InputJson[]): string {
+  const read = inputs.filter((i) => i.skipped === null);
+  const skipped = inputs.filter((i) => i.skipped !== null);
+  const sum = (k: 'linesRead' | 'records' | 'folded' | 'unrecognised' | 'badTimestamps') =>
+    read.reduce((n, i) => n + i[k], 0);
+  const lines = [
+    `Read ${read.length} log file(s), ${sum('linesRead')} lines: ${sum('records')} records + ${sum('folded')} folded + ${sum('unrecognised')} unrecognised (${sum('badTimestamps')} with a bad timestamp).`,
+  ];
+  for (const i of read) {
+    const extra = [
+      i.outOfOrder > 0 ? `${i.outOfOrder} out of order` : '',
+      i.cutLines > 0 ? `${i.cutLines} over-long lines cut` : '',
+      i.error ? `READ ERROR: ${i.error}` : '',
+    ].filter(Boolean).join('; ');
+    lines.push(`  ${i.file} [${i.kind}, ${i.node}] ${i.linesRead} = ${i.records} + ${i.folded} + ${i.unrecognised}${extra ? ` (${extra})` : ''}`);
+  }
+  if (skipped.length > 0) {
+    lines.push(`Not read by the timeline: ${skipped.length} file(s)${skipped.length > 0 ? ' (--verbose lists them)' : ''}.`);
+  }
+  return lines.join('\n');
+}
+
+export function renderSkipped(inputs: readonly InputJson[]): string {
+  return inputs.filter((i) => i.skipped !== null).map((i) => `  ${i.file}: ${i.skipped}`).join('\n');
+}

@@ -1,0 +1,99 @@
+/**
+ * What a file holds, decided from its first lines, never from its name:
+ * operators rename files, and Kafka's scripts give ZooKeeper the broker's
+ * file name.
+ */
+export type InputKind =
+  | 'kafka-server' | 'kafka-controller' | 'kafka-state-change' | 'kafka-log'
+  | 'zookeeper-kafka-layout' | 'zookeeper-native'
+  | 'dump-log-segments' | 'topics-describe' | 'get-offset-shell' | 'properties';
+
+export type Sniff =
+  | { kind: InputKind; zookeeperServer: boolean; kafka: boolean }
+  | { kind: null; reason: string };
+
+const KAFKA_LINE = /^\[\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3}\] (?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) /;
+const KAFKA_LOGGER = /\(([\w.$-]+)\)\s*$/;
+const ZK_NATIVE_LINE = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3} (?:\[myid:\d*\] )?- ?(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) +\[/;
+const DUMP_LINE = /^(?:Dumping \S|Starting offset: \d|Log starting offset: \d|baseOffset: \d|(?:\| )?offset: \d+ (?:position|CreateTime|LogAppendTime|NoTimestampType|isValid|keySize|keysize)|timestamp: \d+ offset: \d|Snapshot end offset:)/;
+const DESCRIBE_LINE = /^\s*Topic:\s*\S+\s+(?:PartitionCount|TopicId|Partition):/;
+const OFFSET_SHELL_LINE = /^[\w.-]+:\d+:-?\d*$/;
+const PROPERTY_LINE = /^\s*[A-Za-z][\w.-]*\s*[=:]/;
+const COMMENT_LINE = /^\s*[#!]/;
+
+const HEAD_LINES = 200;
+
+/** Control characters other than tab, CR, LF and ESC in the head: a binary file. */
+function looksBinary(head: string): boolean {
+  let control = 0;
+  const n = Math.min(head.length, 8192);
+  for (let i = 0; i < n; i++) {
+    const c = head.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 27) || c === 0xfffd) control++;
+  }
+  return n > 0 && control / n > 0.1;
+}
+
+/** Decides the kind of a file from its first decoded lines. */
+export function sniffLines(lines: readonly string[]): Sniff {
+  const nonEmpty = lines.filter((l) => l.trim() !== '').slice(0, HEAD_LINES);
+  if (nonEmpty.length === 0) return { kind: null, reason: 'empty file' };
+  if (looksBinary(nonEmpty.join('\n'))) return { kind: null, reason: 'binary content (not text)' };
+
+  let kafka = 0;
+  let zkNative = 0;
+  let dump = 0;
+  let describe = 0;
+  let offsets = 0;
+  let props = 0;
+  let comments = 0;
+  const loggers = new Map<string, number>();
+  for (const line of nonEmpty) {
+    if (KAFKA_LINE.test(line)) {
+      kafka++;
+      const logger = KAFKA_LOGGER.exec(line)?.[1];
+      if (logger) loggers.set(logger, (loggers.get(logger) ?? 0) + 1);
+    } else if (ZK_NATIVE_LINE.test(line)) zkNative++;
+    else if (DUMP_LINE.test(line)) dump++;
+    else if (DESCRIBE_LINE.test(line)) describe++;
+    else if (OFFSET_SHELL_LINE.test(line)) offsets++;
+    else if (COMMENT_LINE.test(line)) comments++;
+    else if (PROPERTY_LINE.test(line)) props++;
+  }
+
+  if (kafka > 0 && kafka >= zkNative) return kafkaKind(loggers);
+  if (zkNative > 0) return { kind: 'zookeeper-native', zookeeperServer: true, kafka: false };
+  if (dump > 0) return { kind: 'dump-log-segments', zookeeperServer: false, kafka: false };
+  if (describe > 0) return { kind: 'topics-describe', zookeeperServer: false, kafka: false };
+  const meaningful = nonEmpty.length - comments;
+  if (offsets > 0 && offsets >= meaningful * 0.5) return { kind: 'get-offset-shell', zookeeperServer: false, kafka: false };
+  if (props > 0 && props >= meaningful * 0.8) return { kind: 'properties', zookeeperServer: false, kafka: false };
+  return { kind: null, reason: `no known layout in the first ${nonEmpty.length} lines (not a Kafka or ZooKeeper log, dump, describe or properties file)` };
+}
+
+function kafkaKind(loggers: Map<string, number>): Sniff {
+  let zk = 0;
+  let broker = 0;
+  let controller = 0;
+  let stateChange = 0;
+  let serverish = 0;
+  for (const [logger, n] of loggers) {
+    if (logger.startsWith('org.apache.zookeeper.server.') || logger.startsWith('org.apache.zookeeper.jmx.')) zk += n;
+    else if (logger.startsWith('kafka.') || logger.startsWith('org.apache.kafka.') || logger === 'state.change.logger') {
+      broker += n;
+      if (logger === 'state.change.logger') stateChange += n;
+      else if (logger.startsWith('kafka.controller.') || logger.startsWith('org.apache.kafka.controller.')) controller += n;
+      else serverish += n;
+    }
+  }
+  const base = { zookeeperServer: zk > 0, kafka: broker > 0 || zk === 0 };
+  if (zk > 0 && broker === 0) return { kind: 'zookeeper-kafka-layout', ...base };
+  if (stateChange > 0 && stateChange >= serverish && stateChange >= controller) return { kind: 'kafka-state-change', ...base };
+  if (controller > 0 && controller >= serverish) return { kind: 'kafka-controller', ...base };
+  return { kind: 'kafka-server', ...base };
+}
+
+/** Kinds the timeline reads as logs. */
+export function isLogKind(kind: InputKind): boolean {
+  return kind.startsWith('kafka-') || kind.startsWith('zookeeper-');
+}

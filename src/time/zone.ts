@@ -1,0 +1,92 @@
+import { tzOffset } from '@date-fns/tz';
+
+const BUCKET_MS = 15 * 60_000;
+
+/** Thrown for a zone name the runtime does not know. */
+export class UnknownZoneError extends Error {
+  constructor(readonly zone: string) {
+    super(`Unknown time zone "${zone}". Use an IANA name such as UTC, Europe/Berlin or Asia/Seoul.`);
+  }
+}
+
+/**
+ * The time zone the logs were written in. log4j timestamps carry no zone, so
+ * every conversion from a log line goes through one explicit Zone; nothing
+ * here consults the process's own zone.
+ */
+export class Zone {
+  readonly name: string;
+  private readonly utcOffsets = new Map<number, number>();
+  private readonly localOffsets = new Map<number, number>();
+
+  constructor(name: string) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: name });
+    } catch {
+      throw new UnknownZoneError(name);
+    }
+    this.name = name;
+  }
+
+  /** Offset from UTC in minutes at the given instant. */
+  offsetAt(epochMs: number): number {
+    const bucket = Math.floor(epochMs / BUCKET_MS);
+    let offset = this.utcOffsets.get(bucket);
+    if (offset === undefined) {
+      offset = this.name === 'UTC' ? 0 : tzOffset(this.name, new Date(bucket * BUCKET_MS));
+      if (Number.isNaN(offset)) offset = 0;
+      this.utcOffsets.set(bucket, offset);
+    }
+    return offset;
+  }
+
+  /** Converts a naive wall-clock reading (see parseNaiveTimestamp) to epoch ms. */
+  toEpoch(naiveMs: number): number {
+    const bucket = Math.floor(naiveMs / BUCKET_MS);
+    let offset = this.localOffsets.get(bucket);
+    if (offset === undefined) {
+      const at = bucket * BUCKET_MS;
+      const guess = at - this.offsetAt(at) * 60_000;
+      offset = this.offsetAt(guess);
+      this.localOffsets.set(bucket, offset);
+    }
+    return naiveMs - offset * 60_000;
+  }
+
+  /** ISO 8601 with milliseconds and this zone's offset: 2022-10-05T17:05:39.869+09:00 */
+  format(epochMs: number): string {
+    const offset = this.offsetAt(epochMs);
+    const local = new Date(epochMs + offset * 60_000).toISOString().slice(0, 23);
+    return local + formatOffset(offset);
+  }
+
+  /** Human form for tables: 2022-10-05 17:05:39.869 */
+  formatShort(epochMs: number): string {
+    const local = new Date(epochMs + this.offsetAt(epochMs) * 60_000).toISOString();
+    return `${local.slice(0, 10)} ${local.slice(11, 23)}`;
+  }
+}
+
+export function formatOffset(minutes: number): string {
+  const sign = minutes < 0 ? '-' : '+';
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+const USER_TIME = /^(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d)(?:[.,](\d{1,3}))?)?)?\s*(Z|[+-]\d\d:?\d\d)?$/;
+
+/**
+ * Parses a time typed by a user (--since, --until). Without an explicit
+ * offset it is read in the logs' zone, the same way log lines are.
+ */
+export function parseUserTime(text: string, zone: Zone): number {
+  const m = USER_TIME.exec(text.trim());
+  if (!m) return Number.NaN;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0', off] = m;
+  const naive = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s, +ms.padEnd(3, '0'));
+  if (off === undefined) return zone.toEpoch(naive);
+  if (off === 'Z') return naive;
+  const sign = off.startsWith('-') ? -1 : 1;
+  const digits = off.slice(1).replace(':', '');
+  return naive - sign * (+digits.slice(0, 2) * 60 + +digits.slice(2)) * 60_000;
+}

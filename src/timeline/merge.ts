@@ -1,0 +1,76 @@
+interface Cursor<T> {
+  iterator: AsyncIterator<T[]>;
+  batch: T[];
+  pos: number;
+  index: number;
+}
+
+async function fill<T>(c: Cursor<T>): Promise<boolean> {
+  for (;;) {
+    const next = await c.iterator.next();
+    if (next.done) return false;
+    if (next.value.length > 0) {
+      c.batch = next.value;
+      c.pos = 0;
+      return true;
+    }
+  }
+}
+
+/**
+ * k-way merge of time-ordered streams of batches. Holds one batch per stream,
+ * never the whole input; ties keep stream order, so output is deterministic.
+ * A stream that is itself slightly out of order (threads writing one file)
+ * passes its inversions through unchanged rather than being re-sorted.
+ */
+export async function* mergeByTime<T extends { time: number }>(
+  streams: readonly AsyncIterable<T[]>[],
+): AsyncGenerator<T> {
+  const heap: Cursor<T>[] = [];
+  const before = (a: Cursor<T>, b: Cursor<T>): boolean => {
+    const ta = a.batch[a.pos]!.time;
+    const tb = b.batch[b.pos]!.time;
+    return ta < tb || (ta === tb && a.index < b.index);
+  };
+  const up = (i: number): void => {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  };
+  const down = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+
+  for (let index = 0; index < streams.length; index++) {
+    const cursor: Cursor<T> = { iterator: streams[index]![Symbol.asyncIterator](), batch: [], pos: 0, index };
+    if (await fill(cursor)) {
+      heap.push(cursor);
+      up(heap.length - 1);
+    }
+  }
+  while (heap.length > 0) {
+    const top = heap[0]!;
+    yield top.batch[top.pos++]!;
+    if (top.pos < top.batch.length || (await fill(top))) {
+      down(0);
+    } else {
+      const last = heap.pop()!;
+      if (heap.length > 0) {
+        heap[0] = last;
+        down(0);
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import type { Classifier } from '../catalogue/classify.js';
+import { severityOfLevel, type LogRecord, type NodeKind } from '../model/record.js';
+import type { InputJson } from '../model/timeline.js';
+import { RecordReader, type Layout, type UnrecognisedSink } from '../readers/assembler.js';
+import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
+import { zookeeperLayout } from '../readers/zookeeper.js';
+import { fileLineSource } from '../sources/lines.js';
+import { readFailure, type Family, type PlannedFile } from '../sources/plan.js';
+import type { Zone } from '../time/zone.js';
+import type { TimelineEvent } from './event.js';
+
+export interface ReadOptions {
+  zone: Zone;
+  classifier: Classifier;
+  /** Keep unclassified records as plain events. */
+  all: boolean;
+  keep: (e: TimelineEvent) => boolean;
+  /** Receives each file's accounting when the file is done. */
+  onInput: (input: InputJson) => void;
+  onUnrecognised?: (file: string, line: number, text: string, reason: string) => void;
+}
+
+export function layoutFor(file: PlannedFile, defaultRole: NodeKind): Layout {
+  return file.kind === 'zookeeper-native' ? zookeeperLayout : kafkaLog4jLayout(defaultRole);
+}
+
+/** Turns a record into a timeline event, or undefined when it is not one. */
+export function toEvent(
+  record: LogRecord, file: string, nodes: Record<NodeKind, string>, classifier: Classifier, all: boolean,
+): TimelineEvent | undefined {
+  const hit = classifier.classify(record);
+  if (!hit && !all) return undefined;
+  return {
+    time: record.time,
+    node: nodes[record.role],
+    nodeKind: record.role,
+    file,
+    line: record.line,
+    rule: hit?.rule ?? null,
+    category: hit?.rule.category ?? 'unclassified',
+    severity: hit?.rule.severity ?? severityOfLevel(record.level),
+    message: record.message,
+    fields: hit?.fields ?? {},
+    continuation: record.continuation,
+  };
+}
+
+/**
+ * One family's events in file order, in batches (one per chunk read). Each
+ * file's accounting is reported through `onInput` when it ends.
+ */
+export async function* familyEvents(family: Family, options: ReadOptions): AsyncGenerator<TimelineEvent[]> {
+  for (const file of family.files) {
+    const sink: UnrecognisedSink | undefined = options.onUnrecognised
+      ? (line, text, reason) => options.onUnrecognised!(file.path, line, text, reason)
+      : undefined;
+    const reader = new RecordReader(layoutFor(file, family.defaultRole), options.zone, sink);
+    const source = fileLineSource(file.path);
+    const roles = new Set<NodeKind>();
+    let error: string | null = null;
+    const take = (record: LogRecord | undefined, out: TimelineEvent[]): void => {
+      if (!record) return;
+      roles.add(record.role);
+      const event = toEvent(record, file.path, family.nodes, options.classifier, options.all);
+      if (event && options.keep(event)) out.push(event);
+    };
+    try {
+      for await (const batch of source.batches()) {
+        const out: TimelineEvent[] = [];
+        for (const line of batch) take(reader.push(line), out);
+        if (out.length > 0) yield out;
+      }
+    } catch (e) {
+      error = readFailure(e);
+    }
+    const last: TimelineEvent[] = [];
+    take(reader.end(), last);
+    if (last.length > 0) yield last;
+    options.onInput({
+      file: file.path,
+      kind: file.kind,
+      node: roles.size > 0 ? [...roles].sort().map((r) => family.nodes[r]).join(',') : family.nodes[family.defaultRole],
+      ...reader.counts,
+      cutLines: source.stats.cutLines,
+      skipped: null,
+      error,
+    });
+  }
+}
