@@ -24,8 +24,13 @@ function block(rows: string[][]): string {
   return table.toString();
 }
 
+// The `[ReplicaFetcherManager on broker 2] ` log ident repeats what the Node
+// column says; the table drops it (JSON keeps the message whole).
+const LOG_IDENT = /^\[[^\]]{1,80}\][,:]? /;
+
 function details(row: CompactRow, zone: Zone): string {
-  const text = row.first.message.length > 200 ? `${row.first.message.slice(0, 199)}…` : row.first.message;
+  const message = row.first.message.replace(LOG_IDENT, '');
+  const text = message.length > 200 ? `${message.slice(0, 199)}…` : message;
   if (row.count === 1) return text;
   return `×${row.count} until ${zone.formatShort(row.last.time).slice(11)}: ${text}`;
 }

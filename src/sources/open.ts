@@ -85,7 +85,8 @@ export async function* readUtf8Chunks(path: string, limit?: number): AsyncGenera
       first = false;
       const { encoding, bomLength } = detectEncoding(chunk);
       chunk = chunk.subarray(bomLength);
-      if (encoding !== 'utf8') decoder = new TextDecoder(encoding);
+      // WHATWG labels: Node's TextDecoder rejects 'utf16le'.
+      if (encoding !== 'utf8') decoder = new TextDecoder(encoding === 'utf16le' ? 'utf-16le' : 'utf-16be');
     }
     if (decoder) {
       yield Buffer.from(decoder.decode(chunk, { stream: true }), 'utf8');

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { compactBursts } from '../../src/timeline/compact.js';
+import type { TimelineEvent } from '../../src/timeline/event.js';
+import { CATALOGUE } from '../../src/catalogue/index.js';
+
+const rule = CATALOGUE.find((r) => r.id === 'kafka.fetcher.removed')!;
+const other = CATALOGUE.find((r) => r.id === 'zk.session.expired')!;
+
+function ev(time: number, node: string, r = rule): TimelineEvent {
+  return {
+    time, node, nodeKind: 'kafka-broker', file: 'f', line: time, rule: r, category: r.category,
+    severity: r.severity, message: `m${time}`, fields: {}, continuation: [],
+  };
+}
+
+async function* from(events: TimelineEvent[]): AsyncGenerator<TimelineEvent> {
+  yield* events;
+}
+
+async function rows(events: TimelineEvent[]) {
+  const out = [];
+  for await (const r of compactBursts(from(events), 1000)) out.push([r.first.time, r.first.node, r.count, r.last.time]);
+  return out;
+}
+
+describe('compactBursts', () => {
+  it('folds 40 fetcher removals on one node within a second into one row', async () => {
+    const burst = Array.from({ length: 40 }, (_, i) => ev(10_000 + i * 20, 'broker-3'));
+    expect(await rows(burst)).toEqual([[10_000, 'broker-3', 40, 10_780]]);
+  });
+
+  it('keeps other nodes and other rules in their own rows, in time order', async () => {
+    const events = [ev(0, 'broker-2'), ev(10, 'broker-3'), ev(20, 'broker-2'), ev(30, 'zk-1', other), ev(5000, 'broker-2')];
+    expect(await rows(events)).toEqual([
+      [0, 'broker-2', 2, 20],
+      [10, 'broker-3', 1, 10],
+      [30, 'zk-1', 1, 30],
+      [5000, 'broker-2', 1, 5000],
+    ]);
+  });
+
+  it('starts a new row once the window has passed', async () => {
+    const events = [ev(0, 'b'), ev(900, 'b'), ev(1500, 'b')];
+    expect(await rows(events)).toEqual([[0, 'b', 2, 900], [1500, 'b', 1, 1500]]);
+  });
+});
