@@ -3,16 +3,30 @@ import type { FieldType } from './schema.js';
 export type FieldValue = string | number | (string | number)[];
 
 const COLLECTION = /^\w*(?:Set|List|Buffer|Seq)\(/;
-const OLD_PARTITION = /\[([^,\]\s]+),(\d+)\]/g;
+const OLD_PARTITION = /\[([^,[\]\s]+),(\d+)\]/g;
 const PARTITION = /^(.+)-(\d+)$/;
+// Map keys of "Added fetcher … Map(orders-0 -> (offset=42, …), …)" (2.1+).
+const MAP_KEY = /(?:^|[(,] ?)([^\s(),[\]]+) -> /g;
+// 0.10.1/0.10.2 "Added fetcher for partitions List([orders-0, initOffset 42 to broker …] , …)".
+const INIT_OFFSET = /\[([^\s,[\]]+), initOffset /g;
 
 /**
  * Partitions as `topic-N` from every rendering Kafka used: `[orders,0],[orders,1]`
  * (0.10), `orders-0,orders-1` (0.11–2.0), `Set(orders-0, orders-1)` and
- * `HashSet(…)` (2.1+), also when a paste cut the list short.
+ * `HashSet(…)` (2.1+), also when a paste cut the list short; and the keys of
+ * the fetcher maps (`Map(orders-0 -> …)`, 0.10.2's `List([orders-0, initOffset …])`).
  */
 export function parsePartitions(text: string): string[] {
   const out: string[] = [];
+  if (text.includes(' -> ')) {
+    for (const m of text.matchAll(MAP_KEY)) if (PARTITION.test(m[1]!)) out.push(m[1]!);
+    return out;
+  }
+  if (text.includes(', initOffset ') && !OLD_PARTITION.test(text)) {
+    for (const m of text.matchAll(INIT_OFFSET)) if (PARTITION.test(m[1]!)) out.push(m[1]!);
+    return out;
+  }
+  OLD_PARTITION.lastIndex = 0;
   if (text.includes('[') && OLD_PARTITION.test(text)) {
     OLD_PARTITION.lastIndex = 0;
     for (const m of text.matchAll(OLD_PARTITION)) out.push(`${m[1]}-${m[2]}`);

@@ -7,6 +7,47 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
+/**
+ * What an event means for outage windows. The window engine
+ * (src/timeline/windows.ts) interprets these signals; rules only say which
+ * signal a line is and which of its fields name the thing concerned.
+ */
+export type Effect =
+  /** The broker says it is stopping (graceful shutdown). */
+  | { signal: 'broker-stopping' }
+  /** The broker process is starting: a restart after a silence is a crash. */
+  | { signal: 'broker-starting' }
+  /** The broker is serving again. */
+  | { signal: 'broker-started' }
+  /** The controller saw brokers leave (ids in `field`). */
+  | { signal: 'brokers-lost'; field: string }
+  /** The controller saw brokers (re-)register (ids in `field`). */
+  | { signal: 'brokers-joined'; field: string }
+  /** A broker's ZooKeeper session id, from the broker's side (`field`). */
+  | { signal: 'session-established'; field: string }
+  /** A ZooKeeper server expired the session in `field`. */
+  | { signal: 'session-expired'; field: string }
+  /** The broker itself lost ZooKeeper (timeout, no route): it may be isolated. */
+  | { signal: 'zk-contact-lost' }
+  /** A ZooKeeper server cannot reach the peer whose id is in `field`. */
+  | { signal: 'zk-peer-unreachable'; field: string }
+  /** A ZooKeeper leader lost a follower; `field` holds its address or sid. */
+  | { signal: 'zk-follower-lost'; field: string }
+  /** A follower lost its leader. */
+  | { signal: 'zk-leader-lost' }
+  /** A leader stepped down (not enough followers, shutdown). */
+  | { signal: 'zk-leader-stepped-down' }
+  /** A ZooKeeper server changed state; the state is in `field`. */
+  | { signal: 'zk-state'; field: string }
+  /** A partition has no leader (partitions in `field`). */
+  | { signal: 'partition-offline'; field: string }
+  /** A partition has a leader again (partitions in `field`). */
+  | { signal: 'partition-online'; field: string }
+  /** ISR changed for `partition`, from `from` (optional) to `to`. */
+  | { signal: 'isr-change'; partition: string; from?: string; to: string }
+  /** A replica truncated its log (`partition`, `offset`, optional `highWatermark`). */
+  | { signal: 'truncation'; partition: string; offset: string; highWatermark?: string };
+
 /** How a named capture becomes a field value. */
 export type FieldType = 'string' | 'int' | 'partitions' | 'ids';
 
@@ -38,6 +79,8 @@ export interface Rule {
   readonly fields?: Readonly<Record<string, FieldType>>;
   /** Real lines (from the seeds or the message catalogue) that must match this rule. */
   readonly samples: readonly string[];
+  /** What the event means for outage windows, if anything. */
+  readonly effect?: Effect;
 }
 
 const RuleCheck = z.object({
@@ -52,6 +95,7 @@ const RuleCheck = z.object({
   withCause: z.boolean().optional(),
   fields: z.record(z.string(), z.enum(['string', 'int', 'partitions', 'ids'])).optional(),
   samples: z.array(z.string()).min(1),
+  effect: z.object({ signal: z.string() }).loose().optional(),
 }).refine((r) => !r.loggers.includes('*') || r.keyword !== undefined, {
   message: 'a rule for any logger (*) needs a keyword',
 });
@@ -65,6 +109,11 @@ export function checkRules(rules: readonly Rule[]): void {
       throw new Error(`Catalogue rule ${rule.id ?? '(no id)'} is malformed: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     }
     if (seen.has(rule.id)) throw new Error(`Catalogue rule id ${rule.id} is used twice`);
+    for (const [key, value] of Object.entries(rule.effect ?? {})) {
+      if (key !== 'signal' && !new RegExp(`\\(\\?<${value}>`).test(rule.pattern.source)) {
+        throw new Error(`Catalogue rule ${rule.id}: effect.${key} names field "${value}", which its pattern does not capture`);
+      }
+    }
     seen.add(rule.id);
   }
 }

@@ -5,7 +5,9 @@ import { renderAccounting, renderSkipped, renderTimelineTable } from '../report/
 import { buildTimeline } from '../timeline/build.js';
 import { compactBursts } from '../timeline/compact.js';
 import { toEventJson } from '../timeline/event.js';
-import { parseUserTime, UnknownZoneError, Zone } from '../time/zone.js';
+import { failOnMissing, inputFlags, timeFlag, zoneFlag } from '../cli/common.js';
+import { renderWindowsTable } from '../report/windows-table.js';
+import { buildWindows } from '../timeline/build-windows.js';
 
 export default class TimelineCommand extends Command {
   static override summary = 'One ordered, classified timeline of every Kafka and ZooKeeper log in the given paths.';
@@ -27,7 +29,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   };
 
   static override flags = {
-    tz: Flags.string({ description: 'time zone the logs were written in (IANA name)', default: 'UTC' }),
+    ...inputFlags,
     since: Flags.string({ description: 'only events at or after this time (e.g. "2024-02-23 07:40"; read in --tz unless it has an offset)' }),
     until: Flags.string({ description: 'only events at or before this time' }),
     node: Flags.string({ description: 'only these nodes (e.g. broker-2, zk-1)', multiple: true }),
@@ -36,29 +38,23 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     topic: Flags.string({ description: 'only events naming this topic or its partitions', multiple: true }),
     all: Flags.boolean({ description: 'also show records no rule classifies', default: false }),
     format: Flags.string({ description: 'output format', options: ['table', 'ndjson'], default: 'table' }),
-    'node-map': Flags.string({ description: 'name the node behind a path: PATH=NAME', multiple: true }),
-    verbose: Flags.boolean({ char: 'v', description: 'list files that were not read, with the reason', default: false }),
+    windows: Flags.boolean({ description: 'print the outage windows summary above the table (--no-windows to skip that pass)', default: true, allowNo: true }),
   };
 
   async run(): Promise<TimelineJson | void> {
     const { argv, flags } = await this.parse(TimelineCommand);
     const paths = argv as string[];
-    let zone: Zone;
-    try {
-      zone = new Zone(flags.tz);
-    } catch (e) {
-      if (e instanceof UnknownZoneError) this.error(e.message, { exit: 2 });
-      throw e;
-    }
-    const since = this.timeFlag('since', flags.since, zone);
-    const until = this.timeFlag('until', flags.until, zone);
+    const zone = zoneFlag(this, flags.tz);
+    const since = timeFlag(this, 'since', flags.since, zone);
+    const until = timeFlag(this, 'until', flags.until, zone);
+    const nodeMap = flags['node-map'] ?? [];
 
     let timeline;
     try {
       timeline = await buildTimeline(paths, {
         zone,
         all: flags.all,
-        nodeMap: flags['node-map'] ?? [],
+        nodeMap,
         filter: {
           ...(since !== undefined && { since }),
           ...(until !== undefined && { until }),
@@ -71,14 +67,18 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
     }
-    if (timeline.plan.missing.length > 0) {
-      this.error(`No such file or directory: ${timeline.plan.missing.join(', ')}. Check the path; kforensics reads files and directories.`, { exit: 2 });
-    }
+    failOnMissing(this, timeline.plan.missing);
+    // Windows need every record, whatever the filters: a second, unfiltered pass.
+    const windows = this.jsonEnabled() || (flags.windows && flags.format === 'table')
+      ? (await buildWindows(paths, { zone, nodeMap })).doc
+      : undefined;
 
     if (this.jsonEnabled()) {
       const events: EventJson[] = [];
       for await (const e of timeline.events) events.push(toEventJson(e, zone));
-      return TimelineSchema.parse({ schema: 'kforensics/timeline/v1', timeZone: zone.name, inputs: timeline.inputs(), events });
+      return TimelineSchema.parse({
+        schema: 'kforensics/timeline/v1', timeZone: zone.name, inputs: timeline.inputs(), windows: windows!.windows, events,
+      });
     }
 
     if (flags.format === 'ndjson') {
@@ -89,6 +89,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       }
     } else {
       this.log(`Timeline of ${paths.join(' ')} — times in ${zone.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
+      if (windows) this.log(`${renderWindowsTable(windows)}\n`);
       let rows = 0;
       for await (const block of renderTimelineTable(countRows(compactBursts(timeline.events), () => rows++), zone)) this.log(block);
       if (rows === 0) this.log('(no events; --all shows unclassified records too)');
@@ -99,13 +100,6 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const skipped = renderSkipped(inputs);
       if (skipped) process.stderr.write(`Not read:\n${skipped}\n`);
     }
-  }
-
-  private timeFlag(name: string, value: string | undefined, zone: Zone): number | undefined {
-    if (value === undefined) return undefined;
-    const t = parseUserTime(value, zone);
-    if (Number.isNaN(t)) this.error(`--${name} "${value}" is not a time. Use "YYYY-MM-DD HH:MM[:SS[.mmm]]", optionally with an offset (+09:00 or Z).`, { exit: 2 });
-    return t;
   }
 }
 

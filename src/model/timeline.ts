@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WindowSchema } from './window.js';
 
 export const SeveritySchema = z.enum(['debug', 'info', 'warn', 'error', 'critical']);
 export const NodeKindSchema = z.enum(['kafka-broker', 'zookeeper']);
@@ -42,6 +43,7 @@ export const TimelineSchema = z.object({
   schema: z.literal('kforensics/timeline/v1'),
   timeZone: z.string(),
   inputs: z.array(InputSchema),
+  windows: z.array(WindowSchema).describe('outage windows inferred from all the records (see `kforensics windows`)'),
   events: z.array(EventSchema),
 });
 export type TimelineJson = z.infer<typeof TimelineSchema>;

@@ -36,7 +36,26 @@ export interface Layout {
   roleOf(start: RecordStart): NodeKind;
 }
 
-export type UnrecognisedSink = (line: number, text: string, reason: 'no-record-yet' | 'bad-timestamp') => void;
+export type UnrecognisedReason = 'no-record-yet' | 'bad-timestamp' | 'foreign';
+export type UnrecognisedSink = (line: number, text: string, reason: UnrecognisedReason) => void;
+
+/**
+ * Lines another writer put into a log file: SLF4J's binding warnings, nohup's
+ * notice, the Docker image entrypoint's `[Configuring] …` / `Excluding KAFKA_…`
+ * lines that precede each container restart. Folding them into the record
+ * before (often "shut down completed") would put them in that event; they
+ * are counted as unrecognised instead. A char-code gate keeps this off the
+ * hot path.
+ */
+export function isForeignLine(line: string): boolean {
+  switch (line.charCodeAt(0)) {
+    case 83: return line.startsWith('SLF4J: '); // S
+    case 110: return line.startsWith('nohup: '); // n
+    case 91: return line.startsWith('[Configuring] '); // [
+    case 69: return line.startsWith('Excluding KAFKA_'); // E
+    default: return false;
+  }
+}
 
 /**
  * Turns lines into records for one file: a line that starts a record opens
@@ -61,14 +80,14 @@ export class RecordReader {
     const lineNo = ++this.counts.linesRead;
     const start = this.layout.parseStart(line);
     if (start === undefined) {
-      if (this.open) {
+      if (this.open && !isForeignLine(line)) {
         this.counts.folded++;
         this.open.folded++;
         if (this.open.continuation.length < MAX_CONTINUATION) this.open.continuation.push(line);
         this.layout.foldInto?.(this.open, line);
       } else {
         this.counts.unrecognised++;
-        this.onUnrecognised?.(lineNo, line, 'no-record-yet');
+        this.onUnrecognised?.(lineNo, line, this.open ? 'foreign' : 'no-record-yet');
       }
       return undefined;
     }

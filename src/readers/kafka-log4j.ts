@@ -5,7 +5,25 @@ import type { Layout, RecordStart } from './assembler.js';
 // `[%d] %p %m (%c)%n` — the layout of every Kafka release (log4j, reload4j,
 // Log4j 2) and of ZooKeeper started from Kafka's scripts.
 const LEVELS = new Set(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']);
-const LOGGER = /^[\w.$-]+(?::\d+)?$/;
+
+/** `[\w.$-]+(:\d+)?` (Connect's `%c:%L`), by char codes: it runs on every record. */
+function isLoggerName(s: string): boolean {
+  if (s.length === 0) return false;
+  let colon = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 46 || c === 36 || c === 45) {
+      if (colon !== -1) return false;
+    } else if (c >= 48 && c <= 57) {
+      continue;
+    } else if (c === 58 && colon === -1 && i > 0 && i < s.length - 1) {
+      colon = i;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
 const LONE_LOGGER = /^\s*\(([\w.$-]+)\)\s*$/;
 
 /** Loggers only a ZooKeeper server prints (its client classes live in brokers too). */
@@ -34,8 +52,8 @@ export function splitKafkaBody(body: string): { level: string; message: string; 
     const open = rest.lastIndexOf(' (');
     if (open !== -1) {
       const logger = rest.slice(open + 2, -1);
-      if (LOGGER.test(logger)) return { level, message: rest.slice(0, open), logger };
-    } else if (rest.startsWith('(') && LOGGER.test(rest.slice(1, -1))) {
+      if (isLoggerName(logger)) return { level, message: rest.slice(0, open), logger };
+    } else if (rest.startsWith('(') && isLoggerName(rest.slice(1, -1))) {
       return { level, message: '', logger: rest.slice(1, -1) };
     }
   }

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { NodeKind } from '../model/record.js';
 import { discover, type NotRead } from './discover.js';
 import { fileLineSource } from './lines.js';
-import { groupRotations } from './rotation.js';
+import { groupRotations, rotationName } from './rotation.js';
 import { isLogKind, sniffLines, type InputKind } from './sniff.js';
 import {
   IdentityVotes, mappedNode, nodeFromFile, nodeFromPath, nodeName, parseNodeMap,
@@ -10,8 +10,10 @@ import {
 
 /** Bytes of each file read up front to decide its kind and node. */
 const HEAD_BYTES = 2 << 20;
+/** Bytes read of a file once its family's identity is settled: enough to sniff and to notice a different node. */
+const SHORT_HEAD_BYTES = 64 << 10;
 const SNIFF_LINES = 200;
-/** Votes after which a family's identity is settled and later files are not pre-read. */
+/** Self-references after which a file's identity is settled. */
 const CONFIDENT_VOTES = 20;
 
 export interface PlannedFile {
@@ -23,7 +25,11 @@ export interface PlannedFile {
   kafka: boolean;
 }
 
-/** Rotated files of one log, read as one stream, oldest first. */
+/**
+ * Rotated files of one log, read as one stream, oldest first. A log whose
+ * rotated files were written by different nodes (a directory reused with
+ * another broker.id) is split into one family per run of files of one node.
+ */
 export interface Family {
   key: string;
   files: PlannedFile[];
@@ -31,6 +37,15 @@ export interface Family {
   nodes: Record<NodeKind, string>;
   /** Role of lines whose logger does not tell (ZooKeeper-only files in Kafka's layout). */
   defaultRole: NodeKind;
+  /**
+   * Other ids the family's own lines named for its roles, most named first:
+   * several processes appended to the same file (several brokers started from
+   * one installation, or several ZooKeeper servers' output concatenated), so
+   * `nodes` is only the majority writer.
+   */
+  sharedWith?: Partial<Record<NodeKind, string[]>>;
+  /** The user named the node with --node-map: nothing in the lines overrides it. */
+  mapped?: boolean;
 }
 
 export interface Plan {
@@ -50,18 +65,28 @@ interface Head {
   votes: IdentityVotes;
 }
 
-async function readHead(path: string, votes: IdentityVotes, scanIdentity: boolean): Promise<Head> {
+async function readHead(path: string, deep: boolean): Promise<Head> {
   const head: string[] = [];
-  const source = fileLineSource(path, scanIdentity ? HEAD_BYTES : 64 << 10);
+  const votes = new IdentityVotes();
+  const source = fileLineSource(path, deep ? HEAD_BYTES : SHORT_HEAD_BYTES);
   for await (const batch of source.batches()) {
     for (const line of batch) {
       if (head.length < SNIFF_LINES) head.push(line);
-      if (scanIdentity) votes.observe(line);
+      votes.observe(line);
     }
-    if (head.length >= SNIFF_LINES && !scanIdentity) break;
+    if (head.length >= SNIFF_LINES && (votes.confident('kafka-broker', CONFIDENT_VOTES) || votes.confident('zookeeper', CONFIDENT_VOTES))) break;
   }
   return { sniffed: sniffLines(head), votes };
 }
+
+interface Scanned {
+  file: PlannedFile;
+  votes: IdentityVotes;
+  /** Rotation suffix (`2022-10-05-17`, `1`) or '' for a live file: files of one hour share it across logs. */
+  suffix: string;
+}
+
+const ROLES: readonly NodeKind[] = ['kafka-broker', 'zookeeper'];
 
 /** Finds, sniffs and groups the inputs, and names the node behind each log. */
 export async function planInputs(paths: readonly string[], options: PlanOptions = {}): Promise<Plan> {
@@ -70,18 +95,20 @@ export async function planInputs(paths: readonly string[], options: PlanOptions 
   const plan: Plan = { families: [], others: [], skipped: [...found.notRead], missing: found.missing };
 
   const families = groupRotations(found.files);
-  const familyVotes = new Map<string, IdentityVotes>();
-  const familyFiles = new Map<string, PlannedFile[]>();
+  const scannedFamilies = new Map<string, Scanned[]>();
+  /** Votes of every log file in a directory, and per rotation suffix within it. */
+  const dirVotes = new Map<string, IdentityVotes>();
+  const suffixVotes = new Map<string, IdentityVotes>();
 
   for (const [key, files] of families) {
-    const votes = new IdentityVotes();
-    const planned: PlannedFile[] = [];
+    const familyVotes = new IdentityVotes();
+    const scanned: Scanned[] = [];
     // Newest first: the live file is the most likely to hold a start-up banner.
     for (const file of [...files].reverse()) {
-      const settled = votes.total('kafka-broker') >= CONFIDENT_VOTES || votes.total('zookeeper') >= CONFIDENT_VOTES;
+      const settled = familyVotes.confident('kafka-broker', CONFIDENT_VOTES) || familyVotes.confident('zookeeper', CONFIDENT_VOTES);
       let head: Head;
       try {
-        head = await readHead(file.path, votes, !settled);
+        head = await readHead(file.path, !settled);
       } catch (e) {
         plan.skipped.push({ path: file.path, reason: readFailure(e) });
         continue;
@@ -92,46 +119,83 @@ export async function planInputs(paths: readonly string[], options: PlanOptions 
         continue;
       }
       const p: PlannedFile = { path: file.path, size: file.size, kind: s.kind, zookeeperServer: s.zookeeperServer, kafka: s.kafka };
-      if (isLogKind(s.kind)) planned.unshift(p);
-      else plan.others.push(p);
+      if (!isLogKind(s.kind)) {
+        plan.others.push(p);
+        continue;
+      }
+      familyVotes.merge(head.votes);
+      const suffix = rotationSuffix(file.path);
+      scanned.unshift({ file: p, votes: head.votes, suffix });
+      const dir = dirname(key);
+      dirVotes.set(dir, (dirVotes.get(dir) ?? new IdentityVotes()).merge(head.votes));
+      const sk = `${dir}\0${suffix}`;
+      suffixVotes.set(sk, (suffixVotes.get(sk) ?? new IdentityVotes()).merge(head.votes));
     }
-    if (planned.length > 0) {
-      familyVotes.set(key, votes);
-      familyFiles.set(key, planned);
-    }
+    if (scanned.length > 0) scannedFamilies.set(key, scanned);
   }
 
-  const winners = (role: NodeKind, dir: string): Set<string> => {
-    const ids = new Set<string>();
-    for (const [key, votes] of familyVotes) {
-      const id = votes.winner(role);
-      if (id !== undefined && dirname(key) === dir) ids.add(id);
-    }
-    return ids;
-  };
-
-  for (const [key, files] of familyFiles) {
-    const votes = familyVotes.get(key)!;
-    const nameFor = (role: NodeKind): string => {
-      const mapped = mappedNode(files[0]!.path, nodeMap);
+  for (const [key, scanned] of scannedFamilies) {
+    const dir = dirname(key);
+    const idFor = (role: NodeKind, i: number): string | undefined => {
+      // The file's own lines; else the nearest file of the same log that
+      // names one (newer first: rotated hours of one run sit together); else
+      // the other logs of the same hour in this directory; else the directory.
+      const own = scanned[i]!.votes.winner(role);
+      if (own !== undefined) return own;
+      for (let d = 1; d < scanned.length; d++) {
+        const newer = scanned[i + d]?.votes.winner(role);
+        if (newer !== undefined) return newer;
+        const older = scanned[i - d]?.votes.winner(role);
+        if (older !== undefined) return older;
+      }
+      return suffixVotes.get(`${dir}\0${scanned[i]!.suffix}`)?.winner(role) ?? dirVotes.get(dir)?.winner(role);
+    };
+    const nameFor = (role: NodeKind, i: number): string => {
+      const mapped = mappedNode(scanned[i]!.file.path, nodeMap);
       if (mapped) return mapped;
-      const own = votes.winner(role);
-      if (own !== undefined) return nodeName(role, own);
-      // A state-change.log rarely names its broker; its server.log beside it does.
-      const siblings = winners(role, dirname(key));
-      if (siblings.size === 1) return nodeName(role, [...siblings][0]!);
+      const id = idFor(role, i);
+      if (id !== undefined) return nodeName(role, id);
       return nodeFromPath(key, role) ?? nodeFromFile(key, role);
     };
-    const zkOnly = files.every((f) => f.kind === 'zookeeper-native' || f.kind === 'zookeeper-kafka-layout');
-    plan.families.push({
-      key,
-      files,
-      nodes: { 'kafka-broker': nameFor('kafka-broker'), zookeeper: nameFor('zookeeper') },
-      defaultRole: zkOnly ? 'zookeeper' : 'kafka-broker',
+
+    // Runs of consecutive files that name the same nodes.
+    const runs: { nodes: Record<NodeKind, string>; items: Scanned[] }[] = [];
+    scanned.forEach((item, i) => {
+      const nodes = { 'kafka-broker': nameFor('kafka-broker', i), zookeeper: nameFor('zookeeper', i) };
+      const last = runs[runs.length - 1];
+      if (last && last.nodes['kafka-broker'] === nodes['kafka-broker'] && last.nodes.zookeeper === nodes.zookeeper) last.items.push(item);
+      else runs.push({ nodes, items: [item] });
+    });
+    runs.forEach((run, r) => {
+      const files = run.items.map((x) => x.file);
+      const votes = new IdentityVotes();
+      for (const x of run.items) votes.merge(x.votes);
+      const sharedWith: Partial<Record<NodeKind, string[]>> = {};
+      for (const role of ROLES) {
+        const others = votes.ids(role).filter((id) => nodeName(role, id) !== run.nodes[role]);
+        if (others.length > 0 && votes.winner(role) !== undefined) sharedWith[role] = others.map((id) => nodeName(role, id));
+      }
+      const zkOnly = files.every((f) => f.kind === 'zookeeper-native' || f.kind === 'zookeeper-kafka-layout');
+      plan.families.push({
+        key: runs.length === 1 ? key : `${key}#${r + 1}`,
+        files,
+        nodes: run.nodes,
+        defaultRole: zkOnly ? 'zookeeper' : 'kafka-broker',
+        ...(Object.keys(sharedWith).length > 0 && { sharedWith }),
+        ...(mappedNode(files[0]!.path, nodeMap) !== undefined && { mapped: true }),
+      });
     });
   }
   plan.others.sort((a, b) => (a.path < b.path ? -1 : 1));
   return plan;
+}
+
+/** `2022-10-05-17` for `server.log.2022-10-05-17(.gz)`, `1` for `zookeeper.log.1`, '' for a live file. */
+function rotationSuffix(path: string): string {
+  const { family } = rotationName(path);
+  let name = path.endsWith('.gz') ? path.slice(0, -3) : path;
+  name = name.slice(family.length);
+  return name.startsWith('.') ? name.slice(1) : name;
 }
 
 export function readFailure(e: unknown): string {

@@ -15,9 +15,10 @@ export type Sniff =
 const KAFKA_LINE = /^\[\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3}\] (?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) /;
 const KAFKA_LOGGER = /\(([\w.$-]+)\)\s*$/;
 const ZK_NATIVE_LINE = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3} (?:\[myid:\d*\] )?- ?(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) +\[/;
-const DUMP_LINE = /^(?:Dumping \S|Starting offset: \d|Log starting offset: \d|baseOffset: \d|(?:\| )?offset: \d+ (?:position|CreateTime|LogAppendTime|NoTimestampType|isValid|keySize|keysize)|timestamp: \d+ offset: \d|Snapshot end offset:)/;
+// Pastes may carry line numbers (`14 | offset: …`, ` 3 Dumping …`) or a tab before each line.
+const DUMP_LINE = /^\s*(?:\d{1,7}(?::\s?|\s+))?(?:\|\s*)?(?:Dumping \S|Starting offset: \d|Log starting offset: \d|baseOffset: \d|(?:\| )?offset: \d+ (?:position|CreateTime|LogAppendTime|NoTimestampType|isValid|keySize|keysize)|timestamp: \d+ offset: \d|Snapshot end offset:)/;
 const DESCRIBE_LINE = /^\s*Topic:\s*\S+\s+(?:PartitionCount|TopicId|Partition):/;
-const OFFSET_SHELL_LINE = /^[\w.-]+:\d+:-?\d*$/;
+const OFFSET_SHELL_LINE = /^(?:[\w.-]+:\d+:-?\d*|Error: partition \d+ does not have a leader\..*)$/;
 const PROPERTY_LINE = /^\s*[A-Za-z][\w.-]*\s*[=:]/;
 const COMMENT_LINE = /^\s*[#!]/;
 
@@ -61,10 +62,13 @@ export function sniffLines(lines: readonly string[]): Sniff {
     else if (PROPERTY_LINE.test(line)) props++;
   }
 
-  if (kafka > 0 && kafka >= zkNative) return kafkaKind(loggers);
-  if (zkNative > 0) return { kind: 'zookeeper-native', zookeeperServer: true, kafka: false };
-  if (dump > 0) return { kind: 'dump-log-segments', zookeeperServer: false, kafka: false };
-  if (describe > 0) return { kind: 'topics-describe', zookeeperServer: false, kafka: false };
+  // A tool's output may hold a warning or two in log layout (tools-log4j
+  // writes to the same terminal): the kind with the most lines wins.
+  const toolLines = Math.max(dump, describe, offsets);
+  if (kafka > 0 && kafka >= zkNative && kafka >= toolLines) return kafkaKind(loggers);
+  if (zkNative > 0 && zkNative >= toolLines) return { kind: 'zookeeper-native', zookeeperServer: true, kafka: false };
+  if (dump > 0 && dump >= describe && dump >= offsets) return { kind: 'dump-log-segments', zookeeperServer: false, kafka: false };
+  if (describe > 0 && describe >= offsets) return { kind: 'topics-describe', zookeeperServer: false, kafka: false };
   const meaningful = nonEmpty.length - comments;
   if (offsets > 0 && offsets >= meaningful * 0.5) return { kind: 'get-offset-shell', zookeeperServer: false, kafka: false };
   if (props > 0 && props >= meaningful * 0.8) return { kind: 'properties', zookeeperServer: false, kafka: false };
@@ -82,7 +86,7 @@ function kafkaKind(loggers: Map<string, number>): Sniff {
     else if (logger.startsWith('kafka.') || logger.startsWith('org.apache.kafka.') || logger === 'state.change.logger') {
       broker += n;
       if (logger === 'state.change.logger') stateChange += n;
-      else if (logger.startsWith('kafka.controller.') || logger.startsWith('org.apache.kafka.controller.')) controller += n;
+      else if (logger === 'kafka.controller' || logger.startsWith('kafka.controller.') || logger.startsWith('org.apache.kafka.controller.')) controller += n;
       else serverish += n;
     }
   }

@@ -24,15 +24,25 @@ export function layoutFor(file: PlannedFile, defaultRole: NodeKind): Layout {
   return file.kind === 'zookeeper-native' ? zookeeperLayout : kafkaLog4jLayout(defaultRole);
 }
 
+/**
+ * The node that wrote a record: the file's node for its role, except that a
+ * ZooKeeper line's own `[myid:N]` names its server exactly (several servers'
+ * output is sometimes concatenated into one file).
+ */
+function nodeOf(record: LogRecord, family: Pick<Family, 'nodes' | 'mapped'>): string {
+  if (record.role === 'zookeeper' && record.myid && !family.mapped) return `zk-${record.myid}`;
+  return family.nodes[record.role];
+}
+
 /** Turns a record into a timeline event, or undefined when it is not one. */
 export function toEvent(
-  record: LogRecord, file: string, nodes: Record<NodeKind, string>, classifier: Classifier, all: boolean,
+  record: LogRecord, file: string, family: Pick<Family, 'nodes' | 'mapped'>, classifier: Classifier, all: boolean,
 ): TimelineEvent | undefined {
   const hit = classifier.classify(record);
   if (!hit && !all) return undefined;
   return {
     time: record.time,
-    node: nodes[record.role],
+    node: nodeOf(record, family),
     nodeKind: record.role,
     file,
     line: record.line,
@@ -56,12 +66,12 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
       : undefined;
     const reader = new RecordReader(layoutFor(file, family.defaultRole), options.zone, sink);
     const source = fileLineSource(file.path);
-    const roles = new Set<NodeKind>();
+    const nodesSeen = new Set<string>();
     let error: string | null = null;
     const take = (record: LogRecord | undefined, out: TimelineEvent[]): void => {
       if (!record) return;
-      roles.add(record.role);
-      const event = toEvent(record, file.path, family.nodes, options.classifier, options.all);
+      nodesSeen.add(nodeOf(record, family));
+      const event = toEvent(record, file.path, family, options.classifier, options.all);
       if (event && options.keep(event)) out.push(event);
     };
     try {
@@ -79,7 +89,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     options.onInput({
       file: file.path,
       kind: file.kind,
-      node: roles.size > 0 ? [...roles].sort().map((r) => family.nodes[r]).join(',') : family.nodes[family.defaultRole],
+      node: nodesSeen.size > 0 ? [...nodesSeen].sort().join(',') : family.nodes[family.defaultRole],
       ...reader.counts,
       cutLines: source.stats.cutLines,
       skipped: null,

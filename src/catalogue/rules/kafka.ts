@@ -1,167 +1,21 @@
 import type { Rule } from '../schema.js';
+import { KAFKA_BROKER_RULES } from './kafka-broker.js';
+import { KAFKA_CONTROLLER_RULES } from './kafka-controller.js';
+import { KAFKA_NETWORK_RULES } from './kafka-network.js';
+import { KAFKA_PARTITION_RULES } from './kafka-partition.js';
+import { KAFKA_REPLICATION_RULES } from './kafka-replication.js';
+import { KAFKA_ZK_CLIENT_RULES } from './kafka-zk-client.js';
 
 // Kafka broker lines (server.log, controller.log, state-change.log) and the
 // ZooKeeper client lines a broker prints. Each pattern accepts every wording
 // from 0.10 to 4.x that ../research/message-catalogue.md quotes; samples come
-// from seed 000/001 or that catalogue.
+// from seed 000/001 or that catalogue. Within one logger the first matching
+// rule wins, so specific rules come before their catch-alls.
 export const KAFKA_RULES: readonly Rule[] = [
-  {
-    id: 'kafka.broker.starting',
-    title: 'Broker starting',
-    category: 'lifecycle',
-    severity: 'info',
-    appliesTo: ['kafka-broker'],
-    loggers: ['kafka.server.KafkaServer'],
-    pattern: /^starting$/,
-    samples: ['[2017-06-01 10:00:00,101] INFO starting (kafka.server.KafkaServer)'],
-  },
-  {
-    id: 'kafka.broker.started',
-    title: 'Broker started',
-    category: 'lifecycle',
-    severity: 'info',
-    appliesTo: ['kafka-broker'],
-    loggers: ['kafka.server.KafkaServer', 'kafka.server.KafkaRaftServer'],
-    pattern: /^(?:\[Kafka Server (?<broker>\d+)\], |\[KafkaServer id=(?<brokerId>\d+)\] |\[KafkaRaftServer nodeId=(?<nodeId>\d+)\] )?(?:started|Kafka Server started)$/,
-    fields: { broker: 'int', brokerId: 'int', nodeId: 'int' },
-    samples: [
-      '[2017-06-01 10:00:05,123] INFO [Kafka Server 1], started (kafka.server.KafkaServer)',
-      '[2021-03-02 08:15:04,517] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)',
-      '[2024-10-01 12:00:03,456] INFO [KafkaRaftServer nodeId=1] Kafka Server started (kafka.server.KafkaRaftServer)',
-    ],
-  },
-  {
-    id: 'kafka.broker.shutting-down',
-    title: 'Broker shutting down',
-    category: 'lifecycle',
-    severity: 'warn',
-    appliesTo: ['kafka-broker'],
-    loggers: ['kafka.server.KafkaServer', 'kafka.server.BrokerServer'],
-    pattern: /^(?:\[Kafka Server \d+\], |\[KafkaServer id=\d+\] |\[BrokerServer id=\d+\] )?shutting down$/,
-    samples: ['[2021-03-02 09:00:00,001] INFO [KafkaServer id=1] shutting down (kafka.server.KafkaServer)'],
-  },
-  {
-    id: 'kafka.broker.shut-down',
-    title: 'Broker shut down completed',
-    category: 'lifecycle',
-    severity: 'warn',
-    appliesTo: ['kafka-broker'],
-    loggers: ['kafka.server.KafkaServer', 'kafka.server.BrokerServer'],
-    pattern: /^(?:\[Kafka Server \d+\], |\[KafkaServer id=\d+\] |\[BrokerServer id=\d+\] )?shut down completed$/,
-    samples: ['[2021-03-02 09:00:07,812] INFO [KafkaServer id=1] shut down completed (kafka.server.KafkaServer)'],
-  },
-  {
-    id: 'kafka.fetcher.removed',
-    title: 'Replica fetchers removed',
-    category: 'replication',
-    severity: 'info',
-    appliesTo: ['kafka-broker'],
-    loggers: ['kafka.server.ReplicaFetcherManager', 'kafka.server.ReplicaAlterLogDirsManager'],
-    keyword: 'Removed fetcher for partitions',
-    pattern: /^\[\w+ on broker (?<broker>\d+)\] Removed fetcher for partitions (?<partitions>.*)$/,
-    fields: { broker: 'int', partitions: 'partitions' },
-    samples: [
-      '[2024-02-23 07:47:50,149] INFO [ReplicaFetcherManager on broker 2] Removed fetcher for partitions Set(test-topic-2) (kafka.server.ReplicaFetcherManager)',
-      '[2017-06-01 10:01:00,000] INFO [ReplicaFetcherManager on broker 1] Removed fetcher for partitions [orders,0],[orders,1] (kafka.server.ReplicaFetcherManager)',
-    ],
-  },
-  {
-    id: 'kafka.fetcher.added',
-    title: 'Replica fetchers added',
-    category: 'replication',
-    severity: 'info',
-    appliesTo: ['kafka-broker'],
-    loggers: ['kafka.server.ReplicaFetcherManager', 'kafka.server.ReplicaAlterLogDirsManager'],
-    keyword: 'Added fetcher',
-    pattern: /^\[\w+ on broker (?<broker>\d+)\] Added fetcher (?:to broker (?:BrokerEndPoint\(id=)?(?<leader>\d+)[^ ]* for partitions|for partitions) (?<assignment>.*)$/,
-    fields: { broker: 'int', leader: 'int' },
-    samples: [
-      '[2020-08-01 10:01:00,100] INFO [ReplicaFetcherManager on broker 1] Added fetcher to broker 2 for partitions Map(orders-0 -> (offset=42, leaderEpoch=7)) (kafka.server.ReplicaFetcherManager)',
-    ],
-  },
-  {
-    id: 'kafka.isr.shrink',
-    title: 'ISR shrinking',
-    category: 'isr',
-    severity: 'warn',
-    appliesTo: ['kafka-broker'],
-    loggers: ['kafka.cluster.Partition'],
-    keyword: 'Shrinking ISR',
-    pattern: /^(?:\[Partition (?<partition>\S+) broker=(?<broker>\d+)\] |Partition \[(?<oldTopic>[^,\]]+),(?<oldPartition>\d+)\] on broker (?<oldBroker>\d+): )Shrinking ISR (?:for partition \S+ )?from (?<from>[\d,]*) to (?<to>[\d,]*)/,
-    fields: { broker: 'int', oldBroker: 'int', from: 'ids', to: 'ids' },
-    samples: [
-      '[2018-02-01 10:05:00,000] INFO [Partition orders-0 broker=1] Shrinking ISR from 1,2,3 to 1,2 (kafka.cluster.Partition)',
-      '[2022-02-01 10:05:00,000] INFO [Partition orders-0 broker=1] Shrinking ISR from 1,2,3 to 1,2. Leader: (highWatermark: 1500, endOffset: 1520). Out of sync replicas: (brokerId: 3, endOffset: 1400). (kafka.cluster.Partition)',
-    ],
-  },
-  {
-    id: 'kafka.zk.session-established',
-    title: 'Broker established a ZooKeeper session',
-    category: 'zk-session',
-    severity: 'info',
-    appliesTo: ['kafka-broker'],
-    loggers: ['org.apache.zookeeper.ClientCnxn'],
-    keyword: 'Session establishment complete',
-    pattern: /^Session establishment complete on server (?<server>\S+), session ?id = (?<session>0x[0-9a-f]+), negotiated timeout = (?<timeoutMs>\d+)/,
-    fields: { timeoutMs: 'int' },
-    samples: [
-      '[2019-05-01 10:40:00,020] INFO Session establishment complete on server zk1/10.0.0.11:2181, sessionid = 0x16a7b3c4d5e0001, negotiated timeout = 6000 (org.apache.zookeeper.ClientCnxn)',
-      '[2023-05-01 10:40:00,020] INFO Session establishment complete on server zk1/10.0.0.11:2181, session id = 0x100000a1b2c0003, negotiated timeout = 18000 (org.apache.zookeeper.ClientCnxn)',
-    ],
-  },
-  {
-    id: 'kafka.zk.session-timeout',
-    title: 'Broker lost contact with ZooKeeper (client session timed out)',
-    category: 'zk-session',
-    severity: 'error',
-    appliesTo: ['kafka-broker'],
-    loggers: ['org.apache.zookeeper.ClientCnxn'],
-    keyword: 'Client session timed out',
-    pattern: /^Client session timed out, have not heard from server in (?<idleMs>\d+)ms for session ?id (?<session>0x[0-9a-f]+)/,
-    fields: { idleMs: 'int' },
-    samples: [
-      '[2024-02-23 08:20:33,994] INFO Client session timed out, have not heard from server in 12005ms for sessionid 0x200000de6bd0003, closing socket connection and attempting reconnect (org.apache.zookeeper.ClientCnxn)',
-      '[2023-05-01 10:41:00,000] WARN Client session timed out, have not heard from server in 12004ms for session id 0x100000a1b2c0003 (org.apache.zookeeper.ClientCnxn)',
-    ],
-  },
-  {
-    id: 'kafka.zk.socket-error',
-    title: 'Broker cannot reach a ZooKeeper server',
-    category: 'network',
-    severity: 'warn',
-    appliesTo: ['kafka-broker'],
-    loggers: ['org.apache.zookeeper.ClientCnxn'],
-    keyword: 'Socket error occurred',
-    pattern: /^Socket error occurred: (?<server>\S+): (?<error>.+)$/,
-    samples: [
-      '[2024-02-23 08:20:34,530] INFO Socket error occurred: 10.0.0.220/10.0.0.220:2181: No route to host (org.apache.zookeeper.ClientCnxn)',
-    ],
-  },
-  {
-    id: 'kafka.fetch.disconnected',
-    title: 'Fetch from leader failed: connection lost',
-    category: 'network',
-    severity: 'warn',
-    appliesTo: ['kafka-broker'],
-    loggers: ['org.apache.kafka.clients.FetchSessionHandler', 'kafka.server.ReplicaFetcherThread'],
-    pattern: /^\[ReplicaFetcher replicaId=(?<broker>\d+), leaderId=(?<leader>\d+), fetcherId=\d+\] Error (?:sending fetch request|in response for fetch request|in fetch)/,
-    fields: { broker: 'int', leader: 'int' },
-    samples: [
-      '[2024-02-23 08:20:53,942] INFO [ReplicaFetcher replicaId=3, leaderId=2, fetcherId=0] Error sending fetch request (sessionId=1656834178, epoch=1834) to node 2: (org.apache.kafka.clients.FetchSessionHandler)\njava.io.IOException: Connection to 2 was disconnected before the response was read',
-    ],
-  },
-  {
-    id: 'kafka.group.offsets-expired',
-    title: 'Group coordinator removed expired offsets',
-    category: 'group',
-    severity: 'debug',
-    appliesTo: ['kafka-broker'],
-    loggers: ['kafka.coordinator.group.GroupMetadataManager'],
-    keyword: 'expired offsets',
-    pattern: /^\[GroupMetadataManager brokerId=(?<broker>\d+)\] Removed (?<count>\d+) expired offsets in (?<tookMs>\d+) milliseconds\.$/,
-    fields: { broker: 'int', count: 'int', tookMs: 'int' },
-    samples: [
-      '[2022-10-05 17:05:39,869] INFO [GroupMetadataManager brokerId=1] Removed 0 expired offsets in 0 milliseconds. (kafka.coordinator.group.GroupMetadataManager)',
-    ],
-  },
+  ...KAFKA_BROKER_RULES,
+  ...KAFKA_ZK_CLIENT_RULES,
+  ...KAFKA_REPLICATION_RULES,
+  ...KAFKA_PARTITION_RULES,
+  ...KAFKA_NETWORK_RULES,
+  ...KAFKA_CONTROLLER_RULES,
 ];

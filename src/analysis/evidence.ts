@@ -1,0 +1,185 @@
+import { defaultClassifier } from '../catalogue/index.js';
+import type { EvidenceJson } from '../model/gap.js';
+import type { InputJson } from '../model/timeline.js';
+import { fileLineSource } from '../sources/lines.js';
+import type { Family } from '../sources/plan.js';
+import type { TimelineEvent } from '../timeline/event.js';
+import { mergeByTime } from '../timeline/merge.js';
+import { familyEvents } from '../timeline/read.js';
+import type { Zone } from '../time/zone.js';
+
+/** A time window to find broker-log evidence for (one gap). */
+export interface EvidenceWindow {
+  start: number;
+  end: number;
+  topic: string;
+  partition: number | null;
+  /** Node name of the broker that hosted the partition (`broker-1`), if known. */
+  broker: string | null;
+}
+
+export interface WindowEvidence {
+  evidence: EvidenceJson[];
+  note: string | null;
+}
+
+/** Outage events are looked for this long before the gap starts and after it ends. */
+export const EVIDENCE_MARGIN_MS = 10 * 60_000;
+export const MAX_EVENTS_PER_GAP = 50;
+
+const HOST_RULES = new Set([
+  'kafka.broker.starting', 'kafka.broker.started', 'kafka.broker.shutting-down', 'kafka.broker.shut-down',
+  'kafka.zk.session-timeout', 'kafka.zk.session-established',
+]);
+const HOST_CATEGORIES = new Set(['lifecycle', 'zk-session', 'storage']);
+const PEER_PARTITION_RULES = new Set(['kafka.fetcher.removed', 'kafka.isr.shrink']);
+/** Classified events of these categories count when they name the partition. */
+const PARTITION_CATEGORIES = new Set(['replication', 'isr', 'leadership', 'controller', 'truncation']);
+const ANY_NODE_RULES = new Set(['zk.session.expired']);
+const NO_LEADER = /does not have a leader|LEADER_NOT_AVAILABLE|NOT_LEADER|NotLeaderFor|Leader not available|OfflinePartition|no leader/i;
+
+interface Seen {
+  time: number;
+  file: string;
+  line: number;
+  rule: string | null;
+}
+
+interface Silence {
+  before: Seen | null;
+  after: Seen | null;
+  overlap: number;
+}
+
+function partitionNames(topic: string, partition: number | null): string[] {
+  return partition === null ? [topic] : [`${topic}-${partition}`, `[${topic},${partition}]`];
+}
+
+function fieldNames(e: TimelineEvent, names: string[]): boolean {
+  for (const v of Object.values(e.fields)) {
+    const list = Array.isArray(v) ? v : [v];
+    for (const x of list) if (typeof x === 'string' && names.includes(x)) return true;
+  }
+  return names.some((n) => e.message.includes(n));
+}
+
+function isOutageEvent(e: TimelineEvent, w: EvidenceWindow): boolean {
+  const rule = e.rule?.id ?? null;
+  if (rule !== null && e.node === w.broker && (HOST_RULES.has(rule) || HOST_CATEGORIES.has(e.category))) return true;
+  if (rule !== null && ANY_NODE_RULES.has(rule)) return true;
+  const names = partitionNames(w.topic, w.partition);
+  if (rule !== null && (PEER_PARTITION_RULES.has(rule) || PARTITION_CATEGORIES.has(e.category)) && fieldNames(e, names)) return true;
+  return NO_LEADER.test(e.message) && e.message.includes(w.topic);
+}
+
+/**
+ * Streams every record of the broker and ZooKeeper logs once, in time order,
+ * and collects for each window: the hosting broker's longest silence that
+ * overlaps it (its last line before and first line after), and the outage
+ * events around it. Holds one previous line per node and the few evidence
+ * lines; log text is read back at the end for those lines only.
+ */
+export async function collectEvidence(
+  families: readonly Family[],
+  windows: readonly EvidenceWindow[],
+  zone: Zone,
+  onInput: (input: InputJson) => void,
+): Promise<{ results: WindowEvidence[]; lastLogTime: number | null; nodes: Set<string> }> {
+  const nodes = new Set<string>();
+  for (const f of families) nodes.add(f.nodes['kafka-broker']);
+  const silences: Silence[] = windows.map(() => ({ before: null, after: null, overlap: -1 }));
+  const events: { seen: Seen; node: string }[][] = windows.map(() => []);
+  const omitted = windows.map(() => 0);
+  const previous = new Map<string, Seen>();
+  let lastLogTime: number | null = null;
+  const classifier = defaultClassifier();
+
+  const streams = families.map((family) => familyEvents(family, {
+    zone, classifier, all: true, keep: () => true, onInput,
+  }));
+  for await (const e of mergeByTime(streams)) {
+    if (lastLogTime === null || e.time > lastLogTime) lastLogTime = e.time;
+    const seen: Seen = { time: e.time, file: e.file, line: e.line, rule: e.rule?.id ?? null };
+    const prev = previous.get(e.node);
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i]!;
+      if (e.node === w.broker && e.time > w.start) {
+        const from = prev ? Math.max(prev.time, w.start) : w.start;
+        const overlap = Math.min(e.time, w.end) - from;
+        if ((prev === undefined || prev.time < w.end) && overlap > silences[i]!.overlap) {
+          silences[i] = { before: prev ?? null, after: seen, overlap };
+        }
+      }
+      if (e.time >= w.start - EVIDENCE_MARGIN_MS && e.time <= w.end + EVIDENCE_MARGIN_MS && isOutageEvent(e, w)) {
+        if (events[i]!.length < MAX_EVENTS_PER_GAP) events[i]!.push({ seen, node: e.node });
+        else omitted[i]!++;
+      }
+    }
+    previous.set(e.node, seen);
+  }
+  // A broker whose log stops inside a window and never resumes.
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows[i]!;
+    const last = w.broker ? previous.get(w.broker) : undefined;
+    if (last && last.time < w.end) {
+      const overlap = w.end - Math.max(last.time, w.start);
+      if (overlap > silences[i]!.overlap) silences[i] = { before: last, after: null, overlap };
+    }
+  }
+
+  // Read back the text of the lines used as evidence.
+  const wanted = new Map<string, Set<number>>();
+  const want = (s: Seen | null): void => {
+    if (!s) return;
+    let set = wanted.get(s.file);
+    if (!set) wanted.set(s.file, (set = new Set()));
+    set.add(s.line);
+  };
+  silences.forEach((s) => { want(s.before); want(s.after); });
+  events.forEach((list) => list.forEach((x) => want(x.seen)));
+  const text = await readLines(wanted);
+
+  const results = windows.map((w, i): WindowEvidence => {
+    const out: EvidenceJson[] = [];
+    const s = silences[i]!;
+    const item = (kind: EvidenceJson['kind'], node: string, x: Seen): EvidenceJson => ({
+      kind, node, file: x.file, line: x.line, time: zone.format(x.time), epochMs: x.time,
+      text: text.get(`${x.file}\0${x.line}`) ?? '', rule: x.rule,
+    });
+    const notes: string[] = [];
+    if (w.broker === null) notes.push('the hosting broker is unknown (give --broker, or put the dump beside that broker\'s logs)');
+    else if (!nodes.has(w.broker)) notes.push(`no log of ${w.broker} was given`);
+    else if (s.overlap < 0) notes.push(`${w.broker} logged nothing around the gap`);
+    if (w.broker !== null && s.before) out.push(item('last-line-before', w.broker, s.before));
+    if (w.broker !== null && s.after) out.push(item('first-line-after', w.broker, s.after));
+    if (w.broker !== null && s.overlap >= 0 && !s.after) notes.push(`${w.broker}'s log ends before the gap does`);
+    for (const ev of events[i]!) {
+      if (out.some((o) => o.file === ev.seen.file && o.line === ev.seen.line)) continue;
+      out.push(item('outage-event', ev.node, ev.seen));
+    }
+    if (omitted[i]! > 0) notes.push(`${omitted[i]} more outage events not listed`);
+    return { evidence: out, note: notes.length > 0 ? notes.join('; ') : null };
+  });
+  return { results, lastLogTime, nodes };
+}
+
+/** The text of a few numbered lines per file, reading each file once up to its last wanted line. */
+async function readLines(wanted: Map<string, Set<number>>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const [file, lines] of wanted) {
+    const max = Math.max(...lines);
+    let n = 0;
+    try {
+      outer: for await (const batch of fileLineSource(file).batches()) {
+        for (const line of batch) {
+          n++;
+          if (lines.has(n)) out.set(`${file}\0${n}`, line);
+          if (n >= max) break outer;
+        }
+      }
+    } catch {
+      // The text stays empty; file and line still point at it.
+    }
+  }
+  return out;
+}

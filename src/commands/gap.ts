@@ -1,0 +1,107 @@
+import { Command, Flags } from '@oclif/core';
+import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
+import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
+import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
+import { renderAccounting } from '../report/table.js';
+import { UnknownZoneError, Zone } from '../time/zone.js';
+
+/** `60`, `60s`, `90 s`, `5m`, `2h`, `1500ms` → milliseconds. */
+export function parseDurationFlag(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/i.exec(text);
+  if (!m) return Number.NaN;
+  const n = Number(m[1]);
+  switch ((m[2] ?? 's').toLowerCase()) {
+    case 'ms': return Math.round(n);
+    case 'm':
+    case 'min': return Math.round(n * 60_000);
+    case 'h': return Math.round(n * 3_600_000);
+    default: return Math.round(n * 1000);
+  }
+}
+
+export default class GapCommand extends Command {
+  static override summary = 'Find time gaps and missing offsets in a topic\'s DumpLogSegments output, with the broker-log evidence for each gap.';
+  static override description = `Reads kafka-dump-log.sh / DumpLogSegments output of any Kafka version (0.10 to 4.3) found in the given paths: files whose "Dumping …/<topic>-<partition>/…" header names the topic, or dump files given directly. Broker and ZooKeeper logs in the same paths are read for evidence.
+
+Per partition it reports offsets, the timestamp range and type, leader epochs, time gaps and offset discontinuities. ${'A gap is two consecutive records further apart than both --min-gap and k × the chosen percentile of that partition\'s spacing.'} For each gap: the last record before and the first after (epoch ms, UTC and --tz), the duration, the leader epoch on each side, an estimate of the records never written (pre-gap rate × duration), and the hosting broker's last log line before the gap and first after, plus outage events around it, each with file:line.
+
+log4j timestamps carry no zone: --tz names the zone the logs were written in (default UTC) and the zone times are shown in.`;
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --topic account_event ./incident --tz Asia/Seoul',
+    '<%= config.bin %> <%= command.id %> --topic orders dump-orders-3.txt --broker 2 --min-gap 5m',
+    '<%= config.bin %> <%= command.id %> --topic orders ./incident --format ndjson | jq .durationMs',
+  ];
+
+  static override strict = false;
+  static override enableJsonFlag = true;
+
+  static override flags = {
+    topic: Flags.string({ description: 'topic whose dumps to analyse', required: true }),
+    tz: Flags.string({ description: 'time zone the logs were written in, and of the times shown (IANA name)', default: 'UTC' }),
+    'min-gap': Flags.string({ description: 'spacings at or below this are never gaps (e.g. 60, 90s, 5m)', default: '60s' }),
+    percentile: Flags.string({ description: 'percentile of the partition\'s record spacing used as its normal spacing', default: String(DEFAULTS.percentile) }),
+    k: Flags.string({ description: 'a gap must exceed k × that percentile', default: String(DEFAULTS.k) }),
+    broker: Flags.string({ description: 'broker that hosted the dumped partition (1 or broker-1), when paths do not say' }),
+    format: Flags.string({ description: 'output format (ndjson: one line per gap)', options: ['table', 'ndjson'], default: 'table' }),
+    'node-map': Flags.string({ description: 'name the node behind a path: PATH=NAME', multiple: true }),
+    verbose: Flags.boolean({ char: 'v', description: 'list files that were not read, with the reason', default: false }),
+  };
+
+  async run(): Promise<GapReportJson | void> {
+    const { argv, flags } = await this.parse(GapCommand);
+    const paths = argv as string[];
+    if (paths.length === 0) this.error('Give the files or directories to read (dumps and logs), e.g. kforensics gap --topic account_event ./incident', { exit: 2 });
+    let zone: Zone;
+    try {
+      zone = new Zone(flags.tz);
+    } catch (e) {
+      if (e instanceof UnknownZoneError) this.error(e.message, { exit: 2 });
+      throw e;
+    }
+    const minGapMs = parseDurationFlag(flags['min-gap']);
+    if (Number.isNaN(minGapMs)) this.error(`--min-gap "${flags['min-gap']}" is not a duration. Use seconds (60), or 90s, 5m, 1h.`, { exit: 2 });
+    const percentile = Number(flags.percentile);
+    if (!(percentile > 0 && percentile <= 100)) this.error(`--percentile "${flags.percentile}" must be a number in (0, 100].`, { exit: 2 });
+    const k = Number(flags.k);
+    if (!(k > 0)) this.error(`--k "${flags.k}" must be a positive number.`, { exit: 2 });
+
+    let analysis;
+    try {
+      analysis = await analyzeGaps(paths, {
+        topic: flags.topic, zone, minGapMs, percentile, k,
+        ...(flags.broker && { broker: flags.broker }),
+        nodeMap: flags['node-map'] ?? [],
+      });
+    } catch (e) {
+      this.error((e as Error).message, { exit: 2 });
+    }
+    if (analysis.plan.missing.length > 0) {
+      this.error(`No such file or directory: ${analysis.plan.missing.join(', ')}. Check the path; kforensics reads files and directories.`, { exit: 2 });
+    }
+    const report = analysis.report;
+
+    if (this.jsonEnabled()) return GapReportSchema.parse(report);
+
+    if (flags.format === 'ndjson') {
+      for (const p of report.partitions) {
+        for (const g of p.gaps) {
+          const row = GapRowSchema.parse({ topic: p.topic, partition: p.partition, broker: p.broker, ...g });
+          if (!process.stdout.write(`${JSON.stringify(row)}\n`)) {
+            await new Promise((resolve) => process.stdout.once('drain', resolve));
+          }
+        }
+      }
+    } else {
+      this.log(renderGapReport(report, zone));
+    }
+    process.stderr.write(`${renderDumpAccounting(report.inputs.dumps)}\n`);
+    if (report.inputs.logs.length > 0) process.stderr.write(`${renderAccounting(report.inputs.logs)}\n`);
+    if (flags.verbose && report.inputs.other.length > 0) {
+      process.stderr.write(`Not read:\n${report.inputs.other.map((o) => `  ${o.file}: ${o.note}`).join('\n')}\n`);
+    }
+    if (report.partitions.length === 0) {
+      process.stderr.write(`No dump of topic ${flags.topic} found. Run kafka-dump-log.sh --deep-iteration --files <log dir>/${flags.topic}-<partition>/*.log and give its output.\n`);
+    }
+  }
+}

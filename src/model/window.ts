@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+export const WINDOW_KINDS = [
+  'broker-down', 'zk-node-down', 'zk-quorum-lost', 'partition-offline', 'under-replicated', 'isolated', 'stale-leader',
+] as const;
+export type WindowKind = (typeof WINDOW_KINDS)[number];
+
+/** A log line (or snapshot line) that supports a window. */
+export const EvidenceSchema = z.object({
+  file: z.string(),
+  line: z.number().int().nonnegative(),
+  time: z.string().nullable().describe('ISO 8601 with offset; null for a snapshot without a time (describe output)'),
+  ruleId: z.string().nullable(),
+  text: z.string(),
+});
+export type EvidenceJson = z.infer<typeof EvidenceSchema>;
+
+export const BoundsSchema = z.object({ earliest: z.string(), latest: z.string() });
+
+export const WindowSchema = z.object({
+  kind: z.enum(WINDOW_KINDS),
+  node: z.string().optional(),
+  topic: z.string().optional(),
+  partition: z.number().int().optional(),
+  start: z.string(),
+  end: z.string().nullable().describe('null: still open at the end of the logs'),
+  startBounds: BoundsSchema.nullable().describe('earliest: last sign of life; latest: when the cluster noticed'),
+  endBounds: BoundsSchema.nullable(),
+  durationMs: z.number().int().nullable(),
+  confidence: z.enum(['high', 'medium', 'low']),
+  reason: z.string().describe('one sentence: why this window was inferred'),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.number())])).optional(),
+  evidence: z.array(EvidenceSchema),
+});
+export type WindowJson = z.infer<typeof WindowSchema>;
+
+export const WindowsDocSchema = z.object({
+  schema: z.literal('kforensics/windows/v1'),
+  timeZone: z.string(),
+  windows: z.array(WindowSchema),
+  falseAlarms: z.array(EvidenceSchema.extend({ why: z.string() })),
+});
+export type WindowsDocJson = z.infer<typeof WindowsDocSchema>;

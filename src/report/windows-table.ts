@@ -1,0 +1,47 @@
+import Table from 'cli-table3';
+import type { WindowJson, WindowsDocJson } from '../model/window.js';
+
+function duration(ms: number | null): string {
+  if (ms === null) return 'still open';
+  const s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m ${String(sec).padStart(2, '0')}s`;
+  if (m > 0) return `${m}m ${String(sec).padStart(2, '0')}s`;
+  return ms < 1000 ? `${ms} ms` : `${sec}s`;
+}
+
+/** `2022-10-05T17:05:39.869+09:00` → `2022-10-05 17:05:39.869` (the zone is in the header). */
+function short(iso: string | null): string {
+  return iso === null ? '(open at end of logs)' : `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+function subject(w: WindowJson): string {
+  if (w.topic !== undefined) return `${w.topic}-${w.partition}${w.node ? ` on ${w.node}` : ''}`;
+  return w.node ?? '';
+}
+
+function startText(w: WindowJson): string {
+  if (!w.startBounds || w.startBounds.earliest === w.startBounds.latest) return short(w.start);
+  return `${short(w.start)}\n(noticed ${short(w.startBounds.latest).slice(11)})`;
+}
+
+/** The windows as a table a person reads at a glance; evidence stays in --json. */
+export function renderWindowsTable(doc: WindowsDocJson): string {
+  if (doc.windows.length === 0) return `No outage windows found (times in ${doc.timeZone}).`;
+  const table = new Table({
+    head: ['Window', 'Node / partition', `Start (${doc.timeZone})`, 'End', 'Duration', 'Why'],
+    colWidths: [19, 22, 25, 25, 13, 60],
+    wordWrap: true,
+    style: { head: [], border: [] },
+  });
+  for (const w of doc.windows) {
+    table.push([w.kind, subject(w), startText(w), short(w.end), duration(w.durationMs), `${w.reason} [${w.confidence}]`]);
+  }
+  const lines = [table.toString()];
+  if (doc.falseAlarms.length > 0) {
+    lines.push(`Not used as evidence: ${doc.falseAlarms.length} line(s) judged false alarms (--json lists them with the reason).`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { parseNaiveTimestamp } from '../../src/time/timestamp.js';
+import { formatOffset, parseUserTime, UnknownZoneError, Zone } from '../../src/time/zone.js';
+
+const naive = (text: string): number => parseNaiveTimestamp(text);
+const iso = (text: string): number => Date.parse(text);
+
+describe('Zone.toEpoch (log wall clock → instant)', () => {
+  it.each([
+    ['UTC', '2022-10-05 17:05:39,869', '2022-10-05T17:05:39.869Z'],
+    ['Asia/Seoul', '2022-10-05 17:05:39,869', '2022-10-05T08:05:39.869Z'],
+    ['Asia/Seoul', '2022-01-01 05:00:00,000', '2021-12-31T20:00:00.000Z'],
+    ['America/Sao_Paulo', '2024-01-01 00:00:00,000', '2024-01-01T03:00:00.000Z'],
+    ['Asia/Kathmandu', '2024-01-01 00:00:00,000', '2023-12-31T18:15:00.000Z'],
+    // Europe/Berlin, spring forward on 2024-03-31 at 02:00 local (01:00 UTC).
+    ['Europe/Berlin', '2024-03-31 01:59:59,999', '2024-03-31T00:59:59.999Z'],
+    ['Europe/Berlin', '2024-03-31 03:00:00,000', '2024-03-31T01:00:00.000Z'],
+    ['Europe/Berlin', '2024-03-31 12:00:00,000', '2024-03-31T10:00:00.000Z'],
+    // Fall back on 2024-10-27 at 03:00 CEST → 02:00 CET (01:00 UTC).
+    ['Europe/Berlin', '2024-10-27 01:59:59,999', '2024-10-26T23:59:59.999Z'],
+    ['Europe/Berlin', '2024-10-27 03:00:00,000', '2024-10-27T02:00:00.000Z'],
+    ['Europe/Berlin', '2024-10-27 12:00:00,000', '2024-10-27T11:00:00.000Z'],
+    ['Europe/Berlin', '2024-07-01 12:00:00,000', '2024-07-01T10:00:00.000Z'],
+    ['Europe/Berlin', '2024-01-15 12:00:00,000', '2024-01-15T11:00:00.000Z'],
+  ])('%s: %s → %s', (zone, text, expected) => {
+    expect(new Zone(zone).toEpoch(naive(text))).toBe(iso(expected));
+  });
+
+  it('reads an ambiguous fall-back hour as one of its two real instants', () => {
+    const t = new Zone('Europe/Berlin').toEpoch(naive('2024-10-27 02:30:00,000'));
+    expect([iso('2024-10-27T00:30:00Z'), iso('2024-10-27T01:30:00Z')]).toContain(t);
+  });
+
+  it('maps a wall-clock time inside the spring-forward gap to a nearby instant', () => {
+    const t = new Zone('Europe/Berlin').toEpoch(naive('2024-03-31 02:30:00,000'));
+    expect(Math.abs(t - iso('2024-03-31T01:00:00Z'))).toBeLessThanOrEqual(60 * 60_000);
+  });
+
+  it('is monotonic across a whole DST year in 15-minute steps (outside the gap)', () => {
+    const zone = new Zone('Europe/Berlin');
+    let previous = Number.NEGATIVE_INFINITY;
+    for (let t = Date.UTC(2024, 0, 1); t < Date.UTC(2025, 0, 1); t += 15 * 60_000) {
+      const local = new Date(t + zone.offsetAt(t) * 60_000).toISOString().replace('T', ' ').replace('.', ',').slice(0, 23);
+      const back = zone.toEpoch(naive(local));
+      // Round trip is exact except within an hour of a transition (the repeated fall-back hour).
+      const near = zone.offsetAt(t - 60 * 60_000) !== zone.offsetAt(t) || zone.offsetAt(t + 60 * 60_000) !== zone.offsetAt(t);
+      if (!near) expect(back).toBe(t);
+      if (back !== t) continue;
+      expect(back).toBeGreaterThan(previous);
+      previous = back;
+    }
+  });
+
+  it('never consults the process zone', () => {
+    expect(process.env.TZ).toBe('America/Sao_Paulo');
+    expect(new Zone('UTC').toEpoch(naive('2022-10-05 00:00:00,000'))).toBe(iso('2022-10-05T00:00:00Z'));
+  });
+
+  it('rejects an unknown zone with a helpful message', () => {
+    expect(() => new Zone('Mars/Olympus_Mons')).toThrow(UnknownZoneError);
+    expect(() => new Zone('Mars/Olympus_Mons')).toThrow(/IANA name/);
+  });
+});
+
+describe('Zone.format / formatShort / offsetAt', () => {
+  it.each([
+    ['UTC', '2022-10-05T17:05:39.869Z', '2022-10-05T17:05:39.869+00:00', '2022-10-05 17:05:39.869', 0],
+    ['Asia/Seoul', '2022-10-05T08:05:39.869Z', '2022-10-05T17:05:39.869+09:00', '2022-10-05 17:05:39.869', 540],
+    ['Europe/Berlin', '2024-07-01T10:00:00.000Z', '2024-07-01T12:00:00.000+02:00', '2024-07-01 12:00:00.000', 120],
+    ['Europe/Berlin', '2024-01-15T11:00:00.000Z', '2024-01-15T12:00:00.000+01:00', '2024-01-15 12:00:00.000', 60],
+    ['Europe/Berlin', '2024-10-27T00:30:00.000Z', '2024-10-27T02:30:00.000+02:00', '2024-10-27 02:30:00.000', 120],
+    ['Europe/Berlin', '2024-10-27T01:30:00.000Z', '2024-10-27T02:30:00.000+01:00', '2024-10-27 02:30:00.000', 60],
+    ['America/Sao_Paulo', '2024-01-01T03:00:00.000Z', '2024-01-01T00:00:00.000-03:00', '2024-01-01 00:00:00.000', -180],
+    ['Asia/Kathmandu', '2023-12-31T18:15:00.000Z', '2024-01-01T00:00:00.000+05:45', '2024-01-01 00:00:00.000', 345],
+  ])('%s at %s', (zone, instant, formatted, short, offset) => {
+    const z = new Zone(zone);
+    expect(z.format(iso(instant))).toBe(formatted);
+    expect(z.formatShort(iso(instant))).toBe(short);
+    expect(z.offsetAt(iso(instant))).toBe(offset);
+  });
+
+  it.each([[0, '+00:00'], [540, '+09:00'], [-180, '-03:00'], [330, '+05:30'], [-570, '-09:30'], [345, '+05:45']])(
+    'formatOffset(%i) = %s', (minutes, text) => {
+      expect(formatOffset(minutes)).toBe(text);
+    },
+  );
+});
+
+describe('parseUserTime', () => {
+  it.each([
+    ['Asia/Seoul', '2022-10-05 17:05', '2022-10-05T08:05:00.000Z'],
+    ['Asia/Seoul', '2022-10-05T17:05:39', '2022-10-05T08:05:39.000Z'],
+    ['Asia/Seoul', '2022-10-05 17:05:39.5', '2022-10-05T08:05:39.500Z'],
+    ['Asia/Seoul', '2022-10-05 17:05:39,869', '2022-10-05T08:05:39.869Z'],
+    ['Asia/Seoul', '2022-10-05', '2022-10-04T15:00:00.000Z'],
+    ['Asia/Seoul', '2022-10-05 17:05Z', '2022-10-05T17:05:00.000Z'],
+    ['Asia/Seoul', '2022-10-05 17:05:00+02:00', '2022-10-05T15:05:00.000Z'],
+    ['Asia/Seoul', '2022-10-05 17:05:00 -0330', '2022-10-05T20:35:00.000Z'],
+    ['Europe/Berlin', '2024-07-01 12:00', '2024-07-01T10:00:00.000Z'],
+    ['Europe/Berlin', '2024-01-15 12:00', '2024-01-15T11:00:00.000Z'],
+    ['UTC', '  2024-01-15 12:00  ', '2024-01-15T12:00:00.000Z'],
+  ])('%s: "%s"', (zone, text, expected) => {
+    expect(parseUserTime(text, new Zone(zone))).toBe(iso(expected));
+  });
+
+  it.each(['yesterday', '2022/10/05', '05-10-2022 10:00', '2022-10-05 7:05', '', '2022-10-05 17'])('rejects "%s"', (text) => {
+    expect(parseUserTime(text, new Zone('UTC'))).toBeNaN();
+  });
+
+  it('reads a time the same way a log line with that wall clock is read', () => {
+    const zone = new Zone('Europe/Berlin');
+    expect(parseUserTime('2024-10-27 03:00:00.000', zone)).toBe(zone.toEpoch(naive('2024-10-27 03:00:00,000')));
+  });
+});
