@@ -29,9 +29,11 @@ export type Effect =
   | { signal: 'session-expired'; field: string }
   /** The broker itself lost ZooKeeper (timeout, no route): it may be isolated. */
   | { signal: 'zk-contact-lost' }
-  /** A ZooKeeper server cannot reach the peer whose id is in `field`. */
+  /** A ZooKeeper server cannot open a connection to the peer whose id is in `field`. */
   | { signal: 'zk-peer-unreachable'; field: string }
-  /** A ZooKeeper leader lost a follower; `field` holds its address or sid. */
+  /** An established quorum connection to the peer whose id is in `field` broke. */
+  | { signal: 'zk-peer-lost'; field: string }
+  /** A ZooKeeper leader lost a follower (only a leader says this); `field` holds its address or sid. */
   | { signal: 'zk-follower-lost'; field: string }
   /** A follower lost its leader. */
   | { signal: 'zk-leader-lost' }

@@ -27,6 +27,40 @@ function startText(w: WindowJson): string {
   return `${short(w.start)}\n(noticed ${short(w.startBounds.latest).slice(11)})`;
 }
 
+const BURST_MS = 1000;
+
+/** A row: one window, or a burst of sub-second partition windows of one kind. */
+interface Row {
+  first: WindowJson;
+  members: WindowJson[];
+}
+
+/**
+ * A controller failing over moves every partition of a dead broker through
+ * OfflinePartition for a few milliseconds: dozens of windows that say one
+ * thing. Sub-second partition windows of one kind starting within a second
+ * of each other share a row.
+ */
+function rows(windows: readonly WindowJson[]): Row[] {
+  const out: Row[] = [];
+  const brief = (w: WindowJson) => w.topic !== undefined && w.durationMs !== null && w.durationMs < BURST_MS;
+  for (const w of windows) {
+    const last = out[out.length - 1];
+    if (last && brief(w) && brief(last.first) && last.first.kind === w.kind &&
+      Date.parse(w.start) - Date.parse(last.first.start) < BURST_MS) {
+      last.members.push(w);
+    } else {
+      out.push({ first: w, members: [w] });
+    }
+  }
+  return out;
+}
+
+function burstSubject(members: readonly WindowJson[]): string {
+  const names = members.map(subject);
+  return `${members.length} partitions: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
+}
+
 /** The windows as a table a person reads at a glance; evidence stays in --json. */
 export function renderWindowsTable(doc: WindowsDocJson): string {
   if (doc.windows.length === 0) return `No outage windows found (times in ${doc.timeZone}).`;
@@ -36,8 +70,14 @@ export function renderWindowsTable(doc: WindowsDocJson): string {
     wordWrap: true,
     style: { head: [], border: [] },
   });
-  for (const w of doc.windows) {
-    table.push([w.kind, subject(w), startText(w), short(w.end), duration(w.durationMs), `${w.reason} [${w.confidence}]`]);
+  for (const { first: w, members } of rows(doc.windows)) {
+    if (members.length === 1) {
+      table.push([w.kind, subject(w), startText(w), short(w.end), duration(w.durationMs), `${w.reason} [${w.confidence}]`]);
+    } else {
+      const longest = Math.max(...members.map((m) => m.durationMs ?? 0));
+      const end = members.map((m) => m.end!).sort().at(-1)!;
+      table.push([w.kind, burstSubject(members), short(w.start), short(end), `≤ ${duration(longest)}`, `${w.reason} [${w.confidence}]`]);
+    }
   }
   const lines = [table.toString()];
   if (doc.falseAlarms.length > 0) {

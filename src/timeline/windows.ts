@@ -190,10 +190,13 @@ export class WindowEngine {
         return;
       }
       case 'zk-contact-lost': return this.contactLost(e);
-      case 'zk-peer-unreachable': return this.zkPeerLost(String(f[effect.field] ?? ''), e, 'peers cannot open a channel to it');
+      case 'zk-peer-unreachable':
+        return this.zkPeerLost(String(f[effect.field] ?? ''), e, 'a serving peer could not open a connection to it', ['FOLLOWING', 'LEADING']);
+      case 'zk-peer-lost':
+        return this.zkPeerLost(String(f[effect.field] ?? ''), e, "a serving peer's quorum connection to it broke", ['FOLLOWING', 'LEADING', undefined]);
       case 'zk-follower-lost': {
         const raw = String(f[effect.field] ?? '');
-        return this.zkPeerLost(this.zkIdOf(raw) ?? '', e, 'the leader lost its connection to it');
+        return this.zkPeerLost(this.zkIdOf(raw) ?? '', e, 'the leader lost its connection to it', 'leader');
       }
       case 'zk-leader-lost': return this.zkLeaderLost(e);
       case 'zk-leader-stepped-down': return this.zkSteppedDown(e);
@@ -344,7 +347,15 @@ export class WindowEngine {
     return this.context.zkAddresses.get(host) ?? this.context.zkAddresses.get(text.replace(/^\//, '').replace(/:\d+$/, ''));
   }
 
-  private zkPeerLost(sid: string, e: TimelineEvent, why: string): void {
+  /**
+   * A peer lost `sid`. Whether that means `sid` went away depends on the
+   * reporter: while an ensemble starts, every server fails to reach the ones
+   * not up yet, and connections break and re-form during every election; a
+   * serving server (or one whose state the logs have not shown yet, for a
+   * connection that had been established) losing a peer means it went away.
+   * Only a leader has followers to lose, so `leader` accepts any reporter.
+   */
+  private zkPeerLost(sid: string, e: TimelineEvent, why: string, reporterStates: readonly (string | undefined)[] | 'leader'): void {
     if (!sid) return;
     const node = `zk-${sid}`;
     if (node === e.node) return;
@@ -353,10 +364,16 @@ export class WindowEngine {
       addEvidence(open, evidenceOf(e));
       return;
     }
-    // While an ensemble starts, every server fails to reach the ones not up
-    // yet; only a serving server losing a peer means that peer went away.
-    const reporterState = this.zkState.get(e.node);
-    if (reporterState !== 'FOLLOWING' && reporterState !== 'LEADING') return;
+    // A server the others consider gone (frozen, cut off) reports its own
+    // isolation, not its peers' deaths.
+    if (this.zkDown.has(e.node)) return;
+    if (reporterStates === 'leader') {
+      // A deposed leader waking up closes its old followers' sockets.
+      if (this.leader !== undefined && this.leader !== e.node) return;
+      this.leader = e.node;
+    } else if (!reporterStates.includes(this.zkState.get(e.node))) {
+      return;
+    }
     this.zkNodeDown(node, e, why);
   }
 
@@ -413,7 +430,9 @@ export class WindowEngine {
 
   private zkSteppedDown(e: TimelineEvent): void {
     this.discardPendingOf(e.node, `logged by ${e.node} just before it stepped down as leader: a leader that was frozen or cut off expires sessions it could not see, so these sessions were not really lost`);
-    const wasLeader = this.leader === e.node || (this.leader === undefined && this.zkState.get(e.node) === 'LEADING');
+    // Only a leader steps down; unless the others already elected another one
+    // (it was frozen or cut off), the ensemble has no leader now.
+    const wasLeader = this.leader === undefined || this.leader === e.node;
     this.zkState.set(e.node, 'LOOKING');
     // A leader the others already replaced (it was frozen or cut off) steps
     // down with no effect on the ensemble.
@@ -539,7 +558,19 @@ export class WindowEngine {
           w.start <= (down.end ?? Infinity) && (w.end ?? Infinity) >= down.start && !w.details.inferred);
         if (covered) {
           for (const w of this.windows) {
-            if (w.kind === 'partition-offline' && `${w.topic}-${w.partition}` === p) w.details.replicationFactor = replicas.length;
+            if (w.kind !== 'partition-offline' || `${w.topic}-${w.partition}` !== p || w.details.inferred) continue;
+            if (w.start > (down.end ?? Infinity) || (w.end ?? Infinity) < down.start) continue;
+            w.details.replicationFactor = replicas.length;
+            w.details.replicas = replicas;
+            if (replicas.length === 1 && down.start < w.start) {
+              // Its only replica died at the broker's last sign of life: the
+              // partition could take no writes from then, not from when the
+              // controller wrote it down.
+              w.startBounds = [down.start, w.start];
+              w.start = down.start;
+            }
+            w.reason = `${w.reason}; replication factor ${replicas.length}: ${replicas.length === 1 ? `its only replica, broker ${id}, was down` : `every replica (${replicas.join(',')}) was down`}`;
+            addEvidence(w, evidence);
           }
           continue;
         }

@@ -45,6 +45,23 @@ export const ZOOKEEPER_QUORUM_RULES: readonly Rule[] = [
     ],
   },
   {
+    id: 'zk.learner.closing-socket',
+    title: 'Leader closed its connection to a follower',
+    category: 'zk-quorum',
+    severity: 'warn',
+    appliesTo: ['zookeeper'],
+    loggers: ['LearnerHandler'],
+    keyword: 'closing socket to learner',
+    // 3.6+ LearnerHandler.closeSocket(); names the follower's sid, which
+    // GOODBYE does not.
+    pattern: /^Synchronously closing socket to learner (?<sid>\d+)\.?$/,
+    fields: { sid: 'int' },
+    effect: { signal: 'zk-follower-lost', field: 'sid' },
+    samples: [
+      '2026-11-21 05:52:43,000 [myid:3] - INFO  [LearnerHandler-/127.0.0.1:57818:LearnerHandler@1159] - Synchronously closing socket to learner 1.',
+    ],
+  },
+  {
     id: 'zk.leader.not-enough-followers',
     title: 'Leader stepped down: not sufficient followers synced (quorum lost)',
     category: 'zk-quorum',
@@ -147,7 +164,7 @@ export const ZOOKEEPER_QUORUM_RULES: readonly Rule[] = [
     pattern: /^Connection broken for id (?<sid>\d+), my id = (?<myid>\d+)/,
     fields: { sid: 'int', myid: 'int' },
     // The sid is named directly (GOODBYE only has the follower's ephemeral address).
-    effect: { signal: 'zk-peer-unreachable', field: 'sid' },
+    effect: { signal: 'zk-peer-lost', field: 'sid' },
     samples: [
       '2017-09-13 11:21:48,855 [myid:3] - WARN  [RecvWorker:1:QuorumCnxManager$RecvWorker@810] - Connection broken for id 1, my id = 3, error = ',
       '[2024-02-23 01:08:10,857] WARN Connection broken for id 1, my id = 3 (org.apache.zookeeper.server.quorum.QuorumCnxManager)\njava.io.EOFException',
