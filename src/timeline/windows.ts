@@ -27,6 +27,19 @@ export interface Window {
   details: Record<string, string | number | boolean | number[]>;
   evidence: Evidence[];
   evidenceOmitted: number;
+  /** The engine's bookkeeping; not part of the output. */
+  track: Track;
+}
+
+interface Track {
+  /** When the cluster noticed (for windows opened by detection). */
+  detectedAt?: number;
+  /** The node logged a restart: its lines are its comeback, not signs it lived on. */
+  restarting?: boolean;
+  firstSignOfLife?: number;
+  /** The node's own lines after the cluster gave up on it. */
+  alive: number;
+  aliveEvidence?: Evidence;
 }
 
 export interface FalseAlarm extends Evidence {
@@ -133,14 +146,14 @@ export class WindowEngine {
    */
   private reclassifyLiveBrokers(): void {
     for (const w of [...this.windows]) {
-      if (w.kind !== 'broker-down' || !(Number(w.details.aliveRecords ?? 0) > 0) || w.details.restarting) continue;
-      const why = `the cluster gave up on it (${w.reason}) but it kept logging (${w.details.aliveRecords} lines): it was cut off, not down`;
+      if (w.kind !== 'broker-down' || w.track.alive === 0 || w.track.restarting) continue;
+      const why = `the cluster gave up on it (${w.reason}) but it kept logging (${w.track.alive} lines): it was cut off, not down`;
+      if (w.track.aliveEvidence) addEvidence(w, w.track.aliveEvidence);
       const twin = this.windows.find((x) => x.kind === 'isolated' && x.node === w.node &&
         x.start <= (w.end ?? Infinity) && (x.end ?? Infinity) >= w.start);
       if (twin) {
         for (const ev of w.evidence) addEvidence(twin, ev);
         twin.reason = `${twin.reason}; ${why}`;
-        twin.details.detectedAt = w.details.detectedAt ?? w.start;
         this.windows.splice(this.windows.indexOf(w), 1);
       } else {
         w.kind = 'isolated';
@@ -149,8 +162,8 @@ export class WindowEngine {
     }
   }
 
-  private open(w: Omit<Window, 'evidence' | 'evidenceOmitted' | 'details' | 'end' | 'endBounds'> & Partial<Pick<Window, 'details'>>): Window {
-    const window: Window = { end: null, endBounds: null, details: {}, evidence: [], evidenceOmitted: 0, ...w };
+  private open(w: Omit<Window, 'evidence' | 'evidenceOmitted' | 'details' | 'end' | 'endBounds' | 'track'> & Partial<Pick<Window, 'details' | 'track'>>): Window {
+    const window: Window = { end: null, endBounds: null, details: {}, evidence: [], evidenceOmitted: 0, track: { alive: 0 }, ...w };
     this.windows.push(window);
     return window;
   }
@@ -229,7 +242,7 @@ export class WindowEngine {
     const open = this.brokerDown.get(node);
     if (open) {
       addEvidence(open, evidenceOf(e));
-      if (open.details.detectedAt === undefined) open.details.detectedAt = e.time;
+      if (open.track.detectedAt === undefined) open.track.detectedAt = e.time;
       return;
     }
     const last = this.lastSeen.get(node);
@@ -238,7 +251,7 @@ export class WindowEngine {
       kind: 'broker-down', node, start, startBounds: [start, e.time],
       confidence: last ? 'medium' : 'low',
       reason: `${why}${last ? '; it was last heard from at the start of this window' : '; none of its own logs were given'}`,
-      details: { detectedAt: e.time, aliveRecords: 0 },
+      track: { detectedAt: e.time, alive: 0 },
     });
     if (last) addEvidence(w, last.evidence);
     addEvidence(w, evidenceOf(e));
@@ -248,8 +261,8 @@ export class WindowEngine {
   private brokerStarting(e: TimelineEvent): void {
     const open = this.brokerDown.get(e.node);
     if (open) {
-      open.details.restarting = true;
-      open.details.firstSignOfLife = e.time;
+      open.track.restarting = true;
+      open.track.firstSignOfLife = e.time;
       addEvidence(open, evidenceOf(e));
       return;
     }
@@ -259,7 +272,7 @@ export class WindowEngine {
         kind: 'broker-down', node: e.node, start: last.time, startBounds: [last.time, last.time],
         confidence: 'medium',
         reason: 'its log went silent with no shutdown and its next line is a restart: it died without a word',
-        details: { restarting: true, firstSignOfLife: e.time },
+        track: { restarting: true, firstSignOfLife: e.time, alive: 0 },
       });
       addEvidence(w, last.evidence);
       addEvidence(w, evidenceOf(e));
@@ -273,7 +286,7 @@ export class WindowEngine {
     this.cleanStop.delete(e.node);
     if (!open) return;
     addEvidence(open, evidenceOf(e));
-    const earliest = typeof open.details.firstSignOfLife === 'number' ? open.details.firstSignOfLife : e.time;
+    const earliest = typeof open.track.firstSignOfLife === 'number' ? open.track.firstSignOfLife : e.time;
     this.close(open, e.time, earliest);
     this.brokerDown.delete(e.node);
   }
@@ -282,7 +295,7 @@ export class WindowEngine {
     const open = this.brokerDown.get(node);
     if (!open || e.time < open.start) return;
     addEvidence(open, evidenceOf(e));
-    const earliest = typeof open.details.firstSignOfLife === 'number' ? open.details.firstSignOfLife : e.time;
+    const earliest = typeof open.track.firstSignOfLife === 'number' ? open.track.firstSignOfLife : e.time;
     this.close(open, e.time, earliest);
     this.brokerDown.delete(node);
   }
@@ -290,15 +303,15 @@ export class WindowEngine {
   /** A record of a node: a sign of life for windows that say it is gone. */
   private noteAlive(e: TimelineEvent): void {
     const down = this.brokerDown.get(e.node);
-    if (down && down.details.detectedAt !== undefined && !down.details.restarting && e.time > Number(down.details.detectedAt)) {
-      down.details.aliveRecords = Number(down.details.aliveRecords ?? 0) + 1;
-      if (Number(down.details.aliveRecords) === 1) addEvidence(down, evidenceOf(e));
+    if (down && down.track.detectedAt !== undefined && !down.track.restarting && e.time > Number(down.track.detectedAt)) {
+      down.track.alive++;
+      down.track.aliveEvidence ??= evidenceOf(e);
     }
     const zk = this.zkDown.get(e.node);
-    if (zk && zk.details.firstSignOfLife === undefined && e.time > zk.start) {
+    if (zk && zk.track.firstSignOfLife === undefined && e.time > zk.start) {
       const last = this.lastSeen.get(e.node);
       // The first own line after a silence: the process is back (not yet serving).
-      if (!last || e.time - last.time > 1000 || last.time <= zk.start) zk.details.firstSignOfLife = e.time;
+      if (!last || e.time - last.time > 1000 || last.time <= zk.start) zk.track.firstSignOfLife = e.time;
     }
   }
 
@@ -455,7 +468,7 @@ export class WindowEngine {
     const down = this.zkDown.get(e.node);
     if (down) {
       addEvidence(down, evidenceOf(e));
-      const earliest = typeof down.details.firstSignOfLife === 'number' ? down.details.firstSignOfLife : e.time;
+      const earliest = typeof down.track.firstSignOfLife === 'number' ? down.track.firstSignOfLife : e.time;
       this.close(down, e.time, earliest);
       this.zkDown.delete(e.node);
     }
