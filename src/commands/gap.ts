@@ -3,7 +3,7 @@ import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
 import { renderAccounting } from '../report/table.js';
-import { UnknownZoneError, Zone } from '../time/zone.js';
+import { failOnMissing, inputFlags, zoneFlag } from '../cli/common.js';
 
 /** `60`, `60s`, `90 s`, `5m`, `2h`, `1500ms` → milliseconds. */
 export function parseDurationFlag(text: string): number {
@@ -37,28 +37,20 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   static override enableJsonFlag = true;
 
   static override flags = {
+    ...inputFlags,
     topic: Flags.string({ description: 'topic whose dumps to analyse', required: true }),
-    tz: Flags.string({ description: 'time zone the logs were written in, and of the times shown (IANA name)', default: 'UTC' }),
     'min-gap': Flags.string({ description: 'spacings at or below this are never gaps (e.g. 60, 90s, 5m)', default: '60s' }),
     percentile: Flags.string({ description: 'percentile of the partition\'s record spacing used as its normal spacing', default: String(DEFAULTS.percentile) }),
     k: Flags.string({ description: 'a gap must exceed k × that percentile', default: String(DEFAULTS.k) }),
     broker: Flags.string({ description: 'broker that hosted the dumped partition (1 or broker-1), when paths do not say' }),
     format: Flags.string({ description: 'output format (ndjson: one line per gap)', options: ['table', 'ndjson'], default: 'table' }),
-    'node-map': Flags.string({ description: 'name the node behind a path: PATH=NAME', multiple: true }),
-    verbose: Flags.boolean({ char: 'v', description: 'list files that were not read, with the reason', default: false }),
   };
 
   async run(): Promise<GapReportJson | void> {
     const { argv, flags } = await this.parse(GapCommand);
     const paths = argv as string[];
     if (paths.length === 0) this.error('Give the files or directories to read (dumps and logs), e.g. kforensics gap --topic account_event ./incident', { exit: 2 });
-    let zone: Zone;
-    try {
-      zone = new Zone(flags.tz);
-    } catch (e) {
-      if (e instanceof UnknownZoneError) this.error(e.message, { exit: 2 });
-      throw e;
-    }
+    const zone = zoneFlag(this, flags.tz);
     const minGapMs = parseDurationFlag(flags['min-gap']);
     if (Number.isNaN(minGapMs)) this.error(`--min-gap "${flags['min-gap']}" is not a duration. Use seconds (60), or 90s, 5m, 1h.`, { exit: 2 });
     const percentile = Number(flags.percentile);
@@ -76,9 +68,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
     }
-    if (analysis.plan.missing.length > 0) {
-      this.error(`No such file or directory: ${analysis.plan.missing.join(', ')}. Check the path; kforensics reads files and directories.`, { exit: 2 });
-    }
+    failOnMissing(this, analysis.plan.missing);
     const report = analysis.report;
 
     if (this.jsonEnabled()) return GapReportSchema.parse(report);
