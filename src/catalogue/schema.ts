@@ -48,7 +48,19 @@ export type Effect =
   /** ISR changed for `partition`, from `from` (optional) to `to`. */
   | { signal: 'isr-change'; partition: string; from?: string; to: string }
   /** A replica truncated its log (`partition`, `offset`, optional `highWatermark`). */
-  | { signal: 'truncation'; partition: string; offset: string; highWatermark?: string };
+  | { signal: 'truncation'; partition: string; offset: string; highWatermark?: string }
+  /** A KRaft controller fenced the brokers whose ids are in `field` (they are out of the cluster). */
+  | { signal: 'broker-fenced'; field: string }
+  /** A fenced KRaft broker (id in `field`) was let back in. */
+  | { signal: 'broker-unfenced'; field: string }
+  /**
+   * The KRaft controller quorum has a leader: the node whose id is in
+   * `leader` leads at the epoch in `epoch`. A `leader` that is not an id
+   * (`(none)`) says the quorum has no leader at that epoch.
+   */
+  | { signal: 'raft-leader'; leader: string; epoch: string }
+  /** The reporting node has no KRaft quorum leader at the epoch in `epoch` (it is electing one). */
+  | { signal: 'raft-leaderless'; epoch: string };
 
 /** How a named capture becomes a field value. */
 export type FieldType = 'string' | 'int' | 'partitions' | 'ids';

@@ -1,5 +1,10 @@
 import { Flags, type Command } from '@oclif/core';
 import { parseUserTime, UnknownZoneError, Zone } from '../time/zone.js';
+import type { InputJson } from '../model/timeline.js';
+import { isReadFailure } from '../sources/plan.js';
+import { MAX_LINE_BYTES } from '../sources/lines.js';
+import { StopReading } from '../timeline/read.js';
+import { formatSkew, isSignificant, parseSkewFlags, type SkewReport } from '../timeline/skew.js';
 
 /** Flags every command that reads logs takes. */
 export const inputFlags = {
@@ -30,5 +35,106 @@ export function timeFlag(command: Command, flag: string, value: string | undefin
 export function failOnMissing(command: Command, missing: readonly string[]): void {
   if (missing.length > 0) {
     command.error(`No such file or directory: ${missing.join(', ')}. Check the path; kforensics reads files and directories.`, { exit: 2 });
+  }
+}
+
+/** Flags for broken input, taken by the commands that read logs into a timeline. */
+export const brokenInputFlags = {
+  strict: Flags.boolean({ description: 'fail (exit 1) at the first line that is not part of a log record, naming its file and line', default: false }),
+  'show-unrecognised': Flags.boolean({ description: 'list every line not part of a log record on stderr, with file:line and why', default: false }),
+  skew: Flags.string({ description: "correct a node's clock: NODE=OFFSET, how far it was ahead (e.g. broker-2=+2.5s, zk-1=-800ms)", multiple: true }),
+};
+
+/** The --skew corrections, or a usage error (exit 2). */
+export function skewFlag(command: Command, values: readonly string[] | undefined): Map<string, number> {
+  try {
+    return parseSkewFlags(values ?? []);
+  } catch (e) {
+    command.error((e as Error).message, { exit: 2 });
+  }
+}
+
+const REASONS: Record<string, string> = {
+  'no-record-yet': 'before the first record of the file',
+  'bad-timestamp': 'shaped like a record but its timestamp does not parse',
+  foreign: "another program's output inside the log",
+};
+
+/** --strict: the first unrecognised line stops the run. */
+export class StrictFailure extends StopReading {
+  constructor(readonly file: string, readonly line: number, text: string, reason: string) {
+    super(`${file}:${line}: ${REASONS[reason] ?? reason}: ${JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)}. ` +
+      '--strict stops at the first line that is not part of a log record; without it such lines are counted as unrecognised (--show-unrecognised lists them).');
+  }
+}
+
+export type UnrecognisedHandler = (file: string, line: number, text: string, reason: string) => void;
+
+/**
+ * What to do with unrecognised lines: list them (--show-unrecognised, on
+ * stderr so stdout stays a clean table or JSON) and/or stop (--strict).
+ * `listing` is for the pass whose lines are listed; `checking` for other
+ * passes over the same files, which must only stop.
+ */
+export function unrecognisedHandlers(flags: { strict: boolean; 'show-unrecognised': boolean }): {
+  listing?: UnrecognisedHandler; checking?: UnrecognisedHandler; cut?: (file: string, lines: readonly number[], total: number) => void;
+} {
+  const stop: UnrecognisedHandler = (file, line, text, reason) => {
+    throw new StrictFailure(file, line, text, reason);
+  };
+  const list: UnrecognisedHandler = (file, line, text, reason) => {
+    const shown = text.length > 200 ? `${text.slice(0, 200)}… (${text.length} chars)` : text;
+    process.stderr.write(`unrecognised ${file}:${line} (${REASONS[reason] ?? reason}): ${JSON.stringify(shown)}\n`);
+  };
+  const show = flags['show-unrecognised'];
+  return {
+    ...(show && !flags.strict && { listing: list }),
+    ...(show && flags.strict && { listing: (f: string, l: number, t: string, r: string) => { list(f, l, t, r); stop(f, l, t, r); } }),
+    ...(!show && flags.strict && { listing: stop }),
+    ...(flags.strict && { checking: stop }),
+    ...(show && {
+      cut: (file: string, lines: readonly number[], total: number) => {
+        const where = lines.map((l) => `${file}:${l}`).join(', ');
+        process.stderr.write(`cut ${where}${total > lines.length ? ` and ${total - lines.length} more` : ''}: line longer than ${MAX_LINE_BYTES >> 20} MiB, kept up to that length\n`);
+      },
+    }),
+  };
+}
+
+/**
+ * Inputs that could not be read in full (permission denied, damaged gzip):
+ * listed on stderr with what to do, and the exit code set to 1 (the analysis
+ * ran on the rest).
+ */
+export function reportReadFailures(inputs: readonly InputJson[]): void {
+  const failed = inputs.filter(isReadFailure);
+  if (failed.length === 0) return;
+  const lines = failed.map((i) => `  ${i.file}: ${i.error ?? i.skipped}${i.error ? ` (read up to line ${i.linesRead}; the lines before the damage are in the results)` : ''}`);
+  process.stderr.write(`${failed.length} input(s) could not be read in full; the results above lack their lines (exit code 1):\n${lines.join('\n')}\n`);
+  process.exitCode = 1;
+}
+
+/** Notes for paths that held no file at all (an empty directory). */
+export function reportNothingFound(paths: readonly string[], inputs: readonly InputJson[]): void {
+  if (inputs.length === 0) {
+    process.stderr.write(`No files found under ${paths.join(', ')}: nothing to analyse. Check the path (an empty directory, or only links to nothing).\n`);
+  }
+}
+
+/** Clock skew worth knowing, on stderr, with the flag that corrects it. */
+export function reportSkew(report: SkewReport, applied: ReadonlyMap<string, number>): void {
+  const lines: string[] = [];
+  for (const e of report.estimates) {
+    if (!isSignificant(e)) continue;
+    lines.push(`  ${e.node} is ${formatSkew(e.offsetMs)} ahead of ${report.reference} (±${e.spreadMs} ms, ${e.pairs} pair(s): ${e.basis.join('; ')}); correct with --skew ${e.node}=${formatSkew(e.offsetMs)}`);
+  }
+  if (lines.length > 0) process.stderr.write(`Clock skew between nodes${applied.size > 0 ? ' (after --skew)' : ''}:\n${lines.join('\n')}\n`);
+}
+
+/** --skew names a node the logs never mention: a typo, most likely. */
+export function checkSkewNodes(applied: ReadonlyMap<string, number>, inputs: readonly InputJson[]): void {
+  const nodes = new Set(inputs.flatMap((i) => (i.node ?? '').split(',')).filter(Boolean));
+  for (const node of applied.keys()) {
+    if (!nodes.has(node)) process.stderr.write(`--skew ${node}: no such node in these logs (nodes: ${[...nodes].sort().join(', ')}); nothing corrected.\n`);
   }
 }

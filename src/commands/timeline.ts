@@ -1,11 +1,15 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { SEVERITIES, type Severity } from '../model/record.js';
-import { TimelineSchema, type EventJson, type TimelineJson } from '../model/timeline.js';
+import { TimelineSchema, type EventJson, type InputJson, type TimelineJson } from '../model/timeline.js';
+import type { SkewReport } from '../timeline/skew.js';
 import { renderAccounting, renderSkipped, renderTimelineTable } from '../report/table.js';
 import { buildTimeline } from '../timeline/build.js';
 import { compactBursts } from '../timeline/compact.js';
 import { toEventJson } from '../timeline/event.js';
-import { failOnMissing, inputFlags, timeFlag, zoneFlag } from '../cli/common.js';
+import {
+  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
+  skewFlag, StrictFailure, timeFlag, unrecognisedHandlers, zoneFlag,
+} from '../cli/common.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../timeline/build-windows.js';
 
@@ -30,6 +34,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
 
   static override flags = {
     ...inputFlags,
+    ...brokenInputFlags,
     since: Flags.string({ description: 'only events at or after this time (e.g. "2024-02-23 07:40"; read in --tz unless it has an offset)' }),
     until: Flags.string({ description: 'only events at or before this time' }),
     node: Flags.string({ description: 'only these nodes (e.g. broker-2, zk-1)', multiple: true }),
@@ -42,12 +47,24 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   };
 
   async run(): Promise<TimelineJson | void> {
+    try {
+      return await this.timeline();
+    } catch (e) {
+      // --strict: the first unrecognised line ends the run, naming it.
+      if (e instanceof StrictFailure) this.error(e.message, { exit: 1 });
+      throw e;
+    }
+  }
+
+  private async timeline(): Promise<TimelineJson | void> {
     const { argv, flags } = await this.parse(TimelineCommand);
     const paths = argv as string[];
     const zone = zoneFlag(this, flags.tz);
     const since = timeFlag(this, 'since', flags.since, zone);
     const until = timeFlag(this, 'until', flags.until, zone);
     const nodeMap = flags['node-map'] ?? [];
+    const skew = skewFlag(this, flags.skew);
+    const handlers = unrecognisedHandlers(flags);
 
     let timeline;
     try {
@@ -55,6 +72,9 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         zone,
         all: flags.all,
         nodeMap,
+        skew,
+        ...(handlers.listing && { onUnrecognised: handlers.listing }),
+        ...(handlers.cut && { onCutLines: handlers.cut }),
         filter: {
           ...(since !== undefined && { since }),
           ...(until !== undefined && { until }),
@@ -70,14 +90,16 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     failOnMissing(this, timeline.plan.missing);
     // Windows need every record, whatever the filters: a second, unfiltered pass.
     const windows = this.jsonEnabled() || (flags.windows && flags.format === 'table')
-      ? (await buildWindows(paths, { zone, nodeMap })).doc
+      ? (await buildWindows(paths, { zone, nodeMap, skew, ...(handlers.checking && { onUnrecognised: handlers.checking }) })).doc
       : undefined;
 
     if (this.jsonEnabled()) {
       const events: EventJson[] = [];
       for await (const e of timeline.events) events.push(toEventJson(e, zone));
+      const inputs = timeline.inputs();
+      this.reportProblems(paths, inputs, timeline.skew(), skew);
       return TimelineSchema.parse({
-        schema: 'kforensics/timeline/v1', timeZone: zone.name, inputs: timeline.inputs(), windows: windows!.windows, events,
+        schema: 'kforensics/timeline/v1', timeZone: zone.name, inputs, windows: windows!.windows, skew: timeline.skew(), events,
       });
     }
 
@@ -100,6 +122,15 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const skipped = renderSkipped(inputs);
       if (skipped) process.stderr.write(`Not read:\n${skipped}\n`);
     }
+    this.reportProblems(paths, inputs, timeline.skew(), skew);
+  }
+
+  /** Empty inputs, unknown --skew nodes, clock skew, unreadable inputs (exit 1): on stderr. */
+  private reportProblems(paths: readonly string[], inputs: InputJson[], report: SkewReport, applied: ReadonlyMap<string, number>): void {
+    reportNothingFound(paths, inputs);
+    checkSkewNodes(applied, inputs);
+    reportSkew(report, applied);
+    reportReadFailures(inputs);
   }
 }
 

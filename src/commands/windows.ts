@@ -1,5 +1,8 @@
 import { Args, Command } from '@oclif/core';
-import { failOnMissing, inputFlags, zoneFlag } from '../cli/common.js';
+import {
+  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
+  skewFlag, StrictFailure, unrecognisedHandlers, zoneFlag,
+} from '../cli/common.js';
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
 import { renderWindowsTable } from '../report/windows-table.js';
@@ -15,14 +18,35 @@ kafka-topics --describe output and server/zookeeper properties found in the path
   static override strict = false;
   static override enableJsonFlag = true;
   static override args = { paths: Args.string({ description: 'log files or directories (read recursively)', required: true }) };
-  static override flags = { ...inputFlags };
+  static override flags = { ...inputFlags, ...brokenInputFlags };
 
   async run(): Promise<WindowsDocJson | void> {
     const { argv, flags } = await this.parse(WindowsCommand);
     const zone = zoneFlag(this, flags.tz);
-    const result = await buildWindows(argv as string[], { zone, nodeMap: flags['node-map'] ?? [] });
+    const skew = skewFlag(this, flags.skew);
+    const handlers = unrecognisedHandlers(flags);
+    let result;
+    try {
+      result = await buildWindows(argv as string[], {
+        zone, nodeMap: flags['node-map'] ?? [], skew,
+        ...(handlers.listing && { onUnrecognised: handlers.listing }),
+        ...(handlers.cut && { onCutLines: handlers.cut }),
+      });
+    } catch (e) {
+      if (e instanceof StrictFailure) this.error(e.message, { exit: 1 });
+      throw e;
+    }
     failOnMissing(this, result.missing);
-    if (this.jsonEnabled()) return WindowsDocSchema.parse(result.doc);
+    const problems = (): void => {
+      reportNothingFound(argv as string[], result.inputs);
+      checkSkewNodes(skew, result.inputs);
+      reportSkew(result.skew, skew);
+      reportReadFailures(result.inputs);
+    };
+    if (this.jsonEnabled()) {
+      problems();
+      return WindowsDocSchema.parse(result.doc);
+    }
     this.log(`Outage windows — times in ${zone.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
     this.log(renderWindowsTable(result.doc));
     process.stderr.write(`${renderAccounting(result.inputs)}\n`);
@@ -30,5 +54,6 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       const skipped = renderSkipped(result.inputs);
       if (skipped) process.stderr.write(`Not read:\n${skipped}\n`);
     }
+    problems();
   }
 }

@@ -39,11 +39,26 @@ export const InputSchema = z.object({
 });
 export type InputJson = z.infer<typeof InputSchema>;
 
+/** Clock skew between nodes, estimated from events that happened at the same moment on both. */
+export const SkewSchema = z.object({
+  reference: z.string().nullable().describe('the node the offsets are relative to; null when no events could be paired'),
+  estimates: z.array(z.object({
+    node: z.string(),
+    offsetMs: z.number().int().describe("this node's clock minus the reference's; correct with --skew NODE=+offset"),
+    pairs: z.number().int().positive(),
+    spreadMs: z.number().int().nonnegative(),
+    via: z.string(),
+    basis: z.array(z.string()),
+  })),
+});
+export type SkewJson = z.infer<typeof SkewSchema>;
+
 export const TimelineSchema = z.object({
   schema: z.literal('kforensics/timeline/v1'),
   timeZone: z.string(),
   inputs: z.array(InputSchema),
   windows: z.array(WindowSchema).describe('outage windows inferred from all the records (see `kforensics windows`)'),
+  skew: SkewSchema.optional().describe('clock skew between nodes (timeline --json)'),
   events: z.array(EventSchema),
 });
 export type TimelineJson = z.infer<typeof TimelineSchema>;

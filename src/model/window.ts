@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 export const WINDOW_KINDS = [
   'broker-down', 'zk-node-down', 'zk-quorum-lost', 'partition-offline', 'under-replicated', 'isolated', 'stale-leader',
+  // KRaft: a broker the controller fenced; the controller quorum without a raft leader.
+  'broker-fenced', 'controller-quorum-leaderless',
 ] as const;
 export type WindowKind = (typeof WINDOW_KINDS)[number];
 
@@ -34,10 +36,25 @@ export const WindowSchema = z.object({
 });
 export type WindowJson = z.infer<typeof WindowSchema>;
 
+/** Where the logs and the KRaft metadata log tell different stories about one window. */
+export const DisagreementSchema = z.object({
+  kind: z.enum(WINDOW_KINDS),
+  node: z.string().optional(),
+  topic: z.string().optional(),
+  partition: z.number().int().optional(),
+  side: z.enum(['logs-only', 'metadata-only', 'edges']).describe('logs-only / metadata-only: a window one side shows and the other does not; edges: both show it, at different times'),
+  why: z.string(),
+  evidence: z.array(EvidenceSchema),
+});
+export type DisagreementJson = z.infer<typeof DisagreementSchema>;
+
 export const WindowsDocSchema = z.object({
   schema: z.literal('kforensics/windows/v1'),
   timeZone: z.string(),
+  mode: z.enum(['zookeeper', 'kraft', 'unknown']).describe('how the cluster ran: from the log lines that fired, process.roles / zookeeper.connect in properties files, metadata-log dumps'),
+  modeReason: z.string(),
   windows: z.array(WindowSchema),
   falseAlarms: z.array(EvidenceSchema.extend({ why: z.string() })),
+  disagreements: z.array(DisagreementSchema).describe('KRaft: windows the logs and the metadata log do not agree on'),
 });
 export type WindowsDocJson = z.infer<typeof WindowsDocSchema>;

@@ -256,8 +256,9 @@ function bodyShape(text: string): LineShape | undefined {
   if (t.charCodeAt(0) === 124 /* | */) {
     const inner = t.slice(1).trimStart();
     if (/^(?:offset|key|payload): /.test(inner)) return { kind: 'data', text: inner, indented: true };
-    // `| ` as a paste gutter (`  12 | baseOffset: …`).
-    return inner ? bodyShape(inner) : undefined;
+    // `| ` as a paste gutter (`  12 | baseOffset: …`): one level only, so a
+    // line of 20,000 `| ` cannot recurse the stack away.
+    return inner && inner.charCodeAt(0) !== 124 ? bodyShape(inner) : undefined;
   }
   const colon = t.indexOf(': ');
   if (colon > 0 && START_KEYS.has(t.slice(0, colon))) return { kind: 'data', text: t, indented: false };

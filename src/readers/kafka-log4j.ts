@@ -25,6 +25,10 @@ function isLoggerName(s: string): boolean {
   return true;
 }
 const LONE_LOGGER = /^\s*\(([\w.$-]+)\)\s*$/;
+const RECORD_SHAPED = /^\[\d{4}-\d\d-\d\d[ T]/;
+
+/** Every pattern this layout runs, for the regular-expression safety test. */
+export const KAFKA_LAYOUT_PATTERNS: readonly RegExp[] = [LONE_LOGGER, RECORD_SHAPED];
 
 /** Loggers only a ZooKeeper server prints (its client classes live in brokers too). */
 export function isZooKeeperServerLogger(logger: string): boolean {
@@ -68,7 +72,7 @@ export function kafkaLog4jLayout(defaultRole: NodeKind): Layout {
       const c1 = line.charCodeAt(1);
       if (c1 < 48 || c1 > 57) return undefined;
       if (line.charCodeAt(24) !== 93 /* ] */ || line.charCodeAt(25) !== 32) {
-        return /^\[\d{4}-\d\d-\d\d[ T]/.test(line) ? 'bad-timestamp' : undefined;
+        return RECORD_SHAPED.test(line) ? 'bad-timestamp' : undefined;
       }
       const naiveTime = parseNaiveTimestamp(line, 1);
       if (Number.isNaN(naiveTime)) return 'bad-timestamp';

@@ -10,6 +10,9 @@ import type { Layout, RecordStart } from './assembler.js';
 const LEVELS = new Set(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']);
 const LOOSE = /^ (?:\[myid:(\d*)\] )?-? ?(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\s+(.*)$/;
 
+/** Every pattern this layout runs, for the regular-expression safety test. */
+export const ZOOKEEPER_LAYOUT_PATTERNS: readonly RegExp[] = [LOOSE];
+
 function isClassChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 36;
 }

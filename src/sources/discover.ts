@@ -18,13 +18,18 @@ export interface Discovery {
   missing: string[];
 }
 
+/**
+ * Why a path was not read. Failures to read something that is there start
+ * with `cannot read: ` (plan.ts CANNOT_READ): they make the commands exit 1.
+ * A symbolic link loop or a dangling link points at nothing to read.
+ */
 function describeErrno(err: NodeJS.ErrnoException): string {
   switch (err.code) {
     case 'EACCES':
-    case 'EPERM': return 'permission denied (run as a user who can read it, or copy it with its permissions)';
-    case 'ELOOP': return 'symbolic link loop';
-    case 'ENOENT': return 'vanished while being listed (a dangling symbolic link?)';
-    default: return err.message;
+    case 'EPERM': return 'cannot read: permission denied (run as a user who can read it, or copy it with its permissions)';
+    case 'ELOOP': return 'symbolic link loop (the link resolves to itself; nothing to read)';
+    case 'ENOENT': return 'dangling symbolic link, or vanished while being listed';
+    default: return `cannot read: ${err.message}`;
   }
 }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readUtf8Chunks } from './open.js';
 
 /** Longest line kept whole; the rest of a longer line is cut and counted. */
@@ -8,7 +9,14 @@ export interface LineStats {
   cutLines: number;
   /** Lines that had NUL bytes removed (preallocated files after a crash). */
   nulLines: number;
+  /** Lines that were not UTF-8, read as Latin-1 (every byte kept as one character). */
+  latin1Lines?: number;
+  /** Line numbers (1-based) of the first cut lines, so a report can point at them. */
+  cutAt?: number[];
 }
+
+/** Cut lines whose numbers are kept. */
+const CUT_AT_KEPT = 20;
 
 /**
  * Splits byte chunks into text lines. Handles LF and CRLF, strips NUL runs,
@@ -16,9 +24,11 @@ export interface LineStats {
  * splitter serves plain files, gzip output and stdin alike.
  */
 export class LineSplitter {
-  readonly stats: LineStats = { cutLines: 0, nulLines: 0 };
+  readonly stats: LineStats = { cutLines: 0, nulLines: 0, latin1Lines: 0, cutAt: [] };
   private carry: Buffer = Buffer.alloc(0);
   private carryCut = false;
+  /** Lines returned so far: the next line's number is emitted + 1. */
+  private emitted = 0;
 
   /** Lines completed by this chunk. The chunk is not retained. */
   push(chunk: Uint8Array): string[] {
@@ -39,6 +49,7 @@ export class LineSplitter {
       start = nl + 1;
     }
     if (start < buf.length) this.appendCarry(buf, start, buf.length);
+    this.emitted += lines.length;
     return lines;
   }
 
@@ -48,32 +59,60 @@ export class LineSplitter {
     const line = this.decode(this.carry, 0, this.carry.length);
     this.carry = Buffer.alloc(0);
     this.carryCut = false;
+    this.emitted++;
     return [line];
+  }
+
+  private countCut(lineNo: number): void {
+    this.stats.cutLines++;
+    if (this.stats.cutAt!.length < CUT_AT_KEPT) this.stats.cutAt!.push(lineNo);
   }
 
   private appendCarry(buf: Buffer, start: number, end: number): void {
     const room = MAX_LINE_BYTES - this.carry.length;
     if (end - start > room) {
-      if (!this.carryCut) this.stats.cutLines++;
+      if (!this.carryCut) this.countCut(this.emitted + 1);
       this.carryCut = true;
       end = start + room;
     }
     if (end > start) this.carry = Buffer.concat([this.carry, buf.subarray(start, end)]);
   }
 
-  private decode(buf: Buffer, start: number, end: number): string {
+  private decode(buf: Buffer, start: number, end: number, lineNo = this.emitted + 1): string {
+    let cut = this.carryCut && buf === this.carry;
     if (end - start > MAX_LINE_BYTES) {
-      this.stats.cutLines++;
+      this.countCut(lineNo);
       end = start + MAX_LINE_BYTES;
+      cut = true;
     }
-    if (end > start && buf[end - 1] === 13) end--;
+    // A cut can fall inside a UTF-8 sequence: drop the incomplete character.
+    if (cut) end = utf8Boundary(buf, start, end);
+    else if (end > start && buf[end - 1] === 13) end--;
     let text = buf.toString('utf8', start, end);
+    // U+FFFD in the text: the bytes were not UTF-8 (or held U+FFFD itself).
+    // The search costs nothing on ASCII lines (V8 answers at once for one-byte strings).
+    if (text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end))) {
+      // Latin-1 (or Windows-1252) text: keep every byte rather than U+FFFD.
+      this.stats.latin1Lines!++;
+      text = buf.toString('latin1', start, end);
+    }
     if (text.includes('\0')) {
       this.stats.nulLines++;
       text = text.replace(/\0+/g, '');
     }
     return text;
   }
+}
+
+/** The end of the last complete UTF-8 character at or before `end`. */
+function utf8Boundary(buf: Buffer, start: number, end: number): number {
+  let i = end;
+  // Step back over continuation bytes (10xxxxxx) to the lead byte, at most 3.
+  while (i > start && end - i < 4 && (buf[i - 1]! & 0xc0) === 0x80) i--;
+  if (i === start) return end;
+  const lead = buf[i - 1]!;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return end - (i - 1) >= need ? end : i - 1;
 }
 
 /**
@@ -91,9 +130,17 @@ export function fileLineSource(path: string, limitBytes?: number): LineSource {
   return {
     stats: splitter.stats,
     async *batches() {
-      for await (const chunk of readUtf8Chunks(path, limitBytes)) {
-        const lines = splitter.push(chunk);
-        if (lines.length > 0) yield lines;
+      try {
+        for await (const chunk of readUtf8Chunks(path, limitBytes)) {
+          const lines = splitter.push(chunk);
+          if (lines.length > 0) yield lines;
+        }
+      } catch (e) {
+        // Damaged data (a truncated .gz): the lines before the damage are
+        // evidence too, the partial last one included; then report the damage.
+        const tail = splitter.end();
+        if (tail.length > 0) yield tail;
+        throw e;
       }
       const tail = splitter.end();
       if (tail.length > 0) yield tail;

@@ -4,6 +4,7 @@ import { discover, type NotRead } from './discover.js';
 import { fileLineSource } from './lines.js';
 import { groupRotations, rotationName } from './rotation.js';
 import { isLogKind, sniffLines, type InputKind } from './sniff.js';
+import { detectPrefix, lineFix, prefixSample, type LineFix, type PrefixKind } from './prefix.js';
 import {
   IdentityVotes, mappedNode, nodeFromFile, nodeFromPath, nodeName, parseNodeMap,
 } from './identity.js';
@@ -23,6 +24,15 @@ export interface PlannedFile {
   /** Whether its head held ZooKeeper-server and Kafka lines. */
   zookeeperServer: boolean;
   kafka: boolean;
+  /** Text before each line (docker-compose, kubectl, supervisor) or re-encoded brackets, removed when read. */
+  prefix?: PrefixKind;
+  /** A prefixed line of the head, to tune the per-line fix to its column. */
+  prefixSample?: string;
+}
+
+/** The per-line fix for a planned file, or undefined for a plain log. */
+export function fileLineFix(file: Pick<PlannedFile, 'prefix' | 'prefixSample'>): LineFix | undefined {
+  return lineFix(file.prefix, file.prefixSample);
 }
 
 /**
@@ -63,20 +73,40 @@ export interface PlanOptions {
 interface Head {
   sniffed: ReturnType<typeof sniffLines>;
   votes: IdentityVotes;
+  prefix?: { kind: PrefixKind; sample: string | undefined };
 }
 
 async function readHead(path: string, deep: boolean): Promise<Head> {
   const head: string[] = [];
   const votes = new IdentityVotes();
   const source = fileLineSource(path, deep ? HEAD_BYTES : SHORT_HEAD_BYTES);
-  for await (const batch of source.batches()) {
-    for (const line of batch) {
-      if (head.length < SNIFF_LINES) head.push(line);
-      votes.observe(line);
+  let prefix: Head['prefix'];
+  let fix: LineFix | undefined;
+  let first = true;
+  try {
+    for await (const batch of source.batches()) {
+      if (first) {
+        // The prefix is decided once, on the first lines, then stripped from every line.
+        first = false;
+        const kind = detectPrefix(batch.slice(0, SNIFF_LINES));
+        if (kind) {
+          prefix = { kind, sample: prefixSample(kind, batch.slice(0, SNIFF_LINES)) };
+          fix = lineFix(kind, prefix.sample);
+        }
+      }
+      for (const raw of batch) {
+        const line = fix ? fix(raw) : raw;
+        if (head.length < SNIFF_LINES) head.push(line);
+        votes.observe(line);
+      }
+      if (head.length >= SNIFF_LINES && (votes.confident('kafka-broker', CONFIDENT_VOTES) || votes.confident('zookeeper', CONFIDENT_VOTES))) break;
     }
-    if (head.length >= SNIFF_LINES && (votes.confident('kafka-broker', CONFIDENT_VOTES) || votes.confident('zookeeper', CONFIDENT_VOTES))) break;
+  } catch (e) {
+    // Damage after a readable head (a truncated .gz): sniff what was read; the
+    // reader reports the damage. Nothing read at all: the file is not read.
+    if (head.length === 0) throw e;
   }
-  return { sniffed: sniffLines(head), votes };
+  return { sniffed: sniffLines(head), votes, ...(prefix && { prefix }) };
 }
 
 interface Scanned {
@@ -110,7 +140,7 @@ export async function planInputs(paths: readonly string[], options: PlanOptions 
       try {
         head = await readHead(file.path, !settled);
       } catch (e) {
-        plan.skipped.push({ path: file.path, reason: readFailure(e) });
+        plan.skipped.push({ path: file.path, reason: `${CANNOT_READ}${readFailure(e)}` });
         continue;
       }
       const s = head.sniffed;
@@ -118,7 +148,10 @@ export async function planInputs(paths: readonly string[], options: PlanOptions 
         plan.skipped.push({ path: file.path, reason: s.reason });
         continue;
       }
-      const p: PlannedFile = { path: file.path, size: file.size, kind: s.kind, zookeeperServer: s.zookeeperServer, kafka: s.kafka };
+      const p: PlannedFile = {
+        path: file.path, size: file.size, kind: s.kind, zookeeperServer: s.zookeeperServer, kafka: s.kafka,
+        ...(head.prefix && { prefix: head.prefix.kind, ...(head.prefix.sample !== undefined && { prefixSample: head.prefix.sample }) }),
+      };
       if (!isLogKind(s.kind)) {
         plan.others.push(p);
         continue;
@@ -198,9 +231,21 @@ function rotationSuffix(path: string): string {
   return name.startsWith('.') ? name.slice(1) : name;
 }
 
+/**
+ * How a skip reason starts when the file could not be read (as opposed to
+ * read and found to hold no log): such inputs make the commands exit with 1.
+ */
+export const CANNOT_READ = 'cannot read: ';
+
+/** Whether an input's accounting says it could not be read in full. */
+export function isReadFailure(input: { skipped: string | null; error: string | null }): boolean {
+  return input.error !== null || (input.skipped?.startsWith(CANNOT_READ) ?? false);
+}
+
 export function readFailure(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied (run as a user who can read it)';
+  if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied (run as a user who can read it, or copy it with its permissions)';
+  if (err.code === 'EISDIR') return 'is a directory';
   if (err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header/i.test(err.message ?? '')) {
     return `damaged gzip data (${err.message}); try 'gzip -t' on it`;
   }

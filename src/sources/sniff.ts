@@ -1,3 +1,5 @@
+import { detectPrefix, lineFix, prefixSample, type PrefixKind } from './prefix.js';
+
 /**
  * What a file holds, decided from its first lines, never from its name:
  * operators rename files, and Kafka's scripts give ZooKeeper the broker's
@@ -9,7 +11,7 @@ export type InputKind =
   | 'dump-log-segments' | 'topics-describe' | 'get-offset-shell' | 'properties';
 
 export type Sniff =
-  | { kind: InputKind; zookeeperServer: boolean; kafka: boolean }
+  | { kind: InputKind; zookeeperServer: boolean; kafka: boolean; prefix?: PrefixKind }
   | { kind: null; reason: string };
 
 const KAFKA_LINE = /^\[\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3}\] (?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) /;
@@ -24,22 +26,42 @@ const COMMENT_LINE = /^\s*[#!]/;
 
 const HEAD_LINES = 200;
 
-/** Control characters other than tab, CR, LF and ESC in the head: a binary file. */
+/** Every pattern sniffing runs, for the regular-expression safety test. */
+export const SNIFF_PATTERNS: readonly RegExp[] = [
+  KAFKA_LINE, KAFKA_LOGGER, ZK_NATIVE_LINE, DUMP_LINE, DESCRIBE_LINE, OFFSET_SHELL_LINE, PROPERTY_LINE, COMMENT_LINE,
+];
+
+/**
+ * Control characters other than tab, CR, LF and ESC in the head: a binary
+ * file. Bytes that are not UTF-8 arrive decoded as Latin-1, so DEL and the C1
+ * range (0x7f–0x9f), which Latin-1 text does not use, count too.
+ */
 function looksBinary(head: string): boolean {
   let control = 0;
   const n = Math.min(head.length, 8192);
   for (let i = 0; i < n; i++) {
     const c = head.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 27) || c === 0xfffd) control++;
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 27) || (c >= 0x7f && c < 0xa0) || c === 0xfffd) control++;
   }
   return n > 0 && control / n > 0.1;
 }
 
 /** Decides the kind of a file from its first decoded lines. */
 export function sniffLines(lines: readonly string[]): Sniff {
-  const nonEmpty = lines.filter((l) => l.trim() !== '').slice(0, HEAD_LINES);
+  let nonEmpty = lines.filter((l) => l.trim() !== '').slice(0, HEAD_LINES);
   if (nonEmpty.length === 0) return { kind: null, reason: 'empty file' };
   if (looksBinary(nonEmpty.join('\n'))) return { kind: null, reason: 'binary content (not text)' };
+  const prefix = detectPrefix(nonEmpty);
+  if (prefix) {
+    const fix = lineFix(prefix, prefixSample(prefix, nonEmpty))!;
+    nonEmpty = nonEmpty.map(fix);
+    const sniffed = sniffKind(nonEmpty);
+    return sniffed.kind === null ? sniffed : { ...sniffed, prefix };
+  }
+  return sniffKind(nonEmpty);
+}
+
+function sniffKind(nonEmpty: readonly string[]): Sniff {
 
   let kafka = 0;
   let zkNative = 0;

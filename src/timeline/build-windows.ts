@@ -1,12 +1,16 @@
 import type { Classifier } from '../catalogue/classify.js';
 import type { WindowJson, WindowsDocJson } from '../model/window.js';
 import type { InputJson } from '../model/timeline.js';
+import { MetadataHistory } from '../analysis/metadata-history.js';
+import { isMetadataDump, readMetadataDump } from '../readers/metadata-log.js';
 import { parseDescribe } from '../readers/topics-describe.js';
 import { parseProperties, zookeeperServers } from '../readers/properties.js';
 import { fileLineSource } from '../sources/lines.js';
 import type { PlannedFile } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
-import { buildTimeline } from './build.js';
+import { buildTimeline, type TimelineOptions } from './build.js';
+import { ModeTally, mergeMetadata, type MetadataInput } from './metadata-merge.js';
+import type { SkewReport } from './skew.js';
 import { WindowEngine, type Evidence, type Window, type WindowContext } from './windows.js';
 
 /** Snapshot and config files are small: read whole. */
@@ -57,28 +61,80 @@ export interface WindowsResult {
   doc: WindowsDocJson;
   inputs: InputJson[];
   missing: string[];
+  skew: SkewReport;
 }
 
-/** sources → readers → catalogue → merged records → window engine. */
+/**
+ * KRaft metadata-log dumps among the other files, read into one history:
+ * snapshots first (state as of their end), then log segments in offset order
+ * (records already applied from an overlapping dump are skipped).
+ */
+export async function readMetadata(others: readonly PlannedFile[]): Promise<MetadataInput | undefined> {
+  const dumps: { path: string; snapshot: boolean; firstOffset: number }[] = [];
+  for (const file of others) {
+    if (file.kind !== 'dump-log-segments' || !(await isMetadataDump(file.path))) continue;
+    const head = await readHead(file.path);
+    dumps.push({
+      path: file.path,
+      snapshot: head.some((l) => /\.checkpoint\s*$|^Snapshot end offset:/.test(l.trim())),
+      firstOffset: Number(/baseOffset: (\d+)/.exec(head.join('\n'))?.[1] ?? Number.MAX_SAFE_INTEGER),
+    });
+  }
+  if (dumps.length === 0) return undefined;
+  dumps.sort((a, b) => Number(b.snapshot) - Number(a.snapshot) || a.firstOffset - b.firstOffset);
+  const history = new MetadataHistory();
+  const files: MetadataInput['files'] = [];
+  for (const d of dumps) {
+    const result = await readMetadataDump(d.path, (r) => history.apply(r), { onBatch: (b) => history.batch(b) });
+    files.push({ path: d.path, ...result });
+  }
+  return { history, windows: history.finish(), files };
+}
+
+async function readHead(path: string): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const batch of fileLineSource(path, 64 << 10).batches()) lines.push(...batch);
+  return lines;
+}
+
+/** sources → readers → catalogue → merged records → window engine; KRaft metadata dumps beside. */
 export async function buildWindows(
   paths: readonly string[],
-  options: { zone: Zone; nodeMap?: readonly string[]; classifier?: Classifier },
+  options: { zone: Zone; nodeMap?: readonly string[]; classifier?: Classifier } &
+    Pick<TimelineOptions, 'onUnrecognised' | 'onCutLines' | 'skew'>,
 ): Promise<WindowsResult> {
   const timeline = await buildTimeline(paths, { ...options, all: true });
-  const engine = new WindowEngine(await windowContext(timeline.plan.others));
-  for await (const e of timeline.events) engine.push(e);
-  const windows = engine.finish();
+  const context = await windowContext(timeline.plan.others);
+  const metadata = await readMetadata(timeline.plan.others);
+  // The metadata log's replica sets stand in for describe output the folder lacks.
+  if (metadata) for (const [p, a] of metadata.history.replicaAssignments()) if (!context.replicas.has(p)) context.replicas.set(p, a);
+  const engine = new WindowEngine(context);
+  const mode = new ModeTally();
+  await mode.readProperties(timeline.plan.others, readSmall);
+  if (metadata) mode.metadataDump(metadata.files[0]!.path);
+  for await (const e of timeline.events) {
+    engine.push(e);
+    mode.event(e);
+  }
   const zone = options.zone;
+  const merged = mergeMetadata(engine.finish(), metadata, mode.edges, zone);
+  const { mode: clusterMode, reason: modeReason } = mode.verdict();
   return {
     doc: {
       schema: 'kforensics/windows/v1',
       timeZone: zone.name,
-      windows: windows.map((w) => toWindowJson(w, zone)),
+      mode: clusterMode,
+      modeReason,
+      windows: merged.windows.map((w) => toWindowJson(w, zone)),
       falseAlarms: engine.falseAlarms.map((f) => ({
         file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), ruleId: f.ruleId, text: f.text, why: f.why,
+      })),
+      disagreements: merged.disagreements.map((d) => ({
+        ...d, evidence: d.evidence.map((ev) => ({ file: ev.file, line: ev.line, time: ev.time === null ? null : zone.format(ev.time), ruleId: ev.ruleId, text: ev.text })),
       })),
     },
     inputs: timeline.inputs(),
     missing: timeline.plan.missing,
+    skew: timeline.skew(),
   };
 }

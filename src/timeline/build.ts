@@ -7,6 +7,7 @@ import type { TimelineEvent } from './event.js';
 import { eventFilter, type EventFilter } from './filter.js';
 import { mergeByTime } from './merge.js';
 import { familyEvents } from './read.js';
+import { estimateSkew, SkewAnchors, type SkewReport } from './skew.js';
 
 export interface TimelineOptions {
   zone: Zone;
@@ -15,6 +16,9 @@ export interface TimelineOptions {
   nodeMap?: readonly string[];
   classifier?: Classifier;
   onUnrecognised?: (file: string, line: number, text: string, reason: string) => void;
+  onCutLines?: (file: string, lines: readonly number[], total: number) => void;
+  /** Clock corrections by node, ms the node was ahead (--skew). */
+  skew?: ReadonlyMap<string, number>;
 }
 
 export interface Timeline {
@@ -26,6 +30,8 @@ export interface Timeline {
    * `events` is exhausted), then files of other kinds and files skipped.
    */
   inputs(): InputJson[];
+  /** Clock skew between nodes, from the events read (complete once `events` is exhausted). */
+  skew(): SkewReport;
 }
 
 /** sources → readers → catalogue → merged timeline. */
@@ -33,13 +39,17 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
   const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [] });
   const read = new Map<string, InputJson>();
   const keep = eventFilter(options.filter ?? {});
+  const anchors = new SkewAnchors();
   const streams = plan.families.map((family) => familyEvents(family, {
     zone: options.zone,
     classifier: options.classifier ?? defaultClassifier(),
     all: options.all ?? false,
     keep,
     onInput: (input) => read.set(input.file, input),
+    observe: (e) => anchors.observe(e),
     ...(options.onUnrecognised && { onUnrecognised: options.onUnrecognised }),
+    ...(options.onCutLines && { onCutLines: options.onCutLines }),
+    ...(options.skew && { skew: options.skew }),
   }));
   return {
     plan,
@@ -53,6 +63,8 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
       for (const s of plan.skipped) list.push(emptyInput(s.path, 'unknown', s.reason));
       return list;
     },
+    // Nodes whose lines share a file share a machine, hence a clock.
+    skew: () => estimateSkew(anchors.events, [...read.values()].map((i) => (i.node ?? '').split(',')).filter((g) => g.length > 1)),
   };
 }
 

@@ -5,7 +5,7 @@ import { RecordReader, type Layout, type UnrecognisedSink } from '../readers/ass
 import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
 import { zookeeperLayout } from '../readers/zookeeper.js';
 import { fileLineSource } from '../sources/lines.js';
-import { readFailure, type Family, type PlannedFile } from '../sources/plan.js';
+import { fileLineFix, readFailure, type Family, type PlannedFile } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from './event.js';
 
@@ -18,7 +18,19 @@ export interface ReadOptions {
   /** Receives each file's accounting when the file is done. */
   onInput: (input: InputJson) => void;
   onUnrecognised?: (file: string, line: number, text: string, reason: string) => void;
+  /** Receives the numbers of lines cut at the line-length limit, per file. */
+  onCutLines?: (file: string, lines: readonly number[], total: number) => void;
+  /** Clock corrections by node (ms to subtract: a node +2500 ms ahead has its times moved back). */
+  skew?: ReadonlyMap<string, number>;
+  /** Sees every classified event before the filter (for clock-skew anchors). */
+  observe?: (e: TimelineEvent) => void;
 }
+
+/**
+ * Thrown by an unrecognised-line sink to stop reading (--strict). Passed
+ * through the readers untouched, unlike read errors, which are recorded.
+ */
+export class StopReading extends Error {}
 
 export function layoutFor(file: PlannedFile, defaultRole: NodeKind): Layout {
   return file.kind === 'zookeeper-native' ? zookeeperLayout : kafkaLog4jLayout(defaultRole);
@@ -66,23 +78,31 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
       : undefined;
     const reader = new RecordReader(layoutFor(file, family.defaultRole), options.zone, sink);
     const source = fileLineSource(file.path);
+    const fix = fileLineFix(file);
     const nodesSeen = new Set<string>();
     let error: string | null = null;
     const take = (record: LogRecord | undefined, out: TimelineEvent[]): void => {
       if (!record) return;
-      nodesSeen.add(nodeOf(record, family));
+      const node = nodeOf(record, family);
+      nodesSeen.add(node);
+      const skew = options.skew?.get(node);
+      if (skew !== undefined) record.time -= skew;
       const event = toEvent(record, file.path, family, options.classifier, options.all);
+      if (event && event.rule) options.observe?.(event);
       if (event && options.keep(event)) out.push(event);
     };
     try {
       for await (const batch of source.batches()) {
         const out: TimelineEvent[] = [];
-        for (const line of batch) take(reader.push(line), out);
+        if (fix) for (const line of batch) take(reader.push(fix(line)), out);
+        else for (const line of batch) take(reader.push(line), out);
         if (out.length > 0) yield out;
       }
     } catch (e) {
+      if (e instanceof StopReading) throw e;
       error = readFailure(e);
     }
+    if (source.stats.cutLines > 0) options.onCutLines?.(file.path, source.stats.cutAt ?? [], source.stats.cutLines);
     const last: TimelineEvent[] = [];
     take(reader.end(), last);
     if (last.length > 0) yield last;

@@ -119,6 +119,10 @@ export class WindowEngine {
   private readonly isolated = new Map<string, Window>();
   private readonly sessionOwner = new Map<string, string>();
   private pending: PendingExpiry[] = [];
+  private readonly fenced = new Map<string, Window>();
+  /** The KRaft quorum leader last known and its epoch. */
+  private raft: { leader: string; epoch: number } | undefined;
+  private raftLeaderless: (Window & { epochBefore: number; leaderBefore: string }) | undefined;
 
   constructor(private readonly context: WindowContext = { replicas: new Map(), zkAddresses: new Map() }) {}
 
@@ -222,7 +226,99 @@ export class WindowEngine {
         return;
       case 'isr-change': return this.isrChange(effect, e);
       case 'truncation': return this.truncation(effect, e);
+      case 'broker-fenced':
+        for (const id of asIds(f[effect.field])) {
+          this.brokerFenced(`broker-${id}`, e);
+          this.brokerLost(`broker-${id}`, e, 'the KRaft controller fenced it (its session timed out)');
+        }
+        return;
+      case 'broker-unfenced':
+        for (const id of asIds(f[effect.field])) this.brokerUnfenced(`broker-${id}`, e);
+        return;
+      case 'raft-leader': return this.raftLeader(f[effect.leader], Number(f[effect.epoch]), e);
+      case 'raft-leaderless': return this.raftNoLeader(Number(f[effect.epoch]), e);
     }
+  }
+
+  // --- KRaft -------------------------------------------------------------
+
+  private brokerFenced(node: string, e: TimelineEvent): void {
+    const open = this.fenced.get(node);
+    if (open) {
+      addEvidence(open, evidenceOf(e));
+      return;
+    }
+    const w = this.open({
+      kind: 'broker-fenced', node, start: e.time, startBounds: [e.time, e.time], confidence: 'high',
+      reason: 'the KRaft controller fenced it: its session timed out, so it led no partition and was out of every ISR',
+    });
+    addEvidence(w, evidenceOf(e));
+    this.fenced.set(node, w);
+  }
+
+  private brokerUnfenced(node: string, e: TimelineEvent): void {
+    const open = this.fenced.get(node);
+    if (!open || e.time < open.start) return;
+    addEvidence(open, evidenceOf(e));
+    this.close(open, e.time);
+    this.fenced.delete(node);
+  }
+
+  /**
+   * A node says who leads the KRaft quorum at an epoch (its own Leader state,
+   * a Follower state, the active controller's activation). A leader at a
+   * newer epoch ends a leaderless window; the same leader at the same epoch
+   * means only the reporter had doubted it (a follower's pre-vote, a node
+   * starting up), which is not a quorum without a leader.
+   */
+  private raftLeader(leader: FieldValue | undefined, epoch: number, e: TimelineEvent): void {
+    if (!Number.isInteger(epoch)) return;
+    const id = Number(leader);
+    if (!Number.isInteger(id) || id < 0) {
+      this.raftNoLeader(epoch, e);
+      return;
+    }
+    if (this.raft && epoch < this.raft.epoch) return;
+    const node = `broker-${id}`;
+    const open = this.raftLeaderless;
+    if (open) {
+      if (epoch > open.epochBefore || node !== open.leaderBefore) {
+        addEvidence(open, evidenceOf(e));
+        open.details.epochAfter = epoch;
+        open.details.leaderAfter = id;
+        open.reason = `${open.reason}; ${node} leads from epoch ${epoch}`;
+        this.close(open, e.time);
+      } else {
+        this.windows.splice(this.windows.indexOf(open), 1);
+        for (const ev of open.evidence.filter((x) => x.time !== null && x.time >= open.start)) {
+          this.falseAlarms.push({ ...ev, why: `${node} still led the KRaft quorum at epoch ${epoch} afterwards: only the node reporting this doubted the leader (pre-vote, start-up), the quorum kept it` });
+        }
+      }
+      this.raftLeaderless = undefined;
+    }
+    this.raft = { leader: node, epoch };
+  }
+
+  /** A node has no quorum leader at `epoch`: the quorum may have lost it. */
+  private raftNoLeader(epoch: number, e: TimelineEvent): void {
+    if (!Number.isInteger(epoch) || !this.raft || epoch < this.raft.epoch) return;
+    if (this.raftLeaderless) {
+      addEvidence(this.raftLeaderless, evidenceOf(e));
+      return;
+    }
+    const { leader, epoch: epochBefore } = this.raft;
+    const last = leader !== e.node ? this.lastSeen.get(leader) : undefined;
+    const earliest = last && last.time <= e.time ? last.time : e.time;
+    const w = this.open({
+      kind: 'controller-quorum-leaderless', node: leader, start: e.time, startBounds: [earliest, e.time], confidence: 'medium',
+      reason: leader === e.node
+        ? `the KRaft controller quorum had no leader: its leader ${leader} (epoch ${epochBefore}) gave up leadership`
+        : `the KRaft controller quorum had no leader: ${e.node} lost its leader ${leader} (epoch ${epochBefore}) and started an election`,
+      details: { epochBefore, leaderBefore: Number(leader.slice('broker-'.length)) },
+    });
+    if (last) addEvidence(w, last.evidence);
+    addEvidence(w, evidenceOf(e));
+    this.raftLeaderless = Object.assign(w, { epochBefore, leaderBefore: leader });
   }
 
   // --- brokers ---------------------------------------------------------
@@ -604,7 +700,10 @@ export class WindowEngine {
   }
 }
 
-const ORDER: readonly WindowKind[] = ['zk-quorum-lost', 'zk-node-down', 'broker-down', 'isolated', 'partition-offline', 'stale-leader', 'under-replicated'];
+const ORDER: readonly WindowKind[] = [
+  'zk-quorum-lost', 'controller-quorum-leaderless', 'zk-node-down', 'broker-down', 'broker-fenced', 'isolated',
+  'partition-offline', 'stale-leader', 'under-replicated',
+];
 function kindOrder(k: WindowKind): number {
   return ORDER.indexOf(k);
 }

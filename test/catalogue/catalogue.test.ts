@@ -71,6 +71,12 @@ describe('catalogue table', () => {
       'kafka.controller.unclean-election', 'kafka.partition.no-leader',
       'kafka.storage.cleanup-failed', 'kafka.storage.log-dir-offline', 'kafka.group.offsets-expired',
       'kafka.network.connection-failed',
+      'kafka.kraft.raft-leader', 'kafka.kraft.raft-follower', 'kafka.kraft.raft-election', 'kafka.kraft.raft-resigned',
+      'kafka.kraft.controller-activated', 'kafka.kraft.controller-renounced', 'kafka.kraft.broker-fenced',
+      'kafka.kraft.broker-unfence-granted', 'kafka.kraft.broker-unfenced', 'kafka.kraft.registration-change',
+      'kafka.kraft.broker-registered', 'kafka.kraft.shutdown-granted', 'kafka.kraft.heartbeat-failed',
+      'kafka.kraft.unclean-election', 'kafka.kraft.partition-leader', 'kafka.kraft.not-leader-or-follower',
+      'kafka.kraft.metadata-log-corrupt', 'kafka.kraft.metadata-log-recovered',
     ];
     const ids = new Set(CATALOGUE.map((r) => r.id));
     expect(required.filter((id) => !ids.has(id))).toEqual([]);
@@ -91,7 +97,12 @@ describe('window effects', () => {
   const expected: Record<string, string> = {
     'kafka.broker.starting': 'broker-starting', 'kafka.broker.started': 'broker-started',
     'kafka.broker.shutting-down': 'broker-stopping', 'kafka.controller.broker-failure': 'brokers-lost',
-    'kafka.kraft.broker-fenced': 'brokers-lost', 'kafka.controller.broker-change': 'brokers-joined',
+    'kafka.controller.broker-change': 'brokers-joined',
+    'kafka.kraft.broker-fenced': 'broker-fenced', 'kafka.kraft.broker-unfence-granted': 'broker-unfenced',
+    'kafka.kraft.broker-unfenced': 'broker-unfenced', 'kafka.kraft.raft-leader': 'raft-leader',
+    'kafka.kraft.raft-follower': 'raft-leader', 'kafka.kraft.controller-activated': 'raft-leader',
+    'kafka.kraft.controller-renounced': 'raft-leader', 'kafka.kraft.raft-election': 'raft-leaderless',
+    'kafka.kraft.raft-resigned': 'raft-leaderless', 'kafka.kraft.partition-leader': 'isr-change',
     'kafka.zk.session-established': 'session-established', 'zk.session.expired': 'session-expired',
     'kafka.zk.session-timeout': 'zk-contact-lost', 'kafka.zk.session-expired': 'zk-contact-lost',
     'kafka.zk.socket-error': 'zk-contact-lost', 'zk.election.channel-failed': 'zk-peer-unreachable',
@@ -159,6 +170,11 @@ describe('look-alike lines are not classified as the rule they resemble', () => 
     ['[2023-05-01 10:42:00,000] WARN Session 0x0 for sever localhost/127.0.0.1:2181, Closing socket connection. Attempting reconnect except it is a SessionExpiredException. (org.apache.zookeeper.ClientCnxn)\njava.net.ConnectException: Connection refused', 'kafka.zk.socket-error'],
     ['[2024-02-23 08:20:31,187] INFO Shutdown called (org.apache.zookeeper.server.quorum.Leader)\njava.lang.Exception: shutdown Leader! reason: Not sufficient followers synced, only synced with sids: [ [3],[3] ]', 'zk.leader.not-enough-followers'],
     ['[2023-05-01 09:00:03,220] INFO [KafkaServer id=2] Controlled shutdown request returned after 3187ms with error NOT_CONTROLLER (kafka.server.KafkaServer)', 'kafka.broker.controlled-shutdown-failed'],
+    // KRaft: an attempt is not a transition; replays carry no effect; other partitions' segment recovery is not the metadata log's.
+    ['[2026-08-08 14:49:20,640] INFO [RaftManager id=0] Attempting durable transition to Leader(localReplicaKey=ReplicaKey(id=0, directoryId=HdLrZmMjbKrt4LUPAS48Ew), epoch=3, epochStartOffset=3885, highWatermark=Optional.empty, voterStates={}) from CandidateState(localId=0, epoch=3) (org.apache.kafka.raft.QuorumState)', undefined],
+    ['[2026-08-08 14:49:20,936] INFO [QuorumController id=0] Replayed initial RegisterBrokerRecord for broker 0: RegisterBrokerRecord(brokerId=0, isMigratingZkBroker=false, incarnationId=9hpUVjy1QbaYxZCUrwXn6Q, brokerEpoch=13, endPoints=[], features=[], rack=null, fenced=true, inControlledShutdown=false, logDirs=[]) (org.apache.kafka.controller.ClusterControlManager)', 'kafka.kraft.broker-registered'],
+    ['[2026-08-08 14:49:20,173] INFO [LogLoader partition=orders-0, dir=/data] Recovering unflushed segment 0. 0 recovered for orders-0. (org.apache.kafka.storage.internals.log.LogLoader)', undefined],
+    ['[2025-05-14 23:17:51,062] INFO [NodeToControllerChannelManager id=10 name=heartbeat] Disconnecting from node 10 due to request timeout. (org.apache.kafka.clients.NetworkClient)', undefined],
   ];
   it.each(cases)('%s → %s', (sample, expected) => {
     expect(classifyOne(sample)?.rule.id).toBe(expected);

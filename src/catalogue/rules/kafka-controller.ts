@@ -1,8 +1,8 @@
 import type { Rule } from '../schema.js';
 
 // Controller lines: ZooKeeper-mode KafkaController (controller.log) and
-// state.change.logger (state-change.log), then their KRaft counterparts
-// (QuorumController and friends; controller.log from 3.4).
+// state.change.logger (state-change.log). Their KRaft counterparts
+// (QuorumController and friends) live in kafka-kraft.ts.
 //
 // ZooKeeper-mode prefix: `[Controller 1]: ` (0.10–0.11), `[Controller id=1] `
 // (1.0+); state-change lines: `[Controller id=1 epoch=17] ` (1.1+) or no
@@ -149,85 +149,6 @@ export const KAFKA_CONTROLLER_RULES: readonly Rule[] = [
     samples: [
       '[2017-06-01 10:11:00,000] WARN [OfflinePartitionLeaderSelector]: No broker in ISR is alive for [orders,0]. Elect leader 3 from live brokers 3. There\'s potential data loss. (kafka.controller.OfflinePartitionLeaderSelector)',
       '[2018-01-01 10:11:00,000] WARN [OfflinePartitionLeaderSelector]: No broker in ISR is alive for orders-0. Elect leader 3 from live brokers 3,4. There\'s potential data loss. (kafka.controller.OfflinePartitionLeaderSelector)',
-    ],
-  },
-  {
-    id: 'kafka.kraft.controller-activated',
-    title: 'KRaft controller became active',
-    category: 'controller',
-    severity: 'info',
-    appliesTo: ['kafka-broker'],
-    loggers: ['org.apache.kafka.controller.QuorumController'],
-    keyword: 'Becoming the active controller',
-    // The KRaft counterpart of kafka.controller.elected; 3.6+ "next write
-    // offset", 3.3–3.5 "committed offset …".
-    pattern: /^\[QuorumController id=(?<broker>\d+)\] Becoming the active controller at epoch (?<epoch>\d+)/,
-    fields: { broker: 'int', epoch: 'int' },
-    samples: [
-      '[2023-10-01 12:00:01,050] INFO [QuorumController id=1] Becoming the active controller at epoch 12, next write offset 40214. (org.apache.kafka.controller.QuorumController)',
-      '[2022-10-01 12:00:01,050] INFO [QuorumController id=1] Becoming the active controller at epoch 12, committed offset 40213, committed epoch 11 (org.apache.kafka.controller.QuorumController)',
-    ],
-  },
-  {
-    id: 'kafka.kraft.controller-renounced',
-    title: 'KRaft controller lost leadership',
-    category: 'controller',
-    severity: 'warn',
-    appliesTo: ['kafka-broker'],
-    loggers: ['org.apache.kafka.controller.QuorumController'],
-    keyword: 'Renouncing the leadership',
-    // 3.0 "Renouncing the leadership at oldEpoch N due to …"; 3.3+ name the new leader.
-    pattern: /^\[QuorumController id=(?<broker>\d+)\] Renouncing the leadership (?:at oldEpoch \d+ )?due to a metadata log event\.(?: We were the leader at epoch (?<epoch>\d+), but in the new epoch (?<newEpoch>\d+), the leader is (?<leader>\(none\)|\d+)\.)?/,
-    fields: { broker: 'int', epoch: 'int', newEpoch: 'int' },
-    samples: [
-      '[2023-10-01 12:10:00,000] WARN [QuorumController id=1] Renouncing the leadership due to a metadata log event. We were the leader at epoch 12, but in the new epoch 13, the leader is 2. Reverting to last stable offset 40300. (org.apache.kafka.controller.QuorumController)',
-    ],
-  },
-  {
-    id: 'kafka.kraft.broker-fenced',
-    title: 'KRaft controller fenced a broker (session timed out)',
-    category: 'controller',
-    severity: 'warn',
-    appliesTo: ['kafka-broker'],
-    loggers: ['org.apache.kafka.controller.ReplicationControlManager'],
-    keyword: 'Fencing broker',
-    // The KRaft counterpart of "Broker failure callback"; 4.0 adds "at epoch N".
-    pattern: /^(?:\[[^\]]*\] )?Fencing broker (?<fenced>\d+)(?: at epoch (?<brokerEpoch>\d+))? because its session has timed out/,
-    fields: { fenced: 'int', brokerEpoch: 'int' },
-    effect: { signal: 'brokers-lost', field: 'fenced' },
-    samples: [
-      '[2023-10-01 12:05:00,000] INFO [QuorumController id=1] Fencing broker 3 because its session has timed out. (org.apache.kafka.controller.ReplicationControlManager)',
-      '[2025-05-17 12:08:17,701] INFO [QuorumController id=1] Fencing broker 1 at epoch 8 because its session has timed out. (org.apache.kafka.controller.ReplicationControlManager)',
-    ],
-  },
-  {
-    id: 'kafka.kraft.heartbeat-failed',
-    title: 'KRaft broker heartbeat to the controller failed',
-    category: 'controller',
-    severity: 'warn',
-    appliesTo: ['kafka-broker'],
-    loggers: ['kafka.server.BrokerLifecycleManager'],
-    keyword: 'heartbeat',
-    pattern: /^\[BrokerLifecycleManager id=(?<broker>\d+)\] (?:Unable to send a heartbeat because the RPC got timed out|Broker \d+ sent a heartbeat request but received error (?<error>\w+))/,
-    fields: { broker: 'int' },
-    samples: [
-      '[2025-05-14 23:17:51,062] INFO [BrokerLifecycleManager id=10] Unable to send a heartbeat because the RPC got timed out before it could be sent. (kafka.server.BrokerLifecycleManager)',
-      '[2023-10-01 12:04:50,000] WARN [BrokerLifecycleManager id=3] Broker 3 sent a heartbeat request but received error STALE_BROKER_EPOCH. (kafka.server.BrokerLifecycleManager)',
-    ],
-  },
-  {
-    id: 'kafka.kraft.unclean-election',
-    title: 'KRaft unclean leader election (potential data loss)',
-    category: 'leadership',
-    severity: 'critical',
-    appliesTo: ['kafka-broker'],
-    loggers: ['org.apache.kafka.controller.ReplicationControlManager', 'org.apache.kafka.controller.PartitionChangeBuilder'],
-    keyword: 'nclean',
-    pattern: /^(?:\[[^\]]*\] )?(?:Triggering unclean leader election for offline partition (?<partitions>\S+?)\.?$|Setting new leader for topicId (?<topicId>\S+), partition (?<partition>\d+) to (?<leader>-?\d+) using an unclean election)/,
-    fields: { partitions: 'partitions', partition: 'int', leader: 'int' },
-    samples: [
-      '[2024-10-01 12:06:00,000] ERROR [QuorumController id=1] Triggering unclean leader election for offline partition orders-0. (org.apache.kafka.controller.ReplicationControlManager)',
-      '[2024-10-01 12:06:00,001] INFO [QuorumController id=1] Setting new leader for topicId q0CwXcYbS8OmJ2l1b7Fv3Q, partition 0 to 3 using an unclean election (org.apache.kafka.controller.PartitionChangeBuilder)',
     ],
   },
 ];

@@ -1,6 +1,7 @@
 import type { Rule } from '../schema.js';
 import { KAFKA_BROKER_RULES } from './kafka-broker.js';
 import { KAFKA_CONTROLLER_RULES } from './kafka-controller.js';
+import { KAFKA_KRAFT_RULES } from './kafka-kraft.js';
 import { KAFKA_NETWORK_RULES } from './kafka-network.js';
 import { KAFKA_PARTITION_RULES } from './kafka-partition.js';
 import { KAFKA_REPLICATION_RULES } from './kafka-replication.js';
@@ -18,4 +19,5 @@ export const KAFKA_RULES: readonly Rule[] = [
   ...KAFKA_PARTITION_RULES,
   ...KAFKA_NETWORK_RULES,
   ...KAFKA_CONTROLLER_RULES,
+  ...KAFKA_KRAFT_RULES,
 ];

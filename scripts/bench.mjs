@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+// npm run bench [-- --size 1G] [--scaling] [--rounds 3] [--keep]
+//
+// Generates realistic inputs with the project's own generators (a Kafka
+// server.log, a ZooKeeper log, a DumpLogSegments --deep-iteration output),
+// warms the page cache, then races kforensics against grep on them in the
+// same process tree, alternating the tools round by round. Prints MB/s, the
+// ratio to each grep, and peak RSS (GNU time), and checks that kforensics
+// found exactly the events the generator wrote (and grep's alternation
+// counted). Timings vary ±30 % on shared machines: compare ratios from one run.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseSize } from './bench/random.mjs';
+import { EVENT_PATTERNS, writeServerLog } from './bench/server-log.mjs';
+import { writeZookeeperLog, EVENT_PATTERNS as ZK_PATTERNS } from './bench/zookeeper-log.mjs';
+import { writeDump } from './bench/dump.mjs';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(repo, 'bin', 'run.js');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const option = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
+const rounds = Number(option('rounds', '3'));
+const sizes = flag('scaling') ? ['100M', '1G', '4G'] : [option('size', '1G')];
+const hasTime = existsSync('/usr/bin/time');
+const hasLnav = spawnSync('sh', ['-c', 'command -v lnav'], { encoding: 'utf8' }).stdout.trim() !== '';
+const q = (s) => `'${s.replaceAll("'", "'\\''")}'`;
+const failures = [];
+
+/** Runs a shell command; wall seconds from here, peak RSS (MB) from GNU time. */
+function measure(command) {
+  const timeFile = join(tmpdir(), `kf-bench-time-${process.pid}`);
+  const argv = hasTime ? ['/usr/bin/time', '-f', '%M', '-o', timeFile, 'sh', '-c', command] : ['sh', '-c', command];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0 && !/grep/.test(command)) throw new Error(`${command} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+  const rssMb = hasTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024 : Number.NaN;
+  return { seconds, rssMb, stdout: r.stdout.trim() };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Alternates the cases `rounds` times; median seconds, max RSS, last output. */
+function race(cases) {
+  const results = new Map(cases.map((c) => [c.name, { ...c, times: [], rss: [], out: '' }]));
+  for (let r = 0; r < rounds; r++) {
+    for (const c of cases) {
+      const m = measure(c.command);
+      const res = results.get(c.name);
+      res.times.push(m.seconds);
+      res.rss.push(m.rssMb);
+      res.out = m.stdout;
+    }
+  }
+  return [...results.values()].map((r) => ({ ...r, seconds: median(r.times), rssMb: Math.max(...r.rss) }));
+}
+
+function row(name, bytes, seconds, rssMb, ratios = '') {
+  const mbs = bytes / 1e6 / seconds;
+  return `${name.padEnd(44)} ${seconds.toFixed(2).padStart(7)} s ${mbs.toFixed(0).padStart(7)} MB/s ${Number.isNaN(rssMb) ? '      -' : `${rssMb.toFixed(0).padStart(6)} MB`}  ${ratios}`;
+}
+
+function check(ok, text) {
+  console.log(`  ${ok ? 'ok  ' : 'MISS'} ${text}`);
+  if (!ok) failures.push(text);
+}
+
+async function timeToFirstRow(command) {
+  return new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn('sh', ['-c', command], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      resolve(Number(process.hrtime.bigint() - t0) / 1e9);
+      child.kill('SIGTERM');
+    };
+    child.stdout.once('data', finish);
+    child.once('exit', finish);
+  });
+}
+
+const rssBySize = [];
+for (const size of sizes) {
+  const bytes = parseSize(size);
+  const dir = mkdtempSync(join(tmpdir(), 'kf-bench-'));
+  const logDir = join(dir, 'broker');
+  spawnSync('mkdir', ['-p', logDir]);
+  const log = join(logDir, 'server.log');
+  const zkLog = join(dir, 'zookeeper.log');
+  const dump = join(dir, 'dump-bench-0.txt');
+  console.log(`\n== ${size}: generating inputs in ${dir}`);
+  const truth = await writeServerLog(log, bytes);
+  const zkTruth = await writeZookeeperLog(zkLog, Math.max(1 << 20, Math.floor(bytes / 4)));
+  const dumpTruth = await writeDump(dump, bytes);
+  for (const f of [log, zkLog, dump]) spawnSync('sh', ['-c', `cat ${q(f)} > /dev/null`]);
+  const logBytes = statSync(log).size;
+  const dumpBytes = statSync(dump).size;
+
+  console.log(`server.log ${(logBytes / 1e6).toFixed(0)} MB, ${truth.lines} lines, ${truth.events} event lines; dump ${(dumpBytes / 1e6).toFixed(0)} MB, ${dumpTruth.records} records, ${dumpTruth.gaps} gaps\n`);
+  const results = race([
+    { name: "grep -c 'Removed fetcher'", command: `grep -c 'Removed fetcher' ${q(log)}` },
+    { name: 'LC_ALL=C grep -cE <event alternation>', command: `LC_ALL=C grep -cE ${q(EVENT_PATTERNS.join('|'))} ${q(log)}` },
+    { name: 'kforensics timeline --format ndjson', command: `node ${q(cli)} timeline ${q(logDir)} --format ndjson 2>/dev/null | wc -l` },
+    ...(hasLnav ? [{ name: "lnav -n -c ';SELECT count(*) FROM all_logs'", command: `lnav -n -c ';SELECT count(*) FROM all_logs' ${q(log)} > /dev/null 2>&1; true` }] : []),
+  ]);
+  const [grepLiteral, grepAlt, kf, lnav] = results;
+  console.log(row(grepLiteral.name, logBytes, grepLiteral.seconds, grepLiteral.rssMb));
+  console.log(row(grepAlt.name, logBytes, grepAlt.seconds, grepAlt.rssMb));
+  console.log(row(kf.name, logBytes, kf.seconds, kf.rssMb,
+    `${(grepLiteral.seconds / kf.seconds * 100).toFixed(0)} % of grep -c; ${(grepAlt.seconds / kf.seconds).toFixed(2)}× grep -cE`));
+  if (lnav) console.log(row(lnav.name, logBytes, lnav.seconds, lnav.rssMb, `kforensics ${(lnav.seconds / kf.seconds).toFixed(2)}× faster`));
+
+  const gap = race([
+    { name: "grep -c 'isvalid: true'", command: `grep -c 'isvalid: true' ${q(dump)}` },
+    { name: 'kforensics gap --json', command: `node ${q(cli)} gap --topic bench ${q(dump)} --json 2>/dev/null` },
+  ]);
+  console.log(row(gap[0].name, dumpBytes, gap[0].seconds, gap[0].rssMb));
+  console.log(row(gap[1].name, dumpBytes, gap[1].seconds, gap[1].rssMb, `${(gap[0].seconds / gap[1].seconds * 100).toFixed(0)} % of grep -c`));
+
+  const gz = `${log}.gz`;
+  spawnSync('sh', ['-c', `gzip -1 -c ${q(log)} > ${q(gz)}`]);
+  const gzDir = join(dir, 'gz');
+  spawnSync('sh', ['-c', `mkdir -p ${q(gzDir)} && mv ${q(gz)} ${q(gzDir)}/`]);
+  const gzRace = race([
+    { name: 'gzip -dc | wc -l', command: `gzip -dc ${q(join(gzDir, 'server.log.gz'))} | wc -l` },
+    { name: 'kforensics timeline on server.log.gz', command: `node ${q(cli)} timeline ${q(gzDir)} --format ndjson 2>/dev/null | wc -l` },
+  ]);
+  console.log(row(gzRace[0].name, logBytes, gzRace[0].seconds, gzRace[0].rssMb));
+  console.log(row(gzRace[1].name, logBytes, gzRace[1].seconds, gzRace[1].rssMb, `gunzip + plain = ${(gzRace[0].seconds + kf.seconds).toFixed(2)} s`));
+
+  const lastHour = new Date(truth.lastTime - 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
+  const ttfr = await timeToFirstRow(`node ${q(cli)} timeline ${q(logDir)} --format ndjson --since ${q(`${lastHour}Z`)}`);
+  console.log(`${'time to first row, --since last hour'.padEnd(44)} ${ttfr.toFixed(2).padStart(7)} s`);
+
+  const zk = race([
+    { name: 'LC_ALL=C grep -cE <zk alternation>', command: `LC_ALL=C grep -cE ${q(ZK_PATTERNS.join('|'))} ${q(zkLog)}` },
+    { name: 'kforensics timeline (ZooKeeper log)', command: `node ${q(cli)} timeline ${q(zkLog)} --format ndjson 2>/dev/null | wc -l` },
+  ]);
+  console.log(row(zk[0].name, statSync(zkLog).size, zk[0].seconds, zk[0].rssMb));
+  console.log(row(zk[1].name, statSync(zkLog).size, zk[1].seconds, zk[1].rssMb));
+
+  console.log('\nchecks');
+  check(Number(kf.out) === truth.events, `kforensics found ${kf.out} events; the generator wrote ${truth.events}`);
+  check(Number(grepAlt.out) === truth.events, `grep's alternation counted ${grepAlt.out}; the generator wrote ${truth.events}`);
+  check(Number(grepLiteral.out) === truth.removedFetcher, `grep -c 'Removed fetcher' counted ${grepLiteral.out}; the generator wrote ${truth.removedFetcher}`);
+  check(Number(gzRace[1].out) === truth.events, `the gzipped copy gives the same ${truth.events} events (${gzRace[1].out})`);
+  check(Number(zk[1].out) === zkTruth.events && Number(zk[0].out) === zkTruth.events, `ZooKeeper log: kforensics ${zk[1].out}, grep ${zk[0].out}, generator ${zkTruth.events}`);
+  const gapDoc = JSON.parse(gap[1].out);
+  const found = gapDoc.partitions?.[0];
+  check(found?.records === dumpTruth.records && found?.gaps.length === dumpTruth.gaps, `gap read ${found?.records} records and ${found?.gaps.length} gaps; the generator wrote ${dumpTruth.records} and ${dumpTruth.gaps}`);
+  console.log('targets (reported, not enforced here)');
+  console.log(`  timeline ≥ 50 % of grep -c throughput: ${(grepLiteral.seconds / kf.seconds * 100).toFixed(0)} %`);
+  console.log(`  timeline ≥ 1.5× faster than grep -cE: ${(grepAlt.seconds / kf.seconds).toFixed(2)}×`);
+  console.log(`  gap ≥ 80 % of grep -c 'isvalid: true': ${(gap[0].seconds / gap[1].seconds * 100).toFixed(0)} %`);
+  console.log(`  peak RSS ≤ 150 MB: timeline ${kf.rssMb.toFixed(0)} MB, gap ${gap[1].rssMb.toFixed(0)} MB`);
+  console.log(`  gzip ≤ gunzip + plain: ${gzRace[1].seconds.toFixed(2)} s vs ${(gzRace[0].seconds + kf.seconds).toFixed(2)} s`);
+  console.log(`  time to first row with --since (target < 1 s): ${ttfr.toFixed(2)} s`);
+  rssBySize.push([size, kf.rssMb, gap[1].rssMb]);
+  if (!flag('keep')) rmSync(dir, { recursive: true, force: true });
+}
+if (rssBySize.length > 1) {
+  console.log('\nscaling (peak RSS by input size)');
+  for (const [size, t, g] of rssBySize) console.log(`  ${size.padEnd(6)} timeline ${t.toFixed(0)} MB, gap ${g.toFixed(0)} MB`);
+}
+if (failures.length > 0) {
+  console.error(`\n${failures.length} check(s) failed`);
+  process.exit(1);
+}

@@ -1,0 +1,208 @@
+import type { ReportJson } from '../model/report.js';
+import { esc } from './html-escape.js';
+import {
+  displayPathOf, humanDuration, KIND_STYLE, rowSubject, shortTime, windowRows,
+} from './report-text.js';
+import { renderSwimlane } from './swimlane.js';
+
+/**
+ * The report as one self-contained HTML file: inline CSS and SVG, no script,
+ * no network. The chart comes first, then the same sections as the Markdown
+ * report; evidence links jump to the appendix, chart bars to their window row.
+ */
+
+const CSS = `
+:root { --fg:#1d1d1f; --muted:#666; --line:#ddd; --bg:#fff; --soft:#f6f6f6; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK KR", sans-serif; color: var(--fg); background: var(--bg); margin: 0 auto; padding: 24px 32px 64px; max-width: 1320px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+.meta { color: var(--muted); margin: 0 0 16px; }
+code, .mono { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 12px; }
+th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
+th { background: var(--soft); font-weight: 600; }
+td.num { text-align: right; white-space: nowrap; }
+td.time { white-space: nowrap; }
+.summary th { width: 190px; }
+.narrative { background: #fffbe6; border-left: 4px solid #e6b800; padding: 10px 14px; margin: 12px 0; }
+.chart { overflow-x: auto; border: 1px solid var(--line); padding: 8px 0; background: #fff; }
+.chart svg { display: block; }
+.legend { display: flex; flex-wrap: wrap; gap: 14px; margin: 6px 0 0; color: var(--muted); font-size: 12px; }
+.legend span::before { content: ""; display: inline-block; width: 12px; height: 8px; margin-right: 5px; background: var(--c); border-radius: 2px; }
+.sev-critical, .sev-error { color: #a93226; font-weight: 600; }
+.sev-warn { color: #b9770e; }
+.finding { border: 1px solid var(--line); border-left: 5px solid #999; padding: 6px 12px; margin: 10px 0; }
+.finding.high { border-left-color: #c0392b; }
+.finding.medium { border-left-color: #e67e22; }
+.finding.low { border-left-color: #95a5a6; }
+.finding dl { display: grid; grid-template-columns: 150px 1fr; gap: 2px 10px; margin: 6px 0; }
+.finding dt { color: var(--muted); }
+.finding dd { margin: 0; }
+.incident { font-weight: 600; }
+.status-violated { color: #a93226; font-weight: 600; }
+.status-ok { color: #1e8449; }
+.status-not-checked { color: var(--muted); }
+.appendix td.text { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; white-space: pre-wrap; word-break: break-all; }
+tr:target, .appendix tr:target td { background: #fff3b0; }
+a { color: #1f5fa8; }
+@media print {
+  @page { size: A4 landscape; margin: 10mm; }
+  body { padding: 0; max-width: none; font-size: 11px; }
+  .chart { overflow: visible; border: none; }
+  .chart svg { width: 100%; height: auto; }
+  tr, .finding { break-inside: avoid; }
+  h2 { break-after: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+`;
+
+export function renderHtml(r: ReportJson): string {
+  const display = displayPathOf(r.paths);
+  const idOf = new Map(r.appendix.map((a) => [`${a.file}:${a.line}`, a.id]));
+  const link = (file: string, line: number) => {
+    const label = esc(`${display(file)}:${line}`);
+    const id = idOf.get(`${file}:${line}`);
+    return id ? `<a href="#${id}">${label}</a>` : label;
+  };
+  const offset = r.summary.incident?.start.slice(23) ?? r.timeline.rows[0]?.time.slice(23) ?? '';
+  const chart = renderSwimlane(r);
+  const kinds = [...new Set(r.windows.map((w) => w.kind))];
+  const out: string[] = [];
+
+  out.push('<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(r.title)}</title>`, `<style>${CSS}</style>`, '</head>', '<body>');
+  out.push(`<h1>${esc(r.title)}</h1>`);
+  const meta = [`Times in <strong>${esc(r.timeZone)}</strong>${offset ? ` (UTC${esc(offset)})` : ''}`, `inputs: ${r.paths.map((p) => `<code>${esc(p)}</code>`).join(', ')}`];
+  if (r.topics.length > 0) meta.push(`topics: ${r.topics.map((t) => `<code>${esc(t)}</code>`).join(', ')}`);
+  if (r.generatedAt) meta.push(`generated ${esc(r.generatedAt)}`);
+  if (r.paths.length === 1) meta.push(`file paths relative to <code>${esc(r.paths[0]!)}</code>`);
+  out.push(`<p class="meta">${meta.join(' · ')}. Written by <code>kforensics report</code>: the evidence part of a postmortem.</p>`);
+
+  // Summary
+  const s = r.summary;
+  out.push('<h2 id="summary">Summary</h2>', '<table class="summary"><tbody>');
+  const row = (k: string, v: string) => out.push(`<tr><th>${k}</th><td>${v}</td></tr>`);
+  row('Incident window', s.incident === null ? 'no outage window found'
+    : `${esc(shortTime(s.incident.start))} → ${s.incident.end === null ? 'still open at the end of the logs' : esc(shortTime(s.incident.end))}${s.incident.durationMs === null ? '' : ` (${esc(humanDuration(s.incident.durationMs))})`}`);
+  row('Nodes affected', esc(s.nodesAffected.join(', ') || 'none'));
+  row('Partitions affected', s.partitionsAffected.length === 0 ? 'none'
+    : `${s.partitionsAffected.length}: ${esc(s.partitionsAffected.slice(0, 8).join(', '))}${s.partitionsAffected.length > 8 ? ', …' : ''}`);
+  row('Longest outage', s.longestOutage === null ? 'none'
+    : `<a href="#w-${s.longestOutage.window + 1}">${esc(s.longestOutage.kind)} ${esc(s.longestOutage.subject)}</a>: ${esc(shortTime(s.longestOutage.start))} → ${esc(shortTime(s.longestOutage.end))} (${esc(humanDuration(s.longestOutage.durationMs))})`);
+  row('Records never written', s.recordsNeverWritten.length === 0
+    ? (r.gaps.length === 0 ? 'not measured: no DumpLogSegments output of the topic in the inputs' : 'no gap found in the dumps')
+    : s.recordsNeverWritten.map((m) => `<strong>${esc(`${m.topic}-${m.partition ?? '?'}`)}</strong>: last committed CreateTime <code>${m.lastBefore.createTime}</code> (${esc(shortTime(m.lastBefore.time))}), next <code>${m.firstAfter.createTime}</code> (${esc(shortTime(m.firstAfter.time))}): <strong>${esc(m.duration)}</strong>${m.estimatedMissing === null ? '' : `, ~${m.estimatedMissing} records at the pre-gap rate`}`).join('<br>'));
+  out.push('</tbody></table>', `<p class="narrative">${esc(s.narrative)}</p>`);
+
+  // Chart
+  out.push('<h2 id="chart">Swimlanes</h2>');
+  out.push(`<div class="chart">${chart.svg}</div>`);
+  out.push(`<div class="legend">${kinds.map((k) => `<span style="--c:${KIND_STYLE[k]?.colour ?? '#555'}">${esc(KIND_STYLE[k]?.label ?? k)}</span>`).join('')}<span style="--c:#e67e22">key event (tick; hover for the lines)</span>${r.gaps.some((p) => p.gaps.length > 0) ? '<span style="--c:repeating-linear-gradient(90deg,#555 0 3px,transparent 3px 5px)">no record written (gap in the dump)</span>' : ''}</div>`);
+  out.push('<p class="meta">One lane per node, then one per topic with partition windows. Bars start at the earliest the window can have begun; a faded bar is still open at the end of the logs. Stretches without windows or events are cut from the axis (⋯). Hover for evidence; click a bar for its row.</p>');
+
+  // Timeline
+  out.push('<h2 id="timeline">Timeline of key events</h2>');
+  out.push(`<p class="meta">${r.timeline.rows.length} rows from ${r.timeline.keyEvents} key events (of ${r.timeline.eventsRead} classified events read): ${esc(r.timeline.selection)}.</p>`);
+  if (r.timeline.rows.length > 0) {
+    out.push('<table class="timeline"><thead><tr><th>Time</th><th>Node</th><th>Severity</th><th>Event</th><th>×</th><th>Evidence</th></tr></thead><tbody>');
+    for (const e of r.timeline.rows) {
+      out.push(`<tr><td class="time mono">${esc(shortTime(e.time))}</td><td>${esc(e.node)}</td><td class="sev-${e.severity}">${e.severity}</td><td>${esc(e.message)} <small class="mono">${esc(e.rule)}</small></td><td class="num">${e.count > 1 ? `×${e.count}<br><small>until ${esc(e.lastTime.slice(11, 23))}</small>` : ''}</td><td class="mono">${link(e.evidence.file, e.evidence.line)}</td></tr>`);
+    }
+    out.push('</tbody></table>');
+  }
+
+  // Windows
+  out.push('<h2 id="windows">Windows</h2>');
+  if (r.windows.length === 0) out.push('<p>No outage windows found.</p>');
+  else {
+    out.push('<table class="windows"><thead><tr><th>#</th><th>Window</th><th>Node / partition</th><th>Start</th><th>End</th><th>Duration</th><th>Why</th><th>Evidence</th></tr></thead><tbody>');
+    for (const wr of windowRows(r.windows)) {
+      const w = r.windows[wr.first]!;
+      const members = wr.members.map((i) => r.windows[i]!);
+      const b = w.startBounds;
+      const noticed = !b || b.earliest === b.latest ? ''
+        : b.latest !== w.start ? `<br><small>noticed ${esc(b.latest.slice(11, 23))}</small>` : `<br><small>its last line ${esc(b.earliest.slice(11, 23))}</small>`;
+      const end = members.length === 1 ? w.end : members.map((m) => m.end!).sort().at(-1)!;
+      const duration = members.length === 1 ? humanDuration(w.durationMs) : `≤ ${humanDuration(Math.max(...members.map((m) => m.durationMs ?? 0)))}`;
+      const evidence = members.flatMap((m) => m.evidence).slice(0, 6).map((e) => link(e.file, e.line));
+      const more = members.reduce((n, m) => n + m.evidence.length, 0) - evidence.length;
+      const ids = wr.members.map((i) => `<span id="w-${i + 1}"></span>`).join('');
+      const num = wr.members.length === 1 ? String(wr.first + 1) : `${wr.first + 1}–${wr.members.at(-1)! + 1}`;
+      out.push(`<tr><td class="num">${ids}${num}</td><td><span style="color:${KIND_STYLE[w.kind]?.colour ?? '#555'}">■</span> ${esc(w.kind)}</td><td>${esc(rowSubject(r.windows, wr))}</td><td class="time mono">${esc(shortTime(w.start))}${noticed}</td><td class="time mono">${esc(shortTime(end))}</td><td class="num">${esc(duration)}</td><td>${esc(w.reason)} <small>[${w.confidence}]</small></td><td class="mono">${evidence.join('<br>')}${more > 0 ? `<br>+${more} more` : ''}</td></tr>`);
+    }
+    out.push('</tbody></table>');
+  }
+
+  // Gaps
+  out.push('<h2 id="gaps">Gaps</h2>');
+  if (r.gaps.length === 0) {
+    out.push(`<p>${r.topics.length > 0
+      ? `No DumpLogSegments output of ${r.topics.map((t) => `<code>${esc(t)}</code>`).join(', ')} in the inputs. To count the records never written, run <code>kafka-dump-log.sh --deep-iteration --files &lt;log dir&gt;/&lt;topic&gt;-&lt;partition&gt;/*.log</code> on the hosting broker and add its output.`
+      : 'No DumpLogSegments output in the inputs: records never written are not counted (give <code>--topic</code> and the dump of its partitions).'}</p>`);
+  } else {
+    out.push('<table class="gaps"><thead><tr><th>Partition</th><th>Broker</th><th>Last record before</th><th>First record after</th><th>Duration</th><th>Never written (estimate)</th><th>Leader epoch</th></tr></thead><tbody>');
+    for (const p of r.gaps) {
+      for (const g of p.gaps) {
+        out.push(`<tr><td>${esc(`${p.topic}-${p.partition ?? '?'}`)}</td><td>${esc(p.broker ?? '?')}</td><td class="mono">offset ${g.before.offset}<br>CreateTime ${g.before.createTime}<br>${esc(shortTime(g.before.time))}<br>${link(g.before.file, g.before.line)}</td><td class="mono">offset ${g.after.offset}<br>CreateTime ${g.after.createTime}<br>${esc(shortTime(g.after.time))}<br>${link(g.after.file, g.after.line)}</td><td class="num">${esc(g.duration)}</td><td class="num">${g.estimatedMissing === null ? 'n/a' : `~${g.estimatedMissing}<br><small>${g.rate!.toFixed(4)}/s</small>`}</td><td class="num">${g.leaderEpochBefore ?? '?'} → ${g.leaderEpochAfter ?? '?'}</td></tr>`);
+      }
+    }
+    out.push('</tbody></table><ul>');
+    for (const p of r.gaps) {
+      out.push(`<li>${esc(`${p.topic}-${p.partition ?? '?'}`)}: offsets ${p.firstOffset}..${p.lastOffset}, ${p.records} records, ${p.timestampType}; ${p.gaps.length} gap(s); ${p.offsetDiscontinuities.length === 0 ? 'offsets consecutive' : `${p.offsetDiscontinuities.length} offset discontinuities`}. Rule: ${esc(p.rule)}.</li>`);
+    }
+    out.push('</ul>');
+  }
+
+  // Findings
+  out.push('<h2 id="findings">Findings</h2>');
+  if (r.findings.length === 0) out.push('<p>No configuration risk found in the describe snapshots and properties files read.</p>');
+  r.findings.forEach((f, i) => {
+    out.push(`<div class="finding ${f.severity}" id="f-${i + 1}"><h3>${i + 1}. ${esc(f.title)}: ${esc(f.subject)} <small>(${f.severity})</small></h3><dl>`);
+    out.push(`<dt>Observed</dt><dd>${esc(f.observed)}</dd>`);
+    if (f.incident) out.push(`<dt>In this incident</dt><dd class="incident">${esc(f.incident)}${f.windows.length > 0 ? ` (${f.windows.map((w) => `<a href="#w-${w + 1}">#${w + 1}</a>`).join(', ')})` : ''}</dd>`);
+    out.push(`<dt>Recommended</dt><dd>${esc(f.recommended)}</dd>`, `<dt>Why it matters</dt><dd>${esc(f.why)}</dd>`);
+    if (f.evidence.length > 0) out.push(`<dt>Evidence</dt><dd class="mono">${f.evidence.map((e) => link(e.file, e.line)).join(', ')}</dd>`);
+    out.push(`<dt>Check</dt><dd class="mono">${esc(f.id)}</dd></dl></div>`);
+  });
+  out.push('<h3>Recommended configuration</h3>', '<table class="recommendations"><thead><tr><th>Setting</th><th>Scope</th><th>Recommended</th><th>Status</th><th>Note</th></tr></thead><tbody>');
+  for (const x of r.recommendations) {
+    out.push(`<tr><td class="mono">${esc(x.setting)}</td><td>${x.scope}</td><td>${esc(x.recommended)}</td><td class="status-${x.status}">${x.status}</td><td>${esc(x.note)}</td></tr>`);
+  }
+  out.push('</tbody></table>');
+
+  // Input quality
+  const q = r.inputQuality;
+  out.push('<h2 id="input-quality">Input quality</h2><ul>');
+  out.push(`<li><strong>Time zone:</strong> ${esc(q.timeZoneNote)}</li>`);
+  out.push(`<li><strong>Nodes:</strong> ${esc(q.nodes.join(', ') || 'none')}</li>`);
+  out.push(`<li><strong>Files:</strong> ${q.totals.files} (${esc(Object.entries(q.kinds).map(([k, n]) => `${n} ${k}`).join(', '))})</li>`);
+  out.push(`<li><strong>Lines read from logs:</strong> ${q.totals.linesRead} = ${q.totals.records} records + ${q.totals.folded} folded + ${q.totals.unrecognised} not understood (${q.totals.badTimestamps} with a bad timestamp); ${q.totals.outOfOrder} records out of time order</li>`);
+  for (const d of q.dumps) {
+    out.push(`<li><strong>Dump</strong> <code>${esc(display(d.file))}</code>: ${d.linesRead} lines = ${d.headers} header + ${d.batches} batch + ${d.records} record + ${d.summaries + d.indexEntries + d.noise + d.wrapped} other + ${d.unrecognised} not understood</li>`);
+  }
+  out.push(`<li><strong>Clock skew between nodes:</strong> ${esc(q.clockSkew.betweenNodes)}</li>`);
+  for (const p of q.clockSkew.producers) {
+    out.push(`<li><strong>Producer clock (${esc(`${p.topic}-${p.partition ?? '?'}`)}):</strong> ${p.backwards === 0 ? 'no CreateTime went backwards' : `${p.backwards} records went backwards, by up to ${esc(humanDuration(p.maxBackwardsMs))}`}</li>`);
+  }
+  if (q.falseAlarms.length > 0) {
+    out.push(`<li><strong>False alarms (not used):</strong> ${q.falseAlarms.map((f) => `${link(f.file, f.line)} — ${esc(f.why)}`).join('; ')}</li>`);
+  }
+  out.push('</ul>', '<table class="accounting"><thead><tr><th>File</th><th>Kind</th><th>Node</th><th>Lines</th><th>Records</th><th>Folded</th><th>Not understood</th><th>Note</th></tr></thead><tbody>');
+  for (const i of q.files) {
+    out.push(`<tr><td class="mono">${esc(display(i.file))}</td><td>${esc(i.kind)}</td><td>${esc(i.node ?? '')}</td><td class="num">${i.linesRead}</td><td class="num">${i.records}</td><td class="num">${i.folded}</td><td class="num">${i.unrecognised}</td><td>${esc(i.error ?? i.skipped ?? '')}</td></tr>`);
+  }
+  out.push('</tbody></table>');
+
+  // Appendix
+  out.push('<h2 id="appendix">Appendix: evidence</h2>');
+  out.push(`<p class="meta">Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${esc(r.timeZone)}).</p>`);
+  out.push('<table class="appendix"><thead><tr><th></th><th>File:line</th><th>Node</th><th>Time</th><th>Line</th></tr></thead><tbody>');
+  for (const a of r.appendix) {
+    out.push(`<tr id="${a.id}"><td class="mono">${a.id}</td><td class="mono">${esc(`${display(a.file)}:${a.line}`)}</td><td>${esc(a.node ?? '')}</td><td class="time mono">${a.time === null ? '' : esc(a.time.slice(11, 23))}</td><td class="text">${esc(a.text)}</td></tr>`);
+  }
+  out.push('</tbody></table>', '</body>', '</html>', '');
+  return out.join('\n');
+}

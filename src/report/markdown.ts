@@ -1,0 +1,182 @@
+import type { ReportJson } from '../model/report.js';
+import {
+  displayPathOf, humanDuration, KIND_STYLE, rowSubject, shortTime, windowRows,
+} from './report-text.js';
+
+/**
+ * The report as Markdown that renders on GitHub and GitLab: tables, and the
+ * long parts (per-file accounting, quoted evidence) in <details>. Evidence
+ * links point at `<a id="ev-N">` anchors in the appendix.
+ */
+
+/** Text in a table cell or paragraph: Markdown and HTML characters escaped, one line. */
+export function mdText(s: string): string {
+  return s.replace(/\r?\n/g, ' ').replace(/[\\`*_[\]<>|#~]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
+}
+
+/** A log line as inline code in a table cell. */
+function mdCode(s: string): string {
+  const text = s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  if (text.trim() === '') return '';
+  const fence = text.includes('`') ? '``' : '`';
+  return `${fence}${fence === '``' ? ' ' : ''}${text}${fence === '``' ? ' ' : ''}${fence}`;
+}
+
+/** The other end of a window's start bounds: when the cluster noticed, or the node's own last line. */
+function boundsNote(start: string, b: { earliest: string; latest: string } | null): string {
+  if (!b || b.earliest === b.latest) return '';
+  if (b.latest !== start) return `<br>(noticed ${b.latest.slice(11, 23)})`;
+  return `<br>(its last line ${b.earliest.slice(11, 23)})`;
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function renderMarkdown(r: ReportJson): string {
+  const display = displayPathOf(r.paths);
+  const idOf = new Map(r.appendix.map((a) => [`${a.file}:${a.line}`, a.id]));
+  const link = (file: string, line: number, label = `${display(file)}:${line}`) => {
+    const id = idOf.get(`${file}:${line}`);
+    return id ? `[${mdText(label)}](#${id})` : mdText(label);
+  };
+  const offset = r.summary.incident?.start.slice(23) ?? r.timeline.rows[0]?.time.slice(23) ?? '';
+  const out: string[] = [];
+
+  out.push(`# ${mdText(r.title)}`, '');
+  const meta = [
+    `Times in **${r.timeZone}**${offset ? ` (UTC${offset})` : ''}`,
+    `inputs: ${r.paths.map((p) => mdCode(p)).join(', ')}`,
+  ];
+  if (r.topics.length > 0) meta.push(`topics: ${r.topics.map((t) => mdCode(t)).join(', ')}`);
+  if (r.generatedAt) meta.push(`generated ${mdText(r.generatedAt)}`);
+  out.push(`${meta.join(' · ')}. Written by \`kforensics report\`: the evidence part of a postmortem; decisions are yours.`);
+  if (r.paths.length === 1) out.push('', `File paths are relative to ${mdCode(r.paths[0]!)}.`);
+  out.push('');
+
+  // Summary
+  const s = r.summary;
+  out.push('## Summary', '');
+  const rows: string[][] = [];
+  rows.push(['Incident window', s.incident === null ? 'no outage window found'
+    : `${shortTime(s.incident.start)} → ${s.incident.end === null ? 'still open at the end of the logs' : shortTime(s.incident.end)}${s.incident.durationMs === null ? '' : ` (${humanDuration(s.incident.durationMs)})`}`]);
+  rows.push(['Nodes affected', s.nodesAffected.length === 0 ? 'none' : s.nodesAffected.join(', ')]);
+  rows.push(['Partitions affected', s.partitionsAffected.length === 0 ? 'none'
+    : `${s.partitionsAffected.length}: ${mdText(s.partitionsAffected.slice(0, 8).join(', '))}${s.partitionsAffected.length > 8 ? ', …' : ''}`]);
+  rows.push(['Longest outage', s.longestOutage === null ? 'none'
+    : `${s.longestOutage.kind} ${mdText(s.longestOutage.subject)}: ${shortTime(s.longestOutage.start)} → ${shortTime(s.longestOutage.end)} (${humanDuration(s.longestOutage.durationMs)})`]);
+  rows.push(['Records never written', s.recordsNeverWritten.length === 0
+    ? (r.gaps.length === 0 ? 'not measured: no DumpLogSegments output of the topic in the inputs' : 'no gap found in the dumps')
+    : s.recordsNeverWritten.map((m) => `${mdText(`${m.topic}-${m.partition ?? '?'}`)}: last committed CreateTime ${m.lastBefore.createTime} (${shortTime(m.lastBefore.time)}), next ${m.firstAfter.createTime} (${shortTime(m.firstAfter.time)}): ${m.duration}${m.estimatedMissing === null ? '' : `, ~${m.estimatedMissing} records at the pre-gap rate`}`).join('<br>')]);
+  out.push(table(['', ''], rows), '', mdText(s.narrative), '');
+
+  // Timeline
+  out.push('## Timeline of key events', '');
+  out.push(`${r.timeline.rows.length} rows from ${r.timeline.keyEvents} key events (of ${r.timeline.eventsRead} classified events read): ${mdText(r.timeline.selection)}.`, '');
+  if (r.timeline.rows.length > 0) {
+    out.push(table(['Time', 'Node', 'Severity', 'Event', '×', 'Evidence'], r.timeline.rows.map((e) => [
+      shortTime(e.time).slice(0, 23), e.node, e.severity, `${mdText(e.message)} <sub>${mdText(e.rule)}</sub>`,
+      e.count > 1 ? `×${e.count} until ${e.lastTime.slice(11, 23)}` : '', link(e.evidence.file, e.evidence.line),
+    ])), '');
+  }
+
+  // Windows
+  out.push('## Windows', '');
+  if (r.windows.length === 0) {
+    out.push('No outage windows found.', '');
+  } else {
+    out.push(`Colours in the HTML report: ${Object.values(KIND_STYLE).map((k) => k.label).join(', ')}. The start is the earliest the window can have begun (last sign of life); "noticed" is when the cluster reacted.`, '');
+    out.push(table(['#', 'Window', 'Node / partition', 'Start', 'End', 'Duration', 'Why', 'Evidence'], windowRows(r.windows).map((row) => {
+      const w = r.windows[row.first]!;
+      const members = row.members.map((i) => r.windows[i]!);
+      const noticed = boundsNote(w.start, w.startBounds);
+      const end = members.length === 1 ? w.end : members.map((m) => m.end!).sort().at(-1)!;
+      const duration = members.length === 1 ? humanDuration(w.durationMs) : `≤ ${humanDuration(Math.max(...members.map((m) => m.durationMs ?? 0)))}`;
+      const evidence = members.flatMap((m) => m.evidence).slice(0, 6).map((e) => link(e.file, e.line));
+      const more = members.reduce((n, m) => n + m.evidence.length, 0) - evidence.length;
+      return [
+        row.members.length === 1 ? String(row.first + 1) : `${row.first + 1}–${row.members.at(-1)! + 1}`,
+        w.kind, mdText(rowSubject(r.windows, row)), `${shortTime(w.start)}${noticed}`, shortTime(end), duration,
+        `${mdText(w.reason)} [${w.confidence}]`, `${evidence.join('<br>')}${more > 0 ? `<br>+${more} more` : ''}`,
+      ];
+    })), '');
+  }
+  if (r.inputQuality.falseAlarms.length > 0) {
+    out.push(`Not used as evidence: ${r.inputQuality.falseAlarms.length} line(s) judged false alarms (see Input quality).`, '');
+  }
+
+  // Gaps
+  out.push('## Gaps', '');
+  if (r.gaps.length === 0) {
+    out.push(r.topics.length > 0
+      ? `No DumpLogSegments output of ${r.topics.map((t) => mdCode(t)).join(', ')} in the inputs. To count the records never written, run \`kafka-dump-log.sh --deep-iteration --files <log dir>/<topic>-<partition>/*.log\` on the hosting broker and add its output.`
+      : 'No DumpLogSegments output in the inputs: records never written are not counted (give `--topic` and the dump of its partitions).', '');
+  } else {
+    const gapRows = r.gaps.flatMap((p) => p.gaps.map((g) => [
+      mdText(`${p.topic}-${p.partition ?? '?'}`), p.broker ?? '?',
+      `offset ${g.before.offset}<br>CreateTime ${g.before.createTime}<br>${shortTime(g.before.time)}<br>${link(g.before.file, g.before.line)}`,
+      `offset ${g.after.offset}<br>CreateTime ${g.after.createTime}<br>${shortTime(g.after.time)}<br>${link(g.after.file, g.after.line)}`,
+      g.duration, g.estimatedMissing === null ? 'n/a' : `~${g.estimatedMissing} (${g.rate!.toFixed(4)}/s)`,
+      `${g.leaderEpochBefore ?? '?'} → ${g.leaderEpochAfter ?? '?'}`,
+    ]));
+    if (gapRows.length > 0) {
+      out.push(table(['Partition', 'Broker', 'Last record before', 'First record after', 'Duration', 'Never written (estimate)', 'Leader epoch'], gapRows), '');
+    }
+    for (const p of r.gaps) {
+      out.push(`- ${mdText(`${p.topic}-${p.partition ?? '?'}`)}: offsets ${p.firstOffset}..${p.lastOffset}, ${p.records} records, ${p.timestampType}; ${p.gaps.length} gap(s); ${p.offsetDiscontinuities.length === 0 ? 'offsets consecutive' : `${p.offsetDiscontinuities.length} offset discontinuities`}. Rule: ${mdText(p.rule)}.`);
+    }
+    out.push('');
+  }
+
+  // Findings
+  out.push('## Findings', '');
+  if (r.findings.length === 0) out.push('No configuration risk found in the describe snapshots and properties files read.', '');
+  r.findings.forEach((f, i) => {
+    out.push(`### ${i + 1}. ${mdText(f.title)}: ${mdText(f.subject)} (${f.severity})`, '');
+    out.push(`- **Observed:** ${mdText(f.observed)}`);
+    if (f.incident) out.push(`- **In this incident:** ${mdText(f.incident)}${f.windows.length > 0 ? ` (window${f.windows.length === 1 ? '' : 's'} ${f.windows.map((w) => `#${w + 1}`).join(', ')})` : ''}`);
+    out.push(`- **Recommended:** ${mdText(f.recommended)}`);
+    out.push(`- **Why it matters:** ${mdText(f.why)}`);
+    if (f.evidence.length > 0) out.push(`- **Evidence:** ${f.evidence.map((e) => link(e.file, e.line)).join(', ')}`);
+    out.push(`- Check: \`${f.id}\``, '');
+  });
+  out.push('### Recommended configuration', '');
+  out.push(table(['Setting', 'Scope', 'Recommended', 'Status', 'Note'], r.recommendations.map((x) => [
+    mdCode(x.setting), x.scope, mdText(x.recommended), x.status === 'violated' ? '**violated**' : x.status, mdText(x.note),
+  ])), '');
+
+  // Input quality
+  const q = r.inputQuality;
+  out.push('## Input quality', '');
+  out.push(`- **Time zone:** ${mdText(q.timeZoneNote)}`);
+  out.push(`- **Nodes:** ${q.nodes.join(', ') || 'none'}`);
+  out.push(`- **Files:** ${q.totals.files} (${Object.entries(q.kinds).map(([k, n]) => `${n} ${k}`).join(', ')})`);
+  out.push(`- **Lines read from logs:** ${q.totals.linesRead} = ${q.totals.records} records + ${q.totals.folded} folded + ${q.totals.unrecognised} not understood (${q.totals.badTimestamps} with a bad timestamp); ${q.totals.outOfOrder} records out of time order`);
+  if (q.dumps.length > 0) {
+    out.push(`- **Dumps:** ${q.dumps.map((d) => `${mdText(display(d.file))}: ${d.linesRead} lines = ${d.headers} header + ${d.batches} batch + ${d.records} record + ${d.summaries + d.indexEntries + d.noise + d.wrapped} other + ${d.unrecognised} not understood`).join('; ')}`);
+  }
+  out.push(`- **Clock skew between nodes:** ${mdText(q.clockSkew.betweenNodes)}`);
+  for (const p of q.clockSkew.producers) {
+    out.push(`- **Producer clock (${mdText(`${p.topic}-${p.partition ?? '?'}`)}):** ${p.backwards === 0 ? 'no CreateTime went backwards' : `${p.backwards} records went backwards, by up to ${humanDuration(p.maxBackwardsMs)}`}`);
+  }
+  if (q.falseAlarms.length > 0) {
+    out.push(`- **False alarms (not used):** ${q.falseAlarms.map((f) => `${link(f.file, f.line)} — ${mdText(f.why)}`).join('; ')}`);
+  }
+  out.push('', `<details><summary>Accounting per file (${q.files.length} files)</summary>`, '');
+  out.push(table(['File', 'Kind', 'Node', 'Lines', 'Records', 'Folded', 'Not understood', 'Note'], q.files.map((i) => [
+    mdText(display(i.file)), i.kind, i.node ?? '', String(i.linesRead), String(i.records), String(i.folded), String(i.unrecognised),
+    mdText(i.error ?? i.skipped ?? ''),
+  ])));
+  out.push('', '</details>', '');
+
+  // Appendix
+  out.push('## Appendix: evidence', '');
+  out.push(`Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${r.timeZone}).`, '');
+  out.push(`<details><summary>${r.appendix.length} evidence lines</summary>`, '');
+  out.push(table(['', 'File:line', 'Node', 'Time', 'Line'], r.appendix.map((a) => [
+    `<a id="${a.id}"></a>${a.id}`, mdText(`${display(a.file)}:${a.line}`), a.node ?? '', a.time === null ? '' : a.time.slice(11, 23), mdCode(a.text),
+  ])));
+  out.push('', '</details>', '');
+  return out.join('\n');
+}

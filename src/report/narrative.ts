@@ -1,0 +1,114 @@
+import type { FindingJson, MissingRecordsJson } from '../model/report.js';
+import type { WindowJson } from '../model/window.js';
+import { byNodeName, clockSecOf, humanDuration, subjectOf } from './report-text.js';
+
+/**
+ * The summary's plain-language paragraph, generated from the windows, the
+ * gaps and the findings that contributed. Templates only: every figure comes
+ * from the report's own data.
+ */
+export interface NarrativeInput {
+  windows: readonly WindowJson[];
+  missing: readonly MissingRecordsJson[];
+  findings: readonly FindingJson[];
+  clock: (iso: string) => string;
+}
+
+/** Windows shorter than this are leaders moving during a failover, told as one number. */
+const BLIP_MS = 1000;
+/** Up to this many windows of a kind are told one by one. */
+const TELL_EACH = 3;
+
+function brokerNumber(node: string | undefined): string {
+  return node?.startsWith('broker-') ? `Broker ${node.slice(7)}` : node ?? 'A node';
+}
+
+function counts(names: readonly string[]): string {
+  const c = new Map<string, number>();
+  for (const n of names) c.set(n, (c.get(n) ?? 0) + 1);
+  return [...c].sort(([a], [b]) => byNodeName(a, b)).map(([n, k]) => (k === 1 ? n : `${n} ×${k}`)).join(', ');
+}
+
+function longest(ws: readonly WindowJson[]): WindowJson {
+  return ws.reduce((a, b) => ((b.durationMs ?? Infinity) > (a.durationMs ?? Infinity) ? b : a));
+}
+
+export function narrative(input: NarrativeInput): string {
+  const { windows, missing, findings } = input;
+  const at = clockSecOf(windows[0]?.start ?? missing[0]?.lastBefore.time ?? null);
+  const span = (w: WindowJson) => `${at(w.start)}–${w.end === null ? 'the end of the logs' : at(w.end)}${w.durationMs === null ? '' : ` (${humanDuration(w.durationMs)})`}`;
+  const of = (kind: string) => windows.filter((w) => w.kind === kind);
+  const out: string[] = [];
+
+  if (windows.length === 0) {
+    out.push('The logs show no outage window.');
+  } else {
+    const start = windows.map((w) => w.start).reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
+    const open = windows.filter((w) => w.end === null);
+    const end = open.length > 0 ? null : windows.map((w) => w.end!).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+    const nodes = [...new Set(windows.flatMap((w) => (w.node ? [w.node] : [])))].sort(byNodeName);
+    out.push(`From ${at(start)} to ${end === null ? `the end of the logs (${open.length} window${open.length === 1 ? ' was' : 's were'} still open)` : at(end)} the logs show ${windows.length} outage window${windows.length === 1 ? '' : 's'}${nodes.length > 0 ? ` on ${nodes.join(', ')}` : ''}.`);
+  }
+
+  const brokers = of('broker-down');
+  if (brokers.length > 0 && brokers.length <= TELL_EACH) {
+    for (const w of brokers) {
+      const noticed = w.startBounds && w.startBounds.earliest !== w.startBounds.latest
+        ? ` (its last line; the cluster noticed at ${at(w.startBounds.latest)})` : '';
+      out.push(`${brokerNumber(w.node)} was down from ${at(w.start)}${noticed} to ${w.end === null ? 'the end of the logs' : at(w.end)}${w.durationMs === null ? '' : `, ${humanDuration(w.durationMs)}`}.`);
+    }
+  } else if (brokers.length > 0) {
+    const l = longest(brokers);
+    out.push(`Brokers were down ${brokers.length} times (${counts(brokers.map((w) => w.node ?? '?'))}); the longest: ${l.node} ${span(l)}.`);
+  }
+
+  const quorum = of('zk-quorum-lost');
+  if (quorum.length > 0) {
+    out.push(`ZooKeeper had no quorum ${quorum.length === 1 ? 'once' : `${quorum.length} times`}: ${quorum.slice(0, TELL_EACH).map(span).join(', ')}${quorum.length > TELL_EACH ? ', …' : ''}.`);
+  }
+  const zk = of('zk-node-down');
+  if (zk.length > 0) {
+    out.push(zk.length <= TELL_EACH
+      ? `ZooKeeper server${zk.length === 1 ? '' : 's'} down: ${zk.map((w) => `${w.node} ${span(w)}`).join(', ')}.`
+      : `ZooKeeper servers were down ${zk.length} times (${counts(zk.map((w) => w.node ?? '?'))}).`);
+  }
+
+  const offline = of('partition-offline');
+  const lasting = offline.filter((w) => w.durationMs === null || w.durationMs >= BLIP_MS);
+  const blips = offline.length - lasting.length;
+  const told = lasting.slice(0, TELL_EACH).map((w) => {
+    const rf1 = w.details?.['replicationFactor'] === 1 && Array.isArray(w.details['replicas'])
+      ? ` — replication factor 1, its only replica on broker ${(w.details['replicas'] as number[]).join(',')}` : '';
+    return `${subjectOf(w)} ${span(w)}${rf1}`;
+  });
+  if (lasting.length > 0) {
+    out.push(`Partition${lasting.length === 1 ? '' : 's'} without a leader: ${told.join('; ')}${lasting.length > TELL_EACH ? `; and ${lasting.length - TELL_EACH} more` : ''}.`);
+  }
+  if (blips > 0) {
+    out.push(`${blips} ${lasting.length > 0 ? 'other ' : ''}partition window${blips === 1 ? '' : 's'} lasted under a second (leaders moving during a failover).`);
+  }
+
+  const isolated = of('isolated');
+  if (isolated.length > 0) {
+    out.push(`Brokers lost ZooKeeper but kept running ${isolated.length === 1 ? 'once' : `${isolated.length} times`} (${counts(isolated.map((w) => w.node ?? '?'))}).`);
+  }
+  const under = of('under-replicated');
+  if (under.length > 0) {
+    out.push(`${under.length} under-replicated window${under.length === 1 ? '' : 's'} (${counts(under.map(subjectOf))}); the longest ${span(longest(under))}.`);
+  }
+  const stale = of('stale-leader');
+  if (stale.length > 0) {
+    out.push(`${stale.length} partition${stale.length === 1 ? '' : 's'} truncated acknowledged writes when a cut-off leader rejoined (${counts(stale.map(subjectOf))}).`);
+  }
+
+  for (const m of missing) {
+    const estimate = m.estimatedMissing === null ? '' : `, about ${m.estimatedMissing} records never written at the pre-gap rate`;
+    out.push(`The dump of ${m.topic}-${m.partition ?? '?'} has no record between CreateTime ${m.lastBefore.createTime} (${at(m.lastBefore.time)}.${m.lastBefore.time.slice(20, 23)}, the last committed before the gap) and ${m.firstAfter.createTime} (${at(m.firstAfter.time)}.${m.firstAfter.time.slice(20, 23)}): ${m.duration}${estimate}.`);
+  }
+
+  const causes = findings.filter((f) => f.incident !== null && f.windows.length > 0 && f.severity === 'high');
+  if (causes.length > 0) {
+    out.push(`Configuration that contributed: ${causes.slice(0, 2).map((f) => f.incident).join('; ')}.`);
+  }
+  return out.join(' ');
+}

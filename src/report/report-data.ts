@@ -1,0 +1,324 @@
+import { dirname } from 'node:path';
+import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
+import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile } from '../analysis/findings.js';
+import type { DumpInputJson, GapReportJson } from '../model/gap.js';
+import { severityRank } from '../model/record.js';
+import {
+  ReportSchema, type AppendixEntryJson, type GapPartitionJson, type KeyEventJson, type LineRefJson,
+  type MissingRecordsJson, type ReportJson,
+} from '../model/report.js';
+import type { InputJson } from '../model/timeline.js';
+import type { WindowJson } from '../model/window.js';
+import { readDumpFile } from '../readers/dump-log-segments.js';
+import { parseProperties } from '../readers/properties.js';
+import { parseDescribe } from '../readers/topics-describe.js';
+import { nodeFromPath } from '../sources/identity.js';
+import { fileLineSource } from '../sources/lines.js';
+import type { Plan } from '../sources/plan.js';
+import { buildTimeline } from '../timeline/build.js';
+import { buildWindows } from '../timeline/build-windows.js';
+import type { TimelineEvent } from '../timeline/event.js';
+import type { Zone } from '../time/zone.js';
+import { compactRuns } from './compact-runs.js';
+import { narrative } from './narrative.js';
+import { byNodeName, clockOf, subjectOf } from './report-text.js';
+
+export interface ReportOptions {
+  zone: Zone;
+  /** Topics to analyse for gaps and to keep in the timeline; none: every topic a dump holds. */
+  topics?: readonly string[];
+  title?: string;
+  /** Shown as given; nothing else in a report depends on the wall clock. */
+  generatedAt?: string;
+  nodeMap?: readonly string[];
+}
+
+export interface ReportResult {
+  report: ReportJson;
+  missing: string[];
+}
+
+/** Categories whose info-level events are key events (the story of the cluster, not routine chatter). */
+const KEY_CATEGORIES = new Set(['lifecycle', 'controller', 'zk-quorum']);
+export const KEY_SELECTION = 'classified events of severity warn or above, info events of the lifecycle, controller and zk-quorum categories, and every line a window cites; a run of one rule on one node, each event within a second of the one before, is one row';
+
+/**
+ * sources → windows (buildWindows) → key events (buildTimeline, compacted) →
+ * gaps (analyzeGaps) → findings (analysis/findings) → one report document.
+ * Pure of wall-clock time: the same inputs give the same document.
+ */
+export async function buildReport(paths: readonly string[], options: ReportOptions): Promise<ReportResult> {
+  const zone = options.zone;
+  const nodeMap = options.nodeMap ?? [];
+  const windowsResult = await buildWindows(paths, { zone, nodeMap });
+  if (windowsResult.missing.length > 0) return { report: undefined as never, missing: windowsResult.missing };
+  const windows = windowsResult.doc.windows;
+
+  // Key events: a second pass over the logs, classified events only.
+  const timeline = await buildTimeline(paths, { zone, nodeMap });
+  const cited = new Set(windows.flatMap((w) => w.evidence.map((e) => `${e.file}:${e.line}`)));
+  const topics = options.topics ?? [];
+  let eventsRead = 0;
+  let keyEvents = 0;
+  const isKey = (e: TimelineEvent): boolean => {
+    eventsRead++;
+    const key = cited.has(`${e.file}:${e.line}`) ||
+      severityRank(e.severity) >= severityRank('warn') ||
+      (KEY_CATEGORIES.has(e.category) && severityRank(e.severity) >= severityRank('info'));
+    if (!key || !inTopics(e, topics)) return false;
+    keyEvents++;
+    return true;
+  };
+  const rows: KeyEventJson[] = [];
+  for await (const row of compactRuns(filterEvents(timeline.events, isKey))) {
+    rows.push({
+      time: zone.format(row.first.time),
+      lastTime: zone.format(row.last.time),
+      node: row.first.node,
+      nodeKind: row.first.nodeKind,
+      rule: row.first.rule!.id,
+      category: row.first.category,
+      severity: row.first.severity,
+      message: row.first.message,
+      count: row.count,
+      evidence: { file: row.first.file, line: row.first.line },
+    });
+  }
+
+  // Gaps, per topic.
+  const gapTopics = topics.length > 0 ? [...topics] : await dumpTopics(timeline.plan);
+  const gapReports: GapReportJson[] = [];
+  if (timeline.plan.others.some((o) => o.kind === 'dump-log-segments')) {
+    for (const topic of gapTopics) {
+      const g = await analyzeGaps(paths, {
+        topic, zone, minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap,
+      });
+      gapReports.push(g.report);
+    }
+  }
+  const gaps: GapPartitionJson[] = gapReports.flatMap((g) => g.partitions.map((p) => ({
+    topic: p.topic, partition: p.partition, broker: p.broker, firstOffset: p.firstOffset, lastOffset: p.lastOffset,
+    records: p.records, timestampType: p.timestampType, rule: p.spacing.rule, gaps: p.gaps,
+    offsetDiscontinuities: p.offsetDiscontinuities, warnings: p.warnings,
+  })));
+  const missingRecords: MissingRecordsJson[] = gaps.flatMap((p) => p.gaps.map((g) => ({
+    topic: p.topic, partition: p.partition, broker: p.broker,
+    lastBefore: { offset: g.before.offset, createTime: g.before.createTime, time: g.before.time },
+    firstAfter: { offset: g.after.offset, createTime: g.after.createTime, time: g.after.time },
+    durationMs: g.durationMs, duration: g.duration, estimatedMissing: g.estimatedMissing, rate: g.rate,
+  })));
+
+  // Findings from describe snapshots and properties files.
+  const clock = clockOf(windows[0]?.start ?? rows[0]?.time ?? null);
+  const { describes, properties } = await configFiles(timeline.plan);
+  const { findings, recommendations } = runChecks({ describes, properties, windows, clock });
+
+  // Summary.
+  const summary = summarise(windows, missingRecords);
+  summary.narrative = narrative({ windows, missing: missingRecords, findings, clock });
+
+  // Input quality.
+  const inputs = windowsResult.inputs;
+  const dumps = dedupeDumps(gapReports.flatMap((g) => g.inputs.dumps));
+  const nodes = new Set<string>();
+  for (const i of inputs) for (const n of (i.node ?? '').split(',')) if (n) nodes.add(n);
+  for (const w of windows) if (w.node) nodes.add(w.node);
+  const kinds: Record<string, number> = {};
+  for (const i of inputs) kinds[i.kind] = (kinds[i.kind] ?? 0) + 1;
+  const read = inputs.filter((i) => i.skipped === null);
+  const sum = (f: (i: InputJson) => number) => read.reduce((s, i) => s + f(i), 0);
+
+  const appendix = await buildAppendix(windows, rows, gaps, findings.flatMap((f) => f.evidence), inputs);
+
+  const report: ReportJson = {
+    schema: 'kforensics/report/v1',
+    title: options.title ?? `Incident report: ${paths.join(', ')}`,
+    generatedAt: options.generatedAt ?? null,
+    timeZone: zone.name,
+    paths: [...paths],
+    topics: [...topics],
+    summary,
+    timeline: { selection: KEY_SELECTION, eventsRead, keyEvents, rows },
+    windows,
+    gaps,
+    findings,
+    recommendations,
+    inputQuality: {
+      timeZone: zone.name,
+      timeZoneNote: `log4j and logback timestamps carry no zone: they were read as ${zone.name} wall-clock time (--tz). DumpLogSegments CreateTime is epoch milliseconds and needs no zone.`,
+      nodes: [...nodes].sort(byNodeName),
+      kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1))),
+      totals: {
+        files: inputs.length,
+        linesRead: sum((i) => i.linesRead),
+        records: sum((i) => i.records),
+        folded: sum((i) => i.folded),
+        unrecognised: sum((i) => i.unrecognised),
+        badTimestamps: sum((i) => i.badTimestamps),
+        outOfOrder: sum((i) => i.outOfOrder),
+      },
+      files: inputs,
+      dumps,
+      clockSkew: {
+        betweenNodes: 'not estimated: kforensics does not yet compare the times at which nodes log the same event; the windows take each node\'s clock as written.',
+        producers: gapReports.flatMap((g) => g.partitions.map((p) => ({
+          topic: p.topic, partition: p.partition, backwards: p.clockSkew.backwards, maxBackwardsMs: p.clockSkew.maxBackwardsMs,
+        }))),
+      },
+      falseAlarms: windowsResult.doc.falseAlarms,
+    },
+    appendix,
+  };
+  return { report: ReportSchema.parse(report), missing: [] };
+}
+
+async function* filterEvents(events: AsyncIterable<TimelineEvent>, keep: (e: TimelineEvent) => boolean): AsyncGenerator<TimelineEvent> {
+  for await (const e of events) if (keep(e)) yield e;
+}
+
+/** Strings in an event's fields that name a topic or partition. */
+function namedTopics(e: TimelineEvent): string[] {
+  const out: string[] = [];
+  for (const key of ['topic', 'partition', 'partitions']) {
+    const v = e.fields[key];
+    for (const s of Array.isArray(v) ? v : [v]) if (typeof s === 'string') out.push(s.replace(/-\d+$/, ''));
+  }
+  return out;
+}
+
+/** With --topic: events that name other topics only are left out; events that name none stay (brokers, ZooKeeper). */
+function inTopics(e: TimelineEvent, topics: readonly string[]): boolean {
+  if (topics.length === 0) return true;
+  const named = namedTopics(e);
+  return named.length === 0 || named.some((t) => topics.includes(t));
+}
+
+/** Topics of the partitions dumped, when no --topic was given. */
+async function dumpTopics(plan: Plan): Promise<string[]> {
+  const found = new Set<string>();
+  for (const f of plan.others) {
+    if (f.kind !== 'dump-log-segments') continue;
+    await readDumpFile(f.path, (e) => { if (e.section.topic !== null && e.section.fileKind === 'log') found.add(e.section.topic); });
+  }
+  return [...found].sort();
+}
+
+function dedupeDumps(dumps: readonly DumpInputJson[]): DumpInputJson[] {
+  const seen = new Map<string, DumpInputJson>();
+  for (const d of dumps) if (!seen.has(d.file)) seen.set(d.file, d);
+  return [...seen.values()].sort((a, b) => (a.file < b.file ? -1 : 1));
+}
+
+/** Snapshot and config files are small: read whole. */
+async function readSmall(path: string): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const batch of fileLineSource(path, 8 << 20).batches()) lines.push(...batch);
+  return lines;
+}
+
+async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; properties: PropertiesFile[] }> {
+  const describes: DescribeFile[] = [];
+  const properties: PropertiesFile[] = [];
+  for (const f of plan.others) {
+    if (f.kind === 'topics-describe') {
+      describes.push({ file: f.path, snapshot: parseDescribe(await readSmall(f.path)) });
+    } else if (f.kind === 'properties') {
+      const props = parseProperties(await readSmall(f.path));
+      const role = propertiesRole(props);
+      if (!role) continue;
+      const id = props.values.get('broker.id')?.value ?? props.values.get('node.id')?.value;
+      const kind = role === 'broker' ? 'kafka-broker' : 'zookeeper';
+      const beside = plan.families.find((fam) => dirname(fam.files[0]!.path) === dirname(f.path));
+      const node = role === 'broker' && id !== undefined && /^\d+$/.test(id)
+        ? `broker-${id}`
+        : beside?.nodes[kind] ?? nodeFromPath(f.path, kind) ?? null;
+      properties.push({ file: f.path, role, node, props });
+    }
+  }
+  return { describes, properties };
+}
+
+const OUTAGE_KINDS = new Set(['broker-down', 'zk-node-down', 'zk-quorum-lost', 'partition-offline', 'isolated']);
+
+function summarise(windows: readonly WindowJson[], missing: MissingRecordsJson[]): ReportJson['summary'] {
+  let incident: ReportJson['summary']['incident'] = null;
+  if (windows.length > 0) {
+    const start = windows.map((w) => w.start).reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
+    const open = windows.some((w) => w.end === null);
+    const end = open ? null : windows.map((w) => w.end!).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+    incident = { start, end, durationMs: end === null ? null : Date.parse(end) - Date.parse(start) };
+  }
+  const nodes = [...new Set(windows.flatMap((w) => (w.node ? [w.node] : [])))].sort(byNodeName);
+  const partitions = [...new Set(windows.flatMap((w) => (w.topic !== undefined ? [`${w.topic}-${w.partition}`] : [])))].sort(byNodeName);
+  let longest: ReportJson['summary']['longestOutage'] = null;
+  windows.forEach((w, i) => {
+    if (!OUTAGE_KINDS.has(w.kind) || w.durationMs === null) return;
+    if (longest === null || w.durationMs > (longest.durationMs ?? 0)) {
+      longest = { window: i, kind: w.kind, subject: subjectOf(w), start: w.start, end: w.end, durationMs: w.durationMs };
+    }
+  });
+  return { incident, nodesAffected: nodes, partitionsAffected: partitions, longestOutage: longest, recordsNeverWritten: missing, narrative: '' };
+}
+
+/**
+ * Every line the report cites, quoted as written: the files are read once
+ * more, keeping only the cited lines.
+ */
+async function buildAppendix(
+  windows: readonly WindowJson[], rows: readonly KeyEventJson[], gaps: readonly GapPartitionJson[],
+  findingRefs: readonly LineRefJson[], inputs: readonly InputJson[],
+): Promise<AppendixEntryJson[]> {
+  const entries = new Map<string, Omit<AppendixEntryJson, 'id'>>();
+  const nodeOfFile = new Map(inputs.map((i) => [i.file, i.node]));
+  const add = (file: string, line: number, time: string | null, node: string | null, text: string) => {
+    const k = `${file}:${line}`;
+    const had = entries.get(k);
+    if (had) {
+      if (had.node === null && node !== null) had.node = node;
+      return;
+    }
+    entries.set(k, { file, line, node: node ?? nodeOfFile.get(file) ?? null, time, text });
+  };
+  for (const w of windows) for (const e of w.evidence) add(e.file, e.line, e.time, null, e.text);
+  for (const r of rows) add(r.evidence.file, r.evidence.line, r.time, r.node, r.message);
+  for (const p of gaps) {
+    for (const g of p.gaps) {
+      add(g.before.file, g.before.line, g.before.time, p.broker, `offset ${g.before.offset} CreateTime ${g.before.createTime}`);
+      add(g.after.file, g.after.line, g.after.time, p.broker, `offset ${g.after.offset} CreateTime ${g.after.createTime}`);
+      for (const e of g.evidence) add(e.file, e.line, e.time, e.node, e.text);
+    }
+  }
+  for (const r of findingRefs) add(r.file, r.line, null, null, '');
+
+  // Quote the lines as written.
+  const byFile = new Map<string, Set<number>>();
+  for (const e of entries.values()) {
+    let s = byFile.get(e.file);
+    if (!s) byFile.set(e.file, (s = new Set()));
+    s.add(e.line);
+  }
+  for (const [file, wanted] of byFile) {
+    let n = 0;
+    let left = wanted.size;
+    try {
+      for await (const batch of fileLineSource(file).batches()) {
+        for (const text of batch) {
+          n++;
+          if (wanted.has(n)) {
+            entries.get(`${file}:${n}`)!.text = text;
+            left--;
+          }
+        }
+        if (left === 0) break;
+      }
+    } catch {
+      // The file changed or vanished since it was read: keep the text the readers gave.
+    }
+  }
+  const sorted = [...entries.values()].sort((a, b) => {
+    const ta = a.time === null ? Infinity : Date.parse(a.time);
+    const tb = b.time === null ? Infinity : Date.parse(b.time);
+    return ta - tb || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line;
+  });
+  return sorted.map((e, i) => ({ id: `ev-${i + 1}`, ...e }));
+}

@@ -1,0 +1,95 @@
+import { formatDuration } from '../analysis/gap.js';
+import type { WindowJson } from '../model/window.js';
+
+/** Small text helpers shared by the report's data, Markdown and HTML. */
+
+/** `broker-2` < `broker-10` < `zk-1`; `test-topic-2` < `test-topic-10`. */
+export function byNodeName(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/** `2022-10-05T17:05:39.869+09:00` → `2022-10-05 17:05:39.869` (the zone is named in the report's header). */
+export function shortTime(iso: string | null): string {
+  return iso === null ? 'open at the end of the logs' : `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/** `17:05:39`, with the date when it is not the reference date. */
+export function clockSecOf(first: string | null): (iso: string) => string {
+  const day = first?.slice(0, 10);
+  return (iso) => (iso.slice(0, 10) === day ? iso.slice(11, 19) : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`);
+}
+
+/** `17:05`, with the date when it is not the reference date. */
+export function clockOf(first: string | null): (iso: string) => string {
+  const day = first?.slice(0, 10);
+  return (iso) => (iso.slice(0, 10) === day ? iso.slice(11, 16) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`);
+}
+
+/** `39 ms`, `48 s`, `2 h 12 m 21 s`: whole seconds above one second. */
+export function humanDuration(ms: number | null): string {
+  if (ms === null) return 'still open';
+  if (ms < 1000) return `${ms} ms`;
+  return formatDuration(Math.round(ms / 1000) * 1000);
+}
+
+export function subjectOf(w: WindowJson): string {
+  if (w.topic !== undefined) return `${w.topic}-${w.partition}`;
+  return w.node ?? '';
+}
+
+/**
+ * Paths as the report shows them: relative to the one directory given, so
+ * tables stay narrow (the JSON keeps them as read).
+ */
+export function displayPathOf(paths: readonly string[]): (file: string) => string {
+  if (paths.length !== 1) return (f) => f;
+  const root = paths[0]!.replace(/\/+$/, '');
+  return (f) => (f.startsWith(`${root}/`) ? f.slice(root.length + 1) : f);
+}
+
+/** Window kinds in the order a reader meets them, with their colours (Markdown legend and HTML chart). */
+export const KIND_STYLE: Record<string, { label: string; colour: string }> = {
+  'broker-down': { label: 'broker down', colour: '#c0392b' },
+  'zk-node-down': { label: 'ZooKeeper node down', colour: '#d35400' },
+  'zk-quorum-lost': { label: 'ZooKeeper quorum lost', colour: '#8e44ad' },
+  'partition-offline': { label: 'partition offline', colour: '#7b241c' },
+  'isolated': { label: 'isolated from ZooKeeper', colour: '#2471a3' },
+  'under-replicated': { label: 'under-replicated', colour: '#d4ac0d' },
+  'stale-leader': { label: 'stale leader (writes truncated)', colour: '#c2185b' },
+};
+
+/** A row of the windows table: one window, or a burst of sub-second partition windows of one kind. */
+export interface WindowRow {
+  first: number;
+  members: number[];
+}
+
+const BURST_MS = 1000;
+
+/**
+ * A controller failing over moves every partition of a dead broker through
+ * OfflinePartition for a few milliseconds: dozens of windows that say one
+ * thing. Sub-second partition windows of one kind starting within a second
+ * of each other share a row (as in `kforensics windows`).
+ */
+export function windowRows(windows: readonly WindowJson[]): WindowRow[] {
+  const out: WindowRow[] = [];
+  const brief = (w: WindowJson) => w.topic !== undefined && w.durationMs !== null && w.durationMs < BURST_MS;
+  windows.forEach((w, i) => {
+    const last = out[out.length - 1];
+    const head = last ? windows[last.first]! : undefined;
+    if (last && head && brief(w) && brief(head) && head.kind === w.kind && Date.parse(w.start) - Date.parse(head.start) < BURST_MS) {
+      last.members.push(i);
+    } else {
+      out.push({ first: i, members: [i] });
+    }
+  });
+  return out;
+}
+
+/** Subject of a window row: `broker-1`, `account_event-0`, or `17 partitions: a-1, b-2, c-3, …`. */
+export function rowSubject(windows: readonly WindowJson[], row: WindowRow): string {
+  if (row.members.length === 1) return subjectOf(windows[row.first]!);
+  const names = row.members.map((i) => subjectOf(windows[i]!));
+  return `${names.length} partitions: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
+}

@@ -1,0 +1,291 @@
+import type { KeyEventJson, ReportJson } from '../model/report.js';
+import type { WindowJson } from '../model/window.js';
+import { Zone } from '../time/zone.js';
+import { esc } from './html-escape.js';
+import { byNodeName, humanDuration, KIND_STYLE, shortTime, subjectOf } from './report-text.js';
+
+/**
+ * The swimlane chart of the HTML report, as inline SVG: one lane per node
+ * (then one per topic for partition windows), windows as bars coloured by
+ * kind, key events as ticks, a time axis in the report's zone. Quiet
+ * stretches no window covers (the hours between two tests) are cut out of
+ * the axis and marked, so that minutes-long windows hours apart stay
+ * visible. Ticks closer than a pixel on one lane merge into one, so the chart
+ * stays readable at thousands of events. Positions are exposed as data-*
+ * attributes (data-segments on the <svg>, data-start-ms on bars) so that a
+ * test can check them.
+ */
+
+export const CHART = {
+  width: 1200,
+  labelWidth: 140,
+  rightPad: 16,
+  top: 34,
+  laneHeight: 34,
+  subRowHeight: 12,
+  maxSubRows: 3,
+  axisHeight: 40,
+  breakWidth: 22,
+  minSegmentWidth: 60,
+  minBarWidth: 2,
+} as const;
+
+/** A stretch of time drawn linearly between two x positions. */
+export interface Segment {
+  t0: number;
+  t1: number;
+  x0: number;
+  x1: number;
+}
+
+/** x of an instant on the segmented axis; instants in a cut-out stretch sit at its edge. */
+export function xAt(segments: readonly Segment[], t: number): number {
+  for (const s of segments) {
+    if (t <= s.t1) {
+      if (t <= s.t0) return s.x0;
+      return s.x0 + ((t - s.t0) / (s.t1 - s.t0)) * (s.x1 - s.x0);
+    }
+  }
+  return segments.at(-1)!.x1;
+}
+
+/**
+ * Busy stretches (windows, event instants) separated by a quiet stretch longer
+ * than both 10 minutes and a fifth of the whole span become separate segments.
+ */
+export function buildSegments(busy: readonly [number, number][], x0: number, x1: number): Segment[] {
+  const sorted = [...busy].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const total = Math.max(1, sorted.reduce((m, b) => Math.max(m, b[1]), -Infinity) - sorted[0]![0]);
+  const quiet = Math.max(10 * 60_000, total / 5);
+  const clusters: [number, number][] = [];
+  for (const [s, e] of sorted) {
+    const last = clusters.at(-1);
+    if (last && s - last[1] <= quiet) last[1] = Math.max(last[1], e);
+    else clusters.push([s, e]);
+  }
+  // Pad each cluster so that bars and ticks at its edges are not on the border.
+  const padded = clusters.map(([s, e]) => {
+    const pad = Math.max(30_000, (e - s) * 0.03);
+    return [s - pad, e + pad] as [number, number];
+  });
+  const available = x1 - x0 - (padded.length - 1) * CHART.breakWidth - padded.length * CHART.minSegmentWidth;
+  const sum = padded.reduce((n, [s, e]) => n + (e - s), 0);
+  const out: Segment[] = [];
+  let x = x0;
+  for (const [s, e] of padded) {
+    const w = CHART.minSegmentWidth + (available * (e - s)) / sum;
+    out.push({ t0: s, t1: e, x0: round(x), x1: round(x + w) });
+    x += w + CHART.breakWidth;
+  }
+  return out;
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+const STEPS = [1, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map((s) => s * 1000);
+
+/** Axis ticks of one segment, at round wall-clock times of the zone. */
+function axisTicks(seg: Segment, zone: Zone): { t: number; label: string }[] {
+  const px = seg.x1 - seg.x0;
+  const step = STEPS.find((st) => (px / ((seg.t1 - seg.t0) / st)) >= 75) ?? STEPS.at(-1)!;
+  const out: { t: number; label: string }[] = [];
+  const offset = zone.offsetAt(seg.t0) * 60_000;
+  for (let local = Math.ceil((seg.t0 + offset) / step) * step; local - offset <= seg.t1; local += step) {
+    const t = local - offset;
+    const iso = zone.format(t);
+    out.push({ t, label: step < 60_000 ? iso.slice(11, 19) : iso.slice(11, 16) });
+  }
+  return out;
+}
+
+interface Lane {
+  key: string;
+  kind: 'node' | 'topic';
+  label: string;
+  bars: { w: WindowJson; i: number; sub: number }[];
+  ticks: KeyEventJson[];
+  subRows: number;
+}
+
+function laneKey(w: WindowJson): { key: string; kind: Lane['kind'] } {
+  if (w.topic !== undefined) return { key: `topic:${w.topic}`, kind: 'topic' };
+  return { key: `node:${w.node ?? '?'}`, kind: 'node' };
+}
+
+export interface ChartResult {
+  svg: string;
+  lanes: number;
+}
+
+export function renderSwimlane(r: ReportJson): ChartResult {
+  const zone = new Zone(r.timeZone);
+  const times: [number, number][] = [];
+  let tMax = -Infinity;
+  for (const w of r.windows) {
+    const s = Date.parse(w.start);
+    const e = w.end === null ? s : Date.parse(w.end);
+    tMax = Math.max(tMax, e);
+    times.push([s, e]);
+  }
+  for (const e of r.timeline.rows) {
+    const t = Date.parse(e.time);
+    const u = Date.parse(e.lastTime);
+    tMax = Math.max(tMax, u);
+    times.push([t, u]);
+  }
+  const gapBands = r.gaps.flatMap((p) => p.gaps.map((g) => ({ topic: p.topic, partition: p.partition, g })));
+  for (const b of gapBands) times.push([b.g.before.createTime, b.g.after.createTime]);
+  if (times.length === 0) return { svg: '<p>No windows and no key events to chart.</p>', lanes: 0 };
+  // Open windows run to the last thing seen.
+  const endOf = (w: WindowJson) => (w.end === null ? Math.max(tMax, Date.parse(w.start)) : Date.parse(w.end));
+  r.windows.forEach((w, i) => { times[i]![1] = endOf(w); });
+
+  const plotX0 = CHART.labelWidth;
+  const plotX1 = CHART.width - CHART.rightPad;
+  const segments = buildSegments(times, plotX0, plotX1);
+  const x = (t: number) => round(xAt(segments, t));
+
+  // Lanes: every node read (in name order), then a lane per topic with partition windows.
+  const lanes = new Map<string, Lane>();
+  for (const n of r.inputQuality.nodes) lanes.set(`node:${n}`, { key: `node:${n}`, kind: 'node', label: n, bars: [], ticks: [], subRows: 1 });
+  const topicLanes: Lane[] = [];
+  r.windows.forEach((w, i) => {
+    const { key, kind } = laneKey(w);
+    let lane = lanes.get(key);
+    if (!lane) {
+      lane = { key, kind, label: kind === 'topic' ? w.topic! : (w.node ?? '?'), bars: [], ticks: [], subRows: 1 };
+      lanes.set(key, lane);
+      if (kind === 'topic') topicLanes.push(lane);
+    }
+    lane.bars.push({ w, i, sub: 0 });
+  });
+  for (const e of r.timeline.rows) lanes.get(`node:${e.node}`)?.ticks.push(e);
+  for (const b of gapBands) {
+    const key = `topic:${b.topic}`;
+    if (!lanes.has(key)) {
+      const lane: Lane = { key, kind: 'topic', label: b.topic, bars: [], ticks: [], subRows: 1 };
+      lanes.set(key, lane);
+      topicLanes.push(lane);
+    }
+  }
+  const ordered = [
+    ...[...lanes.values()].filter((l) => l.kind === 'node').sort((a, b) => byNodeName(a.label, b.label)),
+    ...topicLanes.sort((a, b) => byNodeName(a.label, b.label)),
+  ];
+
+  // Overlapping bars of a lane go to sub-rows (at most maxSubRows; beyond, they share the last).
+  for (const lane of ordered) {
+    const ends: number[] = [];
+    for (const b of lane.bars) {
+      const s = x(Date.parse(b.w.start));
+      let sub = ends.findIndex((end) => end <= s);
+      if (sub === -1) sub = Math.min(ends.length, CHART.maxSubRows - 1);
+      ends[sub] = Math.max(ends[sub] ?? -Infinity, Math.max(x(endOf(b.w)), s + CHART.minBarWidth) + 1);
+      b.sub = sub;
+    }
+    lane.subRows = Math.max(1, ends.length);
+  }
+
+  const parts: string[] = [];
+  let y = CHART.top;
+  const laneTops: number[] = [];
+  for (const lane of ordered) {
+    laneTops.push(y);
+    y += laneHeightOf(lane);
+  }
+  const plotBottom = y;
+  const height = plotBottom + CHART.axisHeight;
+
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="swimlane" role="img" width="${CHART.width}" height="${height}" viewBox="0 0 ${CHART.width} ${height}" data-zone="${esc(r.timeZone)}" data-segments="${segments.map((s) => `${s.t0},${s.t1},${s.x0},${s.x1}`).join(';')}" data-plot-top="${CHART.top}" data-plot-bottom="${plotBottom}">`);
+  parts.push(`<title>Outage windows and key events per node, times in ${esc(r.timeZone)}</title>`);
+
+  // Segment backgrounds and break marks.
+  segments.forEach((s, k) => {
+    parts.push(`<rect class="segment" x="${s.x0}" y="${CHART.top}" width="${round(s.x1 - s.x0)}" height="${plotBottom - CHART.top}" fill="#fafafa" stroke="#ddd"/>`);
+    const next = segments[k + 1];
+    if (next) {
+      const mid = round((s.x1 + next.x0) / 2);
+      parts.push(`<g class="break"><title>${esc(`${humanDuration(next.t0 - s.t1)} without windows or key events, cut from the axis`)}</title><path d="M${mid - 4},${CHART.top} l8,6 l-8,6 l8,6" fill="none" stroke="#999"/><text x="${mid}" y="${plotBottom + 30}" text-anchor="middle" font-size="10" fill="#777">⋯</text></g>`);
+    }
+  });
+
+  // Axis.
+  const firstIso = zone.format(segments[0]!.t0);
+  parts.push(`<text class="axis-date" x="${plotX0}" y="${CHART.top - 14}" font-size="12" fill="#333">${esc(firstIso.slice(0, 10))} (${esc(r.timeZone)}, UTC${esc(firstIso.slice(23))})</text>`);
+  let lastDay = firstIso.slice(0, 10);
+  for (const s of segments) {
+    for (const tk of axisTicks(s, zone)) {
+      const tx = x(tk.t);
+      const day = zone.format(tk.t).slice(0, 10);
+      const label = day !== lastDay ? `${day.slice(5)} ${tk.label}` : tk.label;
+      lastDay = day;
+      parts.push(`<line class="gridline" x1="${tx}" x2="${tx}" y1="${CHART.top}" y2="${plotBottom}" stroke="#e5e5e5"/><text class="axis-label" x="${tx}" y="${plotBottom + 14}" text-anchor="middle" font-size="11" fill="#444" data-t="${tk.t}">${esc(label)}</text>`);
+    }
+  }
+
+  // Lanes.
+  ordered.forEach((lane, li) => {
+    const top = laneTops[li]!;
+    const h = laneHeightOf(lane);
+    parts.push(`<g class="lane" data-lane="${esc(lane.label)}" data-lane-kind="${lane.kind}" data-top="${top}" data-height="${h}">`);
+    parts.push(`<line x1="0" x2="${CHART.width}" y1="${top + h}" y2="${top + h}" stroke="#ddd"/>`);
+    parts.push(`<text class="lane-label" x="8" y="${top + 18}" font-size="12" fill="${lane.kind === 'node' ? '#222' : '#555'}"${lane.kind === 'topic' ? ' font-style="italic"' : ''}>${esc(lane.label)}</text>`);
+    for (const b of lane.bars) {
+      const s = Date.parse(b.w.start);
+      const e = endOf(b.w);
+      const x0 = x(s);
+      const width = Math.max(CHART.minBarWidth, round(x(e) - x0));
+      const by = top + 13 + b.sub * CHART.subRowHeight;
+      const colour = KIND_STYLE[b.w.kind]?.colour ?? '#555';
+      parts.push(`<a href="#w-${b.i + 1}"><rect class="bar" x="${x0}" y="${by}" width="${width}" height="${CHART.subRowHeight - 2}" rx="1.5" fill="${colour}"${b.w.end === null ? ' fill-opacity="0.55"' : ''} data-window="${b.i}" data-kind="${b.w.kind}" data-start-ms="${s}" data-end-ms="${b.w.end === null ? 'open' : e}"><title>${esc(barTitle(b.w, b.i))}</title></rect></a>`);
+    }
+    // Record gaps from the dumps: an outlined band under the topic's bars.
+    for (const b of lane.kind === 'topic' ? gapBands.filter((x) => `topic:${x.topic}` === lane.key) : []) {
+      const gx = x(b.g.before.createTime);
+      const gw = Math.max(CHART.minBarWidth, round(x(b.g.after.createTime) - gx));
+      parts.push(`<rect class="gap" x="${gx}" y="${top + 3}" width="${gw}" height="6" fill="none" stroke="#555" stroke-dasharray="3 2" data-start-ms="${b.g.before.createTime}" data-end-ms="${b.g.after.createTime}"><title>${esc(`no record in ${b.topic}-${b.partition ?? '?'}: last committed CreateTime ${b.g.before.createTime} (${shortTime(b.g.before.time)}), next ${b.g.after.createTime} (${shortTime(b.g.after.time)}): ${b.g.duration}${b.g.estimatedMissing === null ? '' : `, ~${b.g.estimatedMissing} records never written`}`)}</title></rect>`);
+    }
+    // Ticks: one per pixel column; their titles list what they fold.
+    const columns = new Map<number, KeyEventJson[]>();
+    for (const t of lane.ticks) {
+      const col = Math.round(x(Date.parse(t.time)));
+      const list = columns.get(col) ?? [];
+      list.push(t);
+      columns.set(col, list);
+    }
+    for (const [col, events] of columns) {
+      const worst = events.reduce((a, b) => ((RANK[b.severity] ?? 0) > (RANK[a.severity] ?? 0) ? b : a));
+      const count = events.reduce((n, e) => n + e.count, 0);
+      const runEnd = Math.round(Math.max(...events.map((e) => x(Date.parse(e.lastTime)))));
+      if (runEnd - col >= 2) parts.push(`<line class="run" x1="${col}" x2="${runEnd}" y1="${top + 6}" y2="${top + 6}" stroke="${TICK_COLOUR[worst.severity]}" stroke-width="2" stroke-opacity="0.5"/>`);
+      parts.push(`<line class="tick" x1="${col}" x2="${col}" y1="${top + 2}" y2="${top + 10}" stroke="${TICK_COLOUR[worst.severity]}" stroke-width="2" data-count="${count}"><title>${esc(tickTitle(events))}</title></line>`);
+    }
+    parts.push('</g>');
+  });
+
+  parts.push('</svg>');
+  return { svg: parts.join('\n'), lanes: ordered.length };
+}
+
+function laneHeightOf(lane: Lane): number {
+  return Math.max(CHART.laneHeight, 15 + lane.subRows * CHART.subRowHeight + 5);
+}
+
+const RANK: Record<string, number> = { debug: 0, info: 1, warn: 2, error: 3, critical: 4 };
+const TICK_COLOUR: Record<string, string> = { debug: '#aaa', info: '#888', warn: '#e67e22', error: '#c0392b', critical: '#7b241c' };
+
+function barTitle(w: WindowJson, i: number): string {
+  const lines = [
+    `#${i + 1} ${w.kind} ${subjectOf(w)}: ${shortTime(w.start)} → ${w.end === null ? 'open at the end of the logs' : shortTime(w.end)} (${humanDuration(w.durationMs)})`,
+    `${w.reason} [${w.confidence}]`,
+    ...w.evidence.slice(0, 6).map((e) => `${e.file}:${e.line}  ${e.text}`),
+  ];
+  if (w.evidence.length > 6) lines.push(`… ${w.evidence.length - 6} more evidence lines in the appendix`);
+  return lines.join('\n');
+}
+
+function tickTitle(events: readonly KeyEventJson[]): string {
+  const lines = events.slice(0, 5).map((e) => `${e.time.slice(11, 23)} ${e.node} [${e.severity}] ${e.message}${e.count > 1 ? ` ×${e.count}` : ''} — ${e.evidence.file}:${e.evidence.line}`);
+  if (events.length > 5) lines.push(`… and ${events.length - 5} more rows (see the timeline table)`);
+  return lines.join('\n');
+}

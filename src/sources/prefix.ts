@@ -1,0 +1,124 @@
+/**
+ * Text another program put in front of every log line, and re-encodings of
+ * the line itself, recognised once per file from its first lines:
+ *
+ * - docker-compose: `kafka_1  | [2024-…] INFO …` (compose pads every service
+ *   name to one width, so the `|` sits in one column for the whole file);
+ * - `kubectl logs --timestamps` / `docker logs -t`: an RFC 3339 time with a
+ *   zone before the log's own timestamp (`2019-04-11T12:32:24.676800004Z `);
+ * - supervisor-style wrappers: `[  411514] [   104.777836] [service_kafka]   [I] `;
+ * - ISO 646 national variants (a Swedish/Finnish terminal or mail gateway):
+ *   `[`/`]` arrive as `Ä`/`Å` (`Ä2021-05-18 00:10:13,066Å INFO …`).
+ *
+ * Detection may run regular expressions over the head; stripping a line is
+ * a char-code check at the column found at detection time, with a regular
+ * expression only for lines whose prefix has another width.
+ */
+export type PrefixKind = 'docker-compose' | 'rfc3339' | 'supervisor' | 'iso646-brackets';
+
+const COMPOSE = /^[A-Za-z0-9][\w.-]{0,62}\s{1,40}\|(?: |$)/;
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d) /;
+const SUPERVISOR = /^\[ {0,12}\d{1,12}\] \[ {0,16}\d{1,12}(?:\.\d{1,9})?\] \[[^\]\n]{1,80}\] {0,80}\[[A-Z]\] /;
+const ISO646 = /^Ä\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3}Å /;
+
+/** Every pattern this module runs, for the regular-expression safety test. */
+export const PREFIX_PATTERNS: readonly RegExp[] = [COMPOSE, RFC3339, SUPERVISOR, ISO646];
+
+/** A log line's own start once the prefix is gone: `[` + digit, or a digit (ZooKeeper, Strimzi). */
+function looksLikeLogStart(rest: string): boolean {
+  const c0 = rest.charCodeAt(0);
+  if (c0 >= 48 && c0 <= 57) return true;
+  const c1 = rest.charCodeAt(1);
+  return c0 === 91 && c1 >= 48 && c1 <= 57;
+}
+
+/** Share of the head's non-empty lines a prefix must start, and of those, lines that must then read as a log line. */
+const PREFIXED_SHARE = 0.6;
+const LOG_AFTER_PREFIX = 0.1;
+
+/**
+ * The prefix the first lines carry, if most of them carry one; null when the
+ * file is a plain log (the common case, decided on the first line).
+ */
+export function detectPrefix(head: readonly string[]): PrefixKind | null {
+  const lines = head.filter((l) => l.trim() !== '').slice(0, 200);
+  if (lines.length === 0) return null;
+  for (const [kind, pattern] of [
+    ['docker-compose', COMPOSE], ['rfc3339', RFC3339], ['supervisor', SUPERVISOR], ['iso646-brackets', ISO646],
+  ] as const) {
+    let prefixed = 0;
+    let logs = 0;
+    for (const line of lines) {
+      const m = pattern.exec(line);
+      if (!m) continue;
+      prefixed++;
+      if (kind === 'iso646-brackets' || looksLikeLogStart(line.slice(m[0].length))) logs++;
+    }
+    if (prefixed >= lines.length * PREFIXED_SHARE && logs > 0 && logs >= prefixed * LOG_AFTER_PREFIX) return kind;
+  }
+  return null;
+}
+
+/** A function that removes the file's prefix from one line (lines without it pass unchanged). */
+export type LineFix = (line: string) => string;
+
+/**
+ * The per-line fix for a prefix kind, tuned to the column the head showed:
+ * `sample` is one prefixed line from the head.
+ */
+export function lineFix(kind: PrefixKind | null | undefined, sample?: string): LineFix | undefined {
+  switch (kind) {
+    case 'docker-compose': return composeFix(sample);
+    case 'rfc3339': return stripRfc3339;
+    case 'supervisor': return supervisorFix(sample);
+    case 'iso646-brackets': return fixIso646;
+    default: return undefined;
+  }
+}
+
+function composeFix(sample: string | undefined): LineFix {
+  const bar = sample ? (COMPOSE.exec(sample)?.[0].lastIndexOf('|') ?? -1) : -1;
+  return (line) => {
+    if (bar > 0 && line.charCodeAt(bar) === 124 /* | */ && line.charCodeAt(bar - 1) === 32) {
+      return line.charCodeAt(bar + 1) === 32 ? line.slice(bar + 2) : line.slice(bar + 1);
+    }
+    const m = COMPOSE.exec(line);
+    return m ? line.slice(m[0].length) : line;
+  };
+}
+
+function stripRfc3339(line: string): string {
+  // `dddd-dd-ddT…(Z|±hh:mm) `: the T at 10 and a zone before the first space.
+  if (line.charCodeAt(10) !== 84 /* T */ || line.charCodeAt(4) !== 45) return line;
+  const space = line.indexOf(' ', 19);
+  if (space === -1 || space > 40) return line;
+  const z = line.charCodeAt(space - 1);
+  if (z !== 90 /* Z */ && (z < 48 || z > 57)) return line;
+  return RFC3339.test(line) ? line.slice(space + 1) : line;
+}
+
+function supervisorFix(sample: string | undefined): LineFix {
+  const end = sample ? (SUPERVISOR.exec(sample)?.[0].length ?? -1) : -1;
+  return (line) => {
+    // `… [I] ` ends at the same column on every line of one run.
+    if (end > 4 && line.charCodeAt(0) === 91 && line.charCodeAt(end - 1) === 32 && line.charCodeAt(end - 2) === 93 && line.charCodeAt(end - 4) === 91) {
+      return line.slice(end);
+    }
+    const m = SUPERVISOR.exec(line);
+    return m ? line.slice(m[0].length) : line;
+  };
+}
+
+// ISO 646-SE/FI: [ \ ] { | } were printed as Ä Ö Å ä ö å.
+const ISO646_BACK: Record<string, string> = { 'Ä': '[', 'Ö': '\\', 'Å': ']', 'ä': '{', 'ö': '|', 'å': '}' };
+const ISO646_CHARS = /[ÄÖÅäöå]/g;
+
+function fixIso646(line: string): string {
+  return line.replace(ISO646_CHARS, (c) => ISO646_BACK[c]!);
+}
+
+/** The first line of the head that carries the prefix, to tune {@link lineFix}. */
+export function prefixSample(kind: PrefixKind, head: readonly string[]): string | undefined {
+  const pattern = kind === 'docker-compose' ? COMPOSE : kind === 'supervisor' ? SUPERVISOR : kind === 'rfc3339' ? RFC3339 : ISO646;
+  return head.find((l) => pattern.test(l));
+}
