@@ -1,4 +1,4 @@
-import type { LogRecord } from '../model/record.js';
+import type { LogRecord, NodeKind } from '../model/record.js';
 import type { Rule } from './schema.js';
 import { convertField, type FieldValue } from './fields.js';
 
@@ -55,6 +55,31 @@ export class Classifier {
       this.memo.set(logger, found);
     }
     return found;
+  }
+
+  /**
+   * How much of a record of this logger and role a classification needs:
+   * 'none' when no rule can classify it (it is no event unless unclassified
+   * records are kept), 'message' when its rules look at the message alone
+   * (then {@link matchesMessage} decides before the record is assembled),
+   * 'record' when a rule also reads the folded lines. The byte-level reader
+   * makes no text for 'none', and only the message for 'message'.
+   */
+  needs(logger: string, role: NodeKind): { needs: 'none' | 'message' | 'record'; rules: readonly Rule[] } {
+    const rules = this.candidates(logger).filter((rule) => rule.appliesTo.includes(role));
+    if (rules.length === 0) return { needs: 'none', rules };
+    // A stateful (global or sticky) pattern would answer differently on a second run.
+    const messageOnly = rules.every((rule) => !rule.withCause && !rule.pattern.global && !rule.pattern.sticky);
+    return { needs: messageOnly ? 'message' : 'record', rules };
+  }
+
+  /** Whether one of `rules` (from needs(), 'message') matches this message: classify() would find a rule. */
+  static matchesMessage(rules: readonly Rule[], message: string): boolean {
+    for (const rule of rules) {
+      if (rule.keyword !== undefined && !message.includes(rule.keyword)) continue;
+      if (rule.pattern.test(message)) return true;
+    }
+    return false;
   }
 
   classify(record: LogRecord): Classification | undefined {

@@ -104,11 +104,20 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     }
 
     if (flags.format === 'ndjson') {
-      for await (const e of timeline.events) {
-        if (!process.stdout.write(`${JSON.stringify(toEventJson(e, zone))}\n`)) {
-          await new Promise((resolve) => process.stdout.once('drain', resolve));
+      // Lines are gathered into writes of ~64 KiB: one write per event costs more than the event.
+      let pending = '';
+      const flush = async (): Promise<void> => {
+        const text = pending;
+        pending = '';
+        if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+      };
+      for await (const batch of timeline.eventBatches) {
+        for (const e of batch) {
+          pending += `${JSON.stringify(toEventJson(e, zone))}\n`;
+          if (pending.length >= 1 << 16) await flush();
         }
       }
+      if (pending.length > 0) await flush();
     } else {
       this.log(`Timeline of ${paths.join(' ')} — times in ${zone.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
       if (windows) this.log(`${renderWindowsTable(windows)}\n`);

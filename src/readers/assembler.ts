@@ -67,7 +67,23 @@ export class RecordReader {
     linesRead: 0, records: 0, folded: 0, unrecognised: 0, badTimestamps: 0, outOfOrder: 0,
   };
   private open: LogRecord | undefined;
+  /**
+   * A record is open that the byte-level reader counted without keeping (no
+   * rule can classify it): its continuation lines are counted as folded.
+   */
+  private openSkipped = false;
+  /** Roles of the records counted without being kept (their nodes are in the file's accounting). */
+  readonly skippedRoles = new Set<NodeKind>();
   private latest = Number.NEGATIVE_INFINITY;
+  /**
+   * Times of the first records that were in order (each at or after every
+   * record before it), when asked for: a reader of one part of a file
+   * reports them so the records out of order against the parts before can be
+   * counted once those are known.
+   */
+  inOrderTimes: number[] | undefined;
+  inOrderLimit = 0;
+  inOrderOverflow = false;
 
   constructor(
     private readonly layout: Layout,
@@ -85,6 +101,8 @@ export class RecordReader {
         this.open.folded++;
         if (this.open.continuation.length < MAX_CONTINUATION) this.open.continuation.push(line);
         this.layout.foldInto?.(this.open, line);
+      } else if (this.openSkipped && !isForeignLine(line)) {
+        this.counts.folded++;
       } else {
         this.counts.unrecognised++;
         this.onUnrecognised?.(lineNo, line, this.open ? 'foreign' : 'no-record-yet');
@@ -99,10 +117,11 @@ export class RecordReader {
       return undefined;
     }
     const done = this.open;
+    this.openSkipped = false;
     const time = this.zone.toEpoch(start.naiveTime);
     const outOfOrder = time < this.latest;
     if (outOfOrder) this.counts.outOfOrder++;
-    else this.latest = time;
+    else this.inOrder(time);
     this.counts.records++;
     this.open = {
       time,
@@ -120,10 +139,59 @@ export class RecordReader {
     return done;
   }
 
+  /**
+   * A record start the byte-level reader read itself (time and role, no
+   * text) because no rule can classify it: counted exactly as push() would,
+   * but not kept. Returns the record this line completed, if any.
+   */
+  skipRecord(naiveTime: number, role: NodeKind): LogRecord | undefined {
+    this.counts.linesRead++;
+    const done = this.open;
+    this.open = undefined;
+    this.openSkipped = true;
+    const time = this.zone.toEpoch(naiveTime);
+    if (time < this.latest) this.counts.outOfOrder++;
+    else this.inOrder(time);
+    this.counts.records++;
+    this.skippedRoles.add(role);
+    return done;
+  }
+
+  /**
+   * Counts a continuation line (one the caller checked is not foreign) into
+   * a record counted by skipRecord. False when another record (or none) is
+   * open: then the line must go through push().
+   */
+  foldSkipped(): boolean {
+    if (!this.openSkipped) return false;
+    this.counts.linesRead++;
+    this.counts.folded++;
+    return true;
+  }
+
+  private inOrder(time: number): void {
+    this.latest = time;
+    const times = this.inOrderTimes;
+    if (times === undefined) return;
+    if (times.length < this.inOrderLimit) times.push(time);
+    else this.inOrderOverflow = true;
+  }
+
+  /** The latest record time so far (records out of order are not counted in it). */
+  get latestTime(): number {
+    return this.latest;
+  }
+
+  /** Starts as if records up to `latest` were read before (a part of a file read again). */
+  set latestTime(latest: number) {
+    this.latest = latest;
+  }
+
   /** The record still open at the end of the file. */
   end(): LogRecord | undefined {
     const done = this.open;
     this.open = undefined;
+    this.openSkipped = false;
     return done;
   }
 }

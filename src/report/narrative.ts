@@ -46,8 +46,14 @@ export function narrative(input: NarrativeInput): string {
     const start = windows.map((w) => w.start).reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
     const open = windows.filter((w) => w.end === null);
     const end = open.length > 0 ? null : windows.map((w) => w.end!).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
-    const nodes = [...new Set(windows.flatMap((w) => (w.node ? [w.node] : [])))].sort(byNodeName);
-    out.push(`From ${at(start)} to ${end === null ? `the end of the logs (${open.length} window${open.length === 1 ? ' was' : 's were'} still open)` : at(end)} the logs show ${windows.length} outage window${windows.length === 1 ? '' : 's'}${nodes.length > 0 ? ` on ${nodes.join(', ')}` : ''}.`);
+    const nodeWindows = windows.filter((w) => w.node !== undefined && w.topic === undefined);
+    const nodes = [...new Set(nodeWindows.map((w) => w.node!))].sort(byNodeName);
+    const partitionWindows = windows.length - nodeWindows.length;
+    const where = [
+      nodeWindows.length > 0 ? `${nodeWindows.length} on ${nodes.length === 1 ? 'node' : 'nodes'} ${nodes.join(', ')}` : '',
+      partitionWindows > 0 ? `${partitionWindows} on partitions` : '',
+    ].filter(Boolean).join('; ');
+    out.push(`From ${at(start)} to ${end === null ? `the end of the logs (${open.length} window${open.length === 1 ? ' was' : 's were'} still open)` : at(end)} the logs show ${windows.length} outage window${windows.length === 1 ? '' : 's'} (${where}).`);
   }
 
   const brokers = of('broker-down');

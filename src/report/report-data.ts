@@ -1,3 +1,4 @@
+import type { SkewReport } from '../timeline/skew.js';
 import { dirname } from 'node:path';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile } from '../analysis/findings.js';
@@ -19,7 +20,7 @@ import { buildTimeline } from '../timeline/build.js';
 import { buildWindows } from '../timeline/build-windows.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { Zone } from '../time/zone.js';
-import { compactRuns } from './compact-runs.js';
+import { compactBursts } from '../timeline/compact.js';
 import { narrative } from './narrative.js';
 import { byNodeName, clockOf, subjectOf } from './report-text.js';
 
@@ -70,7 +71,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     return true;
   };
   const rows: KeyEventJson[] = [];
-  for await (const row of compactRuns(filterEvents(timeline.events, isKey))) {
+  for await (const row of compactBursts(filterEvents(timeline.events, isKey), 1000, 'run')) {
     rows.push({
       time: zone.format(row.first.time),
       lastTime: zone.format(row.last.time),
@@ -160,7 +161,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
       files: inputs,
       dumps,
       clockSkew: {
-        betweenNodes: 'not estimated: kforensics does not yet compare the times at which nodes log the same event; the windows take each node\'s clock as written.',
+        betweenNodes: describeSkew(windowsResult.skew),
         producers: gapReports.flatMap((g) => g.partitions.map((p) => ({
           topic: p.topic, partition: p.partition, backwards: p.clockSkew.backwards, maxBackwardsMs: p.clockSkew.maxBackwardsMs,
         }))),
@@ -170,6 +171,17 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     appendix,
   };
   return { report: ReportSchema.parse(report), missing: [] };
+}
+
+/** One sentence on the clock offsets estimated between nodes (see src/timeline/skew.ts). */
+function describeSkew(skew: SkewReport): string {
+  if (skew.reference === null || skew.estimates.length === 0) {
+    return 'not estimated: no events that two nodes must log at the same moment were found; each node\'s clock is taken as written.';
+  }
+  const offsets = skew.estimates
+    .filter((e) => e.node !== skew.reference)
+    .map((e) => `${e.node} ${e.offsetMs >= 0 ? '+' : '−'}${Math.abs(e.offsetMs)} ms (±${e.spreadMs} ms, ${e.pairs} pair${e.pairs === 1 ? '' : 's'}: ${e.basis.join('; ')})`);
+  return `estimated against ${skew.reference} from events nodes log at the same moment: ${offsets.join(', ')}. Offsets under a second are within logging jitter; larger ones can be corrected with --skew NODE=±Ns.`;
 }
 
 async function* filterEvents(events: AsyncIterable<TimelineEvent>, keep: (e: TimelineEvent) => boolean): AsyncGenerator<TimelineEvent> {

@@ -15,6 +15,10 @@ export interface LineStats {
   cutAt?: number[];
 }
 
+export function newLineStats(): LineStats {
+  return { cutLines: 0, nulLines: 0, latin1Lines: 0, cutAt: [] };
+}
+
 /** Cut lines whose numbers are kept. */
 const CUT_AT_KEPT = 20;
 
@@ -24,11 +28,22 @@ const CUT_AT_KEPT = 20;
  * splitter serves plain files, gzip output and stdin alike.
  */
 export class LineSplitter {
-  readonly stats: LineStats = { cutLines: 0, nulLines: 0, latin1Lines: 0, cutAt: [] };
+  readonly stats: LineStats = newLineStats();
   private carry: Buffer = Buffer.alloc(0);
   private carryCut = false;
   /** Lines returned so far: the next line's number is emitted + 1. */
-  private emitted = 0;
+  private emitted: number;
+
+  /**
+   * @param linesBefore lines already read before the first byte pushed (a
+   *   reader that hands the rest of a file over at a line start), so the
+   *   numbers of cut lines stay those of the file.
+   * @param stats counters to add to (shared with that reader).
+   */
+  constructor(linesBefore = 0, stats?: LineStats) {
+    this.emitted = linesBefore;
+    if (stats) this.stats = stats;
+  }
 
   /** Lines completed by this chunk. The chunk is not retained. */
   push(chunk: Uint8Array): string[] {
@@ -86,22 +101,32 @@ export class LineSplitter {
       cut = true;
     }
     // A cut can fall inside a UTF-8 sequence: drop the incomplete character.
-    if (cut) end = utf8Boundary(buf, start, end);
-    else if (end > start && buf[end - 1] === 13) end--;
-    let text = buf.toString('utf8', start, end);
-    // U+FFFD in the text: the bytes were not UTF-8 (or held U+FFFD itself).
-    // The search costs nothing on ASCII lines (V8 answers at once for one-byte strings).
-    if (text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end))) {
-      // Latin-1 (or Windows-1252) text: keep every byte rather than U+FFFD.
-      this.stats.latin1Lines!++;
-      text = buf.toString('latin1', start, end);
-    }
-    if (text.includes('\0')) {
-      this.stats.nulLines++;
-      text = text.replace(/\0+/g, '');
-    }
-    return text;
+    if (cut) return lineText(buf, start, utf8Boundary(buf, start, end), this.stats);
+    if (end > start && buf[end - 1] === 13) end--;
+    return lineText(buf, start, end, this.stats);
   }
+}
+
+/**
+ * The text of one line's bytes (no newline, CR already removed, not longer
+ * than MAX_LINE_BYTES): UTF-8, or Latin-1 when the bytes are not UTF-8, with
+ * NUL bytes removed. Shared by the splitter and the byte-level file reader so
+ * both make the very same string of a line.
+ */
+export function lineText(buf: Buffer, start: number, end: number, stats: LineStats): string {
+  let text = buf.toString('utf8', start, end);
+  // U+FFFD in the text: the bytes were not UTF-8 (or held U+FFFD itself).
+  // The search costs nothing on ASCII lines (V8 answers at once for one-byte strings).
+  if (text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end))) {
+    // Latin-1 (or Windows-1252) text: keep every byte rather than U+FFFD.
+    stats.latin1Lines!++;
+    text = buf.toString('latin1', start, end);
+  }
+  if (text.includes('\0')) {
+    stats.nulLines++;
+    text = text.replace(/\0+/g, '');
+  }
+  return text;
 }
 
 /** The end of the last complete UTF-8 character at or before `end`. */

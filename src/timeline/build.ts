@@ -5,7 +5,7 @@ import { planInputs, type Plan } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from './event.js';
 import { eventFilter, type EventFilter } from './filter.js';
-import { mergeByTime } from './merge.js';
+import { mergeBatchesByTime } from './merge.js';
 import { familyEvents } from './read.js';
 import { estimateSkew, SkewAnchors, type SkewReport } from './skew.js';
 
@@ -23,8 +23,10 @@ export interface TimelineOptions {
 
 export interface Timeline {
   plan: Plan;
-  /** Merged events, streamed; iterate once. */
+  /** Merged events, streamed; iterate once, and this or `eventBatches`, not both. */
   events: AsyncIterable<TimelineEvent>;
+  /** The same merged events in batches (cheaper to iterate). */
+  eventBatches: AsyncIterable<TimelineEvent[]>;
   /**
    * Accounting of every input, in input order: files read (complete once
    * `events` is exhausted), then files of other kinds and files skipped.
@@ -51,9 +53,11 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     ...(options.onCutLines && { onCutLines: options.onCutLines }),
     ...(options.skew && { skew: options.skew }),
   }));
+  const merged = mergeBatchesByTime(streams);
   return {
     plan,
-    events: mergeByTime(streams),
+    eventBatches: merged,
+    events: flatten(merged),
     inputs: () => {
       const list: InputJson[] = [];
       for (const family of plan.families) for (const f of family.files) { const i = read.get(f.path); if (i) list.push(i); }
@@ -66,6 +70,10 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     // Nodes whose lines share a file share a machine, hence a clock.
     skew: () => estimateSkew(anchors.events, [...read.values()].map((i) => (i.node ?? '').split(',')).filter((g) => g.length > 1)),
   };
+}
+
+async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
 }
 
 function emptyInput(file: string, kind: string, skipped: string): InputJson {

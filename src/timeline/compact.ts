@@ -8,25 +8,37 @@ export interface CompactRow {
 }
 
 /**
- * Folds bursts (40 `Removed fetcher` lines on one node within a second) into
- * one row with a count. Streaming: a row is released once no later event can
- * join it, so memory holds only the rows of the last `windowMs`.
+ * How far apart events of one row may be:
+ * - `burst`: within `windowMs` of the row's first event (the terminal table:
+ *   40 `Removed fetcher` lines on one node within a second are one row);
+ * - `run`: within `windowMs` of the row's last event, so a storm goes on as
+ *   long as its events keep coming (the report: a fetcher retrying every
+ *   700 ms for an hour is one row).
+ */
+export type CompactMode = 'burst' | 'run';
+
+/**
+ * Folds repeated events (same node, same rule) into rows with a count.
+ * Streaming: a row is released, in order of its first event, once no later
+ * event can join it; memory holds only the rows still open.
  */
 export async function* compactBursts(
   events: AsyncIterable<TimelineEvent>,
   windowMs = 1000,
+  mode: CompactMode = 'burst',
 ): AsyncGenerator<CompactRow> {
+  const anchor = (row: CompactRow) => (mode === 'burst' ? row.first.time : row.last.time);
   const open = new Map<string, CompactRow>();
   const queue: CompactRow[] = [];
   for await (const e of events) {
-    while (queue.length > 0 && e.time - queue[0]!.first.time > windowMs) {
+    while (queue.length > 0 && e.time - anchor(queue[0]!) > windowMs) {
       const row = queue.shift()!;
       if (open.get(keyOf(row.first)) === row) open.delete(keyOf(row.first));
       yield row;
     }
     const key = keyOf(e);
     const row = open.get(key);
-    if (row && e.time - row.first.time <= windowMs) {
+    if (row && e.time - anchor(row) <= windowMs) {
       row.count++;
       row.last = e;
     } else {

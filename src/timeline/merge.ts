@@ -26,6 +26,22 @@ async function fill<T>(c: Cursor<T>): Promise<boolean> {
 export async function* mergeByTime<T extends { time: number }>(
   streams: readonly AsyncIterable<T[]>[],
 ): AsyncGenerator<T> {
+  for await (const batch of mergeBatchesByTime(streams)) yield* batch;
+}
+
+/**
+ * The same merge, in batches: the events of one batch are in merged order,
+ * and a batch ends where a stream must be awaited for its next batch, so
+ * there is one await per batch read rather than one per event.
+ */
+export async function* mergeBatchesByTime<T extends { time: number }>(
+  streams: readonly AsyncIterable<T[]>[],
+): AsyncGenerator<T[]> {
+  if (streams.length === 1) {
+    // One stream is its own order (inversions included).
+    for await (const batch of streams[0]!) if (batch.length > 0) yield batch;
+    return;
+  }
   const heap: Cursor<T>[] = [];
   const before = (a: Cursor<T>, b: Cursor<T>): boolean => {
     const ta = a.batch[a.pos]!.time;
@@ -60,10 +76,20 @@ export async function* mergeByTime<T extends { time: number }>(
       up(heap.length - 1);
     }
   }
+  let out: T[] = [];
   while (heap.length > 0) {
     const top = heap[0]!;
-    yield top.batch[top.pos++]!;
-    if (top.pos < top.batch.length || (await fill(top))) {
+    out.push(top.batch[top.pos++]!);
+    if (top.pos < top.batch.length) {
+      down(0);
+      continue;
+    }
+    // The top stream's batch is used up: hand out what is merged before waiting for its next one.
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
+    if (await fill(top)) {
       down(0);
     } else {
       const last = heap.pop()!;
@@ -73,4 +99,5 @@ export async function* mergeByTime<T extends { time: number }>(
       }
     }
   }
+  if (out.length > 0) yield out;
 }

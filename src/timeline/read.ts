@@ -4,7 +4,9 @@ import type { InputJson } from '../model/timeline.js';
 import { RecordReader, type Layout, type UnrecognisedSink } from '../readers/assembler.js';
 import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
 import { zookeeperLayout } from '../readers/zookeeper.js';
-import { fileLineSource } from '../sources/lines.js';
+import { byteReadable } from '../sources/fast-lines.js';
+import { fileLineSource, newLineStats } from '../sources/lines.js';
+import { kafkaGate, readKafkaBytes } from './kafka-fast.js';
 import { fileLineFix, readFailure, type Family, type PlannedFile } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from './event.js';
@@ -68,6 +70,17 @@ export function toEvent(
 }
 
 /**
+ * Whether a file can take the byte-level path: a plain UTF-8 file in the
+ * Kafka layout without a per-line fix, read for classified events only.
+ * Then lines whose logger no rule names are counted without being decoded.
+ * Undefined when not; else the BOM bytes to skip.
+ */
+function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): number | undefined {
+  if (options.all || fix || file.kind === 'zookeeper-native') return undefined;
+  return byteReadable(file.path);
+}
+
+/**
  * One family's events in file order, in batches (one per chunk read). Each
  * file's accounting is reported through `onInput` when it ends.
  */
@@ -76,9 +89,12 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     const sink: UnrecognisedSink | undefined = options.onUnrecognised
       ? (line, text, reason) => options.onUnrecognised!(file.path, line, text, reason)
       : undefined;
-    const reader = new RecordReader(layoutFor(file, family.defaultRole), options.zone, sink);
-    const source = fileLineSource(file.path);
+    const layout = layoutFor(file, family.defaultRole);
+    const reader = new RecordReader(layout, options.zone, sink);
     const fix = fileLineFix(file);
+    const bom = bytePath(file, options, fix);
+    const source = bom === undefined ? fileLineSource(file.path) : undefined;
+    const stats = source?.stats ?? newLineStats();
     const nodesSeen = new Set<string>();
     let error: string | null = null;
     const take = (record: LogRecord | undefined, out: TimelineEvent[]): void => {
@@ -92,17 +108,33 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
       if (event && options.keep(event)) out.push(event);
     };
     try {
-      for await (const batch of source.batches()) {
-        const out: TimelineEvent[] = [];
-        if (fix) for (const line of batch) take(reader.push(fix(line)), out);
-        else for (const line of batch) take(reader.push(line), out);
+      if (source) {
+        for await (const batch of source.batches()) {
+          const out: TimelineEvent[] = [];
+          if (fix) for (const line of batch) take(reader.push(fix(line)), out);
+          else for (const line of batch) take(reader.push(line), out);
+          if (out.length > 0) yield out;
+        }
+      } else {
+        let out: TimelineEvent[] = [];
+        const keep = (record: LogRecord | undefined): void => take(record, out);
+        const gate = kafkaGate(layout, options.classifier);
+        const chunks = readKafkaBytes(file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), bom);
+        for (const _ of chunks) {
+          if (out.length > 0) {
+            yield out;
+            out = [];
+          }
+        }
         if (out.length > 0) yield out;
       }
     } catch (e) {
       if (e instanceof StopReading) throw e;
       error = readFailure(e);
     }
-    if (source.stats.cutLines > 0) options.onCutLines?.(file.path, source.stats.cutAt ?? [], source.stats.cutLines);
+    // Records counted without being kept name their node too.
+    for (const role of reader.skippedRoles) nodesSeen.add(family.nodes[role]);
+    if (stats.cutLines > 0) options.onCutLines?.(file.path, stats.cutAt ?? [], stats.cutLines);
     const last: TimelineEvent[] = [];
     take(reader.end(), last);
     if (last.length > 0) yield last;
@@ -111,7 +143,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
       kind: file.kind,
       node: nodesSeen.size > 0 ? [...nodesSeen].sort().join(',') : family.nodes[family.defaultRole],
       ...reader.counts,
-      cutLines: source.stats.cutLines,
+      cutLines: stats.cutLines,
       skipped: null,
       error,
     });

@@ -1,3 +1,4 @@
+import { fill, literals } from '../helpers/adversarial.js';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, Classifier } from '../../src/catalogue/index.js';
 import { checkRules, CATEGORIES, type Rule } from '../../src/catalogue/schema.js';
@@ -182,17 +183,6 @@ describe('look-alike lines are not classified as the rule they resemble', () => 
 });
 
 describe('patterns are linear (no catastrophic backtracking)', () => {
-  const SIZE = 50_000;
-  const fill = (unit: string) => unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE);
-
-  /** Literal runs of a pattern: text left after dropping escapes, classes and group syntax. */
-  function literals(source: string): string[] {
-    const text = source
-      .replace(/\\./g, ' ')
-      .replace(/\[[^\]]*\]/g, ' ')
-      .replace(/\(\?(?:<[\w$]+>|[:=!]|<[=!])/g, '(');
-    return [...new Set(text.split(/[()|?*+{}^$.[\]]+/).filter((s) => s.trim().length >= 2))].slice(0, 12);
-  }
 
   function adversarial(rule: Rule): string[] {
     const lits = literals(rule.pattern.source);

@@ -7,24 +7,14 @@
  * linear pattern meets a hundred times over.
  */
 import { describe, expect, it } from 'vitest';
+import { fill, literals } from '../helpers/adversarial.js';
 import { DumpReader } from '../../src/readers/dump-log-segments.js';
 import { KAFKA_LAYOUT_PATTERNS, kafkaLog4jLayout } from '../../src/readers/kafka-log4j.js';
 import { lineFix, PREFIX_PATTERNS } from '../../src/sources/prefix.js';
 import { ZOOKEEPER_LAYOUT_PATTERNS, zookeeperLayout } from '../../src/readers/zookeeper.js';
 import { SNIFF_PATTERNS, sniffLines } from '../../src/sources/sniff.js';
 
-const SIZE = 50_000;
 const BUDGET_MS = 100;
-const fill = (unit: string) => unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE);
-
-/** Literal runs of a pattern: text left after dropping escapes, classes and group syntax. */
-function literals(source: string): string[] {
-  const text = source
-    .replace(/\\./g, ' ')
-    .replace(/\[[^\]]*\]/g, ' ')
-    .replace(/\(\?(?:<[\w$]+>|[:=!]|<[=!])/g, '(');
-  return [...new Set(text.split(/[()|?*+{}^$.[\]]+/).filter((s) => s.trim().length >= 2))].slice(0, 12);
-}
 
 const BASE = [fill('a'), fill(' '), fill('1'), fill('1,'), fill('('), fill('['), fill('a-1'), fill('0x1'), fill(']'), fill('\t'), fill(': '), fill('| ')];
 

@@ -17,9 +17,9 @@ async function* from(events: TimelineEvent[]): AsyncGenerator<TimelineEvent> {
   yield* events;
 }
 
-async function rows(events: TimelineEvent[]) {
+async function rows(events: TimelineEvent[], mode: 'burst' | 'run' = 'burst') {
   const out = [];
-  for await (const r of compactBursts(from(events), 1000)) out.push([r.first.time, r.first.node, r.count, r.last.time]);
+  for await (const r of compactBursts(from(events), 1000, mode)) out.push([r.first.time, r.first.node, r.count, r.last.time]);
   return out;
 }
 
@@ -42,5 +42,11 @@ describe('compactBursts', () => {
   it('starts a new row once the window has passed', async () => {
     const events = [ev(0, 'b'), ev(900, 'b'), ev(1500, 'b')];
     expect(await rows(events)).toEqual([[0, 'b', 2, 900], [1500, 'b', 1, 1500]]);
+  });
+
+  it('in run mode a row goes on while its events keep coming (a fetcher retrying every 700 ms)', async () => {
+    const retries = Array.from({ length: 10 }, (_, i) => ev(i * 700, 'broker-2'));
+    expect(await rows(retries, 'run')).toEqual([[0, 'broker-2', 10, 6300]]);
+    expect(await rows(retries, 'burst')).toEqual([[0, 'broker-2', 2, 700], [1400, 'broker-2', 2, 2100], [2800, 'broker-2', 2, 3500], [4200, 'broker-2', 2, 4900], [5600, 'broker-2', 2, 6300]]);
   });
 });

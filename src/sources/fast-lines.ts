@@ -1,0 +1,172 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { detectEncoding, isGzipPath } from './open.js';
+import { LineSplitter, type LineStats } from './lines.js';
+
+/**
+ * Byte-level reading of a plain UTF-8 file: one reused buffer filled with
+ * readSync, handed to the reader as ranges of whole lines, so no string is
+ * made for a line the reader does not need. The text of a line, when it is
+ * needed, comes from lineText() (lines.ts), the same as the LineSplitter
+ * gives. gzip, UTF-16 and stdin keep the LineSplitter path (fileLineSource).
+ */
+
+// Big enough that reads are few; small enough to stay in cache-friendly memory.
+const CHUNK = 1 << 20;
+/**
+ * A line longer than this is handed, with the rest of the file, to a
+ * LineSplitter (exact cut-line handling for lines near MAX_LINE_BYTES).
+ */
+const HANDOVER = CHUNK >> 1;
+
+/** Whole lines at buf[from, to): each ends with `\n`, except the last one when `final`. */
+export interface ByteRange {
+  kind: 'bytes';
+  buf: Buffer;
+  from: number;
+  to: number;
+  final: boolean;
+}
+
+/** Decoded lines (after a handover to the LineSplitter). */
+export interface LineBatch {
+  kind: 'lines';
+  lines: string[];
+}
+
+/**
+ * Whether a file can be read at the byte level: a plain file (not .gz)
+ * whose first bytes say UTF-8 (with or without BOM). Undefined when it
+ * cannot; otherwise the number of BOM bytes to skip.
+ */
+export function byteReadable(path: string): number | undefined {
+  if (isGzipPath(path)) return undefined;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    if (!fstatSync(fd).isFile()) return undefined;
+    const head = Buffer.alloc(512);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const { encoding, bomLength } = detectEncoding(head.subarray(0, n));
+    return encoding === 'utf8' ? bomLength : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads [start, end) of a file (end: its size when opened), synchronously,
+ * range after range. `start` must be a line start. Each range is valid only
+ * until next() is called again.
+ */
+export class ByteLineReader {
+  readonly stats: LineStats;
+  private fd: number | undefined;
+  private readonly buf = Buffer.allocUnsafe(CHUNK);
+  private position: number;
+  private readonly end: number;
+  /** buf[tailFrom, tailTo) is an incomplete line to move to the front before the next read. */
+  private tailFrom = 0;
+  private tailTo = 0;
+  private splitter: LineSplitter | undefined;
+  private done = false;
+
+  /**
+   * @param linesSoFar lines the consumer has read, asked at a handover so the
+   *   splitter numbers cut lines as the file does.
+   */
+  constructor(path: string, stats: LineStats, private readonly linesSoFar: () => number, start = 0, end?: number) {
+    this.stats = stats;
+    this.fd = openSync(path, 'r');
+    this.position = start;
+    this.end = end ?? fstatSync(this.fd).size;
+  }
+
+  /** The next range of whole lines or batch of lines; undefined at the end (the file is then closed). */
+  next(): ByteRange | LineBatch | undefined {
+    if (this.done) return undefined;
+    try {
+      return this.read();
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The bytes not yet handed out, after a read error: the partial line they
+   * hold is evidence too, as the LineSplitter path keeps it.
+   */
+  rest(): ByteRange | LineBatch | undefined {
+    if (this.splitter) {
+      const lines = this.splitter.end();
+      return lines.length > 0 ? { kind: 'lines', lines } : undefined;
+    }
+    const carry = this.tailTo - this.tailFrom;
+    if (carry === 0) return undefined;
+    this.buf.copy(this.buf, 0, this.tailFrom, this.tailTo);
+    this.tailFrom = this.tailTo = 0;
+    return { kind: 'bytes', buf: this.buf, from: 0, to: carry, final: true };
+  }
+
+  close(): void {
+    this.done = true;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private read(): ByteRange | LineBatch | undefined {
+    const buf = this.buf;
+    // The incomplete line left by the last range moves to the front; it stays
+    // recorded as the tail until a read succeeds, so rest() finds it after an error.
+    let carry = this.tailTo - this.tailFrom;
+    if (carry > 0 && this.tailFrom > 0) buf.copy(buf, 0, this.tailFrom, this.tailTo);
+    this.tailFrom = 0;
+    this.tailTo = carry;
+    if (!this.splitter && carry > HANDOVER) return this.handOver(carry);
+    for (;;) {
+      const want = Math.min(CHUNK - carry, this.end - this.position);
+      const n = want > 0 ? readSync(this.fd!, buf, carry, want, this.position) : 0;
+      this.position += n;
+      if (this.splitter) {
+        if (n === 0) {
+          const lines = this.splitter.end();
+          this.close();
+          return lines.length > 0 ? { kind: 'lines', lines } : undefined;
+        }
+        const lines = this.splitter.push(buf.subarray(0, n));
+        if (lines.length > 0) return { kind: 'lines', lines };
+        continue;
+      }
+      this.tailTo = 0;
+      if (n === 0) {
+        this.close();
+        return carry > 0 ? { kind: 'bytes', buf, from: 0, to: carry, final: true } : undefined;
+      }
+      const total = carry + n;
+      const lastNl = buf.lastIndexOf(10, total - 1);
+      if (lastNl === -1) {
+        carry = total;
+        this.tailTo = carry;
+        if (carry > HANDOVER) return this.handOver(carry);
+        continue;
+      }
+      this.tailFrom = lastNl + 1;
+      this.tailTo = total;
+      return { kind: 'bytes', buf, from: 0, to: lastNl + 1, final: false };
+    }
+  }
+
+  /** From here on a LineSplitter reads the file, starting with the long line at buf[0, carry). */
+  private handOver(carry: number): ByteRange | LineBatch | undefined {
+    this.splitter = new LineSplitter(this.linesSoFar(), this.stats);
+    this.tailFrom = this.tailTo = 0;
+    const lines = this.splitter.push(this.buf.subarray(0, carry));
+    return lines.length > 0 ? { kind: 'lines', lines } : this.read();
+  }
+}

@@ -1,0 +1,91 @@
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { defaultClassifier } from '../../src/catalogue/index.js';
+import type { InputJson } from '../../src/model/timeline.js';
+import type { Family } from '../../src/sources/plan.js';
+import { Zone } from '../../src/time/zone.js';
+import type { TimelineEvent } from '../../src/timeline/event.js';
+import { familyEvents } from '../../src/timeline/read.js';
+import { tempDir } from '../helpers/tmp.js';
+
+// The byte-level path (plain files) must give exactly what the LineSplitter
+// path gives (a .gz copy of the same bytes): the same events, fields, line
+// numbers and accounting, on the lines that make it take its detours.
+const ts = (s: number) => `[2024-02-23 07:47:${String(s).padStart(2, '0')},149]`;
+const LINES = [
+  'SLF4J: Class path contains multiple SLF4J bindings.',
+  `${ts(1)} INFO [ReplicaFetcherManager on broker 2] Removed fetcher for partitions Set(orders-1) (kafka.server.ReplicaFetcherManager)`,
+  `${ts(2)} INFO [Log partition=orders-3, dir=/data] Rolled new log segment at offset 7 in 3 ms. (kafka.log.Log)`,
+  '\tat kafka.log.Log.roll(Log.scala:1)',
+  `${ts(3)} WARN [ReplicaFetcher replicaId=2, leaderId=1, fetcherId=0] Error in response for fetch request (type=FetchRequest) (kafka.server.ReplicaFetcherThread)`,
+  'java.io.IOException: Connection to 1 was disconnected before the response was read',
+  '\tat org.apache.kafka.clients.NetworkClientUtils.sendAndReceive(NetworkClientUtils.java:100)',
+  `${ts(4)} INFO Some text without a logger on its line`,
+  ' (kafka.server.ReplicaFetcherManager)',
+  `${ts(5)} INFO [Partition orders-1 broker=2] Shrinking ISR from 1,2,3 to 2,3. Leader: (highWatermark: 1). Out of sync replicas: (brokerId: 1). (kafka.cluster.Partition)\r`,
+  `[2024-02-30 07:47:06,149] INFO a bad day (kafka.server.KafkaServer)`,
+  `${ts(6)} INFO Ünïcödé message, latin1 next (kafka.log.Log)`,
+  Buffer.from(`${ts(7)} INFO caf\xe9 (kafka.server.ReplicaFetcherManager)`, 'latin1'),
+  `${ts(8)} INFO nul\0 inside (kafka.controller.KafkaController)`,
+  '[Configuring] a Docker entrypoint line',
+  `${ts(9)} INFO Connect line (org.apache.kafka.connect.runtime.Worker:123)`,
+  `${ts(10)} INFO x${'y'.repeat(700_000)} (kafka.log.Log)`,
+  `${ts(11)} INFO [ReplicaFetcherManager on broker 2] Removed fetcher for partitions Set(orders-2) (kafka.server.ReplicaFetcherManager)`,
+  `${ts(3)} INFO earlier: out of order (kafka.log.Log)`,
+  `${ts(12)} INFO [GroupMetadataManager brokerId=2] Removed 0 expired offsets in 1 milliseconds. (kafka.coordinator.group.GroupMetadataManager)`,
+];
+
+function fileBytes(lines = LINES): Buffer {
+  const parts = lines.map((l) => (typeof l === 'string' ? Buffer.from(`${l}\n`, 'utf8') : Buffer.concat([l, Buffer.from('\n')])));
+  // The last line without its newline.
+  const all = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), ...parts]);
+  return all.subarray(0, all.length - 1);
+}
+
+async function read(path: string): Promise<{ events: Omit<TimelineEvent, 'file'>[]; inputs: Omit<InputJson, 'file'>[] }> {
+  const family: Family = {
+    key: 'broker',
+    files: [{ path, size: 0, kind: 'kafka-server', zookeeperServer: false, kafka: true }],
+    nodes: { 'kafka-broker': 'broker-2', zookeeper: 'zk-2' },
+    defaultRole: 'kafka-broker',
+  };
+  const inputs: Omit<InputJson, 'file'>[] = [];
+  const events: Omit<TimelineEvent, 'file'>[] = [];
+  for await (const batch of familyEvents(family, {
+    zone: new Zone('Asia/Seoul'),
+    classifier: defaultClassifier(),
+    all: false,
+    keep: () => true,
+    onInput: ({ file: _, ...rest }) => inputs.push(rest),
+  })) for (const { file: _, ...e } of batch) events.push(e);
+  return { events, inputs };
+}
+
+describe('byte-level reading of plain files', () => {
+  const dir = tempDir();
+  const bytes = fileBytes();
+  const plain = dir.write('plain/server.log', bytes);
+  const gz = dir.write('gz/server.log.gz', gzipSync(bytes));
+
+  it('gives the same events and accounting as the line splitter', async () => {
+    const fast = await read(plain);
+    const slow = await read(gz);
+    expect(slow.events.map((e) => e.rule?.id)).toContain('kafka.fetcher.removed');
+    expect(slow.inputs[0]!.linesRead).toBe(LINES.length);
+    expect(slow.inputs[0]!.outOfOrder).toBe(1);
+    expect(fast.events).toEqual(slow.events);
+    expect(fast.inputs).toEqual(slow.inputs);
+  });
+
+  it('reads a file far larger than its buffer the same way', async () => {
+    const short = fileBytes(LINES.filter((l) => l.length < 1000)).subarray(3);
+    const many = Buffer.concat(Array.from({ length: 3000 }, () => Buffer.concat([short, Buffer.from('\n')])));
+    const bigPlain = dir.write('big/server.log', many);
+    const bigGz = dir.write('biggz/server.log.gz', gzipSync(many));
+    const fast = await read(bigPlain);
+    const slow = await read(bigGz);
+    expect(fast.inputs).toEqual(slow.inputs);
+    expect(fast.events.length).toBe(slow.events.length);
+    expect(fast.events).toEqual(slow.events);
+  });
+});
