@@ -247,6 +247,12 @@ export class PartitionScan {
   private keepLatest(t: number): void {
     const l = this.latest;
     if (l.length === LATEST_KEPT && t <= l[0]!) return;
+    // Timestamps mostly rise: the newest largest goes last, the smallest out, without splice and shift.
+    if (l.length === LATEST_KEPT && t >= l[LATEST_KEPT - 1]!) {
+      for (let i = 1; i < LATEST_KEPT; i++) l[i - 1] = l[i]!;
+      l[LATEST_KEPT - 1] = t;
+      return;
+    }
     let i = l.length;
     while (i > 0 && l[i - 1]! > t) i--;
     l.splice(i, 0, t);

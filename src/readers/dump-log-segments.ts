@@ -1,4 +1,6 @@
-import { fileLineSource, type LineSource } from '../sources/lines.js';
+import { byteReadable } from '../sources/fast-lines.js';
+import { fileLineSource, newLineStats, type LineSource } from '../sources/lines.js';
+import { readDumpBytes } from './dump-bytes.js';
 import { boolValue, intValue, optionalLong, tokenize, type Token } from './dump-tokens.js';
 
 /**
@@ -287,9 +289,12 @@ function shapeOf(line: string): { shape: LineShape; numbered: boolean } {
 const MAX_WRAPPED_CHARS = 64 << 10;
 
 interface Pending {
-  text: string;
+  /** The data text; null while a line parsed from bytes has not needed it (dump-bytes.ts). */
+  text: string | null;
   indented: boolean;
   line: number;
+  /** The entry of a line parsed from bytes, until a wrapped continuation changes its text. */
+  entry: BatchEntry | RecordEntry | null;
 }
 
 /**
@@ -310,6 +315,27 @@ export class DumpReader {
     this.section = { path: null, fileKind: 'unknown', topic: null, partition: null, baseOffset: null, line: 1, ...defaults };
   }
 
+  /** The section the next line belongs to (until it is a `Dumping` line). */
+  get currentSection(): DumpSection {
+    return this.section;
+  }
+
+  /**
+   * A data line the byte path (dump-bytes.ts) parsed into the very entry
+   * parseData would make of its text: held back like any data line, in case
+   * a wrapped continuation follows. Its `line` is the next line number.
+   */
+  pushParsed(entry: BatchEntry | RecordEntry, indented: boolean): void {
+    this.counts.linesRead++;
+    this.flush();
+    this.pending = { text: null, indented, line: entry.line, entry };
+  }
+
+  /** The text of the held-back parsed line, given before push() of the next line or when its bytes go. */
+  heldText(text: string): void {
+    if (this.pending && this.pending.text === null) this.pending.text = text;
+  }
+
   push(line: string): void {
     const lineNo = ++this.counts.linesRead;
     const { shape, numbered } = shapeOf(line);
@@ -317,10 +343,12 @@ export class DumpReader {
 
     if (shape.kind === 'other') {
       const p = this.pending;
-      if (p && (startsWithKey(line.trim()) || lastValueOpen(p.text))) {
+      if (p && p.text === null) throw new Error('DumpReader: a parsed line was held without its text');
+      if (p && (startsWithKey(line.trim()) || lastValueOpen(p.text!))) {
         this.counts.wrapped++;
+        p.entry = null;
         const add = line.trim();
-        if (p.text.length + add.length < MAX_WRAPPED_CHARS) p.text += /\s$/.test(p.text) ? add : ` ${add}`;
+        if (p.text!.length + add.length < MAX_WRAPPED_CHARS) p.text += /\s$/.test(p.text!) ? add : ` ${add}`;
         return;
       }
       this.flush();
@@ -353,7 +381,7 @@ export class DumpReader {
         this.emit({ type: 'header', kind: 'snapshot-end', offset: shape.offset, epoch: shape.epoch, line: lineNo, section: this.section });
         return;
       case 'data':
-        this.pending = { text: shape.text, indented: shape.indented, line: lineNo };
+        this.pending = { text: shape.text, indented: shape.indented, line: lineNo, entry: null };
         return;
     }
   }
@@ -367,10 +395,10 @@ export class DumpReader {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
-    const entry = this.parseData(p);
+    const entry = p.entry ?? this.parseData(p);
     if (entry === undefined) {
       this.counts.unrecognised++;
-      this.onUnrecognised?.(p.line, p.text);
+      this.onUnrecognised?.(p.line, p.text ?? '');
       return;
     }
     if (entry.cut) this.counts.cut++;
@@ -383,7 +411,7 @@ export class DumpReader {
   }
 
   private parseData(p: Pending): DumpEntry | undefined {
-    const { tokens, stray, cut } = tokenize(p.text);
+    const { tokens, stray, cut } = tokenize(p.text ?? '');
     if (tokens.length === 0) return undefined;
     const base = { line: p.line, section: this.section, ...(cut || stray ? { cut: true } : {}) };
     const first = tokens[0]!.key;
@@ -519,6 +547,19 @@ export async function readDumpFile(
   options: { onUnrecognised?: DumpUnrecognisedSink; defaults?: Partial<DumpSection>; source?: LineSource } = {},
 ): Promise<DumpReadResult> {
   const reader = new DumpReader(onEntry, options.onUnrecognised, options.defaults);
+  // Plain UTF-8 files are read at the byte level (dump-bytes.ts); gzip, UTF-16 and given sources as lines.
+  const bom = options.source ? undefined : byteReadable(path);
+  if (bom !== undefined) {
+    const stats = newLineStats();
+    let error: string | null = null;
+    try {
+      readDumpBytes(path, reader, stats, bom);
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    reader.end();
+    return { counts: reader.counts, cutLines: stats.cutLines, error };
+  }
   const source = options.source ?? fileLineSource(path);
   let error: string | null = null;
   try {
