@@ -3,7 +3,7 @@ import type {
   DumpInputJson, GapJson, GapReportJson, PartitionGapJson, RecordRefJson,
 } from '../model/gap.js';
 import type { InputJson } from '../model/timeline.js';
-import { readDumpFile, type DumpEntry, type DumpSection } from '../readers/dump-log-segments.js';
+import { readDumpFile, type DumpEntry, type DumpLineSink, type DumpSection } from '../readers/dump-log-segments.js';
 import { nodeFromPath } from '../sources/identity.js';
 import { planInputs, type Plan } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
@@ -126,36 +126,49 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       if (fromDump?.startsWith('broker-')) return { broker: fromDump, source: `dumped path ${section.path}` };
       return { broker: null, source: null };
     };
-    const onEntry = (e: DumpEntry): void => {
-      if (e.section !== currentSection) {
-        current?.scan.endSection();
-        currentSection = e.section;
-        sections.add(e.section);
-        const tp = e.section.fileKind === 'log' || e.section.fileKind === 'unknown' ? sectionTopic(e.section, options.topic, isDirect) : null;
-        if (e.section.topic !== null && e.section.topic !== options.topic) otherTopics.add(e.section.topic);
-        if (tp) {
-          ofTopic.add(e.section);
-          const partition = tp.partition ?? partitionFromName(file.path, options.topic);
-          const k = key(tp.topic, partition);
-          let state = partitions.get(k);
-          if (!state) {
-            const host = hostOf(e.section);
-            state = {
-              topic: tp.topic, partition, broker: host.broker, brokerSource: host.source,
-              scan: new PartitionScan({ minGapMs: options.minGapMs, skewToleranceMs }),
-            };
-            partitions.set(k, state);
-          }
-          current = state;
-        } else {
-          current = null;
+    /** The partition scan a section's lines go to (null: not the topic's); switched when the section changes. */
+    const scanOf = (section: DumpSection): PartitionScan | null => {
+      if (section === currentSection) return current?.scan ?? null;
+      current?.scan.endSection();
+      currentSection = section;
+      sections.add(section);
+      const tp = section.fileKind === 'log' || section.fileKind === 'unknown' ? sectionTopic(section, options.topic, isDirect) : null;
+      if (section.topic !== null && section.topic !== options.topic) otherTopics.add(section.topic);
+      if (tp) {
+        ofTopic.add(section);
+        const partition = tp.partition ?? partitionFromName(file.path, options.topic);
+        const k = key(tp.topic, partition);
+        let state = partitions.get(k);
+        if (!state) {
+          const host = hostOf(section);
+          state = {
+            topic: tp.topic, partition, broker: host.broker, brokerSource: host.source,
+            scan: new PartitionScan({ minGapMs: options.minGapMs, skewToleranceMs }),
+          };
+          partitions.set(k, state);
         }
+        current = state;
+      } else {
+        current = null;
       }
-      if (!current) return;
-      if (e.type === 'batch') current.scan.onBatch(e, file.path);
-      else if (e.type === 'record') current.scan.onRecord(e, file.path);
+      return current?.scan ?? null;
     };
-    const result = await readDumpFile(file.path, onEntry);
+    // Entries (the tokenizer path, other line shapes) and the byte path's numbers feed the same scan.
+    const onEntry = (e: DumpEntry): void => {
+      const scan = scanOf(e.section);
+      if (!scan) return;
+      if (e.type === 'batch') scan.onBatch(e, file.path);
+      else if (e.type === 'record') scan.onRecord(e, file.path);
+    };
+    const numbers: DumpLineSink = {
+      batchLine(section, line, baseOffset, lastOffset, count, timestampType, timestamp, partitionLeaderEpoch) {
+        scanOf(section)?.batch(baseOffset, lastOffset, count, timestampType, timestamp, partitionLeaderEpoch, line, file.path);
+      },
+      recordLine(section, line, offset, timestampType, timestamp) {
+        scanOf(section)?.record(offset, timestampType, timestamp, null, line, file.path);
+      },
+    };
+    const result = await readDumpFile(file.path, onEntry, { numbers });
     (current as PartitionState | null)?.scan.endSection();
     dumps.push({
       file: file.path,

@@ -59,7 +59,6 @@ export class PartitionScan {
   lastTime: number | null = null;
   minTime: number | null = null;
   maxTime: number | null = null;
-  readonly types = new Map<string, number>();
   readonly epochs: { epoch: number; firstOffset: number; firstTime: number | null }[] = [];
   epochChangesOmitted = 0;
   private epoch: number | null = null;
@@ -71,149 +70,197 @@ export class PartitionScan {
   backwards = 0;
   maxBackwardsMs = 0;
   readonly skewExamples: { offset: number; time: number; previousMax: number }[] = [];
-  /** The LATEST_KEPT largest timestamps, ascending. */
-  readonly latest: number[] = [];
   outOfOrder = 0;
   withoutOffset = 0;
   readonly warnings: string[] = [];
 
-  private max: UnitRef | undefined;
+  // Records per timestamp type, in the order first seen; the current run is
+  // counted in a field and added to the map when the type changes.
+  private readonly typeCounts = new Map<string, number>();
+  private runType: TimestampType | null = null;
+  private runRecords = 0;
+
+  // The LATEST_KEPT largest timestamps, ascending from index latestHead
+  // round the ring, so the common rising timestamp replaces the smallest in place.
+  private readonly latestRing = new Float64Array(LATEST_KEPT);
+  private latestHead = 0;
+  private latestSize = 0;
+
+  // The unit with the largest timestamp so far (the record before a gap), as fields.
+  private hasMax = false;
+  private maxOffset = 0;
+  private maxEpoch: number | null = null;
+  private maxLine = 0;
+  private maxFile = '';
+
   private readonly ringOffset = new Float64Array(RATE_WINDOW);
   private readonly ringTime = new Float64Array(RATE_WINDOW);
   private readonly ringRecords = new Float64Array(RATE_WINDOW);
   private ringSize = 0;
   private ringNext = 0;
 
-  private batch: BatchEntry | undefined;
+  // The current batch, as fields: the figures a batch with no listed records counts with.
+  private inBatch = false;
+  private batchBase: number | null = null;
+  private batchLast: number | null = null;
+  private batchCount: number | null = null;
+  private batchType: TimestampType | null = null;
+  private batchTime: number | null = null;
+  /** Its partitionLeaderEpoch; null for a legacy batch, whose records carry none. */
+  private batchEpoch: number | null = null;
+  private batchLine = 0;
   private batchRecords = 0;
+  private batchFile = '';
 
   constructor(private readonly options: ScanOptions) {}
 
+  /** Records per timestamp type (NoTimestampType included), in the order first seen. */
+  get types(): Map<string, number> {
+    if (this.runType !== null) {
+      this.typeCounts.set(this.runType, (this.typeCounts.get(this.runType) ?? 0) + this.runRecords);
+      this.runType = null;
+      this.runRecords = 0;
+    }
+    return this.typeCounts;
+  }
+
+  /** The LATEST_KEPT largest timestamps, ascending. */
+  get latest(): number[] {
+    const out: number[] = [];
+    for (let k = 0; k < this.latestSize; k++) out.push(this.latestRing[(this.latestHead + k) % LATEST_KEPT]!);
+    return out;
+  }
+
   onBatch(b: BatchEntry, file: string): void {
-    this.flushBatch(file);
+    this.batch(b.baseOffset, b.lastOffset, b.count, b.timestampType, b.timestamp, b.legacy ? null : b.partitionLeaderEpoch, b.line, file);
+  }
+
+  onRecord(r: RecordEntry, file: string): void {
+    this.record(r.offset, r.timestampType, r.timestamp, r.partitionLeaderEpoch, r.line, file);
+  }
+
+  /** A batch line's figures (onBatch; the byte path gives them without an entry). `epoch` is null for a legacy batch. */
+  batch(baseOffset: number | null, lastOffset: number | null, count: number | null, type: TimestampType | null, time: number | null, epoch: number | null, line: number, file: string): void {
+    this.flushBatch();
     this.batches++;
-    this.batch = b;
+    this.inBatch = true;
+    this.batchBase = baseOffset;
+    this.batchLast = lastOffset;
+    this.batchCount = count;
+    this.batchType = type;
+    this.batchTime = time;
+    this.batchEpoch = epoch;
+    this.batchLine = line;
     this.batchRecords = 0;
     this.batchFile = file;
   }
 
-  private batchFile = '';
-
-  onRecord(r: RecordEntry, file: string): void {
-    if (r.offset === null) {
+  /** A record line's figures (onRecord; the byte path gives them without an entry). */
+  record(offset: number | null, type: TimestampType | null, time: number | null, epoch: number | null, line: number, file: string): void {
+    if (offset === null) {
       this.withoutOffset++;
       return;
     }
     this.batchRecords++;
-    const b = this.batch;
-    this.unit({
-      first: r.offset,
-      last: r.offset,
-      records: 1,
-      time: r.timestamp,
-      type: r.timestampType ?? b?.timestampType ?? null,
-      epoch: r.partitionLeaderEpoch ?? (b && !b.legacy ? b.partitionLeaderEpoch : null),
-      line: r.line,
-      file,
-    });
+    const inBatch = this.inBatch;
+    this.unit(offset, offset, 1, time, type ?? (inBatch ? this.batchType : null), epoch ?? (inBatch ? this.batchEpoch : null), line, file);
   }
 
   /** A section (segment) ends: a batch with no listed records counts as a whole. */
   endSection(): void {
-    this.flushBatch(this.batchFile);
-    this.batch = undefined;
+    this.flushBatch();
+    this.inBatch = false;
   }
 
-  private flushBatch(file: string): void {
-    const b = this.batch;
-    if (!b || this.batchRecords > 0) return;
-    this.batch = undefined;
-    const last = b.lastOffset;
+  private flushBatch(): void {
+    if (!this.inBatch || this.batchRecords > 0) return;
+    this.inBatch = false;
+    const last = this.batchLast;
     if (last === null) return;
-    const first = b.baseOffset ?? last;
-    this.unit({
-      first,
-      last,
-      records: b.count ?? last - first + 1,
-      time: b.timestamp,
-      type: b.timestampType,
-      epoch: b.legacy ? null : b.partitionLeaderEpoch,
-      line: b.line,
-      file,
-    });
+    const first = this.batchBase ?? last;
+    this.unit(first, last, this.batchCount ?? last - first + 1, this.batchTime, this.batchType, this.batchEpoch, this.batchLine, this.batchFile);
   }
 
-  private unit(u: Unit): void {
+  private unit(first: number, last: number, records: number, t: number | null, type: TimestampType | null, epoch: number | null, line: number, file: string): void {
     if (this.lastOffset !== null) {
-      if (u.first <= this.lastOffset) {
+      if (first <= this.lastOffset) {
         this.outOfOrder++;
         if (this.outOfOrder === 1) {
-          this.warnings.push(`offset ${u.first} (${u.file}:${u.line}) is not after ${this.lastOffset}: segments given out of order or dumped twice; such records are left out of the analysis`);
+          this.warnings.push(`offset ${first} (${file}:${line}) is not after ${this.lastOffset}: segments given out of order or dumped twice; such records are left out of the analysis`);
         }
         return;
       }
-      if (u.first > this.lastOffset + 1) {
-        if (this.holes.length < MAX_HOLES) this.holes.push({ from: this.lastOffset, to: u.first, missing: u.first - this.lastOffset - 1 });
+      if (first > this.lastOffset + 1) {
+        if (this.holes.length < MAX_HOLES) this.holes.push({ from: this.lastOffset, to: first, missing: first - this.lastOffset - 1 });
         else this.holesOmitted++;
       }
     }
-    this.firstOffset ??= u.first;
-    this.lastOffset = u.last;
-    this.records += u.records;
-    if (u.type) this.types.set(u.type, (this.types.get(u.type) ?? 0) + u.records);
-
-    if (u.epoch !== null && u.epoch !== this.epoch) {
-      if (this.epochs.length < MAX_EPOCH_CHANGES) this.epochs.push({ epoch: u.epoch, firstOffset: u.first, firstTime: u.time });
-      else this.epochChangesOmitted++;
-      this.epoch = u.epoch;
+    this.firstOffset ??= first;
+    this.lastOffset = last;
+    this.records += records;
+    if (type !== null) {
+      if (type !== this.runType) void this.types;
+      this.runType = type;
+      this.runRecords += records;
     }
 
-    const t = u.time;
-    if (t === null || t < 0 || u.type === 'NoTimestampType') return;
+    if (epoch !== null && epoch !== this.epoch) {
+      if (this.epochs.length < MAX_EPOCH_CHANGES) this.epochs.push({ epoch, firstOffset: first, firstTime: t });
+      else this.epochChangesOmitted++;
+      this.epoch = epoch;
+    }
+
+    if (t === null || t < 0 || type === 'NoTimestampType') return;
     this.firstTime ??= t;
     this.lastTime = t;
     if (this.minTime === null || t < this.minTime) this.minTime = t;
     this.keepLatest(t);
 
-    const max = this.max;
-    const ref: UnitRef = { offset: u.last, time: t, epoch: u.epoch, line: u.line, file: u.file };
-    if (max === undefined) {
-      this.max = ref;
-      this.maxTime = t;
-      this.ring(u.last, t, u.records);
+    if (!this.hasMax) {
+      this.setMax(last, t, epoch, line, file);
+      this.ring(last, t, records);
       return;
     }
-    if (t < max.time) {
-      const back = max.time - t;
+    const maxTime = this.maxTime!;
+    if (t < maxTime) {
+      const back = maxTime - t;
       if (back > this.options.skewToleranceMs) {
         this.backwards++;
         if (back > this.maxBackwardsMs) this.maxBackwardsMs = back;
-        if (this.skewExamples.length < MAX_SKEW_EXAMPLES) this.skewExamples.push({ offset: u.first, time: t, previousMax: max.time });
+        if (this.skewExamples.length < MAX_SKEW_EXAMPLES) this.skewExamples.push({ offset: first, time: t, previousMax: maxTime });
       }
       this.hist.add(0);
-      this.ring(u.last, t, u.records);
+      this.ring(last, t, records);
       return;
     }
-    const spacing = t - max.time;
+    const spacing = t - maxTime;
     this.hist.add(spacing);
     if (spacing > this.options.minGapMs) {
       this.candidate({
-        before: max,
-        after: { offset: u.first, time: t, epoch: u.epoch, line: u.line, file: u.file },
+        before: { offset: this.maxOffset, time: maxTime, epoch: this.maxEpoch, line: this.maxLine, file: this.maxFile },
+        after: { offset: first, time: t, epoch, line, file },
         durationMs: spacing,
         rateWindow: this.rateWindow(),
       });
     }
-    this.max = ref;
-    this.maxTime = t;
-    this.ring(u.last, t, u.records);
+    this.setMax(last, t, epoch, line, file);
+    this.ring(last, t, records);
+  }
+
+  private setMax(offset: number, time: number, epoch: number | null, line: number, file: string): void {
+    this.hasMax = true;
+    this.maxOffset = offset;
+    this.maxTime = time;
+    this.maxEpoch = epoch;
+    this.maxLine = line;
+    this.maxFile = file;
   }
 
   private ring(offset: number, time: number, records: number): void {
     this.ringOffset[this.ringNext] = offset;
     this.ringTime[this.ringNext] = time;
     this.ringRecords[this.ringNext] = records;
-    this.ringNext = (this.ringNext + 1) % RATE_WINDOW;
+    this.ringNext = this.ringNext === RATE_WINDOW - 1 ? 0 : this.ringNext + 1;
     if (this.ringSize < RATE_WINDOW) this.ringSize++;
   }
 
@@ -245,17 +292,26 @@ export class PartitionScan {
   }
 
   private keepLatest(t: number): void {
-    const l = this.latest;
-    if (l.length === LATEST_KEPT && t <= l[0]!) return;
-    // Timestamps mostly rise: the newest largest goes last, the smallest out, without splice and shift.
-    if (l.length === LATEST_KEPT && t >= l[LATEST_KEPT - 1]!) {
-      for (let i = 1; i < LATEST_KEPT; i++) l[i - 1] = l[i]!;
-      l[LATEST_KEPT - 1] = t;
-      return;
+    const ring = this.latestRing;
+    const size = this.latestSize;
+    if (size === LATEST_KEPT) {
+      const head = this.latestHead;
+      if (t <= ring[head]!) return;
+      // Timestamps mostly rise: the newest largest takes the smallest's slot, which becomes the end.
+      if (t >= ring[head === 0 ? LATEST_KEPT - 1 : head - 1]!) {
+        ring[head] = t;
+        this.latestHead = head === LATEST_KEPT - 1 ? 0 : head + 1;
+        return;
+      }
     }
+    // Otherwise: insert in order (dropping the smallest when full), laid out from index 0.
+    const l = this.latest;
     let i = l.length;
     while (i > 0 && l[i - 1]! > t) i--;
     l.splice(i, 0, t);
     if (l.length > LATEST_KEPT) l.shift();
+    ring.set(l);
+    this.latestHead = 0;
+    this.latestSize = l.length;
   }
 }

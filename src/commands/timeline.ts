@@ -73,6 +73,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         all: flags.all,
         nodeMap,
         skew,
+        // --json reports the accounting of whole files; the other formats may seek to --since.
+        seek: !this.jsonEnabled(),
         ...(handlers.listing && { onUnrecognised: handlers.listing }),
         ...(handlers.cut && { onCutLines: handlers.cut }),
         filter: {
@@ -127,6 +129,11 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     }
     const inputs = timeline.inputs();
     process.stderr.write(`${renderAccounting(inputs)}\n`);
+    for (const { file, seek } of timeline.seeks()) {
+      process.stderr.write(
+        `  ${file}: read from line ${seek.lines + 1} (byte ${seek.byte}) on, found by --since; its ${seek.lines} lines before were not read (their records are older than --since)\n`,
+      );
+    }
     if (flags.verbose) {
       const skipped = renderSkipped(inputs);
       if (skipped) process.stderr.write(`Not read:\n${skipped}\n`);

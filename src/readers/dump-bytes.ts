@@ -148,84 +148,237 @@ function timestampKey(b: Buffer, e: number): TimestampType | null {
   return null;
 }
 
-const head = new Float64Array(BATCH_HEAD.length + 1);
+/**
+ * Numbers of the last line parsed, in order: a batch line's baseOffset,
+ * lastOffset, count, baseSequence, lastSequence, producerId, producerEpoch,
+ * partitionLeaderEpoch, position, timestamp, size, magic, crc (BATCH_*); a
+ * record line's offset, timestamp, keySize, valueSize, sequence (RECORD_*).
+ */
+const nums = new Float64Array(13);
+export const BATCH_BASE_OFFSET = 0, BATCH_LAST_OFFSET = 1, BATCH_COUNT = 2, BATCH_EPOCH = 7, BATCH_TIMESTAMP = 9;
+export const RECORD_OFFSET = 0, RECORD_TIMESTAMP = 1;
 
-/** The v2 batch line at [s, e), or undefined when it is not exactly that shape. */
-export function batchAt(b: Buffer, s: number, e: number, line: number, section: DumpSection): BatchEntry | undefined {
-  viewFor(b);
-  at = s;
-  if (!take(b, e, BASE_OFFSET)) return undefined;
-  let v = int(b, e);
-  if (v !== v) return undefined;
-  head[0] = v;
-  for (let k = 0; k < BATCH_HEAD.length; k++) {
-    if (!take(b, e, BATCH_HEAD[k]!)) return undefined;
-    v = int(b, e);
-    if (v !== v) return undefined;
-    head[k + 1] = v;
+/** Where the numbers of the line being parsed by batchLine/recordLine start and end (sign excluded). */
+const fieldFrom = new Int32Array(nums.length);
+const fieldTo = new Int32Array(nums.length);
+let fields = 0;
+
+/** int() that also records where the number lay and stores it as the next number. */
+function num(b: Buffer, e: number): boolean {
+  const from = b[at] === 45 ? at + 1 : at;
+  const v = int(b, e);
+  if (v !== v) return false;
+  fieldFrom[fields] = from;
+  fieldTo[fields] = at;
+  nums[fields++] = v;
+  return true;
+}
+
+/**
+ * The layout of a line accepted by the full parse: its bytes between the
+ * numbers (the sign of a number is not part of it), and the words the full
+ * parse read from them. The next line with the same layout is the same
+ * parse with other numbers, so it is checked against the layout in one pass
+ * (literal bytes compared eight at a time, digits summed) instead of key by key.
+ */
+interface Layout {
+  /** Literals: lits + 1 (the last one lies after the last number). */
+  count: number;
+  /** Literal k is litLength[k] bytes, compared by chunks [chunkFrom[k], chunkFrom[k + 1]) or, when short, byte by byte. */
+  litLength: Int32Array;
+  chunkFrom: Int32Array;
+  /** Chunk c: 8 bytes at chunkAt[c] within its literal (the last chunk of a literal overlaps the one before). */
+  chunkAt: Int32Array;
+  /**
+   * The 8 bytes as a little-endian double. Literal bytes are ASCII without
+   * NUL, so no chunk is a NaN or a zero: two chunks are equal as doubles
+   * exactly when their bytes are.
+   */
+  chunk: Float64Array;
+  /** The literals' bytes, one after the other from litFrom[k] (for the short ones). */
+  bytes: Uint8Array;
+  litFrom: Int32Array;
+  timestampType: TimestampType;
+  isTransactional: boolean;
+  isControl: boolean;
+  compression: string;
+  isValid: boolean;
+}
+
+function layoutOf(b: Buffer, s: number, e: number, timestampType: TimestampType, isTransactional = false, isControl = false, compression = '', isValid = false): Layout {
+  const ranges: [number, number][] = [];
+  let from = s;
+  for (let k = 0; k < fields; k++) {
+    const to = b[fieldFrom[k]! - 1] === 45 ? fieldFrom[k]! - 1 : fieldFrom[k]!;
+    ranges.push([from, to]);
+    from = fieldTo[k]!;
   }
+  ranges.push([from, e]);
+  const count = ranges.length;
+  const litLength = new Int32Array(count);
+  const litFrom = new Int32Array(count);
+  const chunkFrom = new Int32Array(count + 1);
+  const at8: number[] = [];
+  const chunk: number[] = [];
+  const bytes: number[] = [];
+  ranges.forEach(([f, t], k) => {
+    const len = t - f;
+    litLength[k] = len;
+    litFrom[k] = bytes.length;
+    for (let i = f; i < t; i++) bytes.push(b[i]!);
+    chunkFrom[k] = chunk.length;
+    if (len >= 8) {
+      for (let o = 0; ; o += 8) {
+        const c = Math.min(o, len - 8);
+        at8.push(c);
+        chunk.push(b.readDoubleLE(f + c));
+        if (c === len - 8) break;
+      }
+    }
+  });
+  chunkFrom[count] = chunk.length;
+  return {
+    count, litLength, chunkFrom, chunkAt: Int32Array.from(at8), chunk: Float64Array.from(chunk), bytes: Uint8Array.from(bytes), litFrom,
+    timestampType, isTransactional, isControl, compression, isValid,
+  };
+}
+
+/** Whether [s, e) has `layout` up to its last literal (the cursor then stands after it); fills nums. */
+function matches(b: Buffer, s: number, e: number, layout: Layout): boolean {
+  const n = layout.count - 1;
+  const { litLength, chunkFrom, chunkAt, chunk, bytes, litFrom } = layout;
+  const v = view;
+  let i = s;
+  for (let k = 0; ; k++) {
+    const len = litLength[k]!;
+    if (i + len > e) return false;
+    if (len >= 8) {
+      for (let c = chunkFrom[k]!, end = chunkFrom[k + 1]!; c < end; c++) if (v.getFloat64(i + chunkAt[c]!, true) !== chunk[c]) return false;
+    } else {
+      for (let t = 0, f = litFrom[k]!; t < len; t++) if (b[i + t] !== bytes[f + t]) return false;
+    }
+    i += len;
+    if (k === n) break;
+    // A number as int() reads it; the literal after it starts with a space, which ends it.
+    const neg = b[i] === 45;
+    if (neg) i++;
+    const from = i;
+    let x = 0;
+    for (; i < e; i++) {
+      const d = b[i]! - 48;
+      if (d < 0 || d > 9) break;
+      x = x * 10 + d;
+    }
+    if (i === from || i - from > 15) return false;
+    nums[k] = neg ? -x : x;
+  }
+  at = i;
+  return true;
+}
+
+let batchLayout: Layout | undefined;
+let recordLayout: Layout | undefined;
+
+/** The full parse of a v2 batch line (key by key); fills nums and the number positions. */
+function parseBatch(b: Buffer, s: number, e: number): Layout | undefined {
+  at = s;
+  fields = 0;
+  if (!take(b, e, BASE_OFFSET) || !num(b, e)) return undefined;
+  for (let k = 0; k < BATCH_HEAD.length; k++) if (!take(b, e, BATCH_HEAD[k]!) || !num(b, e)) return undefined;
   if (!take(b, e, IS_TRANSACTIONAL)) return undefined;
   const isTransactional = bool(b, e);
   if (isTransactional === null || !ended(b, e) || !take(b, e, IS_CONTROL)) return undefined;
   const isControl = bool(b, e);
   if (isControl === null || !ended(b, e)) return undefined;
   if (b[at + 1] === 100 /* d */ && (!take(b, e, DELETE_HORIZON_EMPTY) || !ended(b, e))) return undefined;
-  if (!take(b, e, POSITION)) return undefined;
-  const position = int(b, e);
-  if (position !== position) return undefined;
+  if (!take(b, e, POSITION) || !num(b, e)) return undefined;
   const timestampType = timestampKey(b, e);
-  if (timestampType === null) return undefined;
-  const timestamp = int(b, e);
-  if (timestamp !== timestamp || !take(b, e, SIZE)) return undefined;
-  const size = int(b, e);
-  if (size !== size || !take(b, e, MAGIC)) return undefined;
-  const magic = int(b, e);
-  if (magic !== magic || !take(b, e, COMPRESSCODEC)) return undefined;
+  if (timestampType === null || !num(b, e) || !take(b, e, SIZE) || !num(b, e) || !take(b, e, MAGIC) || !num(b, e) || !take(b, e, COMPRESSCODEC)) return undefined;
   const compression = codec(b, e);
-  if (compression === null || !take(b, e, CRC)) return undefined;
-  const crc = int(b, e);
-  if (crc !== crc || !take(b, e, IS_VALID)) return undefined;
+  if (compression === null || !take(b, e, CRC) || !num(b, e) || !take(b, e, IS_VALID)) return undefined;
   const isValid = bool(b, e);
   if (isValid === null || at !== e) return undefined;
-  // Keys in the order DumpReader.batch() gives them.
-  return {
-    type: 'batch', legacy: false, baseOffset: head[0]!, lastOffset: head[1]!, count: head[2]!, baseSequence: head[3]!,
-    lastSequence: head[4]!, producerId: head[5]!, producerEpoch: head[6]!, partitionLeaderEpoch: head[7]!,
-    isTransactional, isControl, deleteHorizonMs: null, position, timestampType, timestamp, size, magic,
-    compression, crc, isValid, line, section,
-  };
+  return layoutOf(b, s, e, timestampType, isTransactional, isControl, compression, isValid);
 }
 
-/** The record line at [s, e) (after `| ` when `indented`), or undefined when it is not exactly that shape. */
-export function recordAt(b: Buffer, s: number, e: number, indented: boolean, line: number, section: DumpSection): RecordEntry | undefined {
+/** The v2 batch line at [s, e): its layout (numbers in nums), or undefined when it is not exactly that shape. */
+export function batchLine(b: Buffer, s: number, e: number): Layout | undefined {
   viewFor(b);
+  const known = batchLayout;
+  if (known !== undefined && matches(b, s, e, known) && at === e) return known;
+  const layout = parseBatch(b, s, e);
+  if (layout) batchLayout = layout;
+  return layout;
+}
+
+/** The full parse of a record line up to `headerKeys: [` (key by key); fills nums and the number positions. */
+function parseRecord(b: Buffer, s: number, e: number, indented: boolean): Layout | undefined {
   at = s;
-  if (!take(b, e, indented ? RECORD_INDENT : OFFSET)) return undefined;
-  const offset = int(b, e);
-  if (offset !== offset) return undefined;
+  fields = 0;
+  if (!take(b, e, indented ? RECORD_INDENT : OFFSET) || !num(b, e)) return undefined;
   const timestampType = timestampKey(b, e);
-  if (timestampType === null) return undefined;
-  const timestamp = int(b, e);
-  if (timestamp !== timestamp || !(take(b, e, KEYSIZE) || take(b, e, KEY_SIZE))) return undefined;
-  const keySize = int(b, e);
-  if (keySize !== keySize || !(take(b, e, VALUESIZE) || take(b, e, VALUE_SIZE))) return undefined;
-  const valueSize = int(b, e);
-  if (valueSize !== valueSize || !take(b, e, SEQUENCE)) return undefined;
-  const sequence = int(b, e);
-  if (sequence !== sequence || !take(b, e, HEADER_KEYS)) return undefined;
+  if (timestampType === null || !num(b, e) || !(take(b, e, KEYSIZE) || take(b, e, KEY_SIZE)) || !num(b, e)) return undefined;
+  if (!(take(b, e, VALUESIZE) || take(b, e, VALUE_SIZE)) || !num(b, e) || !take(b, e, SEQUENCE) || !num(b, e)) return undefined;
+  if (!take(b, e, HEADER_KEYS)) return undefined;
+  return layoutOf(b, s, at, timestampType);
+}
+
+/**
+ * The record line at [s, e) (starting with `| ` when `indented`): its layout
+ * (numbers in nums; the header keys' `[` at headerKeysAt()), or undefined
+ * when it is not exactly that shape.
+ */
+export function recordLine(b: Buffer, s: number, e: number, indented: boolean): Layout | undefined {
+  viewFor(b);
+  let layout = recordLayout;
+  // The layout holds the indent: a line of the other form takes the full parse.
+  if (layout === undefined || !matches(b, s, e, layout)) {
+    layout = parseRecord(b, s, e, indented);
+    if (!layout) return undefined;
+    recordLayout = layout;
+  }
   // `[…]` to the end of the line, one `]` only, printable ASCII inside: the tokenizer takes it whole.
-  const open = at - 1;
   if (b[e - 1] !== 93 /* ] */) return undefined;
   for (let i = at; i < e - 1; i++) {
     const c = b[i]!;
     if (c < 32 || c > 126 || c === 93) return undefined;
   }
+  return layout;
+}
+
+/** The v2 batch line at [s, e) as the entry DumpReader.parseData makes of it, or undefined when it is not exactly that shape. */
+export function batchAt(b: Buffer, s: number, e: number, line: number, section: DumpSection): BatchEntry | undefined {
+  const layout = batchLine(b, s, e);
+  return layout && batchEntry(layout, line, section);
+}
+
+function batchEntry(l: Layout, line: number, section: DumpSection): BatchEntry {
+  const n = nums;
+  // Keys in the order DumpReader.batch() gives them.
+  return {
+    type: 'batch', legacy: false, baseOffset: n[0]!, lastOffset: n[1]!, count: n[2]!, baseSequence: n[3]!,
+    lastSequence: n[4]!, producerId: n[5]!, producerEpoch: n[6]!, partitionLeaderEpoch: n[7]!,
+    isTransactional: l.isTransactional, isControl: l.isControl, deleteHorizonMs: null, position: n[8]!,
+    timestampType: l.timestampType, timestamp: n[9]!, size: n[10]!, magic: n[11]!,
+    compression: l.compression, crc: n[12]!, isValid: l.isValid, line, section,
+  };
+}
+
+/** The record line at [s, e) as the entry DumpReader.parseData makes of it, or undefined when it is not exactly that shape. */
+export function recordAt(b: Buffer, s: number, e: number, indented: boolean, line: number, section: DumpSection): RecordEntry | undefined {
+  const layout = recordLine(b, s, e, indented);
+  return layout && recordEntry(b, e, layout, indented, line, section);
+}
+
+function recordEntry(b: Buffer, e: number, l: Layout, indented: boolean, line: number, section: DumpSection): RecordEntry {
+  const n = nums;
+  const open = at - 1;
   const headerKeys = e - open === 2 ? '[]' : b.toString('latin1', open, e);
   // Keys in the order DumpReader.record() gives them.
   return {
-    type: 'record', indented, offset, timestampType, timestamp, keySize, valueSize, sequence, headerKeys,
-    key: null, payload: null, control: null, position: null, magic: null, compression: null, crc: null,
-    isValid: null, partitionLeaderEpoch: null, line, section,
+    type: 'record', indented, offset: n[0]!, timestampType: l.timestampType, timestamp: n[1]!, keySize: n[2]!,
+    valueSize: n[3]!, sequence: n[4]!, headerKeys, key: null, payload: null, control: null, position: null,
+    magic: null, compression: null, crc: null, isValid: null, partitionLeaderEpoch: null, line, section,
   };
 }
 
@@ -236,6 +389,9 @@ export function recordAt(b: Buffer, s: number, e: number, indented: boolean, lin
  */
 export function pushDumpBytes(range: ByteRange, reader: DumpReader, stats: LineStats): void {
   const { buf, to, final } = range;
+  // A consumer of numbers (DumpLineSink) gets no entry objects for the two fast shapes.
+  const numbers = reader.numbers;
+  const n = nums;
   let s = range.from;
   // Bytes of the last line taken as an entry, while the reader holds it back
   // to join a wrapped continuation: its text is made only if one follows.
@@ -249,17 +405,29 @@ export function pushDumpBytes(range: ByteRange, reader: DumpReader, stats: LineS
     }
     let e = nl;
     if (e > s && buf[e - 1] === 13) e--;
-    const line = reader.counts.linesRead + 1;
-    const section = reader.currentSection;
     const first = buf[s];
-    let entry: BatchEntry | RecordEntry | undefined;
+    let taken = false;
     let indented = false;
-    if (first === 98 /* b */) entry = batchAt(buf, s, e, line, section);
-    else if (first === 124 /* | */) entry = recordAt(buf, s, e, (indented = true), line, section);
-    // Without `| `, an `offset:` line in an index section is an index entry (DumpReader.parseData).
-    else if (first === 111 /* o */ && section.fileKind !== 'index') entry = recordAt(buf, s, e, false, line, section);
-    if (entry) {
-      reader.pushParsed(entry, indented);
+    if (first === 98 /* b */) {
+      const layout = batchLine(buf, s, e);
+      if (layout) {
+        taken = true;
+        const line = reader.counts.linesRead + 1;
+        if (numbers) reader.pushBatchNumbers(line, n[BATCH_BASE_OFFSET]!, n[BATCH_LAST_OFFSET]!, n[BATCH_COUNT]!, layout.timestampType, n[BATCH_TIMESTAMP]!, n[BATCH_EPOCH]!);
+        else reader.pushParsed(batchEntry(layout, line, reader.currentSection), false);
+      }
+    } else if (first === 124 /* | */ || (first === 111 /* o */ && reader.currentSection.fileKind !== 'index')) {
+      // Without `| `, an `offset:` line in an index section is an index entry (DumpReader.parseData).
+      indented = first === 124;
+      const layout = recordLine(buf, s, e, indented);
+      if (layout) {
+        taken = true;
+        const line = reader.counts.linesRead + 1;
+        if (numbers) reader.pushRecordNumbers(line, indented, n[RECORD_OFFSET]!, layout.timestampType, n[RECORD_TIMESTAMP]!);
+        else reader.pushParsed(recordEntry(buf, e, layout, indented, line, reader.currentSection), indented);
+      }
+    }
+    if (taken) {
       heldFrom = indented ? s + 2 : s;
       heldTo = e;
     } else {

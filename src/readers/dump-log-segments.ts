@@ -288,14 +288,21 @@ function shapeOf(line: string): { shape: LineShape; numbered: boolean } {
 /** Most text one wrapped entry may collect; further wrapped lines are counted, not kept. */
 const MAX_WRAPPED_CHARS = 64 << 10;
 
-interface Pending {
-  /** The data text; null while a line parsed from bytes has not needed it (dump-bytes.ts). */
-  text: string | null;
-  indented: boolean;
-  line: number;
-  /** The entry of a line parsed from bytes, until a wrapped continuation changes its text. */
-  entry: BatchEntry | RecordEntry | null;
+/**
+ * A consumer of the numbers of the two common line shapes (gap): the byte
+ * path (dump-bytes.ts) calls these for a v2 batch line and a record line it
+ * parsed, instead of building a BatchEntry / RecordEntry; every other line
+ * still reaches the consumer as an entry. The values are those of the entry
+ * the tokenizer path makes (a batch line there is never legacy, a record line
+ * carries no partitionLeaderEpoch).
+ */
+export interface DumpLineSink {
+  batchLine(section: DumpSection, line: number, baseOffset: number, lastOffset: number, count: number, timestampType: TimestampType, timestamp: number, partitionLeaderEpoch: number): void;
+  recordLine(section: DumpSection, line: number, offset: number, timestampType: TimestampType, timestamp: number): void;
 }
+
+/** What the held-back data line is. */
+const enum Held { None, Text, BatchNumbers, RecordNumbers }
 
 /**
  * Line-at-a-time reader. Holds at most one data line back (to join a wrapped
@@ -304,13 +311,28 @@ interface Pending {
 export class DumpReader {
   readonly counts: DumpCounts = emptyDumpCounts();
   private section: DumpSection;
-  private pending: Pending | undefined;
+  // The held-back data line, as fields (one per line read, so no object per line).
+  private held = Held.None;
+  /** Its text; null while a line parsed from bytes has not needed it (dump-bytes.ts). */
+  private heldLineText: string | null = null;
+  private heldIndented = false;
+  private heldLine = 0;
+  /** The entry of a line parsed from bytes, until a wrapped continuation changes its text. */
+  private heldEntry: BatchEntry | RecordEntry | null = null;
+  // The numbers of a held line parsed from bytes for `numbers` (DumpLineSink order).
+  private heldA = 0;
+  private heldB = 0;
+  private heldC = 0;
+  private heldTime = 0;
+  private heldType: TimestampType = 'CreateTime';
 
   constructor(
     private readonly emit: (entry: DumpEntry) => void,
     private readonly onUnrecognised?: DumpUnrecognisedSink,
     /** Section facts for output pasted without a `Dumping` line. */
     defaults: Partial<DumpSection> = {},
+    /** Takes the two common line shapes as numbers when they are read from bytes. */
+    readonly numbers?: DumpLineSink,
   ) {
     this.section = { path: null, fileKind: 'unknown', topic: null, partition: null, baseOffset: null, line: 1, ...defaults };
   }
@@ -328,12 +350,46 @@ export class DumpReader {
   pushParsed(entry: BatchEntry | RecordEntry, indented: boolean): void {
     this.counts.linesRead++;
     this.flush();
-    this.pending = { text: null, indented, line: entry.line, entry };
+    this.hold(Held.Text, entry.line, indented, null);
+    this.heldEntry = entry;
+  }
+
+  /** A v2 batch line the byte path parsed, for `numbers`: held back like pushParsed(). */
+  pushBatchNumbers(line: number, baseOffset: number, lastOffset: number, count: number, timestampType: TimestampType, timestamp: number, partitionLeaderEpoch: number): void {
+    this.counts.linesRead++;
+    this.flush();
+    this.hold(Held.BatchNumbers, line, false, null);
+    this.heldA = baseOffset;
+    this.heldB = lastOffset;
+    this.heldC = count;
+    this.heldType = timestampType;
+    this.heldTime = timestamp;
+    this.heldEpoch = partitionLeaderEpoch;
+  }
+
+  private heldEpoch = 0;
+
+  /** A record line the byte path parsed, for `numbers`: held back like pushParsed(). */
+  pushRecordNumbers(line: number, indented: boolean, offset: number, timestampType: TimestampType, timestamp: number): void {
+    this.counts.linesRead++;
+    this.flush();
+    this.hold(Held.RecordNumbers, line, indented, null);
+    this.heldA = offset;
+    this.heldType = timestampType;
+    this.heldTime = timestamp;
   }
 
   /** The text of the held-back parsed line, given before push() of the next line or when its bytes go. */
   heldText(text: string): void {
-    if (this.pending && this.pending.text === null) this.pending.text = text;
+    if (this.held !== Held.None && this.heldLineText === null) this.heldLineText = text;
+  }
+
+  private hold(kind: Held, line: number, indented: boolean, text: string | null): void {
+    this.held = kind;
+    this.heldLine = line;
+    this.heldIndented = indented;
+    this.heldLineText = text;
+    this.heldEntry = null;
   }
 
   push(line: string): void {
@@ -342,13 +398,16 @@ export class DumpReader {
     if (numbered) this.counts.numbered++;
 
     if (shape.kind === 'other') {
-      const p = this.pending;
-      if (p && p.text === null) throw new Error('DumpReader: a parsed line was held without its text');
-      if (p && (startsWithKey(line.trim()) || lastValueOpen(p.text!))) {
+      const held = this.held !== Held.None;
+      const text = this.heldLineText;
+      if (held && text === null) throw new Error('DumpReader: a parsed line was held without its text');
+      if (held && (startsWithKey(line.trim()) || lastValueOpen(text!))) {
         this.counts.wrapped++;
-        p.entry = null;
+        // The joined text is parsed by the tokenizer when the line is flushed.
+        this.held = Held.Text;
+        this.heldEntry = null;
         const add = line.trim();
-        if (p.text!.length + add.length < MAX_WRAPPED_CHARS) p.text += /\s$/.test(p.text!) ? add : ` ${add}`;
+        if (text!.length + add.length < MAX_WRAPPED_CHARS) this.heldLineText = text! + (/\s$/.test(text!) ? add : ` ${add}`);
         return;
       }
       this.flush();
@@ -381,7 +440,7 @@ export class DumpReader {
         this.emit({ type: 'header', kind: 'snapshot-end', offset: shape.offset, epoch: shape.epoch, line: lineNo, section: this.section });
         return;
       case 'data':
-        this.pending = { text: shape.text, indented: shape.indented, line: lineNo, entry: null };
+        this.hold(Held.Text, lineNo, shape.indented, shape.text);
         return;
     }
   }
@@ -392,13 +451,24 @@ export class DumpReader {
   }
 
   private flush(): void {
-    const p = this.pending;
-    if (!p) return;
-    this.pending = undefined;
-    const entry = p.entry ?? this.parseData(p);
+    const kind = this.held;
+    if (kind === Held.None) return;
+    this.held = Held.None;
+    if (kind === Held.BatchNumbers) {
+      this.counts.batches++;
+      this.numbers!.batchLine(this.section, this.heldLine, this.heldA, this.heldB, this.heldC, this.heldType, this.heldTime, this.heldEpoch);
+      return;
+    }
+    if (kind === Held.RecordNumbers) {
+      this.counts.records++;
+      this.numbers!.recordLine(this.section, this.heldLine, this.heldA, this.heldType, this.heldTime);
+      return;
+    }
+    const entry = this.heldEntry ?? this.parseData(this.heldLineText ?? '', this.heldIndented, this.heldLine);
+    this.heldEntry = null;
     if (entry === undefined) {
       this.counts.unrecognised++;
-      this.onUnrecognised?.(p.line, p.text ?? '');
+      this.onUnrecognised?.(this.heldLine, this.heldLineText ?? '');
       return;
     }
     if (entry.cut) this.counts.cut++;
@@ -410,16 +480,16 @@ export class DumpReader {
     this.emit(entry);
   }
 
-  private parseData(p: Pending): DumpEntry | undefined {
-    const { tokens, stray, cut } = tokenize(p.text ?? '');
+  private parseData(text: string, indented: boolean, line: number): DumpEntry | undefined {
+    const { tokens, stray, cut } = tokenize(text);
     if (tokens.length === 0) return undefined;
-    const base = { line: p.line, section: this.section, ...(cut || stray ? { cut: true } : {}) };
+    const base = { line, section: this.section, ...(cut || stray ? { cut: true } : {}) };
     const first = tokens[0]!.key;
     const has = (k: string): boolean => tokens.some((t) => t.key === k);
     const int = (k: string): number | null => intValue(tokens.find((t) => t.key === k)?.value);
 
-    if (first === 'baseOffset' && !p.indented) return this.batch(tokens, base, false);
-    if (p.indented) return this.record(tokens, base, true);
+    if (first === 'baseOffset' && !indented) return this.batch(tokens, base, false);
+    if (indented) return this.record(tokens, base, true);
     if (first === 'timestamp') {
       return { type: 'index', index: 'time', offset: int('offset'), position: null, timestamp: int('timestamp'), fields: fieldsOf(tokens), ...base };
     }
@@ -544,9 +614,9 @@ export interface DumpReadResult {
 export async function readDumpFile(
   path: string,
   onEntry: (entry: DumpEntry) => void,
-  options: { onUnrecognised?: DumpUnrecognisedSink; defaults?: Partial<DumpSection>; source?: LineSource } = {},
+  options: { onUnrecognised?: DumpUnrecognisedSink; defaults?: Partial<DumpSection>; source?: LineSource; numbers?: DumpLineSink } = {},
 ): Promise<DumpReadResult> {
-  const reader = new DumpReader(onEntry, options.onUnrecognised, options.defaults);
+  const reader = new DumpReader(onEntry, options.onUnrecognised, options.defaults, options.numbers);
   // Plain UTF-8 files are read at the byte level (dump-bytes.ts); gzip, UTF-16 and given sources as lines.
   const bom = options.source ? undefined : byteReadable(path);
   if (bom !== undefined) {

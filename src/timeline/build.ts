@@ -6,6 +6,7 @@ import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from './event.js';
 import { eventFilter, type EventFilter } from './filter.js';
 import { mergeBatchesByTime } from './merge.js';
+import type { Seek } from './kafka-ranges.js';
 import { familyEvents } from './read.js';
 import { estimateSkew, SkewAnchors, type SkewReport } from './skew.js';
 
@@ -19,6 +20,12 @@ export interface TimelineOptions {
   onCutLines?: (file: string, lines: readonly number[], total: number) => void;
   /** Clock corrections by node, ms the node was ahead (--skew). */
   skew?: ReadonlyMap<string, number>;
+  /**
+   * With filter.since: read large plain Kafka-layout files from a seek
+   * shortly before it (their accounting then covers the lines read; see
+   * `seeks`). Off where every record matters (windows, --json).
+   */
+  seek?: boolean;
 }
 
 export interface Timeline {
@@ -34,6 +41,8 @@ export interface Timeline {
   inputs(): InputJson[];
   /** Clock skew between nodes, from the events read (complete once `events` is exhausted). */
   skew(): SkewReport;
+  /** Files read from a --since seek, in input order, with where reading started. */
+  seeks(): { file: string; seek: Seek }[];
 }
 
 /** sources → readers → catalogue → merged timeline. */
@@ -42,6 +51,8 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
   const read = new Map<string, InputJson>();
   const keep = eventFilter(options.filter ?? {});
   const anchors = new SkewAnchors();
+  const seeks = new Map<string, Seek>();
+  const seekSince = options.seek ? options.filter?.since : undefined;
   const streams = plan.families.map((family) => familyEvents(family, {
     zone: options.zone,
     classifier: options.classifier ?? defaultClassifier(),
@@ -52,6 +63,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     ...(options.onUnrecognised && { onUnrecognised: options.onUnrecognised }),
     ...(options.onCutLines && { onCutLines: options.onCutLines }),
     ...(options.skew && { skew: options.skew }),
+    ...(seekSince !== undefined && { seekSince, onSeek: (file: string, seek: Seek) => seeks.set(file, seek) }),
   }));
   const merged = mergeBatchesByTime(streams);
   return {
@@ -67,6 +79,10 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
       for (const s of plan.skipped) list.push(emptyInput(s.path, 'unknown', s.reason));
       return list;
     },
+    seeks: () => plan.families.flatMap((family) => family.files.flatMap((f) => {
+      const seek = seeks.get(f.path);
+      return seek ? [{ file: f.path, seek }] : [];
+    })),
     // Nodes whose lines share a file share a machine, hence a clock.
     skew: () => estimateSkew(anchors.events, [...read.values()].map((i) => (i.node ?? '').split(',')).filter((g) => g.length > 1)),
   };

@@ -78,7 +78,8 @@ export function kafkaGate(layout: Layout, classifier: Classifier): LoggerTable<L
 }
 
 /**
- * Reads bytes [start, end) of a file (a line start; end: the file's size)
+ * Reads bytes [start, end) of a file (a line start after `linesBefore`
+ * lines, which number the cut lines; end: the file's size)
  * into the reader, handing each completed record to `take`; yields after
  * each buffer read so the caller can pass on what was taken. After a read
  * error the lines before it are read (the partial last one too), as the
@@ -89,8 +90,9 @@ export function kafkaGate(layout: Layout, classifier: Classifier): LoggerTable<L
 export function* readKafkaBytes(
   path: string, reader: RecordReader, gate: LoggerTable<LoggerGate>, stats: LineStats,
   take: (record: LogRecord | undefined) => void, readError: (e: unknown) => boolean, start = 0, end?: number,
+  linesBefore = 0,
 ): Generator<void> {
-  const bytes = new ByteLineReader(path, stats, () => reader.counts.linesRead, start, end);
+  const bytes = new ByteLineReader(path, stats, () => linesBefore + reader.counts.linesRead, start, end);
   const feed = (range: ByteRange | LineBatch): void => {
     if (range.kind === 'lines') for (const line of range.lines) take(reader.push(line));
     else pushKafkaBytes(range, reader, gate, stats, take);

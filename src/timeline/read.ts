@@ -5,8 +5,13 @@ import { RecordReader, type Layout, type UnrecognisedSink } from '../readers/ass
 import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
 import { zookeeperLayout } from '../readers/zookeeper.js';
 import { byteReadable } from '../sources/fast-lines.js';
-import { fileLineSource, newLineStats } from '../sources/lines.js';
+import { fileLineSource, newLineStats, type LineStats } from '../sources/lines.js';
 import { kafkaGate, readKafkaBytes } from './kafka-fast.js';
+import { countLines, SEEK_MARGIN_MS, seekOffset, type Seek } from './kafka-ranges.js';
+import { countBelow, cutParts, parallelMinBytes, PartWorker, type PartResult } from './parallel.js';
+import { defaultClassifier } from '../catalogue/index.js';
+import type { Rule } from '../catalogue/schema.js';
+import { fstatSync, openSync, closeSync } from 'node:fs';
 import { fileLineFix, readFailure, type Family, type PlannedFile } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from './event.js';
@@ -26,6 +31,14 @@ export interface ReadOptions {
   skew?: ReadonlyMap<string, number>;
   /** Sees every classified event before the filter (for clock-skew anchors). */
   observe?: (e: TimelineEvent) => void;
+  /**
+   * --since (epoch ms), to seek to: a large plain Kafka-layout file is then
+   * read from a record start shortly before it, found by binary search on
+   * record times, rather than from its first line (see kafka-ranges.ts).
+   */
+  seekSince?: number;
+  /** Told when a file is read from a seek: its accounting covers only the lines from there on. */
+  onSeek?: (file: string, seek: Seek) => void;
 }
 
 /**
@@ -43,7 +56,7 @@ export function layoutFor(file: PlannedFile, defaultRole: NodeKind): Layout {
  * ZooKeeper line's own `[myid:N]` names its server exactly (several servers'
  * output is sometimes concatenated into one file).
  */
-function nodeOf(record: LogRecord, family: Pick<Family, 'nodes' | 'mapped'>): string {
+export function nodeOf(record: LogRecord, family: Pick<Family, 'nodes' | 'mapped'>): string {
   if (record.role === 'zookeeper' && record.myid && !family.mapped) return `zk-${record.myid}`;
   return family.nodes[record.role];
 }
@@ -75,6 +88,25 @@ export function toEvent(
  * Then lines whose logger no rule names are counted without being decoded.
  * Undefined when not; else the BOM bytes to skip.
  */
+/**
+ * Where to start reading a byte-path file for --since: a record start before
+ * which every record is older than --since (less the margin for records out
+ * of order, less the largest clock correction), with the lines before it
+ * counted so line numbers stay the file's. Undefined: from the start.
+ */
+function seekFor(path: string, bom: number, options: ReadOptions): Seek | undefined {
+  if (options.seekSince === undefined) return undefined;
+  let skew = 0;
+  for (const ms of options.skew?.values() ?? []) skew = Math.max(skew, Math.abs(ms));
+  try {
+    const byte = seekOffset(path, bom, options.seekSince - SEEK_MARGIN_MS - skew, options.zone);
+    return byte === undefined ? undefined : { byte, lines: countLines(path, 0, byte) };
+  } catch {
+    // Unreadable here: reading from the start reports the error where it belongs.
+    return undefined;
+  }
+}
+
 function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): number | undefined {
   if (options.all || fix || file.kind === 'zookeeper-native') return undefined;
   return byteReadable(file.path);
@@ -86,19 +118,24 @@ function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): number
  */
 export async function* familyEvents(family: Family, options: ReadOptions): AsyncGenerator<TimelineEvent[]> {
   for (const file of family.files) {
+    const fix = fileLineFix(file);
+    const bom = bytePath(file, options, fix);
+    const seek = bom === undefined ? undefined : seekFor(file.path, bom, options);
+    if (seek) options.onSeek?.(file.path, seek);
+    // Lines not read before the first one read (a seek): added to every line number.
+    const linesBefore = seek?.lines ?? 0;
     const sink: UnrecognisedSink | undefined = options.onUnrecognised
-      ? (line, text, reason) => options.onUnrecognised!(file.path, line, text, reason)
+      ? (line, text, reason) => options.onUnrecognised!(file.path, linesBefore + line, text, reason)
       : undefined;
     const layout = layoutFor(file, family.defaultRole);
     const reader = new RecordReader(layout, options.zone, sink);
-    const fix = fileLineFix(file);
-    const bom = bytePath(file, options, fix);
     const source = bom === undefined ? fileLineSource(file.path) : undefined;
     const stats = source?.stats ?? newLineStats();
     const nodesSeen = new Set<string>();
     let error: string | null = null;
     const take = (record: LogRecord | undefined, out: TimelineEvent[]): void => {
       if (!record) return;
+      record.line += linesBefore;
       const node = nodeOf(record, family);
       nodesSeen.add(node);
       const skew = options.skew?.get(node);
@@ -119,12 +156,53 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
         let out: TimelineEvent[] = [];
         const keep = (record: LogRecord | undefined): void => take(record, out);
         const gate = kafkaGate(layout, options.classifier);
-        const chunks = readKafkaBytes(file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), bom);
-        for (const _ of chunks) {
-          if (out.length > 0) {
-            yield out;
-            out = [];
+        const from = seek?.byte ?? bom!; // defined: no line source means the byte path
+        const size = fileSize(file.path);
+        // Parts of a large file: the even ones read here, the odd ones by a worker (parallel.ts).
+        const parts = parallel(size - from, options) ? cutParts(file.path, from, size, size) : [from, size];
+        let worker: PartWorker | undefined;
+        if (parts.length > 2) {
+          worker = new PartWorker({
+            file, zone: options.zone.name, defaultRole: family.defaultRole, nodes: family.nodes,
+            ...(family.mapped !== undefined && { mapped: family.mapped }), skew: [...(options.skew ?? new Map<string, number>())],
+          });
+          for (const i of [1, 3]) if (i + 1 < parts.length) worker.ask({ index: i, from: parts[i]!, to: parts[i + 1]! });
+        }
+        try {
+          for (let i = 0; i + 1 < parts.length; i++) {
+            if (worker && i % 2 === 1) {
+              const part = await worker.take(i);
+              if (i + 4 < parts.length) worker.ask({ index: i + 4, from: parts[i + 4]!, to: parts[i + 5]! });
+              if (part.error === undefined) {
+                // The record open here ends where the part begins (a record start).
+                take(reader.end(), out);
+                joinPart(part, reader, stats, linesBefore, nodesSeen, (e) => {
+                  if (e.rule) options.observe?.(e);
+                  if (options.keep(e)) out.push(e);
+                }, rulesOf(options));
+                if (out.length > 0) {
+                  yield out;
+                  out = [];
+                }
+                continue;
+              }
+              // The worker failed (a read error, say): this part and the rest are read here, as in one pass.
+              worker.close();
+              worker = undefined;
+            }
+            const end = i + 2 < parts.length ? parts[i + 1] : undefined;
+            const chunks = readKafkaBytes(
+              file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), parts[i], end, linesBefore,
+            );
+            for (const _ of chunks) {
+              if (out.length > 0) {
+                yield out;
+                out = [];
+              }
+            }
           }
+        } finally {
+          worker?.close();
         }
         if (out.length > 0) yield out;
       }
@@ -148,4 +226,61 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
       error,
     });
   }
+}
+
+function fileSize(path: string): number {
+  const fd = openSync(path, 'r');
+  try {
+    return fstatSync(fd).size;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Whether a byte-path file is read by two threads: large enough to repay a
+ * worker, read with the built-in catalogue (the worker has no other), and
+ * with no unrecognised-line sink (it must see lines in file order, at once).
+ */
+function parallel(bytes: number, options: ReadOptions): boolean {
+  return bytes >= parallelMinBytes() && !options.onUnrecognised && options.classifier === defaultClassifier();
+}
+
+const rulesById = new WeakMap<Classifier, Map<string, Rule>>();
+function rulesOf(options: ReadOptions): Map<string, Rule> {
+  let rules = rulesById.get(options.classifier);
+  if (!rules) rulesById.set(options.classifier, rules = new Map(options.classifier.rules.map((r) => [r.id, r])));
+  return rules;
+}
+
+/** The first cut lines whose numbers are kept (as lines.ts keeps them). */
+const CUT_AT_KEPT = 20;
+
+/**
+ * Adds a part read by the worker to the file's reading, as if the reader had
+ * read it: its events numbered from the lines before it, its counts added,
+ * and its records that were in order within it but older than the latest
+ * record before it counted out of order.
+ */
+function joinPart(
+  part: Extract<PartResult, { error?: undefined }>, reader: RecordReader, stats: LineStats, linesBefore: number,
+  nodes: Set<string>, emit: (e: TimelineEvent) => void, rules: Map<string, Rule>,
+): void {
+  const offset = linesBefore + reader.counts.linesRead;
+  const latest = reader.latestTime;
+  for (const e of part.events) emit({ ...e, line: e.line + offset, rule: e.rule === null ? null : rules.get(e.rule)! });
+  const c = reader.counts;
+  c.linesRead += part.counts.linesRead;
+  c.records += part.counts.records;
+  c.folded += part.counts.folded;
+  c.unrecognised += part.counts.unrecognised;
+  c.badTimestamps += part.counts.badTimestamps;
+  c.outOfOrder += part.counts.outOfOrder + countBelow(part.inOrder, latest);
+  reader.latestTime = Math.max(latest, part.latest);
+  for (const n of part.nodes) nodes.add(n);
+  for (const r of part.skippedRoles) reader.skippedRoles.add(r);
+  stats.cutLines += part.stats.cutLines;
+  stats.nulLines += part.stats.nulLines;
+  stats.latin1Lines = (stats.latin1Lines ?? 0) + (part.stats.latin1Lines ?? 0);
+  for (const line of part.stats.cutAt ?? []) if (stats.cutAt!.length < CUT_AT_KEPT) stats.cutAt!.push(line + offset);
 }
