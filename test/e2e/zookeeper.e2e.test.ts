@@ -217,13 +217,14 @@ describe.skipIf(!avail.ok)('e2e: a real 3-node ZooKeeper ensemble with injected 
     it('leader-freeze: the woken leader logs "Expiring session" for sessions that were never really expired', () => {
       const f = fault(truth, 'leader-freeze');
       const stale = f.staleExpiries!;
-      expect(stale.length).toBeGreaterThan(0);
+      for (const s of stale) expect(log(f.targets![0]!)[s.line - 1]!.text).toContain(`Expiring session ${s.session}`);
+      // A client that was connected to the frozen leader may fail to move to
+      // another server within its session timeout on a loaded machine; its
+      // session then really expires too. The others were alive all along.
+      const notReal = stale.filter((s) => !s.reallyExpired);
+      expect(notReal.length, 'at least one expiry of a live session').toBeGreaterThan(0);
       const live = new Set(truth.brokers.flatMap((b) => b.sessions.filter((s) => s.expiredAt === null).map((s) => s.session)));
-      for (const s of stale) {
-        expect(s.reallyExpired, s.session).toBe(false);
-        expect(live.has(s.session), `${s.session} is a live broker session`).toBe(true);
-        expect(log(f.targets![0]!)[s.line - 1]!.text).toContain(`Expiring session ${s.session}`);
-      }
+      for (const s of notReal) expect(live.has(s.session), `${s.session} is a live broker session`).toBe(true);
     });
   });
 
