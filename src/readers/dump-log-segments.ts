@@ -1,5 +1,5 @@
 import { byteReadable } from '../sources/fast-lines.js';
-import { fileLineSource, newLineStats, type LineSource } from '../sources/lines.js';
+import { fileLineSource, pumpLines, newLineStats, type LineSource } from '../sources/lines.js';
 import { readDumpBytes } from './dump-bytes.js';
 import { boolValue, intValue, optionalLong, tokenize, type Token } from './dump-tokens.js';
 
@@ -631,12 +631,7 @@ export async function readDumpFile(
     return { counts: reader.counts, cutLines: stats.cutLines, error };
   }
   const source = options.source ?? fileLineSource(path);
-  let error: string | null = null;
-  try {
-    for await (const batch of source.batches()) for (const line of batch) reader.push(line);
-  } catch (e) {
-    error = (e as Error).message;
-  }
+  const error = await pumpLines(source, (line) => reader.push(line));
   reader.end();
   return { counts: reader.counts, cutLines: source.stats.cutLines, error };
 }

@@ -1,4 +1,4 @@
-import { daysFromCivil } from '../time/timestamp.js';
+import { naiveFromFields } from '../time/timestamp.js';
 
 /**
  * The Kafka layout (`[%d] %p %m (%c)%n`) read straight from a line's bytes,
@@ -7,10 +7,6 @@ import { daysFromCivil } from '../time/timestamp.js';
  * one the string path (kafka-log4j.ts on the decoded line) would give; in any
  * doubt it says so and the caller decodes the line and takes the string path.
  */
-
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-let cachedDayKey = -1;
-let cachedDayMs = 0;
 
 function digit(b: Buffer, i: number): number {
   const d = b[i]! - 48;
@@ -37,15 +33,7 @@ export function naiveTimestampAt(b: Buffer, at: number): number {
   const second = digit(b, at + 17) * 10 + digit(b, at + 18);
   const milli = digit(b, at + 20) * 100 + digit(b, at + 21) * 10 + digit(b, at + 22);
   // A non-digit makes its field negative (-1000 outweighs the other digits).
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return Number.NaN;
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60 || milli < 0) return Number.NaN;
-  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return Number.NaN;
-  const dayKey = year * 10000 + month * 100 + day;
-  if (dayKey !== cachedDayKey) {
-    cachedDayKey = dayKey;
-    cachedDayMs = daysFromCivil(year, month, day) * 86_400_000;
-  }
-  return cachedDayMs + ((hour * 60 + minute) * 60 + second) * 1000 + milli;
+  return naiveFromFields(year, month, day, hour, minute, second, milli);
 }
 
 /** Bytes of a logger name (`[\w.$-]` plus Connect's `:line`): 1 in this table. */

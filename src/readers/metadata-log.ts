@@ -1,4 +1,4 @@
-import { fileLineSource, type LineSource } from '../sources/lines.js';
+import { fileLineSource, pumpLines, type LineSource } from '../sources/lines.js';
 import { DumpReader, emptyDumpCounts, type BatchEntry, type DumpCounts, type DumpEntry, type RecordEntry } from './dump-log-segments.js';
 
 /**
@@ -293,12 +293,7 @@ export async function readMetadataDump(
 ): Promise<MetadataReadResult> {
   const reader = new MetadataLogReader(path, onRecord, options.onBatch);
   const source = options.source ?? fileLineSource(path);
-  let error: string | null = null;
-  try {
-    for await (const batch of source.batches()) for (const line of batch) reader.push(line);
-  } catch (e) {
-    error = (e as Error).message;
-  }
+  const error = await pumpLines(source, (line) => reader.push(line));
   reader.end();
   return { counts: reader.counts, cutLines: source.stats.cutLines, error };
 }

@@ -150,6 +150,20 @@ export interface LineSource {
   readonly stats: LineStats;
 }
 
+/**
+ * Feeds every line of a source to `push`, in order. A read failure part way
+ * (damaged gzip, a file gone) ends the feed: its message is returned, not
+ * thrown, because the lines before it still count.
+ */
+export async function pumpLines(source: LineSource, push: (line: string) => void): Promise<string | null> {
+  try {
+    for await (const batch of source.batches()) for (const line of batch) push(line);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return null;
+}
+
 export function fileLineSource(path: string, limitBytes?: number): LineSource {
   const splitter = new LineSplitter();
   return {

@@ -56,6 +56,17 @@ export function parseNaiveTimestamp(s: string, at = 0): number {
   const minute = digits(s, at + 14, 2);
   const second = digits(s, at + 17, 2);
   const milli = digits(s, at + 20, 3);
+  return naiveFromFields(year, month, day, hour, minute, second, milli);
+}
+
+/**
+ * Naive epoch milliseconds of a wall-clock reading whose fields were read
+ * from text or bytes (a negative field is a non-digit), or NaN when it is no
+ * valid time. One place validates and caches the day for both readers.
+ */
+export function naiveFromFields(
+  year: number, month: number, day: number, hour: number, minute: number, second: number, milli: number,
+): number {
   if (year < 1970 || month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return Number.NaN;
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60 || milli < 0) return Number.NaN;
   if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return Number.NaN;
