@@ -76,7 +76,7 @@ export class Classifier {
   /** Whether one of `rules` (from needs(), 'message') matches this message: classify() would find a rule. */
   static matchesMessage(rules: readonly Rule[], message: string): boolean {
     for (const rule of rules) {
-      if (rule.keyword !== undefined && !message.includes(rule.keyword)) continue;
+      if (rule.keyword !== undefined && !hasKeyword(message, rule.keyword)) continue;
       if (rule.pattern.test(message)) return true;
     }
     return false;
@@ -89,7 +89,7 @@ export class Classifier {
       const text = rule.withCause && record.continuation.length > 0
         ? `${record.message}\n${record.continuation[0]}`
         : record.message;
-      if (rule.keyword !== undefined && !text.includes(rule.keyword)) continue;
+      if (rule.keyword !== undefined && !hasKeyword(text, rule.keyword)) continue;
       const m = rule.pattern.exec(text);
       if (!m) continue;
       const fields: Record<string, FieldValue> = {};
@@ -104,6 +104,13 @@ export class Classifier {
     }
     return undefined;
   }
+}
+
+/** Whether the text holds the rule's keyword (one of them, for a list). */
+export function hasKeyword(text: string, keyword: string | readonly string[]): boolean {
+  if (typeof keyword === 'string') return text.includes(keyword);
+  for (const k of keyword) if (text.includes(k)) return true;
+  return false;
 }
 
 /** The exception a record's stack trace starts with, e.g. `java.io.EOFException`. */

@@ -84,8 +84,13 @@ export interface Rule {
    * logger and then needs a `keyword`.
    */
   readonly loggers: readonly string[];
-  /** A literal the text must contain before the pattern is tried. */
-  readonly keyword?: string;
+  /**
+   * A literal the text must contain before the pattern is tried (or a list:
+   * one of them). Every alternative of the pattern must contain it: the
+   * readers skip a record whose message holds none of its rules' keywords
+   * without decoding it.
+   */
+  readonly keyword?: string | readonly string[];
   /** Tried on the message; named groups become fields. */
   readonly pattern: RegExp;
   /** Also match against the first folded line (an exception that carries the fact). */
@@ -104,7 +109,7 @@ const RuleCheck = z.object({
   severity: z.enum(['debug', 'info', 'warn', 'error', 'critical']),
   appliesTo: z.array(z.enum(['kafka-broker', 'zookeeper'])).min(1),
   loggers: z.array(z.string().min(1)).min(1),
-  keyword: z.string().min(3).optional(),
+  keyword: z.union([z.string().min(3), z.array(z.string().min(3)).min(1)]).optional(),
   pattern: z.instanceof(RegExp),
   withCause: z.boolean().optional(),
   fields: z.record(z.string(), z.enum(['string', 'int', 'partitions', 'ids'])).optional(),

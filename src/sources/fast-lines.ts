@@ -62,12 +62,14 @@ export function byteReadable(path: string): number | undefined {
 /**
  * Reads [start, end) of a file (end: its size when opened), synchronously,
  * range after range. `start` must be a line start. Each range is valid only
- * until next() is called again.
+ * until next() is called again — or, with two buffers, until the call after
+ * that (the caller may still be reading one range when it asks for the next).
  */
 export class ByteLineReader {
   readonly stats: LineStats;
   private fd: number | undefined;
-  private readonly buf = Buffer.allocUnsafe(CHUNK);
+  private readonly buffers: Buffer[];
+  private current = 0;
   private position: number;
   private readonly end: number;
   /** buf[tailFrom, tailTo) is an incomplete line to move to the front before the next read. */
@@ -80,8 +82,11 @@ export class ByteLineReader {
    * @param linesSoFar lines the consumer has read, asked at a handover so the
    *   splitter numbers cut lines as the file does.
    */
-  constructor(path: string, stats: LineStats, private readonly linesSoFar: () => number, start = 0, end?: number) {
+  constructor(
+    path: string, stats: LineStats, private readonly linesSoFar: () => number, start = 0, end?: number, buffers: 1 | 2 = 1,
+  ) {
     this.stats = stats;
+    this.buffers = Array.from({ length: buffers }, () => Buffer.allocUnsafe(CHUNK));
     this.fd = openSync(path, 'r');
     this.position = start;
     this.end = end ?? fstatSync(this.fd).size;
@@ -120,12 +125,18 @@ export class ByteLineReader {
     this.fd = undefined;
   }
 
+  private get buf(): Buffer {
+    return this.buffers[this.current]!;
+  }
+
   private read(): ByteRange | LineBatch | undefined {
+    const last = this.buf;
+    if (this.buffers.length > 1) this.current ^= 1;
     const buf = this.buf;
     // The incomplete line left by the last range moves to the front; it stays
     // recorded as the tail until a read succeeds, so rest() finds it after an error.
     let carry = this.tailTo - this.tailFrom;
-    if (carry > 0 && this.tailFrom > 0) buf.copy(buf, 0, this.tailFrom, this.tailTo);
+    if (carry > 0 && (this.tailFrom > 0 || last !== buf)) last.copy(buf, 0, this.tailFrom, this.tailTo);
     this.tailFrom = 0;
     this.tailTo = carry;
     if (!this.splitter && carry > HANDOVER) return this.handOver(carry);

@@ -3,6 +3,10 @@ import type { Rule } from '../catalogue/schema.js';
 import type { LogRecord, NodeKind } from '../model/record.js';
 import type { Layout, RecordReader } from '../readers/assembler.js';
 import { isForeignBytes, LoggerTable, scanKafkaStart, scanned } from '../readers/kafka-bytes.js';
+import {
+  GATE_ALWAYS, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_SKIP, nativeScanners,
+  type NativeScanners,
+} from '../readers/native.js';
 import { ByteLineReader, type ByteRange, type LineBatch } from '../sources/fast-lines.js';
 import { lineText, newLineStats, type LineStats } from '../sources/lines.js';
 
@@ -19,9 +23,14 @@ import { lineText, newLineStats, type LineStats } from '../sources/lines.js';
  * NUL bytes, bad timestamps).
  */
 export function pushKafkaBytes(
-  range: ByteRange, reader: RecordReader, gate: LoggerTable<LoggerGate>, stats: LineStats,
+  range: ByteRange, reader: RecordReader, kafkaGate: KafkaGate, stats: LineStats,
   take: (record: LogRecord | undefined) => void,
 ): void {
+  if (kafkaGate.native) {
+    pushKafkaNative(range, reader, kafkaGate, stats, take);
+    return;
+  }
+  const gate = kafkaGate.table;
   const { buf, to, final } = range;
   let s = range.from;
   // Lines holding NUL bytes are decoded (their text loses the NULs, which moves every column).
@@ -69,12 +78,129 @@ export interface LoggerGate {
 /** Line statistics of message texts decoded only to be tested (the line's own decoding counts). */
 const scratch = newLineStats();
 
-/** The gate of a layout and catalogue: per logger, its role and what classifying its records needs. */
-export function kafkaGate(layout: Layout, classifier: Classifier): LoggerTable<LoggerGate> {
-  return new LoggerTable<LoggerGate>((logger) => {
-    const role = layout.roleOf({ naiveTime: 0, level: '', logger, message: '' });
-    return { role, ...classifier.needs(logger, role) };
-  });
+/** Lines the native scanner reports per call (a 1 MiB buffer of lines shorter than 32 bytes takes two). */
+const NATIVE_LINES = 32768;
+
+/** Where the native scanner writes one range's lines. */
+interface ScanSlot {
+  info: Int32Array;
+  times: Float64Array;
+}
+
+/**
+ * The gate of a layout and catalogue: per logger, its role and what
+ * classifying its records needs; for the native scanner, the same by logger
+ * id, and what the scanner itself may decide (see native.ts).
+ */
+export class KafkaGate {
+  readonly table: LoggerTable<LoggerGate>;
+  readonly native: NativeScanners | undefined;
+  readonly scanner: object | undefined;
+  readonly byId: LoggerGate[] = [];
+  /** Two: one range's lines are read while the scanner writes the next one's. */
+  readonly slots: readonly [ScanSlot, ScanSlot];
+  private readonly describe: (logger: string) => LoggerGate;
+  /** A scan runs on libuv's pool: the scanner's gates are not touched until it is done. */
+  private scanning = false;
+  private readonly gatesLater: [number, number, Buffer[]][] = [];
+
+  constructor(layout: Layout, classifier: Classifier, native = nativeScanners()) {
+    this.describe = (logger) => {
+      const role = layout.roleOf({ naiveTime: 0, level: '', logger, message: '' });
+      return { role, ...classifier.needs(logger, role) };
+    };
+    this.table = new LoggerTable<LoggerGate>(this.describe);
+    this.native = native;
+    this.scanner = native?.createKafkaScanner();
+    const slot = (): ScanSlot => native
+      ? { info: new Int32Array(1 + NATIVE_LINES * KAFKA_STRIDE), times: new Float64Array(NATIVE_LINES) }
+      : { info: new Int32Array(0), times: new Float64Array(0) };
+    this.slots = [slot(), slot()];
+  }
+
+  /** A logger the scanner met first (its name at buf[s, e), ASCII): looked up, and its gate handed to the scanner. */
+  learn(id: number, buf: Buffer, s: number, e: number): LoggerGate {
+    const g = this.describe(buf.toString('latin1', s, e));
+    this.byId[id] = g;
+    // Skipping on keywords is exact only when every rule has one (classify() needs it in the message), in ASCII.
+    const keyworded = g.needs === 'message' && g.rules.every((r) => r.keyword !== undefined);
+    const keywords = keyworded ? [...new Set(g.rules.flatMap((r) => r.keyword!))] : [];
+    const gated = keyworded && keywords.every((k) => /^[\x20-\x7e]+$/.test(k));
+    const mode = g.needs === 'none' ? GATE_SKIP : gated ? GATE_KEYWORDS : GATE_ALWAYS;
+    const words = gated ? keywords.map((k) => Buffer.from(k, 'latin1')) : [];
+    if (this.scanning) this.gatesLater.push([id, mode, words]);
+    else this.native!.setKafkaGate(this.scanner!, id, mode, words);
+    return g;
+  }
+
+  /** Scans whole lines of range[from, to) into a slot on libuv's pool; resolves to the number of lines. */
+  scanAsync(range: ByteRange, from: number, slot: ScanSlot): Promise<number> {
+    this.scanning = true;
+    const done = this.native!.scanKafkaAsync(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.times)
+      .finally(() => {
+        this.scanning = false;
+        for (const [id, mode, words] of this.gatesLater) this.native!.setKafkaGate(this.scanner!, id, mode, words);
+        this.gatesLater.length = 0;
+      });
+    // Settled even when the reading stops first (--strict): never an unhandled rejection.
+    done.catch(() => undefined);
+    return done;
+  }
+
+  /** The same scan, here and now (no scan may be running). */
+  scanSync(range: ByteRange, from: number, slot: ScanSlot): number {
+    return this.native!.scanKafka(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.times);
+  }
+}
+
+/** The gate of a layout and catalogue. */
+export function kafkaGate(layout: Layout, classifier: Classifier): KafkaGate {
+  return new KafkaGate(layout, classifier);
+}
+
+/** pushKafkaBytes with the native scanner, scanning here. */
+function pushKafkaNative(
+  range: ByteRange, reader: RecordReader, gate: KafkaGate, stats: LineStats,
+  take: (record: LogRecord | undefined) => void,
+): void {
+  const slot = gate.slots[0];
+  for (let s = range.from; s < range.to;) {
+    const n = gate.scanSync(range, s, slot);
+    if (n === 0) break;
+    s = takeScanned(range, n, slot, reader, gate, stats, take);
+  }
+}
+
+/**
+ * The scanner's verdicts on n lines of a range turned into what
+ * pushKafkaBytes would have done with them; returns where the scan stopped.
+ */
+function takeScanned(
+  range: ByteRange, n: number, slot: ScanSlot, reader: RecordReader, gate: KafkaGate, stats: LineStats,
+  take: (record: LogRecord | undefined) => void,
+): number {
+  const { buf } = range;
+  const { info, times } = slot;
+  const { byId } = gate;
+  for (let k = 0, o = 1; k < n; k++, o += KAFKA_STRIDE) {
+    const kind = info[o]!;
+    if (kind === LINE_SKIP) {
+      take(reader.skipRecord(times[k]!, byId[info[o + 3]!]!.role));
+    } else if (kind === LINE_CANDIDATE) {
+      const id = info[o + 3]!;
+      const loggerStart = info[o + 5]!;
+      const g = byId[id] ?? gate.learn(id, buf, loggerStart, info[o + 2]! - 1);
+      if (g.needs === 'record' || (g.needs === 'message' &&
+        Classifier.matchesMessage(g.rules, lineText(buf, info[o + 4]!, loggerStart - 2, scratch)))) {
+        take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
+      } else {
+        take(reader.skipRecord(times[k]!, g.role));
+      }
+    } else if (kind === LINE_DECODE || !reader.foldSkipped()) {
+      take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
+    }
+  }
+  return info[0]!;
 }
 
 /**
@@ -86,21 +212,62 @@ export function kafkaGate(layout: Layout, classifier: Classifier): LoggerTable<L
  * LineSplitter path does, and the error is thrown (`readError` tells a
  * read error from one the reader's sink threw to stop, after which nothing
  * more is read).
+ *
+ * With the native scanner, reading is a pipeline over two buffers: while
+ * this thread turns one range's scanned lines into records, the scanner
+ * reads the next range on another core.
  */
-export function* readKafkaBytes(
-  path: string, reader: RecordReader, gate: LoggerTable<LoggerGate>, stats: LineStats,
+export async function* readKafkaBytes(
+  path: string, reader: RecordReader, gate: KafkaGate, stats: LineStats,
   take: (record: LogRecord | undefined) => void, readError: (e: unknown) => boolean, start = 0, end?: number,
   linesBefore = 0,
-): Generator<void> {
-  const bytes = new ByteLineReader(path, stats, () => linesBefore + reader.counts.linesRead, start, end);
+): AsyncGenerator<void> {
+  const bytes = new ByteLineReader(path, stats, () => linesBefore + reader.counts.linesRead, start, end, gate.native ? 2 : 1);
   const feed = (range: ByteRange | LineBatch): void => {
     if (range.kind === 'lines') for (const line of range.lines) take(reader.push(line));
     else pushKafkaBytes(range, reader, gate, stats, take);
   };
   try {
-    for (let range = bytes.next(); range !== undefined; range = bytes.next()) {
-      feed(range);
+    if (!gate.native) {
+      for (let range = bytes.next(); range !== undefined; range = bytes.next()) {
+        feed(range);
+        yield;
+      }
+      return;
+    }
+    let which = 0;
+    let range = bytes.next();
+    let scan = range?.kind === 'bytes' ? gate.scanAsync(range, range.from, gate.slots[0]) : undefined;
+    while (range !== undefined) {
+      // The next range is read (into the other buffer) while this one is scanned.
+      let next: ByteRange | LineBatch | undefined;
+      let failure: { error: unknown } | undefined;
+      try {
+        next = bytes.next();
+      } catch (e) {
+        failure = { error: e };
+      }
+      if (range.kind === 'lines') {
+        feed(range);
+      } else {
+        const n = await scan!;
+        const slot = gate.slots[which]!;
+        const nextScan = next?.kind === 'bytes' ? gate.scanAsync(next, next.from, gate.slots[which ^ 1]!) : undefined;
+        let s = takeScanned(range, n, slot, reader, gate, stats, take);
+        if (s < range.to && n > 0) {
+          // More lines than a slot holds: the rest is scanned here, once the scanner is free.
+          if (nextScan) await nextScan;
+          for (let m = n; s < range.to && m > 0;) {
+            m = gate.scanSync(range, s, slot);
+            if (m > 0) s = takeScanned(range, m, slot, reader, gate, stats, take);
+          }
+        }
+        scan = nextScan;
+      }
       yield;
+      if (failure) throw failure.error;
+      range = next;
+      which ^= 1;
     }
   } catch (e) {
     if (readError(e)) {

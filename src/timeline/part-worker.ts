@@ -23,7 +23,13 @@ const gate = kafkaGate(layout, classifier);
 const skew = new Map(data.skew);
 const family = { nodes: data.nodes, ...(data.mapped !== undefined && { mapped: data.mapped }) };
 
+// One part at a time, in the order asked (reading one awaits the scanner, which the next must not share).
+let queue = Promise.resolve();
 parentPort!.on('message', (job: PartJob) => {
+  queue = queue.then(() => readPart(job));
+});
+
+async function readPart(job: PartJob): Promise<void> {
   let result: PartResult;
   try {
     const reader = new RecordReader(layout, zone);
@@ -42,7 +48,7 @@ parentPort!.on('message', (job: PartJob) => {
       if (event) events.push({ ...event, rule: event.rule?.id ?? null });
     };
     // A read error is thrown as is: the main thread then reads this part itself.
-    for (const _ of readKafkaBytes(data.file.path, reader, gate, stats, take, () => false, job.from, job.to)) { /* read on */ }
+    for await (const _ of readKafkaBytes(data.file.path, reader, gate, stats, take, () => false, job.from, job.to)) { /* read on */ }
     take(reader.end());
     result = {
       index: job.index,
@@ -58,4 +64,4 @@ parentPort!.on('message', (job: PartJob) => {
     result = { index: job.index, error: String(e) };
   }
   parentPort!.postMessage(result);
-});
+}

@@ -194,7 +194,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
             const chunks = readKafkaBytes(
               file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), parts[i], end, linesBefore,
             );
-            for (const _ of chunks) {
+            for await (const _ of chunks) {
               if (out.length > 0) {
                 yield out;
                 out = [];

@@ -16,6 +16,7 @@ export const KAFKA_BROKER_RULES: readonly Rule[] = [
     severity: 'info',
     appliesTo: ['kafka-broker'],
     loggers: ['kafka.server.KafkaServer', 'kafka.server.BrokerServer'],
+    keyword: ['starting', 'SHUTDOWN to STARTING'],
     // KafkaServer prints "starting" before it sets its prefix; KRaft brokers
     // only log the status transition.
     pattern: /^(?:starting|\[BrokerServer id=(?<broker>\d+)\] Transition from SHUTDOWN to STARTING)$/,
@@ -33,6 +34,7 @@ export const KAFKA_BROKER_RULES: readonly Rule[] = [
     severity: 'info',
     appliesTo: ['kafka-broker'],
     loggers: ['kafka.server.KafkaServer', 'kafka.server.KafkaRaftServer', 'kafka.server.BrokerServer'],
+    keyword: ['started', 'STARTING to STARTED'],
     // KafkaRaftServer says "Kafka Server started" without a prefix in 2.8–3.2.
     pattern: /^(?:\[(?:Kafka Server |KafkaServer id=|KafkaRaftServer nodeId=|BrokerServer id=)(?<broker>\d+)\],? )?(?:started|Kafka Server started|Transition from STARTING to STARTED)$/,
     fields: { broker: 'int' },
@@ -68,6 +70,7 @@ export const KAFKA_BROKER_RULES: readonly Rule[] = [
     severity: 'warn',
     appliesTo: ['kafka-broker'],
     loggers: ['kafka.server.KafkaServer', 'kafka.server.BrokerServer', 'kafka.server.ControllerServer'],
+    keyword: 'shutting down',
     pattern: /^(?:\[(?:Kafka Server |KafkaServer id=|BrokerServer id=|ControllerServer id=)(?<broker>\d+)\],? )?shutting down$/,
     fields: { broker: 'int' },
     effect: { signal: 'broker-stopping' },
@@ -86,6 +89,7 @@ export const KAFKA_BROKER_RULES: readonly Rule[] = [
     severity: 'warn',
     appliesTo: ['kafka-broker'],
     loggers: ['kafka.server.KafkaServer', 'kafka.server.BrokerServer'],
+    keyword: 'shut down completed',
     // "shut down completed" (two words); the fetcher managers' "shutdown completed" is not this.
     pattern: /^(?:\[(?:Kafka Server |KafkaServer id=|BrokerServer id=)(?<broker>\d+)\],? )?shut down completed$/,
     fields: { broker: 'int' },
@@ -159,6 +163,7 @@ export const KAFKA_BROKER_RULES: readonly Rule[] = [
     severity: 'error',
     appliesTo: ['kafka-broker'],
     loggers: ['kafka.server.LogDirFailureChannel', 'org.apache.kafka.storage.internals.log.LogDirFailureChannel'],
+    keyword: ['rror while ', 'rror in '],
     // Every other message handed to maybeAddOfflineLogDir; each takes the dir offline.
     pattern: /^[A-Za-z ]*?[Ee]rror (?:while|in) [a-z ]+? (?:for|to) (?<partitions>[^\s,]+-\d+)|^[A-Za-z ]*?[Ee]rror (?:while|in) /,
     fields: { partitions: 'partitions' },

@@ -75,6 +75,7 @@ export const KAFKA_PARTITION_RULES: readonly Rule[] = [
     severity: 'warn',
     appliesTo: ['kafka-broker'],
     loggers: ['kafka.cluster.Partition'],
+    keyword: ['skip updating ISR', 'Failed to '],
     // "Cached zkVersion … skip updating ISR" is the classic stuck-ISR symptom
     // (0.10–2.7, brackets up to 2.3); AlterPartition failures are 3.3+.
     pattern: /^\[?Partition (?<partitions>\[[^\],\s]+,\d+\]|[^\s[\]]+) (?:on )?broker[= ](?<broker>\d+)(?:\]|:) (?:Cached zkVersion \[?(?<zkVersion>\d+)\]? not equal to that in zookeeper, skip updating ISR|Failed to (?:alter partition|update ISR) to [^\n]*? (?:since the controller rejected the request with|due to unexpected) (?<error>\w+))/,

@@ -54,6 +54,7 @@ export const KAFKA_ZK_CLIENT_RULES: readonly Rule[] = [
       'org.apache.zookeeper.ClientCnxn', 'kafka.zookeeper.ZooKeeperClient', 'org.I0Itec.zkclient.ZkClient',
       'KafkaController$SessionExpirationListener',
     ],
+    keyword: ['has expired', 'Session expired', '(Expired)', 'ZK expired'],
     // Client: WARN (3.4.7+) and INFO "…, closing socket connection"; wrappers:
     // zkclient "zookeeper state changed (Expired)" (0.10–2.3), 0.10's controller
     // "[SessionExpirationListener on N], ZK expired; …", 1.1+ "[ZooKeeperClient
@@ -98,6 +99,7 @@ export const KAFKA_ZK_CLIENT_RULES: readonly Rule[] = [
     severity: 'warn',
     appliesTo: ['kafka-broker'],
     loggers: ['org.apache.zookeeper.ClientCnxn', 'org.I0Itec.zkclient.ZkClient'],
+    keyword: ['Closing socket connection', 'likely server has closed socket', '(Disconnected)'],
     // Any other drop: the server closed the socket (3.4/3.5 INFO "Unable to
     // read additional data from server …"), or 3.6+'s generic WARN whose folded
     // cause says why (EndOfStreamException, SessionTimeoutException, …).

@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "kforensics",
+      "sources": ["native/kforensics.c", "native/kafka_scan.c"],
+      "cflags": ["-O3", "-std=gnu11", "-Wall", "-Wextra"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}

@@ -1,0 +1,457 @@
+// The byte-level scan of Kafka-layout log lines (`[%d] %p %m (%c)%n`), in C:
+// the per-line work the JavaScript byte path (src/readers/kafka-bytes.ts,
+// src/timeline/kafka-fast.ts) does, at memchr speed. It decides nothing the
+// JavaScript side could not: every line is reported with what it is, and a
+// record is marked "skip" only when its logger's gate says no rule can
+// classify it (no rule for that logger, or none of the rules' keywords in
+// its message). Anything uncertain is reported as "decode", and the caller
+// reads that line through the string path. See src/readers/native.ts.
+#include "kforensics.h"
+
+// Line kinds, as src/readers/native.ts reads them.
+enum { KIND_SKIP = 0, KIND_CANDIDATE = 1, KIND_DECODE = 2, KIND_CONTINUATION = 3 };
+// A logger's gate, set by the caller once it has looked the logger up.
+enum { GATE_UNKNOWN = 0, GATE_SKIP = 1, GATE_KEYWORDS = 2, GATE_ALWAYS = 3 };
+
+// Loggers remembered; lines of loggers past that are decoded (as the JavaScript table does).
+#define MAX_LOGGERS 4096
+#define TABLE_SLOTS 8192
+
+typedef struct {
+  uint8_t *name;
+  uint32_t length;
+  uint32_t hash;
+  int32_t id;
+} Slot;
+
+#define SHIFT_ENTRIES 4096
+#define PAIR(a, b) ((((uint32_t)(a) << 5) ^ (uint32_t)(b)) & (SHIFT_ENTRIES - 1))
+
+typedef struct {
+  uint8_t mode;
+  uint32_t count;
+  uint8_t **words;
+  uint32_t *lengths;
+  // Wu-Manber over byte pairs: how far the window may move when its last two
+  // bytes hash to this entry (0: a keyword may end its first `shortest`
+  // bytes here). Pairs share entries (the smallest shift wins), so the table
+  // stays in the L1 cache.
+  uint8_t *shift;
+  uint32_t shortest;
+} Gate;
+
+typedef struct {
+  Slot slots[TABLE_SLOTS];
+  Gate gates[MAX_LOGGERS];
+  int32_t loggers;
+  DayCache days;
+} KafkaScanner;
+
+static void kafka_scanner_free(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  KafkaScanner *s = data;
+  for (uint32_t i = 0; i < TABLE_SLOTS; i++) free(s->slots[i].name);
+  for (int32_t i = 0; i < MAX_LOGGERS; i++) {
+    for (uint32_t k = 0; k < s->gates[i].count; k++) free(s->gates[i].words[k]);
+    free(s->gates[i].words);
+    free(s->gates[i].lengths);
+    free(s->gates[i].shift);
+  }
+  free(s);
+}
+
+// Bytes of a logger name (`[\w.$-]` plus Connect's `:line`), as LOGGER_BYTE in kafka-bytes.ts.
+static uint8_t LOGGER_BYTE[256];
+
+void kafka_scan_init_tables(void) {
+  for (int c = 0; c < 256; c++) {
+    LOGGER_BYTE[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+      c == '_' || c == '.' || c == '$' || c == '-' || c == ':';
+  }
+}
+
+// isLoggerNameBytes: non-empty, at most one inner colon, only digits after it.
+static int is_logger_name(const uint8_t *b, size_t s, size_t e) {
+  if (e <= s) return 0;
+  ssize_t colon = -1;
+  for (size_t i = s; i < e; i++) {
+    uint8_t c = b[i];
+    if (c >= '0' && c <= '9') continue;
+    if (c == ':') {
+      if (colon != -1 || i == s || i == e - 1) return 0;
+      colon = (ssize_t)i;
+    } else if (colon != -1) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+// Length of log4j's level word at p when a space follows it, else 0 (levelLength in kafka-bytes.ts).
+static size_t level_length(const uint8_t *b, size_t p, size_t e) {
+  const char *word;
+  switch (b[p]) {
+    case 'I': word = "INFO"; break;
+    case 'D': word = "DEBUG"; break;
+    case 'T': word = "TRACE"; break;
+    case 'W': word = "WARN"; break;
+    case 'E': word = "ERROR"; break;
+    case 'F': word = "FATAL"; break;
+    default: return 0;
+  }
+  size_t n = word[4] == '\0' ? 4 : 5;
+  return p + n < e && memcmp(b + p, word, n) == 0 && b[p + n] == ' ' ? n : 0;
+}
+
+static int starts_with(const uint8_t *b, size_t s, size_t e, const char *prefix) {
+  size_t n = strlen(prefix);
+  return e - s >= n && memcmp(b + s, prefix, n) == 0;
+}
+
+// isForeignLine: SLF4J's, nohup's and the Docker entrypoint's lines.
+static int is_foreign(const uint8_t *b, size_t s, size_t e) {
+  switch (b[s]) {
+    case 'S': return starts_with(b, s, e, "SLF4J: ");
+    case 'n': return starts_with(b, s, e, "nohup: ");
+    case '[': return starts_with(b, s, e, "[Configuring] ");
+    case 'E': return starts_with(b, s, e, "Excluding KAFKA_");
+    default: return 0;
+  }
+}
+
+// A hash of a logger name, 8 bytes at a time (a byte-wise hash's multiply
+// chain cost more than the rest of a line's scan).
+static uint32_t name_hash(const uint8_t *p, size_t n) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+  while (n >= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    p += 8;
+    n -= 8;
+  }
+  uint64_t w = 0;
+  memcpy(&w, p, n);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+  return (uint32_t)(h ^ (h >> 32));
+}
+
+// The id of the logger at b[s, e) hashed to h; -1 when the table is full and it is new.
+static int32_t logger_id(KafkaScanner *sc, const uint8_t *b, size_t s, size_t e, uint32_t h) {
+  uint32_t len = (uint32_t)(e - s);
+  for (uint32_t i = h & (TABLE_SLOTS - 1);; i = (i + 1) & (TABLE_SLOTS - 1)) {
+    Slot *slot = &sc->slots[i];
+    if (slot->name == NULL) {
+      if (sc->loggers >= MAX_LOGGERS) return -1;
+      slot->name = malloc(len ? len : 1);
+      if (slot->name == NULL) return -1;
+      memcpy(slot->name, b + s, len);
+      slot->length = len;
+      slot->hash = h;
+      slot->id = sc->loggers++;
+      return slot->id;
+    }
+    if (slot->hash == h && slot->length == len && memcmp(slot->name, b + s, len) == 0) return slot->id;
+  }
+}
+
+// Whether one of the gate's keywords is in b[s, e): Wu-Manber with byte
+// pairs, so a message is crossed in steps of up to the shortest keyword's
+// length rather than byte by byte (one memmem per keyword cost more than the
+// rest of the scan).
+static int has_keyword(const Gate *g, const uint8_t *b, size_t s, size_t e) {
+  size_t m = g->shortest;
+  if (e - s < m) return 0;
+  for (size_t end = s + m - 1; end < e;) {
+    uint8_t step = g->shift[PAIR(b[end - 1], b[end])];
+    if (step > 0) {
+      end += step;
+      continue;
+    }
+    size_t at = end + 1 - m;
+    for (uint32_t k = 0; k < g->count; k++) {
+      size_t len = g->lengths[k];
+      if (at + len <= e && memcmp(b + at, g->words[k], len) == 0) return 1;
+    }
+    end++;
+  }
+  return 0;
+}
+
+// The shift table of the gate's keywords (all at least 2 bytes long).
+static int build_shift(Gate *g) {
+  uint32_t m = UINT32_MAX;
+  for (uint32_t k = 0; k < g->count; k++) if (g->lengths[k] < m) m = g->lengths[k];
+  if (m > 255) m = 255;
+  if (m < 2) return 0;
+  g->shortest = m;
+  g->shift = malloc(SHIFT_ENTRIES);
+  if (g->shift == NULL) return 0;
+  memset(g->shift, (int)(m - 1), SHIFT_ENTRIES);
+  for (uint32_t k = 0; k < g->count; k++) {
+    // A pair ending at j (1 <= j <= m-1) of the keyword's first m bytes lets the window move m-1-j.
+    for (uint32_t j = 1; j < m; j++) {
+      uint32_t pair = PAIR(g->words[k][j - 1], g->words[k][j]);
+      uint8_t step = (uint8_t)(m - 1 - j);
+      if (step < g->shift[pair]) g->shift[pair] = step;
+    }
+  }
+  return 1;
+}
+
+// One line at b[s, e) (newline and CR removed) into the next output slot.
+// Returns the kind; fills the slot's fields.
+static int32_t scan_line(KafkaScanner *sc, const uint8_t *b, size_t s, size_t e, int32_t *out, double *time) {
+  out[1] = (int32_t)s;
+  out[2] = (int32_t)e;
+  if (e - s < 2 || b[s] != '[' || b[s + 1] < '0' || b[s + 1] > '9') {
+    // Another writer's line is never folded; any other line continues the record before.
+    return e > s && is_foreign(b, s, e) ? KIND_DECODE : KIND_CONTINUATION;
+  }
+  // scanKafkaStart: `[` timestamp `] ` level ` ` message ` (` logger `)`.
+  if (e - s < 28 || b[s + 24] != ']' || b[s + 25] != ' ') return KIND_DECODE;
+  double naive = naive_timestamp(&sc->days, b + s + 1);
+  if (naive != naive) return KIND_DECODE;
+  size_t level = level_length(b, s + 26, e);
+  if (level == 0) return KIND_DECODE;
+  size_t rest = s + 26 + level + 1;
+  if (b[e - 1] != ')') return KIND_DECODE;
+  size_t i = e - 2;
+  // A colon (Connect's `Class:line`) sends the name to the full check.
+  int colon = 0;
+  while (i >= rest) {
+    uint8_t c = b[i];
+    if (!LOGGER_BYTE[c]) break;
+    colon |= c == ':';
+    i--;
+  }
+  if (i < rest + 1 || b[i] != '(' || b[i - 1] != ' ' || i + 1 >= e - 1) return KIND_DECODE;
+  if (colon && !is_logger_name(b, i + 1, e - 1)) return KIND_DECODE;
+  int32_t id = logger_id(sc, b, i + 1, e - 1, name_hash(b + i + 1, e - 1 - (i + 1)));
+  if (id < 0) return KIND_DECODE;
+  out[3] = id;
+  out[4] = (int32_t)rest;
+  out[5] = (int32_t)(i + 1);
+  *time = naive;
+  const Gate *g = &sc->gates[id];
+  switch (g->mode) {
+    case GATE_SKIP: return KIND_SKIP;
+    case GATE_KEYWORDS: return has_keyword(g, b, rest, i - 1) ? KIND_CANDIDATE : KIND_SKIP;
+    default: return KIND_CANDIDATE;
+  }
+}
+
+// Whole lines of b[s, to) (the last one without its newline only when
+// final), until `capacity` lines: out[0] gets the offset reading stopped at,
+// and line k's fields are out[1 + k*STRIDE ...]: kind, start, end (CR
+// removed), logger id, message start, logger start; times[k] its naive time.
+static size_t scan_range(KafkaScanner *sc, const uint8_t *b, size_t s, size_t to, bool final, int32_t *out,
+                         double *times, size_t capacity) {
+  // Lines holding NUL bytes are decoded: their text loses the NULs, which moves every column.
+  const uint8_t *nul = s < to ? memchr(b + s, 0, to - s) : NULL;
+  size_t n = 0;
+  while (s < to && n < capacity) {
+    const uint8_t *p = memchr(b + s, '\n', to - s);
+    size_t nl;
+    if (p == NULL) {
+      if (!final) break;
+      nl = to;
+    } else {
+      nl = (size_t)(p - b);
+    }
+    size_t e = nl;
+    if (e > s && b[e - 1] == '\r') e--;
+    int32_t *slot = out + 1 + n * KAFKA_STRIDE;
+    if (nul != NULL && (size_t)(nul - b) < nl) {
+      slot[1] = (int32_t)s;
+      slot[2] = (int32_t)e;
+      slot[0] = KIND_DECODE;
+      nul = nl + 1 < to ? memchr(b + nl + 1, 0, to - nl - 1) : NULL;
+    } else {
+      slot[0] = scan_line(sc, b, s, e, slot, &times[n]);
+    }
+    n++;
+    s = nl + 1;
+  }
+  out[0] = (int32_t)(s < to ? s : to);
+  return n;
+}
+
+// The arguments of scanKafka / scanKafkaAsync: (scanner, buf, from, to, final, info: Int32Array, times: Float64Array).
+typedef struct {
+  KafkaScanner *sc;
+  uint8_t *b;
+  size_t from, to;
+  bool final;
+  int32_t *out;
+  double *times;
+  size_t capacity;
+} ScanArgs;
+
+static bool scan_args(napi_env env, napi_value *argv, ScanArgs *a) {
+  size_t blen, out_len, times_len;
+  int64_t from64, to64;
+  if (napi_get_value_external(env, argv[0], (void **)&a->sc) != napi_ok ||
+      napi_get_buffer_info(env, argv[1], (void **)&a->b, &blen) != napi_ok ||
+      napi_get_value_int64(env, argv[2], &from64) != napi_ok || napi_get_value_int64(env, argv[3], &to64) != napi_ok ||
+      napi_get_value_bool(env, argv[4], &a->final) != napi_ok) return false;
+  a->out = typed_array_data(env, argv[5], napi_int32_array, &out_len);
+  a->times = typed_array_data(env, argv[6], napi_float64_array, &times_len);
+  if (a->out == NULL || a->times == NULL || out_len < 1 + KAFKA_STRIDE || from64 < 0 || from64 > to64 ||
+      to64 > (int64_t)blen || to64 > INT32_MAX) return false;
+  a->from = (size_t)from64;
+  a->to = (size_t)to64;
+  a->capacity = (out_len - 1) / KAFKA_STRIDE;
+  if (times_len < a->capacity) a->capacity = times_len;
+  return true;
+}
+
+static napi_value scan_kafka(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  size_t argc = 7;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  ScanArgs a;
+  if (argc < 7 || !scan_args(env, argv, &a)) {
+    napi_throw_range_error(env, NULL, "scanKafka: bad arguments");
+    return NULL;
+  }
+  size_t n = scan_range(a.sc, a.b, a.from, a.to, a.final, a.out, a.times, a.capacity);
+  napi_value result;
+  NAPI_CALL(env, napi_create_uint32(env, (uint32_t)n, &result));
+  return result;
+}
+
+// scanKafkaAsync: the same scan on a thread of libuv's pool, so the caller's
+// thread handles the lines of one range while the next is scanned. The
+// caller keeps the buffer and arrays untouched, and calls nothing else on
+// the scanner, until the promise settles.
+typedef struct {
+  ScanArgs args;
+  size_t lines;
+  napi_ref refs[4];
+  napi_deferred deferred;
+  napi_async_work work;
+} AsyncScan;
+
+static void async_scan_execute(napi_env env, void *data) {
+  (void)env;
+  AsyncScan *job = data;
+  ScanArgs *a = &job->args;
+  job->lines = scan_range(a->sc, a->b, a->from, a->to, a->final, a->out, a->times, a->capacity);
+}
+
+static void async_scan_complete(napi_env env, napi_status status, void *data) {
+  AsyncScan *job = data;
+  napi_value result;
+  if (status == napi_ok && napi_create_uint32(env, (uint32_t)job->lines, &result) == napi_ok) {
+    napi_resolve_deferred(env, job->deferred, result);
+  } else {
+    napi_value message, error;
+    napi_create_string_utf8(env, "scanKafkaAsync failed", NAPI_AUTO_LENGTH, &message);
+    napi_create_error(env, NULL, message, &error);
+    napi_reject_deferred(env, job->deferred, error);
+  }
+  for (int i = 0; i < 4; i++) napi_delete_reference(env, job->refs[i]);
+  napi_delete_async_work(env, job->work);
+  free(job);
+}
+
+static napi_value scan_kafka_async(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  size_t argc = 7;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  AsyncScan *job = calloc(1, sizeof(AsyncScan));
+  if (job == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  if (argc < 7 || !scan_args(env, argv, &job->args)) {
+    free(job);
+    napi_throw_range_error(env, NULL, "scanKafkaAsync: bad arguments");
+    return NULL;
+  }
+  // The scanner, the buffer and the output arrays stay alive until the scan is done.
+  NAPI_CALL(env, napi_create_reference(env, argv[0], 1, &job->refs[0]));
+  NAPI_CALL(env, napi_create_reference(env, argv[1], 1, &job->refs[1]));
+  NAPI_CALL(env, napi_create_reference(env, argv[5], 1, &job->refs[2]));
+  NAPI_CALL(env, napi_create_reference(env, argv[6], 1, &job->refs[3]));
+  napi_value promise, name;
+  NAPI_CALL(env, napi_create_promise(env, &job->deferred, &promise));
+  NAPI_CALL(env, napi_create_string_utf8(env, "kforensics.scanKafka", NAPI_AUTO_LENGTH, &name));
+  NAPI_CALL(env, napi_create_async_work(env, NULL, name, async_scan_execute, async_scan_complete, job, &job->work));
+  NAPI_CALL(env, napi_queue_async_work(env, job->work));
+  return promise;
+}
+
+static napi_value create_kafka_scanner(napi_env env, napi_callback_info info) {
+  (void)info;
+  KafkaScanner *sc = calloc(1, sizeof(KafkaScanner));
+  if (sc == NULL) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  sc->days.key = -1;
+  napi_value external;
+  NAPI_CALL(env, napi_create_external(env, sc, kafka_scanner_free, NULL, &external));
+  return external;
+}
+
+// setGate(scanner, id, mode, keywords: Buffer[]): what a record of logger `id` needs.
+static napi_value set_gate(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  size_t argc = 4;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  KafkaScanner *sc;
+  NAPI_CALL(env, napi_get_value_external(env, argv[0], (void **)&sc));
+  int32_t id, mode;
+  NAPI_CALL(env, napi_get_value_int32(env, argv[1], &id));
+  NAPI_CALL(env, napi_get_value_int32(env, argv[2], &mode));
+  if (id < 0 || id >= sc->loggers || mode < GATE_UNKNOWN || mode > GATE_ALWAYS) {
+    napi_throw_range_error(env, NULL, "setGate: bad logger id or mode");
+    return NULL;
+  }
+  Gate *g = &sc->gates[id];
+  for (uint32_t k = 0; k < g->count; k++) free(g->words[k]);
+  free(g->words);
+  free(g->lengths);
+  free(g->shift);
+  g->words = NULL;
+  g->lengths = NULL;
+  g->shift = NULL;
+  g->count = 0;
+  g->mode = GATE_ALWAYS;
+  uint32_t count = 0;
+  if (mode == GATE_KEYWORDS) NAPI_CALL(env, napi_get_array_length(env, argv[3], &count));
+  if (count > 0) {
+    g->words = calloc(count, sizeof(uint8_t *));
+    g->lengths = calloc(count, sizeof(uint32_t));
+    if (g->words == NULL || g->lengths == NULL) return NULL;
+    for (uint32_t k = 0; k < count; k++) {
+      napi_value word;
+      NAPI_CALL(env, napi_get_element(env, argv[3], k, &word));
+      uint8_t *bytes;
+      size_t length;
+      NAPI_CALL(env, napi_get_buffer_info(env, word, (void **)&bytes, &length));
+      g->words[k] = malloc(length ? length : 1);
+      if (g->words[k] == NULL) return NULL;
+      memcpy(g->words[k], bytes, length);
+      g->lengths[k] = (uint32_t)length;
+      g->count = k + 1;
+    }
+  }
+  // A keyword gate without keywords (or with one of a single byte) would skip wrongly: never set so.
+  g->mode = (uint8_t)(mode == GATE_KEYWORDS && (count == 0 || !build_shift(g)) ? GATE_ALWAYS : mode);
+  return NULL;
+}
+
+void kafka_scan_register(napi_env env, napi_value exports) {
+  kafka_scan_init_tables();
+  napi_property_descriptor props[] = {
+    {"createKafkaScanner", NULL, create_kafka_scanner, NULL, NULL, NULL, napi_default, NULL},
+    {"scanKafka", NULL, scan_kafka, NULL, NULL, NULL, napi_default, NULL},
+    {"scanKafkaAsync", NULL, scan_kafka_async, NULL, NULL, NULL, napi_default, NULL},
+    {"setKafkaGate", NULL, set_gate, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+}

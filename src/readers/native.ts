@@ -1,0 +1,71 @@
+import { createRequire } from 'node:module';
+
+/**
+ * The native scanners (native/*.c, built by `npm ci` through node-gyp):
+ * the byte-level readers' hot loops in C, where memchr finds a line's end
+ * and memmem a rule's keyword at the machine's speed. They decide only what
+ * the JavaScript byte path would decide; everything else the caller reads
+ * through the string path. Without a compiler the build is skipped and the
+ * JavaScript byte path reads the same files with the same results, slower.
+ * KF_NATIVE=0 turns the native scanners off (tests compare the two paths).
+ */
+export interface NativeScanners {
+  createKafkaScanner(): object;
+  /**
+   * Scans whole lines of buf[from, to) (the last one without its newline
+   * only when `final`) until `info` is full: info[0] gets the offset reading
+   * stopped at; line k's fields start at info[1 + k * KAFKA_STRIDE].
+   */
+  scanKafka(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array): number;
+  /** scanKafka on a thread of libuv's pool; nothing else may touch the scanner, buffer or arrays until it settles. */
+  scanKafkaAsync(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array): Promise<number>;
+  /** What a record of logger `id` needs (a GATE_* value), with the keywords one of which its rules require. */
+  setKafkaGate(scanner: object, id: number, mode: number, keywords: Buffer[]): void;
+}
+
+/** Fields per line in scanKafka's output: kind, start, end, logger id, message start, logger start. */
+export const KAFKA_STRIDE = 6;
+
+// Kinds of line in scanKafka's output.
+/** A record start no rule can classify (its logger's gate said so). */
+export const LINE_SKIP = 0;
+/** A record start a rule might classify: the caller decides on its text. */
+export const LINE_CANDIDATE = 1;
+/** A line to read through the string path (NUL bytes, another writer's, an uncertain shape). */
+export const LINE_DECODE = 2;
+/** A continuation line (not another writer's): folded into the record before. */
+export const LINE_CONTINUATION = 3;
+
+// What a record of a logger needs (setKafkaGate).
+/** No rule can classify it. */
+export const GATE_SKIP = 1;
+/** Only when one of the given keywords is in its message. */
+export const GATE_KEYWORDS = 2;
+/** Always the caller's decision. */
+export const GATE_ALWAYS = 3;
+
+let loaded: NativeScanners | null | undefined;
+let loadError: string | undefined;
+
+/** The native scanners, or undefined when they were not built (or KF_NATIVE=0). */
+export function nativeScanners(): NativeScanners | undefined {
+  if (loaded === undefined) {
+    loaded = null;
+    if (process.env.KF_NATIVE !== '0') {
+      try {
+        // dist/readers/ and src/readers/ are both two levels below the package root.
+        loaded = createRequire(import.meta.url)('../../build/Release/kforensics.node') as NativeScanners;
+      } catch (e) {
+        loadError = (e as Error).message;
+      }
+    }
+  }
+  return loaded ?? undefined;
+}
+
+/** Why the native scanners are not in use, when they are not. */
+export function nativeUnavailableReason(): string | undefined {
+  nativeScanners();
+  if (loaded) return undefined;
+  return process.env.KF_NATIVE === '0' ? 'KF_NATIVE=0' : `not built (${loadError ?? 'unknown'})`;
+}

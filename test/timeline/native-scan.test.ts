@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { defaultClassifier } from '../../src/catalogue/index.js';
+import type { LogRecord } from '../../src/model/record.js';
+import { RecordReader } from '../../src/readers/assembler.js';
+import { kafkaLog4jLayout } from '../../src/readers/kafka-log4j.js';
+import { nativeScanners, nativeUnavailableReason } from '../../src/readers/native.js';
+import { newLineStats } from '../../src/sources/lines.js';
+import { Zone } from '../../src/time/zone.js';
+import { KafkaGate, readKafkaBytes } from '../../src/timeline/kafka-fast.js';
+import { anyLineArb, kafkaLineArb, PARAMS, TIMEOUT, zookeeperLineArb } from '../property/arbitraries.js';
+import { tempDir } from '../helpers/tmp.js';
+
+// The native scanner (native/kafka_scan.c) must decide exactly what the
+// JavaScript byte path decides: the same records (text, time, line numbers,
+// continuation), the same accounting, on every kind of line and across
+// buffer boundaries.
+const native = nativeScanners();
+const layout = kafkaLog4jLayout('kafka-broker');
+const classifier = defaultClassifier();
+
+async function readBoth(path: string, zone = 'Europe/Berlin'): Promise<{ js: unknown; c: unknown }> {
+  const read = async (gate: KafkaGate) => {
+    const reader = new RecordReader(layout, new Zone(zone));
+    const stats = newLineStats();
+    const records: LogRecord[] = [];
+    const take = (r: LogRecord | undefined) => {
+      if (r) records.push(r);
+    };
+    for await (const _ of readKafkaBytes(path, reader, gate, stats, take, () => true)) { /* read on */ }
+    take(reader.end());
+    return { records, counts: reader.counts, roles: [...reader.skippedRoles], stats };
+  };
+  return { js: await read(new KafkaGate(layout, classifier, undefined)), c: await read(new KafkaGate(layout, classifier, native)) };
+}
+
+const ts = (m: number, s: number) => `[2024-03-31 02:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')},149]`;
+const LINES = [
+  'SLF4J: Class path contains multiple SLF4J bindings.',
+  `${ts(0, 1)} INFO [ReplicaFetcherManager on broker 2] Removed fetcher for partitions Set(orders-1) (kafka.server.ReplicaFetcherManager)`,
+  `${ts(0, 2)} INFO [Partition orders-3 broker=2] Log loaded for partition orders-3 (kafka.cluster.Partition)`,
+  `${ts(0, 3)} INFO [Partition orders-1 broker=2] Shrinking ISR from 1,2,3 to 2,3 (kafka.cluster.Partition)`,
+  `${ts(0, 4)} INFO [Partition orders-1 broker=2] Cached zkVersion 15 not equal to that in zookeeper, skip updating ISR (kafka.cluster.Partition)`,
+  '\tat kafka.log.Log.roll(Log.scala:1)',
+  `${ts(0, 5)} WARN [ReplicaFetcher replicaId=2, leaderId=1, fetcherId=0] Error in response for fetch request (kafka.server.ReplicaFetcherThread)`,
+  'java.io.IOException: Connection to 1 was disconnected before the response was read',
+  `${ts(0, 6)} INFO Some text without a logger on its line`,
+  ' (kafka.server.ReplicaFetcherManager)',
+  `${ts(0, 7)} INFO [KafkaServer id=2] started (kafka.server.KafkaServer)\r`,
+  '[2024-02-30 07:47:06,149] INFO a bad day (kafka.server.KafkaServer)',
+  `${ts(0, 8)} INFO Ünïcödé Truncating message (kafka.log.Log)`,
+  `${ts(0, 9)} INFO nul\0 inside (kafka.controller.KafkaController)`,
+  '[Configuring] a Docker entrypoint line',
+  `${ts(0, 10)} INFO Connect line (org.apache.kafka.connect.runtime.Worker:123)`,
+  `${ts(0, 11)} INFO bad colon (a:b)`,
+  `${ts(0, 12)} INFO empty logger ()`,
+  `${ts(0, 13)} NOTICE not a level (kafka.log.Log)`,
+  `${ts(59, 59)} INFO [Controller id=2] Preferred replicas by broker Map() (kafka.controller.KafkaController)`,
+  // 02:xx on 2024-03-31 does not exist in Berlin: the zone's conversion decides the order.
+  `${ts(30, 0)} INFO earlier: out of order (kafka.log.Log)`,
+  '',
+  `${ts(30, 1)} INFO [GroupMetadataManager brokerId=2] Removed 0 expired offsets in 1 milliseconds. (kafka.coordinator.group.GroupMetadataManager)`,
+];
+
+describe.skipIf(!native)('native scanner', () => {
+  const dir = tempDir();
+
+  it('reads hostile lines exactly as the JavaScript byte path', async () => {
+    const path = dir.write('hostile/server.log', Buffer.concat([
+      Buffer.from(LINES.join('\n')), Buffer.from(`\n${ts(31, 0)} INFO caf\xe9 (kafka.log.Log)\nlast line without newline`, 'latin1'),
+    ]));
+    const { js, c } = await readBoth(path);
+    expect((js as { counts: { linesRead: number } }).counts.linesRead).toBe(LINES.length + 2);
+    expect(c).toEqual(js);
+  });
+
+  it('reads across buffers, and more lines than one scan holds, the same way', async () => {
+    // ~3 MiB: short continuation lines (over 32768 in one 1 MiB buffer) between records of many loggers.
+    const block: string[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      if (i % 1000 === 0) block.push(`${ts(i % 60, i % 60)} INFO [Partition orders-${i % 7} broker=2] Shrinking ISR from 1,2 to 2 (kafka.cluster.Partition)`);
+      block.push(i % 3 === 0 ? `${ts(i % 60, (i >> 3) % 60)} INFO msg ${i} (kafka.logger${i % 50})` : '\tat x');
+    }
+    const path = dir.write('many/server.log', `${block.join('\n')}\n`.repeat(3));
+    const { js, c } = await readBoth(path, 'UTC');
+    expect(c).toEqual(js);
+  });
+
+  it('agrees with the JavaScript byte path on random files', async () => {
+    const lines = fc.array(anyLineArb(kafkaLineArb, zookeeperLineArb), { maxLength: 60 });
+    await fc.assert(fc.asyncProperty(lines, async (ls) => {
+      const path = dir.write('random/server.log', ls.join('\n'));
+      const { js, c } = await readBoth(path);
+      expect(c).toEqual(js);
+    }), { ...PARAMS, numRuns: Math.min(PARAMS.numRuns ?? 200, 200) });
+  }, TIMEOUT);
+});
+
+describe('native scanner build', () => {
+  it.runIf(process.env.KF_REQUIRE_NATIVE === '1')('is built and loaded (KF_REQUIRE_NATIVE=1)', () => {
+    expect(nativeUnavailableReason()).toBeUndefined();
+  });
+});
