@@ -278,110 +278,19 @@ static size_t scan_range(KafkaScanner *sc, const uint8_t *b, size_t s, size_t to
   return n;
 }
 
-// The arguments of scanKafka / scanKafkaAsync: (scanner, buf, from, to, final, info: Int32Array, times: Float64Array).
-typedef struct {
-  KafkaScanner *sc;
-  uint8_t *b;
-  size_t from, to;
-  bool final;
-  int32_t *out;
-  double *times;
-  size_t capacity;
-} ScanArgs;
-
-static bool scan_args(napi_env env, napi_value *argv, ScanArgs *a) {
-  size_t blen, out_len, times_len;
-  int64_t from64, to64;
-  if (napi_get_value_external(env, argv[0], (void **)&a->sc) != napi_ok ||
-      napi_get_buffer_info(env, argv[1], (void **)&a->b, &blen) != napi_ok ||
-      napi_get_value_int64(env, argv[2], &from64) != napi_ok || napi_get_value_int64(env, argv[3], &to64) != napi_ok ||
-      napi_get_value_bool(env, argv[4], &a->final) != napi_ok) return false;
-  a->out = typed_array_data(env, argv[5], napi_int32_array, &out_len);
-  a->times = typed_array_data(env, argv[6], napi_float64_array, &times_len);
-  if (a->out == NULL || a->times == NULL || out_len < 1 + KAFKA_STRIDE || from64 < 0 || from64 > to64 ||
-      to64 > (int64_t)blen || to64 > INT32_MAX) return false;
-  a->from = (size_t)from64;
-  a->to = (size_t)to64;
-  a->capacity = (out_len - 1) / KAFKA_STRIDE;
-  if (times_len < a->capacity) a->capacity = times_len;
-  return true;
+static size_t kafka_scan(void *scanner, const uint8_t *b, size_t from, size_t to, bool final, int32_t *out,
+                         double *times, size_t capacity) {
+  return scan_range(scanner, b, from, to, final, out, times, capacity);
 }
+
+static const ScanKind KAFKA = {"scanKafka", KAFKA_STRIDE, 1, kafka_scan, true};
 
 static napi_value scan_kafka(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  size_t argc = 7;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  ScanArgs a;
-  if (argc < 7 || !scan_args(env, argv, &a)) {
-    napi_throw_range_error(env, NULL, "scanKafka: bad arguments");
-    return NULL;
-  }
-  size_t n = scan_range(a.sc, a.b, a.from, a.to, a.final, a.out, a.times, a.capacity);
-  napi_value result;
-  NAPI_CALL(env, napi_create_uint32(env, (uint32_t)n, &result));
-  return result;
-}
-
-// scanKafkaAsync: the same scan on a thread of libuv's pool, so the caller's
-// thread handles the lines of one range while the next is scanned. The
-// caller keeps the buffer and arrays untouched, and calls nothing else on
-// the scanner, until the promise settles.
-typedef struct {
-  ScanArgs args;
-  size_t lines;
-  napi_ref refs[4];
-  napi_deferred deferred;
-  napi_async_work work;
-} AsyncScan;
-
-static void async_scan_execute(napi_env env, void *data) {
-  (void)env;
-  AsyncScan *job = data;
-  ScanArgs *a = &job->args;
-  job->lines = scan_range(a->sc, a->b, a->from, a->to, a->final, a->out, a->times, a->capacity);
-}
-
-static void async_scan_complete(napi_env env, napi_status status, void *data) {
-  AsyncScan *job = data;
-  napi_value result;
-  if (status == napi_ok && napi_create_uint32(env, (uint32_t)job->lines, &result) == napi_ok) {
-    napi_resolve_deferred(env, job->deferred, result);
-  } else {
-    napi_value message, error;
-    napi_create_string_utf8(env, "scanKafkaAsync failed", NAPI_AUTO_LENGTH, &message);
-    napi_create_error(env, NULL, message, &error);
-    napi_reject_deferred(env, job->deferred, error);
-  }
-  for (int i = 0; i < 4; i++) napi_delete_reference(env, job->refs[i]);
-  napi_delete_async_work(env, job->work);
-  free(job);
+  return scan_now(env, info, &KAFKA);
 }
 
 static napi_value scan_kafka_async(napi_env env, napi_callback_info info) {
-  napi_value argv[7];
-  size_t argc = 7;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  AsyncScan *job = calloc(1, sizeof(AsyncScan));
-  if (job == NULL) {
-    napi_throw_error(env, NULL, "out of memory");
-    return NULL;
-  }
-  if (argc < 7 || !scan_args(env, argv, &job->args)) {
-    free(job);
-    napi_throw_range_error(env, NULL, "scanKafkaAsync: bad arguments");
-    return NULL;
-  }
-  // The scanner, the buffer and the output arrays stay alive until the scan is done.
-  NAPI_CALL(env, napi_create_reference(env, argv[0], 1, &job->refs[0]));
-  NAPI_CALL(env, napi_create_reference(env, argv[1], 1, &job->refs[1]));
-  NAPI_CALL(env, napi_create_reference(env, argv[5], 1, &job->refs[2]));
-  NAPI_CALL(env, napi_create_reference(env, argv[6], 1, &job->refs[3]));
-  napi_value promise, name;
-  NAPI_CALL(env, napi_create_promise(env, &job->deferred, &promise));
-  NAPI_CALL(env, napi_create_string_utf8(env, "kforensics.scanKafka", NAPI_AUTO_LENGTH, &name));
-  NAPI_CALL(env, napi_create_async_work(env, NULL, name, async_scan_execute, async_scan_complete, job, &job->work));
-  NAPI_CALL(env, napi_queue_async_work(env, job->work));
-  return promise;
+  return scan_later(env, info, &KAFKA);
 }
 
 static napi_value create_kafka_scanner(napi_env env, napi_callback_info info) {

@@ -53,5 +53,6 @@ double naive_timestamp(DayCache *days, const uint8_t *p) {
 
 NAPI_MODULE_INIT() {
   kafka_scan_register(env, exports);
+  dump_scan_register(env, exports);
   return exports;
 }

@@ -6,6 +6,7 @@
 #include <node_api.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -33,6 +34,29 @@ void *typed_array_data(napi_env env, napi_value value, napi_typedarray_type want
 // naiveFromFields over `yyyy-MM-dd HH:mm:ss,SSS` at p (23 bytes the caller has): NaN when invalid.
 double naive_timestamp(DayCache *days, const uint8_t *p);
 
+// A scanner's range function: whole lines of b[from, to) (the last one
+// without its newline only when final) into out (info[0] = where it
+// stopped, then `stride` ints per line) and nums (`nums_per_line` doubles
+// per line), at most `capacity` lines; returns the number of lines.
+typedef size_t (*ScanFn)(void *scanner, const uint8_t *b, size_t from, size_t to, bool final, int32_t *out,
+                         double *nums, size_t capacity);
+
+typedef struct {
+  const char *name;
+  size_t stride;
+  size_t nums_per_line;
+  ScanFn scan;
+  // Whether argument 0 is a scanner made by the module (an external); else it is ignored.
+  bool stateful;
+} ScanKind;
+
+// fn(scanner, buf, from, to, final, info: Int32Array, nums: Float64Array) -> lines, here and now.
+napi_value scan_now(napi_env env, napi_callback_info info, const ScanKind *kind);
+// The same on a thread of libuv's pool -> Promise<lines>. The caller leaves
+// the buffer, the arrays and the scanner alone until it settles.
+napi_value scan_later(napi_env env, napi_callback_info info, const ScanKind *kind);
+
 void kafka_scan_register(napi_env env, napi_value exports);
+void dump_scan_register(napi_env env, napi_value exports);
 
 #endif

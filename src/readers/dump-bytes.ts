@@ -1,5 +1,9 @@
 import { ByteLineReader, type ByteRange, type LineBatch } from '../sources/fast-lines.js';
 import { lineText, type LineStats } from '../sources/lines.js';
+import { scanPipeline, scanSlot, type RangeScanner, type ScanSlot } from '../sources/scan-pipeline.js';
+import {
+  DUMP_BATCH, DUMP_NUMS, DUMP_RECORD, DUMP_RECORD_INDENTED, DUMP_STRIDE, nativeScanners, type NativeScanners,
+} from './native.js';
 import type { BatchEntry, DumpReader, DumpSection, RecordEntry, TimestampType } from './dump-log-segments.js';
 
 /**
@@ -441,19 +445,84 @@ export function pushDumpBytes(range: ByteRange, reader: DumpReader, stats: LineS
   if (heldFrom !== -1) reader.heldText(buf.toString('latin1', heldFrom, heldTo));
 }
 
+/** Lines the native dump scanner reports per call. */
+const NATIVE_LINES = 32768;
+
+/** The native dump scanner (native/dump_scan.c) as the scan pipeline drives it. */
+class DumpScanner implements RangeScanner {
+  /** Stateless: two ranges are scanned at once, one on each core, while this thread takes a third. */
+  readonly concurrency = 2;
+  readonly slots = [0, 1, 2].map(() => scanSlot(NATIVE_LINES, DUMP_STRIDE, DUMP_NUMS));
+
+  constructor(private readonly native: NativeScanners) {}
+
+  scanAsync(range: ByteRange, from: number, slot: ScanSlot): Promise<number> {
+    const done = this.native.scanDumpAsync(0, range.buf, from, range.to, range.final, slot.info, slot.nums);
+    done.catch(() => undefined);
+    return done;
+  }
+
+  scanSync(range: ByteRange, from: number, slot: ScanSlot): number {
+    return this.native.scanDump(0, range.buf, from, range.to, range.final, slot.info, slot.nums);
+  }
+}
+
+const TIMESTAMP_TYPES: readonly TimestampType[] = ['CreateTime', 'LogAppendTime'];
+
+/**
+ * pushDumpBytes for a consumer of numbers, from the native scanner's
+ * verdicts on n lines of a range; returns where the scan stopped.
+ */
+function takeScannedDump(range: ByteRange, n: number, slot: ScanSlot, reader: DumpReader, stats: LineStats): number {
+  const { buf } = range;
+  const { info, nums } = slot;
+  let heldFrom = -1;
+  let heldTo = -1;
+  for (let k = 0, o = 1, v = 0; k < n; k++, o += DUMP_STRIDE, v += DUMP_NUMS) {
+    const kind = info[o]!;
+    const s = info[o + 1]!;
+    const e = info[o + 2]!;
+    // Without `| `, an `offset:` line in an index section is an index entry (DumpReader.parseData).
+    if (kind === DUMP_BATCH) {
+      reader.pushBatchNumbers(reader.counts.linesRead + 1, nums[v]!, nums[v + 1]!, nums[v + 2]!, TIMESTAMP_TYPES[info[o + 3]!]!, nums[v + 3]!, nums[v + 4]!);
+      heldFrom = s;
+      heldTo = e;
+    } else if (kind === DUMP_RECORD_INDENTED || (kind === DUMP_RECORD && reader.currentSection.fileKind !== 'index')) {
+      const indented = kind === DUMP_RECORD_INDENTED;
+      reader.pushRecordNumbers(reader.counts.linesRead + 1, indented, nums[v]!, TIMESTAMP_TYPES[info[o + 3]!]!, nums[v + 1]!);
+      heldFrom = indented ? s + 2 : s;
+      heldTo = e;
+    } else {
+      if (heldFrom !== -1) reader.heldText(buf.toString('latin1', heldFrom, heldTo));
+      heldFrom = -1;
+      reader.push(lineText(buf, s, e, stats));
+    }
+  }
+  // The buffer is reused after this: the held line keeps its text.
+  if (heldFrom !== -1) reader.heldText(buf.toString('latin1', heldFrom, heldTo));
+  return info[0]!;
+}
+
 /**
  * Reads a plain UTF-8 file (byteReadable, fast-lines.ts) from `start` (its
  * BOM length) into the reader. After a read error the lines before it are
  * read (the partial last one too), as the LineSplitter path does, and the
- * error is thrown.
+ * error is thrown. A consumer of numbers (gap) gets the native scanner's
+ * reading when it is built, pipelined with this thread's (scan-pipeline.ts).
  */
-export function readDumpBytes(path: string, reader: DumpReader, stats: LineStats, start: number): void {
-  const bytes = new ByteLineReader(path, stats, () => reader.counts.linesRead, start);
+export async function readDumpBytes(path: string, reader: DumpReader, stats: LineStats, start: number): Promise<void> {
+  const native = reader.numbers ? nativeScanners() : undefined;
+  const bytes = new ByteLineReader(path, stats, () => reader.counts.linesRead, start, undefined, native ? 3 : 1);
   const feed = (range: ByteRange | LineBatch): void => {
     if (range.kind === 'lines') for (const line of range.lines) reader.push(line);
     else pushDumpBytes(range, reader, stats);
   };
   try {
+    if (native) {
+      const scanner = new DumpScanner(native);
+      for await (const _ of scanPipeline(bytes, scanner, (range, n, slot) => takeScannedDump(range, n, slot, reader, stats), feed)) { /* read on */ }
+      return;
+    }
     for (let range = bytes.next(); range !== undefined; range = bytes.next()) feed(range);
   } catch (e) {
     const rest = bytes.rest();

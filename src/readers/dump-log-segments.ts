@@ -623,7 +623,7 @@ export async function readDumpFile(
     const stats = newLineStats();
     let error: string | null = null;
     try {
-      readDumpBytes(path, reader, stats, bom);
+      await readDumpBytes(path, reader, stats, bom);
     } catch (e) {
       error = (e as Error).message;
     }

@@ -19,6 +19,9 @@ export interface NativeScanners {
   scanKafka(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array): number;
   /** scanKafka on a thread of libuv's pool; nothing else may touch the scanner, buffer or arrays until it settles. */
   scanKafkaAsync(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array): Promise<number>;
+  /** Scans DumpLogSegments lines (the first argument is unused): kind, start, end, timestamp type per line; numbers in `nums`. */
+  scanDump(unused: 0, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, nums: Float64Array): number;
+  scanDumpAsync(unused: 0, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, nums: Float64Array): Promise<number>;
   /** What a record of logger `id` needs (a GATE_* value), with the keywords one of which its rules require. */
   setKafkaGate(scanner: object, id: number, mode: number, keywords: Buffer[]): void;
 }
@@ -35,6 +38,16 @@ export const LINE_CANDIDATE = 1;
 export const LINE_DECODE = 2;
 /** A continuation line (not another writer's): folded into the record before. */
 export const LINE_CONTINUATION = 3;
+
+/** Fields per line in scanDump's output: kind, start, end, timestamp type (0 CreateTime, 1 LogAppendTime). */
+export const DUMP_STRIDE = 4;
+/** Numbers per line: a batch's baseOffset, lastOffset, count, timestamp, partitionLeaderEpoch; a record's offset, timestamp. */
+export const DUMP_NUMS = 5;
+// Kinds of line in scanDump's output.
+export const DUMP_OTHER = 0;
+export const DUMP_BATCH = 1;
+export const DUMP_RECORD_INDENTED = 2;
+export const DUMP_RECORD = 3;
 
 // What a record of a logger needs (setKafkaGate).
 /** No rule can classify it. */

@@ -62,8 +62,8 @@ export function byteReadable(path: string): number | undefined {
 /**
  * Reads [start, end) of a file (end: its size when opened), synchronously,
  * range after range. `start` must be a line start. Each range is valid only
- * until next() is called again — or, with two buffers, until the call after
- * that (the caller may still be reading one range when it asks for the next).
+ * until next() is called again — or, with n buffers, until n - 1 calls
+ * later (the caller may still be reading one range when it asks for the next).
  */
 export class ByteLineReader {
   readonly stats: LineStats;
@@ -83,7 +83,7 @@ export class ByteLineReader {
    *   splitter numbers cut lines as the file does.
    */
   constructor(
-    path: string, stats: LineStats, private readonly linesSoFar: () => number, start = 0, end?: number, buffers: 1 | 2 = 1,
+    path: string, stats: LineStats, private readonly linesSoFar: () => number, start = 0, end?: number, buffers = 1,
   ) {
     this.stats = stats;
     this.buffers = Array.from({ length: buffers }, () => Buffer.allocUnsafe(CHUNK));
@@ -131,7 +131,7 @@ export class ByteLineReader {
 
   private read(): ByteRange | LineBatch | undefined {
     const last = this.buf;
-    if (this.buffers.length > 1) this.current ^= 1;
+    this.current = (this.current + 1) % this.buffers.length;
     const buf = this.buf;
     // The incomplete line left by the last range moves to the front; it stays
     // recorded as the tail until a read succeeds, so rest() finds it after an error.

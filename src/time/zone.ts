@@ -55,10 +55,21 @@ export class Zone {
 
   /** ISO 8601 with milliseconds and this zone's offset: 2022-10-05T17:05:39.869+09:00 */
   format(epochMs: number): string {
-    const offset = this.offsetAt(epochMs);
-    const local = new Date(epochMs + offset * 60_000).toISOString().slice(0, 23);
-    return local + formatOffset(offset);
+    // Events come in time order: the text up to the second (and the offset) is made once per second.
+    const second = Math.floor(epochMs / 1000);
+    if (second !== this.formattedSecond) {
+      const offset = this.offsetAt(epochMs);
+      this.formattedSecond = second;
+      this.secondText = new Date(second * 1000 + offset * 60_000).toISOString().slice(0, 19);
+      this.offsetText = formatOffset(offset);
+    }
+    const ms = epochMs - second * 1000;
+    return `${this.secondText}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}${this.offsetText}`;
   }
+
+  private formattedSecond = Number.NaN;
+  private secondText = '';
+  private offsetText = '';
 
   /** Human form for tables: 2022-10-05 17:05:39.869 */
   formatShort(epochMs: number): string {

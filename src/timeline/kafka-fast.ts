@@ -9,6 +9,7 @@ import {
 } from '../readers/native.js';
 import { ByteLineReader, type ByteRange, type LineBatch } from '../sources/fast-lines.js';
 import { lineText, newLineStats, type LineStats } from '../sources/lines.js';
+import { scanPipeline, scanSlot, type RangeScanner, type ScanSlot } from '../sources/scan-pipeline.js';
 
 /**
  * The byte-level reading of a Kafka-layout file (see fast-lines.ts and
@@ -81,41 +82,36 @@ const scratch = newLineStats();
 /** Lines the native scanner reports per call (a 1 MiB buffer of lines shorter than 32 bytes takes two). */
 const NATIVE_LINES = 32768;
 
-/** Where the native scanner writes one range's lines. */
-interface ScanSlot {
-  info: Int32Array;
-  times: Float64Array;
-}
-
 /**
  * The gate of a layout and catalogue: per logger, its role and what
  * classifying its records needs; for the native scanner, the same by logger
  * id, and what the scanner itself may decide (see native.ts).
  */
-export class KafkaGate {
+export class KafkaGate implements RangeScanner {
   readonly table: LoggerTable<LoggerGate>;
   readonly native: NativeScanners | undefined;
   readonly scanner: object | undefined;
   readonly byId: LoggerGate[] = [];
-  /** Two: one range's lines are read while the scanner writes the next one's. */
+  /** The scanner keeps its loggers: one scan at a time. */
+  readonly concurrency = 1;
+  /** Two: one range's lines are taken while the scanner writes the next one's. */
   readonly slots: readonly [ScanSlot, ScanSlot];
   private readonly describe: (logger: string) => LoggerGate;
   /** A scan runs on libuv's pool: the scanner's gates are not touched until it is done. */
   private scanning = false;
   private readonly gatesLater: [number, number, Buffer[]][] = [];
 
-  constructor(layout: Layout, classifier: Classifier, native = nativeScanners()) {
+  /** @param native the native scanners; null reads with the JavaScript byte path. */
+  constructor(layout: Layout, classifier: Classifier, native: NativeScanners | null = nativeScanners() ?? null) {
     this.describe = (logger) => {
       const role = layout.roleOf({ naiveTime: 0, level: '', logger, message: '' });
       return { role, ...classifier.needs(logger, role) };
     };
     this.table = new LoggerTable<LoggerGate>(this.describe);
-    this.native = native;
+    this.native = native ?? undefined;
     this.scanner = native?.createKafkaScanner();
-    const slot = (): ScanSlot => native
-      ? { info: new Int32Array(1 + NATIVE_LINES * KAFKA_STRIDE), times: new Float64Array(NATIVE_LINES) }
-      : { info: new Int32Array(0), times: new Float64Array(0) };
-    this.slots = [slot(), slot()];
+    const lines = native ? NATIVE_LINES : 0;
+    this.slots = [scanSlot(lines, KAFKA_STRIDE, 1), scanSlot(lines, KAFKA_STRIDE, 1)];
   }
 
   /** A logger the scanner met first (its name at buf[s, e), ASCII): looked up, and its gate handed to the scanner. */
@@ -136,7 +132,7 @@ export class KafkaGate {
   /** Scans whole lines of range[from, to) into a slot on libuv's pool; resolves to the number of lines. */
   scanAsync(range: ByteRange, from: number, slot: ScanSlot): Promise<number> {
     this.scanning = true;
-    const done = this.native!.scanKafkaAsync(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.times)
+    const done = this.native!.scanKafkaAsync(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.nums)
       .finally(() => {
         this.scanning = false;
         for (const [id, mode, words] of this.gatesLater) this.native!.setKafkaGate(this.scanner!, id, mode, words);
@@ -149,7 +145,7 @@ export class KafkaGate {
 
   /** The same scan, here and now (no scan may be running). */
   scanSync(range: ByteRange, from: number, slot: ScanSlot): number {
-    return this.native!.scanKafka(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.times);
+    return this.native!.scanKafka(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.nums);
   }
 }
 
@@ -180,7 +176,7 @@ function takeScanned(
   take: (record: LogRecord | undefined) => void,
 ): number {
   const { buf } = range;
-  const { info, times } = slot;
+  const { info, nums: times } = slot;
   const { byId } = gate;
   for (let k = 0, o = 1; k < n; k++, o += KAFKA_STRIDE) {
     const kind = info[o]!;
@@ -228,46 +224,13 @@ export async function* readKafkaBytes(
     else pushKafkaBytes(range, reader, gate, stats, take);
   };
   try {
-    if (!gate.native) {
-      for (let range = bytes.next(); range !== undefined; range = bytes.next()) {
-        feed(range);
-        yield;
-      }
+    if (gate.native) {
+      yield* scanPipeline(bytes, gate, (range, n, slot) => takeScanned(range, n, slot, reader, gate, stats, take), feed);
       return;
     }
-    let which = 0;
-    let range = bytes.next();
-    let scan = range?.kind === 'bytes' ? gate.scanAsync(range, range.from, gate.slots[0]) : undefined;
-    while (range !== undefined) {
-      // The next range is read (into the other buffer) while this one is scanned.
-      let next: ByteRange | LineBatch | undefined;
-      let failure: { error: unknown } | undefined;
-      try {
-        next = bytes.next();
-      } catch (e) {
-        failure = { error: e };
-      }
-      if (range.kind === 'lines') {
-        feed(range);
-      } else {
-        const n = await scan!;
-        const slot = gate.slots[which]!;
-        const nextScan = next?.kind === 'bytes' ? gate.scanAsync(next, next.from, gate.slots[which ^ 1]!) : undefined;
-        let s = takeScanned(range, n, slot, reader, gate, stats, take);
-        if (s < range.to && n > 0) {
-          // More lines than a slot holds: the rest is scanned here, once the scanner is free.
-          if (nextScan) await nextScan;
-          for (let m = n; s < range.to && m > 0;) {
-            m = gate.scanSync(range, s, slot);
-            if (m > 0) s = takeScanned(range, m, slot, reader, gate, stats, take);
-          }
-        }
-        scan = nextScan;
-      }
+    for (let range = bytes.next(); range !== undefined; range = bytes.next()) {
+      feed(range);
       yield;
-      if (failure) throw failure.error;
-      range = next;
-      which ^= 1;
     }
   } catch (e) {
     if (readError(e)) {

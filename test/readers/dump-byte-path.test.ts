@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readDumpFile, type DumpEntry } from '../../src/readers/dump-log-segments.js';
+import { readDumpFile, type DumpEntry, type DumpLineSink } from '../../src/readers/dump-log-segments.js';
 import { tempDir } from '../helpers/tmp.js';
 
 // The byte-level path (plain files, dump-bytes.ts) must give exactly what the
@@ -84,6 +84,44 @@ describe('byte-level reading of DumpLogSegments output', () => {
       const fast = await read(dir.write(`fx/${name}.txt`, bytes));
       const slow = await read(dir.write(`fxgz/${name}.txt.gz`, gzipSync(bytes)));
       expect(fast.entries, name).toEqual(slow.entries);
+      expect(fast.result, name).toEqual(slow.result);
+    }
+  });
+});
+
+// gap reads the two fast shapes as numbers (DumpLineSink), from the native
+// scanner when it is built: the same figures, line numbers and accounting as
+// the entries of the tokenizer path.
+type Seen = [string, number, ...(number | string | null)[]];
+async function readNumbers(path: string) {
+  const seen: Seen[] = [];
+  const other: DumpEntry[] = [];
+  const numbers: DumpLineSink = {
+    batchLine: (section, line, base, last, count, type, time, epoch) => seen.push(['batch', line, section.path, base, last, count, type, time, epoch]),
+    recordLine: (section, line, offset, type, time) => seen.push(['record', line, section.path, offset, type, time]),
+  };
+  const onEntry = (e: DumpEntry): void => {
+    if (e.type === 'batch' && !e.legacy) seen.push(['batch', e.line, e.section.path, e.baseOffset, e.lastOffset, e.count, e.timestampType, e.timestamp, e.partitionLeaderEpoch]);
+    else if (e.type === 'record') seen.push(['record', e.line, e.section.path, e.offset, e.timestampType, e.timestamp]);
+    else other.push(e);
+  };
+  const result = await readDumpFile(path, onEntry, { numbers });
+  return { seen, other, result };
+}
+
+describe('byte-level reading of DumpLogSegments output as numbers (gap)', () => {
+  const dir = tempDir();
+
+  it('gives the same figures and accounting as the tokenizer path, within and across buffers', async () => {
+    const small = fileBytes(LINES);
+    const body = fileBytes(LINES.slice(2, -4));
+    const many = Buffer.concat([Buffer.from(`${LINES[0]}\n`), ...Array.from({ length: 6000 }, () => Buffer.concat([body, Buffer.from('\n')]))]);
+    for (const [name, bytes] of [['small', small], ['many', many]] as const) {
+      const fast = await readNumbers(dir.write(`n-${name}/dump.txt`, bytes));
+      const slow = await readNumbers(dir.write(`n-${name}-gz/dump.txt.gz`, gzipSync(bytes)));
+      expect(fast.seen.length, name).toBeGreaterThan(10);
+      expect(fast.seen, name).toEqual(slow.seen);
+      expect(fast.other, name).toEqual(slow.other);
       expect(fast.result, name).toEqual(slow.result);
     }
   });

@@ -31,7 +31,11 @@ async function readBoth(path: string, zone = 'Europe/Berlin'): Promise<{ js: unk
     take(reader.end());
     return { records, counts: reader.counts, roles: [...reader.skippedRoles], stats };
   };
-  return { js: await read(new KafkaGate(layout, classifier, undefined)), c: await read(new KafkaGate(layout, classifier, native)) };
+  const js = new KafkaGate(layout, classifier, null);
+  const c = new KafkaGate(layout, classifier, native);
+  expect(js.native).toBeUndefined();
+  expect(c.native).toBeDefined();
+  return { js: await read(js), c: await read(c) };
 }
 
 const ts = (m: number, s: number) => `[2024-03-31 02:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')},149]`;
@@ -71,6 +75,13 @@ describe.skipIf(!native)('native scanner', () => {
     ]));
     const { js, c } = await readBoth(path);
     expect((js as { counts: { linesRead: number } }).counts.linesRead).toBe(LINES.length + 2);
+    expect(c).toEqual(js);
+  });
+
+  it('reads them the same way again once the scanner knows their loggers (a later buffer)', async () => {
+    const filler = `${ts(31, 1)} INFO [Controller id=2] Preferred replicas by broker Map() (kafka.controller.KafkaController)\n`.repeat(12_000);
+    const path = dir.write('hostile-twice/server.log', `${LINES.join('\n')}\n${filler}${LINES.join('\n')}\n`);
+    const { js, c } = await readBoth(path);
     expect(c).toEqual(js);
   });
 
