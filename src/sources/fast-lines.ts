@@ -11,12 +11,12 @@ import { LineSplitter, type LineStats } from './lines.js';
  */
 
 // Big enough that reads are few; small enough to stay in cache-friendly memory.
-const CHUNK = 1 << 20;
+export const CHUNK = 1 << 20;
 /**
  * A line longer than this is handed, with the rest of the file, to a
  * LineSplitter (exact cut-line handling for lines near MAX_LINE_BYTES).
  */
-const HANDOVER = CHUNK >> 1;
+export const HANDOVER = CHUNK >> 1;
 
 /** Whole lines at buf[from, to): each ends with `\n`, except the last one when `final`. */
 export interface ByteRange {

@@ -1,4 +1,12 @@
-import type { ByteLineReader, ByteRange, LineBatch } from './fast-lines.js';
+import type { ByteRange, LineBatch } from './fast-lines.js';
+
+/** Ranges of a file's lines: a plain file's (ByteLineReader) or a .gz's (GzipByteReader). */
+export interface RangeReader {
+  next(): ByteRange | LineBatch | undefined | Promise<ByteRange | LineBatch | undefined>;
+  /** After a read error: the bytes not yet handed out (the partial last line). */
+  rest(): ByteRange | LineBatch | undefined;
+  close(): void;
+}
 
 /** Where a native scanner writes one range's lines (native.ts). */
 export interface ScanSlot {
@@ -42,7 +50,7 @@ interface Pending {
  * plain loop does.
  */
 export async function* scanPipeline(
-  bytes: ByteLineReader, scanner: RangeScanner,
+  bytes: RangeReader, scanner: RangeScanner,
   take: (range: ByteRange, lines: number, slot: ScanSlot) => number, lines: (batch: LineBatch) => void,
 ): AsyncGenerator<void> {
   const queue: Pending[] = [];
@@ -51,11 +59,11 @@ export async function* scanPipeline(
   let ended = false;
   // Keeps `concurrency` ranges read and scanning beyond the one being taken;
   // each read takes the buffer of the range taken before (the reader's ring).
-  const fill = (): void => {
+  const fill = async (): Promise<void> => {
     while (!ended && !failure && queue.length < scanner.concurrency) {
       let range: ByteRange | LineBatch | undefined;
       try {
-        range = bytes.next();
+        range = await bytes.next();
       } catch (e) {
         failure = { error: e };
         return;
@@ -68,12 +76,12 @@ export async function* scanPipeline(
       queue.push({ range, slot, scan: range.kind === 'bytes' ? scanner.scanAsync(range, range.from, slot) : undefined });
     }
   };
-  fill();
+  await fill();
   for (let head = queue.shift(); head !== undefined; head = queue.shift()) {
     const { range, slot } = head;
     const n = head.scan ? await head.scan : 0;
     // The next range is read and scanned while this one is taken.
-    fill();
+    await fill();
     if (range.kind === 'lines') {
       lines(range);
     } else {

@@ -9,7 +9,9 @@ import {
 } from '../readers/native.js';
 import { ByteLineReader, type ByteRange, type LineBatch } from '../sources/fast-lines.js';
 import { lineText, newLineStats, type LineStats } from '../sources/lines.js';
-import { scanPipeline, scanSlot, type RangeScanner, type ScanSlot } from '../sources/scan-pipeline.js';
+import { scanPipeline, scanSlot, type RangeReader, type RangeScanner, type ScanSlot } from '../sources/scan-pipeline.js';
+import { GzipByteReader } from '../sources/gzip-lines.js';
+import { isGzipPath } from '../sources/open.js';
 
 /**
  * The byte-level reading of a Kafka-layout file (see fast-lines.ts and
@@ -218,7 +220,12 @@ export async function* readKafkaBytes(
   take: (record: LogRecord | undefined) => void, readError: (e: unknown) => boolean, start = 0, end?: number,
   linesBefore = 0,
 ): AsyncGenerator<void> {
-  const bytes = new ByteLineReader(path, stats, () => linesBefore + reader.counts.linesRead, start, end, gate.native ? 2 : 1);
+  const linesSoFar = (): number => linesBefore + reader.counts.linesRead;
+  const buffers = gate.native ? 2 : 1;
+  // A .gz (start: its inflated BOM's length) streams through gunzip into the same ranges.
+  const bytes: RangeReader = isGzipPath(path)
+    ? new GzipByteReader(path, stats, linesSoFar, start, buffers)
+    : new ByteLineReader(path, stats, linesSoFar, start, end, buffers);
   const feed = (range: ByteRange | LineBatch): void => {
     if (range.kind === 'lines') for (const line of range.lines) take(reader.push(line));
     else pushKafkaBytes(range, reader, gate, stats, take);
@@ -228,7 +235,7 @@ export async function* readKafkaBytes(
       yield* scanPipeline(bytes, gate, (range, n, slot) => takeScanned(range, n, slot, reader, gate, stats, take), feed);
       return;
     }
-    for (let range = bytes.next(); range !== undefined; range = bytes.next()) {
+    for (let range = await bytes.next(); range !== undefined; range = await bytes.next()) {
       feed(range);
       yield;
     }

@@ -5,6 +5,8 @@ import { RecordReader, type Layout, type UnrecognisedSink } from '../readers/ass
 import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
 import { zookeeperLayout } from '../readers/zookeeper.js';
 import { byteReadable } from '../sources/fast-lines.js';
+import { gzipByteReadable } from '../sources/gzip-lines.js';
+import { isGzipPath } from '../sources/open.js';
 import { fileLineSource, newLineStats, type LineStats } from '../sources/lines.js';
 import { kafkaGate, readKafkaBytes } from './kafka-fast.js';
 import { countLines, SEEK_MARGIN_MS, seekOffset, type Seek } from './kafka-ranges.js';
@@ -37,6 +39,8 @@ export interface ReadOptions {
    * record times, rather than from its first line (see kafka-ranges.ts).
    */
   seekSince?: number;
+  /** Every file through the line splitter (the reference the byte paths are tested against). */
+  textOnly?: boolean;
   /** Told when a file is read from a seek: its accounting covers only the lines from there on. */
   onSeek?: (file: string, seek: Seek) => void;
 }
@@ -108,8 +112,8 @@ function seekFor(path: string, bom: number, options: ReadOptions): Seek | undefi
 }
 
 function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): number | undefined {
-  if (options.all || fix || file.kind === 'zookeeper-native') return undefined;
-  return byteReadable(file.path);
+  if (options.all || options.textOnly || fix || file.kind === 'zookeeper-native') return undefined;
+  return isGzipPath(file.path) ? gzipByteReadable(file.path) : byteReadable(file.path);
 }
 
 /**
@@ -120,7 +124,8 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
   for (const file of family.files) {
     const fix = fileLineFix(file);
     const bom = bytePath(file, options, fix);
-    const seek = bom === undefined ? undefined : seekFor(file.path, bom, options);
+    const plain = bom !== undefined && !isGzipPath(file.path);
+    const seek = plain ? seekFor(file.path, bom, options) : undefined;
     if (seek) options.onSeek?.(file.path, seek);
     // Lines not read before the first one read (a seek): added to every line number.
     const linesBefore = seek?.lines ?? 0;
@@ -133,6 +138,8 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     const stats = source?.stats ?? newLineStats();
     const nodesSeen = new Set<string>();
     let error: string | null = null;
+    // Events the byte path took and not yet passed on: after a read error too (the lines before the damage).
+    let kept: TimelineEvent[] = [];
     const take = (record: LogRecord | undefined, out: TimelineEvent[]): void => {
       if (!record) return;
       record.line += linesBefore;
@@ -153,13 +160,12 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
           if (out.length > 0) yield out;
         }
       } else {
-        let out: TimelineEvent[] = [];
-        const keep = (record: LogRecord | undefined): void => take(record, out);
+        const keep = (record: LogRecord | undefined): void => take(record, kept);
         const gate = kafkaGate(layout, options.classifier);
         const from = seek?.byte ?? bom!; // defined: no line source means the byte path
-        const size = fileSize(file.path);
+        const size = plain ? fileSize(file.path) : Number.POSITIVE_INFINITY;
         // Parts of a large file: the even ones read here, the odd ones by a worker (parallel.ts).
-        const parts = parallel(size - from, options) ? cutParts(file.path, from, size, size) : [from, size];
+        const parts = plain && parallel(size - from, options) ? cutParts(file.path, from, size, size) : [from, size];
         let worker: PartWorker | undefined;
         if (parts.length > 2) {
           worker = new PartWorker({
@@ -175,14 +181,14 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
               if (i + 4 < parts.length) worker.ask({ index: i + 4, from: parts[i + 4]!, to: parts[i + 5]! });
               if (part.error === undefined) {
                 // The record open here ends where the part begins (a record start).
-                take(reader.end(), out);
+                take(reader.end(), kept);
                 joinPart(part, reader, stats, linesBefore, nodesSeen, (e) => {
                   if (e.rule) options.observe?.(e);
-                  if (options.keep(e)) out.push(e);
+                  if (options.keep(e)) kept.push(e);
                 }, rulesOf(options));
-                if (out.length > 0) {
-                  yield out;
-                  out = [];
+                if (kept.length > 0) {
+                  yield kept;
+                  kept = [];
                 }
                 continue;
               }
@@ -195,16 +201,17 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
               file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), parts[i], end, linesBefore,
             );
             for await (const _ of chunks) {
-              if (out.length > 0) {
-                yield out;
-                out = [];
+              if (kept.length > 0) {
+                yield kept;
+                kept = [];
               }
             }
           }
         } finally {
           worker?.close();
         }
-        if (out.length > 0) yield out;
+        if (kept.length > 0) yield kept;
+        kept = [];
       }
     } catch (e) {
       if (e instanceof StopReading) throw e;
@@ -213,9 +220,8 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     // Records counted without being kept name their node too.
     for (const role of reader.skippedRoles) nodesSeen.add(family.nodes[role]);
     if (stats.cutLines > 0) options.onCutLines?.(file.path, stats.cutAt ?? [], stats.cutLines);
-    const last: TimelineEvent[] = [];
-    take(reader.end(), last);
-    if (last.length > 0) yield last;
+    take(reader.end(), kept);
+    if (kept.length > 0) yield kept;
     options.onInput({
       file: file.path,
       kind: file.kind,

@@ -8,9 +8,9 @@ import type { TimelineEvent } from '../../src/timeline/event.js';
 import { familyEvents } from '../../src/timeline/read.js';
 import { tempDir } from '../helpers/tmp.js';
 
-// The byte-level path (plain files) must give exactly what the LineSplitter
-// path gives (a .gz copy of the same bytes): the same events, fields, line
-// numbers and accounting, on the lines that make it take its detours.
+// The byte-level path (plain files, and .gz through gunzip) must give exactly
+// what the LineSplitter path gives: the same events, fields, line numbers and
+// accounting, on the lines that make it take its detours.
 const ts = (s: number) => `[2024-02-23 07:47:${String(s).padStart(2, '0')},149]`;
 const LINES = [
   'SLF4J: Class path contains multiple SLF4J bindings.',
@@ -42,7 +42,7 @@ function fileBytes(lines = LINES): Buffer {
   return all.subarray(0, all.length - 1);
 }
 
-async function read(path: string): Promise<{ events: Omit<TimelineEvent, 'file'>[]; inputs: Omit<InputJson, 'file'>[] }> {
+async function read(path: string, textOnly = false): Promise<{ events: Omit<TimelineEvent, 'file'>[]; inputs: Omit<InputJson, 'file'>[] }> {
   const family: Family = {
     key: 'broker',
     files: [{ path, size: 0, kind: 'kafka-server', zookeeperServer: false, kafka: true }],
@@ -56,6 +56,7 @@ async function read(path: string): Promise<{ events: Omit<TimelineEvent, 'file'>
     classifier: defaultClassifier(),
     all: false,
     keep: () => true,
+    textOnly,
     onInput: ({ file: _, ...rest }) => inputs.push(rest),
   })) for (const { file: _, ...e } of batch) events.push(e);
   return { events, inputs };
@@ -68,13 +69,27 @@ describe('byte-level reading of plain files', () => {
   const gz = dir.write('gz/server.log.gz', gzipSync(bytes));
 
   it('gives the same events and accounting as the line splitter', async () => {
-    const fast = await read(plain);
-    const slow = await read(gz);
+    const slow = await read(plain, true);
     expect(slow.events.map((e) => e.rule?.id)).toContain('kafka.fetcher.removed');
     expect(slow.inputs[0]!.linesRead).toBe(LINES.length);
     expect(slow.inputs[0]!.outOfOrder).toBe(1);
-    expect(fast.events).toEqual(slow.events);
+    for (const path of [plain, gz]) {
+      const fast = await read(path);
+      expect(fast.events).toEqual(slow.events);
+      expect(fast.inputs).toEqual(slow.inputs);
+    }
+    expect(await read(gz, true)).toEqual(slow);
+  });
+
+  it('reads a truncated .gz up to the damage, as the line splitter does', async () => {
+    const whole = gzipSync(Buffer.concat(Array.from({ length: 400 }, () => bytes)));
+    const cut = dir.write('cut/server.log.gz', whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const fast = await read(cut);
+    const slow = await read(cut, true);
+    expect(slow.inputs[0]!.error).toBeTruthy();
+    expect(slow.inputs[0]!.linesRead).toBeGreaterThan(LINES.length);
     expect(fast.inputs).toEqual(slow.inputs);
+    expect(fast.events).toEqual(slow.events);
   });
 
   it('reads a file far larger than its buffer the same way', async () => {
@@ -82,10 +97,12 @@ describe('byte-level reading of plain files', () => {
     const many = Buffer.concat(Array.from({ length: 3000 }, () => Buffer.concat([short, Buffer.from('\n')])));
     const bigPlain = dir.write('big/server.log', many);
     const bigGz = dir.write('biggz/server.log.gz', gzipSync(many));
-    const fast = await read(bigPlain);
-    const slow = await read(bigGz);
-    expect(fast.inputs).toEqual(slow.inputs);
-    expect(fast.events.length).toBe(slow.events.length);
-    expect(fast.events).toEqual(slow.events);
+    const slow = await read(bigPlain, true);
+    for (const path of [bigPlain, bigGz]) {
+      const fast = await read(path);
+      expect(fast.inputs).toEqual(slow.inputs);
+      expect(fast.events.length).toBe(slow.events.length);
+      expect(fast.events).toEqual(slow.events);
+    }
   });
 });

@@ -1,0 +1,188 @@
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { pipeline } from 'node:stream';
+import { constants, createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
+import { CHUNK, HANDOVER, type ByteRange, type LineBatch } from './fast-lines.js';
+import { LineSplitter, type LineStats } from './lines.js';
+import { detectEncoding, isGzipPath } from './open.js';
+
+/**
+ * Byte-level reading of a gzipped UTF-8 file: the gunzip stream (which
+ * inflates on libuv's pool, beside this thread) fills a ring of reused
+ * buffers, handed out as ranges of whole lines exactly as ByteLineReader
+ * hands out a plain file's, so a .gz takes the same byte path and native
+ * scanner as the plain file it was. A line longer than half a buffer hands
+ * the rest of the stream to a LineSplitter (as ByteLineReader does). A
+ * damaged stream (a truncated .gz): the lines before the damage are handed
+ * out, then next() throws, and rest() gives the partial last line.
+ */
+export class GzipByteReader {
+  private readonly buffers: Buffer[];
+  private current = 0;
+  private tailFrom = 0;
+  private tailTo = 0;
+  private readonly stream: Gunzip;
+  private readonly chunks: AsyncIterator<Buffer>;
+  /** The part of the last inflated chunk not yet copied into a buffer. */
+  private pending: Buffer | undefined;
+  private skip: number;
+  private ended = false;
+  private failure: { error: unknown } | undefined;
+  private splitter: LineSplitter | undefined;
+  private done = false;
+
+  constructor(path: string, readonly stats: LineStats, private readonly linesSoFar: () => number, bom = 0, buffers = 1) {
+    this.buffers = Array.from({ length: buffers }, () => Buffer.allocUnsafe(CHUNK));
+    this.skip = bom;
+    const gunzip = createGunzip({ chunkSize: 256 << 10 });
+    // pipeline (not pipe): a read error of the file reaches the gunzip stream, and so next().
+    pipeline(createReadStream(path, { flags: 'r', highWaterMark: 256 << 10 }), gunzip, () => undefined);
+    this.stream = gunzip;
+    this.chunks = (this.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  }
+
+  private get buf(): Buffer {
+    return this.buffers[this.current]!;
+  }
+
+  /** The next range of whole lines or batch of lines; undefined at the end. */
+  async next(): Promise<ByteRange | LineBatch | undefined> {
+    if (this.done) return undefined;
+    if (this.splitter) return this.nextLines();
+    // The lines before the damage were handed out: now the damage (rest() has the partial line).
+    if (this.failure) this.throwFailure();
+    const last = this.buf;
+    this.current = (this.current + 1) % this.buffers.length;
+    const buf = this.buf;
+    let total = this.tailTo - this.tailFrom;
+    if (total > 0) last.copy(buf, 0, this.tailFrom, this.tailTo);
+    this.tailFrom = 0;
+    this.tailTo = total;
+    if (total > HANDOVER) return this.handOver(total);
+    while (total < CHUNK) {
+      const chunk = await this.pull();
+      if (chunk === undefined) break;
+      const n = Math.min(chunk.length, CHUNK - total);
+      chunk.copy(buf, total, 0, n);
+      if (n < chunk.length) this.pending = chunk.subarray(n);
+      total += n;
+      this.tailTo = total;
+    }
+    if (this.ended && !this.failure) {
+      this.close();
+      this.tailTo = 0;
+      return total > 0 ? { kind: 'bytes', buf, from: 0, to: total, final: true } : undefined;
+    }
+    const lastNl = total > 0 ? buf.lastIndexOf(10, total - 1) : -1;
+    if (lastNl === -1) {
+      if (this.failure) this.throwFailure();
+      // A line longer than a buffer: the rest of the stream goes through a LineSplitter.
+      return this.handOver(total);
+    }
+    this.tailFrom = lastNl + 1;
+    return { kind: 'bytes', buf, from: 0, to: lastNl + 1, final: false };
+  }
+
+  /** After a failure: the partial last line (evidence too, as the LineSplitter path keeps it). */
+  rest(): ByteRange | LineBatch | undefined {
+    if (this.splitter) {
+      const lines = this.splitter.end();
+      return lines.length > 0 ? { kind: 'lines', lines } : undefined;
+    }
+    const carry = this.tailTo - this.tailFrom;
+    if (carry === 0) return undefined;
+    this.buf.copy(this.buf, 0, this.tailFrom, this.tailTo);
+    this.tailFrom = this.tailTo = 0;
+    return { kind: 'bytes', buf: this.buf, from: 0, to: carry, final: true };
+  }
+
+  close(): void {
+    this.done = true;
+    this.stream.destroy();
+  }
+
+  private throwFailure(): never {
+    this.done = true;
+    this.stream.destroy();
+    throw this.failure!.error;
+  }
+
+  /** The next inflated bytes (after the BOM); undefined at the end or after a failure (then recorded). */
+  private async pull(): Promise<Buffer | undefined> {
+    for (;;) {
+      if (this.pending) {
+        const p = this.pending;
+        this.pending = undefined;
+        return p;
+      }
+      if (this.ended || this.failure) return undefined;
+      let r: IteratorResult<Buffer>;
+      try {
+        r = await this.chunks.next();
+      } catch (e) {
+        this.failure = { error: e };
+        return undefined;
+      }
+      if (r.done) {
+        this.ended = true;
+        return undefined;
+      }
+      let chunk = r.value;
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length);
+        this.skip -= n;
+        chunk = chunk.subarray(n);
+      }
+      if (chunk.length > 0) this.pending = chunk;
+    }
+  }
+
+  private handOver(carry: number): Promise<ByteRange | LineBatch | undefined> | LineBatch {
+    this.splitter = new LineSplitter(this.linesSoFar(), this.stats);
+    this.tailFrom = this.tailTo = 0;
+    const lines = this.splitter.push(this.buf.subarray(0, carry));
+    return lines.length > 0 ? { kind: 'lines', lines } : this.nextLines();
+  }
+
+  private async nextLines(): Promise<LineBatch | undefined> {
+    for (;;) {
+      const chunk = await this.pull();
+      if (chunk === undefined) {
+        if (this.failure) {
+          // The lines before the damage first (rest() gives the partial one), then the damage.
+          this.throwFailure();
+        }
+        this.close();
+        const lines = this.splitter!.end();
+        return lines.length > 0 ? { kind: 'lines', lines } : undefined;
+      }
+      const lines = this.splitter!.push(chunk);
+      if (lines.length > 0) return { kind: 'lines', lines };
+    }
+  }
+}
+
+/**
+ * Whether a .gz can be read at the byte level: its first inflated bytes say
+ * UTF-8 (with or without BOM). Undefined when not; else the BOM bytes to skip.
+ */
+export function gzipByteReadable(path: string): number | undefined {
+  if (!isGzipPath(path)) return undefined;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const head = Buffer.alloc(16 << 10);
+    const n = readSync(fd, head, 0, head.length, 0);
+    // A partial inflate of the first bytes is enough to see the encoding.
+    const inflated = gunzipSync(head.subarray(0, n), { finishFlush: constants.Z_SYNC_FLUSH });
+    const { encoding, bomLength } = detectEncoding(inflated.subarray(0, 512));
+    return encoding === 'utf8' ? bomLength : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
