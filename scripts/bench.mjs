@@ -19,6 +19,7 @@ import { writeZookeeperLog, EVENT_PATTERNS as ZK_PATTERNS } from './bench/zookee
 import { writeDump } from './bench/dump.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Run as a user runs it (npx kforensics): the bin itself, with the Node flags of its first line.
 const cli = join(repo, 'bin', 'run.js');
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -109,7 +110,7 @@ for (const size of sizes) {
   const results = race([
     { name: "grep -c 'Removed fetcher'", command: `grep -c 'Removed fetcher' ${q(log)}` },
     { name: 'LC_ALL=C grep -cE <event alternation>', command: `LC_ALL=C grep -cE ${q(EVENT_PATTERNS.join('|'))} ${q(log)}` },
-    { name: 'kforensics timeline --format ndjson', command: `node ${q(cli)} timeline ${q(logDir)} --format ndjson 2>/dev/null | wc -l` },
+    { name: 'kforensics timeline --format ndjson', command: `${q(cli)} timeline ${q(logDir)} --format ndjson 2>/dev/null | wc -l` },
     ...(hasLnav ? [{ name: "lnav -n -c ';SELECT count(*) FROM all_logs'", command: `lnav -n -c ';SELECT count(*) FROM all_logs' ${q(log)} > /dev/null 2>&1; true` }] : []),
   ]);
   const [grepLiteral, grepAlt, kf, lnav] = results;
@@ -121,7 +122,7 @@ for (const size of sizes) {
 
   const gap = race([
     { name: "grep -c 'isvalid: true'", command: `grep -c 'isvalid: true' ${q(dump)}` },
-    { name: 'kforensics gap --json', command: `node ${q(cli)} gap --topic bench ${q(dump)} --json 2>/dev/null` },
+    { name: 'kforensics gap --json', command: `${q(cli)} gap --topic bench ${q(dump)} --json 2>/dev/null` },
   ]);
   console.log(row(gap[0].name, dumpBytes, gap[0].seconds, gap[0].rssMb));
   console.log(row(gap[1].name, dumpBytes, gap[1].seconds, gap[1].rssMb, `${(gap[0].seconds / gap[1].seconds * 100).toFixed(0)} % of grep -c`));
@@ -132,18 +133,18 @@ for (const size of sizes) {
   spawnSync('sh', ['-c', `mkdir -p ${q(gzDir)} && mv ${q(gz)} ${q(gzDir)}/`]);
   const gzRace = race([
     { name: 'gzip -dc | wc -l', command: `gzip -dc ${q(join(gzDir, 'server.log.gz'))} | wc -l` },
-    { name: 'kforensics timeline on server.log.gz', command: `node ${q(cli)} timeline ${q(gzDir)} --format ndjson 2>/dev/null | wc -l` },
+    { name: 'kforensics timeline on server.log.gz', command: `${q(cli)} timeline ${q(gzDir)} --format ndjson 2>/dev/null | wc -l` },
   ]);
   console.log(row(gzRace[0].name, logBytes, gzRace[0].seconds, gzRace[0].rssMb));
   console.log(row(gzRace[1].name, logBytes, gzRace[1].seconds, gzRace[1].rssMb, `gunzip + plain = ${(gzRace[0].seconds + kf.seconds).toFixed(2)} s`));
 
   const lastHour = new Date(truth.lastTime - 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
-  const ttfr = await timeToFirstRow(`node ${q(cli)} timeline ${q(logDir)} --format ndjson --since ${q(`${lastHour}Z`)}`);
+  const ttfr = await timeToFirstRow(`${q(cli)} timeline ${q(logDir)} --format ndjson --since ${q(`${lastHour}Z`)}`);
   console.log(`${'time to first row, --since last hour'.padEnd(44)} ${ttfr.toFixed(2).padStart(7)} s`);
 
   const zk = race([
     { name: 'LC_ALL=C grep -cE <zk alternation>', command: `LC_ALL=C grep -cE ${q(ZK_PATTERNS.join('|'))} ${q(zkLog)}` },
-    { name: 'kforensics timeline (ZooKeeper log)', command: `node ${q(cli)} timeline ${q(zkLog)} --format ndjson 2>/dev/null | wc -l` },
+    { name: 'kforensics timeline (ZooKeeper log)', command: `${q(cli)} timeline ${q(zkLog)} --format ndjson 2>/dev/null | wc -l` },
   ]);
   console.log(row(zk[0].name, statSync(zkLog).size, zk[0].seconds, zk[0].rssMb));
   console.log(row(zk[1].name, statSync(zkLog).size, zk[1].seconds, zk[1].rssMb));
