@@ -40,6 +40,7 @@ function measure(command) {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0 && !/grep/.test(command)) throw new Error(`${command} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
   const rssMb = hasTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').pop()) / 1024 : Number.NaN;
+  if (hasTime) rmSync(timeFile, { force: true });
   return { seconds, rssMb, stdout: r.stdout.trim() };
 }
 

@@ -22,6 +22,10 @@ export interface NativeScanners {
   /** Scans DumpLogSegments lines (the first argument is unused): kind, start, end, timestamp type per line; numbers in `nums`. */
   scanDump(unused: 0, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, nums: Float64Array): number;
   scanDumpAsync(unused: 0, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, nums: Float64Array): Promise<number>;
+  /** The `\n` bytes in buf[from, to). */
+  countNewlines(buf: Buffer, from: number, to: number): number;
+  /** The `\n` bytes of a file's bytes [from, to), read and counted on libuv's pool. */
+  countFileNewlinesAsync(fd: number, from: number, to: number): Promise<number>;
   /** What a record of logger `id` needs (a GATE_* value), with the keywords one of which its rules require. */
   setKafkaGate(scanner: object, id: number, mode: number, keywords: Buffer[]): void;
 }

@@ -1,3 +1,4 @@
+import { nativeScanners } from '../readers/native.js';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { scanKafkaStart, scanned } from '../readers/kafka-bytes.js';
 import type { Zone } from '../time/zone.js';
@@ -129,15 +130,37 @@ export function seekOffset(path: string, start: number, target: number, zone: Zo
 }
 
 /** Newlines in bytes [from, to) of a file: the lines before `to` when `to` is a line start. */
+/**
+ * countLines with the native counter: the range is cut in parts counted at
+ * once on libuv's pool (both cores read and count), so the lines a --since
+ * seek skips are numbered in about half the time of one reader.
+ */
+export async function countLinesInParallel(path: string, from: number, to: number): Promise<number> {
+  const native = nativeScanners();
+  if (!native) return countLines(path, from, to);
+  const fd = openSync(path, 'r');
+  try {
+    const parts = 4;
+    const step = Math.ceil((to - from) / parts);
+    const counts: Promise<number>[] = [];
+    for (let p = from; p < to; p += step) counts.push(native.countFileNewlinesAsync(fd, p, Math.min(to, p + step)));
+    return (await Promise.all(counts)).reduce((a, b) => a + b, 0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function countLines(path: string, from: number, to: number): number {
   const fd = openSync(path, 'r');
   const buf = Buffer.allocUnsafe(1 << 20);
+  const native = nativeScanners();
   let lines = 0;
   try {
     for (let p = from; p < to;) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, to - p), p);
       if (n <= 0) break;
-      for (let i = buf.indexOf(10, 0); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+      if (native) lines += native.countNewlines(buf, 0, n);
+      else for (let i = buf.indexOf(10, 0); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) lines++;
       p += n;
     }
   } finally {

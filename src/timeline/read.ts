@@ -9,7 +9,7 @@ import { gzipByteReadable } from '../sources/gzip-lines.js';
 import { isGzipPath } from '../sources/open.js';
 import { fileLineSource, newLineStats, type LineStats } from '../sources/lines.js';
 import { kafkaGate, readKafkaBytes } from './kafka-fast.js';
-import { countLines, SEEK_MARGIN_MS, seekOffset, type Seek } from './kafka-ranges.js';
+import { countLinesInParallel, SEEK_MARGIN_MS, seekOffset, type Seek } from './kafka-ranges.js';
 import { countBelow, cutParts, parallelMinBytes, PartWorker, type PartResult } from './parallel.js';
 import { defaultClassifier } from '../catalogue/index.js';
 import type { Rule } from '../catalogue/schema.js';
@@ -98,13 +98,13 @@ export function toEvent(
  * of order, less the largest clock correction), with the lines before it
  * counted so line numbers stay the file's. Undefined: from the start.
  */
-function seekFor(path: string, bom: number, options: ReadOptions): Seek | undefined {
+async function seekFor(path: string, bom: number, options: ReadOptions): Promise<Seek | undefined> {
   if (options.seekSince === undefined) return undefined;
   let skew = 0;
   for (const ms of options.skew?.values() ?? []) skew = Math.max(skew, Math.abs(ms));
   try {
     const byte = seekOffset(path, bom, options.seekSince - SEEK_MARGIN_MS - skew, options.zone);
-    return byte === undefined ? undefined : { byte, lines: countLines(path, 0, byte) };
+    return byte === undefined ? undefined : { byte, lines: await countLinesInParallel(path, 0, byte) };
   } catch {
     // Unreadable here: reading from the start reports the error where it belongs.
     return undefined;
@@ -125,7 +125,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     const fix = fileLineFix(file);
     const bom = bytePath(file, options, fix);
     const plain = bom !== undefined && !isGzipPath(file.path);
-    const seek = plain ? seekFor(file.path, bom, options) : undefined;
+    const seek = plain ? await seekFor(file.path, bom, options) : undefined;
     if (seek) options.onSeek?.(file.path, seek);
     // Lines not read before the first one read (a seek): added to every line number.
     const linesBefore = seek?.lines ?? 0;
