@@ -21,9 +21,10 @@ import { recordStartAfter } from './kafka-ranges.js';
 /**
  * Files at least this large are read by two threads; off unless
  * KF_PARALLEL_MIN_BYTES sets it (e.g. 67108864). Measured on the bench's
- * 1 GiB server.log: 2.8–3.7 s against 3.8 s on one thread, but peak RSS
- * 235–300 MB against 120 MB (the worker's own V8 heap), over the 150 MB
- * the tool keeps to. Below ~64 MB a worker's start (20–50 ms) does not pay.
+ * 1 GiB server.log with the native scanner: 2.24–2.34 s against 1.6–1.9 s
+ * for the main thread alone (the scanner already takes the second core),
+ * at 268–272 MB peak RSS against 120 MB (the worker's own V8 heap), over the
+ * 150 MB the tool keeps to. Below ~64 MB a worker's start (20–50 ms) does not pay.
  */
 export function parallelMinBytes(): number {
   const env = Number(process.env.KF_PARALLEL_MIN_BYTES);
