@@ -136,16 +136,8 @@ static size_t dump_scan(void *scanner, const uint8_t *b, size_t s, size_t to, bo
   (void)scanner;
   size_t n = 0;
   while (s < to && n < capacity) {
-    const uint8_t *p = memchr(b + s, '\n', to - s);
-    size_t nl;
-    if (p == NULL) {
-      if (!final) break;
-      nl = to;
-    } else {
-      nl = (size_t)(p - b);
-    }
-    size_t e = nl;
-    if (e > s && b[e - 1] == '\r') e--;
+    size_t nl, e;
+    if (!next_line(b, s, to, final, &nl, &e)) break;
     int32_t *slot = out + 1 + n * DUMP_STRIDE;
     double *v = nums + n * DUMP_NUMS;
     Cursor c = {b, s, e};

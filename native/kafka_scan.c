@@ -252,16 +252,8 @@ static size_t scan_range(KafkaScanner *sc, const uint8_t *b, size_t s, size_t to
   const uint8_t *nul = s < to ? memchr(b + s, 0, to - s) : NULL;
   size_t n = 0;
   while (s < to && n < capacity) {
-    const uint8_t *p = memchr(b + s, '\n', to - s);
-    size_t nl;
-    if (p == NULL) {
-      if (!final) break;
-      nl = to;
-    } else {
-      nl = (size_t)(p - b);
-    }
-    size_t e = nl;
-    if (e > s && b[e - 1] == '\r') e--;
+    size_t nl, e;
+    if (!next_line(b, s, to, final, &nl, &e)) break;
     int32_t *slot = out + 1 + n * KAFKA_STRIDE;
     if (nul != NULL && (size_t)(nul - b) < nl) {
       slot[1] = (int32_t)s;

@@ -114,15 +114,8 @@ static void count_execute(napi_env env, void *data) {
 
 static void count_complete(napi_env env, napi_status status, void *data) {
   CountJob *job = data;
-  napi_value result;
-  if (status == napi_ok && job->error == 0 && napi_create_double(env, (double)job->count, &result) == napi_ok) {
-    napi_resolve_deferred(env, job->deferred, result);
-  } else {
-    napi_value message, error;
-    napi_create_string_utf8(env, job->error ? strerror(job->error) : "countFileNewlinesAsync failed", NAPI_AUTO_LENGTH, &message);
-    napi_create_error(env, NULL, message, &error);
-    napi_reject_deferred(env, job->deferred, error);
-  }
+  settle(env, job->deferred, status == napi_ok && job->error == 0, (double)job->count,
+         job->error ? strerror(job->error) : "countFileNewlinesAsync failed");
   napi_delete_async_work(env, job->work);
   free(job);
 }

@@ -50,6 +50,26 @@ typedef struct {
   bool stateful;
 } ScanKind;
 
+// The line starting at b[s] of a range ending at `to`: its newline's offset
+// in *nl (`to` for the last line of a final range) and its end without a CR
+// in *e. False when what is left is an incomplete line (the range not final).
+static inline bool next_line(const uint8_t *b, size_t s, size_t to, bool final, size_t *nl, size_t *e) {
+  const uint8_t *p = memchr(b + s, '\n', to - s);
+  if (p == NULL) {
+    if (!final) return false;
+    *nl = to;
+  } else {
+    *nl = (size_t)(p - b);
+  }
+  size_t end = *nl;
+  if (end > s && b[end - 1] == '\r') end--;
+  *e = end;
+  return true;
+}
+
+// Settles a scan's or count's promise: the number, or an Error with the message.
+void settle(napi_env env, napi_deferred deferred, bool ok, double value, const char *message);
+
 // fn(scanner, buf, from, to, final, info: Int32Array, nums: Float64Array) -> lines, here and now.
 napi_value scan_now(napi_env env, napi_callback_info info, const ScanKind *kind);
 // The same on a thread of libuv's pool -> Promise<lines>. The caller leaves

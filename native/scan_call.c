@@ -68,17 +68,21 @@ static void execute(napi_env env, void *data) {
   job->lines = run(job->kind, &job->args);
 }
 
+void settle(napi_env env, napi_deferred deferred, bool ok, double value, const char *message) {
+  napi_value result;
+  if (ok && napi_create_double(env, value, &result) == napi_ok) {
+    napi_resolve_deferred(env, deferred, result);
+    return;
+  }
+  napi_value text, error;
+  napi_create_string_utf8(env, message, NAPI_AUTO_LENGTH, &text);
+  napi_create_error(env, NULL, text, &error);
+  napi_reject_deferred(env, deferred, error);
+}
+
 static void complete(napi_env env, napi_status status, void *data) {
   Job *job = data;
-  napi_value result;
-  if (status == napi_ok && napi_create_uint32(env, (uint32_t)job->lines, &result) == napi_ok) {
-    napi_resolve_deferred(env, job->deferred, result);
-  } else {
-    napi_value message, error;
-    napi_create_string_utf8(env, job->kind->name, NAPI_AUTO_LENGTH, &message);
-    napi_create_error(env, NULL, message, &error);
-    napi_reject_deferred(env, job->deferred, error);
-  }
+  settle(env, job->deferred, status == napi_ok, (double)job->lines, job->kind->name);
   for (int i = 0; i < 4; i++) {
     if (job->refs[i] != NULL) napi_delete_reference(env, job->refs[i]);
   }

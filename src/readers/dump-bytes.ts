@@ -387,6 +387,27 @@ function recordEntry(b: Buffer, e: number, l: Layout, indented: boolean, line: n
 }
 
 /**
+ * The bytes of the last line taken as an entry or as numbers, while the
+ * reader holds it back to join a wrapped continuation: its text is made only
+ * if one follows, or before the buffer is reused.
+ */
+class HeldBytes {
+  private from = -1;
+  private to = -1;
+
+  hold(from: number, to: number): void {
+    this.from = from;
+    this.to = to;
+  }
+
+  /** A line of text follows (or the buffer goes): the reader gets the held line's text first. */
+  release(reader: DumpReader, buf: Buffer): void {
+    if (this.from !== -1) reader.heldText(buf.toString('latin1', this.from, this.to));
+    this.from = -1;
+  }
+}
+
+/**
  * Feeds whole lines at buf[from, to) to the reader: the two fast shapes as
  * parsed entries, every other line as its text (lineText, as the
  * LineSplitter makes it).
@@ -397,10 +418,7 @@ export function pushDumpBytes(range: ByteRange, reader: DumpReader, stats: LineS
   const numbers = reader.numbers;
   const n = nums;
   let s = range.from;
-  // Bytes of the last line taken as an entry, while the reader holds it back
-  // to join a wrapped continuation: its text is made only if one follows.
-  let heldFrom = -1;
-  let heldTo = -1;
+  const held = new HeldBytes();
   while (s < to) {
     let nl = buf.indexOf(10, s);
     if (nl === -1 || nl >= to) {
@@ -432,17 +450,14 @@ export function pushDumpBytes(range: ByteRange, reader: DumpReader, stats: LineS
       }
     }
     if (taken) {
-      heldFrom = indented ? s + 2 : s;
-      heldTo = e;
+      held.hold(indented ? s + 2 : s, e);
     } else {
-      if (heldFrom !== -1) reader.heldText(buf.toString('latin1', heldFrom, heldTo));
-      heldFrom = -1;
+      held.release(reader, buf);
       reader.push(lineText(buf, s, e, stats));
     }
     s = nl + 1;
   }
-  // The buffer is reused after this: the held line keeps its text.
-  if (heldFrom !== -1) reader.heldText(buf.toString('latin1', heldFrom, heldTo));
+  held.release(reader, buf);
 }
 
 /** Lines the native dump scanner reports per call. */
@@ -476,8 +491,7 @@ const TIMESTAMP_TYPES: readonly TimestampType[] = ['CreateTime', 'LogAppendTime'
 function takeScannedDump(range: ByteRange, n: number, slot: ScanSlot, reader: DumpReader, stats: LineStats): number {
   const { buf } = range;
   const { info, nums } = slot;
-  let heldFrom = -1;
-  let heldTo = -1;
+  const held = new HeldBytes();
   for (let k = 0, o = 1, v = 0; k < n; k++, o += DUMP_STRIDE, v += DUMP_NUMS) {
     const kind = info[o]!;
     const s = info[o + 1]!;
@@ -485,21 +499,17 @@ function takeScannedDump(range: ByteRange, n: number, slot: ScanSlot, reader: Du
     // Without `| `, an `offset:` line in an index section is an index entry (DumpReader.parseData).
     if (kind === DUMP_BATCH) {
       reader.pushBatchNumbers(reader.counts.linesRead + 1, nums[v]!, nums[v + 1]!, nums[v + 2]!, TIMESTAMP_TYPES[info[o + 3]!]!, nums[v + 3]!, nums[v + 4]!);
-      heldFrom = s;
-      heldTo = e;
+      held.hold(s, e);
     } else if (kind === DUMP_RECORD_INDENTED || (kind === DUMP_RECORD && reader.currentSection.fileKind !== 'index')) {
       const indented = kind === DUMP_RECORD_INDENTED;
       reader.pushRecordNumbers(reader.counts.linesRead + 1, indented, nums[v]!, TIMESTAMP_TYPES[info[o + 3]!]!, nums[v + 1]!);
-      heldFrom = indented ? s + 2 : s;
-      heldTo = e;
+      held.hold(indented ? s + 2 : s, e);
     } else {
-      if (heldFrom !== -1) reader.heldText(buf.toString('latin1', heldFrom, heldTo));
-      heldFrom = -1;
+      held.release(reader, buf);
       reader.push(lineText(buf, s, e, stats));
     }
   }
-  // The buffer is reused after this: the held line keeps its text.
-  if (heldFrom !== -1) reader.heldText(buf.toString('latin1', heldFrom, heldTo));
+  held.release(reader, buf);
   return info[0]!;
 }
 

@@ -39,7 +39,15 @@ export interface LineBatch {
  * cannot; otherwise the number of BOM bytes to skip.
  */
 export function byteReadable(path: string): number | undefined {
-  if (isGzipPath(path)) return undefined;
+  return isGzipPath(path) ? undefined : utf8Head(path, 512);
+}
+
+/**
+ * The BOM length when the first `bytes` of a regular file (inflated by
+ * `inflate`, for a .gz) say UTF-8; undefined when they do not, or when the
+ * file cannot be read (the line path then reports why).
+ */
+export function utf8Head(path: string, bytes: number, inflate?: (head: Buffer) => Buffer): number | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -48,9 +56,10 @@ export function byteReadable(path: string): number | undefined {
   }
   try {
     if (!fstatSync(fd).isFile()) return undefined;
-    const head = Buffer.alloc(512);
+    const head = Buffer.alloc(bytes);
     const n = readSync(fd, head, 0, head.length, 0);
-    const { encoding, bomLength } = detectEncoding(head.subarray(0, n));
+    const text = inflate ? inflate(head.subarray(0, n)) : head.subarray(0, n);
+    const { encoding, bomLength } = detectEncoding(text.subarray(0, 512));
     return encoding === 'utf8' ? bomLength : undefined;
   } catch {
     return undefined;
@@ -60,47 +69,39 @@ export function byteReadable(path: string): number | undefined {
 }
 
 /**
- * Reads [start, end) of a file (end: its size when opened), synchronously,
- * range after range. `start` must be a line start. Each range is valid only
- * until next() is called again — or, with n buffers, until n - 1 calls
- * later (the caller may still be reading one range when it asks for the next).
+ * The ring of reused buffers a reader hands its ranges out of, and the
+ * incomplete line left at the end of the last range (its tail).
  */
-export class ByteLineReader {
-  readonly stats: LineStats;
-  private fd: number | undefined;
+export abstract class RangeRing {
   private readonly buffers: Buffer[];
   private current = 0;
-  private position: number;
-  private readonly end: number;
   /** buf[tailFrom, tailTo) is an incomplete line to move to the front before the next read. */
-  private tailFrom = 0;
-  private tailTo = 0;
-  private splitter: LineSplitter | undefined;
-  private done = false;
+  protected tailFrom = 0;
+  protected tailTo = 0;
+  /** Set once a line longer than HANDOVER handed the rest of the input to a LineSplitter. */
+  protected splitter: LineSplitter | undefined;
 
-  /**
-   * @param linesSoFar lines the consumer has read, asked at a handover so the
-   *   splitter numbers cut lines as the file does.
-   */
-  constructor(
-    path: string, stats: LineStats, private readonly linesSoFar: () => number, start = 0, end?: number, buffers = 1,
-  ) {
-    this.stats = stats;
+  constructor(buffers: number) {
     this.buffers = Array.from({ length: buffers }, () => Buffer.allocUnsafe(CHUNK));
-    this.fd = openSync(path, 'r');
-    this.position = start;
-    this.end = end ?? fstatSync(this.fd).size;
   }
 
-  /** The next range of whole lines or batch of lines; undefined at the end (the file is then closed). */
-  next(): ByteRange | LineBatch | undefined {
-    if (this.done) return undefined;
-    try {
-      return this.read();
-    } catch (e) {
-      this.close();
-      throw e;
-    }
+  protected get buf(): Buffer {
+    return this.buffers[this.current]!;
+  }
+
+  /**
+   * Moves to the next buffer of the ring with the tail at its front (it stays
+   * recorded as the tail until a read succeeds, so rest() finds it after an
+   * error); returns the tail's length.
+   */
+  protected advance(): number {
+    const last = this.buf;
+    this.current = (this.current + 1) % this.buffers.length;
+    const carry = this.tailTo - this.tailFrom;
+    if (carry > 0 && (this.tailFrom > 0 || last !== this.buf)) last.copy(this.buf, 0, this.tailFrom, this.tailTo);
+    this.tailFrom = 0;
+    this.tailTo = carry;
+    return carry;
   }
 
   /**
@@ -118,6 +119,45 @@ export class ByteLineReader {
     this.tailFrom = this.tailTo = 0;
     return { kind: 'bytes', buf: this.buf, from: 0, to: carry, final: true };
   }
+}
+
+/**
+ * Reads [start, end) of a file (end: its size when opened), synchronously,
+ * range after range. `start` must be a line start. Each range is valid only
+ * until next() is called again — or, with n buffers, until n - 1 calls
+ * later (the caller may still be reading one range when it asks for the next).
+ */
+export class ByteLineReader extends RangeRing {
+  readonly stats: LineStats;
+  private fd: number | undefined;
+  private position: number;
+  private readonly end: number;
+  private done = false;
+
+  /**
+   * @param linesSoFar lines the consumer has read, asked at a handover so the
+   *   splitter numbers cut lines as the file does.
+   */
+  constructor(
+    path: string, stats: LineStats, private readonly linesSoFar: () => number, start = 0, end?: number, buffers = 1,
+  ) {
+    super(buffers);
+    this.stats = stats;
+    this.fd = openSync(path, 'r');
+    this.position = start;
+    this.end = end ?? fstatSync(this.fd).size;
+  }
+
+  /** The next range of whole lines or batch of lines; undefined at the end (the file is then closed). */
+  next(): ByteRange | LineBatch | undefined {
+    if (this.done) return undefined;
+    try {
+      return this.read();
+    } catch (e) {
+      this.close();
+      throw e;
+    }
+  }
 
   close(): void {
     this.done = true;
@@ -125,20 +165,9 @@ export class ByteLineReader {
     this.fd = undefined;
   }
 
-  private get buf(): Buffer {
-    return this.buffers[this.current]!;
-  }
-
   private read(): ByteRange | LineBatch | undefined {
-    const last = this.buf;
-    this.current = (this.current + 1) % this.buffers.length;
+    let carry = this.advance();
     const buf = this.buf;
-    // The incomplete line left by the last range moves to the front; it stays
-    // recorded as the tail until a read succeeds, so rest() finds it after an error.
-    let carry = this.tailTo - this.tailFrom;
-    if (carry > 0 && (this.tailFrom > 0 || last !== buf)) last.copy(buf, 0, this.tailFrom, this.tailTo);
-    this.tailFrom = 0;
-    this.tailTo = carry;
     if (!this.splitter && carry > HANDOVER) return this.handOver(carry);
     for (;;) {
       const want = Math.min(CHUNK - carry, this.end - this.position);

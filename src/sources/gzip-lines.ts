@@ -1,9 +1,9 @@
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { constants, createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
-import { CHUNK, HANDOVER, type ByteRange, type LineBatch } from './fast-lines.js';
+import { CHUNK, HANDOVER, RangeRing, utf8Head, type ByteRange, type LineBatch } from './fast-lines.js';
 import { LineSplitter, type LineStats } from './lines.js';
-import { detectEncoding, isGzipPath } from './open.js';
+import { isGzipPath } from './open.js';
 
 /**
  * Byte-level reading of a gzipped UTF-8 file: the gunzip stream (which
@@ -15,11 +15,7 @@ import { detectEncoding, isGzipPath } from './open.js';
  * damaged stream (a truncated .gz): the lines before the damage are handed
  * out, then next() throws, and rest() gives the partial last line.
  */
-export class GzipByteReader {
-  private readonly buffers: Buffer[];
-  private current = 0;
-  private tailFrom = 0;
-  private tailTo = 0;
+export class GzipByteReader extends RangeRing {
   private readonly stream: Gunzip;
   private readonly chunks: AsyncIterator<Buffer>;
   /** The part of the last inflated chunk not yet copied into a buffer. */
@@ -27,11 +23,10 @@ export class GzipByteReader {
   private skip: number;
   private ended = false;
   private failure: { error: unknown } | undefined;
-  private splitter: LineSplitter | undefined;
   private done = false;
 
   constructor(path: string, readonly stats: LineStats, private readonly linesSoFar: () => number, bom = 0, buffers = 1) {
-    this.buffers = Array.from({ length: buffers }, () => Buffer.allocUnsafe(CHUNK));
+    super(buffers);
     this.skip = bom;
     const gunzip = createGunzip({ chunkSize: 256 << 10 });
     // pipeline (not pipe): a read error of the file reaches the gunzip stream, and so next().
@@ -40,23 +35,14 @@ export class GzipByteReader {
     this.chunks = (this.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   }
 
-  private get buf(): Buffer {
-    return this.buffers[this.current]!;
-  }
-
   /** The next range of whole lines or batch of lines; undefined at the end. */
   async next(): Promise<ByteRange | LineBatch | undefined> {
     if (this.done) return undefined;
     if (this.splitter) return this.nextLines();
     // The lines before the damage were handed out: now the damage (rest() has the partial line).
     if (this.failure) this.throwFailure();
-    const last = this.buf;
-    this.current = (this.current + 1) % this.buffers.length;
+    let total = this.advance();
     const buf = this.buf;
-    let total = this.tailTo - this.tailFrom;
-    if (total > 0) last.copy(buf, 0, this.tailFrom, this.tailTo);
-    this.tailFrom = 0;
-    this.tailTo = total;
     if (total > HANDOVER) return this.handOver(total);
     while (total < CHUNK) {
       const chunk = await this.pull();
@@ -80,19 +66,6 @@ export class GzipByteReader {
     }
     this.tailFrom = lastNl + 1;
     return { kind: 'bytes', buf, from: 0, to: lastNl + 1, final: false };
-  }
-
-  /** After a failure: the partial last line (evidence too, as the LineSplitter path keeps it). */
-  rest(): ByteRange | LineBatch | undefined {
-    if (this.splitter) {
-      const lines = this.splitter.end();
-      return lines.length > 0 ? { kind: 'lines', lines } : undefined;
-    }
-    const carry = this.tailTo - this.tailFrom;
-    if (carry === 0) return undefined;
-    this.buf.copy(this.buf, 0, this.tailFrom, this.tailTo);
-    this.tailFrom = this.tailTo = 0;
-    return { kind: 'bytes', buf: this.buf, from: 0, to: carry, final: true };
   }
 
   close(): void {
@@ -167,22 +140,6 @@ export class GzipByteReader {
  */
 export function gzipByteReadable(path: string): number | undefined {
   if (!isGzipPath(path)) return undefined;
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const head = Buffer.alloc(16 << 10);
-    const n = readSync(fd, head, 0, head.length, 0);
-    // A partial inflate of the first bytes is enough to see the encoding.
-    const inflated = gunzipSync(head.subarray(0, n), { finishFlush: constants.Z_SYNC_FLUSH });
-    const { encoding, bomLength } = detectEncoding(inflated.subarray(0, 512));
-    return encoding === 'utf8' ? bomLength : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  // A partial inflate of the first bytes is enough to see the encoding.
+  return utf8Head(path, 16 << 10, (head) => gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }));
 }
