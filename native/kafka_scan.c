@@ -7,9 +7,10 @@
 // its message). Anything uncertain is reported as "decode", and the caller
 // reads that line through the string path. See src/readers/native.ts.
 #include "kforensics.h"
+#include <pthread.h>
 
 // Line kinds, as src/readers/native.ts reads them.
-enum { KIND_SKIP = 0, KIND_CANDIDATE = 1, KIND_DECODE = 2, KIND_CONTINUATION = 3 };
+enum { KIND_SKIP = 0, KIND_CANDIDATE = 1, KIND_DECODE = 2, KIND_CONTINUATION = 3, KIND_RUN = 4, KIND_RUN_END = 5 };
 // A logger's gate, set by the caller once it has looked the logger up.
 enum { GATE_UNKNOWN = 0, GATE_SKIP = 1, GATE_KEYWORDS = 2, GATE_ALWAYS = 3 };
 
@@ -29,6 +30,8 @@ typedef struct {
 
 typedef struct {
   uint8_t mode;
+  // The role of its records (a bit: 1 broker, 2 ZooKeeper), for runs.
+  uint8_t role;
   uint32_t count;
   uint8_t **words;
   uint32_t *lengths;
@@ -45,19 +48,30 @@ typedef struct {
   Gate gates[MAX_LOGGERS];
   int32_t loggers;
   DayCache days;
+  // Naive times in [window_from, window_to) convert to epoch ms by
+  // subtracting window_offset (the zone's offset is the same all through):
+  // skipped records there are counted in runs. An empty window: no runs.
+  double window_from, window_to, window_offset;
+  // Scans of one scanner may be queued on libuv's pool at once (the next
+  // buffer's waits for this one's, not for the main thread); they and the
+  // setters take turns.
+  pthread_mutex_t lock;
 } KafkaScanner;
+
+static void gate_free(Gate *g) {
+  for (uint32_t k = 0; k < g->count; k++) free(g->words[k]);
+  free(g->words);
+  free(g->lengths);
+  free(g->shift);
+}
 
 static void kafka_scanner_free(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
   KafkaScanner *s = data;
+  pthread_mutex_destroy(&s->lock);
   for (uint32_t i = 0; i < TABLE_SLOTS; i++) free(s->slots[i].name);
-  for (int32_t i = 0; i < MAX_LOGGERS; i++) {
-    for (uint32_t k = 0; k < s->gates[i].count; k++) free(s->gates[i].words[k]);
-    free(s->gates[i].words);
-    free(s->gates[i].lengths);
-    free(s->gates[i].shift);
-  }
+  for (int32_t i = 0; i < MAX_LOGGERS; i++) gate_free(&s->gates[i]);
   free(s);
 }
 
@@ -242,6 +256,28 @@ static int32_t scan_line(KafkaScanner *sc, const uint8_t *b, size_t s, size_t e,
   }
 }
 
+// A run of lines the caller would only count: records no rule can classify
+// (times inside the scanner's window) and the continuation lines folded into
+// them. Its two slots: [RUN, records, folded, out of order, roles, start]
+// with times[k] = the first record's epoch ms, then [RUN_END, end, ...] with
+// times[k + 1] = the latest epoch ms. The out-of-order count is the run's own
+// (records older than one before them in the run); it is the reader's too
+// when the reader's latest time is not after the first record's (the caller
+// checks, and reads the run's lines itself when it is).
+typedef struct {
+  int32_t *slot;
+  double *times;
+  double latest;
+} Run;
+
+static void run_end(Run *run, size_t end) {
+  if (run->slot == NULL) return;
+  run->slot[KAFKA_STRIDE] = KIND_RUN_END;
+  run->slot[KAFKA_STRIDE + 1] = (int32_t)end;
+  run->times[1] = run->latest;
+  run->slot = NULL;
+}
+
 // Whole lines of b[s, to) (the last one without its newline only when
 // final), until `capacity` lines: out[0] gets the offset reading stopped at,
 // and line k's fields are out[1 + k*STRIDE ...]: kind, start, end (CR
@@ -251,28 +287,77 @@ static size_t scan_range(KafkaScanner *sc, const uint8_t *b, size_t s, size_t to
   // Lines holding NUL bytes are decoded: their text loses the NULs, which moves every column.
   const uint8_t *nul = s < to ? memchr(b + s, 0, to - s) : NULL;
   size_t n = 0;
+  Run run = {NULL, NULL, 0};
+  size_t run_to = s;
   while (s < to && n < capacity) {
     size_t nl, e;
     if (!next_line(b, s, to, final, &nl, &e)) break;
     int32_t *slot = out + 1 + n * KAFKA_STRIDE;
+    int32_t kind;
     if (nul != NULL && (size_t)(nul - b) < nl) {
       slot[1] = (int32_t)s;
       slot[2] = (int32_t)e;
-      slot[0] = KIND_DECODE;
+      kind = KIND_DECODE;
       nul = nl + 1 < to ? memchr(b + nl + 1, 0, to - nl - 1) : NULL;
     } else {
-      slot[0] = scan_line(sc, b, s, e, slot, &times[n]);
+      kind = scan_line(sc, b, s, e, slot, &times[n]);
     }
+    // Where the next line starts (a final line without its newline ends the range).
+    size_t next = nl < to ? nl + 1 : to;
+    if (kind == KIND_CONTINUATION && run.slot != NULL) {
+      run.slot[2]++;
+      run_to = next;
+      s = nl + 1;
+      continue;
+    }
+    if (kind == KIND_SKIP && times[n] >= sc->window_from && times[n] < sc->window_to) {
+      double epoch = times[n] - sc->window_offset;
+      uint8_t role = sc->gates[slot[3]].role;
+      if (run.slot != NULL) {
+        run.slot[1]++;
+        if (epoch < run.latest) run.slot[3]++;
+        else run.latest = epoch;
+        run.slot[4] |= role;
+        run_to = next;
+        s = nl + 1;
+        continue;
+      }
+      if (n + 2 <= capacity) {
+        // A new run (two slots) starts here.
+        run.slot = slot;
+        run.times = &times[n];
+        run.latest = epoch;
+        slot[0] = KIND_RUN;
+        slot[1] = 1;
+        slot[2] = 0;
+        slot[3] = 0;
+        slot[4] = role;
+        slot[5] = (int32_t)s;
+        times[n] = epoch;
+        n += 2;
+        run_to = next;
+        s = nl + 1;
+        continue;
+      }
+    }
+    // Any other line ends the run (its own slot comes after the run's two).
+    run_end(&run, run_to);
+    slot[0] = kind;
     n++;
     s = nl + 1;
   }
+  run_end(&run, run_to);
   out[0] = (int32_t)(s < to ? s : to);
   return n;
 }
 
 static size_t kafka_scan(void *scanner, const uint8_t *b, size_t from, size_t to, bool final, int32_t *out,
                          double *times, size_t capacity) {
-  return scan_range(scanner, b, from, to, final, out, times, capacity);
+  KafkaScanner *sc = scanner;
+  pthread_mutex_lock(&sc->lock);
+  size_t n = scan_range(sc, b, from, to, final, out, times, capacity);
+  pthread_mutex_unlock(&sc->lock);
+  return n;
 }
 
 static const ScanKind KAFKA = {"scanKafka", KAFKA_STRIDE, 1, kafka_scan, true};
@@ -293,56 +378,91 @@ static napi_value create_kafka_scanner(napi_env env, napi_callback_info info) {
     return NULL;
   }
   sc->days.key = -1;
+  pthread_mutex_init(&sc->lock, NULL);
   napi_value external;
   NAPI_CALL(env, napi_create_external(env, sc, kafka_scanner_free, NULL, &external));
   return external;
 }
 
-// setGate(scanner, id, mode, keywords: Buffer[]): what a record of logger `id` needs.
-static napi_value set_gate(napi_env env, napi_callback_info info) {
+// setKafkaWindow(scanner, from, to, offsetMs): naive times in [from, to) are
+// epoch ms + offsetMs; skipped records there are counted in runs.
+static napi_value set_window(napi_env env, napi_callback_info info) {
   napi_value argv[4];
   size_t argc = 4;
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   KafkaScanner *sc;
+  double from, to, offset;
+  if (argc < 4 || napi_get_value_external(env, argv[0], (void **)&sc) != napi_ok ||
+      napi_get_value_double(env, argv[1], &from) != napi_ok || napi_get_value_double(env, argv[2], &to) != napi_ok ||
+      napi_get_value_double(env, argv[3], &offset) != napi_ok) {
+    napi_throw_range_error(env, NULL, "setKafkaWindow: bad arguments");
+    return NULL;
+  }
+  pthread_mutex_lock(&sc->lock);
+  sc->window_from = from;
+  sc->window_to = to;
+  sc->window_offset = offset;
+  pthread_mutex_unlock(&sc->lock);
+  return NULL;
+}
+
+// setGate(scanner, id, mode, keywords: Buffer[], role): what a record of logger `id` needs.
+
+static napi_value set_gate(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  size_t argc = 5;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  KafkaScanner *sc;
   NAPI_CALL(env, napi_get_value_external(env, argv[0], (void **)&sc));
-  int32_t id, mode;
+  int32_t id, mode, role;
   NAPI_CALL(env, napi_get_value_int32(env, argv[1], &id));
   NAPI_CALL(env, napi_get_value_int32(env, argv[2], &mode));
-  if (id < 0 || id >= sc->loggers || mode < GATE_UNKNOWN || mode > GATE_ALWAYS) {
+  NAPI_CALL(env, napi_get_value_int32(env, argv[4], &role));
+  if (id < 0 || id >= MAX_LOGGERS || mode < GATE_UNKNOWN || mode > GATE_ALWAYS) {
     napi_throw_range_error(env, NULL, "setGate: bad logger id or mode");
     return NULL;
   }
-  Gate *g = &sc->gates[id];
-  for (uint32_t k = 0; k < g->count; k++) free(g->words[k]);
-  free(g->words);
-  free(g->lengths);
-  free(g->shift);
-  g->words = NULL;
-  g->lengths = NULL;
-  g->shift = NULL;
-  g->count = 0;
-  g->mode = GATE_ALWAYS;
+  // The new gate is built aside, then swapped in while no scan runs.
+  Gate g = {0};
+  g.role = (uint8_t)role;
   uint32_t count = 0;
   if (mode == GATE_KEYWORDS) NAPI_CALL(env, napi_get_array_length(env, argv[3], &count));
   if (count > 0) {
-    g->words = calloc(count, sizeof(uint8_t *));
-    g->lengths = calloc(count, sizeof(uint32_t));
-    if (g->words == NULL || g->lengths == NULL) return NULL;
+    g.words = calloc(count, sizeof(uint8_t *));
+    g.lengths = calloc(count, sizeof(uint32_t));
+    if (g.words == NULL || g.lengths == NULL) {
+      gate_free(&g);
+      napi_throw_error(env, NULL, "out of memory");
+      return NULL;
+    }
     for (uint32_t k = 0; k < count; k++) {
       napi_value word;
-      NAPI_CALL(env, napi_get_element(env, argv[3], k, &word));
       uint8_t *bytes;
       size_t length;
-      NAPI_CALL(env, napi_get_buffer_info(env, word, (void **)&bytes, &length));
-      g->words[k] = malloc(length ? length : 1);
-      if (g->words[k] == NULL) return NULL;
-      memcpy(g->words[k], bytes, length);
-      g->lengths[k] = (uint32_t)length;
-      g->count = k + 1;
+      if (napi_get_element(env, argv[3], k, &word) != napi_ok ||
+          napi_get_buffer_info(env, word, (void **)&bytes, &length) != napi_ok ||
+          (g.words[k] = malloc(length ? length : 1)) == NULL) {
+        gate_free(&g);
+        napi_throw_error(env, NULL, "setGate: bad keyword");
+        return NULL;
+      }
+      memcpy(g.words[k], bytes, length);
+      g.lengths[k] = (uint32_t)length;
+      g.count = k + 1;
     }
   }
   // A keyword gate without keywords (or with one of a single byte) would skip wrongly: never set so.
-  g->mode = (uint8_t)(mode == GATE_KEYWORDS && (count == 0 || !build_shift(g)) ? GATE_ALWAYS : mode);
+  g.mode = (uint8_t)(mode == GATE_KEYWORDS && (count == 0 || !build_shift(&g)) ? GATE_ALWAYS : mode);
+  pthread_mutex_lock(&sc->lock);
+  bool known = id < sc->loggers;
+  Gate old = sc->gates[id];
+  if (known) sc->gates[id] = g;
+  pthread_mutex_unlock(&sc->lock);
+  gate_free(known ? &old : &g);
+  if (!known) {
+    napi_throw_range_error(env, NULL, "setGate: unknown logger id");
+    return NULL;
+  }
   return NULL;
 }
 
@@ -353,6 +473,7 @@ void kafka_scan_register(napi_env env, napi_value exports) {
     {"scanKafka", NULL, scan_kafka, NULL, NULL, NULL, napi_default, NULL},
     {"scanKafkaAsync", NULL, scan_kafka_async, NULL, NULL, NULL, napi_default, NULL},
     {"setKafkaGate", NULL, set_gate, NULL, NULL, NULL, napi_default, NULL},
+    {"setKafkaWindow", NULL, set_window, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }

@@ -87,7 +87,7 @@ export class RecordReader {
 
   constructor(
     private readonly layout: Layout,
-    private readonly zone: Zone,
+    readonly zone: Zone,
     private readonly onUnrecognised?: UnrecognisedSink,
   ) {}
 
@@ -154,6 +154,28 @@ export class RecordReader {
     else this.inOrder(time);
     this.counts.records++;
     this.skippedRoles.add(role);
+    return done;
+  }
+
+  /**
+   * A run of records the native scanner counted without keeping (see
+   * LINE_RUN in native.ts): as many skipRecord() and foldSkipped() calls, in
+   * one. `outOfOrder` is the run's own count, which is the reader's when the
+   * run's first record is not older than the latest record before it (the
+   * caller checks); `latest` is the run's latest time. Returns the record
+   * the run's first line completed, if any.
+   */
+  skipRun(records: number, folded: number, outOfOrder: number, latest: number, roles: readonly NodeKind[]): LogRecord | undefined {
+    const done = this.open;
+    this.open = undefined;
+    this.openSkipped = true;
+    const c = this.counts;
+    c.linesRead += records + folded;
+    c.records += records;
+    c.folded += folded;
+    c.outOfOrder += outOfOrder;
+    if (latest > this.latest) this.latest = latest;
+    for (const role of roles) this.skippedRoles.add(role);
     return done;
   }
 

@@ -26,8 +26,10 @@ export interface NativeScanners {
   countNewlines(buf: Buffer, from: number, to: number): number;
   /** The `\n` bytes of a file's bytes [from, to), read and counted on libuv's pool. */
   countFileNewlinesAsync(fd: number, from: number, to: number): Promise<number>;
-  /** What a record of logger `id` needs (a GATE_* value), with the keywords one of which its rules require. */
-  setKafkaGate(scanner: object, id: number, mode: number, keywords: Buffer[]): void;
+  /** What a record of logger `id` needs (a GATE_* value), with the keywords one of which its rules require, and its role (ROLE_BITS). */
+  setKafkaGate(scanner: object, id: number, mode: number, keywords: Buffer[], role: number): void;
+  /** Naive times in [from, to) are epoch ms + offsetMs: the scanner counts the records it skips there in runs (LINE_RUN). */
+  setKafkaWindow(scanner: object, from: number, to: number, offsetMs: number): void;
 }
 
 /** Fields per line in scanKafka's output: kind, start, end, logger id, message start, logger start. */
@@ -42,6 +44,13 @@ export const LINE_CANDIDATE = 1;
 export const LINE_DECODE = 2;
 /** A continuation line (not another writer's): folded into the record before. */
 export const LINE_CONTINUATION = 3;
+/**
+ * A run of records no rule can classify and their folded lines, in two
+ * slots: [RUN, records, folded, out of order within the run, role bits,
+ * start] with nums[k] = the first record's epoch ms; [RUN_END, end] with
+ * nums[k + 1] = the run's latest epoch ms.
+ */
+export const LINE_RUN = 4;
 
 /** Fields per line in scanDump's output: kind, start, end, timestamp type (0 CreateTime, 1 LogAppendTime). */
 export const DUMP_STRIDE = 4;

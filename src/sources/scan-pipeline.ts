@@ -16,11 +16,8 @@ export interface ScanSlot {
 
 /** A native scanner as the pipeline drives it: a slot per buffer, a scan on libuv's pool, and the same scan here. */
 export interface RangeScanner {
-  /**
-   * Scans that may run at once: 1 for a scanner with state (its loggers),
-   * 2 for a stateless one (then both cores scan while this thread takes).
-   */
-  readonly concurrency: 1 | 2;
+  /** Scans queued at once (a scanner with state makes them take turns itself). */
+  readonly concurrency: number;
   /** concurrency + 1 slots: one per buffer of the reader (ranges scanning, and the one being taken). */
   readonly slots: readonly ScanSlot[];
   /** Resolves to the number of lines scanned into the slot from `from` on; info[0] is where it stopped. */
@@ -43,8 +40,7 @@ interface Pending {
  * Reads a file's ranges through a native scanner as a pipeline over the
  * reader's buffers (it must have scanner.concurrency + 1): while this thread
  * hands one range's scanned lines to `take` (which returns where the scan
- * stopped), the scanner scans the next one or two ranges on the other
- * cores. Lines given as text (after a handover to the line splitter) go to
+ * stopped), the next ranges are scanned on libuv's pool. Lines given as text (after a handover to the line splitter) go to
  * `lines`. Yields after each range. A read error is thrown after the ranges
  * read before it were taken; the caller then takes `bytes.rest()`, as the
  * plain loop does.
@@ -87,8 +83,7 @@ export async function* scanPipeline(
     } else {
       let s = take(range, n, slot);
       if (s < range.to && n > 0) {
-        // More lines than a slot holds: the rest is scanned here (a scanner with state once it is idle).
-        if (scanner.concurrency === 1) for (const p of queue) if (p.scan) await p.scan;
+        // More lines than a slot holds: the rest is scanned here.
         for (let m = n; s < range.to && m > 0;) {
           m = scanner.scanSync(range, s, slot);
           if (m > 0) s = take(range, m, slot);

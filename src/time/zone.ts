@@ -42,7 +42,28 @@ export class Zone {
 
   /** Converts a naive wall-clock reading (see parseNaiveTimestamp) to epoch ms. */
   toEpoch(naiveMs: number): number {
+    return naiveMs - this.localOffset(Math.floor(naiveMs / BUCKET_MS)) * 60_000;
+  }
+
+  /**
+   * The naive times around `naiveMs` that toEpoch converts with one offset:
+   * [from, to) and the milliseconds it subtracts (at most a day either way;
+   * everything for UTC). The native scanner converts in such a span itself.
+   */
+  constantSpan(naiveMs: number): { from: number; to: number; offsetMs: number } {
+    if (this.name === 'UTC') return { from: Number.NEGATIVE_INFINITY, to: Number.POSITIVE_INFINITY, offsetMs: 0 };
     const bucket = Math.floor(naiveMs / BUCKET_MS);
+    const offset = this.localOffset(bucket);
+    const day = 86_400_000 / BUCKET_MS;
+    let lo = bucket;
+    let hi = bucket;
+    while (lo > bucket - day && this.localOffset(lo - 1) === offset) lo--;
+    while (hi < bucket + day && this.localOffset(hi + 1) === offset) hi++;
+    return { from: lo * BUCKET_MS, to: (hi + 1) * BUCKET_MS, offsetMs: offset * 60_000 };
+  }
+
+  /** The offset (minutes) toEpoch applies to the naive times of one bucket. */
+  private localOffset(bucket: number): number {
     let offset = this.localOffsets.get(bucket);
     if (offset === undefined) {
       const at = bucket * BUCKET_MS;
@@ -50,7 +71,7 @@ export class Zone {
       offset = this.offsetAt(guess);
       this.localOffsets.set(bucket, offset);
     }
-    return naiveMs - offset * 60_000;
+    return offset;
   }
 
   /** ISO 8601 with milliseconds and this zone's offset: 2022-10-05T17:05:39.869+09:00 */

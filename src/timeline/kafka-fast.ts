@@ -1,10 +1,11 @@
 import { Classifier } from '../catalogue/classify.js';
 import type { Rule } from '../catalogue/schema.js';
 import type { LogRecord, NodeKind } from '../model/record.js';
+import type { Zone } from '../time/zone.js';
 import type { Layout, RecordReader } from '../readers/assembler.js';
 import { isForeignBytes, LoggerTable, scanKafkaStart, scanned } from '../readers/kafka-bytes.js';
 import {
-  GATE_ALWAYS, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_SKIP, nativeScanners,
+  GATE_ALWAYS, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_RUN, LINE_SKIP, nativeScanners,
   type NativeScanners,
 } from '../readers/native.js';
 import { ByteLineReader, type ByteRange, type LineBatch } from '../sources/fast-lines.js';
@@ -29,11 +30,15 @@ export function pushKafkaBytes(
   range: ByteRange, reader: RecordReader, kafkaGate: KafkaGate, stats: LineStats,
   take: (record: LogRecord | undefined) => void,
 ): void {
-  if (kafkaGate.native) {
-    pushKafkaNative(range, reader, kafkaGate, stats, take);
-    return;
-  }
-  const gate = kafkaGate.table;
+  if (kafkaGate.native) pushKafkaNative(range, reader, kafkaGate, stats, take);
+  else pushKafkaJs(range, reader, kafkaGate.table, stats, take);
+}
+
+/** pushKafkaBytes in JavaScript: the reference the native scanner keeps to. */
+function pushKafkaJs(
+  range: ByteRange, reader: RecordReader, gate: LoggerTable<LoggerGate>, stats: LineStats,
+  take: (record: LogRecord | undefined) => void,
+): void {
   const { buf, to, final } = range;
   let s = range.from;
   // Lines holding NUL bytes are decoded (their text loses the NULs, which moves every column).
@@ -94,14 +99,17 @@ export class KafkaGate implements RangeScanner {
   readonly native: NativeScanners | undefined;
   readonly scanner: object | undefined;
   readonly byId: LoggerGate[] = [];
-  /** The scanner keeps its loggers: one scan at a time. */
-  readonly concurrency = 1;
-  /** Two: one range's lines are taken while the scanner writes the next one's. */
-  readonly slots: readonly [ScanSlot, ScanSlot];
+  /**
+   * Two scans are queued at once: they take turns on the scanner (it keeps
+   * its loggers), so the next buffer's scan starts as soon as this one's
+   * ends, whatever the main thread is doing.
+   */
+  readonly concurrency = 2;
+  /** Three: one range's lines are taken while the scanner works on the next two. */
+  readonly slots: readonly ScanSlot[];
   private readonly describe: (logger: string) => LoggerGate;
-  /** A scan runs on libuv's pool: the scanner's gates are not touched until it is done. */
-  private scanning = false;
-  private readonly gatesLater: [number, number, Buffer[]][] = [];
+  /** The span the scanner counts runs in (naive ms), as last asked. */
+  private window = { from: 0, to: 0 };
 
   /** @param native the native scanners; null reads with the JavaScript byte path. */
   constructor(layout: Layout, classifier: Classifier, native: NativeScanners | null = nativeScanners() ?? null) {
@@ -113,7 +121,7 @@ export class KafkaGate implements RangeScanner {
     this.native = native ?? undefined;
     this.scanner = native?.createKafkaScanner();
     const lines = native ? NATIVE_LINES : 0;
-    this.slots = [scanSlot(lines, KAFKA_STRIDE, 1), scanSlot(lines, KAFKA_STRIDE, 1)];
+    this.slots = [0, 1, 2].map(() => scanSlot(lines, KAFKA_STRIDE, 1));
   }
 
   /** A logger the scanner met first (its name at buf[s, e), ASCII): looked up, and its gate handed to the scanner. */
@@ -126,30 +134,40 @@ export class KafkaGate implements RangeScanner {
     const gated = keyworded && keywords.every((k) => /^[\x20-\x7e]+$/.test(k));
     const mode = g.needs === 'none' ? GATE_SKIP : gated ? GATE_KEYWORDS : GATE_ALWAYS;
     const words = gated ? keywords.map((k) => Buffer.from(k, 'latin1')) : [];
-    if (this.scanning) this.gatesLater.push([id, mode, words]);
-    else this.native!.setKafkaGate(this.scanner!, id, mode, words);
+    // The scanner takes it between scans.
+    this.native!.setKafkaGate(this.scanner!, id, mode, words, ROLE_BITS[g.role]);
     return g;
+  }
+
+  /**
+   * A skipped record at naive time `naive` came one by one: the scanner is
+   * given the span of the zone's offset around it, to count the next ones in
+   * runs (unless the reader must list record times itself).
+   */
+  widen(naive: number, zone: Zone): void {
+    if (naive >= this.window.from && naive < this.window.to) return;
+    const span = zone.constantSpan(naive);
+    this.window = span;
+    this.native!.setKafkaWindow(this.scanner!, span.from, span.to, span.offsetMs);
   }
 
   /** Scans whole lines of range[from, to) into a slot on libuv's pool; resolves to the number of lines. */
   scanAsync(range: ByteRange, from: number, slot: ScanSlot): Promise<number> {
-    this.scanning = true;
-    const done = this.native!.scanKafkaAsync(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.nums)
-      .finally(() => {
-        this.scanning = false;
-        for (const [id, mode, words] of this.gatesLater) this.native!.setKafkaGate(this.scanner!, id, mode, words);
-        this.gatesLater.length = 0;
-      });
+    const done = this.native!.scanKafkaAsync(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.nums);
     // Settled even when the reading stops first (--strict): never an unhandled rejection.
     done.catch(() => undefined);
     return done;
   }
 
-  /** The same scan, here and now (no scan may be running). */
+  /** The same scan, here and now (it waits for a queued one to end). */
   scanSync(range: ByteRange, from: number, slot: ScanSlot): number {
     return this.native!.scanKafka(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.nums);
   }
 }
+
+/** Role bits of the scanner's runs (a run's records may be of both roles in a shared file). */
+const ROLE_BITS: Record<NodeKind, number> = { 'kafka-broker': 1, zookeeper: 2 };
+const ROLES_OF_BITS: readonly (readonly NodeKind[])[] = [[], ['kafka-broker'], ['zookeeper'], ['kafka-broker', 'zookeeper']];
 
 /** The gate of a layout and catalogue. */
 export function kafkaGate(layout: Layout, classifier: Classifier): KafkaGate {
@@ -161,7 +179,7 @@ function pushKafkaNative(
   range: ByteRange, reader: RecordReader, gate: KafkaGate, stats: LineStats,
   take: (record: LogRecord | undefined) => void,
 ): void {
-  const slot = gate.slots[0];
+  const slot = gate.slots[0]!;
   for (let s = range.from; s < range.to;) {
     const n = gate.scanSync(range, s, slot);
     if (n === 0) break;
@@ -180,10 +198,24 @@ function takeScanned(
   const { buf } = range;
   const { info, nums: times } = slot;
   const { byId } = gate;
+  // Runs count record times in bulk: not for a reader that must list them (a part of a file).
+  const runs = reader.inOrderTimes === undefined;
   for (let k = 0, o = 1; k < n; k++, o += KAFKA_STRIDE) {
     const kind = info[o]!;
     if (kind === LINE_SKIP) {
       take(reader.skipRecord(times[k]!, byId[info[o + 3]!]!.role));
+      if (runs) gate.widen(times[k]!, reader.zone);
+    } else if (kind === LINE_RUN) {
+      const first = times[k]!;
+      if (reader.latestTime > first) {
+        // Older than a record before it: its own out-of-order count is not the reader's; read it line by line.
+        const end = info[o + KAFKA_STRIDE + 1]!;
+        pushKafkaJs({ kind: 'bytes', buf, from: info[o + 5]!, to: end, final: range.final && end >= range.to }, reader, gate.table, stats, take);
+      } else {
+        take(reader.skipRun(info[o + 1]!, info[o + 2]!, info[o + 3]!, times[k + 1]!, ROLES_OF_BITS[info[o + 4]!]!));
+      }
+      k++;
+      o += KAFKA_STRIDE;
     } else if (kind === LINE_CANDIDATE) {
       const id = info[o + 3]!;
       const loggerStart = info[o + 5]!;
@@ -221,7 +253,7 @@ export async function* readKafkaBytes(
   linesBefore = 0,
 ): AsyncGenerator<void> {
   const linesSoFar = (): number => linesBefore + reader.counts.linesRead;
-  const buffers = gate.native ? 2 : 1;
+  const buffers = gate.native ? gate.concurrency + 1 : 1;
   // A .gz (start: its inflated BOM's length) streams through gunzip into the same ranges.
   const bytes: RangeReader = isGzipPath(path)
     ? new GzipByteReader(path, stats, linesSoFar, start, buffers)
