@@ -97,6 +97,31 @@ describe.skipIf(!native)('native scanner', () => {
     expect(c).toEqual(js);
   });
 
+  it('counts runs of skipped records as the JavaScript path counts them one by one (DST, out of order, stack traces)', async () => {
+    // ~5 MB of naive times stepping across Berlin's spring-forward gap (02:00–03:00 does not exist),
+    // with events dated ahead of the lines after them (those runs start out of order), stack traces and CRLF.
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const at = (ms: number) => {
+      const d = new Date(Date.UTC(2024, 2, 31, 1, 40) + ms);
+      return `[${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())},${pad(d.getUTCMilliseconds(), 3)}]`;
+    };
+    const out: string[] = [];
+    for (let i = 0; i < 45_000; i++) {
+      const t = i * 100;
+      // Most events in order; every seventh dated ahead (the run after it starts out of order).
+      if (i % 700 === 0) out.push(`${at(i % 4900 === 0 ? t + 30_000 : t)} INFO [ReplicaFetcherManager on broker 2] Removed fetcher for partitions Set(orders-${i % 9}) (kafka.server.ReplicaFetcherManager)`);
+      out.push(`${at(t)} INFO [Log partition=orders-${i % 9}, dir=/data] Rolled new log segment at offset ${i} in 3 ms. (kafka.log.Log)${i % 11 === 0 ? '\r' : ''}`);
+      if (i % 97 === 0) out.push('java.io.IOException: broken', '\tat kafka.log.Log.roll(Log.scala:1)');
+      if (i % 333 === 0) out.push(`${at(t - 5_000)} INFO [GroupCoordinator 2]: late line (kafka.coordinator.group.GroupCoordinator)`);
+    }
+    const path = dir.write('runs/server.log', `${out.join('\n')}\n`);
+    for (const zone of ['Europe/Berlin', 'UTC', 'Asia/Seoul']) {
+      const { js, c } = await readBoth(path, zone);
+      expect((js as { counts: { outOfOrder: number } }).counts.outOfOrder, zone).toBeGreaterThan(100);
+      expect(c, zone).toEqual(js);
+    }
+  });
+
   it('agrees with the JavaScript byte path on random files', async () => {
     const lines = fc.array(anyLineArb(kafkaLineArb, zookeeperLineArb), { maxLength: 60 });
     await fc.assert(fc.asyncProperty(lines, async (ls) => {
