@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import { detectEncoding, isGzipPath } from './open.js';
 import { LineSplitter, type LineStats } from './lines.js';
 
@@ -17,6 +17,27 @@ export const CHUNK = 1 << 20;
  * LineSplitter (exact cut-line handling for lines near MAX_LINE_BYTES).
  */
 export const HANDOVER = CHUNK >> 1;
+
+/** Ranges of a file's lines: a plain file's (ByteLineReader) or a .gz's (GzipByteReader). */
+export interface RangeReader {
+  next(): ByteRange | LineBatch | undefined | Promise<ByteRange | LineBatch | undefined>;
+  /** After a read error: the bytes not yet handed out (the partial last line). */
+  rest(): ByteRange | LineBatch | undefined;
+  close(): void;
+}
+
+/** A read a range's reading asks of its driver. */
+interface ReadRequest {
+  buf: Buffer;
+  offset: number;
+  length: number;
+  position: number;
+}
+type Steps = Generator<ReadRequest, ByteRange | LineBatch | undefined, number>;
+
+function readAt(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => read(fd, buf, offset, length, position, (e, n) => (e ? reject(e) : resolve(n))));
+}
 
 /** Whole lines at buf[from, to): each ends with `\n`, except the last one when `final`. */
 export interface ByteRange {
@@ -89,6 +110,11 @@ export abstract class RangeRing {
     return this.buffers[this.current]!;
   }
 
+  /** The buffer advance() moves to next. */
+  protected bufferAfter(): Buffer {
+    return this.buffers[(this.current + 1) % this.buffers.length]!;
+  }
+
   /**
    * Moves to the next buffer of the ring with the tail at its front (it stays
    * recorded as the tail until a read succeeds, so rest() finds it after an
@@ -133,6 +159,8 @@ export class ByteLineReader extends RangeRing {
   private position: number;
   private readonly end: number;
   private done = false;
+  /** The read nextAhead foresaw for the next range, running. */
+  private prefetch: (ReadRequest & { bytes: Promise<number> }) | undefined;
 
   /**
    * @param linesSoFar lines the consumer has read, asked at a handover so the
@@ -152,26 +180,91 @@ export class ByteLineReader extends RangeRing {
   next(): ByteRange | LineBatch | undefined {
     if (this.done) return undefined;
     try {
-      return this.read();
+      const steps = this.read();
+      for (let step = steps.next(0); ;) {
+        if (step.done) return step.value;
+        const r = step.value;
+        step = steps.next(readSync(this.fd!, r.buf, r.offset, r.length, r.position));
+      }
     } catch (e) {
       this.close();
       throw e;
     }
   }
 
-  close(): void {
-    this.done = true;
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+  /**
+   * next(), with the file read ahead on libuv's pool: once a range is handed
+   * out, the bytes the next one starts with are already being read (into the
+   * buffer after it in the ring, behind the tail's place), so the calling
+   * thread does not copy them in itself. The reader needs a buffer more than
+   * the ranges its caller holds at once.
+   */
+  async nextAhead(): Promise<ByteRange | LineBatch | undefined> {
+    if (this.done) return undefined;
+    try {
+      const steps = this.read();
+      for (let step = steps.next(0); ;) {
+        if (step.done) {
+          this.readAhead();
+          return step.value;
+        }
+        const r = step.value;
+        const ahead = this.prefetch;
+        this.prefetch = undefined;
+        let n: number;
+        if (ahead && ahead.buf === r.buf && ahead.offset === r.offset && ahead.length === r.length && ahead.position === r.position) {
+          n = await ahead.bytes;
+        } else {
+          // Not the read foreseen: let it end (it may write into this buffer) before reading anew.
+          if (ahead) await ahead.bytes.catch(() => 0);
+          n = await readAt(this.fd!, r.buf, r.offset, r.length, r.position);
+        }
+        step = steps.next(n);
+      }
+    } catch (e) {
+      this.close();
+      throw e;
+    }
   }
 
-  private read(): ByteRange | LineBatch | undefined {
+  /** This reader with its reads ahead (nextAhead), for a scan pipeline. */
+  readingAhead(): RangeReader {
+    return { next: () => this.nextAhead(), rest: () => this.rest(), close: () => this.close() };
+  }
+
+  close(): void {
+    this.done = true;
+    // A read ahead still running reads into a buffer nobody takes; its fd is closed once it ends.
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd === undefined) return;
+    const ahead = this.prefetch;
+    this.prefetch = undefined;
+    if (ahead) void ahead.bytes.catch(() => 0).then(() => closeSync(fd));
+    else closeSync(fd);
+  }
+
+  /** The read the next range starts with, when it is a plain one: issued now, taken by nextAhead. */
+  private readAhead(): void {
+    const carry = this.tailTo - this.tailFrom;
+    if (this.done || this.splitter || carry > HANDOVER) return;
+    const length = Math.min(CHUNK - carry, this.end - this.position);
+    if (length <= 0) return;
+    const buf = this.bufferAfter();
+    const position = this.position;
+    const bytes = readAt(this.fd!, buf, carry, length, position);
+    bytes.catch(() => undefined);
+    this.prefetch = { buf, offset: carry, length, position, bytes };
+  }
+
+  /** One range's reading; the reads it needs are yielded to the driver (next, nextAhead), which sends back the bytes read. */
+  private *read(): Steps {
     let carry = this.advance();
     const buf = this.buf;
-    if (!this.splitter && carry > HANDOVER) return this.handOver(carry);
+    if (!this.splitter && carry > HANDOVER) return yield* this.handOver(carry);
     for (;;) {
       const want = Math.min(CHUNK - carry, this.end - this.position);
-      const n = want > 0 ? readSync(this.fd!, buf, carry, want, this.position) : 0;
+      const n = want > 0 ? yield { buf, offset: carry, length: want, position: this.position } : 0;
       this.position += n;
       if (this.splitter) {
         if (n === 0) {
@@ -193,7 +286,7 @@ export class ByteLineReader extends RangeRing {
       if (lastNl === -1) {
         carry = total;
         this.tailTo = carry;
-        if (carry > HANDOVER) return this.handOver(carry);
+        if (carry > HANDOVER) return yield* this.handOver(carry);
         continue;
       }
       this.tailFrom = lastNl + 1;
@@ -203,10 +296,10 @@ export class ByteLineReader extends RangeRing {
   }
 
   /** From here on a LineSplitter reads the file, starting with the long line at buf[0, carry). */
-  private handOver(carry: number): ByteRange | LineBatch | undefined {
+  private *handOver(carry: number): Steps {
     this.splitter = new LineSplitter(this.linesSoFar(), this.stats);
     this.tailFrom = this.tailTo = 0;
     const lines = this.splitter.push(this.buf.subarray(0, carry));
-    return lines.length > 0 ? { kind: 'lines', lines } : this.read();
+    return lines.length > 0 ? { kind: 'lines', lines } : yield* this.read();
   }
 }

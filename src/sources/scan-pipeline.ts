@@ -1,12 +1,6 @@
-import type { ByteRange, LineBatch } from './fast-lines.js';
+import type { ByteRange, LineBatch, RangeReader } from './fast-lines.js';
 
-/** Ranges of a file's lines: a plain file's (ByteLineReader) or a .gz's (GzipByteReader). */
-export interface RangeReader {
-  next(): ByteRange | LineBatch | undefined | Promise<ByteRange | LineBatch | undefined>;
-  /** After a read error: the bytes not yet handed out (the partial last line). */
-  rest(): ByteRange | LineBatch | undefined;
-  close(): void;
-}
+export type { RangeReader } from './fast-lines.js';
 
 /** Where a native scanner writes one range's lines (native.ts). */
 export interface ScanSlot {

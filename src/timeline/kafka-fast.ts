@@ -253,7 +253,8 @@ export async function* readKafkaBytes(
   linesBefore = 0,
 ): AsyncGenerator<void> {
   const linesSoFar = (): number => linesBefore + reader.counts.linesRead;
-  const buffers = gate.native ? gate.concurrency + 1 : 1;
+  // The ranges the pipeline holds, and one more for the read ahead.
+  const buffers = gate.native ? gate.concurrency + 2 : 1;
   // A .gz (start: its inflated BOM's length) streams through gunzip into the same ranges.
   const bytes: RangeReader = isGzipPath(path)
     ? new GzipByteReader(path, stats, linesSoFar, start, buffers)
@@ -264,7 +265,8 @@ export async function* readKafkaBytes(
   };
   try {
     if (gate.native) {
-      yield* scanPipeline(bytes, gate, (range, n, slot) => takeScanned(range, n, slot, reader, gate, stats, take), feed);
+      const ranges = bytes instanceof ByteLineReader ? bytes.readingAhead() : bytes;
+      yield* scanPipeline(ranges, gate, (range, n, slot) => takeScanned(range, n, slot, reader, gate, stats, take), feed);
       return;
     }
     for (let range = await bytes.next(); range !== undefined; range = await bytes.next()) {
