@@ -406,8 +406,7 @@ static napi_value set_window(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// setGate(scanner, id, mode, keywords: Buffer[], role): what a record of logger `id` needs.
-
+// setKafkaGate(scanner, id, mode, keywords: Buffer[], role): what a record of logger `id` needs.
 static napi_value set_gate(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   size_t argc = 5;
