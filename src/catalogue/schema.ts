@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { NodeKind, Severity } from '../model/record.js';
 
 export const CATEGORIES = [
@@ -102,31 +101,43 @@ export interface Rule {
   readonly effect?: Effect;
 }
 
-const RuleCheck = z.object({
-  id: z.string().regex(/^[a-z0-9]+(\.[a-z0-9-]+)+$/),
-  title: z.string().min(3),
-  category: z.enum(CATEGORIES),
-  severity: z.enum(['debug', 'info', 'warn', 'error', 'critical']),
-  appliesTo: z.array(z.enum(['kafka-broker', 'zookeeper'])).min(1),
-  loggers: z.array(z.string().min(1)).min(1),
-  keyword: z.union([z.string().min(3), z.array(z.string().min(3)).min(1)]).optional(),
-  pattern: z.instanceof(RegExp),
-  withCause: z.boolean().optional(),
-  fields: z.record(z.string(), z.enum(['string', 'int', 'partitions', 'ids'])).optional(),
-  samples: z.array(z.string()).min(1),
-  effect: z.object({ signal: z.string() }).loose().optional(),
-}).refine((r) => !r.loggers.includes('*') || r.keyword !== undefined, {
-  message: 'a rule for any logger (*) needs a keyword',
-});
+// Checked at every start (the catalogue is data): by hand, so a run does not
+// load a schema library for it.
+const RULE_ID = /^[a-z0-9]+(\.[a-z0-9-]+)+$/;
+const SEVERITY_NAMES: readonly string[] = ['debug', 'info', 'warn', 'error', 'critical'];
+const NODE_KINDS: readonly string[] = ['kafka-broker', 'zookeeper'];
+const FIELD_TYPES: readonly string[] = ['string', 'int', 'partitions', 'ids'];
+
+const isText = (v: unknown, min = 1): boolean => typeof v === 'string' && v.length >= min;
+const isList = (v: unknown, each: (x: unknown) => boolean): boolean => Array.isArray(v) && v.length > 0 && v.every(each);
+
+/** What is wrong with a rule's shape, or undefined. */
+function ruleProblem(r: Rule): string | undefined {
+  const problems: [boolean, string][] = [
+    [typeof r.id === 'string' && RULE_ID.test(r.id), 'id: dotted lower-case words'],
+    [isText(r.title, 3), 'title: at least 3 characters'],
+    [(CATEGORIES as readonly string[]).includes(r.category), `category: one of ${CATEGORIES.join(', ')}`],
+    [SEVERITY_NAMES.includes(r.severity), `severity: one of ${SEVERITY_NAMES.join(', ')}`],
+    [isList(r.appliesTo, (k) => NODE_KINDS.includes(k as string)), 'appliesTo: kafka-broker and/or zookeeper'],
+    [isList(r.loggers, (l) => isText(l)), 'loggers: a non-empty list of names'],
+    [r.keyword === undefined || isText(r.keyword, 3) || isList(r.keyword, (k) => isText(k, 3)), 'keyword: a literal of 3+ characters, or a list of them'],
+    [r.pattern instanceof RegExp, 'pattern: a RegExp'],
+    [r.withCause === undefined || typeof r.withCause === 'boolean', 'withCause: a boolean'],
+    [r.fields === undefined || Object.values(r.fields).every((t) => FIELD_TYPES.includes(t)), `fields: types among ${FIELD_TYPES.join(', ')}`],
+    [isList(r.samples, (x) => typeof x === 'string'), 'samples: a non-empty list of lines'],
+    [r.effect === undefined || isText(r.effect.signal), 'effect: an object with a signal'],
+    [!r.loggers?.includes('*') || r.keyword !== undefined, 'a rule for any logger (*) needs a keyword'],
+  ];
+  const wrong = problems.filter(([ok]) => !ok).map(([, what]) => what);
+  return wrong.length > 0 ? wrong.join('; ') : undefined;
+}
 
 /** Validates rule tables once, at load, with the rule id in the message. */
 export function checkRules(rules: readonly Rule[]): void {
   const seen = new Set<string>();
   for (const rule of rules) {
-    const result = RuleCheck.safeParse(rule);
-    if (!result.success) {
-      throw new Error(`Catalogue rule ${rule.id ?? '(no id)'} is malformed: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    }
+    const problem = ruleProblem(rule);
+    if (problem) throw new Error(`Catalogue rule ${rule.id ?? '(no id)'} is malformed: ${problem}`);
     if (seen.has(rule.id)) throw new Error(`Catalogue rule id ${rule.id} is used twice`);
     for (const [key, value] of Object.entries(rule.effect ?? {})) {
       if (key !== 'signal' && !new RegExp(`\\(\\?<${value}>`).test(rule.pattern.source)) {

@@ -55,6 +55,25 @@ describe('catalogue table', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('rejects malformed rules, naming the rule and what is wrong', () => {
+    const good = CATALOGUE.find((r) => r.id === 'kafka.isr.shrink')!;
+    const bad: [Partial<Rule> & Record<string, unknown>, RegExp][] = [
+      [{ id: 'Bad Id' }, /Bad Id is malformed: id/],
+      [{ title: 'x' }, /title/],
+      [{ category: 'nonsense' as never }, /category/],
+      [{ severity: 'loud' as never }, /severity/],
+      [{ appliesTo: [] }, /appliesTo/],
+      [{ loggers: ['*'], keyword: undefined }, /needs a keyword/],
+      [{ keyword: ['ok!', 'x'] }, /keyword/],
+      [{ pattern: 'not a regexp' as never }, /pattern/],
+      [{ samples: [] }, /samples/],
+      [{ fields: { from: 'float' as never } }, /fields/],
+      [{ effect: { signal: 'isr-change', partition: 'nowhere' } as never }, /names field "nowhere"/],
+    ];
+    for (const [change, message] of bad) expect(() => checkRules([{ ...good, ...change } as Rule]), JSON.stringify(change)).toThrow(message);
+    expect(() => checkRules([good, good])).toThrow(/used twice/);
+  });
+
   it('contains every required rule', () => {
     const required = [
       'zk.session.expired', 'zk.session.close-submitted', 'zk.client.connection-lost', 'zk.server.not-running',
