@@ -12,11 +12,17 @@ import { LineSplitter, type LineStats } from './lines.js';
 
 // Big enough that reads are few; small enough to stay in cache-friendly memory.
 export const CHUNK = 1 << 20;
+
 /**
- * A line longer than this is handed, with the rest of the file, to a
- * LineSplitter (exact cut-line handling for lines near MAX_LINE_BYTES).
+ * The buffer size for each of `open` files read at once: the merge holds one
+ * reader open per family, each with a ring of buffers, so a folder of many
+ * families gets smaller buffers (the sum stays near 8 MiB a buffer's worth).
  */
-export const HANDOVER = CHUNK >> 1;
+export function chunkFor(open: number): number {
+  let chunk = CHUNK;
+  while (chunk > 64 << 10 && chunk * Math.max(1, open) > 8 << 20) chunk >>= 1;
+  return chunk;
+}
 
 /** Ranges of a file's lines: a plain file's (ByteLineReader) or a .gz's (GzipByteReader). */
 export interface RangeReader {
@@ -99,11 +105,19 @@ export abstract class RangeRing {
   /** buf[tailFrom, tailTo) is an incomplete line to move to the front before the next read. */
   protected tailFrom = 0;
   protected tailTo = 0;
-  /** Set once a line longer than HANDOVER handed the rest of the input to a LineSplitter. */
+  /** Set once a line longer than `handover` handed the rest of the input to a LineSplitter. */
   protected splitter: LineSplitter | undefined;
 
-  constructor(buffers: number) {
-    this.buffers = Array.from({ length: buffers }, () => Buffer.allocUnsafe(CHUNK));
+  /**
+   * A line longer than this (half a buffer) is handed, with the rest of the
+   * input, to a LineSplitter (exact cut-line handling for lines near
+   * MAX_LINE_BYTES).
+   */
+  protected readonly handover: number;
+
+  constructor(buffers: number, protected readonly chunk = CHUNK) {
+    this.buffers = Array.from({ length: buffers }, () => Buffer.allocUnsafe(chunk));
+    this.handover = chunk >> 1;
   }
 
   protected get buf(): Buffer {
@@ -168,8 +182,9 @@ export class ByteLineReader extends RangeRing {
    */
   constructor(
     path: string, stats: LineStats, private readonly linesSoFar: () => number, start = 0, end?: number, buffers = 1,
+    chunk = CHUNK,
   ) {
-    super(buffers);
+    super(buffers, chunk);
     this.stats = stats;
     this.fd = openSync(path, 'r');
     this.position = start;
@@ -247,8 +262,8 @@ export class ByteLineReader extends RangeRing {
   /** The read the next range starts with, when it is a plain one: issued now, taken by nextAhead. */
   private readAhead(): void {
     const carry = this.tailTo - this.tailFrom;
-    if (this.done || this.splitter || carry > HANDOVER) return;
-    const length = Math.min(CHUNK - carry, this.end - this.position);
+    if (this.done || this.splitter || carry > this.handover) return;
+    const length = Math.min(this.chunk - carry, this.end - this.position);
     if (length <= 0) return;
     const buf = this.bufferAfter();
     const position = this.position;
@@ -261,9 +276,9 @@ export class ByteLineReader extends RangeRing {
   private *read(): Steps {
     let carry = this.advance();
     const buf = this.buf;
-    if (!this.splitter && carry > HANDOVER) return yield* this.handOver(carry);
+    if (!this.splitter && carry > this.handover) return yield* this.handOver(carry);
     for (;;) {
-      const want = Math.min(CHUNK - carry, this.end - this.position);
+      const want = Math.min(this.chunk - carry, this.end - this.position);
       const n = want > 0 ? yield { buf, offset: carry, length: want, position: this.position } : 0;
       this.position += n;
       if (this.splitter) {
@@ -286,7 +301,7 @@ export class ByteLineReader extends RangeRing {
       if (lastNl === -1) {
         carry = total;
         this.tailTo = carry;
-        if (carry > HANDOVER) return yield* this.handOver(carry);
+        if (carry > this.handover) return yield* this.handOver(carry);
         continue;
       }
       this.tailFrom = lastNl + 1;

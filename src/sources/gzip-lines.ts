@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { constants, createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
-import { CHUNK, HANDOVER, RangeRing, utf8Head, type ByteRange, type LineBatch } from './fast-lines.js';
+import { CHUNK, RangeRing, utf8Head, type ByteRange, type LineBatch } from './fast-lines.js';
 import { LineSplitter, type LineStats } from './lines.js';
 import { isGzipPath } from './open.js';
 
@@ -25,8 +25,10 @@ export class GzipByteReader extends RangeRing {
   private failure: { error: unknown } | undefined;
   private done = false;
 
-  constructor(path: string, readonly stats: LineStats, private readonly linesSoFar: () => number, bom = 0, buffers = 1) {
-    super(buffers);
+  constructor(
+    path: string, readonly stats: LineStats, private readonly linesSoFar: () => number, bom = 0, buffers = 1, chunk = CHUNK,
+  ) {
+    super(buffers, chunk);
     this.skip = bom;
     const gunzip = createGunzip({ chunkSize: 256 << 10 });
     // pipeline (not pipe): a read error of the file reaches the gunzip stream, and so next().
@@ -43,11 +45,11 @@ export class GzipByteReader extends RangeRing {
     if (this.failure) this.throwFailure();
     let total = this.advance();
     const buf = this.buf;
-    if (total > HANDOVER) return this.handOver(total);
-    while (total < CHUNK) {
+    if (total > this.handover) return this.handOver(total);
+    while (total < this.chunk) {
       const chunk = await this.pull();
       if (chunk === undefined) break;
-      const n = Math.min(chunk.length, CHUNK - total);
+      const n = Math.min(chunk.length, this.chunk - total);
       chunk.copy(buf, total, 0, n);
       if (n < chunk.length) this.pending = chunk.subarray(n);
       total += n;

@@ -5,6 +5,7 @@ import { planInputs, type Plan } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from './event.js';
 import { eventFilter, type EventFilter } from './filter.js';
+import { chunkFor } from '../sources/fast-lines.js';
 import { mergeBatchesByTime } from './merge.js';
 import type { Seek } from './kafka-ranges.js';
 import { familyEvents } from './read.js';
@@ -53,8 +54,11 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
   const anchors = new SkewAnchors();
   const seeks = new Map<string, Seek>();
   const seekSince = options.seek ? options.filter?.since : undefined;
+  // The merge holds a reader open per family: their buffers share one budget.
+  const chunk = chunkFor(plan.families.length);
   const streams = plan.families.map((family) => familyEvents(family, {
     zone: options.zone,
+    chunk,
     classifier: options.classifier ?? defaultClassifier(),
     all: options.all ?? false,
     keep,

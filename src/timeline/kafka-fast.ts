@@ -8,7 +8,7 @@ import {
   GATE_ALWAYS, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_RUN, LINE_SKIP, nativeScanners,
   type NativeScanners,
 } from '../readers/native.js';
-import { ByteLineReader, type ByteRange, type LineBatch } from '../sources/fast-lines.js';
+import { ByteLineReader, CHUNK, type ByteRange, type LineBatch } from '../sources/fast-lines.js';
 import { lineText, newLineStats, type LineStats } from '../sources/lines.js';
 import { scanPipeline, scanSlot, type RangeReader, type RangeScanner, type ScanSlot } from '../sources/scan-pipeline.js';
 import { GzipByteReader } from '../sources/gzip-lines.js';
@@ -86,27 +86,22 @@ export interface LoggerGate {
 /** Line statistics of message texts decoded only to be tested (the line's own decoding counts). */
 const scratch = newLineStats();
 
-/** Lines the native scanner reports per call (a 1 MiB buffer of lines shorter than 32 bytes takes two). */
-const NATIVE_LINES = 32768;
+/** Lines the native scanner reports per call, for a buffer of `chunk` bytes (a buffer of lines shorter than 64 bytes on average takes more calls). */
+const linesFor = (chunk: number): number => chunk >> 6;
 
 /**
  * The gate of a layout and catalogue: per logger, its role and what
  * classifying its records needs; for the native scanner, the same by logger
  * id, and what the scanner itself may decide (see native.ts).
  */
-export class KafkaGate implements RangeScanner {
+export class KafkaGate {
   readonly table: LoggerTable<LoggerGate>;
   readonly native: NativeScanners | undefined;
   readonly scanner: object | undefined;
   readonly byId: LoggerGate[] = [];
-  /**
-   * Two scans are queued at once: they take turns on the scanner (it keeps
-   * its loggers), so the next buffer's scan starts as soon as this one's
-   * ends, whatever the main thread is doing.
-   */
-  readonly concurrency = 2;
-  /** Three: one range's lines are taken while the scanner works on the next two. */
-  readonly slots: readonly ScanSlot[];
+  /** Slot sets of finished readings, by lines per slot, for the next (a file's pipeline holds one set). */
+  private readonly spareSlots = new Map<number, ScanSlot[][]>();
+  private syncSlot: ScanSlot | undefined;
   private readonly describe: (logger: string) => LoggerGate;
   /** The span the scanner counts runs in (naive ms), as last asked. */
   private window = { from: 0, to: 0 };
@@ -120,8 +115,35 @@ export class KafkaGate implements RangeScanner {
     this.table = new LoggerTable<LoggerGate>(this.describe);
     this.native = native ?? undefined;
     this.scanner = native?.createKafkaScanner();
-    const lines = native ? NATIVE_LINES : 0;
-    this.slots = [0, 1, 2].map(() => scanSlot(lines, KAFKA_STRIDE, 1));
+  }
+
+  /**
+   * The scanner as one file's scan pipeline drives it: its own slots (several
+   * files may be read at once, each queueing scans on the one scanner, which
+   * takes them in turn); `release` hands the slots back once the file was
+   * read to its end (no scan of it still running).
+   */
+  pipeline(chunk: number): RangeScanner & { release(): void } {
+    const lines = linesFor(chunk);
+    const spare = this.spareSlots.get(lines) ?? [];
+    this.spareSlots.set(lines, spare);
+    const slots = spare.pop() ?? Array.from({ length: SCAN_CONCURRENCY + 1 }, () => scanSlot(lines, KAFKA_STRIDE, 1));
+    return {
+      concurrency: SCAN_CONCURRENCY,
+      slots,
+      scanAsync: (range, from, slot) => this.scanAsync(range, from, slot),
+      scanSync: (range, from, slot) => this.scanSync(range, from, slot),
+      // A few sets are kept: as many as files were read at once would hold memory for nothing.
+      release: () => {
+        if (spare.length < 2) spare.push(slots);
+      },
+    };
+  }
+
+  /** A slot for scans made here and now (pushKafkaBytes). */
+  slotHere(): ScanSlot {
+    this.syncSlot ??= scanSlot(linesFor(CHUNK), KAFKA_STRIDE, 1);
+    return this.syncSlot;
   }
 
   /** A logger the scanner met first (its name at buf[s, e), ASCII): looked up, and its gate handed to the scanner. */
@@ -169,9 +191,29 @@ export class KafkaGate implements RangeScanner {
 const ROLE_BITS: Record<NodeKind, number> = { 'kafka-broker': 1, zookeeper: 2 };
 const ROLES_OF_BITS: readonly (readonly NodeKind[])[] = [[], ['kafka-broker'], ['zookeeper'], ['kafka-broker', 'zookeeper']];
 
-/** The gate of a layout and catalogue. */
-export function kafkaGate(layout: Layout, classifier: Classifier): KafkaGate {
-  return new KafkaGate(layout, classifier);
+/**
+ * Scans queued at once on a file's scanner: they take turns on it (it keeps
+ * its loggers), so the next buffer's scan starts as soon as this one's ends,
+ * whatever the main thread is doing.
+ */
+const SCAN_CONCURRENCY = 2;
+
+const gates = new WeakMap<Classifier, Map<string, KafkaGate>>();
+
+/**
+ * The gate of a catalogue for the Kafka-layout files of one default role,
+ * shared by all of them in this process (and by the zone's runs): a file's
+ * first buffers then meet loggers the scanner already knows, rather than
+ * being decoded whole while it learns them. A gate's decisions depend only
+ * on the logger and the line, so sharing changes no output.
+ */
+export function kafkaGate(layout: Layout, classifier: Classifier, defaultRole: NodeKind, zone: Zone): KafkaGate {
+  let byKey = gates.get(classifier);
+  if (!byKey) gates.set(classifier, byKey = new Map());
+  const key = `${defaultRole}\0${zone.name}`;
+  let gate = byKey.get(key);
+  if (!gate) byKey.set(key, gate = new KafkaGate(layout, classifier));
+  return gate;
 }
 
 /** pushKafkaBytes with the native scanner, scanning here. */
@@ -179,7 +221,7 @@ function pushKafkaNative(
   range: ByteRange, reader: RecordReader, gate: KafkaGate, stats: LineStats,
   take: (record: LogRecord | undefined) => void,
 ): void {
-  const slot = gate.slots[0]!;
+  const slot = gate.slotHere();
   for (let s = range.from; s < range.to;) {
     const n = gate.scanSync(range, s, slot);
     if (n === 0) break;
@@ -250,15 +292,15 @@ function takeScanned(
 export async function* readKafkaBytes(
   path: string, reader: RecordReader, gate: KafkaGate, stats: LineStats,
   take: (record: LogRecord | undefined) => void, readError: (e: unknown) => boolean, start = 0, end?: number,
-  linesBefore = 0,
+  linesBefore = 0, chunk = CHUNK,
 ): AsyncGenerator<void> {
   const linesSoFar = (): number => linesBefore + reader.counts.linesRead;
   // The ranges the pipeline holds, and one more for the read ahead.
-  const buffers = gate.native ? gate.concurrency + 2 : 1;
+  const buffers = gate.native ? SCAN_CONCURRENCY + 2 : 1;
   // A .gz (start: its inflated BOM's length) streams through gunzip into the same ranges.
   const bytes: RangeReader = isGzipPath(path)
-    ? new GzipByteReader(path, stats, linesSoFar, start, buffers)
-    : new ByteLineReader(path, stats, linesSoFar, start, end, buffers);
+    ? new GzipByteReader(path, stats, linesSoFar, start, buffers, chunk)
+    : new ByteLineReader(path, stats, linesSoFar, start, end, buffers, chunk);
   const feed = (range: ByteRange | LineBatch): void => {
     if (range.kind === 'lines') for (const line of range.lines) take(reader.push(line));
     else pushKafkaBytes(range, reader, gate, stats, take);
@@ -266,7 +308,10 @@ export async function* readKafkaBytes(
   try {
     if (gate.native) {
       const ranges = bytes instanceof ByteLineReader ? bytes.readingAhead() : bytes;
-      yield* scanPipeline(ranges, gate, (range, n, slot) => takeScanned(range, n, slot, reader, gate, stats, take), feed);
+      const scanner = gate.pipeline(chunk);
+      yield* scanPipeline(ranges, scanner, (range, n, slot) => takeScanned(range, n, slot, reader, gate, stats, take), feed);
+      // Only after a whole reading: a stopped one may leave scans writing into its slots.
+      scanner.release();
       return;
     }
     for (let range = await bytes.next(); range !== undefined; range = await bytes.next()) {

@@ -41,6 +41,8 @@ export interface ReadOptions {
   seekSince?: number;
   /** Every file through the line splitter (the reference the byte paths are tested against). */
   textOnly?: boolean;
+  /** Bytes per buffer of the byte path (chunkFor the number of files read at once); 1 MiB by default. */
+  chunk?: number;
   /** Told when a file is read from a seek: its accounting covers only the lines from there on. */
   onSeek?: (file: string, seek: Seek) => void;
 }
@@ -161,7 +163,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
         }
       } else {
         const keep = (record: LogRecord | undefined): void => take(record, kept);
-        const gate = kafkaGate(layout, options.classifier);
+        const gate = kafkaGate(layout, options.classifier, family.defaultRole, options.zone);
         const from = seek?.byte ?? bom!; // defined: no line source means the byte path
         const size = plain ? fileSize(file.path) : Number.POSITIVE_INFINITY;
         // Parts of a large file: the even ones read here, the odd ones by a worker (parallel.ts).
@@ -198,7 +200,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
             }
             const end = i + 2 < parts.length ? parts[i + 1] : undefined;
             const chunks = readKafkaBytes(
-              file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), parts[i], end, linesBefore,
+              file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), parts[i], end, linesBefore, options.chunk,
             );
             for await (const _ of chunks) {
               if (kept.length > 0) {

@@ -6,6 +6,7 @@ import type { Family } from '../../src/sources/plan.js';
 import { Zone } from '../../src/time/zone.js';
 import type { TimelineEvent } from '../../src/timeline/event.js';
 import { familyEvents } from '../../src/timeline/read.js';
+import { chunkFor } from '../../src/sources/fast-lines.js';
 import { tempDir } from '../helpers/tmp.js';
 
 // The byte-level path (plain files, and .gz through gunzip) must give exactly
@@ -42,7 +43,7 @@ function fileBytes(lines = LINES): Buffer {
   return all.subarray(0, all.length - 1);
 }
 
-async function read(path: string, textOnly = false): Promise<{ events: Omit<TimelineEvent, 'file'>[]; inputs: Omit<InputJson, 'file'>[] }> {
+async function read(path: string, textOnly = false, chunk?: number): Promise<{ events: Omit<TimelineEvent, 'file'>[]; inputs: Omit<InputJson, 'file'>[] }> {
   const family: Family = {
     key: 'broker',
     files: [{ path, size: 0, kind: 'kafka-server', zookeeperServer: false, kafka: true }],
@@ -57,10 +58,21 @@ async function read(path: string, textOnly = false): Promise<{ events: Omit<Time
     all: false,
     keep: () => true,
     textOnly,
+    ...(chunk !== undefined && { chunk }),
     onInput: ({ file: _, ...rest }) => inputs.push(rest),
   })) for (const { file: _, ...e } of batch) events.push(e);
   return { events, inputs };
 }
+
+describe('buffer size by files open at once', () => {
+  it('keeps 1 MiB buffers for a few families and shares ~8 MiB among many, down to 64 KiB', () => {
+    expect(chunkFor(1)).toBe(1 << 20);
+    expect(chunkFor(8)).toBe(1 << 20);
+    expect(chunkFor(9)).toBe(512 << 10);
+    expect(chunkFor(65)).toBe(64 << 10);
+    expect(chunkFor(1000)).toBe(64 << 10);
+  });
+});
 
 describe('byte-level reading of plain files', () => {
   const dir = tempDir();
@@ -98,8 +110,9 @@ describe('byte-level reading of plain files', () => {
     const bigPlain = dir.write('big/server.log', many);
     const bigGz = dir.write('biggz/server.log.gz', gzipSync(many));
     const slow = await read(bigPlain, true);
-    for (const path of [bigPlain, bigGz]) {
-      const fast = await read(path);
+    // 64 KiB: the buffers of a folder of many families (chunkFor).
+    for (const [path, chunk] of [[bigPlain, undefined], [bigGz, undefined], [bigPlain, 64 << 10], [bigGz, 64 << 10]] as const) {
+      const fast = await read(path, false, chunk);
       expect(fast.inputs).toEqual(slow.inputs);
       expect(fast.events.length).toBe(slow.events.length);
       expect(fast.events).toEqual(slow.events);
