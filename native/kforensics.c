@@ -53,28 +53,6 @@ double naive_timestamp(DayCache *days, const uint8_t *p) {
   return days->ms + (double)(((hour * 60 + minute) * 60 + second) * 1000 + milli);
 }
 
-// countNewlines(buf, from, to): the `\n` bytes in buf[from, to) (--since counts the lines it skips).
-static napi_value count_newlines(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  size_t argc = 3;
-  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  uint8_t *b;
-  size_t blen;
-  int64_t from, to;
-  if (argc < 3 || napi_get_buffer_info(env, argv[0], (void **)&b, &blen) != napi_ok ||
-      napi_get_value_int64(env, argv[1], &from) != napi_ok || napi_get_value_int64(env, argv[2], &to) != napi_ok ||
-      from < 0 || from > to || to > (int64_t)blen) {
-    napi_throw_range_error(env, NULL, "countNewlines: bad arguments");
-    return NULL;
-  }
-  // A plain loop: the compiler turns it into vector compares.
-  uint64_t count = 0;
-  for (int64_t i = from; i < to; i++) count += b[i] == '\n';
-  napi_value result;
-  NAPI_CALL(env, napi_create_double(env, (double)count, &result));
-  return result;
-}
-
 // countFileNewlinesAsync(fd, from, to) -> Promise<number>: the `\n` bytes of
 // a file's bytes [from, to), read and counted on a thread of libuv's pool
 // (several such counts of one skipped range run on both cores at once).
@@ -146,11 +124,8 @@ static napi_value count_file_newlines_async(napi_env env, napi_callback_info inf
 }
 
 NAPI_MODULE_INIT() {
-  napi_property_descriptor counts[] = {
-    {"countNewlines", NULL, count_newlines, NULL, NULL, NULL, napi_default, NULL},
-    {"countFileNewlinesAsync", NULL, count_file_newlines_async, NULL, NULL, NULL, napi_default, NULL},
-  };
-  napi_define_properties(env, exports, 2, counts);
+  napi_property_descriptor count = {"countFileNewlinesAsync", NULL, count_file_newlines_async, NULL, NULL, NULL, napi_default, NULL};
+  napi_define_properties(env, exports, 1, &count);
   kafka_scan_register(env, exports);
   dump_scan_register(env, exports);
   return exports;

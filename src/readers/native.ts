@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 /**
  * The native scanners (native/*.c, built by `npm ci` through node-gyp):
  * the byte-level readers' hot loops in C, where memchr finds a line's end
- * and memmem a rule's keyword at the machine's speed. They decide only what
+ * and a Wu-Manber search a rule's keyword at the machine's speed. They decide only what
  * the JavaScript byte path would decide; everything else the caller reads
  * through the string path. Without a compiler the build is skipped and the
  * JavaScript byte path reads the same files with the same results, slower.
@@ -22,8 +22,6 @@ export interface NativeScanners {
   /** Scans DumpLogSegments lines (the first argument is unused): kind, start, end, timestamp type per line; numbers in `nums`. */
   scanDump(unused: 0, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, nums: Float64Array): number;
   scanDumpAsync(unused: 0, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, nums: Float64Array): Promise<number>;
-  /** The `\n` bytes in buf[from, to). */
-  countNewlines(buf: Buffer, from: number, to: number): number;
   /** The `\n` bytes of a file's bytes [from, to), read and counted on libuv's pool. */
   countFileNewlinesAsync(fd: number, from: number, to: number): Promise<number>;
   /** What a record of logger `id` needs (a GATE_* value), with the keywords one of which its rules require, and its role (ROLE_BITS). */

@@ -129,7 +129,6 @@ export function seekOffset(path: string, start: number, target: number, zone: Zo
   }
 }
 
-/** Newlines in bytes [from, to) of a file: the lines before `to` when `to` is a line start. */
 /**
  * countLines with the native counter: the range is cut in parts counted at
  * once on libuv's pool (both cores read and count), so the lines a --since
@@ -150,17 +149,16 @@ export async function countLinesInParallel(path: string, from: number, to: numbe
   }
 }
 
+/** Newlines in bytes [from, to) of a file: the lines before `to` when `to` is a line start. */
 export function countLines(path: string, from: number, to: number): number {
   const fd = openSync(path, 'r');
   const buf = Buffer.allocUnsafe(1 << 20);
-  const native = nativeScanners();
   let lines = 0;
   try {
     for (let p = from; p < to;) {
       const n = readSync(fd, buf, 0, Math.min(buf.length, to - p), p);
       if (n <= 0) break;
-      if (native) lines += native.countNewlines(buf, 0, n);
-      else for (let i = buf.indexOf(10, 0); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+      for (let i = buf.indexOf(10, 0); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) lines++;
       p += n;
     }
   } finally {
