@@ -472,9 +472,7 @@ class DumpScanner implements RangeScanner {
   constructor(private readonly native: NativeScanners) {}
 
   scanAsync(range: ByteRange, from: number, slot: ScanSlot): Promise<number> {
-    const done = this.native.scanDumpAsync(0, range.buf, from, range.to, range.final, slot.info, slot.nums);
-    done.catch(() => undefined);
-    return done;
+    return this.native.scanDumpAsync(0, range.buf, from, range.to, range.final, slot.info, slot.nums);
   }
 
   scanSync(range: ByteRange, from: number, slot: ScanSlot): number {

@@ -1,7 +1,5 @@
 import type { ByteRange, LineBatch, RangeReader } from './fast-lines.js';
 
-export type { RangeReader } from './fast-lines.js';
-
 /** Where a native scanner writes one range's lines (native.ts). */
 export interface ScanSlot {
   info: Int32Array;
@@ -16,7 +14,7 @@ export interface RangeScanner {
   readonly slots: readonly ScanSlot[];
   /** Resolves to the number of lines scanned into the slot from `from` on; info[0] is where it stopped. */
   scanAsync(range: ByteRange, from: number, slot: ScanSlot): Promise<number>;
-  /** The same scan, now (for a scanner with state, none may be running). */
+  /** The same scan, now (a scanner with state waits for a queued one to end). */
   scanSync(range: ByteRange, from: number, slot: ScanSlot): number;
 }
 
@@ -34,8 +32,9 @@ interface Pending {
  * Reads a file's ranges through a native scanner as a pipeline over the
  * reader's buffers (it must have scanner.concurrency + 1): while this thread
  * hands one range's scanned lines to `take` (which returns where the scan
- * stopped), the next ranges are scanned on libuv's pool. Lines given as text (after a handover to the line splitter) go to
- * `lines`. Yields after each range. A read error is thrown after the ranges
+ * stopped), the next ranges are scanned on libuv's pool. Lines given as
+ * text (after a handover to the line splitter) go to `lines`. Yields after
+ * each range. A read error is thrown after the ranges
  * read before it were taken; the caller then takes `bytes.rest()`, as the
  * plain loop does.
  */
@@ -63,7 +62,10 @@ export async function* scanPipeline(
         return;
       }
       const slot = scanner.slots[read++ % scanner.slots.length]!;
-      queue.push({ range, slot, scan: range.kind === 'bytes' ? scanner.scanAsync(range, range.from, slot) : undefined });
+      const scan = range.kind === 'bytes' ? scanner.scanAsync(range, range.from, slot) : undefined;
+      // Settled even when the reading stops before it is awaited (--strict): never an unhandled rejection.
+      scan?.catch(() => undefined);
+      queue.push({ range, slot, scan });
     }
   };
   await fill();

@@ -8,9 +8,9 @@ import {
   GATE_ALWAYS, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_RUN, LINE_SKIP, nativeScanners,
   type NativeScanners,
 } from '../readers/native.js';
-import { ByteLineReader, CHUNK, type ByteRange, type LineBatch } from '../sources/fast-lines.js';
+import { ByteLineReader, CHUNK, type ByteRange, type LineBatch, type RangeReader } from '../sources/fast-lines.js';
 import { lineText, newLineStats, type LineStats } from '../sources/lines.js';
-import { scanPipeline, scanSlot, type RangeReader, type RangeScanner, type ScanSlot } from '../sources/scan-pipeline.js';
+import { scanPipeline, scanSlot, type RangeScanner, type ScanSlot } from '../sources/scan-pipeline.js';
 import { GzipByteReader } from '../sources/gzip-lines.js';
 import { isGzipPath } from '../sources/open.js';
 
@@ -175,10 +175,7 @@ export class KafkaGate {
 
   /** Scans whole lines of range[from, to) into a slot on libuv's pool; resolves to the number of lines. */
   scanAsync(range: ByteRange, from: number, slot: ScanSlot): Promise<number> {
-    const done = this.native!.scanKafkaAsync(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.nums);
-    // Settled even when the reading stops first (--strict): never an unhandled rejection.
-    done.catch(() => undefined);
-    return done;
+    return this.native!.scanKafkaAsync(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.nums);
   }
 
   /** The same scan, here and now (it waits for a queued one to end). */
@@ -285,9 +282,9 @@ function takeScanned(
  * read error from one the reader's sink threw to stop, after which nothing
  * more is read).
  *
- * With the native scanner, reading is a pipeline over two buffers: while
- * this thread turns one range's scanned lines into records, the scanner
- * reads the next range on another core.
+ * With the native scanner, reading is a pipeline (scan-pipeline.ts): the
+ * next ranges are read ahead and scanned on libuv's pool while this thread
+ * turns one range's scanned lines into records.
  */
 export async function* readKafkaBytes(
   path: string, reader: RecordReader, gate: KafkaGate, stats: LineStats,
