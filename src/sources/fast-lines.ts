@@ -3,11 +3,13 @@ import { detectEncoding, isGzipPath } from './open.js';
 import { LineSplitter, type LineStats } from './lines.js';
 
 /**
- * Byte-level reading of a plain UTF-8 file: one reused buffer filled with
- * readSync, handed to the reader as ranges of whole lines, so no string is
- * made for a line the reader does not need. The text of a line, when it is
- * needed, comes from lineText() (lines.ts), the same as the LineSplitter
- * gives. gzip, UTF-16 and stdin keep the LineSplitter path (fileLineSource).
+ * Byte-level reading of a plain UTF-8 file: a ring of reused buffers filled
+ * by reads (readSync, or fs.read ahead on libuv's pool), handed to the reader
+ * as ranges of whole lines, so no string is made for a line the reader does
+ * not need. The text of a line, when it is needed, comes from lineText()
+ * (lines.ts), the same as the LineSplitter gives. A .gz is read into the same
+ * ranges by gzip-lines.ts; UTF-16 and stdin keep the LineSplitter path
+ * (fileLineSource).
  */
 
 // Big enough that reads are few; small enough to stay in cache-friendly memory.
@@ -115,9 +117,22 @@ export abstract class RangeRing {
    */
   protected readonly handover: number;
 
-  constructor(buffers: number, protected readonly chunk = CHUNK) {
+  /**
+   * @param linesSoFar lines the consumer has read, asked at a handover so the
+   *   splitter numbers cut lines as the file does.
+   */
+  constructor(
+    readonly stats: LineStats, private readonly linesSoFar: () => number, buffers: number, protected readonly chunk = CHUNK,
+  ) {
     this.buffers = Array.from({ length: buffers }, () => Buffer.allocUnsafe(chunk));
     this.handover = chunk >> 1;
+  }
+
+  /** From here on a LineSplitter reads the input, starting with the long line at buf[0, carry): its first lines. */
+  protected startSplitter(carry: number): string[] {
+    this.splitter = new LineSplitter(this.linesSoFar(), this.stats);
+    this.tailFrom = this.tailTo = 0;
+    return this.splitter.push(this.buf.subarray(0, carry));
   }
 
   protected get buf(): Buffer {
@@ -162,13 +177,12 @@ export abstract class RangeRing {
 }
 
 /**
- * Reads [start, end) of a file (end: its size when opened), synchronously,
- * range after range. `start` must be a line start. Each range is valid only
+ * Reads [start, end) of a file (end: its size when opened), range after
+ * range: next() reads synchronously, nextAhead() on libuv's pool. `start` must be a line start. Each range is valid only
  * until next() is called again — or, with n buffers, until n - 1 calls
  * later (the caller may still be reading one range when it asks for the next).
  */
 export class ByteLineReader extends RangeRing {
-  readonly stats: LineStats;
   private fd: number | undefined;
   private position: number;
   private readonly end: number;
@@ -176,16 +190,8 @@ export class ByteLineReader extends RangeRing {
   /** The read nextAhead foresaw for the next range, running. */
   private prefetch: (ReadRequest & { bytes: Promise<number> }) | undefined;
 
-  /**
-   * @param linesSoFar lines the consumer has read, asked at a handover so the
-   *   splitter numbers cut lines as the file does.
-   */
-  constructor(
-    path: string, stats: LineStats, private readonly linesSoFar: () => number, start = 0, end?: number, buffers = 1,
-    chunk = CHUNK,
-  ) {
-    super(buffers, chunk);
-    this.stats = stats;
+  constructor(path: string, stats: LineStats, linesSoFar: () => number, start = 0, end?: number, buffers = 1, chunk = CHUNK) {
+    super(stats, linesSoFar, buffers, chunk);
     this.fd = openSync(path, 'r');
     this.position = start;
     this.end = end ?? fstatSync(this.fd).size;
@@ -263,7 +269,7 @@ export class ByteLineReader extends RangeRing {
   private readAhead(): void {
     const carry = this.tailTo - this.tailFrom;
     if (this.done || this.splitter || carry > this.handover) return;
-    const length = Math.min(this.chunk - carry, this.end - this.position);
+    const length = this.want(carry);
     if (length <= 0) return;
     const buf = this.bufferAfter();
     const position = this.position;
@@ -278,7 +284,7 @@ export class ByteLineReader extends RangeRing {
     const buf = this.buf;
     if (!this.splitter && carry > this.handover) return yield* this.handOver(carry);
     for (;;) {
-      const want = Math.min(this.chunk - carry, this.end - this.position);
+      const want = this.want(carry);
       const n = want > 0 ? yield { buf, offset: carry, length: want, position: this.position } : 0;
       this.position += n;
       if (this.splitter) {
@@ -312,9 +318,12 @@ export class ByteLineReader extends RangeRing {
 
   /** From here on a LineSplitter reads the file, starting with the long line at buf[0, carry). */
   private *handOver(carry: number): Steps {
-    this.splitter = new LineSplitter(this.linesSoFar(), this.stats);
-    this.tailFrom = this.tailTo = 0;
-    const lines = this.splitter.push(this.buf.subarray(0, carry));
+    const lines = this.startSplitter(carry);
     return lines.length > 0 ? { kind: 'lines', lines } : yield* this.read();
+  }
+
+  /** The bytes a read asks for behind a tail of `carry` bytes: the buffer's rest, or the file's. */
+  private want(carry: number): number {
+    return Math.min(this.chunk - carry, this.end - this.position);
   }
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { constants, createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
 import { CHUNK, RangeRing, utf8Head, type ByteRange, type LineBatch } from './fast-lines.js';
-import { LineSplitter, type LineStats } from './lines.js';
+import type { LineStats } from './lines.js';
 import { isGzipPath } from './open.js';
 
 /**
@@ -25,10 +25,8 @@ export class GzipByteReader extends RangeRing {
   private failure: { error: unknown } | undefined;
   private done = false;
 
-  constructor(
-    path: string, readonly stats: LineStats, private readonly linesSoFar: () => number, bom = 0, buffers = 1, chunk = CHUNK,
-  ) {
-    super(buffers, chunk);
+  constructor(path: string, stats: LineStats, linesSoFar: () => number, bom = 0, buffers = 1, chunk = CHUNK) {
+    super(stats, linesSoFar, buffers, chunk);
     this.skip = bom;
     const gunzip = createGunzip({ chunkSize: 256 << 10 });
     // pipeline (not pipe): a read error of the file reaches the gunzip stream, and so next().
@@ -76,8 +74,7 @@ export class GzipByteReader extends RangeRing {
   }
 
   private throwFailure(): never {
-    this.done = true;
-    this.stream.destroy();
+    this.close();
     throw this.failure!.error;
   }
 
@@ -112,9 +109,7 @@ export class GzipByteReader extends RangeRing {
   }
 
   private handOver(carry: number): Promise<ByteRange | LineBatch | undefined> | LineBatch {
-    this.splitter = new LineSplitter(this.linesSoFar(), this.stats);
-    this.tailFrom = this.tailTo = 0;
-    const lines = this.splitter.push(this.buf.subarray(0, carry));
+    const lines = this.startSplitter(carry);
     return lines.length > 0 ? { kind: 'lines', lines } : this.nextLines();
   }
 
