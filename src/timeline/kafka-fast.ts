@@ -4,6 +4,7 @@ import type { LogRecord, NodeKind } from '../model/record.js';
 import type { Zone } from '../time/zone.js';
 import type { Layout, RecordReader } from '../readers/assembler.js';
 import { isForeignBytes, LoggerTable, scanKafkaStart, scanned } from '../readers/kafka-bytes.js';
+import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
 import {
   GATE_ALWAYS, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_RUN, LINE_SKIP, nativeScanners,
   type NativeScanners,
@@ -204,12 +205,12 @@ const gates = new WeakMap<Classifier, Map<string, KafkaGate>>();
  * being decoded whole while it learns them. A gate's decisions depend only
  * on the logger and the line, so sharing changes no output.
  */
-export function kafkaGate(layout: Layout, classifier: Classifier, defaultRole: NodeKind, zone: Zone): KafkaGate {
+export function kafkaGate(classifier: Classifier, defaultRole: NodeKind, zone: Zone): KafkaGate {
   let byKey = gates.get(classifier);
   if (!byKey) gates.set(classifier, byKey = new Map());
   const key = `${defaultRole}\0${zone.name}`;
   let gate = byKey.get(key);
-  if (!gate) byKey.set(key, gate = new KafkaGate(layout, classifier));
+  if (!gate) byKey.set(key, gate = new KafkaGate(kafkaLog4jLayout(defaultRole), classifier));
   return gate;
 }
 

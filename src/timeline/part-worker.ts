@@ -19,7 +19,7 @@ const data = workerData as PartWorkerData;
 const zone = new Zone(data.zone);
 const layout = layoutFor(data.file, data.defaultRole);
 const classifier = defaultClassifier();
-const gate = kafkaGate(layout, classifier, data.defaultRole, zone);
+const gate = kafkaGate(classifier, data.defaultRole, zone);
 const skew = new Map(data.skew);
 const family = { nodes: data.nodes, ...(data.mapped !== undefined && { mapped: data.mapped }) };
 

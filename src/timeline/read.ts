@@ -163,7 +163,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
         }
       } else {
         const keep = (record: LogRecord | undefined): void => take(record, kept);
-        const gate = kafkaGate(layout, options.classifier, family.defaultRole, options.zone);
+        const gate = kafkaGate(options.classifier, family.defaultRole, options.zone);
         const from = seek?.byte ?? bom!; // defined: no line source means the byte path
         const size = plain ? fileSize(file.path) : Number.POSITIVE_INFINITY;
         // Parts of a large file: the even ones read here, the odd ones by a worker (parallel.ts).
