@@ -214,11 +214,9 @@ static int build_shift(Gate *g) {
   return 1;
 }
 
-// One line at b[s, e) (newline and CR removed) into the next output slot.
-// Returns the kind; fills the slot's fields.
+// One line at b[s, e) (newline and CR removed): its kind, and for a record
+// its logger id, message start and logger start in out[3..5] and its time.
 static int32_t scan_line(KafkaScanner *sc, const uint8_t *b, size_t s, size_t e, int32_t *out, double *time) {
-  out[1] = (int32_t)s;
-  out[2] = (int32_t)e;
   if (e - s < 2 || b[s] != '[' || b[s + 1] < '0' || b[s + 1] > '9') {
     // Another writer's line is never folded; any other line continues the record before.
     return e > s && is_foreign(b, s, e) ? KIND_DECODE : KIND_CONTINUATION;
@@ -293,10 +291,10 @@ static size_t scan_range(KafkaScanner *sc, const uint8_t *b, size_t s, size_t to
     size_t nl, e;
     if (!next_line(b, s, to, final, &nl, &e)) break;
     int32_t *slot = out + 1 + n * KAFKA_STRIDE;
+    slot[1] = (int32_t)s;
+    slot[2] = (int32_t)e;
     int32_t kind;
     if (nul != NULL && (size_t)(nul - b) < nl) {
-      slot[1] = (int32_t)s;
-      slot[2] = (int32_t)e;
       kind = KIND_DECODE;
       nul = nl + 1 < to ? memchr(b + nl + 1, 0, to - nl - 1) : NULL;
     } else {
