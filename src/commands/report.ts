@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
-import { writeFile } from 'node:fs/promises';
 import { Args, Command, Flags } from '@oclif/core';
-import { failOnMissing, inputFlags, zoneFlag } from '../cli/common.js';
+import { failOnMissing, inputFlags, timeFlag, zoneFlag } from '../cli/common.js';
+import { checkOutPath, OutPathError, writeOutAtomically } from '../report/write-out.js';
 import { buildReport } from '../report/report-data.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -48,9 +47,9 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     const zone = zoneFlag(this, flags.tz);
     const format = formatFor(flags.out, flags.format);
     if (!format) this.error(`Cannot tell the format of "${flags.out}" from its extension. Name it .md, .html or .json, or give --format md|html|json.`, { exit: 2 });
-    if (flags['generated-at'] !== undefined && Number.isNaN(Date.parse(flags['generated-at']))) {
-      this.error(`--generated-at "${flags['generated-at']}" is not a time. Use ISO 8601, e.g. 2022-10-06T10:00:00+09:00.`, { exit: 2 });
-    }
+    timeFlag(this, 'generated-at', flags['generated-at'], zone);
+    // Refused before reading: --out names an input or lies in an evidence folder.
+    await this.guardOut(flags.out, paths);
 
     let result;
     try {
@@ -66,17 +65,24 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     }
     failOnMissing(this, result.missing);
     const report = result.report;
-    // Never overwrite an input.
-    const out = resolve(flags.out);
-    if (report.inputQuality.files.some((f) => resolve(f.file) === out) || report.inputQuality.dumps.some((d) => resolve(d.file) === out)) {
-      this.error(`--out ${flags.out} is one of the input files; write the report elsewhere.`, { exit: 2 });
-    }
+    // Again with every file found (links followed with --follow-symlinks may lead elsewhere).
+    await this.guardOut(flags.out, paths, [...report.inputQuality.files.map((f) => f.file), ...report.inputQuality.dumps.map((d) => d.file)]);
     const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'md' ? renderMarkdown(report) : renderHtml(report);
     try {
-      await writeFile(flags.out, text);
+      await writeOutAtomically(flags.out, text);
     } catch (e) {
-      this.error(`Cannot write ${flags.out}: ${(e as Error).message}. Check that its directory exists and is writable.`, { exit: 2 });
+      if (e instanceof OutPathError) this.error(e.message, { exit: 2 });
+      throw e;
     }
     process.stderr.write(`Wrote ${flags.out} (${format}): ${report.windows.length} window(s), ${report.timeline.rows.length} timeline row(s), ${report.findings.length} finding(s), ${report.appendix.length} evidence line(s).\n`);
+  }
+
+  private async guardOut(out: string, roots: readonly string[], files?: readonly string[]): Promise<void> {
+    try {
+      await checkOutPath(out, roots, files);
+    } catch (e) {
+      if (e instanceof OutPathError) this.error(e.message, { exit: 2 });
+      throw e;
+    }
   }
 }

@@ -116,6 +116,8 @@ export function parseUserTime(text: string, zone: Zone): number {
   if (!m) return Number.NaN;
   const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0', off] = m;
   const naive = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s, +ms.padEnd(3, '0'));
+  // 2024-02-30 or 25:00 is a typo, not a time to roll over into the next day.
+  if (new Date(naive).getUTCDate() !== +d! || +h > 23 || +mi > 59 || +s > 59) return Number.NaN;
   if (off === undefined) return zone.toEpoch(naive);
   if (off === 'Z') return naive;
   const sign = off.startsWith('-') ? -1 : 1;

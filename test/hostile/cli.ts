@@ -8,9 +8,9 @@ export { REPO };
  * EACCES while the tests run as root), with Node's own warnings off so that
  * stderr holds only what kforensics says.
  */
-export function runAs(args: string[], options: { uid?: number } = {}): { status: number; stdout: string; stderr: string } {
+export function runAs(args: string[], options: { uid?: number; cwd?: string } = {}): { status: number; stdout: string; stderr: string } {
   const spawnOptions: SpawnSyncOptions = {
-    cwd: REPO, encoding: 'utf8', maxBuffer: 256 << 20,
+    cwd: options.cwd ?? REPO, encoding: 'utf8', maxBuffer: 256 << 20,
     env: { ...process.env, NO_COLOR: '1', NODE_NO_WARNINGS: '1' },
     ...(options.uid !== undefined && { uid: options.uid, gid: options.uid }),
   };

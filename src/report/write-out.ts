@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/**
+ * Writing a report: never onto the evidence, never half a file.
+ *
+ * Files are compared by device and inode after every link is resolved, so a
+ * symbolic link, a symlinked directory, `/proc/self/cwd/…` or a hard link to
+ * an input is seen for what it is. The report goes to a temporary file beside
+ * its target, is flushed to the disk, then renamed over the target: a full
+ * disk or a killed process leaves the previous report as it was.
+ */
+
+/** Why --out cannot be used: the command exits 2 with this message. */
+export class OutPathError extends Error {}
+
+interface Identity { dev: number; ino: number }
+
+const same = (a: Identity, b: Identity): boolean => a.dev === b.dev && a.ino === b.ino;
+
+/** Where writing `out` would land: the file a link leads to, else the path in its resolved directory. */
+async function target(out: string): Promise<{ path: string; exists: boolean }> {
+  const abs = resolve(out);
+  try {
+    return { path: await realpath(abs), exists: true };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const link = await lstat(abs).catch(() => undefined);
+  if (link?.isSymbolicLink()) throw new OutPathError(`--out ${out} is a symbolic link to a file that does not exist; name the file itself.`);
+  let dir: string;
+  try {
+    dir = await realpath(dirname(abs));
+  } catch {
+    throw new OutPathError(`Cannot write ${out}: its directory ${dirname(abs)} does not exist. Create it or choose another --out.`);
+  }
+  return { path: join(dir, basename(abs)), exists: false };
+}
+
+/**
+ * Refuses an --out that is one of the inputs, or lies inside a directory
+ * given as input (the report would join the evidence and be read by the next
+ * run). `roots` are the paths given on the command line, `files` every file
+ * found under them (read or not).
+ */
+export async function checkOutPath(out: string, roots: readonly string[], files: readonly string[] = []): Promise<void> {
+  const where = await target(out);
+  const info = where.exists ? await stat(where.path) : undefined;
+  if (info?.isDirectory()) throw new OutPathError(`--out ${out} is a directory; name a file to write.`);
+  const inputs: { path: string; id: Identity; dir: boolean }[] = [];
+  for (const path of [...roots, ...files]) {
+    const s = await stat(path).catch(() => undefined);
+    if (s) inputs.push({ path, id: s, dir: s.isDirectory() });
+  }
+  if (info) {
+    const hit = inputs.find((i) => !i.dir && same(i.id, info));
+    if (hit) {
+      throw new OutPathError(`--out ${out} is one of the input files (${hit.path === out ? 'the same path' : `the same file as ${hit.path}`}); ` +
+        'writing there would destroy evidence. Write the report elsewhere.');
+    }
+  }
+  // The directories the report would sit in, up to the root of the file system.
+  const dirs = inputs.filter((i) => i.dir);
+  if (dirs.length === 0) return;
+  for (let dir = dirname(where.path); ; dir = dirname(dir)) {
+    const s = await stat(dir).catch(() => undefined);
+    const hit = s && dirs.find((d) => same(d.id, s));
+    if (hit && info) {
+      throw new OutPathError(`--out ${out} is one of the input files (it lies inside ${hit.path}, which is being read); ` +
+        'writing there would destroy evidence. Write the report elsewhere.');
+    }
+    if (hit) {
+      throw new OutPathError(`--out ${out} is inside ${hit.path}, which is being read as evidence; ` +
+        'the report would be added to the evidence (and read by the next run). Write it elsewhere.');
+    }
+    if (dir === dirname(dir)) return;
+  }
+}
+
+/** A write error worded by its real cause. */
+function writeFailure(out: string, dir: string, bytes: number, existed: boolean, e: NodeJS.ErrnoException): OutPathError {
+  const kept = existed ? ` The previous ${out} is unchanged.` : ' Nothing was written.';
+  switch (e.code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new OutPathError(`Cannot write ${out}: no space left on the device of ${dir} (${e.code === 'EDQUOT' ? 'disk quota exceeded' : 'disk full'}; the report is ${bytes} bytes).${kept} Free space or write the report elsewhere.`);
+    case 'EFBIG':
+      return new OutPathError(`Cannot write ${out}: the report (${bytes} bytes) exceeds the file size limit (ulimit -f).${kept} Raise the limit or write elsewhere.`);
+    case 'EROFS':
+      return new OutPathError(`Cannot write ${out}: ${dir} is on a read-only file system.${kept} Write the report elsewhere.`);
+    case 'EACCES':
+    case 'EPERM':
+      return new OutPathError(`Cannot write ${out}: permission denied creating a file in ${dir}.${kept} Write the report to a directory you can write to.`);
+    case 'EIO':
+      return new OutPathError(`Cannot write ${out}: input/output error on the device of ${dir}.${kept} Check the disk, or write elsewhere.`);
+    default:
+      return new OutPathError(`Cannot write ${out}: ${e.message}.${kept}`);
+  }
+}
+
+/**
+ * Writes `text` to `out` whole or not at all: into a new file beside the
+ * target (the link's target when `out` is a symbolic link), flushed, then
+ * renamed over it. The previous file's permissions are kept.
+ */
+export async function writeOutAtomically(out: string, text: string | Uint8Array): Promise<void> {
+  const where = await target(out);
+  const dir = dirname(where.path);
+  const bytes = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
+  const mode = where.exists ? (await stat(where.path)).mode & 0o7777 : 0o666;
+  const tmp = join(dir, `.${basename(where.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let created = false;
+  try {
+    const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    created = true;
+    try {
+      if (where.exists) await handle.chmod(mode);
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, where.path);
+    created = false;
+  } catch (e) {
+    if (created) await unlink(tmp).catch(() => undefined);
+    throw writeFailure(out, dir, bytes, where.exists, e as NodeJS.ErrnoException);
+  }
+  // The rename itself survives a crash once the directory is flushed; not every file system allows it.
+  const d = await open(dir, constants.O_RDONLY).catch(() => undefined);
+  if (d) await d.sync().catch(() => undefined).finally(() => d.close());
+}
