@@ -3,6 +3,7 @@ import { parseUserTime, UnknownZoneError, Zone } from '../time/zone.js';
 import type { InputJson } from '../model/timeline.js';
 import { isReadFailure } from '../sources/plan.js';
 import { MAX_LINE_BYTES } from '../sources/lines.js';
+import { printable } from '../sources/printable.js';
 import { StopReading } from '../timeline/read.js';
 import { formatSkew, isSignificant, parseSkewFlags, type SkewReport } from '../timeline/skew.js';
 
@@ -11,6 +12,7 @@ export const inputFlags = {
   tz: Flags.string({ description: 'time zone the logs were written in (IANA name, e.g. Asia/Seoul)', default: 'UTC' }),
   'node-map': Flags.string({ description: 'name the node behind a path: PATH=NAME', multiple: true }),
   verbose: Flags.boolean({ char: 'v', description: 'list files that were not read, with the reason', default: false }),
+  'follow-symlinks': Flags.boolean({ description: 'follow symbolic links that lead out of the given paths (by default they are listed as not read)', default: false }),
 };
 
 /** The --tz zone, or a usage error (exit 2) that says what a zone looks like. */
@@ -34,7 +36,7 @@ export function timeFlag(command: Command, flag: string, value: string | undefin
 
 export function failOnMissing(command: Command, missing: readonly string[]): void {
   if (missing.length > 0) {
-    command.error(`No such file or directory: ${missing.join(', ')}. Check the path; kforensics reads files and directories.`, { exit: 2 });
+    command.error(`No such file or directory: ${missing.map((p) => printable(p)).join(', ')}. Check the path; kforensics reads files and directories.`, { exit: 2 });
   }
 }
 
@@ -63,7 +65,7 @@ const REASONS: Record<string, string> = {
 /** --strict: the first unrecognised line stops the run. */
 export class StrictFailure extends StopReading {
   constructor(readonly file: string, readonly line: number, text: string, reason: string) {
-    super(`${file}:${line}: ${REASONS[reason] ?? reason}: ${JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)}. ` +
+    super(`${printable(file)}:${line}: ${REASONS[reason] ?? reason}: ${JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text)}. ` +
       '--strict stops at the first line that is not part of a log record; without it such lines are counted as unrecognised (--show-unrecognised lists them).');
   }
 }
@@ -84,7 +86,7 @@ export function unrecognisedHandlers(flags: { strict: boolean; 'show-unrecognise
   };
   const list: UnrecognisedHandler = (file, line, text, reason) => {
     const shown = text.length > 200 ? `${text.slice(0, 200)}… (${text.length} chars)` : text;
-    process.stderr.write(`unrecognised ${file}:${line} (${REASONS[reason] ?? reason}): ${JSON.stringify(shown)}\n`);
+    process.stderr.write(`unrecognised ${printable(file)}:${line} (${REASONS[reason] ?? reason}): ${JSON.stringify(shown)}\n`);
   };
   const show = flags['show-unrecognised'];
   return {
@@ -94,7 +96,7 @@ export function unrecognisedHandlers(flags: { strict: boolean; 'show-unrecognise
     ...(flags.strict && { checking: stop }),
     ...(show && {
       cut: (file: string, lines: readonly number[], total: number) => {
-        const where = lines.map((l) => `${file}:${l}`).join(', ');
+        const where = lines.map((l) => `${printable(file)}:${l}`).join(', ');
         process.stderr.write(`cut ${where}${total > lines.length ? ` and ${total - lines.length} more` : ''}: line longer than ${MAX_LINE_BYTES >> 20} MiB, kept up to that length\n`);
       },
     }),
@@ -109,7 +111,7 @@ export function unrecognisedHandlers(flags: { strict: boolean; 'show-unrecognise
 export function reportReadFailures(inputs: readonly InputJson[]): void {
   const failed = inputs.filter(isReadFailure);
   if (failed.length === 0) return;
-  const lines = failed.map((i) => `  ${i.file}: ${i.error ?? i.skipped}${i.error ? ` (read up to line ${i.linesRead}; the lines before the damage are in the results)` : ''}`);
+  const lines = failed.map((i) => `  ${printable(i.file)}: ${i.error ?? i.skipped}${i.error ? ` (read up to line ${i.linesRead}; the lines before the damage are in the results)` : ''}`);
   process.stderr.write(`${failed.length} input(s) could not be read in full; the results above lack their lines (exit code 1):\n${lines.join('\n')}\n`);
   process.exitCode = 1;
 }
@@ -117,7 +119,7 @@ export function reportReadFailures(inputs: readonly InputJson[]): void {
 /** Notes for paths that held no file at all (an empty directory). */
 export function reportNothingFound(paths: readonly string[], inputs: readonly InputJson[]): void {
   if (inputs.length === 0) {
-    process.stderr.write(`No files found under ${paths.join(', ')}: nothing to analyse. Check the path (an empty directory, or only links to nothing).\n`);
+    process.stderr.write(`No files found under ${paths.map((p) => printable(p)).join(', ')}: nothing to analyse. Check the path (an empty directory, or only links to nothing).\n`);
   }
 }
 

@@ -1,4 +1,5 @@
 import { Command, Flags } from '@oclif/core';
+import { printable } from '../sources/printable.js';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
@@ -64,6 +65,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         topic: flags.topic, zone, minGapMs, percentile, k,
         ...(flags.broker && { broker: flags.broker }),
         nodeMap: flags['node-map'] ?? [],
+        followSymlinks: flags['follow-symlinks'],
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
@@ -88,7 +90,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     process.stderr.write(`${renderDumpAccounting(report.inputs.dumps)}\n`);
     if (report.inputs.logs.length > 0) process.stderr.write(`${renderAccounting(report.inputs.logs)}\n`);
     if (flags.verbose && report.inputs.other.length > 0) {
-      process.stderr.write(`Not read:\n${report.inputs.other.map((o) => `  ${o.file}: ${o.note}`).join('\n')}\n`);
+      process.stderr.write(`Not read:\n${report.inputs.other.map((o) => `  ${printable(o.file)}: ${o.note}`).join('\n')}\n`);
     }
     if (report.partitions.length === 0) {
       process.stderr.write(`No dump of topic ${flags.topic} found. Run kafka-dump-log.sh --deep-iteration --files <log dir>/${flags.topic}-<partition>/*.log and give its output.\n`);

@@ -1,4 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
+import { printable } from '../sources/printable.js';
 import { SEVERITIES, type Severity } from '../model/record.js';
 import type { EventJson, InputJson, TimelineJson } from '../model/timeline.js';
 import type { SkewReport } from '../timeline/skew.js';
@@ -72,6 +73,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         zone,
         all: flags.all,
         nodeMap,
+        followSymlinks: flags['follow-symlinks'],
         skew,
         // --json reports the accounting of whole files; the other formats may seek to --since.
         seek: !this.jsonEnabled(),
@@ -92,7 +94,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     failOnMissing(this, timeline.plan.missing);
     // Windows need every record, whatever the filters: a second, unfiltered pass.
     const windows = this.jsonEnabled() || (flags.windows && flags.format === 'table')
-      ? (await buildWindows(paths, { zone, nodeMap, skew, ...(handlers.checking && { onUnrecognised: handlers.checking }) })).doc
+      ? (await buildWindows(paths, { zone, nodeMap, followSymlinks: flags['follow-symlinks'], skew, ...(handlers.checking && { onUnrecognised: handlers.checking }) })).doc
       : undefined;
 
     if (this.jsonEnabled()) {
@@ -133,7 +135,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     process.stderr.write(`${renderAccounting(inputs)}\n`);
     for (const { file, seek } of timeline.seeks()) {
       process.stderr.write(
-        `  ${file}: read from line ${seek.lines + 1} (byte ${seek.byte}) on, found by --since; its ${seek.lines} lines before were not read (their records are older than --since)\n`,
+        `  ${printable(file)}: read from line ${seek.lines + 1} (byte ${seek.byte}) on, found by --since; its ${seek.lines} lines before were not read (their records are older than --since)\n`,
       );
     }
     if (flags.verbose) {

@@ -28,7 +28,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     let result;
     try {
       result = await buildWindows(argv as string[], {
-        zone, nodeMap: flags['node-map'] ?? [], skew,
+        zone, nodeMap: flags['node-map'] ?? [], followSymlinks: flags['follow-symlinks'], skew,
         ...(handlers.listing && { onUnrecognised: handlers.listing }),
         ...(handlers.cut && { onCutLines: handlers.cut }),
       });

@@ -1,5 +1,6 @@
 import type { DumpInputJson, GapJson, GapReportJson, PartitionGapJson } from '../model/gap.js';
 import type { Zone } from '../time/zone.js';
+import { printable } from '../sources/printable.js';
 
 function short(zone: Zone, ms: number | null): string {
   return ms === null ? '-' : zone.formatShort(ms);
@@ -14,8 +15,8 @@ function gapLines(g: GapJson, i: number, zone: Zone): string[] {
   const lines: string[] = [];
   const from = `${short(zone, g.before.createTime)} → ${short(zone, g.after.createTime).slice(11)} ${offsetOf(g.after.createTime, zone)}`;
   lines.push(`  Gap ${i + 1}: ${from} (${g.duration})`);
-  lines.push(`    last record before: offset ${g.before.offset}  CreateTime ${g.before.createTime}  ${g.before.utc}  ${g.before.time}  epoch ${g.leaderEpochBefore ?? '-'}  (${g.before.file}:${g.before.line})`);
-  lines.push(`    first record after: offset ${g.after.offset}  CreateTime ${g.after.createTime}  ${g.after.utc}  ${g.after.time}  epoch ${g.leaderEpochAfter ?? '-'}  (${g.after.file}:${g.after.line})`);
+  lines.push(`    last record before: offset ${g.before.offset}  CreateTime ${g.before.createTime}  ${g.before.utc}  ${g.before.time}  epoch ${g.leaderEpochBefore ?? '-'}  (${printable(g.before.file)}:${g.before.line})`);
+  lines.push(`    first record after: offset ${g.after.offset}  CreateTime ${g.after.createTime}  ${g.after.utc}  ${g.after.time}  epoch ${g.leaderEpochAfter ?? '-'}  (${printable(g.after.file)}:${g.after.line})`);
   if (g.leaderEpochBefore !== null && g.leaderEpochAfter !== null && g.leaderEpochBefore !== g.leaderEpochAfter) {
     lines.push(`    leader epoch changed ${g.leaderEpochBefore} → ${g.leaderEpochAfter} across the gap (a new leader took over)`);
   } else if (g.leaderEpochBefore !== null) {
@@ -29,7 +30,7 @@ function gapLines(g: GapJson, i: number, zone: Zone): string[] {
   }
   for (const e of g.evidence) {
     const label = e.kind === 'last-line-before' ? `${e.node} last line before` : e.kind === 'first-line-after' ? `${e.node} first line after` : `${e.node} event`;
-    lines.push(`    ${label}: ${e.file}:${e.line}  ${e.text || e.time}`);
+    lines.push(`    ${label}: ${printable(e.file)}:${e.line}  ${printable(e.text || e.time)}`);
   }
   if (g.evidenceNote) lines.push(`    (${g.evidenceNote})`);
   return lines;
@@ -90,7 +91,7 @@ export function renderDumpAccounting(dumps: readonly DumpInputJson[]): string {
       d.cut > 0 ? `${d.cut} cut mid-token` : '',
       d.error ? `READ ERROR: ${d.error}` : '',
     ].filter(Boolean).join('; ');
-    lines.push(`  ${d.file}: ${d.linesRead} lines = ${parts}${extra ? ` (${extra})` : ''}`);
+    lines.push(`  ${printable(d.file)}: ${d.linesRead} lines = ${parts}${extra ? ` (${extra})` : ''}`);
   }
   return lines.join('\n');
 }

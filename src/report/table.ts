@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import type { InputJson } from '../model/timeline.js';
 import type { CompactRow } from '../timeline/compact.js';
 import type { Zone } from '../time/zone.js';
+import { printable } from '../sources/printable.js';
 
 const WIDTHS = [25, 14, 9, 40, 70];
 const ROWS_PER_BLOCK = 200;
@@ -31,8 +32,8 @@ const LOG_IDENT = /^\[[^\]]{1,80}\][,:]? /;
 function details(row: CompactRow, zone: Zone): string {
   const message = row.first.message.replace(LOG_IDENT, '');
   const text = message.length > 200 ? `${message.slice(0, 199)}…` : message;
-  if (row.count === 1) return text;
-  return `×${row.count} until ${zone.formatShort(row.last.time).slice(11)}: ${text}`;
+  if (row.count === 1) return printable(text);
+  return printable(`×${row.count} until ${zone.formatShort(row.last.time).slice(11)}: ${text}`);
 }
 
 /**
@@ -74,7 +75,7 @@ export function renderAccounting(inputs: readonly InputJson[]): string {
       i.cutLines > 0 ? `${i.cutLines} over-long lines cut` : '',
       i.error ? `READ ERROR: ${i.error}` : '',
     ].filter(Boolean).join('; ');
-    lines.push(`  ${i.file} [${i.kind}, ${i.node}] ${i.linesRead} = ${i.records} + ${i.folded} + ${i.unrecognised}${extra ? ` (${extra})` : ''}`);
+    lines.push(`  ${printable(i.file)} [${i.kind}, ${i.node}] ${i.linesRead} = ${i.records} + ${i.folded} + ${i.unrecognised}${extra ? ` (${extra})` : ''}`);
   }
   if (skipped.length > 0) {
     lines.push(`Not read by the timeline: ${skipped.length} file(s)${skipped.length > 0 ? ' (--verbose lists them)' : ''}.`);
@@ -83,5 +84,5 @@ export function renderAccounting(inputs: readonly InputJson[]): string {
 }
 
 export function renderSkipped(inputs: readonly InputJson[]): string {
-  return inputs.filter((i) => i.skipped !== null).map((i) => `  ${i.file}: ${i.skipped}`).join('\n');
+  return inputs.filter((i) => i.skipped !== null).map((i) => `  ${printable(i.file)}: ${i.skipped}`).join('\n');
 }

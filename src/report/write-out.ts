@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { printable } from '../sources/printable.js';
 
 /**
  * Writing a report: never onto the evidence, never half a file.
@@ -29,12 +30,12 @@ async function target(out: string): Promise<{ path: string; exists: boolean }> {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   const link = await lstat(abs).catch(() => undefined);
-  if (link?.isSymbolicLink()) throw new OutPathError(`--out ${out} is a symbolic link to a file that does not exist; name the file itself.`);
+  if (link?.isSymbolicLink()) throw new OutPathError(`--out ${printable(out)} is a symbolic link to a file that does not exist; name the file itself.`);
   let dir: string;
   try {
     dir = await realpath(dirname(abs));
   } catch {
-    throw new OutPathError(`Cannot write ${out}: its directory ${dirname(abs)} does not exist. Create it or choose another --out.`);
+    throw new OutPathError(`Cannot write ${printable(out)}: its directory ${dirname(abs)} does not exist. Create it or choose another --out.`);
   }
   return { path: join(dir, basename(abs)), exists: false };
 }
@@ -48,7 +49,7 @@ async function target(out: string): Promise<{ path: string; exists: boolean }> {
 export async function checkOutPath(out: string, roots: readonly string[], files: readonly string[] = []): Promise<void> {
   const where = await target(out);
   const info = where.exists ? await stat(where.path) : undefined;
-  if (info?.isDirectory()) throw new OutPathError(`--out ${out} is a directory; name a file to write.`);
+  if (info?.isDirectory()) throw new OutPathError(`--out ${printable(out)} is a directory; name a file to write.`);
   const inputs: { path: string; id: Identity; dir: boolean }[] = [];
   for (const path of [...roots, ...files]) {
     const s = await stat(path).catch(() => undefined);
@@ -57,7 +58,7 @@ export async function checkOutPath(out: string, roots: readonly string[], files:
   if (info) {
     const hit = inputs.find((i) => !i.dir && same(i.id, info));
     if (hit) {
-      throw new OutPathError(`--out ${out} is one of the input files (${hit.path === out ? 'the same path' : `the same file as ${hit.path}`}); ` +
+      throw new OutPathError(`--out ${printable(out)} is one of the input files (${hit.path === out ? 'the same path' : `the same file as ${printable(hit.path)}`}); ` +
         'writing there would destroy evidence. Write the report elsewhere.');
     }
   }
@@ -68,11 +69,11 @@ export async function checkOutPath(out: string, roots: readonly string[], files:
     const s = await stat(dir).catch(() => undefined);
     const hit = s && dirs.find((d) => same(d.id, s));
     if (hit && info) {
-      throw new OutPathError(`--out ${out} is one of the input files (it lies inside ${hit.path}, which is being read); ` +
+      throw new OutPathError(`--out ${printable(out)} is one of the input files (it lies inside ${printable(hit.path)}, which is being read); ` +
         'writing there would destroy evidence. Write the report elsewhere.');
     }
     if (hit) {
-      throw new OutPathError(`--out ${out} is inside ${hit.path}, which is being read as evidence; ` +
+      throw new OutPathError(`--out ${printable(out)} is inside ${printable(hit.path)}, which is being read as evidence; ` +
         'the report would be added to the evidence (and read by the next run). Write it elsewhere.');
     }
     if (dir === dirname(dir)) return;
@@ -81,22 +82,22 @@ export async function checkOutPath(out: string, roots: readonly string[], files:
 
 /** A write error worded by its real cause. */
 function writeFailure(out: string, dir: string, bytes: number, existed: boolean, e: NodeJS.ErrnoException): OutPathError {
-  const kept = existed ? ` The previous ${out} is unchanged.` : ' Nothing was written.';
+  const kept = existed ? ` The previous ${printable(out)} is unchanged.` : ' Nothing was written.';
   switch (e.code) {
     case 'ENOSPC':
     case 'EDQUOT':
-      return new OutPathError(`Cannot write ${out}: no space left on the device of ${dir} (${e.code === 'EDQUOT' ? 'disk quota exceeded' : 'disk full'}; the report is ${bytes} bytes).${kept} Free space or write the report elsewhere.`);
+      return new OutPathError(`Cannot write ${printable(out)}: no space left on the device of ${dir} (${e.code === 'EDQUOT' ? 'disk quota exceeded' : 'disk full'}; the report is ${bytes} bytes).${kept} Free space or write the report elsewhere.`);
     case 'EFBIG':
-      return new OutPathError(`Cannot write ${out}: the report (${bytes} bytes) exceeds the file size limit (ulimit -f).${kept} Raise the limit or write elsewhere.`);
+      return new OutPathError(`Cannot write ${printable(out)}: the report (${bytes} bytes) exceeds the file size limit (ulimit -f).${kept} Raise the limit or write elsewhere.`);
     case 'EROFS':
-      return new OutPathError(`Cannot write ${out}: ${dir} is on a read-only file system.${kept} Write the report elsewhere.`);
+      return new OutPathError(`Cannot write ${printable(out)}: ${dir} is on a read-only file system.${kept} Write the report elsewhere.`);
     case 'EACCES':
     case 'EPERM':
-      return new OutPathError(`Cannot write ${out}: permission denied creating a file in ${dir}.${kept} Write the report to a directory you can write to.`);
+      return new OutPathError(`Cannot write ${printable(out)}: permission denied creating a file in ${dir}.${kept} Write the report to a directory you can write to.`);
     case 'EIO':
-      return new OutPathError(`Cannot write ${out}: input/output error on the device of ${dir}.${kept} Check the disk, or write elsewhere.`);
+      return new OutPathError(`Cannot write ${printable(out)}: input/output error on the device of ${dir}.${kept} Check the disk, or write elsewhere.`);
     default:
-      return new OutPathError(`Cannot write ${out}: ${e.message}.${kept}`);
+      return new OutPathError(`Cannot write ${printable(out)}: ${e.message}.${kept}`);
   }
 }
 

@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
-import { detectEncoding, isGzipPath } from './open.js';
+import { closeSync, fstatSync, read, readSync } from 'node:fs';
+import { detectEncoding, isGzipPath, openEvidenceSync } from './open.js';
 import { LineSplitter, type LineStats } from './lines.js';
 
 /**
@@ -79,7 +79,7 @@ export function byteReadable(path: string): number | undefined {
 export function utf8Head(path: string, bytes: number, inflate?: (head: Buffer) => Buffer): number | undefined {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openEvidenceSync(path);
   } catch {
     return undefined;
   }
@@ -192,7 +192,7 @@ export class ByteLineReader extends RangeRing {
 
   constructor(path: string, stats: LineStats, linesSoFar: () => number, start = 0, end?: number, buffers = 1, chunk = CHUNK) {
     super(stats, linesSoFar, buffers, chunk);
-    this.fd = openSync(path, 'r');
+    this.fd = openEvidenceSync(path);
     this.position = start;
     this.end = end ?? fstatSync(this.fd).size;
   }

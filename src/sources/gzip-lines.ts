@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream';
 import { constants, createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
 import { CHUNK, RangeRing, utf8Head, type ByteRange, type LineBatch } from './fast-lines.js';
 import type { LineStats } from './lines.js';
-import { isGzipPath } from './open.js';
+import { evidenceStream, isGzipPath } from './open.js';
 
 /**
  * Byte-level reading of a gzipped UTF-8 file: the gunzip stream (which
@@ -30,7 +29,7 @@ export class GzipByteReader extends RangeRing {
     this.skip = bom;
     const gunzip = createGunzip({ chunkSize: 256 << 10 });
     // pipeline (not pipe): a read error of the file reaches the gunzip stream, and so next().
-    pipeline(createReadStream(path, { flags: 'r', highWaterMark: 256 << 10 }), gunzip, () => undefined);
+    pipeline(evidenceStream(path, 256 << 10), gunzip, () => undefined);
     this.stream = gunzip;
     this.chunks = (this.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   }

@@ -1,6 +1,6 @@
 import { TextDecoder } from 'node:util';
-import { open } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { constants, createReadStream, openSync, type ReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 
 /** Text encodings recognised from a file's first bytes. */
@@ -8,6 +8,40 @@ export type Encoding = 'utf8' | 'utf16le' | 'utf16be';
 
 // One buffer per open file; every family of the merge holds one open.
 const CHUNK = 256 << 10;
+
+/**
+ * Every input is opened read-only, and without updating its access time
+ * (O_NOATIME) where the kernel allows it: only the file's owner (or root) may
+ * ask, so any other user falls back to a plain read-only open (EPERM).
+ */
+const NOATIME = constants.O_NOATIME ?? 0;
+
+export function openEvidenceSync(path: string): number {
+  if (NOATIME !== 0) {
+    try {
+      return openSync(path, constants.O_RDONLY | NOATIME);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+    }
+  }
+  return openSync(path, constants.O_RDONLY);
+}
+
+export async function openEvidence(path: string): Promise<FileHandle> {
+  if (NOATIME !== 0) {
+    try {
+      return await open(path, constants.O_RDONLY | NOATIME);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+    }
+  }
+  return open(path, constants.O_RDONLY);
+}
+
+/** A read stream over an input, opened as {@link openEvidenceSync} does (open errors are thrown here). */
+export function evidenceStream(path: string, highWaterMark?: number): ReadStream {
+  return createReadStream(path, { fd: openEvidenceSync(path), autoClose: true, ...(highWaterMark !== undefined && { highWaterMark }) });
+}
 
 export function isGzipPath(path: string): boolean {
   return path.endsWith('.gz');
@@ -41,7 +75,7 @@ export function detectEncoding(head: Uint8Array): { encoding: Encoding; bomLengt
  */
 export async function* readRawChunks(path: string, limit = Number.POSITIVE_INFINITY): AsyncGenerator<Uint8Array> {
   if (isGzipPath(path)) {
-    const stream = createReadStream(path, { flags: 'r' }).pipe(createGunzip());
+    const stream = evidenceStream(path).pipe(createGunzip());
     let seen = 0;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -54,7 +88,7 @@ export async function* readRawChunks(path: string, limit = Number.POSITIVE_INFIN
     }
     return;
   }
-  const handle = await open(path, 'r');
+  const handle = await openEvidence(path);
   try {
     const buffer = Buffer.allocUnsafe(CHUNK);
     let position = 0;

@@ -68,6 +68,8 @@ export interface Plan {
 
 export interface PlanOptions {
   nodeMap?: readonly string[];
+  /** Follow symbolic links out of the given paths (--follow-symlinks). */
+  followSymlinks?: boolean;
 }
 
 interface Head {
@@ -121,7 +123,7 @@ const ROLES: readonly NodeKind[] = ['kafka-broker', 'zookeeper'];
 /** Finds, sniffs and groups the inputs, and names the node behind each log. */
 export async function planInputs(paths: readonly string[], options: PlanOptions = {}): Promise<Plan> {
   const nodeMap = parseNodeMap(options.nodeMap ?? []);
-  const found = await discover(paths);
+  const found = await discover(paths, { followSymlinks: options.followSymlinks ?? false });
   const plan: Plan = { families: [], others: [], skipped: [...found.notRead], missing: found.missing };
 
   const families = groupRotations(found.files);
@@ -246,6 +248,7 @@ export function readFailure(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied (run as a user who can read it, or copy it with its permissions)';
   if (err.code === 'EISDIR') return 'is a directory';
+  if (err.code === 'EMFILE' || err.code === 'ENFILE') return 'too many open files (raise the limit with ulimit -n, or give fewer folders at once)';
   if (err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header/i.test(err.message ?? '')) {
     return `damaged gzip data (${err.message}); try 'gzip -t' on it`;
   }

@@ -1,7 +1,8 @@
-import { nativeScanners } from '../readers/native.js';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openEvidenceSync } from '../sources/open.js';
 import { scanKafkaStart, scanned } from '../readers/kafka-bytes.js';
 import type { Zone } from '../time/zone.js';
+import { parseNaiveTimestamp } from '../time/timestamp.js';
 
 /**
  * Places in a plain Kafka-layout file where reading may start: a record
@@ -93,7 +94,7 @@ export interface Seek {
  * is as good, or when the probes show the file is not in time order.
  */
 export function seekOffset(path: string, start: number, target: number, zone: Zone): number | undefined {
-  const fd = openSync(path, 'r');
+  const fd = openEvidenceSync(path);
   try {
     const size = fstatSync(fd).size;
     const buf = Buffer.allocUnsafe(WINDOW);
@@ -130,39 +131,39 @@ export function seekOffset(path: string, start: number, target: number, zone: Zo
 }
 
 /**
- * countLines with the native counter: the range is cut in parts counted at
- * once on libuv's pool (both cores read and count), so the lines a --since
- * seek skips are numbered in about half the time of one reader.
+ * The lines of [0, to) of a file, once every record in [from, to) is checked
+ * to be older than `target` (epoch ms): undefined when one is not (the clock
+ * went backwards where the binary search did not probe), and the file must
+ * then be read from the start. A seek never drops a line --since should show.
  */
-export async function countLinesInParallel(path: string, from: number, to: number): Promise<number> {
-  const native = nativeScanners();
-  if (!native) return countLines(path, from, to);
-  const fd = openSync(path, 'r');
-  try {
-    const parts = 4;
-    const step = Math.ceil((to - from) / parts);
-    const counts: Promise<number>[] = [];
-    for (let p = from; p < to; p += step) counts.push(native.countFileNewlinesAsync(fd, p, Math.min(to, p + step)));
-    return (await Promise.all(counts)).reduce((a, b) => a + b, 0);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Newlines in bytes [from, to) of a file: the lines before `to` when `to` is a line start. */
-export function countLines(path: string, from: number, to: number): number {
-  const fd = openSync(path, 'r');
+export function verifySeek(path: string, from: number, to: number, target: number, zone: Zone): number | undefined {
+  const fd = openEvidenceSync(path);
   const buf = Buffer.allocUnsafe(1 << 20);
   let lines = 0;
   try {
+    // Newlines before `from` (a BOM holds none).
     for (let p = from; p < to;) {
+      // Read whole lines: a chunk ends at its last newline (or is one over-long line).
       const n = readSync(fd, buf, 0, Math.min(buf.length, to - p), p);
       if (n <= 0) break;
-      for (let i = buf.indexOf(10, 0); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) lines++;
-      p += n;
+      const last = buf.lastIndexOf(10, n - 1);
+      const end = last === -1 || p + n >= to ? n : last + 1;
+      for (let i = 0; i < end;) {
+        // A record's line starts with `[yyyy-MM-dd HH:mm:ss,SSS]`.
+        if (buf[i] === 0x5b && i + 24 <= end) {
+          const naive = parseNaiveTimestamp(buf.toString('latin1', i + 1, i + 24));
+          if (!Number.isNaN(naive) && zone.toEpoch(naive) >= target) return undefined;
+        }
+        const nl = buf.indexOf(10, i);
+        if (nl === -1 || nl >= end) break;
+        lines++;
+        i = nl + 1;
+      }
+      p += end;
     }
   } finally {
     closeSync(fd);
   }
   return lines;
 }
+

@@ -1,4 +1,5 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync } from 'node:fs';
+import { openEvidenceSync } from '../sources/open.js';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { NodeKind } from '../model/record.js';
@@ -72,7 +73,7 @@ export type PartResult = { index: number; error: string } | {
 export function cutParts(path: string, from: number, to: number, size: number): number[] {
   const step = partBytes();
   const cuts = [from];
-  const fd = openSync(path, 'r');
+  const fd = openEvidenceSync(path);
   try {
     const buf = Buffer.allocUnsafe(256 << 10);
     for (let at = from + step; at < to; at += step) {

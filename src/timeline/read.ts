@@ -6,14 +6,14 @@ import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
 import { zookeeperLayout } from '../readers/zookeeper.js';
 import { byteReadable } from '../sources/fast-lines.js';
 import { gzipByteReadable } from '../sources/gzip-lines.js';
-import { isGzipPath } from '../sources/open.js';
+import { isGzipPath, openEvidenceSync } from '../sources/open.js';
 import { fileLineSource, newLineStats, type LineStats } from '../sources/lines.js';
 import { kafkaGate, readKafkaBytes } from './kafka-fast.js';
-import { countLinesInParallel, SEEK_MARGIN_MS, seekOffset, type Seek } from './kafka-ranges.js';
+import { SEEK_MARGIN_MS, seekOffset, verifySeek, type Seek } from './kafka-ranges.js';
 import { countBelow, cutParts, parallelMinBytes, PartWorker, type PartResult } from './parallel.js';
 import { defaultClassifier } from '../catalogue/index.js';
 import type { Rule } from '../catalogue/schema.js';
-import { fstatSync, openSync, closeSync } from 'node:fs';
+import { fstatSync, closeSync } from 'node:fs';
 import { fileLineFix, readFailure, type Family, type PlannedFile } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from './event.js';
@@ -105,8 +105,12 @@ async function seekFor(path: string, bom: number, options: ReadOptions): Promise
   let skew = 0;
   for (const ms of options.skew?.values() ?? []) skew = Math.max(skew, Math.abs(ms));
   try {
-    const byte = seekOffset(path, bom, options.seekSince - SEEK_MARGIN_MS - skew, options.zone);
-    return byte === undefined ? undefined : { byte, lines: await countLinesInParallel(path, 0, byte) };
+    const target = options.seekSince - SEEK_MARGIN_MS - skew;
+    const byte = seekOffset(path, bom, target, options.zone);
+    if (byte === undefined) return undefined;
+    // The search probed a few records; every record it skips is checked, and any as new as --since cancels the seek.
+    const lines = verifySeek(path, bom, byte, target, options.zone);
+    return lines === undefined ? undefined : { byte, lines };
   } catch {
     // Unreadable here: reading from the start reports the error where it belongs.
     return undefined;
@@ -237,7 +241,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
 }
 
 function fileSize(path: string): number {
-  const fd = openSync(path, 'r');
+  const fd = openEvidenceSync(path);
   try {
     return fstatSync(fd).size;
   } finally {

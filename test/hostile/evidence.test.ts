@@ -1,43 +1,101 @@
 /**
  * The evidence is never changed: after every command over the bundled
  * incidents and the hostile inputs, each input file has the same bytes, size,
- * mode and mtime, and no file has appeared or gone. (`expected.*` files are
- * the tests' own goldens, not evidence: UPDATE_GOLDEN rewrites them.)
+ * mode, mtime and atime, and no file has appeared or gone. The fixtures are
+ * copied with their times, every access time is set before the modification
+ * time (so a kernel mounting with relatime would update it on the next read),
+ * and the copy is given the links an evidence folder meets: a symbolic link
+ * to a file, to a directory inside, to one outside, and a hard link.
+ * (`expected.*` files are the tests' own goldens, not evidence.)
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, constants, cpSync, linkSync, lstatSync, openSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
 import { REPO, runAs } from './cli.js';
 
-const FIXTURES = join(REPO, 'fixtures');
+const t = tempDir('kf-evidence-');
+const FIXTURES = join(t.root, 'fixtures');
+cpSync(join(REPO, 'fixtures'), FIXTURES, { recursive: true, preserveTimestamps: true });
+const OUTSIDE = join(t.root, 'outside');
+mkdirSync(OUTSIDE);
+writeFileSync(join(OUTSIDE, 'server.log'), '[2024-01-01 00:00:00,000] INFO [KafkaServer id=9] started (kafka.server.KafkaServer)\n');
+const LINKED = join(FIXTURES, 'linked');
+mkdirSync(LINKED);
+symlinkSync('../account-event-2022-10-05/broker-1/server.log', join(LINKED, 'current.log'));
+symlinkSync('../ha-test-2024-02-23', join(LINKED, 'ha'));
+symlinkSync(OUTSIDE, join(LINKED, 'outside'));
+linkSync(join(FIXTURES, 'account-event-2022-10-05/broker-1/controller.log'), join(LINKED, 'controller.hard.log'));
+const OUT = join(t.root, 'reports');
+mkdirSync(OUT);
+
+function files(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (lstatSync(path).isDirectory()) files(path, out);
+    else out.push(path);
+  }
+  return out;
+}
+
+// An hour before its modification time: relatime updates such an atime on a read.
+for (const path of [...files(FIXTURES), ...files(OUTSIDE)]) {
+  const info = lstatSync(path);
+  if (info.isFile()) utimesSync(path, new Date(info.mtimeMs - 3_600_000), info.mtime);
+}
+
+/** A file's bytes without touching its access time (the test's own reads must not move it). */
+function readQuietly(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NOATIME ?? 0));
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 function snapshot(dir: string, out = new Map<string, string>()): Map<string, string> {
   for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('expected.') || name.endsWith('.expected.txt') || name.endsWith('.expected.json')) continue;
     const path = join(dir, name);
     const info = lstatSync(path);
-    const rel = relative(FIXTURES, path);
+    const rel = relative(t.root, path);
     if (info.isDirectory()) {
-      out.set(`${rel}/`, `dir ${info.mode.toString(8)}`);
+      out.set(`${rel}/`, `dir ${info.mode.toString(8)} ${info.mtimeMs}`);
       snapshot(path, out);
     } else {
-      const hash = info.isFile() ? createHash('sha256').update(readFileSync(path)).digest('hex') : 'special';
-      out.set(rel, `${hash} ${info.size} ${info.mode.toString(8)} ${info.mtimeMs}`);
+      // A symbolic link's own atime moves whenever it is resolved, as any path through it is: not evidence.
+      const facts = info.isFile() ? `${createHash('sha256').update(readQuietly(path)).digest('hex')} atime ${info.atimeMs}` : 'link';
+      out.set(rel, `${facts} ${info.size} ${info.mode.toString(8)} mtime ${info.mtimeMs} links ${info.nlink}`);
     }
   }
   return out;
 }
 
-const INCIDENTS = readdirSync(FIXTURES).filter((d) => d !== 'bad' && lstatSync(join(FIXTURES, d)).isDirectory()).map((d) => `fixtures/${d}`);
+/** Whether this file system records access times at all (noatime mounts do not). */
+function recordsAtime(): boolean {
+  const probe = join(t.root, 'probe');
+  writeFileSync(probe, 'x');
+  const m = statSync(probe).mtime;
+  utimesSync(probe, new Date(m.getTime() - 3_600_000), m);
+  const before = statSync(probe).atimeMs;
+  readFileSync(probe);
+  return statSync(probe).atimeMs !== before;
+}
+
+const INCIDENTS = readdirSync(FIXTURES).filter((d) => !['bad', 'linked'].includes(d) && lstatSync(join(FIXTURES, d)).isDirectory()).map((d) => `fixtures/${d}`);
 
 const RUNS: string[][] = [
   ...INCIDENTS.flatMap((d) => [
     ['timeline', d, '--tz', 'Asia/Seoul'],
     ['timeline', d, '--json', '--all'],
     ['timeline', d, '--format', 'ndjson', '--show-unrecognised', '--skew', 'broker-1=+1s'],
+    ['timeline', d, '--since', '2000-01-01 00:00'],
     ['windows', d, '--json'],
     ['windows', d],
+    ['report', d, '--out', join(OUT, 'r.md')],
+    ['report', d, '--out', join(OUT, 'r.json')],
   ]),
   ['gap', '--topic', 'account_event', 'fixtures/account-event-2022-10-05', '--tz', 'Asia/Seoul'],
   ['gap', '--topic', 'account_event', 'fixtures/account-event-2022-10-05', '--json'],
@@ -45,19 +103,34 @@ const RUNS: string[][] = [
   ['timeline', 'fixtures/bad', '--all', '--verbose', '--show-unrecognised'],
   ['timeline', 'fixtures/bad', '--strict'],
   ['windows', 'fixtures/bad', '--json'],
+  ['report', 'fixtures/bad', '--out', join(OUT, 'bad.html')],
+  ['timeline', 'fixtures/linked', '--all', '--verbose'],
+  ['timeline', 'fixtures/linked', '--follow-symlinks'],
+  ['windows', 'fixtures/linked', '--follow-symlinks', '--json'],
+  ['report', 'fixtures/linked', '--out', join(OUT, 'linked.md')],
+  // Refused: each of these names an input.
+  ['report', 'fixtures/linked', '--out', 'fixtures/linked/current.log', '--format', 'md'],
+  ['report', 'fixtures/linked', '--out', 'fixtures/linked/controller.hard.log', '--format', 'md'],
+  ['report', 'fixtures/account-event-2022-10-05', '--out', '/proc/self/cwd/fixtures/account-event-2022-10-05/broker-1/server.log', '--format', 'md'],
+  ['report', 'fixtures/account-event-2022-10-05', '--out', 'fixtures/account-event-2022-10-05/new.md'],
 ];
 
+const atime = recordsAtime();
+const before = new Map([...snapshot(FIXTURES), ...snapshot(OUTSIDE)]);
+
 describe('the evidence is never changed', () => {
-  it(`bytes, sizes, modes and mtimes of every fixture are the same after ${RUNS.length} commands`, () => {
-    const before = snapshot(FIXTURES);
+  it('the copy holds the fixtures, and this file system records access times (else the atime check holds trivially)', (ctx) => {
     expect(before.size).toBeGreaterThan(50);
-    for (const args of RUNS) {
-      const r = runAs(args);
-      // Exit codes vary by input (1: the damaged gzip; 1: --strict); a crash is a stack trace.
-      expect(r.stderr, args.join(' ')).not.toMatch(/\n\s+at .*\.js:\d+/);
-      expect([0, 1], `${args.join(' ')}\n${r.stderr}`).toContain(r.status);
-    }
-    const after = snapshot(FIXTURES);
+    if (!atime) ctx.skip('this file system does not record access times');
+  });
+
+  it.each(RUNS.map((args) => ({ command: args.join(' '), args })))('bytes, size, mode, mtime and atime of every input unchanged by $command', ({ args }) => {
+    const r = runAs(args, { cwd: t.root });
+    const refused = args.includes('--out') && !args.some((a) => a.startsWith(OUT));
+    expect(r.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
+    // Exit codes vary by input (1: the damaged gzip, --strict, a link not followed); 2: --out refused.
+    expect(refused ? [2] : [0, 1], r.stderr).toContain(r.status);
+    const after = new Map([...snapshot(FIXTURES), ...snapshot(OUTSIDE)]);
     expect([...after.keys()]).toEqual([...before.keys()]);
     for (const [path, facts] of before) expect(after.get(path), path).toBe(facts);
   });

@@ -72,6 +72,19 @@ describe('--since seek in plain Kafka-layout files', () => {
     expect(sought.events).toEqual(whole.events);
   });
 
+  it('reads a file from the start when the clock went backwards where the search did not probe', async () => {
+    // A few records a day ahead of --since, a fifth into the file, then the clock set back:
+    // the first, last and binary-search probes all see times in order.
+    const at = sample.text.indexOf('\n[', Math.floor(sample.text.length / 5)) + 1;
+    const ahead = Array.from({ length: 100 }, (_, i) => `[2030-01-02 00:00:${String(i % 60).padStart(2, '0')},000] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)\n`).join('');
+    const jumped = dir.write('jumped/server.log', sample.text.slice(0, at) + ahead + sample.text.slice(at));
+    const whole = await run(jumped, since, false);
+    const sought = await run(jumped, since, true);
+    expect(whole.events.filter((e) => e.includes('"2030-01-02')).length).toBe(100);
+    expect(sought.seeks).toEqual([]);
+    expect(sought.events).toEqual(whole.events);
+  });
+
   it('does not seek past records with a later time', async () => {
     const last = Date.parse('2030-01-01T00:00:00Z');
     const sought = await run(path, last, true);
