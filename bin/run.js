@@ -7,6 +7,9 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execute } from '@oclif/core';
+import { installProcessGuards } from '../dist/cli/process-guards.js';
+
+installProcessGuards();
 
 // Only the installed package's own code runs: no user or linked plugins from
 // the data directory (~/.local/share/kforensics), no dev plugins. The tool is

@@ -1,0 +1,35 @@
+/**
+ * Exit codes and messages at the edges: usage errors with --json, a closed
+ * pipe, a bad --generated-at.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { REPO, runAs } from './cli.js';
+
+const AE = 'fixtures/account-event-2022-10-05';
+
+describe('exit codes and messages', () => {
+  it.each([
+    { name: 'an unknown flag', args: ['timeline', AE, '--bogus', '--json'], message: 'Nonexistent flag: --bogus' },
+    { name: 'an unknown zone', args: ['windows', AE, '--json', '--tz', 'Nowhere/X'], message: 'Unknown time zone "Nowhere/X"' },
+    { name: 'a bad --since', args: ['timeline', AE, '--json', '--since', '2024-02-30 10:00'], message: '--since "2024-02-30 10:00" is not a time' },
+    { name: 'a missing path', args: ['gap', '--topic', 't', 'no/such/dir', '--json'], message: 'No such file or directory: no/such/dir' },
+  ])('--json with $name: exit 2, the message on stderr, nothing on stdout', ({ args, message }) => {
+    const r = runAs(args);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(message);
+  });
+
+  it.each(['ndjson', 'table'])('--format %s | head -1: exit 0, nothing on stderr', (format) => {
+    const sh = spawnSync('bash', ['-c', `"${process.execPath}" bin/run.js timeline ${AE} --all --format ${format} | head -1 >/dev/null; echo "rc=\${PIPESTATUS[0]}"`], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    expect(sh.stdout.trim()).toBe('rc=0');
+    expect(sh.stderr).toBe('');
+  });
+
+  it('refuses a --generated-at that is not a time', () => {
+    const r = runAs(['report', AE, '--out', '/tmp/kf-never.md', '--generated-at', 'garbage 2024']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--generated-at "garbage 2024" is not a time');
+  });
+});
