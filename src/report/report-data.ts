@@ -14,7 +14,7 @@ import { readDumpFile } from '../readers/dump-log-segments.js';
 import { parseProperties } from '../readers/properties.js';
 import { parseDescribe } from '../readers/topics-describe.js';
 import { nodeFromPath } from '../sources/identity.js';
-import { fileLineSource } from '../sources/lines.js';
+import { fileLineSource, readSmallFile } from '../sources/lines.js';
 import type { Plan } from '../sources/plan.js';
 import { buildTimeline } from '../timeline/build.js';
 import { buildWindows } from '../timeline/build-windows.js';
@@ -223,21 +223,15 @@ function dedupeDumps(dumps: readonly DumpInputJson[]): DumpInputJson[] {
   return [...seen.values()].sort((a, b) => (a.file < b.file ? -1 : 1));
 }
 
-/** Snapshot and config files are small: read whole. */
-async function readSmall(path: string): Promise<string[]> {
-  const lines: string[] = [];
-  for await (const batch of fileLineSource(path, 8 << 20).batches()) lines.push(...batch);
-  return lines;
-}
 
 async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; properties: PropertiesFile[] }> {
   const describes: DescribeFile[] = [];
   const properties: PropertiesFile[] = [];
   for (const f of plan.others) {
     if (f.kind === 'topics-describe') {
-      describes.push({ file: f.path, snapshot: parseDescribe(await readSmall(f.path)) });
+      describes.push({ file: f.path, snapshot: parseDescribe(await readSmallFile(f.path)) });
     } else if (f.kind === 'properties') {
-      const props = parseProperties(await readSmall(f.path));
+      const props = parseProperties(await readSmallFile(f.path));
       const role = propertiesRole(props);
       if (!role) continue;
       const id = props.values.get('broker.id')?.value ?? props.values.get('node.id')?.value;

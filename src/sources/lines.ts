@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { readUtf8Chunks } from './open.js';
+import { printable } from './printable.js';
 
 /** Longest line kept whole; the rest of a longer line is cut and counted. */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -185,6 +186,30 @@ export function fileLineSource(path: string, limitBytes?: number): LineSource {
       if (tail.length > 0) yield tail;
     },
   };
+}
+
+/** Bytes of a snapshot or config file read into memory at most (a describe of 100,000 partitions is about 10 MB). */
+export const SMALL_FILE_LIMIT = 256 << 20;
+
+/**
+ * The lines of a snapshot or config file (describe output, properties),
+ * whole. One over SMALL_FILE_LIMIT is read up to it, and that is said on
+ * stderr with exit code 1: settings after the cut would be missing from the
+ * findings.
+ */
+export async function readSmallFile(path: string): Promise<string[]> {
+  const lines: string[] = [];
+  const source = fileLineSource(path, SMALL_FILE_LIMIT + 1);
+  let bytes = 0;
+  for await (const batch of source.batches()) {
+    for (const line of batch) bytes += Buffer.byteLength(line) + 1;
+    lines.push(...batch);
+  }
+  if (bytes > SMALL_FILE_LIMIT) {
+    process.stderr.write(`${printable(path)}: read only its first ${SMALL_FILE_LIMIT >> 20} MiB (a snapshot or config file this large is unusual); settings after that are not in the results (exit code 1).\n`);
+    process.exitCode = 1;
+  }
+  return lines;
 }
 
 /** A line source over strings in memory, for tests and pasted input. */

@@ -5,7 +5,7 @@ import { MetadataHistory } from '../analysis/metadata-history.js';
 import { isMetadataDump, readMetadataDump } from '../readers/metadata-log.js';
 import { parseDescribe } from '../readers/topics-describe.js';
 import { parseProperties, zookeeperServers } from '../readers/properties.js';
-import { fileLineSource } from '../sources/lines.js';
+import { fileLineSource, readSmallFile } from '../sources/lines.js';
 import type { PlannedFile } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
 import { buildTimeline, type TimelineOptions } from './build.js';
@@ -13,25 +13,19 @@ import { ModeTally, mergeMetadata, type MetadataInput } from './metadata-merge.j
 import type { SkewReport } from './skew.js';
 import { WindowEngine, type Evidence, type Window, type WindowContext } from './windows.js';
 
-/** Snapshot and config files are small: read whole. */
-async function readSmall(path: string): Promise<string[]> {
-  const lines: string[] = [];
-  for await (const batch of fileLineSource(path, 8 << 20).batches()) lines.push(...batch);
-  return lines;
-}
 
 /** Replica assignments from describe snapshots and ZooKeeper addresses from configs. */
 export async function windowContext(others: readonly PlannedFile[]): Promise<WindowContext> {
   const context: WindowContext = { replicas: new Map(), zkAddresses: new Map() };
   for (const file of others) {
     if (file.kind === 'topics-describe') {
-      const snapshot = parseDescribe(await readSmall(file.path));
+      const snapshot = parseDescribe(await readSmallFile(file.path));
       for (const p of snapshot.partitions) {
         const evidence: Evidence = { file: file.path, line: p.line, time: null, ruleId: null, text: p.text.trim() };
         context.replicas.set(`${p.topic}-${p.partition}`, { replicas: p.replicas, evidence });
       }
     } else if (file.kind === 'properties') {
-      for (const [host, id] of zookeeperServers(parseProperties(await readSmall(file.path)))) {
+      for (const [host, id] of zookeeperServers(parseProperties(await readSmallFile(file.path)))) {
         if (host !== '0.0.0.0' && host !== 'localhost' && host !== '127.0.0.1') context.zkAddresses.set(host, id);
       }
     }
@@ -110,7 +104,7 @@ export async function buildWindows(
   if (metadata) for (const [p, a] of metadata.history.replicaAssignments()) if (!context.replicas.has(p)) context.replicas.set(p, a);
   const engine = new WindowEngine(context);
   const mode = new ModeTally();
-  await mode.readProperties(timeline.plan.others, readSmall);
+  await mode.readProperties(timeline.plan.others, readSmallFile);
   if (metadata) mode.metadataDump(metadata.files[0]!.path);
   for await (const e of timeline.events) {
     engine.push(e);

@@ -38,7 +38,10 @@ export async function* compactBursts(
     }
     const key = keyOf(e);
     const row = open.get(key);
-    if (row && e.time - anchor(row) <= windowMs) {
+    // An event earlier than the row's last (a clock set back, a node restarted
+    // and logging from an older time) starts a row of its own: folding it
+    // would hide that time went backwards.
+    if (row && e.time >= row.last.time && e.time - anchor(row) <= windowMs) {
       row.count++;
       row.last = e;
     } else {

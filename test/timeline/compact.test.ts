@@ -29,6 +29,13 @@ describe('compactBursts', () => {
     expect(await rows(burst)).toEqual([[10_000, 'broker-3', 40, 10_780]]);
   });
 
+  it('does not fold an event earlier than the row it would join (time went backwards)', async () => {
+    // Six restarts logged by a node whose clock was set back each time: six rows, not one ×6.
+    const back = [500, 400, 300, 200, 100, 0].map((t) => ev(10_000 + t, 'broker-1'));
+    expect((await rows(back)).map((r) => r[2])).toEqual([1, 1, 1, 1, 1, 1]);
+    expect((await rows(back, 'run')).map((r) => r[2])).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
   it('keeps other nodes and other rules in their own rows, in time order', async () => {
     const events = [ev(0, 'broker-2'), ev(10, 'broker-3'), ev(20, 'broker-2'), ev(30, 'zk-1', other), ev(5000, 'broker-2')];
     expect(await rows(events)).toEqual([
