@@ -1,8 +1,8 @@
-import { pipeline } from 'node:stream';
-import { constants, createGunzip, gunzipSync, type Gunzip } from 'node:zlib';
+import { constants, gunzipSync } from 'node:zlib';
 import { CHUNK, RangeRing, utf8Head, type ByteRange, type LineBatch } from './fast-lines.js';
 import type { LineStats } from './lines.js';
-import { evidenceStream, isGzipPath } from './open.js';
+import { gunzipEvidence } from './gunzip.js';
+import { isGzipPath } from './open.js';
 
 /**
  * Byte-level reading of a gzipped UTF-8 file: the gunzip stream (which
@@ -15,7 +15,7 @@ import { evidenceStream, isGzipPath } from './open.js';
  * out, then next() throws, and rest() gives the partial last line.
  */
 export class GzipByteReader extends RangeRing {
-  private readonly stream: Gunzip;
+  private readonly stream: AsyncGenerator<Buffer>;
   private readonly chunks: AsyncIterator<Buffer>;
   /** The part of the last inflated chunk not yet copied into a buffer. */
   private pending: Buffer | undefined;
@@ -27,11 +27,9 @@ export class GzipByteReader extends RangeRing {
   constructor(path: string, stats: LineStats, linesSoFar: () => number, bom = 0, buffers = 1, chunk = CHUNK) {
     super(stats, linesSoFar, buffers, chunk);
     this.skip = bom;
-    const gunzip = createGunzip({ chunkSize: 256 << 10 });
-    // pipeline (not pipe): a read error of the file reaches the gunzip stream, and so next().
-    pipeline(evidenceStream(path, 256 << 10), gunzip, () => undefined);
-    this.stream = gunzip;
-    this.chunks = (this.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    // Every byte that inflates, then the damage if any (a read error of the file included).
+    this.stream = gunzipEvidence(path, 256 << 10);
+    this.chunks = this.stream;
   }
 
   /** The next range of whole lines or batch of lines; undefined at the end. */
@@ -69,7 +67,7 @@ export class GzipByteReader extends RangeRing {
 
   close(): void {
     this.done = true;
-    this.stream.destroy();
+    void this.stream.return(undefined).catch(() => undefined);
   }
 
   private throwFailure(): never {

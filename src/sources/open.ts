@@ -1,7 +1,7 @@
 import { TextDecoder } from 'node:util';
 import { open, type FileHandle } from 'node:fs/promises';
-import { constants, createReadStream, openSync, type ReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { closeSync, constants, createReadStream, openSync, readSync, type ReadStream } from 'node:fs';
+import { gunzipEvidence } from './gunzip.js';
 
 /** Text encodings recognised from a file's first bytes. */
 export type Encoding = 'utf8' | 'utf16le' | 'utf16be';
@@ -43,8 +43,31 @@ export function evidenceStream(path: string, highWaterMark?: number): ReadStream
   return createReadStream(path, { fd: openEvidenceSync(path), autoClose: true, ...(highWaterMark !== undefined && { highWaterMark }) });
 }
 
+const gzipped = new Map<string, boolean>();
+
+/**
+ * Whether the file holds gzip data, by its magic bytes (1f 8b) whatever its
+ * name: `.GZ`, `.gzip`, no suffix, or a `.gz` that is plain text. Asked once
+ * per file.
+ */
 export function isGzipPath(path: string): boolean {
-  return path.endsWith('.gz');
+  let known = gzipped.get(path);
+  if (known === undefined) {
+    known = false;
+    try {
+      const fd = openEvidenceSync(path);
+      try {
+        const magic = Buffer.alloc(2);
+        known = readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      // Unreadable: the reader that opens it next reports why.
+    }
+    gzipped.set(path, known);
+  }
+  return known;
 }
 
 /** Detects a BOM, or UTF-16 without one from the zero bytes of ASCII text. */
@@ -75,16 +98,11 @@ export function detectEncoding(head: Uint8Array): { encoding: Encoding; bomLengt
  */
 export async function* readRawChunks(path: string, limit = Number.POSITIVE_INFINITY): AsyncGenerator<Uint8Array> {
   if (isGzipPath(path)) {
-    const stream = evidenceStream(path).pipe(createGunzip());
     let seen = 0;
-    try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        yield chunk;
-        seen += chunk.length;
-        if (seen >= limit) break;
-      }
-    } finally {
-      stream.destroy();
+    for await (const chunk of gunzipEvidence(path)) {
+      yield chunk;
+      seen += chunk.length;
+      if (seen >= limit) break;
     }
     return;
   }

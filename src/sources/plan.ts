@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import type { NodeKind } from '../model/record.js';
 import { discover, type NotRead } from './discover.js';
+import { TrailingGarbage } from './gunzip.js';
 import { fileLineSource } from './lines.js';
 import { groupRotations, rotationName } from './rotation.js';
 import { isLogKind, sniffLines, type InputKind } from './sniff.js';
@@ -249,6 +250,7 @@ export function readFailure(e: unknown): string {
   if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied (run as a user who can read it, or copy it with its permissions)';
   if (err.code === 'EISDIR') return 'is a directory';
   if (err.code === 'EMFILE' || err.code === 'ENFILE') return 'too many open files (raise the limit with ulimit -n, or give fewer folders at once)';
+  if (err instanceof TrailingGarbage) return `gzip file with ${err.message}`;
   if (err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header/i.test(err.message ?? '')) {
     return `damaged gzip data (${err.message}); try 'gzip -t' on it`;
   }

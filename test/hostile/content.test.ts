@@ -47,3 +47,15 @@ describe('compression is told by content, not by name', () => {
     expect(r.doc.events.length).toBe(plain.doc.events.length);
   });
 });
+
+describe('damaged gzip', () => {
+  it('reads every line before trailing garbage and names where the garbage starts (exit 1)', () => {
+    const gz = gzipSync(SERVER_LOG);
+    const path = t.write('gz-damage/server.log.gz', Buffer.concat([gz, Buffer.from('GARBAGE'.repeat(100))]));
+    const r = timeline(path);
+    expect(r.status).toBe(1);
+    expect(r.doc.events.length).toBe(plain.doc.events.length);
+    expect(r.doc.inputs[0]!.error).toContain(`data that is not gzip from byte ${gz.length} on`);
+    expect(r.stderr).toContain('trailing garbage');
+  });
+});
