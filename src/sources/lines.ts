@@ -32,6 +32,8 @@ export class LineSplitter {
   readonly stats: LineStats = newLineStats();
   private carry: Buffer = Buffer.alloc(0);
   private carryCut = false;
+  /** The carried line had NUL bytes dropped. */
+  private carryNul = false;
   /** Lines returned so far: the next line's number is emitted + 1. */
   private emitted: number;
 
@@ -59,6 +61,7 @@ export class LineSplitter {
         lines.push(this.decode(this.carry, 0, this.carry.length));
         this.carry = Buffer.alloc(0);
         this.carryCut = false;
+        this.carryNul = false;
       } else {
         lines.push(this.decode(buf, start, nl));
       }
@@ -75,6 +78,7 @@ export class LineSplitter {
     const line = this.decode(this.carry, 0, this.carry.length);
     this.carry = Buffer.alloc(0);
     this.carryCut = false;
+    this.carryNul = false;
     this.emitted++;
     return [line];
   }
@@ -85,7 +89,18 @@ export class LineSplitter {
   }
 
   private appendCarry(buf: Buffer, start: number, end: number): void {
-    const room = MAX_LINE_BYTES - this.carry.length;
+    let room = MAX_LINE_BYTES - this.carry.length;
+    if (end - start > room && !this.carryCut && (this.carry.includes(0) || buf.subarray(start, end).includes(0))) {
+      // A NUL run (a preallocated file after a crash) is no text: it must not
+      // fill the line and push out the record written after it.
+      if (!this.carryNul) this.stats.nulLines++;
+      this.carryNul = true;
+      this.carry = withoutNul(this.carry);
+      room = MAX_LINE_BYTES - this.carry.length;
+      buf = withoutNul(buf.subarray(start, end));
+      start = 0;
+      end = buf.length;
+    }
     if (end - start > room) {
       if (!this.carryCut) this.countCut(this.emitted + 1);
       this.carryCut = true;
@@ -95,6 +110,12 @@ export class LineSplitter {
   }
 
   private decode(buf: Buffer, start: number, end: number, lineNo = this.emitted + 1): string {
+    if (end - start > MAX_LINE_BYTES && buf.subarray(start, end).includes(0)) {
+      this.stats.nulLines++;
+      buf = withoutNul(buf.subarray(start, end));
+      start = 0;
+      end = buf.length;
+    }
     let cut = this.carryCut && buf === this.carry;
     if (end - start > MAX_LINE_BYTES) {
       this.countCut(lineNo);
@@ -128,6 +149,22 @@ export function lineText(buf: Buffer, start: number, end: number, stats: LineSta
     text = text.replace(/\0+/g, '');
   }
   return text;
+}
+
+/** The bytes without their NULs (a copy). */
+function withoutNul(bytes: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(bytes.length);
+  let n = 0;
+  for (let i = 0; i < bytes.length;) {
+    const z = bytes.indexOf(0, i);
+    const stop = z === -1 ? bytes.length : z;
+    n += bytes.copy(out, n, i, stop);
+    if (z === -1) break;
+    let j = z;
+    while (j < bytes.length && bytes[j] === 0) j++;
+    i = j;
+  }
+  return out.subarray(0, n);
 }
 
 /** The end of the last complete UTF-8 character at or before `end`. */

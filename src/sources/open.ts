@@ -50,6 +50,30 @@ const gzipped = new Map<string, boolean>();
  * name: `.GZ`, `.gzip`, no suffix, or a `.gz` that is plain text. Asked once
  * per file.
  */
+/** NUL bytes at the head of a plain file (a hole left by a crash), counted up to 1 GiB. */
+export function leadingNulBytes(path: string): number {
+  if (isGzipPath(path)) return 0;
+  let fd: number;
+  try {
+    fd = openEvidenceSync(path);
+  } catch {
+    return 0;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    let p = 0;
+    while (p < 1 << 30) {
+      const n = readSync(fd, buf, 0, buf.length, p);
+      if (n <= 0) return p;
+      for (let i = 0; i < n; i++) if (buf[i] !== 0) return p + i;
+      p += n;
+    }
+    return p;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function isGzipPath(path: string): boolean {
   let known = gzipped.get(path);
   if (known === undefined) {

@@ -3,8 +3,9 @@ import type { NodeKind } from '../model/record.js';
 import { discover, type NotRead } from './discover.js';
 import { TrailingGarbage } from './gunzip.js';
 import { fileLineSource } from './lines.js';
+import { leadingNulBytes } from './open.js';
 import { groupRotations, rotationName } from './rotation.js';
-import { isLogKind, sniffLines, type InputKind } from './sniff.js';
+import { isLogKind, sniffLines, startsLayout, type InputKind } from './sniff.js';
 import { detectPrefix, lineFix, prefixSample, type LineFix, type PrefixKind } from './prefix.js';
 import {
   IdentityVotes, mappedNode, nodeFromFile, nodeFromPath, nodeName, parseNodeMap,
@@ -81,8 +82,13 @@ interface Head {
 
 async function readHead(path: string, deep: boolean): Promise<Head> {
   const head: string[] = [];
+  /** Lines from the first that starts a known layout, when the first lines are other output or garbage. */
+  const late: string[] = [];
+  let lateFrom = -1;
+  let seen = 0;
   const votes = new IdentityVotes();
-  const source = fileLineSource(path, deep ? HEAD_BYTES : SHORT_HEAD_BYTES);
+  // A NUL hole at the head (a preallocated file after a crash) does not count against the bytes read.
+  const source = fileLineSource(path, leadingNulBytes(path) + (deep ? HEAD_BYTES : SHORT_HEAD_BYTES));
   let prefix: Head['prefix'];
   let fix: LineFix | undefined;
   let first = true;
@@ -100,16 +106,31 @@ async function readHead(path: string, deep: boolean): Promise<Head> {
       for (const raw of batch) {
         const line = fix ? fix(raw) : raw;
         if (head.length < SNIFF_LINES) head.push(line);
+        if (lateFrom === -1 && startsLayout(line)) lateFrom = seen;
+        if (lateFrom > 0 && late.length < SNIFF_LINES) late.push(line);
+        seen++;
         votes.observe(line);
       }
       if (head.length >= SNIFF_LINES && (votes.confident('kafka-broker', CONFIDENT_VOTES) || votes.confident('zookeeper', CONFIDENT_VOTES))) break;
+      // Nothing known yet: read on (up to the byte limit) for where the file's own content starts.
+      if (head.length >= SNIFF_LINES && late.length >= SNIFF_LINES) break;
     }
   } catch (e) {
     // Damage after a readable head (a truncated .gz): sniff what was read; the
     // reader reports the damage. Nothing read at all: the file is not read.
     if (head.length === 0) throw e;
   }
-  return { sniffed: sniffLines(head), votes, ...(prefix && { prefix }) };
+  let sniffed = sniffLines(head);
+  // Lines ended by CR alone (classic Mac OS) read as one line holding them all.
+  if (head.length > 0 && head.length <= 2 && head.every((l) => l.split('\r').length > 3)) {
+    sniffed = { kind: null, reason: `${CANNOT_READ}its lines end in CR alone, not LF or CRLF; read a converted copy: tr '\\r' '\\n' < file > file.log` };
+  }
+  if (sniffed.kind === null && late.length > 0) {
+    // Other output, garbage or a NUL run before the first record: the reader counts those lines as unrecognised.
+    const after = sniffLines(late);
+    if (after.kind !== null) sniffed = after;
+  }
+  return { sniffed, votes, ...(prefix && { prefix }) };
 }
 
 interface Scanned {

@@ -119,6 +119,15 @@ function kafkaKind(loggers: Map<string, number>): Sniff {
   return { kind: 'kafka-server', ...base };
 }
 
+/**
+ * Whether a line starts a record of a log or tool layout (not a properties
+ * line, which any text resembles): where a file's own content begins after
+ * other output or garbage at its head.
+ */
+export function startsLayout(line: string): boolean {
+  return KAFKA_LINE.test(line) || ZK_NATIVE_LINE.test(line) || DUMP_LINE.test(line) || DESCRIBE_LINE.test(line);
+}
+
 /** Kinds the timeline reads as logs. */
 export function isLogKind(kind: InputKind): boolean {
   return kind.startsWith('kafka-') || kind.startsWith('zookeeper-');

@@ -8,10 +8,10 @@ export { REPO };
  * EACCES while the tests run as root), with Node's own warnings off so that
  * stderr holds only what kforensics says.
  */
-export function runAs(args: string[], options: { uid?: number; cwd?: string } = {}): { status: number; stdout: string; stderr: string } {
+export function runAs(args: string[], options: { uid?: number; cwd?: string; env?: Record<string, string> } = {}): { status: number; stdout: string; stderr: string } {
   const spawnOptions: SpawnSyncOptions = {
     cwd: options.cwd ?? REPO, encoding: 'utf8', maxBuffer: 256 << 20,
-    env: { ...process.env, NO_COLOR: '1', NODE_NO_WARNINGS: '1' },
+    env: { ...process.env, NO_COLOR: '1', NODE_NO_WARNINGS: '1', ...options.env },
     ...(options.uid !== undefined && { uid: options.uid, gid: options.uid }),
   };
   const r = spawnSync(process.execPath, [`${REPO}/bin/run.js`, ...args], spawnOptions);

@@ -59,3 +59,33 @@ describe('damaged gzip', () => {
     expect(r.stderr).toContain('trailing garbage');
   });
 });
+
+describe('a log after other content, NUL runs, line endings', () => {
+  const lines = SERVER_LOG.toString('utf8').split('\n');
+  const mid = Math.floor(lines.length / 2);
+  const random = Buffer.from(Array.from({ length: 8192 }, (_, i) => (i * 2654435761) >>> 24));
+  const CASES: { name: string; data: Buffer; unrecognised: number }[] = [
+    { name: '200 lines of other output before the first record', data: Buffer.concat([Buffer.from(Array.from({ length: 200 }, (_, i) => `starting service step ${i}\n`).join('')), SERVER_LOG]), unrecognised: 200 },
+    { name: '8 KB of binary garbage at the head', data: Buffer.concat([random, Buffer.from('\n'), SERVER_LOG]), unrecognised: -1 },
+    { name: 'a NUL hole of 2 MiB at the head, no newline after it', data: Buffer.concat([Buffer.alloc(2 << 20), SERVER_LOG]), unrecognised: 0 },
+    { name: 'a NUL run of 2 MiB before a record, no newline after it', data: Buffer.concat([Buffer.from(`${lines.slice(0, mid).join('\n')}\n`), Buffer.alloc(2 << 20), Buffer.from(lines.slice(mid).join('\n'))]), unrecognised: 0 },
+  ];
+  it.each(CASES)('$name: every record read, native and JavaScript paths', ({ name, data, unrecognised }) => {
+    const path = t.write(`content/${name.replace(/\W+/g, '-')}.log`, data);
+    for (const native of ['1', '0']) {
+      const r = runAs(['timeline', path, '--json', '--all'], { env: { KF_NATIVE: native } });
+      expect(r.status, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout) as Doc;
+      expect(doc.events.length, `KF_NATIVE=${native}`).toBe(plain.doc.events.length);
+      expect(doc.inputs[0]!.records).toBe(plain.doc.inputs[0]!.records);
+      if (unrecognised >= 0) expect(doc.inputs[0]!.unrecognised).toBe(unrecognised);
+    }
+  });
+
+  it('lines ended by CR alone: not read, said with the way to convert, exit 1', () => {
+    const path = t.write('content/cr-only.log', SERVER_LOG.toString('utf8').replace(/\n/g, '\r'));
+    const r = runAs(['timeline', path]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("cannot read: its lines end in CR alone, not LF or CRLF; read a converted copy: tr '\\r' '\\n'");
+  });
+});
