@@ -1,5 +1,6 @@
 import { Flags, type Command } from '@oclif/core';
 import { parseUserTime, UnknownZoneError, Zone } from '../time/zone.js';
+import { describeClockChange, type ClockChange } from '../time/clock-changes.js';
 import type { InputJson } from '../model/timeline.js';
 import { isReadFailure } from '../sources/plan.js';
 import { MAX_LINE_BYTES } from '../sources/lines.js';
@@ -131,6 +132,11 @@ export function reportSkew(report: SkewReport, applied: ReadonlyMap<string, numb
     lines.push(`  ${e.node} is ${formatSkew(e.offsetMs)} ahead of ${report.reference} (±${e.spreadMs} ms, ${e.pairs} pair(s): ${e.basis.join('; ')}); correct with --skew ${e.node}=${formatSkew(e.offsetMs)}`);
   }
   if (lines.length > 0) process.stderr.write(`Clock skew between nodes${applied.size > 0 ? ' (after --skew)' : ''}:\n${lines.join('\n')}\n`);
+}
+
+/** Changes of clocks (daylight saving time) the events span, with what they mean for the hour after: on stderr. */
+export function reportClockChanges(changes: readonly ClockChange[], zone: Zone): void {
+  for (const c of changes) process.stderr.write(`${describeClockChange(c, zone)}\n`);
 }
 
 /** --skew names a node the logs never mention: a typo, most likely. */

@@ -8,7 +8,7 @@ import { buildTimeline } from '../timeline/build.js';
 import { compactBursts } from '../timeline/compact.js';
 import { toEventJson } from '../timeline/event.js';
 import {
-  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
+  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, reportClockChanges, reportNothingFound, reportReadFailures, reportSkew,
   skewFlag, StrictFailure, timeFlag, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { renderWindowsTable } from '../report/windows-table.js';
@@ -101,7 +101,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const events: EventJson[] = [];
       for await (const e of timeline.events) events.push(toEventJson(e, zone));
       const inputs = timeline.inputs();
-      this.reportProblems(paths, inputs, timeline.skew(), skew);
+      reportClockChanges(timeline.clockChanges(), zone);
+    this.reportProblems(paths, inputs, timeline.skew(), skew);
       // The schema (and zod) only for --json: loading them costs the other formats ~50 ms a run.
       const { TimelineSchema } = await import('../model/timeline.js');
       return TimelineSchema.parse({
@@ -142,6 +143,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const skipped = renderSkipped(inputs);
       if (skipped) process.stderr.write(`Not read:\n${skipped}\n`);
     }
+    reportClockChanges(timeline.clockChanges(), zone);
     this.reportProblems(paths, inputs, timeline.skew(), skew);
   }
 

@@ -1,6 +1,6 @@
 import { Args, Command } from '@oclif/core';
 import {
-  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
+  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, reportClockChanges, reportNothingFound, reportReadFailures, reportSkew,
   skewFlag, StrictFailure, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
@@ -41,6 +41,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       reportNothingFound(argv as string[], result.inputs);
       checkSkewNodes(skew, result.inputs);
       reportSkew(result.skew, skew);
+      reportClockChanges(result.clockChanges, zone);
       reportReadFailures(result.inputs);
     };
     if (this.jsonEnabled()) {

@@ -11,6 +11,7 @@ import type { Zone } from '../time/zone.js';
 import { buildTimeline, type TimelineOptions } from './build.js';
 import { ModeTally, mergeMetadata, type MetadataInput } from './metadata-merge.js';
 import type { SkewReport } from './skew.js';
+import type { ClockChange } from '../time/clock-changes.js';
 import { WindowEngine, type Evidence, type Window, type WindowContext } from './windows.js';
 
 
@@ -56,6 +57,8 @@ export interface WindowsResult {
   inputs: InputJson[];
   missing: string[];
   skew: SkewReport;
+  /** Changes of the zone's clocks among the events, with the events in the ambiguous hour. */
+  clockChanges: ClockChange[];
 }
 
 /**
@@ -130,5 +133,6 @@ export async function buildWindows(
     inputs: timeline.inputs(),
     missing: timeline.plan.missing,
     skew: timeline.skew(),
+    clockChanges: timeline.clockChanges(),
   };
 }

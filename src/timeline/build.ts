@@ -2,6 +2,7 @@ import { defaultClassifier } from '../catalogue/index.js';
 import type { Classifier } from '../catalogue/classify.js';
 import type { InputJson } from '../model/timeline.js';
 import { planInputs, type Plan } from '../sources/plan.js';
+import { ClockChanges, type ClockChange } from '../time/clock-changes.js';
 import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from './event.js';
 import { eventFilter, type EventFilter } from './filter.js';
@@ -45,6 +46,8 @@ export interface Timeline {
   skew(): SkewReport;
   /** Files read from a --since seek, in input order, with where reading started. */
   seeks(): { file: string; seek: Seek }[];
+  /** Changes of the zone's clocks among the events, with the events placed in the ambiguous hour (complete once `events` is exhausted). */
+  clockChanges(): ClockChange[];
 }
 
 /** sources → readers → catalogue → merged timeline. */
@@ -70,7 +73,8 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     ...(options.skew && { skew: options.skew }),
     ...(seekSince !== undefined && { seekSince, onSeek: (file: string, seek: Seek) => seeks.set(file, seek) }),
   }));
-  const merged = mergeBatchesByTime(streams);
+  const clock = new ClockChanges(options.zone);
+  const merged = observeBatches(mergeBatchesByTime(streams), (e) => clock.observe(e.time));
   return {
     plan,
     eventBatches: merged,
@@ -88,9 +92,17 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
       const seek = seeks.get(f.path);
       return seek ? [{ file: f.path, seek }] : [];
     })),
+    clockChanges: () => clock.list(),
     // Nodes whose lines share a file share a machine, hence a clock.
     skew: () => estimateSkew(anchors.events, [...read.values()].map((i) => (i.node ?? '').split(',')).filter((g) => g.length > 1)),
   };
+}
+
+async function* observeBatches<T>(batches: AsyncIterable<T[]>, see: (item: T) => void): AsyncGenerator<T[]> {
+  for await (const batch of batches) {
+    for (const item of batch) see(item);
+    yield batch;
+  }
 }
 
 async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {

@@ -89,3 +89,25 @@ describe('a log after other content, NUL runs, line endings', () => {
     expect(r.stderr).toContain("cannot read: its lines end in CR alone, not LF or CRLF; read a converted copy: tr '\\r' '\\n'");
   });
 });
+
+describe('changes of clocks (daylight saving time) are said', () => {
+  const log = (date: string) => {
+    const l = (t: string, msg: string) => `[${date} ${t},000] INFO [KafkaServer id=1] ${msg} (kafka.server.KafkaServer)\n`;
+    return l('01:30:00', 'before') + ['00', '20', '40'].map((m) => l(`02:${m}:00`, `first ${m}`)).join('') +
+      ['00', '20', '40'].map((m) => l(`02:${m}:00`, `second ${m}`)).join('') + l('03:30:00', 'after');
+  };
+  it('autumn: the repeated hour and how many events fall in it', () => {
+    const r = runAs(['timeline', t.write('dst/autumn.log', log('2024-10-27')), '--tz', 'Europe/Berlin', '--all', '--no-windows']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('Europe/Berlin changed its clocks at 2024-10-27T02:00:00.000+01:00 (+02:00 → +01:00): the local hour 02:00–03:00 on 2024-10-27 happened twice');
+    expect(r.stderr).toContain('6 event(s) fall in the hour after the change');
+  });
+  it('spring: times that did not exist', () => {
+    const r = runAs(['windows', t.write('dst/spring.log', log('2024-03-31')), '--tz', 'Europe/Berlin']);
+    expect(r.stderr).toContain('local times 02:00–03:00 on 2024-03-31 did not exist; a record stamped in them was read as an hour later');
+  });
+  it('says nothing in UTC or without a change', () => {
+    const r = runAs(['timeline', t.write('dst/none.log', log('2024-06-01')), '--tz', 'Europe/Berlin', '--no-windows']);
+    expect(r.stderr).not.toContain('changed its clocks');
+  });
+});
