@@ -6,6 +6,8 @@ import { printable } from './printable.js';
 export interface FoundFile {
   path: string;
   size: number;
+  /** Device and inode when found (`dev:ino`): a file replaced while being read is told by it. */
+  id?: string;
 }
 
 export interface NotRead {
@@ -92,7 +94,7 @@ export async function discover(paths: readonly string[], options: DiscoverOption
       result.notRead.push({ path, reason: 'not a regular file (FIFO, socket or device)' });
       return false;
     }
-    result.files.push({ path, size: info.size });
+    result.files.push({ path, size: info.size, id });
     return false;
   }
 

@@ -22,6 +22,8 @@ const CONFIDENT_VOTES = 20;
 export interface PlannedFile {
   path: string;
   size: number;
+  /** `dev:ino` when found (discover.ts). */
+  id?: string;
   kind: InputKind;
   /** Whether its head held ZooKeeper-server and Kafka lines. */
   zookeeperServer: boolean;
@@ -173,7 +175,7 @@ export async function planInputs(paths: readonly string[], options: PlanOptions 
         continue;
       }
       const p: PlannedFile = {
-        path: file.path, size: file.size, kind: s.kind, zookeeperServer: s.zookeeperServer, kafka: s.kafka,
+        path: file.path, size: file.size, ...(file.id !== undefined && { id: file.id }), kind: s.kind, zookeeperServer: s.zookeeperServer, kafka: s.kafka,
         ...(head.prefix && { prefix: head.prefix.kind, ...(head.prefix.sample !== undefined && { prefixSample: head.prefix.sample }) }),
       };
       if (!isLogKind(s.kind)) {

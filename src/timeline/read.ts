@@ -13,7 +13,7 @@ import { SEEK_MARGIN_MS, seekOffset, verifySeek, type Seek } from './kafka-range
 import { countBelow, cutParts, parallelMinBytes, PartWorker, type PartResult } from './parallel.js';
 import { defaultClassifier } from '../catalogue/index.js';
 import type { Rule } from '../catalogue/schema.js';
-import { fstatSync, closeSync } from 'node:fs';
+import { fstatSync, closeSync, statSync } from 'node:fs';
 import { fileLineFix, readFailure, type Family, type PlannedFile } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from './event.js';
@@ -226,6 +226,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     // Records counted without being kept name their node too.
     for (const role of reader.skippedRoles) nodesSeen.add(family.nodes[role]);
     if (stats.cutLines > 0) options.onCutLines?.(file.path, stats.cutAt ?? [], stats.cutLines);
+    error ??= changedWhileRead(file);
     take(reader.end(), kept);
     if (kept.length > 0) yield kept;
     options.onInput({
@@ -238,6 +239,26 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
       error,
     });
   }
+}
+
+/**
+ * A file truncated (copytruncate) or replaced (renamed, rotated) while it was
+ * read: what was read may lack lines or mix two files. Said as a read error.
+ */
+export function changedWhileRead(file: Pick<PlannedFile, 'path' | 'size' | 'id'>): string | null {
+  let now;
+  try {
+    now = statSync(file.path);
+  } catch {
+    return `the file was removed or renamed while being read (it had ${file.size} bytes); what was read may be incomplete`;
+  }
+  if (file.id !== undefined && `${now.dev}:${now.ino}` !== file.id) {
+    return 'the file was replaced while being read (renamed or rotated): the lines read may come from two files; read a copy taken when the logs are at rest';
+  }
+  if (now.size < file.size) {
+    return `the file was truncated while being read (${file.size} bytes when found, ${now.size} now; copytruncate?): lines may be missing; read a copy taken when the logs are at rest`;
+  }
+  return null;
 }
 
 function fileSize(path: string): number {
