@@ -8,7 +8,7 @@ export type Category = (typeof CATEGORIES)[number];
 
 /**
  * What an event means for outage windows. The window engine
- * (src/timeline/windows.ts) interprets these signals; rules only say which
+ * (src/windows/engine.ts) interprets these signals; rules only say which
  * signal a line is and which of its fields name the thing concerned.
  */
 export type Effect =

@@ -17,7 +17,7 @@ import { nodeFromPath } from '../sources/identity.js';
 import { fileLineSource } from '../sources/lines.js';
 import type { Plan } from '../sources/plan.js';
 import { buildTimeline } from '../timeline/build.js';
-import { buildWindows } from '../timeline/build-windows.js';
+import { buildWindows } from '../windows/build.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { Zone } from '../time/zone.js';
 import { compactBursts } from '../timeline/compact.js';

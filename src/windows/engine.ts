@@ -1,7 +1,7 @@
 import type { Effect } from '../catalogue/schema.js';
 import type { FieldValue } from '../catalogue/fields.js';
 import type { WindowKind } from '../model/window.js';
-import type { TimelineEvent } from './event.js';
+import type { TimelineEvent } from '../timeline/event.js';
 
 /** A line that supports a window; time null for snapshot lines without one. */
 export interface Evidence {

@@ -1,17 +1,17 @@
 import type { Classifier } from '../catalogue/classify.js';
 import type { WindowJson, WindowsDocJson } from '../model/window.js';
 import type { InputJson } from '../model/timeline.js';
-import { MetadataHistory } from '../analysis/metadata-history.js';
+import { MetadataHistory } from './metadata-history.js';
 import { isMetadataDump, readMetadataDump } from '../readers/metadata-log.js';
 import { parseDescribe } from '../readers/topics-describe.js';
 import { parseProperties, zookeeperServers } from '../readers/properties.js';
 import { fileLineSource } from '../sources/lines.js';
 import type { PlannedFile } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
-import { buildTimeline, type TimelineOptions } from './build.js';
+import { buildTimeline, type TimelineOptions } from '../timeline/build.js';
 import { ModeTally, mergeMetadata, type MetadataInput } from './metadata-merge.js';
-import type { SkewReport } from './skew.js';
-import { WindowEngine, type Evidence, type Window, type WindowContext } from './windows.js';
+import type { SkewReport } from '../timeline/skew.js';
+import { WindowEngine, type Evidence, type Window, type WindowContext } from './engine.js';
 
 /** Snapshot and config files are small: read whole. */
 async function readSmall(path: string): Promise<string[]> {
