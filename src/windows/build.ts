@@ -1,5 +1,5 @@
 import type { Classifier } from '../catalogue/classify.js';
-import type { WindowJson, WindowsDocJson } from '../model/window.js';
+import type { EvidenceJson, WindowJson, WindowsDocJson } from '../model/window.js';
 import type { InputJson } from '../model/timeline.js';
 import { MetadataHistory } from './metadata-history.js';
 import { isMetadataDump, readMetadataDump } from '../readers/metadata-log.js';
@@ -12,6 +12,7 @@ import { buildTimeline, type TimelineOptions } from '../timeline/build.js';
 import { ModeTally, mergeMetadata, type MetadataInput } from './metadata-merge.js';
 import type { SkewReport } from '../timeline/skew.js';
 import { WindowEngine, type Evidence, type Window, type WindowContext } from './engine.js';
+import type { EdgeSource } from './window.js';
 
 /** Snapshot and config files are small: read whole. */
 async function readSmall(path: string): Promise<string[]> {
@@ -49,12 +50,22 @@ export function toWindowJson(w: Window, zone: Zone): WindowJson {
     end: w.end === null ? null : iso(w.end),
     startBounds: w.startBounds && { earliest: iso(w.startBounds[0]), latest: iso(w.startBounds[1]) },
     endBounds: w.endBounds && { earliest: iso(w.endBounds[0]), latest: iso(w.endBounds[1]) },
+    ...(w.startSource && { startSource: edgeJson(w.startSource, zone) }),
+    ...(w.endSource && { endSource: edgeJson(w.endSource, zone) }),
     durationMs: w.end === null ? null : w.end - w.start,
     confidence: w.confidence,
     reason: w.reason,
     ...(Object.keys(w.details).length > 0 && { details: w.details }),
-    evidence: w.evidence.map((ev) => ({ file: ev.file, line: ev.line, time: ev.time === null ? null : iso(ev.time), ruleId: ev.ruleId, text: ev.text })),
+    evidence: w.evidence.map((ev) => evidenceJson(ev, zone)),
   };
+}
+
+function evidenceJson(ev: Evidence, zone: Zone): EvidenceJson {
+  return { file: ev.file, line: ev.line, time: ev.time === null ? null : zone.format(ev.time), ruleId: ev.ruleId, text: ev.text };
+}
+
+function edgeJson(s: EdgeSource, zone: Zone): { how: string; evidence: EvidenceJson | null } {
+  return { how: s.how, evidence: s.evidence && evidenceJson(s.evidence, zone) };
 }
 
 export interface WindowsResult {
@@ -130,7 +141,7 @@ export async function buildWindows(
         file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), ruleId: f.ruleId, text: f.text, why: f.why,
       })),
       disagreements: merged.disagreements.map((d) => ({
-        ...d, evidence: d.evidence.map((ev) => ({ file: ev.file, line: ev.line, time: ev.time === null ? null : zone.format(ev.time), ruleId: ev.ruleId, text: ev.text })),
+        ...d, evidence: d.evidence.map((ev) => evidenceJson(ev, zone)),
       })),
     },
     inputs: timeline.inputs(),
