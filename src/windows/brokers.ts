@@ -167,7 +167,9 @@ export class BrokerTracker {
     if (!w || w.track.detectedAt === undefined || w.track.restarting || w.track.maybeHung || e.time <= w.track.detectedAt) return;
     const before = this.book.lastSeen.get(e.node);
     const timeout = this.sessions.timeoutOf(e.node) ?? 6000;
-    if (w.track.alive === 0 && (!before || (before.time <= w.start && e.time - before.time >= timeout))) {
+    // A broker that said it lost ZooKeeper and is cut off may well be silent: not a freeze.
+    const cutOff = this.isolated.has(e.node);
+    if (w.track.alive === 0 && !cutOff && (!before || (before.time <= w.start && e.time - before.time >= timeout))) {
       w.track.maybeHung = true;
       w.track.firstSignOfLife = e.time;
       addEvidence(w, evidenceOf(e));

@@ -188,6 +188,12 @@ export class PartitionTracker {
     const successor = (this.leaders.get(p) ?? []).find((c) => c.time >= cutOff.start && c.time <= e.time && c.leader >= 0 && c.leader !== id);
     if (ledBefore !== undefined && ledBefore !== id) return;
     const start = successor?.time ?? cutOff.start;
+    const told = this.book.windows.find((w) => w.kind === 'two-leaders' && w.node === e.node && `${w.topic}-${w.partition}` === p && w.start === start);
+    if (told) {
+      // The same truncation told twice (the fetcher's line, then the log's).
+      addEvidence(told, evidenceOf(e));
+      return;
+    }
     const w = this.book.open({
       ...splitPartition(p), kind: 'two-leaders', node: e.node, start,
       startBounds: successor ? [successor.time, successor.time] : cutOff.startBounds,
@@ -216,18 +222,19 @@ export class PartitionTracker {
       for (const [p, history] of this.leaders) {
         if (this.leaderAt(p, down.start) !== id) continue;
         const next = history.find((c) => c.time > down.start && c.leader >= 0 && (c.leader !== id || (down.end !== null && c.time >= down.end)));
-        const end = next?.time ?? null;
+        // No later leader in the logs: the controller's lines for it were not
+        // given (a controlled shutdown moves leaders without them), so there
+        // is no telling how long it lasted; replica sets may still say.
+        if (!next) continue;
         const w = this.book.open({
           ...splitPartition(p), kind: 'partition-leaderless', node: down.node, start: down.start, startBounds: down.startBounds,
           ...(down.startSource && { startSource: down.startSource }),
           confidence: down.confidence,
           reason: `its leader, ${down.node}, ${down.kind === 'broker-hung' ? 'froze' : 'went down'}; no broker served it until the controller ${next ? (next.leader === id ? `elected broker ${id} again after it came back` : `elected broker ${next.leader}`) : 'named another leader (not in the logs)'}`,
-          details: { leaderBefore: id, ...(next && { leaderAfter: next.leader }) },
+          details: { leaderBefore: id, leaderAfter: next.leader },
         });
-        if (next) {
-          this.book.close(w, next.time, next.time, { how: `the controller elected broker ${next.leader}`, evidence: next.evidence });
-          addEvidence(w, next.evidence);
-        }
+        this.book.close(w, next.time, next.time, { how: `the controller elected broker ${next.leader}`, evidence: next.evidence });
+        addEvidence(w, next.evidence);
         for (const ev of down.evidence.slice(0, 4)) addEvidence(w, ev);
       }
     }
@@ -244,17 +251,19 @@ export class PartitionTracker {
         const others = replicas.filter((r) => r !== id);
         if (!others.every((r) => downs.some((d) => d.node === `broker-${r}` && d.start <= down.start && (d.end === null || (down.end !== null && d.end >= down.end))))) continue;
         const why = replicas.length === 1 ? `its only replica, broker ${id}, was down` : `every replica (${replicas.join(',')}) was down`;
-        const related = this.book.windows.filter((w) => (w.kind === 'partition-offline' || w.kind === 'partition-leaderless') &&
+        const related = (kind: Window['kind']) => this.book.windows.filter((w) => w.kind === kind &&
           `${w.topic}-${w.partition}` === p && overlaps(w, down.start, down.end) && !w.details.inferred);
-        if (related.length > 0) {
-          for (const w of related) {
-            w.details.replicationFactor = replicas.length;
-            w.details.replicas = replicas;
-            w.reason = `${w.reason}; replication factor ${replicas.length}: ${why}`;
-            addEvidence(w, evidence);
-          }
-          continue;
+        const offline = related('partition-offline');
+        for (const w of [...offline, ...related('partition-leaderless')]) {
+          w.details.replicationFactor = replicas.length;
+          w.details.replicas = replicas;
+          w.reason = `${w.reason}; replication factor ${replicas.length}: ${why}`;
+          addEvidence(w, evidence);
         }
+        if (related('partition-leaderless').length > 0) continue;
+        // Unavailable from its only replica's death; the controller's own
+        // OfflinePartition record (if any) starts later and says when it ended.
+        const closedBy = offline.find((w) => w.end !== null);
         const w = this.book.open({
           ...splitPartition(p), kind: 'partition-leaderless', node: down.node, start: down.start, startBounds: down.startBounds,
           ...(down.startSource && { startSource: down.startSource }),
@@ -262,9 +271,15 @@ export class PartitionTracker {
           reason: `replication factor ${replicas.length}: ${why}`,
           details: { inferred: true, replicationFactor: replicas.length, replicas },
         });
-        w.end = down.end;
-        w.endBounds = down.endBounds;
-        if (down.endSource) w.endSource = down.endSource;
+        if (closedBy) {
+          w.end = closedBy.end;
+          w.endBounds = closedBy.endBounds;
+          if (closedBy.endSource) w.endSource = closedBy.endSource;
+        } else {
+          w.end = down.end;
+          w.endBounds = down.endBounds;
+          if (down.endSource) w.endSource = down.endSource;
+        }
         addEvidence(w, evidence);
         for (const ev of down.evidence.slice(0, MAX_EVIDENCE - 1)) addEvidence(w, ev);
       }
