@@ -26,6 +26,8 @@ export class ZooKeeperTracker {
   private leader: string | undefined;
   private noLeader: Window | undefined;
   private staleLeader: Window | undefined;
+  /** The quorum window last closed: `LEADER ELECTION TOOK` follows the bare state line. */
+  private lastNoLeader: Window | undefined;
   private readonly leaderLostBy = new Map<string, { time: number; timedOut: boolean }>();
   pending: PendingExpiry[] = [];
 
@@ -219,6 +221,10 @@ export class ZooKeeperTracker {
       return;
     }
     if (state !== 'LEADING' && state !== 'FOLLOWING' && state !== 'OBSERVING') return;
+    const took = e.fields.tookMs;
+    if (typeof took === 'number' && this.lastNoLeader?.end != null && e.time - this.lastNoLeader.end <= 5000 && this.lastNoLeader.details.electionTookMs === undefined) {
+      this.lastNoLeader.details.electionTookMs = took;
+    }
     this.everUp.add(e.node);
     this.restarting.delete(e.node);
     this.leaderLostBy.delete(e.node);
@@ -240,6 +246,7 @@ export class ZooKeeperTracker {
       addEvidence(this.noLeader, evidenceOf(e));
       if (typeof e.fields.tookMs === 'number') this.noLeader.details.electionTookMs = e.fields.tookMs;
       this.book.close(this.noLeader, e.time, e.time, { how: `a server was ${state} again`, evidence: evidenceOf(e) });
+      this.lastNoLeader = this.noLeader;
       this.noLeader = undefined;
     }
   }
