@@ -18,6 +18,8 @@ export type Effect =
   | { signal: 'broker-starting' }
   /** The broker is serving again. */
   | { signal: 'broker-started' }
+  /** A broker (id in `field`) became the controller (ZooKeeper mode). */
+  | { signal: 'controller-elected'; field: string }
   /** The controller saw brokers leave (ids in `field`). */
   | { signal: 'brokers-lost'; field: string }
   /** The controller saw brokers (re-)register (ids in `field`). */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 export const WINDOW_KINDS = [
-  'broker-down', 'broker-hung', 'isolated',
+  'broker-down', 'broker-hung', 'isolated', 'zookeeper-unreachable', 'controller-unavailable',
   'zk-node-down', 'zk-node-unreachable', 'zk-stale-leader', 'zk-quorum-lost',
-  'partition-leaderless', 'partition-offline', 'under-replicated', 'two-leaders',
+  'partition-leaderless', 'partition-offline', 'under-replicated', 'under-min-isr', 'two-leaders',
   // KRaft: a broker the controller fenced; the controller quorum without a raft leader.
   'broker-fenced', 'controller-quorum-leaderless',
 ] as const;

@@ -51,6 +51,8 @@ export function displayPathOf(paths: readonly string[]): (file: string) => strin
 export const KIND_STYLE: Record<string, { label: string; colour: string }> = {
   'broker-down': { label: 'broker down', colour: '#c0392b' },
   'broker-hung': { label: 'broker hung (frozen)', colour: '#e67e22' },
+  'controller-unavailable': { label: 'no controller', colour: '#6c3483' },
+  'zookeeper-unreachable': { label: 'ZooKeeper unreachable from every broker', colour: '#1a5276' },
   'zk-node-down': { label: 'ZooKeeper node down', colour: '#d35400' },
   'zk-node-unreachable': { label: 'ZooKeeper node frozen or cut off', colour: '#e59866' },
   'zk-stale-leader': { label: 'ZooKeeper stale leader', colour: '#af7ac5' },
@@ -59,6 +61,7 @@ export const KIND_STYLE: Record<string, { label: string; colour: string }> = {
   'partition-offline': { label: 'partition offline (controller)', colour: '#7b241c' },
   'isolated': { label: 'isolated from ZooKeeper', colour: '#2471a3' },
   'under-replicated': { label: 'under-replicated', colour: '#d4ac0d' },
+  'under-min-isr': { label: 'below min.insync.replicas', colour: '#b9770e' },
   'two-leaders': { label: 'two leaders (writes truncated)', colour: '#c2185b' },
 };
 

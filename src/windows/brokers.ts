@@ -6,6 +6,8 @@ import { addEvidence, evidenceOf, type EdgeSource, type Evidence, type Window, t
 const RESTART_SILENCE_MS = 60_000;
 /** ZooKeeper's session tracker expires in ticks (tickTime, 2000 ms by default). */
 const ZK_TICK_MS = 2000;
+/** Brokers losing ZooKeeper this close together lost it together. */
+const TOGETHER_MS = 15_000;
 /** A thaw line ("have not heard from server in N ms") this soon after a broker's first line back belongs to that freeze. */
 const THAW_MS = 5000;
 
@@ -268,6 +270,42 @@ export class BrokerTracker {
       } else {
         w.kind = 'isolated';
         w.reason = why;
+      }
+    }
+    this.collapseEnsembleLoss();
+  }
+
+  /**
+   * Every broker losing ZooKeeper at once is ZooKeeper going away (its quorum
+   * lost, its servers down or cut off), not every broker being cut off: one
+   * window for the cluster instead of one per broker.
+   */
+  private collapseEnsembleLoss(): void {
+    const brokers = [...this.book.firstSeen.keys()].filter((n) => n.startsWith('broker-'));
+    if (brokers.length < 2) return;
+    const isolated = this.book.windows.filter((w) => w.kind === 'isolated').sort((a, b) => a.start - b.start);
+    const used = new Set<Window>();
+    for (const first of isolated) {
+      if (used.has(first)) continue;
+      const group = isolated.filter((w) => !used.has(w) && w.start - first.start <= TOGETHER_MS && w.start >= first.start);
+      const nodes = new Set(group.map((w) => w.node));
+      if (!brokers.every((b) => nodes.has(b))) continue;
+      for (const w of group) used.add(w);
+      const ends = group.map((w) => w.end);
+      const w = this.book.open({
+        kind: 'zookeeper-unreachable', start: first.start, startBounds: first.startBounds,
+        ...(first.startSource && { startSource: first.startSource }),
+        confidence: 'high',
+        reason: `every broker (${[...nodes].sort().join(', ')}) lost ZooKeeper within ${Math.round((group.at(-1)!.start - first.start) / 1000)} s: ZooKeeper itself was down or unreachable, not the brokers`,
+        details: { brokers: [...nodes].map((n) => Number(n!.slice('broker-'.length))).sort((a, b) => a - b) },
+      });
+      if (ends.every((x) => x !== null)) {
+        const last = group.reduce((a, b) => ((a.end ?? 0) >= (b.end ?? 0) ? a : b));
+        this.book.close(w, last.end!, Math.min(...(ends as number[])), last.endSource);
+      }
+      for (const g of group) {
+        for (const ev of g.evidence.slice(0, 2)) addEvidence(w, ev);
+        this.book.remove(g);
       }
     }
   }

@@ -23,16 +23,28 @@ async function readSmall(path: string): Promise<string[]> {
 
 /** Replica assignments from describe snapshots and ZooKeeper addresses from configs. */
 export async function windowContext(others: readonly PlannedFile[]): Promise<WindowContext> {
-  const context: WindowContext = { replicas: new Map(), zkAddresses: new Map() };
+  const context: WindowContext = { replicas: new Map(), zkAddresses: new Map(), minIsr: new Map() };
   for (const file of others) {
     if (file.kind === 'topics-describe') {
-      const snapshot = parseDescribe(await readSmall(file.path));
+      const lines = await readSmall(file.path);
+      const snapshot = parseDescribe(lines);
       for (const p of snapshot.partitions) {
         const evidence: Evidence = { file: file.path, line: p.line, time: null, ruleId: null, text: p.text.trim() };
         context.replicas.set(`${p.topic}-${p.partition}`, { replicas: p.replicas, evidence });
       }
+      for (const t of snapshot.topics) {
+        const value = Number(t.configs['min.insync.replicas']);
+        if (!Number.isInteger(value) || value < 1) continue;
+        context.minIsr!.set(t.topic, { value, evidence: { file: file.path, line: t.line, time: null, ruleId: null, text: (lines[t.line - 1] ?? '').trim() } });
+      }
     } else if (file.kind === 'properties') {
-      for (const [host, id] of zookeeperServers(parseProperties(await readSmall(file.path)))) {
+      const lines = await readSmall(file.path);
+      const props = parseProperties(lines);
+      const minIsr = props.values.get('min.insync.replicas');
+      if (minIsr && Number.isInteger(Number(minIsr.value)) && !context.minIsr!.has('*')) {
+        context.minIsr!.set('*', { value: Number(minIsr.value), evidence: { file: file.path, line: minIsr.line, time: null, ruleId: null, text: (lines[minIsr.line - 1] ?? '').trim() } });
+      }
+      for (const [host, id] of zookeeperServers(props)) {
         if (host !== '0.0.0.0' && host !== 'localhost' && host !== '127.0.0.1') context.zkAddresses.set(host, id);
       }
     }

@@ -2,6 +2,7 @@ import type { Effect } from '../catalogue/schema.js';
 import type { WindowKind } from '../model/window.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import { BrokerTracker } from './brokers.js';
+import { ControllerTracker } from './controller.js';
 import { KraftTracker } from './kraft.js';
 import { PartitionTracker } from './partitions.js';
 import { SessionMap } from './sessions.js';
@@ -23,12 +24,14 @@ export class WindowEngine {
   private readonly partitions: PartitionTracker;
   private readonly zookeeper: ZooKeeperTracker;
   private readonly kraft: KraftTracker;
+  private readonly controller: ControllerTracker;
 
   constructor(context: WindowContext = { replicas: new Map(), zkAddresses: new Map() }) {
     this.brokers = new BrokerTracker(this.book, this.sessions);
     this.partitions = new PartitionTracker(this.book, context);
     this.zookeeper = new ZooKeeperTracker(this.book, context);
     this.kraft = new KraftTracker(this.book);
+    this.controller = new ControllerTracker(this.book);
   }
 
   get windows(): readonly Window[] {
@@ -53,6 +56,7 @@ export class WindowEngine {
   finish(): Window[] {
     this.flushPending(Number.POSITIVE_INFINITY);
     this.brokers.finish();
+    this.controller.finish();
     this.partitions.inferLeaderless();
     this.partitions.inferOfflineFromReplicas();
     return [...this.book.windows].sort((a, b) => a.start - b.start || kindOrder(a.kind) - kindOrder(b.kind));
@@ -64,6 +68,11 @@ export class WindowEngine {
       case 'broker-stopping': return this.brokers.stopping(e);
       case 'broker-starting': return this.brokers.starting(e);
       case 'broker-started': return this.brokers.back(e.node, e);
+      case 'controller-elected': {
+        const id = asNumber(f[effect.field]);
+        if (id !== undefined) this.controller.elected(id, e);
+        return;
+      }
       case 'brokers-lost':
         for (const id of asIds(f[effect.field])) this.brokers.lost(`broker-${id}`, e, 'the controller removed it from the live brokers');
         return;
@@ -147,8 +156,8 @@ export class WindowEngine {
 
 const ORDER: readonly WindowKind[] = [
   'zk-quorum-lost', 'controller-quorum-leaderless', 'zk-node-down', 'zk-node-unreachable', 'zk-stale-leader',
-  'broker-down', 'broker-hung', 'broker-fenced', 'isolated',
-  'partition-leaderless', 'partition-offline', 'two-leaders', 'under-replicated',
+  'zookeeper-unreachable', 'controller-unavailable', 'broker-down', 'broker-hung', 'broker-fenced', 'isolated',
+  'partition-leaderless', 'partition-offline', 'two-leaders', 'under-min-isr', 'under-replicated',
 ];
 function kindOrder(k: WindowKind): number {
   return ORDER.indexOf(k);

@@ -24,6 +24,7 @@ type UnderReplicated = Window & { fullSize: number };
 export class PartitionTracker {
   private readonly offline = new Map<string, Window>();
   private readonly underReplicated = new Map<string, UnderReplicated>();
+  private readonly underMinIsr = new Map<string, Window>();
   /** Per partition, each leader the controller named, in time order. */
   private readonly leaders = new Map<string, LeaderChange[]>();
   private readonly replicaSets = new Map<string, number[]>();
@@ -140,7 +141,40 @@ export class PartitionTracker {
     this.isrIs(p, to, fullSize, e, `ISR shrank from ${from.join(',') || `${fullSize} replicas`} to ${to.join(',')}`, from);
   }
 
+  /**
+   * Below min.insync.replicas (where the topic's or the brokers' setting is
+   * known) producers with acks=all get NotEnoughReplicas: the partition takes
+   * no such writes although it has a leader.
+   */
+  private minIsr(p: string, isr: number[], fullSize: number, e: TimelineEvent): void {
+    const { topic } = splitPartition(p);
+    const setting = this.context.minIsr?.get(topic) ?? this.context.minIsr?.get('*');
+    // Fewer replicas than min.insync.replicas is a standing misconfiguration
+    // (acks=all always fails), for the findings, not a window of this incident.
+    if (!setting || isr.length === 0 || fullSize < setting.value) return;
+    const open = this.underMinIsr.get(p);
+    if (open) {
+      addEvidence(open, evidenceOf(e));
+      if (isr.length >= setting.value) {
+        this.book.close(open, e.time, e.time, { how: `the ISR was back to ${isr.length} (min.insync.replicas ${setting.value})`, evidence: evidenceOf(e) });
+        this.underMinIsr.delete(p);
+      }
+      return;
+    }
+    if (isr.length >= setting.value) return;
+    const w = this.book.open({
+      ...splitPartition(p), kind: 'under-min-isr', start: e.time, startBounds: [e.time, e.time], confidence: 'high',
+      startSource: { how: `the ISR (${isr.join(',')}) fell below min.insync.replicas ${setting.value}`, evidence: evidenceOf(e) },
+      reason: `ISR ${isr.join(',')} is below min.insync.replicas=${setting.value}${this.context.minIsr?.has(topic) ? '' : ' (the brokers\' default)'}: producers with acks=all were refused (NotEnoughReplicas)`,
+      details: { isr, minInsyncReplicas: setting.value },
+    });
+    addEvidence(w, setting.evidence);
+    addEvidence(w, evidenceOf(e));
+    this.underMinIsr.set(p, w);
+  }
+
   private isrIs(p: string, isr: number[], fullSize: number, e: TimelineEvent, why: string, from: number[] = []): void {
+    this.minIsr(p, isr, fullSize, e);
     const open = this.underReplicated.get(p);
     const underMin = e.message.includes('under-min-isr');
     if (open) {

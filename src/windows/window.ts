@@ -65,6 +65,11 @@ export interface WindowContext {
   replicas: Map<string, { replicas: number[]; evidence: Evidence }>;
   /** Host or IP a ZooKeeper server answers on → its id. */
   zkAddresses: Map<string, string>;
+  /**
+   * min.insync.replicas by topic (describe output's `Configs:`), and the
+   * brokers' default (`*`, from server.properties), with the line that says so.
+   */
+  minIsr?: Map<string, { value: number; evidence: Evidence }>;
 }
 
 export const MAX_EVIDENCE = 12;

@@ -20,6 +20,7 @@ export const KAFKA_CONTROLLER_RULES: readonly Rule[] = [
     // "… as the controller"; 2.2+ append the epoch and its zk version.
     pattern: /^(?:\[Controller (?:id=)?\d+\]:? )?(?<broker>\d+) successfully elected as (?:the controller|leader)(?:\. Epoch incremented to (?<epoch>\d+) and epoch zk version is now (?<epochZkVersion>\d+))?/,
     fields: { broker: 'int', epoch: 'int', epochZkVersion: 'int' },
+    effect: { signal: 'controller-elected', field: 'broker' },
     samples: [
       '[2017-06-01 10:08:00,000] INFO 1 successfully elected as leader (kafka.server.ZookeeperLeaderElector)',
       '[2017-08-01 10:08:00,000] INFO [Controller 1]: 1 successfully elected as the controller (kafka.controller.KafkaController)',
