@@ -73,6 +73,10 @@ export type Effect =
   | { signal: 'isr-change'; partition: string; from?: string; to: string }
   /** A replica truncated its log (`partition`, `offset`, optional `highWatermark`). */
   | { signal: 'truncation'; partition: string; offset: string; highWatermark?: string }
+  /** An I/O error on a log directory (it goes offline with it); the dir in `dir` when the line names it. */
+  | { signal: 'storage-error'; dir?: string }
+  /** The broker stopped serving the log directory in `dir` (its replicas there are gone until a restart). */
+  | { signal: 'log-dir-offline'; dir: string }
   /** A KRaft controller fenced the brokers whose ids are in `field` (they are out of the cluster). */
   | { signal: 'broker-fenced'; field: string }
   /** A fenced KRaft broker (id in `field`) was let back in. */

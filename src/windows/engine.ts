@@ -6,6 +6,7 @@ import { ControllerTracker } from './controller.js';
 import { KraftTracker } from './kraft.js';
 import { PartitionTracker } from './partitions.js';
 import { SessionMap } from './sessions.js';
+import { StorageTracker } from './storage.js';
 import { asIds, asList, asNumber, WindowBook, type Window, type WindowContext } from './window.js';
 import { FALSE_ALARM_MS, ZooKeeperTracker } from './zookeeper.js';
 
@@ -25,6 +26,7 @@ export class WindowEngine {
   private readonly zookeeper: ZooKeeperTracker;
   private readonly kraft: KraftTracker;
   private readonly controller: ControllerTracker;
+  private readonly storage: StorageTracker;
 
   constructor(context: WindowContext = { replicas: new Map(), zkAddresses: new Map() }) {
     this.brokers = new BrokerTracker(this.book, this.sessions);
@@ -32,6 +34,7 @@ export class WindowEngine {
     this.zookeeper = new ZooKeeperTracker(this.book, context);
     this.kraft = new KraftTracker(this.book);
     this.controller = new ControllerTracker(this.book);
+    this.storage = new StorageTracker(this.book);
   }
 
   get windows(): readonly Window[] {
@@ -65,8 +68,14 @@ export class WindowEngine {
   private apply(effect: Effect, e: TimelineEvent): void {
     const f = e.fields;
     switch (effect.signal) {
-      case 'broker-stopping': return this.brokers.stopping(e);
-      case 'broker-starting': return this.brokers.starting(e);
+      case 'broker-stopping':
+        this.storage.restarted(e);
+        return this.brokers.stopping(e);
+      case 'broker-starting':
+        this.storage.restarted(e);
+        return this.brokers.starting(e);
+      case 'storage-error': return this.storage.error(e);
+      case 'log-dir-offline': return this.storage.dirOffline(String(f[effect.dir] ?? ''), e);
       case 'broker-started': return this.brokers.back(e.node, e);
       case 'controller-elected': {
         const id = asNumber(f[effect.field]);
@@ -156,7 +165,7 @@ export class WindowEngine {
 
 const ORDER: readonly WindowKind[] = [
   'zk-quorum-lost', 'controller-quorum-leaderless', 'zk-node-down', 'zk-node-unreachable', 'zk-stale-leader',
-  'zookeeper-unreachable', 'controller-unavailable', 'broker-down', 'broker-hung', 'broker-fenced', 'isolated',
+  'zookeeper-unreachable', 'controller-unavailable', 'broker-down', 'broker-hung', 'broker-fenced', 'isolated', 'log-dir-offline',
   'partition-leaderless', 'partition-offline', 'two-leaders', 'under-min-isr', 'under-replicated',
 ];
 function kindOrder(k: WindowKind): number {

@@ -28,6 +28,8 @@ export class PartitionTracker {
   /** Per partition, each leader the controller named, in time order. */
   private readonly leaders = new Map<string, LeaderChange[]>();
   private readonly replicaSets = new Map<string, number[]>();
+  /** Per partition, when the controller took which broker's replica offline. */
+  private readonly offlineReplicas = new Map<string, { time: number; replica: number }[]>();
 
   constructor(private readonly book: WindowBook, private readonly context: WindowContext) {}
 
@@ -101,6 +103,9 @@ export class PartitionTracker {
     const p = String(asList(e.fields[effect.partition])[0] ?? '');
     const replica = asNumber(e.fields[effect.replica]);
     if (!p || replica === undefined) return;
+    const seen = this.offlineReplicas.get(p) ?? [];
+    seen.push({ time: e.time, replica });
+    this.offlineReplicas.set(p, seen);
     const open = this.underReplicated.get(p);
     if (open) {
       addEvidence(open, evidenceOf(e));
@@ -250,12 +255,15 @@ export class PartitionTracker {
    * controller's own OfflinePartition step is only the end of that.
    */
   inferLeaderless(): void {
-    const gone = this.book.windows.filter((w) => (w.kind === 'broker-down' || w.kind === 'broker-hung') && w.node?.startsWith('broker-'));
+    const gone = this.book.windows.filter((w) => (w.kind === 'broker-down' || w.kind === 'broker-hung' || w.kind === 'log-dir-offline') && w.node?.startsWith('broker-'));
     for (const down of gone) {
       const id = Number(down.node!.slice('broker-'.length));
       for (const [p, history] of this.leaders) {
         if (this.leaderAt(p, down.start) !== id) continue;
         const next = history.find((c) => c.time > down.start && c.leader >= 0 && (c.leader !== id || (down.end !== null && c.time >= down.end)));
+        // A failed log directory takes only its own partitions: those the
+        // controller then took offline on this broker.
+        if (down.kind === 'log-dir-offline' && !(this.offlineReplicas.get(p) ?? []).some((x) => x.replica === id && x.time >= down.start && (!next || x.time <= next.time))) continue;
         // No later leader in the logs: the controller's lines for it were not
         // given (a controlled shutdown moves leaders without them), so there
         // is no telling how long it lasted; replica sets may still say.
@@ -264,7 +272,7 @@ export class PartitionTracker {
           ...splitPartition(p), kind: 'partition-leaderless', node: down.node, start: down.start, startBounds: down.startBounds,
           ...(down.startSource && { startSource: down.startSource }),
           confidence: down.confidence,
-          reason: `its leader, ${down.node}, ${down.kind === 'broker-hung' ? 'froze' : 'went down'}; no broker served it until the controller ${next ? (next.leader === id ? `elected broker ${id} again after it came back` : `elected broker ${next.leader}`) : 'named another leader (not in the logs)'}`,
+          reason: `its leader, ${down.node}, ${down.kind === 'broker-hung' ? 'froze' : down.kind === 'log-dir-offline' ? 'lost the log directory holding it' : 'went down'}; no broker served it until the controller ${next ? (next.leader === id ? `elected broker ${id} again after it came back` : `elected broker ${next.leader}`) : 'named another leader (not in the logs)'}`,
           details: { leaderBefore: id, leaderAfter: next.leader },
         });
         this.book.close(w, next.time, next.time, { how: `the controller elected broker ${next.leader}`, evidence: next.evidence });
