@@ -53,6 +53,8 @@ export type Effect =
   | { signal: 'zk-leader-lost'; timedOut?: string }
   /** A leader stepped down (not enough followers, shutdown). */
   | { signal: 'zk-leader-stepped-down' }
+  /** A ZooKeeper server's detailed state: `state` (leading, following) and its `zab` phase; a leader in `broadcast` is serving. */
+  | { signal: 'zk-zab-state'; state: string; zab: string }
   /** A ZooKeeper server process is starting (its first lines: a restart, not a thaw). */
   | { signal: 'zk-starting' }
   /** A ZooKeeper server changed state; the state is in `field`. */
@@ -69,8 +71,8 @@ export type Effect =
   | { signal: 'partition-state'; partition: string; leader: string; isr: string; replicas?: string }
   /** The controller took the replica of broker `replica` of `partition` offline (its broker died). */
   | { signal: 'replica-offline'; partition: string; replica: string }
-  /** ISR changed for `partition`, from `from` (optional) to `to`. */
-  | { signal: 'isr-change'; partition: string; from?: string; to: string }
+  /** ISR changed for `partition`, from `from` (optional) to `to`; `underMinIsr` filled when the line says it is below min.insync.replicas. */
+  | { signal: 'isr-change'; partition: string; from?: string; to: string; underMinIsr?: string }
   /** A replica truncated its log (`partition`, `offset`, optional `highWatermark`). */
   | { signal: 'truncation'; partition: string; offset: string; highWatermark?: string }
   /** An I/O error on a log directory (it goes offline with it); the dir in `dir` when the line names it. */

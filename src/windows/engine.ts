@@ -109,6 +109,7 @@ export class WindowEngine {
       }
       case 'zk-contact-lost': return this.brokers.contactLost(e, effect.idle ? asNumber(f[effect.idle]) : undefined);
       case 'zk-starting': return this.zookeeper.starting(e);
+      case 'zk-zab-state': return this.zookeeper.zabState(e, String(f[effect.state] ?? ''), String(f[effect.zab] ?? ''));
       case 'zk-peer-unreachable':
         return this.zookeeper.peerLost(String(f[effect.field] ?? ''), e, 'a serving peer could not open a connection to it', ['FOLLOWING', 'LEADING'], false);
       case 'zk-peer-lost':

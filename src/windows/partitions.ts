@@ -14,7 +14,8 @@ interface LeaderChange {
   evidence: Evidence;
 }
 
-type UnderReplicated = Window & { fullSize: number };
+/** `fullSize`: the replica count (Infinity when unknown); `missing`: the replicas known to be out. */
+type UnderReplicated = Window & { fullSize: number; missing: Set<number> };
 
 /**
  * Partitions: who leads each (from the controller's own lines), when one had
@@ -108,6 +109,7 @@ export class PartitionTracker {
     this.offlineReplicas.set(p, seen);
     const open = this.underReplicated.get(p);
     if (open) {
+      open.missing.add(replica);
       addEvidence(open, evidenceOf(e));
       return;
     }
@@ -121,7 +123,7 @@ export class PartitionTracker {
       details: { offlineReplica: replica },
     });
     addEvidence(w, evidenceOf(e));
-    this.underReplicated.set(p, Object.assign(w, { fullSize: Math.max(replicas.length, 2) }));
+    this.underReplicated.set(p, Object.assign(w, { fullSize: replicas.length > 0 ? replicas.length : Infinity, missing: new Set([replica]) }));
   }
 
   /** A leader's own ISR change (`Shrinking ISR`, `Expanding ISR`, `ISR updated`). */
@@ -143,7 +145,8 @@ export class PartitionTracker {
       return;
     }
     const fullSize = Math.max(from.length, this.replicasOf(p).length);
-    this.isrIs(p, to, fullSize, e, `ISR shrank from ${from.join(',') || `${fullSize} replicas`} to ${to.join(',')}`, from);
+    const underMin = effect.underMinIsr !== undefined && Boolean(e.fields[effect.underMinIsr]);
+    this.isrIs(p, to, fullSize, e, `ISR shrank from ${from.join(',') || `${fullSize} replicas`} to ${to.join(',')}`, from, underMin);
   }
 
   /**
@@ -178,15 +181,16 @@ export class PartitionTracker {
     this.underMinIsr.set(p, w);
   }
 
-  private isrIs(p: string, isr: number[], fullSize: number, e: TimelineEvent, why: string, from: number[] = []): void {
+  private isrIs(p: string, isr: number[], fullSize: number, e: TimelineEvent, why: string, from: number[] = [], underMin = false): void {
     this.minIsr(p, isr, fullSize, e);
     const open = this.underReplicated.get(p);
-    const underMin = e.message.includes('under-min-isr');
     if (open) {
       addEvidence(open, evidenceOf(e));
       open.details.isr = isr;
       if (underMin) open.details.underMinIsr = true;
-      if (isr.length >= Math.max(open.fullSize, fullSize)) {
+      for (const id of from) if (!isr.includes(id)) open.missing.add(id);
+      if (Number.isFinite(open.fullSize) ? isr.length >= Math.max(open.fullSize, fullSize)
+        : (open.missing.size > 0 && [...open.missing].every((id) => isr.includes(id)))) {
         this.book.close(open, e.time, e.time, { how: 'the ISR was full again', evidence: evidenceOf(e) });
         this.underReplicated.delete(p);
       }
@@ -200,7 +204,8 @@ export class PartitionTracker {
       details: { ...(from.length > 0 && { isrBefore: from }), isr, ...(underMin && { underMinIsr: true }) },
     });
     addEvidence(w, evidenceOf(e));
-    this.underReplicated.set(p, Object.assign(w, { fullSize }));
+    const missing = new Set((from.length > 0 ? from : this.replicasOf(p)).filter((id) => !isr.includes(id)));
+    this.underReplicated.set(p, Object.assign(w, { fullSize, missing }));
   }
 
   /**
@@ -318,9 +323,10 @@ export class PartitionTracker {
           w.endBounds = closedBy.endBounds;
           if (closedBy.endSource) w.endSource = closedBy.endSource;
         } else {
-          w.end = down.end;
+          // Its only replica served again when it was back in full, not at its first line.
+          w.end = down.endBounds?.[1] ?? down.end;
           w.endBounds = down.endBounds;
-          if (down.endSource) w.endSource = down.endSource;
+          if (down.endSource) w.endSource = { how: `${down.node} was serving again`, evidence: down.evidence.find((x) => x.time === w.end) ?? down.endSource.evidence };
         }
         addEvidence(w, evidence);
         for (const ev of down.evidence.slice(0, MAX_EVIDENCE - 1)) addEvidence(w, ev);

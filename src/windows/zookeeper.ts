@@ -3,6 +3,8 @@ import { addEvidence, evidenceOf, type Window, type WindowBook, type WindowConte
 
 /** Followers losing the leader this close together lost the same leader. */
 const FOLLOWERS_AGREE_MS = 10_000;
+/** A new leader reaches broadcast this soon after it said LEADING. */
+const SERVING_MS = 10_000;
 /** How long an expiry waits for proof that its ZooKeeper leader was frozen. */
 export const FALSE_ALARM_MS = 10_000;
 
@@ -209,6 +211,21 @@ export class ZooKeeperTracker {
     this.staleLeader = undefined;
   }
 
+  /**
+   * The new leader serving (`leading - broadcast`, 3.6+) is when the ensemble
+   * answered again: the LEADING line that closed the quorum window came a
+   * few hundred milliseconds before, while it was still syncing followers.
+   */
+  zabState(e: TimelineEvent, state: string, zab: string): void {
+    if (state !== 'leading' || zab !== 'broadcast') return;
+    const w = this.lastNoLeader;
+    if (!w || w.end === null || e.time < w.end || e.time - w.end > SERVING_MS || w.details.servingAt !== undefined) return;
+    const leadingAt = w.end;
+    this.book.close(w, e.time, leadingAt, { how: 'the new leader was serving (leading - broadcast)', evidence: evidenceOf(e) });
+    w.details.servingAt = e.time;
+    addEvidence(w, evidenceOf(e));
+  }
+
   stateChange(e: TimelineEvent, state: string): void {
     const previous = this.state.get(e.node);
     this.state.set(e.node, state);
@@ -238,7 +255,8 @@ export class ZooKeeperTracker {
         how: back < e.time ? 'its first line back (it was serving again at the latest bound)' : `it was ${state} again`,
         evidence: back < e.time ? down.evidence.find((x) => x.time === back) ?? evidenceOf(e) : evidenceOf(e),
       });
-      down.endBounds = [back, e.time];
+      const lastKnownDown = Math.min(back, Math.max(down.start, Number(down.details.noticedAt ?? down.start)));
+      down.endBounds = [back < e.time ? lastKnownDown : back, e.time];
       down.details.servingAgainAt = e.time;
       this.down.delete(e.node);
     }

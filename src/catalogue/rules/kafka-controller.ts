@@ -182,7 +182,7 @@ export const KAFKA_CONTROLLER_RULES: readonly Rule[] = [
     // "PartitionState(controllerEpoch=1, leader=3, leaderEpoch=1, isr=[3, 1],
     // zkVersion=1, replicas=[2, 3, 1], offlineReplicas=[2])", 2.4+
     // "UpdateMetadataPartitionState(topicName='orders', partitionIndex=0, …)".
-    pattern: /^(?=.*\b(?:leader=|Leader:)(?<leader>-?\d+))(?=.*\b(?:isr=\[?|ISR:)(?<isr>\d+(?:, ?\d+)*|))(?=.*\breplicas=\[?(?<replicas>\d+(?:, ?\d+)*))?(?:\[[^\]]*\] )?(?:Controller \d+ epoch \d+ )?[Ss]ending UpdateMetadata request .* for partition (?<partition>\[[^\]\s]+\]|\S+)$/,
+    pattern: /^(?=.*\b(?:leader=|Leader:)(?<leader>-?\d+))(?=.*\b(?:isr=\[?|ISR:)(?<isr>\d+(?:, ?\d+)*|))(?=(?:.*\breplicas=\[?(?<replicas>\d+(?:, ?\d+)*))?)(?:\[[^\]]*\] )?(?:Controller \d+ epoch \d+ )?[Ss]ending UpdateMetadata request .* for partition (?<partition>\[[^\]\s]+\]|\S+)$/,
     fields: { leader: 'int', isr: 'ids', replicas: 'ids', partition: 'partitions' },
     effect: { signal: 'partition-state', partition: 'partition', leader: 'leader', isr: 'isr', replicas: 'replicas' },
     samples: [

@@ -232,6 +232,7 @@ export const ZOOKEEPER_QUORUM_RULES: readonly Rule[] = [
     keyword: 'Peer state changed',
     // 3.6+: lower-case "state[ - zab state][ - sync mode]".
     pattern: /^Peer state changed: (?<state>[a-z]+)(?: - (?<zabState>[a-z]+))?(?: - (?<syncMode>[a-z]+))?/,
+    effect: { signal: 'zk-zab-state', state: 'state', zab: 'zabState' },
     samples: [
       '2022-05-01 10:56:01,010 [myid:2] - INFO  [QuorumPeer[myid=2](plain=0.0.0.0:2181)(secure=disabled):QuorumPeer@864] - Peer state changed: following - discovery',
       '2022-05-01 10:56:01,200 [myid:2] - INFO  [QuorumPeer[myid=2](plain=0.0.0.0:2181)(secure=disabled):QuorumPeer@869] - Peer state changed: following - synchronization - diff',
