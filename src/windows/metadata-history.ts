@@ -1,4 +1,3 @@
-import type { WindowKind } from '../model/window.js';
 import type { MetadataBatch, MetadataPayload, MetadataRecord } from '../readers/metadata-log.js';
 import type { Evidence, WindowSpan } from './window.js';
 
