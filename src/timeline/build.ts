@@ -8,6 +8,7 @@ import type { TimelineEvent } from './event.js';
 import { eventFilter, type EventFilter } from './filter.js';
 import { chunkFor } from '../sources/fast-lines.js';
 import { mergeBatchesByTime } from './merge.js';
+import { dropAppenderTwins } from './dedupe.js';
 import type { Seek } from './kafka-ranges.js';
 import { familyEvents } from './read.js';
 import { estimateSkew, SkewAnchors, type SkewReport } from './skew.js';
@@ -74,7 +75,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     ...(seekSince !== undefined && { seekSince, onSeek: (file: string, seek: Seek) => seeks.set(file, seek) }),
   }));
   const clock = new ClockChanges(options.zone);
-  const merged = observeBatches(mergeBatchesByTime(streams), (e) => clock.observe(e.time));
+  const merged = observeBatches(dropAppenderTwins(mergeBatchesByTime(streams)), (e) => clock.observe(e.time));
   return {
     plan,
     eventBatches: merged,
