@@ -109,7 +109,7 @@ export function unrecognisedHandlers(flags: { strict: boolean; 'show-unrecognise
  * listed on stderr with what to do, and the exit code set to 1 (the analysis
  * ran on the rest).
  */
-export function reportReadFailures(inputs: readonly InputJson[]): void {
+export function reportReadFailures(inputs: readonly Pick<InputJson, 'file' | 'skipped' | 'error' | 'linesRead'>[]): void {
   const failed = inputs.filter(isReadFailure);
   if (failed.length === 0) return;
   const lines = failed.map((i) => `  ${printable(i.file)}: ${i.error ?? i.skipped}${i.error ? ` (read up to line ${i.linesRead}; the lines before the damage are in the results)` : ''}`);

@@ -4,7 +4,7 @@ import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
 import { renderAccounting } from '../report/table.js';
-import { failOnMissing, inputFlags, zoneFlag } from '../cli/common.js';
+import { failOnMissing, inputFlags, reportReadFailures, zoneFlag } from '../cli/common.js';
 
 /** `60`, `60s`, `90 s`, `5m`, `2h`, `1500ms` → milliseconds. */
 export function parseDurationFlag(text: string): number {
@@ -73,7 +73,14 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     failOnMissing(this, analysis.plan.missing);
     const report = analysis.report;
 
-    if (this.jsonEnabled()) return GapReportSchema.parse(report);
+    // Logs that could not be read in full, and paths not read at all (unreadable, links not followed): exit 1.
+    const failures = (): void => reportReadFailures([
+      ...report.inputs.logs, ...analysis.plan.skipped.map((s) => ({ file: s.path, skipped: s.reason, error: null, linesRead: 0 })),
+    ]);
+    if (this.jsonEnabled()) {
+      failures();
+      return GapReportSchema.parse(report);
+    }
 
     if (flags.format === 'ndjson') {
       for (const p of report.partitions) {
@@ -92,6 +99,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     if (flags.verbose && report.inputs.other.length > 0) {
       process.stderr.write(`Not read:\n${report.inputs.other.map((o) => `  ${printable(o.file)}: ${o.note}`).join('\n')}\n`);
     }
+    failures();
     if (report.partitions.length === 0) {
       process.stderr.write(`No dump of topic ${flags.topic} found. Run kafka-dump-log.sh --deep-iteration --files <log dir>/${flags.topic}-<partition>/*.log and give its output.\n`);
     }

@@ -1,5 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { failOnMissing, inputFlags, timeFlag, zoneFlag } from '../cli/common.js';
+import { failOnMissing, inputFlags, reportReadFailures, timeFlag, zoneFlag } from '../cli/common.js';
 import { checkOutPath, OutPathError, writeOutAtomically } from '../report/write-out.js';
 import { buildReport } from '../report/report-data.js';
 import { renderHtml } from '../report/html.js';
@@ -76,6 +76,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
       throw e;
     }
     process.stderr.write(`Wrote ${flags.out} (${format}): ${report.windows.length} window(s), ${report.timeline.rows.length} timeline row(s), ${report.findings.length} finding(s), ${report.appendix.length} evidence line(s).\n`);
+    reportReadFailures(report.inputQuality.files);
   }
 
   private async guardOut(out: string, roots: readonly string[], files?: readonly string[]): Promise<void> {

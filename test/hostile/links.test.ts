@@ -34,6 +34,15 @@ describe('symbolic links, hard links and odd names in the evidence', () => {
     expect(r.stderr).toMatch(/could not be read in full[\s\S]*\/host: cannot read: symbolic link to .*\/host, outside the given paths/);
   });
 
+  it.each([
+    ['report', ev, '--out', join(t.root, 'report.md')],
+    ['gap', '--topic', 'orders', ev, '--json'],
+  ])('%s says the link not followed too, with exit 1', (...args) => {
+    const r = runAs(args, { cwd: t.root });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/\/host: cannot read: symbolic link to .*\/host, outside the given paths/);
+  });
+
   it('follows it with --follow-symlinks', () => {
     const r = runAs(['timeline', ev, '--json', '--follow-symlinks'], { cwd: t.root });
     const doc = JSON.parse(r.stdout) as { events: { node: string }[] };
