@@ -53,17 +53,40 @@ double naive_timestamp(DayCache *days, const uint8_t *p) {
   return days->ms + (double)(((hour * 60 + minute) * 60 + second) * 1000 + milli);
 }
 
-// countFileNewlinesAsync(fd, from, to) -> Promise<number>: the `\n` bytes of
-// a file's bytes [from, to), read and counted on a thread of libuv's pool
-// (several such counts of one skipped range run on both cores at once).
+// countFileNewlinesAsync(fd, from, to[, stamp]) -> Promise<number>: the `\n`
+// bytes of a file's bytes [from, to), read and counted on a thread of libuv's
+// pool (several such counts of one skipped range run on both cores at once).
+// With `stamp` (a Uint8Array of the 17 digits of `yyyy-MM-dd HH:mm:ss,SSS`),
+// every line starting in the range with `[` and such a timestamp is compared
+// with it too: -1 when one is at or after it (a --since seek would skip it).
 typedef struct {
   int fd;
   int64_t from, to;
   uint64_t count;
   int error;
+  int has_stamp;
+  int newer;
+  uint8_t stamp[17];
   napi_deferred deferred;
   napi_async_work work;
 } CountJob;
+
+// The 17 digits of `[yyyy-MM-dd HH:mm:ss,SSS` at p (24 bytes), or 0 when it is no timestamp.
+static int stamp_digits(const uint8_t *p, uint8_t *out) {
+  static const int at[17] = {1, 2, 3, 4, 6, 7, 9, 10, 12, 13, 15, 16, 18, 19, 21, 22, 23};
+  if (p[0] != '[' || p[5] != '-' || p[8] != '-' || (p[11] != ' ' && p[11] != 'T') || p[14] != ':' || p[17] != ':' || (p[20] != ',' && p[20] != '.')) return 0;
+  for (int i = 0; i < 17; i++) {
+    uint8_t c = p[at[i]];
+    if (c < '0' || c > '9') return 0;
+    out[i] = c;
+  }
+  return 1;
+}
+
+static void check_stamp(CountJob *job, const uint8_t *p) {
+  uint8_t d[17];
+  if (stamp_digits(p, d) && memcmp(d, job->stamp, 17) >= 0) job->newer = 1;
+}
 
 static void count_execute(napi_env env, void *data) {
   (void)env;
@@ -74,33 +97,52 @@ static void count_execute(napi_env env, void *data) {
     job->error = ENOMEM;
     return;
   }
-  for (int64_t p = job->from; p < job->to;) {
-    size_t want = (size_t)(job->to - p < SIZE ? job->to - p : SIZE);
-    ssize_t n = pread(job->fd, buf, want, (off_t)p);
+  enum { STAMP = 24 };
+  // A line starting at `from`: the range's first byte follows a newline (or starts the file).
+  if (job->has_stamp) {
+    uint8_t before = '\n';
+    if (job->from > 0 && pread(job->fd, &before, 1, (off_t)(job->from - 1)) != 1) before = 0;
+    uint8_t head[STAMP];
+    if (before == '\n' && job->to - job->from >= STAMP && pread(job->fd, head, STAMP, (off_t)job->from) == STAMP) check_stamp(job, head);
+  }
+  for (int64_t p = job->from; p < job->to && !job->newer;) {
+    // A stamp is read past the range's end when needed: the line it starts is in the range.
+    size_t want = (size_t)(job->to - p < SIZE - STAMP ? job->to - p : SIZE - STAMP);
+    ssize_t n = pread(job->fd, buf, want + (job->has_stamp ? STAMP : 0), (off_t)p);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       job->error = n < 0 ? errno : 0;
       break;
     }
+    ssize_t counted = n < (ssize_t)want ? n : (ssize_t)want;
     uint64_t count = 0;
-    for (ssize_t i = 0; i < n; i++) count += buf[i] == '\n';
+    if (job->has_stamp) {
+      for (ssize_t i = 0; i < counted; i++) {
+        if (buf[i] != '\n') continue;
+        count++;
+        // The line after this newline, when it starts inside the range and its stamp was read.
+        if (p + i + 1 < job->to && i + 1 + STAMP <= n) check_stamp(job, buf + i + 1);
+      }
+    } else {
+      for (ssize_t i = 0; i < counted; i++) count += buf[i] == '\n';
+    }
     job->count += count;
-    p += n;
+    p += counted;
   }
   free(buf);
 }
 
 static void count_complete(napi_env env, napi_status status, void *data) {
   CountJob *job = data;
-  settle(env, job->deferred, status == napi_ok && job->error == 0, (double)job->count,
+  settle(env, job->deferred, status == napi_ok && job->error == 0, job->newer ? -1.0 : (double)job->count,
          job->error ? strerror(job->error) : "countFileNewlinesAsync failed");
   napi_delete_async_work(env, job->work);
   free(job);
 }
 
 static napi_value count_file_newlines_async(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  size_t argc = 3;
+  napi_value argv[4];
+  size_t argc = 4;
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   CountJob *job = calloc(1, sizeof(CountJob));
   if (job == NULL) {
@@ -115,6 +157,17 @@ static napi_value count_file_newlines_async(napi_env env, napi_callback_info inf
     return NULL;
   }
   job->fd = fd;
+  if (argc >= 4) {
+    size_t length = 0;
+    uint8_t *stamp = typed_array_data(env, argv[3], napi_uint8_array, &length);
+    if (stamp == NULL || length != 17) {
+      free(job);
+      napi_throw_range_error(env, NULL, "countFileNewlinesAsync: the stamp must be 17 digits");
+      return NULL;
+    }
+    memcpy(job->stamp, stamp, 17);
+    job->has_stamp = 1;
+  }
   napi_value promise, name;
   NAPI_CALL(env, napi_create_promise(env, &job->deferred, &promise));
   NAPI_CALL(env, napi_create_string_utf8(env, "kforensics.countLines", NAPI_AUTO_LENGTH, &name));

@@ -22,8 +22,12 @@ export interface NativeScanners {
   /** Scans DumpLogSegments lines (the first argument is unused): kind, start, end, timestamp type per line; numbers in `nums`. */
   scanDump(unused: 0, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, nums: Float64Array): number;
   scanDumpAsync(unused: 0, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, nums: Float64Array): Promise<number>;
-  /** The `\n` bytes of a file's bytes [from, to), read and counted on libuv's pool. */
-  countFileNewlinesAsync(fd: number, from: number, to: number): Promise<number>;
+  /**
+   * The newlines of a file's bytes [from, to), read and counted on libuv's pool; with `stamp` (the 17 digits of a
+   * `yyyy-MM-dd HH:mm:ss,SSS` time), -1 as soon as a line starting in the
+   * range holds a timestamp at or after it.
+   */
+  countFileNewlinesAsync(fd: number, from: number, to: number, stamp?: Uint8Array): Promise<number>;
   /** What a record of logger `id` needs (a GATE_* value), with the keywords one of which its rules require, and its role (ROLE_BITS). */
   setKafkaGate(scanner: object, id: number, mode: number, keywords: Buffer[], role: number): void;
   /** Naive times in [from, to) are epoch ms + offsetMs: the scanner counts the records it skips there in runs (LINE_RUN). */

@@ -60,9 +60,11 @@ export function leadingNulBytes(path: string): number {
     return 0;
   }
   try {
-    const buf = Buffer.allocUnsafe(1 << 20);
+    // Most files start with text: a small first read; a hole is then read in larger steps.
+    let buf = Buffer.allocUnsafe(4096);
     let p = 0;
     while (p < 1 << 30) {
+      if (p > 0 && buf.length < 1 << 20) buf = Buffer.allocUnsafe(1 << 20);
       const n = readSync(fd, buf, 0, buf.length, p);
       if (n <= 0) return p;
       for (let i = 0; i < n; i++) if (buf[i] !== 0) return p + i;

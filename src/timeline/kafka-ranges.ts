@@ -1,3 +1,4 @@
+import { nativeScanners } from '../readers/native.js';
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { openEvidenceSync } from '../sources/open.js';
 import { scanKafkaStart, scanned } from '../readers/kafka-bytes.js';
@@ -131,12 +132,43 @@ export function seekOffset(path: string, start: number, target: number, zone: Zo
 }
 
 /**
+ * verifySeek with the native counter: the range is cut in parts checked at
+ * once on libuv's pool, each comparing every record's timestamp with the
+ * target's as text (exact where the zone's offset is the same two hours either
+ * side of the target; an hour earlier, so never later, near a change of clocks).
+ */
+export async function verifySeekInParallel(path: string, from: number, to: number, target: number, zone: Zone): Promise<number | undefined> {
+  const native = nativeScanners();
+  if (!native) return verifySeek(path, from, to, target, zone);
+  const offset = zone.offsetAt(target);
+  const steady = zone.offsetAt(target - 2 * 3_600_000) === offset && zone.offsetAt(target + 2 * 3_600_000) === offset;
+  const local = new Date(target + offset * 60_000 - (steady ? 0 : 3_600_000)).toISOString();
+  const stamp = Buffer.from(local.slice(0, 23).replace(/\D/g, ''), 'latin1');
+  const fd = openEvidenceSync(path);
+  try {
+    const parts = 4;
+    const step = Math.max(1, Math.ceil((to - from) / parts));
+    const counts: Promise<number>[] = [];
+    for (let p = from; p < to; p += step) counts.push(native.countFileNewlinesAsync(fd, p, Math.min(to, p + step), stamp));
+    const done = await Promise.all(counts);
+    return done.some((n) => n < 0) ? undefined : done.reduce((a, b) => a + b, 0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * The lines of [0, to) of a file, once every record in [from, to) is checked
  * to be older than `target` (epoch ms): undefined when one is not (the clock
  * went backwards where the binary search did not probe), and the file must
  * then be read from the start. A seek never drops a line --since should show.
  */
 export function verifySeek(path: string, from: number, to: number, target: number, zone: Zone): number | undefined {
+  // Timestamps compare as text: a line stamped before this (two hours before
+  // the target in the zone's wall-clock time, more than any change of clocks)
+  // is older than the target without parsing it; only the rest are parsed.
+  const early = new Date(target + zone.offsetAt(target) * 60_000 - 2 * 3_600_000).toISOString();
+  const threshold = Buffer.from(`${early.slice(0, 10)} ${early.slice(11, 19)},${early.slice(20, 23)}`, 'latin1');
   const fd = openEvidenceSync(path);
   const buf = Buffer.allocUnsafe(1 << 20);
   let lines = 0;
@@ -150,7 +182,7 @@ export function verifySeek(path: string, from: number, to: number, target: numbe
       const end = last === -1 || p + n >= to ? n : last + 1;
       for (let i = 0; i < end;) {
         // A record's line starts with `[yyyy-MM-dd HH:mm:ss,SSS]`.
-        if (buf[i] === 0x5b && i + 24 <= end) {
+        if (buf[i] === 0x5b && i + 24 <= end && buf.compare(threshold, 0, 23, i + 1, i + 24) >= 0) {
           const naive = parseNaiveTimestamp(buf.toString('latin1', i + 1, i + 24));
           if (!Number.isNaN(naive) && zone.toEpoch(naive) >= target) return undefined;
         }

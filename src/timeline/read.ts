@@ -9,7 +9,7 @@ import { gzipByteReadable } from '../sources/gzip-lines.js';
 import { isGzipPath, openEvidenceSync } from '../sources/open.js';
 import { fileLineSource, newLineStats, type LineStats } from '../sources/lines.js';
 import { kafkaGate, readKafkaBytes } from './kafka-fast.js';
-import { SEEK_MARGIN_MS, seekOffset, verifySeek, type Seek } from './kafka-ranges.js';
+import { SEEK_MARGIN_MS, seekOffset, verifySeekInParallel, type Seek } from './kafka-ranges.js';
 import { countBelow, cutParts, parallelMinBytes, PartWorker, type PartResult } from './parallel.js';
 import { defaultClassifier } from '../catalogue/index.js';
 import type { Rule } from '../catalogue/schema.js';
@@ -109,7 +109,7 @@ async function seekFor(path: string, bom: number, options: ReadOptions): Promise
     const byte = seekOffset(path, bom, target, options.zone);
     if (byte === undefined) return undefined;
     // The search probed a few records; every record it skips is checked, and any as new as --since cancels the seek.
-    const lines = verifySeek(path, bom, byte, target, options.zone);
+    const lines = await verifySeekInParallel(path, bom, byte, target, options.zone);
     return lines === undefined ? undefined : { byte, lines };
   } catch {
     // Unreadable here: reading from the start reports the error where it belongs.
