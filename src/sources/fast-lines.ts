@@ -255,6 +255,11 @@ export class ByteLineReader extends RangeRing {
 
   close(): void {
     this.done = true;
+    this.releaseFd();
+  }
+
+  /** Closes the file (once its last byte is read, or at close()); the ranges already read stay valid. */
+  private releaseFd(): void {
     // A read ahead still running reads into a buffer nobody takes; its fd is closed once it ends.
     const fd = this.fd;
     this.fd = undefined;
@@ -287,6 +292,9 @@ export class ByteLineReader extends RangeRing {
       const want = this.want(carry);
       const n = want > 0 ? yield { buf, offset: carry, length: want, position: this.position } : 0;
       this.position += n;
+      // Every byte read: the descriptor goes now, not when the merge is done
+      // with this file (thousands of small logs merged hold none).
+      if (this.position >= this.end && !this.prefetch) this.releaseFd();
       if (this.splitter) {
         if (n === 0) {
           const lines = this.splitter.end();

@@ -133,6 +133,11 @@ export async function* readRawChunks(path: string, limit = Number.POSITIVE_INFIN
     return;
   }
   const handle = await openEvidence(path);
+  let open = true;
+  const close = async (): Promise<void> => {
+    if (open) await handle.close();
+    open = false;
+  };
   try {
     const buffer = Buffer.allocUnsafe(CHUNK);
     let position = 0;
@@ -143,10 +148,14 @@ export async function* readRawChunks(path: string, limit = Number.POSITIVE_INFIN
       const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, size - position), position);
       if (bytesRead === 0) break;
       position += bytesRead;
+      // The last read done, the file is closed before its bytes are handed
+      // out: a merge holding thousands of small files open between reads
+      // holds no descriptor for them.
+      if (position >= size) await close();
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
-    await handle.close();
+    await close();
   }
 }
 

@@ -3,6 +3,7 @@
  * said per file with exit 1: large config files, compression told by content,
  * line endings, leading garbage.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -109,5 +110,20 @@ describe('changes of clocks (daylight saving time) are said', () => {
   it('says nothing in UTC or without a change', () => {
     const r = runAs(['timeline', t.write('dst/none.log', log('2024-06-01')), '--tz', 'Europe/Berlin', '--no-windows']);
     expect(r.stderr).not.toContain('changed its clocks');
+  });
+});
+
+describe('many small logs', () => {
+  it('600 logs merged under ulimit -n 128, on both paths: every record read', () => {
+    for (let i = 1; i <= 600; i++) {
+      t.write(`many/b${i}/server.log`, Array.from({ length: 5 }, (_, m) => `[2024-01-01 00:0${m}:${String(i % 60).padStart(2, '0')},000] INFO [KafkaServer id=${i}] started (kafka.server.KafkaServer)\n`).join(''));
+    }
+    for (const native of ['1', '0']) {
+      const r = spawnSync('sh', ['-c', `ulimit -n 128 && "${process.execPath}" bin/run.js timeline "${join(t.root, 'many')}" --json --all`], {
+        cwd: REPO, encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, KF_NATIVE: native, NODE_NO_WARNINGS: '1' },
+      });
+      expect(r.status, `KF_NATIVE=${native}: ${r.stderr.slice(0, 500)}`).toBe(0);
+      expect((JSON.parse(r.stdout) as Doc).events.length).toBe(3000);
+    }
   });
 });
