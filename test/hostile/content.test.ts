@@ -116,14 +116,16 @@ describe('changes of clocks (daylight saving time) are said', () => {
 describe('many small logs', () => {
   it('600 logs merged under ulimit -n 128, on both paths: every record read', () => {
     for (let i = 1; i <= 600; i++) {
-      t.write(`many/b${i}/server.log`, Array.from({ length: 5 }, (_, m) => `[2024-01-01 00:0${m}:${String(i % 60).padStart(2, '0')},000] INFO [KafkaServer id=${i}] started (kafka.server.KafkaServer)\n`).join(''));
+      const at = (m: number) => `${String(m).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`;
+      t.write(`many/b${i}/server.log`, Array.from({ length: 50 }, (_, m) => `[2024-01-01 00:${at(m)},000] INFO [KafkaServer id=${i}] started (kafka.server.KafkaServer)\n`).join(''));
     }
     for (const native of ['1', '0']) {
-      const r = spawnSync('sh', ['-c', `ulimit -n 128 && "${process.execPath}" bin/run.js timeline "${join(t.root, 'many')}" --json --all`], {
+      const r = spawnSync('sh', ['-c', `ulimit -n 128 && "${process.execPath}" bin/run.js timeline "${join(t.root, 'many')}" --json`], {
         cwd: REPO, encoding: 'utf8', maxBuffer: 256 << 20, env: { ...process.env, KF_NATIVE: native, NODE_NO_WARNINGS: '1' },
       });
       expect(r.status, `KF_NATIVE=${native}: ${r.stderr.slice(0, 500)}`).toBe(0);
-      expect((JSON.parse(r.stdout) as Doc).events.length).toBe(3000);
+      const doc = JSON.parse(r.stdout) as Doc;
+      expect(doc.inputs.reduce((n, i) => n + i.records, 0)).toBe(30_000);
     }
   });
 });
