@@ -1,6 +1,8 @@
 import { dirname } from 'node:path';
 import type { NodeKind } from '../model/record.js';
 import { discover, type NotRead } from './discover.js';
+import { expandInputs } from './archive.js';
+import { COMPRESSED_SUFFIX } from './decompress.js';
 import { fileLineSource } from './lines.js';
 import { groupRotations, rotationName } from './rotation.js';
 import { isLogKind, sniffLines, type InputKind } from './sniff.js';
@@ -121,7 +123,8 @@ const ROLES: readonly NodeKind[] = ['kafka-broker', 'zookeeper'];
 /** Finds, sniffs and groups the inputs, and names the node behind each log. */
 export async function planInputs(paths: readonly string[], options: PlanOptions = {}): Promise<Plan> {
   const nodeMap = parseNodeMap(options.nodeMap ?? []);
-  const found = await discover(paths);
+  // `-` is standard input; archives are replaced by their members.
+  const found = await expandInputs(await discover(paths.filter((p) => p !== '-')), paths.includes('-'));
   const plan: Plan = { families: [], others: [], skipped: [...found.notRead], missing: found.missing };
 
   const families = groupRotations(found.files);
@@ -226,7 +229,7 @@ export async function planInputs(paths: readonly string[], options: PlanOptions 
 /** `2022-10-05-17` for `server.log.2022-10-05-17(.gz)`, `1` for `zookeeper.log.1`, '' for a live file. */
 function rotationSuffix(path: string): string {
   const { family } = rotationName(path);
-  let name = path.endsWith('.gz') ? path.slice(0, -3) : path;
+  let name = path.replace(COMPRESSED_SUFFIX, '');
   name = name.slice(family.length);
   return name.startsWith('.') ? name.slice(1) : name;
 }
