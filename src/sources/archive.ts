@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import type { Discovery, FoundFile, NotRead } from './discover.js';
-import { compressionOf, decodeStream, fileCompression, rememberCompression, type Compression } from './decompress.js';
+import { compressionOf, decodeStream, describeDamage, fileCompression, type Compression } from './decompress.js';
 
 /**
  * Inputs that are not one file on disk, read in place:
@@ -40,7 +40,8 @@ interface Span {
 
 interface Member {
   open(): Readable;
-  compression: Compression | null;
+  /** Compressions to undo, outermost first (a `.gz` recompressed as `.xz`: xz, then gzip). */
+  compression: Compression[];
 }
 
 const members = new Map<string, Member>();
@@ -58,7 +59,7 @@ export function isStreamed(path: string): boolean {
 /** The decoded bytes of an input: a plain file's, a compressed file's once decompressed, a member's. */
 export function decodedStream(path: string, highWaterMark = 256 << 10): Readable {
   const m = members.get(path);
-  if (m) return m.compression ? decodeStream(m.open(), m.compression) : m.open();
+  if (m) return m.compression.reduce((stream, c) => decodeStream(stream, c), m.open());
   const c = fileCompression(path);
   const raw = createReadStream(path, { flags: 'r', highWaterMark });
   return c ? decodeStream(raw, c) : raw;
@@ -139,7 +140,7 @@ async function spool(stream: Readable): Promise<Span> {
       if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
   } catch (e) {
-    damage = (e as Error).message;
+    damage = describeDamage(e) ?? (e as Error).message;
   }
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   return { file, offset: 0, size, ...(damage !== undefined && { damage }) };
@@ -247,32 +248,41 @@ async function expand(src: Source, out: Expansion, depth: number): Promise<void>
     await listZip(src.label, src.span ?? (await spool(src.open())), out, depth);
     return;
   }
-  const c = compressionOf(head);
-  if (c) {
-    const inner = await headOf(decodeStream(src.open(), c), HEAD);
+  const chain: Compression[] = [];
+  let inner = head;
+  // Compressed, maybe more than once (a .gz recompressed as .xz).
+  for (let c = compressionOf(inner); c && chain.length < 4; c = compressionOf(inner)) {
+    chain.push(c);
+    inner = await headOf(decoded(src.open(), chain), HEAD);
+  }
+  if (chain.length > 0) {
     if (isTar(inner) || isZip(inner)) {
-      const span = await spool(decodeStream(src.open(), c));
+      const span = await spool(decoded(src.open(), chain));
       if (isTar(inner)) await indexTar(src.label, span, out, depth);
       else await listZip(src.label, span, out, depth);
       return;
     }
-    leaf(src, c, out);
+    leaf(src, chain, out);
     return;
   }
   if (isTar(head)) {
     await indexTar(src.label, src.span ?? (await spool(src.open())), out, depth);
     return;
   }
-  leaf(src, null, out);
+  leaf(src, [], out);
 }
 
-function leaf(src: Source, c: Compression | null, out: Expansion): void {
-  if (src.real !== undefined) {
+function decoded(raw: Readable, chain: readonly Compression[]): Readable {
+  return chain.reduce((stream, c) => decodeStream(stream, c), raw);
+}
+
+function leaf(src: Source, chain: Compression[], out: Expansion): void {
+  // A file on disk compressed once or not at all is opened by its path (decompress.ts knows its first bytes).
+  if (src.real !== undefined && chain.length <= 1) {
     out.files.push({ path: src.real, size: src.size });
     return;
   }
-  members.set(src.label, { open: src.open, compression: c });
-  rememberCompression(src.label, c);
+  members.set(src.label, { open: src.open, compression: chain });
   out.files.push({ path: src.label, size: src.size });
 }
 

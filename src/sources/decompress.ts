@@ -46,8 +46,21 @@ export class DamagedStream extends Error {
   }
 }
 
+/**
+ * How a decoding failure reads to a user, or undefined when the error is not
+ * one (a read error of the file itself): zlib's errors and {@link DamagedStream}.
+ */
+export function describeDamage(e: unknown): string | undefined {
+  if (e instanceof DamagedStream) return e.message;
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'Z_BUF_ERROR' || err?.code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header/i.test(err?.message ?? '')) {
+    return `damaged gzip data (${err.message}); try 'gzip -t' on it`;
+  }
+  return undefined;
+}
+
 /** Suffixes compressors add to a file name, to find the log's own name for rotation. */
-export const COMPRESSED_SUFFIX = /\.(?:gz|xz|bz2|zst|zstd|lz4)$/;
+export const COMPRESSED_SUFFIX = /(?:\.(?:gz|xz|bz2|zst|zstd|lz4))+$/;
 
 const known = new Map<string, Compression | null>();
 
@@ -73,11 +86,6 @@ export function fileCompression(path: string): Compression | null {
   }
   known.set(path, c);
   return c;
-}
-
-/** Sets what an input's first bytes said, for inputs not opened by path (archive members). */
-export function rememberCompression(path: string, c: Compression | null): void {
-  known.set(path, c);
 }
 
 /**

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { NodeKind } from '../model/record.js';
 import { discover, type NotRead } from './discover.js';
 import { expandInputs } from './archive.js';
-import { COMPRESSED_SUFFIX } from './decompress.js';
+import { COMPRESSED_SUFFIX, describeDamage } from './decompress.js';
 import { fileLineSource } from './lines.js';
 import { groupRotations, rotationName } from './rotation.js';
 import { isLogKind, sniffLines, type InputKind } from './sniff.js';
@@ -249,8 +249,7 @@ export function readFailure(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied (run as a user who can read it, or copy it with its permissions)';
   if (err.code === 'EISDIR') return 'is a directory';
-  if (err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header/i.test(err.message ?? '')) {
-    return `damaged gzip data (${err.message}); try 'gzip -t' on it`;
-  }
+  const damage = describeDamage(e);
+  if (damage) return damage;
   return err.message ?? String(e);
 }
