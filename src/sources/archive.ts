@@ -437,14 +437,39 @@ async function listZip(label: string, span: Span, out: Expansion, depth: number)
 export async function expandInputs(found: Discovery, stdin: boolean): Promise<Discovery> {
   const out: Expansion = { files: [], notRead: [...found.notRead] };
   if (stdin) {
-    const span = await spool(process.stdin);
-    await expand({ label: STDIN_NAME, open: () => openSpan(span), span, size: span.size }, out, 0);
+    // Read once, whichever command plans its inputs more than once.
+    stdinSpan ??= spool(process.stdin);
+    const span = await stdinSpan;
+    if (span.size === 0 && !span.damage) out.notRead.push({ path: STDIN_NAME, reason: `${CANNOT_READ}standard input was empty (pipe a log in, or give the paths to read)` });
+    else add(out, await expandOnce(STDIN_NAME, { label: STDIN_NAME, open: () => openSpan(span), span, size: span.size }));
   }
   for (const file of found.files) {
-    // Most inputs are plain logs: one small read says so.
     const real = file.path;
     const span: Span = { file: real, offset: 0, size: file.size };
-    await expand({ label: real, open: () => openSpan(span), span, size: file.size, real }, out, 0);
+    add(out, await expandOnce(real, { label: real, open: () => openSpan(span), span, size: file.size, real }));
   }
   return { files: out.files, notRead: out.notRead, missing: found.missing };
+}
+
+let stdinSpan: Promise<Span> | undefined;
+/** Expansions by input (and size): a command that plans twice spools an archive once. */
+const expansions = new Map<string, Promise<Expansion>>();
+
+function expandOnce(key: string, src: Source): Promise<Expansion> {
+  const k = `${key}\0${src.size}`;
+  let e = expansions.get(k);
+  if (!e) {
+    e = (async () => {
+      const out: Expansion = { files: [], notRead: [] };
+      await expand(src, out, 0);
+      return out;
+    })();
+    expansions.set(k, e);
+  }
+  return e;
+}
+
+function add(to: Expansion, from: Expansion): void {
+  to.files.push(...from.files);
+  to.notRead.push(...from.notRead);
 }
