@@ -1,10 +1,11 @@
 import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import type { Discovery, FoundFile, NotRead } from './discover.js';
+import { captureLines, captureNames, captureOf, framingOf, unframe, UNPREFIXED } from './containers.js';
 import { compressionOf, decodeStream, describeDamage, fileCompression, type Compression } from './decompress.js';
 
 /**
@@ -42,6 +43,8 @@ interface Member {
   open(): Readable;
   /** Compressions to undo, outermost first (a `.gz` recompressed as `.xz`: xz, then gzip). */
   compression: Compression[];
+  /** Then the log lines inside a container runtime's framing, or one container's lines of a capture. */
+  unwrap?: (decoded: Readable) => Readable;
 }
 
 const members = new Map<string, Member>();
@@ -59,7 +62,10 @@ export function isStreamed(path: string): boolean {
 /** The decoded bytes of an input: a plain file's, a compressed file's once decompressed, a member's. */
 export function decodedStream(path: string, highWaterMark = 256 << 10): Readable {
   const m = members.get(path);
-  if (m) return m.compression.reduce((stream, c) => decodeStream(stream, c), m.open());
+  if (m) {
+    const stream = decoded(m.open(), m.compression);
+    return m.unwrap ? m.unwrap(stream) : stream;
+  }
   const c = fileCompression(path);
   const raw = createReadStream(path, { flags: 'r', highWaterMark });
   return c ? decodeStream(raw, c) : raw;
@@ -160,7 +166,8 @@ interface Source {
   real?: string;
 }
 
-const HEAD = 1024;
+/** Bytes of an input's head that decide what it is (enough lines for the container framings). */
+const HEAD = 16 << 10;
 
 function isZip(b: Buffer): boolean {
   return b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6));
@@ -262,27 +269,51 @@ async function expand(src: Source, out: Expansion, depth: number): Promise<void>
       else await listZip(src.label, span, out, depth);
       return;
     }
-    leaf(src, chain, out);
+    await logs(src, chain, inner, out);
     return;
   }
   if (isTar(head)) {
     await indexTar(src.label, src.span ?? (await spool(src.open())), out, depth);
     return;
   }
-  leaf(src, [], out);
+  await logs(src, [], head, out);
+}
+
+/** An input that holds log lines: as it is, inside a runtime's framing, or a capture of several containers. */
+async function logs(src: Source, chain: Compression[], head: Buffer, out: Expansion): Promise<void> {
+  const framing = framingOf(head);
+  if (framing) {
+    leaf(src, chain, out, (s) => unframe(s, framing));
+    return;
+  }
+  const capture = captureOf(head);
+  if (capture) {
+    const names = await captureNames(decoded(src.open(), chain), capture);
+    // One container: its prefix is stripped line by line (prefix.ts), the file stays one input.
+    if (names.filter((n) => n !== UNPREFIXED).length >= 2) {
+      const base = basename(src.label.split(MEMBER_SEP).pop()!);
+      for (const name of names.sort()) {
+        const label = `${src.label}${MEMBER_SEP}${name}/${base}`;
+        members.set(label, { open: src.open, compression: chain, unwrap: (s) => captureLines(s, capture, name) });
+        out.files.push({ path: label, size: src.size });
+      }
+      return;
+    }
+  }
+  leaf(src, chain, out);
 }
 
 function decoded(raw: Readable, chain: readonly Compression[]): Readable {
   return chain.reduce((stream, c) => decodeStream(stream, c), raw);
 }
 
-function leaf(src: Source, chain: Compression[], out: Expansion): void {
+function leaf(src: Source, chain: Compression[], out: Expansion, unwrap?: Member['unwrap']): void {
   // A file on disk compressed once or not at all is opened by its path (decompress.ts knows its first bytes).
-  if (src.real !== undefined && chain.length <= 1) {
+  if (src.real !== undefined && chain.length <= 1 && !unwrap) {
     out.files.push({ path: src.real, size: src.size });
     return;
   }
-  members.set(src.label, { open: src.open, compression: chain });
+  members.set(src.label, { open: src.open, compression: chain, ...(unwrap && { unwrap }) });
   out.files.push({ path: src.label, size: src.size });
 }
 
