@@ -13,6 +13,7 @@ export const inputFlags = {
   'node-map': Flags.string({ description: 'name the node behind a path: PATH=NAME', multiple: true }),
   verbose: Flags.boolean({ char: 'v', description: 'list files that were not read, with the reason', default: false }),
   'stdin-node': Flags.string({ description: 'name the node whose log is piped in on standard input (read with - or when no path is given)' }),
+  layout: Flags.string({ description: "read files in no known layout with this log4j ConversionPattern (e.g. '%d{ISO8601} | %-5p | %c | %m%n')", multiple: true }),
 };
 
 /**

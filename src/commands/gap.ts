@@ -63,6 +63,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         topic: flags.topic, zone, minGapMs, percentile, k,
         ...(flags.broker && { broker: flags.broker }),
         nodeMap: nodeMapFlag(flags),
+        layouts: flags.layout ?? [],
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });

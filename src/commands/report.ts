@@ -60,6 +60,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
         ...(flags.title !== undefined && { title: flags.title }),
         ...(flags['generated-at'] !== undefined && { generatedAt: flags['generated-at'] }),
         nodeMap: nodeMapFlag(flags),
+        layouts: flags.layout ?? [],
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });

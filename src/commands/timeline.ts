@@ -72,6 +72,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         zone,
         all: flags.all,
         nodeMap,
+        layouts: flags.layout ?? [],
         skew,
         // --json reports the accounting of whole files; the other formats may seek to --since.
         seek: !this.jsonEnabled(),
@@ -92,7 +93,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     failOnMissing(this, timeline.plan.missing);
     // Windows need every record, whatever the filters: a second, unfiltered pass.
     const windows = this.jsonEnabled() || (flags.windows && flags.format === 'table')
-      ? (await buildWindows(paths, { zone, nodeMap, skew, ...(handlers.checking && { onUnrecognised: handlers.checking }) })).doc
+      ? (await buildWindows(paths, { zone, nodeMap, layouts: flags.layout ?? [], skew, ...(handlers.checking && { onUnrecognised: handlers.checking }) })).doc
       : undefined;
 
     if (this.jsonEnabled()) {

@@ -29,7 +29,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     let result;
     try {
       result = await buildWindows(argv, {
-        zone, nodeMap: nodeMapFlag(flags), skew,
+        zone, nodeMap: nodeMapFlag(flags), layouts: flags.layout ?? [], skew,
         ...(handlers.listing && { onUnrecognised: handlers.listing }),
         ...(handlers.cut && { onCutLines: handlers.cut }),
       });

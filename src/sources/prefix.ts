@@ -1,3 +1,5 @@
+import { patternFix } from './layout-pattern.js';
+
 /**
  * Text another program put in front of every log line, and re-encodings of
  * the line itself, recognised once per file from its first lines:
@@ -20,7 +22,7 @@
  * a char-code check at the column found at detection time, with a regular
  * expression only for lines whose prefix has another width.
  */
-export type PrefixKind = 'docker-compose' | 'rfc3339' | 'supervisor' | 'iso646-brackets' | 'strimzi-layout' | 'bracketed-layout';
+export type PrefixKind = 'docker-compose' | 'rfc3339' | 'supervisor' | 'iso646-brackets' | 'strimzi-layout' | 'bracketed-layout' | 'log4j-pattern';
 
 const COMPOSE = /^[A-Za-z0-9][\w.-]{0,62}\s{1,40}\|(?: |$)/;
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d) /;
@@ -90,6 +92,8 @@ export function lineFix(kind: PrefixKind | null | undefined, sample?: string): L
     case 'iso646-brackets': return fixIso646;
     case 'strimzi-layout': return fixStrimzi;
     case 'bracketed-layout': return fixBracketed;
+    // The sample is the ConversionPattern itself (layout-pattern.ts).
+    case 'log4j-pattern': return patternFix(sample);
     default: return undefined;
   }
 }
@@ -137,6 +141,7 @@ function fixIso646(line: string): string {
 
 /** The first line of the head that carries the prefix, to tune {@link lineFix}. */
 export function prefixSample(kind: PrefixKind, head: readonly string[]): string | undefined {
+  if (kind === 'log4j-pattern') return undefined;
   if (kind === 'strimzi-layout') return head.find((l) => fixStrimzi(l) !== l);
   if (kind === 'bracketed-layout') return head.find((l) => fixBracketed(l) !== l);
   const pattern = kind === 'docker-compose' ? COMPOSE : kind === 'supervisor' ? SUPERVISOR : kind === 'rfc3339' ? RFC3339 : ISO646;

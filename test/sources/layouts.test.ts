@@ -70,3 +70,32 @@ describe('other log4j layouts', () => {
       .toBe('[2024-02-23 07:44:06,051] WARN a - b (kafka.server.KafkaServer)');
   });
 });
+
+describe("a bundle's own log4j.properties", () => {
+  const BUNDLE = 'fixtures/inputs/log4j-bundle';
+  const PATTERN = '%d{yyyy-MM-dd HH:mm:ss.SSS} | %-5p | %c | %t | %m%n';
+
+  it('reads a log written with its custom ConversionPattern', () => {
+    const r = runCli(['timeline', BUNDLE, '--tz', 'UTC', '--all', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout);
+    const log = json.inputs.find((i: { file: string }) => i.file === `${BUNDLE}/logs/server.log`);
+    expect(log).toMatchObject({ kind: 'kafka-server', node: 'broker-2', linesRead: 10, records: 8, folded: 2, unrecognised: 0 });
+    expect(json.windows.map((w: { kind: string; node: string }) => `${w.kind} ${w.node}`)).toContain('broker-down broker-2');
+    // Beside the bundle, not in it: a golden inside would be read as one of its inputs.
+    expectGolden(join(REPO, 'fixtures/inputs/log4j-bundle.expected.json'), `${JSON.stringify(json, null, 2)}\n`);
+  });
+
+  it('without the configuration the log is in no known layout, and says so; --layout gives the pattern by hand', () => {
+    const alone = runCli(['timeline', `${BUNDLE}/logs`, '--tz', 'UTC', '--json']);
+    expect(JSON.parse(alone.stdout).inputs[0].skipped).toMatch(/no known layout/);
+    const byHand = runCli(['timeline', `${BUNDLE}/logs`, '--tz', 'UTC', '--all', '--json', '--layout', PATTERN]);
+    expect(byHand.status, byHand.stderr).toBe(0);
+    expect(JSON.parse(byHand.stdout).inputs[0]).toMatchObject({ linesRead: 10, records: 8, folded: 2, unrecognised: 0 });
+  });
+
+  it('a pattern without a date, level or message makes no layout', () => {
+    const r = runCli(['timeline', `${BUNDLE}/logs`, '--tz', 'UTC', '--json', '--layout', '%c - %m%n']);
+    expect(JSON.parse(r.stdout).inputs[0].skipped).toMatch(/no known layout/);
+  });
+});
