@@ -1,12 +1,13 @@
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import { createRequire } from 'node:module';
+import type yauzlTypes from 'yauzl';
 import type { Discovery, FoundFile, NotRead } from './discover.js';
-import { captureLines, captureNames, captureOf, framingOf, unframe, UNPREFIXED } from './containers.js';
-import { compressionOf, decodeStream, describeDamage, fileCompression, type Compression } from './decompress.js';
+import { captureLines, captureNames, captureOf, framingOf, mayBeContainer, unframe, UNPREFIXED } from './containers.js';
+import { compressionOf, decodeStream, describeDamage, fileCompression, rememberCompression, type Compression } from './decompress.js';
 
 /**
  * Inputs that are not one file on disk, read in place:
@@ -104,16 +105,19 @@ function openSpan(span: Span): Readable {
   })());
 }
 
-/** The first bytes of a range, in one small read (most inputs are plain logs: this is all that is read of them here). */
-async function spanHead(span: Span, n: number): Promise<Buffer> {
+/**
+ * The first bytes of a range, in one small synchronous read: most inputs are
+ * plain logs, and this is all that is read of them here (a round trip
+ * through the thread pool per file would cost more than the read).
+ */
+function spanHead(span: Span, n: number): Buffer {
   try {
-    const handle = await open(span.file, 'r');
+    const fd = openSync(span.file, 'r');
     try {
-      const buf = Buffer.alloc(Math.min(n, span.size));
-      const { bytesRead } = await handle.read(buf, 0, buf.length, span.offset);
-      return buf.subarray(0, bytesRead);
+      const buf = Buffer.allocUnsafe(Math.min(n, span.size));
+      return buf.subarray(0, readSync(fd, buf, 0, buf.length, span.offset));
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch {
     // Unreadable: its reading says why.
@@ -246,7 +250,7 @@ interface Expansion {
 }
 
 async function expand(src: Source, out: Expansion, depth: number): Promise<void> {
-  const head = src.span ? await spanHead(src.span, HEAD) : await headOf(src.open(), HEAD);
+  const head = src.span ? spanHead(src.span, HEAD) : await headOf(src.open(), HEAD);
   if (depth > 8) {
     out.notRead.push({ path: src.label, reason: 'archives nested more than 8 deep: not read' });
     return;
@@ -281,6 +285,10 @@ async function expand(src: Source, out: Expansion, depth: number): Promise<void>
 
 /** An input that holds log lines: as it is, inside a runtime's framing, or a capture of several containers. */
 async function logs(src: Source, chain: Compression[], head: Buffer, out: Expansion): Promise<void> {
+  if (!mayBeContainer(head)) {
+    leaf(src, chain, out);
+    return;
+  }
   const framing = framingOf(head);
   if (framing) {
     leaf(src, chain, out, (s) => unframe(s, framing));
@@ -310,6 +318,7 @@ function decoded(raw: Readable, chain: readonly Compression[]): Readable {
 function leaf(src: Source, chain: Compression[], out: Expansion, unwrap?: Member['unwrap']): void {
   // A file on disk compressed once or not at all is opened by its path (decompress.ts knows its first bytes).
   if (src.real !== undefined && chain.length <= 1 && !unwrap) {
+    rememberCompression(src.real, chain[0] ?? null);
     out.files.push({ path: src.real, size: src.size });
     return;
   }
@@ -392,37 +401,39 @@ async function indexTar(label: string, span: Span, out: Expansion, depth: number
   }
 }
 
-/** yauzl reads a zip through this: byte ranges of a span. */
-class SpanReader extends yauzl.RandomAccessReader {
-  constructor(private readonly span: Span) {
-    super();
-  }
+// yauzl loads when a zip is first met.
+const require = createRequire(import.meta.url);
+let yauzlLoaded: typeof yauzlTypes | undefined;
+const yauzl = (): typeof yauzlTypes => (yauzlLoaded ??= require('yauzl') as typeof yauzlTypes);
 
-  override _readStreamForRange(start: number, end: number): Readable {
-    return openSpan({ file: this.span.file, offset: this.span.offset + start, size: end - start });
-  }
+/** yauzl reads a zip through this: byte ranges of a span. */
+function spanReader(span: Span): yauzlTypes.RandomAccessReader {
+  const reader = new (yauzl().RandomAccessReader as unknown as new () => yauzlTypes.RandomAccessReader)();
+  (reader as unknown as { _readStreamForRange(start: number, end: number): Readable })._readStreamForRange = (start, end) =>
+    openSpan({ file: span.file, offset: span.offset + start, size: end - start });
+  return reader;
 }
 
-function zipOpen(span: Span): Promise<yauzl.ZipFile> {
+function zipOpen(span: Span): Promise<yauzlTypes.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.fromRandomAccessReader(new SpanReader(span), span.size, {
+    yauzl().fromRandomAccessReader(spanReader(span), span.size, {
       lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: true,
     }, (e, zip) => (e || !zip ? reject(e ?? new Error('not a zip archive')) : resolve(zip)));
   });
 }
 
 async function listZip(label: string, span: Span, out: Expansion, depth: number): Promise<void> {
-  let zip: yauzl.ZipFile;
+  let zip: yauzlTypes.ZipFile;
   try {
     zip = await zipOpen(span);
   } catch (e) {
     out.notRead.push({ path: label, reason: `${CANNOT_READ}damaged zip archive (${(e as Error).message}); try 'unzip -t' on it` });
     return;
   }
-  const entries: yauzl.Entry[] = [];
+  const entries: yauzlTypes.Entry[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      zip.on('entry', (entry: yauzl.Entry) => {
+      zip.on('entry', (entry: yauzlTypes.Entry) => {
         entries.push(entry);
         zip.readEntry();
       });
@@ -433,7 +444,7 @@ async function listZip(label: string, span: Span, out: Expansion, depth: number)
   } catch (e) {
     out.notRead.push({ path: label, reason: `${CANNOT_READ}damaged zip archive (${(e as Error).message}); members after the damage are not read; try 'unzip -t' on it` });
   }
-  const files: { name: string; entry: yauzl.Entry }[] = [];
+  const files: { name: string; entry: yauzlTypes.Entry }[] = [];
   for (const entry of entries) {
     const name = memberName(entry.fileName);
     const path = `${label}${MEMBER_SEP}${name}`;

@@ -40,6 +40,21 @@ function headLines(head: Buffer): string[] {
   return lines.map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '').slice(0, 200);
 }
 
+/**
+ * Whether the first byte could start any of these: `{` (json-file), a
+ * letter (a compose name, `Attaching to`), `[pod/` (kubectl), or a date with
+ * `T` (CRI). A log in Kafka's or ZooKeeper's layout is ruled out here,
+ * before any line is decoded.
+ */
+export function mayBeContainer(head: Buffer): boolean {
+  const c = head[0];
+  if (c === undefined) return false;
+  if (c === 0x7b) return true;
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return true;
+  if (c === 0x5b) return head[1] === 0x70;
+  return c >= 0x30 && c <= 0x39 && head[10] === 0x54;
+}
+
 /** The runtime framing of a stream, from its first decoded bytes. */
 export function framingOf(head: Buffer): Framing | null {
   const lines = headLines(head);

@@ -88,6 +88,11 @@ export function fileCompression(path: string): Compression | null {
   return c;
 }
 
+/** Records what a file's first bytes said, read while its input was expanded (archive.ts): one read fewer per file. */
+export function rememberCompression(path: string, c: Compression | null): void {
+  known.set(path, c);
+}
+
 /**
  * The decoded bytes of a compressed stream. The bytes decoded before a
  * damage are all handed out, then the stream fails: zlib's errors as zlib
@@ -109,7 +114,7 @@ async function* decodeChunks(raw: Readable, c: Compression): AsyncGenerator<Buff
     }
     if (c === 'xz') {
       // The WebAssembly decoder speaks WHATWG streams.
-      const reader = new XzReadableStream(Readable.toWeb(raw) as ReadableStream<Uint8Array>).getReader();
+      const reader = new (xz().XzReadableStream)(Readable.toWeb(raw) as ReadableStream<Uint8Array>).getReader();
       try {
         for (;;) {
           let r: Awaited<ReturnType<typeof reader.read>>;
@@ -160,13 +165,19 @@ function asDamage(c: Compression, e: unknown): Error {
   return new DamagedStream(c, detail);
 }
 
+// The decoders load when a stream of theirs is first met: a run over plain
+// logs pays nothing for them (the WebAssembly one alone takes tens of ms).
 const require = createRequire(import.meta.url);
-const { Decompress: ZstdDecompress } = require('fzstd') as typeof import('fzstd');
-const { XzReadableStream } = require('xz-decompress') as typeof import('xz-decompress');
-const unbzip2 = require('unbzip2-stream') as () => NodeJS.ReadWriteStream;
-const lz4 = require('lz4js') as {
-  decompressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, dIndex: number): number;
+const lazy = <T>(name: string): (() => T) => {
+  let loaded: T | undefined;
+  return () => (loaded ??= require(name) as T);
 };
+const fzstd = lazy<typeof import('fzstd')>('fzstd');
+const xz = lazy<typeof import('xz-decompress')>('xz-decompress');
+const unbzip2 = lazy<() => NodeJS.ReadWriteStream>('unbzip2-stream');
+const lz4 = lazy<{
+  decompressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, dIndex: number): number;
+}>('lz4js');
 
 /** A decoder that works as its input arrives: what it decoded is in `out`, even when push or end throws. */
 interface SyncDecoder {
@@ -186,7 +197,7 @@ function syncDecoder(c: Exclude<Compression, 'gzip' | 'xz'>): SyncDecoder {
 function zstdDecoder(): SyncDecoder {
   const out: Buffer[] = [];
   // fzstd hands out views of its own window: copy them before they are overwritten.
-  const d = new ZstdDecompress((data) => {
+  const d = new (fzstd().Decompress)((data) => {
     if (data.length > 0) out.push(Buffer.from(data));
   });
   return { out, push: (chunk) => d.push(chunk), end: () => d.push(new Uint8Array(0), true) };
@@ -199,7 +210,7 @@ function zstdDecoder(): SyncDecoder {
 function bzip2Decoder(): SyncDecoder {
   const out: Buffer[] = [];
   let failure: unknown;
-  const bz = unbzip2();
+  const bz = unbzip2()();
   bz.on('data', (data: Buffer) => out.push(data));
   bz.on('error', (e: unknown) => {
     failure ??= e;
@@ -333,7 +344,7 @@ class Lz4Frames implements SyncDecoder {
     if (w > 0) this.window.copy(dst, 0);
     let end: number;
     try {
-      end = lz4.decompressBlock(data, dst, 0, data.length, w);
+      end = lz4().decompressBlock(data, dst, 0, data.length, w);
     } catch (e) {
       throw new DamagedStream('lz4', (e as Error).message);
     }
