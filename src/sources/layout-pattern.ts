@@ -34,6 +34,15 @@ interface Compiled {
 
 const compiled = new Map<string, Compiled | null>();
 
+/** log4j 1 letters, and the words log4j 2 and logback give them. */
+const CONVERSIONS: Record<string, string> = {
+  d: 'd', date: 'd', p: 'p', le: 'p', level: 'p', c: 'c', lo: 'c', logger: 'c', C: 'C', class: 'C',
+  t: 't', thread: 't', tn: 't', m: 'm', msg: 'm', message: 'm', n: 'n', L: 'L', line: 'L', M: 'M', method: 'M',
+  F: 'F', file: 'F', l: 'l', x: 'x', NDC: 'x', X: 'X', mdc: 'X', MDC: 'X', r: 'r', relative: 'r', '%': '%',
+  // The throwable is printed on the lines after the message: nothing on the record's line.
+  ex: 'ex', exception: 'ex', throwable: 'ex', xEx: 'ex', xException: 'ex', rEx: 'ex', wEx: 'ex',
+};
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -86,12 +95,14 @@ function compile(pattern: string): Compiled | null {
       i++;
       continue;
     }
-    const m = /^%(-?\d+)?(?:\.\d+)?([a-zA-Z%])(?:\{([^}]*)\})?/.exec(pattern.slice(i));
+    const m = /^%(-?\d+)?(?:\.-?\d+)?([a-zA-Z]+|%)(?:\{([^}]*)\})*/.exec(pattern.slice(i));
     if (!m) return null;
     i += m[0].length;
     const width = m[1] ? Math.abs(Number(m[1])) : 0;
     const pad = width > 0 ? ' *' : '';
-    switch (m[2]) {
+    const word = CONVERSIONS[m[2]!];
+    if (word === undefined) return null;
+    switch (word) {
       case 'd': {
         const d = datePart(m[3], next, groups);
         if (d === undefined) return null;
@@ -101,7 +112,7 @@ function compile(pattern: string): Compiled | null {
       case 'p': groups.level = next(); re += `${pad}${LEVEL}${pad}`; break;
       case 'c': case 'C': groups.logger = next(); re += `${pad}([\\w.$-]+)${pad}`; break;
       case 'm': groups.message = next(); re += '(.*)'; break;
-      case 'n': break;
+      case 'n': case 'ex': break;
       case 'L': re += `${pad}\\d+${pad}`; break;
       case 'r': re += `${pad}\\d+${pad}`; break;
       case '%': re += '%'; break;
@@ -164,9 +175,30 @@ export function patternsFromProperties(text: string): PatternLayout[] {
   return out;
 }
 
-/** Whether a path names a log4j configuration whose patterns are read. */
+/** Whether a path names a logging configuration whose patterns are read (log4j 1 and 2, logback). */
 export function isLog4jProperties(path: string): boolean {
-  return /^(?:log4j|tools-log4j|connect-log4j|zookeeper-log4j)[\w.-]*\.properties$/.test(basename(path));
+  return /^(?:(?:tools-|connect-|zookeeper-)?log4j2?[\w.-]*\.(?:properties|xml|ya?ml|json)|logback[\w.-]*\.xml)$/.test(basename(path));
+}
+
+/**
+ * The patterns of a log4j 2 or logback configuration (XML, YAML, JSON or
+ * log4j 2 properties). The file an appender writes is not matched to its
+ * pattern here: each pattern is tried on the files in no known layout.
+ */
+export function patternsFromConfig(path: string, text: string): PatternLayout[] {
+  if (/\.properties$/.test(path)) {
+    const v1 = patternsFromProperties(text);
+    if (v1.length > 0) return v1;
+  }
+  const found = new Set<string>();
+  const unxml = (s: string): string => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  for (const m of text.matchAll(/<PatternLayout\b[^>]*?\bpattern\s*=\s*"([^"]*)"/g)) found.add(unxml(m[1]!));
+  for (const m of text.matchAll(/<(?:pattern|Pattern)>([^<]*)<\/(?:pattern|Pattern)>/g)) found.add(unxml(m[1]!.trim()));
+  // YAML and JSON (`pattern: "…"`, `"pattern": "…"`) and log4j 2 properties (`appender.x.layout.pattern = …`).
+  for (const m of text.matchAll(/^\s*"?pattern"?\s*:\s*"((?:[^"\\]|\\.)*)"/gm)) found.add(m[1]!.replace(/\\(.)/g, '$1'));
+  for (const m of text.matchAll(/^\s*pattern\s*:\s*'([^']*)'/gm)) found.add(m[1]!);
+  for (const m of text.matchAll(/^\s*appender\.[\w-]+\.layout\.pattern\s*=\s*(.+?)\s*$/gm)) found.add(m[1]!);
+  return [...found].filter((pattern) => compile(pattern) !== null).map((pattern) => ({ pattern }));
 }
 
 /** Share of a head's non-empty lines a pattern must read as record starts to be used. */

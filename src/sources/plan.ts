@@ -3,7 +3,7 @@ import type { NodeKind } from '../model/record.js';
 import { discover, type NotRead } from './discover.js';
 import { expandInputs } from './archive.js';
 import { COMPRESSED_SUFFIX, describeDamage } from './decompress.js';
-import { choosePattern, isLog4jProperties, patternsFromProperties, type PatternLayout } from './layout-pattern.js';
+import { choosePattern, isLog4jProperties, patternsFromConfig, type PatternLayout } from './layout-pattern.js';
 import { fileLineSource } from './lines.js';
 import { groupRotations, rotationName } from './rotation.js';
 import { isLogKind, sniffLines, type InputKind } from './sniff.js';
@@ -126,7 +126,7 @@ async function readHead(path: string, deep: boolean, layouts: readonly PatternLa
   return { sniffed, votes, ...(prefix && { prefix }) };
 }
 
-/** The ConversionPatterns of the inputs' own log4j configuration, then those given by hand. */
+/** The ConversionPatterns of the inputs' own logging configuration (log4j 1 and 2, logback), then those given by hand. */
 async function layoutsOf(files: readonly { path: string }[], given: readonly string[]): Promise<PatternLayout[]> {
   const out: PatternLayout[] = [];
   for (const file of files) {
@@ -137,7 +137,7 @@ async function layoutsOf(files: readonly { path: string }[], given: readonly str
     } catch {
       // Unreadable: it is reported where it is read as an input.
     }
-    out.push(...patternsFromProperties(lines.join('\n')));
+    out.push(...patternsFromConfig(file.path, lines.join('\n')));
   }
   return [...out, ...given.map((pattern) => ({ pattern }))];
 }

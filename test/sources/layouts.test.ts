@@ -99,3 +99,23 @@ describe("a bundle's own log4j.properties", () => {
     expect(JSON.parse(r.stdout).inputs[0].skipped).toMatch(/no known layout/);
   });
 });
+
+describe('patterns of log4j 2 and logback configurations', () => {
+  it('are found in XML, YAML and log4j 2 properties, and read their lines', async () => {
+    const { patternsFromConfig, patternFix } = await import('../../src/sources/layout-pattern.js');
+    const xml = `<Configuration><Appenders><RollingFile name="server" fileName="\${sys:kafka.logs.dir}/server.log">
+      <PatternLayout pattern="%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n%throwable"/>
+    </RollingFile></Appenders></Configuration>`;
+    const [fromXml] = patternsFromConfig('log4j2.xml', xml);
+    expect(fromXml?.pattern).toBe("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n%throwable");
+    expect(patternFix(fromXml!.pattern)!('2025-03-01T10:00:00.123+01:00 WARN  [controller-event-thread] kafka.controller.KafkaController - [Controller id=1] Broker failure callback for 2'))
+      .toBe('[2025-03-01 10:00:00,123] WARN [Controller id=1] Broker failure callback for 2 (kafka.controller.KafkaController)');
+    const yaml = 'Configuration:\n  Appenders:\n    Console:\n      PatternLayout:\n        pattern: "[%d] %p %m (%c)%n"\n';
+    expect(patternsFromConfig('log4j2.yaml', yaml).map((p) => p.pattern)).toEqual(['[%d] %p %m (%c)%n']);
+    const props = 'appender.stdout.layout.type=PatternLayout\nappender.stdout.layout.pattern=%d{ISO8601} %p %m (%c) [%t]%n\n';
+    expect(patternsFromConfig('log4j2.properties', props).map((p) => p.pattern)).toEqual(['%d{ISO8601} %p %m (%c) [%t]%n']);
+    const logback = '<configuration><appender><encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger - %msg%n</pattern></encoder></appender></configuration>';
+    // A time without a date cannot place a record: not used.
+    expect(patternsFromConfig('logback.xml', logback)).toEqual([]);
+  });
+});
