@@ -181,3 +181,21 @@ describe('archive damage is said, and the members before it are read', () => {
     expect(link.skipped).toBe('symbolic link inside the archive (not followed)');
   });
 });
+
+describe('nothing is written beside the evidence, and the spool is removed', () => {
+  it('a .tar.gz read: its folder is as it was, and the temporary directory is empty after the run', () => {
+    const dir = join(tmp.root, 'untouched');
+    mkdirSync(dir, { recursive: true });
+    const archive = tar(FIXTURES, ['-czf'], join(dir, 'bundle.tar.gz'), filesOf('ha-test-2024-02-23'));
+    const before = readdirSync(dir).sort();
+    const spoolRoot = join(tmp.root, 'tmpdir');
+    mkdirSync(spoolRoot);
+    const r = spawnSync(process.execPath, [`${REPO}/bin/run.js`, 'windows', archive, '--tz', 'Asia/Seoul', '--json'], {
+      encoding: 'utf8', env: { ...process.env, TMPDIR: spoolRoot, NO_COLOR: '1' }, maxBuffer: 64 << 20,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).windows.length).toBeGreaterThan(0);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    expect(readdirSync(spoolRoot)).toEqual([]);
+  });
+});
