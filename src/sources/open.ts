@@ -8,10 +8,6 @@ export type Encoding = 'utf8' | 'utf16le' | 'utf16be';
 // One buffer per open file; every family of the merge holds one open.
 const CHUNK = 256 << 10;
 
-export function isGzipPath(path: string): boolean {
-  return path.endsWith('.gz');
-}
-
 /** Detects a BOM, or UTF-16 without one from the zero bytes of ASCII text. */
 export function detectEncoding(head: Uint8Array): { encoding: Encoding; bomLength: number } {
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf16le', bomLength: 2 };
