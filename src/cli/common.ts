@@ -2,6 +2,7 @@ import { Flags, type Command } from '@oclif/core';
 import { parseUserTime, UnknownZoneError, Zone } from '../time/zone.js';
 import type { InputJson } from '../model/timeline.js';
 import { isReadFailure } from '../sources/plan.js';
+import { STDIN_NAME } from '../sources/archive.js';
 import { MAX_LINE_BYTES } from '../sources/lines.js';
 import { StopReading } from '../timeline/read.js';
 import { formatSkew, isSignificant, parseSkewFlags, type SkewReport } from '../timeline/skew.js';
@@ -11,7 +12,26 @@ export const inputFlags = {
   tz: Flags.string({ description: 'time zone the logs were written in (IANA name, e.g. Asia/Seoul)', default: 'UTC' }),
   'node-map': Flags.string({ description: 'name the node behind a path: PATH=NAME', multiple: true }),
   verbose: Flags.boolean({ char: 'v', description: 'list files that were not read, with the reason', default: false }),
+  'stdin-node': Flags.string({ description: 'name the node whose log is piped in on standard input (read with - or when no path is given)' }),
+  layout: Flags.string({ description: "read files in no known layout with this log4j ConversionPattern (e.g. '%d{ISO8601} | %-5p | %c | %m%n')", multiple: true }),
 };
+
+/**
+ * The paths to read: those given; standard input (`-`) when none is given
+ * and something is piped in; else a usage error (exit 2).
+ */
+export function inputPaths(command: Command, argv: readonly unknown[]): string[] {
+  if (argv.length > 0) return argv as string[];
+  if (!process.stdin.isTTY) return ['-'];
+  command.error('Give the log files, directories or archives to read, or pipe a log in (kubectl logs kafka-0 | kforensics timeline -).', { exit: 2 });
+}
+
+/** --node-map, with --stdin-node naming standard input. */
+export function nodeMapFlag(flags: { 'node-map'?: string[] | undefined; 'stdin-node'?: string | undefined }): string[] {
+  const map = [...(flags['node-map'] ?? [])];
+  if (flags['stdin-node'] !== undefined) map.push(`${STDIN_NAME}=${flags['stdin-node']}`);
+  return map;
+}
 
 /** The --tz zone, or a usage error (exit 2) that says what a zone looks like. */
 export function zoneFlag(command: Command, name: string): Zone {

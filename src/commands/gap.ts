@@ -3,7 +3,7 @@ import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
 import { renderAccounting } from '../report/table.js';
-import { failOnMissing, inputFlags, zoneFlag } from '../cli/common.js';
+import { failOnMissing, inputFlags, inputPaths, nodeMapFlag, zoneFlag } from '../cli/common.js';
 
 /** `60`, `60s`, `90 s`, `5m`, `2h`, `1500ms` → milliseconds. */
 export function parseDurationFlag(text: string): number {
@@ -48,8 +48,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
 
   async run(): Promise<GapReportJson | void> {
     const { argv, flags } = await this.parse(GapCommand);
-    const paths = argv as string[];
-    if (paths.length === 0) this.error('Give the files or directories to read (dumps and logs), e.g. kforensics gap --topic account_event ./incident', { exit: 2 });
+    const paths = inputPaths(this, argv);
     const zone = zoneFlag(this, flags.tz);
     const minGapMs = parseDurationFlag(flags['min-gap']);
     if (Number.isNaN(minGapMs)) this.error(`--min-gap "${flags['min-gap']}" is not a duration. Use seconds (60), or 90s, 5m, 1h.`, { exit: 2 });
@@ -63,7 +62,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       analysis = await analyzeGaps(paths, {
         topic: flags.topic, zone, minGapMs, percentile, k,
         ...(flags.broker && { broker: flags.broker }),
-        nodeMap: flags['node-map'] ?? [],
+        nodeMap: nodeMapFlag(flags),
+        layouts: flags.layout ?? [],
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { Args, Command, Flags } from '@oclif/core';
-import { failOnMissing, inputFlags, zoneFlag } from '../cli/common.js';
+import { failOnMissing, inputFlags, inputPaths, nodeMapFlag, zoneFlag } from '../cli/common.js';
 import { buildReport } from '../report/report-data.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -32,7 +32,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
   ];
 
   static override strict = false;
-  static override args = { paths: Args.string({ description: 'log files or directories (read recursively)', required: true }) };
+  static override args = { paths: Args.string({ description: 'log files, directories (read recursively) or archives; - or nothing for standard input', required: false, ignoreStdin: true }) };
   static override flags = {
     ...inputFlags,
     topic: Flags.string({ description: 'topic whose dumps to analyse for missing records (repeatable); the timeline keeps events of these topics and of none', multiple: true }),
@@ -44,7 +44,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(ReportCommand);
-    const paths = argv as string[];
+    const paths = inputPaths(this, argv);
     const zone = zoneFlag(this, flags.tz);
     const format = formatFor(flags.out, flags.format);
     if (!format) this.error(`Cannot tell the format of "${flags.out}" from its extension. Name it .md, .html or .json, or give --format md|html|json.`, { exit: 2 });
@@ -59,7 +59,8 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
         ...(flags.topic && { topics: flags.topic }),
         ...(flags.title !== undefined && { title: flags.title }),
         ...(flags['generated-at'] !== undefined && { generatedAt: flags['generated-at'] }),
-        nodeMap: flags['node-map'] ?? [],
+        nodeMap: nodeMapFlag(flags),
+        layouts: flags.layout ?? [],
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });

@@ -7,7 +7,7 @@ import { buildTimeline } from '../timeline/build.js';
 import { compactBursts } from '../timeline/compact.js';
 import { toEventJson } from '../timeline/event.js';
 import {
-  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
+  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, inputPaths, nodeMapFlag, reportNothingFound, reportReadFailures, reportSkew,
   skewFlag, StrictFailure, timeFlag, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { renderWindowsTable } from '../report/windows-table.js';
@@ -29,7 +29,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   static override enableJsonFlag = true;
 
   static override args = {
-    paths: Args.string({ description: 'log files or directories (read recursively)', required: true }),
+    paths: Args.string({ description: 'log files, directories (read recursively) or archives; - or nothing for standard input', required: false, ignoreStdin: true }),
   };
 
   static override flags = {
@@ -58,11 +58,11 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
 
   private async timeline(): Promise<TimelineJson | void> {
     const { argv, flags } = await this.parse(TimelineCommand);
-    const paths = argv as string[];
+    const paths = inputPaths(this, argv);
     const zone = zoneFlag(this, flags.tz);
     const since = timeFlag(this, 'since', flags.since, zone);
     const until = timeFlag(this, 'until', flags.until, zone);
-    const nodeMap = flags['node-map'] ?? [];
+    const nodeMap = nodeMapFlag(flags);
     const skew = skewFlag(this, flags.skew);
     const handlers = unrecognisedHandlers(flags);
 
@@ -72,6 +72,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         zone,
         all: flags.all,
         nodeMap,
+        layouts: flags.layout ?? [],
         skew,
         // --json reports the accounting of whole files; the other formats may seek to --since.
         seek: !this.jsonEnabled(),
@@ -92,7 +93,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     failOnMissing(this, timeline.plan.missing);
     // Windows need every record, whatever the filters: a second, unfiltered pass.
     const windows = this.jsonEnabled() || (flags.windows && flags.format === 'table')
-      ? (await buildWindows(paths, { zone, nodeMap, skew, ...(handlers.checking && { onUnrecognised: handlers.checking }) })).doc
+      ? (await buildWindows(paths, { zone, nodeMap, layouts: flags.layout ?? [], skew, ...(handlers.checking && { onUnrecognised: handlers.checking }) })).doc
       : undefined;
 
     if (this.jsonEnabled()) {

@@ -1,6 +1,6 @@
 import { Args, Command } from '@oclif/core';
 import {
-  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
+  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, inputPaths, nodeMapFlag, reportNothingFound, reportReadFailures, reportSkew,
   skewFlag, StrictFailure, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
@@ -17,18 +17,19 @@ kafka-topics --describe output and server/zookeeper properties found in the path
   static override examples = ['<%= config.bin %> <%= command.id %> ./logs --tz Asia/Seoul', '<%= config.bin %> <%= command.id %> ./logs --json'];
   static override strict = false;
   static override enableJsonFlag = true;
-  static override args = { paths: Args.string({ description: 'log files or directories (read recursively)', required: true }) };
+  static override args = { paths: Args.string({ description: 'log files, directories (read recursively) or archives; - or nothing for standard input', required: false, ignoreStdin: true }) };
   static override flags = { ...inputFlags, ...brokenInputFlags };
 
   async run(): Promise<WindowsDocJson | void> {
-    const { argv, flags } = await this.parse(WindowsCommand);
+    const { argv: given, flags } = await this.parse(WindowsCommand);
+    const argv = inputPaths(this, given);
     const zone = zoneFlag(this, flags.tz);
     const skew = skewFlag(this, flags.skew);
     const handlers = unrecognisedHandlers(flags);
     let result;
     try {
-      result = await buildWindows(argv as string[], {
-        zone, nodeMap: flags['node-map'] ?? [], skew,
+      result = await buildWindows(argv, {
+        zone, nodeMap: nodeMapFlag(flags), layouts: flags.layout ?? [], skew,
         ...(handlers.listing && { onUnrecognised: handlers.listing }),
         ...(handlers.cut && { onCutLines: handlers.cut }),
       });
@@ -38,7 +39,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     }
     failOnMissing(this, result.missing);
     const problems = (): void => {
-      reportNothingFound(argv as string[], result.inputs);
+      reportNothingFound(argv, result.inputs);
       checkSkewNodes(skew, result.inputs);
       reportSkew(result.skew, skew);
       reportReadFailures(result.inputs);

@@ -32,6 +32,8 @@ export interface ReportOptions {
   /** Shown as given; nothing else in a report depends on the wall clock. */
   generatedAt?: string;
   nodeMap?: readonly string[];
+  /** --layout: log4j ConversionPatterns for files in no known layout. */
+  layouts?: readonly string[];
 }
 
 export interface ReportResult {
@@ -51,12 +53,13 @@ export const KEY_SELECTION = 'classified events of severity warn or above, info 
 export async function buildReport(paths: readonly string[], options: ReportOptions): Promise<ReportResult> {
   const zone = options.zone;
   const nodeMap = options.nodeMap ?? [];
-  const windowsResult = await buildWindows(paths, { zone, nodeMap });
+  const layouts = options.layouts ?? [];
+  const windowsResult = await buildWindows(paths, { zone, nodeMap, layouts });
   if (windowsResult.missing.length > 0) return { report: undefined as never, missing: windowsResult.missing };
   const windows = windowsResult.doc.windows;
 
   // Key events: a second pass over the logs, classified events only.
-  const timeline = await buildTimeline(paths, { zone, nodeMap });
+  const timeline = await buildTimeline(paths, { zone, nodeMap, layouts });
   const cited = new Set(windows.flatMap((w) => w.evidence.map((e) => `${e.file}:${e.line}`)));
   const topics = options.topics ?? [];
   let eventsRead = 0;
@@ -92,7 +95,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   if (timeline.plan.others.some((o) => o.kind === 'dump-log-segments')) {
     for (const topic of gapTopics) {
       const g = await analyzeGaps(paths, {
-        topic, zone, minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap,
+        topic, zone, minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, layouts,
       });
       gapReports.push(g.report);
     }

@@ -1,17 +1,12 @@
 import { TextDecoder } from 'node:util';
 import { open } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { decodedStream, isStreamed } from './archive.js';
 
 /** Text encodings recognised from a file's first bytes. */
 export type Encoding = 'utf8' | 'utf16le' | 'utf16be';
 
 // One buffer per open file; every family of the merge holds one open.
 const CHUNK = 256 << 10;
-
-export function isGzipPath(path: string): boolean {
-  return path.endsWith('.gz');
-}
 
 /** Detects a BOM, or UTF-16 without one from the zero bytes of ASCII text. */
 export function detectEncoding(head: Uint8Array): { encoding: Encoding; bomLength: number } {
@@ -34,14 +29,15 @@ export function detectEncoding(head: Uint8Array): { encoding: Encoding; bomLengt
 }
 
 /**
- * Raw bytes of a file, gunzipped when it is a .gz. Plain files are read into
+ * Raw bytes of a file, decompressed when it is compressed (whatever its
+ * name), or of an archive member or standard input (archive.ts). Plain files are read into
  * one reused buffer: each yielded chunk is valid only until the next one is
  * requested, so consumers must finish with it synchronously. Files are only
  * ever opened read-only.
  */
 export async function* readRawChunks(path: string, limit = Number.POSITIVE_INFINITY): AsyncGenerator<Uint8Array> {
-  if (isGzipPath(path)) {
-    const stream = createReadStream(path, { flags: 'r' }).pipe(createGunzip());
+  if (isStreamed(path)) {
+    const stream = decodedStream(path);
     let seen = 0;
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {

@@ -1,6 +1,9 @@
 import { dirname } from 'node:path';
 import type { NodeKind } from '../model/record.js';
 import { discover, type NotRead } from './discover.js';
+import { expandInputs } from './archive.js';
+import { COMPRESSED_SUFFIX, describeDamage } from './decompress.js';
+import { choosePattern, isLog4jProperties, patternsFromConfig, type PatternLayout } from './layout-pattern.js';
 import { fileLineSource } from './lines.js';
 import { groupRotations, rotationName } from './rotation.js';
 import { isLogKind, sniffLines, type InputKind } from './sniff.js';
@@ -68,6 +71,8 @@ export interface Plan {
 
 export interface PlanOptions {
   nodeMap?: readonly string[];
+  /** log4j ConversionPatterns to read files in no known layout with (beside those of the inputs' own log4j.properties). */
+  layouts?: readonly string[];
 }
 
 interface Head {
@@ -76,7 +81,7 @@ interface Head {
   prefix?: { kind: PrefixKind; sample: string | undefined };
 }
 
-async function readHead(path: string, deep: boolean): Promise<Head> {
+async function readHead(path: string, deep: boolean, layouts: readonly PatternLayout[] = [], family = path): Promise<Head> {
   const head: string[] = [];
   const votes = new IdentityVotes();
   const source = fileLineSource(path, deep ? HEAD_BYTES : SHORT_HEAD_BYTES);
@@ -106,7 +111,35 @@ async function readHead(path: string, deep: boolean): Promise<Head> {
     // reader reports the damage. Nothing read at all: the file is not read.
     if (head.length === 0) throw e;
   }
-  return { sniffed: sniffLines(head), votes, ...(prefix && { prefix }) };
+  const sniffed = sniffLines(head);
+  if (sniffed.kind === null && !prefix && layouts.length > 0) {
+    // No layout kforensics knows: one of the configuration's own patterns may read it.
+    const pattern = choosePattern(family, head, layouts);
+    const fix = lineFix('log4j-pattern', pattern);
+    if (pattern && fix) {
+      const fixed = head.map(fix);
+      const own = new IdentityVotes();
+      for (const line of fixed) own.observe(line);
+      return { sniffed: sniffLines(fixed), votes: own, prefix: { kind: 'log4j-pattern', sample: pattern } };
+    }
+  }
+  return { sniffed, votes, ...(prefix && { prefix }) };
+}
+
+/** The ConversionPatterns of the inputs' own logging configuration (log4j 1 and 2, logback), then those given by hand. */
+async function layoutsOf(files: readonly { path: string }[], given: readonly string[]): Promise<PatternLayout[]> {
+  const out: PatternLayout[] = [];
+  for (const file of files) {
+    if (!isLog4jProperties(file.path)) continue;
+    const lines: string[] = [];
+    try {
+      for await (const batch of fileLineSource(file.path, 1 << 20).batches()) lines.push(...batch);
+    } catch {
+      // Unreadable: it is reported where it is read as an input.
+    }
+    out.push(...patternsFromConfig(file.path, lines.join('\n')));
+  }
+  return [...out, ...given.map((pattern) => ({ pattern }))];
 }
 
 interface Scanned {
@@ -121,9 +154,11 @@ const ROLES: readonly NodeKind[] = ['kafka-broker', 'zookeeper'];
 /** Finds, sniffs and groups the inputs, and names the node behind each log. */
 export async function planInputs(paths: readonly string[], options: PlanOptions = {}): Promise<Plan> {
   const nodeMap = parseNodeMap(options.nodeMap ?? []);
-  const found = await discover(paths);
+  // `-` is standard input; archives are replaced by their members.
+  const found = await expandInputs(await discover(paths.filter((p) => p !== '-')), paths.includes('-'));
   const plan: Plan = { families: [], others: [], skipped: [...found.notRead], missing: found.missing };
 
+  const layouts = await layoutsOf(found.files, options.layouts ?? []);
   const families = groupRotations(found.files);
   const scannedFamilies = new Map<string, Scanned[]>();
   /** Votes of every log file in a directory, and per rotation suffix within it. */
@@ -138,7 +173,7 @@ export async function planInputs(paths: readonly string[], options: PlanOptions 
       const settled = familyVotes.confident('kafka-broker', CONFIDENT_VOTES) || familyVotes.confident('zookeeper', CONFIDENT_VOTES);
       let head: Head;
       try {
-        head = await readHead(file.path, !settled);
+        head = await readHead(file.path, !settled, layouts, key);
       } catch (e) {
         plan.skipped.push({ path: file.path, reason: `${CANNOT_READ}${readFailure(e)}` });
         continue;
@@ -226,7 +261,7 @@ export async function planInputs(paths: readonly string[], options: PlanOptions 
 /** `2022-10-05-17` for `server.log.2022-10-05-17(.gz)`, `1` for `zookeeper.log.1`, '' for a live file. */
 function rotationSuffix(path: string): string {
   const { family } = rotationName(path);
-  let name = path.endsWith('.gz') ? path.slice(0, -3) : path;
+  let name = path.replace(COMPRESSED_SUFFIX, '');
   name = name.slice(family.length);
   return name.startsWith('.') ? name.slice(1) : name;
 }
@@ -246,8 +281,7 @@ export function readFailure(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (err.code === 'EACCES' || err.code === 'EPERM') return 'permission denied (run as a user who can read it, or copy it with its permissions)';
   if (err.code === 'EISDIR') return 'is a directory';
-  if (err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header/i.test(err.message ?? '')) {
-    return `damaged gzip data (${err.message}); try 'gzip -t' on it`;
-  }
+  const damage = describeDamage(e);
+  if (damage) return damage;
   return err.message ?? String(e);
 }

@@ -17,6 +17,8 @@ export interface TimelineOptions {
   filter?: EventFilter;
   all?: boolean;
   nodeMap?: readonly string[];
+  /** --layout: log4j ConversionPatterns for files in no known layout. */
+  layouts?: readonly string[];
   classifier?: Classifier;
   onUnrecognised?: (file: string, line: number, text: string, reason: string) => void;
   onCutLines?: (file: string, lines: readonly number[], total: number) => void;
@@ -49,7 +51,7 @@ export interface Timeline {
 
 /** sources → readers → catalogue → merged timeline. */
 export async function buildTimeline(paths: readonly string[], options: TimelineOptions): Promise<Timeline> {
-  const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [] });
+  const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [], layouts: options.layouts ?? [] });
   const read = new Map<string, InputJson>();
   const keep = eventFilter(options.filter ?? {});
   const anchors = new SkewAnchors();

@@ -5,8 +5,8 @@ import { RecordReader, type Layout, type UnrecognisedSink } from '../readers/ass
 import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
 import { zookeeperLayout } from '../readers/zookeeper.js';
 import { byteReadable } from '../sources/fast-lines.js';
-import { gzipByteReadable } from '../sources/gzip-lines.js';
-import { isGzipPath } from '../sources/open.js';
+import { streamByteReadable } from '../sources/gzip-lines.js';
+import { isStreamed } from '../sources/archive.js';
 import { fileLineSource, newLineStats, type LineStats } from '../sources/lines.js';
 import { kafkaGate, readKafkaBytes } from './kafka-fast.js';
 import { countLinesInParallel, SEEK_MARGIN_MS, seekOffset, type Seek } from './kafka-ranges.js';
@@ -113,9 +113,9 @@ async function seekFor(path: string, bom: number, options: ReadOptions): Promise
   }
 }
 
-function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): number | undefined {
+async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): Promise<number | undefined> {
   if (options.all || options.textOnly || fix || file.kind === 'zookeeper-native') return undefined;
-  return isGzipPath(file.path) ? gzipByteReadable(file.path) : byteReadable(file.path);
+  return isStreamed(file.path) ? streamByteReadable(file.path) : byteReadable(file.path);
 }
 
 /**
@@ -125,8 +125,8 @@ function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): number
 export async function* familyEvents(family: Family, options: ReadOptions): AsyncGenerator<TimelineEvent[]> {
   for (const file of family.files) {
     const fix = fileLineFix(file);
-    const bom = bytePath(file, options, fix);
-    const plain = bom !== undefined && !isGzipPath(file.path);
+    const bom = await bytePath(file, options, fix);
+    const plain = bom !== undefined && !isStreamed(file.path);
     const seek = plain ? await seekFor(file.path, bom, options) : undefined;
     if (seek) options.onSeek?.(file.path, seek);
     // Lines not read before the first one read (a seek): added to every line number.

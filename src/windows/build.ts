@@ -123,7 +123,7 @@ async function readHead(path: string): Promise<string[]> {
 /** sources → readers → catalogue → merged records → window engine; KRaft metadata dumps beside. */
 export async function buildWindows(
   paths: readonly string[],
-  options: { zone: Zone; nodeMap?: readonly string[]; classifier?: Classifier } &
+  options: { zone: Zone; nodeMap?: readonly string[]; layouts?: readonly string[]; classifier?: Classifier } &
     Pick<TimelineOptions, 'onUnrecognised' | 'onCutLines' | 'skew'>,
 ): Promise<WindowsResult> {
   const timeline = await buildTimeline(paths, { ...options, all: true });
