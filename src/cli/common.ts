@@ -9,7 +9,7 @@ import { formatSkew, isSignificant, parseSkewFlags, type SkewReport } from '../t
 /** Flags every command that reads logs takes. */
 export const inputFlags = {
   tz: Flags.string({ description: 'time zone the logs were written in (IANA name, e.g. Asia/Seoul)', default: 'UTC' }),
-  'node-map': Flags.string({ description: 'name the node behind a path: PATH=NAME', multiple: true }),
+  'node-map': Flags.string({ description: 'name the node behind a path: PATH=NAME (repeatable)', multiple: true, multipleNonGreedy: true }),
   verbose: Flags.boolean({ char: 'v', description: 'list files that were not read, with the reason', default: false }),
 };
 
@@ -42,7 +42,7 @@ export function failOnMissing(command: Command, missing: readonly string[]): voi
 export const brokenInputFlags = {
   strict: Flags.boolean({ description: 'fail (exit 1) at the first line that is not part of a log record, naming its file and line', default: false }),
   'show-unrecognised': Flags.boolean({ description: 'list every line not part of a log record on stderr, with file:line and why', default: false }),
-  skew: Flags.string({ description: "correct a node's clock: NODE=OFFSET, how far it was ahead (e.g. broker-2=+2.5s, zk-1=-800ms)", multiple: true }),
+  skew: Flags.string({ description: "correct a node's clock: NODE=OFFSET, how far it was ahead (e.g. broker-2=+2.5s, zk-1=-800ms; repeatable)", multiple: true, multipleNonGreedy: true }),
 };
 
 /** The --skew corrections, or a usage error (exit 2). */
@@ -138,3 +138,10 @@ export function checkSkewNodes(applied: ReadonlyMap<string, number>, inputs: rea
     if (!nodes.has(node)) process.stderr.write(`--skew ${node}: no such node in these logs (nodes: ${[...nodes].sort().join(', ')}); nothing corrected.\n`);
   }
 }
+
+/**
+ * A flag that takes a list: repeated (`--node zk-1 --node zk-2`) or
+ * comma-separated (`--node zk-1,zk-2`). Non-greedy, so the paths may follow
+ * it: `--topic orders ./logs` reads ./logs as a path, not a second topic.
+ */
+export const LIST = { multiple: true, multipleNonGreedy: true, delimiter: ',' } as const;

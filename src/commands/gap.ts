@@ -1,4 +1,4 @@
-import { Command, Flags } from '@oclif/core';
+import { Args, Command, Flags } from '@oclif/core';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
@@ -34,6 +34,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   ];
 
   static override strict = false;
+  static override args = { paths: Args.string({ description: 'dump files, logs, or directories (read recursively)', required: true }) };
   static override enableJsonFlag = true;
 
   static override flags = {
@@ -49,7 +50,6 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   async run(): Promise<GapReportJson | void> {
     const { argv, flags } = await this.parse(GapCommand);
     const paths = argv as string[];
-    if (paths.length === 0) this.error('Give the files or directories to read (dumps and logs), e.g. kforensics gap --topic account_event ./incident', { exit: 2 });
     const zone = zoneFlag(this, flags.tz);
     const minGapMs = parseDurationFlag(flags['min-gap']);
     if (Number.isNaN(minGapMs)) this.error(`--min-gap "${flags['min-gap']}" is not a duration. Use seconds (60), or 90s, 5m, 1h.`, { exit: 2 });

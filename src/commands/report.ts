@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { Args, Command, Flags } from '@oclif/core';
-import { failOnMissing, inputFlags, zoneFlag } from '../cli/common.js';
+import { failOnMissing, inputFlags, LIST, zoneFlag } from '../cli/common.js';
 import { buildReport } from '../report/report-data.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -35,7 +35,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
   static override args = { paths: Args.string({ description: 'log files or directories (read recursively)', required: true }) };
   static override flags = {
     ...inputFlags,
-    topic: Flags.string({ description: 'topic whose dumps to analyse for missing records (repeatable); the timeline keeps events of these topics and of none', multiple: true }),
+    topic: Flags.string({ description: 'topic whose dumps to analyse for missing records (repeatable); the timeline keeps events of these topics and of none', ...LIST }),
     title: Flags.string({ description: 'title of the report' }),
     'generated-at': Flags.string({ description: 'a time to print as the generation time (ISO 8601); without it the report carries none, so that it is reproducible' }),
     out: Flags.string({ char: 'o', description: 'file to write (its extension picks the format: .md, .html, .json)', required: true }),

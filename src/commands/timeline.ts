@@ -1,5 +1,6 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { SEVERITIES, type Severity } from '../model/record.js';
+import { CATEGORIES } from '../catalogue/schema.js';
 import type { EventJson, InputJson, TimelineJson } from '../model/timeline.js';
 import type { SkewReport } from '../timeline/skew.js';
 import { renderAccounting, renderSkipped, renderTimelineTable } from '../report/table.js';
@@ -7,7 +8,7 @@ import { buildTimeline } from '../timeline/build.js';
 import { compactBursts } from '../timeline/compact.js';
 import { toEventJson } from '../timeline/event.js';
 import {
-  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
+  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, LIST, reportNothingFound, reportReadFailures, reportSkew,
   skewFlag, StrictFailure, timeFlag, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { renderWindowsTable } from '../report/windows-table.js';
@@ -37,10 +38,10 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     ...brokenInputFlags,
     since: Flags.string({ description: 'only events at or after this time (e.g. "2024-02-23 07:40"; read in --tz unless it has an offset)' }),
     until: Flags.string({ description: 'only events at or before this time' }),
-    node: Flags.string({ description: 'only these nodes (e.g. broker-2, zk-1)', multiple: true }),
-    category: Flags.string({ description: 'only these categories', multiple: true }),
+    node: Flags.string({ description: 'only these nodes (e.g. broker-2,zk-1)', ...LIST }),
+    category: Flags.string({ description: `only these categories: ${CATEGORIES.join(', ')}`, ...LIST }),
     'min-severity': Flags.string({ description: 'lowest severity shown', options: [...SEVERITIES] }),
-    topic: Flags.string({ description: 'only events naming this topic or its partitions', multiple: true }),
+    topic: Flags.string({ description: 'only events naming these topics or their partitions', ...LIST }),
     all: Flags.boolean({ description: 'also show records no rule classifies', default: false }),
     format: Flags.string({ description: 'output format', options: ['table', 'ndjson'], default: 'table' }),
     windows: Flags.boolean({ description: 'print the outage windows summary above the table (--no-windows to skip that pass)', default: true, allowNo: true }),
