@@ -1,7 +1,13 @@
 import { Flags, type Command } from '@oclif/core';
 import { parseUserTime, UnknownZoneError, Zone } from '../time/zone.js';
 import type { InputJson } from '../model/timeline.js';
-import { isReadFailure } from '../sources/plan.js';
+import { isReadFailure, type Plan } from '../sources/plan.js';
+import { discover } from '../sources/discover.js';
+import { mappedNode, parseNodeMap } from '../sources/identity.js';
+import { CATALOGUE } from '../catalogue/index.js';
+import { CATEGORIES } from '../catalogue/schema.js';
+import type { NodeKind } from '../model/record.js';
+import { unknownValues, type Known } from './suggest.js';
 import { MAX_LINE_BYTES } from '../sources/lines.js';
 import { StopReading } from '../timeline/read.js';
 import { formatSkew, isSignificant, parseSkewFlags, type SkewReport } from '../timeline/skew.js';
@@ -27,9 +33,69 @@ export function timeFlag(command: Command, flag: string, value: string | undefin
   if (value === undefined) return undefined;
   const t = parseUserTime(value, zone);
   if (Number.isNaN(t)) {
-    command.error(`--${flag} "${value}" is not a time. Use "YYYY-MM-DD HH:MM[:SS[.mmm]]", optionally with an offset (+09:00 or Z).`, { exit: 2 });
+    const shaped = /^\s*\d{4}-\d\d-\d\d/.test(value);
+    command.error(`--${flag} "${value}" is not a time${shaped ? ' that exists (check the day of the month, hours 00-23, minutes and seconds 00-59)' : ''}. Use "YYYY-MM-DD HH:MM[:SS[.mmm]]", optionally with an offset (+09:00 or Z).`, { exit: 2 });
   }
   return t;
+}
+
+/** --since and --until, each a time, the first not after the second; or a usage error (exit 2). */
+export function timeRange(command: Command, flags: { since?: string | undefined; until?: string | undefined }, zone: Zone): { since?: number; until?: number } {
+  const since = timeFlag(command, 'since', flags.since, zone);
+  const until = timeFlag(command, 'until', flags.until, zone);
+  if (since !== undefined && until !== undefined && since > until) {
+    command.error(`--since "${flags.since}" is after --until "${flags.until}": nothing can be in between. Swap them.`, { exit: 2 });
+  }
+  return { ...(since !== undefined && { since }), ...(until !== undefined && { until }) };
+}
+
+/** Flag values that must name something known (categories, rule ids, nodes): a usage error (exit 2) listing the known ones. */
+export function knownValues(command: Command, flag: string, values: readonly string[] | undefined, known: readonly string[], what: Known): void {
+  const problem = unknownValues(flag, values, known, what);
+  if (problem) command.error(problem, { exit: 2 });
+}
+
+/** --category and --rule against the catalogue. */
+export function checkCatalogueFlags(command: Command, flags: { category?: string[] | undefined; rule?: string[] | undefined }): void {
+  knownValues(command, 'category', flags.category, CATEGORIES, { one: 'category', many: 'categories' });
+  knownValues(command, 'rule', flags.rule, CATALOGUE.map((r) => r.id), { one: 'rule', many: 'rule ids', hint: ' (kforensics rules says what each is)' });
+}
+
+/** The node names the planned logs can hold: each log's node for the roles its lines were seen in. */
+export function plannedNodes(plan: Plan): string[] {
+  const names = new Set<string>();
+  for (const family of plan.families) {
+    const roles = new Set<NodeKind>([family.defaultRole]);
+    if (family.files.some((f) => f.kafka)) roles.add('kafka-broker');
+    if (family.files.some((f) => f.zookeeperServer)) roles.add('zookeeper');
+    for (const role of roles) {
+      names.add(family.nodes[role]);
+      for (const other of family.sharedWith?.[role] ?? []) names.add(other);
+    }
+  }
+  return [...names];
+}
+
+/**
+ * Each --node-map PATH must be (or hold) one of the files found under the
+ * paths: a mapping that names nothing is a mistyped path, and its node would
+ * silently keep the name the logs gave it.
+ */
+export async function checkNodeMap(command: Command, paths: readonly string[], entries: readonly string[] | undefined): Promise<void> {
+  if (!entries || entries.length === 0) return;
+  let maps;
+  try {
+    maps = entries.map((entry) => ({ entry, map: parseNodeMap([entry]) }));
+  } catch (e) {
+    command.error((e as Error).message, { exit: 2 });
+  }
+  const found = await discover(paths);
+  const files = [...found.files.map((f) => f.path), ...found.notRead.map((n) => n.path)];
+  const idle = maps.filter(({ map }) => !files.some((f) => mappedNode(f, map) !== undefined)).map(({ entry }) => entry);
+  if (idle.length > 0) {
+    command.error(`--node-map ${idle.map((e) => `"${e}"`).join(', ')}: no file under ${paths.join(', ')} is at or below that path, so it names nothing. ` +
+      'Give the directory or file as it is on disk (relative to the current directory, or absolute), e.g. --node-map ./logs/host-a=broker-1.', { exit: 2 });
+  }
 }
 
 export function failOnMissing(command: Command, missing: readonly string[]): void {
@@ -114,11 +180,20 @@ export function reportReadFailures(inputs: readonly InputJson[]): void {
   process.exitCode = 1;
 }
 
-/** Notes for paths that held no file at all (an empty directory). */
+/**
+ * Nothing read: no file under the paths (an empty directory), or no file a
+ * log reader took (only notes, dumps, binaries). Said on stderr, exit code 1:
+ * an analysis of nothing is no evidence that nothing happened.
+ */
 export function reportNothingFound(paths: readonly string[], inputs: readonly InputJson[]): void {
   if (inputs.length === 0) {
-    process.stderr.write(`No files found under ${paths.join(', ')}: nothing to analyse. Check the path (an empty directory, or only links to nothing).\n`);
+    process.stderr.write(`No files found under ${paths.join(', ')}: nothing to analyse (exit code 1). Check the path (an empty directory, or only links to nothing).\n`);
+  } else if (!inputs.some((i) => i.skipped === null && i.linesRead > 0)) {
+    process.stderr.write(`No log read from ${paths.join(', ')}: none of the ${inputs.length} file(s) found is a Kafka or ZooKeeper log with lines in it (exit code 1; --verbose says why each was not read).\n`);
+  } else {
+    return;
   }
+  process.exitCode = 1;
 }
 
 /** Clock skew worth knowing, on stderr, with the flag that corrects it. */

@@ -18,7 +18,16 @@ export function closest(word: string, known: Iterable<string>): string | undefin
  * A usage message for flag values that name nothing known: each with its
  * nearest known name, then every known one. Undefined when all are known.
  */
-export function unknownValues(flag: string, values: readonly string[] | undefined, known: readonly string[], what: string): string | undefined {
+export interface Known {
+  /** What one value names, and many: 'node', 'nodes'. */
+  one: string;
+  many: string;
+  /** Where they were looked for (' in these logs'), and what to do (' (kforensics rules lists them)'). */
+  where?: string;
+  hint?: string;
+}
+
+export function unknownValues(flag: string, values: readonly string[] | undefined, known: readonly string[], what: Known): string | undefined {
   const set = new Set(known);
   const unknown = (values ?? []).filter((v) => !set.has(v));
   if (unknown.length === 0) return undefined;
@@ -26,6 +35,7 @@ export function unknownValues(flag: string, values: readonly string[] | undefine
     const near = closest(v, known);
     return `"${v}"${near ? ` (did you mean ${near}?)` : ''}`;
   });
-  const list = known.length > 0 ? `Known ${what}: ${[...known].sort().join(', ')}.` : `These inputs have no ${what} at all.`;
-  return `--${flag} ${named.join(', ')}: no such ${what.replace(/s$/, '')}. ${list}`;
+  const where = what.where ?? '';
+  const list = known.length > 0 ? `The ${what.many}${where}: ${[...known].sort().join(', ')}` : `There are no ${what.many}${where}`;
+  return `--${flag} ${named.join(', ')}: no such ${what.one}${where}. ${list}${what.hint ?? ''}.`;
 }

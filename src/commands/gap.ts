@@ -3,7 +3,7 @@ import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
 import { renderAccounting } from '../report/table.js';
-import { failOnMissing, inputFlags, zoneFlag } from '../cli/common.js';
+import { checkNodeMap, failOnMissing, inputFlags, zoneFlag } from '../cli/common.js';
 
 /** `60`, `60s`, `90 s`, `5m`, `2h`, `1500ms` → milliseconds. */
 export function parseDurationFlag(text: string): number {
@@ -57,6 +57,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     if (!(percentile > 0 && percentile <= 100)) this.error(`--percentile "${flags.percentile}" must be a number in (0, 100].`, { exit: 2 });
     const k = Number(flags.k);
     if (!(k > 0)) this.error(`--k "${flags.k}" must be a positive number.`, { exit: 2 });
+    await checkNodeMap(this, paths, flags['node-map']);
 
     let analysis;
     try {
@@ -91,7 +92,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       process.stderr.write(`Not read:\n${report.inputs.other.map((o) => `  ${o.file}: ${o.note}`).join('\n')}\n`);
     }
     if (report.partitions.length === 0) {
-      process.stderr.write(`No dump of topic ${flags.topic} found. Run kafka-dump-log.sh --deep-iteration --files <log dir>/${flags.topic}-<partition>/*.log and give its output.\n`);
+      process.stderr.write(`No dump of topic ${flags.topic} found (exit code 1). Run kafka-dump-log.sh --deep-iteration --files <log dir>/${flags.topic}-<partition>/*.log and give its output.\n`);
+      process.exitCode = 1;
     }
   }
 }

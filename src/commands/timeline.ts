@@ -8,9 +8,10 @@ import { buildTimeline } from '../timeline/build.js';
 import { compactBursts } from '../timeline/compact.js';
 import { toEventJson } from '../timeline/event.js';
 import {
-  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, LIST, reportNothingFound, reportReadFailures, reportSkew,
-  skewFlag, StrictFailure, timeFlag, unrecognisedHandlers, zoneFlag,
+  brokenInputFlags, checkCatalogueFlags, checkNodeMap, checkSkewNodes, failOnMissing, inputFlags, knownValues, LIST, plannedNodes,
+  reportNothingFound, reportReadFailures, reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
+import { filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../timeline/build-windows.js';
 
@@ -42,6 +43,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     category: Flags.string({ description: `only these categories: ${CATEGORIES.join(', ')}`, ...LIST }),
     'min-severity': Flags.string({ description: 'lowest severity shown', options: [...SEVERITIES] }),
     topic: Flags.string({ description: 'only events naming these topics or their partitions', ...LIST }),
+    rule: Flags.string({ description: 'only events of these catalogue rules (ids as `kforensics rules` lists them)', ...LIST }),
     all: Flags.boolean({ description: 'also show records no rule classifies', default: false }),
     format: Flags.string({ description: 'output format', options: ['table', 'ndjson'], default: 'table' }),
     windows: Flags.boolean({ description: 'print the outage windows summary above the table (--no-windows to skip that pass)', default: true, allowNo: true }),
@@ -61,11 +63,20 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     const { argv, flags } = await this.parse(TimelineCommand);
     const paths = argv as string[];
     const zone = zoneFlag(this, flags.tz);
-    const since = timeFlag(this, 'since', flags.since, zone);
-    const until = timeFlag(this, 'until', flags.until, zone);
+    const range = timeRange(this, flags, zone);
+    checkCatalogueFlags(this, flags);
     const nodeMap = flags['node-map'] ?? [];
+    await checkNodeMap(this, paths, nodeMap);
     const skew = skewFlag(this, flags.skew);
     const handlers = unrecognisedHandlers(flags);
+    const filter: EventFilter = {
+      ...range,
+      ...(flags.node && { nodes: flags.node }),
+      ...(flags.category && { categories: flags.category }),
+      ...(flags['min-severity'] && { minSeverity: flags['min-severity'] as Severity }),
+      ...(flags.topic && { topics: flags.topic }),
+      ...(flags.rule && { rules: flags.rule }),
+    };
 
     let timeline;
     try {
@@ -78,23 +89,19 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         seek: !this.jsonEnabled(),
         ...(handlers.listing && { onUnrecognised: handlers.listing }),
         ...(handlers.cut && { onCutLines: handlers.cut }),
-        filter: {
-          ...(since !== undefined && { since }),
-          ...(until !== undefined && { until }),
-          ...(flags.node && { nodes: flags.node }),
-          ...(flags.category && { categories: flags.category }),
-          ...(flags['min-severity'] && { minSeverity: flags['min-severity'] as Severity }),
-          ...(flags.topic && { topics: flags.topic }),
-        },
+        filter,
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
     }
     failOnMissing(this, timeline.plan.missing);
-    // Windows need every record, whatever the filters: a second, unfiltered pass.
-    const windows = this.jsonEnabled() || (flags.windows && flags.format === 'table')
+    knownValues(this, 'node', flags.node, plannedNodes(timeline.plan), { one: 'node', many: 'nodes', where: ' in these logs' });
+    // Windows need every record, whatever the filters: a second, unfiltered
+    // pass; the filters then choose which windows are shown.
+    const all = this.jsonEnabled() || (flags.windows && flags.format === 'table')
       ? (await buildWindows(paths, { zone, nodeMap, skew, ...(handlers.checking && { onUnrecognised: handlers.checking }) })).doc
       : undefined;
+    const windows = all && { ...all, windows: all.windows.filter(windowFilter(filter)) };
 
     if (this.jsonEnabled()) {
       const events: EventJson[] = [];
@@ -125,7 +132,10 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       if (pending.length > 0) await flush();
     } else {
       this.log(`Timeline of ${paths.join(' ')} — times in ${zone.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
-      if (windows) this.log(`${renderWindowsTable(windows)}\n`);
+      if (windows) {
+        if (!filtersNothing(filter)) this.log(`Outage windows matching the filters: ${windows.windows.length} of ${all!.windows.length}`);
+        this.log(`${renderWindowsTable(windows)}\n`);
+      }
       let rows = 0;
       for await (const block of renderTimelineTable(countRows(compactBursts(timeline.events), () => rows++), zone)) this.log(block);
       if (rows === 0) this.log('(no events; --all shows unclassified records too)');

@@ -1,6 +1,6 @@
 import { Args, Command } from '@oclif/core';
 import {
-  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
+  brokenInputFlags, checkNodeMap, checkSkewNodes, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
   skewFlag, StrictFailure, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
@@ -25,6 +25,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     const zone = zoneFlag(this, flags.tz);
     const skew = skewFlag(this, flags.skew);
     const handlers = unrecognisedHandlers(flags);
+    await checkNodeMap(this, argv as string[], flags['node-map']);
     let result;
     try {
       result = await buildWindows(argv as string[], {

@@ -57,7 +57,7 @@ export const TimelineSchema = z.object({
   schema: z.literal('kforensics/timeline/v1'),
   timeZone: z.string(),
   inputs: z.array(InputSchema),
-  windows: z.array(WindowSchema).describe('outage windows inferred from all the records (see `kforensics windows`)'),
+  windows: z.array(WindowSchema).describe('outage windows inferred from all the records (see `kforensics windows`), those matching the filters'),
   skew: SkewSchema.optional().describe('clock skew between nodes (timeline --json)'),
   events: z.array(EventSchema),
 });

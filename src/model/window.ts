@@ -12,7 +12,7 @@ export const EvidenceSchema = z.object({
   file: z.string(),
   line: z.number().int().nonnegative(),
   time: z.string().nullable().describe('ISO 8601 with offset; null for a snapshot without a time (describe output)'),
-  ruleId: z.string().nullable(),
+  rule: z.string().nullable().describe('catalogue rule id of the line, or null (a snapshot line, an unclassified record)'),
   text: z.string(),
 });
 export type EvidenceJson = z.infer<typeof EvidenceSchema>;

@@ -53,7 +53,7 @@ export function toWindowJson(w: Window, zone: Zone): WindowJson {
     confidence: w.confidence,
     reason: w.reason,
     ...(Object.keys(w.details).length > 0 && { details: w.details }),
-    evidence: w.evidence.map((ev) => ({ file: ev.file, line: ev.line, time: ev.time === null ? null : iso(ev.time), ruleId: ev.ruleId, text: ev.text })),
+    evidence: w.evidence.map((ev) => ({ file: ev.file, line: ev.line, time: ev.time === null ? null : iso(ev.time), rule: ev.ruleId, text: ev.text })),
   };
 }
 
@@ -127,10 +127,10 @@ export async function buildWindows(
       modeReason,
       windows: merged.windows.map((w) => toWindowJson(w, zone)),
       falseAlarms: engine.falseAlarms.map((f) => ({
-        file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), ruleId: f.ruleId, text: f.text, why: f.why,
+        file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), rule: f.ruleId, text: f.text, why: f.why,
       })),
       disagreements: merged.disagreements.map((d) => ({
-        ...d, evidence: d.evidence.map((ev) => ({ file: ev.file, line: ev.line, time: ev.time === null ? null : zone.format(ev.time), ruleId: ev.ruleId, text: ev.text })),
+        ...d, evidence: d.evidence.map((ev) => ({ file: ev.file, line: ev.line, time: ev.time === null ? null : zone.format(ev.time), rule: ev.ruleId, text: ev.text })),
       })),
     },
     inputs: timeline.inputs(),
