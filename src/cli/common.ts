@@ -16,7 +16,7 @@ import { formatSkew, isSignificant, parseSkewFlags, type SkewReport } from '../t
 export const inputFlags = {
   tz: Flags.string({ description: 'time zone the logs were written in (IANA name, e.g. Asia/Seoul)', default: 'UTC' }),
   'node-map': Flags.string({ description: 'name the node behind a path: PATH=NAME (repeatable)', multiple: true, multipleNonGreedy: true }),
-  verbose: Flags.boolean({ char: 'v', description: 'list files that were not read, with the reason', default: false }),
+  verbose: Flags.boolean({ char: 'v', description: 'list every file on stderr: what was read from it, or why it was not read', default: false }),
 };
 
 /** The --tz zone, or a usage error (exit 2) that says what a zone looks like. */
@@ -102,6 +102,15 @@ export function failOnMissing(command: Command, missing: readonly string[]): voi
   if (missing.length > 0) {
     command.error(`No such file or directory: ${missing.join(', ')}. Check the path; kforensics reads files and directories.`, { exit: 2 });
   }
+}
+
+/**
+ * Whether stderr gets the per-file accounting: with --verbose, or when stdout
+ * is a terminal. Into a pipe (`| less`, `| jq`) one summary line only, so
+ * stderr does not paint over the pager.
+ */
+export function perFileAccounting(verbose: boolean): boolean {
+  return verbose || process.stdout.isTTY === true;
 }
 
 /** Flags for broken input, taken by the commands that read logs into a timeline. */

@@ -3,7 +3,7 @@ import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
 import { renderAccounting } from '../report/table.js';
-import { checkNodeMap, failOnMissing, inputFlags, zoneFlag } from '../cli/common.js';
+import { checkNodeMap, failOnMissing, inputFlags, perFileAccounting, zoneFlag } from '../cli/common.js';
 
 /** `60`, `60s`, `90 s`, `5m`, `2h`, `1500ms` → milliseconds. */
 export function parseDurationFlag(text: string): number {
@@ -86,8 +86,9 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     } else {
       this.log(renderGapReport(report, zone));
     }
-    process.stderr.write(`${renderDumpAccounting(report.inputs.dumps)}\n`);
-    if (report.inputs.logs.length > 0) process.stderr.write(`${renderAccounting(report.inputs.logs)}\n`);
+    const perFile = perFileAccounting(flags.verbose);
+    process.stderr.write(`${renderDumpAccounting(report.inputs.dumps, perFile)}\n`);
+    if (report.inputs.logs.length > 0) process.stderr.write(`${renderAccounting(report.inputs.logs, perFile)}\n`);
     if (flags.verbose && report.inputs.other.length > 0) {
       process.stderr.write(`Not read:\n${report.inputs.other.map((o) => `  ${o.file}: ${o.note}`).join('\n')}\n`);
     }

@@ -8,7 +8,7 @@ import { buildTimeline } from '../timeline/build.js';
 import { compactBursts } from '../timeline/compact.js';
 import { toEventJson } from '../timeline/event.js';
 import {
-  brokenInputFlags, checkCatalogueFlags, checkNodeMap, checkSkewNodes, failOnMissing, inputFlags, knownValues, LIST, plannedNodes,
+  brokenInputFlags, checkCatalogueFlags, checkNodeMap, checkSkewNodes, failOnMissing, inputFlags, knownValues, LIST, perFileAccounting, plannedNodes,
   reportNothingFound, reportReadFailures, reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
@@ -141,11 +141,16 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       if (rows === 0) this.log('(no events; --all shows unclassified records too)');
     }
     const inputs = timeline.inputs();
-    process.stderr.write(`${renderAccounting(inputs)}\n`);
-    for (const { file, seek } of timeline.seeks()) {
+    const perFile = perFileAccounting(flags.verbose);
+    process.stderr.write(`${renderAccounting(inputs, perFile)}\n`);
+    const seeks = timeline.seeks();
+    for (const { file, seek } of perFile ? seeks : []) {
       process.stderr.write(
         `  ${file}: read from line ${seek.lines + 1} (byte ${seek.byte}) on, found by --since; its ${seek.lines} lines before were not read (their records are older than --since)\n`,
       );
+    }
+    if (!perFile && seeks.length > 0) {
+      process.stderr.write(`${seeks.length} file(s) read from where --since starts; their lines before it were not read (--verbose lists them).\n`);
     }
     if (flags.verbose) {
       const skipped = renderSkipped(inputs);

@@ -1,6 +1,6 @@
 import { Args, Command } from '@oclif/core';
 import {
-  brokenInputFlags, checkNodeMap, checkSkewNodes, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
+  brokenInputFlags, checkNodeMap, checkSkewNodes, perFileAccounting, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
   skewFlag, StrictFailure, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
@@ -50,7 +50,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     }
     this.log(`Outage windows — times in ${zone.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
     this.log(renderWindowsTable(result.doc));
-    process.stderr.write(`${renderAccounting(result.inputs)}\n`);
+    process.stderr.write(`${renderAccounting(result.inputs, perFileAccounting(flags.verbose))}\n`);
     if (flags.verbose) {
       const skipped = renderSkipped(result.inputs);
       if (skipped) process.stderr.write(`Not read:\n${skipped}\n`);

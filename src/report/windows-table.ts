@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import ansis from 'ansis';
 import type { WindowJson, WindowsDocJson } from '../model/window.js';
 
 function duration(ms: number | null): string {
@@ -63,6 +64,8 @@ function burstSubject(members: readonly WindowJson[]): string {
 
 /** The windows as a table a person reads at a glance; evidence stays in --json. */
 export function renderWindowsTable(doc: WindowsDocJson): string {
+  const confidence = (w: WindowJson) => (w.confidence === 'low' ? ansis.dim : w.confidence === 'high' ? ansis.bold : (t: string) => t)(`[${w.confidence}]`);
+  const kind = (w: WindowJson) => (w.end === null ? ansis.red(w.kind) : ansis.yellow(w.kind));
   if (doc.windows.length === 0) return `No outage windows found (times in ${doc.timeZone}).`;
   const table = new Table({
     head: ['Window', 'Node / partition', `Start (${doc.timeZone})`, 'End', 'Duration', 'Why'],
@@ -72,11 +75,11 @@ export function renderWindowsTable(doc: WindowsDocJson): string {
   });
   for (const { first: w, members } of rows(doc.windows)) {
     if (members.length === 1) {
-      table.push([w.kind, subject(w), startText(w), short(w.end), duration(w.durationMs), `${w.reason} [${w.confidence}]`]);
+      table.push([kind(w), subject(w), startText(w), short(w.end), duration(w.durationMs), `${w.reason} ${confidence(w)}`]);
     } else {
       const longest = Math.max(...members.map((m) => m.durationMs ?? 0));
       const end = members.map((m) => m.end!).sort().at(-1)!;
-      table.push([w.kind, burstSubject(members), short(w.start), short(end), `≤ ${duration(longest)}`, `${w.reason} [${w.confidence}]`]);
+      table.push([kind(w), burstSubject(members), short(w.start), short(end), `≤ ${duration(longest)}`, `${w.reason} ${confidence(w)}`]);
     }
   }
   const lines = [table.toString()];
