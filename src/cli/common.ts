@@ -19,6 +19,22 @@ export const inputFlags = {
   verbose: Flags.boolean({ char: 'v', description: 'list every file on stderr: what was read from it, or why it was not read', default: false }),
 };
 
+/** --display-tz, for the commands that can show times in another zone than the logs were written in. */
+export const displayFlags = {
+  'display-tz': Flags.string({ description: 'show times in this zone (IANA name) instead of --tz, the zone the logs were written in' }),
+};
+
+/**
+ * --tz left at its default: the logs were read as UTC. Said on stderr every
+ * run, since log4j timestamps carry no zone and a wrong guess shifts every
+ * time by hours.
+ */
+export function noteDefaultZone(metadata: { flags: Record<string, { setFromDefault?: boolean } | undefined> }): void {
+  if (metadata.flags.tz?.setFromDefault) {
+    process.stderr.write('--tz not given: log timestamps were read as UTC. If the logs were written in another zone, give it (e.g. --tz Asia/Seoul).\n');
+  }
+}
+
 /** The --tz zone, or a usage error (exit 2) that says what a zone looks like. */
 export function zoneFlag(command: Command, name: string): Zone {
   try {

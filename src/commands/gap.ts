@@ -3,7 +3,7 @@ import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
 import { renderAccounting } from '../report/table.js';
-import { checkNodeMap, failOnMissing, inputFlags, perFileAccounting, zoneFlag } from '../cli/common.js';
+import { checkNodeMap, failOnMissing, inputFlags, noteDefaultZone, perFileAccounting, zoneFlag } from '../cli/common.js';
 
 /** `60`, `60s`, `90 s`, `5m`, `2h`, `1500ms` → milliseconds. */
 export function parseDurationFlag(text: string): number {
@@ -48,9 +48,10 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   };
 
   async run(): Promise<GapReportJson | void> {
-    const { argv, flags } = await this.parse(GapCommand);
+    const { argv, flags, metadata } = await this.parse(GapCommand);
     const paths = argv as string[];
     const zone = zoneFlag(this, flags.tz);
+    noteDefaultZone(metadata);
     const minGapMs = parseDurationFlag(flags['min-gap']);
     if (Number.isNaN(minGapMs)) this.error(`--min-gap "${flags['min-gap']}" is not a duration. Use seconds (60), or 90s, 5m, 1h.`, { exit: 2 });
     const percentile = Number(flags.percentile);

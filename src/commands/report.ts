@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { Args, Command, Flags } from '@oclif/core';
-import { checkNodeMap, failOnMissing, inputFlags, LIST, reportNothingFound, zoneFlag } from '../cli/common.js';
+import { checkNodeMap, failOnMissing, inputFlags, LIST, noteDefaultZone, reportNothingFound, zoneFlag } from '../cli/common.js';
 import type { ReportJson } from '../model/report.js';
 import { buildReport } from '../report/report-data.js';
 import { renderHtml } from '../report/html.js';
@@ -53,9 +53,10 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
   };
 
   async run(): Promise<ReportJson | void> {
-    const { argv, flags } = await this.parse(ReportCommand);
+    const { argv, flags, metadata } = await this.parse(ReportCommand);
     const paths = argv as string[];
     const zone = zoneFlag(this, flags.tz);
+    noteDefaultZone(metadata);
     if (flags.out === undefined && !this.jsonEnabled()) {
       this.error('Say where the report goes: --out FILE (.md, .html or .json), --out - for stdout, or --json for the JSON document on stdout.', { exit: 2 });
     }

@@ -8,10 +8,11 @@ import { buildTimeline } from '../timeline/build.js';
 import { compactBursts } from '../timeline/compact.js';
 import { toEventJson } from '../timeline/event.js';
 import {
-  brokenInputFlags, checkCatalogueFlags, checkNodeMap, checkSkewNodes, failOnMissing, inputFlags, knownValues, LIST, perFileAccounting, plannedNodes,
+  brokenInputFlags, checkCatalogueFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, noteDefaultZone, knownValues, LIST, perFileAccounting, plannedNodes,
   reportNothingFound, reportReadFailures, reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
+import { rezoneWindows } from '../cli/display-zone.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../timeline/build-windows.js';
 
@@ -36,6 +37,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
 
   static override flags = {
     ...inputFlags,
+    ...displayFlags,
     ...brokenInputFlags,
     since: Flags.string({ description: 'only events at or after this time (e.g. "2024-02-23 07:40"; read in --tz unless it has an offset)' }),
     until: Flags.string({ description: 'only events at or before this time' }),
@@ -60,9 +62,11 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   }
 
   private async timeline(): Promise<TimelineJson | void> {
-    const { argv, flags } = await this.parse(TimelineCommand);
+    const { argv, flags, metadata } = await this.parse(TimelineCommand);
     const paths = argv as string[];
     const zone = zoneFlag(this, flags.tz);
+    noteDefaultZone(metadata);
+    const shown = flags['display-tz'] ? zoneFlag(this, flags['display-tz']) : zone;
     const range = timeRange(this, flags, zone);
     checkCatalogueFlags(this, flags);
     const nodeMap = flags['node-map'] ?? [];
@@ -101,17 +105,18 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     const all = this.jsonEnabled() || (flags.windows && flags.format === 'table')
       ? (await buildWindows(paths, { zone, nodeMap, skew, ...(handlers.checking && { onUnrecognised: handlers.checking }) })).doc
       : undefined;
-    const windows = all && { ...all, windows: all.windows.filter(windowFilter(filter)) };
+    const kept = all && { ...all, windows: all.windows.filter(windowFilter(filter)) };
+    const windows = kept && shown !== zone ? rezoneWindows(kept, shown) : kept;
 
     if (this.jsonEnabled()) {
       const events: EventJson[] = [];
-      for await (const e of timeline.events) events.push(toEventJson(e, zone));
+      for await (const e of timeline.events) events.push(toEventJson(e, shown));
       const inputs = timeline.inputs();
       this.reportProblems(paths, inputs, timeline.skew(), skew);
       // The schema (and zod) only for --json: loading them costs the other formats ~50 ms a run.
       const { TimelineSchema } = await import('../model/timeline.js');
       return TimelineSchema.parse({
-        schema: 'kforensics/timeline/v1', timeZone: zone.name, inputs, windows: windows!.windows, skew: timeline.skew(), events,
+        schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windows!.windows, skew: timeline.skew(), events,
       });
     }
 
@@ -125,19 +130,19 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       };
       for await (const batch of timeline.eventBatches) {
         for (const e of batch) {
-          pending += `${JSON.stringify(toEventJson(e, zone))}\n`;
+          pending += `${JSON.stringify(toEventJson(e, shown))}\n`;
           if (pending.length >= 1 << 16) await flush();
         }
       }
       if (pending.length > 0) await flush();
     } else {
-      this.log(`Timeline of ${paths.join(' ')} — times in ${zone.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
+      this.log(`Timeline of ${paths.join(' ')} — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
       if (windows) {
         if (!filtersNothing(filter)) this.log(`Outage windows matching the filters: ${windows.windows.length} of ${all!.windows.length}`);
         this.log(`${renderWindowsTable(windows)}\n`);
       }
       let rows = 0;
-      for await (const block of renderTimelineTable(countRows(compactBursts(timeline.events), () => rows++), zone)) this.log(block);
+      for await (const block of renderTimelineTable(countRows(compactBursts(timeline.events), () => rows++), shown)) this.log(block);
       if (rows === 0) this.log('(no events; --all shows unclassified records too)');
     }
     const inputs = timeline.inputs();

@@ -1,9 +1,10 @@
 import { Args, Command } from '@oclif/core';
 import {
-  brokenInputFlags, checkNodeMap, checkSkewNodes, perFileAccounting, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
+  brokenInputFlags, checkNodeMap, checkSkewNodes, displayFlags, noteDefaultZone, perFileAccounting, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
   skewFlag, StrictFailure, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
+import { rezoneWindows } from '../cli/display-zone.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../timeline/build-windows.js';
@@ -18,11 +19,13 @@ kafka-topics --describe output and server/zookeeper properties found in the path
   static override strict = false;
   static override enableJsonFlag = true;
   static override args = { paths: Args.string({ description: 'log files or directories (read recursively)', required: true }) };
-  static override flags = { ...inputFlags, ...brokenInputFlags };
+  static override flags = { ...inputFlags, ...displayFlags, ...brokenInputFlags };
 
   async run(): Promise<WindowsDocJson | void> {
-    const { argv, flags } = await this.parse(WindowsCommand);
+    const { argv, flags, metadata } = await this.parse(WindowsCommand);
     const zone = zoneFlag(this, flags.tz);
+    noteDefaultZone(metadata);
+    const shown = flags['display-tz'] ? zoneFlag(this, flags['display-tz']) : zone;
     const skew = skewFlag(this, flags.skew);
     const handlers = unrecognisedHandlers(flags);
     await checkNodeMap(this, argv as string[], flags['node-map']);
@@ -44,12 +47,13 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       reportSkew(result.skew, skew);
       reportReadFailures(result.inputs);
     };
+    const doc = shown === zone ? result.doc : rezoneWindows(result.doc, shown);
     if (this.jsonEnabled()) {
       problems();
-      return WindowsDocSchema.parse(result.doc);
+      return WindowsDocSchema.parse(doc);
     }
-    this.log(`Outage windows — times in ${zone.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
-    this.log(renderWindowsTable(result.doc));
+    this.log(`Outage windows — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
+    this.log(renderWindowsTable(doc));
     process.stderr.write(`${renderAccounting(result.inputs, perFileAccounting(flags.verbose))}\n`);
     if (flags.verbose) {
       const skipped = renderSkipped(result.inputs);

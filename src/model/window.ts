@@ -50,7 +50,8 @@ export type DisagreementJson = z.infer<typeof DisagreementSchema>;
 
 export const WindowsDocSchema = z.object({
   schema: z.literal('kforensics/windows/v1'),
-  timeZone: z.string(),
+  timeZone: z.string().describe('--tz: the zone the log timestamps were read in'),
+  displayTimeZone: z.string().optional().describe('--display-tz: the zone whose offset the times carry, when not --tz'),
   mode: z.enum(['zookeeper', 'kraft', 'unknown']).describe('how the cluster ran: from the log lines that fired, process.roles / zookeeper.connect in properties files, metadata-log dumps'),
   modeReason: z.string(),
   windows: z.array(WindowSchema),

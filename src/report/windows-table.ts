@@ -66,9 +66,10 @@ function burstSubject(members: readonly WindowJson[]): string {
 export function renderWindowsTable(doc: WindowsDocJson): string {
   const confidence = (w: WindowJson) => (w.confidence === 'low' ? ansis.dim : w.confidence === 'high' ? ansis.bold : (t: string) => t)(`[${w.confidence}]`);
   const kind = (w: WindowJson) => (w.end === null ? ansis.red(w.kind) : ansis.yellow(w.kind));
-  if (doc.windows.length === 0) return `No outage windows found (times in ${doc.timeZone}).`;
+  const zone = doc.displayTimeZone ?? doc.timeZone;
+  if (doc.windows.length === 0) return `No outage windows found (times in ${zone}).`;
   const table = new Table({
-    head: ['Window', 'Node / partition', `Start (${doc.timeZone})`, 'End', 'Duration', 'Why'],
+    head: ['Window', 'Node / partition', `Start (${zone})`, 'End', 'Duration', 'Why'],
     colWidths: [19, 22, 25, 25, 13, 60],
     wordWrap: true,
     style: { head: [], border: [] },

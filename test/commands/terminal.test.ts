@@ -50,7 +50,7 @@ describe('colour: on a terminal only, NO_COLOR and FORCE_COLOR honoured', () => 
 
 describe('stderr stays quiet when stdout is piped', () => {
   it('one summary line; the list of files with --verbose; on a terminal the list too', () => {
-    const quiet = piped(['timeline', HA, '--no-windows']);
+    const quiet = piped(['timeline', HA, '--no-windows', '--tz', 'UTC']);
     expect(quiet.stderr.trim().split('\n')).toEqual([
       'Read 38 log file(s), 2320 lines: 1357 records + 963 folded + 0 unrecognised (0 with a bad timestamp). Not read by the timeline: 21 file(s) (--verbose lists them).',
     ]);
@@ -62,8 +62,8 @@ describe('stderr stays quiet when stdout is piped', () => {
   });
 
   it('windows and gap too', () => {
-    expect(piped(['windows', HA]).stderr.trim().split('\n')).toHaveLength(1);
-    const gap = piped(['gap', 'fixtures/account-event-2022-10-05', '--topic', 'account_event']);
+    expect(piped(['windows', HA, '--tz', 'UTC']).stderr.trim().split('\n')).toHaveLength(1);
+    const gap = piped(['gap', 'fixtures/account-event-2022-10-05', '--topic', 'account_event', '--tz', 'UTC']);
     expect(gap.stderr.trim().split('\n')).toEqual([
       'Read 1 dump file(s), 802 lines.',
       'Read 11 log file(s), 431 lines: 364 records + 67 folded + 0 unrecognised (0 with a bad timestamp).',
