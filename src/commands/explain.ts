@@ -62,7 +62,7 @@ export default class ExplainCommand extends Command {
         doc.input.node = fate.node;
         doc.record = {
           line: r.line, lastLine: fate.lastLine, time: zone.format(r.time), level: r.level, severity: severityOfLevel(r.level),
-          logger: r.logger, role: r.role, ...(r.thread !== undefined && { thread: r.thread }), ...(r.myid !== undefined && { myid: r.myid }),
+          logger: r.logger, nodeKind: r.role, ...(r.thread !== undefined && { thread: r.thread }), ...(r.myid !== undefined && { myid: r.myid }),
           message: r.message,
         };
         const folded = r.line !== line ? `Line ${line} is folded into the record that starts on line ${r.line}. ` : '';

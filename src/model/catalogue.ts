@@ -44,7 +44,7 @@ export const ExplainSchema = z.object({
     level: z.string(),
     severity: SeveritySchema,
     logger: z.string(),
-    role: NodeKindSchema,
+    nodeKind: NodeKindSchema.describe('the process that wrote the record'),
     thread: z.string().optional(),
     myid: z.string().optional(),
     message: z.string(),

@@ -30,7 +30,7 @@ export function renderExplain(doc: ExplainJson): string {
     lines.push(row('record', r.lastLine > r.line ? `lines ${r.line}-${r.lastLine} (${r.lastLine - r.line} folded)` : `line ${r.line}`));
     lines.push(row('time', `${r.time} (read as ${doc.timeZone} wall-clock time)`));
     lines.push(row('level', `${r.level} → severity ${r.severity}`));
-    lines.push(row('logger', `${r.logger}${r.thread ? `  thread ${r.thread}` : ''}${r.myid !== undefined ? `  myid ${r.myid || '(empty)'}` : ''} (${r.role})`));
+    lines.push(row('logger', `${r.logger}${r.thread ? `  thread ${r.thread}` : ''}${r.myid !== undefined ? `  myid ${r.myid || '(empty)'}` : ''} (${r.nodeKind})`));
     lines.push(row('message', r.message));
   }
   if (doc.match) {

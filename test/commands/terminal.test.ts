@@ -18,7 +18,7 @@ function piped(args: string[], env: Record<string, string> = {}): { status: numb
 function onTerminal(args: string[], env: Record<string, string> = {}): string | undefined {
   const probe = spawnSync('script', ['--version'], { encoding: 'utf8' });
   if (probe.status !== 0) return undefined;
-  const base = { ...process.env, TERM: 'xterm-256color' };
+  const base: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
   delete base.NO_COLOR;
   delete base.FORCE_COLOR;
   delete base.CI;
