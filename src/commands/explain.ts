@@ -23,7 +23,7 @@ export default class ExplainCommand extends Command {
   ];
 
   static override enableJsonFlag = true;
-  static override args = { location: Args.string({ description: 'FILE:LINE, a line of a log file (1-based, as every file:line kforensics prints)', required: true }) };
+  static override args = { 'file:line': Args.string({ description: 'a line of a log file: its path and line number (from 1), as every file:line kforensics prints', required: true }) };
   static override flags = {
     tz: inputFlags.tz,
     'node-map': inputFlags['node-map'],
@@ -31,8 +31,8 @@ export default class ExplainCommand extends Command {
 
   async run(): Promise<ExplainJson | void> {
     const { args, flags, metadata } = await this.parse(ExplainCommand);
-    const m = /^(.+):(\d+)$/.exec(args.location);
-    if (!m || Number(m[2]) < 1) this.error(`"${args.location}" is not FILE:LINE. Give a file and a line number from 1, e.g. logs/server.log:120.`, { exit: 2 });
+    const m = /^(.+):(\d+)$/.exec(args['file:line']);
+    if (!m || Number(m[2]) < 1) this.error(`"${args['file:line']}" is not FILE:LINE. Give a file and a line number from 1, e.g. logs/server.log:120.`, { exit: 2 });
     const [, file, lineText] = m;
     const line = Number(lineText);
     const zone = zoneFlag(this, flags.tz);
