@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,5 +38,20 @@ describe('the scripts honour --help and reject what they do not know', () => {
     expect(r.stdout).toMatch(/^Usage: npm run bench/);
     expect(r.stdout).not.toMatch(/ok {3}kforensics found/);
     expect(statSync(join(REPO, 'dist/index.js')).mtimeMs).toBe(built);
+  });
+});
+
+describe('the packed package runs outside the clone', () => {
+  it('holds the bin, the compiled commands and their manifest, the schemas and the native sources its install script builds', () => {
+    const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const files = new Set((JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path));
+    const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string>; scripts: Record<string, string>; oclif: { plugins: string[] }; dependencies: Record<string, string> };
+    expect(files).toContain(pkg.bin.kforensics!.replace(/^\.\//, ''));
+    for (const command of ['timeline', 'windows', 'gap', 'report', 'rules', 'explain']) expect(files).toContain(`dist/commands/${command}.js`);
+    for (const f of ['oclif.manifest.json', 'binding.gyp', 'native/kforensics.c', 'schema/timeline.v1.json', 'dist/cli/not-found.js']) expect(files).toContain(f);
+    expect(files).toContain(/node (\S+)/.exec(pkg.scripts.install!)![1]);
+    for (const plugin of pkg.oclif.plugins) expect(Object.keys(pkg.dependencies)).toContain(plugin);
+    expect([...files].some((f) => f.startsWith('test/') || f.startsWith('fixtures/'))).toBe(false);
   });
 });
