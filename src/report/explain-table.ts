@@ -1,5 +1,6 @@
 import ansis from 'ansis';
 import type { ExplainJson } from '../model/catalogue.js';
+import { effectText } from './rules-table.js';
 
 const MARK = '▏';
 
@@ -12,12 +13,6 @@ function fieldsText(fields: Record<string, unknown>): string {
   return list.length > 0 ? list.join('  ') : '(none)';
 }
 
-function effectText(effect: Record<string, string> | null): string {
-  if (!effect) return 'none (not a window signal)';
-  const { signal, ...fields } = effect;
-  const args = Object.entries(fields).map(([k, v]) => `${k} from field ${v}`);
-  return `${signal}${args.length > 0 ? ` (${args.join(', ')})` : ''}`;
-}
 
 /** `kforensics explain` for a person: the line's reader, record, rule or nearest rule, one fact a row. */
 export function renderExplain(doc: ExplainJson): string {
@@ -37,7 +32,7 @@ export function renderExplain(doc: ExplainJson): string {
     const m = doc.match;
     lines.push(row('rule', `${ansis.bold(m.rule)}: ${m.title} (category ${m.category}, severity ${m.severity})`));
     lines.push(row('fields', fieldsText(m.fields)));
-    lines.push(row('effect', effectText(m.effect)));
+    lines.push(row('effect', m.effect ? effectText(m.effect) : 'none (not a window signal)'));
   }
   if (doc.closest) {
     const c = doc.closest;

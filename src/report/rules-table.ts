@@ -2,7 +2,8 @@ import Table from 'cli-table3';
 import type { RuleDocJson } from '../model/catalogue.js';
 import { paintSeverity } from './table.js';
 
-function effectText(effect: RuleDocJson['effect']): string {
+/** A rule's window signal and the fields it reads: `isr-change(partitions, from, to)`. */
+export function effectText(effect: RuleDocJson['effect']): string {
   if (!effect) return '';
   const { signal, ...fields } = effect;
   const args = Object.entries(fields).map(([k, v]) => (k === 'field' || k === v ? v : `${k}=${v}`));

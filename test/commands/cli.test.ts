@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from './run-cli.js';
+import { flat, REPO, runCli } from './run-cli.js';
 
 const HA = 'fixtures/ha-test-2024-02-23';
 
@@ -27,7 +27,7 @@ describe('help, suggestions and completion (oclif plugins)', () => {
   it('a mistyped command names the nearest one and exits 127, paths after it or not', () => {
     const r = runCli(['timelin', HA]);
     expect(r.status).toBe(127);
-    expect(r.stderr.replace(/\s*›\s*/g, ' ')).toContain('"timelin" is not a kforensics command. Did you mean kforensics timeline?');
+    expect(flat(r.stderr)).toContain('"timelin" is not a kforensics command. Did you mean kforensics timeline?');
     const far = runCli(['frobnicate']);
     expect(far.status).toBe(127);
     expect(far.stderr).not.toContain('Did you mean');

@@ -7,10 +7,9 @@ import { ExplainSchema, RulesDocSchema } from '../../src/model/catalogue.js';
 import { ReportSchema } from '../../src/model/report.js';
 import { TimelineSchema } from '../../src/model/timeline.js';
 import { WindowsDocSchema } from '../../src/model/window.js';
-import { REPO, runCli } from './run-cli.js';
+import { flat, REPO, runCli } from './run-cli.js';
 
 const HA = 'fixtures/ha-test-2024-02-23';
-const flat = (text: string) => text.replace(/\n?\s*›\s+/g, ' ').replace(/\s+/g, ' ');
 
 describe('kforensics rules', () => {
   it('lists the whole catalogue in match order, and --json is the schema-valid catalogue', () => {

@@ -2,11 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { flat, runCli } from './run-cli.js';
 
 const HA = 'fixtures/ha-test-2024-02-23';
-/** oclif wraps error messages at the terminal width and prefixes ` ›   `: one line again. */
-const flat = (text: string) => text.replace(/\n?\s*›\s+/g, ' ').replace(/\s+/g, ' ');
 
 describe('every flag value is checked: exit 2 and what to do', () => {
   it.each([
