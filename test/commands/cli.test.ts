@@ -34,6 +34,26 @@ describe('help, suggestions and completion (oclif plugins)', () => {
     expect(far.stderr).toContain('kforensics help');
   });
 
+  it('on a terminal it asks "Did you mean timeline?": yes runs it with the same paths and flags, no exits 127', () => {
+    if (spawnSync('script', ['--version']).status !== 0) return void console.warn('skipped: util-linux `script` is not installed');
+    const ask = (answer: string) => {
+      const command = `${process.execPath} ${REPO}/bin/run.js timelin fixtures/bad/latin1.log --tz UTC --no-windows; echo "exit=$?"`;
+      // The answer is typed once the question is up (the pseudo-terminal echoes it).
+      const r = spawnSync('sh', ['-c', `(sleep 3; printf '${answer}\r'; sleep 3) | script -qec '${command}' /dev/null`], {
+        cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 30_000,
+      });
+      return r.stdout;
+    };
+    const yes = ask('y');
+    expect(yes).toContain('Did you mean timeline?');
+    expect(yes).toContain('Timeline of fixtures/bad/latin1.log');
+    expect(yes).toContain('exit=0');
+    const no = ask('n');
+    expect(no).toContain('Did you mean timeline?');
+    expect(no).not.toContain('Timeline of');
+    expect(no).toContain('exit=127');
+  });
+
   it('shell completion: `autocomplete bash` prints the setup and completes the commands\' flags', () => {
     const home = mkdtempSync(join(tmpdir(), 'kf-home-'));
     const r = spawnSync(process.execPath, [`${REPO}/bin/run.js`, 'autocomplete', 'bash'], {
