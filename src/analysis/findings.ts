@@ -485,8 +485,8 @@ export const CHECKS: readonly Check[] = [
     why: 'An out-of-sync replica may become leader: the partition comes back sooner but every write it had not fetched is lost, silently.',
     applies: anyBroker,
     find: (ctx) => brokerHits(ctx, 'unclean.leader.election.enable', 'false', (v) => v.trim() === 'true', () => {
-      const stale = windowsWhere(ctx, (w) => w.kind === 'stale-leader');
-      return { windows: stale.map((s) => s.i), incident: stale.length === 0 ? null : `writes were truncated on ${stale.length} partition(s) (stale-leader windows)` };
+      const stale = windowsWhere(ctx, (w) => w.kind === 'two-leaders');
+      return { windows: stale.map((s) => s.i), incident: stale.length === 0 ? null : `writes were truncated on ${stale.length} partition(s) (two-leaders windows)` };
     }),
   },
   {
@@ -634,7 +634,7 @@ export function runChecks(ctx: FindingContext, checks: readonly Check[] = CHECKS
     (a.f.subject < b.f.subject ? -1 : a.f.subject > b.f.subject ? 1 : 0));
   const findings = found.map((x) => x.f);
 
-  const stale = ctx.windows.filter((w) => w.kind === 'stale-leader').length;
+  const stale = ctx.windows.filter((w) => w.kind === 'two-leaders').length;
   const recommendations = RECOMMENDED.map((row): RecommendationJson => {
     const hit = findings.filter((f) => row.checks.includes(f.id));
     const ran = checks.filter((c) => row.checks.includes(c.id) && c.applies(ctx));
@@ -642,7 +642,7 @@ export function runChecks(ctx: FindingContext, checks: readonly Check[] = CHECKS
       const violated = row.setting === 'acks' && stale > 0;
       return {
         setting: row.setting, scope: row.scope, recommended: row.recommended, status: violated ? 'violated' : 'not-checked',
-        note: violated ? `likely acks=1 or 0: ${stale} stale-leader window(s) show acknowledged writes truncated. ${row.unchecked}` : row.unchecked ?? '',
+        note: violated ? `likely acks=1 or 0: ${stale} two-leaders window(s) show acknowledged writes truncated. ${row.unchecked}` : row.unchecked ?? '',
       };
     }
     if (hit.length > 0) {

@@ -14,7 +14,7 @@ import {
 import { filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
 import { rezoneWindows } from '../cli/display-zone.js';
 import { renderWindowsTable } from '../report/windows-table.js';
-import { buildWindows } from '../timeline/build-windows.js';
+import { buildWindows } from '../windows/build.js';
 
 export default class TimelineCommand extends Command {
   static override summary = 'One ordered, classified timeline of every Kafka and ZooKeeper log in the given paths.';

@@ -7,7 +7,7 @@ import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
 import { rezoneWindows } from '../cli/display-zone.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
 import { renderWindowsTable } from '../report/windows-table.js';
-import { buildWindows } from '../timeline/build-windows.js';
+import { buildWindows } from '../windows/build.js';
 
 export default class WindowsCommand extends Command {
   static override summary = 'What was unavailable, from when to when, and the evidence.';

@@ -100,7 +100,7 @@ function axisTicks(seg: Segment, zone: Zone): { t: number; label: string }[] {
 
 interface Lane {
   key: string;
-  kind: 'node' | 'topic';
+  kind: 'node' | 'topic' | 'cluster';
   label: string;
   bars: { w: WindowJson; i: number; sub: number }[];
   ticks: KeyEventJson[];
@@ -109,7 +109,9 @@ interface Lane {
 
 function laneKey(w: WindowJson): { key: string; kind: Lane['kind'] } {
   if (w.topic !== undefined) return { key: `topic:${w.topic}`, kind: 'topic' };
-  return { key: `node:${w.node ?? '?'}`, kind: 'node' };
+  // A window of no one node (ZooKeeper unreachable from every broker).
+  if (w.node === undefined) return { key: 'cluster', kind: 'cluster' };
+  return { key: `node:${w.node}`, kind: 'node' };
 }
 
 export interface ChartResult {
@@ -153,7 +155,7 @@ export function renderSwimlane(r: ReportJson): ChartResult {
     const { key, kind } = laneKey(w);
     let lane = lanes.get(key);
     if (!lane) {
-      lane = { key, kind, label: kind === 'topic' ? w.topic! : (w.node ?? '?'), bars: [], ticks: [], subRows: 1 };
+      lane = { key, kind, label: kind === 'topic' ? w.topic! : kind === 'cluster' ? 'whole cluster' : w.node!, bars: [], ticks: [], subRows: 1 };
       lanes.set(key, lane);
       if (kind === 'topic') topicLanes.push(lane);
     }
@@ -169,6 +171,7 @@ export function renderSwimlane(r: ReportJson): ChartResult {
     }
   }
   const ordered = [
+    ...[...lanes.values()].filter((l) => l.kind === 'cluster'),
     ...[...lanes.values()].filter((l) => l.kind === 'node').sort((a, b) => byNodeName(a.label, b.label)),
     ...topicLanes.sort((a, b) => byNodeName(a.label, b.label)),
   ];

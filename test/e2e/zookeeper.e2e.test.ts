@@ -30,7 +30,7 @@ const TOLERANCE_MS = 2000;
 interface Evidence { file: string; line: number; time: string | null; rule: string | null; text: string }
 interface Bounds { earliest: string; latest: string }
 interface Window {
-  kind: 'broker-down' | 'zk-node-down' | 'zk-quorum-lost' | 'partition-offline' | 'under-replicated' | 'isolated' | 'stale-leader';
+  kind: 'broker-down' | 'zk-node-down' | 'zk-node-unreachable' | 'zk-stale-leader' | 'zk-quorum-lost' | 'partition-offline' | 'under-replicated' | 'isolated';
   node?: string;
   topic?: string;
   partition?: number;
@@ -283,13 +283,14 @@ describe.skipIf(!avail.ok)('e2e: a real 3-node ZooKeeper ensemble with injected 
     });
 
     for (const id of ['follower-kill', 'leader-kill', 'two-kill'] as const) {
-      it(`${id}: a zk-node-down window on each killed node, from the kill to its FOLLOWING/LEADING`, () => {
+      it(`${id}: a zk-node-down window on each killed node, from the kill until it runs again (serving again, its FOLLOWING/LEADING, the latest end)`, () => {
         const f = fault(truth, id);
         for (const node of f.targets!) {
           const recovered = first([node], f.restartAt! - 5, / - (FOLLOWING|LEADING)$/)!.t!;
           const w = windowFor(['zk-node-down'], node, f, recovered);
           expectEdge(`${id} ${node} start`, w.start, f.at, f.at);
-          expectEdge(`${id} ${node} end`, w.end, recovered, recovered);
+          expectEdge(`${id} ${node} end`, w.end, f.restartAt!, recovered);
+          expectEdge(`${id} ${node} latest end`, w.endBounds!.latest, recovered, recovered);
         }
       });
     }
@@ -304,14 +305,17 @@ describe.skipIf(!avail.ok)('e2e: a real 3-node ZooKeeper ensemble with injected 
       expectEdge('two-kill quorum-lost end', w.end, Math.min(firstBack, restored), restored);
     });
 
-    it('leader-freeze: the frozen leader has a zk-node-down or isolated window, from the freeze until it follows again', () => {
+    it('leader-freeze: the frozen leader is unreachable (not dead) from the freeze until it runs again, then a stale leader until it steps down', () => {
       const f = fault(truth, 'leader-freeze');
       const frozen = f.targets![0]!;
       const noticed = first(names().filter((n) => n !== frozen), f.at - 5, /Exception when following the leader/)!.t!;
       const back = first([frozen], f.contAt! - 5, / - FOLLOWING$/)!.t!;
-      const w = windowFor(['zk-node-down', 'isolated'], frozen, f, back);
+      const w = windowFor(['zk-node-unreachable'], frozen, f, back);
       expectEdge('leader-freeze start', w.start, f.at, noticed);
       expectEdge('leader-freeze end', w.end, f.contAt!, back);
+      const stale = windowsDoc().windows.find((x) => x.kind === 'zk-stale-leader' && x.node === frozen && ms(x.start) >= ms(w.end!));
+      expect(stale, 'no zk-stale-leader window after the frozen leader woke up').toBeDefined();
+      expectEdge('stale leader end', stale!.end, f.contAt!, back);
     });
 
     it('leader-freeze: no window is built on the woken leader\'s stale "Expiring session" lines', () => {
