@@ -245,3 +245,15 @@ export function checkSkewNodes(applied: ReadonlyMap<string, number>, inputs: rea
  * it: `--topic orders ./logs` reads ./logs as a path, not a second topic.
  */
 export const LIST = { multiple: true, multipleNonGreedy: true, delimiter: ',' } as const;
+
+/**
+ * oclif's "Missing 1 required arg" adds that list flags must come after the
+ * arguments; here they take one value each (LIST), so the note would send the
+ * user the wrong way. The message says what to give instead.
+ */
+export function missingArgument<E extends Error>(err: E, what: string): E {
+  if (Array.isArray((err as { args?: unknown }).args) && /^Missing \d+ required arg/.test(err.message)) {
+    err.message = `Missing ${what} (flags may come before or after it).`;
+  }
+  return err;
+}

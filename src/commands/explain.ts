@@ -1,7 +1,7 @@
 import { Args, Command } from '@oclif/core';
 import { defaultClassifier } from '../catalogue/index.js';
 import { nearestRule } from '../catalogue/explain.js';
-import { inputFlags, noteDefaultZone, zoneFlag } from '../cli/common.js';
+import { inputFlags, missingArgument, noteDefaultZone, zoneFlag } from '../cli/common.js';
 import { severityOfLevel } from '../model/record.js';
 import type { ExplainJson } from '../model/catalogue.js';
 import { renderExplain } from '../report/explain-table.js';
@@ -28,6 +28,10 @@ export default class ExplainCommand extends Command {
     tz: inputFlags.tz,
     'node-map': inputFlags['node-map'],
   };
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    return super.catch(missingArgument(err, 'FILE:LINE, the line to explain, e.g. kforensics explain logs/server.log:120'));
+  }
 
   async run(): Promise<ExplainJson | void> {
     const { args, flags, metadata } = await this.parse(ExplainCommand);

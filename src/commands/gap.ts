@@ -3,7 +3,10 @@ import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
 import { renderAccounting } from '../report/table.js';
-import { checkNodeMap, failOnMissing, inputFlags, noteDefaultZone, perFileAccounting, zoneFlag } from '../cli/common.js';
+import {
+  checkNodeMap, failOnMissing, inputFlags,
+  missingArgument, noteDefaultZone, perFileAccounting, zoneFlag,
+} from '../cli/common.js';
 
 /** `60`, `60s`, `90 s`, `5m`, `2h`, `1500ms` → milliseconds. */
 export function parseDurationFlag(text: string): number {
@@ -46,6 +49,10 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     broker: Flags.string({ description: 'broker that hosted the dumped partition (1 or broker-1), when paths do not say' }),
     format: Flags.string({ description: 'output format (ndjson: one line per gap)', options: ['table', 'ndjson'], default: 'table' }),
   };
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    return super.catch(missingArgument(err, 'the PATHS to read: DumpLogSegments output and logs, e.g. kforensics gap --topic orders ./incident'));
+  }
 
   async run(): Promise<GapReportJson | void> {
     const { argv, flags, metadata } = await this.parse(GapCommand);

@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { Args, Command, Flags } from '@oclif/core';
-import { checkNodeMap, failOnMissing, inputFlags, LIST, noteDefaultZone, reportNothingFound, zoneFlag } from '../cli/common.js';
+import {
+  checkNodeMap, failOnMissing, inputFlags, LIST,
+  missingArgument, noteDefaultZone, reportNothingFound, zoneFlag,
+} from '../cli/common.js';
 import type { ReportJson } from '../model/report.js';
 import { buildReport } from '../report/report-data.js';
 import { renderHtml } from '../report/html.js';
@@ -51,6 +54,10 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     out: Flags.string({ char: 'o', description: 'file to write (its extension picks the format: .md, .html, .json), or - for stdout (Markdown unless --format says otherwise)' }),
     format: Flags.string({ description: 'output format, overriding the extension of --out', options: [...FORMATS] }),
   };
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    return super.catch(missingArgument(err, 'the PATHS to read: log files or directories, e.g. kforensics report ./incident --out report.md'));
+  }
 
   async run(): Promise<ReportJson | void> {
     const { argv, flags, metadata } = await this.parse(ReportCommand);

@@ -8,8 +8,8 @@ import { buildTimeline } from '../timeline/build.js';
 import { compactBursts } from '../timeline/compact.js';
 import { toEventJson } from '../timeline/event.js';
 import {
-  brokenInputFlags, checkCatalogueFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, noteDefaultZone, knownValues, LIST, perFileAccounting, plannedNodes,
-  reportNothingFound, reportReadFailures, reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
+  brokenInputFlags, checkCatalogueFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, knownValues, LIST, missingArgument,
+  noteDefaultZone, perFileAccounting, plannedNodes, reportNothingFound, reportReadFailures, reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
 import { rezoneWindows } from '../cli/display-zone.js';
@@ -50,6 +50,10 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     format: Flags.string({ description: 'output format', options: ['table', 'ndjson'], default: 'table' }),
     windows: Flags.boolean({ description: 'print the outage windows summary above the table (--no-windows to skip that pass)', default: true, allowNo: true }),
   };
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    return super.catch(missingArgument(err, 'the PATHS to read: log files or directories, e.g. kforensics timeline ./logs'));
+  }
 
   async run(): Promise<TimelineJson | void> {
     try {

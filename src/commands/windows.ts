@@ -1,7 +1,7 @@
 import { Args, Command } from '@oclif/core';
 import {
-  brokenInputFlags, checkNodeMap, checkSkewNodes, displayFlags, noteDefaultZone, perFileAccounting, failOnMissing, inputFlags, reportNothingFound, reportReadFailures, reportSkew,
-  skewFlag, StrictFailure, unrecognisedHandlers, zoneFlag,
+  brokenInputFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, missingArgument, noteDefaultZone,
+  perFileAccounting, reportNothingFound, reportReadFailures, reportSkew, skewFlag, StrictFailure, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
 import { rezoneWindows } from '../cli/display-zone.js';
@@ -20,6 +20,10 @@ kafka-topics --describe output and server/zookeeper properties found in the path
   static override enableJsonFlag = true;
   static override args = { paths: Args.string({ description: 'log files or directories (read recursively)', required: true }) };
   static override flags = { ...inputFlags, ...displayFlags, ...brokenInputFlags };
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    return super.catch(missingArgument(err, 'the PATHS to read: log files or directories, e.g. kforensics windows ./logs'));
+  }
 
   async run(): Promise<WindowsDocJson | void> {
     const { argv, flags, metadata } = await this.parse(WindowsCommand);

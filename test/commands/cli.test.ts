@@ -68,6 +68,16 @@ describe('help, suggestions and completion (oclif plugins)', () => {
 });
 
 describe('flags and paths in any order', () => {
+  it('no paths: exit 2, what to give, and no claim that list flags must come last', () => {
+    for (const [command, what] of [['timeline', 'Missing the PATHS to read'], ['gap', 'Missing the PATHS to read'], ['explain', 'Missing FILE:LINE']] as const) {
+      const r = runCli([command, '--node-map', 'x=y', '--tz', 'UTC']);
+      expect(r.status, command).toBe(2);
+      expect(flat(r.stderr), command).toContain(`${what}`);
+      expect(flat(r.stderr), command).toContain('(flags may come before or after it)');
+      expect(r.stderr, command).not.toContain('Note:');
+    }
+  });
+
   it('list flags before the paths take one value each (repeat them or use commas)', () => {
     const before = runCli(['timeline', '--tz', 'Asia/Seoul', '--topic', 'test-topic-2', HA, '--json']);
     expect(before.status, before.stderr).toBe(0);
