@@ -1,9 +1,11 @@
 import { Args, Command } from '@oclif/core';
 import {
-  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, inputPaths, nodeMapFlag, reportNothingFound, reportReadFailures, reportSkew,
-  skewFlag, StrictFailure, unrecognisedHandlers, zoneFlag,
+  brokenInputFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, inputPaths, missingArgument, nodeMapFlag,
+  noteDefaultZone, perFileAccounting, reportNothingFound, reportReadFailures, reportSkew, skewFlag, StrictFailure, unrecognisedHandlers,
+  zoneFlag,
 } from '../cli/common.js';
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
+import { rezoneWindows } from '../cli/display-zone.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../windows/build.js';
@@ -18,14 +20,21 @@ kafka-topics --describe output and server/zookeeper properties found in the path
   static override strict = false;
   static override enableJsonFlag = true;
   static override args = { paths: Args.string({ description: 'log files, directories (read recursively) or archives; - or nothing for standard input', required: false, ignoreStdin: true }) };
-  static override flags = { ...inputFlags, ...brokenInputFlags };
+  static override flags = { ...inputFlags, ...displayFlags, ...brokenInputFlags };
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    return super.catch(missingArgument(err, 'the PATHS to read: log files or directories, e.g. kforensics windows ./logs'));
+  }
 
   async run(): Promise<WindowsDocJson | void> {
-    const { argv: given, flags } = await this.parse(WindowsCommand);
+    const { argv: given, flags, metadata } = await this.parse(WindowsCommand);
     const argv = inputPaths(this, given);
     const zone = zoneFlag(this, flags.tz);
+    noteDefaultZone(metadata);
+    const shown = flags['display-tz'] ? zoneFlag(this, flags['display-tz']) : zone;
     const skew = skewFlag(this, flags.skew);
     const handlers = unrecognisedHandlers(flags);
+    await checkNodeMap(this, argv, flags['node-map']);
     let result;
     try {
       result = await buildWindows(argv, {
@@ -44,13 +53,14 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       reportSkew(result.skew, skew);
       reportReadFailures(result.inputs);
     };
+    const doc = shown === zone ? result.doc : rezoneWindows(result.doc, shown);
     if (this.jsonEnabled()) {
       problems();
-      return WindowsDocSchema.parse(result.doc);
+      return WindowsDocSchema.parse(doc);
     }
-    this.log(`Outage windows — times in ${zone.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
-    this.log(renderWindowsTable(result.doc));
-    process.stderr.write(`${renderAccounting(result.inputs)}\n`);
+    this.log(`Outage windows — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
+    this.log(renderWindowsTable(doc));
+    process.stderr.write(`${renderAccounting(result.inputs, perFileAccounting(flags.verbose))}\n`);
     if (flags.verbose) {
       const skipped = renderSkipped(result.inputs);
       if (skipped) process.stderr.write(`Not read:\n${skipped}\n`);

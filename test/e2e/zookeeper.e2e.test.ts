@@ -27,7 +27,7 @@ const TOLERANCE_MS = 2000;
 
 // ------------------------------------------------------------ the windows contract (kforensics/windows/v1)
 
-interface Evidence { file: string; line: number; time: string | null; ruleId: string | null; text: string }
+interface Evidence { file: string; line: number; time: string | null; rule: string | null; text: string }
 interface Bounds { earliest: string; latest: string }
 interface Window {
   kind: 'broker-down' | 'zk-node-down' | 'zk-node-unreachable' | 'zk-stale-leader' | 'zk-quorum-lost' | 'partition-offline' | 'under-replicated' | 'isolated';
