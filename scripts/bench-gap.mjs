@@ -13,10 +13,23 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { once } from 'node:events';
+import { scriptArgs } from './args.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
-const keep = process.argv.includes('--keep');
+const { values, positionals } = scriptArgs(`Usage: node scripts/bench-gap.mjs [RECORDS] [--keep]
+
+Writes a synthetic DumpLogSegments output of RECORDS records (default
+1000000) with a 2-hour hole, runs the compiled gap analysis on it (npm run
+build first) and prints rows/s and peak RSS.
+
+  --keep        keep the generated dump (its folder is printed)
+  -h, --help    this text`, { keep: { type: 'boolean', default: false } }, { positionals: 1 });
+const n = Number(positionals[0] ?? 1_000_000);
+if (!Number.isInteger(n) || n < 1) {
+  process.stderr.write(`RECORDS must be a whole number of records; got ${positionals[0]}\n`);
+  process.exit(2);
+}
+const keep = values.keep;
 const dir = mkdtempSync(join(tmpdir(), 'kf-bench-gap-'));
 const file = join(dir, 'dump-bench-0.txt');
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --size 1G] [--scaling] [--rounds 3] [--keep]
+// npm run bench [-- --size 1G] [--scaling] [--rounds 3] [--keep]   (--help: the options)
 //
 // Generates realistic inputs with the project's own generators (a Kafka
 // server.log, a ZooKeeper log, a DumpLogSegments --deep-iteration output),
@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scriptArgs } from './args.mjs';
 import { parseSize } from './bench/random.mjs';
 import { EVENT_PATTERNS, writeServerLog } from './bench/server-log.mjs';
 import { writeZookeeperLog, EVENT_PATTERNS as ZK_PATTERNS } from './bench/zookeeper-log.mjs';
@@ -21,11 +22,35 @@ import { writeDump } from './bench/dump.mjs';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Run as a user runs it (npx kforensics): the bin itself, with the Node flags of its first line.
 const cli = join(repo, 'bin', 'run.js');
-const args = process.argv.slice(2);
-const flag = (name) => args.includes(`--${name}`);
-const option = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
-const rounds = Number(option('rounds', '3'));
-const sizes = flag('scaling') ? ['100M', '1G', '4G'] : [option('size', '1G')];
+const { values } = scriptArgs(`Usage: npm run bench [-- --size SIZE] [--scaling] [--rounds N] [--keep]
+       node scripts/bench.mjs [options]   (without the build npm run bench does first)
+
+Generates a Kafka server.log, a ZooKeeper log and a DumpLogSegments output of
+about SIZE each, then races kforensics against grep on them, round by round:
+MB/s, the ratio to grep, peak RSS, and a check that kforensics found exactly
+the events the generator wrote. Needs SIZE of free space in the temp folder;
+1G takes minutes.
+
+  --size SIZE   input size: 10M, 100M, 1G … (default 1G)
+  --scaling     run at 100M, 1G and 4G (instead of --size)
+  --rounds N    rounds per case; the median is reported (default 3)
+  --keep        keep the generated inputs (their folder is printed)
+  --build       run npm run build first (npm run bench passes it)
+  -h, --help    this text`, {
+  size: { type: 'string', default: '1G' },
+  scaling: { type: 'boolean', default: false },
+  rounds: { type: 'string', default: '3' },
+  keep: { type: 'boolean', default: false },
+  build: { type: 'boolean', default: false },
+});
+const flag = (name) => values[name] === true;
+const rounds = Number(values.rounds);
+const sizes = flag('scaling') ? ['100M', '1G', '4G'] : [values.size];
+if (!(rounds >= 1) || sizes.some((s) => !(parseSize(s) > 0))) {
+  process.stderr.write(`--rounds must be 1 or more and --size a size (10M, 1G …); got --rounds ${values.rounds} --size ${values.size}\n`);
+  process.exit(2);
+}
+if (flag('build') && spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: 'inherit' }).status !== 0) process.exit(1);
 const hasTime = existsSync('/usr/bin/time');
 const hasLnav = spawnSync('sh', ['-c', 'command -v lnav'], { encoding: 'utf8' }).stdout.trim() !== '';
 const q = (s) => `'${s.replaceAll("'", "'\\''")}'`;

@@ -5,14 +5,28 @@
 //   node scripts/gen-server-log.mjs --size 1G --out /tmp/big/server.log
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { scriptArgs } from './args.mjs';
 import { parseSize } from './bench/random.mjs';
 import { writeServerLog } from './bench/server-log.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const out = arg('out', '/tmp/kforensics-server.log');
+const { values } = scriptArgs(`Usage: node scripts/gen-server-log.mjs [--size SIZE] [--out FILE]
+
+Writes a deterministic, realistic Kafka server.log of about SIZE bytes
+(routine traffic, incident bursts, ~2 % stack-trace lines) and prints on
+stderr, as JSON, the events it wrote.
+
+  --size SIZE   about how much to write: 10M, 100M, 1G … (default 100M)
+  --out FILE    where (default /tmp/kforensics-server.log)
+  -h, --help    this text`, {
+  size: { type: 'string', default: '100M' },
+  out: { type: 'string', default: '/tmp/kforensics-server.log' },
+});
+const size = parseSize(values.size);
+if (!(size > 0)) {
+  process.stderr.write(`--size "${values.size}" is not a size: use 10M, 100M, 1G …\n`);
+  process.exit(2);
+}
+const out = values.out;
 mkdirSync(dirname(out), { recursive: true });
-const truth = await writeServerLog(out, parseSize(arg('size', '100M')));
+const truth = await writeServerLog(out, size);
 process.stderr.write(`${JSON.stringify(truth)}\n`);

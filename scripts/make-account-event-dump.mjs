@@ -19,9 +19,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scriptArgs } from './args.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = process.argv[2] ?? join(repo, 'fixtures/account-event-2022-10-05/broker-1/dump-account_event-0.txt');
+const { positionals } = scriptArgs(`Usage: node scripts/make-account-event-dump.mjs [OUTPUT]
+
+Writes the account_event-0 DumpLogSegments fixture (deterministic; offsets
+52262..52661) to OUTPUT, by default
+fixtures/account-event-2022-10-05/broker-1/dump-account_event-0.txt.
+
+  -h, --help    this text`, {}, { positionals: 1 });
+const out = positionals[0] ?? join(repo, 'fixtures/account-event-2022-10-05/broker-1/dump-account_event-0.txt');
 
 function mulberry32(seed) {
   let a = seed >>> 0;

@@ -24,6 +24,8 @@ export interface GapOptions {
   skewToleranceMs?: number;
   nodeMap?: readonly string[];
   followSymlinks?: boolean;
+  /** --layout: log4j ConversionPatterns for files in no known layout. */
+  layouts?: readonly string[];
 }
 
 export const DEFAULTS = { minGapMs: 60_000, percentile: 99.9, k: 10, skewToleranceMs: 1_000 } as const;
@@ -90,7 +92,7 @@ export interface GapAnalysis {
 export async function analyzeGaps(paths: readonly string[], options: GapOptions): Promise<GapAnalysis> {
   const zone = options.zone;
   const skewToleranceMs = options.skewToleranceMs ?? DEFAULTS.skewToleranceMs;
-  const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [], followSymlinks: options.followSymlinks ?? false });
+  const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [], followSymlinks: options.followSymlinks ?? false, layouts: options.layouts ?? [] });
   const direct = new Set(paths.map((p) => resolve(p)));
   const partitions = new Map<string, PartitionState>();
   const dumps: DumpInputJson[] = [];

@@ -47,6 +47,12 @@ export type Effect =
   /** A ZooKeeper leader lost a follower (only a leader says this); `field` holds its address or sid. */
   | { signal: 'zk-follower-lost'; field: string }
   /**
+   * A leader's handler for one follower failed; `timedOut` filled when it
+   * waited out a read timeout (the follower went silent rather than away).
+   * The follower is named by the GOODBYE line that follows.
+   */
+  | { signal: 'zk-learner-error'; timedOut?: string }
+  /**
    * A follower lost its leader. `timedOut` (captured from the folded cause)
    * says it waited out a read timeout: the leader had gone silent earlier.
    */

@@ -2,7 +2,14 @@ import { Flags, type Command } from '@oclif/core';
 import { parseUserTime, UnknownZoneError, Zone } from '../time/zone.js';
 import { describeClockChange, type ClockChange } from '../time/clock-changes.js';
 import type { InputJson } from '../model/timeline.js';
-import { isReadFailure } from '../sources/plan.js';
+import { isReadFailure, type Plan } from '../sources/plan.js';
+import { STDIN_NAME } from '../sources/archive.js';
+import { discover } from '../sources/discover.js';
+import { mappedNode, parseNodeMap } from '../sources/identity.js';
+import { CATALOGUE } from '../catalogue/index.js';
+import { CATEGORIES } from '../catalogue/schema.js';
+import type { NodeKind } from '../model/record.js';
+import { unknownValues, type Known } from './suggest.js';
 import { MAX_LINE_BYTES } from '../sources/lines.js';
 import { printable } from '../sources/printable.js';
 import { StopReading } from '../timeline/read.js';
@@ -11,10 +18,45 @@ import { formatSkew, isSignificant, parseSkewFlags, type SkewReport } from '../t
 /** Flags every command that reads logs takes. */
 export const inputFlags = {
   tz: Flags.string({ description: 'time zone the logs were written in (IANA name, e.g. Asia/Seoul)', default: 'UTC' }),
-  'node-map': Flags.string({ description: 'name the node behind a path: PATH=NAME', multiple: true }),
-  verbose: Flags.boolean({ char: 'v', description: 'list files that were not read, with the reason', default: false }),
+  'node-map': Flags.string({ description: 'name the node behind a path: PATH=NAME (repeatable)', multiple: true, multipleNonGreedy: true }),
+  verbose: Flags.boolean({ char: 'v', description: 'list every file on stderr: what was read from it, or why it was not read', default: false }),
   'follow-symlinks': Flags.boolean({ description: 'follow symbolic links that lead out of the given paths (by default they are listed as not read)', default: false }),
+  'stdin-node': Flags.string({ description: 'name the node whose log is piped in on standard input (read with - or when no path is given)' }),
+  layout: Flags.string({ description: "read files in no known layout with this log4j ConversionPattern (e.g. '%d{ISO8601} | %-5p | %c | %m%n')", multiple: true, multipleNonGreedy: true }),
 };
+
+/**
+ * The paths to read: those given; standard input (`-`) when none is given
+ * and something is piped in; else a usage error (exit 2).
+ */
+export function inputPaths(command: Command, argv: readonly unknown[]): string[] {
+  if (argv.length > 0) return argv as string[];
+  if (!process.stdin.isTTY) return ['-'];
+  command.error('Give the log files, directories or archives to read, or pipe a log in (kubectl logs kafka-0 | kforensics timeline -).', { exit: 2 });
+}
+
+/** --node-map, with --stdin-node naming standard input. */
+export function nodeMapFlag(flags: { 'node-map'?: string[] | undefined; 'stdin-node'?: string | undefined }): string[] {
+  const map = [...(flags['node-map'] ?? [])];
+  if (flags['stdin-node'] !== undefined) map.push(`${STDIN_NAME}=${flags['stdin-node']}`);
+  return map;
+}
+
+/** --display-tz, for the commands that can show times in another zone than the logs were written in. */
+export const displayFlags = {
+  'display-tz': Flags.string({ description: 'show times in this zone (IANA name) instead of --tz, the zone the logs were written in' }),
+};
+
+/**
+ * --tz left at its default: the logs were read as UTC. Said on stderr every
+ * run, since log4j timestamps carry no zone and a wrong guess shifts every
+ * time by hours.
+ */
+export function noteDefaultZone(metadata: { flags: Record<string, { setFromDefault?: boolean } | undefined> }): void {
+  if (metadata.flags.tz?.setFromDefault) {
+    process.stderr.write('--tz not given: log timestamps were read as UTC. If the logs were written in another zone, give it (e.g. --tz Asia/Seoul).\n');
+  }
+}
 
 /** The --tz zone, or a usage error (exit 2) that says what a zone looks like. */
 export function zoneFlag(command: Command, name: string): Zone {
@@ -30,9 +72,73 @@ export function timeFlag(command: Command, flag: string, value: string | undefin
   if (value === undefined) return undefined;
   const t = parseUserTime(value, zone);
   if (Number.isNaN(t)) {
-    command.error(`--${flag} "${value}" is not a time. Use "YYYY-MM-DD HH:MM[:SS[.mmm]]", optionally with an offset (+09:00 or Z).`, { exit: 2 });
+    const shaped = /^\s*\d{4}-\d\d-\d\d/.test(value);
+    command.error(`--${flag} "${value}" is not a time${shaped ? ' that exists (check the day of the month, hours 00-23, minutes and seconds 00-59)' : ''}. Use "YYYY-MM-DD HH:MM[:SS[.mmm]]", optionally with an offset (+09:00 or Z).`, { exit: 2 });
   }
   return t;
+}
+
+/** --since and --until, each a time, the first not after the second; or a usage error (exit 2). */
+export function timeRange(command: Command, flags: { since?: string | undefined; until?: string | undefined }, zone: Zone): { since?: number; until?: number } {
+  const since = timeFlag(command, 'since', flags.since, zone);
+  const until = timeFlag(command, 'until', flags.until, zone);
+  if (since !== undefined && until !== undefined && since > until) {
+    command.error(`--since "${flags.since}" is after --until "${flags.until}": nothing can be in between. Swap them.`, { exit: 2 });
+  }
+  return { ...(since !== undefined && { since }), ...(until !== undefined && { until }) };
+}
+
+/** Flag values that must name something known (categories, rule ids, nodes): a usage error (exit 2) listing the known ones. */
+export function knownValues(command: Command, flag: string, values: readonly string[] | undefined, known: readonly string[], what: Known): void {
+  const problem = unknownValues(flag, values, known, what);
+  if (problem) command.error(problem, { exit: 2 });
+}
+
+/** --category and --rule against the catalogue. */
+export function checkCatalogueFlags(command: Command, flags: { category?: string[] | undefined; rule?: string[] | undefined }): void {
+  knownValues(command, 'category', flags.category, CATEGORIES, { one: 'category', many: 'categories' });
+  knownValues(command, 'rule', flags.rule, CATALOGUE.map((r) => r.id), { one: 'rule', many: 'rule ids', hint: ' (kforensics rules says what each is)' });
+}
+
+/** The node names the planned logs can hold: each log's node for the roles its lines were seen in. */
+export function plannedNodes(plan: Plan): string[] {
+  const names = new Set<string>();
+  for (const family of plan.families) {
+    const roles = new Set<NodeKind>([family.defaultRole]);
+    if (family.files.some((f) => f.kafka)) roles.add('kafka-broker');
+    if (family.files.some((f) => f.zookeeperServer)) roles.add('zookeeper');
+    for (const role of roles) {
+      names.add(family.nodes[role]);
+      for (const other of family.sharedWith?.[role] ?? []) names.add(other);
+    }
+  }
+  return [...names];
+}
+
+/**
+ * Each --node-map PATH must be (or hold) one of the files found under the
+ * paths: a mapping that names nothing is a mistyped path, and its node would
+ * silently keep the name the logs gave it.
+ */
+export async function checkNodeMap(command: Command, paths: readonly string[], entries: readonly string[] | undefined): Promise<void> {
+  if (!entries || entries.length === 0) return;
+  let maps;
+  try {
+    maps = entries.map((entry) => ({ entry, map: parseNodeMap([entry]) }));
+  } catch (e) {
+    command.error((e as Error).message, { exit: 2 });
+  }
+  // Standard input and archive members are named only once they are read:
+  // entries for them (`<stdin>=…`, `bundle.tar.gz!/broker-1=…`) are not checked here.
+  const onDisk = paths.filter((p) => p !== '-');
+  if (onDisk.length === 0) return;
+  const found = await discover(onDisk);
+  const files = [...found.files.map((f) => f.path), ...found.notRead.map((n) => n.path)];
+  const idle = maps.filter(({ entry, map }) => !entry.includes('!/') && !files.some((f) => mappedNode(f, map) !== undefined)).map(({ entry }) => entry);
+  if (idle.length > 0) {
+    command.error(`--node-map ${idle.map((e) => `"${e}"`).join(', ')}: no file under ${onDisk.join(', ')} is at or below that path, so it names nothing. ` +
+      'Give the directory or file as it is on disk (relative to the current directory, or absolute), e.g. --node-map ./logs/host-a=broker-1.', { exit: 2 });
+  }
 }
 
 export function failOnMissing(command: Command, missing: readonly string[]): void {
@@ -41,11 +147,20 @@ export function failOnMissing(command: Command, missing: readonly string[]): voi
   }
 }
 
+/**
+ * Whether stderr gets the per-file accounting: with --verbose, or when stdout
+ * is a terminal. Into a pipe (`| less`, `| jq`) one summary line only, so
+ * stderr does not paint over the pager.
+ */
+export function perFileAccounting(verbose: boolean): boolean {
+  return verbose || process.stdout.isTTY === true;
+}
+
 /** Flags for broken input, taken by the commands that read logs into a timeline. */
 export const brokenInputFlags = {
   strict: Flags.boolean({ description: 'fail (exit 1) at the first line that is not part of a log record, naming its file and line', default: false }),
   'show-unrecognised': Flags.boolean({ description: 'list every line not part of a log record on stderr, with file:line and why', default: false }),
-  skew: Flags.string({ description: "correct a node's clock: NODE=OFFSET, how far it was ahead (e.g. broker-2=+2.5s, zk-1=-800ms)", multiple: true }),
+  skew: Flags.string({ description: "correct a node's clock: NODE=OFFSET, how far it was ahead (e.g. broker-2=+2.5s, zk-1=-800ms; repeatable)", multiple: true, multipleNonGreedy: true }),
 };
 
 /** The --skew corrections, or a usage error (exit 2). */
@@ -117,11 +232,20 @@ export function reportReadFailures(inputs: readonly Pick<InputJson, 'file' | 'sk
   process.exitCode = 1;
 }
 
-/** Notes for paths that held no file at all (an empty directory). */
+/**
+ * Nothing read: no file under the paths (an empty directory), or no file a
+ * log reader took (only notes, dumps, binaries). Said on stderr, exit code 1:
+ * an analysis of nothing is no evidence that nothing happened.
+ */
 export function reportNothingFound(paths: readonly string[], inputs: readonly InputJson[]): void {
   if (inputs.length === 0) {
-    process.stderr.write(`No files found under ${paths.map((p) => printable(p)).join(', ')}: nothing to analyse. Check the path (an empty directory, or only links to nothing).\n`);
+    process.stderr.write(`No files found under ${paths.map((p) => printable(p)).join(', ')}: nothing to analyse (exit code 1). Check the path (an empty directory, or only links to nothing).\n`);
+  } else if (!inputs.some((i) => i.skipped === null && i.linesRead > 0)) {
+    process.stderr.write(`No log read from ${paths.map((p) => printable(p)).join(', ')}: none of the ${inputs.length} file(s) found is a Kafka or ZooKeeper log with lines in it (exit code 1; --verbose says why each was not read).\n`);
+  } else {
+    return;
   }
+  process.exitCode = 1;
 }
 
 /** Clock skew worth knowing, on stderr, with the flag that corrects it. */
@@ -145,4 +269,23 @@ export function checkSkewNodes(applied: ReadonlyMap<string, number>, inputs: rea
   for (const node of applied.keys()) {
     if (!nodes.has(node)) process.stderr.write(`--skew ${node}: no such node in these logs (nodes: ${[...nodes].sort().join(', ')}); nothing corrected.\n`);
   }
+}
+
+/**
+ * A flag that takes a list: repeated (`--node zk-1 --node zk-2`) or
+ * comma-separated (`--node zk-1,zk-2`). Non-greedy, so the paths may follow
+ * it: `--topic orders ./logs` reads ./logs as a path, not a second topic.
+ */
+export const LIST = { multiple: true, multipleNonGreedy: true, delimiter: ',' } as const;
+
+/**
+ * oclif's "Missing 1 required arg" adds that list flags must come after the
+ * arguments; here they take one value each (LIST), so the note would send the
+ * user the wrong way. The message says what to give instead.
+ */
+export function missingArgument<E extends Error>(err: E, what: string): E {
+  if (Array.isArray((err as { args?: unknown }).args) && /^Missing \d+ required arg/.test(err.message)) {
+    err.message = `Missing ${what} (flags may come before or after it).`;
+  }
+  return err;
 }

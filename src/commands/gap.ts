@@ -1,10 +1,13 @@
-import { Command, Flags } from '@oclif/core';
+import { Args, Command, Flags } from '@oclif/core';
 import { printable } from '../sources/printable.js';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
 import { renderAccounting } from '../report/table.js';
-import { failOnMissing, inputFlags, reportReadFailures, zoneFlag } from '../cli/common.js';
+import {
+  checkNodeMap, failOnMissing, inputFlags, inputPaths,
+  missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting, reportReadFailures, zoneFlag,
+} from '../cli/common.js';
 
 /** `60`, `60s`, `90 s`, `5m`, `2h`, `1500ms` → milliseconds. */
 export function parseDurationFlag(text: string): number {
@@ -35,6 +38,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   ];
 
   static override strict = false;
+  static override args = { paths: Args.string({ description: 'dump files, logs, directories (read recursively) or archives; - or nothing for standard input', required: false, ignoreStdin: true }) };
   static override enableJsonFlag = true;
 
   static override flags = {
@@ -47,25 +51,31 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     format: Flags.string({ description: 'output format (ndjson: one line per gap)', options: ['table', 'ndjson'], default: 'table' }),
   };
 
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    return super.catch(missingArgument(err, 'the PATHS to read: DumpLogSegments output and logs, e.g. kforensics gap --topic orders ./incident'));
+  }
+
   async run(): Promise<GapReportJson | void> {
-    const { argv, flags } = await this.parse(GapCommand);
-    const paths = argv as string[];
-    if (paths.length === 0) this.error('Give the files or directories to read (dumps and logs), e.g. kforensics gap --topic account_event ./incident', { exit: 2 });
+    const { argv, flags, metadata } = await this.parse(GapCommand);
+    const paths = inputPaths(this, argv);
     const zone = zoneFlag(this, flags.tz);
+    noteDefaultZone(metadata);
     const minGapMs = parseDurationFlag(flags['min-gap']);
     if (Number.isNaN(minGapMs)) this.error(`--min-gap "${flags['min-gap']}" is not a duration. Use seconds (60), or 90s, 5m, 1h.`, { exit: 2 });
     const percentile = Number(flags.percentile);
     if (!(percentile > 0 && percentile <= 100)) this.error(`--percentile "${flags.percentile}" must be a number in (0, 100].`, { exit: 2 });
     const k = Number(flags.k);
     if (!(k > 0)) this.error(`--k "${flags.k}" must be a positive number.`, { exit: 2 });
+    await checkNodeMap(this, paths, flags['node-map']);
 
     let analysis;
     try {
       analysis = await analyzeGaps(paths, {
         topic: flags.topic, zone, minGapMs, percentile, k,
         ...(flags.broker && { broker: flags.broker }),
-        nodeMap: flags['node-map'] ?? [],
+        nodeMap: nodeMapFlag(flags),
         followSymlinks: flags['follow-symlinks'],
+        layouts: flags.layout ?? [],
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
@@ -94,14 +104,16 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     } else {
       this.log(renderGapReport(report, zone));
     }
-    process.stderr.write(`${renderDumpAccounting(report.inputs.dumps)}\n`);
-    if (report.inputs.logs.length > 0) process.stderr.write(`${renderAccounting(report.inputs.logs)}\n`);
+    const perFile = perFileAccounting(flags.verbose);
+    process.stderr.write(`${renderDumpAccounting(report.inputs.dumps, perFile)}\n`);
+    if (report.inputs.logs.length > 0) process.stderr.write(`${renderAccounting(report.inputs.logs, perFile)}\n`);
     if (flags.verbose && report.inputs.other.length > 0) {
       process.stderr.write(`Not read:\n${report.inputs.other.map((o) => `  ${printable(o.file)}: ${o.note}`).join('\n')}\n`);
     }
     failures();
     if (report.partitions.length === 0) {
-      process.stderr.write(`No dump of topic ${flags.topic} found. Run kafka-dump-log.sh --deep-iteration --files <log dir>/${flags.topic}-<partition>/*.log and give its output.\n`);
+      process.stderr.write(`No dump of topic ${flags.topic} found (exit code 1). Run kafka-dump-log.sh --deep-iteration --files <log dir>/${flags.topic}-<partition>/*.log and give its output.\n`);
+      process.exitCode = 1;
     }
   }
 }

@@ -1,5 +1,9 @@
 import { Args, Command, Flags } from '@oclif/core';
-import { failOnMissing, inputFlags, reportReadFailures, timeFlag, zoneFlag } from '../cli/common.js';
+import {
+  checkNodeMap, failOnMissing, inputFlags, inputPaths, LIST,
+  missingArgument, nodeMapFlag, noteDefaultZone, reportNothingFound, reportReadFailures, timeFlag, zoneFlag,
+} from '../cli/common.js';
+import type { ReportJson } from '../model/report.js';
 import { checkOutPath, OutPathError, writeOutAtomically } from '../report/write-out.js';
 import { buildReport } from '../report/report-data.js';
 import { renderHtml } from '../report/html.js';
@@ -8,14 +12,19 @@ import { renderMarkdown } from '../report/markdown.js';
 const FORMATS = ['md', 'html', 'json'] as const;
 type Format = (typeof FORMATS)[number];
 
-/** The format from --format, else from the extension of --out. */
+/** The format from --format, else from the extension of --out (Markdown for `-`, stdout). */
 export function formatFor(out: string, flag: string | undefined): Format | undefined {
   if (flag) return flag as Format;
+  if (out === '-') return 'md';
   const ext = /\.([A-Za-z]+)$/.exec(out)?.[1]?.toLowerCase();
   if (ext === 'md' || ext === 'markdown') return 'md';
   if (ext === 'html' || ext === 'htm') return 'html';
   if (ext === 'json') return 'json';
   return undefined;
+}
+
+function render(format: Format, report: ReportJson): string {
+  return format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'md' ? renderMarkdown(report) : renderHtml(report);
 }
 
 export default class ReportCommand extends Command {
@@ -28,28 +37,43 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     '<%= config.bin %> <%= command.id %> fixtures/account-event-2022-10-05 --tz Asia/Seoul --topic account_event --out postmortem.html',
     '<%= config.bin %> <%= command.id %> ./incident --tz Asia/Seoul --out postmortem.md --title "Sign-ups lost, 2022-10-05"',
     '<%= config.bin %> <%= command.id %> ./incident --out report.json --generated-at 2022-10-06T10:00:00+09:00',
+    '<%= config.bin %> <%= command.id %> ./incident --out - | less',
+    '<%= config.bin %> <%= command.id %> ./incident --json | jq .summary',
   ];
 
+  static override enableJsonFlag = true;
+
   static override strict = false;
-  static override args = { paths: Args.string({ description: 'log files or directories (read recursively)', required: true }) };
+  static override args = { paths: Args.string({ description: 'log files, directories (read recursively) or archives; - or nothing for standard input', required: false, ignoreStdin: true }) };
   static override flags = {
     ...inputFlags,
-    topic: Flags.string({ description: 'topic whose dumps to analyse for missing records (repeatable); the timeline keeps events of these topics and of none', multiple: true }),
+    topic: Flags.string({ description: 'topic whose dumps to analyse for missing records (repeatable); the timeline keeps events of these topics and of none', ...LIST }),
     title: Flags.string({ description: 'title of the report' }),
     'generated-at': Flags.string({ description: 'a time to print as the generation time (ISO 8601); without it the report carries none, so that it is reproducible' }),
-    out: Flags.string({ char: 'o', description: 'file to write (its extension picks the format: .md, .html, .json)', required: true }),
+    out: Flags.string({ char: 'o', description: 'file to write (its extension picks the format: .md, .html, .json), or - for stdout (Markdown unless --format says otherwise)' }),
     format: Flags.string({ description: 'output format, overriding the extension of --out', options: [...FORMATS] }),
   };
 
-  async run(): Promise<void> {
-    const { argv, flags } = await this.parse(ReportCommand);
-    const paths = argv as string[];
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    return super.catch(missingArgument(err, 'the PATHS to read: log files or directories, e.g. kforensics report ./incident --out report.md'));
+  }
+
+  async run(): Promise<ReportJson | void> {
+    const { argv, flags, metadata } = await this.parse(ReportCommand);
+    const paths = inputPaths(this, argv);
     const zone = zoneFlag(this, flags.tz);
-    const format = formatFor(flags.out, flags.format);
+    noteDefaultZone(metadata);
+    if (flags.out === undefined && !this.jsonEnabled()) {
+      this.error('Say where the report goes: --out FILE (.md, .html or .json), --out - for stdout, or --json for the JSON document on stdout.', { exit: 2 });
+    }
+    if (flags.out !== undefined && this.jsonEnabled()) this.error('--json writes the report to stdout; give either --json or --out, not both.', { exit: 2 });
+    await checkNodeMap(this, paths, flags['node-map']);
+    const format = this.jsonEnabled() ? 'json' : formatFor(flags.out!, flags.format);
     if (!format) this.error(`Cannot tell the format of "${flags.out}" from its extension. Name it .md, .html or .json, or give --format md|html|json.`, { exit: 2 });
     timeFlag(this, 'generated-at', flags['generated-at'], zone);
     // Refused before reading: --out names an input or lies in an evidence folder.
-    await this.guardOut(flags.out, paths);
+    const toFile = flags.out !== undefined && flags.out !== '-';
+    if (toFile) await this.guardOut(flags.out!, paths);
 
     let result;
     try {
@@ -58,17 +82,24 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
         ...(flags.topic && { topics: flags.topic }),
         ...(flags.title !== undefined && { title: flags.title }),
         ...(flags['generated-at'] !== undefined && { generatedAt: flags['generated-at'] }),
-        nodeMap: flags['node-map'] ?? [],
+        nodeMap: nodeMapFlag(flags),
         followSymlinks: flags['follow-symlinks'],
+        layouts: flags.layout ?? [],
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
     }
     failOnMissing(this, result.missing);
     const report = result.report;
+    if (report.inputQuality.dumps.length === 0) reportNothingFound(paths, report.inputQuality.files);
+    if (this.jsonEnabled() || flags.out === undefined || flags.out === '-') {
+      if (flags.out === '-') process.stdout.write(render(format, report));
+      reportReadFailures(report.inputQuality.files);
+      return this.jsonEnabled() ? report : undefined;
+    }
     // Again with every file found (links followed with --follow-symlinks may lead elsewhere).
     await this.guardOut(flags.out, paths, [...report.inputQuality.files.map((f) => f.file), ...report.inputQuality.dumps.map((d) => d.file)]);
-    const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'md' ? renderMarkdown(report) : renderHtml(report);
+    const text = render(format, report);
     try {
       await writeOutAtomically(flags.out, text);
     } catch (e) {

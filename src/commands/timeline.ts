@@ -1,6 +1,7 @@
 import { Args, Command, Flags } from '@oclif/core';
 import { printable } from '../sources/printable.js';
 import { SEVERITIES, type Severity } from '../model/record.js';
+import { CATEGORIES } from '../catalogue/schema.js';
 import type { EventJson, InputJson, TimelineJson } from '../model/timeline.js';
 import type { SkewReport } from '../timeline/skew.js';
 import { renderAccounting, renderSkipped, renderTimelineTable } from '../report/table.js';
@@ -8,9 +9,12 @@ import { buildTimeline } from '../timeline/build.js';
 import { compactBursts } from '../timeline/compact.js';
 import { toEventJson } from '../timeline/event.js';
 import {
-  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, reportClockChanges, reportNothingFound, reportReadFailures, reportSkew,
-  skewFlag, StrictFailure, timeFlag, unrecognisedHandlers, zoneFlag,
+  brokenInputFlags, checkCatalogueFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, inputPaths, knownValues, LIST,
+  missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting, plannedNodes, reportClockChanges, reportNothingFound, reportReadFailures,
+  reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
+import { filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
+import { rezoneWindows } from '../cli/display-zone.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../windows/build.js';
 
@@ -30,22 +34,28 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   static override enableJsonFlag = true;
 
   static override args = {
-    paths: Args.string({ description: 'log files or directories (read recursively)', required: true }),
+    paths: Args.string({ description: 'log files, directories (read recursively) or archives; - or nothing for standard input', required: false, ignoreStdin: true }),
   };
 
   static override flags = {
     ...inputFlags,
+    ...displayFlags,
     ...brokenInputFlags,
     since: Flags.string({ description: 'only events at or after this time (e.g. "2024-02-23 07:40"; read in --tz unless it has an offset)' }),
     until: Flags.string({ description: 'only events at or before this time' }),
-    node: Flags.string({ description: 'only these nodes (e.g. broker-2, zk-1)', multiple: true }),
-    category: Flags.string({ description: 'only these categories', multiple: true }),
+    node: Flags.string({ description: 'only these nodes (e.g. broker-2,zk-1)', ...LIST }),
+    category: Flags.string({ description: `only these categories: ${CATEGORIES.join(', ')}`, ...LIST }),
     'min-severity': Flags.string({ description: 'lowest severity shown', options: [...SEVERITIES] }),
-    topic: Flags.string({ description: 'only events naming this topic or its partitions', multiple: true }),
+    topic: Flags.string({ description: 'only events naming these topics or their partitions', ...LIST }),
+    rule: Flags.string({ description: 'only events of these catalogue rules (ids as `kforensics rules` lists them)', ...LIST }),
     all: Flags.boolean({ description: 'also show records no rule classifies', default: false }),
     format: Flags.string({ description: 'output format', options: ['table', 'ndjson'], default: 'table' }),
     windows: Flags.boolean({ description: 'print the outage windows summary above the table (--no-windows to skip that pass)', default: true, allowNo: true }),
   };
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    return super.catch(missingArgument(err, 'the PATHS to read: log files or directories, e.g. kforensics timeline ./logs'));
+  }
 
   async run(): Promise<TimelineJson | void> {
     try {
@@ -58,14 +68,25 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   }
 
   private async timeline(): Promise<TimelineJson | void> {
-    const { argv, flags } = await this.parse(TimelineCommand);
-    const paths = argv as string[];
+    const { argv, flags, metadata } = await this.parse(TimelineCommand);
+    const paths = inputPaths(this, argv);
     const zone = zoneFlag(this, flags.tz);
-    const since = timeFlag(this, 'since', flags.since, zone);
-    const until = timeFlag(this, 'until', flags.until, zone);
-    const nodeMap = flags['node-map'] ?? [];
+    noteDefaultZone(metadata);
+    const shown = flags['display-tz'] ? zoneFlag(this, flags['display-tz']) : zone;
+    const range = timeRange(this, flags, zone);
+    checkCatalogueFlags(this, flags);
+    await checkNodeMap(this, paths, flags['node-map'] ?? []);
+    const nodeMap = nodeMapFlag(flags);
     const skew = skewFlag(this, flags.skew);
     const handlers = unrecognisedHandlers(flags);
+    const filter: EventFilter = {
+      ...range,
+      ...(flags.node && { nodes: flags.node }),
+      ...(flags.category && { categories: flags.category }),
+      ...(flags['min-severity'] && { minSeverity: flags['min-severity'] as Severity }),
+      ...(flags.topic && { topics: flags.topic }),
+      ...(flags.rule && { rules: flags.rule }),
+    };
 
     let timeline;
     try {
@@ -74,39 +95,39 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         all: flags.all,
         nodeMap,
         followSymlinks: flags['follow-symlinks'],
+        layouts: flags.layout ?? [],
         skew,
         // --json reports the accounting of whole files; the other formats may seek to --since.
         seek: !this.jsonEnabled(),
         ...(handlers.listing && { onUnrecognised: handlers.listing }),
         ...(handlers.cut && { onCutLines: handlers.cut }),
-        filter: {
-          ...(since !== undefined && { since }),
-          ...(until !== undefined && { until }),
-          ...(flags.node && { nodes: flags.node }),
-          ...(flags.category && { categories: flags.category }),
-          ...(flags['min-severity'] && { minSeverity: flags['min-severity'] as Severity }),
-          ...(flags.topic && { topics: flags.topic }),
-        },
+        filter,
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
     }
     failOnMissing(this, timeline.plan.missing);
-    // Windows need every record, whatever the filters: a second, unfiltered pass.
-    const windows = this.jsonEnabled() || (flags.windows && flags.format === 'table')
-      ? (await buildWindows(paths, { zone, nodeMap, followSymlinks: flags['follow-symlinks'], skew, ...(handlers.checking && { onUnrecognised: handlers.checking }) })).doc
+    knownValues(this, 'node', flags.node, plannedNodes(timeline.plan), { one: 'node', many: 'nodes', where: ' in these logs' });
+    // Windows need every record, whatever the filters: a second, unfiltered
+    // pass; the filters then choose which windows are shown.
+    const all = this.jsonEnabled() || (flags.windows && flags.format === 'table')
+      ? (await buildWindows(paths, {
+        zone, nodeMap, followSymlinks: flags['follow-symlinks'], layouts: flags.layout ?? [], skew, ...(handlers.checking && { onUnrecognised: handlers.checking }),
+      })).doc
       : undefined;
+    const kept = all && { ...all, windows: all.windows.filter(windowFilter(filter)) };
+    const windows = kept && shown !== zone ? rezoneWindows(kept, shown) : kept;
 
     if (this.jsonEnabled()) {
       const events: EventJson[] = [];
-      for await (const e of timeline.events) events.push(toEventJson(e, zone));
+      for await (const e of timeline.events) events.push(toEventJson(e, shown));
       const inputs = timeline.inputs();
       reportClockChanges(timeline.clockChanges(), zone);
-    this.reportProblems(paths, inputs, timeline.skew(), skew);
+      this.reportProblems(paths, inputs, timeline.skew(), skew);
       // The schema (and zod) only for --json: loading them costs the other formats ~50 ms a run.
       const { TimelineSchema } = await import('../model/timeline.js');
       return TimelineSchema.parse({
-        schema: 'kforensics/timeline/v1', timeZone: zone.name, inputs, windows: windows!.windows, skew: timeline.skew(), events,
+        schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windows!.windows, skew: timeline.skew(), events,
       });
     }
 
@@ -120,24 +141,32 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       };
       for await (const batch of timeline.eventBatches) {
         for (const e of batch) {
-          pending += `${JSON.stringify(toEventJson(e, zone))}\n`;
+          pending += `${JSON.stringify(toEventJson(e, shown))}\n`;
           if (pending.length >= 1 << 16) await flush();
         }
       }
       if (pending.length > 0) await flush();
     } else {
-      this.log(`Timeline of ${paths.join(' ')} — times in ${zone.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
-      if (windows) this.log(`${renderWindowsTable(windows)}\n`);
+      this.log(`Timeline of ${paths.join(' ')} — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
+      if (windows) {
+        if (!filtersNothing(filter)) this.log(`Outage windows matching the filters: ${windows.windows.length} of ${all!.windows.length}`);
+        this.log(`${renderWindowsTable(windows)}\n`);
+      }
       let rows = 0;
-      for await (const block of renderTimelineTable(countRows(compactBursts(timeline.events), () => rows++), zone)) this.log(block);
+      for await (const block of renderTimelineTable(countRows(compactBursts(timeline.events), () => rows++), shown)) this.log(block);
       if (rows === 0) this.log('(no events; --all shows unclassified records too)');
     }
     const inputs = timeline.inputs();
-    process.stderr.write(`${renderAccounting(inputs)}\n`);
-    for (const { file, seek } of timeline.seeks()) {
+    const perFile = perFileAccounting(flags.verbose);
+    process.stderr.write(`${renderAccounting(inputs, perFile)}\n`);
+    const seeks = timeline.seeks();
+    for (const { file, seek } of perFile ? seeks : []) {
       process.stderr.write(
         `  ${printable(file)}: read from line ${seek.lines + 1} (byte ${seek.byte}) on, found by --since; its ${seek.lines} lines before were not read (their records are older than --since)\n`,
       );
+    }
+    if (!perFile && seeks.length > 0) {
+      process.stderr.write(`${seeks.length} file(s) read from where --since starts; their lines before it were not read (--verbose lists them).\n`);
     }
     if (flags.verbose) {
       const skipped = renderSkipped(inputs);

@@ -1,9 +1,11 @@
 import { Args, Command } from '@oclif/core';
 import {
-  brokenInputFlags, checkSkewNodes, failOnMissing, inputFlags, reportClockChanges, reportNothingFound, reportReadFailures, reportSkew,
-  skewFlag, StrictFailure, unrecognisedHandlers, zoneFlag,
+  brokenInputFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, inputPaths, missingArgument, nodeMapFlag,
+  noteDefaultZone, perFileAccounting, reportClockChanges, reportNothingFound, reportReadFailures, reportSkew, skewFlag, StrictFailure,
+  unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
+import { rezoneWindows } from '../cli/display-zone.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../windows/build.js';
@@ -17,18 +19,26 @@ kafka-topics --describe output and server/zookeeper properties found in the path
   static override examples = ['<%= config.bin %> <%= command.id %> ./logs --tz Asia/Seoul', '<%= config.bin %> <%= command.id %> ./logs --json'];
   static override strict = false;
   static override enableJsonFlag = true;
-  static override args = { paths: Args.string({ description: 'log files or directories (read recursively)', required: true }) };
-  static override flags = { ...inputFlags, ...brokenInputFlags };
+  static override args = { paths: Args.string({ description: 'log files, directories (read recursively) or archives; - or nothing for standard input', required: false, ignoreStdin: true }) };
+  static override flags = { ...inputFlags, ...displayFlags, ...brokenInputFlags };
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    return super.catch(missingArgument(err, 'the PATHS to read: log files or directories, e.g. kforensics windows ./logs'));
+  }
 
   async run(): Promise<WindowsDocJson | void> {
-    const { argv, flags } = await this.parse(WindowsCommand);
+    const { argv: given, flags, metadata } = await this.parse(WindowsCommand);
+    const argv = inputPaths(this, given);
     const zone = zoneFlag(this, flags.tz);
+    noteDefaultZone(metadata);
+    const shown = flags['display-tz'] ? zoneFlag(this, flags['display-tz']) : zone;
     const skew = skewFlag(this, flags.skew);
     const handlers = unrecognisedHandlers(flags);
+    await checkNodeMap(this, argv, flags['node-map']);
     let result;
     try {
-      result = await buildWindows(argv as string[], {
-        zone, nodeMap: flags['node-map'] ?? [], followSymlinks: flags['follow-symlinks'], skew,
+      result = await buildWindows(argv, {
+        zone, nodeMap: nodeMapFlag(flags), followSymlinks: flags['follow-symlinks'], layouts: flags.layout ?? [], skew,
         ...(handlers.listing && { onUnrecognised: handlers.listing }),
         ...(handlers.cut && { onCutLines: handlers.cut }),
       });
@@ -38,19 +48,20 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     }
     failOnMissing(this, result.missing);
     const problems = (): void => {
-      reportNothingFound(argv as string[], result.inputs);
+      reportNothingFound(argv, result.inputs);
       checkSkewNodes(skew, result.inputs);
       reportSkew(result.skew, skew);
       reportClockChanges(result.clockChanges, zone);
       reportReadFailures(result.inputs);
     };
+    const doc = shown === zone ? result.doc : rezoneWindows(result.doc, shown);
     if (this.jsonEnabled()) {
       problems();
-      return WindowsDocSchema.parse(result.doc);
+      return WindowsDocSchema.parse(doc);
     }
-    this.log(`Outage windows — times in ${zone.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
-    this.log(renderWindowsTable(result.doc));
-    process.stderr.write(`${renderAccounting(result.inputs)}\n`);
+    this.log(`Outage windows — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
+    this.log(renderWindowsTable(doc));
+    process.stderr.write(`${renderAccounting(result.inputs, perFileAccounting(flags.verbose))}\n`);
     if (flags.verbose) {
       const skipped = renderSkipped(result.inputs);
       if (skipped) process.stderr.write(`Not read:\n${skipped}\n`);

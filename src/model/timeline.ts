@@ -8,7 +8,7 @@ export const FieldValueSchema = z.union([z.string(), z.number(), z.array(z.union
 
 /** One timeline event: also each NDJSON line of `timeline --format ndjson`. */
 export const EventSchema = z.object({
-  time: z.string().describe('ISO 8601 with milliseconds and the offset of --tz'),
+  time: z.string().describe('ISO 8601 with milliseconds and the offset of --tz (of --display-tz when given)'),
   node: z.string().describe('broker-N, zk-N, or a name taken from the path'),
   nodeKind: NodeKindSchema,
   file: z.string(),
@@ -55,9 +55,10 @@ export type SkewJson = z.infer<typeof SkewSchema>;
 
 export const TimelineSchema = z.object({
   schema: z.literal('kforensics/timeline/v1'),
-  timeZone: z.string(),
+  timeZone: z.string().describe('--tz: the zone the log timestamps were read in'),
+  displayTimeZone: z.string().optional().describe('--display-tz: the zone whose offset the times carry, when not --tz'),
   inputs: z.array(InputSchema),
-  windows: z.array(WindowSchema).describe('outage windows inferred from all the records (see `kforensics windows`)'),
+  windows: z.array(WindowSchema).describe('outage windows inferred from all the records (see `kforensics windows`), those matching the filters'),
   skew: SkewSchema.optional().describe('clock skew between nodes (timeline --json)'),
   events: z.array(EventSchema),
 });

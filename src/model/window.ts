@@ -14,7 +14,7 @@ export const EvidenceSchema = z.object({
   file: z.string(),
   line: z.number().int().nonnegative(),
   time: z.string().nullable().describe('ISO 8601 with offset; null for a snapshot without a time (describe output)'),
-  ruleId: z.string().nullable(),
+  rule: z.string().nullable().describe('catalogue rule id of the line, or null (a snapshot line, an unclassified record)'),
   text: z.string(),
 });
 export type EvidenceJson = z.infer<typeof EvidenceSchema>;
@@ -59,7 +59,8 @@ export type DisagreementJson = z.infer<typeof DisagreementSchema>;
 
 export const WindowsDocSchema = z.object({
   schema: z.literal('kforensics/windows/v1'),
-  timeZone: z.string(),
+  timeZone: z.string().describe('--tz: the zone the log timestamps were read in'),
+  displayTimeZone: z.string().optional().describe('--display-tz: the zone whose offset the times carry, when not --tz'),
   mode: z.enum(['zookeeper', 'kraft', 'unknown']).describe('how the cluster ran: from the log lines that fired, process.roles / zookeeper.connect in properties files, metadata-log dumps'),
   modeReason: z.string(),
   windows: z.array(WindowSchema),

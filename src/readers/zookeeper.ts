@@ -8,7 +8,7 @@ import type { Layout, RecordStart } from './assembler.js';
 // `] - `, so the class is found as the first `:Class@N]` after the `[`.
 // Parsed by hand: one pass over the line, no regex on the common path.
 const LEVELS = new Set(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']);
-const LOOSE = /^ (?:\[myid:(\d*)\] )?-? ?(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\s+(.*)$/;
+const LOOSE = /^ (?:\[myid:([^\]\s]*)\] )?-? ?(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\s+(.*)$/;
 
 /** Every pattern this layout runs, for the regular-expression safety test. */
 export const ZOOKEEPER_LAYOUT_PATTERNS: readonly RegExp[] = [LOOSE];
@@ -44,11 +44,7 @@ function parseFields(line: string, naiveTime: number): RecordStart | undefined {
   if (line.startsWith('[myid:', p)) {
     const close = line.indexOf(']', p + 6);
     if (close === -1) return undefined;
-    myid = line.slice(p + 6, close);
-    for (let i = 0; i < myid.length; i++) {
-      const c = myid.charCodeAt(i);
-      if (c < 48 || c > 57) return undefined;
-    }
+    myid = serverId(line.slice(p + 6, close));
     p = close + 1;
     if (line.charCodeAt(p) !== 32) return undefined;
     p++;
@@ -80,6 +76,20 @@ function parseFields(line: string, naiveTime: number): RecordStart | undefined {
   };
 }
 
+/**
+ * The server id an `[myid:…]` holds: digits. Threads that serve a client
+ * carry the client's `host:port` in the same MDC slot on some builds: that
+ * names no server (the file's own node stands).
+ */
+function serverId(text: string): string | undefined {
+  if (text.length === 0) return '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return text;
+}
+
 export const zookeeperLayout: Layout = {
   name: 'zookeeper-native',
   parseStart(line: string): RecordStart | 'bad-timestamp' | undefined {
@@ -95,7 +105,8 @@ export const zookeeperLayout: Layout = {
     const rest = line.slice(23);
     const loose = LOOSE.exec(rest);
     if (loose) {
-      return { naiveTime, level: loose[2]!, logger: '', message: loose[3]!, ...(loose[1] !== undefined && { myid: loose[1] }) };
+      const myid = loose[1] === undefined ? undefined : serverId(loose[1]);
+      return { naiveTime, level: loose[2]!, logger: '', message: loose[3]!, ...(myid !== undefined && { myid }) };
     }
     return { naiveTime, level: '', logger: '', message: rest.trim() };
   },

@@ -79,9 +79,9 @@ export function renderGapReport(report: GapReportJson, zone: Zone): string {
   return lines.join('\n');
 }
 
-export function renderDumpAccounting(dumps: readonly DumpInputJson[]): string {
-  const lines = [`Read ${dumps.length} dump file(s):`];
-  for (const d of dumps) {
+export function renderDumpAccounting(dumps: readonly DumpInputJson[], perFile = true): string {
+  const lines = [`Read ${dumps.length} dump file(s)${perFile ? ':' : `, ${dumps.reduce((n, d) => n + d.linesRead, 0)} lines.`}`];
+  for (const d of perFile ? dumps : []) {
     const parts = [
       `${d.headers} header`, `${d.batches} batch`, `${d.records} record`, `${d.summaries} summary`,
       `${d.indexEntries} index`, `${d.noise} noise`, `${d.wrapped} wrapped`, `${d.unrecognised} unrecognised`,

@@ -33,6 +33,8 @@ export interface ReportOptions {
   generatedAt?: string;
   nodeMap?: readonly string[];
   followSymlinks?: boolean;
+  /** --layout: log4j ConversionPatterns for files in no known layout. */
+  layouts?: readonly string[];
 }
 
 export interface ReportResult {
@@ -53,12 +55,13 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const zone = options.zone;
   const nodeMap = options.nodeMap ?? [];
   const followSymlinks = options.followSymlinks ?? false;
-  const windowsResult = await buildWindows(paths, { zone, nodeMap, followSymlinks });
+  const layouts = options.layouts ?? [];
+  const windowsResult = await buildWindows(paths, { zone, nodeMap, followSymlinks, layouts });
   if (windowsResult.missing.length > 0) return { report: undefined as never, missing: windowsResult.missing };
   const windows = windowsResult.doc.windows;
 
   // Key events: a second pass over the logs, classified events only.
-  const timeline = await buildTimeline(paths, { zone, nodeMap, followSymlinks });
+  const timeline = await buildTimeline(paths, { zone, nodeMap, followSymlinks, layouts });
   const cited = new Set(windows.flatMap((w) => w.evidence.map((e) => `${e.file}:${e.line}`)));
   const topics = options.topics ?? [];
   let eventsRead = 0;
@@ -94,7 +97,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   if (timeline.plan.others.some((o) => o.kind === 'dump-log-segments')) {
     for (const topic of gapTopics) {
       const g = await analyzeGaps(paths, {
-        topic, zone, minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks,
+        topic, zone, minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks, layouts,
       });
       gapReports.push(g.report);
     }

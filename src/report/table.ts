@@ -1,10 +1,28 @@
 import Table from 'cli-table3';
+import ansis from 'ansis';
+import type { Severity } from '../model/record.js';
 import type { InputJson } from '../model/timeline.js';
 import type { CompactRow } from '../timeline/compact.js';
 import type { Zone } from '../time/zone.js';
 import { printable } from '../sources/printable.js';
 
 const WIDTHS = [25, 14, 9, 40, 70];
+
+/**
+ * Severity colours. ansis paints only where stdout is a terminal that shows
+ * colour, and honours NO_COLOR and FORCE_COLOR: piped output stays plain.
+ */
+const PAINT: Record<Severity, (text: string) => string> = {
+  debug: ansis.dim,
+  info: (text) => text,
+  warn: ansis.yellow,
+  error: ansis.red,
+  critical: ansis.bold.red,
+};
+
+export function paintSeverity(severity: Severity, text: string = severity): string {
+  return PAINT[severity](text);
+}
 const ROWS_PER_BLOCK = 200;
 
 const BORDERLESS = {
@@ -48,7 +66,7 @@ export async function* renderTimelineTable(rows: AsyncIterable<CompactRow>, zone
     pending.push([
       zone.formatShort(e.time),
       e.node,
-      e.severity,
+      paintSeverity(e.severity),
       e.rule?.title ?? `(${e.category})`,
       details(row, zone),
     ]);
@@ -60,8 +78,12 @@ export async function* renderTimelineTable(rows: AsyncIterable<CompactRow>, zone
   if (pending.length > 0) yield block(pending);
 }
 
-/** Per-file accounting, for stderr after the table. */
-export function renderAccounting(inputs: readonly InputJson[]): string {
+/**
+ * Accounting, for stderr after the table: one summary line, and with
+ * `perFile` a line per file (the commands list them with --verbose or when
+ * stdout is a terminal, never into a pipe).
+ */
+export function renderAccounting(inputs: readonly InputJson[], perFile = true): string {
   const read = inputs.filter((i) => i.skipped === null);
   const skipped = inputs.filter((i) => i.skipped !== null);
   const sum = (k: 'linesRead' | 'records' | 'folded' | 'unrecognised' | 'badTimestamps') =>
@@ -69,7 +91,7 @@ export function renderAccounting(inputs: readonly InputJson[]): string {
   const lines = [
     `Read ${read.length} log file(s), ${sum('linesRead')} lines: ${sum('records')} records + ${sum('folded')} folded + ${sum('unrecognised')} unrecognised (${sum('badTimestamps')} with a bad timestamp).`,
   ];
-  for (const i of read) {
+  for (const i of perFile ? read : []) {
     const extra = [
       i.outOfOrder > 0 ? `${i.outOfOrder} out of order` : '',
       i.cutLines > 0 ? `${i.cutLines} over-long lines cut` : '',
@@ -78,7 +100,9 @@ export function renderAccounting(inputs: readonly InputJson[]): string {
     lines.push(`  ${printable(i.file)} [${i.kind}, ${i.node}] ${i.linesRead} = ${i.records} + ${i.folded} + ${i.unrecognised}${extra ? ` (${extra})` : ''}`);
   }
   if (skipped.length > 0) {
-    lines.push(`Not read by the timeline: ${skipped.length} file(s)${skipped.length > 0 ? ' (--verbose lists them)' : ''}.`);
+    const notRead = `Not read by the timeline: ${skipped.length} file(s) (--verbose lists them).`;
+    if (perFile) lines.push(notRead);
+    else lines[0] += ` ${notRead}`;
   }
   return lines.join('\n');
 }

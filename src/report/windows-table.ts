@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import ansis from 'ansis';
 import type { WindowJson, WindowsDocJson } from '../model/window.js';
 
 function duration(ms: number | null): string {
@@ -63,20 +64,23 @@ function burstSubject(members: readonly WindowJson[]): string {
 
 /** The windows as a table a person reads at a glance; evidence stays in --json. */
 export function renderWindowsTable(doc: WindowsDocJson): string {
-  if (doc.windows.length === 0) return `No outage windows found (times in ${doc.timeZone}).`;
+  const confidence = (w: WindowJson) => (w.confidence === 'low' ? ansis.dim : w.confidence === 'high' ? ansis.bold : (t: string) => t)(`[${w.confidence}]`);
+  const kind = (w: WindowJson) => (w.end === null ? ansis.red(w.kind) : ansis.yellow(w.kind));
+  const zone = doc.displayTimeZone ?? doc.timeZone;
+  if (doc.windows.length === 0) return `No outage windows found (times in ${zone}).`;
   const table = new Table({
-    head: ['Window', 'Node / partition', `Start (${doc.timeZone})`, 'End', 'Duration', 'Why'],
+    head: ['Window', 'Node / partition', `Start (${zone})`, 'End', 'Duration', 'Why'],
     colWidths: [19, 22, 25, 25, 13, 60],
     wordWrap: true,
     style: { head: [], border: [] },
   });
   for (const { first: w, members } of rows(doc.windows)) {
     if (members.length === 1) {
-      table.push([w.kind, subject(w), startText(w), short(w.end), duration(w.durationMs), `${w.reason} [${w.confidence}]`]);
+      table.push([kind(w), subject(w), startText(w), short(w.end), duration(w.durationMs), `${w.reason} ${confidence(w)}`]);
     } else {
       const longest = Math.max(...members.map((m) => m.durationMs ?? 0));
       const end = members.map((m) => m.end!).sort().at(-1)!;
-      table.push([w.kind, burstSubject(members), short(w.start), short(end), `≤ ${duration(longest)}`, `${w.reason} [${w.confidence}]`]);
+      table.push([kind(w), burstSubject(members), short(w.start), short(end), `≤ ${duration(longest)}`, `${w.reason} ${confidence(w)}`]);
     }
   }
   const lines = [table.toString()];

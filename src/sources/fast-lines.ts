@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, read, readSync } from 'node:fs';
-import { detectEncoding, isGzipPath, openEvidenceSync } from './open.js';
+import { detectEncoding, openEvidenceSync } from './open.js';
+import { isStreamed } from './archive.js';
 import { LineSplitter, type LineStats } from './lines.js';
 
 /**
@@ -63,12 +64,12 @@ export interface LineBatch {
 }
 
 /**
- * Whether a file can be read at the byte level: a plain file (not .gz)
+ * Whether a file can be read at the byte level: a plain file (not compressed, not a member)
  * whose first bytes say UTF-8 (with or without BOM). Undefined when it
  * cannot; otherwise the number of BOM bytes to skip.
  */
 export function byteReadable(path: string): number | undefined {
-  return isGzipPath(path) ? undefined : utf8Head(path, 512);
+  return isStreamed(path) ? undefined : utf8Head(path, 512);
 }
 
 /**

@@ -1,13 +1,14 @@
-import { constants, gunzipSync } from 'node:zlib';
-import { CHUNK, RangeRing, utf8Head, type ByteRange, type LineBatch } from './fast-lines.js';
+import type { Readable } from 'node:stream';
+import { CHUNK, RangeRing, type ByteRange, type LineBatch } from './fast-lines.js';
 import type { LineStats } from './lines.js';
-import { gunzipEvidence } from './gunzip.js';
-import { isGzipPath } from './open.js';
+import { decodedHead, decodedStream, isStreamed } from './archive.js';
+import { detectEncoding } from './open.js';
 
 /**
- * Byte-level reading of a gzipped UTF-8 file: the gunzip stream (which
- * inflates on libuv's pool, beside this thread) fills a ring of reused
- * buffers, handed out as ranges of whole lines exactly as ByteLineReader
+ * Byte-level reading of a streamed UTF-8 input (a compressed file, an archive
+ * member, standard input; see archive.ts and decompress.ts): the decoded
+ * stream (gunzip inflates on libuv's pool, beside this thread) fills a ring
+ * of reused buffers, handed out as ranges of whole lines exactly as ByteLineReader
  * hands out a plain file's, so a .gz takes the same byte path and native
  * scanner as the plain file it was. A line longer than half a buffer hands
  * the rest of the stream to a LineSplitter (as ByteLineReader does). A
@@ -15,7 +16,7 @@ import { isGzipPath } from './open.js';
  * out, then next() throws, and rest() gives the partial last line.
  */
 export class GzipByteReader extends RangeRing {
-  private readonly stream: AsyncGenerator<Buffer>;
+  private readonly stream: Readable;
   private readonly chunks: AsyncIterator<Buffer>;
   /** The part of the last inflated chunk not yet copied into a buffer. */
   private pending: Buffer | undefined;
@@ -27,9 +28,9 @@ export class GzipByteReader extends RangeRing {
   constructor(path: string, stats: LineStats, linesSoFar: () => number, bom = 0, buffers = 1, chunk = CHUNK) {
     super(stats, linesSoFar, buffers, chunk);
     this.skip = bom;
-    // Every byte that inflates, then the damage if any (a read error of the file included).
-    this.stream = gunzipEvidence(path, 256 << 10);
-    this.chunks = this.stream;
+    // A read error of the file reaches the decoded stream, and so next().
+    this.stream = decodedStream(path);
+    this.chunks = (this.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   }
 
   /** The next range of whole lines or batch of lines; undefined at the end. */
@@ -67,7 +68,7 @@ export class GzipByteReader extends RangeRing {
 
   close(): void {
     this.done = true;
-    void this.stream.return(undefined).catch(() => undefined);
+    this.stream.destroy();
   }
 
   private throwFailure(): never {
@@ -129,11 +130,13 @@ export class GzipByteReader extends RangeRing {
 }
 
 /**
- * Whether a .gz can be read at the byte level: its first inflated bytes say
- * UTF-8 (with or without BOM). Undefined when not; else the BOM bytes to skip.
+ * Whether a streamed input can be read at the byte level: its first decoded
+ * bytes say UTF-8 (with or without BOM). Undefined when not; else the BOM
+ * bytes to skip.
  */
-export function gzipByteReadable(path: string): number | undefined {
-  if (!isGzipPath(path)) return undefined;
-  // A partial inflate of the first bytes is enough to see the encoding.
-  return utf8Head(path, 16 << 10, (head) => gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }));
+export async function streamByteReadable(path: string): Promise<number | undefined> {
+  if (!isStreamed(path)) return undefined;
+  const head = await decodedHead(path, 512);
+  const { encoding, bomLength } = detectEncoding(head);
+  return encoding === 'utf8' ? bomLength : undefined;
 }

@@ -1,7 +1,7 @@
 import { TextDecoder } from 'node:util';
 import { open, type FileHandle } from 'node:fs/promises';
 import { closeSync, constants, createReadStream, openSync, readSync, type ReadStream } from 'node:fs';
-import { gunzipEvidence } from './gunzip.js';
+import { decodedStream, isStreamed } from './archive.js';
 
 /** Text encodings recognised from a file's first bytes. */
 export type Encoding = 'utf8' | 'utf16le' | 'utf16be';
@@ -38,21 +38,14 @@ export async function openEvidence(path: string): Promise<FileHandle> {
   return open(path, constants.O_RDONLY);
 }
 
-/** A read stream over an input, opened as {@link openEvidenceSync} does (open errors are thrown here). */
-export function evidenceStream(path: string, highWaterMark?: number): ReadStream {
-  return createReadStream(path, { fd: openEvidenceSync(path), autoClose: true, ...(highWaterMark !== undefined && { highWaterMark }) });
+/** A read stream over an input (or a range of it), opened as {@link openEvidenceSync} does (open errors are thrown here). */
+export function evidenceStream(path: string, highWaterMark?: number, range?: { start: number; end: number }): ReadStream {
+  return createReadStream(path, { fd: openEvidenceSync(path), autoClose: true, ...(highWaterMark !== undefined && { highWaterMark }), ...range });
 }
 
-const gzipped = new Map<string, boolean>();
-
-/**
- * Whether the file holds gzip data, by its magic bytes (1f 8b) whatever its
- * name: `.GZ`, `.gzip`, no suffix, or a `.gz` that is plain text. Asked once
- * per file.
- */
 /** NUL bytes at the head of a plain file (a hole left by a crash), counted up to 1 GiB. */
 export function leadingNulBytes(path: string): number {
-  if (isGzipPath(path)) return 0;
+  if (isStreamed(path)) return 0;
   let fd: number;
   try {
     fd = openEvidenceSync(path);
@@ -76,26 +69,6 @@ export function leadingNulBytes(path: string): number {
   }
 }
 
-export function isGzipPath(path: string): boolean {
-  let known = gzipped.get(path);
-  if (known === undefined) {
-    known = false;
-    try {
-      const fd = openEvidenceSync(path);
-      try {
-        const magic = Buffer.alloc(2);
-        known = readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-      } finally {
-        closeSync(fd);
-      }
-    } catch {
-      // Unreadable: the reader that opens it next reports why.
-    }
-    gzipped.set(path, known);
-  }
-  return known;
-}
-
 /** Detects a BOM, or UTF-16 without one from the zero bytes of ASCII text. */
 export function detectEncoding(head: Uint8Array): { encoding: Encoding; bomLength: number } {
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf16le', bomLength: 2 };
@@ -117,18 +90,24 @@ export function detectEncoding(head: Uint8Array): { encoding: Encoding; bomLengt
 }
 
 /**
- * Raw bytes of a file, gunzipped when it is a .gz. Plain files are read into
+ * Raw bytes of a file, decompressed when it is compressed (whatever its
+ * name), or of an archive member or standard input (archive.ts). Plain files are read into
  * one reused buffer: each yielded chunk is valid only until the next one is
  * requested, so consumers must finish with it synchronously. Files are only
  * ever opened read-only.
  */
 export async function* readRawChunks(path: string, limit = Number.POSITIVE_INFINITY): AsyncGenerator<Uint8Array> {
-  if (isGzipPath(path)) {
+  if (isStreamed(path)) {
+    const stream = decodedStream(path);
     let seen = 0;
-    for await (const chunk of gunzipEvidence(path)) {
-      yield chunk;
-      seen += chunk.length;
-      if (seen >= limit) break;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        yield chunk;
+        seen += chunk.length;
+        if (seen >= limit) break;
+      }
+    } finally {
+      stream.destroy();
     }
     return;
   }

@@ -1,8 +1,10 @@
 import { dirname } from 'node:path';
 import type { NodeKind } from '../model/record.js';
 import { discover, type NotRead } from './discover.js';
-import { TrailingGarbage } from './gunzip.js';
-import { fileLineSource } from './lines.js';
+import { expandInputs } from './archive.js';
+import { COMPRESSED_SUFFIX, describeDamage, TrailingGarbage } from './decompress.js';
+import { choosePattern, isLog4jProperties, patternsFromConfig, type PatternLayout } from './layout-pattern.js';
+import { fileLineSource, readSmallFile } from './lines.js';
 import { leadingNulBytes } from './open.js';
 import { groupRotations, rotationName } from './rotation.js';
 import { isLogKind, sniffLines, startsLayout, type InputKind } from './sniff.js';
@@ -74,6 +76,8 @@ export interface PlanOptions {
   nodeMap?: readonly string[];
   /** Follow symbolic links out of the given paths (--follow-symlinks). */
   followSymlinks?: boolean;
+  /** log4j ConversionPatterns to read files in no known layout with (beside those of the inputs' own log4j.properties). */
+  layouts?: readonly string[];
 }
 
 interface Head {
@@ -82,7 +86,7 @@ interface Head {
   prefix?: { kind: PrefixKind; sample: string | undefined };
 }
 
-async function readHead(path: string, deep: boolean): Promise<Head> {
+async function readHead(path: string, deep: boolean, layouts: readonly PatternLayout[] = [], family = path): Promise<Head> {
   const head: string[] = [];
   /** Lines from the first that starts a known layout, when the first lines are other output or garbage. */
   const late: string[] = [];
@@ -132,7 +136,34 @@ async function readHead(path: string, deep: boolean): Promise<Head> {
     const after = sniffLines(late);
     if (after.kind !== null) sniffed = after;
   }
+  if (sniffed.kind === null && !prefix && layouts.length > 0) {
+    // No layout kforensics knows: one of the configuration's own patterns may read it.
+    const pattern = choosePattern(family, head, layouts);
+    const fix = lineFix('log4j-pattern', pattern);
+    if (pattern && fix) {
+      const fixed = head.map(fix);
+      const own = new IdentityVotes();
+      for (const line of fixed) own.observe(line);
+      return { sniffed: sniffLines(fixed), votes: own, prefix: { kind: 'log4j-pattern', sample: pattern } };
+    }
+  }
   return { sniffed, votes, ...(prefix && { prefix }) };
+}
+
+/** The ConversionPatterns of the inputs' own logging configuration (log4j 1 and 2, logback), then those given by hand. */
+async function layoutsOf(files: readonly { path: string }[], given: readonly string[]): Promise<PatternLayout[]> {
+  const out: PatternLayout[] = [];
+  for (const file of files) {
+    if (!isLog4jProperties(file.path)) continue;
+    let lines: string[] = [];
+    try {
+      lines = await readSmallFile(file.path);
+    } catch {
+      // Unreadable: it is reported where it is read as an input.
+    }
+    out.push(...patternsFromConfig(file.path, lines.join('\n')));
+  }
+  return [...out, ...given.map((pattern) => ({ pattern }))];
 }
 
 interface Scanned {
@@ -147,9 +178,11 @@ const ROLES: readonly NodeKind[] = ['kafka-broker', 'zookeeper'];
 /** Finds, sniffs and groups the inputs, and names the node behind each log. */
 export async function planInputs(paths: readonly string[], options: PlanOptions = {}): Promise<Plan> {
   const nodeMap = parseNodeMap(options.nodeMap ?? []);
-  const found = await discover(paths, { followSymlinks: options.followSymlinks ?? false });
+  // `-` is standard input; archives are replaced by their members.
+  const found = await expandInputs(await discover(paths.filter((p) => p !== '-'), { followSymlinks: options.followSymlinks ?? false }), paths.includes('-'));
   const plan: Plan = { families: [], others: [], skipped: [...found.notRead], missing: found.missing };
 
+  const layouts = await layoutsOf(found.files, options.layouts ?? []);
   const families = groupRotations(found.files);
   const scannedFamilies = new Map<string, Scanned[]>();
   /** Votes of every log file in a directory, and per rotation suffix within it. */
@@ -164,7 +197,7 @@ export async function planInputs(paths: readonly string[], options: PlanOptions 
       const settled = familyVotes.confident('kafka-broker', CONFIDENT_VOTES) || familyVotes.confident('zookeeper', CONFIDENT_VOTES);
       let head: Head;
       try {
-        head = await readHead(file.path, !settled);
+        head = await readHead(file.path, !settled, layouts, key);
       } catch (e) {
         plan.skipped.push({ path: file.path, reason: `${CANNOT_READ}${readFailure(e)}` });
         continue;
@@ -252,7 +285,7 @@ export async function planInputs(paths: readonly string[], options: PlanOptions 
 /** `2022-10-05-17` for `server.log.2022-10-05-17(.gz)`, `1` for `zookeeper.log.1`, '' for a live file. */
 function rotationSuffix(path: string): string {
   const { family } = rotationName(path);
-  let name = path.endsWith('.gz') ? path.slice(0, -3) : path;
+  let name = path.replace(COMPRESSED_SUFFIX, '');
   name = name.slice(family.length);
   return name.startsWith('.') ? name.slice(1) : name;
 }
@@ -274,8 +307,7 @@ export function readFailure(e: unknown): string {
   if (err.code === 'EISDIR') return 'is a directory';
   if (err.code === 'EMFILE' || err.code === 'ENFILE') return 'too many open files (raise the limit with ulimit -n, or give fewer folders at once)';
   if (err instanceof TrailingGarbage) return `gzip file with ${err.message}`;
-  if (err.code === 'Z_BUF_ERROR' || err.code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header/i.test(err.message ?? '')) {
-    return `damaged gzip data (${err.message}); try 'gzip -t' on it`;
-  }
+  const damage = describeDamage(e);
+  if (damage) return damage;
   return err.message ?? String(e);
 }

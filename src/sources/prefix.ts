@@ -1,3 +1,5 @@
+import { patternFix } from './layout-pattern.js';
+
 /**
  * Text another program put in front of every log line, and re-encodings of
  * the line itself, recognised once per file from its first lines:
@@ -8,21 +10,31 @@
  *   zone before the log's own timestamp (`2019-04-11T12:32:24.676800004Z `);
  * - supervisor-style wrappers: `[  411514] [   104.777836] [service_kafka]   [I] `;
  * - ISO 646 national variants (a Swedish/Finnish terminal or mail gateway):
- *   `[`/`]` arrive as `Ä`/`Å` (`Ä2021-05-18 00:10:13,066Å INFO …`).
+ *   `[`/`]` arrive as `Ä`/`Å` (`Ä2021-05-18 00:10:13,066Å INFO …`);
+ * - Kafka's lines in other log4j layouts, rewritten into Kafka's own
+ *   `[%d] %p %m (%c)%n` (the thread, which that layout lacks, is dropped):
+ *   Strimzi's `%d{ISO8601} %p %m (%c) [%t]%n`
+ *   (`2020-04-01 08:53:15,277 INFO … (kafka.log.Log) [ReplicaFetcherThread-0-1]`)
+ *   and the bracketed `[%d] [%p] [%t] [%c] - %m%n`
+ *   (`[2024-02-23 07:47:50,149] [INFO] [main] [kafka.server.KafkaServer] - started`).
  *
  * Detection may run regular expressions over the head; stripping a line is
  * a char-code check at the column found at detection time, with a regular
  * expression only for lines whose prefix has another width.
  */
-export type PrefixKind = 'docker-compose' | 'rfc3339' | 'supervisor' | 'iso646-brackets';
+export type PrefixKind = 'docker-compose' | 'rfc3339' | 'supervisor' | 'iso646-brackets' | 'strimzi-layout' | 'bracketed-layout' | 'log4j-pattern';
 
 const COMPOSE = /^[A-Za-z0-9][\w.-]{0,62}\s{1,40}\|(?: |$)/;
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d) /;
 const SUPERVISOR = /^\[ {0,12}\d{1,12}\] \[ {0,16}\d{1,12}(?:\.\d{1,9})?\] \[[^\]\n]{1,80}\] {0,80}\[[A-Z]\] /;
 const ISO646 = /^Ä\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3}Å /;
+// The start of a Strimzi line (the `(%c) [%t]` end is checked by hand: see strimziFix).
+const STRIMZI = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3} (?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) /;
+const BRACKETED = /^\[\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3}\] \[(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL)\] \[/;
+const LOGGER = /^[\w.$-]+$/;
 
 /** Every pattern this module runs, for the regular-expression safety test. */
-export const PREFIX_PATTERNS: readonly RegExp[] = [COMPOSE, RFC3339, SUPERVISOR, ISO646];
+export const PREFIX_PATTERNS: readonly RegExp[] = [COMPOSE, RFC3339, SUPERVISOR, ISO646, STRIMZI, BRACKETED, LOGGER];
 
 /** A log line's own start once the prefix is gone: `[` + digit, or a digit (ZooKeeper, Strimzi). */
 function looksLikeLogStart(rest: string): boolean {
@@ -56,6 +68,12 @@ export function detectPrefix(head: readonly string[]): PrefixKind | null {
     }
     if (prefixed >= lines.length * PREFIXED_SHARE && logs > 0 && logs >= prefixed * LOG_AFTER_PREFIX) return kind;
   }
+  // Other layouts: a record start in one of them, rewritten, reads as Kafka's
+  // layout. Continuation lines (stack traces) carry none, so any share decides.
+  for (const [kind, fix] of [['strimzi-layout', fixStrimzi], ['bracketed-layout', fixBracketed]] as const) {
+    const records = lines.filter((l) => fix(l) !== l).length;
+    if (records > 0 && records >= lines.length * LOG_AFTER_PREFIX) return kind;
+  }
   return null;
 }
 
@@ -72,6 +90,10 @@ export function lineFix(kind: PrefixKind | null | undefined, sample?: string): L
     case 'rfc3339': return stripRfc3339;
     case 'supervisor': return supervisorFix(sample);
     case 'iso646-brackets': return fixIso646;
+    case 'strimzi-layout': return fixStrimzi;
+    case 'bracketed-layout': return fixBracketed;
+    // The sample is the ConversionPattern itself (layout-pattern.ts).
+    case 'log4j-pattern': return patternFix(sample);
     default: return undefined;
   }
 }
@@ -119,6 +141,48 @@ function fixIso646(line: string): string {
 
 /** The first line of the head that carries the prefix, to tune {@link lineFix}. */
 export function prefixSample(kind: PrefixKind, head: readonly string[]): string | undefined {
+  if (kind === 'log4j-pattern') return undefined;
+  if (kind === 'strimzi-layout') return head.find((l) => fixStrimzi(l) !== l);
+  if (kind === 'bracketed-layout') return head.find((l) => fixBracketed(l) !== l);
   const pattern = kind === 'docker-compose' ? COMPOSE : kind === 'supervisor' ? SUPERVISOR : kind === 'rfc3339' ? RFC3339 : ISO646;
   return head.find((l) => pattern.test(l));
+}
+
+/** Kafka's own layout for one record's fields. */
+function kafkaLine(time: string, level: string, message: string, logger: string): string {
+  return `[${time}] ${level} ${message} (${logger})`;
+}
+
+/**
+ * `%d{ISO8601} %p %m (%c) [%t]` → `[%d] %p %m (%c)`. The thread is the last
+ * ` [` group (thread names may hold brackets but seldom ` [`), the logger the
+ * last ` (` group before it. Other lines pass unchanged.
+ */
+function fixStrimzi(line: string): string {
+  if (line.charCodeAt(line.length - 1) !== 93 /* ] */ || line.charCodeAt(4) !== 45) return line;
+  const m = STRIMZI.exec(line);
+  if (!m) return line;
+  const thread = line.lastIndexOf(' [');
+  if (thread < m[0].length || line.charCodeAt(thread - 1) !== 41 /* ) */) return line;
+  const open = line.lastIndexOf(' (', thread);
+  if (open < m[0].length - 1) return line;
+  const logger = line.slice(open + 2, thread - 1);
+  if (!LOGGER.test(logger)) return line;
+  const level = m[0].slice(24, -1);
+  return kafkaLine(line.slice(0, 23), level, line.slice(m[0].length, open), logger);
+}
+
+/** `[%d] [%p] [%t] [%c] - %m` → `[%d] %p %m (%c)`: the logger is the bracket group before the first `] - `. */
+function fixBracketed(line: string): string {
+  if (line.charCodeAt(0) !== 91 || line.charCodeAt(25) !== 32) return line;
+  const m = BRACKETED.exec(line);
+  if (!m) return line;
+  const dash = line.indexOf('] - ', m[0].length);
+  if (dash === -1) return line;
+  const open = line.lastIndexOf(' [', dash);
+  if (open < m[0].length - 2) return line;
+  const logger = line.slice(open + 2, dash);
+  if (!LOGGER.test(logger)) return line;
+  const level = line.slice(27, line.indexOf(']', 27));
+  return kafkaLine(line.slice(1, 24), level, line.slice(dash + 4), logger);
 }

@@ -1,8 +1,9 @@
 import { basename, dirname, join } from 'node:path';
+import { COMPRESSED_SUFFIX } from './decompress.js';
 
 // Suffixes appenders add when they roll a file: log4j DailyRollingFileAppender
 // (`.2022-10-05-17`, `.2022-10-05`), RollingFileAppender and logback (`.1`),
-// each optionally gzipped afterwards.
+// each optionally compressed afterwards (.gz, .xz, .bz2, .zst, .lz4).
 const DATE_SUFFIX = /\.(\d{4}-\d\d-\d\d(?:-\d\d)?)$/;
 const INDEX_SUFFIX = /\.(\d+)$/;
 
@@ -14,8 +15,7 @@ export interface RotationName {
 }
 
 export function rotationName(path: string): RotationName {
-  let name = basename(path);
-  if (name.endsWith('.gz')) name = name.slice(0, -3);
+  const name = basename(path).replace(COMPRESSED_SUFFIX, '');
   const date = DATE_SUFFIX.exec(name);
   if (date) return { family: join(dirname(path), name.slice(0, date.index)), order: [0, date[1]!] };
   const index = INDEX_SUFFIX.exec(name);

@@ -16,7 +16,7 @@ export type Sniff =
 
 const KAFKA_LINE = /^\[\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3}\] (?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) /;
 const KAFKA_LOGGER = /\(([\w.$-]+)\)\s*$/;
-const ZK_NATIVE_LINE = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3} (?:\[myid:\d*\] )?- ?(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) +\[/;
+const ZK_NATIVE_LINE = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3} (?:\[myid:[^\]\s]*\] )?- ?(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) +\[/;
 // Pastes may carry line numbers (`14 | offset: …`, ` 3 Dumping …`) or a tab before each line.
 const DUMP_LINE = /^\s*(?:\d{1,7}(?::\s?|\s+))?(?:\|\s*)?(?:Dumping \S|Starting offset: \d|Log starting offset: \d|baseOffset: \d|(?:\| )?offset: \d+ (?:position|CreateTime|LogAppendTime|NoTimestampType|isValid|keySize|keysize)|timestamp: \d+ offset: \d|Snapshot end offset:)/;
 const DESCRIBE_LINE = /^\s*Topic:\s*\S+\s+(?:PartitionCount|TopicId|Partition):/;

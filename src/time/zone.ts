@@ -109,7 +109,9 @@ const USER_TIME = /^(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d)(?:[.,](\
 
 /**
  * Parses a time typed by a user (--since, --until). Without an explicit
- * offset it is read in the logs' zone, the same way log lines are.
+ * offset it is read in the logs' zone, the same way log lines are. A date or
+ * time that does not exist (February 30, 25:00, minute 61) is NaN, never
+ * rolled over into the next day or hour.
  */
 export function parseUserTime(text: string, zone: Zone): number {
   const m = USER_TIME.exec(text.trim());
@@ -117,7 +119,10 @@ export function parseUserTime(text: string, zone: Zone): number {
   const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0', off] = m;
   const naive = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s, +ms.padEnd(3, '0'));
   // 2024-02-30 or 25:00 is a typo, not a time to roll over into the next day.
-  if (new Date(naive).getUTCDate() !== +d! || +h > 23 || +mi > 59 || +s > 59) return Number.NaN;
+  const back = new Date(naive);
+  if (back.getUTCFullYear() !== +y! || back.getUTCMonth() !== +mo! - 1 || back.getUTCDate() !== +d! ||
+    back.getUTCHours() !== +h || back.getUTCMinutes() !== +mi || back.getUTCSeconds() !== +s) return Number.NaN;
+  if (off !== undefined && off !== 'Z' && (+off.slice(1, 3) > 14 || +off.slice(-2) > 59)) return Number.NaN;
   if (off === undefined) return zone.toEpoch(naive);
   if (off === 'Z') return naive;
   const sign = off.startsWith('-') ? -1 : 1;

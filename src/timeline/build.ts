@@ -19,6 +19,8 @@ export interface TimelineOptions {
   all?: boolean;
   nodeMap?: readonly string[];
   followSymlinks?: boolean;
+  /** --layout: log4j ConversionPatterns for files in no known layout. */
+  layouts?: readonly string[];
   classifier?: Classifier;
   onUnrecognised?: (file: string, line: number, text: string, reason: string) => void;
   onCutLines?: (file: string, lines: readonly number[], total: number) => void;
@@ -53,7 +55,7 @@ export interface Timeline {
 
 /** sources → readers → catalogue → merged timeline. */
 export async function buildTimeline(paths: readonly string[], options: TimelineOptions): Promise<Timeline> {
-  const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [], followSymlinks: options.followSymlinks ?? false });
+  const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [], followSymlinks: options.followSymlinks ?? false, layouts: options.layouts ?? [] });
   const read = new Map<string, InputJson>();
   const keep = eventFilter(options.filter ?? {});
   const anchors = new SkewAnchors();

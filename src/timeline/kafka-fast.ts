@@ -13,7 +13,7 @@ import { ByteLineReader, CHUNK, type ByteRange, type LineBatch, type RangeReader
 import { lineText, newLineStats, type LineStats } from '../sources/lines.js';
 import { scanPipeline, scanSlot, type RangeScanner, type ScanSlot } from '../sources/scan-pipeline.js';
 import { GzipByteReader } from '../sources/gzip-lines.js';
-import { isGzipPath } from '../sources/open.js';
+import { isStreamed } from '../sources/archive.js';
 
 /**
  * The byte-level reading of a Kafka-layout file (see fast-lines.ts and
@@ -295,8 +295,8 @@ export async function* readKafkaBytes(
   const linesSoFar = (): number => linesBefore + reader.counts.linesRead;
   // The ranges the pipeline holds, and one more for the read ahead.
   const buffers = gate.native ? SCAN_CONCURRENCY + 2 : 1;
-  // A .gz (start: its inflated BOM's length) streams through gunzip into the same ranges.
-  const bytes: RangeReader = isGzipPath(path)
+  // A compressed file or archive member (start: its decoded BOM's length) streams into the same ranges.
+  const bytes: RangeReader = isStreamed(path)
     ? new GzipByteReader(path, stats, linesSoFar, start, buffers, chunk)
     : new ByteLineReader(path, stats, linesSoFar, start, end, buffers, chunk);
   const feed = (range: ByteRange | LineBatch): void => {

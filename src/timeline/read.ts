@@ -5,8 +5,9 @@ import { RecordReader, type Layout, type UnrecognisedSink } from '../readers/ass
 import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
 import { zookeeperLayout } from '../readers/zookeeper.js';
 import { byteReadable } from '../sources/fast-lines.js';
-import { gzipByteReadable } from '../sources/gzip-lines.js';
-import { isGzipPath, openEvidenceSync } from '../sources/open.js';
+import { streamByteReadable } from '../sources/gzip-lines.js';
+import { isMember, isStreamed } from '../sources/archive.js';
+import { openEvidenceSync } from '../sources/open.js';
 import { fileLineSource, newLineStats, type LineStats } from '../sources/lines.js';
 import { kafkaGate, readKafkaBytes } from './kafka-fast.js';
 import { SEEK_MARGIN_MS, seekOffset, verifySeekInParallel, type Seek } from './kafka-ranges.js';
@@ -117,9 +118,9 @@ async function seekFor(path: string, bom: number, options: ReadOptions): Promise
   }
 }
 
-function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): number | undefined {
+async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): Promise<number | undefined> {
   if (options.all || options.textOnly || fix || file.kind === 'zookeeper-native') return undefined;
-  return isGzipPath(file.path) ? gzipByteReadable(file.path) : byteReadable(file.path);
+  return isStreamed(file.path) ? streamByteReadable(file.path) : byteReadable(file.path);
 }
 
 /**
@@ -129,8 +130,8 @@ function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): number
 export async function* familyEvents(family: Family, options: ReadOptions): AsyncGenerator<TimelineEvent[]> {
   for (const file of family.files) {
     const fix = fileLineFix(file);
-    const bom = bytePath(file, options, fix);
-    const plain = bom !== undefined && !isGzipPath(file.path);
+    const bom = await bytePath(file, options, fix);
+    const plain = bom !== undefined && !isStreamed(file.path);
     const seek = plain ? await seekFor(file.path, bom, options) : undefined;
     if (seek) options.onSeek?.(file.path, seek);
     // Lines not read before the first one read (a seek): added to every line number.
@@ -246,6 +247,8 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
  * read: what was read may lack lines or mix two files. Said as a read error.
  */
 export function changedWhileRead(file: Pick<PlannedFile, 'path' | 'size' | 'id'>): string | null {
+  // An archive member or standard input is no file of its own: its reading says its damage.
+  if (isMember(file.path)) return null;
   let now;
   try {
     now = statSync(file.path);

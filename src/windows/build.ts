@@ -68,7 +68,7 @@ export function toWindowJson(w: Window, zone: Zone): WindowJson {
 }
 
 function evidenceJson(ev: Evidence, zone: Zone): EvidenceJson {
-  return { file: ev.file, line: ev.line, time: ev.time === null ? null : zone.format(ev.time), ruleId: ev.ruleId, text: ev.text };
+  return { file: ev.file, line: ev.line, time: ev.time === null ? null : zone.format(ev.time), rule: ev.ruleId, text: ev.text };
 }
 
 function edgeJson(s: EdgeSource, zone: Zone): { how: string; evidence: EvidenceJson | null } {
@@ -120,7 +120,7 @@ async function readHead(path: string): Promise<string[]> {
 /** sources → readers → catalogue → merged records → window engine; KRaft metadata dumps beside. */
 export async function buildWindows(
   paths: readonly string[],
-  options: { zone: Zone; nodeMap?: readonly string[]; followSymlinks?: boolean; classifier?: Classifier } &
+  options: { zone: Zone; nodeMap?: readonly string[]; followSymlinks?: boolean; layouts?: readonly string[]; classifier?: Classifier } &
     Pick<TimelineOptions, 'onUnrecognised' | 'onCutLines' | 'skew'>,
 ): Promise<WindowsResult> {
   const timeline = await buildTimeline(paths, { ...options, all: true });
@@ -147,7 +147,7 @@ export async function buildWindows(
       modeReason,
       windows: merged.windows.map((w) => toWindowJson(w, zone)),
       falseAlarms: engine.falseAlarms.map((f) => ({
-        file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), ruleId: f.ruleId, text: f.text, why: f.why,
+        file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), rule: f.ruleId, text: f.text, why: f.why,
       })),
       disagreements: merged.disagreements.map((d) => ({
         ...d, evidence: d.evidence.map((ev) => evidenceJson(ev, zone)),

@@ -116,6 +116,7 @@ export class WindowEngine {
         return this.zookeeper.peerLost(String(f[effect.field] ?? ''), e, "a serving peer's quorum connection to it broke", ['FOLLOWING', 'LEADING', undefined], true);
       case 'zk-follower-lost':
         return this.zookeeper.peerLost(this.zookeeper.idOf(String(f[effect.field] ?? '')) ?? '', e, 'the leader lost its connection to it', 'leader', true);
+      case 'zk-learner-error': return this.zookeeper.learnerError(e, effect.timedOut !== undefined && Boolean(f[effect.timedOut]));
       case 'zk-leader-lost': return this.zookeeper.leaderLost(e, effect.timedOut !== undefined && Boolean(f[effect.timedOut]));
       case 'zk-leader-stepped-down': return this.zookeeper.steppedDown(e);
       case 'zk-state': return this.zookeeper.stateChange(e, String(f[effect.field] ?? '').toUpperCase());

@@ -3,6 +3,8 @@ import { addEvidence, evidenceOf, type Window, type WindowBook, type WindowConte
 
 /** Followers losing the leader this close together lost the same leader. */
 const FOLLOWERS_AGREE_MS = 10_000;
+/** A leader's GOODBYE follows its handler's error for that follower this soon. */
+const LEARNER_GOODBYE_MS = 1000;
 /** A new leader reaches broadcast this soon after it said LEADING. */
 const SERVING_MS = 10_000;
 /** How long an expiry waits for proof that its ZooKeeper leader was frozen. */
@@ -32,6 +34,8 @@ export class ZooKeeperTracker {
   private lastNoLeader: Window | undefined;
   private readonly leaderLostBy = new Map<string, { time: number; timedOut: boolean }>();
   pending: PendingExpiry[] = [];
+  /** When a leader last timed out on one of its followers (the GOODBYE naming it follows at once). */
+  private readonly learnerTimedOut = new Map<string, number>();
 
   constructor(private readonly book: WindowBook, private readonly context: WindowContext) {}
 
@@ -53,6 +57,11 @@ export class ZooKeeperTracker {
     if (/^\d+$/.test(text)) return text;
     const host = text.replace(/^\//, '').replace(/^[^/]*\//, '').replace(/:\d+$/, '');
     return this.context.zkAddresses.get(host) ?? this.context.zkAddresses.get(text.replace(/^\//, '').replace(/:\d+$/, ''));
+  }
+
+  learnerError(e: TimelineEvent, timedOut: boolean): void {
+    if (timedOut) this.learnerTimedOut.set(e.node, e.time);
+    else this.learnerTimedOut.delete(e.node);
   }
 
   starting(e: TimelineEvent): void {
@@ -115,13 +124,16 @@ export class ZooKeeperTracker {
     }
     if (this.down.has(e.node)) return;
     if (!wasConnected && !this.everUp.has(node)) return;
+    let silent = false;
     if (reporterStates === 'leader') {
       if (this.leader !== undefined && this.leader !== e.node) return;
       this.leader = e.node;
+      const timedOutAt = this.learnerTimedOut.get(e.node);
+      silent = timedOutAt !== undefined && e.time - timedOutAt <= LEARNER_GOODBYE_MS;
     } else if (!reporterStates.includes(this.state.get(e.node))) {
       return;
     }
-    this.nodeDown(node, e, why, e.time, false);
+    this.nodeDown(node, e, silent ? 'the leader timed out waiting for it' : why, e.time, silent);
   }
 
   /**

@@ -136,7 +136,7 @@ describe('window effects', () => {
     'kafka.controller.partition-state': 'partition-state', 'kafka.controller.replica-offline': 'replica-offline',
     'zk.client.connection-lost': 'session-closed', 'zk.server.starting': 'zk-starting',
     'kafka.storage.cleanup-failed': 'storage-error', 'kafka.storage.io-error': 'storage-error',
-    'kafka.storage.log-dir-offline': 'log-dir-offline', 'zk.peer.state-changed': 'zk-zab-state',
+    'kafka.storage.log-dir-offline': 'log-dir-offline', 'zk.peer.state-changed': 'zk-zab-state', 'zk.learner.lost': 'zk-learner-error',
   };
   // The effect members the schema marks optional (`name?:` in Effect): a rule
   // captures them only from the lines that carry them (a SocketTimeoutException
@@ -146,7 +146,7 @@ describe('window effects', () => {
     'session-established': ['timeout'], 'session-expired': ['timeout'], 'zk-contact-lost': ['idle'],
     'zk-leader-lost': ['timedOut'], 'partition-online': ['leader'], 'partition-state': ['replicas'],
     'isr-change': ['from', 'underMinIsr'], 'truncation': ['highWatermark'], 'storage-error': ['dir'],
-    'zk-zab-state': ['zab'],
+    'zk-zab-state': ['zab'], 'zk-learner-error': ['timedOut'],
   };
   it('puts each signal on its rules and on no other', () => {
     const actual = Object.fromEntries(CATALOGUE.filter((r) => r.effect).map((r) => [r.id, r.effect!.signal]));

@@ -3,6 +3,9 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
+/** oclif wraps error messages at the terminal width and prefixes ` ›   `: one line again. */
+export const flat = (text: string): string => text.replace(/\n?\s*›\s+/g, ' ').replace(/\s+/g, ' ');
+
 /** Runs the compiled CLI (npm test builds it first) the way a user does. */
 export function runCli(args: string[], cwd = REPO): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [`${REPO}/bin/run.js`, ...args], {

@@ -27,7 +27,7 @@ const TOLERANCE_MS = 2000;
 
 // ------------------------------------------------------------ the windows contract (kforensics/windows/v1)
 
-interface Evidence { file: string; line: number; time: string | null; ruleId: string | null; text: string }
+interface Evidence { file: string; line: number; time: string | null; rule: string | null; text: string }
 interface Bounds { earliest: string; latest: string }
 interface Window {
   kind: 'broker-down' | 'zk-node-down' | 'zk-node-unreachable' | 'zk-stale-leader' | 'zk-quorum-lost' | 'partition-offline' | 'under-replicated' | 'isolated';
@@ -283,13 +283,14 @@ describe.skipIf(!avail.ok)('e2e: a real 3-node ZooKeeper ensemble with injected 
     });
 
     for (const id of ['follower-kill', 'leader-kill', 'two-kill'] as const) {
-      it(`${id}: a zk-node-down window on each killed node, from the kill to its FOLLOWING/LEADING`, () => {
+      it(`${id}: a zk-node-down window on each killed node, from the kill until it runs again (serving again, its FOLLOWING/LEADING, the latest end)`, () => {
         const f = fault(truth, id);
         for (const node of f.targets!) {
           const recovered = first([node], f.restartAt! - 5, / - (FOLLOWING|LEADING)$/)!.t!;
           const w = windowFor(['zk-node-down'], node, f, recovered);
           expectEdge(`${id} ${node} start`, w.start, f.at, f.at);
-          expectEdge(`${id} ${node} end`, w.end, recovered, recovered);
+          expectEdge(`${id} ${node} end`, w.end, f.restartAt!, recovered);
+          expectEdge(`${id} ${node} latest end`, w.endBounds!.latest, recovered, recovered);
         }
       });
     }

@@ -14,7 +14,7 @@ import { REPO, runAs } from './cli.js';
 const t = tempDir('kf-content-');
 const SERVER_LOG = readFileSync(join(REPO, 'fixtures/account-event-2022-10-05/broker-1/server.log'));
 
-type Doc = { inputs: { file: string; skipped: string | null; records: number; error: string | null }[]; events: unknown[] };
+type Doc = { inputs: { file: string; skipped: string | null; records: number; unrecognised: number; error: string | null }[]; events: unknown[] };
 const timeline = (path: string, ...flags: string[]) => {
   const r = runAs(['timeline', path, '--json', '--all', ...flags]);
   return { ...r, doc: (r.stdout ? JSON.parse(r.stdout) : undefined) as Doc };

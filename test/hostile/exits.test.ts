@@ -22,7 +22,7 @@ describe('exit codes and messages', () => {
   });
 
   it.each(['ndjson', 'table'])('--format %s | head -1: exit 0, nothing on stderr', (format) => {
-    const sh = spawnSync('bash', ['-c', `"${process.execPath}" bin/run.js timeline ${AE} --all --format ${format} | head -1 >/dev/null; echo "rc=\${PIPESTATUS[0]}"`], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    const sh = spawnSync('bash', ['-c', `"${process.execPath}" bin/run.js timeline ${AE} --tz UTC --all --format ${format} | head -1 >/dev/null; echo "rc=\${PIPESTATUS[0]}"`], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
     expect(sh.stdout.trim()).toBe('rc=0');
     expect(sh.stderr).toBe('');
   });

@@ -11,6 +11,7 @@ import { bestTime, fill, literals } from '../helpers/adversarial.js';
 import { DumpReader } from '../../src/readers/dump-log-segments.js';
 import { KAFKA_LAYOUT_PATTERNS, kafkaLog4jLayout } from '../../src/readers/kafka-log4j.js';
 import { lineFix, PREFIX_PATTERNS } from '../../src/sources/prefix.js';
+import { CONTAINER_PATTERNS } from '../../src/sources/containers.js';
 import { ZOOKEEPER_LAYOUT_PATTERNS, zookeeperLayout } from '../../src/readers/zookeeper.js';
 import { SNIFF_PATTERNS, sniffLines } from '../../src/sources/sniff.js';
 
@@ -38,6 +39,7 @@ function timed(label: string, run: () => void): void {
 const PATTERNS: [string, RegExp][] = [
   ...SNIFF_PATTERNS.map((p, i) => [`sniff #${i}`, p] as [string, RegExp]),
   ...PREFIX_PATTERNS.map((p, i) => [`prefix #${i}`, p] as [string, RegExp]),
+  ...CONTAINER_PATTERNS.map((p, i) => [`container #${i}`, p] as [string, RegExp]),
   ...KAFKA_LAYOUT_PATTERNS.map((p, i) => [`kafka layout #${i}`, p] as [string, RegExp]),
   ...ZOOKEEPER_LAYOUT_PATTERNS.map((p, i) => [`zookeeper layout #${i}`, p] as [string, RegExp]),
 ];

@@ -33,6 +33,11 @@ const R = {
   replicaOffline: rule('t.replica-offline', { signal: 'replica-offline', partition: 'partition', replica: 'replica' }),
   isr: rule('t.isr', { signal: 'isr-change', partition: 'partition', from: 'from', to: 'to' }),
   truncate: rule('t.truncate', { signal: 'truncation', partition: 'partition', offset: 'offset', highWatermark: 'hw' }),
+  learnerError: rule('t.learner-error', { signal: 'zk-learner-error', timedOut: 'timedOut' }),
+  elected: rule('t.elected', { signal: 'controller-elected', field: 'broker' }),
+  storageError: rule('t.storage-error', { signal: 'storage-error' }),
+  dirOffline: rule('t.dir-offline', { signal: 'log-dir-offline', dir: 'dir' }),
+  zab: rule('t.zab', { signal: 'zk-zab-state', state: 'state', zab: 'zab' }),
   plain: rule('t.plain'),
 };
 
@@ -427,5 +432,116 @@ describe('WindowEngine: partitions', () => {
       details: { newLeader: 3, truncatedTo: 111, truncatedOffsets: 62 },
     });
     expect(windows.filter((w) => w.node === 'broker-2' && w.kind !== 'two-leaders').map((w) => [w.kind, w.end])).toEqual([['isolated', s(53.575)]]);
+  });
+});
+
+describe('WindowEngine: the cluster around the brokers', () => {
+  it('the controller going down leaves the cluster without one until the next election', () => {
+    const { windows } = run([
+      ev(0, 'broker-1', R.elected, { broker: 1 }), ev(1, 'broker-1', R.session, { session: '0x1', timeoutMs: 6000 }),
+      ev(2, 'broker-2', R.plain), ev(20, 'broker-1', R.stopping),
+      ev(23, 'broker-2', R.elected, { broker: 2 }), ev(60, 'broker-1', R.starting), ev(62, 'broker-1', R.started),
+    ]);
+    expect(windows.map((w) => [w.kind, w.node, w.start, w.end])).toEqual([
+      ['controller-unavailable', 'broker-1', s(20), s(23)],
+      ['broker-down', 'broker-1', s(20), s(60)],
+    ]);
+    expect(windows[0]!.details).toMatchObject({ controllerBefore: 1, controllerAfter: 2 });
+  });
+
+  it('a broker that was not the controller going down leaves the controller alone', () => {
+    const { windows } = run([
+      ev(0, 'broker-1', R.elected, { broker: 1 }), ev(20, 'broker-2', R.stopping), ev(60, 'broker-2', R.starting), ev(62, 'broker-2', R.started),
+    ]);
+    expect(windows.map((w) => w.kind)).toEqual(['broker-down']);
+  });
+
+  it('every broker losing ZooKeeper at once is ZooKeeper unreachable, one window, not one isolation per broker', () => {
+    const { windows } = run([
+      ev(0, 'broker-1', R.plain), ev(0, 'broker-2', R.plain), ev(0, 'broker-3', R.plain),
+      ev(10, 'broker-1', R.contactLost, { idleMs: 4000 }), ev(10.2, 'broker-2', R.contactLost, { idleMs: 4000 }),
+      ev(11, 'broker-3', R.contactLost, { idleMs: 4000 }),
+      ev(30, 'broker-1', R.session, { session: '0x11' }), ev(30.1, 'broker-2', R.session, { session: '0x12' }), ev(30.3, 'broker-3', R.session, { session: '0x13' }),
+    ]);
+    expect(windows).toHaveLength(1);
+    expect(windows[0]).toMatchObject({ kind: 'zookeeper-unreachable', end: s(30.3), details: { brokers: [1, 2, 3] } });
+    expect(windows[0]!.node).toBeUndefined();
+  });
+
+  it('one broker of three losing ZooKeeper is that broker isolated', () => {
+    const { windows } = run([
+      ev(0, 'broker-1', R.plain), ev(0, 'broker-2', R.plain), ev(0, 'broker-3', R.plain),
+      ev(10, 'broker-1', R.contactLost, { idleMs: 4000 }), ev(30, 'broker-1', R.session, { session: '0x11' }),
+    ]);
+    expect(windows.map((w) => [w.kind, w.node])).toEqual([['isolated', 'broker-1']]);
+  });
+
+  it('a log directory taken offline by an I/O error, on a live broker, until it restarts; the partitions it led there lose their leader', () => {
+    const { windows } = run([
+      ev(0, 'broker-1', R.partitionState, { partition: ['orders-0'], leader: 1, isr: [1, 2], replicas: [1, 2] }),
+      ev(50, 'broker-1', R.storageError), ev(50.1, 'broker-1', R.dirOffline, { dir: '/data' }), ev(55, 'broker-1', R.plain),
+      ev(50.3, 'broker-2', R.replicaOffline, { partition: ['orders-0'], replica: 1 }),
+      ev(50.4, 'broker-2', R.partitionState, { partition: ['orders-0'], leader: 2, isr: [2], replicas: [1, 2] }),
+      ev(300, 'broker-1', R.starting), ev(305, 'broker-1', R.started),
+    ]);
+    const byKind = Object.fromEntries(windows.map((w) => [w.kind, w]));
+    expect(byKind['log-dir-offline']).toMatchObject({ node: 'broker-1', start: s(50), end: s(300), details: { dir: '/data' } });
+    expect(byKind['partition-leaderless']).toMatchObject({ topic: 'orders', partition: 0, start: s(50), end: s(50.4) });
+  });
+
+  it('below min.insync.replicas from the ISR drop to its recovery, where the setting is known', () => {
+    const minIsr = new Map([['orders', { value: 2, evidence: { file: 'describe.txt', line: 1, time: null, ruleId: null, text: 'Configs:min.insync.replicas=2' } }]]);
+    const { windows } = run([
+      ev(0, 'broker-1', R.partitionState, { partition: ['orders-0'], leader: 1, isr: [1, 2, 3], replicas: [1, 2, 3] }),
+      ev(10, 'broker-1', R.partitionState, { partition: ['orders-0'], leader: 1, isr: [1, 2], replicas: [1, 2, 3] }),
+      ev(20, 'broker-1', R.partitionState, { partition: ['orders-0'], leader: 1, isr: [1], replicas: [1, 2, 3] }),
+      ev(40, 'broker-1', R.partitionState, { partition: ['orders-0'], leader: 1, isr: [1, 2], replicas: [1, 2, 3] }),
+      ev(50, 'broker-1', R.partitionState, { partition: ['orders-0'], leader: 1, isr: [1, 2, 3], replicas: [1, 2, 3] }),
+    ], { replicas: new Map(), zkAddresses: new Map(), minIsr });
+    expect(windows.map((w) => [w.kind, w.start, w.end])).toEqual([
+      ['under-replicated', s(10), s(50)],
+      ['under-min-isr', s(20), s(40)],
+    ]);
+  });
+
+  it('no below-min-ISR window where the replica set is smaller than the setting (a standing misconfiguration)', () => {
+    const minIsr = new Map([['*', { value: 2, evidence: { file: 'server.properties', line: 3, time: null, ruleId: null, text: 'min.insync.replicas=2' } }]]);
+    const { windows } = run([
+      ev(0, 'broker-1', R.partitionState, { partition: ['audit-0'], leader: 1, isr: [1], replicas: [1] }),
+    ], { replicas: new Map(), zkAddresses: new Map(), minIsr });
+    expect(windows).toEqual([]);
+  });
+});
+
+describe('WindowEngine: ZooKeeper followers and leaders, silent or gone', () => {
+  const serving = [ev(0, 'zk-1', R.state, { state: 'LEADING' }), ev(0, 'zk-2', R.state, { state: 'FOLLOWING' }), ev(0, 'zk-3', R.state, { state: 'FOLLOWING' })];
+
+  it('a follower the leader timed out on went silent at its last line (frozen or cut off), back at its first line', () => {
+    const { windows } = run([
+      ...serving, ev(30, 'zk-2', R.plain),
+      ev(34.1, 'zk-1', R.learnerError, { timedOut: 'SocketTimeoutException' }), ev(34.1, 'zk-1', R.followerLost, { peer: '2' }),
+      ev(46, 'zk-2', R.plain), ev(46.5, 'zk-2', R.state, { state: 'LOOKING' }), ev(47, 'zk-2', R.state, { state: 'FOLLOWING' }),
+    ]);
+    expect(windows.map((w) => [w.kind, w.node, w.start, w.end])).toEqual([['zk-node-unreachable', 'zk-2', s(30), s(46)]]);
+  });
+
+  it('a follower whose socket closed (EOF) died at that moment', () => {
+    const { windows } = run([
+      ...serving, ev(30, 'zk-2', R.plain),
+      ev(34.1, 'zk-1', R.learnerError, {}), ev(34.1, 'zk-1', R.followerLost, { peer: '2' }),
+      ev(46, 'zk-2', R.zkStarting), ev(47, 'zk-2', R.state, { state: 'FOLLOWING' }),
+    ]);
+    expect(windows.map((w) => [w.kind, w.node, w.start, w.end])).toEqual([['zk-node-down', 'zk-2', s(34.1), s(46)]]);
+  });
+
+  it('the quorum is back when the new leader serves (leading - broadcast), the LEADING line the earliest end', () => {
+    const { windows } = run([
+      ...serving, ev(10, 'zk-2', R.leaderLost, {}), ev(10, 'zk-3', R.leaderLost, {}),
+      ev(10.2, 'zk-2', R.state, { state: 'LOOKING' }), ev(10.2, 'zk-3', R.state, { state: 'LOOKING' }),
+      ev(10.5, 'zk-3', R.state, { state: 'LEADING' }), ev(10.6, 'zk-2', R.state, { state: 'FOLLOWING' }),
+      ev(10.85, 'zk-3', R.zab, { state: 'leading', zab: 'broadcast' }),
+    ]);
+    const quorum = windows.find((w) => w.kind === 'zk-quorum-lost')!;
+    expect([quorum.start, quorum.end, quorum.endBounds]).toEqual([s(10), s(10.85), [s(10.5), s(10.85)]]);
   });
 });

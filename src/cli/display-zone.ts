@@ -1,0 +1,22 @@
+import type { WindowsDocJson } from '../model/window.js';
+import type { Zone } from '../time/zone.js';
+
+/**
+ * A windows document with every time shown in another zone (--display-tz):
+ * the same instants, another offset. The document says both zones.
+ */
+export function rezoneWindows(doc: WindowsDocJson, zone: Zone): WindowsDocJson {
+  const at = (iso: string) => zone.format(Date.parse(iso));
+  const maybe = (iso: string | null) => (iso === null ? null : at(iso));
+  const bounds = (b: { earliest: string; latest: string } | null) => b && { earliest: at(b.earliest), latest: at(b.latest) };
+  const evidence = <T extends { time: string | null }>(list: readonly T[]): T[] => list.map((e) => ({ ...e, time: maybe(e.time) }));
+  return {
+    ...doc,
+    displayTimeZone: zone.name,
+    windows: doc.windows.map((w) => ({
+      ...w, start: at(w.start), end: maybe(w.end), startBounds: bounds(w.startBounds), endBounds: bounds(w.endBounds), evidence: evidence(w.evidence),
+    })),
+    falseAlarms: evidence(doc.falseAlarms),
+    disagreements: doc.disagreements.map((d) => ({ ...d, evidence: evidence(d.evidence) })),
+  };
+}

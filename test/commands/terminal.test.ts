@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { REPO } from './run-cli.js';
+
+const HA = 'fixtures/ha-test-2024-02-23';
+const ESC = '\u001b[';
+
+/** The built CLI with stdout into a pipe and the environment given (no NO_COLOR unless said). */
+function piped(args: string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
+  const base = { ...process.env };
+  delete base.NO_COLOR;
+  delete base.FORCE_COLOR;
+  const r = spawnSync(process.execPath, [`${REPO}/bin/run.js`, ...args], { cwd: REPO, encoding: 'utf8', env: { ...base, ...env } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The built CLI on a pseudo-terminal (util-linux `script`), output as the terminal got it. */
+function onTerminal(args: string[], env: Record<string, string> = {}): string | undefined {
+  const probe = spawnSync('script', ['--version'], { encoding: 'utf8' });
+  if (probe.status !== 0) return undefined;
+  const base: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
+  delete base.NO_COLOR;
+  delete base.FORCE_COLOR;
+  delete base.CI;
+  const command = [process.execPath, `${REPO}/bin/run.js`, ...args].map((a) => `'${a}'`).join(' ');
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: REPO, encoding: 'utf8', env: { ...base, ...env } });
+  return r.stdout;
+}
+
+describe('colour: on a terminal only, NO_COLOR and FORCE_COLOR honoured', () => {
+  const args = ['timeline', HA, '--min-severity', 'warn', '--no-windows'];
+
+  it('piped output has no escape codes', () => {
+    const r = piped(args);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('warn');
+    expect(r.stdout).not.toContain(ESC);
+  });
+
+  it('FORCE_COLOR paints severities even into a pipe; NO_COLOR wins on a terminal', () => {
+    const forced = piped(args, { FORCE_COLOR: '1' });
+    expect(forced.stdout).toContain(`${ESC}33mwarn${ESC}39m`);
+    expect(forced.stdout).toContain(`${ESC}31merror${ESC}39m`);
+    const tty = onTerminal(args);
+    if (tty === undefined) return void console.warn('skipped the terminal half: util-linux `script` is not installed');
+    expect(tty).toContain(`${ESC}33mwarn${ESC}39m`);
+    expect(onTerminal(args, { NO_COLOR: '1' })).not.toContain(`${ESC}33m`);
+  });
+});
+
+describe('stderr stays quiet when stdout is piped', () => {
+  it('one summary line; the list of files with --verbose; on a terminal the list too', () => {
+    const quiet = piped(['timeline', HA, '--no-windows', '--tz', 'UTC']);
+    expect(quiet.stderr.trim().split('\n')).toEqual([
+      'Read 38 log file(s), 2320 lines: 1357 records + 963 folded + 0 unrecognised (0 with a bad timestamp). Not read by the timeline: 21 file(s) (--verbose lists them).',
+    ]);
+    const verbose = piped(['timeline', HA, '--no-windows', '--verbose']);
+    expect(verbose.stderr).toContain(`  ${HA}/node1/server.log [kafka-server, broker-1,zk-1] 193 = 93 + 100 + 0`);
+    expect(verbose.stderr).toContain(`  ${HA}/README.md: `);
+    const tty = onTerminal(['timeline', HA, '--no-windows', '--until', '2024-02-23 00:00']);
+    if (tty !== undefined) expect(tty).toContain(`  ${HA}/node1/server.log [kafka-server, broker-1,zk-1] 193 = 93 + 100 + 0`);
+  });
+
+  it('windows and gap too', () => {
+    expect(piped(['windows', HA, '--tz', 'UTC']).stderr.trim().split('\n')).toHaveLength(1);
+    const gap = piped(['gap', 'fixtures/account-event-2022-10-05', '--topic', 'account_event', '--tz', 'UTC']);
+    expect(gap.stderr.trim().split('\n')).toEqual([
+      'Read 1 dump file(s), 802 lines.',
+      'Read 11 log file(s), 431 lines: 364 records + 67 folded + 0 unrecognised (0 with a bad timestamp).',
+    ]);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Container inputs (fixtures/inputs/, made from the ha-test incident's own
+ * logs): a `docker compose logs` capture and a `kubectl logs --prefix`
+ * capture split into one input per container, a Kubernetes CRI file and a
+ * Docker json-file log unwrapped (partial pieces joined). Each reads to the
+ * same records as the log it wraps, and matches its golden.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, runCli } from '../commands/run-cli.js';
+import { expectGolden } from '../helpers/golden.js';
+
+const HA = 'fixtures/ha-test-2024-02-23';
+const CRI = 'fixtures/inputs/cri/var/log/pods/kafka_kafka-2_0c6f0b3e-8a1f-4d5e-9c1a-2b3c4d5e6f70/kafka/0.log';
+const DOCKER_ID = '4f1c2a9b7d3e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8';
+const DOCKER = `fixtures/inputs/docker/var/lib/docker/containers/${DOCKER_ID}/${DOCKER_ID}-json.log`;
+
+interface Input { file: string; node: string; linesRead: number; records: number; folded: number; unrecognised: number; skipped: string | null }
+interface Event { file: string; line: number; time: string; rule: unknown; message: string }
+
+function timeline(path: string): { inputs: Input[]; events: Event[]; text: string } {
+  const r = runCli(['timeline', path, '--tz', 'Asia/Seoul', '--all', '--json']);
+  expect(r.status, r.stderr).toBe(0);
+  const json = JSON.parse(r.stdout);
+  return { inputs: json.inputs, events: json.events, text: `${JSON.stringify(json, null, 2)}\n` };
+}
+
+/** What a reading says about the records, whatever the file is called. */
+const records = (events: Event[]) => events.map((e) => ({ line: e.line, time: e.time, rule: e.rule, message: e.message }));
+const counts = (i: Input) => ({ linesRead: i.linesRead, records: i.records, folded: i.folded, unrecognised: i.unrecognised });
+
+describe('a docker compose capture of several containers', () => {
+  const path = 'fixtures/inputs/compose-capture.log';
+  const got = timeline(path);
+
+  it('becomes one input per container, each read as the log it holds', () => {
+    const by = (name: string) => got.inputs.find((i) => i.file === `${path}!/${name}/compose-capture.log`)!;
+    expect(counts(by('kafka-1'))).toEqual(counts(timeline(`${HA}/node1/server.log.2024-02-23-07`).inputs[0]!));
+    expect(counts(by('kafka-3'))).toEqual(counts(timeline(`${HA}/node3/server.log.2024-02-23-07`).inputs[0]!));
+    expect(counts(by('zookeeper-2'))).toEqual(counts(timeline(`${HA}/node2/zookeeper/server.log.2024-02-23-07`).inputs[0]!));
+    // Each container's lines name its own node: kafka-3's are not put on broker-1.
+    expect(by('kafka-1').node.split(',')).toContain('broker-1');
+    expect(by('kafka-3').node.split(',')).toContain('broker-3');
+    expect(by('zookeeper-2').node).toBe('zk-2');
+    // compose's own `Attaching to …` line is accounted for, as an input that holds no log.
+    expect(got.inputs.find((i) => i.file === `${path}!/(no container)/compose-capture.log`)?.skipped).toMatch(/no known layout/);
+  });
+
+  it('matches its golden', () => expectGolden(join(REPO, 'fixtures/inputs/compose-capture.expected.json'), got.text));
+});
+
+describe('a kubectl logs --prefix capture of several pods', () => {
+  const path = 'fixtures/inputs/kubectl-prefix.log';
+  const got = timeline(path);
+
+  it('becomes one input per pod and container', () => {
+    const pod0 = got.inputs.find((i) => i.file === `${path}!/kafka-0/kafka/kubectl-prefix.log`)!;
+    const pod1 = got.inputs.find((i) => i.file === `${path}!/kafka-1/kafka/kubectl-prefix.log`)!;
+    expect(counts(pod0)).toEqual(counts(timeline(`${HA}/node3/server.log`).inputs[0]!));
+    expect(counts(pod1)).toEqual(counts(timeline(`${HA}/node2/kafka/server.log`).inputs[0]!));
+    expect(pod0.node.split(',')).toContain('broker-3');
+    expect(pod1.node).toBe('broker-2');
+  });
+
+  it('matches its golden', () => expectGolden(join(REPO, 'fixtures/inputs/kubectl-prefix.expected.json'), got.text));
+});
+
+describe('runtime log files', () => {
+  it('a CRI file reads as the log it wraps, partial pieces joined', () => {
+    const got = timeline(CRI);
+    const original = timeline(`${HA}/node3/server.log.2024-02-23-07`);
+    expect(counts(got.inputs[0]!)).toEqual(counts(original.inputs[0]!));
+    expect(records(got.events)).toEqual(records(original.events));
+    expectGolden(join(REPO, 'fixtures/inputs/cri.expected.json'), got.text);
+  });
+
+  it('a Docker json-file log reads as the log it wraps, partial pieces joined', () => {
+    const got = timeline(DOCKER);
+    const original = timeline(`${HA}/node1/server.log`);
+    expect(counts(got.inputs[0]!)).toEqual(counts(original.inputs[0]!));
+    expect(records(got.events)).toEqual(records(original.events));
+    expect(got.inputs[0]!.node.split(',')).toContain('broker-1');
+    expectGolden(join(REPO, 'fixtures/inputs/docker.expected.json'), got.text);
+  });
+});
