@@ -7,6 +7,7 @@ import type { TimelineEvent } from '../timeline/event.js';
 import { mergeByTime } from '../timeline/merge.js';
 import { familyEvents } from '../timeline/read.js';
 import type { Zone } from '../time/zone.js';
+import type { TruncationLine } from './lost-writes.js';
 
 /** A time window to find broker-log evidence for (one gap). */
 export interface EvidenceWindow {
@@ -84,7 +85,10 @@ export async function collectEvidence(
   windows: readonly EvidenceWindow[],
   zone: Zone,
   onInput: (input: InputJson) => void,
-): Promise<{ results: WindowEvidence[]; lastLogTime: number | null; nodes: Set<string> }> {
+  topic?: string,
+): Promise<{ results: WindowEvidence[]; lastLogTime: number | null; nodes: Set<string>; truncations: TruncationLine[]; silences: NodeSilence[] }> {
+  const truncations: TruncationLine[] = [];
+  const longest = new Map<string, NodeSilence[]>();
   const nodes = new Set<string>();
   for (const f of families) nodes.add(f.nodes['kafka-broker']);
   const silences: Silence[] = windows.map(() => ({ before: null, after: null, overlap: -1 }));
@@ -101,6 +105,11 @@ export async function collectEvidence(
     if (lastLogTime === null || e.time > lastLogTime) lastLogTime = e.time;
     const seen: Seen = { time: e.time, file: e.file, line: e.line, rule: e.rule?.id ?? null };
     const prev = previous.get(e.node);
+    if (prev) keepSilence(longest, e.node, prev, seen);
+    if (topic !== undefined && e.rule?.removes !== undefined) {
+      const t = truncationOf(e, topic);
+      if (t) truncations.push(t);
+    }
     for (let i = 0; i < windows.length; i++) {
       const w = windows[i]!;
       if (e.node === w.broker && e.time > w.start) {
@@ -160,7 +169,52 @@ export async function collectEvidence(
     if (omitted[i]! > 0) notes.push(`${omitted[i]} more outage events not listed`);
     return { evidence: out, note: notes.length > 0 ? notes.join('; ') : null };
   });
-  return { results, lastLogTime, nodes };
+  return { results, lastLogTime, nodes, truncations, silences: [...longest.values()].flat() };
+}
+
+/** A stretch in which a node logged nothing: its last line before and first line after. */
+export interface NodeSilence {
+  node: string;
+  start: number;
+  end: number;
+  before: { file: string; line: number };
+  after: { file: string; line: number };
+}
+
+/** Longest silences kept per node (for the zone check, which matches them against record gaps). */
+export const SILENCES_KEPT = 10;
+/** Shorter silences are not kept. */
+export const MIN_SILENCE_MS = 5_000;
+
+function keepSilence(longest: Map<string, NodeSilence[]>, node: string, prev: Seen, next: Seen): void {
+  const length = next.time - prev.time;
+  if (length < MIN_SILENCE_MS) return;
+  let list = longest.get(node);
+  if (!list) longest.set(node, (list = []));
+  if (list.length >= SILENCES_KEPT) {
+    let min = 0;
+    for (let i = 1; i < list.length; i++) if (list[i]!.end - list[i]!.start < list[min]!.end - list[min]!.start) min = i;
+    if (list[min]!.end - list[min]!.start >= length) return;
+    list.splice(min, 1);
+  }
+  list.push({ node, start: prev.time, end: next.time, before: { file: prev.file, line: prev.line }, after: { file: next.file, line: next.line } });
+}
+
+/** A truncation line of the topic (catalogue signal `truncation`): which partition, to which offset. */
+function truncationOf(e: TimelineEvent, topic: string): TruncationLine | null {
+  const removes = e.rule?.removes;
+  if (!removes || (removes.requires !== undefined && e.fields[removes.requires] === undefined)) return null;
+  const offset = e.fields[removes.from];
+  if (typeof offset !== 'number') return null;
+  const hw = removes.committedTo ? e.fields[removes.committedTo] : undefined;
+  const raw = e.fields[removes.partition];
+  for (const name of Array.isArray(raw) ? raw : [raw]) {
+    if (typeof name !== 'string') continue;
+    const m = /^\[?(.+?)[-,](\d+)\]?$/.exec(name);
+    if (!m || m[1] !== topic) continue;
+    return { node: e.node, topic, partition: Number(m[2]), offset, highWatermark: typeof hw === 'number' ? hw : null, time: e.time, file: e.file, line: e.line };
+  }
+  return null;
 }
 
 /** The text of a few numbered lines per file, reading each file once up to its last wanted line. */

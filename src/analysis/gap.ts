@@ -1,19 +1,23 @@
-import { basename, dirname, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import type {
-  DumpInputJson, GapJson, GapReportJson, PartitionGapJson, RecordRefJson,
+  DumpInputJson, GapJson, GapReportJson, PartitionGapJson, RecordRefJson, ZoneCheckJson,
 } from '../model/gap.js';
 import type { InputJson } from '../model/timeline.js';
-import { readDumpFile, type DumpEntry, type DumpLineSink, type DumpSection } from '../readers/dump-log-segments.js';
+import { readDumpFile, type DumpEntry, type DumpSection } from '../readers/dump-log-segments.js';
 import { nodeFromPath } from '../sources/identity.js';
 import { planInputs, type Plan } from '../sources/plan.js';
+import { wholeZoneShift } from '../time/zone-check.js';
 import type { Zone } from '../time/zone.js';
-import { collectEvidence, type EvidenceWindow } from './evidence.js';
+import { collectEvidence, type EvidenceWindow, type NodeSilence } from './evidence.js';
+import { lostWrites, type LostWrites, type TruncationLine } from './lost-writes.js';
 import { PartitionScan, type Candidate, type UnitRef } from './partition-scan.js';
+import { Copy, parseLeaderEpochCheckpoint, type View } from './replicas.js';
 
 export interface GapOptions {
   topic: string;
   zone: Zone;
-  /** Spacings at or below this are never gaps. */
+  /** The user's floor: spacings at or below this are never gaps (0: the adaptive rule alone decides). */
   minGapMs: number;
   /** Requested percentile of the partition's spacings (0–100). */
   percentile: number;
@@ -25,7 +29,7 @@ export interface GapOptions {
   nodeMap?: readonly string[];
 }
 
-export const DEFAULTS = { minGapMs: 60_000, percentile: 99.9, k: 10, skewToleranceMs: 1_000 } as const;
+export const DEFAULTS = { minGapMs: 0, percentile: 99.9, k: 10, skewToleranceMs: 1_000 } as const;
 /** The percentile is lowered on small partitions so that at least this many spacings lie above it. */
 export const MIN_ABOVE = 5;
 /** Below this many spacings there is no percentile: --min-gap alone decides. */
@@ -53,18 +57,6 @@ function normaliseBroker(b: string): string {
   return /^\d+$/.test(b) ? `broker-${b}` : b;
 }
 
-interface PartitionState {
-  topic: string;
-  partition: number | null;
-  scan: PartitionScan;
-  broker: string | null;
-  brokerSource: string | null;
-}
-
-function key(topic: string, partition: number | null): string {
-  return `${topic}\0${partition ?? ''}`;
-}
-
 /** Which section of a file belongs to the topic: by its `Dumping` path, or for a file given directly, by assumption. */
 function sectionTopic(section: DumpSection, topic: string, direct: boolean): { topic: string; partition: number | null } | null {
   if (section.topic !== null) return section.topic === topic ? { topic, partition: section.partition } : null;
@@ -85,13 +77,21 @@ export interface GapAnalysis {
   plan: Plan;
 }
 
-/** dumps → per-partition scans → gaps by the spacing rule → evidence from the logs. */
+/** The name Kafka gives the leader-epoch file in each partition directory. */
+const CHECKPOINT = 'leader-epoch-checkpoint';
+
+/**
+ * dumps → one copy per (partition, broker, dump location), its batch- and
+ * record-level views combined → gaps by the spacing rule, per copy → copies
+ * of a partition compared (lost writes) → evidence from the logs → what each
+ * gap means → the zone checked against the dumps' epoch times.
+ */
 export async function analyzeGaps(paths: readonly string[], options: GapOptions): Promise<GapAnalysis> {
   const zone = options.zone;
   const skewToleranceMs = options.skewToleranceMs ?? DEFAULTS.skewToleranceMs;
   const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [] });
   const direct = new Set(paths.map((p) => resolve(p)));
-  const partitions = new Map<string, PartitionState>();
+  const copies = new Map<string, Copy>();
   const dumps: DumpInputJson[] = [];
   const other: { file: string; kind: string; note: string }[] = [];
 
@@ -114,8 +114,6 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
     const sections = new Set<DumpSection>();
     const ofTopic = new Set<DumpSection>();
     const otherTopics = new Set<string>();
-    let current: PartitionState | null = null;
-    let currentSection: DumpSection | null = null;
     const hostOf = (section: DumpSection): { broker: string | null; source: string | null } => {
       if (options.broker) return { broker: normaliseBroker(options.broker), source: '--broker' };
       const beside = logNodeByDir.get(dirname(file.path));
@@ -126,50 +124,47 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       if (fromDump?.startsWith('broker-')) return { broker: fromDump, source: `dumped path ${section.path}` };
       return { broker: null, source: null };
     };
-    /** The partition scan a section's lines go to (null: not the topic's); switched when the section changes. */
-    const scanOf = (section: DumpSection): PartitionScan | null => {
-      if (section === currentSection) return current?.scan ?? null;
-      current?.scan.endSection();
+    let currentSection: DumpSection | null = null;
+    let current: View | null = null;
+    let currentCopy: Copy | null = null;
+    /** The view a section's lines go to (null: not the topic's). */
+    const viewOf = (section: DumpSection): View | null => {
+      if (section === currentSection) return current;
       currentSection = section;
       sections.add(section);
       const tp = section.fileKind === 'log' || section.fileKind === 'unknown' ? sectionTopic(section, options.topic, isDirect) : null;
       if (section.topic !== null && section.topic !== options.topic) otherTopics.add(section.topic);
-      if (tp) {
-        ofTopic.add(section);
-        const partition = tp.partition ?? partitionFromName(file.path, options.topic);
-        const k = key(tp.topic, partition);
-        let state = partitions.get(k);
-        if (!state) {
-          const host = hostOf(section);
-          state = {
-            topic: tp.topic, partition, broker: host.broker, brokerSource: host.source,
-            scan: new PartitionScan({ minGapMs: options.minGapMs, skewToleranceMs }),
-          };
-          partitions.set(k, state);
-        }
-        current = state;
-      } else {
-        current = null;
-      }
-      return current?.scan ?? null;
+      if (!tp) { current = null; currentCopy = null; return null; }
+      ofTopic.add(section);
+      const partition = tp.partition ?? partitionFromName(file.path, options.topic);
+      const host = hostOf(section);
+      const location = dirname(file.path);
+      const k = `${tp.topic}\0${partition ?? ''}\0${host.broker ?? ''}\0${location}`;
+      let copy = copies.get(k);
+      if (!copy) copies.set(k, (copy = new Copy({ topic: tp.topic, partition, broker: host.broker, brokerSource: host.source, location })));
+      currentCopy = copy;
+      current = copy.view(file.path, section);
+      return current;
     };
-    // Entries (the tokenizer path, other line shapes) and the byte path's numbers feed the same scan.
     const onEntry = (e: DumpEntry): void => {
-      const scan = scanOf(e.section);
-      if (!scan) return;
-      if (e.type === 'batch') scan.onBatch(e, file.path);
-      else if (e.type === 'record') scan.onRecord(e, file.path);
+      if (e.type === 'summary') {
+        if (e.kind === 'invalid-bytes') {
+          const v = viewOf(e.section);
+          if (v) currentCopy!.flagCorrupt({ file: file.path, line: e.line, offset: null, text: e.text });
+        }
+        return;
+      }
+      if (e.type !== 'batch' && e.type !== 'record') return;
+      const v = viewOf(e.section);
+      if (!v) return;
+      if (e.type === 'batch') v.batch(e);
+      else v.record(e);
+      if (e.isValid === false) {
+        const offset = e.type === 'batch' ? e.baseOffset : e.offset;
+        currentCopy!.flagCorrupt({ file: file.path, line: e.line, offset, text: `${e.type === 'batch' ? 'batch' : 'record'} at offset ${offset ?? '?'} marked isvalid: false (its CRC does not match its bytes)` });
+      }
     };
-    const numbers: DumpLineSink = {
-      batchLine(section, line, baseOffset, lastOffset, count, timestampType, timestamp, partitionLeaderEpoch) {
-        scanOf(section)?.batch(baseOffset, lastOffset, count, timestampType, timestamp, partitionLeaderEpoch, line, file.path);
-      },
-      recordLine(section, line, offset, timestampType, timestamp) {
-        scanOf(section)?.record(offset, timestampType, timestamp, null, line, file.path);
-      },
-    };
-    const result = await readDumpFile(file.path, onEntry, { numbers });
-    (current as PartitionState | null)?.scan.endSection();
+    const result = await readDumpFile(file.path, onEntry);
     dumps.push({
       file: file.path,
       sections: sections.size,
@@ -180,68 +175,91 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       error: result.error,
     });
   }
+  for (const s of plan.skipped) other.push({ file: s.path, kind: 'unknown', note: s.reason });
 
-  // Gaps by the spacing rule, per partition.
-  const ordered = [...partitions.values()].sort((a, b) => (a.partition ?? -1) - (b.partition ?? -1));
-  const decided = ordered.map((p) => ({ p, ...decide(p.scan, options) }));
+  // leader-epoch-checkpoint files beside a copy's dumps.
+  for (const copy of copies.values()) {
+    const file = join(copy.id.location, CHECKPOINT);
+    if (!plan.skipped.some((s) => resolve(s.path) === resolve(file)) && !plan.others.some((o) => resolve(o.path) === resolve(file))) continue;
+    try {
+      const entries = parseLeaderEpochCheckpoint(await readFile(file, 'utf8'), file);
+      if (entries) copy.checkpoint.push(...entries);
+      else copy.warnings.push(`${file} is not a leader-epoch-checkpoint (version, count, then "epoch offset" lines); not used`);
+    } catch (e) {
+      copy.warnings.push(`${file} could not be read: ${(e as Error).message}`);
+    }
+  }
 
-  // Evidence: one pass over all logs for all gaps.
+  // One scan per copy, fed its merged units.
+  const ordered = [...copies.values()].sort((a, b) => (a.id.partition ?? -1) - (b.id.partition ?? -1)
+    || (a.id.broker ?? '').localeCompare(b.id.broker ?? '') || a.id.location.localeCompare(b.id.location));
+  const scans = ordered.map((copy) => {
+    const scan = new PartitionScan({ minGapMs: options.minGapMs, skewToleranceMs });
+    for (const u of copy.merged()) scan.feed(u);
+    return scan;
+  });
+  const decided = ordered.map((copy, i) => ({ copy, scan: scans[i]!, ...decide(scans[i]!, options) }));
+
+  // Evidence: one pass over all logs for all gaps (and the topic's truncation lines, and each node's silences).
   const windows: EvidenceWindow[] = [];
   const owner: { part: number; gap: number }[] = [];
   decided.forEach((d, part) => d.gaps.forEach((g, gap) => {
-    windows.push({ start: g.before.time, end: g.after.time, topic: d.p.topic, partition: d.p.partition, broker: d.p.broker });
+    windows.push({ start: g.before.time, end: g.after.time, topic: d.copy.id.topic, partition: d.copy.id.partition, broker: d.copy.id.broker });
     owner.push({ part, gap });
   }));
   const logs: InputJson[] = [];
   let lastLogTime: number | null = null;
   const evidence = new Map<string, { evidence: GapJson['evidence']; note: string | null }>();
+  let truncations: TruncationLine[] = [];
+  let silences: NodeSilence[] = [];
   if (plan.families.length > 0) {
-    const found = await collectEvidence(plan.families, windows, zone, (i) => logs.push(i));
+    const found = await collectEvidence(plan.families, windows, zone, (i) => logs.push(i), options.topic);
     lastLogTime = found.lastLogTime;
     found.results.forEach((r, i) => evidence.set(`${owner[i]!.part}:${owner[i]!.gap}`, r));
+    truncations = dedupeTruncations(found.truncations);
+    silences = found.silences;
   }
-  for (const s of plan.skipped) other.push({ file: s.path, kind: 'unknown', note: s.reason });
+
+  // Copies of each partition compared: lost writes.
+  const byPartition = new Map<string, Copy[]>();
+  for (const c of ordered) {
+    const k = String(c.id.partition ?? '');
+    const list = byPartition.get(k) ?? [];
+    list.push(c);
+    byPartition.set(k, list);
+  }
+  const lost = [...byPartition.values()].map((list) => lostWrites(list, truncations.filter((t) => t.partition === list[0]!.id.partition)));
 
   const ref = (u: UnitRef): RecordRefJson => ({
     offset: u.offset, createTime: u.time, time: zone.format(u.time), utc: new Date(u.time).toISOString(), line: u.line, file: u.file,
   });
 
   const out: PartitionGapJson[] = decided.map((d, part) => {
-    const s = d.p.scan;
+    const s = d.scan;
+    const partLost = lost.find((l) => l.partition === d.copy.id.partition) ?? null;
     const gaps: GapJson[] = d.gaps.map((g, i) => {
-      const rw = g.rateWindow;
-      const windowMs = rw ? rw.toTime - rw.fromTime : 0;
-      const rate = rw && windowMs > 0 ? rw.records / (windowMs / 1000) : null;
       const ev = evidence.get(`${part}:${i}`);
-      return {
-        before: ref(g.before),
-        after: ref(g.after),
-        durationMs: g.durationMs,
-        duration: formatDuration(g.durationMs),
-        estimatedMissing: rate === null ? null : Math.round(rate * (g.durationMs / 1000)),
-        rate,
-        rateWindow: rw ? { records: rw.records, fromOffset: rw.fromOffset, toOffset: rw.toOffset, fromCreateTime: rw.fromTime, toCreateTime: rw.toTime, durationMs: windowMs } : null,
-        leaderEpochBefore: g.before.epoch,
-        leaderEpochAfter: g.after.epoch,
-        evidence: ev?.evidence ?? [],
-        evidenceNote: ev ? ev.note : plan.families.length === 0 ? 'no broker or ZooKeeper logs were given' : null,
-      };
+      return describeGap(g, partLost, ev?.evidence ?? [], ev ? ev.note : plan.families.length === 0 ? 'no broker or ZooKeeper logs were given' : null, ref);
     });
     const future = lastLogTime === null ? null : s.latest.filter((t) => t > lastLogTime! + FUTURE_TOLERANCE_MS).length;
-    const warnings = [...s.warnings];
-    if (s.candidatesOmitted > 0) warnings.push(`${s.candidatesOmitted} spacings above --min-gap were not kept (only the ${s.candidates.length} largest are); raise --min-gap`);
+    const warnings = [...d.copy.warnings, ...s.warnings];
+    if (s.omittedBelow !== null && s.omittedBelow <= d.spacing.thresholdMs) warnings.push(`${s.candidatesOmitted} spacings were not kept (only the ${s.candidates.length} largest are) and the threshold ${formatDuration(d.spacing.thresholdMs)} lies below the shortest kept (${formatDuration(s.omittedBelow)}): gaps may be missing; raise --min-gap`);
     if (s.withoutOffset > 0) warnings.push(`${s.withoutOffset} record lines carry no offset (--skip-record-metadata); they are not analysed`);
     if (s.epochChangesOmitted > 0) warnings.push(`${s.epochChangesOmitted} more leader-epoch changes not listed`);
+    if (d.copy.corruption.length > 0) warnings.push(`${d.copy.corruption.length + d.copy.corruptionOmitted} corrupt batches or records (isvalid: false / invalid bytes), first at ${d.copy.corruption[0]!.file}:${d.copy.corruption[0]!.line}`);
+    if (d.copy.views.every((v) => v.level === 'batch')) warnings.push('only batch-level dumps (no --deep-iteration): a batch\'s max timestamp stands for all its records, so the first record after a gap may be earlier than shown; dump with --deep-iteration for each record\'s CreateTime');
     const type = timestampType(s.types);
     return {
-      topic: d.p.topic,
-      partition: d.p.partition,
-      broker: d.p.broker,
-      brokerSource: d.p.brokerSource,
+      topic: d.copy.id.topic,
+      partition: d.copy.id.partition,
+      broker: d.copy.id.broker,
+      brokerSource: d.copy.id.brokerSource,
+      location: d.copy.id.location,
+      views: d.copy.describeViews(),
       firstOffset: s.firstOffset,
       lastOffset: s.lastOffset,
       records: s.records,
-      batches: s.batches,
+      batches: d.copy.views.reduce((n, v) => Math.max(n, v.batches.size), 0),
       createTime: {
         first: s.firstTime, last: s.lastTime, min: s.minTime, max: s.maxTime,
         minTime: s.minTime === null ? null : zone.format(s.minTime),
@@ -251,6 +269,16 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       timestampTypeNote: TYPE_NOTE[type],
       timestampTypes: Object.fromEntries(s.types),
       leaderEpochs: s.epochs.map((e) => ({ epoch: e.epoch, firstOffset: e.firstOffset, firstCreateTime: e.firstTime, time: e.firstTime === null ? null : zone.format(e.firstTime) })),
+      leaderChanges: s.boundaries.map((b) => {
+        const spacingMs = Math.max(0, b.after.time - b.before.time);
+        const gap = d.gaps.some((g) => g.after.offset === b.after.offset);
+        return {
+          before: ref(b.before), after: ref(b.after), spacingMs, epochBefore: b.before.epoch, epochAfter: b.after.epoch, gap,
+          text: gap
+            ? `leader epoch ${b.before.epoch} → ${b.after.epoch} across a gap of ${formatDuration(spacingMs)} (see the gap)`
+            : `leader epoch ${b.before.epoch} → ${b.after.epoch} with records ${formatDuration(spacingMs)} apart, within the partition's normal spacing (gap threshold ${formatDuration(d.spacing.thresholdMs)}): producers kept their records through the leader change and they were written by the new leader with their original CreateTime; no loss is claimed here`,
+        };
+      }),
       spacing: d.spacing,
       gaps,
       offsetDiscontinuities: s.holes,
@@ -265,9 +293,29 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
           ? 'no logs given: cannot tell whether timestamps lie in the future'
           : `timestamps more than ${formatDuration(FUTURE_TOLERANCE_MS)} after the last log line (${zone.format(lastLogTime)}), among the ${s.latest.length} latest; genuine if the dump was taken after the logs end`,
       },
+      corruption: d.copy.corruption,
       warnings,
     };
   });
+
+  // The zone the logs were read in, checked against the dumps' epoch times.
+  const epochSpans = decided.flatMap((d) => d.gaps.map((g) => ({
+    label: `record gap ${d.copy.id.topic}-${d.copy.id.partition ?? '?'} offsets ${g.before.offset}→${g.after.offset} (${new Date(g.before.time).toISOString()} → ${new Date(g.after.time).toISOString()})`,
+    epochStart: g.before.time, epochEnd: g.after.time,
+  })));
+  const logSpans = silences.map((x) => ({
+    node: x.node, start: x.start, end: x.end,
+    label: `${x.node} logging nothing from ${zone.format(x.start)} (${x.before.file}:${x.before.line}) to ${zone.format(x.end)} (${x.after.file}:${x.after.line})`,
+  }));
+  const shift = wholeZoneShift(epochSpans, logSpans, zone);
+  const zoneCheck: ZoneCheckJson = shift
+    ? { checked: true, shiftMs: shift.shiftMs, writtenOffset: shift.writtenOffset, tz: shift.tz, node: shift.node, message: shift.message }
+    : {
+      checked: epochSpans.length > 0 && logSpans.length > 0, shiftMs: null, writtenOffset: null, tz: null, node: null,
+      message: epochSpans.length === 0 ? 'zone not checked: no record gap to compare the logs with'
+        : logSpans.length === 0 ? 'zone not checked: no log silences to compare the record gaps with'
+          : `zone ${zone.name} agrees with the dumps: no whole-zone shift of the logs fits the record gaps better`,
+    };
 
   return {
     plan,
@@ -277,8 +325,100 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       timeZone: zone.name,
       rule: ruleText(options),
       partitions: out,
+      lostWrites: lost.map((l) => ({
+        ...l,
+        divergent: l.divergent.map((x) => ({ ...x, from: x.minCreateTime === null ? null : zone.format(x.minCreateTime), to: x.maxCreateTime === null ? null : zone.format(x.maxCreateTime) })),
+        truncations: l.truncations.map((t) => ({ ...t, time: zone.format(t.time), epochMs: t.time })),
+      })),
+      zoneCheck,
       inputs: { dumps, logs, other },
     },
+  };
+}
+
+/** The same truncation may be logged twice (the fetcher's WARN and the log's INFO): one per node, partition and offset within a minute. */
+function dedupeTruncations(list: readonly TruncationLine[]): TruncationLine[] {
+  const out: TruncationLine[] = [];
+  for (const t of list) {
+    const same = out.find((o) => o.node === t.node && o.partition === t.partition && o.offset === t.offset && Math.abs(o.time - t.time) < 60_000);
+    if (!same) out.push({ ...t });
+    else if (t.highWatermark !== null && same.highWatermark === null) same.highWatermark = t.highWatermark;
+  }
+  return out;
+}
+
+/**
+ * A gap's figures and what it means. Records missing between the two
+ * records: from the idempotent producer's sequence numbers when both carry
+ * the same producer, else rate × duration − 1 (the records a steady flow
+ * would have put strictly between them). Those a deposed leader wrote with a
+ * CreateTime inside the gap and lost to truncation are counted apart.
+ */
+function describeGap(
+  g: Candidate, lost: LostWrites | null,
+  evidence: GapJson['evidence'], evidenceNote: string | null, ref: (u: UnitRef) => RecordRefJson,
+): GapJson {
+  const rw = g.rateWindow;
+  const windowMs = rw ? rw.toTime - rw.fromTime : 0;
+  const rate = rw && windowMs > 0 ? rw.records / (windowMs / 1000) : null;
+  const pb = g.before.producer;
+  const pa = g.after.producer;
+  let estimated: number | null;
+  let method: string;
+  if (pb && pa && pb.id === pa.id && pb.epoch === pa.epoch && pa.firstSeq > pb.lastSeq) {
+    estimated = pa.firstSeq - pb.lastSeq - 1;
+    method = `sequence numbers of idempotent producer ${pb.id} (epoch ${pb.epoch ?? '?'}): ${pb.lastSeq} before, ${pa.firstSeq} after (exact for this producer)`;
+  } else if (rate !== null) {
+    estimated = Math.max(0, Math.round(rate * (g.durationMs / 1000)) - 1);
+    method = `rate × duration − 1: ${rate.toFixed(4)} records/s (from ${rw!.records} records over offsets ${rw!.fromOffset}..${rw!.toOffset}) × ${formatDuration(g.durationMs)}, less the record after the gap`;
+  } else {
+    estimated = null;
+    method = 'too few records before the gap for a rate';
+  }
+  // Lost acknowledged writes whose CreateTime lies inside the gap.
+  let inGap = 0;
+  for (const d of lost?.divergent ?? []) {
+    if (d.minCreateTime !== null && d.maxCreateTime !== null && d.minCreateTime > g.before.time && d.maxCreateTime < g.after.time) inGap += d.records;
+  }
+  const epochChanged = g.before.epoch !== null && g.after.epoch !== null && g.before.epoch !== g.after.epoch;
+  const outage = evidence.some((e) => e.kind === 'outage-event');
+  let kind: GapJson['meaning']['kind'];
+  let claimed: boolean;
+  let text: string;
+  if (inGap > 0) {
+    kind = 'truncated';
+    claimed = true;
+    text = `${inGap} records with a CreateTime inside the gap were written and acknowledged by the leader of epoch ${g.before.epoch ?? '?'} after it was deposed, then truncated (see lost writes); the rest of the missing records were never written`;
+  } else if (epochChanged) {
+    kind = 'given-up';
+    claimed = true;
+    text = `the leader changed across the gap (epoch ${g.before.epoch} → ${g.after.epoch}) and no replica holds a record created inside it: records created in those ${formatDuration(g.durationMs)} were never written. A producer whose retries outlast an outage writes its records late with their original CreateTime (no CreateTime gap); these were older than its delivery timeout when the partition took writes again, so it gave them up`;
+  } else if (outage) {
+    kind = 'unexplained';
+    claimed = false;
+    text = 'the leader epoch did not change across the gap; the logs show outage events around it, but nothing in the dumps shows records were produced then: loss is not claimed (producers may have been idle or unable to connect); the estimate is what steady traffic would have written';
+  } else {
+    kind = 'unexplained';
+    claimed = false;
+    text = 'no leader change and no outage evidence around the gap: producers may simply have sent nothing; loss is not claimed';
+  }
+  const neverWritten = claimed && estimated !== null ? Math.max(0, estimated - inGap) : null;
+  return {
+    before: ref(g.before),
+    after: ref(g.after),
+    durationMs: g.durationMs,
+    duration: formatDuration(g.durationMs),
+    estimatedMissing: estimated,
+    estimateMethod: method,
+    lostAcknowledgedInGap: inGap,
+    neverWritten,
+    meaning: { kind, lossClaimed: claimed, text },
+    rate,
+    rateWindow: rw ? { records: rw.records, fromOffset: rw.fromOffset, toOffset: rw.toOffset, fromCreateTime: rw.fromTime, toCreateTime: rw.toTime, durationMs: windowMs } : null,
+    leaderEpochBefore: g.before.epoch,
+    leaderEpochAfter: g.after.epoch,
+    evidence,
+    evidenceNote,
   };
 }
 
@@ -298,7 +438,8 @@ function timestampType(types: Map<string, number>): PartitionGapJson['timestampT
 }
 
 export function ruleText(o: Pick<GapOptions, 'minGapMs' | 'percentile' | 'k'>): string {
-  return `a gap is two consecutive records whose timestamps are further apart than both --min-gap (${formatDuration(o.minGapMs)}) and ${o.k} × the ${o.percentile}th percentile of the partition's record spacing (on small partitions the percentile is lowered so that at least ${MIN_ABOVE} spacings lie above it)`;
+  const floor = o.minGapMs > 0 ? `both the user's floor --min-gap (${formatDuration(o.minGapMs)}) and ` : '';
+  return `a gap is two consecutive records whose timestamps are further apart than ${floor}${o.k} × the ${o.percentile}th percentile of the partition's own record spacing (on small partitions the percentile is lowered so that at least ${MIN_ABOVE} spacings lie above it; below ${MIN_SPACINGS} spacings, ${o.k} × the median)${o.minGapMs > 0 ? '' : '; no --min-gap floor was set'}`;
 }
 
 function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; spacing: PartitionGapJson['spacing'] } {
@@ -307,8 +448,12 @@ function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; spacin
   let p: number | null = null;
   let threshold = o.minGapMs;
   let rule: string;
+  const floorText = o.minGapMs > 0 ? `--min-gap ${formatDuration(o.minGapMs)}` : '--min-gap off 0 s';
   if (n < MIN_SPACINGS) {
-    rule = `${n} spacings are too few for a percentile: gap = spacing > --min-gap ${formatDuration(o.minGapMs)}`;
+    const median = scan.hist.percentile(50);
+    const km = median === null ? 0 : Math.round(o.k * median);
+    threshold = Math.max(o.minGapMs, km);
+    rule = `${n} spacings are too few for a percentile: gap = spacing > max(${floorText}, ${o.k} × median ${formatDuration(Math.round(median ?? 0))}) = ${formatDuration(threshold)}`;
   } else {
     q = Math.min(o.percentile, 100 * (1 - MIN_ABOVE / n));
     q = Math.floor(q * 1000) / 1000;
@@ -316,7 +461,7 @@ function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; spacin
     const kp = Math.round(o.k * p);
     threshold = Math.max(o.minGapMs, kp);
     const lowered = q < o.percentile ? ` (${o.percentile}th requested, lowered so ${MIN_ABOVE} of ${n} spacings lie above it)` : '';
-    rule = `gap = spacing > max(--min-gap ${formatDuration(o.minGapMs)}, ${o.k} × P${q}${lowered} = ${o.k} × ${formatDuration(Math.round(p))} = ${formatDuration(kp)}) = ${formatDuration(threshold)}`;
+    rule = `gap = spacing > max(${floorText}, ${o.k} × P${q}${lowered} = ${o.k} × ${formatDuration(Math.round(p))} = ${formatDuration(kp)}) = ${formatDuration(threshold)}`;
   }
   const gaps = scan.candidates.filter((c) => c.durationMs > threshold).sort((a, b) => a.before.offset - b.before.offset);
   const median = scan.hist.percentile(50);

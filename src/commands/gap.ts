@@ -39,7 +39,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   static override flags = {
     ...inputFlags,
     topic: Flags.string({ description: 'topic whose dumps to analyse', required: true }),
-    'min-gap': Flags.string({ description: 'spacings at or below this are never gaps (e.g. 60, 90s, 5m)', default: '60s' }),
+    'min-gap': Flags.string({ description: 'your floor: spacings at or below this are never gaps (e.g. 2s, 60, 5m); off by default, when the partition\'s own spacing alone decides' }),
     percentile: Flags.string({ description: 'percentile of the partition\'s record spacing used as its normal spacing', default: String(DEFAULTS.percentile) }),
     k: Flags.string({ description: 'a gap must exceed k × that percentile', default: String(DEFAULTS.k) }),
     broker: Flags.string({ description: 'broker that hosted the dumped partition (1 or broker-1), when paths do not say' }),
@@ -51,7 +51,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     const paths = argv as string[];
     if (paths.length === 0) this.error('Give the files or directories to read (dumps and logs), e.g. kforensics gap --topic account_event ./incident', { exit: 2 });
     const zone = zoneFlag(this, flags.tz);
-    const minGapMs = parseDurationFlag(flags['min-gap']);
+    const minGapMs = flags['min-gap'] === undefined ? DEFAULTS.minGapMs : parseDurationFlag(flags['min-gap']);
     if (Number.isNaN(minGapMs)) this.error(`--min-gap "${flags['min-gap']}" is not a duration. Use seconds (60), or 90s, 5m, 1h.`, { exit: 2 });
     const percentile = Number(flags.percentile);
     if (!(percentile > 0 && percentile <= 100)) this.error(`--percentile "${flags.percentile}" must be a number in (0, 100].`, { exit: 2 });
