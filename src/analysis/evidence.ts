@@ -22,6 +22,35 @@ export interface EvidenceWindow {
 export interface WindowEvidence {
   evidence: EvidenceJson[];
   note: string | null;
+  /** First line saying the partition had no leader (offline, or its host lost), from a margin before the window to its end. */
+  leaderless: LineAt | null;
+  /** First line after the window start saying the partition is online again. */
+  online: LineAt | null;
+}
+
+export interface LineAt {
+  node: string;
+  file: string;
+  line: number;
+  time: number;
+}
+
+/** Whether an event says the window's partition has no leader (catalogue signals). */
+function saysLeaderless(e: TimelineEvent, w: EvidenceWindow): boolean {
+  const effect = e.rule?.effect;
+  if (!effect) return false;
+  if (effect.signal === 'partition-offline') return namesPartition(e.fields[effect.field], w);
+  if (effect.signal === 'brokers-lost' && w.broker?.startsWith('broker-')) {
+    const id = Number(w.broker.slice('broker-'.length));
+    const v = e.fields[effect.field];
+    return (Array.isArray(v) ? v : [v]).some((x) => Number(x) === id);
+  }
+  return false;
+}
+
+function namesPartition(v: unknown, w: EvidenceWindow): boolean {
+  const names = partitionNames(w.topic, w.partition);
+  return (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && names.includes(x));
 }
 
 /** Outage events are looked for this long before the gap starts and after it ends. */
@@ -94,6 +123,8 @@ export async function collectEvidence(
   const silences: Silence[] = windows.map(() => ({ before: null, after: null, overlap: -1 }));
   const events: { seen: Seen; node: string }[][] = windows.map(() => []);
   const omitted = windows.map(() => 0);
+  const leaderless: (LineAt | null)[] = windows.map(() => null);
+  const online: (LineAt | null)[] = windows.map(() => null);
   const previous = new Map<string, Seen>();
   let lastLogTime: number | null = null;
   const classifier = defaultClassifier();
@@ -118,6 +149,12 @@ export async function collectEvidence(
         if ((prev === undefined || prev.time < w.end) && overlap > silences[i]!.overlap) {
           silences[i] = { before: prev ?? null, after: seen, overlap };
         }
+      }
+      if (leaderless[i] === null && e.time >= w.start - EVIDENCE_MARGIN_MS && e.time <= w.end && saysLeaderless(e, w)) {
+        leaderless[i] = { node: e.node, file: e.file, line: e.line, time: e.time };
+      }
+      if (online[i] === null && e.time > w.start && e.time <= w.end + EVIDENCE_MARGIN_MS && e.rule?.effect?.signal === 'partition-online' && namesPartition(e.fields[e.rule.effect.field], w)) {
+        online[i] = { node: e.node, file: e.file, line: e.line, time: e.time };
       }
       if (e.time >= w.start - EVIDENCE_MARGIN_MS && e.time <= w.end + EVIDENCE_MARGIN_MS && isOutageEvent(e, w)) {
         if (events[i]!.length < MAX_EVENTS_PER_GAP) events[i]!.push({ seen, node: e.node });
@@ -167,7 +204,7 @@ export async function collectEvidence(
       out.push(item('outage-event', ev.node, ev.seen));
     }
     if (omitted[i]! > 0) notes.push(`${omitted[i]} more outage events not listed`);
-    return { evidence: out, note: notes.length > 0 ? notes.join('; ') : null };
+    return { evidence: out, note: notes.length > 0 ? notes.join('; ') : null, leaderless: leaderless[i]!, online: online[i]! };
   });
   return { results, lastLogTime, nodes, truncations, silences: [...longest.values()].flat() };
 }

@@ -9,7 +9,7 @@ import { nodeFromPath } from '../sources/identity.js';
 import { planInputs, type Plan } from '../sources/plan.js';
 import { wholeZoneShift } from '../time/zone-check.js';
 import type { Zone } from '../time/zone.js';
-import { collectEvidence, type EvidenceWindow, type NodeSilence } from './evidence.js';
+import { collectEvidence, type EvidenceWindow, type LineAt, type NodeSilence, type WindowEvidence } from './evidence.js';
 import { lostWrites, type LostWrites, type TruncationLine } from './lost-writes.js';
 import { PartitionScan, type Candidate, type UnitRef } from './partition-scan.js';
 import { Copy, parseLeaderEpochCheckpoint, type View } from './replicas.js';
@@ -209,7 +209,7 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   }));
   const logs: InputJson[] = [];
   let lastLogTime: number | null = null;
-  const evidence = new Map<string, { evidence: GapJson['evidence']; note: string | null }>();
+  const evidence = new Map<string, WindowEvidence>();
   let truncations: TruncationLine[] = [];
   let silences: NodeSilence[] = [];
   if (plan.families.length > 0) {
@@ -239,7 +239,7 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
     const partLost = lost.find((l) => l.partition === d.copy.id.partition) ?? null;
     const gaps: GapJson[] = d.gaps.map((g, i) => {
       const ev = evidence.get(`${part}:${i}`);
-      return describeGap(g, partLost, ev?.evidence ?? [], ev ? ev.note : plan.families.length === 0 ? 'no broker or ZooKeeper logs were given' : null, ref);
+      return describeGap(g, partLost, ev?.evidence ?? [], ev ? ev.note : plan.families.length === 0 ? 'no broker or ZooKeeper logs were given' : null, ev?.leaderless ?? null, ev?.online ?? null, ref);
     });
     const future = lastLogTime === null ? null : s.latest.filter((t) => t > lastLogTime! + FUTURE_TOLERANCE_MS).length;
     const warnings = [...d.copy.warnings, ...s.warnings];
@@ -301,7 +301,7 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   // The zone the logs were read in, checked against the dumps' epoch times.
   const epochSpans = decided.flatMap((d) => d.gaps.map((g) => ({
     label: `record gap ${d.copy.id.topic}-${d.copy.id.partition ?? '?'} offsets ${g.before.offset}→${g.after.offset} (${new Date(g.before.time).toISOString()} → ${new Date(g.after.time).toISOString()})`,
-    epochStart: g.before.time, epochEnd: g.after.time,
+    epochStart: g.before.time, epochEnd: g.after.time, host: d.copy.id.broker,
   })));
   const logSpans = silences.map((x) => ({
     node: x.node, start: x.start, end: x.end,
@@ -356,7 +356,7 @@ function dedupeTruncations(list: readonly TruncationLine[]): TruncationLine[] {
  */
 function describeGap(
   g: Candidate, lost: LostWrites | null,
-  evidence: GapJson['evidence'], evidenceNote: string | null, ref: (u: UnitRef) => RecordRefJson,
+  evidence: GapJson['evidence'], evidenceNote: string | null, leaderless: LineAt | null, online: LineAt | null, ref: (u: UnitRef) => RecordRefJson,
 ): GapJson {
   const rw = g.rateWindow;
   const windowMs = rw ? rw.toTime - rw.fromTime : 0;
@@ -382,6 +382,7 @@ function describeGap(
   }
   const epochChanged = g.before.epoch !== null && g.after.epoch !== null && g.before.epoch !== g.after.epoch;
   const outage = evidence.some((e) => e.kind === 'outage-event');
+  const at = (l: LineAt): string => `${l.file}:${l.line}`;
   let kind: GapJson['meaning']['kind'];
   let claimed: boolean;
   let text: string;
@@ -389,14 +390,24 @@ function describeGap(
     kind = 'truncated';
     claimed = true;
     text = `${inGap} records with a CreateTime inside the gap were written and acknowledged by the leader of epoch ${g.before.epoch ?? '?'} after it was deposed, then truncated (see lost writes); the rest of the missing records were never written`;
-  } else if (epochChanged) {
+  } else if (epochChanged || leaderless) {
     kind = 'given-up';
     claimed = true;
-    text = `the leader changed across the gap (epoch ${g.before.epoch} → ${g.after.epoch}) and no replica holds a record created inside it: records created in those ${formatDuration(g.durationMs)} were never written. A producer whose retries outlast an outage writes its records late with their original CreateTime (no CreateTime gap); these were older than its delivery timeout when the partition took writes again, so it gave them up`;
+    const why = [
+      epochChanged ? `the leader changed across the gap (epoch ${g.before.epoch} → ${g.after.epoch})` : null,
+      leaderless ? `the partition had no leader (${leaderless.node}, ${at(leaderless)})` : null,
+    ].filter(Boolean).join(' and ');
+    text = `${why}, and no copy holds a record created inside the gap: records created in those ${formatDuration(g.durationMs)} were never written. `
+      + 'A producer whose retries outlast an outage writes its records late with their original CreateTime (no CreateTime gap); these were older than its delivery timeout when the partition took writes again, so it gave them up.';
+    if (online && g.after.time < online.time) {
+      text += ` The first record after the gap was created ${formatDuration(online.time - g.after.time)} before the partition was online again (${online.node}, ${at(online)}): the producer held its newer records that long and delivered them, so its delivery timeout was about ${formatDuration(online.time - g.after.time)}.`;
+    } else if (online) {
+      text += ` Records resumed ${formatDuration(g.after.time - online.time)} after the partition was online again (${online.node}, ${at(online)}).`;
+    }
   } else if (outage) {
     kind = 'unexplained';
     claimed = false;
-    text = 'the leader epoch did not change across the gap; the logs show outage events around it, but nothing in the dumps shows records were produced then: loss is not claimed (producers may have been idle or unable to connect); the estimate is what steady traffic would have written';
+    text = 'the leader epoch did not change across the gap and no line says the partition lost its leader; the logs show outage events around it, but nothing shows records were produced then: loss is not claimed (producers may have been idle or unable to connect); the estimate is what steady traffic would have written';
   } else {
     kind = 'unexplained';
     claimed = false;

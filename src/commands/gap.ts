@@ -90,6 +90,10 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     if (flags.verbose && report.inputs.other.length > 0) {
       process.stderr.write(`Not read:\n${report.inputs.other.map((o) => `  ${o.file}: ${o.note}`).join('\n')}\n`);
     }
+    if (report.zoneCheck.shiftMs !== null) {
+      process.stderr.write(`${report.zoneCheck.message}\n`);
+      process.exitCode = 1;
+    }
     if (report.partitions.length === 0) {
       process.stderr.write(`No dump of topic ${flags.topic} found. Run kafka-dump-log.sh --deep-iteration --files <log dir>/${flags.topic}-<partition>/*.log and give its output.\n`);
     }

@@ -62,9 +62,9 @@ export function zoneForOffset(minutes: number): string {
 function misfit(p: SpanPair, shift: number): number {
   const start = Math.abs(p.logStart - shift - p.epochStart);
   const end = Math.abs(p.logEnd - shift - p.epochEnd);
-  // The log side may begin a little before or after the records stop (producers and brokers do not stop together); the end edge is the sharper one.
+  // The log side may begin a little before or after the records stop (producers and brokers do not stop together), by up to a tenth of the span; the end edge is the sharper one.
   const duration = Math.max(1, p.epochEnd - p.epochStart);
-  if (start > Math.max(EDGE_TOLERANCE_MS, duration * 0.25)) return Number.POSITIVE_INFINITY;
+  if (start > Math.max(EDGE_TOLERANCE_MS, duration * 0.1)) return Number.POSITIVE_INFINITY;
   return end;
 }
 
@@ -74,15 +74,20 @@ function misfit(p: SpanPair, shift: number): number {
  * the log spans that might match each epoch span (a node's longest
  * silences); one match per epoch span is used.
  */
-export function wholeZoneShift(epochSpans: readonly Omit<SpanPair, 'logLabel' | 'logStart' | 'logEnd' | 'node'>[], logSpans: readonly { node: string; label: string; start: number; end: number }[], zone: Zone): ZoneShift | null {
+export function wholeZoneShift(epochSpans: readonly (Omit<SpanPair, 'logLabel' | 'logStart' | 'logEnd' | 'node'> & { host?: string | null })[], logSpans: readonly { node: string; label: string; start: number; end: number }[], zone: Zone): ZoneShift | null {
   if (epochSpans.length === 0 || logSpans.length === 0) return null;
   // Does any log span fit an epoch span as read?
+  // The node that hosted the records, when known and heard from; else any node.
+  const spansOf = (host: string | null | undefined): typeof logSpans => {
+    const own = host ? logSpans.filter((l) => l.node === host) : [];
+    return own.length > 0 ? own : logSpans;
+  };
   const pairsAt = (shift: number): SpanPair[] => {
     const out: SpanPair[] = [];
-    for (const e of epochSpans) {
+    for (const { host, ...e } of epochSpans) {
       let best: SpanPair | null = null;
       let bestMisfit = EDGE_TOLERANCE_MS;
-      for (const l of logSpans) {
+      for (const l of spansOf(host)) {
         const p: SpanPair = { ...e, logLabel: l.label, logStart: l.start, logEnd: l.end, node: l.node };
         const m = misfit(p, shift);
         if (m <= bestMisfit) { best = p; bestMisfit = m; }
@@ -96,7 +101,7 @@ export function wholeZoneShift(epochSpans: readonly Omit<SpanPair, 'logLabel' | 
   const tried = new Set<number>();
   let found: { shift: number; pairs: SpanPair[] } | null = null;
   for (const e of epochSpans) {
-    for (const l of logSpans) {
+    for (const l of spansOf(e.host)) {
       const shift = Math.round((l.end - e.epochEnd) / ZONE_STEP_MS) * ZONE_STEP_MS;
       if (shift === 0 || Math.abs(shift) > 14 * 3_600_000 || tried.has(shift)) continue;
       tried.add(shift);
