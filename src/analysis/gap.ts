@@ -175,19 +175,25 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       error: result.error,
     });
   }
-  for (const s of plan.skipped) other.push({ file: s.path, kind: 'unknown', note: s.reason });
-
   // leader-epoch-checkpoint files beside a copy's dumps.
+  const checkpoints = new Set<string>();
   for (const copy of copies.values()) {
     const file = join(copy.id.location, CHECKPOINT);
     if (!plan.skipped.some((s) => resolve(s.path) === resolve(file)) && !plan.others.some((o) => resolve(o.path) === resolve(file))) continue;
     try {
       const entries = parseLeaderEpochCheckpoint(await readFile(file, 'utf8'), file);
+      checkpoints.add(resolve(file));
       if (entries) copy.checkpoint.push(...entries);
       else copy.warnings.push(`${file} is not a leader-epoch-checkpoint (version, count, then "epoch offset" lines); not used`);
     } catch (e) {
       copy.warnings.push(`${file} could not be read: ${(e as Error).message}`);
     }
+  }
+
+  for (const s of plan.skipped) {
+    other.push(checkpoints.has(resolve(s.path))
+      ? { file: s.path, kind: 'leader-epoch-checkpoint', note: 'read by gap: where each leader epoch starts' }
+      : { file: s.path, kind: 'unknown', note: s.reason });
   }
 
   // One scan per copy, fed its merged units.
@@ -389,7 +395,7 @@ function describeGap(
   if (inGap > 0) {
     kind = 'truncated';
     claimed = true;
-    text = `${inGap} records with a CreateTime inside the gap were written and acknowledged by the leader of epoch ${g.before.epoch ?? '?'} after it was deposed, then truncated (see lost writes); the rest of the missing records were never written`;
+    text = `${inGap} records with a CreateTime inside the gap were written by the leader of epoch ${g.before.epoch ?? '?'} at offsets the next leader's epoch took over, and removed when that broker followed the new leader (see lost writes): acknowledged writes lost if producers used acks=1, or if the new leader was elected from outside the ISR (unclean election); the other ${Math.max(0, (estimated ?? 0) - inGap)} missing records were never written`;
   } else if (epochChanged || leaderless) {
     kind = 'given-up';
     claimed = true;

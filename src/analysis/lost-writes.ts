@@ -77,14 +77,15 @@ export function lostWrites(copies: readonly Copy[], truncations: readonly Trunca
   const first = copies[0]!.id;
   // Epoch starts: least offset per epoch over all copies' units and checkpoints.
   const starts = new Map<number, EpochStart>();
-  const see = (epoch: number, offset: number, source: string): void => {
+  // A checkpoint states where an epoch starts; a dump only shows where its first record still on disk lies.
+  const see = (epoch: number, offset: number, source: string, stated = false): void => {
     const s = starts.get(epoch);
-    if (!s || offset < s.startOffset) starts.set(epoch, { epoch, startOffset: offset, source });
+    if (!s || offset < s.startOffset || (stated && offset === s.startOffset)) starts.set(epoch, { epoch, startOffset: offset, source });
   };
   for (const c of copies) {
     const where = c.id.broker ?? c.id.location;
     for (const u of c.merged()) if (u.epoch !== null && u.epoch >= 0) see(u.epoch, u.first, `dump of ${where} (${u.file}:${u.line})`);
-    for (const k of c.checkpoint) see(k.epoch, k.startOffset, `leader-epoch-checkpoint (${k.file}:${k.line})`);
+    for (const k of c.checkpoint) see(k.epoch, k.startOffset, `leader-epoch-checkpoint of ${where} (${k.file}:${k.line})`, true);
   }
   const epochStarts = [...starts.values()].sort((a, b) => a.epoch - b.epoch);
   /** End of epoch e: the least start of any later epoch, with that epoch. */
