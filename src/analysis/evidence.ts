@@ -115,6 +115,8 @@ export async function collectEvidence(
   zone: Zone,
   onInput: (input: InputJson) => void,
   topic?: string,
+  /** The zone each family's logs were written in (--tz auto); `zone` for all without it. */
+  zoneOf?: (family: Family) => Zone,
 ): Promise<{ results: WindowEvidence[]; lastLogTime: number | null; nodes: Set<string>; truncations: TruncationLine[]; silences: NodeSilence[] }> {
   const truncations: TruncationLine[] = [];
   const longest = new Map<string, NodeSilence[]>();
@@ -130,7 +132,7 @@ export async function collectEvidence(
   const classifier = defaultClassifier();
 
   const streams = families.map((family) => familyEvents(family, {
-    zone, classifier, all: true, keep: () => true, onInput,
+    zone: zoneOf ? zoneOf(family) : zone, classifier, all: true, keep: () => true, onInput,
   }));
   for await (const e of mergeByTime(streams)) {
     if (lastLogTime === null || e.time > lastLogTime) lastLogTime = e.time;

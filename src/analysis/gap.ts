@@ -7,8 +7,10 @@ import type { InputJson } from '../model/timeline.js';
 import { readDumpFile, type DumpEntry, type DumpSection } from '../readers/dump-log-segments.js';
 import { nodeFromPath } from '../sources/identity.js';
 import { planInputs, type Plan } from '../sources/plan.js';
+import type { Family } from '../sources/plan.js';
 import { wholeZoneShift } from '../time/zone-check.js';
-import type { Zone } from '../time/zone.js';
+import { Zone } from '../time/zone.js';
+import { inferNodeZones, zonesByNode, type NodeZone } from './zone-infer.js';
 import { collectEvidence, type EvidenceWindow, type LineAt, type NodeSilence, type WindowEvidence } from './evidence.js';
 import { lostWrites, type LostWrites, type TruncationLine } from './lost-writes.js';
 import { PartitionScan, type Candidate, type UnitRef } from './partition-scan.js';
@@ -27,6 +29,8 @@ export interface GapOptions {
   broker?: string;
   skewToleranceMs?: number;
   nodeMap?: readonly string[];
+  /** --tz auto: infer each node's zone (zone-infer.ts); `zone` is then only the fallback. */
+  autoZone?: boolean;
 }
 
 export const DEFAULTS = { minGapMs: 0, percentile: 99.9, k: 10, skewToleranceMs: 1_000 } as const;
@@ -87,7 +91,7 @@ const CHECKPOINT = 'leader-epoch-checkpoint';
  * gap means → the zone checked against the dumps' epoch times.
  */
 export async function analyzeGaps(paths: readonly string[], options: GapOptions): Promise<GapAnalysis> {
-  const zone = options.zone;
+  let zone = options.zone;
   const skewToleranceMs = options.skewToleranceMs ?? DEFAULTS.skewToleranceMs;
   const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [] });
   const direct = new Set(paths.map((p) => resolve(p)));
@@ -218,8 +222,31 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   const evidence = new Map<string, WindowEvidence>();
   let truncations: TruncationLine[] = [];
   let silences: NodeSilence[] = [];
+  const epochSpans = decided.flatMap((d) => d.gaps.map((g) => ({
+    label: `record gap ${d.copy.id.topic}-${d.copy.id.partition ?? '?'} offsets ${g.before.offset}→${g.after.offset} (${new Date(g.before.time).toISOString()} → ${new Date(g.after.time).toISOString()})`,
+    epochStart: g.before.time, epochEnd: g.after.time, host: d.copy.id.broker,
+  })));
+  let nodeZones: NodeZone[] | null = null;
+  let zoneOf: ((f: Family) => Zone) | undefined;
+  if (options.autoZone && plan.families.length > 0) {
+    // First pass as UTC: each node's silences, to set against the record gaps.
+    const utc = new Zone('UTC');
+    const probe = await collectEvidence(plan.families, [], utc, () => undefined);
+    const nodeByDir = new Map<string, string>();
+    for (const f of plan.families) nodeByDir.set(dirname(f.key), f.nodes[f.defaultRole]);
+    nodeZones = await inferNodeZones({
+      nodes: [...new Set(plan.families.map((f) => f.nodes[f.defaultRole]))].sort(),
+      nodeByDir,
+      unread: plan.skipped.map((s) => s.path),
+      epochSpans,
+      silencesUtc: probe.silences.map((x) => ({ node: x.node, start: x.start, end: x.end, label: `${x.node} logging nothing from ${utc.format(x.start)} (${x.before.file}:${x.before.line}) to ${utc.format(x.end)} (${x.after.file}:${x.after.line})` })),
+    });
+    const z = zonesByNode(nodeZones);
+    zone = z.display;
+    zoneOf = (f) => z.byNode.get(f.nodes[f.defaultRole]) ?? zone;
+  }
   if (plan.families.length > 0) {
-    const found = await collectEvidence(plan.families, windows, zone, (i) => logs.push(i), options.topic);
+    const found = await collectEvidence(plan.families, windows, zone, (i) => logs.push(i), options.topic, zoneOf);
     lastLogTime = found.lastLogTime;
     found.results.forEach((r, i) => evidence.set(`${owner[i]!.part}:${owner[i]!.gap}`, r));
     truncations = dedupeTruncations(found.truncations);
@@ -305,20 +332,18 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   });
 
   // The zone the logs were read in, checked against the dumps' epoch times.
-  const epochSpans = decided.flatMap((d) => d.gaps.map((g) => ({
-    label: `record gap ${d.copy.id.topic}-${d.copy.id.partition ?? '?'} offsets ${g.before.offset}→${g.after.offset} (${new Date(g.before.time).toISOString()} → ${new Date(g.after.time).toISOString()})`,
-    epochStart: g.before.time, epochEnd: g.after.time, host: d.copy.id.broker,
-  })));
   const logSpans = silences.map((x) => ({
     node: x.node, start: x.start, end: x.end,
     label: `${x.node} logging nothing from ${zone.format(x.start)} (${x.before.file}:${x.before.line}) to ${zone.format(x.end)} (${x.after.file}:${x.after.line})`,
   }));
-  const shift = wholeZoneShift(epochSpans, logSpans, zone);
+  // Under --tz auto each node is read in its own zone: the check is then against the zones inferred.
+  const shift = nodeZones ? null : wholeZoneShift(epochSpans, logSpans, zone);
   const zoneCheck: ZoneCheckJson = shift
     ? { checked: true, shiftMs: shift.shiftMs, writtenOffset: shift.writtenOffset, tz: shift.tz, node: shift.node, message: shift.message }
     : {
       checked: epochSpans.length > 0 && logSpans.length > 0, shiftMs: null, writtenOffset: null, tz: null, node: null,
-      message: epochSpans.length === 0 ? 'zone not checked: no record gap to compare the logs with'
+      message: nodeZones ? `--tz auto: ${nodeZones.map((z) => `${z.node} ${z.zone} (${z.how})`).join(', ')}`
+        : epochSpans.length === 0 ? 'zone not checked: no record gap to compare the logs with'
         : logSpans.length === 0 ? 'zone not checked: no log silences to compare the record gaps with'
           : `zone ${zone.name} agrees with the dumps: no whole-zone shift of the logs fits the record gaps better`,
     };
@@ -337,6 +362,7 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
         truncations: l.truncations.map((t) => ({ ...t, time: zone.format(t.time), epochMs: t.time })),
       })),
       zoneCheck,
+      ...(nodeZones && { nodeZones }),
       inputs: { dumps, logs, other },
     },
   };

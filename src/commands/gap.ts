@@ -4,6 +4,8 @@ import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
 import { renderAccounting } from '../report/table.js';
 import { failOnMissing, inputFlags, zoneFlag } from '../cli/common.js';
+import { describeNodeZones } from '../analysis/zone-infer.js';
+import { Zone } from '../time/zone.js';
 
 /** `60`, `60s`, `90 s`, `5m`, `2h`, `1500ms` → milliseconds. */
 export function parseDurationFlag(text: string): number {
@@ -25,7 +27,7 @@ export default class GapCommand extends Command {
 
 Per partition it reports offsets, the timestamp range and type, leader epochs, time gaps and offset discontinuities. ${'A gap is two consecutive records further apart than both --min-gap and k × the chosen percentile of that partition\'s spacing.'} For each gap: the last record before and the first after (epoch ms, UTC and --tz), the duration, the leader epoch on each side, an estimate of the records never written (pre-gap rate × duration), and the hosting broker's last log line before the gap and first after, plus outage events around it, each with file:line.
 
-log4j timestamps carry no zone: --tz names the zone the logs were written in (default UTC) and the zone times are shown in.`;
+log4j timestamps carry no zone: --tz names the zone the logs were written in (default UTC) and the zone times are shown in. The zone is checked against the dumps' epoch CreateTimes: when the logs only agree with them under a whole-zone shift, gap says so loudly, with the --tz to use, and exits 1. --tz auto infers each node's zone (a GC log beside its logs that states its offset, else the shift under which its silences match the record gaps it hosted) and prints what it inferred from which lines.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --topic account_event ./incident --tz Asia/Seoul',
@@ -50,7 +52,9 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     const { argv, flags } = await this.parse(GapCommand);
     const paths = argv as string[];
     if (paths.length === 0) this.error('Give the files or directories to read (dumps and logs), e.g. kforensics gap --topic account_event ./incident', { exit: 2 });
-    const zone = zoneFlag(this, flags.tz);
+    // --tz auto: each node's zone inferred from its own lines and the dumps (analysis/zone-infer.ts).
+    const auto = flags.tz.toLowerCase() === 'auto';
+    const zone = auto ? new Zone('UTC') : zoneFlag(this, flags.tz);
     const minGapMs = flags['min-gap'] === undefined ? DEFAULTS.minGapMs : parseDurationFlag(flags['min-gap']);
     if (Number.isNaN(minGapMs)) this.error(`--min-gap "${flags['min-gap']}" is not a duration. Use seconds (60), or 90s, 5m, 1h.`, { exit: 2 });
     const percentile = Number(flags.percentile);
@@ -64,6 +68,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         topic: flags.topic, zone, minGapMs, percentile, k,
         ...(flags.broker && { broker: flags.broker }),
         nodeMap: flags['node-map'] ?? [],
+        autoZone: auto,
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
@@ -83,12 +88,16 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         }
       }
     } else {
-      this.log(renderGapReport(report, zone));
+      this.log(renderGapReport(report, new Zone(report.timeZone)));
     }
     process.stderr.write(`${renderDumpAccounting(report.inputs.dumps)}\n`);
     if (report.inputs.logs.length > 0) process.stderr.write(`${renderAccounting(report.inputs.logs)}\n`);
     if (flags.verbose && report.inputs.other.length > 0) {
       process.stderr.write(`Not read:\n${report.inputs.other.map((o) => `  ${o.file}: ${o.note}`).join('\n')}\n`);
+    }
+    if (report.nodeZones) {
+      process.stderr.write(`--tz auto, zone of each node's logs:\n${describeNodeZones(report.nodeZones).replace(/^/gm, '  ')}\n`);
+      if (report.nodeZones.some((z) => z.how === 'assumed' || z.how === 'unknown')) process.exitCode = 1;
     }
     if (report.zoneCheck.shiftMs !== null) {
       process.stderr.write(`${report.zoneCheck.message}\n`);

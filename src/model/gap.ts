@@ -204,6 +204,10 @@ export const GapReportSchema = z.object({
   partitions: z.array(PartitionGapSchema),
   lostWrites: z.array(LostWritesSchema).describe('per partition: acknowledged writes lost to truncation, from all copies and the logs\' truncation lines'),
   zoneCheck: ZoneCheckSchema,
+  nodeZones: z.array(z.object({
+    node: z.string(), offsetMinutes: z.number().int().nullable(), zone: z.string(),
+    how: z.enum(['stated', 'dumps', 'assumed', 'unknown']), evidence: z.string(),
+  })).optional().describe('--tz auto: the zone inferred for each node, how, and from which lines'),
   inputs: z.object({
     dumps: z.array(DumpInputSchema),
     logs: z.array(InputSchema),

@@ -74,9 +74,12 @@ function misfit(p: SpanPair, shift: number): number {
  * the log spans that might match each epoch span (a node's longest
  * silences); one match per epoch span is used.
  */
-export function wholeZoneShift(epochSpans: readonly (Omit<SpanPair, 'logLabel' | 'logStart' | 'logEnd' | 'node'> & { host?: string | null })[], logSpans: readonly { node: string; label: string; start: number; end: number }[], zone: Zone): ZoneShift | null {
+/** The best whole-zone shift (0 included) under which epoch spans and log spans agree, with the pairs that agree; null when none does. */
+export function bestZoneShift(
+  epochSpans: readonly (Omit<SpanPair, 'logLabel' | 'logStart' | 'logEnd' | 'node'> & { host?: string | null })[],
+  logSpans: readonly { node: string; label: string; start: number; end: number }[],
+): { shift: number; pairs: SpanPair[] } | null {
   if (epochSpans.length === 0 || logSpans.length === 0) return null;
-  // Does any log span fit an epoch span as read?
   // The node that hosted the records, when known and heard from; else any node.
   const spansOf = (host: string | null | undefined): typeof logSpans => {
     const own = host ? logSpans.filter((l) => l.node === host) : [];
@@ -96,7 +99,8 @@ export function wholeZoneShift(epochSpans: readonly (Omit<SpanPair, 'logLabel' |
     }
     return out;
   };
-  if (pairsAt(0).length > 0) return null;
+  const atZero = pairsAt(0);
+  if (atZero.length > 0) return { shift: 0, pairs: atZero };
   // Shifts suggested by each pair's end edge, rounded to a zone step, within ±14 h.
   const tried = new Set<number>();
   let found: { shift: number; pairs: SpanPair[] } | null = null;
@@ -109,13 +113,28 @@ export function wholeZoneShift(epochSpans: readonly (Omit<SpanPair, 'logLabel' |
       if (pairs.length > 0 && (found === null || pairs.length > found.pairs.length)) found = { shift, pairs };
     }
   }
-  if (!found) return null;
+  return found;
+}
+
+/**
+ * The whole-zone shift under which the pairs agree and without which they do
+ * not, or null (the zone read agrees, or nothing agrees). `logSpans` are the
+ * log spans that might match each epoch span (the nodes' longest silences);
+ * one match per epoch span is used, the hosting node's when it has any.
+ */
+export function wholeZoneShift(
+  epochSpans: readonly (Omit<SpanPair, 'logLabel' | 'logStart' | 'logEnd' | 'node'> & { host?: string | null })[],
+  logSpans: readonly { node: string; label: string; start: number; end: number }[],
+  zone: Zone,
+): ZoneShift | null {
+  const found = bestZoneShift(epochSpans, logSpans);
+  if (!found || found.shift === 0) return null;
   const readOffset = zone.offsetAt(found.pairs[0]!.epochStart);
   const written = readOffset + found.shift / 60_000;
   const tz = zoneForOffset(written);
   const p = found.pairs[0]!;
   const hours = found.shift / 3_600_000;
   const message = `TIME ZONE MISMATCH: the logs of ${p.node} read as ${zone.name} (${formatOffset(readOffset)}) only agree with the epoch timestamps of the dumps when moved by ${hours > 0 ? '−' : '+'}${formatOffset(Math.abs(found.shift / 60_000)).slice(1)}: ${p.label} matches ${p.logLabel}. `
-    + `The logs were most likely written at ${formatOffset(written)}; read them with --tz ${tz} (or that node's own zone name).`;
+    + `The logs were most likely written at ${formatOffset(written)}; read them with --tz ${tz} (or that node's own zone name), or --tz auto.`;
   return { shiftMs: found.shift, writtenOffset: formatOffset(written), tz, node: p.node, pairs: found.pairs, message };
 }
