@@ -5,6 +5,7 @@ import { fileLineSource } from '../sources/lines.js';
 import type { Family } from '../sources/plan.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import { mergeByTime } from '../timeline/merge.js';
+import type { SkewAnchors } from '../timeline/skew.js';
 import { familyEvents } from '../timeline/read.js';
 import type { Zone } from '../time/zone.js';
 import type { TruncationLine } from './lost-writes.js';
@@ -117,6 +118,8 @@ export async function collectEvidence(
   topic?: string,
   /** The zone each family's logs were written in (--tz auto); `zone` for all without it. */
   zoneOf?: (family: Family) => Zone,
+  /** Fed every event: anchors of the clock offsets between nodes (timeline/skew.ts). */
+  anchors?: SkewAnchors,
 ): Promise<{ results: WindowEvidence[]; lastLogTime: number | null; nodes: Set<string>; truncations: TruncationLine[]; silences: NodeSilence[] }> {
   const truncations: TruncationLine[] = [];
   const longest = new Map<string, NodeSilence[]>();
@@ -136,6 +139,7 @@ export async function collectEvidence(
   }));
   for await (const e of mergeByTime(streams)) {
     if (lastLogTime === null || e.time > lastLogTime) lastLogTime = e.time;
+    anchors?.observe(e);
     const seen: Seen = { time: e.time, file: e.file, line: e.line, rule: e.rule?.id ?? null };
     const prev = previous.get(e.node);
     if (prev) keepSilence(longest, e.node, prev, seen);

@@ -11,6 +11,7 @@ import type { Family } from '../sources/plan.js';
 import { wholeZoneShift } from '../time/zone-check.js';
 import { Zone } from '../time/zone.js';
 import { inferNodeZones, zonesByNode, type NodeZone } from './zone-infer.js';
+import { estimateSkew, SkewAnchors } from '../timeline/skew.js';
 import { collectEvidence, type EvidenceWindow, type LineAt, type NodeSilence, type WindowEvidence } from './evidence.js';
 import { lostWrites, type LostWrites, type TruncationLine } from './lost-writes.js';
 import { PartitionScan, type Candidate, type UnitRef } from './partition-scan.js';
@@ -231,7 +232,12 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   if (options.autoZone && plan.families.length > 0) {
     // First pass as UTC: each node's silences, to set against the record gaps.
     const utc = new Zone('UTC');
-    const probe = await collectEvidence(plan.families, [], utc, () => undefined);
+    const anchors = new SkewAnchors();
+    const probe = await collectEvidence(plan.families, [], utc, () => undefined, undefined, undefined, anchors);
+    const skew = estimateSkew(anchors.events);
+    const relative = new Map<string, { offsetMs: number; basis: string }>();
+    if (skew.reference) relative.set(skew.reference, { offsetMs: 0, basis: 'the reference node' });
+    for (const x of skew.estimates) relative.set(x.node, { offsetMs: x.offsetMs, basis: `${x.pairs} pair(s) of lines logged at the same moment as on ${x.via}: ${x.basis.join(', ')}` });
     const nodeByDir = new Map<string, string>();
     for (const f of plan.families) nodeByDir.set(dirname(f.key), f.nodes[f.defaultRole]);
     nodeZones = await inferNodeZones({
@@ -239,6 +245,7 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       nodeByDir,
       unread: plan.skipped.map((s) => s.path),
       epochSpans,
+      relative,
       silencesUtc: probe.silences.map((x) => ({ node: x.node, start: x.start, end: x.end, label: `${x.node} logging nothing from ${utc.format(x.start)} (${x.before.file}:${x.before.line}) to ${utc.format(x.end)} (${x.after.file}:${x.after.line})` })),
     });
     const z = zonesByNode(nodeZones);

@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { fileLineSource } from '../sources/lines.js';
-import { bestZoneShift, formatOffset, zoneForOffset, type SpanPair } from '../time/zone-check.js';
+import { bestZoneShift, EDGE_TOLERANCE_MS, formatOffset, ZONE_STEP_MS, zoneForOffset, type SpanPair } from '../time/zone-check.js';
 import { Zone } from '../time/zone.js';
 
 /**
@@ -15,7 +15,11 @@ import { Zone } from '../time/zone.js';
  * 2. The dumps: a record gap (epoch CreateTime) against the silence of the
  *    broker that hosted the records (its logs read as UTC): the whole-zone
  *    shift under which they agree is that node's offset (zone-check.ts).
- * A node with neither is given the zone most other nodes have, and said so.
+ * 3. Events two nodes log at the same moment (timeline/skew.ts: ZooKeeper
+ *    sessions seen from both sides, cluster-wide reactions): read as UTC, a
+ *    node whose lines sit a whole zone step from a node of known zone is in
+ *    that zone plus the step.
+ * A node with none of these is given the zone most other nodes have, and said so.
  *
  * ZooKeeper session ids are not used: 3.4 builds them from the wall clock
  * (SessionTrackerImpl.initializeNextSessionId, currentTimeMillis), but later
@@ -28,7 +32,7 @@ export interface NodeZone {
   offsetMinutes: number | null;
   /** The --tz its logs are read with. */
   zone: string;
-  how: 'stated' | 'dumps' | 'assumed' | 'unknown';
+  how: 'stated' | 'dumps' | 'relative' | 'assumed' | 'unknown';
   /** Which lines, in words, with file:line. */
   evidence: string;
 }
@@ -73,6 +77,8 @@ export async function inferNodeZones(input: {
   epochSpans: readonly (Omit<SpanPair, 'logLabel' | 'logStart' | 'logEnd' | 'node'> & { host?: string | null })[];
   /** Each node's longest silences, its logs read as UTC. */
   silencesUtc: readonly { node: string; label: string; start: number; end: number }[];
+  /** Each node's log times minus a reference node's, all read as UTC (timeline/skew.ts), with what they rest on. */
+  relative?: ReadonlyMap<string, { offsetMs: number; basis: string }>;
 }): Promise<NodeZone[]> {
   const found = new Map<string, NodeZone>();
   for (const path of input.unread) {
@@ -99,6 +105,30 @@ export async function inferNodeZones(input: {
       evidence: `its logs read at ${formatOffset(minutes)} agree with the dumps: ${p.label} matches ${p.logLabel.replace(/\+00:00/g, '')} (times as written)`,
     });
   }
+  // Nodes tied by simultaneous events to a node whose zone was found.
+  const relative = input.relative ?? new Map();
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const node of input.nodes) {
+      if (found.has(node)) continue;
+      const r = relative.get(node);
+      if (!r) continue;
+      for (const k of found.values()) {
+        const rk = relative.get(k.node);
+        if (!rk || k.offsetMinutes === null) continue;
+        const diff = r.offsetMs - rk.offsetMs;
+        const step = Math.round(diff / ZONE_STEP_MS) * ZONE_STEP_MS;
+        if (Math.abs(diff - step) > EDGE_TOLERANCE_MS) continue;
+        const minutes = k.offsetMinutes + step / 60_000;
+        found.set(node, {
+          node, offsetMinutes: minutes, zone: zoneForOffset(minutes), how: 'relative',
+          evidence: `read as UTC its lines run ${Math.round(diff / 1000)} s from ${k.node}'s for the same moments (${r.basis}): ${step === 0 ? 'the same zone' : `${formatOffset(step / 60_000)} from it`}`,
+        });
+        changed = true;
+        break;
+      }
+    }
+  }
   // Nodes without evidence: the zone most others have, loudly.
   const votes = new Map<number, number>();
   for (const z of found.values()) if (z.offsetMinutes !== null) votes.set(z.offsetMinutes, (votes.get(z.offsetMinutes) ?? 0) + 1);
@@ -110,7 +140,7 @@ export async function inferNodeZones(input: {
 
 /** One line per node: `broker-1: +09:00 (Etc/GMT-9) from the dumps — …`. */
 export function describeNodeZones(zones: readonly NodeZone[]): string {
-  return zones.map((z) => `${z.node}: ${z.offsetMinutes === null ? 'unknown' : formatOffset(z.offsetMinutes)} (--tz ${z.zone}) ${z.how === 'stated' ? 'stated' : z.how === 'dumps' ? 'from the dumps' : z.how === 'assumed' ? 'ASSUMED' : 'NOT FOUND'} — ${z.evidence}`).join('\n');
+  return zones.map((z) => `${z.node}: ${z.offsetMinutes === null ? 'unknown' : formatOffset(z.offsetMinutes)} (--tz ${z.zone}) ${z.how === 'stated' ? 'stated' : z.how === 'dumps' ? 'from the dumps' : z.how === 'relative' ? 'relative to a node of known zone' : z.how === 'assumed' ? 'ASSUMED' : 'NOT FOUND'} — ${z.evidence}`).join('\n');
 }
 
 /** The zones as Zone objects by node, and the zone to show times in (the most common). */
@@ -119,7 +149,7 @@ export function zonesByNode(zones: readonly NodeZone[]): { byNode: Map<string, Z
   const count = new Map<string, number>();
   for (const z of zones) {
     byNode.set(z.node, new Zone(z.zone));
-    count.set(z.zone, (count.get(z.zone) ?? 0) + (z.how === 'stated' || z.how === 'dumps' ? 2 : 1));
+    count.set(z.zone, (count.get(z.zone) ?? 0) + (z.how === 'assumed' || z.how === 'unknown' ? 1 : 2));
   }
   const display = [...count].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'UTC';
   return { byNode, display: new Zone(display) };

@@ -206,7 +206,7 @@ export const GapReportSchema = z.object({
   zoneCheck: ZoneCheckSchema,
   nodeZones: z.array(z.object({
     node: z.string(), offsetMinutes: z.number().int().nullable(), zone: z.string(),
-    how: z.enum(['stated', 'dumps', 'assumed', 'unknown']), evidence: z.string(),
+    how: z.enum(['stated', 'dumps', 'relative', 'assumed', 'unknown']), evidence: z.string(),
   })).optional().describe('--tz auto: the zone inferred for each node, how, and from which lines'),
   inputs: z.object({
     dumps: z.array(DumpInputSchema),
