@@ -15,7 +15,7 @@ import { estimateSkew, SkewAnchors } from '../timeline/skew.js';
 import { collectEvidence, type EvidenceWindow, type LineAt, type NodeSilence, type WindowEvidence } from './evidence.js';
 import { lostWrites, type LostWrites, type TruncationLine } from './lost-writes.js';
 import { PartitionScan, type Candidate, type UnitRef } from './partition-scan.js';
-import { Copy, parseLeaderEpochCheckpoint, type View } from './replicas.js';
+import { Copy, EpochRuns, listsRecords, parseLeaderEpochCheckpoint, segmentOf, ViewStream, type CopyId } from './replicas.js';
 
 export interface GapOptions {
   topic: string;
@@ -110,76 +110,150 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
     set.add(f.nodes['kafka-broker']);
   }
 
+  const scans = new Map<Copy, PartitionScan>();
+  const dumpFiles: string[] = [];
   for (const file of plan.others) {
-    if (file.kind !== 'dump-log-segments') {
-      other.push({ file: file.path, kind: file.kind, note: `${file.kind}; not read by gap` });
-      continue;
+    if (file.kind === 'dump-log-segments') dumpFiles.push(file.path);
+    else other.push({ file: file.path, kind: file.kind, note: `${file.kind}; not read by gap` });
+  }
+
+  /** The copy a section of a file belongs to (null: not the topic's), made on first sight. */
+  const routeKey = (file: string, section: DumpSection): { key: string; id: CopyId } | null => {
+    const tp = section.fileKind === 'log' || section.fileKind === 'unknown' ? sectionTopic(section, options.topic, direct.has(resolve(file))) : null;
+    if (!tp) return null;
+    const partition = tp.partition ?? partitionFromName(file, options.topic);
+    const host = hostOf(file, section);
+    const location = dirname(file);
+    return { key: `${tp.topic}\0${partition ?? ''}\0${host.broker ?? ''}\0${location}`, id: { topic: tp.topic, partition, broker: host.broker, brokerSource: host.source, location } };
+  };
+  const hostOf = (file: string, section: DumpSection): { broker: string | null; source: string | null } => {
+    if (options.broker) return { broker: normaliseBroker(options.broker), source: '--broker' };
+    const beside = logNodeByDir.get(dirname(file));
+    if (beside && beside.size === 1) return { broker: [...beside][0]!, source: `broker logs beside ${file}` };
+    const fromFile = nodeFromPath(file, 'kafka-broker');
+    if (fromFile?.startsWith('broker-')) return { broker: fromFile, source: `path of ${file}` };
+    const fromDump = section.path ? nodeFromPath(section.path, 'kafka-broker') : undefined;
+    if (fromDump?.startsWith('broker-')) return { broker: fromDump, source: `dumped path ${section.path}` };
+    return { broker: null, source: null };
+  };
+  const copyOf = (file: string, section: DumpSection): Copy | null => {
+    const r = routeKey(file, section);
+    if (!r) return null;
+    let copy = copies.get(r.key);
+    if (!copy) {
+      const key = r.key;
+      const scan = new PartitionScan({ minGapMs: options.minGapMs, skewToleranceMs });
+      copy = new Copy(r.id, (f, sec) => routeKey(f, sec)?.key === key, (u) => scan.feed(u));
+      copies.set(key, copy);
+      scans.set(copy, scan);
     }
-    const isDirect = direct.has(resolve(file.path));
+    return copy;
+  };
+
+  /**
+   * One read of a dump file. `mode`: 'epochs' keeps a batch-level view's
+   * epochs (stops feeding if the file lists records after all: it is then
+   * read as record-level); 'feed' feeds each section's units to its copy.
+   */
+  const accounted = new Set<string>();
+  const readDump = async (path: string, mode: 'epochs' | 'feed', only?: (copy: Copy, segment: string) => boolean): Promise<boolean> => {
     const sections = new Set<DumpSection>();
     const ofTopic = new Set<DumpSection>();
     const otherTopics = new Set<string>();
-    const hostOf = (section: DumpSection): { broker: string | null; source: string | null } => {
-      if (options.broker) return { broker: normaliseBroker(options.broker), source: '--broker' };
-      const beside = logNodeByDir.get(dirname(file.path));
-      if (beside && beside.size === 1) return { broker: [...beside][0]!, source: `broker logs beside ${file.path}` };
-      const fromFile = nodeFromPath(file.path, 'kafka-broker');
-      if (fromFile?.startsWith('broker-')) return { broker: fromFile, source: `path of ${file.path}` };
-      const fromDump = section.path ? nodeFromPath(section.path, 'kafka-broker') : undefined;
-      if (fromDump?.startsWith('broker-')) return { broker: fromDump, source: `dumped path ${section.path}` };
-      return { broker: null, source: null };
-    };
-    let currentSection: DumpSection | null = null;
-    let current: View | null = null;
-    let currentCopy: Copy | null = null;
-    /** The view a section's lines go to (null: not the topic's). */
-    const viewOf = (section: DumpSection): View | null => {
-      if (section === currentSection) return current;
-      currentSection = section;
-      sections.add(section);
-      const tp = section.fileKind === 'log' || section.fileKind === 'unknown' ? sectionTopic(section, options.topic, isDirect) : null;
-      if (section.topic !== null && section.topic !== options.topic) otherTopics.add(section.topic);
-      if (!tp) { current = null; currentCopy = null; return null; }
-      ofTopic.add(section);
-      const partition = tp.partition ?? partitionFromName(file.path, options.topic);
-      const host = hostOf(section);
-      const location = dirname(file.path);
-      const k = `${tp.topic}\0${partition ?? ''}\0${host.broker ?? ''}\0${location}`;
-      let copy = copies.get(k);
-      if (!copy) copies.set(k, (copy = new Copy({ topic: tp.topic, partition, broker: host.broker, brokerSource: host.source, location })));
-      currentCopy = copy;
-      current = copy.view(file.path, section);
-      return current;
+    let section: DumpSection | null = null;
+    let copy: Copy | null = null;
+    let segment = '';
+    let stream: ViewStream | null = null;
+    let view: Copy['views'][number] | null = null;
+    let listsRecordsAfterAll = false;
+    const enter = (sec: DumpSection): void => {
+      if (sec === section) return;
+      stream?.end();
+      stream = null;
+      section = sec;
+      sections.add(sec);
+      if (sec.topic !== null && sec.topic !== options.topic) otherTopics.add(sec.topic);
+      copy = copyOf(path, sec);
+      if (!copy) return;
+      ofTopic.add(sec);
+      segment = segmentOf(path, sec);
+      if (mode === 'epochs') {
+        view = copy.view(path, segment, 'batch');
+        if (!copy.batchSegments.has(segment)) copy.batchSegments.set(segment, { file: path, runs: new EpochRuns() });
+        return;
+      }
+      if (only && !only(copy, segment)) { copy = null; return; }
+      const fed = copy.recordSegments.has(segment) || (only !== undefined);
+      view = copy.view(path, segment, only ? 'batch' : 'record');
+      if (!only && fed) {
+        // Another record-level view of this segment was fed already: this one is only counted.
+        stream = null;
+        return;
+      }
+      if (!only) copy.recordSegments.add(segment);
+      copy.sources.push({ file: path, segment, level: only ? 'batch' : 'record' });
+      const target = copy;
+      stream = new ViewStream(target, path, segment, (u) => target.feed(u));
     };
     const onEntry = (e: DumpEntry): void => {
       if (e.type === 'summary') {
-        if (e.kind === 'invalid-bytes') {
-          const v = viewOf(e.section);
-          if (v) currentCopy!.flagCorrupt({ file: file.path, line: e.line, offset: null, text: e.text });
+        if (e.kind === 'invalid-bytes' && accounted.has(path) === false) {
+          enter(e.section);
+          if (copy) (copy as Copy).flagCorrupt({ file: path, line: e.line, offset: null, text: e.text });
         }
         return;
       }
       if (e.type !== 'batch' && e.type !== 'record') return;
-      const v = viewOf(e.section);
-      if (!v) return;
-      if (e.type === 'batch') v.batch(e);
-      else v.record(e);
-      if (e.isValid === false) {
+      enter(e.section);
+      const c = copy as Copy | null;
+      if (!c || !view) return;
+      if (mode === 'epochs') {
+        if (e.type === 'record') { listsRecordsAfterAll = true; return; }
+        if (listsRecordsAfterAll) return;
+        const last = e.lastOffset;
+        if (last !== null) c.batchSegments.get(segment)!.runs.add(e.baseOffset ?? last, last, e.legacy || e.partitionLeaderEpoch === null ? Number.NaN : e.partitionLeaderEpoch, e.count ?? 1);
+        view.batches++;
+        view.records += e.count ?? 1;
+      } else {
+        if (e.type === 'batch') { if (!only) view.batches++; stream?.batch(e); } else { if (!only) view.records++; stream?.record(e); }
+      }
+      if (e.isValid === false && !accounted.has(path)) {
         const offset = e.type === 'batch' ? e.baseOffset : e.offset;
-        currentCopy!.flagCorrupt({ file: file.path, line: e.line, offset, text: `${e.type === 'batch' ? 'batch' : 'record'} at offset ${offset ?? '?'} marked isvalid: false (its CRC does not match its bytes)` });
+        c.flagCorrupt({ file: path, line: e.line, offset, text: `${e.type === 'batch' ? 'batch' : 'record'} at offset ${offset ?? '?'} marked isvalid: false (its CRC does not match its bytes)` });
       }
     };
-    const result = await readDumpFile(file.path, onEntry);
-    dumps.push({
-      file: file.path,
-      sections: sections.size,
-      sectionsOfTopic: ofTopic.size,
-      otherTopics: [...otherTopics].sort(),
-      ...result.counts,
-      cutLines: result.cutLines,
-      error: result.error,
-    });
+    const result = await readDumpFile(path, onEntry);
+    (stream as ViewStream | null)?.end();
+    if (!accounted.has(path)) {
+      accounted.add(path);
+      dumps.push({
+        file: path, sections: sections.size, sectionsOfTopic: ofTopic.size, otherTopics: [...otherTopics].sort(),
+        ...result.counts, cutLines: result.cutLines, error: result.error,
+      });
+    }
+    return !listsRecordsAfterAll;
+  };
+
+  // Batch-level views first (their epochs serve the record-level views of the same segments), then record-level
+  // views fed in path order, then the batch-level views of segments no record-level view lists.
+  const levels = await Promise.all(dumpFiles.map((f) => listsRecords(f)));
+  const batchOnly: string[] = [];
+  const recordLevel: string[] = [];
+  for (let i = 0; i < dumpFiles.length; i++) {
+    const f = dumpFiles[i]!;
+    if (levels[i]) recordLevel.push(f);
+    else if (await readDump(f, 'epochs')) batchOnly.push(f);
+    else {
+      // It listed records after all: its views are record-level.
+      for (const c of copies.values()) {
+        for (const v of c.views) if (v.file === f) { v.level = 'record'; v.batches = 0; v.records = 0; }
+        for (const [seg, b] of c.batchSegments) if (b.file === f) c.batchSegments.delete(seg);
+      }
+      recordLevel.push(f);
+    }
   }
+  for (const f of recordLevel.sort()) await readDump(f, 'feed');
+  for (const f of batchOnly.sort()) await readDump(f, 'feed', (copy, segment) => !copy.recordSegments.has(segment));
   // leader-epoch-checkpoint files beside a copy's dumps.
   const checkpoints = new Set<string>();
   for (const copy of copies.values()) {
@@ -201,15 +275,10 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       : { file: s.path, kind: 'unknown', note: s.reason });
   }
 
-  // One scan per copy, fed its merged units.
+  // One scan per copy, fed as its dumps were read.
   const ordered = [...copies.values()].sort((a, b) => (a.id.partition ?? -1) - (b.id.partition ?? -1)
     || (a.id.broker ?? '').localeCompare(b.id.broker ?? '') || a.id.location.localeCompare(b.id.location));
-  const scans = ordered.map((copy) => {
-    const scan = new PartitionScan({ minGapMs: options.minGapMs, skewToleranceMs });
-    for (const u of copy.merged()) scan.feed(u);
-    return scan;
-  });
-  const decided = ordered.map((copy, i) => ({ copy, scan: scans[i]!, ...decide(scans[i]!, options) }));
+  const decided = ordered.map((copy) => ({ copy, scan: scans.get(copy)!, ...decide(scans.get(copy)!, options) }));
 
   // Evidence: one pass over all logs for all gaps (and the topic's truncation lines, and each node's silences).
   const windows: EvidenceWindow[] = [];
@@ -268,7 +337,7 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
     list.push(c);
     byPartition.set(k, list);
   }
-  const lost = [...byPartition.values()].map((list) => lostWrites(list, truncations.filter((t) => t.partition === list[0]!.id.partition)));
+  const lost = await Promise.all([...byPartition.values()].map((list) => lostWrites(list, truncations.filter((t) => t.partition === list[0]!.id.partition))));
 
   const ref = (u: UnitRef): RecordRefJson => ({
     offset: u.offset, createTime: u.time, time: zone.format(u.time), utc: new Date(u.time).toISOString(), line: u.line, file: u.file,
@@ -295,11 +364,11 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       broker: d.copy.id.broker,
       brokerSource: d.copy.id.brokerSource,
       location: d.copy.id.location,
-      views: d.copy.describeViews(),
+      views: d.copy.views.map((v) => ({ ...v })),
       firstOffset: s.firstOffset,
       lastOffset: s.lastOffset,
       records: s.records,
-      batches: d.copy.views.reduce((n, v) => Math.max(n, v.batches.size), 0),
+      batches: d.copy.views.reduce((n, v) => Math.max(n, v.batches), 0),
       createTime: {
         first: s.firstTime, last: s.lastTime, min: s.minTime, max: s.maxTime,
         minTime: s.minTime === null ? null : zone.format(s.minTime),

@@ -1,4 +1,4 @@
-import type { Copy, MergedUnit } from './replicas.js';
+import type { Copy } from './replicas.js';
 
 /**
  * Writes a deposed leader took and lost, from server evidence alone.
@@ -73,9 +73,9 @@ export interface LostWrites {
 const MAX_MISMATCHES = 20;
 
 /** Lost writes of one partition, from all its copies and the truncation lines of the logs. */
-export function lostWrites(copies: readonly Copy[], truncations: readonly TruncationLine[]): LostWrites {
+export async function lostWrites(copies: readonly Copy[], truncations: readonly TruncationLine[]): Promise<LostWrites> {
   const first = copies[0]!.id;
-  // Epoch starts: least offset per epoch over all copies' units and checkpoints.
+  // Epoch starts: least offset per epoch over all copies' streams, or where a checkpoint states it.
   const starts = new Map<number, EpochStart>();
   // A checkpoint states where an epoch starts; a dump only shows where its first record still on disk lies.
   const see = (epoch: number, offset: number, source: string, stated = false): void => {
@@ -84,7 +84,7 @@ export function lostWrites(copies: readonly Copy[], truncations: readonly Trunca
   };
   for (const c of copies) {
     const where = c.id.broker ?? c.id.location;
-    for (const u of c.merged()) if (u.epoch !== null && u.epoch >= 0) see(u.epoch, u.first, `dump of ${where} (${u.file}:${u.line})`);
+    for (const r of c.runs) if (r.epoch !== null && r.epoch >= 0) see(r.epoch, r.first, `dump of ${where} (${r.firstLine.file}:${r.firstLine.line})`);
     for (const k of c.checkpoint) see(k.epoch, k.startOffset, `leader-epoch-checkpoint of ${where} (${k.file}:${k.line})`, true);
   }
   const epochStarts = [...starts.values()].sort((a, b) => a.epoch - b.epoch);
@@ -96,46 +96,58 @@ export function lostWrites(copies: readonly Copy[], truncations: readonly Trunca
   };
 
   const divergent: DivergentRange[] = [];
-  const seen = new Set<string>();
-  let records = 0;
   for (const c of copies) {
-    let open: DivergentRange | null = null;
-    const close = (): void => { if (open) divergent.push(open); open = null; };
-    for (const u of c.merged()) {
-      if (u.epoch === null || u.epoch < 0) { close(); continue; }
-      const end = endOf(u.epoch);
-      if (end === null || u.last < end.end) { close(); continue; }
-      const from = Math.max(u.first, end.end);
-      const n = u.record ? 1 : Math.min(u.count, u.last - from + 1);
-      const key = `${from}:${u.epoch}`;
-      const fresh = !seen.has(key);
-      seen.add(key);
-      if (open !== null && ((open as DivergentRange).epoch !== u.epoch || (open as DivergentRange).toOffset + 1 < from)) close();
-      if (open === null) {
-        open = {
-          broker: c.id.broker, location: c.id.location, epoch: u.epoch, epochEnd: end.end, nextEpoch: end.next,
-          fromOffset: from, toOffset: u.last, records: 0, minCreateTime: null, maxCreateTime: null,
-          firstLine: { file: u.file, line: u.line }, lastLine: { file: u.file, line: u.line },
-        };
+    for (const r of c.runs) {
+      if (r.epoch === null || r.epoch < 0) continue;
+      const end = endOf(r.epoch);
+      if (end === null || r.last < end.end) continue;
+      const base = { broker: c.id.broker, location: c.id.location, epoch: r.epoch, epochEnd: end.end, nextEpoch: end.next };
+      if (r.first >= end.end) {
+        divergent.push({ ...base, fromOffset: r.first, toOffset: r.last, records: r.records, minCreateTime: r.minTime, maxCreateTime: r.maxTime, firstLine: r.firstLine, lastLine: r.lastLine });
+        continue;
       }
-      const o: DivergentRange = open;
-      o.toOffset = u.last;
-      o.records += n;
-      o.lastLine = { file: u.file, line: u.line };
-      if (u.time !== null) {
-        if (o.minCreateTime === null || u.time < o.minCreateTime) o.minCreateTime = u.time;
-        if (o.maxCreateTime === null || u.time > o.maxCreateTime) o.maxCreateTime = u.time;
-      }
-      if (fresh) records += n;
+      // The run starts before the next epoch does: its part from there on is read again.
+      const part: DivergentRange = { ...base, fromOffset: end.end, toOffset: r.last, records: 0, minCreateTime: null, maxCreateTime: null, firstLine: r.lastLine, lastLine: r.lastLine };
+      let firstSeen = false;
+      await c.replay(end.end, (u) => {
+        if (u.epoch !== r.epoch || u.last < end.end || u.first > r.last) return;
+        part.records += u.record ? 1 : Math.min(u.count, u.last - Math.max(u.first, end.end) + 1);
+        if (u.time !== null) {
+          if (part.minCreateTime === null || u.time < part.minCreateTime) part.minCreateTime = u.time;
+          if (part.maxCreateTime === null || u.time > part.maxCreateTime) part.maxCreateTime = u.time;
+        }
+        if (!firstSeen) { part.firstLine = { file: u.file, line: u.line }; firstSeen = true; }
+        part.lastLine = { file: u.file, line: u.line };
+      });
+      divergent.push(part);
     }
-    close();
+  }
+  // Distinct divergent records: the same offsets of one epoch in several copies count once.
+  const covered = new Map<number, [number, number][]>();
+  let records = 0;
+  for (const d of divergent) {
+    const list = covered.get(d.epoch) ?? [];
+    const overlap = list.reduce((n, [a, b]) => n + Math.max(0, Math.min(b, d.toOffset) - Math.max(a, d.fromOffset) + 1), 0);
+    records += Math.max(0, d.records - overlap);
+    list.push([d.fromOffset, d.toOffset]);
+    covered.set(d.epoch, list);
   }
 
-  const mismatches = compareSameEpoch(copies);
+  const mismatches: LostWrites['mismatches'] = [];
+  for (let i = 0; i < copies.length && mismatches.length < MAX_MISMATCHES; i++) {
+    for (let j = i + 1; j < copies.length && mismatches.length < MAX_MISMATCHES; j++) {
+      for (const b of copies[i]!.differingBlocks(copies[j]!)) {
+        if (mismatches.length >= MAX_MISMATCHES) break;
+        mismatches.push({
+          offset: b.first, epoch: Number(b.epoch), what: `records of offsets ${b.first}..${b.last} differ (offset or CreateTime) though both copies hold them in epoch ${b.epoch}`,
+          a: { broker: copies[i]!.id.broker, file: b.a.file, line: b.a.line }, b: { broker: copies[j]!.id.broker, file: b.b.file, line: b.b.line },
+        });
+      }
+    }
+  }
 
   const truncs = truncations.map((t) => {
-    const broker = t.node;
-    const shown = divergent.filter((d) => d.broker === broker && d.toOffset >= t.offset);
+    const shown = divergent.filter((d) => d.broker === t.node && d.toOffset >= t.offset);
     const accountedBy = shown.length > 0 ? shown.reduce((s, d) => s + d.records, 0) : null;
     const lowerBound = t.highWatermark !== null && t.highWatermark > t.offset ? t.highWatermark - t.offset : 1;
     return { ...t, accountedBy, lowerBound };
@@ -148,33 +160,12 @@ export function lostWrites(copies: readonly Copy[], truncations: readonly Trunca
   if (unaccounted.length > 0) {
     const bound = unaccounted.reduce((s, t) => s + t.lowerBound, 0);
     count += bound;
-    countMethod += `; ${unaccounted.length} truncation line(s) with no dump of the log before them: at least ${bound} more record(s) (a line proves one removed record, or high watermark − offset committed ones)`;
+    countMethod += `; ${unaccounted.length} truncation line(s) with no dump of the log before them: at least ${bound} more record(s) removed (one per line, or high watermark − offset committed ones); acknowledged if producers used acks=1 or the records lay below the high watermark`;
   }
+  const omitted = copies.reduce((n, c) => n + c.runsOmitted, 0);
+  if (omitted > 0) countMethod += `; ${omitted} runs of one epoch were not kept (too many epoch changes or holes): the count may be low`;
   return {
     topic: first.topic, partition: first.partition, copies: copies.length, epochStarts, divergent, records,
     mismatches, truncations: truncs, count, countMethod,
   };
-}
-
-/** Copies compared offset by offset where they hold the same epoch: a different CRC, payload or CreateTime is corruption or a forged history. */
-function compareSameEpoch(copies: readonly Copy[]): LostWrites['mismatches'] {
-  const out: LostWrites['mismatches'] = [];
-  if (copies.length < 2) return out;
-  const ref = copies[0]!;
-  const byOffset = new Map<number, MergedUnit>();
-  for (const u of ref.merged()) if (u.record) byOffset.set(u.first, u);
-  for (const c of copies.slice(1)) {
-    for (const u of c.merged()) {
-      if (out.length >= MAX_MISMATCHES) return out;
-      const r = byOffset.get(u.first);
-      if (!r || !u.record || r.epoch === null || r.epoch !== u.epoch) continue;
-      const what = r.crc !== null && u.crc !== null && r.crc !== u.crc ? 'CRC'
-        : r.hash !== null && u.hash !== null && r.hash !== u.hash ? 'payload'
-          : r.time !== null && u.time !== null && r.time !== u.time ? 'CreateTime' : null;
-      if (what) {
-        out.push({ offset: u.first, epoch: u.epoch!, what, a: { broker: ref.id.broker, file: r.file, line: r.line }, b: { broker: c.id.broker, file: u.file, line: u.line } });
-      }
-    }
-  }
-  return out;
 }

@@ -1,77 +1,39 @@
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { BatchEntry, DumpSection, RecordEntry, TimestampType } from '../readers/dump-log-segments.js';
+import { readDumpFile, type BatchEntry, type DumpSection, type RecordEntry, type TimestampType } from '../readers/dump-log-segments.js';
 
 /**
  * One copy of a partition: what one broker's log held when it was dumped
  * (topic, partition, broker, and where the dumps of that copy lie). A copy
- * may be dumped several ways (without `--deep-iteration`: batch lines;
- * with it: record lines, before 2.2 without the batch line) and in several
+ * may be dumped several ways (without `--deep-iteration`: batch lines; with
+ * it: record lines, before 2.2 without the batch line) and in several
  * segments. Its views are combined per segment: records from a record-level
- * view (each record's own CreateTime and sequence), leader epoch, CRC and
- * producer id from the batch that holds the record (in the same file, or in
- * a batch-level dump of the same segment). Nothing is dropped for another
- * view: a record-level view with no batch line for a record keeps the record
- * with an unknown epoch, and counts disagreeing between views are warned of.
+ * view (each record's own CreateTime and sequence), the leader epoch from the
+ * batch that holds the record (in the same file, or in a batch-level dump of
+ * the same segment). A segment with no record-level view counts by batches.
  *
- * Units are held as columns of numbers (NaN for unknown), eight numbers per
- * unit: the comparison of replicas is offset by offset across copies, so a
- * copy's units are kept until the copies are compared.
+ * Memory stays flat in the number of records: batch-level dumps are kept as
+ * runs of one epoch, the stream a copy gives is fed to its scan as it is
+ * read, and what the comparison of copies needs is kept as runs of one epoch
+ * (lineage) and a hash per block of offsets; the few runs a comparison cuts
+ * are read again from their files (replay).
  */
 
-const enum Col { First, Last, Count, Time, Epoch, Crc, Pid, Seq, PEpoch, Line, Valid, Type, Hash }
-const COLS = 13;
-
-/** Growable table of units, one row of COLS numbers each. */
-export class UnitTable {
-  private data = new Float64Array(COLS * 64);
-  size = 0;
-
-  push(first: number, last: number, count: number, time: number, epoch: number, crc: number, pid: number, seq: number, pepoch: number, line: number, valid: number, type: number, hash: number): void {
-    if ((this.size + 1) * COLS > this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    const o = this.size * COLS;
-    const d = this.data;
-    d[o] = first; d[o + 1] = last; d[o + 2] = count; d[o + 3] = time; d[o + 4] = epoch; d[o + 5] = crc;
-    d[o + 6] = pid; d[o + 7] = seq; d[o + 8] = pepoch; d[o + 9] = line; d[o + 10] = valid; d[o + 11] = type; d[o + 12] = hash;
-    this.size++;
-  }
-
-  get(i: number, c: Col): number { return this.data[i * COLS + c]!; }
-  set(i: number, c: Col, v: number): void { this.data[i * COLS + c] = v; }
-  first(i: number): number { return this.get(i, Col.First); }
-  last(i: number): number { return this.get(i, Col.Last); }
-  count(i: number): number { return this.get(i, Col.Count); }
-  time(i: number): number { return this.get(i, Col.Time); }
-  epoch(i: number): number { return this.get(i, Col.Epoch); }
-  crc(i: number): number { return this.get(i, Col.Crc); }
-  pid(i: number): number { return this.get(i, Col.Pid); }
-  seq(i: number): number { return this.get(i, Col.Seq); }
-  producerEpoch(i: number): number { return this.get(i, Col.PEpoch); }
-  line(i: number): number { return this.get(i, Col.Line); }
-  valid(i: number): number { return this.get(i, Col.Valid); }
-  type(i: number): TimestampType | null { return TYPES[this.get(i, Col.Type)] ?? null; }
-  hash(i: number): number { return this.get(i, Col.Hash); }
-  setEpoch(i: number, v: number): void { this.set(i, Col.Epoch, v); }
-  setCrc(i: number, v: number): void { this.set(i, Col.Crc, v); }
-  setPid(i: number, v: number, pepoch: number): void { this.set(i, Col.Pid, v); this.set(i, Col.PEpoch, pepoch); }
-}
-
-const TYPES: readonly TimestampType[] = ['CreateTime', 'LogAppendTime', 'NoTimestampType'];
-const typeCode = (t: TimestampType | null): number => (t === null ? Number.NaN : TYPES.indexOf(t));
-const num = (v: number | null | undefined): number => (v === null || v === undefined ? Number.NaN : v);
-const bool = (v: boolean | null): number => (v === null ? Number.NaN : v ? 1 : 0);
-
-/** A 32-bit FNV-1a hash of a payload, to tell two records at one offset apart. */
-export function payloadHash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
+/** A unit of a copy's stream: one record of a record-level view, or a batch whose records were not listed. */
+export interface MergedUnit {
+  first: number;
+  last: number;
+  count: number;
+  time: number | null;
+  type: TimestampType | null;
+  epoch: number | null;
+  pid: number | null;
+  seq: number | null;
+  producerEpoch: number | null;
+  line: number;
+  file: string;
+  /** Whether this unit is one record (from a record-level view). */
+  record: boolean;
 }
 
 /** A record or batch marked `isvalid: false` (CRC mismatch), or `invalid bytes` at a segment's end. */
@@ -80,51 +42,6 @@ export interface Corruption {
   line: number;
   offset: number | null;
   text: string;
-}
-
-/** One (file, section) of a copy: its batch lines and its record lines. */
-export class View {
-  readonly batches = new UnitTable();
-  readonly records = new UnitTable();
-  /** The batch the next record lines belong to (index in batches), -1 outside a batch. */
-  private current = -1;
-
-  constructor(readonly file: string, readonly section: DumpSection) {}
-
-  /** Segment this view dumps: the dumped file's name, else its base offset, else the dump file itself. */
-  get segment(): string {
-    if (this.section.path) return basename(this.section.path).replace(/\.(log|deleted|cleaned|swap)$/, '');
-    if (this.section.baseOffset !== null) return String(this.section.baseOffset);
-    return `file:${this.file}`;
-  }
-
-  batch(b: BatchEntry): void {
-    const last = b.lastOffset;
-    if (last === null) { this.current = -1; return; }
-    const first = b.baseOffset ?? last;
-    this.batches.push(first, last, b.count ?? last - first + 1, num(b.timestamp), b.legacy ? Number.NaN : num(b.partitionLeaderEpoch),
-      num(b.crc), num(b.producerId), num(b.lastSequence), num(b.producerEpoch), b.line, bool(b.isValid), typeCode(b.timestampType), Number.NaN);
-    this.current = this.batches.size - 1;
-  }
-
-  record(r: RecordEntry): void {
-    const offset = r.offset;
-    if (offset === null) return;
-    const c = this.current;
-    const inBatch = c >= 0 && this.batches.first(c) <= offset && offset <= this.batches.last(c);
-    const pidText = r.extra?.producerId;
-    const pepochText = r.extra?.producerEpoch;
-    const pid = inBatch ? this.batches.pid(c) : pidText !== undefined ? Number(pidText) : Number.NaN;
-    const pepoch = inBatch ? this.batches.producerEpoch(c) : pepochText !== undefined ? Number(pepochText) : Number.NaN;
-    const epoch = r.partitionLeaderEpoch ?? (inBatch ? this.batches.epoch(c) : Number.NaN);
-    const type = r.timestampType ?? (inBatch ? this.batches.type(c) : null);
-    const hash = r.payload !== null ? payloadHash(`${r.key ?? ''}\0${r.payload}`) : Number.NaN;
-    this.records.push(offset, offset, 1, num(r.timestamp), num(epoch), inBatch ? this.batches.crc(c) : num(r.crc),
-      num(pid), num(r.sequence), num(pepoch), r.line, bool(r.isValid), typeCode(type), hash);
-  }
-
-  /** Records of this view, or its batches when it lists none. */
-  get level(): 'record' | 'batch' { return this.records.size > 0 ? 'record' : 'batch'; }
 }
 
 /** What a copy is called and how its broker was found. */
@@ -137,121 +54,248 @@ export interface CopyId {
   location: string;
 }
 
-/** A unit of the merged stream of one copy. */
-export interface MergedUnit {
-  first: number;
-  last: number;
-  count: number;
-  time: number | null;
-  type: TimestampType | null;
-  epoch: number | null;
-  crc: number | null;
-  pid: number | null;
-  seq: number | null;
-  producerEpoch: number | null;
-  hash: number | null;
-  valid: boolean | null;
-  line: number;
-  file: string;
-  /** Whether this unit is one record (from a record-level view). */
-  record: boolean;
+/** Segment a section dumps: the dumped file's name, else its base offset, else the dump file itself. */
+export function segmentOf(file: string, section: DumpSection): string {
+  if (section.path) return basename(section.path).replace(/\.(log|deleted|cleaned|swap)$/, '');
+  if (section.baseOffset !== null) return String(section.baseOffset);
+  return `file:${file}`;
 }
 
-const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
+/** Runs of consecutive batches with one leader epoch, from a batch-level view: [first, last, epoch] each. */
+export class EpochRuns {
+  private data: number[] = [];
+  private at = 0;
+  batches = 0;
+  records = 0;
+
+  add(first: number, last: number, epoch: number, count: number): void {
+    this.batches++;
+    this.records += count;
+    const d = this.data;
+    const n = d.length;
+    if (n > 0 && d[n - 1] === epoch && d[n - 2]! < first) { d[n - 2] = last; return; }
+    d.push(first, last, epoch);
+  }
+
+  /** The epoch of the batch holding `offset`, or null; fastest when asked in rising order. */
+  epochAt(offset: number): number | null {
+    const d = this.data;
+    if (d.length === 0) return null;
+    if (this.at >= d.length || d[this.at]! > offset) this.at = 0;
+    while (this.at < d.length && d[this.at + 1]! < offset) this.at += 3;
+    if (this.at < d.length && d[this.at]! <= offset && offset <= d[this.at + 1]!) {
+      const e = d[this.at + 2]!;
+      return Number.isNaN(e) ? null : e;
+    }
+    return null;
+  }
+}
+
+/** A run of a copy's stream: consecutive offsets of one epoch. */
+export interface LineageRun {
+  epoch: number | null;
+  first: number;
+  last: number;
+  records: number;
+  minTime: number | null;
+  maxTime: number | null;
+  firstLine: { file: string; line: number };
+  lastLine: { file: string; line: number };
+}
+
+/** Offsets per block of the same-epoch comparison of copies. */
+export const BLOCK = 1024;
+/** Lineage runs kept per copy (epoch changes and offset holes start one). */
+export const MAX_RUNS = 10_000;
+
+interface Block {
+  hash: number;
+  count: number;
+  first: number;
+  last: number;
+  file: string;
+  line: number;
+}
+
+/** A source of a copy's stream: a record-level view of a segment, or a batch-level one that stands in for it. */
+interface Source {
+  file: string;
+  segment: string;
+  level: 'record' | 'batch';
+}
 
 export class Copy {
-  readonly views: View[] = [];
+  /** Dump files of this copy, with what each gave. */
+  readonly views: { file: string; segment: string; level: 'record' | 'batch'; records: number; batches: number }[] = [];
   readonly corruption: Corruption[] = [];
   corruptionOmitted = 0;
   readonly warnings: string[] = [];
-  /** leader-epoch-checkpoint entries found beside the dumps: epoch → start offset. */
+  /** leader-epoch-checkpoint entries found beside the dumps. */
   readonly checkpoint: { epoch: number; startOffset: number; file: string; line: number }[] = [];
+  /** Batch-level views by segment (epochs for the records of a record-level view). */
+  readonly batchSegments = new Map<string, { file: string; runs: EpochRuns }>();
+  /** Segments a record-level view was fed for. */
+  readonly recordSegments = new Set<string>();
+  readonly sources: Source[] = [];
+  readonly runs: LineageRun[] = [];
+  runsOmitted = 0;
+  private readonly blocks = new Map<string, Block>();
 
-  constructor(readonly id: CopyId) {}
-
-  view(file: string, section: DumpSection): View {
-    const last = this.views[this.views.length - 1];
-    if (last && last.file === file && last.section === section) return last;
-    const v = new View(file, section);
-    this.views.push(v);
-    return v;
-  }
+  constructor(
+    readonly id: CopyId,
+    /** Whether a section of a file belongs to this copy (the routing of gap.ts). */
+    readonly owns: (file: string, section: DumpSection) => boolean,
+    /** Where each unit of the stream goes (the copy's scan). */
+    private readonly sink: (u: MergedUnit) => void,
+  ) {}
 
   flagCorrupt(c: Corruption): void {
     if (this.corruption.length < 100) this.corruption.push(c);
     else this.corruptionOmitted++;
   }
 
-  /**
-   * Units in offset order: per segment, the records of its richest
-   * record-level view with the epoch / CRC / producer of their batch from any
-   * view of that segment, or its batches when no view lists records.
-   */
-  *merged(): Generator<MergedUnit> {
-    const bySegment = new Map<string, View[]>();
-    for (const v of this.views) {
-      const list = bySegment.get(v.segment) ?? [];
-      list.push(v);
-      bySegment.set(v.segment, list);
-    }
-    const segments = [...bySegment.values()].map((views) => {
-      const recordViews = views.filter((v) => v.level === 'record').sort((a, b) => b.records.size - a.records.size);
-      const batchViews = views.filter((v) => v.batches.size > 0).sort((a, b) => b.batches.size - a.batches.size);
-      const start = recordViews[0] ? recordViews[0].records.first(0) : batchViews[0] ? batchViews[0].batches.first(0) : Number.POSITIVE_INFINITY;
-      return { views, recordViews, batchViews, start };
-    }).sort((a, b) => a.start - b.start);
-
-    for (const s of segments) {
-      const rec = s.recordViews[0];
-      const bat = s.batchViews[0];
-      if (rec) {
-        for (const other of s.recordViews.slice(1)) {
-          if (other.records.size !== rec.records.size) {
-            this.warnings.push(`${other.file} lists ${other.records.size} records of segment ${rec.segment}, ${rec.file} ${rec.records.size}: the dumps of this copy disagree`);
-          }
-        }
-        if (bat && bat !== rec) {
-          let inBatches = 0;
-          for (let i = 0; i < bat.batches.size; i++) inBatches += bat.batches.count(i);
-          if (inBatches !== rec.records.size) {
-            this.warnings.push(`${bat.file} counts ${inBatches} records in the batches of segment ${rec.segment}, ${rec.file} lists ${rec.records.size}`);
-          }
-        }
-        const t = rec.records;
-        let j = 0;
-        for (let i = 0; i < t.size; i++) {
-          const offset = t.first(i);
-          // Epoch, CRC and producer from the batch-level view when the record line has none.
-          if (bat && bat !== rec && (Number.isNaN(t.epoch(i)) || Number.isNaN(t.crc(i)))) {
-            while (j < bat.batches.size && bat.batches.last(j) < offset) j++;
-            if (j < bat.batches.size && bat.batches.first(j) <= offset) {
-              if (Number.isNaN(t.epoch(i))) t.setEpoch(i, bat.batches.epoch(j));
-              if (Number.isNaN(t.crc(i))) t.setCrc(i, bat.batches.crc(j));
-              if (Number.isNaN(t.pid(i))) t.setPid(i, bat.batches.pid(j), bat.batches.producerEpoch(j));
-            }
-          }
-          yield {
-            first: offset, last: offset, count: 1, time: orNull(t.time(i)), type: t.type(i), epoch: orNull(t.epoch(i)),
-            crc: orNull(t.crc(i)), pid: orNull(t.pid(i)), seq: orNull(t.seq(i)), producerEpoch: orNull(t.producerEpoch(i)),
-            hash: orNull(t.hash(i)), valid: Number.isNaN(t.valid(i)) ? null : t.valid(i) === 1, line: t.line(i), file: rec.file, record: true,
-          };
-        }
-      } else if (bat) {
-        const t = bat.batches;
-        for (let i = 0; i < t.size; i++) {
-          yield {
-            first: t.first(i), last: t.last(i), count: t.count(i), time: orNull(t.time(i)), type: t.type(i), epoch: orNull(t.epoch(i)),
-            crc: orNull(t.crc(i)), pid: orNull(t.pid(i)), seq: orNull(t.seq(i)), producerEpoch: orNull(t.producerEpoch(i)),
-            hash: null, valid: Number.isNaN(t.valid(i)) ? null : t.valid(i) === 1, line: t.line(i), file: bat.file, record: false,
-          };
-        }
-      }
-    }
+  view(file: string, segment: string, level: 'record' | 'batch'): { file: string; segment: string; level: 'record' | 'batch'; records: number; batches: number } {
+    let v = this.views.find((x) => x.file === file && x.segment === segment);
+    if (!v) this.views.push((v = { file, segment, level, records: 0, batches: 0 }));
+    return v;
   }
 
-  /** Files read for this copy, with what each gave. */
-  describeViews(): { file: string; segment: string; level: 'record' | 'batch'; records: number; batches: number }[] {
-    return this.views.map((v) => ({ file: v.file, segment: v.segment, level: v.level, records: v.records.size, batches: v.batches.size }));
+  /** A unit of the stream: to the scan, the lineage runs and the block hashes. */
+  feed(u: MergedUnit): void {
+    this.sink(u);
+    const r = this.runs[this.runs.length - 1];
+    if (r && r.epoch === u.epoch && u.first === r.last + 1) {
+      r.last = u.last;
+      r.records += u.count;
+      if (u.time !== null) {
+        if (r.minTime === null || u.time < r.minTime) r.minTime = u.time;
+        if (r.maxTime === null || u.time > r.maxTime) r.maxTime = u.time;
+      }
+      r.lastLine = { file: u.file, line: u.line };
+    } else if (this.runs.length < MAX_RUNS) {
+      this.runs.push({ epoch: u.epoch, first: u.first, last: u.last, records: u.count, minTime: u.time, maxTime: u.time, firstLine: { file: u.file, line: u.line }, lastLine: { file: u.file, line: u.line } });
+    } else {
+      this.runsOmitted++;
+    }
+    const key = `${u.record ? 'r' : 'b'}:${u.epoch ?? '-'}:${Math.floor(u.first / BLOCK)}`;
+    let b = this.blocks.get(key);
+    if (!b) this.blocks.set(key, (b = { hash: 0, count: 0, first: u.first, last: u.last, file: u.file, line: u.line }));
+    b.hash = (b.hash + mix(u.first, u.time ?? -1)) % 4294967296;
+    b.count++;
+    b.last = u.last;
+  }
+
+  /** Blocks of offsets this copy and another both hold in full with one epoch, whose records differ. */
+  differingBlocks(other: Copy): { first: number; last: number; epoch: string; a: Block; b: Block }[] {
+    const out: { first: number; last: number; epoch: string; a: Block; b: Block }[] = [];
+    for (const [key, a] of this.blocks) {
+      const b = other.blocks.get(key);
+      if (!b || a.count !== b.count || a.first !== b.first || a.last !== b.last || a.hash === b.hash) continue;
+      out.push({ first: a.first, last: a.last, epoch: key.split(':')[1]!, a, b });
+    }
+    return out.sort((x, y) => x.first - y.first);
+  }
+
+  /** Reads this copy's stream again from its files, from offset `from` on (for the runs a comparison cuts). */
+  async replay(from: number, onUnit: (u: MergedUnit) => void): Promise<void> {
+    for (const s of this.sources) {
+      const stream = new ViewStream(this, s.file, s.segment, (u) => { if (u.last >= from) onUnit(u); });
+      await readDumpFile(s.file, (e) => {
+        if (e.type !== 'batch' && e.type !== 'record') return;
+        if (segmentOf(s.file, e.section) !== s.segment || !this.owns(s.file, e.section)) return;
+        if (e.type === 'batch') stream.batch(e);
+        else stream.record(e);
+      });
+      stream.end();
+    }
+  }
+}
+
+/** 32-bit mix of an offset and a timestamp (order-free sum per block). */
+function mix(offset: number, time: number): number {
+  let h = 0x811c9dc5;
+  for (const v of [offset % 4294967296, Math.floor(offset / 4294967296), time % 4294967296, Math.floor(time / 4294967296)]) {
+    h ^= v >>> 0;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * Turns the entries of one view of a copy's segment into units: records take
+ * the epoch of the batch line before them in the same file (2.2+), else of
+ * the batch-level view of the segment (2.1 and older dump records alone).
+ */
+export class ViewStream {
+  private current: BatchEntry | null = null;
+  private currentRecords = 0;
+  private readonly runs: EpochRuns | undefined;
+
+  constructor(copy: Copy, readonly file: string, segment: string, private readonly out: (u: MergedUnit) => void) {
+    this.runs = copy.batchSegments.get(segment)?.runs;
+  }
+
+  /** A batch line: the context of the record lines after it; a batch none of them lists counts as one unit. */
+  batch(b: BatchEntry): void {
+    this.end();
+    this.current = b;
+    this.currentRecords = 0;
+  }
+
+  /** The view (or section) ends: a batch with no record lines counts as one unit. */
+  end(): void {
+    if (this.current && this.currentRecords === 0) this.batchUnit(this.current);
+    this.current = null;
+  }
+
+  /** A batch whose records are not listed: one unit for all of them. */
+  batchUnit(b: BatchEntry): void {
+    const last = b.lastOffset;
+    if (last === null) return;
+    const first = b.baseOffset ?? last;
+    this.out({
+      first, last, count: b.count ?? last - first + 1, time: b.timestamp, type: b.timestampType, epoch: b.legacy ? null : b.partitionLeaderEpoch,
+      pid: b.producerId, seq: b.lastSequence, producerEpoch: b.producerEpoch, line: b.line, file: this.file, record: false,
+    });
+  }
+
+  record(r: RecordEntry): void {
+    const offset = r.offset;
+    if (offset === null) return;
+    const b = this.current;
+    const inBatch = b !== null && (b.baseOffset ?? b.lastOffset ?? -1) <= offset && offset <= (b.lastOffset ?? -1);
+    if (b !== null) this.currentRecords++;
+    const extraInt = (k: string): number | null => {
+      const v = r.extra?.[k];
+      return v !== undefined && /^-?\d+$/.test(v) ? Number(v) : null;
+    };
+    this.out({
+      first: offset, last: offset, count: 1, time: r.timestamp, type: r.timestampType ?? (inBatch ? b.timestampType : null),
+      epoch: r.partitionLeaderEpoch ?? (inBatch ? (b.legacy ? null : b.partitionLeaderEpoch) : this.runs?.epochAt(offset) ?? null),
+      pid: extraInt('producerId') ?? (inBatch ? b.producerId : null), seq: r.sequence,
+      producerEpoch: extraInt('producerEpoch') ?? (inBatch ? b.producerEpoch : null),
+      line: r.line, file: this.file, record: true,
+    });
+  }
+}
+
+/** Whether a dump file lists records (`--deep-iteration`), from its first lines. */
+export async function listsRecords(path: string): Promise<boolean> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+    const buf = Buffer.alloc(256 * 1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    let text = buf.toString('latin1', 0, bytesRead);
+    // gzip or UTF-16: let the full read decide (treated as record-level, which reads everything).
+    if (bytesRead >= 2 && ((buf[0] === 0x1f && buf[1] === 0x8b) || buf[0] === 0xff || buf[0] === 0xfe)) return true;
+    text = text.replace(/\r/g, '');
+    return /^(?:\| )?offset: \d+ (?:position: \d+ )?(?:CreateTime|LogAppendTime|NoTimestampType|keysize|keySize|isvalid)/m.test(text)
+      || /^offset: \d+ .*\bpayload: /m.test(text);
+  } catch {
+    return true;
+  } finally {
+    await fh?.close();
   }
 }
 
