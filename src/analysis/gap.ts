@@ -4,7 +4,7 @@ import type {
   DumpInputJson, GapJson, GapReportJson, PartitionGapJson, RecordRefJson, ZoneCheckJson,
 } from '../model/gap.js';
 import type { InputJson } from '../model/timeline.js';
-import { readDumpFile, type DumpEntry, type DumpSection } from '../readers/dump-log-segments.js';
+import { readDumpFile, type DumpEntry, type DumpLineSink, type DumpSection, type TimestampType } from '../readers/dump-log-segments.js';
 import { nodeFromPath } from '../sources/identity.js';
 import { planInputs, type Plan } from '../sources/plan.js';
 import type { Family } from '../sources/plan.js';
@@ -195,34 +195,63 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       const target = copy;
       stream = new ViewStream(target, path, segment, (u) => target.feed(u));
     };
+    const corrupt = (c: Copy, line: number, kind: string, offset: number | null): void => {
+      if (!accounted.has(path)) c.flagCorrupt({ file: path, line, offset, text: `${kind} at offset ${offset ?? '?'} marked isvalid: false (its CRC does not match its bytes)` });
+    };
+    const onBatch = (sec: DumpSection, line: number, first: number, last: number, count: number, type: TimestampType | null, time: number | null,
+      epoch: number | null, pid: number | null, pepoch: number | null, lastSeq: number | null, valid: boolean | null): void => {
+      enter(sec);
+      const c = copy as Copy | null;
+      if (!c || !view) return;
+      if (valid === false) corrupt(c, line, 'batch', first);
+      if (mode === 'epochs') {
+        if (listsRecordsAfterAll) return;
+        c.batchSegments.get(segment)!.runs.add(first, last, epoch ?? Number.NaN, count);
+        view.batches++;
+        view.records += count;
+        return;
+      }
+      if (!only) view.batches++;
+      (stream as ViewStream | null)?.batchNumbers(first, last, count, type, time, epoch, pid, pepoch, lastSeq, line);
+    };
+    const onRecord = (sec: DumpSection, line: number, offset: number, type: TimestampType | null, time: number | null,
+      epoch: number | null, pid: number | null, pepoch: number | null, seq: number | null, valid: boolean | null): void => {
+      enter(sec);
+      const c = copy as Copy | null;
+      if (!c || !view) return;
+      if (mode === 'epochs') { listsRecordsAfterAll = true; return; }
+      if (valid === false) corrupt(c, line, 'record', offset);
+      if (!only) view.records++;
+      (stream as ViewStream | null)?.recordNumbers(offset, type, time, epoch, pid, pepoch, seq, line);
+    };
     const onEntry = (e: DumpEntry): void => {
       if (e.type === 'summary') {
-        if (e.kind === 'invalid-bytes' && accounted.has(path) === false) {
+        if (e.kind === 'invalid-bytes' && !accounted.has(path)) {
           enter(e.section);
           if (copy) (copy as Copy).flagCorrupt({ file: path, line: e.line, offset: null, text: e.text });
         }
         return;
       }
-      if (e.type !== 'batch' && e.type !== 'record') return;
-      enter(e.section);
-      const c = copy as Copy | null;
-      if (!c || !view) return;
-      if (mode === 'epochs') {
-        if (e.type === 'record') { listsRecordsAfterAll = true; return; }
-        if (listsRecordsAfterAll) return;
-        const last = e.lastOffset;
-        if (last !== null) c.batchSegments.get(segment)!.runs.add(e.baseOffset ?? last, last, e.legacy || e.partitionLeaderEpoch === null ? Number.NaN : e.partitionLeaderEpoch, e.count ?? 1);
-        view.batches++;
-        view.records += e.count ?? 1;
-      } else {
-        if (e.type === 'batch') { if (!only) view.batches++; stream?.batch(e); } else { if (!only) view.records++; stream?.record(e); }
-      }
-      if (e.isValid === false && !accounted.has(path)) {
-        const offset = e.type === 'batch' ? e.baseOffset : e.offset;
-        c.flagCorrupt({ file: path, line: e.line, offset, text: `${e.type === 'batch' ? 'batch' : 'record'} at offset ${offset ?? '?'} marked isvalid: false (its CRC does not match its bytes)` });
+      if (e.type === 'batch') {
+        if (e.lastOffset === null) return;
+        const first = e.baseOffset ?? e.lastOffset;
+        onBatch(e.section, e.line, first, e.lastOffset, e.count ?? e.lastOffset - first + 1, e.timestampType, e.timestamp,
+          e.legacy ? null : e.partitionLeaderEpoch, e.producerId, e.producerEpoch, e.lastSequence, e.isValid);
+      } else if (e.type === 'record') {
+        if (e.offset === null) return;
+        const extraInt = (k: string): number | null => {
+          const v = e.extra?.[k];
+          return v !== undefined && /^-?\d+$/.test(v) ? Number(v) : null;
+        };
+        onRecord(e.section, e.line, e.offset, e.timestampType, e.timestamp, e.partitionLeaderEpoch, extraInt('producerId'), extraInt('producerEpoch'), e.sequence, e.isValid);
       }
     };
-    const result = await readDumpFile(path, onEntry);
+    // The two common line shapes come as numbers from the byte path (no object per line).
+    const numbers: DumpLineSink = {
+      batchLine: (sec, line, first, last, count, type, time, epoch, pid, pepoch, lastSeq, valid) => onBatch(sec, line, first, last, count, type, time, epoch, pid, pepoch, lastSeq, valid),
+      recordLine: (sec, line, offset, type, time, seq) => onRecord(sec, line, offset, type, time, null, null, null, seq, null),
+    };
+    const result = await readDumpFile(path, onEntry, { numbers });
     (stream as ViewStream | null)?.end();
     if (!accounted.has(path)) {
       accounted.add(path);

@@ -260,7 +260,10 @@ export class PartitionScan {
     }
     const spacing = t - maxTime;
     this.hist.add(spacing);
-    if (spacing > this.options.minGapMs) {
+    // Once MAX_CANDIDATES are kept, a spacing not above the shortest kept is only counted (no candidate is built).
+    if (spacing > this.options.minGapMs && this.candidates.length >= MAX_CANDIDATES && spacing <= this.candidateFloor) {
+      this.candidatesOmitted++;
+    } else if (spacing > this.options.minGapMs) {
       this.candidate({
         before: { offset: this.maxOffset, time: maxTime, epoch: this.maxEpoch, line: this.maxLine, file: this.maxFile, producer: this.maxProducer },
         after: { offset: first, time: t, epoch, line, file, producer: this.producer },

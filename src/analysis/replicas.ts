@@ -160,7 +160,13 @@ export class Copy {
     return v;
   }
 
-  /** A unit of the stream: to the scan, the lineage runs and the block hashes. */
+  /** The block the last unit went to, and its key parts (most units fall in the block before them). */
+  private block: Block | null = null;
+  private blockIndex = -1;
+  private blockEpoch: number | null = null;
+  private blockRecord = false;
+
+  /** A unit of the stream: to the scan, the lineage runs and the block hashes. The unit is not kept (it may be reused). */
   feed(u: MergedUnit): void {
     this.sink(u);
     const r = this.runs[this.runs.length - 1];
@@ -171,15 +177,24 @@ export class Copy {
         if (r.minTime === null || u.time < r.minTime) r.minTime = u.time;
         if (r.maxTime === null || u.time > r.maxTime) r.maxTime = u.time;
       }
-      r.lastLine = { file: u.file, line: u.line };
+      if (r.lastLine.file !== u.file) r.lastLine = { file: u.file, line: u.line };
+      else r.lastLine.line = u.line;
     } else if (this.runs.length < MAX_RUNS) {
       this.runs.push({ epoch: u.epoch, first: u.first, last: u.last, records: u.count, minTime: u.time, maxTime: u.time, firstLine: { file: u.file, line: u.line }, lastLine: { file: u.file, line: u.line } });
     } else {
       this.runsOmitted++;
     }
-    const key = `${u.record ? 'r' : 'b'}:${u.epoch ?? '-'}:${Math.floor(u.first / BLOCK)}`;
-    let b = this.blocks.get(key);
-    if (!b) this.blocks.set(key, (b = { hash: 0, count: 0, first: u.first, last: u.last, file: u.file, line: u.line }));
+    const index = Math.floor(u.first / BLOCK);
+    let b = this.block;
+    if (b === null || index !== this.blockIndex || u.epoch !== this.blockEpoch || u.record !== this.blockRecord) {
+      const key = `${u.record ? 'r' : 'b'}:${u.epoch ?? '-'}:${index}`;
+      b = this.blocks.get(key) ?? null;
+      if (!b) this.blocks.set(key, (b = { hash: 0, count: 0, first: u.first, last: u.last, file: u.file, line: u.line }));
+      this.block = b;
+      this.blockIndex = index;
+      this.blockEpoch = u.epoch;
+      this.blockRecord = u.record;
+    }
     b.hash = (b.hash + mix(u.first, u.time ?? -1)) % 4294967296;
     b.count++;
     b.last = u.last;
@@ -213,12 +228,11 @@ export class Copy {
 
 /** 32-bit mix of an offset and a timestamp (order-free sum per block). */
 function mix(offset: number, time: number): number {
-  let h = 0x811c9dc5;
-  for (const v of [offset % 4294967296, Math.floor(offset / 4294967296), time % 4294967296, Math.floor(time / 4294967296)]) {
-    h ^= v >>> 0;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
+  let h = Math.imul(0x811c9dc5 ^ (offset >>> 0), 0x01000193);
+  h = Math.imul(h ^ ((offset / 4294967296) >>> 0), 0x01000193);
+  h = Math.imul(h ^ (time >>> 0), 0x01000193);
+  h = Math.imul(h ^ ((time / 4294967296) >>> 0), 0x01000193);
+  return h >>> 0;
 }
 
 /**
@@ -227,55 +241,73 @@ function mix(offset: number, time: number): number {
  * the batch-level view of the segment (2.1 and older dump records alone).
  */
 export class ViewStream {
-  private current: BatchEntry | null = null;
-  private currentRecords = 0;
+  // The current batch line, as fields (no object per line on the byte path).
+  private inBatch = false;
+  private records = 0;
+  private bFirst = 0;
+  private bLast = 0;
+  private bCount = 0;
+  private bType: TimestampType | null = null;
+  private bTime: number | null = null;
+  private bEpoch: number | null = null;
+  private bPid: number | null = null;
+  private bPEpoch: number | null = null;
+  private bSeq: number | null = null;
+  private bLine = 0;
   private readonly runs: EpochRuns | undefined;
+  /** The unit handed on, reused: consumers read it and keep nothing of it. */
+  private readonly unit: MergedUnit;
 
   constructor(copy: Copy, readonly file: string, segment: string, private readonly out: (u: MergedUnit) => void) {
     this.runs = copy.batchSegments.get(segment)?.runs;
+    this.unit = { first: 0, last: 0, count: 0, time: null, type: null, epoch: null, pid: null, seq: null, producerEpoch: null, line: 0, file, record: false };
   }
 
   /** A batch line: the context of the record lines after it; a batch none of them lists counts as one unit. */
   batch(b: BatchEntry): void {
+    if (b.lastOffset === null) { this.end(); return; }
+    this.batchNumbers(b.baseOffset ?? b.lastOffset, b.lastOffset, b.count ?? b.lastOffset - (b.baseOffset ?? b.lastOffset) + 1, b.timestampType, b.timestamp,
+      b.legacy ? null : b.partitionLeaderEpoch, b.producerId, b.producerEpoch, b.lastSequence, b.line);
+  }
+
+  batchNumbers(first: number, last: number, count: number, type: TimestampType | null, time: number | null, epoch: number | null,
+    pid: number | null, pepoch: number | null, lastSeq: number | null, line: number): void {
     this.end();
-    this.current = b;
-    this.currentRecords = 0;
+    this.inBatch = true;
+    this.records = 0;
+    this.bFirst = first; this.bLast = last; this.bCount = count; this.bType = type; this.bTime = time; this.bEpoch = epoch;
+    this.bPid = pid; this.bPEpoch = pepoch; this.bSeq = lastSeq; this.bLine = line;
   }
 
   /** The view (or section) ends: a batch with no record lines counts as one unit. */
   end(): void {
-    if (this.current && this.currentRecords === 0) this.batchUnit(this.current);
-    this.current = null;
-  }
-
-  /** A batch whose records are not listed: one unit for all of them. */
-  batchUnit(b: BatchEntry): void {
-    const last = b.lastOffset;
-    if (last === null) return;
-    const first = b.baseOffset ?? last;
-    this.out({
-      first, last, count: b.count ?? last - first + 1, time: b.timestamp, type: b.timestampType, epoch: b.legacy ? null : b.partitionLeaderEpoch,
-      pid: b.producerId, seq: b.lastSequence, producerEpoch: b.producerEpoch, line: b.line, file: this.file, record: false,
-    });
+    if (this.inBatch && this.records === 0) {
+      const u = this.unit;
+      u.first = this.bFirst; u.last = this.bLast; u.count = this.bCount; u.time = this.bTime; u.type = this.bType; u.epoch = this.bEpoch;
+      u.pid = this.bPid; u.seq = this.bSeq; u.producerEpoch = this.bPEpoch; u.line = this.bLine; u.record = false;
+      this.out(u);
+    }
+    this.inBatch = false;
   }
 
   record(r: RecordEntry): void {
-    const offset = r.offset;
-    if (offset === null) return;
-    const b = this.current;
-    const inBatch = b !== null && (b.baseOffset ?? b.lastOffset ?? -1) <= offset && offset <= (b.lastOffset ?? -1);
-    if (b !== null) this.currentRecords++;
+    if (r.offset === null) return;
     const extraInt = (k: string): number | null => {
       const v = r.extra?.[k];
       return v !== undefined && /^-?\d+$/.test(v) ? Number(v) : null;
     };
-    this.out({
-      first: offset, last: offset, count: 1, time: r.timestamp, type: r.timestampType ?? (inBatch ? b.timestampType : null),
-      epoch: r.partitionLeaderEpoch ?? (inBatch ? (b.legacy ? null : b.partitionLeaderEpoch) : this.runs?.epochAt(offset) ?? null),
-      pid: extraInt('producerId') ?? (inBatch ? b.producerId : null), seq: r.sequence,
-      producerEpoch: extraInt('producerEpoch') ?? (inBatch ? b.producerEpoch : null),
-      line: r.line, file: this.file, record: true,
-    });
+    this.recordNumbers(r.offset, r.timestampType, r.timestamp, r.partitionLeaderEpoch, extraInt('producerId'), extraInt('producerEpoch'), r.sequence, r.line);
+  }
+
+  recordNumbers(offset: number, type: TimestampType | null, time: number | null, epoch: number | null, pid: number | null, pepoch: number | null, seq: number | null, line: number): void {
+    const inBatch = this.inBatch && this.bFirst <= offset && offset <= this.bLast;
+    if (this.inBatch) this.records++;
+    const u = this.unit;
+    u.first = offset; u.last = offset; u.count = 1; u.time = time; u.type = type ?? (inBatch ? this.bType : null);
+    u.epoch = epoch ?? (inBatch ? this.bEpoch : this.runs?.epochAt(offset) ?? null);
+    u.pid = pid ?? (inBatch ? this.bPid : null); u.seq = seq; u.producerEpoch = pepoch ?? (inBatch ? this.bPEpoch : null);
+    u.line = line; u.record = true;
+    this.out(u);
   }
 }
 
