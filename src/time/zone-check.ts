@@ -135,6 +135,6 @@ export function wholeZoneShift(
   const p = found.pairs[0]!;
   const hours = found.shift / 3_600_000;
   const message = `TIME ZONE MISMATCH: the logs of ${p.node} read as ${zone.name} (${formatOffset(readOffset)}) only agree with the epoch timestamps of the dumps when moved by ${hours > 0 ? '−' : '+'}${formatOffset(Math.abs(found.shift / 60_000)).slice(1)}: ${p.label} matches ${p.logLabel}. `
-    + `The logs were most likely written at ${formatOffset(written)}; read them with --tz ${tz} (or that node's own zone name), or --tz auto.`;
+    + `The logs were most likely written at ${formatOffset(written)}; read them with --tz ${tz} (or that node's own zone name); gap --tz auto infers each node's zone.`;
   return { shiftMs: found.shift, writtenOffset: formatOffset(written), tz, node: p.node, pairs: found.pairs, message };
 }
