@@ -310,15 +310,18 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   const decided = ordered.map((copy) => ({ copy, scan: scans.get(copy)!, ...decide(scans.get(copy)!, options) }));
 
   // Evidence: one pass over all logs for all gaps (and the topic's truncation lines, and each node's silences).
+  // Shorter spacings (probes) are looked at too: one the logs show the partition leaderless in is reported as well.
   const windows: EvidenceWindow[] = [];
-  const owner: { part: number; gap: number }[] = [];
-  decided.forEach((d, part) => d.gaps.forEach((g, gap) => {
-    windows.push({ start: g.before.time, end: g.after.time, topic: d.copy.id.topic, partition: d.copy.id.partition, broker: d.copy.id.broker });
-    owner.push({ part, gap });
-  }));
+  const owner: Candidate[] = [];
+  for (const d of decided) {
+    for (const g of [...d.gaps, ...d.probes]) {
+      windows.push({ start: g.before.time, end: g.after.time, topic: d.copy.id.topic, partition: d.copy.id.partition, broker: d.copy.id.broker });
+      owner.push(g);
+    }
+  }
   const logs: InputJson[] = [];
   let lastLogTime: number | null = null;
-  const evidence = new Map<string, WindowEvidence>();
+  const evidence = new Map<Candidate, WindowEvidence>();
   let truncations: TruncationLine[] = [];
   let silences: NodeSilence[] = [];
   const epochSpans = decided.flatMap((d) => d.gaps.map((g) => ({
@@ -353,9 +356,20 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   if (plan.families.length > 0) {
     const found = await collectEvidence(plan.families, windows, zone, (i) => logs.push(i), options.topic, zoneOf);
     lastLogTime = found.lastLogTime;
-    found.results.forEach((r, i) => evidence.set(`${owner[i]!.part}:${owner[i]!.gap}`, r));
+    found.results.forEach((r, i) => evidence.set(owner[i]!, r));
     truncations = dedupeTruncations(found.truncations);
     silences = found.silences;
+  }
+
+  // A probe within which a line says the partition had no leader is a gap too (below the threshold: no loss claimed).
+  const belowThreshold = new Set<Candidate>();
+  for (const d of decided) {
+    const promoted = d.probes.filter((g) => {
+      const l = evidence.get(g)?.leaderless;
+      return l !== null && l !== undefined && l.time >= g.before.time && l.time <= g.after.time;
+    });
+    for (const g of promoted) belowThreshold.add(g);
+    if (promoted.length > 0) d.gaps = [...d.gaps, ...promoted].sort((a, b) => a.before.offset - b.before.offset);
   }
 
   // Copies of each partition compared: lost writes.
@@ -375,9 +389,10 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   const out: PartitionGapJson[] = decided.map((d, part) => {
     const s = d.scan;
     const partLost = lost.find((l) => l.partition === d.copy.id.partition) ?? null;
-    const gaps: GapJson[] = d.gaps.map((g, i) => {
-      const ev = evidence.get(`${part}:${i}`);
-      return describeGap(g, partLost, ev?.evidence ?? [], ev ? ev.note : plan.families.length === 0 ? 'no broker or ZooKeeper logs were given' : null, ev?.leaderless ?? null, ev?.online ?? null, ref);
+    const gaps: GapJson[] = d.gaps.map((g) => {
+      const ev = evidence.get(g);
+      return describeGap(g, partLost, ev?.evidence ?? [], ev ? ev.note : plan.families.length === 0 ? 'no broker or ZooKeeper logs were given' : null, ev?.leaderless ?? null, ev?.online ?? null, ref,
+        belowThreshold.has(g) ? d.spacing.thresholdMs : null);
     });
     const future = lastLogTime === null ? null : s.latest.filter((t) => t > lastLogTime! + FUTURE_TOLERANCE_MS).length;
     const warnings = [...d.copy.warnings, ...s.warnings];
@@ -494,6 +509,8 @@ function dedupeTruncations(list: readonly TruncationLine[]): TruncationLine[] {
 function describeGap(
   g: Candidate, lost: LostWrites | null,
   evidence: GapJson['evidence'], evidenceNote: string | null, leaderless: LineAt | null, online: LineAt | null, ref: (u: UnitRef) => RecordRefJson,
+  /** The threshold, when this spacing lies below it and is reported only because the partition had no leader within it. */
+  belowThresholdMs: number | null = null,
 ): GapJson {
   const rw = g.rateWindow;
   const windowMs = rw ? rw.toTime - rw.fromTime : 0;
@@ -523,7 +540,11 @@ function describeGap(
   let kind: GapJson['meaning']['kind'];
   let claimed: boolean;
   let text: string;
-  if (inGap > 0) {
+  if (belowThresholdMs !== null && inGap === 0) {
+    kind = 'buffered';
+    claimed = false;
+    text = `a spacing within the partition's normal range (threshold ${formatDuration(belowThresholdMs)}), reported because the partition had no leader within it (${leaderless!.node}, ${at(leaderless!)}): producers held their records through the leaderless time and the new leader wrote them late with their original CreateTime, so no loss is claimed`;
+  } else if (inGap > 0) {
     kind = 'truncated';
     claimed = true;
     text = `${inGap} records with a CreateTime inside the gap were written by the leader of epoch ${g.before.epoch ?? '?'} at offsets the next leader's epoch took over, and removed when that broker followed the new leader (see lost writes): acknowledged writes lost if producers used acks=1, or if the new leader was elected from outside the ISR (unclean election); the other ${Math.max(0, (estimated ?? 0) - inGap)} missing records were never written`;
@@ -590,7 +611,11 @@ export function ruleText(o: Pick<GapOptions, 'minGapMs' | 'percentile' | 'k'>): 
   return `a gap is two consecutive records whose timestamps are further apart than ${floor}${o.k} × the ${o.percentile}th percentile of the partition's own record spacing (on small partitions the percentile is lowered so that at least ${MIN_ABOVE} spacings lie above it; below ${MIN_SPACINGS} spacings, ${o.k} × the median)${o.minGapMs > 0 ? '' : '; no --min-gap floor was set'}`;
 }
 
-function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; spacing: PartitionGapJson['spacing'] } {
+/** Spacings below the threshold looked at in the logs, per copy (the longest above PROBE_FACTOR × the median). */
+export const PROBES = 10;
+export const PROBE_FACTOR = 3;
+
+function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; probes: Candidate[]; spacing: PartitionGapJson['spacing'] } {
   const n = scan.hist.count;
   let q: number | null = null;
   let p: number | null = null;
@@ -613,8 +638,12 @@ function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; spacin
   }
   const gaps = scan.candidates.filter((c) => c.durationMs > threshold).sort((a, b) => a.before.offset - b.before.offset);
   const median = scan.hist.percentile(50);
+  const probeFloor = Math.max(o.minGapMs, PROBE_FACTOR * (median ?? 0));
+  const probes = scan.candidates.filter((c) => c.durationMs <= threshold && c.durationMs > probeFloor)
+    .sort((a, b) => b.durationMs - a.durationMs).slice(0, PROBES);
   return {
     gaps,
+    probes,
     spacing: {
       count: n, percentile: q, percentileMs: p === null ? null : Math.round(p), medianMs: median === null ? null : Math.round(median),
       k: o.k, minGapMs: o.minGapMs, thresholdMs: threshold, rule,

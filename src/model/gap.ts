@@ -48,7 +48,7 @@ export const GapSchema = z.object({
   lostAcknowledgedInGap: z.number().int().nonnegative().describe('of those, records a deposed leader wrote with a CreateTime inside the gap and lost to truncation (see lostWrites)'),
   neverWritten: z.number().int().nonnegative().nullable().describe('estimatedMissing − lostAcknowledgedInGap when loss is claimed; null when the evidence does not show records were lost (see meaning)'),
   meaning: z.object({
-    kind: z.enum(['given-up', 'truncated', 'leader-change', 'unexplained']),
+    kind: z.enum(['given-up', 'truncated', 'buffered', 'unexplained']),
     lossClaimed: z.boolean(),
     text: z.string(),
   }).describe('what the gap means and why'),

@@ -104,3 +104,30 @@ describe('record-level truth', () => {
     expect(g.estimateMethod).toContain('sequence numbers of idempotent producer 4242');
   });
 });
+
+describe('a short spacing the partition had no leader in', () => {
+  it('is reported though below the threshold, as buffered, with no loss claimed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kf-probe-'));
+    mkdirSync(join(dir, 'broker-1'));
+    mkdirSync(join(dir, 'broker-2'));
+    const base = Date.parse('2024-05-01T10:00:00.000Z');
+    const lines = ['Dumping /data/orders-0/00000000000000000000.log', 'Starting offset: 0'];
+    let t = base;
+    let before = 0;
+    for (let o = 0; o < 200; o++) {
+      t += o === 100 ? 4_000 : 1_000 + (o % 7) * 50;
+      if (o === 99) before = t;
+      lines.push(batch(o, t));
+    }
+    writeFileSync(join(dir, 'broker-1', 'orders-0.txt'), `${lines.join('\n')}\n`);
+    // Offline 2 s into the 4 s spacing after offset 99.
+    const at = new Date(before + 2_000).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+    writeFileSync(join(dir, 'broker-2', 'state-change.log'), `[${at}] TRACE [Controller id=2 epoch=3] Changed partition orders-0 state from OnlinePartition to OfflinePartition (state.change.logger)\n`);
+    const { report } = await analyzeGaps([dir], { topic: 'orders', zone: utc, ...DEFAULTS });
+    const p = report.partitions[0]!;
+    expect(p.spacing.thresholdMs).toBeGreaterThan(4_000);
+    expect(p.gaps).toHaveLength(1);
+    expect(p.gaps[0]).toMatchObject({ before: { offset: 99 }, after: { offset: 100 }, meaning: { kind: 'buffered', lossClaimed: false }, neverWritten: null });
+    expect(p.gaps[0]!.meaning.text).toContain('state-change.log:1');
+  });
+});
