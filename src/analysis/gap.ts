@@ -4,6 +4,7 @@ import type {
   DumpInputJson, GapJson, GapReportJson, PartitionGapJson, RecordRefJson, ZoneCheckJson,
 } from '../model/gap.js';
 import type { InputJson } from '../model/timeline.js';
+import { parseProperties } from '../readers/properties.js';
 import { readDumpFile, type DumpEntry, type DumpLineSink, type DumpSection, type TimestampType } from '../readers/dump-log-segments.js';
 import { nodeFromPath } from '../sources/identity.js';
 import { planInputs, type Plan } from '../sources/plan.js';
@@ -110,6 +111,22 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
     set.add(f.nodes['kafka-broker']);
   }
 
+  // Each broker's log directories from the server.properties given: a dumped path under one names its broker.
+  const logDirs: { dir: string; broker: string; source: string }[] = [];
+  for (const f of plan.others) {
+    if (f.kind !== 'properties') continue;
+    try {
+      const props = parseProperties((await readFile(f.path, 'utf8')).split(/\r?\n/));
+      const id = props.values.get('broker.id') ?? props.values.get('node.id');
+      const dirs = props.values.get('log.dirs') ?? props.values.get('log.dir');
+      if (!id || !/^\d+$/.test(id.value) || !dirs) continue;
+      for (const d of dirs.value.split(',').map((x) => x.trim().replace(/\/+$/, '')).filter(Boolean)) {
+        logDirs.push({ dir: d, broker: `broker-${id.value}`, source: `log.dirs of broker ${id.value} (${f.path}:${dirs.line})` });
+      }
+    } catch {
+      // Unreadable: the paths decide.
+    }
+  }
   const scans = new Map<Copy, PartitionScan>();
   const dumpFiles: string[] = [];
   for (const file of plan.others) {
@@ -134,6 +151,8 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
     if (fromFile?.startsWith('broker-')) return { broker: fromFile, source: `path of ${file}` };
     const fromDump = section.path ? nodeFromPath(section.path, 'kafka-broker') : undefined;
     if (fromDump?.startsWith('broker-')) return { broker: fromDump, source: `dumped path ${section.path}` };
+    const under = section.path ? logDirs.filter((l) => section.path!.startsWith(`${l.dir}/`)) : [];
+    if (under.length > 0 && new Set(under.map((l) => l.broker)).size === 1) return { broker: under[0]!.broker, source: `dumped path ${section.path} under ${under[0]!.source}` };
     return { broker: null, source: null };
   };
   const copyOf = (file: string, section: DumpSection): Copy | null => {

@@ -131,3 +131,16 @@ describe('a short spacing the partition had no leader in', () => {
     expect(p.gaps[0]!.meaning.text).toContain('state-change.log:1');
   });
 });
+
+describe('node identity of a dump', () => {
+  it('comes from the log.dirs of the server.properties given when the paths do not name the broker', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kf-ident-'));
+    mkdirSync(join(dir, 'collected'));
+    const lines = ['Dumping /var/kafka/data-7/orders-0/00000000000000000000.log', 'Starting offset: 0', batch(0, 1_000), batch(1, 2_000)];
+    writeFileSync(join(dir, 'collected', 'orders-0.txt'), `${lines.join('\n')}\n`);
+    writeFileSync(join(dir, 'collected', 'server.properties'), 'broker.id=7\nlog.dirs=/var/kafka/data-7\nzookeeper.connect=zk:2181\nnum.partitions=1\n');
+    const { report } = await analyzeGaps([dir], { topic: 'orders', zone: utc, ...DEFAULTS });
+    expect(report.partitions[0]).toMatchObject({ broker: 'broker-7' });
+    expect(report.partitions[0]!.brokerSource).toContain('log.dirs of broker 7');
+  });
+});
