@@ -16,7 +16,7 @@ import { estimateSkew, SkewAnchors } from '../timeline/skew.js';
 import { collectEvidence, type EvidenceWindow, type LineAt, type NodeSilence, type WindowEvidence } from './evidence.js';
 import { lostWrites, type LostWrites, type TruncationLine } from './lost-writes.js';
 import { PartitionScan, type Candidate, type UnitRef } from './partition-scan.js';
-import { Copy, EpochRuns, listsRecords, parseLeaderEpochCheckpoint, segmentOf, ViewStream, type CopyId } from './replicas.js';
+import { Copy, EpochRuns, extraInt, listsRecords, parseLeaderEpochCheckpoint, segmentOf, ViewStream, type CopyId } from './replicas.js';
 
 export interface GapOptions {
   topic: string;
@@ -258,11 +258,7 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
           e.legacy ? null : e.partitionLeaderEpoch, e.producerId, e.producerEpoch, e.lastSequence, e.isValid);
       } else if (e.type === 'record') {
         if (e.offset === null) return;
-        const extraInt = (k: string): number | null => {
-          const v = e.extra?.[k];
-          return v !== undefined && /^-?\d+$/.test(v) ? Number(v) : null;
-        };
-        onRecord(e.section, e.line, e.offset, e.timestampType, e.timestamp, e.partitionLeaderEpoch, extraInt('producerId'), extraInt('producerEpoch'), e.sequence, e.isValid);
+        onRecord(e.section, e.line, e.offset, e.timestampType, e.timestamp, e.partitionLeaderEpoch, extraInt(e, 'producerId'), extraInt(e, 'producerEpoch'), e.sequence, e.isValid);
       }
     };
     // The two common line shapes come as numbers from the byte path (no object per line).

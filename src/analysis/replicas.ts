@@ -292,11 +292,7 @@ export class ViewStream {
 
   record(r: RecordEntry): void {
     if (r.offset === null) return;
-    const extraInt = (k: string): number | null => {
-      const v = r.extra?.[k];
-      return v !== undefined && /^-?\d+$/.test(v) ? Number(v) : null;
-    };
-    this.recordNumbers(r.offset, r.timestampType, r.timestamp, r.partitionLeaderEpoch, extraInt('producerId'), extraInt('producerEpoch'), r.sequence, r.line);
+    this.recordNumbers(r.offset, r.timestampType, r.timestamp, r.partitionLeaderEpoch, extraInt(r, 'producerId'), extraInt(r, 'producerEpoch'), r.sequence, r.line);
   }
 
   recordNumbers(offset: number, type: TimestampType | null, time: number | null, epoch: number | null, pid: number | null, pepoch: number | null, seq: number | null, line: number): void {
@@ -309,6 +305,12 @@ export class ViewStream {
     u.line = line; u.record = true;
     this.out(u);
   }
+}
+
+/** An integer a record line prints that the reader keeps among its extra keys (`producerId` on 0.11–2.1 record lines). */
+export function extraInt(r: RecordEntry, key: string): number | null {
+  const v = r.extra?.[key];
+  return v !== undefined && /^-?\d+$/.test(v) ? Number(v) : null;
 }
 
 /** Whether a dump file lists records (`--deep-iteration`), from its first lines. */
