@@ -38,8 +38,10 @@ export interface GapOptions {
 export const DEFAULTS = { minGapMs: 0, percentile: 99.9, k: 10, skewToleranceMs: 1_000 } as const;
 /** The percentile is lowered on small partitions so that at least this many spacings lie above it. */
 export const MIN_ABOVE = 5;
-/** Below this many spacings there is no percentile: --min-gap alone decides. */
+/** Below this many spacings there is no percentile: k × the median, and at least SMALL_PARTITION_FLOOR_MS. */
 export const MIN_SPACINGS = 20;
+/** The least gap on a partition of fewer than MIN_SPACINGS spacings, whose median says little. */
+export const SMALL_PARTITION_FLOOR_MS = 5_000;
 /** A CreateTime this far after the last log line is flagged as in the future. */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -298,6 +300,8 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   }
   for (const f of recordLevel.sort()) await readDump(f, 'feed');
   for (const f of batchOnly.sort()) await readDump(f, 'feed', (copy, segment) => !copy.recordSegments.has(segment));
+  // A view read as record-level that listed no record of this copy (its records were another partition's) is batch-level.
+  for (const c of copies.values()) for (const v of c.views) if (v.level === 'record' && v.records === 0 && v.batches > 0) v.level = 'batch';
   // leader-epoch-checkpoint files beside a copy's dumps.
   const checkpoints = new Set<string>();
   for (const copy of copies.values()) {
@@ -623,7 +627,7 @@ function timestampType(types: Map<string, number>): PartitionGapJson['timestampT
 
 export function ruleText(o: Pick<GapOptions, 'minGapMs' | 'percentile' | 'k'>): string {
   const floor = o.minGapMs > 0 ? `both the user's floor --min-gap (${formatDuration(o.minGapMs)}) and ` : '';
-  return `a gap is two consecutive records whose timestamps are further apart than ${floor}${o.k} × the ${o.percentile}th percentile of the partition's own record spacing (on small partitions the percentile is lowered so that at least ${MIN_ABOVE} spacings lie above it; below ${MIN_SPACINGS} spacings, ${o.k} × the median)${o.minGapMs > 0 ? '' : '; no --min-gap floor was set'}`;
+  return `a gap is two consecutive records whose timestamps are further apart than ${floor}${o.k} × the ${o.percentile}th percentile of the partition's own record spacing (on small partitions the percentile is lowered so that at least ${MIN_ABOVE} spacings lie above it; below ${MIN_SPACINGS} spacings, ${o.k} × the median and at least ${formatDuration(SMALL_PARTITION_FLOOR_MS)})${o.minGapMs > 0 ? '' : '; no --min-gap floor was set'}`;
 }
 
 /** Spacings below the threshold looked at in the logs, per copy (the longest above PROBE_FACTOR × the median). */
@@ -640,8 +644,8 @@ function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; probes
   if (n < MIN_SPACINGS) {
     const median = scan.hist.percentile(50);
     const km = median === null ? 0 : Math.round(o.k * median);
-    threshold = Math.max(o.minGapMs, km);
-    rule = `${n} spacings are too few for a percentile: gap = spacing > max(${floorText}, ${o.k} × median ${formatDuration(Math.round(median ?? 0))}) = ${formatDuration(threshold)}`;
+    threshold = Math.max(o.minGapMs, km, SMALL_PARTITION_FLOOR_MS);
+    rule = `${n} spacings are too few for a percentile: gap = spacing > max(${floorText}, ${o.k} × median ${formatDuration(Math.round(median ?? 0))}, ${formatDuration(SMALL_PARTITION_FLOOR_MS)} for so few records) = ${formatDuration(threshold)}`;
   } else {
     q = Math.min(o.percentile, 100 * (1 - MIN_ABOVE / n));
     q = Math.floor(q * 1000) / 1000;
