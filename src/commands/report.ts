@@ -108,5 +108,10 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
       this.error(`Cannot write ${flags.out}: ${(e as Error).message}. Check that its directory exists and is writable.`, { exit: 2 });
     }
     process.stderr.write(`Wrote ${flags.out} (${format}): ${report.windows.length} window(s), ${report.timeline.rows.length} timeline row(s), ${report.findings.length} finding(s), ${report.appendix.length} evidence line(s).\n`);
+    for (const z of report.zoneCheck ?? []) {
+      if (z.shiftMs === null) continue;
+      process.stderr.write(`${z.message}\n`);
+      process.exitCode = 1;
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DumpInputSchema, GapSchema, TimestampTypeSchema, DiscontinuitySchema } from './gap.js';
+import { DumpInputSchema, GapSchema, TimestampTypeSchema, DiscontinuitySchema, LostWritesSchema, ZoneCheckSchema } from './gap.js';
 import { NodeKindSchema, SeveritySchema, InputSchema } from './timeline.js';
 import { WindowSchema, EvidenceSchema } from './window.js';
 
@@ -31,8 +31,12 @@ export const MissingRecordsSchema = z.object({
   firstAfter: GapPointSchema.describe('first record after it'),
   durationMs: z.number().int().positive(),
   duration: z.string(),
-  estimatedMissing: z.number().int().nonnegative().nullable().describe('pre-gap rate × duration (see gap analysis)'),
+  estimatedMissing: z.number().int().nonnegative().nullable().describe('records never written, when the evidence shows loss (gap analysis: neverWritten); null when loss is not claimed'),
   rate: z.number().nonnegative().nullable(),
+  copies: z.array(z.string()).describe('brokers (and dump locations) whose copy shows this gap').optional(),
+  missingFromLog: z.number().int().nonnegative().nullable().describe('records missing from the log between the two records (sequence numbers or rate × duration − 1)').optional(),
+  lostAcknowledged: z.number().int().nonnegative().describe('of those, writes a deposed leader acknowledged and lost to truncation').optional(),
+  meaning: z.string().describe('what the gap means and why').optional(),
 });
 export type MissingRecordsJson = z.infer<typeof MissingRecordsSchema>;
 
@@ -105,6 +109,7 @@ export const GapPartitionSchema = z.object({
   gaps: z.array(GapSchema),
   offsetDiscontinuities: z.array(DiscontinuitySchema),
   warnings: z.array(z.string()),
+  location: z.string().describe('where the dumps of this copy were read from').optional(),
 });
 export type GapPartitionJson = z.infer<typeof GapPartitionSchema>;
 
@@ -159,6 +164,8 @@ export const ReportSchema = z.object({
   }),
   windows: z.array(WindowSchema),
   gaps: z.array(GapPartitionSchema),
+  lostWrites: z.array(LostWritesSchema).describe('acknowledged writes lost to truncation, per partition (gap analysis)').optional(),
+  zoneCheck: z.array(ZoneCheckSchema.extend({ topic: z.string() })).describe('the --tz zone checked against the dumps\' epoch times, per topic analysed').optional(),
   findings: z.array(FindingSchema),
   recommendations: z.array(RecommendationSchema),
   inputQuality: InputQualitySchema,

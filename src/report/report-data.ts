@@ -103,14 +103,27 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const gaps: GapPartitionJson[] = gapReports.flatMap((g) => g.partitions.map((p) => ({
     topic: p.topic, partition: p.partition, broker: p.broker, firstOffset: p.firstOffset, lastOffset: p.lastOffset,
     records: p.records, timestampType: p.timestampType, rule: p.spacing.rule, gaps: p.gaps,
-    offsetDiscontinuities: p.offsetDiscontinuities, warnings: p.warnings,
+    offsetDiscontinuities: p.offsetDiscontinuities, warnings: p.warnings, location: p.location,
   })));
-  const missingRecords: MissingRecordsJson[] = gaps.flatMap((p) => p.gaps.map((g) => ({
-    topic: p.topic, partition: p.partition, broker: p.broker,
-    lastBefore: { offset: g.before.offset, createTime: g.before.createTime, time: g.before.time },
-    firstAfter: { offset: g.after.offset, createTime: g.after.createTime, time: g.after.time },
-    durationMs: g.durationMs, duration: g.duration, estimatedMissing: g.estimatedMissing, rate: g.rate,
-  })));
+  // One entry per gap: copies of a partition (one per broker and dump location) that show the same gap are one loss.
+  const missingRecords: MissingRecordsJson[] = [];
+  for (const p of gaps) {
+    for (const g of p.gaps) {
+      const copy = `${p.broker ?? 'unknown broker'} (${p.location ?? '?'})`;
+      const same = missingRecords.find((m) => m.topic === p.topic && m.partition === p.partition
+        && m.lastBefore.offset === g.before.offset && m.firstAfter.offset === g.after.offset && m.lastBefore.createTime === g.before.createTime && m.firstAfter.createTime === g.after.createTime);
+      if (same) { same.copies!.push(copy); continue; }
+      missingRecords.push({
+        topic: p.topic, partition: p.partition, broker: p.broker,
+        lastBefore: { offset: g.before.offset, createTime: g.before.createTime, time: g.before.time },
+        firstAfter: { offset: g.after.offset, createTime: g.after.createTime, time: g.after.time },
+        durationMs: g.durationMs, duration: g.duration, estimatedMissing: g.neverWritten, rate: g.rate,
+        copies: [copy], missingFromLog: g.estimatedMissing, lostAcknowledged: g.lostAcknowledgedInGap, meaning: `${g.meaning.kind}: ${g.meaning.text}`,
+      });
+    }
+  }
+  const lostWrites = gapReports.flatMap((g) => g.lostWrites).filter((l) => l.count > 0 || l.divergent.length > 0 || l.truncations.length > 0 || l.mismatches.length > 0);
+  const zoneCheck = gapReports.map((g) => ({ topic: g.topic, ...g.zoneCheck }));
 
   // Findings from describe snapshots and properties files.
   const clock = clockOf(windows[0]?.start ?? rows[0]?.time ?? null);
@@ -120,6 +133,9 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   // Summary.
   const summary = summarise(windows, missingRecords);
   summary.narrative = narrative({ windows, missing: missingRecords, findings, clock });
+  // A zone that only agrees with the dumps under a whole-zone shift is said first: every time below depends on it.
+  const shifted = zoneCheck.filter((z) => z.shiftMs !== null).map((z) => z.message);
+  if (shifted.length > 0) summary.narrative = `${[...new Set(shifted)].join(' ')} ${summary.narrative}`;
 
   // Input quality.
   const inputs = windowsResult.inputs;
@@ -145,6 +161,8 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     timeline: { selection: KEY_SELECTION, eventsRead, keyEvents, rows },
     windows,
     gaps,
+    ...(lostWrites.length > 0 && { lostWrites }),
+    ...(zoneCheck.length > 0 && { zoneCheck }),
     findings,
     recommendations,
     inputQuality: {

@@ -153,3 +153,15 @@ describe('kforensics report: behaviour', () => {
     expect(readFileSync(out, 'utf8').startsWith('<!DOCTYPE html>')).toBe(true);
   });
 });
+
+describe('kforensics report: the zone checked against the dumps', () => {
+  it('without --tz on the Seoul incident, says first that the logs only agree with the dumps at +09:00, and exits 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kf-report-'));
+    const out = join(dir, 'report.md');
+    const r = runCli(['report', AE, '--topic', 'account_event', '--out', out], copies.get(AE) ?? setCopy(AE));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('TIME ZONE MISMATCH');
+    expect(r.stderr).toContain('most likely written at +09:00');
+    expect(readFileSync(out, 'utf8')).toContain('TIME ZONE MISMATCH: the logs of broker-1 read as UTC (+00:00)');
+  });
+});
