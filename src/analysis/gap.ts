@@ -480,10 +480,10 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   // Under --tz auto each node is read in its own zone: the check is then against the zones inferred.
   const shift = nodeZones ? null : wholeZoneShift(epochSpans, logSpans, zone);
   const zoneCheck: ZoneCheckJson = shift
-    ? { checked: true, shiftMs: shift.shiftMs, writtenOffset: shift.writtenOffset, tz: shift.tz, node: shift.node, message: shift.message }
+    ? { checked: true, shiftMs: shift.shiftMs, writtenOffset: shift.writtenOffset, suggestedTimeZone: shift.tz, node: shift.node, message: shift.message }
     : {
-      checked: epochSpans.length > 0 && logSpans.length > 0, shiftMs: null, writtenOffset: null, tz: null, node: null,
-      message: nodeZones ? `--tz auto: ${nodeZones.map((z) => `${z.node} ${z.zone} (${z.how})`).join(', ')}`
+      checked: epochSpans.length > 0 && logSpans.length > 0, shiftMs: null, writtenOffset: null, suggestedTimeZone: null, node: null,
+      message: nodeZones ? `--tz auto: ${nodeZones.map((z) => `${z.node} ${z.timeZone} (${z.how})`).join(', ')}`
         : epochSpans.length === 0 ? 'zone not checked: no record gap to compare the logs with'
         : logSpans.length === 0 ? 'zone not checked: no log silences to compare the record gaps with'
           : `zone ${zone.name} agrees with the dumps: no whole-zone shift of the logs fits the record gaps better`,

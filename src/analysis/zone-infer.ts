@@ -31,7 +31,7 @@ export interface NodeZone {
   /** Minutes east of UTC, or null when nothing at all was found. */
   offsetMinutes: number | null;
   /** The --tz its logs are read with. */
-  zone: string;
+  timeZone: string;
   how: 'stated' | 'dumps' | 'relative' | 'assumed' | 'unknown';
   /** Which lines, in words, with file:line. */
   evidence: string;
@@ -88,7 +88,7 @@ export async function inferNodeZones(input: {
     const stated = await gcLogOffset(path);
     if (!stated) continue;
     found.set(node, {
-      node, offsetMinutes: stated.minutes, zone: zoneForOffset(stated.minutes), how: 'stated',
+      node, offsetMinutes: stated.minutes, timeZone: zoneForOffset(stated.minutes), how: 'stated',
       evidence: `the JVM's GC log beside its logs states ${formatOffset(stated.minutes)}: ${path}:${stated.line} ${stated.text.slice(0, 80)}`,
     });
   }
@@ -101,7 +101,7 @@ export async function inferNodeZones(input: {
     const minutes = best.shift / 60_000;
     const p = best.pairs[0]!;
     found.set(node, {
-      node, offsetMinutes: minutes, zone: zoneForOffset(minutes), how: 'dumps',
+      node, offsetMinutes: minutes, timeZone: zoneForOffset(minutes), how: 'dumps',
       evidence: `its logs read at ${formatOffset(minutes)} agree with the dumps: ${p.label} matches ${p.logLabel.replace(/\+00:00/g, '')} (times as written)`,
     });
   }
@@ -121,7 +121,7 @@ export async function inferNodeZones(input: {
         if (Math.abs(diff - step) > EDGE_TOLERANCE_MS) continue;
         const minutes = k.offsetMinutes + step / 60_000;
         found.set(node, {
-          node, offsetMinutes: minutes, zone: zoneForOffset(minutes), how: 'relative',
+          node, offsetMinutes: minutes, timeZone: zoneForOffset(minutes), how: 'relative',
           evidence: `read as UTC its lines run ${Math.round(diff / 1000)} s from ${k.node}'s for the same moments (${r.basis}): ${step === 0 ? 'the same zone' : `${formatOffset(step / 60_000)} from it`}`,
         });
         changed = true;
@@ -134,13 +134,13 @@ export async function inferNodeZones(input: {
   for (const z of found.values()) if (z.offsetMinutes !== null) votes.set(z.offsetMinutes, (votes.get(z.offsetMinutes) ?? 0) + 1);
   const common = [...votes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   return input.nodes.map((node) => found.get(node) ?? (common === null
-    ? { node, offsetMinutes: null, zone: 'UTC', how: 'unknown' as const, evidence: 'nothing in the logs or dumps states this node\'s zone: read as UTC; give --tz' }
-    : { node, offsetMinutes: common, zone: zoneForOffset(common), how: 'assumed' as const, evidence: `nothing states this node's zone: assumed ${formatOffset(common)}, as the nodes whose zone was found` }));
+    ? { node, offsetMinutes: null, timeZone: 'UTC', how: 'unknown' as const, evidence: 'nothing in the logs or dumps states this node\'s zone: read as UTC; give --tz' }
+    : { node, offsetMinutes: common, timeZone: zoneForOffset(common), how: 'assumed' as const, evidence: `nothing states this node's zone: assumed ${formatOffset(common)}, as the nodes whose zone was found` }));
 }
 
 /** One line per node: `broker-1: +09:00 (Etc/GMT-9) from the dumps — …`. */
 export function describeNodeZones(zones: readonly NodeZone[]): string {
-  return zones.map((z) => `${z.node}: ${z.offsetMinutes === null ? 'unknown' : formatOffset(z.offsetMinutes)} (--tz ${z.zone}) ${z.how === 'stated' ? 'stated' : z.how === 'dumps' ? 'from the dumps' : z.how === 'relative' ? 'relative to a node of known zone' : z.how === 'assumed' ? 'ASSUMED' : 'NOT FOUND'} — ${z.evidence}`).join('\n');
+  return zones.map((z) => `${z.node}: ${z.offsetMinutes === null ? 'unknown' : formatOffset(z.offsetMinutes)} (--tz ${z.timeZone}) ${z.how === 'stated' ? 'stated' : z.how === 'dumps' ? 'from the dumps' : z.how === 'relative' ? 'relative to a node of known zone' : z.how === 'assumed' ? 'ASSUMED' : 'NOT FOUND'} — ${z.evidence}`).join('\n');
 }
 
 /** The zones as Zone objects by node, and the zone to show times in (the most common). */
@@ -148,8 +148,8 @@ export function zonesByNode(zones: readonly NodeZone[]): { byNode: Map<string, Z
   const byNode = new Map<string, Zone>();
   const count = new Map<string, number>();
   for (const z of zones) {
-    byNode.set(z.node, new Zone(z.zone));
-    count.set(z.zone, (count.get(z.zone) ?? 0) + (z.how === 'assumed' || z.how === 'unknown' ? 1 : 2));
+    byNode.set(z.node, new Zone(z.timeZone));
+    count.set(z.timeZone, (count.get(z.timeZone) ?? 0) + (z.how === 'assumed' || z.how === 'unknown' ? 1 : 2));
   }
   const display = [...count].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'UTC';
   return { byNode, display: new Zone(display) };

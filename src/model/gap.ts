@@ -190,7 +190,7 @@ export const ZoneCheckSchema = z.object({
   checked: z.boolean().describe('whether there was anything to check the zone against (gaps and node silences)'),
   shiftMs: z.number().int().nullable(),
   writtenOffset: z.string().nullable(),
-  tz: z.string().nullable(),
+  suggestedTimeZone: z.string().nullable().describe('the --tz that reconciles the logs with the dumps (null: they agree, or nothing to check)'),
   node: z.string().nullable(),
   message: z.string(),
 });
@@ -205,7 +205,7 @@ export const GapReportSchema = z.object({
   lostWrites: z.array(LostWritesSchema).describe('per partition: acknowledged writes lost to truncation, from all copies and the logs\' truncation lines'),
   zoneCheck: ZoneCheckSchema,
   nodeZones: z.array(z.object({
-    node: z.string(), offsetMinutes: z.number().int().nullable(), zone: z.string(),
+    node: z.string(), offsetMinutes: z.number().int().nullable(), timeZone: z.string(),
     how: z.enum(['stated', 'dumps', 'relative', 'assumed', 'unknown']), evidence: z.string(),
   })).optional().describe('--tz auto: the zone inferred for each node, how, and from which lines'),
   inputs: z.object({

@@ -40,7 +40,7 @@ describe('--tz auto', () => {
   it('infers +09:00 for the Seoul incident\'s broker 1 from the dumps and ZooKeeper relative to it, and says which nodes were only assumed', async () => {
     const { report } = await analyzeGaps([SEOUL], { topic: 'account_event', zone: utc, ...DEFAULTS, autoZone: true });
     const zones = new Map(report.nodeZones!.map((z) => [z.node, z]));
-    expect(zones.get('broker-1')).toMatchObject({ offsetMinutes: 540, zone: 'Etc/GMT-9', how: 'dumps' });
+    expect(zones.get('broker-1')).toMatchObject({ offsetMinutes: 540, timeZone: 'Etc/GMT-9', how: 'dumps' });
     expect(zones.get('broker-1')!.evidence).toContain('server.log.2022-10-05-17:3');
     expect(zones.get('zk-1')).toMatchObject({ offsetMinutes: 540, how: 'relative' });
     expect(zones.get('broker-2')).toMatchObject({ offsetMinutes: 540, how: 'assumed' });
