@@ -90,6 +90,12 @@ export const RecommendationSchema = z.object({
   recommended: z.string(),
   status: z.enum(['violated', 'ok', 'not-checked']),
   note: z.string(),
+  values: z.array(z.object({
+    subject: z.string().describe('the topic, broker or ZooKeeper node'),
+    value: z.string(),
+    source: z.enum(['topic', 'start-up', 'properties', 'default']).describe('topic: kafka-topics output; start-up: the broker\'s KafkaConfig dump at start; properties: a properties file; default: Kafka\'s default, the inputs set nothing'),
+    evidence: LineRefSchema.nullable(),
+  })).describe('the values the status is judged on, each with its source'),
 });
 export type RecommendationJson = z.infer<typeof RecommendationSchema>;
 

@@ -1,7 +1,7 @@
 import type { ReportJson } from '../model/report.js';
 import { esc } from './html-escape.js';
 import {
-  displayPathOf, humanDuration, KIND_STYLE, rowSubject, shortTime, windowRows,
+  displayPathOf, valueRefs, humanDuration, KIND_STYLE, rowSubject, shortTime, windowRows,
 } from './report-text.js';
 import { renderSwimlane } from './swimlane.js';
 
@@ -169,7 +169,7 @@ export function renderHtml(r: ReportJson): string {
   });
   out.push('<h3>Recommended configuration</h3>', '<table class="recommendations"><thead><tr><th>Setting</th><th>Scope</th><th>Recommended</th><th>Status</th><th>Note</th></tr></thead><tbody>');
   for (const x of r.recommendations) {
-    out.push(`<tr><td class="mono">${esc(x.setting)}</td><td>${x.scope}</td><td>${esc(x.recommended)}</td><td class="status-${x.status}">${x.status}</td><td>${esc(x.note)}</td></tr>`);
+    out.push(`<tr><td class="mono">${esc(x.setting)}</td><td>${x.scope}</td><td>${esc(x.recommended)}</td><td class="status-${x.status}">${x.status}</td><td>${esc(x.note)}${valueRefs(x).length > 0 ? `<br><small class="mono">${valueRefs(x).map((e) => link(e.file, e.line)).join(', ')}</small>` : ''}</td></tr>`);
   }
   out.push('</tbody></table>');
 

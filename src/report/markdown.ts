@@ -1,6 +1,6 @@
 import type { ReportJson } from '../model/report.js';
 import {
-  displayPathOf, humanDuration, KIND_STYLE, rowSubject, shortTime, windowRows,
+  displayPathOf, valueRefs, humanDuration, KIND_STYLE, rowSubject, shortTime, windowRows,
 } from './report-text.js';
 
 /**
@@ -143,7 +143,8 @@ export function renderMarkdown(r: ReportJson): string {
   });
   out.push('### Recommended configuration', '');
   out.push(table(['Setting', 'Scope', 'Recommended', 'Status', 'Note'], r.recommendations.map((x) => [
-    mdCode(x.setting), x.scope, mdText(x.recommended), x.status === 'violated' ? '**violated**' : x.status, mdText(x.note),
+    mdCode(x.setting), x.scope, mdText(x.recommended), x.status === 'violated' ? '**violated**' : x.status,
+    `${mdText(x.note)}${valueRefs(x).length > 0 ? `<br>${valueRefs(x).map((e) => link(e.file, e.line)).join(', ')}` : ''}`,
   ])), '');
 
   // Input quality

@@ -1,7 +1,7 @@
 import type { SkewReport } from '../timeline/skew.js';
 import { dirname } from 'node:path';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
-import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile } from '../analysis/findings.js';
+import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile, type StartupConfigFile } from '../analysis/findings.js';
 import type { DumpInputJson, GapReportJson } from '../model/gap.js';
 import { severityRank } from '../model/record.js';
 import {
@@ -13,6 +13,7 @@ import type { WindowJson } from '../model/window.js';
 import { readDumpFile } from '../readers/dump-log-segments.js';
 import { parseProperties } from '../readers/properties.js';
 import { parseDescribe } from '../readers/topics-describe.js';
+import { readStartupConfigs } from '../readers/startup-config.js';
 import { nodeFromPath } from '../sources/identity.js';
 import { fileLineSource } from '../sources/lines.js';
 import type { Plan } from '../sources/plan.js';
@@ -111,8 +112,8 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
 
   // Findings from describe snapshots and properties files.
   const clock = clockOf(windows[0]?.start ?? rows[0]?.time ?? null);
-  const { describes, properties } = await configFiles(timeline.plan);
-  const { findings, recommendations } = runChecks({ describes, properties, windows, clock });
+  const { describes, properties, startup } = await configFiles(timeline.plan);
+  const { findings, recommendations } = runChecks({ describes, properties, startup, windows, clock });
 
   // Summary.
   const summary = summarise(windows, missingRecords);
@@ -129,7 +130,8 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const read = inputs.filter((i) => i.skipped === null);
   const sum = (f: (i: InputJson) => number) => read.reduce((s, i) => s + f(i), 0);
 
-  const appendix = await buildAppendix(windows, rows, gaps, findings.flatMap((f) => f.evidence), inputs);
+  const configRefs = [...findings.flatMap((f) => f.evidence), ...recommendations.flatMap((r) => r.values.flatMap((v) => (v.evidence ? [v.evidence] : [])))];
+  const appendix = await buildAppendix(windows, rows, gaps, configRefs, inputs);
 
   const report: ReportJson = {
     schema: 'kforensics/report/v1',
@@ -228,9 +230,19 @@ async function readSmall(path: string): Promise<string[]> {
   return lines;
 }
 
-async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; properties: PropertiesFile[] }> {
+async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; properties: PropertiesFile[]; startup: StartupConfigFile[] }> {
   const describes: DescribeFile[] = [];
   const properties: PropertiesFile[] = [];
+  const startup: StartupConfigFile[] = [];
+  // The brokers' start-up config dumps, from their server logs.
+  for (const fam of plan.families) {
+    for (const f of fam.files) {
+      if (f.kind !== 'kafka-server') continue;
+      for (const config of await readStartupConfigs(f)) {
+        startup.push({ node: config.brokerId !== null ? `broker-${config.brokerId}` : fam.nodes['kafka-broker'], config });
+      }
+    }
+  }
   for (const f of plan.others) {
     if (f.kind === 'topics-describe') {
       describes.push({ file: f.path, snapshot: parseDescribe(await readSmall(f.path)) });
@@ -247,7 +259,7 @@ async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; pro
       properties.push({ file: f.path, role, node, props });
     }
   }
-  return { describes, properties };
+  return { describes, properties, startup };
 }
 
 const OUTAGE_KINDS = new Set(['broker-down', 'zk-node-down', 'zk-quorum-lost', 'partition-offline', 'isolated']);

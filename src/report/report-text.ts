@@ -1,4 +1,5 @@
 import { formatDuration } from '../analysis/gap.js';
+import type { LineRefJson, RecommendationJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
 
 /** Small text helpers shared by the report's data, Markdown and HTML. */
@@ -92,4 +93,14 @@ export function rowSubject(windows: readonly WindowJson[], row: WindowRow): stri
   if (row.members.length === 1) return subjectOf(windows[row.first]!);
   const names = row.members.map((i) => subjectOf(windows[i]!));
   return `${names.length} partitions: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
+}
+
+/** The lines a recommended-configuration row's values come from, once each. */
+export function valueRefs(row: RecommendationJson): LineRefJson[] {
+  const seen = new Set<string>();
+  return row.values.flatMap((v) => {
+    if (!v.evidence || seen.has(`${v.evidence.file}:${v.evidence.line}`)) return [];
+    seen.add(`${v.evidence.file}:${v.evidence.line}`);
+    return [v.evidence];
+  });
 }
