@@ -1,7 +1,7 @@
 import type { ReportJson } from '../model/report.js';
 import { esc } from './html-escape.js';
 import {
-  displayPathOf, valueRefs, humanDuration, KIND_STYLE, rowSubject, shortTime, windowRows,
+  displayPathOf, utcOffsetOf, valueRefs, humanDuration, KIND_STYLE, rowSubject, shortTime, windowRows,
 } from './report-text.js';
 import { renderSwimlane } from './swimlane.js';
 
@@ -66,7 +66,7 @@ export function renderHtml(r: ReportJson): string {
     const id = idOf.get(`${file}:${line}`);
     return id ? `<a href="#${id}">${label}</a>` : label;
   };
-  const offset = r.summary.incident?.start.slice(23) ?? r.timeline.rows[0]?.time.slice(23) ?? '';
+  const offset = utcOffsetOf(r.summary.incident?.start ?? r.timeline.rows[0]?.time ?? '');
   const chart = renderSwimlane(r);
   const kinds = [...new Set(r.windows.map((w) => w.kind))];
   const out: string[] = [];

@@ -1,6 +1,6 @@
 import type { ReportJson } from '../model/report.js';
 import {
-  displayPathOf, valueRefs, humanDuration, KIND_STYLE, rowSubject, shortTime, windowRows,
+  displayPathOf, utcOffsetOf, valueRefs, humanDuration, KIND_STYLE, rowSubject, shortTime, windowRows,
 } from './report-text.js';
 
 /**
@@ -41,7 +41,7 @@ export function renderMarkdown(r: ReportJson): string {
     const id = idOf.get(`${file}:${line}`);
     return id ? `[${mdText(label)}](#${id})` : mdText(label);
   };
-  const offset = r.summary.incident?.start.slice(23) ?? r.timeline.rows[0]?.time.slice(23) ?? '';
+  const offset = utcOffsetOf(r.summary.incident?.start ?? r.timeline.rows[0]?.time ?? '');
   const out: string[] = [];
 
   out.push(`# ${mdText(r.title)}`, '');

@@ -14,6 +14,12 @@ export function shortTime(iso: string | null): string {
   return iso === null ? 'open at the end of the logs' : `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
 }
 
+/** `+09:00` of `2022-10-05T17:05:39.869+09:00`, `+00:00` of `…Z`; '' when the text has no offset. */
+export function utcOffsetOf(iso: string): string {
+  const m = /(?:([+-]\d{2}:\d{2})|Z)$/.exec(iso);
+  return m === null ? '' : m[1] ?? '+00:00';
+}
+
 /** `17:05:39`, with the date when it is not the reference date. */
 export function clockSecOf(first: string | null): (iso: string) => string {
   const day = first?.slice(0, 10);

@@ -2,7 +2,7 @@ import type { KeyEventJson, ReportJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
 import { Zone } from '../time/zone.js';
 import { esc } from './html-escape.js';
-import { byNodeName, humanDuration, KIND_STYLE, shortTime, subjectOf } from './report-text.js';
+import { byNodeName, humanDuration, KIND_STYLE, shortTime, subjectOf, utcOffsetOf } from './report-text.js';
 
 /**
  * The swimlane chart of the HTML report, as inline SVG: one lane per node
@@ -74,7 +74,8 @@ export function buildSegments(busy: readonly [number, number][], x0: number, x1:
   let x = x0;
   for (const [s, e] of padded) {
     const w = CHART.minSegmentWidth + (available * (e - s)) / sum;
-    out.push({ t0: s, t1: e, x0: round(x), x1: round(x + w) });
+    // Whole milliseconds, so that every instant the chart names is one.
+    out.push({ t0: Math.floor(s), t1: Math.ceil(e), x0: round(x), x1: round(x + w) });
     x += w + CHART.breakWidth;
   }
   return out;
@@ -211,7 +212,7 @@ export function renderSwimlane(r: ReportJson): ChartResult {
 
   // Axis.
   const firstIso = zone.format(segments[0]!.t0);
-  parts.push(`<text class="axis-date" x="${plotX0}" y="${CHART.top - 14}" font-size="12" fill="#333">${esc(firstIso.slice(0, 10))} (${esc(r.timeZone)}, UTC${esc(firstIso.slice(23))})</text>`);
+  parts.push(`<text class="axis-date" x="${plotX0}" y="${CHART.top - 14}" font-size="12" fill="#333">${esc(firstIso.slice(0, 10))} (${esc(r.timeZone)}, UTC${esc(utcOffsetOf(firstIso))})</text>`);
   let lastDay = firstIso.slice(0, 10);
   for (const s of segments) {
     for (const tk of axisTicks(s, zone)) {
