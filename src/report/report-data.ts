@@ -1,6 +1,7 @@
 import type { SkewReport } from '../timeline/skew.js';
 import { dirname } from 'node:path';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
+import { brokerSessions, isClientSessionExpiry, noteBrokerSession } from '../analysis/client-sessions.js';
 import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile, type StartupConfigFile } from '../analysis/findings.js';
 import type { DumpInputJson, GapReportJson } from '../model/gap.js';
 import { severityRank } from '../model/record.js';
@@ -62,12 +63,21 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const topics = options.topics ?? [];
   let eventsRead = 0;
   let keyEvents = 0;
+  const sessions = brokerSessions();
+  let clientExpiries = 0;
   const isKey = (e: TimelineEvent): boolean => {
     eventsRead++;
-    const key = cited.has(`${e.file}:${e.line}`) ||
+    noteBrokerSession(sessions, e);
+    const isCited = cited.has(`${e.file}:${e.line}`);
+    const key = isCited ||
       severityRank(e.severity) >= severityRank('warn') ||
       (KEY_CATEGORIES.has(e.category) && severityRank(e.severity) >= severityRank('info'));
     if (!key || !inTopics(e, topics)) return false;
+    // CLI tools' ZooKeeper sessions expiring are not the cluster's story.
+    if (!isCited && isClientSessionExpiry(sessions, e)) {
+      clientExpiries++;
+      return false;
+    }
     keyEvents++;
     return true;
   };
@@ -141,7 +151,11 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     paths: [...paths],
     topics: [...topics],
     summary,
-    timeline: { selection: KEY_SELECTION, eventsRead, keyEvents, rows },
+    timeline: {
+      selection: clientExpiries === 0 ? KEY_SELECTION
+        : `${KEY_SELECTION}; left out: ${clientExpiries} expiries of ZooKeeper sessions no broker log established, with a timeout no broker negotiated (command-line tools' sessions)`,
+      eventsRead, keyEvents, rows,
+    },
     windows,
     gaps,
     findings,

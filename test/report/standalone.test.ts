@@ -87,6 +87,8 @@ function check(c: Case): void {
   const md = ownMarkdown(report(c, 'md'));
   const own = [...sentences(doc), md];
   for (const s of own) expect(s, `${c.name}: refers outside the incident`).not.toMatch(FOREIGN_REFERENCE);
+  // Command-line tools' ZooKeeper sessions (30 s, never a broker's) are not key events.
+  if (c.name.startsWith('kafka-')) expect(doc.timeline.rows.filter((r) => /timeout of 30000 ?ms/.test(r.message)).map((r) => r.message)).toEqual([]);
   const inputs = inputsOf(c.dir, c.cwd);
   for (const topic of TOPICS) {
     if (inputs.includes(topic)) continue;
