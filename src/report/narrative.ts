@@ -34,7 +34,7 @@ function longest(ws: readonly WindowJson[]): WindowJson {
 }
 
 export function narrative(input: NarrativeInput): string {
-  const { windows, missing, findings } = input;
+  const { windows, missing } = input;
   const at = clockSecOf(windows[0]?.start ?? missing[0]?.lastBefore.time ?? null);
   const span = (w: WindowJson) => `${at(w.start)}–${w.end === null ? 'the end of the logs' : at(w.end)}${w.durationMs === null ? '' : ` (${humanDuration(w.durationMs)})`}`;
   const of = (kind: string) => windows.filter((w) => w.kind === kind);
@@ -112,9 +112,6 @@ export function narrative(input: NarrativeInput): string {
     out.push(`The dump of ${m.topic}-${m.partition ?? '?'} has no record between CreateTime ${m.lastBefore.createTime} (${at(m.lastBefore.time)}.${m.lastBefore.time.slice(20, 23)}, the last committed before the gap) and ${m.firstAfter.createTime} (${at(m.firstAfter.time)}.${m.firstAfter.time.slice(20, 23)}): ${m.duration}${estimate}.`);
   }
 
-  const causes = findings.filter((f) => f.incident !== null && f.windows.length > 0 && f.severity === 'high');
-  if (causes.length > 0) {
-    out.push(`Configuration that contributed: ${causes.slice(0, 2).map((f) => f.incident).join('; ')}.`);
-  }
+  // The configuration that contributed is the report's root-cause candidates (first-page.ts), not repeated here.
   return out.join(' ');
 }

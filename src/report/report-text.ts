@@ -65,6 +65,21 @@ export const KIND_STYLE: Record<string, { label: string; colour: string }> = {
   'stale-leader': { label: 'stale leader (writes truncated)', colour: '#c2185b' },
 };
 
+const PALETTE = ['#16a085', '#6c3483', '#b9770e', '#1f618d', '#922b21', '#117864', '#7d6608', '#4a235a'];
+
+/**
+ * Label and colour of a window kind: the known kinds' from KIND_STYLE, any
+ * other (a kind added to the window engine) its name in words and a colour
+ * of its own, so that new kinds render without a change here.
+ */
+export function kindStyle(kind: string): { label: string; colour: string } {
+  const known = KIND_STYLE[kind];
+  if (known) return known;
+  let h = 0;
+  for (const c of kind) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return { label: kind.replace(/-/g, ' '), colour: PALETTE[h % PALETTE.length]! };
+}
+
 /** A row of the windows table: one window, or a burst of sub-second partition windows of one kind. */
 export interface WindowRow {
   first: number;

@@ -2,7 +2,7 @@ import type { KeyEventJson, ReportJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
 import { Zone } from '../time/zone.js';
 import { esc } from './html-escape.js';
-import { byNodeName, humanDuration, KIND_STYLE, shortTime, subjectOf, utcOffsetOf } from './report-text.js';
+import { byNodeName, humanDuration, kindStyle, shortTime, subjectOf, utcOffsetOf } from './report-text.js';
 
 /**
  * The swimlane chart of the HTML report, as inline SVG: one lane per node
@@ -237,7 +237,7 @@ export function renderSwimlane(r: ReportJson): ChartResult {
       const x0 = x(s);
       const width = Math.max(CHART.minBarWidth, round(x(e) - x0));
       const by = top + 13 + b.sub * CHART.subRowHeight;
-      const colour = KIND_STYLE[b.w.kind]?.colour ?? '#555';
+      const colour = kindStyle(b.w.kind).colour;
       parts.push(`<a href="#w-${b.i + 1}"><rect class="bar" x="${x0}" y="${by}" width="${width}" height="${CHART.subRowHeight - 2}" rx="1.5" fill="${colour}"${b.w.end === null ? ' fill-opacity="0.55"' : ''} data-window="${b.i}" data-kind="${b.w.kind}" data-start-ms="${s}" data-end-ms="${b.w.end === null ? 'open' : e}"><title>${esc(barTitle(b.w, b.i))}</title></rect></a>`);
     }
     // Record gaps from the dumps: an outlined band under the topic's bars.

@@ -35,6 +35,11 @@ function build(c: Case, cwd = fixtureCopy(c.fixture)): { html: string; json: Rep
   return { html, json: ReportSchema.parse(JSON.parse(readFileSync(json, 'utf8'))) };
 }
 
+/** Pages of a PDF Chromium wrote: its page objects (`/Type /Page`, not `/Pages`). */
+function pdfPages(pdf: Buffer): number {
+  return (pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
+}
+
 /** x of an instant on the axis, from the segments the <svg> publishes. */
 function expectedX(segments: string, t: number): number {
   const segs = segments.split(';').map((s) => s.split(',').map(Number) as [number, number, number, number]);
@@ -101,9 +106,21 @@ describe.skipIf(!HAVE)('HTML report in headless Chromium', () => {
     expect(title).toMatch(/:\d+ {2}/);
     expect(await page.$$eval('svg.swimlane line.tick', (t) => t.length)).toBeGreaterThan(0);
 
+    // The later sections fold away; the first page holds the summary and the chart.
+    expect(await page.$$eval('details', (d) => d.map((x) => x.id))).toEqual(['timeline', 'windows', 'gaps', 'findings', 'input-quality', 'appendix']);
+    expect(await page.$$eval('details[open]', (d) => d.length)).toBe(0);
+    expect(await page.$eval('.first-page', (s) => [!!s.querySelector('table.summary'), !!s.querySelector('svg.swimlane')])).toEqual([true, true]);
+
     await page.screenshot({ path: join(ARTEFACTS, `report-${c.name}.png`), fullPage: false });
     await page.emulateMedia({ media: 'print' });
-    await page.pdf({ path: join(ARTEFACTS, `report-${c.name}.pdf`), landscape: true });
+    const whole = await page.pdf({ path: join(ARTEFACTS, `report-${c.name}.pdf`), preferCSSPageSize: true });
+    expect(pdfPages(whole)).toBeGreaterThanOrEqual(2);
+    // Printed alone (A4 landscape, the report's @page), the summary and the chart are one page:
+    // in the whole document they are the first page, and the rest starts on the next (break-after).
+    await page.addStyleTag({ content: 'body > :not(.first-page):not(h1):not(.meta) { display: none !important; }' });
+    const first = await page.pdf({ path: join(ARTEFACTS, `report-${c.name}.first-page.pdf`), preferCSSPageSize: true });
+    expect(pdfPages(first), 'summary and chart fit on one printed page').toBe(1);
+    expect(await page.$eval('.first-page', (s) => getComputedStyle(s).breakAfter)).toBe('page');
     await page.close();
   }, 60_000);
 
