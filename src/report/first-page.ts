@@ -21,7 +21,7 @@ const LIST = 2;
 /** `17:05:39…17:05:58 → 19:18:00`: an edge known only between two instants shows both. */
 function span(w: WindowJson): string {
   const t = (iso: string) => shortTime(iso).slice(11, 19);
-  const edge = (at: string, b: WindowJson['startBounds']) => (b && b.earliest !== b.latest ? `${t(b.earliest)}…${t(b.latest)}` : t(at));
+  const edge = (at: string, b: WindowJson['startBounds']) => (b && t(b.earliest) !== t(b.latest) ? `${t(b.earliest)}…${t(b.latest)}` : t(at));
   return `${edge(w.start, w.startBounds)} → ${w.end === null ? 'the end of the logs' : edge(w.end, w.endBounds)}`;
 }
 
