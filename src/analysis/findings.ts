@@ -126,8 +126,13 @@ function windowsWhere(ctx: FindingContext, pred: (w: WindowJson) => boolean): { 
 /** A partition offline for at least a second: not the blip of a leader moving. */
 const LASTING_MS = 1000;
 function lastingOffline(ctx: FindingContext, topic: string, partition?: number) {
-  return windowsWhere(ctx, (w) => w.kind === 'partition-offline' && w.topic === topic &&
+  const lasting = (kind: string) => windowsWhere(ctx, (w) => w.kind === kind && w.topic === topic &&
     (partition === undefined || w.partition === partition) && (w.durationMs === null || w.durationMs >= LASTING_MS));
+  // A partition without a working leader (from its replicas' fate) and the controller's OfflinePartition tell one outage:
+  // the former where the engine found it, else the latter.
+  const leaderless = lasting('partition-leaderless');
+  const told = new Set(leaderless.map((o) => o.w.partition));
+  return [...leaderless, ...lasting('partition-offline').filter((o) => !told.has(o.w.partition))].sort((x, y) => x.i - y.i);
 }
 
 function brokerDown(ctx: FindingContext, broker: number) {
@@ -580,8 +585,8 @@ export const CHECKS: readonly Check[] = [
     why: 'An out-of-sync replica may become leader: the partition comes back sooner but every write it had not fetched is lost, silently.',
     applies: anyBroker,
     find: (ctx) => brokerHits(ctx, 'unclean.leader.election.enable', (v) => v.trim() === 'true', () => {
-      const stale = windowsWhere(ctx, (w) => w.kind === 'stale-leader');
-      return { windows: stale.map((s) => s.i), incident: stale.length === 0 ? null : `writes were truncated on ${stale.length} partition(s) (stale-leader windows)` };
+      const stale = windowsWhere(ctx, (w) => w.kind === 'two-leaders');
+      return { windows: stale.map((s) => s.i), incident: stale.length === 0 ? null : `writes were truncated on ${stale.length} partition(s) (two-leaders windows)` };
     }),
   },
   {
@@ -811,14 +816,14 @@ export function runChecks(ctx: FindingContext, checks: readonly Check[] = CHECKS
     (a.f.subject < b.f.subject ? -1 : a.f.subject > b.f.subject ? 1 : 0));
   const findings = found.map((x) => x.f);
 
-  const stale = ctx.windows.filter((w) => w.kind === 'stale-leader').length;
+  const stale = ctx.windows.filter((w) => w.kind === 'two-leaders').length;
   const recommendations = RECOMMENDED.map((row): RecommendationJson => {
     const head = { setting: row.setting, scope: row.scope, recommended: row.recommended };
     if (!row.values) {
       const violated = row.setting === 'acks' && stale > 0;
       return {
         ...head, status: violated ? 'violated' : 'not-checked', values: [],
-        note: violated ? `likely acks=1 or 0: ${stale} stale-leader window(s) show acknowledged writes truncated. ${row.note ?? ''}` : row.note ?? '',
+        note: violated ? `likely acks=1 or 0: ${stale} two-leaders window(s) show acknowledged writes truncated. ${row.note ?? ''}` : row.note ?? '',
       };
     }
     const values = row.values(ctx);

@@ -8,7 +8,7 @@ export type Category = (typeof CATEGORIES)[number];
 
 /**
  * What an event means for outage windows. The window engine
- * (src/timeline/windows.ts) interprets these signals; rules only say which
+ * (src/windows/engine.ts) interprets these signals; rules only say which
  * signal a line is and which of its fields name the thing concerned.
  */
 export type Effect =
@@ -18,32 +18,57 @@ export type Effect =
   | { signal: 'broker-starting' }
   /** The broker is serving again. */
   | { signal: 'broker-started' }
+  /** A broker (id in `field`) became the controller (ZooKeeper mode). */
+  | { signal: 'controller-elected'; field: string }
   /** The controller saw brokers leave (ids in `field`). */
   | { signal: 'brokers-lost'; field: string }
   /** The controller saw brokers (re-)register (ids in `field`). */
   | { signal: 'brokers-joined'; field: string }
-  /** A broker's ZooKeeper session id, from the broker's side (`field`). */
-  | { signal: 'session-established'; field: string }
-  /** A ZooKeeper server expired the session in `field`. */
-  | { signal: 'session-expired'; field: string }
-  /** The broker itself lost ZooKeeper (timeout, no route): it may be isolated. */
-  | { signal: 'zk-contact-lost' }
+  /** A broker's ZooKeeper session id, from the broker's side (`field`), with the negotiated `timeout` (ms). */
+  | { signal: 'session-established'; field: string; timeout?: string }
+  /** A ZooKeeper server expired the session in `field` after `timeout` ms without hearing from it. */
+  | { signal: 'session-expired'; field: string; timeout?: string }
+  /**
+   * A ZooKeeper server saw the client of the session in `field` close its
+   * socket: for a broker's own session, its process died (the kernel closes
+   * a killed process's sockets) or it left, within milliseconds.
+   */
+  | { signal: 'session-closed'; field: string }
+  /**
+   * The broker itself lost ZooKeeper (timeout, no route): it may be isolated,
+   * or it was frozen. `idle`: the "have not heard from server in N ms" figure,
+   * which dates the last contact.
+   */
+  | { signal: 'zk-contact-lost'; idle?: string }
   /** A ZooKeeper server cannot open a connection to the peer whose id is in `field`. */
   | { signal: 'zk-peer-unreachable'; field: string }
   /** An established quorum connection to the peer whose id is in `field` broke. */
   | { signal: 'zk-peer-lost'; field: string }
   /** A ZooKeeper leader lost a follower (only a leader says this); `field` holds its address or sid. */
   | { signal: 'zk-follower-lost'; field: string }
-  /** A follower lost its leader. */
-  | { signal: 'zk-leader-lost' }
+  /**
+   * A follower lost its leader. `timedOut` (captured from the folded cause)
+   * says it waited out a read timeout: the leader had gone silent earlier.
+   */
+  | { signal: 'zk-leader-lost'; timedOut?: string }
   /** A leader stepped down (not enough followers, shutdown). */
   | { signal: 'zk-leader-stepped-down' }
+  /** A ZooKeeper server process is starting (its first lines: a restart, not a thaw). */
+  | { signal: 'zk-starting' }
   /** A ZooKeeper server changed state; the state is in `field`. */
   | { signal: 'zk-state'; field: string }
   /** A partition has no leader (partitions in `field`). */
   | { signal: 'partition-offline'; field: string }
-  /** A partition has a leader again (partitions in `field`). */
-  | { signal: 'partition-online'; field: string }
+  /** A partition has a leader again (partitions in `field`; the new leader's id in `leader`). */
+  | { signal: 'partition-online'; field: string; leader?: string }
+  /**
+   * The controller states a partition's leader, leader epoch and ISR (the
+   * UpdateMetadata it sends at every change): `partition`, `leader` (-1: none),
+   * `isr`, optional `replicas`.
+   */
+  | { signal: 'partition-state'; partition: string; leader: string; isr: string; replicas?: string }
+  /** The controller took the replica of broker `replica` of `partition` offline (its broker died). */
+  | { signal: 'replica-offline'; partition: string; replica: string }
   /** ISR changed for `partition`, from `from` (optional) to `to`. */
   | { signal: 'isr-change'; partition: string; from?: string; to: string }
   /** A replica truncated its log (`partition`, `offset`, optional `highWatermark`). */

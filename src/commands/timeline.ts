@@ -11,7 +11,7 @@ import {
   skewFlag, StrictFailure, timeFlag, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { renderWindowsTable } from '../report/windows-table.js';
-import { buildWindows } from '../timeline/build-windows.js';
+import { buildWindows } from '../windows/build.js';
 
 export default class TimelineCommand extends Command {
   static override summary = 'One ordered, classified timeline of every Kafka and ZooKeeper log in the given paths.';

@@ -6,7 +6,7 @@ import {
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
 import { renderWindowsTable } from '../report/windows-table.js';
-import { buildWindows } from '../timeline/build-windows.js';
+import { buildWindows } from '../windows/build.js';
 
 export default class WindowsCommand extends Command {
   static override summary = 'What was unavailable, from when to when, and the evidence.';

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 export const WINDOW_KINDS = [
-  'broker-down', 'zk-node-down', 'zk-quorum-lost', 'partition-offline', 'under-replicated', 'isolated', 'stale-leader',
+  'broker-down', 'broker-hung', 'isolated', 'zookeeper-unreachable', 'controller-unavailable',
+  'zk-node-down', 'zk-node-unreachable', 'zk-stale-leader', 'zk-quorum-lost',
+  'partition-leaderless', 'partition-offline', 'under-replicated', 'under-min-isr', 'two-leaders',
   // KRaft: a broker the controller fenced; the controller quorum without a raft leader.
   'broker-fenced', 'controller-quorum-leaderless',
 ] as const;
@@ -19,6 +21,11 @@ export type EvidenceJson = z.infer<typeof EvidenceSchema>;
 
 export const BoundsSchema = z.object({ earliest: z.string(), latest: z.string() });
 
+export const EdgeSourceSchema = z.object({
+  how: z.string().describe('the method that set this edge, in words (the most precise source present)'),
+  evidence: EvidenceSchema.nullable().describe('the line it rests on'),
+});
+
 export const WindowSchema = z.object({
   kind: z.enum(WINDOW_KINDS),
   node: z.string().optional(),
@@ -28,6 +35,8 @@ export const WindowSchema = z.object({
   end: z.string().nullable().describe('null: still open at the end of the logs'),
   startBounds: BoundsSchema.nullable().describe('earliest: last sign of life; latest: when the cluster noticed'),
   endBounds: BoundsSchema.nullable(),
+  startSource: EdgeSourceSchema.optional(),
+  endSource: EdgeSourceSchema.optional(),
   durationMs: z.number().int().nullable(),
   confidence: z.enum(['high', 'medium', 'low']),
   reason: z.string().describe('one sentence: why this window was inferred'),

@@ -87,7 +87,7 @@ export function firstPage(r: ReportJson): FirstPage {
       text: `records never written: ${s.recordsNeverWritten.map((m) => `${m.topic}-${m.partition ?? '?'} none between CreateTime ${m.lastBefore.createTime} (${shortTime(m.lastBefore.time).slice(11)}) and ${m.firstAfter.createTime} (${shortTime(m.firstAfter.time).slice(11)}), ${m.duration}${m.estimatedMissing === null ? '' : `, ~${m.estimatedMissing} at the pre-gap rate`}`).join('; ')}`,
       evidence: r.gaps.flatMap((p) => p.gaps.flatMap((g) => [{ file: g.before.file, line: g.before.line }, { file: g.after.file, line: g.after.line }])).slice(0, 4),
     });
-  const truncated = r.windows.filter((w) => w.kind === 'stale-leader');
+  const truncated = r.windows.filter((w) => w.kind === 'two-leaders');
   impact.push(truncated.length === 0
     ? { text: 'acknowledged writes lost: none shown (no partition truncated writes its leader had acknowledged, in the logs read; the producers\' delivery reports would tell for certain)', evidence: [] }
     : {

@@ -2,7 +2,7 @@ import type { ReportJson } from '../model/report.js';
 import { firstPage } from './first-page.js';
 import { esc } from './html-escape.js';
 import {
-  displayPathOf, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows,
+  displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows,
 } from './report-text.js';
 import { renderSwimlane } from './swimlane.js';
 
@@ -56,7 +56,7 @@ a { color: #1f5fa8; }
   @page { size: A4 landscape; margin: 10mm; }
   body { padding: 0; max-width: none; font-size: 10px; line-height: 1.3; }
   .chart { overflow: visible; border: none; }
-  .chart svg { width: 100%; height: auto; max-height: 72mm; }
+  .chart svg { width: 100%; height: auto; max-height: 64mm; }
   .legend { font-size: 9px; gap: 8px; margin: 2px 0 0; }
   tr, .finding { break-inside: avoid; }
   h2 { break-after: avoid; margin-top: 12px; }
@@ -68,7 +68,7 @@ a { color: #1f5fa8; }
   code, .mono, .summary small.mono { font-size: 8.5px; }
   .first-page h2 { font-size: 13px; margin: 6px 0 4px; }
   .meta { margin: 0 0 6px; }
-  .first-page .summary { font-size: 9.5px; margin: 4px 0; }
+  .first-page .summary { font-size: 9px; margin: 4px 0; }
   .chart { padding: 0; }
   a { color: inherit; text-decoration: none; }
 }
@@ -151,7 +151,7 @@ export function renderHtml(r: ReportJson): string {
       const more = members.reduce((n, m) => n + m.evidence.length, 0) - evidence.length;
       const ids = wr.members.map((i) => `<span id="w-${i + 1}"></span>`).join('');
       const num = wr.members.length === 1 ? String(wr.first + 1) : `${wr.first + 1}–${wr.members.at(-1)! + 1}`;
-      out.push(`<tr><td class="num">${ids}${num}</td><td><span style="color:${kindStyle(w.kind).colour}">■</span> ${esc(w.kind)}</td><td>${esc(rowSubject(r.windows, wr))}</td><td class="time mono">${esc(shortTime(w.start))}${noticed}</td><td class="time mono">${esc(shortTime(end))}</td><td class="num">${esc(duration)}</td><td>${esc(w.reason)} <small>[${w.confidence}]</small></td><td class="mono">${evidence.join('<br>')}${more > 0 ? `<br>+${more} more` : ''}</td></tr>`);
+      out.push(`<tr><td class="num">${ids}${num}</td><td><span style="color:${kindStyle(w.kind).colour}">■</span> ${esc(w.kind)}</td><td>${esc(rowSubject(r.windows, wr))}</td><td class="time mono">${esc(shortTime(w.start))}${noticed}</td><td class="time mono">${esc(shortTime(end))}</td><td class="num">${esc(duration)}</td><td>${esc(w.reason)} <small>[${w.confidence}]${members.length === 1 ? esc(edgeSources(w)) : ''}</small></td><td class="mono">${evidence.join('<br>')}${more > 0 ? `<br>+${more} more` : ''}</td></tr>`);
     }
     out.push('</tbody></table>');
   }

@@ -2,7 +2,7 @@ import type { ReportJson } from '../model/report.js';
 import { firstPage } from './first-page.js';
 import { mermaidCaption, mermaidGantt } from './mermaid.js';
 import {
-  displayPathOf, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows,
+  displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows,
 } from './report-text.js';
 
 /**
@@ -95,7 +95,7 @@ export function renderMarkdown(r: ReportJson): string {
   if (r.windows.length === 0) {
     out.push('No outage windows found.', '');
   } else {
-    out.push(`Kinds: ${[...new Set(r.windows.map((w) => w.kind))].map((k) => `${k} (${kindStyle(k).label})`).join(', ')}. Start and end are the earliest and latest each edge can be; "noticed" is when the cluster reacted; [high/medium/low] says how sure the engine is of the window. The start is the earliest the window can have begun (last sign of life); "noticed" is when the cluster reacted.`, '');
+    out.push(`Kinds: ${[...new Set(r.windows.map((w) => w.kind))].map((k) => `${k} (${kindStyle(k).label})`).join(', ')}. Start and end are the earliest and latest each edge can be; "noticed" is when the cluster reacted; [high/medium/low] says how sure the engine is of the window.`, '');
     out.push(table(['#', 'Window', 'Node / partition', 'Start', 'End', 'Duration', 'Why', 'Evidence'], windowRows(r.windows).map((row) => {
       const w = r.windows[row.first]!;
       const members = row.members.map((i) => r.windows[i]!);
@@ -107,7 +107,7 @@ export function renderMarkdown(r: ReportJson): string {
       return [
         row.members.length === 1 ? String(row.first + 1) : `${row.first + 1}–${row.members.at(-1)! + 1}`,
         w.kind, mdText(rowSubject(r.windows, row)), `${shortTime(w.start)}${noticed}`, shortTime(end), duration,
-        `${mdText(w.reason)} [${w.confidence}]`, `${evidence.join('<br>')}${more > 0 ? `<br>+${more} more` : ''}`,
+        `${mdText(w.reason)} [${w.confidence}]${members.length === 1 ? mdText(edgeSources(w)) : ''}`, `${evidence.join('<br>')}${more > 0 ? `<br>+${more} more` : ''}`,
       ];
     })), '');
   }

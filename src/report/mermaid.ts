@@ -37,10 +37,13 @@ export function mermaidGantt(r: ReportJson): string | null {
   };
   r.windows.forEach((w, i) => {
     if (w.topic !== undefined) lane(`topic:${w.topic}`, w.topic, true).windows.push(i);
-    else lane(`node:${w.node ?? '?'}`, w.node ?? '?', false).windows.push(i);
+    else if (w.node === undefined) lane('cluster', 'cluster', false).windows.push(i);
+    else lane(`node:${w.node}`, w.node, false).windows.push(i);
   });
   for (const b of gaps) lane(`topic:${b.topic}`, b.topic, true).gaps.push(b);
-  const ordered = [...lanes.values()].sort((a, b) => Number(a.topic) - Number(b.topic) || byNodeName(a.label, b.label));
+  // Nodes, then the cluster-wide lane, then topics, as in the HTML chart.
+  const rank = (l: { topic: boolean; label: string }, key: string) => (l.topic ? 2 : key === 'cluster' ? 1 : 0);
+  const ordered = [...lanes].sort(([ka, a], [kb, b]) => rank(a, ka) - rank(b, kb) || byNodeName(a.label, b.label)).map(([, l]) => l);
 
   const first = r.windows[0]?.start ?? gaps[0]!.g.before.time;
   const days = (last - Math.min(...r.windows.map((w) => Date.parse(w.start)), ...gaps.map((b) => Date.parse(b.g.before.time)))) / 86_400_000;

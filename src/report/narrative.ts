@@ -60,7 +60,7 @@ export function narrative(input: NarrativeInput): string {
   if (brokers.length > 0 && brokers.length <= TELL_EACH) {
     for (const w of brokers) {
       const noticed = w.startBounds && w.startBounds.earliest !== w.startBounds.latest
-        ? ` (its last line; the cluster noticed at ${at(w.startBounds.latest)})` : '';
+        ? ` (between ${at(w.startBounds.earliest)} and ${at(w.startBounds.latest)}; set by ${w.startSource?.how ?? 'its last line'})` : '';
       out.push(`${brokerNumber(w.node)} was down from ${at(w.start)}${noticed} to ${w.end === null ? 'the end of the logs' : at(w.end)}${w.durationMs === null ? '' : `, ${humanDuration(w.durationMs)}`}.`);
     }
   } else if (brokers.length > 0) {
@@ -79,6 +79,14 @@ export function narrative(input: NarrativeInput): string {
       : `ZooKeeper servers were down ${zk.length} times (${counts(zk.map((w) => w.node ?? '?'))}).`);
   }
 
+  const hung = of('broker-hung');
+  if (hung.length > 0) {
+    out.push(`Broker${hung.length === 1 ? '' : 's'} hung (frozen, then back without a restart): ${hung.map((w) => `${w.node} ${span(w)}`).join(', ')}.`);
+  }
+  const leaderless = of('partition-leaderless');
+  if (leaderless.length > 0) {
+    out.push(`Partition${leaderless.length === 1 ? '' : 's'} without a working leader: ${leaderless.slice(0, TELL_EACH).map((w) => `${subjectOf(w)} ${span(w)}`).join('; ')}${leaderless.length > TELL_EACH ? `; and ${leaderless.length - TELL_EACH} more` : ''}.`);
+  }
   const offline = of('partition-offline');
   const lasting = offline.filter((w) => w.durationMs === null || w.durationMs >= BLIP_MS);
   const blips = offline.length - lasting.length;
@@ -88,7 +96,7 @@ export function narrative(input: NarrativeInput): string {
     return `${subjectOf(w)} ${span(w)}${rf1}`;
   });
   if (lasting.length > 0) {
-    out.push(`Partition${lasting.length === 1 ? '' : 's'} without a leader: ${told.join('; ')}${lasting.length > TELL_EACH ? `; and ${lasting.length - TELL_EACH} more` : ''}.`);
+    out.push(`Partition${lasting.length === 1 ? '' : 's'} the controller held offline: ${told.join('; ')}${lasting.length > TELL_EACH ? `; and ${lasting.length - TELL_EACH} more` : ''}.`);
   }
   if (blips > 0) {
     out.push(`${blips} ${lasting.length > 0 ? 'other ' : ''}partition window${blips === 1 ? '' : 's'} lasted under a second (leaders moving during a failover).`);
@@ -102,7 +110,7 @@ export function narrative(input: NarrativeInput): string {
   if (under.length > 0) {
     out.push(`${under.length} under-replicated window${under.length === 1 ? '' : 's'} (${counts(under.map(subjectOf))}); the longest ${span(longest(under))}.`);
   }
-  const stale = of('stale-leader');
+  const stale = of('two-leaders');
   if (stale.length > 0) {
     out.push(`${stale.length} partition${stale.length === 1 ? '' : 's'} truncated acknowledged writes when a cut-off leader rejoined (${counts(stale.map(subjectOf))}).`);
   }

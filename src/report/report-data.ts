@@ -19,7 +19,7 @@ import { nodeFromPath } from '../sources/identity.js';
 import { fileLineSource } from '../sources/lines.js';
 import type { Plan } from '../sources/plan.js';
 import { buildTimeline } from '../timeline/build.js';
-import { buildWindows } from '../timeline/build-windows.js';
+import { buildWindows } from '../windows/build.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { Zone } from '../time/zone.js';
 import { compactBursts } from '../timeline/compact.js';
@@ -276,7 +276,7 @@ async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; pro
   return { describes, properties, startup };
 }
 
-const OUTAGE_KINDS = new Set(['broker-down', 'zk-node-down', 'zk-quorum-lost', 'partition-offline', 'isolated']);
+const OUTAGE_KINDS = new Set(['broker-down', 'broker-hung', 'zk-node-down', 'zk-node-unreachable', 'zk-quorum-lost', 'partition-leaderless', 'partition-offline', 'isolated']);
 
 function summarise(windows: readonly WindowJson[], missing: MissingRecordsJson[]): ReportJson['summary'] {
   let incident: ReportJson['summary']['incident'] = null;

@@ -57,12 +57,19 @@ export function displayPathOf(paths: readonly string[]): (file: string) => strin
 /** Window kinds in the order a reader meets them, with their colours (Markdown legend and HTML chart). */
 export const KIND_STYLE: Record<string, { label: string; colour: string }> = {
   'broker-down': { label: 'broker down', colour: '#c0392b' },
+  'broker-hung': { label: 'broker hung (frozen)', colour: '#e67e22' },
+  'controller-unavailable': { label: 'no controller', colour: '#6c3483' },
+  'zookeeper-unreachable': { label: 'ZooKeeper unreachable from every broker', colour: '#1a5276' },
   'zk-node-down': { label: 'ZooKeeper node down', colour: '#d35400' },
+  'zk-node-unreachable': { label: 'ZooKeeper node frozen or cut off', colour: '#e59866' },
+  'zk-stale-leader': { label: 'ZooKeeper stale leader', colour: '#af7ac5' },
   'zk-quorum-lost': { label: 'ZooKeeper quorum lost', colour: '#8e44ad' },
-  'partition-offline': { label: 'partition offline', colour: '#7b241c' },
+  'partition-leaderless': { label: 'partition without a working leader', colour: '#922b21' },
+  'partition-offline': { label: 'partition offline (controller)', colour: '#7b241c' },
   'isolated': { label: 'isolated from ZooKeeper', colour: '#2471a3' },
   'under-replicated': { label: 'under-replicated', colour: '#d4ac0d' },
-  'stale-leader': { label: 'stale leader (writes truncated)', colour: '#c2185b' },
+  'under-min-isr': { label: 'below min.insync.replicas', colour: '#b9770e' },
+  'two-leaders': { label: 'two leaders (writes truncated)', colour: '#c2185b' },
 };
 
 const PALETTE = ['#16a085', '#6c3483', '#b9770e', '#1f618d', '#922b21', '#117864', '#7d6608', '#4a235a'];
@@ -124,4 +131,10 @@ export function valueRefs(row: RecommendationJson): LineRefJson[] {
     seen.add(`${v.evidence.file}:${v.evidence.line}`);
     return [v.evidence];
   });
+}
+
+/** ` Start: …; end: …` — which source set each edge of a window, when the engine says. */
+export function edgeSources(w: WindowJson): string {
+  const parts = [w.startSource ? `start: ${w.startSource.how}` : '', w.endSource ? `end: ${w.endSource.how}` : ''].filter(Boolean);
+  return parts.length === 0 ? '' : ` ${parts.join('; ')}.`;
 }

@@ -101,7 +101,8 @@ function axisTicks(seg: Segment, zone: Zone): { t: number; label: string }[] {
 
 interface Lane {
   key: string;
-  kind: 'node' | 'topic';
+  /** cluster: windows of no one node (no controller, ZooKeeper unreachable from every broker). */
+  kind: 'node' | 'topic' | 'cluster';
   label: string;
   bars: { w: WindowJson; i: number; sub: number }[];
   ticks: KeyEventJson[];
@@ -110,7 +111,8 @@ interface Lane {
 
 function laneKey(w: WindowJson): { key: string; kind: Lane['kind'] } {
   if (w.topic !== undefined) return { key: `topic:${w.topic}`, kind: 'topic' };
-  return { key: `node:${w.node ?? '?'}`, kind: 'node' };
+  if (w.node === undefined) return { key: 'cluster', kind: 'cluster' };
+  return { key: `node:${w.node}`, kind: 'node' };
 }
 
 export interface ChartResult {
@@ -154,9 +156,9 @@ export function renderSwimlane(r: ReportJson): ChartResult {
     const { key, kind } = laneKey(w);
     let lane = lanes.get(key);
     if (!lane) {
-      lane = { key, kind, label: kind === 'topic' ? w.topic! : (w.node ?? '?'), bars: [], ticks: [], subRows: 1 };
+      lane = { key, kind, label: kind === 'topic' ? w.topic! : kind === 'cluster' ? 'cluster' : w.node!, bars: [], ticks: [], subRows: 1 };
       lanes.set(key, lane);
-      if (kind === 'topic') topicLanes.push(lane);
+      if (kind !== 'node') topicLanes.push(lane);
     }
     lane.bars.push({ w, i, sub: 0 });
   });
@@ -171,7 +173,7 @@ export function renderSwimlane(r: ReportJson): ChartResult {
   }
   const ordered = [
     ...[...lanes.values()].filter((l) => l.kind === 'node').sort((a, b) => byNodeName(a.label, b.label)),
-    ...topicLanes.sort((a, b) => byNodeName(a.label, b.label)),
+    ...topicLanes.sort((a, b) => Number(a.kind === 'topic') - Number(b.kind === 'topic') || byNodeName(a.label, b.label)),
   ];
 
   // Overlapping bars of a lane go to sub-rows (at most maxSubRows; beyond, they share the last).

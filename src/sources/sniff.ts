@@ -89,14 +89,27 @@ function sniffKind(nonEmpty: readonly string[]): Sniff {
   // A tool's output may hold a warning or two in log layout (tools-log4j
   // writes to the same terminal): the kind with the most lines wins.
   const toolLines = Math.max(dump, describe, offsets);
-  if (kafka > 0 && kafka >= zkNative && kafka >= toolLines) return kafkaKind(loggers);
+  // A CLI tool's or a client application's own warnings (GetOffsetShell,
+  // kafka-topics, a producer) come from client loggers only: that file is
+  // not a node's log, and must not become a node.
+  const clientOnly = loggers.size > 0 && [...loggers.keys()].every(isClientLogger);
+  if (kafka > 0 && clientOnly && toolLines === 0) {
+    return { kind: null, reason: "a Kafka client's log (only client loggers such as org.apache.kafka.clients): not a broker's or ZooKeeper's" };
+  }
+  if (kafka > 0 && !clientOnly && kafka >= zkNative && kafka >= toolLines) return kafkaKind(loggers);
   if (zkNative > 0 && zkNative >= toolLines) return { kind: 'zookeeper-native', zookeeperServer: true, kafka: false };
   if (dump > 0 && dump >= describe && dump >= offsets) return { kind: 'dump-log-segments', zookeeperServer: false, kafka: false };
   if (describe > 0 && describe >= offsets) return { kind: 'topics-describe', zookeeperServer: false, kafka: false };
-  const meaningful = nonEmpty.length - comments;
+  const meaningful = nonEmpty.length - comments - (clientOnly ? kafka : 0);
   if (offsets > 0 && offsets >= meaningful * 0.5) return { kind: 'get-offset-shell', zookeeperServer: false, kafka: false };
   if (props > 0 && props >= meaningful * 0.8) return { kind: 'properties', zookeeperServer: false, kafka: false };
   return { kind: null, reason: `no known layout in the first ${nonEmpty.length} lines (not a Kafka or ZooKeeper log, dump, describe or properties file)` };
+}
+
+const CLIENT_LOGGERS = ['org.apache.kafka.clients.', 'kafka.tools.', 'kafka.admin.', 'org.apache.kafka.tools.', 'kafka.utils.ToolsUtils'];
+
+function isClientLogger(logger: string): boolean {
+  return CLIENT_LOGGERS.some((prefix) => logger.startsWith(prefix));
 }
 
 function kafkaKind(loggers: Map<string, number>): Sniff {

@@ -7,6 +7,7 @@ import type { TimelineEvent } from './event.js';
 import { eventFilter, type EventFilter } from './filter.js';
 import { chunkFor } from '../sources/fast-lines.js';
 import { mergeBatchesByTime } from './merge.js';
+import { dropAppenderTwins } from './dedupe.js';
 import type { Seek } from './kafka-ranges.js';
 import { familyEvents } from './read.js';
 import { estimateSkew, SkewAnchors, type SkewReport } from './skew.js';
@@ -69,7 +70,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     ...(options.skew && { skew: options.skew }),
     ...(seekSince !== undefined && { seekSince, onSeek: (file: string, seek: Seek) => seeks.set(file, seek) }),
   }));
-  const merged = mergeBatchesByTime(streams);
+  const merged = dropAppenderTwins(mergeBatchesByTime(streams));
   return {
     plan,
     eventBatches: merged,

@@ -113,7 +113,7 @@ describe('catalogue table', () => {
 });
 
 describe('window effects', () => {
-  // The window engine (src/timeline/windows.ts) reads these signals; one rule per signal source.
+  // The window engine (src/windows/engine.ts) reads these signals; one rule per signal source.
   const expected: Record<string, string> = {
     'kafka.broker.starting': 'broker-starting', 'kafka.broker.started': 'broker-started',
     'kafka.broker.shutting-down': 'broker-stopping', 'kafka.controller.broker-failure': 'brokers-lost',

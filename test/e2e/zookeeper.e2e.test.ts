@@ -30,7 +30,7 @@ const TOLERANCE_MS = 2000;
 interface Evidence { file: string; line: number; time: string | null; ruleId: string | null; text: string }
 interface Bounds { earliest: string; latest: string }
 interface Window {
-  kind: 'broker-down' | 'zk-node-down' | 'zk-quorum-lost' | 'partition-offline' | 'under-replicated' | 'isolated' | 'stale-leader';
+  kind: 'broker-down' | 'zk-node-down' | 'zk-node-unreachable' | 'zk-stale-leader' | 'zk-quorum-lost' | 'partition-offline' | 'under-replicated' | 'isolated';
   node?: string;
   topic?: string;
   partition?: number;
@@ -304,14 +304,17 @@ describe.skipIf(!avail.ok)('e2e: a real 3-node ZooKeeper ensemble with injected 
       expectEdge('two-kill quorum-lost end', w.end, Math.min(firstBack, restored), restored);
     });
 
-    it('leader-freeze: the frozen leader has a zk-node-down or isolated window, from the freeze until it follows again', () => {
+    it('leader-freeze: the frozen leader is unreachable (not dead) from the freeze until it runs again, then a stale leader until it steps down', () => {
       const f = fault(truth, 'leader-freeze');
       const frozen = f.targets![0]!;
       const noticed = first(names().filter((n) => n !== frozen), f.at - 5, /Exception when following the leader/)!.t!;
       const back = first([frozen], f.contAt! - 5, / - FOLLOWING$/)!.t!;
-      const w = windowFor(['zk-node-down', 'isolated'], frozen, f, back);
+      const w = windowFor(['zk-node-unreachable'], frozen, f, back);
       expectEdge('leader-freeze start', w.start, f.at, noticed);
       expectEdge('leader-freeze end', w.end, f.contAt!, back);
+      const stale = windowsDoc().windows.find((x) => x.kind === 'zk-stale-leader' && x.node === frozen && ms(x.start) >= ms(w.end!));
+      expect(stale, 'no zk-stale-leader window after the frozen leader woke up').toBeDefined();
+      expectEdge('stale leader end', stale!.end, f.contAt!, back);
     });
 
     it('leader-freeze: no window is built on the woken leader\'s stale "Expiring session" lines', () => {

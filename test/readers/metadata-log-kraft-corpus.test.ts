@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildTimeline } from '../../src/timeline/build.js';
-import { buildWindows } from '../../src/timeline/build-windows.js';
+import { buildWindows } from '../../src/windows/build.js';
 import { Zone } from '../../src/time/zone.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -163,10 +163,10 @@ describe('configuration findings', () => {
     }
   });
 
-  it('stale-leader windows mark acks as likely violated', () => {
+  it('two-leaders windows mark acks as likely violated', () => {
     const { recommendations } = runChecks({
       describes: [], properties: [], clock,
-      windows: [window('stale-leader', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:01.000Z', { topic: 't', partition: 0, node: 'broker-1' })],
+      windows: [window('two-leaders', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:01.000Z', { topic: 't', partition: 0, node: 'broker-1' })],
     });
     expect(recommendations.find((r) => r.setting === 'acks')!.status).toBe('violated');
   });

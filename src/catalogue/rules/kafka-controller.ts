@@ -20,6 +20,7 @@ export const KAFKA_CONTROLLER_RULES: readonly Rule[] = [
     // "… as the controller"; 2.2+ append the epoch and its zk version.
     pattern: /^(?:\[Controller (?:id=)?\d+\]:? )?(?<broker>\d+) successfully elected as (?:the controller|leader)(?:\. Epoch incremented to (?<epoch>\d+) and epoch zk version is now (?<epochZkVersion>\d+))?/,
     fields: { broker: 'int', epoch: 'int', epochZkVersion: 'int' },
+    effect: { signal: 'controller-elected', field: 'broker' },
     samples: [
       '[2017-06-01 10:08:00,000] INFO 1 successfully elected as leader (kafka.server.ZookeeperLeaderElector)',
       '[2017-08-01 10:08:00,000] INFO [Controller 1]: 1 successfully elected as the controller (kafka.controller.KafkaController)',
@@ -127,7 +128,7 @@ export const KAFKA_CONTROLLER_RULES: readonly Rule[] = [
     // TRACE "… with leader N" (0.10–1.0), TRACE/INFO "… with state LeaderAndIsr(…)" (1.1+).
     pattern: /^(?:\[[^\]]*\] )?(?:Controller \d+ epoch \d+ )?[Cc]hanged partition (?<partitions>\[[^\]\s]+\]|[^\s[]+) from OfflinePartition to OnlinePartition with (?:leader |state LeaderAndIsr\(leader=)(?<leader>-?\d+)/,
     fields: { partitions: 'partitions', leader: 'int' },
-    effect: { signal: 'partition-online', field: 'partitions' },
+    effect: { signal: 'partition-online', field: 'partitions', leader: 'leader' },
     samples: [
       '[2017-06-01 10:12:00,000] TRACE Controller 1 epoch 9 changed partition [orders,0] from OfflinePartition to OnlinePartition with leader 3 (state.change.logger)',
       '[2018-04-02 10:51:44,894] TRACE [Controller id=1 epoch=3] Changed partition test-0 from OfflinePartition to OnlinePartition with leader 1 (state.change.logger)',
@@ -149,6 +150,46 @@ export const KAFKA_CONTROLLER_RULES: readonly Rule[] = [
     samples: [
       '[2017-06-01 10:11:00,000] WARN [OfflinePartitionLeaderSelector]: No broker in ISR is alive for [orders,0]. Elect leader 3 from live brokers 3. There\'s potential data loss. (kafka.controller.OfflinePartitionLeaderSelector)',
       '[2018-01-01 10:11:00,000] WARN [OfflinePartitionLeaderSelector]: No broker in ISR is alive for orders-0. Elect leader 3 from live brokers 3,4. There\'s potential data loss. (kafka.controller.OfflinePartitionLeaderSelector)',
+    ],
+  },
+  {
+    id: 'kafka.controller.partition-state',
+    title: "Controller sent a partition's leader and ISR to the brokers",
+    category: 'leadership',
+    severity: 'debug',
+    appliesTo: ['kafka-broker'],
+    loggers: ['state.change.logger'],
+    keyword: 'UpdateMetadata request',
+    // The controller's UpdateMetadata at every leader or ISR change (TRACE):
+    // 0.10–1.0 "(Leader:3,ISR:3,1,LeaderEpoch:8,ControllerEpoch:9)", 1.1–2.3
+    // "PartitionState(controllerEpoch=1, leader=3, leaderEpoch=1, isr=[3, 1],
+    // zkVersion=1, replicas=[2, 3, 1], offlineReplicas=[2])", 2.4+
+    // "UpdateMetadataPartitionState(topicName='orders', partitionIndex=0, …)".
+    pattern: /^(?=.*\b(?:leader=|Leader:)(?<leader>-?\d+))(?=.*\b(?:isr=\[?|ISR:)(?<isr>\d+(?:, ?\d+)*|))(?=.*\breplicas=\[?(?<replicas>\d+(?:, ?\d+)*))?(?:\[[^\]]*\] )?(?:Controller \d+ epoch \d+ )?[Ss]ending UpdateMetadata request .* for partition (?<partition>\[[^\]\s]+\]|\S+)$/,
+    fields: { leader: 'int', isr: 'ids', replicas: 'ids', partition: 'partitions' },
+    effect: { signal: 'partition-state', partition: 'partition', leader: 'leader', isr: 'isr', replicas: 'replicas' },
+    samples: [
+      '[2021-04-28 16:41:33,624] TRACE Controller 1 epoch 58 sending UpdateMetadata request (Leader:-1,ISR:1002,LeaderEpoch:7,ControllerEpoch:57) to brokers Set() for partition metadata_topic-0 (state.change.logger)',
+      '[2026-11-21 04:40:44,319] TRACE [Controller id=1 epoch=1] Sending UpdateMetadata request PartitionState(controllerEpoch=1, leader=3, leaderEpoch=1, isr=[3, 1], zkVersion=1, replicas=[2, 3, 1], offlineReplicas=[2]) to brokers Set(1, 3) for partition orders-0 (state.change.logger)',
+      "[2022-03-01 10:12:00,000] TRACE [Controller id=1 epoch=4] Sending UpdateMetadata request UpdateMetadataPartitionState(topicName='orders', partitionIndex=0, controllerEpoch=4, leader=3, leaderEpoch=9, isr=[3, 1], zkVersion=12, replicas=[2, 3, 1], offlineReplicas=[2]) to brokers HashSet(1, 3) for partition orders-0 (state.change.logger)",
+    ],
+  },
+  {
+    id: 'kafka.controller.replica-offline',
+    title: 'Controller took a replica offline (its broker is gone)',
+    category: 'isr',
+    severity: 'warn',
+    appliesTo: ['kafka-broker'],
+    loggers: ['state.change.logger'],
+    keyword: 'to OfflineReplica',
+    // When a broker dies nobody writes "Shrinking ISR": the controller removes
+    // its replicas from the ISRs itself, right after this line (TRACE).
+    pattern: /^(?:\[[^\]]*\] )?(?:Controller \d+ epoch \d+ )?[Cc]hanged state of replica (?<replica>\d+) for partition (?<partition>\[[^\]\s]+\]|\S+) from \w+ to OfflineReplica/,
+    fields: { replica: 'int', partition: 'partitions' },
+    effect: { signal: 'replica-offline', partition: 'partition', replica: 'replica' },
+    samples: [
+      '[2026-11-21 04:40:44,370] TRACE [Controller id=1 epoch=1] Changed state of replica 2 for partition orders-0 from OnlineReplica to OfflineReplica (state.change.logger)',
+      '[2017-06-01 10:11:00,000] TRACE Controller 1 epoch 9 changed state of replica 2 for partition [orders,0] from OnlineReplica to OfflineReplica (state.change.logger)',
     ],
   },
 ];

@@ -124,6 +124,7 @@ export const KAFKA_PARTITION_RULES: readonly Rule[] = [
     // "Truncating to N has no effect …" is a no-op and does not match.
     pattern: /^(?:\[(?:Unified|Local)?Log partition=|Truncating log )(?<partitions>[^,\s]+)(?:, dir=[^\]]*\] Truncating)? to offset (?<offset>\d+)/,
     fields: { partitions: 'partitions', offset: 'int' },
+    effect: { signal: 'truncation', partition: 'partitions', offset: 'offset' },
     samples: [
       '[2017-06-01 10:07:01,000] INFO Truncating log orders-0 to offset 1400. (kafka.log.Log)',
       '[2020-08-01 10:07:01,000] INFO [Log partition=orders-0, dir=/var/kafka/data] Truncating to offset 1400 (kafka.log.Log)',

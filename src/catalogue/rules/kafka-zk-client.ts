@@ -18,7 +18,7 @@ export const KAFKA_ZK_CLIENT_RULES: readonly Rule[] = [
     keyword: 'Session establishment complete',
     pattern: /^Session establishment complete on server (?<server>[^\s,]+), session ?id = (?<session>0x[0-9a-f]+), negotiated timeout = (?<timeoutMs>\d+)/,
     fields: { timeoutMs: 'int' },
-    effect: { signal: 'session-established', field: 'session' },
+    effect: { signal: 'session-established', field: 'session', timeout: 'timeoutMs' },
     samples: [
       '[2019-05-01 10:40:00,020] INFO Session establishment complete on server zk1/10.0.0.11:2181, sessionid = 0x16a7b3c4d5e0001, negotiated timeout = 6000 (org.apache.zookeeper.ClientCnxn)',
       '[2023-05-01 10:40:00,020] INFO Session establishment complete on server zk1/10.0.0.11:2181, session id = 0x100000a1b2c0003, negotiated timeout = 18000 (org.apache.zookeeper.ClientCnxn)',
@@ -37,7 +37,7 @@ export const KAFKA_ZK_CLIENT_RULES: readonly Rule[] = [
     // 0x…", then a generic "Closing socket connection" WARN (kafka.zk.disconnected).
     pattern: /^Client session timed out, have not heard from server in (?<idleMs>\d+)ms for session ?id (?<session>0x[0-9a-f]+)/,
     fields: { idleMs: 'int' },
-    effect: { signal: 'zk-contact-lost' },
+    effect: { signal: 'zk-contact-lost', idle: 'idleMs' },
     samples: [
       '[2024-02-23 08:20:33,994] INFO Client session timed out, have not heard from server in 12005ms for sessionid 0x200000de6bd0003, closing socket connection and attempting reconnect (org.apache.zookeeper.ClientCnxn)',
       '[2019-05-01 10:41:00,000] WARN Client session timed out, have not heard from server in 6668ms for sessionid 0x16a7b3c4d5e0001 (org.apache.zookeeper.ClientCnxn)',

@@ -108,8 +108,12 @@ export const ZOOKEEPER_QUORUM_RULES: readonly Rule[] = [
     appliesTo: ['zookeeper'],
     loggers: ['Follower', 'Observer', 'Learner'],
     keyword: 'Exception when ',
-    pattern: /^Exception when (?<role>following|observing) the leader/,
-    effect: { signal: 'zk-leader-lost' },
+    withCause: true,
+    // The folded cause tells a dead leader (EOFException, connection reset:
+    // its sockets closed at once) from a silent one (SocketTimeoutException
+    // after syncLimit × tickTime: frozen or cut off).
+    pattern: /^Exception when (?<role>following|observing) the leader(?:\n(?:java\.net\.)?(?<timedOut>SocketTimeoutException))?/,
+    effect: { signal: 'zk-leader-lost', timedOut: 'timedOut' },
     samples: [
       '2019-05-01 10:57:00,000 [myid:2] - WARN  [QuorumPeer[myid=2]/0:0:0:0:0:0:0:0:2181:Follower@89] - Exception when following the leader\njava.io.EOFException\n\tat java.io.DataInputStream.readInt(DataInputStream.java:392)',
       '2024-05-01 10:57:00,000 [myid:] - WARN  [QuorumPeer[myid=2](plain=[0:0:0:0:0:0:0:0]:2181)(secure=disabled):o.a.z.s.q.Follower@128] - Exception when following the leader\njava.io.EOFException: null',

@@ -20,7 +20,7 @@ export const ZOOKEEPER_SESSION_RULES: readonly Rule[] = [
     // Same text 3.4 → 3.9 (string concatenation up to 3.5, {} placeholders after).
     pattern: /^Expiring session (?<session>0x[0-9a-f]+), timeout of (?<timeoutMs>\d+) ?ms exceeded/,
     fields: { timeoutMs: 'int' },
-    effect: { signal: 'session-expired', field: 'session' },
+    effect: { signal: 'session-expired', field: 'session', timeout: 'timeoutMs' },
     samples: [
       '[2024-02-23 07:45:07,751] INFO Expiring session 0x100000e95480003, timeout of 18000ms exceeded (org.apache.zookeeper.server.ZooKeeperServer)',
       '2019-05-01 10:50:00,000 [myid:1] - INFO  [SessionTracker:ZooKeeperServer@355] - Expiring session 0x16a7b3c4d5e0001, timeout of 6000ms exceeded',
@@ -72,6 +72,7 @@ export const ZOOKEEPER_SESSION_RULES: readonly Rule[] = [
     // 3.4 logs "caught end of stream exception" only for this exception, so the
     // header alone (stack trace stripped, as in single-line datasets) counts.
     pattern: /^(?:caught end of stream exception$|(?:(?:caught end of stream exception|Unexpected exception)\nEndOfStreamException: )?Unable to read additional data from client(?:, it probably closed the socket: address = (?<address>[^\s,]+),)? session(?:id | = )(?<session>0x[0-9a-f]+))/,
+    effect: { signal: 'session-closed', field: 'session' },
     samples: [
       '[2024-02-23 07:44:51,001] WARN Unable to read additional data from client sessionid 0x100000e95480003, likely client has closed socket (org.apache.zookeeper.server.NIOServerCnxn)',
       '2019-05-01 10:51:00,000 [myid:1] - WARN  [NIOServerCxn.Factory:0.0.0.0/0.0.0.0:2181:NIOServerCnxn@357] - caught end of stream exception\nEndOfStreamException: Unable to read additional data from client sessionid 0x16a7b3c4d5e0001, likely client has closed socket\n\tat org.apache.zookeeper.server.NIOServerCnxn.doIO(NIOServerCnxn.java:228)',
@@ -98,6 +99,23 @@ export const ZOOKEEPER_SESSION_RULES: readonly Rule[] = [
       '[2024-02-23 08:20:59,970] WARN Exception causing close of session 0x0: ZooKeeperServer not running (org.apache.zookeeper.server.NIOServerCnxn)',
       '2019-05-01 10:52:00,000 [myid:2] - WARN  [NIOServerCxn.Factory:0.0.0.0/0.0.0.0:2181:NIOServerCnxn@362] - Exception causing close of session 0x0 due to java.io.IOException: ZooKeeperServer not running',
       '2022-05-01 10:52:00,000 [myid:2] - WARN  [NIOWorkerThread-1:NIOServerCnxn@373] - Close of session 0x0\njava.io.IOException: ZooKeeperServer not running',
+    ],
+  },
+  {
+    id: 'zk.server.starting',
+    title: 'ZooKeeper server starting (reading its configuration)',
+    category: 'lifecycle',
+    severity: 'info',
+    appliesTo: ['zookeeper'],
+    loggers: ['QuorumPeerConfig'],
+    keyword: 'Reading configuration from',
+    // QuorumPeerMain's first line, 3.4 → 3.9: a process (re)starting.
+    pattern: /^Reading configuration from: (?<config>\S+)/,
+    effect: { signal: 'zk-starting' },
+    samples: [
+      '2026-11-21 04:43:18,016 [myid:] - INFO  [main:QuorumPeerConfig@177] - Reading configuration from: /tmp/zk/node3/zoo.cfg',
+      '2019-05-01 10:40:00,000 [myid:] - INFO  [main:QuorumPeerConfig@134] - Reading configuration from: /etc/zookeeper/conf/zoo.cfg',
+      '[2024-02-23 07:40:00,000] INFO Reading configuration from: /opt/kafka/config/zookeeper.properties (org.apache.zookeeper.server.quorum.QuorumPeerConfig)',
     ],
   },
 ];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MetadataHistory } from '../../src/analysis/metadata-history.js';
+import { MetadataHistory } from '../../src/windows/metadata-history.js';
 import type { MetadataBatch, MetadataPayload, MetadataRecord } from '../../src/readers/metadata-log.js';
 import type { Effect, Rule } from '../../src/catalogue/schema.js';
 import type { FieldValue } from '../../src/catalogue/fields.js';
 import type { TimelineEvent } from '../../src/timeline/event.js';
-import { WindowEngine } from '../../src/timeline/windows.js';
+import { WindowEngine } from '../../src/windows/engine.js';
 
 const T0 = Date.UTC(2025, 5, 12, 10, 15, 0);
 const s = (sec: number) => T0 + sec * 1000;

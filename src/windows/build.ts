@@ -1,17 +1,18 @@
 import type { Classifier } from '../catalogue/classify.js';
-import type { WindowJson, WindowsDocJson } from '../model/window.js';
+import type { EvidenceJson, WindowJson, WindowsDocJson } from '../model/window.js';
 import type { InputJson } from '../model/timeline.js';
-import { MetadataHistory } from '../analysis/metadata-history.js';
+import { MetadataHistory } from './metadata-history.js';
 import { isMetadataDump, readMetadataDump } from '../readers/metadata-log.js';
 import { parseDescribe } from '../readers/topics-describe.js';
 import { parseProperties, zookeeperServers } from '../readers/properties.js';
 import { fileLineSource } from '../sources/lines.js';
 import type { PlannedFile } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
-import { buildTimeline, type TimelineOptions } from './build.js';
+import { buildTimeline, type TimelineOptions } from '../timeline/build.js';
 import { ModeTally, mergeMetadata, type MetadataInput } from './metadata-merge.js';
-import type { SkewReport } from './skew.js';
-import { WindowEngine, type Evidence, type Window, type WindowContext } from './windows.js';
+import type { SkewReport } from '../timeline/skew.js';
+import { WindowEngine, type Evidence, type Window, type WindowContext } from './engine.js';
+import type { EdgeSource } from './window.js';
 
 /** Snapshot and config files are small: read whole. */
 async function readSmall(path: string): Promise<string[]> {
@@ -22,16 +23,28 @@ async function readSmall(path: string): Promise<string[]> {
 
 /** Replica assignments from describe snapshots and ZooKeeper addresses from configs. */
 export async function windowContext(others: readonly PlannedFile[]): Promise<WindowContext> {
-  const context: WindowContext = { replicas: new Map(), zkAddresses: new Map() };
+  const context: WindowContext = { replicas: new Map(), zkAddresses: new Map(), minIsr: new Map() };
   for (const file of others) {
     if (file.kind === 'topics-describe') {
-      const snapshot = parseDescribe(await readSmall(file.path));
+      const lines = await readSmall(file.path);
+      const snapshot = parseDescribe(lines);
       for (const p of snapshot.partitions) {
         const evidence: Evidence = { file: file.path, line: p.line, time: null, ruleId: null, text: p.text.trim() };
         context.replicas.set(`${p.topic}-${p.partition}`, { replicas: p.replicas, evidence });
       }
+      for (const t of snapshot.topics) {
+        const value = Number(t.configs['min.insync.replicas']);
+        if (!Number.isInteger(value) || value < 1) continue;
+        context.minIsr!.set(t.topic, { value, evidence: { file: file.path, line: t.line, time: null, ruleId: null, text: (lines[t.line - 1] ?? '').trim() } });
+      }
     } else if (file.kind === 'properties') {
-      for (const [host, id] of zookeeperServers(parseProperties(await readSmall(file.path)))) {
+      const lines = await readSmall(file.path);
+      const props = parseProperties(lines);
+      const minIsr = props.values.get('min.insync.replicas');
+      if (minIsr && Number.isInteger(Number(minIsr.value)) && !context.minIsr!.has('*')) {
+        context.minIsr!.set('*', { value: Number(minIsr.value), evidence: { file: file.path, line: minIsr.line, time: null, ruleId: null, text: (lines[minIsr.line - 1] ?? '').trim() } });
+      }
+      for (const [host, id] of zookeeperServers(props)) {
         if (host !== '0.0.0.0' && host !== 'localhost' && host !== '127.0.0.1') context.zkAddresses.set(host, id);
       }
     }
@@ -49,12 +62,22 @@ export function toWindowJson(w: Window, zone: Zone): WindowJson {
     end: w.end === null ? null : iso(w.end),
     startBounds: w.startBounds && { earliest: iso(w.startBounds[0]), latest: iso(w.startBounds[1]) },
     endBounds: w.endBounds && { earliest: iso(w.endBounds[0]), latest: iso(w.endBounds[1]) },
+    ...(w.startSource && { startSource: edgeJson(w.startSource, zone) }),
+    ...(w.endSource && { endSource: edgeJson(w.endSource, zone) }),
     durationMs: w.end === null ? null : w.end - w.start,
     confidence: w.confidence,
     reason: w.reason,
     ...(Object.keys(w.details).length > 0 && { details: w.details }),
-    evidence: w.evidence.map((ev) => ({ file: ev.file, line: ev.line, time: ev.time === null ? null : iso(ev.time), ruleId: ev.ruleId, text: ev.text })),
+    evidence: w.evidence.map((ev) => evidenceJson(ev, zone)),
   };
+}
+
+function evidenceJson(ev: Evidence, zone: Zone): EvidenceJson {
+  return { file: ev.file, line: ev.line, time: ev.time === null ? null : zone.format(ev.time), ruleId: ev.ruleId, text: ev.text };
+}
+
+function edgeJson(s: EdgeSource, zone: Zone): { how: string; evidence: EvidenceJson | null } {
+  return { how: s.how, evidence: s.evidence && evidenceJson(s.evidence, zone) };
 }
 
 export interface WindowsResult {
@@ -130,7 +153,7 @@ export async function buildWindows(
         file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), ruleId: f.ruleId, text: f.text, why: f.why,
       })),
       disagreements: merged.disagreements.map((d) => ({
-        ...d, evidence: d.evidence.map((ev) => ({ file: ev.file, line: ev.line, time: ev.time === null ? null : zone.format(ev.time), ruleId: ev.ruleId, text: ev.text })),
+        ...d, evidence: d.evidence.map((ev) => evidenceJson(ev, zone)),
       })),
     },
     inputs: timeline.inputs(),

@@ -1,11 +1,11 @@
-import type { MetadataHistory, MetadataWindow } from '../analysis/metadata-history.js';
+import type { MetadataHistory, MetadataWindow } from './metadata-history.js';
 import type { DisagreementJson, WindowKind } from '../model/window.js';
 import type { MetadataReadResult } from '../readers/metadata-log.js';
 import { parseProperties } from '../readers/properties.js';
 import type { PlannedFile } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
-import type { TimelineEvent } from './event.js';
-import type { Evidence, Window } from './windows.js';
+import type { TimelineEvent } from '../timeline/event.js';
+import type { Evidence, Window } from './engine.js';
 
 /**
  * Puts the KRaft metadata log beside the logs. The metadata log is the

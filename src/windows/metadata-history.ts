@@ -1,6 +1,6 @@
 import type { WindowKind } from '../model/window.js';
 import type { MetadataBatch, MetadataPayload, MetadataRecord } from '../readers/metadata-log.js';
-import type { Evidence } from '../timeline/windows.js';
+import type { Evidence } from './engine.js';
 
 /**
  * The KRaft metadata log as history: per partition, every leader/ISR state

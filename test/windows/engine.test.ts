@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Effect, Rule } from '../../src/catalogue/schema.js';
 import type { FieldValue } from '../../src/catalogue/fields.js';
 import type { TimelineEvent } from '../../src/timeline/event.js';
-import { WindowEngine, type WindowContext } from '../../src/timeline/windows.js';
+import { WindowEngine, type WindowContext } from '../../src/windows/engine.js';
 
 // Rules reduced to what the engine reads: an id and an effect.
 function rule(id: string, effect?: Effect): Rule {

@@ -1,0 +1,314 @@
+import type { TimelineEvent } from '../timeline/event.js';
+import type { SessionMap } from './sessions.js';
+import { addEvidence, evidenceOf, type EdgeSource, type Evidence, type Window, type WindowBook } from './window.js';
+
+/** A node silent this long before it logs a restart was down, not idle. */
+const RESTART_SILENCE_MS = 60_000;
+/** ZooKeeper's session tracker expires in ticks (tickTime, 2000 ms by default). */
+const ZK_TICK_MS = 2000;
+/** Brokers losing ZooKeeper this close together lost it together. */
+const TOGETHER_MS = 15_000;
+/** A thaw line ("have not heard from server in N ms") this soon after a broker's first line back belongs to that freeze. */
+const THAW_MS = 5000;
+
+interface Estimate {
+  start: number;
+  bounds: [number, number];
+  source: EdgeSource;
+  confidence: Window['confidence'];
+}
+
+/**
+ * Broker liveness: down (crashed, stopped), hung (frozen: no line while the
+ * cluster gave up on it, then back without a restart) or isolated (kept
+ * logging while cut off from ZooKeeper). A death's start is estimated from
+ * every source present, most precise first: ZooKeeper seeing the broker's
+ * own session socket close (within milliseconds of a kill), the session's
+ * expiry minus its negotiated timeout (within a tick), the broker's last
+ * line (any time before).
+ */
+export class BrokerTracker {
+  private readonly down = new Map<string, Window>();
+  private readonly cleanStop = new Set<string>();
+  private readonly isolated = new Map<string, Window>();
+
+  constructor(private readonly book: WindowBook, private readonly sessions: SessionMap) {}
+
+  openWindows(): Iterable<Window> {
+    return this.down.values();
+  }
+
+  stopping(e: TimelineEvent): void {
+    if (this.down.has(e.node)) return;
+    const w = this.book.open({
+      kind: 'broker-down', node: e.node, start: e.time, startBounds: [e.time, e.time],
+      startSource: { how: 'the broker logged its own shutdown', evidence: evidenceOf(e) },
+      confidence: 'high', reason: 'the broker logged its own shutdown',
+    });
+    addEvidence(w, evidenceOf(e));
+    this.down.set(e.node, w);
+    this.cleanStop.add(e.node);
+  }
+
+  /** When did `node` stop, as best all the evidence says; `detectedAt`: when the cluster noticed. */
+  private estimateDeath(node: string, detectedAt: number): Estimate {
+    const last = this.book.lastSeen.get(node);
+    const lastTime = last && last.time <= detectedAt ? last.time : undefined;
+    const close = this.sessions.closeOf(node, lastTime ?? -Infinity, detectedAt);
+    if (close) {
+      return {
+        start: close.time, bounds: [lastTime ?? close.time, close.time], confidence: 'high',
+        source: { how: "ZooKeeper saw the broker's own session socket close (its process died or left)", evidence: close.evidence },
+      };
+    }
+    const expiry = this.sessions.expiryOf(node, detectedAt);
+    if (expiry?.timeoutMs !== undefined && (lastTime === undefined || expiry.time > lastTime)) {
+      const lastContact = expiry.time - expiry.timeoutMs;
+      const earliest = Math.max(lastTime ?? -Infinity, lastContact - ZK_TICK_MS);
+      const latest = Math.min(detectedAt, Math.max(earliest, lastContact + expiry.timeoutMs / 3));
+      return {
+        start: Math.min(latest, Math.max(earliest, lastContact)), bounds: [earliest, latest], confidence: 'medium',
+        source: { how: `ZooKeeper expired its session: expiry − negotiated timeout (${expiry.timeoutMs} ms), within a tick`, evidence: expiry.evidence },
+      };
+    }
+    const start = lastTime ?? detectedAt;
+    return {
+      start, bounds: [start, detectedAt], confidence: last ? 'medium' : 'low',
+      source: last
+        ? { how: 'its last line (no ZooKeeper-side evidence of when it stopped): the earliest it can have stopped', evidence: last.evidence }
+        : { how: 'when the cluster noticed (none of its own logs were given)', evidence: null },
+    };
+  }
+
+  lost(node: string, e: TimelineEvent, why: string): void {
+    const open = this.down.get(node);
+    if (open) {
+      addEvidence(open, evidenceOf(e));
+      if (open.track.detectedAt === undefined) open.track.detectedAt = e.time;
+      return;
+    }
+    // Late news (an expiry acted on after its grace period) of a window already told.
+    const told = this.book.windows.find((w) => w.node === node && (w.kind === 'broker-down' || w.kind === 'broker-hung' || w.kind === 'isolated') &&
+      w.start <= e.time && w.end !== null && w.end >= e.time);
+    if (told) {
+      addEvidence(told, evidenceOf(e));
+      return;
+    }
+    const est = this.estimateDeath(node, e.time);
+    const last = this.book.lastSeen.get(node);
+    const w = this.book.open({
+      kind: 'broker-down', node, start: est.start, startBounds: est.bounds, startSource: est.source,
+      confidence: est.confidence,
+      reason: `${why}${last ? '' : '; none of its own logs were given'}`,
+      track: { detectedAt: e.time, alive: 0 },
+      details: { noticedAt: e.time },
+    });
+    if (last) addEvidence(w, last.evidence);
+    if (est.source.evidence) addEvidence(w, est.source.evidence);
+    addEvidence(w, evidenceOf(e));
+    this.down.set(node, w);
+  }
+
+  starting(e: TimelineEvent): void {
+    const open = this.down.get(e.node);
+    if (open) {
+      open.track.restarting = true;
+      // A restart's first lines may come before it says `starting`.
+      if (!open.track.maybeHung) open.track.firstSignOfLife = e.time;
+      open.track.maybeHung = false;
+      addEvidence(open, evidenceOf(e));
+      return;
+    }
+    const last = this.book.lastSeen.get(e.node);
+    if (last && !this.cleanStop.has(e.node) && e.time - last.time > RESTART_SILENCE_MS) {
+      const est = this.estimateDeath(e.node, e.time);
+      const w = this.book.open({
+        kind: 'broker-down', node: e.node, start: est.start, startBounds: est.bounds, startSource: est.source,
+        confidence: 'medium',
+        reason: 'its log went silent with no shutdown and its next line is a restart: it died without a word',
+        track: { restarting: true, firstSignOfLife: e.time, alive: 0 },
+      });
+      addEvidence(w, last.evidence);
+      addEvidence(w, evidenceOf(e));
+      this.down.set(e.node, w);
+    }
+    this.cleanStop.delete(e.node);
+  }
+
+  /** `[KafkaServer id=N] started` or the controller seeing it register again. */
+  back(node: string, e: TimelineEvent): void {
+    if (node === e.node) this.cleanStop.delete(node);
+    const open = this.down.get(node);
+    if (!open || e.time < open.start) return;
+    addEvidence(open, evidenceOf(e));
+    if (open.track.maybeHung) {
+      open.details.rejoinedAt = e.time;
+      this.thawed(open, node, 'it registered again without starting up');
+      return;
+    }
+    const restarted = typeof open.track.firstSignOfLife === 'number';
+    // A restarted process was down until it ran again; the serving line is the latest bound.
+    const end = restarted ? open.track.firstSignOfLife! : e.time;
+    this.book.close(open, end, end, {
+      how: restarted ? 'its first line after the restart (it served again at the latest bound)' : 'it registered again / said it was serving',
+      evidence: restarted ? open.evidence.find((x) => x.time === end) ?? evidenceOf(e) : evidenceOf(e),
+    });
+    open.endBounds = [end, Math.max(end, e.time)];
+    this.down.delete(node);
+  }
+
+  /**
+   * A line of the node itself after the cluster gave up on it (not a
+   * restart). Silent for a session timeout or more across its window's
+   * start, it may have been frozen and now be back; a restart's first lines
+   * look the same until it says `starting`, so that waits. Lines of a node
+   * that was not silent say it kept running, cut off.
+   */
+  noteLine(e: TimelineEvent): void {
+    const w = this.down.get(e.node);
+    if (!w || w.track.detectedAt === undefined || w.track.restarting || w.track.maybeHung || e.time <= w.track.detectedAt) return;
+    const before = this.book.lastSeen.get(e.node);
+    const timeout = this.sessions.timeoutOf(e.node) ?? 6000;
+    // A broker that said it lost ZooKeeper and is cut off may well be silent: not a freeze.
+    const cutOff = this.isolated.has(e.node);
+    if (w.track.alive === 0 && !cutOff && (!before || (before.time <= w.start && e.time - before.time >= timeout))) {
+      w.track.maybeHung = true;
+      w.track.firstSignOfLife = e.time;
+      addEvidence(w, evidenceOf(e));
+      return;
+    }
+    w.track.alive++;
+    w.track.aliveEvidence ??= evidenceOf(e);
+  }
+
+  /** A frozen broker is back: its window ends at its first line after the silence. */
+  private thawed(w: Window, node: string, why: string): void {
+    const end = w.track.firstSignOfLife!;
+    w.kind = 'broker-hung';
+    w.track.maybeHung = false;
+    w.reason = `${w.reason}; it logged nothing from before then and came back without a restart (${why}): its process was frozen (a long GC pause, a stalled VM or a stopped process), not dead`;
+    const first = w.evidence.find((x) => x.time === end && x.file !== undefined) ?? null;
+    this.book.close(w, end, end, { how: 'its first line after the silence (no restart in between)', evidence: first });
+    this.down.delete(node);
+  }
+
+  /** The broker itself lost ZooKeeper; `idleMs`: how long it had not heard from it. */
+  contactLost(e: TimelineEvent, idleMs: number | undefined): void {
+    const heard = idleMs === undefined ? undefined : e.time - idleMs;
+    const maybe = this.down.get(e.node);
+    if (maybe?.track.maybeHung && idleMs !== undefined) {
+      this.thawed(maybe, e.node, `its ZooKeeper client had not heard from the server for ${idleMs} ms`);
+    }
+    const hung = this.book.windows.find((w) => w.kind === 'broker-hung' && w.node === e.node && w.end !== null &&
+      e.time >= w.end && e.time - w.end <= THAW_MS);
+    if (hung) {
+      if (heard !== undefined) this.refineByLastContact(hung, heard, e, 'its first line after the freeze');
+      addEvidence(hung, evidenceOf(e));
+      return;
+    }
+    if (this.down.has(e.node)) return;
+    const open = this.isolated.get(e.node);
+    if (open) {
+      addEvidence(open, evidenceOf(e));
+      return;
+    }
+    const w = this.book.open({
+      kind: 'isolated', node: e.node, start: e.time, startBounds: [heard ?? e.time, e.time], confidence: 'medium',
+      startSource: { how: 'the broker logged that it lost ZooKeeper', evidence: evidenceOf(e) },
+      reason: 'the broker kept running but lost contact with ZooKeeper',
+    });
+    if (heard !== undefined) this.refineByLastContact(w, heard, e, 'it');
+    addEvidence(w, evidenceOf(e));
+    this.isolated.set(e.node, w);
+  }
+
+  /**
+   * "Have not heard from server in N ms": the last answer from ZooKeeper came
+   * N ms before. The client pings every third of its session timeout, so the
+   * freeze or cut came within one ping interval after that answer.
+   */
+  private refineByLastContact(w: Window, heard: number, e: TimelineEvent, who: string): void {
+    const ping = (this.sessions.timeoutOf(e.node) ?? 6000) / 3;
+    const [lo, hi] = w.startBounds ?? [heard, e.time];
+    const earliest = Math.max(lo, heard);
+    const latest = Math.max(earliest, Math.min(hi, heard + ping));
+    w.startBounds = [earliest, latest];
+    w.start = Math.min(latest, Math.max(earliest, heard + ping / 2));
+    w.startSource = {
+      how: `${who} said it had not heard from ZooKeeper for ${e.time - heard} ms: the last contact, plus half a ping interval (${Math.round(ping)} ms)`,
+      evidence: evidenceOf(e),
+    };
+    w.details.lastContactWithZooKeeper = heard;
+  }
+
+  sessionEstablished(e: TimelineEvent, session: string): void {
+    const iso = this.isolated.get(e.node);
+    if (!iso) return;
+    addEvidence(iso, evidenceOf(e));
+    iso.details.reconnectedSession = session;
+    this.book.close(iso, e.time, e.time, { how: 'it established a new ZooKeeper session', evidence: evidenceOf(e) });
+    this.isolated.delete(e.node);
+  }
+
+  /**
+   * A broker the cluster gave up on but which kept logging was cut off, not
+   * down: the window becomes (or joins) an `isolated` one.
+   */
+  finish(): void {
+    for (const [node, w] of [...this.down]) if (w.track.maybeHung) this.thawed(w, node, 'no restart followed');
+    for (const w of [...this.book.windows]) {
+      if (w.kind !== 'broker-down' || w.track.alive === 0 || w.track.restarting) continue;
+      const why = `the cluster gave up on it (${w.reason}) but it kept logging (${w.track.alive} lines): it was cut off, not down`;
+      if (w.track.aliveEvidence) addEvidence(w, w.track.aliveEvidence);
+      const twin = this.book.windows.find((x) => x.kind === 'isolated' && x.node === w.node &&
+        x.start <= (w.end ?? Infinity) && (x.end ?? Infinity) >= w.start);
+      if (twin) {
+        for (const ev of w.evidence) addEvidence(twin, ev);
+        twin.reason = `${twin.reason}; ${why}`;
+        twin.details.clusterRemovedAt = w.track.detectedAt ?? w.start;
+        this.book.remove(w);
+      } else {
+        w.kind = 'isolated';
+        w.reason = why;
+      }
+    }
+    this.collapseEnsembleLoss();
+  }
+
+  /**
+   * Every broker losing ZooKeeper at once is ZooKeeper going away (its quorum
+   * lost, its servers down or cut off), not every broker being cut off: one
+   * window for the cluster instead of one per broker.
+   */
+  private collapseEnsembleLoss(): void {
+    const brokers = [...this.book.firstSeen.keys()].filter((n) => n.startsWith('broker-'));
+    if (brokers.length < 2) return;
+    const isolated = this.book.windows.filter((w) => w.kind === 'isolated').sort((a, b) => a.start - b.start);
+    const used = new Set<Window>();
+    for (const first of isolated) {
+      if (used.has(first)) continue;
+      const group = isolated.filter((w) => !used.has(w) && w.start - first.start <= TOGETHER_MS && w.start >= first.start);
+      const nodes = new Set(group.map((w) => w.node));
+      if (!brokers.every((b) => nodes.has(b))) continue;
+      for (const w of group) used.add(w);
+      const ends = group.map((w) => w.end);
+      const w = this.book.open({
+        kind: 'zookeeper-unreachable', start: first.start, startBounds: first.startBounds,
+        ...(first.startSource && { startSource: first.startSource }),
+        confidence: 'high',
+        reason: `every broker (${[...nodes].sort().join(', ')}) lost ZooKeeper within ${Math.round((group.at(-1)!.start - first.start) / 1000)} s: ZooKeeper itself was down or unreachable, not the brokers`,
+        details: { brokers: [...nodes].map((n) => Number(n!.slice('broker-'.length))).sort((a, b) => a - b) },
+      });
+      if (ends.every((x) => x !== null)) {
+        const last = group.reduce((a, b) => ((a.end ?? 0) >= (b.end ?? 0) ? a : b));
+        this.book.close(w, last.end!, Math.min(...(ends as number[])), last.endSource);
+      }
+      for (const g of group) {
+        for (const ev of g.evidence.slice(0, 2)) addEvidence(w, ev);
+        this.book.remove(g);
+      }
+    }
+  }
+}
+
+export type { Evidence };

@@ -1,0 +1,164 @@
+import type { Effect } from '../catalogue/schema.js';
+import type { WindowKind } from '../model/window.js';
+import type { TimelineEvent } from '../timeline/event.js';
+import { BrokerTracker } from './brokers.js';
+import { ControllerTracker } from './controller.js';
+import { KraftTracker } from './kraft.js';
+import { PartitionTracker } from './partitions.js';
+import { SessionMap } from './sessions.js';
+import { asIds, asList, asNumber, WindowBook, type Window, type WindowContext } from './window.js';
+import { FALSE_ALARM_MS, ZooKeeperTracker } from './zookeeper.js';
+
+export type { Evidence, FalseAlarm, Window, WindowContext } from './window.js';
+
+/**
+ * Infers outage windows from the merged timeline. Streaming: it keeps state
+ * per node, session and partition (and each partition's leader changes),
+ * never the events themselves. Which events open or close windows is data
+ * (each rule's `effect`); one tracker per concern interprets those signals.
+ */
+export class WindowEngine {
+  private readonly book = new WindowBook();
+  private readonly sessions = new SessionMap();
+  private readonly brokers: BrokerTracker;
+  private readonly partitions: PartitionTracker;
+  private readonly zookeeper: ZooKeeperTracker;
+  private readonly kraft: KraftTracker;
+  private readonly controller: ControllerTracker;
+
+  constructor(context: WindowContext = { replicas: new Map(), zkAddresses: new Map() }) {
+    this.brokers = new BrokerTracker(this.book, this.sessions);
+    this.partitions = new PartitionTracker(this.book, context);
+    this.zookeeper = new ZooKeeperTracker(this.book, context);
+    this.kraft = new KraftTracker(this.book);
+    this.controller = new ControllerTracker(this.book);
+  }
+
+  get windows(): readonly Window[] {
+    return this.book.windows;
+  }
+
+  get falseAlarms() {
+    return this.book.falseAlarms;
+  }
+
+  /** Feeds one event (classified or not) in time order. */
+  push(e: TimelineEvent): void {
+    this.flushPending(e.time);
+    const effect = e.rule?.effect;
+    if (effect) this.apply(effect, e);
+    this.brokers.noteLine(e);
+    this.zookeeper.noteLine(e);
+    this.book.seen(e);
+  }
+
+  /** Closes the stream: infers windows that need the whole story and returns every window by start. */
+  finish(): Window[] {
+    this.flushPending(Number.POSITIVE_INFINITY);
+    this.brokers.finish();
+    this.controller.finish();
+    this.partitions.inferLeaderless();
+    this.partitions.inferOfflineFromReplicas();
+    return [...this.book.windows].sort((a, b) => a.start - b.start || kindOrder(a.kind) - kindOrder(b.kind));
+  }
+
+  private apply(effect: Effect, e: TimelineEvent): void {
+    const f = e.fields;
+    switch (effect.signal) {
+      case 'broker-stopping': return this.brokers.stopping(e);
+      case 'broker-starting': return this.brokers.starting(e);
+      case 'broker-started': return this.brokers.back(e.node, e);
+      case 'controller-elected': {
+        const id = asNumber(f[effect.field]);
+        if (id !== undefined) this.controller.elected(id, e);
+        return;
+      }
+      case 'brokers-lost':
+        for (const id of asIds(f[effect.field])) this.brokers.lost(`broker-${id}`, e, 'the controller removed it from the live brokers');
+        return;
+      case 'brokers-joined':
+        for (const id of asIds(f[effect.field])) this.brokers.back(`broker-${id}`, e);
+        return;
+      case 'session-established': {
+        const session = String(f[effect.field] ?? '');
+        if (!session) return;
+        this.sessions.established(e.node, session, effect.timeout ? asNumber(f[effect.timeout]) : undefined);
+        this.brokers.sessionEstablished(e, session);
+        return;
+      }
+      case 'session-expired': {
+        const session = String(f[effect.field] ?? '');
+        if (!session) return;
+        this.sessions.expired(session, effect.timeout ? asNumber(f[effect.timeout]) : undefined, e);
+        this.zookeeper.pending.push({ event: e, session });
+        return;
+      }
+      case 'session-closed': {
+        const session = String(f[effect.field] ?? '');
+        if (session && session !== '0x0') this.sessions.closed(session, e);
+        return;
+      }
+      case 'zk-contact-lost': return this.brokers.contactLost(e, effect.idle ? asNumber(f[effect.idle]) : undefined);
+      case 'zk-starting': return this.zookeeper.starting(e);
+      case 'zk-peer-unreachable':
+        return this.zookeeper.peerLost(String(f[effect.field] ?? ''), e, 'a serving peer could not open a connection to it', ['FOLLOWING', 'LEADING'], false);
+      case 'zk-peer-lost':
+        return this.zookeeper.peerLost(String(f[effect.field] ?? ''), e, "a serving peer's quorum connection to it broke", ['FOLLOWING', 'LEADING', undefined], true);
+      case 'zk-follower-lost':
+        return this.zookeeper.peerLost(this.zookeeper.idOf(String(f[effect.field] ?? '')) ?? '', e, 'the leader lost its connection to it', 'leader', true);
+      case 'zk-leader-lost': return this.zookeeper.leaderLost(e, effect.timedOut !== undefined && Boolean(f[effect.timedOut]));
+      case 'zk-leader-stepped-down': return this.zookeeper.steppedDown(e);
+      case 'zk-state': return this.zookeeper.stateChange(e, String(f[effect.field] ?? '').toUpperCase());
+      case 'partition-offline':
+        for (const p of asList(f[effect.field])) this.partitions.offlineSignal(String(p), e);
+        return;
+      case 'partition-online': {
+        const leader = effect.leader ? asNumber(f[effect.leader]) : undefined;
+        for (const p of asList(f[effect.field])) this.partitions.onlineSignal(String(p), leader, e);
+        return;
+      }
+      case 'partition-state': return this.partitions.state(effect, e);
+      case 'replica-offline': return this.partitions.replicaOffline(effect, e);
+      case 'isr-change': return this.partitions.isrChange(effect, e);
+      case 'truncation': return this.partitions.truncation(effect, e);
+      case 'broker-fenced':
+        for (const id of asIds(f[effect.field])) {
+          this.kraft.fenced(`broker-${id}`, e);
+          this.brokers.lost(`broker-${id}`, e, 'the KRaft controller fenced it (its session timed out)');
+        }
+        return;
+      case 'broker-unfenced':
+        for (const id of asIds(f[effect.field])) this.kraft.unfenced(`broker-${id}`, e);
+        return;
+      case 'raft-leader': return this.kraft.leader(f[effect.leader], Number(f[effect.epoch]), e);
+      case 'raft-leaderless': return this.kraft.noLeader(Number(f[effect.epoch]), e);
+    }
+  }
+
+  /**
+   * A session expiry opens a broker window only once it is clear the
+   * ZooKeeper server that logged it was not a frozen leader expiring
+   * sessions it could not see; and only for a broker's own session (a CLI
+   * tool's session expiring is no outage).
+   */
+  private flushPending(now: number): void {
+    const pending = this.zookeeper.pending;
+    if (pending.length === 0) return;
+    const due = pending.filter((p) => now - p.event.time > FALSE_ALARM_MS);
+    if (due.length === 0) return;
+    this.zookeeper.pending = pending.filter((p) => now - p.event.time <= FALSE_ALARM_MS);
+    for (const p of due) {
+      const owner = this.sessions.ownerOf(p.session);
+      if (owner !== undefined) this.brokers.lost(owner, p.event, `ZooKeeper expired its session ${p.session}`);
+    }
+  }
+}
+
+const ORDER: readonly WindowKind[] = [
+  'zk-quorum-lost', 'controller-quorum-leaderless', 'zk-node-down', 'zk-node-unreachable', 'zk-stale-leader',
+  'zookeeper-unreachable', 'controller-unavailable', 'broker-down', 'broker-hung', 'broker-fenced', 'isolated',
+  'partition-leaderless', 'partition-offline', 'two-leaders', 'under-min-isr', 'under-replicated',
+];
+function kindOrder(k: WindowKind): number {
+  return ORDER.indexOf(k);
+}

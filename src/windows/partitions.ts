@@ -1,0 +1,322 @@
+import type { Effect } from '../catalogue/schema.js';
+import type { TimelineEvent } from '../timeline/event.js';
+import {
+  addEvidence, asIds, asList, asNumber, evidenceOf, MAX_EVIDENCE, overlaps, splitPartition,
+  type Evidence, type Window, type WindowBook, type WindowContext,
+} from './window.js';
+
+/** Truncation this long after a broker's isolation ends is its aftermath. */
+const STALE_LEADER_MS = 15 * 60_000;
+
+interface LeaderChange {
+  time: number;
+  leader: number;
+  evidence: Evidence;
+}
+
+type UnderReplicated = Window & { fullSize: number };
+
+/**
+ * Partitions: who leads each (from the controller's own lines), when one had
+ * no working leader, when its ISR was short, and when a cut-off leader went
+ * on acting beside the new one.
+ */
+export class PartitionTracker {
+  private readonly offline = new Map<string, Window>();
+  private readonly underReplicated = new Map<string, UnderReplicated>();
+  private readonly underMinIsr = new Map<string, Window>();
+  /** Per partition, each leader the controller named, in time order. */
+  private readonly leaders = new Map<string, LeaderChange[]>();
+  private readonly replicaSets = new Map<string, number[]>();
+
+  constructor(private readonly book: WindowBook, private readonly context: WindowContext) {}
+
+  private replicasOf(p: string): number[] {
+    return this.replicaSets.get(p) ?? this.context.replicas.get(p)?.replicas ?? [];
+  }
+
+  private noteLeader(p: string, leader: number, e: TimelineEvent): void {
+    const history = this.leaders.get(p) ?? [];
+    if (history.at(-1)?.leader === leader) return;
+    history.push({ time: e.time, leader, evidence: evidenceOf(e) });
+    this.leaders.set(p, history);
+  }
+
+  /** The leader the controller last named for `p` at or before `t` (undefined: not known). */
+  leaderAt(p: string, t: number): number | undefined {
+    const history = this.leaders.get(p);
+    if (!history) return undefined;
+    let leader: number | undefined;
+    for (const c of history) {
+      if (c.time > t) break;
+      leader = c.leader;
+    }
+    return leader;
+  }
+
+  offlineSignal(p: string, e: TimelineEvent): void {
+    const open = this.offline.get(p);
+    if (open) {
+      addEvidence(open, evidenceOf(e));
+      return;
+    }
+    const w = this.book.open({
+      ...splitPartition(p), kind: 'partition-offline', start: e.time, startBounds: [e.time, e.time],
+      startSource: { how: 'the controller recorded the partition offline (leader -1)', evidence: evidenceOf(e) },
+      confidence: 'high', reason: e.rule?.title ?? 'the partition had no leader',
+    });
+    const assignment = this.context.replicas.get(p);
+    if (assignment) {
+      w.details.replicas = assignment.replicas;
+      addEvidence(w, assignment.evidence);
+    }
+    addEvidence(w, evidenceOf(e));
+    this.offline.set(p, w);
+  }
+
+  onlineSignal(p: string, leader: number | undefined, e: TimelineEvent): void {
+    if (leader !== undefined) this.noteLeader(p, leader, e);
+    const open = this.offline.get(p);
+    if (!open) return;
+    addEvidence(open, evidenceOf(e));
+    this.book.close(open, e.time, e.time, { how: 'the controller elected a leader', evidence: evidenceOf(e) });
+    this.offline.delete(p);
+  }
+
+  /** The controller's own statement of a partition's leader and ISR. */
+  state(effect: Extract<Effect, { signal: 'partition-state' }>, e: TimelineEvent): void {
+    const p = String(asList(e.fields[effect.partition])[0] ?? '');
+    const leader = asNumber(e.fields[effect.leader]);
+    if (!p || leader === undefined) return;
+    const replicas = effect.replicas ? asIds(e.fields[effect.replicas]) : [];
+    if (replicas.length > 0) this.replicaSets.set(p, replicas);
+    this.noteLeader(p, leader, e);
+    if (leader < 0) return;
+    const isr = asIds(e.fields[effect.isr]);
+    this.isrIs(p, isr, this.replicasOf(p).length, e, `the controller set its ISR to ${isr.join(',')}`);
+  }
+
+  /** The controller took a dead broker's replica out: the partition is short of it from here. */
+  replicaOffline(effect: Extract<Effect, { signal: 'replica-offline' }>, e: TimelineEvent): void {
+    const p = String(asList(e.fields[effect.partition])[0] ?? '');
+    const replica = asNumber(e.fields[effect.replica]);
+    if (!p || replica === undefined) return;
+    const open = this.underReplicated.get(p);
+    if (open) {
+      addEvidence(open, evidenceOf(e));
+      return;
+    }
+    const replicas = this.replicasOf(p);
+    // A single replica going offline takes the partition offline, not short.
+    if (replicas.length === 1) return;
+    const w = this.book.open({
+      ...splitPartition(p), kind: 'under-replicated', start: e.time, startBounds: [e.time, e.time],
+      startSource: { how: `the controller took broker ${replica}'s replica offline`, evidence: evidenceOf(e) },
+      confidence: 'high', reason: `the controller took the replica on broker ${replica} offline (its broker was gone)`,
+      details: { offlineReplica: replica },
+    });
+    addEvidence(w, evidenceOf(e));
+    this.underReplicated.set(p, Object.assign(w, { fullSize: Math.max(replicas.length, 2) }));
+  }
+
+  /** A leader's own ISR change (`Shrinking ISR`, `Expanding ISR`, `ISR updated`). */
+  isrChange(effect: Extract<Effect, { signal: 'isr-change' }>, e: TimelineEvent): void {
+    const p = String(asList(e.fields[effect.partition])[0] ?? '');
+    if (!p) return;
+    const to = asIds(e.fields[effect.to]);
+    const from = effect.from ? asIds(e.fields[effect.from]) : [];
+    // A broker the controller has already replaced as leader (it was frozen
+    // or cut off) may still try to shrink the ISR it no longer owns; its
+    // write fails. That is not the partition's ISR.
+    const reporter = Number(/^broker-(\d+)$/.exec(e.node)?.[1] ?? Number.NaN);
+    const leader = this.leaderAt(p, e.time);
+    if (leader !== undefined && leader >= 0 && Number.isInteger(reporter) && leader !== reporter) {
+      this.book.falseAlarms.push({
+        ...evidenceOf(e),
+        why: `${e.node} no longer led ${p} (the controller had made broker ${leader} its leader): a deposed leader's ISR change, which ZooKeeper refuses, not the partition's ISR`,
+      });
+      return;
+    }
+    const fullSize = Math.max(from.length, this.replicasOf(p).length);
+    this.isrIs(p, to, fullSize, e, `ISR shrank from ${from.join(',') || `${fullSize} replicas`} to ${to.join(',')}`, from);
+  }
+
+  /**
+   * Below min.insync.replicas (where the topic's or the brokers' setting is
+   * known) producers with acks=all get NotEnoughReplicas: the partition takes
+   * no such writes although it has a leader.
+   */
+  private minIsr(p: string, isr: number[], fullSize: number, e: TimelineEvent): void {
+    const { topic } = splitPartition(p);
+    const setting = this.context.minIsr?.get(topic) ?? this.context.minIsr?.get('*');
+    // Fewer replicas than min.insync.replicas is a standing misconfiguration
+    // (acks=all always fails), for the findings, not a window of this incident.
+    if (!setting || isr.length === 0 || fullSize < setting.value) return;
+    const open = this.underMinIsr.get(p);
+    if (open) {
+      addEvidence(open, evidenceOf(e));
+      if (isr.length >= setting.value) {
+        this.book.close(open, e.time, e.time, { how: `the ISR was back to ${isr.length} (min.insync.replicas ${setting.value})`, evidence: evidenceOf(e) });
+        this.underMinIsr.delete(p);
+      }
+      return;
+    }
+    if (isr.length >= setting.value) return;
+    const w = this.book.open({
+      ...splitPartition(p), kind: 'under-min-isr', start: e.time, startBounds: [e.time, e.time], confidence: 'high',
+      startSource: { how: `the ISR (${isr.join(',')}) fell below min.insync.replicas ${setting.value}`, evidence: evidenceOf(e) },
+      reason: `ISR ${isr.join(',')} is below min.insync.replicas=${setting.value}${this.context.minIsr?.has(topic) ? '' : ' (the brokers\' default)'}: producers with acks=all were refused (NotEnoughReplicas)`,
+      details: { isr, minInsyncReplicas: setting.value },
+    });
+    addEvidence(w, setting.evidence);
+    addEvidence(w, evidenceOf(e));
+    this.underMinIsr.set(p, w);
+  }
+
+  private isrIs(p: string, isr: number[], fullSize: number, e: TimelineEvent, why: string, from: number[] = []): void {
+    this.minIsr(p, isr, fullSize, e);
+    const open = this.underReplicated.get(p);
+    const underMin = e.message.includes('under-min-isr');
+    if (open) {
+      addEvidence(open, evidenceOf(e));
+      open.details.isr = isr;
+      if (underMin) open.details.underMinIsr = true;
+      if (isr.length >= Math.max(open.fullSize, fullSize)) {
+        this.book.close(open, e.time, e.time, { how: 'the ISR was full again', evidence: evidenceOf(e) });
+        this.underReplicated.delete(p);
+      }
+      return;
+    }
+    if (isr.length === 0 || fullSize === 0 || isr.length >= fullSize) return;
+    const w = this.book.open({
+      ...splitPartition(p), kind: 'under-replicated', start: e.time, startBounds: [e.time, e.time],
+      startSource: { how: 'the ISR was short of the replica set', evidence: evidenceOf(e) },
+      confidence: 'high', reason: why,
+      details: { ...(from.length > 0 && { isrBefore: from }), isr, ...(underMin && { underMinIsr: true }) },
+    });
+    addEvidence(w, evidenceOf(e));
+    this.underReplicated.set(p, Object.assign(w, { fullSize }));
+  }
+
+  /**
+   * A broker cut off from the cluster that truncates a partition when it
+   * rejoins had gone on acting as its leader beside the one the controller
+   * elected: two leaders at once, from that election to the truncation.
+   */
+  truncation(effect: Extract<Effect, { signal: 'truncation' }>, e: TimelineEvent): void {
+    const p = String(asList(e.fields[effect.partition])[0] ?? '');
+    const offset = Number(e.fields[effect.offset]);
+    if (!p || !Number.isFinite(offset)) return;
+    const cutOff = this.book.windows.find((w) => w.node === e.node && (w.kind === 'isolated' || w.kind === 'broker-down' || w.kind === 'broker-hung') &&
+      w.start <= e.time && (w.end === null || e.time - w.end <= STALE_LEADER_MS));
+    if (!cutOff) return;
+    const hw = effect.highWatermark !== undefined ? Number(e.fields[effect.highWatermark]) : Number.NaN;
+    const id = Number(/^broker-(\d+)$/.exec(e.node)?.[1] ?? Number.NaN);
+    if (cutOff.kind !== 'isolated') {
+      // A restarted or thawed broker truncating as a follower: part of its comeback.
+      cutOff.details.truncatedTo = offset;
+      addEvidence(cutOff, evidenceOf(e));
+      return;
+    }
+    const ledBefore = this.leaderAt(p, cutOff.start);
+    const successor = (this.leaders.get(p) ?? []).find((c) => c.time >= cutOff.start && c.time <= e.time && c.leader >= 0 && c.leader !== id);
+    if (ledBefore !== undefined && ledBefore !== id) return;
+    const start = successor?.time ?? cutOff.start;
+    const told = this.book.windows.find((w) => w.kind === 'two-leaders' && w.node === e.node && `${w.topic}-${w.partition}` === p && w.start === start);
+    if (told) {
+      // The same truncation told twice (the fetcher's line, then the log's).
+      addEvidence(told, evidenceOf(e));
+      return;
+    }
+    const w = this.book.open({
+      ...splitPartition(p), kind: 'two-leaders', node: e.node, start,
+      startBounds: successor ? [successor.time, successor.time] : cutOff.startBounds,
+      startSource: successor
+        ? { how: `the controller elected broker ${successor.leader} while ${e.node} still acted as leader`, evidence: successor.evidence }
+        : { how: `${e.node} was cut off (no election line for the new leader was found)`, evidence: cutOff.startSource?.evidence ?? null },
+      confidence: successor ? 'high' : 'medium',
+      reason: `${e.node} was cut off from the cluster and went on acting as leader of ${p}${successor ? ` beside broker ${successor.leader}` : ''}; on rejoining it truncated ${p} to offset ${offset}: writes it had acknowledged after the cut were lost (acks=1)`,
+      details: { truncatedTo: offset, ...(Number.isFinite(hw) && hw > offset && { truncatedOffsets: hw - offset }), ...(successor && { newLeader: successor.leader }) },
+    });
+    if (successor) addEvidence(w, successor.evidence);
+    for (const ev of cutOff.evidence.slice(0, 3)) addEvidence(w, ev);
+    addEvidence(w, evidenceOf(e));
+    this.book.close(w, e.time, e.time, { how: 'the old leader truncated its log (it had become a follower)', evidence: evidenceOf(e) });
+  }
+
+  /**
+   * A partition had no working leader from the moment its leader died or
+   * froze until the controller named a new one (or the same one, back). The
+   * controller's own OfflinePartition step is only the end of that.
+   */
+  inferLeaderless(): void {
+    const gone = this.book.windows.filter((w) => (w.kind === 'broker-down' || w.kind === 'broker-hung') && w.node?.startsWith('broker-'));
+    for (const down of gone) {
+      const id = Number(down.node!.slice('broker-'.length));
+      for (const [p, history] of this.leaders) {
+        if (this.leaderAt(p, down.start) !== id) continue;
+        const next = history.find((c) => c.time > down.start && c.leader >= 0 && (c.leader !== id || (down.end !== null && c.time >= down.end)));
+        // No later leader in the logs: the controller's lines for it were not
+        // given (a controlled shutdown moves leaders without them), so there
+        // is no telling how long it lasted; replica sets may still say.
+        if (!next) continue;
+        const w = this.book.open({
+          ...splitPartition(p), kind: 'partition-leaderless', node: down.node, start: down.start, startBounds: down.startBounds,
+          ...(down.startSource && { startSource: down.startSource }),
+          confidence: down.confidence,
+          reason: `its leader, ${down.node}, ${down.kind === 'broker-hung' ? 'froze' : 'went down'}; no broker served it until the controller ${next ? (next.leader === id ? `elected broker ${id} again after it came back` : `elected broker ${next.leader}`) : 'named another leader (not in the logs)'}`,
+          details: { leaderBefore: id, leaderAfter: next.leader },
+        });
+        this.book.close(w, next.time, next.time, { how: `the controller elected broker ${next.leader}`, evidence: next.evidence });
+        addEvidence(w, next.evidence);
+        for (const ev of down.evidence.slice(0, 4)) addEvidence(w, ev);
+      }
+    }
+  }
+
+  /** RF=1 (or every replica down) from describe output: a partition with no broker to lead it. */
+  inferOfflineFromReplicas(): void {
+    const downs = this.book.windows.filter((w) => (w.kind === 'broker-down' || w.kind === 'broker-hung') && w.node?.startsWith('broker-'));
+    for (const [p, { replicas, evidence }] of this.context.replicas) {
+      if (replicas.length === 0) continue;
+      for (const down of downs) {
+        const id = Number(down.node!.slice('broker-'.length));
+        if (!replicas.includes(id)) continue;
+        const others = replicas.filter((r) => r !== id);
+        if (!others.every((r) => downs.some((d) => d.node === `broker-${r}` && d.start <= down.start && (d.end === null || (down.end !== null && d.end >= down.end))))) continue;
+        const why = replicas.length === 1 ? `its only replica, broker ${id}, was down` : `every replica (${replicas.join(',')}) was down`;
+        const related = (kind: Window['kind']) => this.book.windows.filter((w) => w.kind === kind &&
+          `${w.topic}-${w.partition}` === p && overlaps(w, down.start, down.end) && !w.details.inferred);
+        const offline = related('partition-offline');
+        for (const w of [...offline, ...related('partition-leaderless')]) {
+          w.details.replicationFactor = replicas.length;
+          w.details.replicas = replicas;
+          w.reason = `${w.reason}; replication factor ${replicas.length}: ${why}`;
+          addEvidence(w, evidence);
+        }
+        if (related('partition-leaderless').length > 0) continue;
+        // Unavailable from its only replica's death; the controller's own
+        // OfflinePartition record (if any) starts later and says when it ended.
+        const closedBy = offline.find((w) => w.end !== null);
+        const w = this.book.open({
+          ...splitPartition(p), kind: 'partition-leaderless', node: down.node, start: down.start, startBounds: down.startBounds,
+          ...(down.startSource && { startSource: down.startSource }),
+          confidence: down.confidence === 'high' ? 'high' : 'medium',
+          reason: `replication factor ${replicas.length}: ${why}`,
+          details: { inferred: true, replicationFactor: replicas.length, replicas },
+        });
+        if (closedBy) {
+          w.end = closedBy.end;
+          w.endBounds = closedBy.endBounds;
+          if (closedBy.endSource) w.endSource = closedBy.endSource;
+        } else {
+          w.end = down.end;
+          w.endBounds = down.endBounds;
+          if (down.endSource) w.endSource = down.endSource;
+        }
+        addEvidence(w, evidence);
+        for (const ev of down.evidence.slice(0, MAX_EVIDENCE - 1)) addEvidence(w, ev);
+      }
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import type { FieldValue } from '../catalogue/fields.js';
+import type { WindowKind } from '../model/window.js';
+import type { TimelineEvent } from '../timeline/event.js';
+
+/** A line that supports a window; time null for snapshot lines without one. */
+export interface Evidence {
+  file: string;
+  line: number;
+  time: number | null;
+  ruleId: string | null;
+  text: string;
+}
+
+/** What set one edge of a window: the method, in words, and the line it rests on. */
+export interface EdgeSource {
+  how: string;
+  evidence: Evidence | null;
+}
+
+export interface Window {
+  kind: WindowKind;
+  node?: string;
+  topic?: string;
+  partition?: number;
+  start: number;
+  end: number | null;
+  /** earliest = last sign of life, latest = when the cluster noticed. */
+  startBounds: [number, number] | null;
+  endBounds: [number, number] | null;
+  /** Which source set the start (and the end): the most precise one present. */
+  startSource?: EdgeSource;
+  endSource?: EdgeSource;
+  confidence: 'high' | 'medium' | 'low';
+  reason: string;
+  details: Record<string, string | number | boolean | number[]>;
+  evidence: Evidence[];
+  evidenceOmitted: number;
+  /** The engine's bookkeeping; not part of the output. */
+  track: Track;
+}
+
+export interface Track {
+  /** When the cluster noticed (for windows opened by detection). */
+  detectedAt?: number;
+  /** The node logged a restart: its lines are its comeback, not signs it lived on. */
+  restarting?: boolean;
+  firstSignOfLife?: number;
+  /** The node's own lines after the cluster gave up on it. */
+  alive: number;
+  /**
+   * Its first line after a silence long enough to be a freeze, not yet told
+   * from a restart's first line (a restart says `starting` a moment later).
+   */
+  maybeHung?: boolean;
+  aliveEvidence?: Evidence;
+}
+
+export interface FalseAlarm extends Evidence {
+  why: string;
+}
+
+/** What the folder says besides the logs: replica assignments and ZooKeeper addresses. */
+export interface WindowContext {
+  /** `topic-N` → replica broker ids, with the snapshot line that says so. */
+  replicas: Map<string, { replicas: number[]; evidence: Evidence }>;
+  /** Host or IP a ZooKeeper server answers on → its id. */
+  zkAddresses: Map<string, string>;
+  /**
+   * min.insync.replicas by topic (describe output's `Configs:`), and the
+   * brokers' default (`*`, from server.properties), with the line that says so.
+   */
+  minIsr?: Map<string, { value: number; evidence: Evidence }>;
+}
+
+export const MAX_EVIDENCE = 12;
+
+export function evidenceOf(e: TimelineEvent): Evidence {
+  return { file: e.file, line: e.line, time: e.time, ruleId: e.rule?.id ?? null, text: e.message };
+}
+
+export function addEvidence(w: Window, ev: Evidence): void {
+  if (w.evidence.some((x) => x.file === ev.file && x.line === ev.line)) return;
+  if (w.evidence.length < MAX_EVIDENCE) w.evidence.push(ev);
+  else w.evidenceOmitted++;
+}
+
+export function asList(v: FieldValue | undefined): (string | number)[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+export function asIds(v: FieldValue | undefined): number[] {
+  return asList(v).map(Number).filter((n) => Number.isInteger(n) && n >= 0);
+}
+
+/** A number field, or undefined when the rule did not capture it. */
+export function asNumber(v: FieldValue | undefined): number | undefined {
+  const n = Number(Array.isArray(v) ? v[0] : v);
+  return v === undefined || v === '' || !Number.isFinite(n) ? undefined : n;
+}
+
+export function splitPartition(p: string): { topic: string; partition: number } {
+  const dash = p.lastIndexOf('-');
+  return { topic: p.slice(0, dash), partition: Number(p.slice(dash + 1)) };
+}
+
+export function overlaps(w: Window, from: number, to: number | null): boolean {
+  return w.start <= (to ?? Infinity) && (w.end ?? Infinity) >= from;
+}
+
+export interface LastSeen {
+  time: number;
+  evidence: Evidence;
+}
+
+type OpenArgs = Omit<Window, 'evidence' | 'evidenceOmitted' | 'details' | 'end' | 'endBounds' | 'track'> &
+  Partial<Pick<Window, 'details' | 'track'>>;
+
+/**
+ * The windows found so far and what every tracker needs to know of every
+ * node: its first and latest line (any line is a sign of life). Trackers
+ * open and close windows here; nothing else holds them.
+ */
+export class WindowBook {
+  readonly windows: Window[] = [];
+  readonly falseAlarms: FalseAlarm[] = [];
+  readonly lastSeen = new Map<string, LastSeen>();
+  readonly firstSeen = new Map<string, number>();
+
+  open(w: OpenArgs): Window {
+    const window: Window = { end: null, endBounds: null, details: {}, evidence: [], evidenceOmitted: 0, track: { alive: 0 }, ...w };
+    this.windows.push(window);
+    return window;
+  }
+
+  close(w: Window, end: number, earliest = end, source?: EdgeSource): void {
+    w.end = Math.max(end, w.start);
+    w.endBounds = [Math.min(earliest, w.end), w.end];
+    if (source) w.endSource = source;
+  }
+
+  remove(w: Window): void {
+    const i = this.windows.indexOf(w);
+    if (i >= 0) this.windows.splice(i, 1);
+  }
+
+  /** Records a line of `e.node`; called after the trackers saw the event. */
+  seen(e: TimelineEvent): void {
+    if (!this.firstSeen.has(e.node)) this.firstSeen.set(e.node, e.time);
+    this.lastSeen.set(e.node, { time: e.time, evidence: evidenceOf(e) });
+  }
+}

@@ -1,0 +1,253 @@
+import type { TimelineEvent } from '../timeline/event.js';
+import { addEvidence, evidenceOf, type Window, type WindowBook, type WindowContext } from './window.js';
+
+/** Followers losing the leader this close together lost the same leader. */
+const FOLLOWERS_AGREE_MS = 10_000;
+/** How long an expiry waits for proof that its ZooKeeper leader was frozen. */
+export const FALSE_ALARM_MS = 10_000;
+
+export interface PendingExpiry {
+  event: TimelineEvent;
+  session: string;
+}
+
+/**
+ * The ZooKeeper ensemble: servers down (dead: their sockets closed at once)
+ * or unreachable (frozen or cut off: their peers waited out a read timeout,
+ * and they came back without a restart), the quorum without a leader, and a
+ * leader that woke up still acting as leader after the others replaced it.
+ */
+export class ZooKeeperTracker {
+  private readonly down = new Map<string, Window>();
+  private readonly state = new Map<string, string>();
+  /** Servers seen serving (or connected to) once: one never up yet is not down. */
+  private readonly everUp = new Set<string>();
+  private readonly restarting = new Set<string>();
+  private leader: string | undefined;
+  private noLeader: Window | undefined;
+  private staleLeader: Window | undefined;
+  /** The quorum window last closed: `LEADER ELECTION TOOK` follows the bare state line. */
+  private lastNoLeader: Window | undefined;
+  private readonly leaderLostBy = new Map<string, { time: number; timedOut: boolean }>();
+  pending: PendingExpiry[] = [];
+
+  constructor(private readonly book: WindowBook, private readonly context: WindowContext) {}
+
+  isDown(node: string): boolean {
+    return this.down.has(node);
+  }
+
+  /** Expiries a ZooKeeper server logged just before it lost its own leadership are not real. */
+  discardPendingOf(zkNode: string, why: string): void {
+    const keep: PendingExpiry[] = [];
+    for (const p of this.pending) {
+      if (p.event.node === zkNode) this.book.falseAlarms.push({ ...evidenceOf(p.event), why });
+      else keep.push(p);
+    }
+    this.pending = keep;
+  }
+
+  idOf(text: string): string | undefined {
+    if (/^\d+$/.test(text)) return text;
+    const host = text.replace(/^\//, '').replace(/^[^/]*\//, '').replace(/:\d+$/, '');
+    return this.context.zkAddresses.get(host) ?? this.context.zkAddresses.get(text.replace(/^\//, '').replace(/:\d+$/, ''));
+  }
+
+  starting(e: TimelineEvent): void {
+    this.restarting.add(e.node);
+    this.state.delete(e.node);
+    const w = this.down.get(e.node);
+    if (w) {
+      if (w.kind === 'zk-node-unreachable') {
+        // Silent, then back only through a restart: the process or its host
+        // died without closing its sockets (power loss, kernel panic).
+        w.kind = 'zk-node-down';
+        w.reason = `${w.reason}; it came back only through a restart, so it had died`;
+      }
+      w.track.restarting = true;
+      w.track.firstSignOfLife ??= e.time;
+      addEvidence(w, evidenceOf(e));
+    }
+  }
+
+  /** A line of the node itself: the first one after it went away says it is back (process up, not yet serving). */
+  noteLine(e: TimelineEvent): void {
+    const w = this.down.get(e.node);
+    if (!w || w.track.firstSignOfLife !== undefined || e.time <= w.start) return;
+    const last = this.book.lastSeen.get(e.node);
+    if (last && e.time - last.time <= 1000 && last.time > w.start) return;
+    w.track.firstSignOfLife = e.time;
+    if (this.restarting.has(e.node) || w.kind !== 'zk-node-unreachable') return;
+    // Back without a restart: it was frozen or cut off. Until it steps down
+    // it may still act as the leader the others have replaced.
+    this.book.close(w, e.time, e.time, { how: 'its first line after the silence (no restart in between)', evidence: evidenceOf(e) });
+    addEvidence(w, evidenceOf(e));
+    this.down.delete(e.node);
+    if (w.details.wasLeader === true && this.leader !== e.node && !this.staleLeader) {
+      this.staleLeader = this.book.open({
+        kind: 'zk-stale-leader', node: e.node, start: e.time, startBounds: [e.time, e.time], confidence: 'medium',
+        startSource: { how: 'its first line after it was replaced as leader', evidence: evidenceOf(e) },
+        reason: `${e.node} came back still acting as the leader the others had replaced; what it logged until it stepped down (session expiries among them) is not the ensemble's state`,
+      });
+      addEvidence(this.staleLeader, evidenceOf(e));
+    }
+  }
+
+  /**
+   * A peer lost `sid`. Whether that means `sid` went away depends on the
+   * reporter: while an ensemble starts, every server fails to reach the ones
+   * not up yet, and connections break and re-form during every election; a
+   * serving server (or one whose state the logs have not shown yet, for a
+   * connection that had been established) losing a peer that had been up
+   * means it went away. Only a leader has followers to lose, so `leader`
+   * accepts any reporter.
+   */
+  peerLost(sid: string, e: TimelineEvent, why: string, reporterStates: readonly (string | undefined)[] | 'leader', wasConnected: boolean): void {
+    if (!sid) return;
+    const node = `zk-${sid}`;
+    if (node === e.node) return;
+    const open = this.down.get(node);
+    if (open) {
+      addEvidence(open, evidenceOf(e));
+      return;
+    }
+    if (this.down.has(e.node)) return;
+    if (!wasConnected && !this.everUp.has(node)) return;
+    if (reporterStates === 'leader') {
+      if (this.leader !== undefined && this.leader !== e.node) return;
+      this.leader = e.node;
+    } else if (!reporterStates.includes(this.state.get(e.node))) {
+      return;
+    }
+    this.nodeDown(node, e, why, e.time, false);
+  }
+
+  /**
+   * Peers notice a ZooKeeper server's death at once (a broken quorum
+   * connection, EOF), so its window starts there, its own last line the
+   * earliest bound. A server that went silent (its followers waited out a
+   * read timeout) went away at its last line: that is its start.
+   */
+  private nodeDown(node: string, e: TimelineEvent, why: string, detectedAt: number, silent: boolean): void {
+    const last = this.book.lastSeen.get(node);
+    const earliest = last && last.time <= detectedAt ? last.time : detectedAt;
+    const start = silent ? earliest : detectedAt;
+    const w = this.book.open({
+      kind: silent ? 'zk-node-unreachable' : 'zk-node-down', node, start, startBounds: [earliest, detectedAt],
+      startSource: silent
+        ? { how: 'its last line: its peers waited out a read timeout, so it had gone silent (frozen or cut off) by then', evidence: last?.evidence ?? evidenceOf(e) }
+        : { how: 'a peer saw its connection break (a dead process closes its sockets at once)', evidence: evidenceOf(e) },
+      confidence: last ? 'medium' : 'low',
+      reason: `${why}${last ? '' : '; none of its own logs were given'}`,
+      details: { noticedAt: detectedAt, ...(this.leader === node && { wasLeader: true }) },
+    });
+    if (last) addEvidence(w, last.evidence);
+    addEvidence(w, evidenceOf(e));
+    this.down.set(node, w);
+    this.state.delete(node);
+    if (this.leader === node) this.openNoLeader(start, e, `the leader ${node} ${silent ? 'went silent' : 'went away'}`, node, [earliest, detectedAt]);
+  }
+
+  /** The ensemble lost its leader (`node`: the leader that was lost). */
+  private openNoLeader(start: number, e: TimelineEvent, why: string, node = this.leader ?? e.node, bounds: [number, number] = [start, e.time]): void {
+    this.leader = undefined;
+    if (this.noLeader) {
+      addEvidence(this.noLeader, evidenceOf(e));
+      return;
+    }
+    this.noLeader = this.book.open({
+      kind: 'zk-quorum-lost', node, start, startBounds: bounds, confidence: 'high',
+      startSource: { how: why, evidence: evidenceOf(e) },
+      reason: `the ZooKeeper ensemble had no leader: ${why}`,
+    });
+    addEvidence(this.noLeader, evidenceOf(e));
+  }
+
+  leaderLost(e: TimelineEvent, timedOut: boolean): void {
+    this.leaderLostBy.set(e.node, { time: e.time, timedOut });
+    if (!this.leader || this.noLeader) {
+      if (this.noLeader) addEvidence(this.noLeader, evidenceOf(e));
+      return;
+    }
+    // One follower losing the leader may be that follower's own trouble; all
+    // the followers we know of losing it means the leader is gone.
+    const followers = [...this.state.keys()].filter((n) => n !== this.leader);
+    const lost = followers.filter((n) => (this.leaderLostBy.get(n)?.time ?? -Infinity) >= e.time - FOLLOWERS_AGREE_MS);
+    if (lost.length < Math.max(1, followers.length)) return;
+    const first = Math.min(...lost.map((n) => this.leaderLostBy.get(n)!.time));
+    const silent = lost.some((n) => this.leaderLostBy.get(n)!.timedOut);
+    const gone = this.leader;
+    if (!this.down.has(gone)) {
+      this.nodeDown(gone, e, silent ? 'every follower timed out waiting for this leader' : 'every follower lost its connection to this leader', first, silent);
+    } else {
+      this.openNoLeader(first, e, 'its followers lost the leader');
+    }
+  }
+
+  steppedDown(e: TimelineEvent): void {
+    this.discardPendingOf(e.node, `logged by ${e.node} just before it stepped down as leader: a leader that was frozen or cut off expires sessions it could not see, so these sessions were not really lost`);
+    const wasLeader = this.leader === undefined || this.leader === e.node;
+    this.state.set(e.node, 'LOOKING');
+    this.closeStale(e);
+    if (!wasLeader) return;
+    // The leader lost its quorum when a follower it needed died: the quorum
+    // was gone from that death, not from the step-down a tick or two later.
+    const deaths = [...this.down.values()].filter((w) => w.node !== e.node && w.start <= e.time);
+    const cause = deaths.length > 0 ? deaths.reduce((a, b) => (a.start > b.start ? a : b)) : undefined;
+    if (cause) {
+      this.openNoLeader(cause.start, e, `${e.node} stepped down when ${cause.node} went away and it had no quorum left`, e.node, cause.startBounds ?? [cause.start, e.time]);
+      if (this.noLeader && cause.evidence[0]) addEvidence(this.noLeader, cause.evidence[cause.evidence.length - 1]!);
+    } else {
+      this.openNoLeader(e.time, e, `${e.node} stepped down (${e.rule?.title ?? 'leader shutdown'})`, e.node);
+    }
+  }
+
+  private closeStale(e: TimelineEvent): void {
+    if (!this.staleLeader || this.staleLeader.node !== e.node) return;
+    addEvidence(this.staleLeader, evidenceOf(e));
+    this.book.close(this.staleLeader, e.time, e.time, { how: 'it stepped down / went back to LOOKING', evidence: evidenceOf(e) });
+    this.staleLeader = undefined;
+  }
+
+  stateChange(e: TimelineEvent, state: string): void {
+    const previous = this.state.get(e.node);
+    this.state.set(e.node, state);
+    if (state === 'LOOKING') {
+      this.closeStale(e);
+      if (previous === 'LEADING') {
+        this.discardPendingOf(e.node, `logged by ${e.node} just before it lost leadership: these sessions were not really lost`);
+        this.openNoLeader(e.time, e, `the leader ${e.node} went back to LOOKING`);
+      }
+      return;
+    }
+    if (state !== 'LEADING' && state !== 'FOLLOWING' && state !== 'OBSERVING') return;
+    const took = e.fields.tookMs;
+    if (typeof took === 'number' && this.lastNoLeader?.end != null && e.time - this.lastNoLeader.end <= 5000 && this.lastNoLeader.details.electionTookMs === undefined) {
+      this.lastNoLeader.details.electionTookMs = took;
+    }
+    this.everUp.add(e.node);
+    this.restarting.delete(e.node);
+    this.leaderLostBy.delete(e.node);
+    if (state === 'LEADING') this.leader = e.node;
+    const down = this.down.get(e.node);
+    if (down) {
+      addEvidence(down, evidenceOf(e));
+      // Down until its process ran again; serving again is the latest bound.
+      const back = typeof down.track.firstSignOfLife === 'number' ? down.track.firstSignOfLife : e.time;
+      this.book.close(down, back, back, {
+        how: back < e.time ? 'its first line back (it was serving again at the latest bound)' : `it was ${state} again`,
+        evidence: back < e.time ? down.evidence.find((x) => x.time === back) ?? evidenceOf(e) : evidenceOf(e),
+      });
+      down.endBounds = [back, e.time];
+      down.details.servingAgainAt = e.time;
+      this.down.delete(e.node);
+    }
+    if (this.noLeader && state !== 'OBSERVING') {
+      addEvidence(this.noLeader, evidenceOf(e));
+      if (typeof e.fields.tookMs === 'number') this.noLeader.details.electionTookMs = e.fields.tookMs;
+      this.book.close(this.noLeader, e.time, e.time, { how: `a server was ${state} again`, evidence: evidenceOf(e) });
+      this.lastNoLeader = this.noLeader;
+      this.noLeader = undefined;
+    }
+  }
+}
