@@ -49,6 +49,8 @@ export interface Hit {
 
 export interface Check {
   id: string;
+  /** state: what a snapshot showed (a symptom), not a setting; default: a configuration setting. */
+  basis?: FindingJson['basis'];
   title: string;
   severity: FindingJson['severity'];
   scope: RecommendationJson['scope'];
@@ -408,6 +410,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'topic.no-leader',
+    basis: 'state',
     title: 'Partition without a leader in a snapshot',
     severity: 'high',
     scope: 'topic',
@@ -431,6 +434,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'topic.isr-short',
+    basis: 'state',
     title: 'ISR smaller than the replica list',
     severity: 'medium',
     scope: 'topic',
@@ -456,6 +460,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'topic.leader-not-preferred',
+    basis: 'state',
     title: 'Leader is not the preferred replica',
     severity: 'low',
     scope: 'topic',
@@ -795,6 +800,7 @@ export function runChecks(ctx: FindingContext, checks: readonly Check[] = CHECKS
         order,
         f: {
           id: check.id,
+          basis: check.basis ?? 'setting',
           title: check.title,
           severity: check.severity,
           subject: subjects.join(', '),

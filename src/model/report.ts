@@ -72,6 +72,7 @@ export type KeyEventJson = z.infer<typeof KeyEventSchema>;
 
 export const FindingSchema = z.object({
   id: z.string().describe('check id, e.g. topic.replication-factor-1'),
+  basis: z.enum(['setting', 'state']).describe('setting: a configuration value that can cause or worsen an outage; state: what a describe snapshot showed during it (a symptom)'),
   title: z.string(),
   severity: z.enum(['high', 'medium', 'low']),
   subject: z.string().describe('the topic, partition, broker or file the finding is about'),

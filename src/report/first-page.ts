@@ -61,8 +61,10 @@ export function firstPage(r: ReportJson): FirstPage {
       lasting.length > LIST ? `${lasting.length - LIST} more` : '',
       blips > 0 ? `${blips} under a second` : '',
     ].filter(Boolean).join(', ');
+    // Kinds with sub-second windows only (leaders moving during a failover) are in the narrative, not here.
+    if (lasting.length === 0) continue;
     impact.push({
-      text: `${kindStyle(kind).label}: ${told.join('; ') || 'none a second or longer'}${more ? ` (${more})` : ''}`,
+      text: `${kindStyle(kind).label}: ${told.join('; ')}${more ? ` (${more})` : ''}`,
       evidence: lasting.slice(0, LIST).flatMap((w) => w.evidence.slice(0, 1).map((e) => ({ file: e.file, line: e.line }))),
     });
   }
@@ -95,8 +97,23 @@ export function firstPage(r: ReportJson): FirstPage {
       evidence: truncated.flatMap((w) => w.evidence.slice(0, 1).map((e) => ({ file: e.file, line: e.line }))),
     });
 
-  // Root-cause candidates: findings tied to a window of this incident, most severe first (runChecks' order).
-  const causes = r.findings.filter((f) => f.incident !== null && f.windows.length > 0).slice(0, 3)
-    .map((f) => ({ text: `${f.title} (${f.subject}): ${f.incident}`, evidence: f.evidence.slice(0, 2) }));
+  // Root-cause candidates: what set the incident off — the first node or cluster windows, with the source of
+  // their start — then the settings that turned it into impact (findings tied to a window), then a producer
+  // setting the windows betray.
+  const causes: FirstPage['causes'] = [];
+  const nodeWindows = r.windows.filter((w) => w.topic === undefined).sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
+  const triggers = nodeWindows.filter((w, k) => nodeWindows.findIndex((x) => x.node === w.node) === k).slice(0, 2);
+  for (const w of triggers) {
+    causes.push({
+      text: `${kindStyle(w.kind).label}: ${subjectOf(w) || 'the cluster'} from ${span(w)} (${humanDuration(w.durationMs)}, ${sure(w)}${w.startSource ? `; start: ${w.startSource.how}` : ''})`,
+      evidence: (w.startSource?.evidence ? [w.startSource.evidence] : w.evidence.slice(0, 1)).map((e) => ({ file: e.file, line: e.line })),
+    });
+  }
+  for (const f of r.findings.filter((x) => x.basis === 'setting' && x.incident !== null && x.windows.length > 0).slice(0, 2)) {
+    causes.push({ text: `${f.title} (${f.subject}): ${f.incident}`, evidence: f.evidence.slice(0, 2) });
+  }
+  for (const row of r.recommendations.filter((x) => x.scope === 'producer' && x.status === 'violated')) {
+    causes.push({ text: `producer ${row.setting} (recommended ${row.recommended}): ${row.note}`, evidence: [] });
+  }
   return { when, where, impact, causes };
 }
