@@ -171,3 +171,20 @@ describe('configuration findings', () => {
     expect(recommendations.find((r) => r.setting === 'acks')!.status).toBe('violated');
   });
 });
+
+describe('narrative', () => {
+  it('tells every window kind, those it has no sentence for by their label', async () => {
+    const { narrative } = await import('../../src/report/narrative.js');
+    const text = narrative({
+      windows: [
+        window('controller-unavailable' as WindowJson['kind'], '2024-01-01T00:00:00.000Z', '2024-01-01T00:01:00.000Z'),
+        window('under-min-isr' as WindowJson['kind'], '2024-01-01T00:00:00.000Z', '2024-01-01T00:01:00.000Z', { topic: 'orders', partition: 0 }),
+        window('under-min-isr' as WindowJson['kind'], '2024-01-01T00:00:10.000Z', '2024-01-01T00:00:20.000Z', { topic: 'orders', partition: 1 }),
+      ],
+      missing: [], findings: [], clock,
+    });
+    expect(text).toContain('3 outage windows (1 cluster-wide; 2 on partitions)');
+    expect(text).toContain('No controller: the cluster 00:00:00–00:01:00 (1 m).');
+    expect(text).toContain('Below min.insync.replicas: 2 windows (orders-0, orders-1); the longest orders-0 00:00:00–00:01:00 (1 m).');
+  });
+});
