@@ -47,12 +47,20 @@ export type Effect =
   /** A ZooKeeper leader lost a follower (only a leader says this); `field` holds its address or sid. */
   | { signal: 'zk-follower-lost'; field: string }
   /**
+   * A leader's handler for one follower failed; `timedOut` filled when it
+   * waited out a read timeout (the follower went silent rather than away).
+   * The follower is named by the GOODBYE line that follows.
+   */
+  | { signal: 'zk-learner-error'; timedOut?: string }
+  /**
    * A follower lost its leader. `timedOut` (captured from the folded cause)
    * says it waited out a read timeout: the leader had gone silent earlier.
    */
   | { signal: 'zk-leader-lost'; timedOut?: string }
   /** A leader stepped down (not enough followers, shutdown). */
   | { signal: 'zk-leader-stepped-down' }
+  /** A ZooKeeper server's detailed state: `state` (leading, following) and its `zab` phase; a leader in `broadcast` is serving. */
+  | { signal: 'zk-zab-state'; state: string; zab: string }
   /** A ZooKeeper server process is starting (its first lines: a restart, not a thaw). */
   | { signal: 'zk-starting' }
   /** A ZooKeeper server changed state; the state is in `field`. */
@@ -69,10 +77,14 @@ export type Effect =
   | { signal: 'partition-state'; partition: string; leader: string; isr: string; replicas?: string }
   /** The controller took the replica of broker `replica` of `partition` offline (its broker died). */
   | { signal: 'replica-offline'; partition: string; replica: string }
-  /** ISR changed for `partition`, from `from` (optional) to `to`. */
-  | { signal: 'isr-change'; partition: string; from?: string; to: string }
+  /** ISR changed for `partition`, from `from` (optional) to `to`; `underMinIsr` filled when the line says it is below min.insync.replicas. */
+  | { signal: 'isr-change'; partition: string; from?: string; to: string; underMinIsr?: string }
   /** A replica truncated its log (`partition`, `offset`, optional `highWatermark`). */
   | { signal: 'truncation'; partition: string; offset: string; highWatermark?: string }
+  /** An I/O error on a log directory (it goes offline with it); the dir in `dir` when the line names it. */
+  | { signal: 'storage-error'; dir?: string }
+  /** The broker stopped serving the log directory in `dir` (its replicas there are gone until a restart). */
+  | { signal: 'log-dir-offline'; dir: string }
   /** A KRaft controller fenced the brokers whose ids are in `field` (they are out of the cluster). */
   | { signal: 'broker-fenced'; field: string }
   /** A fenced KRaft broker (id in `field`) was let back in. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 export const WINDOW_KINDS = [
-  'broker-down', 'broker-hung', 'isolated', 'zookeeper-unreachable', 'controller-unavailable',
+  'broker-down', 'broker-hung', 'isolated', 'log-dir-offline', 'zookeeper-unreachable', 'controller-unavailable',
   'zk-node-down', 'zk-node-unreachable', 'zk-stale-leader', 'zk-quorum-lost',
   'partition-leaderless', 'partition-offline', 'under-replicated', 'under-min-isr', 'two-leaders',
   // KRaft: a broker the controller fenced; the controller quorum without a raft leader.

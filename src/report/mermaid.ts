@@ -37,12 +37,12 @@ export function mermaidGantt(r: ReportJson): string | null {
   };
   r.windows.forEach((w, i) => {
     if (w.topic !== undefined) lane(`topic:${w.topic}`, w.topic, true).windows.push(i);
-    else if (w.node === undefined) lane('cluster', 'cluster', false).windows.push(i);
+    else if (w.node === undefined) lane('cluster', 'whole cluster', false).windows.push(i);
     else lane(`node:${w.node}`, w.node, false).windows.push(i);
   });
   for (const b of gaps) lane(`topic:${b.topic}`, b.topic, true).gaps.push(b);
-  // Nodes, then the cluster-wide lane, then topics, as in the HTML chart.
-  const rank = (l: { topic: boolean; label: string }, key: string) => (l.topic ? 2 : key === 'cluster' ? 1 : 0);
+  // The cluster-wide lane, then nodes, then topics, as in the HTML chart.
+  const rank = (l: { topic: boolean; label: string }, key: string) => (l.topic ? 2 : key === 'cluster' ? 0 : 1);
   const ordered = [...lanes].sort(([ka, a], [kb, b]) => rank(a, ka) - rank(b, kb) || byNodeName(a.label, b.label)).map(([, l]) => l);
 
   const first = r.windows[0]?.start ?? gaps[0]!.g.before.time;

@@ -58,6 +58,7 @@ export function displayPathOf(paths: readonly string[]): (file: string) => strin
 export const KIND_STYLE: Record<string, { label: string; colour: string }> = {
   'broker-down': { label: 'broker down', colour: '#c0392b' },
   'broker-hung': { label: 'broker hung (frozen)', colour: '#e67e22' },
+  'log-dir-offline': { label: 'log directory offline', colour: '#784212' },
   'controller-unavailable': { label: 'no controller', colour: '#6c3483' },
   'zookeeper-unreachable': { label: 'ZooKeeper unreachable from every broker', colour: '#1a5276' },
   'zk-node-down': { label: 'ZooKeeper node down', colour: '#d35400' },

@@ -111,6 +111,7 @@ interface Lane {
 
 function laneKey(w: WindowJson): { key: string; kind: Lane['kind'] } {
   if (w.topic !== undefined) return { key: `topic:${w.topic}`, kind: 'topic' };
+  // A window of no one node (ZooKeeper unreachable from every broker).
   if (w.node === undefined) return { key: 'cluster', kind: 'cluster' };
   return { key: `node:${w.node}`, kind: 'node' };
 }
@@ -156,9 +157,9 @@ export function renderSwimlane(r: ReportJson): ChartResult {
     const { key, kind } = laneKey(w);
     let lane = lanes.get(key);
     if (!lane) {
-      lane = { key, kind, label: kind === 'topic' ? w.topic! : kind === 'cluster' ? 'cluster' : w.node!, bars: [], ticks: [], subRows: 1 };
+      lane = { key, kind, label: kind === 'topic' ? w.topic! : kind === 'cluster' ? 'whole cluster' : w.node!, bars: [], ticks: [], subRows: 1 };
       lanes.set(key, lane);
-      if (kind !== 'node') topicLanes.push(lane);
+      if (kind === 'topic') topicLanes.push(lane);
     }
     lane.bars.push({ w, i, sub: 0 });
   });
@@ -172,8 +173,9 @@ export function renderSwimlane(r: ReportJson): ChartResult {
     }
   }
   const ordered = [
+    ...[...lanes.values()].filter((l) => l.kind === 'cluster'),
     ...[...lanes.values()].filter((l) => l.kind === 'node').sort((a, b) => byNodeName(a.label, b.label)),
-    ...topicLanes.sort((a, b) => Number(a.kind === 'topic') - Number(b.kind === 'topic') || byNodeName(a.label, b.label)),
+    ...topicLanes.sort((a, b) => byNodeName(a.label, b.label)),
   ];
 
   // Overlapping bars of a lane go to sub-rows (at most maxSubRows; beyond, they share the last).

@@ -24,13 +24,17 @@ export const CREATED_TOPIC = /^Created topic "?([^"\s]+?)"?\.?\s*$/;
 const DESCRIBE_LINE = /^\s*Topic:\s*\S+\s+(?:PartitionCount|TopicId|Partition):/;
 const OFFSET_SHELL_LINE = /^(?:[\w.-]+:\d+:-?\d*|Error: partition \d+ does not have a leader\..*)$/;
 const PROPERTY_LINE = /^\s*[A-Za-z][\w.-]*\s*[=:]/;
+// A client's own line: its client id first (a broker's internal clients say
+// `[Controller id=…, targetBrokerId=…]`, `[ReplicaFetcher …]` instead), or a CLI tool's logger.
+const CLIENT_LINE = /^\[[^\]]+\] \w+ +\[(?:Consumer|Producer|AdminClient|Admin|Share) clientId=/;
+const TOOL_LOGGER = /^(?:kafka\.tools|kafka\.admin|org\.apache\.kafka\.tools)\./;
 const COMMENT_LINE = /^\s*[#!]/;
 
 const HEAD_LINES = 200;
 
 /** Every pattern sniffing runs, for the regular-expression safety test. */
 export const SNIFF_PATTERNS: readonly RegExp[] = [
-  KAFKA_LINE, KAFKA_LOGGER, ZK_NATIVE_LINE, DUMP_LINE, DESCRIBE_LINE, OFFSET_SHELL_LINE, PROPERTY_LINE, COMMENT_LINE,
+  KAFKA_LINE, KAFKA_LOGGER, ZK_NATIVE_LINE, DUMP_LINE, DESCRIBE_LINE, OFFSET_SHELL_LINE, PROPERTY_LINE, COMMENT_LINE, CLIENT_LINE, TOOL_LOGGER,
 ];
 
 /**
@@ -66,6 +70,7 @@ export function sniffLines(lines: readonly string[]): Sniff {
 function sniffKind(nonEmpty: readonly string[]): Sniff {
 
   let kafka = 0;
+  let clientLines = 0;
   let zkNative = 0;
   let dump = 0;
   let describe = 0;
@@ -77,6 +82,7 @@ function sniffKind(nonEmpty: readonly string[]): Sniff {
     if (KAFKA_LINE.test(line)) {
       kafka++;
       const logger = KAFKA_LOGGER.exec(line)?.[1];
+      if (CLIENT_LINE.test(line) || (logger !== undefined && TOOL_LOGGER.test(logger))) clientLines++;
       if (logger) loggers.set(logger, (loggers.get(logger) ?? 0) + 1);
     } else if (ZK_NATIVE_LINE.test(line)) zkNative++;
     else if (DUMP_LINE.test(line)) dump++;
@@ -92,7 +98,7 @@ function sniffKind(nonEmpty: readonly string[]): Sniff {
   // A CLI tool's or a client application's own warnings (GetOffsetShell,
   // kafka-topics, a producer) come from client loggers only: that file is
   // not a node's log, and must not become a node.
-  const clientOnly = loggers.size > 0 && [...loggers.keys()].every(isClientLogger);
+  const clientOnly = kafka > 0 && clientLines === kafka;
   if (kafka > 0 && clientOnly && toolLines === 0) {
     return { kind: null, reason: "a Kafka client's log (only client loggers such as org.apache.kafka.clients): not a broker's or ZooKeeper's" };
   }
@@ -104,12 +110,6 @@ function sniffKind(nonEmpty: readonly string[]): Sniff {
   if (offsets > 0 && offsets >= meaningful * 0.5) return { kind: 'get-offset-shell', zookeeperServer: false, kafka: false };
   if (props > 0 && props >= meaningful * 0.8) return { kind: 'properties', zookeeperServer: false, kafka: false };
   return { kind: null, reason: `no known layout in the first ${nonEmpty.length} lines (not a Kafka or ZooKeeper log, dump, describe or properties file)` };
-}
-
-const CLIENT_LOGGERS = ['org.apache.kafka.clients.', 'kafka.tools.', 'kafka.admin.', 'org.apache.kafka.tools.', 'kafka.utils.ToolsUtils'];
-
-function isClientLogger(logger: string): boolean {
-  return CLIENT_LOGGERS.some((prefix) => logger.startsWith(prefix));
 }
 
 function kafkaKind(loggers: Map<string, number>): Sniff {

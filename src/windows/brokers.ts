@@ -31,6 +31,8 @@ export class BrokerTracker {
   private readonly down = new Map<string, Window>();
   private readonly cleanStop = new Set<string>();
   private readonly isolated = new Map<string, Window>();
+  /** When each isolated broker last said it could not reach ZooKeeper. */
+  private readonly lastCut = new Map<string, number>();
 
   constructor(private readonly book: WindowBook, private readonly sessions: SessionMap) {}
 
@@ -153,7 +155,10 @@ export class BrokerTracker {
       how: restarted ? 'its first line after the restart (it served again at the latest bound)' : 'it registered again / said it was serving',
       evidence: restarted ? open.evidence.find((x) => x.time === end) ?? evidenceOf(e) : evidenceOf(e),
     });
-    open.endBounds = [end, Math.max(end, e.time)];
+    // It may have run again any time after it was last known down (the
+    // cluster noticing); its process starts before its first line.
+    const lastKnownDown = restarted ? Math.min(end, Math.max(open.start, open.track.detectedAt ?? open.start)) : end;
+    open.endBounds = [lastKnownDown, Math.max(end, e.time)];
     this.down.delete(node);
   }
 
@@ -207,6 +212,7 @@ export class BrokerTracker {
       return;
     }
     if (this.down.has(e.node)) return;
+    this.lastCut.set(e.node, e.time);
     const open = this.isolated.get(e.node);
     if (open) {
       addEvidence(open, evidenceOf(e));
@@ -246,7 +252,12 @@ export class BrokerTracker {
     if (!iso) return;
     addEvidence(iso, evidenceOf(e));
     iso.details.reconnectedSession = session;
-    this.book.close(iso, e.time, e.time, { how: 'it established a new ZooKeeper session', evidence: evidenceOf(e) });
+    // Its last failed attempt to reach ZooKeeper began up to a session
+    // timeout before it gave up on it: the cut may have healed from then.
+    const cut = this.lastCut.get(e.node);
+    const timeout = this.sessions.timeoutOf(e.node) ?? 6000;
+    const earliest = cut === undefined ? e.time : Math.max(iso.start, cut - timeout);
+    this.book.close(iso, e.time, earliest, { how: 'it established a new ZooKeeper session (the heal came before, while it was waiting to reconnect)', evidence: evidenceOf(e) });
     this.isolated.delete(e.node);
   }
 

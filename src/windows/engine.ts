@@ -6,6 +6,7 @@ import { ControllerTracker } from './controller.js';
 import { KraftTracker } from './kraft.js';
 import { PartitionTracker } from './partitions.js';
 import { SessionMap } from './sessions.js';
+import { StorageTracker } from './storage.js';
 import { asIds, asList, asNumber, WindowBook, type Window, type WindowContext } from './window.js';
 import { FALSE_ALARM_MS, ZooKeeperTracker } from './zookeeper.js';
 
@@ -25,6 +26,7 @@ export class WindowEngine {
   private readonly zookeeper: ZooKeeperTracker;
   private readonly kraft: KraftTracker;
   private readonly controller: ControllerTracker;
+  private readonly storage: StorageTracker;
 
   constructor(context: WindowContext = { replicas: new Map(), zkAddresses: new Map() }) {
     this.brokers = new BrokerTracker(this.book, this.sessions);
@@ -32,6 +34,7 @@ export class WindowEngine {
     this.zookeeper = new ZooKeeperTracker(this.book, context);
     this.kraft = new KraftTracker(this.book);
     this.controller = new ControllerTracker(this.book);
+    this.storage = new StorageTracker(this.book);
   }
 
   get windows(): readonly Window[] {
@@ -65,8 +68,14 @@ export class WindowEngine {
   private apply(effect: Effect, e: TimelineEvent): void {
     const f = e.fields;
     switch (effect.signal) {
-      case 'broker-stopping': return this.brokers.stopping(e);
-      case 'broker-starting': return this.brokers.starting(e);
+      case 'broker-stopping':
+        this.storage.restarted(e);
+        return this.brokers.stopping(e);
+      case 'broker-starting':
+        this.storage.restarted(e);
+        return this.brokers.starting(e);
+      case 'storage-error': return this.storage.error(e);
+      case 'log-dir-offline': return this.storage.dirOffline(String(f[effect.dir] ?? ''), e);
       case 'broker-started': return this.brokers.back(e.node, e);
       case 'controller-elected': {
         const id = asNumber(f[effect.field]);
@@ -100,12 +109,14 @@ export class WindowEngine {
       }
       case 'zk-contact-lost': return this.brokers.contactLost(e, effect.idle ? asNumber(f[effect.idle]) : undefined);
       case 'zk-starting': return this.zookeeper.starting(e);
+      case 'zk-zab-state': return this.zookeeper.zabState(e, String(f[effect.state] ?? ''), String(f[effect.zab] ?? ''));
       case 'zk-peer-unreachable':
         return this.zookeeper.peerLost(String(f[effect.field] ?? ''), e, 'a serving peer could not open a connection to it', ['FOLLOWING', 'LEADING'], false);
       case 'zk-peer-lost':
         return this.zookeeper.peerLost(String(f[effect.field] ?? ''), e, "a serving peer's quorum connection to it broke", ['FOLLOWING', 'LEADING', undefined], true);
       case 'zk-follower-lost':
         return this.zookeeper.peerLost(this.zookeeper.idOf(String(f[effect.field] ?? '')) ?? '', e, 'the leader lost its connection to it', 'leader', true);
+      case 'zk-learner-error': return this.zookeeper.learnerError(e, effect.timedOut !== undefined && Boolean(f[effect.timedOut]));
       case 'zk-leader-lost': return this.zookeeper.leaderLost(e, effect.timedOut !== undefined && Boolean(f[effect.timedOut]));
       case 'zk-leader-stepped-down': return this.zookeeper.steppedDown(e);
       case 'zk-state': return this.zookeeper.stateChange(e, String(f[effect.field] ?? '').toUpperCase());
@@ -156,7 +167,7 @@ export class WindowEngine {
 
 const ORDER: readonly WindowKind[] = [
   'zk-quorum-lost', 'controller-quorum-leaderless', 'zk-node-down', 'zk-node-unreachable', 'zk-stale-leader',
-  'zookeeper-unreachable', 'controller-unavailable', 'broker-down', 'broker-hung', 'broker-fenced', 'isolated',
+  'zookeeper-unreachable', 'controller-unavailable', 'broker-down', 'broker-hung', 'broker-fenced', 'isolated', 'log-dir-offline',
   'partition-leaderless', 'partition-offline', 'two-leaders', 'under-min-isr', 'under-replicated',
 ];
 function kindOrder(k: WindowKind): number {

@@ -1,6 +1,5 @@
-import type { WindowKind } from '../model/window.js';
 import type { MetadataBatch, MetadataPayload, MetadataRecord } from '../readers/metadata-log.js';
-import type { Evidence } from './engine.js';
+import type { Evidence, WindowSpan } from './window.js';
 
 /**
  * The KRaft metadata log as history: per partition, every leader/ISR state
@@ -50,13 +49,7 @@ export interface EpochSpan {
   lastEvidence: Evidence;
 }
 
-export interface MetadataWindow {
-  kind: WindowKind;
-  node?: string;
-  topic?: string;
-  partition?: number;
-  start: number;
-  end: number | null;
+export interface MetadataWindow extends WindowSpan {
   startOffset: number | null;
   endOffset: number | null;
   reason: string;

@@ -14,7 +14,8 @@ interface LeaderChange {
   evidence: Evidence;
 }
 
-type UnderReplicated = Window & { fullSize: number };
+/** `fullSize`: the replica count (Infinity when unknown); `missing`: the replicas known to be out. */
+type UnderReplicated = Window & { fullSize: number; missing: Set<number> };
 
 /**
  * Partitions: who leads each (from the controller's own lines), when one had
@@ -28,6 +29,8 @@ export class PartitionTracker {
   /** Per partition, each leader the controller named, in time order. */
   private readonly leaders = new Map<string, LeaderChange[]>();
   private readonly replicaSets = new Map<string, number[]>();
+  /** Per partition, when the controller took which broker's replica offline. */
+  private readonly offlineReplicas = new Map<string, { time: number; replica: number }[]>();
 
   constructor(private readonly book: WindowBook, private readonly context: WindowContext) {}
 
@@ -101,8 +104,12 @@ export class PartitionTracker {
     const p = String(asList(e.fields[effect.partition])[0] ?? '');
     const replica = asNumber(e.fields[effect.replica]);
     if (!p || replica === undefined) return;
+    const seen = this.offlineReplicas.get(p) ?? [];
+    seen.push({ time: e.time, replica });
+    this.offlineReplicas.set(p, seen);
     const open = this.underReplicated.get(p);
     if (open) {
+      open.missing.add(replica);
       addEvidence(open, evidenceOf(e));
       return;
     }
@@ -116,7 +123,7 @@ export class PartitionTracker {
       details: { offlineReplica: replica },
     });
     addEvidence(w, evidenceOf(e));
-    this.underReplicated.set(p, Object.assign(w, { fullSize: Math.max(replicas.length, 2) }));
+    this.underReplicated.set(p, Object.assign(w, { fullSize: replicas.length > 0 ? replicas.length : Infinity, missing: new Set([replica]) }));
   }
 
   /** A leader's own ISR change (`Shrinking ISR`, `Expanding ISR`, `ISR updated`). */
@@ -138,7 +145,8 @@ export class PartitionTracker {
       return;
     }
     const fullSize = Math.max(from.length, this.replicasOf(p).length);
-    this.isrIs(p, to, fullSize, e, `ISR shrank from ${from.join(',') || `${fullSize} replicas`} to ${to.join(',')}`, from);
+    const underMin = effect.underMinIsr !== undefined && Boolean(e.fields[effect.underMinIsr]);
+    this.isrIs(p, to, fullSize, e, `ISR shrank from ${from.join(',') || `${fullSize} replicas`} to ${to.join(',')}`, from, underMin);
   }
 
   /**
@@ -173,15 +181,16 @@ export class PartitionTracker {
     this.underMinIsr.set(p, w);
   }
 
-  private isrIs(p: string, isr: number[], fullSize: number, e: TimelineEvent, why: string, from: number[] = []): void {
+  private isrIs(p: string, isr: number[], fullSize: number, e: TimelineEvent, why: string, from: number[] = [], underMin = false): void {
     this.minIsr(p, isr, fullSize, e);
     const open = this.underReplicated.get(p);
-    const underMin = e.message.includes('under-min-isr');
     if (open) {
       addEvidence(open, evidenceOf(e));
       open.details.isr = isr;
       if (underMin) open.details.underMinIsr = true;
-      if (isr.length >= Math.max(open.fullSize, fullSize)) {
+      for (const id of from) if (!isr.includes(id)) open.missing.add(id);
+      if (Number.isFinite(open.fullSize) ? isr.length >= Math.max(open.fullSize, fullSize)
+        : (open.missing.size > 0 && [...open.missing].every((id) => isr.includes(id)))) {
         this.book.close(open, e.time, e.time, { how: 'the ISR was full again', evidence: evidenceOf(e) });
         this.underReplicated.delete(p);
       }
@@ -195,7 +204,8 @@ export class PartitionTracker {
       details: { ...(from.length > 0 && { isrBefore: from }), isr, ...(underMin && { underMinIsr: true }) },
     });
     addEvidence(w, evidenceOf(e));
-    this.underReplicated.set(p, Object.assign(w, { fullSize }));
+    const missing = new Set((from.length > 0 ? from : this.replicasOf(p)).filter((id) => !isr.includes(id)));
+    this.underReplicated.set(p, Object.assign(w, { fullSize, missing }));
   }
 
   /**
@@ -250,12 +260,15 @@ export class PartitionTracker {
    * controller's own OfflinePartition step is only the end of that.
    */
   inferLeaderless(): void {
-    const gone = this.book.windows.filter((w) => (w.kind === 'broker-down' || w.kind === 'broker-hung') && w.node?.startsWith('broker-'));
+    const gone = this.book.windows.filter((w) => (w.kind === 'broker-down' || w.kind === 'broker-hung' || w.kind === 'log-dir-offline') && w.node?.startsWith('broker-'));
     for (const down of gone) {
       const id = Number(down.node!.slice('broker-'.length));
       for (const [p, history] of this.leaders) {
         if (this.leaderAt(p, down.start) !== id) continue;
         const next = history.find((c) => c.time > down.start && c.leader >= 0 && (c.leader !== id || (down.end !== null && c.time >= down.end)));
+        // A failed log directory takes only its own partitions: those the
+        // controller then took offline on this broker.
+        if (down.kind === 'log-dir-offline' && !(this.offlineReplicas.get(p) ?? []).some((x) => x.replica === id && x.time >= down.start && (!next || x.time <= next.time))) continue;
         // No later leader in the logs: the controller's lines for it were not
         // given (a controlled shutdown moves leaders without them), so there
         // is no telling how long it lasted; replica sets may still say.
@@ -264,7 +277,7 @@ export class PartitionTracker {
           ...splitPartition(p), kind: 'partition-leaderless', node: down.node, start: down.start, startBounds: down.startBounds,
           ...(down.startSource && { startSource: down.startSource }),
           confidence: down.confidence,
-          reason: `its leader, ${down.node}, ${down.kind === 'broker-hung' ? 'froze' : 'went down'}; no broker served it until the controller ${next ? (next.leader === id ? `elected broker ${id} again after it came back` : `elected broker ${next.leader}`) : 'named another leader (not in the logs)'}`,
+          reason: `its leader, ${down.node}, ${down.kind === 'broker-hung' ? 'froze' : down.kind === 'log-dir-offline' ? 'lost the log directory holding it' : 'went down'}; no broker served it until the controller ${next ? (next.leader === id ? `elected broker ${id} again after it came back` : `elected broker ${next.leader}`) : 'named another leader (not in the logs)'}`,
           details: { leaderBefore: id, leaderAfter: next.leader },
         });
         this.book.close(w, next.time, next.time, { how: `the controller elected broker ${next.leader}`, evidence: next.evidence });
@@ -310,9 +323,10 @@ export class PartitionTracker {
           w.endBounds = closedBy.endBounds;
           if (closedBy.endSource) w.endSource = closedBy.endSource;
         } else {
-          w.end = down.end;
+          // Its only replica served again when it was back in full, not at its first line.
+          w.end = down.endBounds?.[1] ?? down.end;
           w.endBounds = down.endBounds;
-          if (down.endSource) w.endSource = down.endSource;
+          if (down.endSource) w.endSource = { how: `${down.node} was serving again`, evidence: down.evidence.find((x) => x.time === w.end) ?? down.endSource.evidence };
         }
         addEvidence(w, evidence);
         for (const ev of down.evidence.slice(0, MAX_EVIDENCE - 1)) addEvidence(w, ev);

@@ -17,13 +17,18 @@ export interface EdgeSource {
   evidence: Evidence | null;
 }
 
-export interface Window {
+/** What a window is about and when: shared by log and metadata-log windows. */
+export interface WindowSpan {
   kind: WindowKind;
   node?: string;
   topic?: string;
   partition?: number;
   start: number;
+  /** null: still open at the end of the input. */
   end: number | null;
+}
+
+export interface Window extends WindowSpan {
   /** earliest = last sign of life, latest = when the cluster noticed. */
   startBounds: [number, number] | null;
   endBounds: [number, number] | null;

@@ -3,6 +3,10 @@ import { addEvidence, evidenceOf, type Window, type WindowBook, type WindowConte
 
 /** Followers losing the leader this close together lost the same leader. */
 const FOLLOWERS_AGREE_MS = 10_000;
+/** A leader's GOODBYE follows its handler's error for that follower this soon. */
+const LEARNER_GOODBYE_MS = 1000;
+/** A new leader reaches broadcast this soon after it said LEADING. */
+const SERVING_MS = 10_000;
 /** How long an expiry waits for proof that its ZooKeeper leader was frozen. */
 export const FALSE_ALARM_MS = 10_000;
 
@@ -30,6 +34,8 @@ export class ZooKeeperTracker {
   private lastNoLeader: Window | undefined;
   private readonly leaderLostBy = new Map<string, { time: number; timedOut: boolean }>();
   pending: PendingExpiry[] = [];
+  /** When a leader last timed out on one of its followers (the GOODBYE naming it follows at once). */
+  private readonly learnerTimedOut = new Map<string, number>();
 
   constructor(private readonly book: WindowBook, private readonly context: WindowContext) {}
 
@@ -51,6 +57,11 @@ export class ZooKeeperTracker {
     if (/^\d+$/.test(text)) return text;
     const host = text.replace(/^\//, '').replace(/^[^/]*\//, '').replace(/:\d+$/, '');
     return this.context.zkAddresses.get(host) ?? this.context.zkAddresses.get(text.replace(/^\//, '').replace(/:\d+$/, ''));
+  }
+
+  learnerError(e: TimelineEvent, timedOut: boolean): void {
+    if (timedOut) this.learnerTimedOut.set(e.node, e.time);
+    else this.learnerTimedOut.delete(e.node);
   }
 
   starting(e: TimelineEvent): void {
@@ -113,13 +124,16 @@ export class ZooKeeperTracker {
     }
     if (this.down.has(e.node)) return;
     if (!wasConnected && !this.everUp.has(node)) return;
+    let silent = false;
     if (reporterStates === 'leader') {
       if (this.leader !== undefined && this.leader !== e.node) return;
       this.leader = e.node;
+      const timedOutAt = this.learnerTimedOut.get(e.node);
+      silent = timedOutAt !== undefined && e.time - timedOutAt <= LEARNER_GOODBYE_MS;
     } else if (!reporterStates.includes(this.state.get(e.node))) {
       return;
     }
-    this.nodeDown(node, e, why, e.time, false);
+    this.nodeDown(node, e, silent ? 'the leader timed out waiting for it' : why, e.time, silent);
   }
 
   /**
@@ -209,6 +223,21 @@ export class ZooKeeperTracker {
     this.staleLeader = undefined;
   }
 
+  /**
+   * The new leader serving (`leading - broadcast`, 3.6+) is when the ensemble
+   * answered again: the LEADING line that closed the quorum window came a
+   * few hundred milliseconds before, while it was still syncing followers.
+   */
+  zabState(e: TimelineEvent, state: string, zab: string): void {
+    if (state !== 'leading' || zab !== 'broadcast') return;
+    const w = this.lastNoLeader;
+    if (!w || w.end === null || e.time < w.end || e.time - w.end > SERVING_MS || w.details.servingAt !== undefined) return;
+    const leadingAt = w.end;
+    this.book.close(w, e.time, leadingAt, { how: 'the new leader was serving (leading - broadcast)', evidence: evidenceOf(e) });
+    w.details.servingAt = e.time;
+    addEvidence(w, evidenceOf(e));
+  }
+
   stateChange(e: TimelineEvent, state: string): void {
     const previous = this.state.get(e.node);
     this.state.set(e.node, state);
@@ -238,7 +267,8 @@ export class ZooKeeperTracker {
         how: back < e.time ? 'its first line back (it was serving again at the latest bound)' : `it was ${state} again`,
         evidence: back < e.time ? down.evidence.find((x) => x.time === back) ?? evidenceOf(e) : evidenceOf(e),
       });
-      down.endBounds = [back, e.time];
+      const lastKnownDown = Math.min(back, Math.max(down.start, Number(down.details.noticedAt ?? down.start)));
+      down.endBounds = [back < e.time ? lastKnownDown : back, e.time];
       down.details.servingAgainAt = e.time;
       this.down.delete(e.node);
     }

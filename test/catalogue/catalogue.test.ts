@@ -1,4 +1,4 @@
-import { fill, literals } from '../helpers/adversarial.js';
+import { bestTime, fill, literals } from '../helpers/adversarial.js';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, Classifier } from '../../src/catalogue/index.js';
 import { checkRules, CATEGORIES, type Rule } from '../../src/catalogue/schema.js';
@@ -86,7 +86,7 @@ describe('catalogue table', () => {
       'kafka.isr.expand', 'kafka.isr.updated', 'kafka.zk.session-established', 'kafka.zk.session-timeout',
       'kafka.zk.session-expired', 'kafka.zk.socket-error', 'kafka.fetch.disconnected', 'kafka.fetch.client-shutdown',
       'kafka.fetcher.partition-failed', 'kafka.fetcher.older-epoch', 'kafka.truncation.fetcher', 'kafka.truncation.log',
-      'kafka.controller.elected', 'kafka.controller.resigned', 'kafka.controller.moved', 'kafka.controller.broker-failure',
+      'kafka.controller.elected', 'kafka.controller.resigned', 'kafka.controller.state-reset', 'kafka.controller.moved', 'kafka.controller.broker-failure',
       'kafka.controller.broker-change', 'kafka.controller.offline-partition', 'kafka.controller.partition-online',
       'kafka.controller.unclean-election', 'kafka.partition.no-leader',
       'kafka.storage.cleanup-failed', 'kafka.storage.log-dir-offline', 'kafka.group.offsets-expired',
@@ -117,7 +117,7 @@ describe('window effects', () => {
   const expected: Record<string, string> = {
     'kafka.broker.starting': 'broker-starting', 'kafka.broker.started': 'broker-started',
     'kafka.broker.shutting-down': 'broker-stopping', 'kafka.controller.broker-failure': 'brokers-lost',
-    'kafka.controller.broker-change': 'brokers-joined',
+    'kafka.controller.broker-change': 'brokers-joined', 'kafka.controller.elected': 'controller-elected',
     'kafka.kraft.broker-fenced': 'broker-fenced', 'kafka.kraft.broker-unfence-granted': 'broker-unfenced',
     'kafka.kraft.broker-unfenced': 'broker-unfenced', 'kafka.kraft.raft-leader': 'raft-leader',
     'kafka.kraft.raft-follower': 'raft-leader', 'kafka.kraft.controller-activated': 'raft-leader',
@@ -132,7 +132,21 @@ describe('window effects', () => {
     'zk.peer.state': 'zk-state', 'zk.election.took': 'zk-state',
     'kafka.controller.offline-partition': 'partition-offline', 'kafka.controller.partition-online': 'partition-online',
     'kafka.isr.shrink': 'isr-change', 'kafka.isr.expand': 'isr-change', 'kafka.isr.updated': 'isr-change',
-    'kafka.truncation.fetcher': 'truncation',
+    'kafka.truncation.fetcher': 'truncation', 'kafka.truncation.log': 'truncation',
+    'kafka.controller.partition-state': 'partition-state', 'kafka.controller.replica-offline': 'replica-offline',
+    'zk.client.connection-lost': 'session-closed', 'zk.server.starting': 'zk-starting',
+    'kafka.storage.cleanup-failed': 'storage-error', 'kafka.storage.io-error': 'storage-error',
+    'kafka.storage.log-dir-offline': 'log-dir-offline', 'zk.peer.state-changed': 'zk-zab-state', 'zk.learner.lost': 'zk-learner-error',
+  };
+  // The effect members the schema marks optional (`name?:` in Effect): a rule
+  // captures them only from the lines that carry them (a SocketTimeoutException
+  // cause, a negotiated timeout, an idle time…). Every other member names a
+  // field the engine needs, so it must be filled on every sample.
+  const optional: Record<string, readonly string[]> = {
+    'session-established': ['timeout'], 'session-expired': ['timeout'], 'zk-contact-lost': ['idle'],
+    'zk-leader-lost': ['timedOut'], 'partition-online': ['leader'], 'partition-state': ['replicas'],
+    'isr-change': ['from', 'underMinIsr'], 'truncation': ['highWatermark'], 'storage-error': ['dir'],
+    'zk-zab-state': ['zab'], 'zk-learner-error': ['timedOut'],
   };
   it('puts each signal on its rules and on no other', () => {
     const actual = Object.fromEntries(CATALOGUE.filter((r) => r.effect).map((r) => [r.id, r.effect!.signal]));
@@ -140,10 +154,17 @@ describe('window effects', () => {
   });
   it.each(Object.keys(expected))('%s: every effect field is filled on every sample', (id) => {
     const rule = CATALOGUE.find((r) => r.id === id)!;
-    const names = Object.entries(rule.effect!).filter(([k]) => k !== 'signal' && k !== 'from' && k !== 'highWatermark').map(([, v]) => String(v));
-    for (const sample of rule.samples) {
-      const hit = classifyOne(sample)!;
-      for (const name of names) expect(hit.fields[name], `${name} in ${sample}`).toBeDefined();
+    const members = Object.entries(rule.effect!).filter(([k]) => k !== 'signal');
+    const maybe = optional[rule.effect!.signal] ?? [];
+    const required = members.filter(([k]) => !maybe.includes(k)).map(([, v]) => String(v));
+    const optionals = members.filter(([k]) => maybe.includes(k)).map(([, v]) => String(v));
+    const hits = rule.samples.map((sample) => ({ sample, fields: classifyOne(sample)!.fields }));
+    for (const { sample, fields } of hits) {
+      for (const name of required) expect(fields[name], `${name} in ${sample}`).toBeDefined();
+    }
+    // An optional capture still has to work: some sample must fill it.
+    for (const name of optionals) {
+      expect(hits.some(({ fields }) => fields[name] !== undefined), `no sample of ${id} fills ${name}`).toBe(true);
     }
   });
 });
@@ -219,9 +240,7 @@ describe('patterns are linear (no catastrophic backtracking)', () => {
 
   it.each(CATALOGUE.map((r) => [r.id, r] as const))('%s', (_id, rule) => {
     for (const text of adversarial(rule)) {
-      const start = performance.now();
-      rule.pattern.exec(text);
-      const took = performance.now() - start;
+      const took = bestTime(() => rule.pattern.exec(text), 50);
       expect(took, `${rule.id} on ${JSON.stringify(text.slice(0, 40))}…`).toBeLessThan(50);
     }
   });

@@ -283,13 +283,14 @@ describe.skipIf(!avail.ok)('e2e: a real 3-node ZooKeeper ensemble with injected 
     });
 
     for (const id of ['follower-kill', 'leader-kill', 'two-kill'] as const) {
-      it(`${id}: a zk-node-down window on each killed node, from the kill to its FOLLOWING/LEADING`, () => {
+      it(`${id}: a zk-node-down window on each killed node, from the kill until it runs again (serving again, its FOLLOWING/LEADING, the latest end)`, () => {
         const f = fault(truth, id);
         for (const node of f.targets!) {
           const recovered = first([node], f.restartAt! - 5, / - (FOLLOWING|LEADING)$/)!.t!;
           const w = windowFor(['zk-node-down'], node, f, recovered);
           expectEdge(`${id} ${node} start`, w.start, f.at, f.at);
-          expectEdge(`${id} ${node} end`, w.end, recovered, recovered);
+          expectEdge(`${id} ${node} end`, w.end, f.restartAt!, recovered);
+          expectEdge(`${id} ${node} latest end`, w.endBounds!.latest, recovered, recovered);
         }
       });
     }

@@ -93,7 +93,7 @@ describe.skipIf(!HAVE)('HTML report in headless Chromium', () => {
     for (const b of bars) {
       const w = json.windows[b.window]!;
       expect(b.start).toBe(Date.parse(w.start));
-      expect(b.lane).toBe(w.topic ?? w.node ?? 'cluster');
+      expect(b.lane).toBe(w.topic ?? w.node ?? 'whole cluster');
       const x = chart.left + expectedX(chart.segments, Date.parse(w.start)) * chart.scale;
       expect(Math.abs(b.left - x), `window ${b.window} ${w.kind} ${w.start}`).toBeLessThan(1.5);
     }

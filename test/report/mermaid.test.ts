@@ -48,7 +48,7 @@ describe('Mermaid gantt swimlane of the Markdown report', () => {
     const byId = new Map(tasks.map((t) => [t.id, t]));
     let covered = 0;
     r.windows.forEach((w, i) => {
-      const lane = w.topic ?? w.node ?? 'cluster';
+      const lane = w.topic ?? w.node ?? 'whole cluster';
       const own = byId.get(`w${i + 1}`);
       const task = own ?? tasks.find((t) => t.section === lane && t.id.startsWith('w') && wall(t.startTime) <= w.start.slice(0, 23) && (w.end === null || wall(t.endTime) >= w.end.slice(0, 23)));
       expect(task, `window #${i + 1} ${w.kind} ${lane}`).toBeDefined();

@@ -146,6 +146,18 @@ const CASES: { name: string; lines: string[]; kind: InputKind; zookeeperServer?:
     kind: 'get-offset-shell',
   },
   {
+    name: 'GetOffsetShell output outnumbered by the client\'s own warnings (no broker up)',
+    lines: [
+      '# $ kafka-run-class.sh kafka.tools.GetOffsetShell --broker-list 127.0.0.1:39092 --topic account_event --time -1',
+      '[2026-11-21 04:37:59,321] WARN [Consumer clientId=GetOffsetShell, groupId=] Connection to node -1 (/127.0.0.1:39092) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient)',
+      '[2026-11-21 04:38:00,779] WARN [Consumer clientId=GetOffsetShell, groupId=] Connection to node -1 (/127.0.0.1:39092) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient)',
+      '[2026-11-21 04:38:00,881] WARN [Consumer clientId=GetOffsetShell, groupId=] Connection to node -1 (/127.0.0.1:39092) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient)',
+      'Error: partition 0 does not have a leader. Skip getting offsets',
+      '# exit=0',
+    ],
+    kind: 'get-offset-shell',
+  },
+  {
     name: 'properties (zoo.cfg)',
     lines: ['# The number of milliseconds of each tick', 'tickTime=2000', 'initLimit=10', 'dataDir=/tmp/zookeeper', 'clientPort=2181', 'server.1=10.0.0.1:2888:3888'],
     kind: 'properties',
@@ -166,6 +178,10 @@ describe('sniffLines', () => {
     ['binary', ['\u0001\u0002\u0003\u0004PK\u0003\u0004\u0000\u0000\u0008\u0000\u0000\u0000\u0011\u0012'], /binary/],
     ['random prose', ['It was a dark and stormy night.', 'The broker did not answer, and nobody knew why.', 'Then the pager went off.'], /no known layout/],
     ['JVM GC log', ['[2021-12-07T22:06:32.654+0700][gc,heap] Heap region size: 1M', '[2021-12-07T22:06:32.660+0700][gc     ] Using G1'], /no known layout/],
+    ['a client application\'s log (client loggers only: not a node)', [
+      '[2024-02-23 08:00:01,000] WARN [Producer clientId=orders-app] Connection to node 1 (/10.0.0.1:9092) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient)',
+      '[2024-02-23 08:00:02,000] INFO [Producer clientId=orders-app] Node 1 disconnected. (org.apache.kafka.clients.NetworkClient)',
+    ], /client/],
     ['JVM GC log (JDK 8)', ['2022-04-26T09:11:27.023+0700: 6.216: [GC pause (G1 Evacuation Pause) (young), 0.0191112 secs]'], /no known layout/],
   ])('%s → skipped with a reason', (_name, lines, reason) => {
     const s = sniffLines(lines as string[]);

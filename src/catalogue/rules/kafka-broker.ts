@@ -151,6 +151,7 @@ export const KAFKA_BROKER_RULES: readonly Rule[] = [
     keyword: 'Failed to clean up log for',
     pattern: /^Failed to clean up log for (?<partitions>\S+) in dir (?<dir>\S+) due to IOException/,
     fields: { partitions: 'partitions' },
+    effect: { signal: 'storage-error', dir: 'dir' },
     samples: [
       '[2022-10-05 17:03:12,345] ERROR Failed to clean up log for __consumer_offsets-17 in dir /var/kafka/data due to IOException (kafka.server.LogDirFailureChannel)\njava.io.IOException: No space left on device',
       '[2024-10-05 17:03:12,345] ERROR Failed to clean up log for __consumer_offsets-17 in dir /var/kafka/data due to IOException (org.apache.kafka.storage.internals.log.LogDirFailureChannel)',
@@ -167,6 +168,7 @@ export const KAFKA_BROKER_RULES: readonly Rule[] = [
     // Every other message handed to maybeAddOfflineLogDir; each takes the dir offline.
     pattern: /^[A-Za-z ]*?[Ee]rror (?:while|in) [a-z ]+? (?:for|to) (?<partitions>[^\s,]+-\d+)|^[A-Za-z ]*?[Ee]rror (?:while|in) /,
     fields: { partitions: 'partitions' },
+    effect: { signal: 'storage-error' },
     samples: [
       '[2022-10-05 17:03:12,345] ERROR Error while appending records to orders-0 in dir /var/kafka/data (kafka.server.LogDirFailureChannel)\njava.io.IOException: No space left on device',
       '[2022-10-05 17:03:12,346] ERROR Error while writing to checkpoint file /var/kafka/data/replication-offset-checkpoint (kafka.server.LogDirFailureChannel)',
@@ -184,6 +186,7 @@ export const KAFKA_BROKER_RULES: readonly Rule[] = [
     keyword: ' dir',
     pattern: /^(?:\[(?:ReplicaManager broker=|Replica Manager on Broker )(?<broker>\d+)\]:? )?(?:Stopping serving (?:replicas|logs) in dir |Halting broker because dir |Shutdown broker because all log dirs in )(?<dir>[^\s,]+)/,
     fields: { broker: 'int' },
+    effect: { signal: 'log-dir-offline', dir: 'dir' },
     samples: [
       '[2022-10-05 17:03:12,400] WARN [ReplicaManager broker=1] Stopping serving replicas in dir /var/kafka/data (kafka.server.ReplicaManager)',
       '[2019-10-05 17:03:12,400] INFO [ReplicaManager broker=1] Stopping serving replicas in dir /var/kafka/data (kafka.server.ReplicaManager)',

@@ -35,11 +35,28 @@ export const KAFKA_CONTROLLER_RULES: readonly Rule[] = [
     severity: 'info',
     appliesTo: ['kafka-broker'],
     loggers: ['kafka.controller.KafkaController'],
-    keyword: 'esigned',
-    pattern: /^(?:\[Controller (?:id=)?(?<broker>\d+)\]:? )?(?:Resigned|Broker \d+ resigned as the controller)$/,
+    keyword: 'resigned as the controller',
+    // 0.10–0.11: printed only by the broker that held the controller.
+    pattern: /^(?:\[Controller (?:id=)?(?<broker>\d+)\]:? )?Broker \d+ resigned as the controller$/,
     fields: { broker: 'int' },
     samples: [
       '[2017-06-01 10:09:59,000] INFO [Controller 1]: Broker 1 resigned as the controller (kafka.controller.KafkaController)',
+    ],
+  },
+  {
+    id: 'kafka.controller.state-reset',
+    title: 'Controller state reset ("Resigned"): printed at every ZooKeeper session re-init, controller or not',
+    category: 'controller',
+    severity: 'debug',
+    appliesTo: ['kafka-broker'],
+    loggers: ['kafka.controller.KafkaController'],
+    keyword: 'Resigned',
+    // 1.1+ onControllerResignation runs on every broker when its ZooKeeper
+    // session is re-initialised (and at shutdown), whether or not it was the
+    // controller: the line alone says nothing about a controller change.
+    pattern: /^\[Controller (?:id=)?(?<broker>\d+)\]:? Resigned$/,
+    fields: { broker: 'int' },
+    samples: [
       '[2021-06-01 10:09:59,000] INFO [Controller id=1] Resigned (kafka.controller.KafkaController)',
     ],
   },
@@ -165,7 +182,7 @@ export const KAFKA_CONTROLLER_RULES: readonly Rule[] = [
     // "PartitionState(controllerEpoch=1, leader=3, leaderEpoch=1, isr=[3, 1],
     // zkVersion=1, replicas=[2, 3, 1], offlineReplicas=[2])", 2.4+
     // "UpdateMetadataPartitionState(topicName='orders', partitionIndex=0, …)".
-    pattern: /^(?=.*\b(?:leader=|Leader:)(?<leader>-?\d+))(?=.*\b(?:isr=\[?|ISR:)(?<isr>\d+(?:, ?\d+)*|))(?=.*\breplicas=\[?(?<replicas>\d+(?:, ?\d+)*))?(?:\[[^\]]*\] )?(?:Controller \d+ epoch \d+ )?[Ss]ending UpdateMetadata request .* for partition (?<partition>\[[^\]\s]+\]|\S+)$/,
+    pattern: /^(?=.*\b(?:leader=|Leader:)(?<leader>-?\d+))(?=.*\b(?:isr=\[?|ISR:)(?<isr>\d+(?:, ?\d+)*|))(?=(?:.*\breplicas=\[?(?<replicas>\d+(?:, ?\d+)*))?)(?:\[[^\]]*\] )?(?:Controller \d+ epoch \d+ )?[Ss]ending UpdateMetadata request .* for partition (?<partition>\[[^\]\s]+\]|\S+)$/,
     fields: { leader: 'int', isr: 'ids', replicas: 'ids', partition: 'partitions' },
     effect: { signal: 'partition-state', partition: 'partition', leader: 'leader', isr: 'isr', replicas: 'replicas' },
     samples: [

@@ -58,7 +58,7 @@ export const KAFKA_PARTITION_RULES: readonly Rule[] = [
     // "(under-min-isr)" or, when not under min ISR, two spaces before "and".
     pattern: /^\[?Partition (?<partitions>\[[^\],\s]+,\d+\]|[^\s[\]]+) (?:on )?broker[= ](?<broker>\d+)(?:\]|:) ISR updated (?:from AlterIsr )?to \[?(?<isr>[\d,]*)\]? (?:\((?<underMinIsr>under-min-isr)\) )? ?and (?:zk)?[vV]ersion updated to \[?(?<version>\d+)\]?/,
     fields: { partitions: 'partitions', broker: 'int', isr: 'ids', version: 'int' },
-    effect: { signal: 'isr-change', partition: 'partitions', to: 'isr' },
+    effect: { signal: 'isr-change', partition: 'partitions', to: 'isr', underMinIsr: 'underMinIsr' },
     samples: [
       '[2020-02-01 10:06:00,010] INFO [Partition orders-0 broker=1] ISR updated to [1,2,3] and zkVersion updated to [15] (kafka.cluster.Partition)',
       '[2020-12-01 10:06:00,010] INFO [Partition orders-0 broker=1] ISR updated from AlterIsr to 1,2,3 and version updated to [15] (kafka.cluster.Partition)',

@@ -16,9 +16,12 @@ export const ZOOKEEPER_QUORUM_RULES: readonly Rule[] = [
     appliesTo: ['zookeeper'],
     loggers: ['LearnerHandler'],
     keyword: 'Unexpected exception',
+    withCause: true,
     // 3.4–3.6 "…causing shutdown while sock still open", 3.7+ "…in LearnerHandler: ".
-    // The folded EOFException / SocketTimeoutException becomes fields.cause.
-    pattern: /^Unexpected exception (?:causing shutdown while sock still open|in LearnerHandler)/,
+    // The folded cause tells a dead follower (EOFException: its socket closed)
+    // from a silent one (SocketTimeoutException: frozen or cut off).
+    pattern: /^Unexpected exception (?:causing shutdown while sock still open|in LearnerHandler)[^\n]*(?:\n(?:java\.net\.)?(?<timedOut>SocketTimeoutException))?/,
+    effect: { signal: 'zk-learner-error', timedOut: 'timedOut' },
     samples: [
       '[2024-02-23 08:13:53,660] ERROR Unexpected exception causing shutdown while sock still open (org.apache.zookeeper.server.quorum.LearnerHandler)\njava.net.SocketTimeoutException: Read timed out\n\tat java.base/sun.nio.ch.NioSocketImpl.timedRead(NioSocketImpl.java:283)',
       '2019-05-01 10:53:00,000 [myid:1] - ERROR [LearnerHandler-/10.0.0.12:48012:LearnerHandler@633] - Unexpected exception causing shutdown while sock still open\njava.net.SocketTimeoutException: Read timed out',
@@ -232,6 +235,7 @@ export const ZOOKEEPER_QUORUM_RULES: readonly Rule[] = [
     keyword: 'Peer state changed',
     // 3.6+: lower-case "state[ - zab state][ - sync mode]".
     pattern: /^Peer state changed: (?<state>[a-z]+)(?: - (?<zabState>[a-z]+))?(?: - (?<syncMode>[a-z]+))?/,
+    effect: { signal: 'zk-zab-state', state: 'state', zab: 'zabState' },
     samples: [
       '2022-05-01 10:56:01,010 [myid:2] - INFO  [QuorumPeer[myid=2](plain=0.0.0.0:2181)(secure=disabled):QuorumPeer@864] - Peer state changed: following - discovery',
       '2022-05-01 10:56:01,200 [myid:2] - INFO  [QuorumPeer[myid=2](plain=0.0.0.0:2181)(secure=disabled):QuorumPeer@869] - Peer state changed: following - synchronization - diff',

@@ -71,16 +71,30 @@ export const ZOOKEEPER_SESSION_RULES: readonly Rule[] = [
     // EndOfStreamException.toString has no package, hence the bare class name.
     // 3.4 logs "caught end of stream exception" only for this exception, so the
     // header alone (stack trace stripped, as in single-line datasets) counts.
-    pattern: /^(?:caught end of stream exception$|(?:(?:caught end of stream exception|Unexpected exception)\nEndOfStreamException: )?Unable to read additional data from client(?:, it probably closed the socket: address = (?<address>[^\s,]+),)? session(?:id | = )(?<session>0x[0-9a-f]+))/,
+    pattern: /^(?:(?:caught end of stream exception|Unexpected exception)\nEndOfStreamException: )?Unable to read additional data from client(?:, it probably closed the socket: address = (?<address>[^\s,]+),)? session(?:id | = )(?<session>0x[0-9a-f]+)/,
     effect: { signal: 'session-closed', field: 'session' },
     samples: [
       '[2024-02-23 07:44:51,001] WARN Unable to read additional data from client sessionid 0x100000e95480003, likely client has closed socket (org.apache.zookeeper.server.NIOServerCnxn)',
       '2019-05-01 10:51:00,000 [myid:1] - WARN  [NIOServerCxn.Factory:0.0.0.0/0.0.0.0:2181:NIOServerCnxn@357] - caught end of stream exception\nEndOfStreamException: Unable to read additional data from client sessionid 0x16a7b3c4d5e0001, likely client has closed socket\n\tat org.apache.zookeeper.server.NIOServerCnxn.doIO(NIOServerCnxn.java:228)',
       '[2019-05-01 10:51:00,000] WARN caught end of stream exception (org.apache.zookeeper.server.NIOServerCnxn)\nEndOfStreamException: Unable to read additional data from client sessionid 0x16a7b3c4d5e0001, likely client has closed socket',
-      '2019-05-01 10:51:00,000 [myid:1] - WARN  [NIOServerCxn.Factory:0.0.0.0/0.0.0.0:2181:NIOServerCnxn@357] - caught end of stream exception',
       '2020-05-01 10:51:00,000 [myid:1] - WARN  [NIOWorkerThread-3:NIOServerCnxn@366] - Unable to read additional data from client sessionid 0x100000a1b2c0003, likely client has closed socket',
       '2022-05-01 10:51:00,000 [myid:1] - WARN  [NIOWorkerThread-3:NIOServerCnxn@364] - Unexpected exception\nEndOfStreamException: Unable to read additional data from client, it probably closed the socket: address = /10.0.0.21:51544, session = 0x100000a1b2c0003',
       '2024-05-01 10:51:00,000 [myid:] - INFO  [NIOWorkerThread-3:o.a.z.s.NIOServerCnxn@340] - Unable to read additional data from client, it probably closed the socket: address = /10.0.0.21:51544, session = 0x100000a1b2c0003',
+    ],
+  },
+  {
+    id: 'zk.client.connection-lost-unnamed',
+    title: 'ZooKeeper lost a client connection (session not named)',
+    category: 'zk-session',
+    severity: 'info',
+    appliesTo: ['zookeeper'],
+    loggers: ['NIOServerCnxn', 'NettyServerCnxn'],
+    keyword: 'caught end of stream exception',
+    // 3.4 logs this header only for EndOfStreamException; stripped of the
+    // exception line (single-line datasets) it names no session.
+    pattern: /^caught end of stream exception$/,
+    samples: [
+      '2019-05-01 10:51:00,000 [myid:1] - WARN  [NIOServerCxn.Factory:0.0.0.0/0.0.0.0:2181:NIOServerCnxn@357] - caught end of stream exception',
     ],
   },
   {

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { dropAppenderTwins } from '../../src/timeline/dedupe.js';
+import type { TimelineEvent } from '../../src/timeline/event.js';
+
+function ev(time: number, file: string, message: string, node = 'zk-1'): TimelineEvent {
+  return { time, node, nodeKind: 'zookeeper', file, line: 1, rule: null, category: 'zk-quorum', severity: 'info', message, fields: {}, continuation: [] };
+}
+
+async function* batches(...parts: TimelineEvent[][]): AsyncGenerator<TimelineEvent[]> {
+  for (const p of parts) yield p;
+}
+
+async function collect(it: AsyncIterable<TimelineEvent[]>): Promise<TimelineEvent[]> {
+  const out: TimelineEvent[] = [];
+  for await (const b of it) out.push(...b);
+  return out;
+}
+
+describe('dropAppenderTwins', () => {
+  it('keeps one of a record written by one node through two appenders (two files), the first read', async () => {
+    const out = await collect(dropAppenderTwins(batches(
+      [ev(1, 'native.log', 'LEADING'), ev(1, 'kafka-layout.log', 'LEADING'), ev(2, 'native.log', 'FOLLOWING')],
+      [ev(2, 'kafka-layout.log', 'FOLLOWING'), ev(3, 'kafka-layout.log', 'LOOKING')],
+    )));
+    expect(out.map((e) => `${e.time} ${e.file} ${e.message}`)).toEqual([
+      '1 native.log LEADING', '2 native.log FOLLOWING', '3 kafka-layout.log LOOKING',
+    ]);
+  });
+
+  it('keeps a record repeated within one file, and the same text from another node or another millisecond', async () => {
+    const out = await collect(dropAppenderTwins(batches(
+      [ev(1, 'a.log', 'Expiring session 0x1'), ev(1, 'a.log', 'Expiring session 0x1'), ev(1, 'b.log', 'Expiring session 0x1', 'zk-2'), ev(2, 'b.log', 'Expiring session 0x1')],
+    )));
+    expect(out).toHaveLength(4);
+  });
+});
