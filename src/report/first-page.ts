@@ -84,7 +84,7 @@ export function firstPage(r: ReportJson): FirstPage {
   if (r.windows.length === 0) impact.push({ text: 'no outage window found in the logs read', evidence: [] });
 
   impact.push(s.recordsNeverWritten.length === 0
-    ? { text: `records never written: ${r.gaps.length === 0 ? 'not measured (no DumpLogSegments output of the topic in the inputs)' : 'no gap found in the dumps'}`, evidence: [] }
+    ? { text: `records never written: ${r.gaps.length === 0 ? 'not measured (no DumpLogSegments output of the topic in the inputs)' : 'no gap the gap rule counts in the dumps (shorter pauses are not counted; see Gaps)'}`, evidence: [] }
     : {
       text: `records never written: ${s.recordsNeverWritten.map((m) => `${m.topic}-${m.partition ?? '?'} none between CreateTime ${m.lastBefore.createTime} (${shortTime(m.lastBefore.time).slice(11)}) and ${m.firstAfter.createTime} (${shortTime(m.firstAfter.time).slice(11)}), ${m.duration}${m.estimatedMissing === null ? '' : `, ~${m.estimatedMissing} at the pre-gap rate`}`).join('; ')}`,
       evidence: r.gaps.flatMap((p) => p.gaps.flatMap((g) => [{ file: g.before.file, line: g.before.line }, { file: g.after.file, line: g.after.line }])).slice(0, 4),
