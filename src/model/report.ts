@@ -76,6 +76,7 @@ export type KeyEventJson = z.infer<typeof KeyEventSchema>;
 
 export const FindingSchema = z.object({
   id: z.string().describe('check id, e.g. topic.replication-factor-1'),
+  basis: z.enum(['setting', 'state']).describe('setting: a configuration value that can cause or worsen an outage; state: what a describe snapshot showed during it (a symptom)'),
   title: z.string(),
   severity: z.enum(['high', 'medium', 'low']),
   subject: z.string().describe('the topic, partition, broker or file the finding is about'),
@@ -94,6 +95,12 @@ export const RecommendationSchema = z.object({
   recommended: z.string(),
   status: z.enum(['violated', 'ok', 'not-checked']),
   note: z.string(),
+  values: z.array(z.object({
+    subject: z.string().describe('the topic, broker or ZooKeeper node'),
+    value: z.string(),
+    source: z.enum(['topic', 'start-up', 'properties', 'default']).describe('topic: kafka-topics output; start-up: the broker\'s KafkaConfig dump at start; properties: a properties file; default: Kafka\'s default, the inputs set nothing'),
+    evidence: LineRefSchema.nullable(),
+  })).describe('the values the status is judged on, each with its source'),
 });
 export type RecommendationJson = z.infer<typeof RecommendationSchema>;
 

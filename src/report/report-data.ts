@@ -1,7 +1,8 @@
 import type { SkewReport } from '../timeline/skew.js';
 import { dirname } from 'node:path';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
-import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile } from '../analysis/findings.js';
+import { brokerSessions, isClientSessionExpiry, noteBrokerSession } from '../analysis/client-sessions.js';
+import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile, type StartupConfigFile } from '../analysis/findings.js';
 import type { DumpInputJson, GapReportJson } from '../model/gap.js';
 import { severityRank } from '../model/record.js';
 import {
@@ -13,6 +14,7 @@ import type { WindowJson } from '../model/window.js';
 import { readDumpFile } from '../readers/dump-log-segments.js';
 import { parseProperties } from '../readers/properties.js';
 import { parseDescribe } from '../readers/topics-describe.js';
+import { readStartupConfigs } from '../readers/startup-config.js';
 import { nodeFromPath } from '../sources/identity.js';
 import { fileLineSource } from '../sources/lines.js';
 import type { Plan } from '../sources/plan.js';
@@ -64,12 +66,21 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const topics = options.topics ?? [];
   let eventsRead = 0;
   let keyEvents = 0;
+  const sessions = brokerSessions();
+  let clientExpiries = 0;
   const isKey = (e: TimelineEvent): boolean => {
     eventsRead++;
-    const key = cited.has(`${e.file}:${e.line}`) ||
+    noteBrokerSession(sessions, e);
+    const isCited = cited.has(`${e.file}:${e.line}`);
+    const key = isCited ||
       severityRank(e.severity) >= severityRank('warn') ||
       (KEY_CATEGORIES.has(e.category) && severityRank(e.severity) >= severityRank('info'));
     if (!key || !inTopics(e, topics)) return false;
+    // CLI tools' ZooKeeper sessions expiring are not the cluster's story.
+    if (!isCited && isClientSessionExpiry(sessions, e)) {
+      clientExpiries++;
+      return false;
+    }
     keyEvents++;
     return true;
   };
@@ -127,8 +138,8 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
 
   // Findings from describe snapshots and properties files.
   const clock = clockOf(windows[0]?.start ?? rows[0]?.time ?? null);
-  const { describes, properties } = await configFiles(timeline.plan);
-  const { findings, recommendations } = runChecks({ describes, properties, windows, clock });
+  const { describes, properties, startup } = await configFiles(timeline.plan);
+  const { findings, recommendations } = runChecks({ describes, properties, startup, windows, clock });
 
   // Summary.
   const summary = summarise(windows, missingRecords);
@@ -148,7 +159,8 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const read = inputs.filter((i) => i.skipped === null);
   const sum = (f: (i: InputJson) => number) => read.reduce((s, i) => s + f(i), 0);
 
-  const appendix = await buildAppendix(windows, rows, gaps, findings.flatMap((f) => f.evidence), inputs);
+  const configRefs = [...findings.flatMap((f) => f.evidence), ...recommendations.flatMap((r) => r.values.flatMap((v) => (v.evidence ? [v.evidence] : [])))];
+  const appendix = await buildAppendix(windows, rows, gaps, configRefs, inputs);
 
   const report: ReportJson = {
     schema: 'kforensics/report/v1',
@@ -158,7 +170,11 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     paths: [...paths],
     topics: [...topics],
     summary,
-    timeline: { selection: KEY_SELECTION, eventsRead, keyEvents, rows },
+    timeline: {
+      selection: clientExpiries === 0 ? KEY_SELECTION
+        : `${KEY_SELECTION}; left out: ${clientExpiries} expiries of ZooKeeper sessions no broker log established, with a timeout no broker negotiated (command-line tools' sessions)`,
+      eventsRead, keyEvents, rows,
+    },
     windows,
     gaps,
     ...(lostWrites.length > 0 && { lostWrites }),
@@ -249,9 +265,19 @@ async function readSmall(path: string): Promise<string[]> {
   return lines;
 }
 
-async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; properties: PropertiesFile[] }> {
+async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; properties: PropertiesFile[]; startup: StartupConfigFile[] }> {
   const describes: DescribeFile[] = [];
   const properties: PropertiesFile[] = [];
+  const startup: StartupConfigFile[] = [];
+  // The brokers' start-up config dumps, from their server logs.
+  for (const fam of plan.families) {
+    for (const f of fam.files) {
+      if (f.kind !== 'kafka-server') continue;
+      for (const config of await readStartupConfigs(f)) {
+        startup.push({ node: config.brokerId !== null ? `broker-${config.brokerId}` : fam.nodes['kafka-broker'], config });
+      }
+    }
+  }
   for (const f of plan.others) {
     if (f.kind === 'topics-describe') {
       describes.push({ file: f.path, snapshot: parseDescribe(await readSmall(f.path)) });
@@ -268,7 +294,7 @@ async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; pro
       properties.push({ file: f.path, role, node, props });
     }
   }
-  return { describes, properties };
+  return { describes, properties, startup };
 }
 
 const OUTAGE_KINDS = new Set(['broker-down', 'broker-hung', 'zk-node-down', 'zk-node-unreachable', 'zk-quorum-lost', 'partition-leaderless', 'partition-offline', 'isolated']);
