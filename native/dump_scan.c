@@ -76,7 +76,14 @@ static bool codec(Cursor *c) {
   return true;
 }
 
-// nums: baseOffset, lastOffset, count, timestamp, partitionLeaderEpoch.
+// `true` → 1, `false` → 0, anything else → -1.
+INLINE int boolean_value(Cursor *c) {
+  if (TAKE(c, "true")) return 1;
+  if (TAKE(c, "false")) return 0;
+  return -1;
+}
+
+// nums: baseOffset, lastOffset, count, timestamp, partitionLeaderEpoch, producerId, producerEpoch, lastSequence, isvalid (1/0).
 static int batch_line(Cursor *c, double *nums, int32_t *type) {
   double v[8], ignored;
   if (!TAKE(c, "baseOffset: ") || !num(c, &v[0]) || !TAKE(c, " lastOffset: ") || !num(c, &v[1]) ||
@@ -95,26 +102,32 @@ static int batch_line(Cursor *c, double *nums, int32_t *type) {
   double timestamp;
   if (ts < 0 || !num(c, &timestamp) || !TAKE(c, " size: ") || !num(c, &ignored) || !TAKE(c, " magic: ") ||
       !num(c, &ignored) || !TAKE(c, " compresscodec: ") || !codec(c) || !TAKE(c, " crc: ") || !num(c, &ignored) ||
-      !TAKE(c, " isvalid: ") || !boolean(c) || c->at != c->e) return DUMP_OTHER;
+      !TAKE(c, " isvalid: ")) return DUMP_OTHER;
+  int valid = boolean_value(c);
+  if (valid < 0 || c->at != c->e) return DUMP_OTHER;
   nums[0] = v[0];
   nums[1] = v[1];
   nums[2] = v[2];
   nums[3] = timestamp;
   nums[4] = v[7];
+  nums[5] = v[5];
+  nums[6] = v[6];
+  nums[7] = v[4];
+  nums[8] = valid;
   *type = ts;
   return DUMP_BATCH;
 }
 
-// nums: offset, timestamp.
+// nums: offset, timestamp, sequence.
 static int record_line(Cursor *c, bool indented, double *nums, int32_t *type) {
-  double offset, timestamp, ignored;
+  double offset, timestamp, sequence, ignored;
   if (!(indented ? TAKE(c, "| offset: ") : TAKE(c, "offset: ")) || !num(c, &offset)) return DUMP_OTHER;
   int ts = timestamp_key(c);
   if (ts < 0 || !num(c, &timestamp) || !(TAKE(c, " keysize: ") || TAKE(c, " keySize: ")) || !num(c, &ignored)) {
     return DUMP_OTHER;
   }
   if (!(TAKE(c, " valuesize: ") || TAKE(c, " valueSize: ")) || !num(c, &ignored) || !TAKE(c, " sequence: ") ||
-      !num(c, &ignored) || !TAKE(c, " headerKeys: [")) return DUMP_OTHER;
+      !num(c, &sequence) || !TAKE(c, " headerKeys: [")) return DUMP_OTHER;
   // `[…]` to the end of the line, one `]` only, printable ASCII inside.
   if (c->e == 0 || c->b[c->e - 1] != ']' || c->e - 1 < c->at) return DUMP_OTHER;
   for (size_t i = c->at; i < c->e - 1; i++) {
@@ -123,14 +136,15 @@ static int record_line(Cursor *c, bool indented, double *nums, int32_t *type) {
   }
   nums[0] = offset;
   nums[1] = timestamp;
+  nums[2] = sequence;
   *type = ts;
   return indented ? DUMP_RECORD_INDENTED : DUMP_RECORD;
 }
 
 #define DUMP_STRIDE 4
-#define DUMP_NUMS 5
+#define DUMP_NUMS 9
 
-// Line k: out[1 + k*4 ...] = kind, start, end (CR removed), timestamp type; nums[k*5 ...] its numbers.
+// Line k: out[1 + k*4 ...] = kind, start, end (CR removed), timestamp type; nums[k*9 ...] its numbers.
 static size_t dump_scan(void *scanner, const uint8_t *b, size_t s, size_t to, bool final, int32_t *out, double *nums,
                         size_t capacity) {
   (void)scanner;

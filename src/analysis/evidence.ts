@@ -5,8 +5,10 @@ import { fileLineSource } from '../sources/lines.js';
 import type { Family } from '../sources/plan.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import { mergeByTime } from '../timeline/merge.js';
+import type { SkewAnchors } from '../timeline/skew.js';
 import { familyEvents } from '../timeline/read.js';
 import type { Zone } from '../time/zone.js';
+import type { TruncationLine } from './lost-writes.js';
 
 /** A time window to find broker-log evidence for (one gap). */
 export interface EvidenceWindow {
@@ -21,6 +23,35 @@ export interface EvidenceWindow {
 export interface WindowEvidence {
   evidence: EvidenceJson[];
   note: string | null;
+  /** First line saying the partition had no leader (offline, or its host lost), from a margin before the window to its end. */
+  leaderless: LineAt | null;
+  /** First line after the window start saying the partition is online again. */
+  online: LineAt | null;
+}
+
+export interface LineAt {
+  node: string;
+  file: string;
+  line: number;
+  time: number;
+}
+
+/** Whether an event says the window's partition has no leader (catalogue signals). */
+function saysLeaderless(e: TimelineEvent, w: EvidenceWindow): boolean {
+  const effect = e.rule?.effect;
+  if (!effect) return false;
+  if (effect.signal === 'partition-offline') return namesPartition(e.fields[effect.field], w);
+  if (effect.signal === 'brokers-lost' && w.broker?.startsWith('broker-')) {
+    const id = Number(w.broker.slice('broker-'.length));
+    const v = e.fields[effect.field];
+    return (Array.isArray(v) ? v : [v]).some((x) => Number(x) === id);
+  }
+  return false;
+}
+
+function namesPartition(v: unknown, w: EvidenceWindow): boolean {
+  const names = partitionNames(w.topic, w.partition);
+  return (Array.isArray(v) ? v : [v]).some((x) => typeof x === 'string' && names.includes(x));
 }
 
 /** Outage events are looked for this long before the gap starts and after it ends. */
@@ -84,23 +115,38 @@ export async function collectEvidence(
   windows: readonly EvidenceWindow[],
   zone: Zone,
   onInput: (input: InputJson) => void,
-): Promise<{ results: WindowEvidence[]; lastLogTime: number | null; nodes: Set<string> }> {
+  topic?: string,
+  /** The zone each family's logs were written in (--tz auto); `zone` for all without it. */
+  zoneOf?: (family: Family) => Zone,
+  /** Fed every event: anchors of the clock offsets between nodes (timeline/skew.ts). */
+  anchors?: SkewAnchors,
+): Promise<{ results: WindowEvidence[]; lastLogTime: number | null; nodes: Set<string>; truncations: TruncationLine[]; silences: NodeSilence[] }> {
+  const truncations: TruncationLine[] = [];
+  const longest = new Map<string, NodeSilence[]>();
   const nodes = new Set<string>();
   for (const f of families) nodes.add(f.nodes['kafka-broker']);
   const silences: Silence[] = windows.map(() => ({ before: null, after: null, overlap: -1 }));
   const events: { seen: Seen; node: string }[][] = windows.map(() => []);
   const omitted = windows.map(() => 0);
+  const leaderless: (LineAt | null)[] = windows.map(() => null);
+  const online: (LineAt | null)[] = windows.map(() => null);
   const previous = new Map<string, Seen>();
   let lastLogTime: number | null = null;
   const classifier = defaultClassifier();
 
   const streams = families.map((family) => familyEvents(family, {
-    zone, classifier, all: true, keep: () => true, onInput,
+    zone: zoneOf ? zoneOf(family) : zone, classifier, all: true, keep: () => true, onInput,
   }));
   for await (const e of mergeByTime(streams)) {
     if (lastLogTime === null || e.time > lastLogTime) lastLogTime = e.time;
+    anchors?.observe(e);
     const seen: Seen = { time: e.time, file: e.file, line: e.line, rule: e.rule?.id ?? null };
     const prev = previous.get(e.node);
+    if (prev) keepSilence(longest, e.node, prev, seen);
+    if (topic !== undefined && e.rule?.removes !== undefined) {
+      const t = truncationOf(e, topic);
+      if (t) truncations.push(t);
+    }
     for (let i = 0; i < windows.length; i++) {
       const w = windows[i]!;
       if (e.node === w.broker && e.time > w.start) {
@@ -109,6 +155,12 @@ export async function collectEvidence(
         if ((prev === undefined || prev.time < w.end) && overlap > silences[i]!.overlap) {
           silences[i] = { before: prev ?? null, after: seen, overlap };
         }
+      }
+      if (leaderless[i] === null && e.time >= w.start - EVIDENCE_MARGIN_MS && e.time <= w.end && saysLeaderless(e, w)) {
+        leaderless[i] = { node: e.node, file: e.file, line: e.line, time: e.time };
+      }
+      if (online[i] === null && e.time > w.start && e.time <= w.end + EVIDENCE_MARGIN_MS && e.rule?.effect?.signal === 'partition-online' && namesPartition(e.fields[e.rule.effect.field], w)) {
+        online[i] = { node: e.node, file: e.file, line: e.line, time: e.time };
       }
       if (e.time >= w.start - EVIDENCE_MARGIN_MS && e.time <= w.end + EVIDENCE_MARGIN_MS && isOutageEvent(e, w)) {
         if (events[i]!.length < MAX_EVENTS_PER_GAP) events[i]!.push({ seen, node: e.node });
@@ -158,9 +210,54 @@ export async function collectEvidence(
       out.push(item('outage-event', ev.node, ev.seen));
     }
     if (omitted[i]! > 0) notes.push(`${omitted[i]} more outage events not listed`);
-    return { evidence: out, note: notes.length > 0 ? notes.join('; ') : null };
+    return { evidence: out, note: notes.length > 0 ? notes.join('; ') : null, leaderless: leaderless[i]!, online: online[i]! };
   });
-  return { results, lastLogTime, nodes };
+  return { results, lastLogTime, nodes, truncations, silences: [...longest.values()].flat() };
+}
+
+/** A stretch in which a node logged nothing: its last line before and first line after. */
+export interface NodeSilence {
+  node: string;
+  start: number;
+  end: number;
+  before: { file: string; line: number };
+  after: { file: string; line: number };
+}
+
+/** Longest silences kept per node (for the zone check, which matches them against record gaps). */
+export const SILENCES_KEPT = 10;
+/** Shorter silences are not kept. */
+export const MIN_SILENCE_MS = 5_000;
+
+function keepSilence(longest: Map<string, NodeSilence[]>, node: string, prev: Seen, next: Seen): void {
+  const length = next.time - prev.time;
+  if (length < MIN_SILENCE_MS) return;
+  let list = longest.get(node);
+  if (!list) longest.set(node, (list = []));
+  if (list.length >= SILENCES_KEPT) {
+    let min = 0;
+    for (let i = 1; i < list.length; i++) if (list[i]!.end - list[i]!.start < list[min]!.end - list[min]!.start) min = i;
+    if (list[min]!.end - list[min]!.start >= length) return;
+    list.splice(min, 1);
+  }
+  list.push({ node, start: prev.time, end: next.time, before: { file: prev.file, line: prev.line }, after: { file: next.file, line: next.line } });
+}
+
+/** A truncation line of the topic (catalogue signal `truncation`): which partition, to which offset. */
+function truncationOf(e: TimelineEvent, topic: string): TruncationLine | null {
+  const removes = e.rule?.removes;
+  if (!removes || (removes.requires !== undefined && e.fields[removes.requires] === undefined)) return null;
+  const offset = e.fields[removes.from];
+  if (typeof offset !== 'number') return null;
+  const hw = removes.committedTo ? e.fields[removes.committedTo] : undefined;
+  const raw = e.fields[removes.partition];
+  for (const name of Array.isArray(raw) ? raw : [raw]) {
+    if (typeof name !== 'string') continue;
+    const m = /^\[?(.+?)[-,](\d+)\]?$/.exec(name);
+    if (!m || m[1] !== topic) continue;
+    return { node: e.node, topic, partition: Number(m[2]), offset, highWatermark: typeof hw === 'number' ? hw : null, time: e.time, file: e.file, line: e.line };
+  }
+  return null;
 }
 
 /** The text of a few numbered lines per file, reading each file once up to its last wanted line. */

@@ -2,6 +2,7 @@ import type { FindingJson, LineRefJson, RecommendationJson } from '../model/repo
 import type { WindowJson } from '../model/window.js';
 import type { DescribeSnapshot, PartitionSnapshot, TopicSnapshot } from '../readers/topics-describe.js';
 import type { Properties } from '../readers/properties.js';
+import type { StartupConfig } from '../readers/startup-config.js';
 import { formatDuration } from './gap.js';
 
 /**
@@ -28,6 +29,8 @@ export interface PropertiesFile {
 export interface FindingContext {
   describes: readonly DescribeFile[];
   properties: readonly PropertiesFile[];
+  /** The brokers' start-up config dumps (`KafkaConfig values:`), when their server logs were read. */
+  startup?: readonly StartupConfigFile[];
   windows: readonly WindowJson[];
   /** `HH:MM` (or `YYYY-MM-DD HH:MM` on another day than the incident's first) of an ISO time in --tz. */
   clock: (iso: string) => string;
@@ -46,6 +49,8 @@ export interface Hit {
 
 export interface Check {
   id: string;
+  /** state: what a snapshot showed (a symptom), not a setting; default: a configuration setting. */
+  basis?: FindingJson['basis'];
   title: string;
   severity: FindingJson['severity'];
   scope: RecommendationJson['scope'];
@@ -123,8 +128,13 @@ function windowsWhere(ctx: FindingContext, pred: (w: WindowJson) => boolean): { 
 /** A partition offline for at least a second: not the blip of a leader moving. */
 const LASTING_MS = 1000;
 function lastingOffline(ctx: FindingContext, topic: string, partition?: number) {
-  return windowsWhere(ctx, (w) => w.kind === 'partition-offline' && w.topic === topic &&
+  const lasting = (kind: string) => windowsWhere(ctx, (w) => w.kind === kind && w.topic === topic &&
     (partition === undefined || w.partition === partition) && (w.durationMs === null || w.durationMs >= LASTING_MS));
+  // A partition without a working leader (from its replicas' fate) and the controller's OfflinePartition tell one outage:
+  // the former where the engine found it, else the latter.
+  const leaderless = lasting('partition-leaderless');
+  const told = new Set(leaderless.map((o) => o.w.partition));
+  return [...leaderless, ...lasting('partition-offline').filter((o) => !told.has(o.w.partition))].sort((x, y) => x.i - y.i);
 }
 
 function brokerDown(ctx: FindingContext, broker: number) {
@@ -146,16 +156,64 @@ function replicationFactor(t: TopicFacts, parts: readonly PartitionFacts[]): num
   return sizes.length > 0 ? Math.max(...sizes) : undefined;
 }
 
-interface Setting {
+/** Where a configuration value comes from, most authoritative first. */
+export type ValueSource = 'topic' | 'start-up' | 'properties' | 'default';
+export const SOURCE_LABEL: Record<ValueSource, string> = {
+  'topic': 'kafka-topics output',
+  'start-up': 'broker start-up config',
+  'properties': 'properties file',
+  'default': "Kafka's default, not in the inputs",
+};
+
+/** A value as the evidence gives it, with where it comes from. */
+export interface Resolved {
   value: string;
-  line: number | null;
+  source: ValueSource;
+  evidence: LineRefJson | null;
 }
 
-/** A broker setting as the file sets it, or Kafka's default when it does not. */
-function setting(p: PropertiesFile, key: string, fallback?: string): Setting | undefined {
-  const v = p.props.values.get(key);
-  if (v) return { value: v.value, line: v.line };
-  return fallback === undefined ? undefined : { value: fallback, line: null };
+/** The start-up dumps of one broker; `node` is `broker-N`. */
+export interface StartupConfigFile {
+  node: string;
+  config: StartupConfig;
+}
+
+/** Brokers the configuration evidence names: start-up dumps first, then broker properties files. */
+function brokerNodes(ctx: FindingContext): string[] {
+  const out = new Set<string>();
+  for (const s of ctx.startup ?? []) out.add(s.node);
+  for (const p of brokerFiles(ctx)) out.add(brokerName(p));
+  return [...out].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+}
+
+/** `2026-11-21T04:39:50.559+09:00` → `2026-11-21 04:39:50,559`: a log4j stamp in the same zone. */
+const asStamp = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)},${iso.slice(20, 23)}`;
+
+/** The start-up dump in effect when the incident began: the last before its first window, else the first one. */
+function startupOf(ctx: FindingContext, node: string): StartupConfig | undefined {
+  const dumps = (ctx.startup ?? []).filter((s) => s.node === node).map((s) => s.config)
+    .sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : a.line - b.line));
+  if (dumps.length === 0) return undefined;
+  const first = ctx.windows.map((w) => w.start).sort()[0];
+  const before = first === undefined ? [] : dumps.filter((d) => d.stamp <= asStamp(first));
+  return before.at(-1) ?? dumps[0];
+}
+
+/**
+ * A broker setting from, in order: the broker's start-up config dump (what it
+ * ran with), its properties file, Kafka's default (`fallback`); undefined
+ * when none applies.
+ */
+export function brokerValue(ctx: FindingContext, node: string, key: string, fallback?: string): Resolved | undefined {
+  const dump = startupOf(ctx, node);
+  const v = dump?.values.get(key);
+  if (dump && v) return { value: v.value, source: 'start-up', evidence: ref(dump.file, v.line) };
+  for (const p of brokerFiles(ctx)) {
+    if (brokerName(p) !== node) continue;
+    const set = p.props.values.get(key);
+    if (set) return { value: set.value, source: 'properties', evidence: ref(p.file, set.line) };
+  }
+  return fallback === undefined ? undefined : { value: fallback, source: 'default', evidence: null };
 }
 
 function brokerFiles(ctx: FindingContext): PropertiesFile[] {
@@ -166,47 +224,91 @@ function brokerName(p: PropertiesFile): string {
   return p.node ?? p.file;
 }
 
-/** One hit per broker file whose setting fails; hits with equal values group into one finding. */
+/** `key=value (broker start-up config)`, or `key not set (Kafka's default: value)`. */
+function observedOf(key: string, r: Resolved): string {
+  return r.source === 'default' ? `${key} not set (Kafka's default: ${r.value})` : `${key}=${r.value} (${SOURCE_LABEL[r.source]})`;
+}
+
+/** One hit per broker whose setting fails; hits with equal values from the same kind of source group into one finding. */
 function brokerHits(
-  ctx: FindingContext, key: string, fallback: string | undefined, fails: (value: string) => boolean,
+  ctx: FindingContext, key: string, fails: (value: string) => boolean,
   tie?: (value: string) => { windows: number[]; incident: string | null },
 ): Hit[] {
   const hits: Hit[] = [];
-  for (const p of brokerFiles(ctx)) {
-    const s = setting(p, key, fallback);
+  for (const node of brokerNodes(ctx)) {
+    const s = brokerValue(ctx, node, key, BROKER_DEFAULTS[key]);
     if (!s || !fails(s.value)) continue;
     const t = tie?.(s.value) ?? { windows: [], incident: null };
     hits.push({
-      subject: brokerName(p),
-      observed: s.line === null ? `${key} not set (Kafka's default: ${s.value})` : `${key}=${s.value}`,
-      evidence: s.line === null ? [] : [ref(p.file, s.line)],
+      subject: node,
+      observed: observedOf(key, s),
+      evidence: s.evidence === null ? [] : [s.evidence],
       windows: t.windows,
       incident: t.incident,
-      group: s.line === null ? `default:${s.value}` : `set:${s.value}`,
+      group: `${s.source}:${s.value}`,
     });
   }
   return hits;
 }
 
+/** log.dirs, else log.dir (a start-up dump prints `log.dirs = null` when only log.dir is set), else Kafka's default. */
+function logDirs(ctx: FindingContext, node: string): Resolved {
+  const dirs = brokerValue(ctx, node, 'log.dirs');
+  if (dirs && dirs.value !== 'null' && dirs.value !== '') return dirs;
+  return brokerValue(ctx, node, 'log.dir', '/tmp/kafka-logs')!;
+}
+
+function zookeeperDataDirs(ctx: FindingContext): { subject: string; r: Resolved }[] {
+  return ctx.properties.filter((p) => p.role === 'zookeeper').flatMap((p) => {
+    const v = p.props.values.get('dataDir');
+    return v ? [{ subject: p.node ?? p.file, r: { value: v.value, source: 'properties' as const, evidence: ref(p.file, v.line) } }] : [];
+  });
+}
+
+/** Topics the inputs show created by hand (kafka-topics --create output). */
+function createdByHand(ctx: FindingContext): Map<string, LineRefJson> {
+  const out = new Map<string, LineRefJson>();
+  for (const d of ctx.describes) for (const c of d.snapshot.created ?? []) if (!out.has(c.topic)) out.set(c.topic, ref(d.file, c.line));
+  return out;
+}
+
+/**
+ * Whether a topic may have been created automatically, by a producer, with
+ * the broker defaults: some broker ran with auto.create.topics.enable on and
+ * the inputs hold no create command for it. Null when nothing says so.
+ */
+function mayBeAutoCreated(ctx: FindingContext, topic: string): Resolved | null {
+  if (createdByHand(ctx).has(topic)) return null;
+  for (const node of brokerNodes(ctx)) {
+    const r = brokerValue(ctx, node, 'auto.create.topics.enable', 'true');
+    if (r && r.value.trim() === 'true') return r;
+  }
+  return null;
+}
+
 const num = (v: string): number => Number(v.trim());
 const anyDescribe = (ctx: FindingContext) => ctx.describes.some((d) => d.snapshot.partitions.length > 0 || d.snapshot.topics.length > 0);
-const anyBroker = (ctx: FindingContext) => brokerFiles(ctx).length > 0;
+const anyBroker = (ctx: FindingContext) => brokerNodes(ctx).length > 0;
 
-/** Topics with RF 1 that were offline, for tying broker defaults to the incident. */
-function rf1Outages(ctx: FindingContext): { windows: number[]; incident: string | null } {
+/**
+ * Offline topics whose replication factor is the broker default and that may
+ * have taken it by being created automatically (see mayBeAutoCreated): only
+ * then did the default contribute. A topic created by hand took the
+ * replication factor its create command gave.
+ */
+function defaultRfOutages(ctx: FindingContext, value: string): { windows: number[]; incident: string | null } {
   const hurt: string[] = [];
   const windows: number[] = [];
   const parts = partitions(ctx);
   for (const t of topics(ctx)) {
-    if (replicationFactor(t, parts) !== 1) continue;
+    if (replicationFactor(t, parts) !== num(value)) continue;
     const off = lastingOffline(ctx, t.topic);
-    if (off.length === 0) continue;
-    hurt.push(`${t.topic}, offline ${off.map((o) => span(ctx, o.w)).join(', ')}`);
+    const auto = off.length === 0 ? null : mayBeAutoCreated(ctx, t.topic);
+    if (!auto) continue;
+    hurt.push(`${t.topic} has replication factor ${num(value)}, no create command in the inputs and auto.create.topics.enable=${auto.value} (${SOURCE_LABEL[auto.source]}): a producer may have created it with these defaults; it was offline ${off.map((o) => span(ctx, o.w)).join(', ')}`);
     windows.push(...off.map((o) => o.i));
   }
-  return hurt.length === 0
-    ? { windows: [], incident: null }
-    : { windows, incident: `topics created with these defaults have one replica: ${list(hurt)}` };
+  return { windows, incident: hurt.length === 0 ? null : hurt.join('; ') };
 }
 
 // ---------------------------------------------------------------- the checks
@@ -308,6 +410,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'topic.no-leader',
+    basis: 'state',
     title: 'Partition without a leader in a snapshot',
     severity: 'high',
     scope: 'topic',
@@ -331,6 +434,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'topic.isr-short',
+    basis: 'state',
     title: 'ISR smaller than the replica list',
     severity: 'medium',
     scope: 'topic',
@@ -356,6 +460,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'topic.leader-not-preferred',
+    basis: 'state',
     title: 'Leader is not the preferred replica',
     severity: 'low',
     scope: 'topic',
@@ -408,25 +513,25 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'broker.default-replication-factor',
-    title: 'Auto-created topics get one replica',
+    title: 'New topics get fewer than three replicas by default',
     severity: 'high',
     scope: 'broker',
     setting: 'default.replication.factor',
     recommended: '3, and create topics by hand (auto.create.topics.enable=false)',
-    why: 'A topic a producer creates by writing to it takes the broker defaults. With default.replication.factor=1 it lives on one broker only — how account_event came to have a single replica in the seed-001 postmortem.',
+    why: 'A topic created without a replication factor — by a producer writing to it while auto.create.topics.enable is on, or by a create command that gives none — takes default.replication.factor. With 1 it lives on one broker only: while that broker is down the topic is offline.',
     applies: anyBroker,
-    find: (ctx) => brokerHits(ctx, 'default.replication.factor', '1', (v) => num(v) < 3, () => rf1Outages(ctx)),
+    find: (ctx) => brokerHits(ctx, 'default.replication.factor', (v) => num(v) < 3, (v) => defaultRfOutages(ctx, v)),
   },
   {
     id: 'broker.num-partitions',
-    title: 'Auto-created topics get one partition',
+    title: 'New topics get one partition by default',
     severity: 'medium',
     scope: 'broker',
     setting: 'num.partitions',
     recommended: '≥ 2 (3 on a three-broker cluster)',
-    why: 'Auto-created topics take num.partitions: with 1 every write of the topic goes to a single leader.',
+    why: 'A topic created without a partition count (by a producer while auto.create.topics.enable is on, or by a create command that gives none) takes num.partitions: with 1 every write of the topic goes to a single leader.',
     applies: anyBroker,
-    find: (ctx) => brokerHits(ctx, 'num.partitions', '1', (v) => num(v) < 2),
+    find: (ctx) => brokerHits(ctx, 'num.partitions', (v) => num(v) < 2),
   },
   {
     id: 'broker.auto-create-topics',
@@ -437,7 +542,7 @@ export const CHECKS: readonly Check[] = [
     recommended: 'false: create topics by hand with their partitions and replication factor',
     why: 'With auto-creation on, the first producer (or a typo) creates a topic with the broker defaults instead of the settings the data needs.',
     applies: anyBroker,
-    find: (ctx) => brokerHits(ctx, 'auto.create.topics.enable', 'true', (v) => v.trim() !== 'false'),
+    find: (ctx) => brokerHits(ctx, 'auto.create.topics.enable', (v) => v.trim() !== 'false'),
   },
   {
     id: 'broker.min-insync-replicas',
@@ -448,7 +553,7 @@ export const CHECKS: readonly Check[] = [
     recommended: '2 (with replication factor 3 and producers on acks=all)',
     why: 'acks=all only waits for min.insync.replicas copies: with 1, a write acknowledged by the leader alone is lost if that leader dies before a follower fetched it.',
     applies: anyBroker,
-    find: (ctx) => brokerHits(ctx, 'min.insync.replicas', '1', (v) => num(v) < 2),
+    find: (ctx) => brokerHits(ctx, 'min.insync.replicas', (v) => num(v) < 2),
   },
   {
     id: 'broker.offsets-topic-replication-factor',
@@ -459,7 +564,7 @@ export const CHECKS: readonly Check[] = [
     recommended: '≥ 3',
     why: '__consumer_offsets holds every group\'s committed positions and its coordinator: with fewer copies one broker loss stops groups from committing or rebalancing.',
     applies: anyBroker,
-    find: (ctx) => brokerHits(ctx, 'offsets.topic.replication.factor', '3', (v) => num(v) < 3, () => {
+    find: (ctx) => brokerHits(ctx, 'offsets.topic.replication.factor', (v) => num(v) < 3, () => {
       const off = lastingOffline(ctx, '__consumer_offsets');
       return { windows: off.map((o) => o.i), incident: off.length === 0 ? null : `__consumer_offsets partitions were offline ${off.slice(0, 3).map((o) => span(ctx, o.w)).join(', ')}` };
     }),
@@ -473,7 +578,7 @@ export const CHECKS: readonly Check[] = [
     recommended: '3 (and transaction.state.log.min.isr 2)',
     why: 'Transactional and idempotent producers need __transaction_state: with one replica a single broker loss blocks them.',
     applies: anyBroker,
-    find: (ctx) => brokerHits(ctx, 'transaction.state.log.replication.factor', '3', (v) => num(v) < 3),
+    find: (ctx) => brokerHits(ctx, 'transaction.state.log.replication.factor', (v) => num(v) < 3),
   },
   {
     id: 'broker.unclean-leader-election',
@@ -484,7 +589,7 @@ export const CHECKS: readonly Check[] = [
     recommended: 'false',
     why: 'An out-of-sync replica may become leader: the partition comes back sooner but every write it had not fetched is lost, silently.',
     applies: anyBroker,
-    find: (ctx) => brokerHits(ctx, 'unclean.leader.election.enable', 'false', (v) => v.trim() === 'true', () => {
+    find: (ctx) => brokerHits(ctx, 'unclean.leader.election.enable', (v) => v.trim() === 'true', () => {
       const stale = windowsWhere(ctx, (w) => w.kind === 'two-leaders');
       return { windows: stale.map((s) => s.i), incident: stale.length === 0 ? null : `writes were truncated on ${stale.length} partition(s) (two-leaders windows)` };
     }),
@@ -496,18 +601,18 @@ export const CHECKS: readonly Check[] = [
     scope: 'broker',
     setting: 'log.dirs',
     recommended: 'a dedicated data directory, not under /tmp',
-    why: 'Files under /tmp are removed by tmp cleaners and on reboot: segments vanish under the broker ("Failed to clean up log for __consumer_offsets", seed 001) and data is lost.',
+    why: 'Files under /tmp are removed by tmp cleaners and on reboot: segments vanish under the running broker, which then fails to clean or roll its logs, and data is lost.',
     applies: anyBroker,
-    find: (ctx) => brokerFiles(ctx).flatMap((p) => {
-      const s = setting(p, 'log.dirs') ?? setting(p, 'log.dir', '/tmp/kafka-logs')!;
+    find: (ctx) => brokerNodes(ctx).flatMap((node) => {
+      const s = logDirs(ctx, node);
       if (!s.value.split(',').some((d) => d.trim().startsWith('/tmp'))) return [];
       return [{
-        subject: brokerName(p),
-        observed: s.line === null ? `log.dirs not set (Kafka's default: ${s.value})` : `log.dirs=${s.value}`,
-        evidence: s.line === null ? [] : [ref(p.file, s.line)],
+        subject: node,
+        observed: observedOf('log.dirs', s),
+        evidence: s.evidence === null ? [] : [s.evidence],
         windows: [],
         incident: null,
-        group: s.value,
+        group: `${s.source}:${s.value}`,
       }];
     }),
   },
@@ -520,10 +625,9 @@ export const CHECKS: readonly Check[] = [
     recommended: 'a dedicated data directory, not under /tmp',
     why: 'ZooKeeper keeps the cluster metadata (brokers, topics, ACLs) in dataDir: a tmp cleaner or reboot that empties it loses the cluster\'s state.',
     applies: (ctx) => ctx.properties.some((p) => p.role === 'zookeeper'),
-    find: (ctx) => ctx.properties.filter((p) => p.role === 'zookeeper').flatMap((p) => {
-      const s = setting(p, 'dataDir');
-      if (!s || !s.value.startsWith('/tmp')) return [];
-      return [{ subject: p.node ?? p.file, observed: `dataDir=${s.value}`, evidence: [ref(p.file, s.line!)], windows: [], incident: null, group: s.value }];
+    find: (ctx) => zookeeperDataDirs(ctx).flatMap(({ subject, r }) => {
+      if (!r.value.startsWith('/tmp')) return [];
+      return [{ subject, observed: `dataDir=${r.value}`, evidence: r.evidence === null ? [] : [r.evidence], windows: [], incident: null, group: r.value }];
     }),
   },
   {
@@ -535,7 +639,7 @@ export const CHECKS: readonly Check[] = [
     recommended: '18000 (Kafka ≥ 2.5 default, KIP-537; 6000 before)',
     why: 'Too short and a GC pause or network blip expires the broker\'s session (it is dropped from the cluster and its partitions move); too long and a dead broker keeps its leaderships for that long.',
     applies: anyBroker,
-    find: (ctx) => brokerHits(ctx, 'zookeeper.session.timeout.ms', undefined, (v) => num(v) < 6000 || num(v) > 18000, () => {
+    find: (ctx) => brokerHits(ctx, 'zookeeper.session.timeout.ms', (v) => num(v) < 6000 || num(v) > 18000, () => {
       const iso = windowsWhere(ctx, (w) => w.kind === 'isolated');
       return { windows: iso.map((s) => s.i), incident: iso.length === 0 ? null : `brokers lost their ZooKeeper session ${iso.length} time(s)` };
     }),
@@ -549,7 +653,7 @@ export const CHECKS: readonly Check[] = [
     recommended: '30000 (Kafka ≥ 2.5 default; 10000 before)',
     why: 'Too short and followers drop out of the ISR at every hiccup (writes with acks=all stall); too long and a dead follower stays in the ISR, so a leader failover can lose what it had not fetched.',
     applies: anyBroker,
-    find: (ctx) => brokerHits(ctx, 'replica.lag.time.max.ms', undefined, (v) => num(v) < 10000 || num(v) > 30000),
+    find: (ctx) => brokerHits(ctx, 'replica.lag.time.max.ms', (v) => num(v) < 10000 || num(v) > 30000),
   },
   {
     id: 'broker.auto-leader-rebalance',
@@ -560,34 +664,117 @@ export const CHECKS: readonly Check[] = [
     recommended: 'true (Kafka\'s default)',
     why: 'Without it, leaderships taken over during a failover stay on the survivors: one broker ends up leading most partitions.',
     applies: anyBroker,
-    find: (ctx) => brokerHits(ctx, 'auto.leader.rebalance.enable', 'true', (v) => v.trim() === 'false'),
+    find: (ctx) => brokerHits(ctx, 'auto.leader.rebalance.enable', (v) => v.trim() === 'false'),
   },
 ];
 
+/** One value of a recommended-configuration row: a topic's or a broker's, with its source. */
+export type RowValue = RecommendationJson['values'][number];
+
+interface RecommendedRow {
+  setting: string;
+  scope: RecommendationJson['scope'];
+  recommended: string;
+  /** The values the evidence gives, each with its source; none: not checked. */
+  values?: (ctx: FindingContext) => RowValue[];
+  fails?: (value: string) => boolean;
+  /** Why the row cannot be checked (producer settings), or what its values mean. */
+  note?: string;
+  /** Why there are no values. */
+  missing?: string;
+}
+
+const resolvedRow = (subject: string, r: Resolved): RowValue => ({ subject, value: r.value, source: r.source, evidence: r.evidence });
+
+/** A broker setting of every broker the evidence names. */
+function brokerRow(key: string): (ctx: FindingContext) => RowValue[] {
+  const fallback = BROKER_DEFAULTS[key];
+  return (ctx) => brokerNodes(ctx).flatMap((node) => {
+    const r = brokerValue(ctx, node, key, fallback);
+    return r ? [resolvedRow(node, r)] : [];
+  });
+}
+
+/** Kafka's defaults of the settings whose default has not changed across versions (the others are only read from the inputs). */
+const BROKER_DEFAULTS: Record<string, string> = {
+  'default.replication.factor': '1', 'num.partitions': '1', 'auto.create.topics.enable': 'true', 'min.insync.replicas': '1',
+  'offsets.topic.replication.factor': '3', 'transaction.state.log.replication.factor': '3',
+  'unclean.leader.election.enable': 'false', 'auto.leader.rebalance.enable': 'true',
+};
+
+const NO_BROKER = 'no broker start-up config (KafkaConfig values in server.log) or server.properties in the inputs';
+const NO_DESCRIBE = 'no kafka-topics --describe output in the inputs';
+
+/** Per topic: its own min.insync.replicas (Configs: of the describe output), else the brokers' setting it falls back to. */
+function minIsrValues(ctx: FindingContext): RowValue[] {
+  const brokers = brokerNodes(ctx).map((n) => brokerValue(ctx, n, 'min.insync.replicas', '1')!);
+  const broker = brokers.find((b) => b.source !== 'default') ?? brokers[0] ?? { value: '1', source: 'default' as const, evidence: null };
+  return topics(ctx).map((t) => {
+    const own = t.snapshots.find((x) => x.t.configs['min.insync.replicas'] !== undefined);
+    return own
+      ? { subject: t.topic, value: own.t.configs['min.insync.replicas']!, source: 'topic' as const, evidence: ref(own.file, own.t.line) }
+      : resolvedRow(t.topic, broker);
+  });
+}
+
+const below = (n: number) => (v: string) => !(num(v) >= n);
+
 /**
  * The recommended configuration (seeds 001, 003, 004: replication factor 3,
- * min.insync.replicas 2, acks=all, partitions ≥ 2, …), each row judged by the
- * checks that test it.
+ * min.insync.replicas 2, acks=all, partitions ≥ 2, …). Each row is judged on
+ * the values the evidence gives — topic configs (describe output), the
+ * brokers' start-up config dumps, properties files, then Kafka's defaults —
+ * and names the source of each, so that no row contradicts the evidence.
  */
-export const RECOMMENDED: readonly { setting: string; scope: RecommendationJson['scope']; recommended: string; checks: readonly string[]; unchecked?: string }[] = [
-  { setting: 'replication factor', scope: 'topic', recommended: '3', checks: ['topic.replication-factor-1', 'topic.replication-factor-below-3', 'topic.no-leader'] },
-  { setting: 'partitions', scope: 'topic', recommended: '≥ 2 (3 on a three-broker cluster)', checks: ['topic.single-partition'] },
-  { setting: 'min.insync.replicas', scope: 'topic', recommended: '2', checks: ['topic.min-insync-replicas', 'broker.min-insync-replicas'] },
+export const RECOMMENDED: readonly RecommendedRow[] = [
   {
-    setting: 'acks', scope: 'producer', recommended: 'all', checks: [],
-    unchecked: 'a producer setting: broker logs do not show it. With acks=1 a leader that dies or is cut off loses the writes it acknowledged but had not replicated (seed 004).',
+    setting: 'replication factor', scope: 'topic', recommended: '3', fails: below(3), missing: NO_DESCRIBE,
+    values: (ctx) => { const parts = partitions(ctx); return topics(ctx).flatMap((t) => { const rf = replicationFactor(t, parts); return rf === undefined ? [] : [{ subject: t.topic, value: String(rf), source: 'topic' as const, evidence: topicRefs(t)[0]! }]; }); },
   },
-  { setting: 'default.replication.factor', scope: 'broker', recommended: '3', checks: ['broker.default-replication-factor'] },
-  { setting: 'num.partitions', scope: 'broker', recommended: '≥ 2', checks: ['broker.num-partitions'] },
-  { setting: 'auto.create.topics.enable', scope: 'broker', recommended: 'false', checks: ['broker.auto-create-topics'] },
-  { setting: 'offsets.topic.replication.factor', scope: 'broker', recommended: '≥ 3', checks: ['broker.offsets-topic-replication-factor'] },
-  { setting: 'transaction.state.log.replication.factor', scope: 'broker', recommended: '3', checks: ['broker.transaction-log-replication'] },
-  { setting: 'unclean.leader.election.enable', scope: 'broker', recommended: 'false', checks: ['broker.unclean-leader-election'] },
-  { setting: 'log.dirs', scope: 'broker', recommended: 'not under /tmp', checks: ['broker.log-dirs-tmp', 'zookeeper.data-dir-tmp'] },
-  { setting: 'zookeeper.session.timeout.ms', scope: 'broker', recommended: '18000', checks: ['broker.zookeeper-session-timeout'] },
-  { setting: 'replica.lag.time.max.ms', scope: 'broker', recommended: '30000', checks: ['broker.replica-lag-time'] },
-  { setting: 'auto.leader.rebalance.enable', scope: 'broker', recommended: 'true', checks: ['broker.auto-leader-rebalance'] },
+  {
+    setting: 'partitions', scope: 'topic', recommended: '≥ 2 (3 on a three-broker cluster)', fails: below(2), missing: NO_DESCRIBE,
+    values: (ctx) => topics(ctx).flatMap((t) => { const s = t.snapshots.find((x) => x.t.partitionCount !== undefined && Number.isFinite(x.t.partitionCount)); return s ? [{ subject: t.topic, value: String(s.t.partitionCount), source: 'topic' as const, evidence: ref(s.file, s.t.line) }] : []; }),
+  },
+  {
+    setting: 'min.insync.replicas', scope: 'topic', recommended: '2', fails: below(2), missing: NO_DESCRIBE, values: minIsrValues,
+    note: 'topics without their own setting take the brokers\' min.insync.replicas',
+  },
+  {
+    setting: 'acks', scope: 'producer', recommended: 'all',
+    note: 'a producer setting: broker logs do not show it. With acks=1 a leader that dies or is cut off loses the writes it acknowledged but had not replicated.',
+  },
+  { setting: 'default.replication.factor', scope: 'broker', recommended: '3', fails: below(3), values: brokerRow('default.replication.factor') },
+  { setting: 'num.partitions', scope: 'broker', recommended: '≥ 2', fails: below(2), values: brokerRow('num.partitions') },
+  { setting: 'auto.create.topics.enable', scope: 'broker', recommended: 'false', fails: (v) => v.trim() !== 'false', values: brokerRow('auto.create.topics.enable') },
+  { setting: 'offsets.topic.replication.factor', scope: 'broker', recommended: '≥ 3', fails: below(3), values: brokerRow('offsets.topic.replication.factor') },
+  { setting: 'transaction.state.log.replication.factor', scope: 'broker', recommended: '3', fails: below(3), values: brokerRow('transaction.state.log.replication.factor') },
+  { setting: 'unclean.leader.election.enable', scope: 'broker', recommended: 'false', fails: (v) => v.trim() === 'true', values: brokerRow('unclean.leader.election.enable') },
+  {
+    setting: 'log.dirs', scope: 'broker', recommended: 'not under /tmp', fails: (v) => v.split(',').some((d) => d.trim().startsWith('/tmp')),
+    values: (ctx) => [...brokerNodes(ctx).map((n) => resolvedRow(n, logDirs(ctx, n))), ...zookeeperDataDirs(ctx).map((z) => resolvedRow(z.subject, z.r))],
+  },
+  {
+    setting: 'zookeeper.session.timeout.ms', scope: 'broker', recommended: '6000–18000 (18000 since Kafka 2.5)', fails: (v) => num(v) < 6000 || num(v) > 18000,
+    values: brokerRow('zookeeper.session.timeout.ms'), missing: `${NO_BROKER}; Kafka's default is 6000 before 2.5 and 18000 since`,
+  },
+  {
+    setting: 'replica.lag.time.max.ms', scope: 'broker', recommended: '10000–30000 (30000 since Kafka 2.5)', fails: (v) => num(v) < 10000 || num(v) > 30000,
+    values: brokerRow('replica.lag.time.max.ms'), missing: `${NO_BROKER}; Kafka's default is 10000 before 2.5 and 30000 since`,
+  },
+  { setting: 'auto.leader.rebalance.enable', scope: 'broker', recommended: 'true', fails: (v) => v.trim() === 'false', values: brokerRow('auto.leader.rebalance.enable') },
 ];
+
+/** `broker-1, broker-2: 6000 (broker start-up config); broker-3: 18000 (properties file)`. */
+function valuesText(values: readonly RowValue[]): string {
+  const groups = new Map<string, { subjects: string[]; v: RowValue }>();
+  for (const v of values) {
+    const k = `${v.value}\0${v.source}`;
+    const g = groups.get(k);
+    if (g) g.subjects.push(v.subject);
+    else groups.set(k, { subjects: [v.subject], v });
+  }
+  return [...groups.values()].map((g) => `${g.subjects.join(', ')}: ${g.v.value} (${SOURCE_LABEL[g.v.source]})`).join('; ');
+}
 
 const SEVERITY_RANK = { high: 0, medium: 1, low: 2 } as const;
 
@@ -613,6 +800,7 @@ export function runChecks(ctx: FindingContext, checks: readonly Check[] = CHECKS
         order,
         f: {
           id: check.id,
+          basis: check.basis ?? 'setting',
           title: check.title,
           severity: check.severity,
           subject: subjects.join(', '),
@@ -636,30 +824,22 @@ export function runChecks(ctx: FindingContext, checks: readonly Check[] = CHECKS
 
   const stale = ctx.windows.filter((w) => w.kind === 'two-leaders').length;
   const recommendations = RECOMMENDED.map((row): RecommendationJson => {
-    const hit = findings.filter((f) => row.checks.includes(f.id));
-    const ran = checks.filter((c) => row.checks.includes(c.id) && c.applies(ctx));
-    if (row.checks.length === 0) {
+    const head = { setting: row.setting, scope: row.scope, recommended: row.recommended };
+    if (!row.values) {
       const violated = row.setting === 'acks' && stale > 0;
       return {
-        setting: row.setting, scope: row.scope, recommended: row.recommended, status: violated ? 'violated' : 'not-checked',
-        note: violated ? `likely acks=1 or 0: ${stale} two-leaders window(s) show acknowledged writes truncated. ${row.unchecked}` : row.unchecked ?? '',
+        ...head, status: violated ? 'violated' : 'not-checked', values: [],
+        note: violated ? `likely acks=1 or 0: ${stale} two-leaders window(s) show acknowledged writes truncated. ${row.note ?? ''}` : row.note ?? '',
       };
     }
-    if (hit.length > 0) {
-      return {
-        setting: row.setting, scope: row.scope, recommended: row.recommended, status: 'violated',
-        note: hit.map((f) => `${f.subject}: ${f.observed}`).join('; '),
-      };
+    const values = row.values(ctx);
+    if (values.length === 0) {
+      return { ...head, status: 'not-checked', values, note: row.missing ?? (row.scope === 'topic' ? NO_DESCRIBE : NO_BROKER) };
     }
-    if (ran.length === 0) {
-      return {
-        setting: row.setting, scope: row.scope, recommended: row.recommended, status: 'not-checked',
-        note: row.scope === 'topic' ? 'no kafka-topics --describe output in the inputs' : 'no server.properties in the inputs',
-      };
-    }
+    const bad = values.filter((v) => row.fails!(v.value));
     return {
-      setting: row.setting, scope: row.scope, recommended: row.recommended, status: 'ok',
-      note: row.scope === 'topic' ? 'no snapshot read contradicts it' : 'no properties file read contradicts it (settings not written take Kafka\'s default)',
+      ...head, status: bad.length > 0 ? 'violated' : 'ok', values,
+      note: `${valuesText(values)}${row.note && values.some((v) => v.source !== 'topic') ? ` — ${row.note}` : ''}`,
     };
   });
   return { findings, recommendations };

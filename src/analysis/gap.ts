@@ -1,19 +1,27 @@
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type {
-  DumpInputJson, GapJson, GapReportJson, PartitionGapJson, RecordRefJson,
+  DumpInputJson, GapJson, GapReportJson, PartitionGapJson, RecordRefJson, ZoneCheckJson,
 } from '../model/gap.js';
 import type { InputJson } from '../model/timeline.js';
-import { readDumpFile, type DumpEntry, type DumpLineSink, type DumpSection } from '../readers/dump-log-segments.js';
+import { parseProperties } from '../readers/properties.js';
+import { readDumpFile, type DumpEntry, type DumpLineSink, type DumpSection, type TimestampType } from '../readers/dump-log-segments.js';
 import { nodeFromPath } from '../sources/identity.js';
+import { readSmallFile } from '../sources/lines.js';
 import { planInputs, type Plan } from '../sources/plan.js';
-import type { Zone } from '../time/zone.js';
-import { collectEvidence, type EvidenceWindow } from './evidence.js';
+import type { Family } from '../sources/plan.js';
+import { wholeZoneShift } from '../time/zone-check.js';
+import { Zone } from '../time/zone.js';
+import { inferNodeZones, zonesByNode, type NodeZone } from './zone-infer.js';
+import { estimateSkew, SkewAnchors } from '../timeline/skew.js';
+import { collectEvidence, type EvidenceWindow, type LineAt, type NodeSilence, type WindowEvidence } from './evidence.js';
+import { lostWrites, type LostWrites, type TruncationLine } from './lost-writes.js';
 import { PartitionScan, type Candidate, type UnitRef } from './partition-scan.js';
+import { Copy, EpochRuns, extraInt, listsRecords, parseLeaderEpochCheckpoint, segmentOf, ViewStream, type CopyId } from './replicas.js';
 
 export interface GapOptions {
   topic: string;
   zone: Zone;
-  /** Spacings at or below this are never gaps. */
+  /** The user's floor: spacings at or below this are never gaps (0: the adaptive rule alone decides). */
   minGapMs: number;
   /** Requested percentile of the partition's spacings (0–100). */
   percentile: number;
@@ -26,13 +34,17 @@ export interface GapOptions {
   followSymlinks?: boolean;
   /** --layout: log4j ConversionPatterns for files in no known layout. */
   layouts?: readonly string[];
+  /** --tz auto: infer each node's zone (zone-infer.ts); `zone` is then only the fallback. */
+  autoZone?: boolean;
 }
 
-export const DEFAULTS = { minGapMs: 60_000, percentile: 99.9, k: 10, skewToleranceMs: 1_000 } as const;
+export const DEFAULTS = { minGapMs: 0, percentile: 99.9, k: 10, skewToleranceMs: 1_000 } as const;
 /** The percentile is lowered on small partitions so that at least this many spacings lie above it. */
 export const MIN_ABOVE = 5;
-/** Below this many spacings there is no percentile: --min-gap alone decides. */
+/** Below this many spacings there is no percentile: k × the median, and at least SMALL_PARTITION_FLOOR_MS. */
 export const MIN_SPACINGS = 20;
+/** The least gap on a partition of fewer than MIN_SPACINGS spacings, whose median says little. */
+export const SMALL_PARTITION_FLOOR_MS = 5_000;
 /** A CreateTime this far after the last log line is flagged as in the future. */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
@@ -56,18 +68,6 @@ function normaliseBroker(b: string): string {
   return /^\d+$/.test(b) ? `broker-${b}` : b;
 }
 
-interface PartitionState {
-  topic: string;
-  partition: number | null;
-  scan: PartitionScan;
-  broker: string | null;
-  brokerSource: string | null;
-}
-
-function key(topic: string, partition: number | null): string {
-  return `${topic}\0${partition ?? ''}`;
-}
-
 /** Which section of a file belongs to the topic: by its `Dumping` path, or for a file given directly, by assumption. */
 function sectionTopic(section: DumpSection, topic: string, direct: boolean): { topic: string; partition: number | null } | null {
   if (section.topic !== null) return section.topic === topic ? { topic, partition: section.partition } : null;
@@ -88,13 +88,21 @@ export interface GapAnalysis {
   plan: Plan;
 }
 
-/** dumps → per-partition scans → gaps by the spacing rule → evidence from the logs. */
+/** The name Kafka gives the leader-epoch file in each partition directory. */
+const CHECKPOINT = 'leader-epoch-checkpoint';
+
+/**
+ * dumps → one copy per (partition, broker, dump location), its batch- and
+ * record-level views combined → gaps by the spacing rule, per copy → copies
+ * of a partition compared (lost writes) → evidence from the logs → what each
+ * gap means → the zone checked against the dumps' epoch times.
+ */
 export async function analyzeGaps(paths: readonly string[], options: GapOptions): Promise<GapAnalysis> {
-  const zone = options.zone;
+  let zone = options.zone;
   const skewToleranceMs = options.skewToleranceMs ?? DEFAULTS.skewToleranceMs;
   const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [], followSymlinks: options.followSymlinks ?? false, layouts: options.layouts ?? [] });
   const direct = new Set(paths.map((p) => resolve(p)));
-  const partitions = new Map<string, PartitionState>();
+  const copies = new Map<string, Copy>();
   const dumps: DumpInputJson[] = [];
   const other: { file: string; kind: string; note: string }[] = [];
 
@@ -108,143 +116,325 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
     set.add(f.nodes['kafka-broker']);
   }
 
-  for (const file of plan.others) {
-    if (file.kind !== 'dump-log-segments') {
-      other.push({ file: file.path, kind: file.kind, note: `${file.kind}; not read by gap` });
-      continue;
+  // Each broker's log directories from the server.properties given: a dumped path under one names its broker.
+  const logDirs: { dir: string; broker: string; source: string }[] = [];
+  for (const f of plan.others) {
+    if (f.kind !== 'properties') continue;
+    try {
+      const props = parseProperties(await readSmallFile(f.path));
+      const id = props.values.get('broker.id') ?? props.values.get('node.id');
+      const dirs = props.values.get('log.dirs') ?? props.values.get('log.dir');
+      if (!id || !/^\d+$/.test(id.value) || !dirs) continue;
+      for (const d of dirs.value.split(',').map((x) => x.trim().replace(/\/+$/, '')).filter(Boolean)) {
+        logDirs.push({ dir: d, broker: `broker-${id.value}`, source: `log.dirs of broker ${id.value} (${f.path}:${dirs.line})` });
+      }
+    } catch {
+      // Unreadable: the paths decide.
     }
-    const isDirect = direct.has(resolve(file.path));
+  }
+  const scans = new Map<Copy, PartitionScan>();
+  const dumpFiles: string[] = [];
+  for (const file of plan.others) {
+    if (file.kind === 'dump-log-segments') dumpFiles.push(file.path);
+    else other.push({ file: file.path, kind: file.kind, note: `${file.kind}; not read by gap` });
+  }
+
+  /** The copy a section of a file belongs to (null: not the topic's), made on first sight. */
+  const routeKey = (file: string, section: DumpSection): { key: string; id: CopyId } | null => {
+    const tp = section.fileKind === 'log' || section.fileKind === 'unknown' ? sectionTopic(section, options.topic, direct.has(resolve(file))) : null;
+    if (!tp) return null;
+    const partition = tp.partition ?? partitionFromName(file, options.topic);
+    const host = hostOf(file, section);
+    const location = dirname(file);
+    return { key: `${tp.topic}\0${partition ?? ''}\0${host.broker ?? ''}\0${location}`, id: { topic: tp.topic, partition, broker: host.broker, brokerSource: host.source, location } };
+  };
+  const hostOf = (file: string, section: DumpSection): { broker: string | null; source: string | null } => {
+    if (options.broker) return { broker: normaliseBroker(options.broker), source: '--broker' };
+    const beside = logNodeByDir.get(dirname(file));
+    if (beside && beside.size === 1) return { broker: [...beside][0]!, source: `broker logs beside ${file}` };
+    const fromFile = nodeFromPath(file, 'kafka-broker');
+    if (fromFile?.startsWith('broker-')) return { broker: fromFile, source: `path of ${file}` };
+    const fromDump = section.path ? nodeFromPath(section.path, 'kafka-broker') : undefined;
+    if (fromDump?.startsWith('broker-')) return { broker: fromDump, source: `dumped path ${section.path}` };
+    const under = section.path ? logDirs.filter((l) => section.path!.startsWith(`${l.dir}/`)) : [];
+    if (under.length > 0 && new Set(under.map((l) => l.broker)).size === 1) return { broker: under[0]!.broker, source: `dumped path ${section.path} under ${under[0]!.source}` };
+    return { broker: null, source: null };
+  };
+  const copyOf = (file: string, section: DumpSection): Copy | null => {
+    const r = routeKey(file, section);
+    if (!r) return null;
+    let copy = copies.get(r.key);
+    if (!copy) {
+      const key = r.key;
+      const scan = new PartitionScan({ minGapMs: options.minGapMs, skewToleranceMs });
+      copy = new Copy(r.id, (f, sec) => routeKey(f, sec)?.key === key, (u) => scan.feed(u));
+      copies.set(key, copy);
+      scans.set(copy, scan);
+    }
+    return copy;
+  };
+
+  /**
+   * One read of a dump file. `mode`: 'epochs' keeps a batch-level view's
+   * epochs (stops feeding if the file lists records after all: it is then
+   * read as record-level); 'feed' feeds each section's units to its copy.
+   */
+  const accounted = new Set<string>();
+  const readDump = async (path: string, mode: 'epochs' | 'feed', only?: (copy: Copy, segment: string) => boolean): Promise<boolean> => {
     const sections = new Set<DumpSection>();
     const ofTopic = new Set<DumpSection>();
     const otherTopics = new Set<string>();
-    let current: PartitionState | null = null;
-    let currentSection: DumpSection | null = null;
-    const hostOf = (section: DumpSection): { broker: string | null; source: string | null } => {
-      if (options.broker) return { broker: normaliseBroker(options.broker), source: '--broker' };
-      const beside = logNodeByDir.get(dirname(file.path));
-      if (beside && beside.size === 1) return { broker: [...beside][0]!, source: `broker logs beside ${file.path}` };
-      const fromFile = nodeFromPath(file.path, 'kafka-broker');
-      if (fromFile?.startsWith('broker-')) return { broker: fromFile, source: `path of ${file.path}` };
-      const fromDump = section.path ? nodeFromPath(section.path, 'kafka-broker') : undefined;
-      if (fromDump?.startsWith('broker-')) return { broker: fromDump, source: `dumped path ${section.path}` };
-      return { broker: null, source: null };
-    };
-    /** The partition scan a section's lines go to (null: not the topic's); switched when the section changes. */
-    const scanOf = (section: DumpSection): PartitionScan | null => {
-      if (section === currentSection) return current?.scan ?? null;
-      current?.scan.endSection();
-      currentSection = section;
-      sections.add(section);
-      const tp = section.fileKind === 'log' || section.fileKind === 'unknown' ? sectionTopic(section, options.topic, isDirect) : null;
-      if (section.topic !== null && section.topic !== options.topic) otherTopics.add(section.topic);
-      if (tp) {
-        ofTopic.add(section);
-        const partition = tp.partition ?? partitionFromName(file.path, options.topic);
-        const k = key(tp.topic, partition);
-        let state = partitions.get(k);
-        if (!state) {
-          const host = hostOf(section);
-          state = {
-            topic: tp.topic, partition, broker: host.broker, brokerSource: host.source,
-            scan: new PartitionScan({ minGapMs: options.minGapMs, skewToleranceMs }),
-          };
-          partitions.set(k, state);
-        }
-        current = state;
-      } else {
-        current = null;
+    let section: DumpSection | null = null;
+    let copy: Copy | null = null;
+    let segment = '';
+    let stream: ViewStream | null = null;
+    let view: Copy['views'][number] | null = null;
+    let listsRecordsAfterAll = false;
+    const enter = (sec: DumpSection): void => {
+      if (sec === section) return;
+      stream?.end();
+      stream = null;
+      section = sec;
+      sections.add(sec);
+      if (sec.topic !== null && sec.topic !== options.topic) otherTopics.add(sec.topic);
+      copy = copyOf(path, sec);
+      if (!copy) return;
+      ofTopic.add(sec);
+      segment = segmentOf(path, sec);
+      if (mode === 'epochs') {
+        view = copy.view(path, segment, 'batch');
+        if (!copy.batchSegments.has(segment)) copy.batchSegments.set(segment, { file: path, runs: new EpochRuns() });
+        return;
       }
-      return current?.scan ?? null;
+      if (only && !only(copy, segment)) { copy = null; return; }
+      const fed = copy.recordSegments.has(segment) || (only !== undefined);
+      view = copy.view(path, segment, only ? 'batch' : 'record');
+      if (!only && fed) {
+        // Another record-level view of this segment was fed already: this one is only counted.
+        stream = null;
+        return;
+      }
+      if (!only) copy.recordSegments.add(segment);
+      copy.sources.push({ file: path, segment, level: only ? 'batch' : 'record' });
+      const target = copy;
+      stream = new ViewStream(target, path, segment, (u) => target.feed(u));
     };
-    // Entries (the tokenizer path, other line shapes) and the byte path's numbers feed the same scan.
+    const corrupt = (c: Copy, line: number, kind: string, offset: number | null): void => {
+      if (!accounted.has(path)) c.flagCorrupt({ file: path, line, offset, text: `${kind} at offset ${offset ?? '?'} marked isvalid: false (its CRC does not match its bytes)` });
+    };
+    const onBatch = (sec: DumpSection, line: number, first: number, last: number, count: number, type: TimestampType | null, time: number | null,
+      epoch: number | null, pid: number | null, pepoch: number | null, lastSeq: number | null, valid: boolean | null): void => {
+      enter(sec);
+      const c = copy as Copy | null;
+      if (!c || !view) return;
+      if (valid === false) corrupt(c, line, 'batch', first);
+      if (mode === 'epochs') {
+        if (listsRecordsAfterAll) return;
+        c.batchSegments.get(segment)!.runs.add(first, last, epoch ?? Number.NaN, count);
+        view.batches++;
+        view.records += count;
+        return;
+      }
+      if (!only) view.batches++;
+      (stream as ViewStream | null)?.batchNumbers(first, last, count, type, time, epoch, pid, pepoch, lastSeq, line);
+    };
+    const onRecord = (sec: DumpSection, line: number, offset: number, type: TimestampType | null, time: number | null,
+      epoch: number | null, pid: number | null, pepoch: number | null, seq: number | null, valid: boolean | null): void => {
+      enter(sec);
+      const c = copy as Copy | null;
+      if (!c || !view) return;
+      if (mode === 'epochs') { listsRecordsAfterAll = true; return; }
+      if (valid === false) corrupt(c, line, 'record', offset);
+      if (!only) view.records++;
+      (stream as ViewStream | null)?.recordNumbers(offset, type, time, epoch, pid, pepoch, seq, line);
+    };
     const onEntry = (e: DumpEntry): void => {
-      const scan = scanOf(e.section);
-      if (!scan) return;
-      if (e.type === 'batch') scan.onBatch(e, file.path);
-      else if (e.type === 'record') scan.onRecord(e, file.path);
+      if (e.type === 'summary') {
+        if (e.kind === 'invalid-bytes' && !accounted.has(path)) {
+          enter(e.section);
+          if (copy) (copy as Copy).flagCorrupt({ file: path, line: e.line, offset: null, text: e.text });
+        }
+        return;
+      }
+      if (e.type === 'batch') {
+        if (e.lastOffset === null) return;
+        const first = e.baseOffset ?? e.lastOffset;
+        onBatch(e.section, e.line, first, e.lastOffset, e.count ?? e.lastOffset - first + 1, e.timestampType, e.timestamp,
+          e.legacy ? null : e.partitionLeaderEpoch, e.producerId, e.producerEpoch, e.lastSequence, e.isValid);
+      } else if (e.type === 'record') {
+        if (e.offset === null) return;
+        onRecord(e.section, e.line, e.offset, e.timestampType, e.timestamp, e.partitionLeaderEpoch, extraInt(e, 'producerId'), extraInt(e, 'producerEpoch'), e.sequence, e.isValid);
+      }
     };
+    // The two common line shapes come as numbers from the byte path (no object per line).
     const numbers: DumpLineSink = {
-      batchLine(section, line, baseOffset, lastOffset, count, timestampType, timestamp, partitionLeaderEpoch) {
-        scanOf(section)?.batch(baseOffset, lastOffset, count, timestampType, timestamp, partitionLeaderEpoch, line, file.path);
-      },
-      recordLine(section, line, offset, timestampType, timestamp) {
-        scanOf(section)?.record(offset, timestampType, timestamp, null, line, file.path);
-      },
+      batchLine: (sec, line, first, last, count, type, time, epoch, pid, pepoch, lastSeq, valid) => onBatch(sec, line, first, last, count, type, time, epoch, pid, pepoch, lastSeq, valid),
+      recordLine: (sec, line, offset, type, time, seq) => onRecord(sec, line, offset, type, time, null, null, null, seq, null),
     };
-    const result = await readDumpFile(file.path, onEntry, { numbers });
-    (current as PartitionState | null)?.scan.endSection();
-    dumps.push({
-      file: file.path,
-      sections: sections.size,
-      sectionsOfTopic: ofTopic.size,
-      otherTopics: [...otherTopics].sort(),
-      ...result.counts,
-      cutLines: result.cutLines,
-      error: result.error,
-    });
+    const result = await readDumpFile(path, onEntry, { numbers });
+    (stream as ViewStream | null)?.end();
+    if (!accounted.has(path)) {
+      accounted.add(path);
+      dumps.push({
+        file: path, sections: sections.size, sectionsOfTopic: ofTopic.size, otherTopics: [...otherTopics].sort(),
+        ...result.counts, cutLines: result.cutLines, error: result.error,
+      });
+    }
+    return !listsRecordsAfterAll;
+  };
+
+  // Batch-level views first (their epochs serve the record-level views of the same segments), then record-level
+  // views fed in path order, then the batch-level views of segments no record-level view lists.
+  const levels = await Promise.all(dumpFiles.map((f) => listsRecords(f)));
+  const batchOnly: string[] = [];
+  const recordLevel: string[] = [];
+  for (let i = 0; i < dumpFiles.length; i++) {
+    const f = dumpFiles[i]!;
+    if (levels[i]) recordLevel.push(f);
+    else if (await readDump(f, 'epochs')) batchOnly.push(f);
+    else {
+      // It listed records after all: its views are record-level.
+      for (const c of copies.values()) {
+        for (const v of c.views) if (v.file === f) { v.level = 'record'; v.batches = 0; v.records = 0; }
+        for (const [seg, b] of c.batchSegments) if (b.file === f) c.batchSegments.delete(seg);
+      }
+      recordLevel.push(f);
+    }
+  }
+  for (const f of recordLevel.sort()) await readDump(f, 'feed');
+  for (const f of batchOnly.sort()) await readDump(f, 'feed', (copy, segment) => !copy.recordSegments.has(segment));
+  // A view read as record-level that listed no record of this copy (its records were another partition's) is batch-level.
+  for (const c of copies.values()) for (const v of c.views) if (v.level === 'record' && v.records === 0 && v.batches > 0) v.level = 'batch';
+  // leader-epoch-checkpoint files beside a copy's dumps.
+  const checkpoints = new Set<string>();
+  for (const copy of copies.values()) {
+    const file = join(copy.id.location, CHECKPOINT);
+    if (!plan.skipped.some((s) => resolve(s.path) === resolve(file)) && !plan.others.some((o) => resolve(o.path) === resolve(file))) continue;
+    try {
+      const entries = parseLeaderEpochCheckpoint((await readSmallFile(file)).join('\n'), file);
+      checkpoints.add(resolve(file));
+      if (entries) copy.checkpoint.push(...entries);
+      else copy.warnings.push(`${file} is not a leader-epoch-checkpoint (version, count, then "epoch offset" lines); not used`);
+    } catch (e) {
+      copy.warnings.push(`${file} could not be read: ${(e as Error).message}`);
+    }
   }
 
-  // Gaps by the spacing rule, per partition.
-  const ordered = [...partitions.values()].sort((a, b) => (a.partition ?? -1) - (b.partition ?? -1));
-  const decided = ordered.map((p) => ({ p, ...decide(p.scan, options) }));
+  for (const s of plan.skipped) {
+    other.push(checkpoints.has(resolve(s.path))
+      ? { file: s.path, kind: 'leader-epoch-checkpoint', note: 'read by gap: where each leader epoch starts' }
+      : { file: s.path, kind: 'unknown', note: s.reason });
+  }
 
-  // Evidence: one pass over all logs for all gaps.
+  // One scan per copy, fed as its dumps were read.
+  const ordered = [...copies.values()].sort((a, b) => (a.id.partition ?? -1) - (b.id.partition ?? -1)
+    || (a.id.broker ?? '').localeCompare(b.id.broker ?? '') || a.id.location.localeCompare(b.id.location));
+  const decided = ordered.map((copy) => ({ copy, scan: scans.get(copy)!, ...decide(scans.get(copy)!, options) }));
+
+  // Evidence: one pass over all logs for all gaps (and the topic's truncation lines, and each node's silences).
+  // Shorter spacings (probes) are looked at too: one the logs show the partition leaderless in is reported as well.
   const windows: EvidenceWindow[] = [];
-  const owner: { part: number; gap: number }[] = [];
-  decided.forEach((d, part) => d.gaps.forEach((g, gap) => {
-    windows.push({ start: g.before.time, end: g.after.time, topic: d.p.topic, partition: d.p.partition, broker: d.p.broker });
-    owner.push({ part, gap });
-  }));
+  const owner: Candidate[] = [];
+  for (const d of decided) {
+    for (const g of [...d.gaps, ...d.probes]) {
+      windows.push({ start: g.before.time, end: g.after.time, topic: d.copy.id.topic, partition: d.copy.id.partition, broker: d.copy.id.broker });
+      owner.push(g);
+    }
+  }
   const logs: InputJson[] = [];
   let lastLogTime: number | null = null;
-  const evidence = new Map<string, { evidence: GapJson['evidence']; note: string | null }>();
-  if (plan.families.length > 0) {
-    const found = await collectEvidence(plan.families, windows, zone, (i) => logs.push(i));
-    lastLogTime = found.lastLogTime;
-    found.results.forEach((r, i) => evidence.set(`${owner[i]!.part}:${owner[i]!.gap}`, r));
+  const evidence = new Map<Candidate, WindowEvidence>();
+  let truncations: TruncationLine[] = [];
+  let silences: NodeSilence[] = [];
+  const epochSpans = decided.flatMap((d) => d.gaps.map((g) => ({
+    label: `record gap ${d.copy.id.topic}-${d.copy.id.partition ?? '?'} offsets ${g.before.offset}→${g.after.offset} (${new Date(g.before.time).toISOString()} → ${new Date(g.after.time).toISOString()})`,
+    epochStart: g.before.time, epochEnd: g.after.time, host: d.copy.id.broker,
+  })));
+  let nodeZones: NodeZone[] | null = null;
+  let zoneOf: ((f: Family) => Zone) | undefined;
+  if (options.autoZone && plan.families.length > 0) {
+    // First pass as UTC: each node's silences, to set against the record gaps.
+    const utc = new Zone('UTC');
+    const anchors = new SkewAnchors();
+    const probe = await collectEvidence(plan.families, [], utc, () => undefined, undefined, undefined, anchors);
+    const skew = estimateSkew(anchors.events);
+    const relative = new Map<string, { offsetMs: number; basis: string }>();
+    if (skew.reference) relative.set(skew.reference, { offsetMs: 0, basis: 'the reference node' });
+    for (const x of skew.estimates) relative.set(x.node, { offsetMs: x.offsetMs, basis: `${x.pairs} pair(s) of lines logged at the same moment as on ${x.via}: ${x.basis.join(', ')}` });
+    const nodeByDir = new Map<string, string>();
+    for (const f of plan.families) nodeByDir.set(dirname(f.key), f.nodes[f.defaultRole]);
+    nodeZones = await inferNodeZones({
+      nodes: [...new Set(plan.families.map((f) => f.nodes[f.defaultRole]))].sort(),
+      nodeByDir,
+      unread: plan.skipped.map((s) => s.path),
+      epochSpans,
+      relative,
+      silencesUtc: probe.silences.map((x) => ({ node: x.node, start: x.start, end: x.end, label: `${x.node} logging nothing from ${utc.format(x.start)} (${x.before.file}:${x.before.line}) to ${utc.format(x.end)} (${x.after.file}:${x.after.line})` })),
+    });
+    const z = zonesByNode(nodeZones);
+    zone = z.display;
+    zoneOf = (f) => z.byNode.get(f.nodes[f.defaultRole]) ?? zone;
   }
-  for (const s of plan.skipped) other.push({ file: s.path, kind: 'unknown', note: s.reason });
+  if (plan.families.length > 0) {
+    const found = await collectEvidence(plan.families, windows, zone, (i) => logs.push(i), options.topic, zoneOf);
+    lastLogTime = found.lastLogTime;
+    found.results.forEach((r, i) => evidence.set(owner[i]!, r));
+    truncations = dedupeTruncations(found.truncations);
+    silences = found.silences;
+  }
+
+  // A probe within which a line says the partition had no leader is a gap too (below the threshold: no loss claimed).
+  const belowThreshold = new Set<Candidate>();
+  for (const d of decided) {
+    const promoted = d.probes.filter((g) => {
+      const l = evidence.get(g)?.leaderless;
+      return l !== null && l !== undefined && l.time >= g.before.time && l.time <= g.after.time;
+    });
+    for (const g of promoted) belowThreshold.add(g);
+    if (promoted.length > 0) d.gaps = [...d.gaps, ...promoted].sort((a, b) => a.before.offset - b.before.offset);
+  }
+
+  // Copies of each partition compared: lost writes.
+  const byPartition = new Map<string, Copy[]>();
+  for (const c of ordered) {
+    const k = String(c.id.partition ?? '');
+    const list = byPartition.get(k) ?? [];
+    list.push(c);
+    byPartition.set(k, list);
+  }
+  const lost = await Promise.all([...byPartition.values()].map((list) => lostWrites(list, truncations.filter((t) => t.partition === list[0]!.id.partition))));
 
   const ref = (u: UnitRef): RecordRefJson => ({
     offset: u.offset, createTime: u.time, time: zone.format(u.time), utc: new Date(u.time).toISOString(), line: u.line, file: u.file,
   });
 
   const out: PartitionGapJson[] = decided.map((d, part) => {
-    const s = d.p.scan;
-    const gaps: GapJson[] = d.gaps.map((g, i) => {
-      const rw = g.rateWindow;
-      const windowMs = rw ? rw.toTime - rw.fromTime : 0;
-      const rate = rw && windowMs > 0 ? rw.records / (windowMs / 1000) : null;
-      const ev = evidence.get(`${part}:${i}`);
-      return {
-        before: ref(g.before),
-        after: ref(g.after),
-        durationMs: g.durationMs,
-        duration: formatDuration(g.durationMs),
-        estimatedMissing: rate === null ? null : Math.round(rate * (g.durationMs / 1000)),
-        rate,
-        rateWindow: rw ? { records: rw.records, fromOffset: rw.fromOffset, toOffset: rw.toOffset, fromCreateTime: rw.fromTime, toCreateTime: rw.toTime, durationMs: windowMs } : null,
-        leaderEpochBefore: g.before.epoch,
-        leaderEpochAfter: g.after.epoch,
-        evidence: ev?.evidence ?? [],
-        evidenceNote: ev ? ev.note : plan.families.length === 0 ? 'no broker or ZooKeeper logs were given' : null,
-      };
+    const s = d.scan;
+    const partLost = lost.find((l) => l.partition === d.copy.id.partition) ?? null;
+    const gaps: GapJson[] = d.gaps.map((g) => {
+      const ev = evidence.get(g);
+      return describeGap(g, partLost, ev?.evidence ?? [], ev ? ev.note : plan.families.length === 0 ? 'no broker or ZooKeeper logs were given' : null, ev?.leaderless ?? null, ev?.online ?? null, ref,
+        belowThreshold.has(g) ? d.spacing.thresholdMs : null);
     });
     const future = lastLogTime === null ? null : s.latest.filter((t) => t > lastLogTime! + FUTURE_TOLERANCE_MS).length;
-    const warnings = [...s.warnings];
-    if (s.candidatesOmitted > 0) warnings.push(`${s.candidatesOmitted} spacings above --min-gap were not kept (only the ${s.candidates.length} largest are); raise --min-gap`);
+    const warnings = [...d.copy.warnings, ...s.warnings];
+    if (s.omittedBelow !== null && s.omittedBelow <= d.spacing.thresholdMs) warnings.push(`${s.candidatesOmitted} spacings were not kept (only the ${s.candidates.length} largest are) and the threshold ${formatDuration(d.spacing.thresholdMs)} lies below the shortest kept (${formatDuration(s.omittedBelow)}): gaps may be missing; raise --min-gap`);
     if (s.withoutOffset > 0) warnings.push(`${s.withoutOffset} record lines carry no offset (--skip-record-metadata); they are not analysed`);
     if (s.epochChangesOmitted > 0) warnings.push(`${s.epochChangesOmitted} more leader-epoch changes not listed`);
+    if (d.copy.corruption.length > 0) warnings.push(`${d.copy.corruption.length + d.copy.corruptionOmitted} corrupt batches or records (isvalid: false / invalid bytes), first at ${d.copy.corruption[0]!.file}:${d.copy.corruption[0]!.line}`);
+    if (d.copy.views.every((v) => v.level === 'batch')) warnings.push('only batch-level dumps (no --deep-iteration): a batch\'s max timestamp stands for all its records, so the first record after a gap may be earlier than shown; dump with --deep-iteration for each record\'s CreateTime');
     const type = timestampType(s.types);
     return {
-      topic: d.p.topic,
-      partition: d.p.partition,
-      broker: d.p.broker,
-      brokerSource: d.p.brokerSource,
+      topic: d.copy.id.topic,
+      partition: d.copy.id.partition,
+      broker: d.copy.id.broker,
+      brokerSource: d.copy.id.brokerSource,
+      location: d.copy.id.location,
+      views: d.copy.views.map((v) => ({ ...v })),
       firstOffset: s.firstOffset,
       lastOffset: s.lastOffset,
       records: s.records,
-      batches: s.batches,
+      batches: d.copy.views.reduce((n, v) => Math.max(n, v.batches), 0),
       createTime: {
         first: s.firstTime, last: s.lastTime, min: s.minTime, max: s.maxTime,
         minTime: s.minTime === null ? null : zone.format(s.minTime),
@@ -254,6 +444,16 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       timestampTypeNote: TYPE_NOTE[type],
       timestampTypes: Object.fromEntries(s.types),
       leaderEpochs: s.epochs.map((e) => ({ epoch: e.epoch, firstOffset: e.firstOffset, firstCreateTime: e.firstTime, time: e.firstTime === null ? null : zone.format(e.firstTime) })),
+      leaderChanges: s.boundaries.map((b) => {
+        const spacingMs = Math.max(0, b.after.time - b.before.time);
+        const gap = d.gaps.some((g) => g.after.offset === b.after.offset);
+        return {
+          before: ref(b.before), after: ref(b.after), spacingMs, epochBefore: b.before.epoch, epochAfter: b.after.epoch, gap,
+          text: gap
+            ? `leader epoch ${b.before.epoch} → ${b.after.epoch} across a gap of ${formatDuration(spacingMs)} (see the gap)`
+            : `leader epoch ${b.before.epoch} → ${b.after.epoch} with records ${formatDuration(spacingMs)} apart, within the partition's normal spacing (gap threshold ${formatDuration(d.spacing.thresholdMs)}): producers kept their records through the leader change and they were written by the new leader with their original CreateTime; no loss is claimed here`,
+        };
+      }),
       spacing: d.spacing,
       gaps,
       offsetDiscontinuities: s.holes,
@@ -268,9 +468,27 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
           ? 'no logs given: cannot tell whether timestamps lie in the future'
           : `timestamps more than ${formatDuration(FUTURE_TOLERANCE_MS)} after the last log line (${zone.format(lastLogTime)}), among the ${s.latest.length} latest; genuine if the dump was taken after the logs end`,
       },
+      corruption: d.copy.corruption,
       warnings,
     };
   });
+
+  // The zone the logs were read in, checked against the dumps' epoch times.
+  const logSpans = silences.map((x) => ({
+    node: x.node, start: x.start, end: x.end,
+    label: `${x.node} logging nothing from ${zone.format(x.start)} (${x.before.file}:${x.before.line}) to ${zone.format(x.end)} (${x.after.file}:${x.after.line})`,
+  }));
+  // Under --tz auto each node is read in its own zone: the check is then against the zones inferred.
+  const shift = nodeZones ? null : wholeZoneShift(epochSpans, logSpans, zone);
+  const zoneCheck: ZoneCheckJson = shift
+    ? { checked: true, shiftMs: shift.shiftMs, writtenOffset: shift.writtenOffset, suggestedTimeZone: shift.tz, node: shift.node, message: shift.message }
+    : {
+      checked: epochSpans.length > 0 && logSpans.length > 0, shiftMs: null, writtenOffset: null, suggestedTimeZone: null, node: null,
+      message: nodeZones ? `--tz auto: ${nodeZones.map((z) => `${z.node} ${z.timeZone} (${z.how})`).join(', ')}`
+        : epochSpans.length === 0 ? 'zone not checked: no record gap to compare the logs with'
+        : logSpans.length === 0 ? 'zone not checked: no log silences to compare the record gaps with'
+          : `zone ${zone.name} agrees with the dumps: no whole-zone shift of the logs fits the record gaps better`,
+    };
 
   return {
     plan,
@@ -280,8 +498,118 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       timeZone: zone.name,
       rule: ruleText(options),
       partitions: out,
+      lostWrites: lost.map((l) => ({
+        ...l,
+        divergent: l.divergent.map((x) => ({ ...x, from: x.minCreateTime === null ? null : zone.format(x.minCreateTime), to: x.maxCreateTime === null ? null : zone.format(x.maxCreateTime) })),
+        truncations: l.truncations.map((t) => ({ ...t, time: zone.format(t.time), epochMs: t.time })),
+      })),
+      zoneCheck,
+      ...(nodeZones && { nodeZones }),
       inputs: { dumps, logs, other },
     },
+  };
+}
+
+/** The same truncation may be logged twice (the fetcher's WARN and the log's INFO): one per node, partition and offset within a minute. */
+function dedupeTruncations(list: readonly TruncationLine[]): TruncationLine[] {
+  const out: TruncationLine[] = [];
+  for (const t of list) {
+    const same = out.find((o) => o.node === t.node && o.partition === t.partition && o.offset === t.offset && Math.abs(o.time - t.time) < 60_000);
+    if (!same) out.push({ ...t });
+    else if (t.highWatermark !== null && same.highWatermark === null) same.highWatermark = t.highWatermark;
+  }
+  return out;
+}
+
+/**
+ * A gap's figures and what it means. Records missing between the two
+ * records: from the idempotent producer's sequence numbers when both carry
+ * the same producer, else rate × duration − 1 (the records a steady flow
+ * would have put strictly between them). Those a deposed leader wrote with a
+ * CreateTime inside the gap and lost to truncation are counted apart.
+ */
+function describeGap(
+  g: Candidate, lost: LostWrites | null,
+  evidence: GapJson['evidence'], evidenceNote: string | null, leaderless: LineAt | null, online: LineAt | null, ref: (u: UnitRef) => RecordRefJson,
+  /** The threshold, when this spacing lies below it and is reported only because the partition had no leader within it. */
+  belowThresholdMs: number | null = null,
+): GapJson {
+  const rw = g.rateWindow;
+  const windowMs = rw ? rw.toTime - rw.fromTime : 0;
+  const rate = rw && windowMs > 0 ? rw.records / (windowMs / 1000) : null;
+  const pb = g.before.producer;
+  const pa = g.after.producer;
+  let estimated: number | null;
+  let method: string;
+  if (pb && pa && pb.id === pa.id && pb.epoch === pa.epoch && pa.firstSeq > pb.lastSeq) {
+    estimated = pa.firstSeq - pb.lastSeq - 1;
+    method = `sequence numbers of idempotent producer ${pb.id} (epoch ${pb.epoch ?? '?'}): ${pb.lastSeq} before, ${pa.firstSeq} after (exact for this producer)`;
+  } else if (rate !== null) {
+    estimated = Math.max(0, Math.round(rate * (g.durationMs / 1000)) - 1);
+    method = `rate × duration − 1: ${rate.toFixed(4)} records/s (from ${rw!.records} records over offsets ${rw!.fromOffset}..${rw!.toOffset}) × ${formatDuration(g.durationMs)}, less the record after the gap`;
+  } else {
+    estimated = null;
+    method = 'too few records before the gap for a rate';
+  }
+  // Lost acknowledged writes whose CreateTime lies inside the gap.
+  let inGap = 0;
+  for (const d of lost?.divergent ?? []) {
+    if (d.minCreateTime !== null && d.maxCreateTime !== null && d.minCreateTime > g.before.time && d.maxCreateTime < g.after.time) inGap += d.records;
+  }
+  const epochChanged = g.before.epoch !== null && g.after.epoch !== null && g.before.epoch !== g.after.epoch;
+  const outage = evidence.some((e) => e.kind === 'outage-event');
+  const at = (l: LineAt): string => `${l.file}:${l.line}`;
+  let kind: GapJson['meaning']['kind'];
+  let claimed: boolean;
+  let text: string;
+  if (belowThresholdMs !== null && inGap === 0) {
+    kind = 'buffered';
+    claimed = false;
+    text = `a spacing within the partition's normal range (threshold ${formatDuration(belowThresholdMs)}), reported because the partition had no leader within it (${leaderless!.node}, ${at(leaderless!)}): producers held their records through the leaderless time and the new leader wrote them late with their original CreateTime, so no loss is claimed`;
+  } else if (inGap > 0) {
+    kind = 'truncated';
+    claimed = true;
+    text = `${inGap} records with a CreateTime inside the gap were written by the leader of epoch ${g.before.epoch ?? '?'} at offsets the next leader's epoch took over, and removed when that broker followed the new leader (see lost writes): acknowledged writes lost if producers used acks=1, or if the new leader was elected from outside the ISR (unclean election); the other ${Math.max(0, (estimated ?? 0) - inGap)} missing records were never written`;
+  } else if (epochChanged || leaderless) {
+    kind = 'given-up';
+    claimed = true;
+    const why = [
+      epochChanged ? `the leader changed across the gap (epoch ${g.before.epoch} → ${g.after.epoch})` : null,
+      leaderless ? `the partition had no leader (${leaderless.node}, ${at(leaderless)})` : null,
+    ].filter(Boolean).join(' and ');
+    text = `${why}, and no copy holds a record created inside the gap: records created in those ${formatDuration(g.durationMs)} were never written. `
+      + 'A producer whose retries outlast an outage writes its records late with their original CreateTime (no CreateTime gap); these were older than its delivery timeout when the partition took writes again, so it gave them up.';
+    if (online && g.after.time < online.time) {
+      text += ` The first record after the gap was created ${formatDuration(online.time - g.after.time)} before the partition was online again (${online.node}, ${at(online)}): the producer held its newer records that long and delivered them, so its delivery timeout was about ${formatDuration(online.time - g.after.time)}.`;
+    } else if (online) {
+      text += ` Records resumed ${formatDuration(g.after.time - online.time)} after the partition was online again (${online.node}, ${at(online)}).`;
+    }
+  } else if (outage) {
+    kind = 'unexplained';
+    claimed = false;
+    text = 'the leader epoch did not change across the gap and no line says the partition lost its leader; the logs show outage events around it, but nothing shows records were produced then: loss is not claimed (producers may have been idle or unable to connect); the estimate is what steady traffic would have written';
+  } else {
+    kind = 'unexplained';
+    claimed = false;
+    text = 'no leader change and no outage evidence around the gap: producers may simply have sent nothing; loss is not claimed';
+  }
+  const neverWritten = claimed && estimated !== null ? Math.max(0, estimated - inGap) : null;
+  return {
+    before: ref(g.before),
+    after: ref(g.after),
+    durationMs: g.durationMs,
+    duration: formatDuration(g.durationMs),
+    estimatedMissing: estimated,
+    estimateMethod: method,
+    lostAcknowledgedInGap: inGap,
+    neverWritten,
+    meaning: { kind, lossClaimed: claimed, text },
+    rate,
+    rateWindow: rw ? { records: rw.records, fromOffset: rw.fromOffset, toOffset: rw.toOffset, fromCreateTime: rw.fromTime, toCreateTime: rw.toTime, durationMs: windowMs } : null,
+    leaderEpochBefore: g.before.epoch,
+    leaderEpochAfter: g.after.epoch,
+    evidence,
+    evidenceNote,
   };
 }
 
@@ -301,17 +629,26 @@ function timestampType(types: Map<string, number>): PartitionGapJson['timestampT
 }
 
 export function ruleText(o: Pick<GapOptions, 'minGapMs' | 'percentile' | 'k'>): string {
-  return `a gap is two consecutive records whose timestamps are further apart than both --min-gap (${formatDuration(o.minGapMs)}) and ${o.k} × the ${o.percentile}th percentile of the partition's record spacing (on small partitions the percentile is lowered so that at least ${MIN_ABOVE} spacings lie above it)`;
+  const floor = o.minGapMs > 0 ? `both the user's floor --min-gap (${formatDuration(o.minGapMs)}) and ` : '';
+  return `a gap is two consecutive records whose timestamps are further apart than ${floor}${o.k} × the ${o.percentile}th percentile of the partition's own record spacing (on small partitions the percentile is lowered so that at least ${MIN_ABOVE} spacings lie above it; below ${MIN_SPACINGS} spacings, ${o.k} × the median and at least ${formatDuration(SMALL_PARTITION_FLOOR_MS)})${o.minGapMs > 0 ? '' : '; no --min-gap floor was set'}`;
 }
 
-function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; spacing: PartitionGapJson['spacing'] } {
+/** Spacings below the threshold looked at in the logs, per copy (the longest above PROBE_FACTOR × the median). */
+export const PROBES = 10;
+export const PROBE_FACTOR = 3;
+
+function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; probes: Candidate[]; spacing: PartitionGapJson['spacing'] } {
   const n = scan.hist.count;
   let q: number | null = null;
   let p: number | null = null;
   let threshold = o.minGapMs;
   let rule: string;
+  const floorText = o.minGapMs > 0 ? `--min-gap ${formatDuration(o.minGapMs)}` : '--min-gap off 0 s';
   if (n < MIN_SPACINGS) {
-    rule = `${n} spacings are too few for a percentile: gap = spacing > --min-gap ${formatDuration(o.minGapMs)}`;
+    const median = scan.hist.percentile(50);
+    const km = median === null ? 0 : Math.round(o.k * median);
+    threshold = Math.max(o.minGapMs, km, SMALL_PARTITION_FLOOR_MS);
+    rule = `${n} spacings are too few for a percentile: gap = spacing > max(${floorText}, ${o.k} × median ${formatDuration(Math.round(median ?? 0))}, ${formatDuration(SMALL_PARTITION_FLOOR_MS)} for so few records) = ${formatDuration(threshold)}`;
   } else {
     q = Math.min(o.percentile, 100 * (1 - MIN_ABOVE / n));
     q = Math.floor(q * 1000) / 1000;
@@ -319,12 +656,16 @@ function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; spacin
     const kp = Math.round(o.k * p);
     threshold = Math.max(o.minGapMs, kp);
     const lowered = q < o.percentile ? ` (${o.percentile}th requested, lowered so ${MIN_ABOVE} of ${n} spacings lie above it)` : '';
-    rule = `gap = spacing > max(--min-gap ${formatDuration(o.minGapMs)}, ${o.k} × P${q}${lowered} = ${o.k} × ${formatDuration(Math.round(p))} = ${formatDuration(kp)}) = ${formatDuration(threshold)}`;
+    rule = `gap = spacing > max(${floorText}, ${o.k} × P${q}${lowered} = ${o.k} × ${formatDuration(Math.round(p))} = ${formatDuration(kp)}) = ${formatDuration(threshold)}`;
   }
   const gaps = scan.candidates.filter((c) => c.durationMs > threshold).sort((a, b) => a.before.offset - b.before.offset);
   const median = scan.hist.percentile(50);
+  const probeFloor = Math.max(o.minGapMs, PROBE_FACTOR * (median ?? 0));
+  const probes = scan.candidates.filter((c) => c.durationMs <= threshold && c.durationMs > probeFloor)
+    .sort((a, b) => b.durationMs - a.durationMs).slice(0, PROBES);
   return {
     gaps,
+    probes,
     spacing: {
       count: n, percentile: q, percentileMs: p === null ? null : Math.round(p), medianMs: median === null ? null : Math.round(median),
       k: o.k, minGapMs: o.minGapMs, thresholdMs: threshold, rule,

@@ -34,6 +34,8 @@ export interface UnitRef {
   epoch: number | null;
   line: number;
   file: string;
+  /** Idempotent producer of the unit (producerId ≥ 0), its epoch and the unit's last sequence number. */
+  producer?: { id: number; epoch: number | null; firstSeq: number; lastSeq: number } | null;
 }
 
 export interface Candidate {
@@ -61,6 +63,8 @@ export class PartitionScan {
   maxTime: number | null = null;
   readonly epochs: { epoch: number; firstOffset: number; firstTime: number | null }[] = [];
   epochChangesOmitted = 0;
+  /** Where the leader epoch changes: the record with the largest timestamp before, and the first of the new epoch. */
+  readonly boundaries: { before: UnitRef; after: UnitRef }[] = [];
   private epoch: number | null = null;
   readonly holes: { from: number; to: number; missing: number }[] = [];
   holesOmitted = 0;
@@ -166,6 +170,20 @@ export class PartitionScan {
     this.unit(offset, offset, 1, time, type ?? (inBatch ? this.batchType : null), epoch ?? (inBatch ? this.batchEpoch : null), line, file);
   }
 
+  /**
+   * A unit of a copy's merged stream (replicas.ts): one record of a
+   * record-level dump, or a batch whose records were not listed.
+   */
+  feed(u: { first: number; last: number; count: number; time: number | null; type: TimestampType | null; epoch: number | null; pid: number | null; seq: number | null; producerEpoch: number | null; line: number; file: string }): void {
+    this.producer = u.pid !== null && u.pid >= 0 && u.seq !== null && u.seq >= 0 ? { id: u.pid, epoch: u.producerEpoch, firstSeq: u.seq - (u.last - u.first), lastSeq: u.seq } : null;
+    this.unit(u.first, u.last, u.count, u.time, u.type, u.epoch, u.line, u.file);
+    this.producer = null;
+  }
+
+  /** The producer of the unit being added (feed()). */
+  private producer: UnitRef['producer'] = null;
+  private maxProducer: UnitRef['producer'] = null;
+
   /** A section (segment) ends: a batch with no listed records counts as a whole. */
   endSection(): void {
     this.flushBatch();
@@ -205,8 +223,15 @@ export class PartitionScan {
     }
 
     if (epoch !== null && epoch !== this.epoch) {
-      if (this.epochs.length < MAX_EPOCH_CHANGES) this.epochs.push({ epoch, firstOffset: first, firstTime: t });
-      else this.epochChangesOmitted++;
+      if (this.epochs.length < MAX_EPOCH_CHANGES) {
+        this.epochs.push({ epoch, firstOffset: first, firstTime: t });
+        if (this.epoch !== null && this.hasMax && t !== null && t >= 0) {
+          this.boundaries.push({
+            before: { offset: this.maxOffset, time: this.maxTime!, epoch: this.maxEpoch, line: this.maxLine, file: this.maxFile, producer: this.maxProducer },
+            after: { offset: first, time: t, epoch, line, file, producer: this.producer },
+          });
+        }
+      } else this.epochChangesOmitted++;
       this.epoch = epoch;
     }
 
@@ -235,10 +260,13 @@ export class PartitionScan {
     }
     const spacing = t - maxTime;
     this.hist.add(spacing);
-    if (spacing > this.options.minGapMs) {
+    // Once MAX_CANDIDATES are kept, a spacing not above the shortest kept is only counted (no candidate is built).
+    if (spacing > this.options.minGapMs && this.candidates.length >= MAX_CANDIDATES && spacing <= this.candidateFloor) {
+      this.candidatesOmitted++;
+    } else if (spacing > this.options.minGapMs) {
       this.candidate({
-        before: { offset: this.maxOffset, time: maxTime, epoch: this.maxEpoch, line: this.maxLine, file: this.maxFile },
-        after: { offset: first, time: t, epoch, line, file },
+        before: { offset: this.maxOffset, time: maxTime, epoch: this.maxEpoch, line: this.maxLine, file: this.maxFile, producer: this.maxProducer },
+        after: { offset: first, time: t, epoch, line, file, producer: this.producer },
         durationMs: spacing,
         rateWindow: this.rateWindow(),
       });
@@ -254,6 +282,7 @@ export class PartitionScan {
     this.maxEpoch = epoch;
     this.maxLine = line;
     this.maxFile = file;
+    this.maxProducer = this.producer;
   }
 
   private ring(offset: number, time: number, records: number): void {
@@ -280,15 +309,31 @@ export class PartitionScan {
     };
   }
 
+  /** Once MAX_CANDIDATES are kept: the shortest kept, which a new candidate must exceed. */
+  private candidateFloor = Number.NEGATIVE_INFINITY;
+
   private candidate(c: Candidate): void {
     if (this.candidates.length < MAX_CANDIDATES) {
       this.candidates.push(c);
+      if (this.candidates.length === MAX_CANDIDATES) this.candidateFloor = this.shortestCandidate().durationMs;
       return;
     }
     this.candidatesOmitted++;
-    let smallest = 0;
-    for (let i = 1; i < this.candidates.length; i++) if (this.candidates[i]!.durationMs < this.candidates[smallest]!.durationMs) smallest = i;
-    if (this.candidates[smallest]!.durationMs < c.durationMs) this.candidates[smallest] = c;
+    if (c.durationMs <= this.candidateFloor) return;
+    const smallest = this.candidates.indexOf(this.shortestCandidate());
+    this.candidates[smallest] = c;
+    this.candidateFloor = this.shortestCandidate().durationMs;
+  }
+
+  private shortestCandidate(): Candidate {
+    let smallest = this.candidates[0]!;
+    for (const c of this.candidates) if (c.durationMs < smallest.durationMs) smallest = c;
+    return smallest;
+  }
+
+  /** The shortest spacing kept as a candidate when some were not kept (they were all shorter), else null. */
+  get omittedBelow(): number | null {
+    return this.candidatesOmitted > 0 ? this.candidateFloor : null;
   }
 
   private keepLatest(t: number): void {

@@ -136,6 +136,14 @@ export interface Rule {
   readonly samples: readonly string[];
   /** What the event means for outage windows, if anything. */
   readonly effect?: Effect;
+  /**
+   * The line proves a log lost records (gap's lost writes): the partition in
+   * field `partition` removed its records from the offset in field `from` on;
+   * `committedTo` names a field holding the high watermark when the records
+   * below it had been committed; `requires` names a field without which the
+   * line proves nothing (a variant of the rule that removes nothing).
+   */
+  readonly removes?: { readonly partition: string; readonly from: string; readonly committedTo?: string; readonly requires?: string };
 }
 
 // Checked at every start (the catalogue is data): by hand, so a run does not
@@ -176,6 +184,9 @@ export function checkRules(rules: readonly Rule[]): void {
     const problem = ruleProblem(rule);
     if (problem) throw new Error(`Catalogue rule ${rule.id ?? '(no id)'} is malformed: ${problem}`);
     if (seen.has(rule.id)) throw new Error(`Catalogue rule id ${rule.id} is used twice`);
+    for (const [key, value] of Object.entries(rule.removes ?? {})) {
+      if (!new RegExp(`\\(\\?<${value}>`).test(rule.pattern.source)) throw new Error(`Catalogue rule ${rule.id}: removes.${key} names field "${value}", which its pattern does not capture`);
+    }
     for (const [key, value] of Object.entries(rule.effect ?? {})) {
       if (key !== 'signal' && !new RegExp(`\\(\\?<${value}>`).test(rule.pattern.source)) {
         throw new Error(`Catalogue rule ${rule.id}: effect.${key} names field "${value}", which its pattern does not capture`);

@@ -8,6 +8,8 @@ import {
   checkNodeMap, failOnMissing, inputFlags, inputPaths,
   missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting, reportReadFailures, zoneFlag,
 } from '../cli/common.js';
+import { describeNodeZones } from '../analysis/zone-infer.js';
+import { Zone } from '../time/zone.js';
 
 /** `60`, `60s`, `90 s`, `5m`, `2h`, `1500ms` → milliseconds. */
 export function parseDurationFlag(text: string): number {
@@ -27,9 +29,9 @@ export default class GapCommand extends Command {
   static override summary = 'Find time gaps and missing offsets in a topic\'s DumpLogSegments output, with the broker-log evidence for each gap.';
   static override description = `Reads kafka-dump-log.sh / DumpLogSegments output of any Kafka version (0.10 to 4.3) found in the given paths: files whose "Dumping …/<topic>-<partition>/…" header names the topic, or dump files given directly. Broker and ZooKeeper logs in the same paths are read for evidence.
 
-Per partition it reports offsets, the timestamp range and type, leader epochs, time gaps and offset discontinuities. ${'A gap is two consecutive records further apart than both --min-gap and k × the chosen percentile of that partition\'s spacing.'} For each gap: the last record before and the first after (epoch ms, UTC and --tz), the duration, the leader epoch on each side, an estimate of the records never written (pre-gap rate × duration), and the hosting broker's last log line before the gap and first after, plus outage events around it, each with file:line.
+Per partition and copy (each broker's dump apart) it reports offsets, the timestamp range and type, leader epochs, time gaps and offset discontinuities. A gap is two consecutive records further apart than k × the chosen percentile of that partition's own spacing (and than --min-gap, when given). For each gap: the last record before and the first after (epoch ms, UTC and --tz), the duration, the leader epoch on each side, the records missing (by the idempotent producer's sequence numbers when present, else the pre-gap rate), what the gap means (records truncated, given up by the producer, or buffered through the outage) and the hosting broker's last log line before the gap and first after, plus outage events around it, each with file:line. Copies that disagree show the acknowledged writes a deposed leader lost. The zone of the logs is checked against the dumps' epoch times (--tz auto infers it per node).
 
-log4j timestamps carry no zone: --tz names the zone the logs were written in (default UTC) and the zone times are shown in.`;
+log4j timestamps carry no zone: --tz names the zone the logs were written in (default UTC) and the zone times are shown in. The zone is checked against the dumps' epoch CreateTimes: when the logs only agree with them under a whole-zone shift, gap says so loudly, with the --tz to use, and exits 1. --tz auto infers each node's zone (a GC log beside its logs that states its offset, else the shift under which its silences match the record gaps it hosted) and prints what it inferred from which lines.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --topic account_event ./incident --tz Asia/Seoul',
@@ -44,7 +46,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   static override flags = {
     ...inputFlags,
     topic: Flags.string({ description: 'topic whose dumps to analyse', required: true }),
-    'min-gap': Flags.string({ description: 'spacings at or below this are never gaps (e.g. 60, 90s, 5m)', default: '60s' }),
+    'min-gap': Flags.string({ description: 'your floor: spacings at or below this are never gaps (e.g. 2s, 60, 5m); off by default, when the partition\'s own spacing alone decides' }),
     percentile: Flags.string({ description: 'percentile of the partition\'s record spacing used as its normal spacing', default: String(DEFAULTS.percentile) }),
     k: Flags.string({ description: 'a gap must exceed k × that percentile', default: String(DEFAULTS.k) }),
     broker: Flags.string({ description: 'broker that hosted the dumped partition (1 or broker-1), when paths do not say' }),
@@ -58,9 +60,11 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
   async run(): Promise<GapReportJson | void> {
     const { argv, flags, metadata } = await this.parse(GapCommand);
     const paths = inputPaths(this, argv);
-    const zone = zoneFlag(this, flags.tz);
-    noteDefaultZone(metadata);
-    const minGapMs = parseDurationFlag(flags['min-gap']);
+    // --tz auto: each node's zone inferred from its own lines and the dumps (analysis/zone-infer.ts).
+    const auto = flags.tz.toLowerCase() === 'auto';
+    const zone = auto ? new Zone('UTC') : zoneFlag(this, flags.tz);
+    if (!auto) noteDefaultZone(metadata);
+    const minGapMs = flags['min-gap'] === undefined ? DEFAULTS.minGapMs : parseDurationFlag(flags['min-gap']);
     if (Number.isNaN(minGapMs)) this.error(`--min-gap "${flags['min-gap']}" is not a duration. Use seconds (60), or 90s, 5m, 1h.`, { exit: 2 });
     const percentile = Number(flags.percentile);
     if (!(percentile > 0 && percentile <= 100)) this.error(`--percentile "${flags.percentile}" must be a number in (0, 100].`, { exit: 2 });
@@ -76,6 +80,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         nodeMap: nodeMapFlag(flags),
         followSymlinks: flags['follow-symlinks'],
         layouts: flags.layout ?? [],
+        autoZone: auto,
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
@@ -102,7 +107,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         }
       }
     } else {
-      this.log(renderGapReport(report, zone));
+      this.log(renderGapReport(report, new Zone(report.timeZone)));
     }
     const perFile = perFileAccounting(flags.verbose);
     process.stderr.write(`${renderDumpAccounting(report.inputs.dumps, perFile)}\n`);
@@ -111,6 +116,14 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       process.stderr.write(`Not read:\n${report.inputs.other.map((o) => `  ${printable(o.file)}: ${o.note}`).join('\n')}\n`);
     }
     failures();
+    if (report.nodeZones) {
+      process.stderr.write(`--tz auto, zone of each node's logs:\n${describeNodeZones(report.nodeZones).replace(/^/gm, '  ')}\n`);
+      if (report.nodeZones.some((z) => z.how === 'assumed' || z.how === 'unknown')) process.exitCode = 1;
+    }
+    if (report.zoneCheck.shiftMs !== null) {
+      process.stderr.write(`${report.zoneCheck.message}\n`);
+      process.exitCode = 1;
+    }
     if (report.partitions.length === 0) {
       process.stderr.write(`No dump of topic ${flags.topic} found (exit code 1). Run kafka-dump-log.sh --deep-iteration --files <log dir>/${flags.topic}-<partition>/*.log and give its output.\n`);
       process.exitCode = 1;

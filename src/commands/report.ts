@@ -92,9 +92,18 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     failOnMissing(this, result.missing);
     const report = result.report;
     if (report.inputQuality.dumps.length === 0) reportNothingFound(paths, report.inputQuality.files);
+    // Zones that disagree with the dumps, inputs not read in full: said on stderr, exit 1, wherever the report goes.
+    const problems = (): void => {
+      for (const z of report.zoneCheck ?? []) {
+        if (z.shiftMs === null) continue;
+        process.stderr.write(`${z.message}\n`);
+        process.exitCode = 1;
+      }
+      reportReadFailures(report.inputQuality.files);
+    };
     if (this.jsonEnabled() || flags.out === undefined || flags.out === '-') {
       if (flags.out === '-') process.stdout.write(render(format, report));
-      reportReadFailures(report.inputQuality.files);
+      problems();
       return this.jsonEnabled() ? report : undefined;
     }
     // Again with every file found (links followed with --follow-symlinks may lead elsewhere).
@@ -107,7 +116,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
       throw e;
     }
     process.stderr.write(`Wrote ${flags.out} (${format}): ${report.windows.length} window(s), ${report.timeline.rows.length} timeline row(s), ${report.findings.length} finding(s), ${report.appendix.length} evidence line(s).\n`);
-    reportReadFailures(report.inputQuality.files);
+    problems();
   }
 
   private async guardOut(out: string, roots: readonly string[], files?: readonly string[]): Promise<void> {

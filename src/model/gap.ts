@@ -43,7 +43,15 @@ export const GapSchema = z.object({
   after: RecordRefSchema.describe('first record after the gap'),
   durationMs: z.number().int().positive(),
   duration: z.string().describe('durationMs as "2 h 15 m 3.689 s"'),
-  estimatedMissing: z.number().int().nonnegative().nullable().describe('rate × duration: records that were never written, if traffic had gone on at the pre-gap rate'),
+  estimatedMissing: z.number().int().nonnegative().nullable().describe('records missing from this copy between the two records: by the idempotent producer\'s sequence numbers when both sides carry them, else pre-gap rate × duration − 1'),
+  estimateMethod: z.string().describe('how estimatedMissing was found'),
+  lostAcknowledgedInGap: z.number().int().nonnegative().describe('of those, records a deposed leader wrote with a CreateTime inside the gap and lost to truncation (see lostWrites)'),
+  neverWritten: z.number().int().nonnegative().nullable().describe('estimatedMissing − lostAcknowledgedInGap when loss is claimed; null when the evidence does not show records were lost (see meaning)'),
+  meaning: z.object({
+    kind: z.enum(['given-up', 'truncated', 'buffered', 'unexplained']),
+    lossClaimed: z.boolean(),
+    text: z.string(),
+  }).describe('what the gap means and why'),
   rate: z.number().nonnegative().nullable().describe('pre-gap rate, records per second'),
   rateWindow: RateWindowSchema.nullable(),
   leaderEpochBefore: z.number().int().nullable(),
@@ -94,6 +102,16 @@ export const PartitionGapSchema = z.object({
   timestampTypeNote: z.string(),
   timestampTypes: z.record(z.string(), z.number().int()),
   leaderEpochs: z.array(LeaderEpochSchema),
+  leaderChanges: z.array(z.object({
+    before: RecordRefSchema, after: RecordRefSchema, spacingMs: z.number().int(), epochBefore: z.number().int().nullable(), epochAfter: z.number().int().nullable(),
+    gap: z.boolean().describe('the spacing is also a gap (listed under gaps)'),
+    text: z.string(),
+  })).describe('where the leader epoch changes in this copy: the record with the largest timestamp before and the first of the new epoch'),
+  location: z.string().describe('directory the dumps of this copy were read from'),
+  views: z.array(z.object({ file: z.string(), segment: z.string(), level: z.enum(['record', 'batch']), records: z.number().int(), batches: z.number().int() }))
+    .describe('dump files of this copy: record-level views give each record its own CreateTime; batch-level views give epochs, CRCs and producers'),
+  corruption: z.array(z.object({ file: z.string(), line: z.number().int(), offset: z.number().int().nullable(), text: z.string() }))
+    .describe('records or batches marked isvalid: false (CRC mismatch) and invalid bytes at a segment end'),
   spacing: z.object({
     count: z.number().int().nonnegative(),
     percentile: z.number().nullable().describe('percentile used (may be below the requested one on small partitions)'),
@@ -139,12 +157,57 @@ export const DumpInputSchema = z.object({
 });
 export type DumpInputJson = z.infer<typeof DumpInputSchema>;
 
+const LineSchema = z.object({ file: z.string(), line: z.number().int() });
+
+export const LostWritesSchema = z.object({
+  topic: z.string(),
+  partition: z.number().int().nullable(),
+  copies: z.number().int().describe('copies of the partition compared (one per broker and dump location)'),
+  epochStarts: z.array(z.object({ epoch: z.number().int(), startOffset: z.number().int(), source: z.string() })),
+  divergent: z.array(z.object({
+    broker: z.string().nullable(), location: z.string(), epoch: z.number().int(), epochEnd: z.number().int(), nextEpoch: z.number().int(),
+    fromOffset: z.number().int(), toOffset: z.number().int(), records: z.number().int(),
+    minCreateTime: z.number().int().nullable(), maxCreateTime: z.number().int().nullable(),
+    from: z.string().nullable(), to: z.string().nullable(),
+    firstLine: LineSchema, lastLine: LineSchema,
+  })).describe('records of an epoch at offsets a later epoch starts at or beyond: written by a deposed leader, removed when it follows the new one'),
+  records: z.number().int().describe('distinct divergent records'),
+  mismatches: z.array(z.object({ offset: z.number().int(), epoch: z.number().int(), what: z.string(),
+    a: z.object({ broker: z.string().nullable(), file: z.string(), line: z.number().int() }),
+    b: z.object({ broker: z.string().nullable(), file: z.string(), line: z.number().int() }) })),
+  truncations: z.array(z.object({
+    node: z.string(), topic: z.string(), partition: z.number().int(), offset: z.number().int(), highWatermark: z.number().int().nullable(),
+    time: z.string(), epochMs: z.number().int(), file: z.string(), line: z.number().int(),
+    accountedBy: z.number().int().nullable().describe('divergent records of that broker the dumps show at or after the offset'),
+    lowerBound: z.number().int().describe('records the line alone proves removed'),
+  })),
+  count: z.number().int().describe('acknowledged writes lost: divergent records, plus the least unaccounted truncation lines prove'),
+  countMethod: z.string(),
+});
+export type LostWritesJson = z.infer<typeof LostWritesSchema>;
+
+export const ZoneCheckSchema = z.object({
+  checked: z.boolean().describe('whether there was anything to check the zone against (gaps and node silences)'),
+  shiftMs: z.number().int().nullable(),
+  writtenOffset: z.string().nullable(),
+  suggestedTimeZone: z.string().nullable().describe('the --tz that reconciles the logs with the dumps (null: they agree, or nothing to check)'),
+  node: z.string().nullable(),
+  message: z.string(),
+});
+export type ZoneCheckJson = z.infer<typeof ZoneCheckSchema>;
+
 export const GapReportSchema = z.object({
   schema: z.literal('kforensics/gap/v1'),
   topic: z.string(),
   timeZone: z.string(),
   rule: z.string().describe('the gap rule in words'),
   partitions: z.array(PartitionGapSchema),
+  lostWrites: z.array(LostWritesSchema).describe('per partition: acknowledged writes lost to truncation, from all copies and the logs\' truncation lines'),
+  zoneCheck: ZoneCheckSchema,
+  nodeZones: z.array(z.object({
+    node: z.string(), offsetMinutes: z.number().int().nullable(), timeZone: z.string(),
+    how: z.enum(['stated', 'dumps', 'relative', 'assumed', 'unknown']), evidence: z.string(),
+  })).optional().describe('--tz auto: the zone inferred for each node, how, and from which lines'),
   inputs: z.object({
     dumps: z.array(DumpInputSchema),
     logs: z.array(InputSchema),

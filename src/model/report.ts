@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DumpInputSchema, GapSchema, TimestampTypeSchema, DiscontinuitySchema } from './gap.js';
+import { DumpInputSchema, GapSchema, TimestampTypeSchema, DiscontinuitySchema, LostWritesSchema, ZoneCheckSchema } from './gap.js';
 import { NodeKindSchema, SeveritySchema, InputSchema } from './timeline.js';
 import { WindowSchema, EvidenceSchema } from './window.js';
 
@@ -31,8 +31,12 @@ export const MissingRecordsSchema = z.object({
   firstAfter: GapPointSchema.describe('first record after it'),
   durationMs: z.number().int().positive(),
   duration: z.string(),
-  estimatedMissing: z.number().int().nonnegative().nullable().describe('pre-gap rate × duration (see gap analysis)'),
+  estimatedMissing: z.number().int().nonnegative().nullable().describe('records never written, when the evidence shows loss (gap analysis: neverWritten); null when loss is not claimed'),
   rate: z.number().nonnegative().nullable(),
+  copies: z.array(z.string()).describe('brokers (and dump locations) whose copy shows this gap').optional(),
+  missingFromLog: z.number().int().nonnegative().nullable().describe('records missing from the log between the two records (sequence numbers or rate × duration − 1)').optional(),
+  lostAcknowledged: z.number().int().nonnegative().describe('of those, writes a deposed leader acknowledged and lost to truncation').optional(),
+  meaning: z.string().describe('what the gap means and why').optional(),
 });
 export type MissingRecordsJson = z.infer<typeof MissingRecordsSchema>;
 
@@ -72,6 +76,7 @@ export type KeyEventJson = z.infer<typeof KeyEventSchema>;
 
 export const FindingSchema = z.object({
   id: z.string().describe('check id, e.g. topic.replication-factor-1'),
+  basis: z.enum(['setting', 'state']).describe('setting: a configuration value that can cause or worsen an outage; state: what a describe snapshot showed during it (a symptom)'),
   title: z.string(),
   severity: z.enum(['high', 'medium', 'low']),
   subject: z.string().describe('the topic, partition, broker or file the finding is about'),
@@ -90,6 +95,12 @@ export const RecommendationSchema = z.object({
   recommended: z.string(),
   status: z.enum(['violated', 'ok', 'not-checked']),
   note: z.string(),
+  values: z.array(z.object({
+    subject: z.string().describe('the topic, broker or ZooKeeper node'),
+    value: z.string(),
+    source: z.enum(['topic', 'start-up', 'properties', 'default']).describe('topic: kafka-topics output; start-up: the broker\'s KafkaConfig dump at start; properties: a properties file; default: Kafka\'s default, the inputs set nothing'),
+    evidence: LineRefSchema.nullable(),
+  })).describe('the values the status is judged on, each with its source'),
 });
 export type RecommendationJson = z.infer<typeof RecommendationSchema>;
 
@@ -105,6 +116,7 @@ export const GapPartitionSchema = z.object({
   gaps: z.array(GapSchema),
   offsetDiscontinuities: z.array(DiscontinuitySchema),
   warnings: z.array(z.string()),
+  location: z.string().describe('where the dumps of this copy were read from').optional(),
 });
 export type GapPartitionJson = z.infer<typeof GapPartitionSchema>;
 
@@ -159,6 +171,8 @@ export const ReportSchema = z.object({
   }),
   windows: z.array(WindowSchema),
   gaps: z.array(GapPartitionSchema),
+  lostWrites: z.array(LostWritesSchema).describe('acknowledged writes lost to truncation, per partition (gap analysis)').optional(),
+  zoneCheck: z.array(ZoneCheckSchema.extend({ topic: z.string() })).describe('the --tz zone checked against the dumps\' epoch times, per topic analysed').optional(),
   findings: z.array(FindingSchema),
   recommendations: z.array(RecommendationSchema),
   inputQuality: InputQualitySchema,

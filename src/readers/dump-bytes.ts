@@ -159,8 +159,8 @@ function timestampKey(b: Buffer, e: number): TimestampType | null {
  * record line's offset, timestamp, keySize, valueSize, sequence (RECORD_*).
  */
 const nums = new Float64Array(13);
-export const BATCH_BASE_OFFSET = 0, BATCH_LAST_OFFSET = 1, BATCH_COUNT = 2, BATCH_EPOCH = 7, BATCH_TIMESTAMP = 9;
-export const RECORD_OFFSET = 0, RECORD_TIMESTAMP = 1;
+export const BATCH_BASE_OFFSET = 0, BATCH_LAST_OFFSET = 1, BATCH_COUNT = 2, BATCH_LAST_SEQUENCE = 4, BATCH_PRODUCER_ID = 5, BATCH_PRODUCER_EPOCH = 6, BATCH_EPOCH = 7, BATCH_TIMESTAMP = 9;
+export const RECORD_OFFSET = 0, RECORD_TIMESTAMP = 1, RECORD_SEQUENCE = 4;
 
 /** Where the numbers of the line being parsed by batchLine/recordLine start and end (sign excluded). */
 const fieldFrom = new Int32Array(nums.length);
@@ -435,7 +435,10 @@ export function pushDumpBytes(range: ByteRange, reader: DumpReader, stats: LineS
       if (layout) {
         taken = true;
         const line = reader.counts.linesRead + 1;
-        if (numbers) reader.pushBatchNumbers(line, n[BATCH_BASE_OFFSET]!, n[BATCH_LAST_OFFSET]!, n[BATCH_COUNT]!, layout.timestampType, n[BATCH_TIMESTAMP]!, n[BATCH_EPOCH]!);
+        if (numbers) {
+          reader.pushBatchNumbers(line, n[BATCH_BASE_OFFSET]!, n[BATCH_LAST_OFFSET]!, n[BATCH_COUNT]!, layout.timestampType, n[BATCH_TIMESTAMP]!, n[BATCH_EPOCH]!,
+            n[BATCH_PRODUCER_ID]!, n[BATCH_PRODUCER_EPOCH]!, n[BATCH_LAST_SEQUENCE]!, layout.isValid);
+        }
         else reader.pushParsed(batchEntry(layout, line, reader.currentSection), false);
       }
     } else if (first === 124 /* | */ || (first === 111 /* o */ && reader.currentSection.fileKind !== 'index')) {
@@ -445,7 +448,7 @@ export function pushDumpBytes(range: ByteRange, reader: DumpReader, stats: LineS
       if (layout) {
         taken = true;
         const line = reader.counts.linesRead + 1;
-        if (numbers) reader.pushRecordNumbers(line, indented, n[RECORD_OFFSET]!, layout.timestampType, n[RECORD_TIMESTAMP]!);
+        if (numbers) reader.pushRecordNumbers(line, indented, n[RECORD_OFFSET]!, layout.timestampType, n[RECORD_TIMESTAMP]!, n[RECORD_SEQUENCE]!);
         else reader.pushParsed(recordEntry(buf, e, layout, indented, line, reader.currentSection), indented);
       }
     }
@@ -496,11 +499,12 @@ function takeScannedDump(range: ByteRange, n: number, slot: ScanSlot, reader: Du
     const e = info[o + 2]!;
     // Without `| `, an `offset:` line in an index section is an index entry (DumpReader.parseData).
     if (kind === DUMP_BATCH) {
-      reader.pushBatchNumbers(reader.counts.linesRead + 1, nums[v]!, nums[v + 1]!, nums[v + 2]!, TIMESTAMP_TYPES[info[o + 3]!]!, nums[v + 3]!, nums[v + 4]!);
+      reader.pushBatchNumbers(reader.counts.linesRead + 1, nums[v]!, nums[v + 1]!, nums[v + 2]!, TIMESTAMP_TYPES[info[o + 3]!]!, nums[v + 3]!, nums[v + 4]!,
+        nums[v + 5]!, nums[v + 6]!, nums[v + 7]!, nums[v + 8] === 1);
       held.hold(s, e);
     } else if (kind === DUMP_RECORD_INDENTED || (kind === DUMP_RECORD && reader.currentSection.fileKind !== 'index')) {
       const indented = kind === DUMP_RECORD_INDENTED;
-      reader.pushRecordNumbers(reader.counts.linesRead + 1, indented, nums[v]!, TIMESTAMP_TYPES[info[o + 3]!]!, nums[v + 1]!);
+      reader.pushRecordNumbers(reader.counts.linesRead + 1, indented, nums[v]!, TIMESTAMP_TYPES[info[o + 3]!]!, nums[v + 1]!, nums[v + 2]!);
       held.hold(indented ? s + 2 : s, e);
     } else {
       held.release(reader, buf);

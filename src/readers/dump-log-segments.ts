@@ -297,8 +297,9 @@ const MAX_WRAPPED_CHARS = 64 << 10;
  * carries no partitionLeaderEpoch).
  */
 export interface DumpLineSink {
-  batchLine(section: DumpSection, line: number, baseOffset: number, lastOffset: number, count: number, timestampType: TimestampType, timestamp: number, partitionLeaderEpoch: number): void;
-  recordLine(section: DumpSection, line: number, offset: number, timestampType: TimestampType, timestamp: number): void;
+  batchLine(section: DumpSection, line: number, baseOffset: number, lastOffset: number, count: number, timestampType: TimestampType, timestamp: number, partitionLeaderEpoch: number,
+    producerId: number, producerEpoch: number, lastSequence: number, isValid: boolean): void;
+  recordLine(section: DumpSection, line: number, offset: number, timestampType: TimestampType, timestamp: number, sequence: number): void;
 }
 
 /** What the held-back data line is. */
@@ -355,7 +356,8 @@ export class DumpReader {
   }
 
   /** A v2 batch line the byte path parsed, for `numbers`: held back like pushParsed(). */
-  pushBatchNumbers(line: number, baseOffset: number, lastOffset: number, count: number, timestampType: TimestampType, timestamp: number, partitionLeaderEpoch: number): void {
+  pushBatchNumbers(line: number, baseOffset: number, lastOffset: number, count: number, timestampType: TimestampType, timestamp: number, partitionLeaderEpoch: number,
+    producerId: number, producerEpoch: number, lastSequence: number, isValid: boolean): void {
     this.counts.linesRead++;
     this.flush();
     this.hold(Held.BatchNumbers, line, false, null);
@@ -365,18 +367,28 @@ export class DumpReader {
     this.heldType = timestampType;
     this.heldTime = timestamp;
     this.heldEpoch = partitionLeaderEpoch;
+    this.heldPid = producerId;
+    this.heldPEpoch = producerEpoch;
+    this.heldSeq = lastSequence;
+    this.heldValid = isValid;
   }
 
   private heldEpoch = 0;
+  private heldPid = -1;
+  private heldPEpoch = -1;
+  /** A batch's lastSequence, or a record's sequence. */
+  private heldSeq = -1;
+  private heldValid = true;
 
   /** A record line the byte path parsed, for `numbers`: held back like pushParsed(). */
-  pushRecordNumbers(line: number, indented: boolean, offset: number, timestampType: TimestampType, timestamp: number): void {
+  pushRecordNumbers(line: number, indented: boolean, offset: number, timestampType: TimestampType, timestamp: number, sequence: number): void {
     this.counts.linesRead++;
     this.flush();
     this.hold(Held.RecordNumbers, line, indented, null);
     this.heldA = offset;
     this.heldType = timestampType;
     this.heldTime = timestamp;
+    this.heldSeq = sequence;
   }
 
   /** The text of the held-back parsed line, given before push() of the next line or when its bytes go. */
@@ -456,12 +468,12 @@ export class DumpReader {
     this.held = Held.None;
     if (kind === Held.BatchNumbers) {
       this.counts.batches++;
-      this.numbers!.batchLine(this.section, this.heldLine, this.heldA, this.heldB, this.heldC, this.heldType, this.heldTime, this.heldEpoch);
+      this.numbers!.batchLine(this.section, this.heldLine, this.heldA, this.heldB, this.heldC, this.heldType, this.heldTime, this.heldEpoch, this.heldPid, this.heldPEpoch, this.heldSeq, this.heldValid);
       return;
     }
     if (kind === Held.RecordNumbers) {
       this.counts.records++;
-      this.numbers!.recordLine(this.section, this.heldLine, this.heldA, this.heldType, this.heldTime);
+      this.numbers!.recordLine(this.section, this.heldLine, this.heldA, this.heldType, this.heldTime, this.heldSeq);
       return;
     }
     const entry = this.heldEntry ?? this.parseData(this.heldLineText ?? '', this.heldIndented, this.heldLine);

@@ -56,8 +56,8 @@ export const LINE_RUN = 4;
 
 /** Fields per line in scanDump's output: kind, start, end, timestamp type (0 CreateTime, 1 LogAppendTime). */
 export const DUMP_STRIDE = 4;
-/** Numbers per line: a batch's baseOffset, lastOffset, count, timestamp, partitionLeaderEpoch; a record's offset, timestamp. */
-export const DUMP_NUMS = 5;
+/** Numbers per line: a batch's baseOffset, lastOffset, count, timestamp, partitionLeaderEpoch, producerId, producerEpoch, lastSequence, isvalid (1/0); a record's offset, timestamp, sequence. */
+export const DUMP_NUMS = 9;
 // Kinds of line in scanDump's output.
 export const DUMP_OTHER = 0;
 export const DUMP_BATCH = 1;

@@ -1,9 +1,13 @@
+import { CREATED_TOPIC } from '../sources/sniff.js';
+
 /**
  * `kafka-topics --describe` output, every format since 0.10:
  *   Topic:account_event	PartitionCount:1	ReplicationFactor:1	Configs:
  *   	Topic: account_event	Partition: 0	Leader: 1	Replicas: 1	Isr: 1
  * (3.x adds TopicId, 4.x Elr/LastKnownElr). Read as `Key: value` tokens so
- * new columns do not break it. A snapshot has no time of its own.
+ * new columns do not break it. A snapshot has no time of its own. The output
+ * of `kafka-topics --create` is read here too: it says which topics were
+ * created by hand.
  */
 export interface PartitionSnapshot {
   topic: string;
@@ -27,6 +31,8 @@ export interface TopicSnapshot {
 export interface DescribeSnapshot {
   topics: TopicSnapshot[];
   partitions: PartitionSnapshot[];
+  /** `Created topic "X".` / `Created topic X.`: kafka-topics --create output (the topic was created by hand). */
+  created: { topic: string; line: number }[];
   /** Lines that were neither (prompts, warnings, blank). */
   other: number;
 }
@@ -50,7 +56,7 @@ function configs(line: string): Record<string, string> {
 }
 
 export function parseDescribe(lines: readonly string[]): DescribeSnapshot {
-  const out: DescribeSnapshot = { topics: [], partitions: [], other: 0 };
+  const out: DescribeSnapshot = { topics: [], partitions: [], created: [], other: 0 };
   lines.forEach((text, i) => {
     const tokens = new Map<string, string>();
     for (const m of text.matchAll(TOKEN)) if (!tokens.has(m[1]!)) tokens.set(m[1]!, m[2]!);
@@ -75,7 +81,9 @@ export function parseDescribe(lines: readonly string[]): DescribeSnapshot {
         line: i + 1,
       });
     } else {
-      out.other++;
+      const created = CREATED_TOPIC.exec(text);
+      if (created) out.created.push({ topic: created[1]!, line: i + 1 });
+      else out.other++;
     }
   });
   return out;

@@ -1,4 +1,4 @@
-import type { DumpInputJson, GapJson, GapReportJson, PartitionGapJson } from '../model/gap.js';
+import type { DumpInputJson, GapJson, GapReportJson, LostWritesJson, PartitionGapJson } from '../model/gap.js';
 import type { Zone } from '../time/zone.js';
 import { printable } from '../sources/printable.js';
 
@@ -22,12 +22,11 @@ function gapLines(g: GapJson, i: number, zone: Zone): string[] {
   } else if (g.leaderEpochBefore !== null) {
     lines.push(`    leader epoch ${g.leaderEpochBefore} on both sides (no leader change recorded between the two records)`);
   }
-  if (g.rate !== null && g.rateWindow) {
-    const w = g.rateWindow;
-    lines.push(`    never written (estimate): ~${g.estimatedMissing} records = ${g.rate.toFixed(4)} records/s × ${(g.durationMs / 1000).toFixed(3)} s; rate from ${w.records} records over offsets ${w.fromOffset}..${w.toOffset} (${(w.durationMs / 1000).toFixed(3)} s before the gap)`);
-  } else {
-    lines.push('    never written (estimate): unknown (too few records before the gap to measure a rate)');
-  }
+  lines.push(`    missing from this copy: ${g.estimatedMissing ?? 'unknown'} records (${g.estimateMethod})`);
+  if (g.lostAcknowledgedInGap > 0) lines.push(`    of which written by a deposed leader and lost to truncation: ${g.lostAcknowledgedInGap} (see lost writes)`);
+  lines.push(g.meaning.lossClaimed
+    ? `    never written: ${g.neverWritten ?? 'unknown'} records — ${g.meaning.kind}: ${g.meaning.text}`
+    : `    never written: not claimed — ${g.meaning.text}`);
   for (const e of g.evidence) {
     const label = e.kind === 'last-line-before' ? `${e.node} last line before` : e.kind === 'first-line-after' ? `${e.node} first line after` : `${e.node} event`;
     lines.push(`    ${label}: ${printable(e.file)}:${e.line}  ${printable(e.text || e.time)}`);
@@ -46,6 +45,8 @@ function partitionLines(p: PartitionGapJson, zone: Zone): string[] {
   const epochs = p.leaderEpochs.map((e) => `${e.epoch} from offset ${e.firstOffset}`).join(', ');
   lines.push(`  leader epochs: ${epochs || 'none printed (pre-0.11 format or batch lines missing)'}`);
   lines.push(`  rule: ${p.spacing.rule}${p.spacing.medianMs !== null ? `; median spacing ${(p.spacing.medianMs / 1000).toFixed(3)} s` : ''}`);
+  lines.push(`  copy read from ${p.location}: ${p.views.map((v) => `${v.level}-level ${v.file.slice(p.location.length + 1) || v.file} (${v.level === 'record' ? `${v.records} records` : `${v.batches} batches`})`).join(', ')}`);
+  for (const c of p.leaderChanges) lines.push(`  leader change at offset ${c.after.offset}: ${c.text}`);
   if (p.gaps.length === 0) lines.push('  no time gaps');
   p.gaps.forEach((g, i) => lines.push(...gapLines(g, i, zone)));
   if (p.offsetDiscontinuities.length > 0) {
@@ -60,7 +61,23 @@ function partitionLines(p: PartitionGapJson, zone: Zone): string[] {
     lines.push(`  clock skew: ${skew.backwards} records go back in time by more than ${skew.toleranceMs} ms (max ${formatMs(skew.maxBackwardsMs)}), first at offset ${skew.examples[0]?.offset}`);
   }
   if (skew.future) lines.push(`  clock skew: ${skew.future} records ${skew.futureNote}`);
+  for (const c of p.corruption) lines.push(`  CORRUPT: ${c.file}:${c.line}  ${c.text}`);
   for (const w of p.warnings) lines.push(`  warning: ${w}`);
+  return lines;
+}
+
+function lostLines(l: LostWritesJson): string[] {
+  const name = `${l.topic}-${l.partition ?? '?'}`;
+  const lines = [`Lost writes ${name} (${l.copies} cop${l.copies === 1 ? 'y' : 'ies'} compared): ${l.count} — ${l.countMethod}`];
+  if (l.epochStarts.length > 0) lines.push(`  leader epochs start: ${l.epochStarts.map((e) => `${e.epoch} at offset ${e.startOffset} (${e.source})`).join('; ')}`);
+  for (const d of l.divergent) {
+    lines.push(`  ${d.broker ?? 'unknown broker'} (${d.location}): offsets ${d.fromOffset}..${d.toOffset}, ${d.records} records of epoch ${d.epoch}, CreateTime ${d.from ?? '-'} .. ${d.to ?? '-'} — epoch ${d.nextEpoch} starts at offset ${d.epochEnd}, so these were written by the deposed leader of epoch ${d.epoch} and are truncated when it follows the new one (${d.firstLine.file}:${d.firstLine.line} .. :${d.lastLine.line})`);
+  }
+  for (const t of l.truncations) {
+    const shown = t.accountedBy !== null ? `the dumps show ${t.accountedBy} divergent records of ${t.node}` : `no dump of ${t.node}'s log before it: at least ${t.lowerBound} record(s) removed`;
+    lines.push(`  ${t.node} truncated ${name} to offset ${t.offset}${t.highWatermark !== null ? ` below high watermark ${t.highWatermark}` : ''} at ${t.time} (${t.file}:${t.line}): ${shown}`);
+  }
+  for (const m of l.mismatches) lines.push(`  MISMATCH at offset ${m.offset} epoch ${m.epoch}: ${m.what} differs between ${m.a.broker} (${m.a.file}:${m.a.line}) and ${m.b.broker} (${m.b.file}:${m.b.line})`);
   return lines;
 }
 
@@ -73,9 +90,15 @@ export function renderGapReport(report: GapReportJson, zone: Zone): string {
   if (report.partitions.length === 0) {
     lines.push(`(no DumpLogSegments output for topic ${report.topic} was found in the given paths)`);
   }
+  if (report.zoneCheck.shiftMs !== null) lines.push('', `!!! ${report.zoneCheck.message}`);
   for (const p of report.partitions) {
     lines.push('', ...partitionLines(p, zone));
   }
+  for (const l of report.lostWrites) {
+    if (l.count === 0 && l.divergent.length === 0 && l.truncations.length === 0 && l.mismatches.length === 0) continue;
+    lines.push('', ...lostLines(l));
+  }
+  lines.push('', `Zone check: ${report.zoneCheck.message}`);
   return lines.join('\n');
 }
 

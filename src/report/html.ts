@@ -1,7 +1,8 @@
 import type { ReportJson } from '../model/report.js';
+import { firstPage } from './first-page.js';
 import { esc } from './html-escape.js';
 import {
-  displayPathOf, humanDuration, KIND_STYLE, rowSubject, shortTime, windowRows,
+  displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows,
 } from './report-text.js';
 import { renderSwimlane } from './swimlane.js';
 
@@ -26,7 +27,11 @@ th { background: var(--soft); font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; }
 td.time { white-space: nowrap; }
 .summary th { width: 190px; }
-.narrative { background: #fffbe6; border-left: 4px solid #e6b800; padding: 10px 14px; margin: 12px 0; }
+.summary td ul, .summary td ol { margin: 0; padding-left: 18px; }
+details { margin: 10px 0; }
+details > summary { cursor: pointer; }
+details > summary h2 { display: inline; border: none; }
+details[open] > summary h2 { border-bottom: 1px solid var(--line); }
 .chart { overflow-x: auto; border: 1px solid var(--line); padding: 8px 0; background: #fff; }
 .chart svg { display: block; }
 .legend { display: flex; flex-wrap: wrap; gap: 14px; margin: 6px 0 0; color: var(--muted); font-size: 12px; }
@@ -49,11 +54,22 @@ tr:target, .appendix tr:target td { background: #fff3b0; }
 a { color: #1f5fa8; }
 @media print {
   @page { size: A4 landscape; margin: 10mm; }
-  body { padding: 0; max-width: none; font-size: 11px; }
+  body { padding: 0; max-width: none; font-size: 10px; line-height: 1.3; }
   .chart { overflow: visible; border: none; }
-  .chart svg { width: 100%; height: auto; }
+  .chart svg { width: 100%; height: auto; max-height: 64mm; }
+  .legend { font-size: 9px; gap: 8px; margin: 2px 0 0; }
   tr, .finding { break-inside: avoid; }
-  h2 { break-after: avoid; }
+  h2 { break-after: avoid; margin-top: 12px; }
+  h1 { font-size: 18px; }
+  .first-page { break-after: page; }
+  .first-page .summary th { width: 120px; }
+  .first-page td, .first-page th { padding: 2px 5px; }
+  .chart-note { display: none; }
+  code, .mono, .summary small.mono { font-size: 8.5px; }
+  .first-page h2 { font-size: 13px; margin: 6px 0 4px; }
+  .meta { margin: 0 0 6px; }
+  .first-page .summary { font-size: 9px; margin: 4px 0; }
+  .chart { padding: 0; }
   a { color: inherit; text-decoration: none; }
 }
 `;
@@ -66,7 +82,7 @@ export function renderHtml(r: ReportJson): string {
     const id = idOf.get(`${file}:${line}`);
     return id ? `<a href="#${id}">${label}</a>` : label;
   };
-  const offset = r.summary.incident?.start.slice(23) ?? r.timeline.rows[0]?.time.slice(23) ?? '';
+  const offset = utcOffsetOf(r.summary.incident?.start ?? r.timeline.rows[0]?.time ?? '');
   const chart = renderSwimlane(r);
   const kinds = [...new Set(r.windows.map((w) => w.kind))];
   const out: string[] = [];
@@ -81,30 +97,32 @@ export function renderHtml(r: ReportJson): string {
   if (r.paths.length === 1) meta.push(`file paths relative to <code>${esc(r.paths[0]!)}</code>`);
   out.push(`<p class="meta">${meta.join(' · ')}. Written by <code>kforensics report</code>: the evidence part of a postmortem.</p>`);
 
-  // Summary
+  // First page: what happened, when, where, impact, root-cause candidates, the chart.
   const s = r.summary;
+  const page = firstPage(r);
+  const refs = (ev: readonly { file: string; line: number }[]) => (ev.length === 0 ? '' : ` <small class="mono">(${ev.map((e) => link(e.file, e.line)).join(', ')})</small>`);
+  out.push('<section class="first-page">');
   out.push('<h2 id="summary">Summary</h2>', '<table class="summary"><tbody>');
   const row = (k: string, v: string) => out.push(`<tr><th>${k}</th><td>${v}</td></tr>`);
-  row('Incident window', s.incident === null ? 'no outage window found'
-    : `${esc(shortTime(s.incident.start))} → ${s.incident.end === null ? 'still open at the end of the logs' : esc(shortTime(s.incident.end))}${s.incident.durationMs === null ? '' : ` (${esc(humanDuration(s.incident.durationMs))})`}`);
-  row('Nodes affected', esc(s.nodesAffected.join(', ') || 'none'));
-  row('Partitions affected', s.partitionsAffected.length === 0 ? 'none'
-    : `${s.partitionsAffected.length}: ${esc(s.partitionsAffected.slice(0, 8).join(', '))}${s.partitionsAffected.length > 8 ? ', …' : ''}`);
-  row('Longest outage', s.longestOutage === null ? 'none'
-    : `<a href="#w-${s.longestOutage.window + 1}">${esc(s.longestOutage.kind)} ${esc(s.longestOutage.subject)}</a>: ${esc(shortTime(s.longestOutage.start))} → ${esc(shortTime(s.longestOutage.end))} (${esc(humanDuration(s.longestOutage.durationMs))})`);
-  row('Records never written', s.recordsNeverWritten.length === 0
-    ? (r.gaps.length === 0 ? 'not measured: no DumpLogSegments output of the topic in the inputs' : 'no gap found in the dumps')
-    : s.recordsNeverWritten.map((m) => `<strong>${esc(`${m.topic}-${m.partition ?? '?'}`)}</strong>: last committed CreateTime <code>${m.lastBefore.createTime}</code> (${esc(shortTime(m.lastBefore.time))}), next <code>${m.firstAfter.createTime}</code> (${esc(shortTime(m.firstAfter.time))}): <strong>${esc(m.duration)}</strong>${m.estimatedMissing === null ? '' : `, ~${m.estimatedMissing} records at the pre-gap rate`}`).join('<br>'));
-  out.push('</tbody></table>', `<p class="narrative">${esc(s.narrative)}</p>`);
+  row('What happened', `<span class="narrative">${esc(s.narrative)}</span>`);
+  row('When', esc(page.when));
+  row('Where', esc(page.where));
+  row('Impact', `<ul>${page.impact.map((i) => `<li>${esc(i.text)}${refs(i.evidence)}</li>`).join('')}</ul>`);
+  row('Root-cause candidates', page.causes.length === 0
+    ? 'none tied to this incident by the configuration read (see the findings)'
+    : `<ol>${page.causes.map((c) => `<li>${esc(c.text)}${refs(c.evidence)}</li>`).join('')}</ol>`);
+  out.push('</tbody></table>');
 
   // Chart
-  out.push('<h2 id="chart">Swimlanes</h2>');
-  out.push(`<div class="chart">${chart.svg}</div>`);
-  out.push(`<div class="legend">${kinds.map((k) => `<span style="--c:${KIND_STYLE[k]?.colour ?? '#555'}">${esc(KIND_STYLE[k]?.label ?? k)}</span>`).join('')}<span style="--c:#e67e22">key event (tick; hover for the lines)</span>${r.gaps.some((p) => p.gaps.length > 0) ? '<span style="--c:repeating-linear-gradient(90deg,#555 0 3px,transparent 3px 5px)">no record written (gap in the dump)</span>' : ''}</div>`);
-  out.push('<p class="meta">One lane per node, then one per topic with partition windows. Bars start at the earliest the window can have begun; a faded bar is still open at the end of the logs. Stretches without windows or events are cut from the axis (⋯). Hover for evidence; click a bar for its row.</p>');
+  out.push(`<div class="chart" id="chart">${chart.svg}</div>`);
+  out.push(`<div class="legend">${kinds.map((k) => `<span style="--c:${kindStyle(k).colour}">${esc(kindStyle(k).label)}</span>`).join('')}<span style="--c:#e67e22">key event (tick; hover for the lines)</span>${r.gaps.some((p) => p.gaps.length > 0) ? '<span style="--c:repeating-linear-gradient(90deg,#555 0 3px,transparent 3px 5px)">no record written (gap in the dump)</span>' : ''}</div>`);
+  out.push('<p class="meta chart-note">One lane per node, then one per topic with partition windows. Bars start at the earliest the window can have begun; a faded bar is still open at the end of the logs. Stretches without windows or events are cut from the axis (⋯). Hover for evidence; click a bar for its row.</p>');
+  out.push('</section>');
+  const fold = (id: string, title: string) => out.push(`<details id="${id}"><summary><h2>${title}</h2></summary>`);
+  const unfold = () => out.push('</details>');
 
   // Timeline
-  out.push('<h2 id="timeline">Timeline of key events</h2>');
+  fold('timeline', `Timeline of key events <small>(${r.timeline.rows.length} rows)</small>`);
   out.push(`<p class="meta">${r.timeline.rows.length} rows from ${r.timeline.keyEvents} key events (of ${r.timeline.eventsRead} classified events read): ${esc(r.timeline.selection)}.</p>`);
   if (r.timeline.rows.length > 0) {
     out.push('<table class="timeline"><thead><tr><th>Time</th><th>Node</th><th>Severity</th><th>Event</th><th>×</th><th>Evidence</th></tr></thead><tbody>');
@@ -114,8 +132,10 @@ export function renderHtml(r: ReportJson): string {
     out.push('</tbody></table>');
   }
 
+  unfold();
+
   // Windows
-  out.push('<h2 id="windows">Windows</h2>');
+  fold('windows', `Windows <small>(${r.windows.length})</small>`);
   if (r.windows.length === 0) out.push('<p>No outage windows found.</p>');
   else {
     out.push('<table class="windows"><thead><tr><th>#</th><th>Window</th><th>Node / partition</th><th>Start</th><th>End</th><th>Duration</th><th>Why</th><th>Evidence</th></tr></thead><tbody>');
@@ -131,13 +151,15 @@ export function renderHtml(r: ReportJson): string {
       const more = members.reduce((n, m) => n + m.evidence.length, 0) - evidence.length;
       const ids = wr.members.map((i) => `<span id="w-${i + 1}"></span>`).join('');
       const num = wr.members.length === 1 ? String(wr.first + 1) : `${wr.first + 1}–${wr.members.at(-1)! + 1}`;
-      out.push(`<tr><td class="num">${ids}${num}</td><td><span style="color:${KIND_STYLE[w.kind]?.colour ?? '#555'}">■</span> ${esc(w.kind)}</td><td>${esc(rowSubject(r.windows, wr))}</td><td class="time mono">${esc(shortTime(w.start))}${noticed}</td><td class="time mono">${esc(shortTime(end))}</td><td class="num">${esc(duration)}</td><td>${esc(w.reason)} <small>[${w.confidence}]</small></td><td class="mono">${evidence.join('<br>')}${more > 0 ? `<br>+${more} more` : ''}</td></tr>`);
+      out.push(`<tr><td class="num">${ids}${num}</td><td><span style="color:${kindStyle(w.kind).colour}">■</span> ${esc(w.kind)}</td><td>${esc(rowSubject(r.windows, wr))}</td><td class="time mono">${esc(shortTime(w.start))}${noticed}</td><td class="time mono">${esc(shortTime(end))}</td><td class="num">${esc(duration)}</td><td>${esc(w.reason)} <small>[${w.confidence}]${members.length === 1 ? esc(edgeSources(w)) : ''}</small></td><td class="mono">${evidence.join('<br>')}${more > 0 ? `<br>+${more} more` : ''}</td></tr>`);
     }
     out.push('</tbody></table>');
   }
 
+  unfold();
+
   // Gaps
-  out.push('<h2 id="gaps">Gaps</h2>');
+  fold('gaps', `Gaps <small>(${r.gaps.reduce((n, p) => n + p.gaps.length, 0)} in ${r.gaps.length} partition dump${r.gaps.length === 1 ? '' : 's'})</small>`);
   if (r.gaps.length === 0) {
     out.push(`<p>${r.topics.length > 0
       ? `No DumpLogSegments output of ${r.topics.map((t) => `<code>${esc(t)}</code>`).join(', ')} in the inputs. To count the records never written, run <code>kafka-dump-log.sh --deep-iteration --files &lt;log dir&gt;/&lt;topic&gt;-&lt;partition&gt;/*.log</code> on the hosting broker and add its output.`
@@ -156,8 +178,10 @@ export function renderHtml(r: ReportJson): string {
     out.push('</ul>');
   }
 
+  unfold();
+
   // Findings
-  out.push('<h2 id="findings">Findings</h2>');
+  fold('findings', `Configuration findings <small>(${r.findings.length}) and recommended configuration</small>`);
   if (r.findings.length === 0) out.push('<p>No configuration risk found in the describe snapshots and properties files read.</p>');
   r.findings.forEach((f, i) => {
     out.push(`<div class="finding ${f.severity}" id="f-${i + 1}"><h3>${i + 1}. ${esc(f.title)}: ${esc(f.subject)} <small>(${f.severity})</small></h3><dl>`);
@@ -169,13 +193,15 @@ export function renderHtml(r: ReportJson): string {
   });
   out.push('<h3>Recommended configuration</h3>', '<table class="recommendations"><thead><tr><th>Setting</th><th>Scope</th><th>Recommended</th><th>Status</th><th>Note</th></tr></thead><tbody>');
   for (const x of r.recommendations) {
-    out.push(`<tr><td class="mono">${esc(x.setting)}</td><td>${x.scope}</td><td>${esc(x.recommended)}</td><td class="status-${x.status}">${x.status}</td><td>${esc(x.note)}</td></tr>`);
+    out.push(`<tr><td class="mono">${esc(x.setting)}</td><td>${x.scope}</td><td>${esc(x.recommended)}</td><td class="status-${x.status}">${x.status}</td><td>${esc(x.note)}${valueRefs(x).length > 0 ? `<br><small class="mono">${valueRefs(x).map((e) => link(e.file, e.line)).join(', ')}</small>` : ''}</td></tr>`);
   }
   out.push('</tbody></table>');
 
   // Input quality
   const q = r.inputQuality;
-  out.push('<h2 id="input-quality">Input quality</h2><ul>');
+  unfold();
+  fold('input-quality', `Input quality <small>(${q.totals.files} files)</small>`);
+  out.push('<ul>');
   out.push(`<li><strong>Time zone:</strong> ${esc(q.timeZoneNote)}</li>`);
   out.push(`<li><strong>Nodes:</strong> ${esc(q.nodes.join(', ') || 'none')}</li>`);
   out.push(`<li><strong>Files:</strong> ${q.totals.files} (${esc(Object.entries(q.kinds).map(([k, n]) => `${n} ${k}`).join(', '))})</li>`);
@@ -196,13 +222,17 @@ export function renderHtml(r: ReportJson): string {
   }
   out.push('</tbody></table>');
 
+  unfold();
+
   // Appendix
-  out.push('<h2 id="appendix">Appendix: evidence</h2>');
+  fold('appendix', `Appendix: evidence <small>(${r.appendix.length} lines)</small>`);
   out.push(`<p class="meta">Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${esc(r.timeZone)}).</p>`);
   out.push('<table class="appendix"><thead><tr><th></th><th>File:line</th><th>Node</th><th>Time</th><th>Line</th></tr></thead><tbody>');
   for (const a of r.appendix) {
     out.push(`<tr id="${a.id}"><td class="mono">${a.id}</td><td class="mono">${esc(`${display(a.file)}:${a.line}`)}</td><td>${esc(a.node ?? '')}</td><td class="time mono">${a.time === null ? '' : esc(a.time.slice(11, 23))}</td><td class="text">${esc(a.text)}</td></tr>`);
   }
-  out.push('</tbody></table>', '</body>', '</html>', '');
+  out.push('</tbody></table>');
+  unfold();
+  out.push('</body>', '</html>', '');
   return out.join('\n');
 }

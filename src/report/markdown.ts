@@ -1,6 +1,8 @@
 import type { ReportJson } from '../model/report.js';
+import { firstPage } from './first-page.js';
+import { mermaidCaption, mermaidGantt } from './mermaid.js';
 import {
-  displayPathOf, humanDuration, KIND_STYLE, rowSubject, shortTime, windowRows,
+  displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows,
 } from './report-text.js';
 
 /**
@@ -41,7 +43,7 @@ export function renderMarkdown(r: ReportJson): string {
     const id = idOf.get(`${file}:${line}`);
     return id ? `[${mdText(label)}](#${id})` : mdText(label);
   };
-  const offset = r.summary.incident?.start.slice(23) ?? r.timeline.rows[0]?.time.slice(23) ?? '';
+  const offset = utcOffsetOf(r.summary.incident?.start ?? r.timeline.rows[0]?.time ?? '');
   const out: string[] = [];
 
   out.push(`# ${mdText(r.title)}`, '');
@@ -55,23 +57,27 @@ export function renderMarkdown(r: ReportJson): string {
   if (r.paths.length === 1) out.push('', `File paths are relative to ${mdCode(r.paths[0]!)}.`);
   out.push('');
 
-  // Summary
+  // First page: what happened, when, where, impact, root-cause candidates, the chart.
   const s = r.summary;
+  const page = firstPage(r);
+  const refs = (ev: readonly { file: string; line: number }[]) => (ev.length === 0 ? '' : ` (${ev.map((e) => link(e.file, e.line)).join(', ')})`);
   out.push('## Summary', '');
-  const rows: string[][] = [];
-  rows.push(['Incident window', s.incident === null ? 'no outage window found'
-    : `${shortTime(s.incident.start)} → ${s.incident.end === null ? 'still open at the end of the logs' : shortTime(s.incident.end)}${s.incident.durationMs === null ? '' : ` (${humanDuration(s.incident.durationMs)})`}`]);
-  rows.push(['Nodes affected', s.nodesAffected.length === 0 ? 'none' : s.nodesAffected.join(', ')]);
-  rows.push(['Partitions affected', s.partitionsAffected.length === 0 ? 'none'
-    : `${s.partitionsAffected.length}: ${mdText(s.partitionsAffected.slice(0, 8).join(', '))}${s.partitionsAffected.length > 8 ? ', …' : ''}`]);
-  rows.push(['Longest outage', s.longestOutage === null ? 'none'
-    : `${s.longestOutage.kind} ${mdText(s.longestOutage.subject)}: ${shortTime(s.longestOutage.start)} → ${shortTime(s.longestOutage.end)} (${humanDuration(s.longestOutage.durationMs)})`]);
-  rows.push(['Records never written', s.recordsNeverWritten.length === 0
-    ? (r.gaps.length === 0 ? 'not measured: no DumpLogSegments output of the topic in the inputs' : 'no gap found in the dumps')
-    : s.recordsNeverWritten.map((m) => `${mdText(`${m.topic}-${m.partition ?? '?'}`)}: last committed CreateTime ${m.lastBefore.createTime} (${shortTime(m.lastBefore.time)}), next ${m.firstAfter.createTime} (${shortTime(m.firstAfter.time)}): ${m.duration}${m.estimatedMissing === null ? '' : `, ~${m.estimatedMissing} records at the pre-gap rate`}`).join('<br>')]);
-  out.push(table(['', ''], rows), '', mdText(s.narrative), '');
+  out.push(table(['', ''], [
+    ['What happened', mdText(s.narrative)],
+    ['When', mdText(page.when)],
+    ['Where', mdText(page.where)],
+    ['Impact', page.impact.map((i) => `${mdText(i.text)}${refs(i.evidence)}`).join('<br>')],
+    ['Root-cause candidates', page.causes.length === 0
+      ? 'none tied to this incident by the configuration read (see the findings)'
+      : page.causes.map((c, i) => `${i + 1}. ${mdText(c.text)}${refs(c.evidence)}`).join('<br>')],
+  ]), '');
+  const gantt = mermaidGantt(r);
+  if (gantt !== null) out.push('```mermaid', gantt, '```', '', mdText(mermaidCaption(r)), '');
+  const fold = (title: string) => out.push(`<details><summary><strong>${title}</strong></summary>`, '');
+  const unfold = () => out.push('</details>', '');
 
   // Timeline
+  fold(`Timeline of key events (${r.timeline.rows.length} rows)`);
   out.push('## Timeline of key events', '');
   out.push(`${r.timeline.rows.length} rows from ${r.timeline.keyEvents} key events (of ${r.timeline.eventsRead} classified events read): ${mdText(r.timeline.selection)}.`, '');
   if (r.timeline.rows.length > 0) {
@@ -81,12 +87,15 @@ export function renderMarkdown(r: ReportJson): string {
     ])), '');
   }
 
+  unfold();
+
   // Windows
+  fold(`Windows (${r.windows.length})`);
   out.push('## Windows', '');
   if (r.windows.length === 0) {
     out.push('No outage windows found.', '');
   } else {
-    out.push(`Colours in the HTML report: ${Object.values(KIND_STYLE).map((k) => k.label).join(', ')}. The start is the earliest the window can have begun (last sign of life); "noticed" is when the cluster reacted.`, '');
+    out.push(`Kinds: ${[...new Set(r.windows.map((w) => w.kind))].map((k) => `${k} (${kindStyle(k).label})`).join(', ')}. Start and end are the earliest and latest each edge can be; "noticed" is when the cluster reacted; [high/medium/low] says how sure the engine is of the window.`, '');
     out.push(table(['#', 'Window', 'Node / partition', 'Start', 'End', 'Duration', 'Why', 'Evidence'], windowRows(r.windows).map((row) => {
       const w = r.windows[row.first]!;
       const members = row.members.map((i) => r.windows[i]!);
@@ -98,7 +107,7 @@ export function renderMarkdown(r: ReportJson): string {
       return [
         row.members.length === 1 ? String(row.first + 1) : `${row.first + 1}–${row.members.at(-1)! + 1}`,
         w.kind, mdText(rowSubject(r.windows, row)), `${shortTime(w.start)}${noticed}`, shortTime(end), duration,
-        `${mdText(w.reason)} [${w.confidence}]`, `${evidence.join('<br>')}${more > 0 ? `<br>+${more} more` : ''}`,
+        `${mdText(w.reason)} [${w.confidence}]${members.length === 1 ? mdText(edgeSources(w)) : ''}`, `${evidence.join('<br>')}${more > 0 ? `<br>+${more} more` : ''}`,
       ];
     })), '');
   }
@@ -106,7 +115,10 @@ export function renderMarkdown(r: ReportJson): string {
     out.push(`Not used as evidence: ${r.inputQuality.falseAlarms.length} line(s) judged false alarms (see Input quality).`, '');
   }
 
+  unfold();
+
   // Gaps
+  fold(`Gaps (${r.gaps.reduce((n, p) => n + p.gaps.length, 0)} in ${r.gaps.length} partition dump${r.gaps.length === 1 ? '' : 's'})`);
   out.push('## Gaps', '');
   if (r.gaps.length === 0) {
     out.push(r.topics.length > 0
@@ -129,7 +141,10 @@ export function renderMarkdown(r: ReportJson): string {
     out.push('');
   }
 
+  unfold();
+
   // Findings
+  fold(`Configuration findings (${r.findings.length}) and recommended configuration`);
   out.push('## Findings', '');
   if (r.findings.length === 0) out.push('No configuration risk found in the describe snapshots and properties files read.', '');
   r.findings.forEach((f, i) => {
@@ -143,11 +158,15 @@ export function renderMarkdown(r: ReportJson): string {
   });
   out.push('### Recommended configuration', '');
   out.push(table(['Setting', 'Scope', 'Recommended', 'Status', 'Note'], r.recommendations.map((x) => [
-    mdCode(x.setting), x.scope, mdText(x.recommended), x.status === 'violated' ? '**violated**' : x.status, mdText(x.note),
+    mdCode(x.setting), x.scope, mdText(x.recommended), x.status === 'violated' ? '**violated**' : x.status,
+    `${mdText(x.note)}${valueRefs(x).length > 0 ? `<br>${valueRefs(x).map((e) => link(e.file, e.line)).join(', ')}` : ''}`,
   ])), '');
+
+  unfold();
 
   // Input quality
   const q = r.inputQuality;
+  fold(`Input quality (${q.totals.files} files)`);
   out.push('## Input quality', '');
   out.push(`- **Time zone:** ${mdText(q.timeZoneNote)}`);
   out.push(`- **Nodes:** ${q.nodes.join(', ') || 'none'}`);
@@ -169,11 +188,12 @@ export function renderMarkdown(r: ReportJson): string {
     mdText(i.error ?? i.skipped ?? ''),
   ])));
   out.push('', '</details>', '');
+  unfold();
 
   // Appendix
+  fold(`Appendix: evidence (${r.appendix.length} lines)`);
   out.push('## Appendix: evidence', '');
   out.push(`Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${r.timeZone}).`, '');
-  out.push(`<details><summary>${r.appendix.length} evidence lines</summary>`, '');
   out.push(table(['', 'File:line', 'Node', 'Time', 'Line'], r.appendix.map((a) => [
     `<a id="${a.id}"></a>${a.id}`, mdText(`${display(a.file)}:${a.line}`), a.node ?? '', a.time === null ? '' : a.time.slice(11, 23), mdCode(a.text),
   ])));

@@ -1,6 +1,8 @@
 import type { FindingJson, MissingRecordsJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
-import { byNodeName, clockSecOf, humanDuration, subjectOf } from './report-text.js';
+import { byNodeName, clockSecOf, humanDuration, kindStyle, subjectOf } from './report-text.js';
+
+const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * The summary's plain-language paragraph, generated from the windows, the
@@ -34,10 +36,14 @@ function longest(ws: readonly WindowJson[]): WindowJson {
 }
 
 export function narrative(input: NarrativeInput): string {
-  const { windows, missing, findings } = input;
+  const { windows, missing } = input;
   const at = clockSecOf(windows[0]?.start ?? missing[0]?.lastBefore.time ?? null);
   const span = (w: WindowJson) => `${at(w.start)}–${w.end === null ? 'the end of the logs' : at(w.end)}${w.durationMs === null ? '' : ` (${humanDuration(w.durationMs)})`}`;
-  const of = (kind: string) => windows.filter((w) => w.kind === kind);
+  const toldKinds = new Set<string>();
+  const of = (kind: string) => {
+    toldKinds.add(kind);
+    return windows.filter((w) => w.kind === kind);
+  };
   const out: string[] = [];
 
   if (windows.length === 0) {
@@ -48,9 +54,11 @@ export function narrative(input: NarrativeInput): string {
     const end = open.length > 0 ? null : windows.map((w) => w.end!).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
     const nodeWindows = windows.filter((w) => w.node !== undefined && w.topic === undefined);
     const nodes = [...new Set(nodeWindows.map((w) => w.node!))].sort(byNodeName);
-    const partitionWindows = windows.length - nodeWindows.length;
+    const partitionWindows = windows.filter((w) => w.topic !== undefined).length;
+    const clusterWindows = windows.length - nodeWindows.length - partitionWindows;
     const where = [
       nodeWindows.length > 0 ? `${nodeWindows.length} on ${nodes.length === 1 ? 'node' : 'nodes'} ${nodes.join(', ')}` : '',
+      clusterWindows > 0 ? `${clusterWindows} cluster-wide` : '',
       partitionWindows > 0 ? `${partitionWindows} on partitions` : '',
     ].filter(Boolean).join('; ');
     out.push(`From ${at(start)} to ${end === null ? `the end of the logs (${open.length} window${open.length === 1 ? ' was' : 's were'} still open)` : at(end)} the logs show ${windows.length} outage window${windows.length === 1 ? '' : 's'} (${where}).`);
@@ -115,14 +123,21 @@ export function narrative(input: NarrativeInput): string {
     out.push(`${stale.length} partition${stale.length === 1 ? '' : 's'} truncated acknowledged writes when a cut-off leader rejoined (${counts(stale.map(subjectOf))}).`);
   }
 
+  // Every other kind (controller unavailable, ZooKeeper unreachable, below min.insync.replicas, kinds added
+  // later to the window engine): one sentence by its label, so that no window goes untold.
+  const others = new Map<string, WindowJson[]>();
+  for (const w of windows) if (!toldKinds.has(w.kind)) others.set(w.kind, [...(others.get(w.kind) ?? []), w]);
+  for (const [kind, ws] of others) {
+    const l = longest(ws);
+    const subjects = counts(ws.map((w) => subjectOf(w) || 'the cluster'));
+    out.push(`${upperFirst(kindStyle(kind).label)}: ${ws.length === 1 ? `${subjectOf(l) || 'the cluster'} ${span(l)}` : `${ws.length} windows (${subjects}); the longest ${subjectOf(l) || 'the cluster'} ${span(l)}`}.`);
+  }
+
   for (const m of missing) {
     const estimate = m.estimatedMissing === null ? '' : `, about ${m.estimatedMissing} records never written at the pre-gap rate`;
     out.push(`The dump of ${m.topic}-${m.partition ?? '?'} has no record between CreateTime ${m.lastBefore.createTime} (${at(m.lastBefore.time)}.${m.lastBefore.time.slice(20, 23)}, the last committed before the gap) and ${m.firstAfter.createTime} (${at(m.firstAfter.time)}.${m.firstAfter.time.slice(20, 23)}): ${m.duration}${estimate}.`);
   }
 
-  const causes = findings.filter((f) => f.incident !== null && f.windows.length > 0 && f.severity === 'high');
-  if (causes.length > 0) {
-    out.push(`Configuration that contributed: ${causes.slice(0, 2).map((f) => f.incident).join('; ')}.`);
-  }
+  // The configuration that contributed is the report's root-cause candidates (first-page.ts), not repeated here.
   return out.join(' ');
 }

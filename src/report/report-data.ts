@@ -1,7 +1,8 @@
 import type { SkewReport } from '../timeline/skew.js';
 import { dirname } from 'node:path';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
-import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile } from '../analysis/findings.js';
+import { brokerSessions, isClientSessionExpiry, noteBrokerSession } from '../analysis/client-sessions.js';
+import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile, type StartupConfigFile } from '../analysis/findings.js';
 import type { DumpInputJson, GapReportJson } from '../model/gap.js';
 import { severityRank } from '../model/record.js';
 import {
@@ -13,6 +14,7 @@ import type { WindowJson } from '../model/window.js';
 import { readDumpFile } from '../readers/dump-log-segments.js';
 import { parseProperties } from '../readers/properties.js';
 import { parseDescribe } from '../readers/topics-describe.js';
+import { readStartupConfigs } from '../readers/startup-config.js';
 import { nodeFromPath } from '../sources/identity.js';
 import { fileLineSource, readSmallFile } from '../sources/lines.js';
 import type { Plan } from '../sources/plan.js';
@@ -66,12 +68,21 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const topics = options.topics ?? [];
   let eventsRead = 0;
   let keyEvents = 0;
+  const sessions = brokerSessions();
+  let clientExpiries = 0;
   const isKey = (e: TimelineEvent): boolean => {
     eventsRead++;
-    const key = cited.has(`${e.file}:${e.line}`) ||
+    noteBrokerSession(sessions, e);
+    const isCited = cited.has(`${e.file}:${e.line}`);
+    const key = isCited ||
       severityRank(e.severity) >= severityRank('warn') ||
       (KEY_CATEGORIES.has(e.category) && severityRank(e.severity) >= severityRank('info'));
     if (!key || !inTopics(e, topics)) return false;
+    // CLI tools' ZooKeeper sessions expiring are not the cluster's story.
+    if (!isCited && isClientSessionExpiry(sessions, e)) {
+      clientExpiries++;
+      return false;
+    }
     keyEvents++;
     return true;
   };
@@ -105,23 +116,39 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const gaps: GapPartitionJson[] = gapReports.flatMap((g) => g.partitions.map((p) => ({
     topic: p.topic, partition: p.partition, broker: p.broker, firstOffset: p.firstOffset, lastOffset: p.lastOffset,
     records: p.records, timestampType: p.timestampType, rule: p.spacing.rule, gaps: p.gaps,
-    offsetDiscontinuities: p.offsetDiscontinuities, warnings: p.warnings,
+    offsetDiscontinuities: p.offsetDiscontinuities, warnings: p.warnings, location: p.location,
   })));
-  const missingRecords: MissingRecordsJson[] = gaps.flatMap((p) => p.gaps.map((g) => ({
-    topic: p.topic, partition: p.partition, broker: p.broker,
-    lastBefore: { offset: g.before.offset, createTime: g.before.createTime, time: g.before.time },
-    firstAfter: { offset: g.after.offset, createTime: g.after.createTime, time: g.after.time },
-    durationMs: g.durationMs, duration: g.duration, estimatedMissing: g.estimatedMissing, rate: g.rate,
-  })));
+  // One entry per gap: copies of a partition (one per broker and dump location) that show the same gap are one loss.
+  const missingRecords: MissingRecordsJson[] = [];
+  for (const p of gaps) {
+    for (const g of p.gaps) {
+      const copy = `${p.broker ?? 'unknown broker'} (${p.location ?? '?'})`;
+      const same = missingRecords.find((m) => m.topic === p.topic && m.partition === p.partition
+        && m.lastBefore.offset === g.before.offset && m.firstAfter.offset === g.after.offset && m.lastBefore.createTime === g.before.createTime && m.firstAfter.createTime === g.after.createTime);
+      if (same) { same.copies!.push(copy); continue; }
+      missingRecords.push({
+        topic: p.topic, partition: p.partition, broker: p.broker,
+        lastBefore: { offset: g.before.offset, createTime: g.before.createTime, time: g.before.time },
+        firstAfter: { offset: g.after.offset, createTime: g.after.createTime, time: g.after.time },
+        durationMs: g.durationMs, duration: g.duration, estimatedMissing: g.neverWritten, rate: g.rate,
+        copies: [copy], missingFromLog: g.estimatedMissing, lostAcknowledged: g.lostAcknowledgedInGap, meaning: `${g.meaning.kind}: ${g.meaning.text}`,
+      });
+    }
+  }
+  const lostWrites = gapReports.flatMap((g) => g.lostWrites).filter((l) => l.count > 0 || l.divergent.length > 0 || l.truncations.length > 0 || l.mismatches.length > 0);
+  const zoneCheck = gapReports.map((g) => ({ topic: g.topic, ...g.zoneCheck }));
 
   // Findings from describe snapshots and properties files.
   const clock = clockOf(windows[0]?.start ?? rows[0]?.time ?? null);
-  const { describes, properties } = await configFiles(timeline.plan);
-  const { findings, recommendations } = runChecks({ describes, properties, windows, clock });
+  const { describes, properties, startup } = await configFiles(timeline.plan);
+  const { findings, recommendations } = runChecks({ describes, properties, startup, windows, clock });
 
   // Summary.
   const summary = summarise(windows, missingRecords);
   summary.narrative = narrative({ windows, missing: missingRecords, findings, clock });
+  // A zone that only agrees with the dumps under a whole-zone shift is said first: every time below depends on it.
+  const shifted = zoneCheck.filter((z) => z.shiftMs !== null).map((z) => z.message);
+  if (shifted.length > 0) summary.narrative = `${[...new Set(shifted)].join(' ')} ${summary.narrative}`;
 
   // Input quality.
   const inputs = windowsResult.inputs;
@@ -134,7 +161,8 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const read = inputs.filter((i) => i.skipped === null);
   const sum = (f: (i: InputJson) => number) => read.reduce((s, i) => s + f(i), 0);
 
-  const appendix = await buildAppendix(windows, rows, gaps, findings.flatMap((f) => f.evidence), inputs);
+  const configRefs = [...findings.flatMap((f) => f.evidence), ...recommendations.flatMap((r) => r.values.flatMap((v) => (v.evidence ? [v.evidence] : [])))];
+  const appendix = await buildAppendix(windows, rows, gaps, configRefs, inputs);
 
   const report: ReportJson = {
     schema: 'kforensics/report/v1',
@@ -144,9 +172,15 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     paths: [...paths],
     topics: [...topics],
     summary,
-    timeline: { selection: KEY_SELECTION, eventsRead, keyEvents, rows },
+    timeline: {
+      selection: clientExpiries === 0 ? KEY_SELECTION
+        : `${KEY_SELECTION}; left out: ${clientExpiries} expiries of ZooKeeper sessions no broker log established, with a timeout no broker negotiated (command-line tools' sessions)`,
+      eventsRead, keyEvents, rows,
+    },
     windows,
     gaps,
+    ...(lostWrites.length > 0 && { lostWrites }),
+    ...(zoneCheck.length > 0 && { zoneCheck }),
     findings,
     recommendations,
     inputQuality: {
@@ -227,9 +261,19 @@ function dedupeDumps(dumps: readonly DumpInputJson[]): DumpInputJson[] {
 }
 
 
-async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; properties: PropertiesFile[] }> {
+async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; properties: PropertiesFile[]; startup: StartupConfigFile[] }> {
   const describes: DescribeFile[] = [];
   const properties: PropertiesFile[] = [];
+  const startup: StartupConfigFile[] = [];
+  // The brokers' start-up config dumps, from their server logs.
+  for (const fam of plan.families) {
+    for (const f of fam.files) {
+      if (f.kind !== 'kafka-server') continue;
+      for (const config of await readStartupConfigs(f)) {
+        startup.push({ node: config.brokerId !== null ? `broker-${config.brokerId}` : fam.nodes['kafka-broker'], config });
+      }
+    }
+  }
   for (const f of plan.others) {
     if (f.kind === 'topics-describe') {
       describes.push({ file: f.path, snapshot: parseDescribe(await readSmallFile(f.path)) });
@@ -246,7 +290,7 @@ async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; pro
       properties.push({ file: f.path, role, node, props });
     }
   }
-  return { describes, properties };
+  return { describes, properties, startup };
 }
 
 const OUTAGE_KINDS = new Set(['broker-down', 'broker-hung', 'zk-node-down', 'zk-node-unreachable', 'zk-quorum-lost', 'partition-leaderless', 'partition-offline', 'isolated']);

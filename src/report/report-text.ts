@@ -1,4 +1,5 @@
 import { formatDuration } from '../analysis/gap.js';
+import type { LineRefJson, RecommendationJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
 
 /** Small text helpers shared by the report's data, Markdown and HTML. */
@@ -11,6 +12,12 @@ export function byNodeName(a: string, b: string): number {
 /** `2022-10-05T17:05:39.869+09:00` → `2022-10-05 17:05:39.869` (the zone is named in the report's header). */
 export function shortTime(iso: string | null): string {
   return iso === null ? 'open at the end of the logs' : `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/** `+09:00` of `2022-10-05T17:05:39.869+09:00`, `+00:00` of `…Z`; '' when the text has no offset. */
+export function utcOffsetOf(iso: string): string {
+  const m = /(?:([+-]\d{2}:\d{2})|Z)$/.exec(iso);
+  return m === null ? '' : m[1] ?? '+00:00';
 }
 
 /** `17:05:39`, with the date when it is not the reference date. */
@@ -66,6 +73,21 @@ export const KIND_STYLE: Record<string, { label: string; colour: string }> = {
   'two-leaders': { label: 'two leaders (writes truncated)', colour: '#c2185b' },
 };
 
+const PALETTE = ['#16a085', '#6c3483', '#b9770e', '#1f618d', '#922b21', '#117864', '#7d6608', '#4a235a'];
+
+/**
+ * Label and colour of a window kind: the known kinds' from KIND_STYLE, any
+ * other (a kind added to the window engine) its name in words and a colour
+ * of its own, so that new kinds render without a change here.
+ */
+export function kindStyle(kind: string): { label: string; colour: string } {
+  const known = KIND_STYLE[kind];
+  if (known) return known;
+  let h = 0;
+  for (const c of kind) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return { label: kind.replace(/-/g, ' '), colour: PALETTE[h % PALETTE.length]! };
+}
+
 /** A row of the windows table: one window, or a burst of sub-second partition windows of one kind. */
 export interface WindowRow {
   first: number;
@@ -100,4 +122,20 @@ export function rowSubject(windows: readonly WindowJson[], row: WindowRow): stri
   if (row.members.length === 1) return subjectOf(windows[row.first]!);
   const names = row.members.map((i) => subjectOf(windows[i]!));
   return `${names.length} partitions: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
+}
+
+/** The lines a recommended-configuration row's values come from, once each. */
+export function valueRefs(row: RecommendationJson): LineRefJson[] {
+  const seen = new Set<string>();
+  return row.values.flatMap((v) => {
+    if (!v.evidence || seen.has(`${v.evidence.file}:${v.evidence.line}`)) return [];
+    seen.add(`${v.evidence.file}:${v.evidence.line}`);
+    return [v.evidence];
+  });
+}
+
+/** ` Start: …; end: …` — which source set each edge of a window, when the engine says. */
+export function edgeSources(w: WindowJson): string {
+  const parts = [w.startSource ? `start: ${w.startSource.how}` : '', w.endSource ? `end: ${w.endSource.how}` : ''].filter(Boolean);
+  return parts.length === 0 ? '' : ` ${parts.join('; ')}.`;
 }

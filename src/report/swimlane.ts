@@ -2,7 +2,7 @@ import type { KeyEventJson, ReportJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
 import { Zone } from '../time/zone.js';
 import { esc } from './html-escape.js';
-import { byNodeName, humanDuration, KIND_STYLE, shortTime, subjectOf } from './report-text.js';
+import { byNodeName, humanDuration, kindStyle, shortTime, subjectOf, utcOffsetOf } from './report-text.js';
 
 /**
  * The swimlane chart of the HTML report, as inline SVG: one lane per node
@@ -74,7 +74,8 @@ export function buildSegments(busy: readonly [number, number][], x0: number, x1:
   let x = x0;
   for (const [s, e] of padded) {
     const w = CHART.minSegmentWidth + (available * (e - s)) / sum;
-    out.push({ t0: s, t1: e, x0: round(x), x1: round(x + w) });
+    // Whole milliseconds, so that every instant the chart names is one.
+    out.push({ t0: Math.floor(s), t1: Math.ceil(e), x0: round(x), x1: round(x + w) });
     x += w + CHART.breakWidth;
   }
   return out;
@@ -100,6 +101,7 @@ function axisTicks(seg: Segment, zone: Zone): { t: number; label: string }[] {
 
 interface Lane {
   key: string;
+  /** cluster: windows of no one node (no controller, ZooKeeper unreachable from every broker). */
   kind: 'node' | 'topic' | 'cluster';
   label: string;
   bars: { w: WindowJson; i: number; sub: number }[];
@@ -214,7 +216,7 @@ export function renderSwimlane(r: ReportJson): ChartResult {
 
   // Axis.
   const firstIso = zone.format(segments[0]!.t0);
-  parts.push(`<text class="axis-date" x="${plotX0}" y="${CHART.top - 14}" font-size="12" fill="#333">${esc(firstIso.slice(0, 10))} (${esc(r.timeZone)}, UTC${esc(firstIso.slice(23))})</text>`);
+  parts.push(`<text class="axis-date" x="${plotX0}" y="${CHART.top - 14}" font-size="12" fill="#333">${esc(firstIso.slice(0, 10))} (${esc(r.timeZone)}, UTC${esc(utcOffsetOf(firstIso))})</text>`);
   let lastDay = firstIso.slice(0, 10);
   for (const s of segments) {
     for (const tk of axisTicks(s, zone)) {
@@ -239,7 +241,7 @@ export function renderSwimlane(r: ReportJson): ChartResult {
       const x0 = x(s);
       const width = Math.max(CHART.minBarWidth, round(x(e) - x0));
       const by = top + 13 + b.sub * CHART.subRowHeight;
-      const colour = KIND_STYLE[b.w.kind]?.colour ?? '#555';
+      const colour = kindStyle(b.w.kind).colour;
       parts.push(`<a href="#w-${b.i + 1}"><rect class="bar" x="${x0}" y="${by}" width="${width}" height="${CHART.subRowHeight - 2}" rx="1.5" fill="${colour}"${b.w.end === null ? ' fill-opacity="0.55"' : ''} data-window="${b.i}" data-kind="${b.w.kind}" data-start-ms="${s}" data-end-ms="${b.w.end === null ? 'open' : e}"><title>${esc(barTitle(b.w, b.i))}</title></rect></a>`);
     }
     // Record gaps from the dumps: an outlined band under the topic's bars.

@@ -19,6 +19,8 @@ const KAFKA_LOGGER = /\(([\w.$-]+)\)\s*$/;
 const ZK_NATIVE_LINE = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3} (?:\[myid:[^\]\s]*\] )?- ?(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) +\[/;
 // Pastes may carry line numbers (`14 | offset: …`, ` 3 Dumping …`) or a tab before each line.
 const DUMP_LINE = /^\s*(?:\d{1,7}(?::\s?|\s+))?(?:\|\s*)?(?:Dumping \S|Starting offset: \d|Log starting offset: \d|baseOffset: \d|(?:\| )?offset: \d+ (?:position|CreateTime|LogAppendTime|NoTimestampType|isValid|keySize|keysize)|timestamp: \d+ offset: \d|Snapshot end offset:)/;
+/** The line `kafka-topics --create` prints on success (quoted up to 2.1, bare since): its output is read with the describe output. */
+export const CREATED_TOPIC = /^Created topic "?([^"\s]+?)"?\.?\s*$/;
 const DESCRIBE_LINE = /^\s*Topic:\s*\S+\s+(?:PartitionCount|TopicId|Partition):/;
 const OFFSET_SHELL_LINE = /^(?:[\w.-]+:\d+:-?\d*|Error: partition \d+ does not have a leader\..*)$/;
 const PROPERTY_LINE = /^\s*[A-Za-z][\w.-]*\s*[=:]/;
@@ -84,7 +86,7 @@ function sniffKind(nonEmpty: readonly string[]): Sniff {
       if (logger) loggers.set(logger, (loggers.get(logger) ?? 0) + 1);
     } else if (ZK_NATIVE_LINE.test(line)) zkNative++;
     else if (DUMP_LINE.test(line)) dump++;
-    else if (DESCRIBE_LINE.test(line)) describe++;
+    else if (DESCRIBE_LINE.test(line) || CREATED_TOPIC.test(line)) describe++;
     else if (OFFSET_SHELL_LINE.test(line)) offsets++;
     else if (COMMENT_LINE.test(line)) comments++;
     else if (PROPERTY_LINE.test(line)) props++;

@@ -84,7 +84,8 @@ export class Zone {
       this.secondText = new Date(second * 1000 + offset * 60_000).toISOString().slice(0, 19);
       this.offsetText = formatOffset(offset);
     }
-    const ms = epochMs - second * 1000;
+    // Whole milliseconds: a computed instant (an axis position) may carry a fraction.
+    const ms = Math.floor(epochMs - second * 1000);
     return `${this.secondText}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}${this.offsetText}`;
   }
 

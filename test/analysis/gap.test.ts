@@ -39,7 +39,12 @@ describe('gap analysis of the seed-001 dump (no logs)', () => {
     expect(g.leaderEpochAfter).toBe(3);
     expect(g.rateWindow).toEqual({ records: 99, fromOffset: 52560, toOffset: 52659, fromCreateTime: 1664954421834, toCreateTime: 1664956976908, durationMs: 2_555_074 });
     expect(g.rate).toBeCloseTo(99 / 2555.074, 9);
-    expect(g.estimatedMissing).toBe(314);
+    // 0.038746 records/s × 8103.689 s = 313.99 spacings: 314 intervals hold 313 records strictly between the two.
+    expect(g.estimatedMissing).toBe(313);
+    expect(g.estimateMethod).toMatch(/^rate × duration − 1/);
+    // No logs: nothing says the partition lost its leader, and the epoch is 3 on both sides, so loss is not claimed.
+    expect(g.meaning).toMatchObject({ kind: 'unexplained', lossClaimed: false });
+    expect(g.neverWritten).toBeNull();
     expect(g.evidence).toEqual([]);
     expect(g.evidenceNote).toBe('no broker or ZooKeeper logs were given');
   });
@@ -73,6 +78,11 @@ describe('gap analysis with broker and ZooKeeper logs', () => {
     expect(events[1]!.text).toContain('account_event-0 from OfflinePartition');
     expect(events[2]!.rule).toBe('kafka.broker.started');
     expect(g.evidenceNote).toBeNull();
+    // The controller's OfflinePartition line says the partition had no leader: the records were never written.
+    expect(g.meaning).toMatchObject({ kind: 'given-up', lossClaimed: true });
+    expect(g.meaning.text).toContain('state-change.log:1');
+    expect(g.neverWritten).toBe(313);
+    expect(report.zoneCheck).toMatchObject({ checked: true, shiftMs: null });
     expect(report.inputs.logs.length).toBe(4);
     expect(p.clockSkew.future).toBe(0);
   });

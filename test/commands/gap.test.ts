@@ -16,8 +16,9 @@ describe('kforensics gap', () => {
     expect(r.stdout).toContain('offset 52659  CreateTime 1664956976908  2022-10-05T08:02:56.908Z  2022-10-05T17:02:56.908+09:00  epoch 3');
     expect(r.stdout).toContain('offset 52660  CreateTime 1664965080597  2022-10-05T10:18:00.597Z  2022-10-05T19:18:00.597+09:00  epoch 3');
     expect(r.stdout).toContain(`broker-1 last line before: ${join(dir, 'broker-1', 'server.log.2022-10-05-17')}:2  [2022-10-05 17:05:39,869] INFO [GroupMetadataManager brokerId=1] Removed 0 expired offsets in 0 milliseconds.`);
-    expect(r.stdout).toContain('~314 records');
-    expect(r.stdout).toMatch(/rule: gap = spacing > max\(--min-gap 1 m, 10 × P98\.746/);
+    expect(r.stdout).toContain('missing from this copy: 313 records (rate × duration − 1');
+    expect(r.stdout).toContain('never written: 313 records — given-up');
+    expect(r.stdout).toMatch(/rule: gap = spacing > max\(--min-gap off 0 s, 10 × P98\.746/);
     expect(r.stderr).toMatch(/802 lines = 2 header \+ 400 batch \+ 400 record/);
   });
 
@@ -67,5 +68,19 @@ describe('kforensics gap on fixtures/account-event-2022-10-05', () => {
     const before = g.evidence.find((e) => e.kind === 'last-line-before')!;
     expect(before.file.endsWith(join('broker-1', 'server.log.2022-10-05-17'))).toBe(true);
     expect(before.text).toContain('[2022-10-05 17:05:39,869] INFO [GroupMetadataManager brokerId=1] Removed 0 expired offsets in 0 milliseconds.');
+  });
+
+  it.skipIf(!haveLogs)('without --tz warns loudly that the logs only agree with the dump at +09:00, and exits 1', () => {
+    const r = runCli(['gap', '--topic', 'account_event', FIXTURE]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('TIME ZONE MISMATCH');
+    expect(r.stderr).toContain('most likely written at +09:00');
+    expect(r.stderr).toContain('--tz Etc/GMT-9');
+    expect(r.stdout).toContain('!!! TIME ZONE MISMATCH');
+    const json = GapReportSchema.parse(JSON.parse(runCli(['gap', '--topic', 'account_event', FIXTURE, '--json']).stdout));
+    expect(json.zoneCheck).toMatchObject({ shiftMs: 9 * 3_600_000, writtenOffset: '+09:00', node: 'broker-1' });
+    // Read as Seoul time the zone agrees.
+    const right = GapReportSchema.parse(JSON.parse(runCli(['gap', '--topic', 'account_event', FIXTURE, '--tz', 'Asia/Seoul', '--json']).stdout));
+    expect(right.zoneCheck).toMatchObject({ checked: true, shiftMs: null });
   });
 });

@@ -63,7 +63,7 @@ describe('stderr stays quiet when stdout is piped', () => {
 
   it('windows and gap too', () => {
     expect(piped(['windows', HA, '--tz', 'UTC']).stderr.trim().split('\n')).toHaveLength(1);
-    const gap = piped(['gap', 'fixtures/account-event-2022-10-05', '--topic', 'account_event', '--tz', 'UTC']);
+    const gap = piped(['gap', 'fixtures/account-event-2022-10-05', '--topic', 'account_event', '--tz', 'Asia/Seoul']);
     expect(gap.stderr.trim().split('\n')).toEqual([
       'Read 1 dump file(s), 802 lines.',
       'Read 11 log file(s), 431 lines: 364 records + 67 folded + 0 unrecognised (0 with a bad timestamp).',

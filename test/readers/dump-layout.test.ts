@@ -90,7 +90,7 @@ describe('layouts of the byte path', () => {
     expect(p.leaderEpochs.map((e) => e.epoch)).toEqual([7, 8]);
     expect(p.offsetDiscontinuities).toEqual([{ from: 2799, to: 2801, missing: 1 }]);
     expect(p.records).toBe(2999);
-    const same = (r: typeof fast.report) => JSON.parse(JSON.stringify(r).replaceAll(/gap(?:plain|gz)\/orders-0\.txt(?:\.gz)?/g, 'F'));
+    const same = (r: typeof fast.report) => JSON.parse(JSON.stringify(r).replaceAll(/gap(?:plain|gz)(?:\/orders-0\.txt(?:\.gz)?)?/g, 'F'));
     expect(same(fast.report)).toEqual(same(slow.report));
   });
 });

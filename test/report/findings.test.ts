@@ -66,8 +66,8 @@ describe('configuration findings', () => {
     const { findings, recommendations } = runChecks(ctx);
     const byId = Object.fromEntries(findings.map((f) => [f.id, f]));
     expect(byId['broker.log-dirs-tmp']!.evidence).toEqual([{ file: 'server.properties', line: 2 }]);
-    expect(byId['broker.unclean-leader-election']!.observed).toBe('unclean.leader.election.enable=true');
-    expect(byId['broker.offsets-topic-replication-factor']!.observed).toBe('offsets.topic.replication.factor=1');
+    expect(byId['broker.unclean-leader-election']!.observed).toBe('unclean.leader.election.enable=true (properties file)');
+    expect(byId['broker.offsets-topic-replication-factor']!.observed).toBe('offsets.topic.replication.factor=1 (properties file)');
     expect(byId['broker.default-replication-factor']).toBeUndefined();
     expect(byId['broker.min-insync-replicas']).toBeUndefined();
     expect(recommendations.find((r) => r.setting === 'default.replication.factor')!.status).toBe('ok');
@@ -106,11 +106,85 @@ describe('configuration findings', () => {
     expect(ids).not.toContain('topic.isr-short t-1');
   });
 
+  it('values come from topic configs, then the start-up dump, then server.properties, then defaults; each row names its source', () => {
+    const describe = parseDescribe([
+      'Topic:orders\tPartitionCount:3\tReplicationFactor:3\tConfigs:min.insync.replicas=2',
+      'Topic:clicks\tPartitionCount:1\tReplicationFactor:3\tConfigs:',
+    ]);
+    const dump = (line: number, stamp: string, values: Record<string, string>) => ({
+      node: 'broker-1',
+      config: { file: 'server.log', line, stamp, brokerId: '1', values: new Map(Object.entries(values).map(([k, v], i) => [k, { value: v, line: line + 1 + i }])) },
+    });
+    const ctx: FindingContext = {
+      describes: [{ file: 'd.txt', snapshot: describe }], clock,
+      // server.properties says 18000; the broker ran with 6000 (its dump), which wins.
+      properties: [props('server.properties', 'broker.id=1\nzookeeper.session.timeout.ms=18000\nnum.partitions=3')],
+      startup: [
+        dump(10, '2024-01-01 00:00:00,000', { 'zookeeper.session.timeout.ms': '6000', 'min.insync.replicas': '1' }),
+        // A later start (after the incident began) is not the configuration in effect.
+        dump(500, '2024-01-01 02:00:00,000', { 'zookeeper.session.timeout.ms': '4000', 'min.insync.replicas': '1' }),
+      ],
+      windows: [window('broker-down', '2024-01-01T01:00:00.000Z', '2024-01-01T01:10:00.000Z', { node: 'broker-1' })],
+    };
+    const { recommendations, findings } = runChecks(ctx);
+    const row = (s: string) => recommendations.find((r) => r.setting === s)!;
+    expect(row('min.insync.replicas').values).toEqual([
+      { subject: 'orders', value: '2', source: 'topic', evidence: { file: 'd.txt', line: 1 } },
+      { subject: 'clicks', value: '1', source: 'start-up', evidence: { file: 'server.log', line: 12 } },
+    ]);
+    expect(row('min.insync.replicas').status).toBe('violated');
+    expect(row('min.insync.replicas').note).toContain('orders: 2 (kafka-topics output); clicks: 1 (broker start-up config)');
+    expect(row('zookeeper.session.timeout.ms')).toMatchObject({ status: 'ok', values: [{ subject: 'broker-1', value: '6000', source: 'start-up', evidence: { file: 'server.log', line: 11 } }] });
+    expect(row('num.partitions').values).toEqual([{ subject: 'broker-1', value: '3', source: 'properties', evidence: { file: 'server.properties', line: 3 } }]);
+    expect(row('default.replication.factor').values).toEqual([{ subject: 'broker-1', value: '1', source: 'default', evidence: null }]);
+    expect(row('replica.lag.time.max.ms')).toMatchObject({ status: 'not-checked', values: [] });
+    expect(findings.find((f) => f.id === 'broker.zookeeper-session-timeout')).toBeUndefined();
+    // A row is never "violated" on a value the evidence contradicts: every status follows from its values.
+    for (const r of recommendations) if (r.values.length === 0) expect(r.status).not.toBe('ok');
+  });
+
+  it('says a topic may have been auto-created only without a create command and with auto-creation on', () => {
+    const rf1 = (created: boolean) => parseDescribe([
+      ...(created ? ['Created topic "account_event".'] : []),
+      'Topic:account_event\tPartitionCount:1\tReplicationFactor:1\tConfigs:',
+      '\tTopic: account_event\tPartition: 0\tLeader: 1\tReplicas: 1\tIsr: 1',
+    ]);
+    const windows = [window('partition-offline', '2022-10-05T17:05:58.060+09:00', '2022-10-05T19:18:00.480+09:00', { topic: 'account_event', partition: 0 })];
+    const run = (created: boolean, extra = '') => runChecks({
+      describes: [{ file: 'd.txt', snapshot: rf1(created) }], windows, clock,
+      properties: [props('server.properties', `broker.id=1\ndefault.replication.factor=1${extra}`)],
+    }).findings.find((f) => f.id === 'broker.default-replication-factor')!;
+    const auto = run(false);
+    expect(auto.incident).toContain('account_event has replication factor 1, no create command in the inputs and auto.create.topics.enable=true (Kafka\'s default, not in the inputs): a producer may have created it with these defaults');
+    expect(auto.windows).toEqual([0]);
+    for (const f of [run(true), run(false, '\nauto.create.topics.enable=false')]) {
+      expect(f.incident).toBeNull();
+      expect(f.windows).toEqual([]);
+    }
+  });
+
   it('two-leaders windows mark acks as likely violated', () => {
     const { recommendations } = runChecks({
       describes: [], properties: [], clock,
       windows: [window('two-leaders', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:01.000Z', { topic: 't', partition: 0, node: 'broker-1' })],
     });
     expect(recommendations.find((r) => r.setting === 'acks')!.status).toBe('violated');
+  });
+});
+
+describe('narrative', () => {
+  it('tells every window kind, those it has no sentence for by their label', async () => {
+    const { narrative } = await import('../../src/report/narrative.js');
+    const text = narrative({
+      windows: [
+        window('controller-unavailable' as WindowJson['kind'], '2024-01-01T00:00:00.000Z', '2024-01-01T00:01:00.000Z'),
+        window('under-min-isr' as WindowJson['kind'], '2024-01-01T00:00:00.000Z', '2024-01-01T00:01:00.000Z', { topic: 'orders', partition: 0 }),
+        window('under-min-isr' as WindowJson['kind'], '2024-01-01T00:00:10.000Z', '2024-01-01T00:00:20.000Z', { topic: 'orders', partition: 1 }),
+      ],
+      missing: [], findings: [], clock,
+    });
+    expect(text).toContain('3 outage windows (1 cluster-wide; 2 on partitions)');
+    expect(text).toContain('No controller: the cluster 00:00:00–00:01:00 (1 m).');
+    expect(text).toContain('Below min.insync.replicas: 2 windows (orders-0, orders-1); the longest orders-0 00:00:00–00:01:00 (1 m).');
   });
 });

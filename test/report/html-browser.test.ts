@@ -35,6 +35,11 @@ function build(c: Case, cwd = fixtureCopy(c.fixture)): { html: string; json: Rep
   return { html, json: ReportSchema.parse(JSON.parse(readFileSync(json, 'utf8'))) };
 }
 
+/** Pages of a PDF Chromium wrote: its page objects (`/Type /Page`, not `/Pages`). */
+function pdfPages(pdf: Buffer): number {
+  return (pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
+}
+
 /** x of an instant on the axis, from the segments the <svg> publishes. */
 function expectedX(segments: string, t: number): number {
   const segs = segments.split(';').map((s) => s.split(',').map(Number) as [number, number, number, number]);
@@ -101,9 +106,22 @@ describe.skipIf(!HAVE)('HTML report in headless Chromium', () => {
     expect(title).toMatch(/:\d+ {2}/);
     expect(await page.$$eval('svg.swimlane line.tick', (t) => t.length)).toBeGreaterThan(0);
 
+    // The later sections fold away; the first page holds the summary and the chart.
+    expect(await page.$$eval('details', (d) => d.map((x) => x.id))).toEqual(['timeline', 'windows', 'gaps', 'findings', 'input-quality', 'appendix']);
+    expect(await page.$$eval('details[open]', (d) => d.length)).toBe(0);
+    expect(await page.$eval('.first-page', (s) => [!!s.querySelector('table.summary'), !!s.querySelector('svg.swimlane')])).toEqual([true, true]);
+
     await page.screenshot({ path: join(ARTEFACTS, `report-${c.name}.png`), fullPage: false });
     await page.emulateMedia({ media: 'print' });
-    await page.pdf({ path: join(ARTEFACTS, `report-${c.name}.pdf`), landscape: true });
+    const whole = await page.pdf({ path: join(ARTEFACTS, `report-${c.name}.pdf`), preferCSSPageSize: true });
+    expect(pdfPages(whole)).toBeGreaterThanOrEqual(2);
+    // Printed alone (A4 landscape, the report's @page), the summary and the chart are one page:
+    // in the whole document they are the first page, and the rest starts on the next (break-after).
+    await page.addStyleTag({ content: 'body > :not(.first-page):not(h1):not(.meta) { display: none !important; }' });
+    const first = await page.pdf({ path: join(ARTEFACTS, `report-${c.name}.first-page.pdf`), preferCSSPageSize: true });
+    expect(pdfPages(first), 'summary and chart fit on one printed page').toBe(1);
+    // Runs in the page: its getComputedStyle, typed here without the DOM library.
+    expect(await page.$eval('.first-page', (s) => (globalThis as unknown as { getComputedStyle(e: unknown): { breakAfter: string } }).getComputedStyle(s).breakAfter)).toBe('page');
     await page.close();
   }, 60_000);
 
@@ -134,6 +152,9 @@ function bigFixture(): string {
     const stamp = `${t.slice(0, 10)} ${t.slice(11, 19)},${t.slice(20, 23)}`;
     lines.push(`[${stamp}] WARN [ReplicaFetcher replicaId=2, leaderId=1, fetcherId=0] Connection to node 1 (kafka1/10.0.0.1:9092) could not be established. Broker may not be available. (org.apache.kafka.clients.NetworkClient)`);
   }
+  // A broker's own line first: a log of client loggers only would be a client application's, not a node's.
+  const first = new Date(t0 - 1000).toISOString();
+  lines.unshift(`[${first.slice(0, 10)} ${first.slice(11, 19)},${first.slice(20, 23)}] INFO Registered kafka:type=kafka.Log4jController MBean (kafka.utils.Log4jControllerRegistration$)`);
   writeFileSync(join(dir, 'server.log'), `${lines.join('\n')}\n`);
   return dir;
 }

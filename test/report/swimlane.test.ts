@@ -29,3 +29,32 @@ describe('swimlane axis', () => {
     expect(s).toHaveLength(1);
   });
 });
+
+describe('swimlane labels', () => {
+  it('names the date and zone offset on the axis, never a fraction of a millisecond (`UTC.330078125+09:00`)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { ReportSchema } = await import('../../src/model/report.js');
+    const { renderSwimlane } = await import('../../src/report/swimlane.js');
+    const { REPO } = await import('../commands/run-cli.js');
+    for (const name of ['account-event-2022-10-05', 'ha-test-2024-02-23']) {
+      const r = ReportSchema.parse(JSON.parse(readFileSync(join(REPO, 'test/report/golden', `${name}.report.json`), 'utf8')));
+      const { svg } = renderSwimlane(r);
+      const date = /<text class="axis-date"[^>]*>([^<]*)<\/text>/.exec(svg)![1];
+      expect(date).toMatch(/^\d{4}-\d{2}-\d{2} \(Asia\/Seoul, UTC\+09:00\)$/);
+      const labels = [...svg.matchAll(/<text class="axis-label"[^>]*data-t="([^"]+)">([^<]*)<\/text>/g)];
+      expect(labels.length).toBeGreaterThan(2);
+      for (const [, t, label] of labels) {
+        expect(Number.isInteger(Number(t)), t).toBe(true);
+        expect(label).toMatch(/^(\d{2}-\d{2} )?\d{2}:\d{2}(:\d{2})?$/);
+      }
+      const segments = /data-segments="([^"]+)"/.exec(svg)![1]!.split(';').flatMap((s) => s.split(',').slice(0, 2).map(Number));
+      for (const t of segments) expect(Number.isInteger(t), String(t)).toBe(true);
+    }
+  });
+
+  it('a zone formats a computed instant with a fraction as whole milliseconds', async () => {
+    const { Zone } = await import('../../src/time/zone.js');
+    expect(new Zone('Asia/Seoul').format(1664956976908.330078125)).toBe('2022-10-05T17:02:56.908+09:00');
+  });
+});

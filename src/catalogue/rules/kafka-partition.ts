@@ -102,6 +102,8 @@ export const KAFKA_PARTITION_RULES: readonly Rule[] = [
     pattern: /^(?:\[(?:ReplicaFetcher replicaId=(?<broker>\d+), leaderId=(?<leader>\d+), fetcherId=\d+|[^\]]*)\][,:]? )?Truncating (?:partition )?(?<partitions>\S+) (?:with (?:TruncationState\(offset=|offset:)|to (?:local high watermark |offset ))(?<offset>\d+)(?:[^ ]*(?: completed=\w+\))? due to (?<reason>leader epoch and offset|local high watermark)| below high watermark (?<highWatermark>\d+))?/,
     fields: { broker: 'int', leader: 'int', partitions: 'partitions', offset: 'int', highWatermark: 'int' },
     effect: { signal: 'truncation', partition: 'partitions', offset: 'offset', highWatermark: 'highWatermark' },
+    // Only the "below high watermark" variant proves records were removed (and committed ones).
+    removes: { partition: 'partitions', from: 'offset', committedTo: 'highWatermark', requires: 'highWatermark' },
     samples: [
       '[2020-08-01 10:07:00,000] INFO [ReplicaFetcher replicaId=3, leaderId=1, fetcherId=0] Truncating partition orders-0 to local high watermark 1500 (kafka.server.ReplicaFetcherThread)',
       '[2023-08-01 10:07:00,000] INFO [ReplicaFetcher replicaId=3, leaderId=1, fetcherId=0] Truncating partition orders-0 with TruncationState(offset=1500, completed=true) due to leader epoch and offset EpochEndOffset(errorCode=0, partition=0, leaderEpoch=7, endOffset=1500) (kafka.server.ReplicaFetcherThread)',
@@ -125,6 +127,8 @@ export const KAFKA_PARTITION_RULES: readonly Rule[] = [
     pattern: /^(?:\[(?:Unified|Local)?Log partition=|Truncating log )(?<partitions>[^,\s]+)(?:, dir=[^\]]*\] Truncating)? to offset (?<offset>\d+)/,
     fields: { partitions: 'partitions', offset: 'int' },
     effect: { signal: 'truncation', partition: 'partitions', offset: 'offset' },
+    // Logged only when the log held records at or after the offset (else "… has no effect").
+    removes: { partition: 'partitions', from: 'offset' },
     samples: [
       '[2017-06-01 10:07:01,000] INFO Truncating log orders-0 to offset 1400. (kafka.log.Log)',
       '[2020-08-01 10:07:01,000] INFO [Log partition=orders-0, dir=/var/kafka/data] Truncating to offset 1400 (kafka.log.Log)',

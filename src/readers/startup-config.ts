@@ -1,0 +1,73 @@
+import { fileLineSource } from '../sources/lines.js';
+import { fileLineFix, type PlannedFile } from '../sources/plan.js';
+
+/**
+ * The configuration a Kafka broker logs at every start (`KafkaConfig values:`
+ * from kafka.server.KafkaConfig, then one `\tkey = value` line per setting,
+ * in alphabetical order). The log readers fold these lines into the start-up
+ * record and keep only its first lines, so this reader reads them on its own:
+ * it is what the broker actually ran with, defaults filled in, which
+ * server.properties alone does not say.
+ *
+ *   [2026-11-21 04:39:50,559] INFO KafkaConfig values:
+ *   	advertised.host.name = null
+ *   	auto.create.topics.enable = true
+ *   	…
+ */
+export interface StartupConfig {
+  file: string;
+  /** Line of `KafkaConfig values:`. */
+  line: number;
+  /** The record's timestamp as written (`2026-11-21 04:39:50,559`), for ordering the starts of one file. */
+  stamp: string;
+  /** `broker.id` of the dump, when it holds one (≥ 0). */
+  brokerId: string | null;
+  values: Map<string, { value: string; line: number }>;
+}
+
+const HEADER = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3})\] INFO KafkaConfig values:\s*$/;
+const VALUE = /^\t([A-Za-z0-9_.-]+) = (.*)$/;
+
+/** Every start-up config dump of one log file, in file order. Streams the file; keeps only the dumps. */
+export async function readStartupConfigs(file: Pick<PlannedFile, 'path' | 'prefix' | 'prefixSample'>): Promise<StartupConfig[]> {
+  const fix = fileLineFix(file);
+  const out: StartupConfig[] = [];
+  let open: StartupConfig | undefined;
+  let n = 0;
+  try {
+    for await (const batch of fileLineSource(file.path).batches()) {
+      for (const raw of batch) {
+        n++;
+        // Cheap test first: dump lines start with a tab, headers contain the marker.
+        const line = fix ? fix(raw) : raw;
+        if (open && line.charCodeAt(0) === 9) {
+          const m = VALUE.exec(line);
+          if (m) {
+            open.values.set(m[1]!, { value: m[2]!.trim(), line: n });
+            continue;
+          }
+        }
+        if (open) {
+          finish(open);
+          open = undefined;
+        }
+        if (line.includes('KafkaConfig values:')) {
+          const h = HEADER.exec(line);
+          if (h) {
+            open = { file: file.path, line: n, stamp: h[1]!, brokerId: null, values: new Map() };
+            out.push(open);
+          }
+        }
+      }
+    }
+  } catch {
+    // A read error (a damaged .gz, a file gone): the dumps before it are kept; the log's own reading reports the damage.
+  }
+  if (open) finish(open);
+  return out.filter((c) => c.values.size > 0);
+}
+
+function finish(c: StartupConfig): void {
+  const id = c.values.get('broker.id')?.value;
+  c.brokerId = id !== undefined && /^\d+$/.test(id) ? id : null;
+}
