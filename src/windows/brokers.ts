@@ -201,6 +201,7 @@ export class BrokerTracker {
 
   /** The broker itself lost ZooKeeper; `idleMs`: how long it had not heard from it. */
   contactLost(e: TimelineEvent, idleMs: number | undefined): void {
+    this.lastCut.set(e.node, e.time);
     const heard = idleMs === undefined ? undefined : e.time - idleMs;
     const maybe = this.down.get(e.node);
     if (maybe?.track.maybeHung && idleMs !== undefined) {
@@ -214,7 +215,6 @@ export class BrokerTracker {
       return;
     }
     if (this.down.has(e.node)) return;
-    this.lastCut.set(e.node, e.time);
     const open = this.isolated.get(e.node);
     if (open) {
       addEvidence(open, evidenceOf(e));
