@@ -76,7 +76,7 @@ export function firstPage(r: ReportJson): FirstPage {
     impact.push({
       text: [...nodeKinds].map(([kind, ws], k) => {
         const l = longest[k]!;
-        return `${kindStyle(kind).label} ${ws.length === 1 ? '' : `×${ws.length}, the longest `}${subjectOf(l)} ${humanDuration(l.durationMs)} (${span(l)}, ${sure(l)})`;
+        return `${kindStyle(kind).label} ${ws.length === 1 ? '' : `×${ws.length}, the longest `}${subjectOf(l) || 'the cluster'} ${humanDuration(l.durationMs)} (${span(l)}, ${sure(l)})`;
       }).join('; '),
       evidence: longest.flatMap((w) => w.evidence.slice(0, 1).map((e) => ({ file: e.file, line: e.line }))),
     });
@@ -90,7 +90,18 @@ export function firstPage(r: ReportJson): FirstPage {
       evidence: r.gaps.flatMap((p) => p.gaps.flatMap((g) => [{ file: g.before.file, line: g.before.line }, { file: g.after.file, line: g.after.line }])).slice(0, 4),
     });
   const truncated = r.windows.filter((w) => w.kind === 'two-leaders');
-  impact.push(truncated.length === 0
+  // Counted from the dumps' copies and the truncation lines (gap analysis) where they were given.
+  const counted = (r.lostWrites ?? []).filter((l) => l.count > 0);
+  impact.push(counted.length > 0
+    ? {
+      text: `acknowledged writes lost: ${counted.map((l) => {
+        const d = l.divergent[0];
+        const where = d ? `, offsets ${d.fromOffset}–${d.toOffset} of epoch ${d.epoch}${d.from && d.to ? `, CreateTime ${shortTime(d.from).slice(11)}–${shortTime(d.to).slice(11)}` : ''}` : '';
+        return `${l.topic}-${l.partition ?? '?'}: ${l.count}${where} (${l.countMethod})`;
+      }).join('; ')}`,
+      evidence: counted.flatMap((l) => [...l.divergent.slice(0, 1).map((d) => ({ file: d.firstLine.file, line: d.firstLine.line })), ...l.truncations.slice(0, 1).map((t) => ({ file: t.file, line: t.line }))]),
+    }
+    : truncated.length === 0
     ? { text: 'acknowledged writes lost: none shown (no partition truncated writes its leader had acknowledged, in the logs read; the producers\' delivery reports would tell for certain)', evidence: [] }
     : {
       text: `acknowledged writes lost: ${truncated.map((w) => `${subjectOf(w)} truncated when its cut-off leader rejoined (${span(w)}, ${sure(w)})`).join('; ')}`,

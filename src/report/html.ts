@@ -144,7 +144,7 @@ export function renderHtml(r: ReportJson): string {
       const members = wr.members.map((i) => r.windows[i]!);
       const b = w.startBounds;
       const noticed = !b || b.earliest === b.latest ? ''
-        : b.latest !== w.start ? `<br><small>noticed ${esc(b.latest.slice(11, 23))}</small>` : `<br><small>its last line ${esc(b.earliest.slice(11, 23))}</small>`;
+        : `<br><small>${esc(b.earliest.slice(11, 23))}…${esc(b.latest.slice(11, 23))}</small>`;
       const end = members.length === 1 ? w.end : members.map((m) => m.end!).sort().at(-1)!;
       const duration = members.length === 1 ? humanDuration(w.durationMs) : `≤ ${humanDuration(Math.max(...members.map((m) => m.durationMs ?? 0)))}`;
       const evidence = members.flatMap((m) => m.evidence).slice(0, 6).map((e) => link(e.file, e.line));

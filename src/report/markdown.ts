@@ -24,11 +24,10 @@ function mdCode(s: string): string {
   return `${fence}${fence === '``' ? ' ' : ''}${text}${fence === '``' ? ' ' : ''}${fence}`;
 }
 
-/** The other end of a window's start bounds: when the cluster noticed, or the node's own last line. */
+/** A window's start is an estimate between two instants: both, when they differ. */
 function boundsNote(start: string, b: { earliest: string; latest: string } | null): string {
   if (!b || b.earliest === b.latest) return '';
-  if (b.latest !== start) return `<br>(noticed ${b.latest.slice(11, 23)})`;
-  return `<br>(its last line ${b.earliest.slice(11, 23)})`;
+  return `<br>(${b.earliest.slice(11, 23)}…${b.latest.slice(11, 23)})`;
 }
 
 function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -95,7 +94,7 @@ export function renderMarkdown(r: ReportJson): string {
   if (r.windows.length === 0) {
     out.push('No outage windows found.', '');
   } else {
-    out.push(`Kinds: ${[...new Set(r.windows.map((w) => w.kind))].map((k) => `${k} (${kindStyle(k).label})`).join(', ')}. Start and end are the earliest and latest each edge can be; "noticed" is when the cluster reacted; [high/medium/low] says how sure the engine is of the window.`, '');
+    out.push(`Kinds: ${[...new Set(r.windows.map((w) => w.kind))].map((k) => `${k} (${kindStyle(k).label})`).join(', ')}. A start is the best estimate of its edge, with the earliest and latest it can be beneath it; [high/medium/low] says how sure the engine is of the window.`, '');
     out.push(table(['#', 'Window', 'Node / partition', 'Start', 'End', 'Duration', 'Why', 'Evidence'], windowRows(r.windows).map((row) => {
       const w = r.windows[row.first]!;
       const members = row.members.map((i) => r.windows[i]!);

@@ -25,7 +25,8 @@ function subject(w: WindowJson): string {
 
 function startText(w: WindowJson): string {
   if (!w.startBounds || w.startBounds.earliest === w.startBounds.latest) return short(w.start);
-  return `${short(w.start)}\n(noticed ${short(w.startBounds.latest).slice(11)})`;
+  // The start is an estimate between two instants (see its startSource).
+  return `${short(w.start)}\n(${short(w.startBounds.earliest).slice(11, 19)}…${short(w.startBounds.latest).slice(11, 19)})`;
 }
 
 const BURST_MS = 1000;

@@ -6,6 +6,8 @@ import { addEvidence, evidenceOf, type EdgeSource, type Evidence, type Window, t
 const RESTART_SILENCE_MS = 60_000;
 /** ZooKeeper's session tracker expires in ticks (tickTime, 2000 ms by default). */
 const ZK_TICK_MS = 2000;
+/** A JVM (a broker, a ZooKeeper server) logs its first line within this of being started. */
+export const JVM_START_MS = 10_000;
 /** Brokers losing ZooKeeper this close together lost it together. */
 const TOGETHER_MS = 15_000;
 /** A thaw line ("have not heard from server in N ms") this soon after a broker's first line back belongs to that freeze. */
@@ -155,9 +157,9 @@ export class BrokerTracker {
       how: restarted ? 'its first line after the restart (it served again at the latest bound)' : 'it registered again / said it was serving',
       evidence: restarted ? open.evidence.find((x) => x.time === end) ?? evidenceOf(e) : evidenceOf(e),
     });
-    // It may have run again any time after it was last known down (the
-    // cluster noticing); its process starts before its first line.
-    const lastKnownDown = restarted ? Math.min(end, Math.max(open.start, open.track.detectedAt ?? open.start)) : end;
+    // Its process started before its first line, by the JVM's start-up (a
+    // few seconds): not before it was last known down (the cluster noticing).
+    const lastKnownDown = restarted ? Math.min(end, Math.max(open.start, open.track.detectedAt ?? open.start, end - JVM_START_MS)) : end;
     open.endBounds = [lastKnownDown, Math.max(end, e.time)];
     this.down.delete(node);
   }
@@ -199,6 +201,7 @@ export class BrokerTracker {
 
   /** The broker itself lost ZooKeeper; `idleMs`: how long it had not heard from it. */
   contactLost(e: TimelineEvent, idleMs: number | undefined): void {
+    this.lastCut.set(e.node, e.time);
     const heard = idleMs === undefined ? undefined : e.time - idleMs;
     const maybe = this.down.get(e.node);
     if (maybe?.track.maybeHung && idleMs !== undefined) {
@@ -212,7 +215,6 @@ export class BrokerTracker {
       return;
     }
     if (this.down.has(e.node)) return;
-    this.lastCut.set(e.node, e.time);
     const open = this.isolated.get(e.node);
     if (open) {
       addEvidence(open, evidenceOf(e));

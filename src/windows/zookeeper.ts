@@ -1,4 +1,5 @@
 import type { TimelineEvent } from '../timeline/event.js';
+import { JVM_START_MS } from './brokers.js';
 import { addEvidence, evidenceOf, type Window, type WindowBook, type WindowContext } from './window.js';
 
 /** Followers losing the leader this close together lost the same leader. */
@@ -267,7 +268,7 @@ export class ZooKeeperTracker {
         how: back < e.time ? 'its first line back (it was serving again at the latest bound)' : `it was ${state} again`,
         evidence: back < e.time ? down.evidence.find((x) => x.time === back) ?? evidenceOf(e) : evidenceOf(e),
       });
-      const lastKnownDown = Math.min(back, Math.max(down.start, Number(down.details.noticedAt ?? down.start)));
+      const lastKnownDown = Math.min(back, Math.max(down.start, Number(down.details.noticedAt ?? down.start), back - JVM_START_MS));
       down.endBounds = [back < e.time ? lastKnownDown : back, e.time];
       down.details.servingAgainAt = e.time;
       this.down.delete(e.node);

@@ -64,7 +64,7 @@ describe('WindowEngine: brokers', () => {
       ev(100, 'broker-1', R.starting), ev(105, 'broker-1', R.started),
     ]);
     expect(windows).toHaveLength(1);
-    expect(windows[0]).toMatchObject({ kind: 'broker-down', node: 'broker-1', start: s(10), end: s(100), endBounds: [s(10), s(105)], confidence: 'high' });
+    expect(windows[0]).toMatchObject({ kind: 'broker-down', node: 'broker-1', start: s(10), end: s(100), endBounds: [s(90), s(105)], confidence: 'high' });
   });
 
   it('a silent death carries the last sign of life and the detection time', () => {
@@ -75,13 +75,13 @@ describe('WindowEngine: brokers', () => {
     ]);
     expect(windows).toHaveLength(1);
     const w = windows[0]!;
-    expect(w).toMatchObject({ kind: 'broker-down', node: 'broker-1', start: s(339), startBounds: [s(339), s(346)], end: s(8100), endBounds: [s(346), s(8105)] });
+    expect(w).toMatchObject({ kind: 'broker-down', node: 'broker-1', start: s(339), startBounds: [s(339), s(346)], end: s(8100), endBounds: [s(8090), s(8105)] });
     expect(w.evidence.map((e) => e.ruleId)).toEqual(['t.plain', 't.lost', 't.starting', 't.started']);
   });
 
   it('a restart after a long silence with no shutdown is a crash even if nobody noticed', () => {
     const { windows } = run([ev(0, 'broker-3', R.plain), ev(3600, 'broker-3', R.starting), ev(3610, 'broker-3', R.started)]);
-    expect(windows).toMatchObject([{ kind: 'broker-down', start: s(0), end: s(3600), endBounds: [s(0), s(3610)] }]);
+    expect(windows).toMatchObject([{ kind: 'broker-down', start: s(0), end: s(3600), endBounds: [s(3590), s(3610)] }]);
   });
 
   it('joins a ZooKeeper expiry to the broker that owned the session', () => {
@@ -185,7 +185,7 @@ describe('WindowEngine: brokers', () => {
     ]);
     expect(windows).toHaveLength(1);
     const w = windows[0]!;
-    expect(w).toMatchObject({ kind: 'broker-down', node: 'broker-2', start: s(37.9), end: s(84.709), endBounds: [s(44.3), s(85.991)] });
+    expect(w).toMatchObject({ kind: 'broker-down', node: 'broker-2', start: s(37.9), end: s(84.709), endBounds: [s(74.709), s(85.991)] });
     expect(w.endSource?.evidence?.text).toBe('Registered kafka:type=kafka.Log4jController MBean');
   });
 });
@@ -199,7 +199,7 @@ describe('WindowEngine: ZooKeeper', () => {
       ev(53, 'zk-3', R.unreachable, { sid: '2' }), ev(90, 'zk-2', R.plain), ev(91, 'zk-2', R.state, { state: 'LOOKING' }),
       ev(92, 'zk-2', R.state, { state: 'FOLLOWING' }),
     ], { replicas: new Map(), zkAddresses: new Map([['10.0.0.2', '2']]) });
-    expect(windows).toMatchObject([{ kind: 'zk-node-down', node: 'zk-2', start: s(52), startBounds: [s(50), s(52)], end: s(90), endBounds: [s(52), s(92)] }]);
+    expect(windows).toMatchObject([{ kind: 'zk-node-down', node: 'zk-2', start: s(52), startBounds: [s(50), s(52)], end: s(90), endBounds: [s(80), s(92)] }]);
   });
 
   it('ignores channel failures while the ensemble is still starting', () => {
@@ -307,7 +307,7 @@ describe('WindowEngine: ZooKeeper', () => {
         ['zk-quorum-lost', 'zk-1', s(35.264), s(39.527)],
         ['zk-node-down', 'zk-1', s(35.264), s(60)],
       ]);
-      expect(windows[1]!.endBounds).toEqual([s(39.269), s(62)]);
+      expect(windows[1]!.endBounds).toEqual([s(50), s(62)]);
     });
   });
 
