@@ -1,4 +1,4 @@
-import ansis from 'ansis';
+import { colour as ansis } from '../cli/colour.js';
 import type { ExplainJson } from '../model/catalogue.js';
 import { effectText } from './rules-table.js';
 

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import ansis from 'ansis';
+import { colour as ansis } from '../cli/colour.js';
 import type { Severity } from '../model/record.js';
 import type { InputJson } from '../model/timeline.js';
 import type { CompactRow } from '../timeline/compact.js';

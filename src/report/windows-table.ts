@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import ansis from 'ansis';
+import { colour as ansis } from '../cli/colour.js';
 import type { WindowJson, WindowsDocJson } from '../model/window.js';
 
 function duration(ms: number | null): string {

@@ -30,11 +30,13 @@ function onTerminal(args: string[], env: Record<string, string> = {}): string | 
 describe('colour: on a terminal only, NO_COLOR and FORCE_COLOR honoured', () => {
   const args = ['timeline', HA, '--min-severity', 'warn', '--no-windows'];
 
-  it('piped output has no escape codes', () => {
-    const r = piped(args);
-    expect(r.status).toBe(0);
-    expect(r.stdout).toContain('warn');
-    expect(r.stdout).not.toContain(ESC);
+  it('piped output has no escape codes, also where a CI variable is set', () => {
+    for (const env of [{ CI: '' }, { CI: 'true' }]) {
+      const r = piped(args, env);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('warn');
+      expect(r.stdout, JSON.stringify(env)).not.toContain(ESC);
+    }
   });
 
   it('FORCE_COLOR paints severities even into a pipe; NO_COLOR wins on a terminal', () => {
