@@ -1,13 +1,11 @@
 import type { TimelineEvent } from '../timeline/event.js';
 import type { SessionMap } from './sessions.js';
-import { addEvidence, evidenceOf, type EdgeSource, type Evidence, type Window, type WindowBook } from './window.js';
+import { addEvidence, evidenceOf, JVM_START_MS, type EdgeSource, type Window, type WindowBook } from './window.js';
 
 /** A node silent this long before it logs a restart was down, not idle. */
 const RESTART_SILENCE_MS = 60_000;
 /** ZooKeeper's session tracker expires in ticks (tickTime, 2000 ms by default). */
 const ZK_TICK_MS = 2000;
-/** A JVM (a broker, a ZooKeeper server) logs its first line within this of being started. */
-export const JVM_START_MS = 10_000;
 /** Brokers losing ZooKeeper this close together lost it together. */
 const TOGETHER_MS = 15_000;
 /** A thaw line ("have not heard from server in N ms") this soon after a broker's first line back belongs to that freeze. */
@@ -118,7 +116,7 @@ export class BrokerTracker {
     if (open) {
       open.track.restarting = true;
       // A restart's first lines may come before it says `starting`.
-      if (!open.track.maybeHung) open.track.firstSignOfLife = e.time;
+      if (!open.track.maybeHung) open.track.firstSignOfLife = { time: e.time, evidence: evidenceOf(e) };
       open.track.maybeHung = false;
       addEvidence(open, evidenceOf(e));
       return;
@@ -130,7 +128,7 @@ export class BrokerTracker {
         kind: 'broker-down', node: e.node, start: est.start, startBounds: est.bounds, startSource: est.source,
         confidence: 'medium',
         reason: 'its log went silent with no shutdown and its next line is a restart: it died without a word',
-        track: { restarting: true, firstSignOfLife: e.time, alive: 0 },
+        track: { restarting: true, firstSignOfLife: { time: e.time, evidence: evidenceOf(e) }, alive: 0 },
       });
       addEvidence(w, last.evidence);
       addEvidence(w, evidenceOf(e));
@@ -150,12 +148,13 @@ export class BrokerTracker {
       this.thawed(open, node, 'it registered again without starting up');
       return;
     }
-    const restarted = typeof open.track.firstSignOfLife === 'number';
+    const first = open.track.firstSignOfLife;
+    const restarted = first !== undefined;
     // A restarted process was down until it ran again; the serving line is the latest bound.
-    const end = restarted ? open.track.firstSignOfLife! : e.time;
+    const end = first?.time ?? e.time;
     this.book.close(open, end, end, {
       how: restarted ? 'its first line after the restart (it served again at the latest bound)' : 'it registered again / said it was serving',
-      evidence: restarted ? open.evidence.find((x) => x.time === end) ?? evidenceOf(e) : evidenceOf(e),
+      evidence: first?.evidence ?? evidenceOf(e),
     });
     // Its process started before its first line, by the JVM's start-up (a
     // few seconds): not before it was last known down (the cluster noticing).
@@ -180,7 +179,7 @@ export class BrokerTracker {
     const cutOff = this.isolated.has(e.node);
     if (w.track.alive === 0 && !cutOff && (!before || (before.time <= w.start && e.time - before.time >= timeout))) {
       w.track.maybeHung = true;
-      w.track.firstSignOfLife = e.time;
+      w.track.firstSignOfLife = { time: e.time, evidence: evidenceOf(e) };
       addEvidence(w, evidenceOf(e));
       return;
     }
@@ -190,12 +189,11 @@ export class BrokerTracker {
 
   /** A frozen broker is back: its window ends at its first line after the silence. */
   private thawed(w: Window, node: string, why: string): void {
-    const end = w.track.firstSignOfLife!;
+    const first = w.track.firstSignOfLife!;
     w.kind = 'broker-hung';
     w.track.maybeHung = false;
     w.reason = `${w.reason}; it logged nothing from before then and came back without a restart (${why}): its process was frozen (a long GC pause, a stalled VM or a stopped process), not dead`;
-    const first = w.evidence.find((x) => x.time === end && x.file !== undefined) ?? null;
-    this.book.close(w, end, end, { how: 'its first line after the silence (no restart in between)', evidence: first });
+    this.book.close(w, first.time, first.time, { how: 'its first line after the silence (no restart in between)', evidence: first.evidence });
     this.down.delete(node);
   }
 
@@ -324,4 +322,3 @@ export class BrokerTracker {
   }
 }
 
-export type { Evidence };

@@ -11,7 +11,6 @@ export class KraftTracker {
 
   constructor(private readonly book: WindowBook) {}
 
-
   fenced(node: string, e: TimelineEvent): void {
     const open = this.fencedWindows.get(node);
     if (open) {

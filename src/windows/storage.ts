@@ -11,19 +11,20 @@ const CAUSE_MS = 60_000;
  */
 export class StorageTracker {
   private readonly lastError = new Map<string, Evidence>();
-  private readonly offline = new Map<string, Window>();
+  /** Per node, its directories offline now. */
+  private readonly offline = new Map<string, Map<string, Window>>();
 
   constructor(private readonly book: WindowBook) {}
 
   error(e: TimelineEvent): void {
     this.lastError.set(e.node, evidenceOf(e));
-    const open = [...this.offline.entries()].find(([key]) => key.startsWith(`${e.node}\u0000`))?.[1];
-    if (open) addEvidence(open, evidenceOf(e));
+    for (const open of this.offline.get(e.node)?.values() ?? []) addEvidence(open, evidenceOf(e));
   }
 
   dirOffline(dir: string, e: TimelineEvent): void {
-    const key = `${e.node}\u0000${dir}`;
-    const open = this.offline.get(key);
+    const dirs = this.offline.get(e.node) ?? new Map<string, Window>();
+    this.offline.set(e.node, dirs);
+    const open = dirs.get(dir);
     if (open) {
       addEvidence(open, evidenceOf(e));
       return;
@@ -41,16 +42,15 @@ export class StorageTracker {
     });
     if (caused) addEvidence(w, caused);
     addEvidence(w, evidenceOf(e));
-    this.offline.set(key, w);
+    dirs.set(dir, w);
   }
 
   /** The broker restarting (or stopping) brings its directories back or ends the story. */
   restarted(e: TimelineEvent): void {
-    for (const [key, w] of this.offline) {
-      if (!key.startsWith(`${e.node}\u0000`)) continue;
+    for (const w of this.offline.get(e.node)?.values() ?? []) {
       addEvidence(w, evidenceOf(e));
       this.book.close(w, e.time, e.time, { how: 'the broker stopped or restarted (an offline log directory stays offline until then)', evidence: evidenceOf(e) });
-      this.offline.delete(key);
     }
+    this.offline.delete(e.node);
   }
 }

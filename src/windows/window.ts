@@ -49,7 +49,8 @@ export interface Track {
   detectedAt?: number;
   /** The node logged a restart: its lines are its comeback, not signs it lived on. */
   restarting?: boolean;
-  firstSignOfLife?: number;
+  /** Its first line back after the silence: when its process ran again, and the line to cite. */
+  firstSignOfLife?: LastSeen;
   /** The node's own lines after the cluster gave up on it. */
   alive: number;
   /**
@@ -78,6 +79,8 @@ export interface WindowContext {
 }
 
 export const MAX_EVIDENCE = 12;
+/** A JVM (a broker, a ZooKeeper server) logs its first line within this of being started. */
+export const JVM_START_MS = 10_000;
 
 export function evidenceOf(e: TimelineEvent): Evidence {
   return { file: e.file, line: e.line, time: e.time, ruleId: e.rule?.id ?? null, text: e.message };

@@ -1,6 +1,5 @@
 import type { TimelineEvent } from '../timeline/event.js';
-import { JVM_START_MS } from './brokers.js';
-import { addEvidence, evidenceOf, type Window, type WindowBook, type WindowContext } from './window.js';
+import { addEvidence, evidenceOf, JVM_START_MS, type Window, type WindowBook, type WindowContext } from './window.js';
 
 /** Followers losing the leader this close together lost the same leader. */
 const FOLLOWERS_AGREE_MS = 10_000;
@@ -77,7 +76,7 @@ export class ZooKeeperTracker {
         w.reason = `${w.reason}; it came back only through a restart, so it had died`;
       }
       w.track.restarting = true;
-      w.track.firstSignOfLife ??= e.time;
+      w.track.firstSignOfLife ??= { time: e.time, evidence: evidenceOf(e) };
       addEvidence(w, evidenceOf(e));
     }
   }
@@ -88,7 +87,7 @@ export class ZooKeeperTracker {
     if (!w || w.track.firstSignOfLife !== undefined || e.time <= w.start) return;
     const last = this.book.lastSeen.get(e.node);
     if (last && e.time - last.time <= 1000 && last.time > w.start) return;
-    w.track.firstSignOfLife = e.time;
+    w.track.firstSignOfLife = { time: e.time, evidence: evidenceOf(e) };
     if (this.restarting.has(e.node) || w.kind !== 'zk-node-unreachable') return;
     // Back without a restart: it was frozen or cut off. Until it steps down
     // it may still act as the leader the others have replaced.
@@ -263,10 +262,11 @@ export class ZooKeeperTracker {
     if (down) {
       addEvidence(down, evidenceOf(e));
       // Down until its process ran again; serving again is the latest bound.
-      const back = typeof down.track.firstSignOfLife === 'number' ? down.track.firstSignOfLife : e.time;
+      const first = down.track.firstSignOfLife;
+      const back = first?.time ?? e.time;
       this.book.close(down, back, back, {
         how: back < e.time ? 'its first line back (it was serving again at the latest bound)' : `it was ${state} again`,
-        evidence: back < e.time ? down.evidence.find((x) => x.time === back) ?? evidenceOf(e) : evidenceOf(e),
+        evidence: back < e.time ? first!.evidence : evidenceOf(e),
       });
       const lastKnownDown = Math.min(back, Math.max(down.start, Number(down.details.noticedAt ?? down.start), back - JVM_START_MS));
       down.endBounds = [back < e.time ? lastKnownDown : back, e.time];
