@@ -289,3 +289,14 @@ export function missingArgument<E extends Error>(err: E, what: string): E {
   }
   return err;
 }
+
+/**
+ * timeline and windows read no epoch-time evidence, so the zone the logs were
+ * read in stays unchecked here: said, with the command that checks it.
+ */
+export function noteZoneUnchecked(zone: Zone, inputs: readonly InputJson[]): void {
+  const dumps = inputs.filter((i) => i.kind === 'dump-log-segments').length;
+  process.stderr.write(dumps > 0
+    ? `Zone ${zone.name} not checked here: the ${dumps} DumpLogSegments file(s) among the inputs carry epoch times (CreateTime) to check it against; kforensics gap --topic TOPIC (or report) does.\n`
+    : `Zone ${zone.name} not checked: no epoch-time evidence (DumpLogSegments output) among the inputs.\n`);
+}

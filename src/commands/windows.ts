@@ -1,7 +1,7 @@
 import { Args, Command } from '@oclif/core';
 import {
   brokenInputFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, inputPaths, missingArgument, nodeMapFlag,
-  noteDefaultZone, perFileAccounting, reportClockChanges, reportNothingFound, reportReadFailures, reportSkew, skewFlag, StrictFailure,
+  noteDefaultZone, noteZoneUnchecked, perFileAccounting, reportClockChanges, reportNothingFound, reportReadFailures, reportSkew, skewFlag, StrictFailure,
   unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
@@ -52,6 +52,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       checkSkewNodes(skew, result.inputs);
       reportSkew(result.skew, skew);
       reportClockChanges(result.clockChanges, zone);
+      noteZoneUnchecked(zone, result.inputs);
       reportReadFailures(result.inputs);
     };
     const doc = shown === zone ? result.doc : rezoneWindows(result.doc, shown);
