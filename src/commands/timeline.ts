@@ -13,10 +13,12 @@ import {
   missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting, plannedNodes, reportClockChanges, reportNothingFound, reportReadFailures,
   reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
-import { filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
+import { eventFilter, filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
 import { rezoneWindows } from '../cli/display-zone.js';
 import { renderWindowsTable } from '../report/windows-table.js';
-import { buildWindows } from '../windows/build.js';
+import { WindowsSink } from '../windows/build.js';
+import { flatten, through } from '../timeline/sink.js';
+import type { WindowsDocJson } from '../model/window.js';
 
 export default class TimelineCommand extends Command {
   static override summary = 'One ordered, classified timeline of every Kafka and ZooKeeper log in the given paths.';
@@ -88,46 +90,50 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       ...(flags.rule && { rules: flags.rule }),
     };
 
+    // One pass: the window engine (for --json and the table's summary) sees
+    // every record of it, whatever the filters; the filters choose what is
+    // printed, and which windows are shown.
+    const withWindows = this.jsonEnabled() || (flags.windows && flags.format === 'table');
     let timeline;
     try {
       timeline = await buildTimeline(paths, {
         zone,
-        all: flags.all,
+        all: withWindows || flags.all,
         nodeMap,
         followSymlinks: flags['follow-symlinks'],
         layouts: flags.layout ?? [],
         skew,
-        // --json reports the accounting of whole files; the other formats may seek to --since.
-        seek: !this.jsonEnabled(),
+        // --json and the windows read every record; the others may seek to --since.
+        seek: !withWindows,
         ...(handlers.listing && { onUnrecognised: handlers.listing }),
         ...(handlers.cut && { onCutLines: handlers.cut }),
-        filter,
+        ...(!withWindows && { filter }),
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
     }
     failOnMissing(this, timeline.plan.missing);
     knownValues(this, 'node', flags.node, plannedNodes(timeline.plan), { one: 'node', many: 'nodes', where: ' in these logs' });
-    // Windows need every record, whatever the filters: a second, unfiltered
-    // pass; the filters then choose which windows are shown.
-    const all = this.jsonEnabled() || (flags.windows && flags.format === 'table')
-      ? (await buildWindows(paths, {
-        zone, nodeMap, followSymlinks: flags['follow-symlinks'], layouts: flags.layout ?? [], skew, ...(handlers.checking && { onUnrecognised: handlers.checking }),
-      })).doc
-      : undefined;
-    const kept = all && { ...all, windows: all.windows.filter(windowFilter(filter)) };
-    const windows = kept && shown !== zone ? rezoneWindows(kept, shown) : kept;
+    const sink = withWindows ? await WindowsSink.open(timeline.plan.others, zone) : undefined;
+    const keep = eventFilter(filter);
+    const batches = sink ? through(timeline.eventBatches, [sink], (e) => (flags.all || e.rule !== null) && keep(e)) : timeline.eventBatches;
+    /** The windows, once the pass is over: those the filters keep, in the zone shown. */
+    const windowsDoc = (): { all: WindowsDocJson; kept: WindowsDocJson } => {
+      const all = sink!.finish().doc;
+      const kept = { ...all, windows: all.windows.filter(windowFilter(filter)) };
+      return { all, kept: shown !== zone ? rezoneWindows(kept, shown) : kept };
+    };
 
     if (this.jsonEnabled()) {
       const events: EventJson[] = [];
-      for await (const e of timeline.events) events.push(toEventJson(e, shown));
+      for await (const batch of batches) for (const e of batch) events.push(toEventJson(e, shown));
       const inputs = timeline.inputs();
       reportClockChanges(timeline.clockChanges(), zone);
       this.reportProblems(paths, inputs, timeline.skew(), skew);
       // The schema (and zod) only for --json: loading them costs the other formats ~50 ms a run.
       const { TimelineSchema } = await import('../model/timeline.js');
       return TimelineSchema.parse({
-        schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windows!.windows, skew: timeline.skew(), events,
+        schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windowsDoc().kept.windows, skew: timeline.skew(), events,
       });
     }
 
@@ -139,7 +145,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         pending = '';
         if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
       };
-      for await (const batch of timeline.eventBatches) {
+      for await (const batch of batches) {
         for (const e of batch) {
           pending += `${JSON.stringify(toEventJson(e, shown))}\n`;
           if (pending.length >= 1 << 16) await flush();
@@ -148,13 +154,16 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       if (pending.length > 0) await flush();
     } else {
       this.log(`Timeline of ${paths.join(' ')} — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
-      if (windows) {
-        if (!filtersNothing(filter)) this.log(`Outage windows matching the filters: ${windows.windows.length} of ${all!.windows.length}`);
-        this.log(`${renderWindowsTable(windows)}\n`);
-      }
       let rows = 0;
-      for await (const block of renderTimelineTable(countRows(compactBursts(timeline.events), () => rows++), shown)) this.log(block);
+      for await (const block of renderTimelineTable(countRows(compactBursts(flatten(batches)), () => rows++), shown)) this.log(block);
       if (rows === 0) this.log('(no events; --all shows unclassified records too)');
+      // The windows need the whole pass: their summary comes after the rows.
+      if (sink) {
+        const { all, kept } = windowsDoc();
+        this.log('');
+        if (!filtersNothing(filter)) this.log(`Outage windows matching the filters: ${kept.windows.length} of ${all.windows.length}`);
+        this.log(renderWindowsTable(kept));
+      }
     }
     const inputs = timeline.inputs();
     const perFile = perFileAccounting(flags.verbose);

@@ -12,6 +12,7 @@ import { dropAppenderTwins } from './dedupe.js';
 import type { Seek } from './kafka-ranges.js';
 import { familyEvents } from './read.js';
 import { estimateSkew, SkewAnchors, type SkewReport } from './skew.js';
+import { flatten } from './sink.js';
 
 export interface TimelineOptions {
   zone: Zone;
@@ -106,10 +107,6 @@ async function* observeBatches<T>(batches: AsyncIterable<T[]>, see: (item: T) =>
     for (const item of batch) see(item);
     yield batch;
   }
-}
-
-async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
-  for await (const batch of batches) yield* batch;
 }
 
 function emptyInput(file: string, kind: string, skipped: string): InputJson {
