@@ -10,7 +10,7 @@ import { chunkFor } from '../sources/fast-lines.js';
 import { mergeBatchesByTime } from './merge.js';
 import { dropAppenderTwins } from './dedupe.js';
 import type { Seek } from './kafka-ranges.js';
-import { familyEvents } from './read.js';
+import { familyEvents, type ReadOptions } from './read.js';
 import { estimateSkew, SkewAnchors, type SkewReport } from './skew.js';
 import { flatten } from './sink.js';
 
@@ -33,6 +33,7 @@ export interface TimelineOptions {
    * `seeks`). Off where every record matters (windows, --json).
    */
   seek?: boolean;
+  watchLines?: ReadOptions['watchLines'];
 }
 
 export interface Timeline {
@@ -75,6 +76,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     ...(options.onUnrecognised && { onUnrecognised: options.onUnrecognised }),
     ...(options.onCutLines && { onCutLines: options.onCutLines }),
     ...(options.skew && { skew: options.skew }),
+    ...(options.watchLines && { watchLines: options.watchLines }),
     ...(seekSince !== undefined && { seekSince, onSeek: (file: string, seek: Seek) => seeks.set(file, seek) }),
   }));
   const clock = new ClockChanges(options.zone);
