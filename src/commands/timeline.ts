@@ -2,7 +2,8 @@ import { Args, Command, Flags } from '@oclif/core';
 import { printable } from '../sources/printable.js';
 import { SEVERITIES, type Severity } from '../model/record.js';
 import { CATEGORIES } from '../catalogue/schema.js';
-import type { EventJson, InputJson, TimelineJson } from '../model/timeline.js';
+import type { InputJson, TimelineJson } from '../model/timeline.js';
+import { StreamedArray } from '../report/stream-json.js';
 import type { SkewReport } from '../timeline/skew.js';
 import { renderAccounting, renderSkipped, renderTimelineTable } from '../report/table.js';
 import { buildTimeline } from '../timeline/build.js';
@@ -125,16 +126,23 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     };
 
     if (this.jsonEnabled()) {
-      const events: EventJson[] = [];
-      for await (const batch of batches) for (const e of batch) events.push(toEventJson(e, shown));
-      const inputs = timeline.inputs();
-      reportClockChanges(timeline.clockChanges(), zone);
-      this.reportProblems(paths, inputs, timeline.skew(), skew);
       // The schema (and zod) only for --json: loading them costs the other formats ~50 ms a run.
-      const { TimelineSchema } = await import('../model/timeline.js');
-      return TimelineSchema.parse({
-        schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windowsDoc().kept.windows, skew: timeline.skew(), events,
-      });
+      const { EventSchema, TimelineSchema } = await import('../model/timeline.js');
+      // Written as it is read: each event checked against its schema and spooled, the document's head once the pass is over.
+      const events = new StreamedArray();
+      try {
+        for await (const batch of batches) for (const e of batch) events.add(EventSchema.parse(toEventJson(e, shown)));
+        const inputs = timeline.inputs();
+        reportClockChanges(timeline.clockChanges(), zone);
+        this.reportProblems(paths, inputs, timeline.skew(), skew);
+        const head = TimelineSchema.parse({
+          schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windowsDoc().kept.windows, skew: timeline.skew(), events: [],
+        });
+        await events.writeTo(process.stdout, head, 'events');
+      } finally {
+        events.close();
+      }
+      return;
     }
 
     if (flags.format === 'ndjson') {
