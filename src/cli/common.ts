@@ -148,12 +148,13 @@ export function failOnMissing(command: Command, missing: readonly string[]): voi
 }
 
 /**
- * Whether stderr gets the per-file accounting: with --verbose, or when stdout
- * is a terminal. Into a pipe (`| less`, `| jq`) one summary line only, so
- * stderr does not paint over the pager.
+ * Whether stderr gets the per-file accounting: with --verbose only. Else one
+ * summary line, on a terminal too (a folder of many files would push the
+ * table off the screen), and into a pipe (`| less`, `| jq`) stderr does not
+ * paint over the pager.
  */
 export function perFileAccounting(verbose: boolean): boolean {
-  return verbose || process.stdout.isTTY === true;
+  return verbose;
 }
 
 /** Flags for broken input, taken by the commands that read logs into a timeline. */

@@ -4,6 +4,7 @@ import { SEVERITIES, type Severity } from '../model/record.js';
 import { CATEGORIES } from '../catalogue/schema.js';
 import type { InputJson, TimelineJson } from '../model/timeline.js';
 import { StreamedArray } from '../report/stream-json.js';
+import { Progress } from '../cli/progress.js';
 import type { SkewReport } from '../timeline/skew.js';
 import { renderAccounting, renderSkipped, renderTimelineTable } from '../report/table.js';
 import { buildTimeline } from '../timeline/build.js';
@@ -96,9 +97,11 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     // printed, and which windows are shown.
     const withWindows = this.jsonEnabled() || (flags.windows && flags.format === 'table');
     let timeline;
+    let progress: Progress | undefined;
     try {
       timeline = await buildTimeline(paths, {
         zone,
+        onInput: (input) => progress?.done(input),
         all: withWindows || flags.all,
         nodeMap,
         followSymlinks: flags['follow-symlinks'],
@@ -115,6 +118,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     }
     failOnMissing(this, timeline.plan.missing);
     knownValues(this, 'node', flags.node, plannedNodes(timeline.plan), { one: 'node', many: 'nodes', where: ' in these logs' });
+    progress = new Progress(timeline.plan);
     const sink = withWindows ? await WindowsSink.open(timeline.plan.others, zone) : undefined;
     const keep = eventFilter(filter);
     const batches = sink ? through(timeline.eventBatches, [sink], (e) => (flags.all || e.rule !== null) && keep(e)) : timeline.eventBatches;
@@ -132,6 +136,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const events = new StreamedArray();
       try {
         for await (const batch of batches) for (const e of batch) events.add(EventSchema.parse(toEventJson(e, shown)));
+        progress.stop();
         const inputs = timeline.inputs();
         reportClockChanges(timeline.clockChanges(), zone);
         this.reportProblems(paths, inputs, timeline.skew(), skew);
@@ -151,6 +156,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const flush = async (): Promise<void> => {
         const text = pending;
         pending = '';
+        progress!.clear();
         if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
       };
       for await (const batch of batches) {
@@ -163,7 +169,12 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     } else {
       this.log(`Timeline of ${paths.join(' ')} — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
       let rows = 0;
-      for await (const block of renderTimelineTable(countRows(compactBursts(flatten(batches)), () => rows++), shown)) this.log(block);
+      const columns = process.stdout.isTTY === true ? process.stdout.columns : undefined;
+      for await (const block of renderTimelineTable(countRows(compactBursts(flatten(batches)), () => rows++), shown, columns)) {
+        progress.clear();
+        this.log(block);
+      }
+      progress.stop();
       if (rows === 0) this.log('(no events; --all shows unclassified records too)');
       // The windows need the whole pass: their summary comes after the rows.
       if (sink) {
@@ -173,6 +184,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         this.log(renderWindowsTable(kept));
       }
     }
+    progress.stop();
     const inputs = timeline.inputs();
     const perFile = perFileAccounting(flags.verbose);
     process.stderr.write(`${renderAccounting(inputs, perFile)}\n`);

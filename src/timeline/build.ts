@@ -34,6 +34,8 @@ export interface TimelineOptions {
    */
   seek?: boolean;
   watchLines?: ReadOptions['watchLines'];
+  /** Told as each file's reading ends (progress). */
+  onInput?: (input: InputJson) => void;
 }
 
 export interface Timeline {
@@ -71,7 +73,10 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     classifier: options.classifier ?? defaultClassifier(),
     all: options.all ?? false,
     keep,
-    onInput: (input) => read.set(input.file, input),
+    onInput: (input) => {
+      read.set(input.file, input);
+      options.onInput?.(input);
+    },
     observe: (e) => anchors.observe(e),
     ...(options.onUnrecognised && { onUnrecognised: options.onUnrecognised }),
     ...(options.onCutLines && { onCutLines: options.onCutLines }),
