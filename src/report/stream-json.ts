@@ -92,3 +92,58 @@ export class StreamedArray {
 async function write(out: Writable, data: string | Buffer): Promise<void> {
   if (!out.write(data)) await new Promise((resolve) => out.once('drain', resolve));
 }
+
+/**
+ * `JSON.stringify(value, null, 2)` in pieces: the pieces joined are that
+ * string, and none holds more than one member of the top two levels (a
+ * report's 300,000 windows are 300,000 pieces, never one string). For plain
+ * data (what a schema's parse returns).
+ */
+export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<string> {
+  if (depth >= 2 || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    const text = JSON.stringify(value, null, 2);
+    yield indent === '' ? text : text.replace(/\n/g, `\n${indent}`);
+    return;
+  }
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      yield '[]';
+      return;
+    }
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i] === undefined || typeof value[i] === 'function' ? null : value[i];
+      yield `${i === 0 ? '' : ','}\n${inner}`;
+      yield* jsonChunks(item, inner, depth + 1);
+    }
+    yield `\n${indent}]`;
+    return;
+  }
+  const members = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function');
+  if (members.length === 0) {
+    yield '{}';
+    return;
+  }
+  yield '{';
+  let first = true;
+  for (const [k, v] of members) {
+    yield `${first ? '' : ','}\n${inner}${JSON.stringify(k)}: `;
+    first = false;
+    yield* jsonChunks(v, inner, depth + 1);
+  }
+  yield `\n${indent}}`;
+}
+
+/** Pieces of text written in writes of about 1 MiB, waiting for the stream to drain. */
+export async function writeChunks(out: Writable, chunks: Iterable<string>): Promise<void> {
+  let pending = '';
+  for (const c of chunks) {
+    pending += c;
+    if (pending.length >= 1 << 20) {
+      await write(out, pending);
+      pending = '';
+    }
+  }
+  if (pending.length > 0) await write(out, pending);
+}
