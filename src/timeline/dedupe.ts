@@ -13,12 +13,22 @@ export const TWIN_SPAN_MS = 1000;
  * native file and a Kafka-layout copy, a console capture beside a file)
  * shows every event twice, from two files. Such twins carry the same node,
  * time, rule and message: the first one read stands, the others are
- * dropped. A record repeated within one file is real and kept. Holds the
- * keys of the last {@link TWIN_SPAN_MS} of log time only.
+ * dropped. A record repeated within one file is real and kept.
+ *
+ * Twins that come one after the other are caught by the keys of the
+ * current millisecond. A node whose events switch back and forth between
+ * two files (two appenders, not a rotation) has its keys kept for
+ * {@link TWIN_SPAN_MS} of log time as well, so that a twin read after
+ * records of another time is caught too; other nodes cost nothing more.
  */
 export async function* dropAppenderTwins(batches: AsyncIterable<TimelineEvent[]>): AsyncGenerator<TimelineEvent[]> {
-  const seen = new Map<string, string>();
-  // Keys in the order they were first seen, with their times, for forgetting them.
+  let now = Number.NaN;
+  let current = new Map<string, string>();
+  // Per node: the file of its last event and how often that changed (a rotation changes it once).
+  const lastFile = new Map<string, string>();
+  const switches = new Map<string, number>();
+  // Keys of nodes writing through two appenders, with their times, oldest first.
+  const spanned = new Map<string, string>();
   const order: { time: number; key: string }[] = [];
   let head = 0;
   let latest = Number.NEGATIVE_INFINITY;
@@ -26,19 +36,35 @@ export async function* dropAppenderTwins(batches: AsyncIterable<TimelineEvent[]>
     let out: TimelineEvent[] | undefined;
     for (let i = 0; i < batch.length; i++) {
       const e = batch[i]!;
-      if (e.time > latest) {
-        latest = e.time;
-        while (head < order.length && order[head]!.time < latest - TWIN_SPAN_MS) seen.delete(order[head++]!.key);
-        if (head > 4096 && head * 2 > order.length) {
-          order.splice(0, head);
-          head = 0;
-        }
+      if (e.time !== now) {
+        now = e.time;
+        if (current.size > 0) current = new Map();
       }
-      const key = `${e.time}\u0000${e.node}\u0000${e.rule?.id ?? ''}\u0000${e.message}`;
-      const file = seen.get(key);
-      if (file === undefined) {
-        seen.set(key, e.file);
-        order.push({ time: e.time, key });
+      const was = lastFile.get(e.node);
+      if (was !== e.file) {
+        lastFile.set(e.node, e.file);
+        if (was !== undefined) switches.set(e.node, (switches.get(e.node) ?? 0) + 1);
+      }
+      const key = `${e.node}\u0000${e.rule?.id ?? ''}\u0000${e.message}`;
+      let file = current.get(key);
+      if (file === undefined) current.set(key, e.file);
+      if ((switches.get(e.node) ?? 0) >= 2) {
+        if (e.time > latest) {
+          latest = e.time;
+          while (head < order.length && order[head]!.time < latest - TWIN_SPAN_MS) spanned.delete(order[head++]!.key);
+          if (head > 4096 && head * 2 > order.length) {
+            order.splice(0, head);
+            head = 0;
+          }
+        }
+        const timed = `${e.time}\u0000${key}`;
+        const before = spanned.get(timed);
+        if (before === undefined) {
+          spanned.set(timed, e.file);
+          order.push({ time: e.time, key: timed });
+        } else {
+          file ??= before;
+        }
       }
       if (file === undefined || file === e.file) {
         out?.push(e);
