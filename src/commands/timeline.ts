@@ -54,7 +54,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     rule: Flags.string({ description: 'only events of these catalogue rules (ids as `kforensics rules` lists them)', ...LIST }),
     all: Flags.boolean({ description: 'also show records no rule classifies', default: false }),
     format: Flags.string({ description: 'output format', options: ['table', 'ndjson'], default: 'table' }),
-    windows: Flags.boolean({ description: 'print the outage windows summary above the table (--no-windows to skip that pass)', default: true, allowNo: true }),
+    windows: Flags.boolean({ description: 'print the outage windows summary after the table (--no-windows to leave it out)', default: true, allowNo: true }),
   };
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
