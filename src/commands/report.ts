@@ -7,7 +7,7 @@ import type { ReportJson } from '../model/report.js';
 import { checkOutPath, OutPathError, writeOutAtomically } from '../report/write-out.js';
 import { buildReport } from '../report/report-data.js';
 import { renderHtmlParts } from '../report/html.js';
-import { jsonChunks, writeChunks } from '../report/stream-json.js';
+import { jsonDocument, writeChunks } from '../report/stream-json.js';
 import { renderMarkdownParts } from '../report/markdown.js';
 
 const FORMATS = ['md', 'html', 'json'] as const;
@@ -27,8 +27,7 @@ export function formatFor(out: string, flag: string | undefined): Format | undef
 /** The document in pieces (a long report is never one string): JSON as JSON.stringify(report, null, 2) writes it, and a newline. */
 function* render(format: Format, report: ReportJson): Generator<string> {
   if (format === 'json') {
-    yield* jsonChunks(report);
-    yield '\n';
+    yield* jsonDocument(report);
     return;
   }
   const parts = format === 'md' ? renderMarkdownParts(report) : renderHtmlParts(report);

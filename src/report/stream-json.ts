@@ -135,6 +135,12 @@ export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<s
   yield `\n${indent}}`;
 }
 
+/** A whole document as `--json` prints it: JSON.stringify(doc, null, 2) and a newline, in pieces. */
+export function* jsonDocument(doc: unknown): Generator<string> {
+  yield* jsonChunks(doc);
+  yield '\n';
+}
+
 /** Pieces of text written in writes of about 1 MiB, waiting for the stream to drain. */
 export async function writeChunks(out: Writable, chunks: Iterable<string>): Promise<void> {
   let pending = '';

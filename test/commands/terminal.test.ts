@@ -84,7 +84,8 @@ describe('the table on a terminal', () => {
     const command = `stty cols ${columns}; ${[process.execPath, `${REPO}/bin/run.js`, ...args].map((a) => `'${a}'`).join(' ')}`;
     const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     // eslint-disable-next-line no-control-regex
-    return r.stdout.replace(/\r\u001b\[K|\u001b\[[0-9;]*[A-Za-z]/g, '').split(/\r?\n/);
+    // What stays on each line: the text after its last carriage return (the progress line is drawn and erased with them).
+    return r.stdout.split('\n').map((l) => l.replace(/\r$/, '').split('\r').at(-1)!.replace(/\u001b\[[0-9;]*[A-Za-z]/g, ''));
   };
 
   it('is no wider than the terminal, down to 80 columns; piped, the fixed widths', () => {
