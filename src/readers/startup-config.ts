@@ -1,4 +1,3 @@
-import { fileLineSource } from '../sources/lines.js';
 import { fileLineFix, type PlannedFile } from '../sources/plan.js';
 
 /**
@@ -28,21 +27,10 @@ export interface StartupConfig {
 const HEADER = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3})\] INFO KafkaConfig values:\s*$/;
 const VALUE = /^\t([A-Za-z0-9_.-]+) = (.*)$/;
 
-/** Every start-up config dump of one log file, in file order. Streams the file; keeps only the dumps. */
-export async function readStartupConfigs(file: Pick<PlannedFile, 'path' | 'prefix' | 'prefixSample'>): Promise<StartupConfig[]> {
-  const scan = new StartupConfigScan(file);
-  try {
-    for await (const batch of fileLineSource(file.path).batches()) for (const raw of batch) scan.push(raw);
-  } catch {
-    // A read error (a damaged .gz, a file gone): the dumps before it are kept; the log's own reading reports the damage.
-  }
-  return scan.finish();
-}
-
 /**
- * The dumps of one file, line by line as read (raw, before any per-line
- * fix): fed by the one pass over the logs (see ReadOptions.watchLines), or
- * by {@link readStartupConfigs}.
+ * Every start-up config dump of one log file, in file order, from its lines
+ * as read (raw, before any per-line fix): fed by the one pass over the logs
+ * (see ReadOptions.watchLines); keeps only the dumps.
  */
 export class StartupConfigScan {
   private readonly fix: ((line: string) => string) | undefined;

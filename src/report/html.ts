@@ -74,10 +74,6 @@ a { color: #1f5fa8; }
 }
 `;
 
-export function renderHtml(r: ReportJson): string {
-  return renderHtmlParts(r).join('\n');
-}
-
 /** The document in pieces (to be joined with newlines): written piece by piece, a long report is never one string. */
 export function renderHtmlParts(r: ReportJson): string[] {
   const display = displayPathOf(r.paths);

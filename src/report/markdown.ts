@@ -35,10 +35,6 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-export function renderMarkdown(r: ReportJson): string {
-  return renderMarkdownParts(r).join('\n');
-}
-
 /** The document in pieces (to be joined with newlines): written piece by piece, a long report is never one string. */
 export function renderMarkdownParts(r: ReportJson): string[] {
   const display = displayPathOf(r.paths);
