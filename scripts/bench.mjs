@@ -36,12 +36,15 @@ the events the generator wrote. Needs SIZE of free space in the temp folder;
   --rounds N    rounds per case; the median is reported (default 3)
   --keep        keep the generated inputs (their folder is printed)
   --build       run npm run build first (npm run bench passes it)
+  --against BIN also run every mode with another build's bin/run.js (say, a
+                checkout of main), alternating with this one
   -h, --help    this text`, {
   size: { type: 'string', default: '1G' },
   scaling: { type: 'boolean', default: false },
   rounds: { type: 'string', default: '3' },
   keep: { type: 'boolean', default: false },
   build: { type: 'boolean', default: false },
+  against: { type: 'string' },
 });
 const flag = (name) => values[name] === true;
 const rounds = Number(values.rounds);
@@ -174,6 +177,25 @@ for (const size of sizes) {
   ]);
   console.log(row(zk[0].name, statSync(zkLog).size, zk[0].seconds, zk[0].rssMb));
   console.log(row(zk[1].name, statSync(zkLog).size, zk[1].seconds, zk[1].rssMb));
+
+  // Every mode on the same inputs, against --format ndjson (target: within 1.5×, peak RSS ≤ 150 MB).
+  const report = join(dir, 'report.md');
+  const bins = [['', cli], ...(values.against ? [[' (against)', values.against]] : [])];
+  for (const [what, input] of [['server.log', logDir], ['ZooKeeper log', zkLog]]) {
+    const modes = race(bins.flatMap(([tag, bin]) => [
+      { name: `ndjson${tag}`, command: `${q(bin)} timeline ${q(input)} --format ndjson 2>/dev/null | wc -l` },
+      { name: `table${tag}`, command: `${q(bin)} timeline ${q(input)} 2>/dev/null | wc -l` },
+      { name: `--json${tag}`, command: `${q(bin)} timeline ${q(input)} --json 2>/dev/null | wc -c` },
+      { name: `windows${tag}`, command: `${q(bin)} windows ${q(input)} 2>/dev/null | wc -l` },
+      { name: `report${tag}`, command: `${q(bin)} report ${q(input)} --out ${q(report)} 2>/dev/null; true` },
+    ]));
+    const bytes = statSync(what === 'server.log' ? log : zkLog).size;
+    console.log(`\nevery mode on the ${what}`);
+    for (const m of modes) {
+      const base = modes.find((x) => x.name === `ndjson${m.name.endsWith('(against)') ? ' (against)' : ''}`);
+      console.log(row(`kforensics ${m.name}`, bytes, m.seconds, m.rssMb, `${(m.seconds / base.seconds).toFixed(2)}× ndjson`));
+    }
+  }
 
   console.log('\nchecks');
   check(Number(kf.out) === truth.events, `kforensics found ${kf.out} events; the generator wrote ${truth.events}`);

@@ -148,12 +148,13 @@ export function failOnMissing(command: Command, missing: readonly string[]): voi
 }
 
 /**
- * Whether stderr gets the per-file accounting: with --verbose, or when stdout
- * is a terminal. Into a pipe (`| less`, `| jq`) one summary line only, so
- * stderr does not paint over the pager.
+ * Whether stderr gets the per-file accounting: with --verbose only. Else one
+ * summary line, on a terminal too (a folder of many files would push the
+ * table off the screen), and into a pipe (`| less`, `| jq`) stderr does not
+ * paint over the pager.
  */
 export function perFileAccounting(verbose: boolean): boolean {
-  return verbose || process.stdout.isTTY === true;
+  return verbose;
 }
 
 /** Flags for broken input, taken by the commands that read logs into a timeline. */
@@ -190,12 +191,11 @@ export type UnrecognisedHandler = (file: string, line: number, text: string, rea
 
 /**
  * What to do with unrecognised lines: list them (--show-unrecognised, on
- * stderr so stdout stays a clean table or JSON) and/or stop (--strict).
- * `listing` is for the pass whose lines are listed; `checking` for other
- * passes over the same files, which must only stop.
+ * stderr so stdout stays a clean table or JSON) and/or stop (--strict), in
+ * the one pass over the logs.
  */
 export function unrecognisedHandlers(flags: { strict: boolean; 'show-unrecognised': boolean }): {
-  listing?: UnrecognisedHandler; checking?: UnrecognisedHandler; cut?: (file: string, lines: readonly number[], total: number) => void;
+  listing?: UnrecognisedHandler; cut?: (file: string, lines: readonly number[], total: number) => void;
 } {
   const stop: UnrecognisedHandler = (file, line, text, reason) => {
     throw new StrictFailure(file, line, text, reason);
@@ -209,7 +209,6 @@ export function unrecognisedHandlers(flags: { strict: boolean; 'show-unrecognise
     ...(show && !flags.strict && { listing: list }),
     ...(show && flags.strict && { listing: (f: string, l: number, t: string, r: string) => { list(f, l, t, r); stop(f, l, t, r); } }),
     ...(!show && flags.strict && { listing: stop }),
-    ...(flags.strict && { checking: stop }),
     ...(show && {
       cut: (file: string, lines: readonly number[], total: number) => {
         const where = lines.map((l) => `${printable(file)}:${l}`).join(', ');

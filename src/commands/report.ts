@@ -6,8 +6,9 @@ import {
 import type { ReportJson } from '../model/report.js';
 import { checkOutPath, OutPathError, writeOutAtomically } from '../report/write-out.js';
 import { buildReport } from '../report/report-data.js';
-import { renderHtml } from '../report/html.js';
-import { renderMarkdown } from '../report/markdown.js';
+import { renderHtmlParts } from '../report/html.js';
+import { jsonDocument, writeChunks } from '../report/stream-json.js';
+import { renderMarkdownParts } from '../report/markdown.js';
 
 const FORMATS = ['md', 'html', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -23,8 +24,14 @@ export function formatFor(out: string, flag: string | undefined): Format | undef
   return undefined;
 }
 
-function render(format: Format, report: ReportJson): string {
-  return format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'md' ? renderMarkdown(report) : renderHtml(report);
+/** The document in pieces (a long report is never one string): JSON as JSON.stringify(report, null, 2) writes it, and a newline. */
+function* render(format: Format, report: ReportJson): Generator<string> {
+  if (format === 'json') {
+    yield* jsonDocument(report);
+    return;
+  }
+  const parts = format === 'md' ? renderMarkdownParts(report) : renderHtmlParts(report);
+  for (let i = 0; i < parts.length; i++) yield i === 0 ? parts[i]! : `\n${parts[i]}`;
 }
 
 export default class ReportCommand extends Command {
@@ -102,15 +109,15 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
       reportReadFailures(report.inputQuality.files);
     };
     if (this.jsonEnabled() || flags.out === undefined || flags.out === '-') {
-      if (flags.out === '-') process.stdout.write(render(format, report));
+      // --json too: written here in pieces (as oclif would print it), not handed back as one document to print.
+      await writeChunks(process.stdout, render(format, report));
       problems();
-      return this.jsonEnabled() ? report : undefined;
+      return undefined;
     }
     // Again with every file found (links followed with --follow-symlinks may lead elsewhere).
     await this.guardOut(flags.out, paths, [...report.inputQuality.files.map((f) => f.file), ...report.inputQuality.dumps.map((d) => d.file)]);
-    const text = render(format, report);
     try {
-      await writeOutAtomically(flags.out, text);
+      await writeOutAtomically(flags.out, render(format, report));
     } catch (e) {
       if (e instanceof OutPathError) this.error(e.message, { exit: 2 });
       throw e;

@@ -2,7 +2,9 @@ import { Args, Command, Flags } from '@oclif/core';
 import { printable } from '../sources/printable.js';
 import { SEVERITIES, type Severity } from '../model/record.js';
 import { CATEGORIES } from '../catalogue/schema.js';
-import type { EventJson, InputJson, TimelineJson } from '../model/timeline.js';
+import type { InputJson, TimelineJson } from '../model/timeline.js';
+import { StreamedArray } from '../report/stream-json.js';
+import { Progress } from '../cli/progress.js';
 import type { SkewReport } from '../timeline/skew.js';
 import { renderAccounting, renderSkipped, renderTimelineTable } from '../report/table.js';
 import { buildTimeline } from '../timeline/build.js';
@@ -13,10 +15,12 @@ import {
   missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting, plannedNodes, reportClockChanges, reportNothingFound, reportReadFailures,
   reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
-import { filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
+import { eventFilter, filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
 import { rezoneWindows } from '../cli/display-zone.js';
 import { renderWindowsTable } from '../report/windows-table.js';
-import { buildWindows } from '../windows/build.js';
+import { WindowsSink } from '../windows/build.js';
+import { flatten, through } from '../timeline/sink.js';
+import type { WindowsDocJson } from '../model/window.js';
 
 export default class TimelineCommand extends Command {
   static override summary = 'One ordered, classified timeline of every Kafka and ZooKeeper log in the given paths.';
@@ -50,7 +54,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     rule: Flags.string({ description: 'only events of these catalogue rules (ids as `kforensics rules` lists them)', ...LIST }),
     all: Flags.boolean({ description: 'also show records no rule classifies', default: false }),
     format: Flags.string({ description: 'output format', options: ['table', 'ndjson'], default: 'table' }),
-    windows: Flags.boolean({ description: 'print the outage windows summary above the table (--no-windows to skip that pass)', default: true, allowNo: true }),
+    windows: Flags.boolean({ description: 'print the outage windows summary after the table (--no-windows to leave it out)', default: true, allowNo: true }),
   };
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
@@ -88,47 +92,62 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       ...(flags.rule && { rules: flags.rule }),
     };
 
+    // One pass: the window engine (for --json and the table's summary) sees
+    // every record of it, whatever the filters; the filters choose what is
+    // printed, and which windows are shown.
+    const withWindows = this.jsonEnabled() || (flags.windows && flags.format === 'table');
     let timeline;
+    let progress: Progress | undefined;
     try {
       timeline = await buildTimeline(paths, {
         zone,
-        all: flags.all,
+        onInput: (input) => progress?.done(input),
+        all: withWindows || flags.all,
         nodeMap,
         followSymlinks: flags['follow-symlinks'],
         layouts: flags.layout ?? [],
         skew,
-        // --json reports the accounting of whole files; the other formats may seek to --since.
-        seek: !this.jsonEnabled(),
+        // --json and the windows read every record; the others may seek to --since.
+        seek: !withWindows,
         ...(handlers.listing && { onUnrecognised: handlers.listing }),
         ...(handlers.cut && { onCutLines: handlers.cut }),
-        filter,
+        ...(!withWindows && { filter }),
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
     }
     failOnMissing(this, timeline.plan.missing);
     knownValues(this, 'node', flags.node, plannedNodes(timeline.plan), { one: 'node', many: 'nodes', where: ' in these logs' });
-    // Windows need every record, whatever the filters: a second, unfiltered
-    // pass; the filters then choose which windows are shown.
-    const all = this.jsonEnabled() || (flags.windows && flags.format === 'table')
-      ? (await buildWindows(paths, {
-        zone, nodeMap, followSymlinks: flags['follow-symlinks'], layouts: flags.layout ?? [], skew, ...(handlers.checking && { onUnrecognised: handlers.checking }),
-      })).doc
-      : undefined;
-    const kept = all && { ...all, windows: all.windows.filter(windowFilter(filter)) };
-    const windows = kept && shown !== zone ? rezoneWindows(kept, shown) : kept;
+    progress = new Progress(timeline.plan);
+    const sink = withWindows ? await WindowsSink.open(timeline.plan.others, zone) : undefined;
+    const keep = eventFilter(filter);
+    const batches = sink ? through(timeline.eventBatches, [sink], (e) => (flags.all || e.rule !== null) && keep(e)) : timeline.eventBatches;
+    /** The windows, once the pass is over: those the filters keep, in the zone shown. */
+    const windowsDoc = (): { all: WindowsDocJson; kept: WindowsDocJson } => {
+      const all = sink!.finish().doc;
+      const kept = { ...all, windows: all.windows.filter(windowFilter(filter)) };
+      return { all, kept: shown !== zone ? rezoneWindows(kept, shown) : kept };
+    };
 
     if (this.jsonEnabled()) {
-      const events: EventJson[] = [];
-      for await (const e of timeline.events) events.push(toEventJson(e, shown));
-      const inputs = timeline.inputs();
-      reportClockChanges(timeline.clockChanges(), zone);
-      this.reportProblems(paths, inputs, timeline.skew(), skew);
       // The schema (and zod) only for --json: loading them costs the other formats ~50 ms a run.
-      const { TimelineSchema } = await import('../model/timeline.js');
-      return TimelineSchema.parse({
-        schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windows!.windows, skew: timeline.skew(), events,
-      });
+      const { EventSchema, TimelineSchema } = await import('../model/timeline.js');
+      // Written as it is read: each event checked against its schema and spooled, the document's head once the pass is over.
+      const events = new StreamedArray();
+      try {
+        for await (const batch of batches) for (const e of batch) events.add(EventSchema.parse(toEventJson(e, shown)));
+        progress.stop();
+        const inputs = timeline.inputs();
+        reportClockChanges(timeline.clockChanges(), zone);
+        this.reportProblems(paths, inputs, timeline.skew(), skew);
+        const head = TimelineSchema.parse({
+          schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windowsDoc().kept.windows, skew: timeline.skew(), events: [],
+        });
+        await events.writeTo(process.stdout, head, 'events');
+      } finally {
+        events.close();
+      }
+      return;
     }
 
     if (flags.format === 'ndjson') {
@@ -137,9 +156,10 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const flush = async (): Promise<void> => {
         const text = pending;
         pending = '';
+        progress!.clear();
         if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
       };
-      for await (const batch of timeline.eventBatches) {
+      for await (const batch of batches) {
         for (const e of batch) {
           pending += `${JSON.stringify(toEventJson(e, shown))}\n`;
           if (pending.length >= 1 << 16) await flush();
@@ -148,14 +168,23 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       if (pending.length > 0) await flush();
     } else {
       this.log(`Timeline of ${paths.join(' ')} — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
-      if (windows) {
-        if (!filtersNothing(filter)) this.log(`Outage windows matching the filters: ${windows.windows.length} of ${all!.windows.length}`);
-        this.log(`${renderWindowsTable(windows)}\n`);
-      }
       let rows = 0;
-      for await (const block of renderTimelineTable(countRows(compactBursts(timeline.events), () => rows++), shown)) this.log(block);
+      const columns = process.stdout.isTTY === true ? process.stdout.columns : undefined;
+      for await (const block of renderTimelineTable(countRows(compactBursts(flatten(batches)), () => rows++), shown, columns)) {
+        progress.clear();
+        this.log(block);
+      }
+      progress.stop();
       if (rows === 0) this.log('(no events; --all shows unclassified records too)');
+      // The windows need the whole pass: their summary comes after the rows.
+      if (sink) {
+        const { all, kept } = windowsDoc();
+        this.log('');
+        if (!filtersNothing(filter)) this.log(`Outage windows matching the filters: ${kept.windows.length} of ${all.windows.length}`);
+        this.log(renderWindowsTable(kept));
+      }
     }
+    progress.stop();
     const inputs = timeline.inputs();
     const perFile = perFileAccounting(flags.verbose);
     process.stderr.write(`${renderAccounting(inputs, perFile)}\n`);

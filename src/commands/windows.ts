@@ -9,6 +9,7 @@ import { rezoneWindows } from '../cli/display-zone.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../windows/build.js';
+import { jsonDocument, writeChunks } from '../report/stream-json.js';
 
 export default class WindowsCommand extends Command {
   static override summary = 'What was unavailable, from when to when, and the evidence.';
@@ -58,7 +59,9 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     const doc = shown === zone ? result.doc : rezoneWindows(result.doc, shown);
     if (this.jsonEnabled()) {
       problems();
-      return WindowsDocSchema.parse(doc);
+      // Written here in pieces (as oclif would print it): thousands of windows are never one string.
+      await writeChunks(process.stdout, jsonDocument(WindowsDocSchema.parse(doc)));
+      return;
     }
     this.log(`Outage windows — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
     this.log(renderWindowsTable(doc));

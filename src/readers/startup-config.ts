@@ -1,4 +1,3 @@
-import { fileLineSource } from '../sources/lines.js';
 import { fileLineFix, type PlannedFile } from '../sources/plan.js';
 
 /**
@@ -28,43 +27,51 @@ export interface StartupConfig {
 const HEADER = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3})\] INFO KafkaConfig values:\s*$/;
 const VALUE = /^\t([A-Za-z0-9_.-]+) = (.*)$/;
 
-/** Every start-up config dump of one log file, in file order. Streams the file; keeps only the dumps. */
-export async function readStartupConfigs(file: Pick<PlannedFile, 'path' | 'prefix' | 'prefixSample'>): Promise<StartupConfig[]> {
-  const fix = fileLineFix(file);
-  const out: StartupConfig[] = [];
-  let open: StartupConfig | undefined;
-  let n = 0;
-  try {
-    for await (const batch of fileLineSource(file.path).batches()) {
-      for (const raw of batch) {
-        n++;
-        // Cheap test first: dump lines start with a tab, headers contain the marker.
-        const line = fix ? fix(raw) : raw;
-        if (open && line.charCodeAt(0) === 9) {
-          const m = VALUE.exec(line);
-          if (m) {
-            open.values.set(m[1]!, { value: m[2]!.trim(), line: n });
-            continue;
-          }
-        }
-        if (open) {
-          finish(open);
-          open = undefined;
-        }
-        if (line.includes('KafkaConfig values:')) {
-          const h = HEADER.exec(line);
-          if (h) {
-            open = { file: file.path, line: n, stamp: h[1]!, brokerId: null, values: new Map() };
-            out.push(open);
-          }
-        }
+/**
+ * Every start-up config dump of one log file, in file order, from its lines
+ * as read (raw, before any per-line fix): fed by the one pass over the logs
+ * (see ReadOptions.watchLines); keeps only the dumps.
+ */
+export class StartupConfigScan {
+  private readonly fix: ((line: string) => string) | undefined;
+  private readonly out: StartupConfig[] = [];
+  private open: StartupConfig | undefined;
+  private n = 0;
+
+  constructor(private readonly file: Pick<PlannedFile, 'path' | 'prefix' | 'prefixSample'>) {
+    this.fix = fileLineFix(file);
+  }
+
+  push(raw: string): void {
+    const n = ++this.n;
+    // Cheap test first: dump lines start with a tab, headers contain the marker.
+    const line = this.fix ? this.fix(raw) : raw;
+    const open = this.open;
+    if (open && line.charCodeAt(0) === 9) {
+      const m = VALUE.exec(line);
+      if (m) {
+        open.values.set(m[1]!, { value: m[2]!.trim(), line: n });
+        return;
       }
     }
-  } catch {
-    // A read error (a damaged .gz, a file gone): the dumps before it are kept; the log's own reading reports the damage.
+    if (open) {
+      finish(open);
+      this.open = undefined;
+    }
+    if (line.includes('KafkaConfig values:')) {
+      const h = HEADER.exec(line);
+      if (h) {
+        this.open = { file: this.file.path, line: n, stamp: h[1]!, brokerId: null, values: new Map() };
+        this.out.push(this.open);
+      }
+    }
   }
-  if (open) finish(open);
-  return out.filter((c) => c.values.size > 0);
+
+  finish(): StartupConfig[] {
+    if (this.open) finish(this.open);
+    this.open = undefined;
+    return this.out.filter((c) => c.values.size > 0);
+  }
 }
 
 function finish(c: StartupConfig): void {

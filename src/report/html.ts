@@ -74,7 +74,8 @@ a { color: #1f5fa8; }
 }
 `;
 
-export function renderHtml(r: ReportJson): string {
+/** The document in pieces (to be joined with newlines): written piece by piece, a long report is never one string. */
+export function renderHtmlParts(r: ReportJson): string[] {
   const display = displayPathOf(r.paths);
   const idOf = new Map(r.appendix.map((a) => [`${a.file}:${a.line}`, a.id]));
   const link = (file: string, line: number) => {
@@ -234,5 +235,5 @@ export function renderHtml(r: ReportJson): string {
   out.push('</tbody></table>');
   unfold();
   out.push('</body>', '</html>', '');
-  return out.join('\n');
+  return out;
 }

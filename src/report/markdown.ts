@@ -35,7 +35,8 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-export function renderMarkdown(r: ReportJson): string {
+/** The document in pieces (to be joined with newlines): written piece by piece, a long report is never one string. */
+export function renderMarkdownParts(r: ReportJson): string[] {
   const display = displayPathOf(r.paths);
   const idOf = new Map(r.appendix.map((a) => [`${a.file}:${a.line}`, a.id]));
   const link = (file: string, line: number, label = `${display(file)}:${line}`) => {
@@ -197,5 +198,5 @@ export function renderMarkdown(r: ReportJson): string {
     `<a id="${a.id}"></a>${a.id}`, mdText(`${display(a.file)}:${a.line}`), a.node ?? '', a.time === null ? '' : a.time.slice(11, 23), mdCode(a.text),
   ])));
   out.push('', '</details>', '');
-  return out.join('\n');
+  return out;
 }

@@ -14,12 +14,14 @@ import type { WindowJson } from '../model/window.js';
 import { readDumpFile } from '../readers/dump-log-segments.js';
 import { parseProperties } from '../readers/properties.js';
 import { parseDescribe } from '../readers/topics-describe.js';
-import { readStartupConfigs } from '../readers/startup-config.js';
+import { StartupConfigScan } from '../readers/startup-config.js';
 import { nodeFromPath } from '../sources/identity.js';
-import { fileLineSource, readSmallFile } from '../sources/lines.js';
+import { fileLineSource } from '../sources/lines.js';
 import type { Plan } from '../sources/plan.js';
 import { buildTimeline } from '../timeline/build.js';
-import { buildWindows } from '../windows/build.js';
+import { smallFiles, WindowsSink, type SmallFiles } from '../windows/build.js';
+import type { Window } from '../windows/engine.js';
+import { drain, type EventSink } from '../timeline/sink.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { Zone } from '../time/zone.js';
 import { compactBursts } from '../timeline/compact.js';
@@ -58,49 +60,27 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const nodeMap = options.nodeMap ?? [];
   const followSymlinks = options.followSymlinks ?? false;
   const layouts = options.layouts ?? [];
-  const windowsResult = await buildWindows(paths, { zone, nodeMap, followSymlinks, layouts });
-  if (windowsResult.missing.length > 0) return { report: undefined as never, missing: windowsResult.missing };
-  const windows = windowsResult.doc.windows;
-
-  // Key events: a second pass over the logs, classified events only.
-  const timeline = await buildTimeline(paths, { zone, nodeMap, followSymlinks, layouts });
-  const cited = new Set(windows.flatMap((w) => w.evidence.map((e) => `${e.file}:${e.line}`)));
+  // One pass over the logs: every record to the window engine, the classified
+  // ones to the key events, the brokers' server logs' raw lines to their start-up configs.
+  const startups = new Map<string, StartupConfigScan>();
+  const timeline = await buildTimeline(paths, {
+    zone, nodeMap, followSymlinks, layouts, all: true,
+    watchLines: (f) => {
+      if (f.kind !== 'kafka-server') return undefined;
+      const scan = new StartupConfigScan(f);
+      startups.set(f.path, scan);
+      return (line) => scan.push(line);
+    },
+  });
+  if (timeline.plan.missing.length > 0) return { report: undefined as never, missing: timeline.plan.missing };
+  const small = smallFiles();
+  const windowsSink = await WindowsSink.open(timeline.plan.others, zone, small);
   const topics = options.topics ?? [];
-  let eventsRead = 0;
-  let keyEvents = 0;
-  const sessions = brokerSessions();
-  let clientExpiries = 0;
-  const isKey = (e: TimelineEvent): boolean => {
-    eventsRead++;
-    noteBrokerSession(sessions, e);
-    const isCited = cited.has(`${e.file}:${e.line}`);
-    const key = isCited ||
-      severityRank(e.severity) >= severityRank('warn') ||
-      (KEY_CATEGORIES.has(e.category) && severityRank(e.severity) >= severityRank('info'));
-    if (!key || !inTopics(e, topics)) return false;
-    // CLI tools' ZooKeeper sessions expiring are not the cluster's story.
-    if (!isCited && isClientSessionExpiry(sessions, e)) {
-      clientExpiries++;
-      return false;
-    }
-    keyEvents++;
-    return true;
-  };
-  const rows: KeyEventJson[] = [];
-  for await (const row of compactBursts(filterEvents(timeline.events, isKey), 1000, 'run')) {
-    rows.push({
-      time: zone.format(row.first.time),
-      lastTime: zone.format(row.last.time),
-      node: row.first.node,
-      nodeKind: row.first.nodeKind,
-      rule: row.first.rule!.id,
-      category: row.first.category,
-      severity: row.first.severity,
-      message: row.first.message,
-      count: row.count,
-      evidence: { file: row.first.file, line: row.first.line },
-    });
-  }
+  const keys = new KeyEvents(topics);
+  await drain(timeline.eventBatches, [windowsSink, keys]);
+  const finished = windowsSink.finish();
+  const windows = finished.doc.windows;
+  const { rows, eventsRead, keyEvents, clientExpiries } = await keys.rows(finished.windows, zone);
 
   // Gaps, per topic.
   const gapTopics = topics.length > 0 ? [...topics] : await dumpTopics(timeline.plan);
@@ -140,7 +120,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
 
   // Findings from describe snapshots and properties files.
   const clock = clockOf(windows[0]?.start ?? rows[0]?.time ?? null);
-  const { describes, properties, startup } = await configFiles(timeline.plan);
+  const { describes, properties, startup } = await configFiles(timeline.plan, startups, small);
   const { findings, recommendations } = runChecks({ describes, properties, startup, windows, clock });
 
   // Summary.
@@ -151,7 +131,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   if (shifted.length > 0) summary.narrative = `${[...new Set(shifted)].join(' ')} ${summary.narrative}`;
 
   // Input quality.
-  const inputs = windowsResult.inputs;
+  const inputs = timeline.inputs();
   const dumps = dedupeDumps(gapReports.flatMap((g) => g.inputs.dumps));
   const nodes = new Set<string>();
   for (const i of inputs) for (const n of (i.node ?? '').split(',')) if (n) nodes.add(n);
@@ -200,12 +180,12 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
       files: inputs,
       dumps,
       clockSkew: {
-        betweenNodes: describeSkew(windowsResult.skew),
+        betweenNodes: describeSkew(timeline.skew()),
         producers: gapReports.flatMap((g) => g.partitions.map((p) => ({
           topic: p.topic, partition: p.partition, backwards: p.clockSkew.backwards, maxBackwardsMs: p.clockSkew.maxBackwardsMs,
         }))),
       },
-      falseAlarms: windowsResult.doc.falseAlarms,
+      falseAlarms: finished.doc.falseAlarms,
     },
     appendix,
   };
@@ -223,8 +203,80 @@ function describeSkew(skew: SkewReport): string {
   return `estimated against ${skew.reference} from events nodes log at the same moment: ${offsets.join(', ')}. Offsets under a second are within logging jitter; larger ones can be corrected with --skew NODE=±Ns.`;
 }
 
-async function* filterEvents(events: AsyncIterable<TimelineEvent>, keep: (e: TimelineEvent) => boolean): AsyncGenerator<TimelineEvent> {
-  for await (const e of events) if (keep(e)) yield e;
+/**
+ * The report's key events, a sink of the one pass. Which lines the windows
+ * cite is known only once the pass is over, so the events key by their
+ * severity and category are held (with whether they were a command-line
+ * tool's session expiring when read), and the cited ones that are not key
+ * are found afterwards through the windows' evidence; both are put back in
+ * the order of the pass and compacted into runs.
+ */
+const SEQ = Symbol('position in the pass');
+type Sequenced = TimelineEvent & { [SEQ]?: number };
+
+class KeyEvents implements EventSink {
+  private read = 0;
+  private readonly sessions = brokerSessions();
+  // Each classified event's position in the pass is written on it (SEQ), not kept in a WeakMap: a WeakMap's keys
+  // survive every minor collection, which moved every event of the pass to the old generation (+60 MB peak RSS at 100 MB).
+  private readonly held: { e: TimelineEvent; expiry: boolean }[] = [];
+
+  constructor(private readonly topics: readonly string[]) {}
+
+  push(e: TimelineEvent): void {
+    if (e.rule === null) return;
+    (e as Sequenced)[SEQ] = this.read++;
+    noteBrokerSession(this.sessions, e);
+    if (isKeyBySeverity(e) && inTopics(e, this.topics)) this.held.push({ e, expiry: isClientSessionExpiry(this.sessions, e) });
+  }
+
+  async rows(windows: readonly Window[], zone: Zone): Promise<{ rows: KeyEventJson[]; eventsRead: number; keyEvents: number; clientExpiries: number }> {
+    const cited = new Set<string>();
+    const citedEvents = new Set<TimelineEvent>();
+    for (const w of windows) {
+      for (const ev of w.evidence) {
+        cited.add(`${ev.file}:${ev.line}`);
+        if (ev.event) citedEvents.add(ev.event);
+      }
+    }
+    let clientExpiries = 0;
+    const chosen: TimelineEvent[] = [];
+    const isHeld = new Set<TimelineEvent>();
+    for (const { e, expiry } of this.held) {
+      isHeld.add(e);
+      // CLI tools' ZooKeeper sessions expiring are not the cluster's story.
+      if (expiry && !cited.has(`${e.file}:${e.line}`)) clientExpiries++;
+      else chosen.push(e);
+    }
+    for (const e of citedEvents) {
+      if (!isHeld.has(e) && (e as Sequenced)[SEQ] !== undefined && inTopics(e, this.topics)) chosen.push(e);
+    }
+    chosen.sort((a, b) => (a as Sequenced)[SEQ]! - (b as Sequenced)[SEQ]!);
+    const rows: KeyEventJson[] = [];
+    for await (const row of compactBursts(fromArray(chosen), 1000, 'run')) {
+      rows.push({
+        time: zone.format(row.first.time),
+        lastTime: zone.format(row.last.time),
+        node: row.first.node,
+        nodeKind: row.first.nodeKind,
+        rule: row.first.rule!.id,
+        category: row.first.category,
+        severity: row.first.severity,
+        message: row.first.message,
+        count: row.count,
+        evidence: { file: row.first.file, line: row.first.line },
+      });
+    }
+    return { rows, eventsRead: this.read, keyEvents: chosen.length, clientExpiries };
+  }
+}
+
+function isKeyBySeverity(e: TimelineEvent): boolean {
+  return severityRank(e.severity) >= severityRank('warn') || (KEY_CATEGORIES.has(e.category) && severityRank(e.severity) >= severityRank('info'));
+}
+
+async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
 }
 
 /** Strings in an event's fields that name a topic or partition. */
@@ -261,7 +313,9 @@ function dedupeDumps(dumps: readonly DumpInputJson[]): DumpInputJson[] {
 }
 
 
-async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; properties: PropertiesFile[]; startup: StartupConfigFile[] }> {
+async function configFiles(
+  plan: Plan, startups: ReadonlyMap<string, StartupConfigScan>, read: SmallFiles,
+): Promise<{ describes: DescribeFile[]; properties: PropertiesFile[]; startup: StartupConfigFile[] }> {
   const describes: DescribeFile[] = [];
   const properties: PropertiesFile[] = [];
   const startup: StartupConfigFile[] = [];
@@ -269,16 +323,16 @@ async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; pro
   for (const fam of plan.families) {
     for (const f of fam.files) {
       if (f.kind !== 'kafka-server') continue;
-      for (const config of await readStartupConfigs(f)) {
+      for (const config of startups.get(f.path)?.finish() ?? []) {
         startup.push({ node: config.brokerId !== null ? `broker-${config.brokerId}` : fam.nodes['kafka-broker'], config });
       }
     }
   }
   for (const f of plan.others) {
     if (f.kind === 'topics-describe') {
-      describes.push({ file: f.path, snapshot: parseDescribe(await readSmallFile(f.path)) });
+      describes.push({ file: f.path, snapshot: parseDescribe(await read(f.path)) });
     } else if (f.kind === 'properties') {
-      const props = parseProperties(await readSmallFile(f.path));
+      const props = parseProperties(await read(f.path));
       const role = propertiesRole(props);
       if (!role) continue;
       const id = props.values.get('broker.id')?.value ?? props.values.get('node.id')?.value;

@@ -6,7 +6,22 @@ import type { CompactRow } from '../timeline/compact.js';
 import type { Zone } from '../time/zone.js';
 import { printable } from '../sources/printable.js';
 
+/** Time, node, severity, event, details: 162 columns with the spaces between them. */
 const WIDTHS = [25, 14, 9, 40, 70];
+
+/**
+ * The table's column widths on a terminal `columns` wide: the event and
+ * details columns shrink (their text wraps) so that no row is wider than the
+ * terminal, down to 80 columns. Undefined (not a terminal): the fixed widths.
+ */
+export function timelineWidths(columns?: number): number[] {
+  const full = WIDTHS.reduce((a, b) => a + b, 0) + WIDTHS.length - 1;
+  if (columns === undefined || !(columns > 0) || columns >= full) return WIDTHS;
+  const [time, node, severity] = WIDTHS as [number, number, number];
+  const rest = Math.max(columns, 80) - time - node - severity - (WIDTHS.length - 1);
+  const event = Math.max(12, Math.min(40, Math.round(rest * 0.36)));
+  return [time, node, severity, event, rest - event];
+}
 
 /**
  * Severity colours. ansis paints only where stdout is a terminal that shows
@@ -24,6 +39,7 @@ export function paintSeverity(severity: Severity, text: string = severity): stri
   return PAINT[severity](text);
 }
 const ROWS_PER_BLOCK = 200;
+const BLOCK_WAIT_MS = 200;
 
 const BORDERLESS = {
   top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
@@ -31,10 +47,10 @@ const BORDERLESS = {
   left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ',
 };
 
-function block(rows: string[][]): string {
+function block(rows: string[][], widths = WIDTHS): string {
   const table = new Table({
     chars: BORDERLESS,
-    colWidths: WIDTHS,
+    colWidths: widths,
     wordWrap: true,
     wrapOnWordBoundary: true,
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 1 },
@@ -58,9 +74,12 @@ function details(row: CompactRow, zone: Zone): string {
  * The timeline as a table, streamed in blocks of fixed-width rows so a long
  * timeline never sits in memory as one table.
  */
-export async function* renderTimelineTable(rows: AsyncIterable<CompactRow>, zone: Zone): AsyncGenerator<string> {
-  yield block([[`Time (${zone.name})`, 'Node', 'Severity', 'Event', 'Details']]);
+export async function* renderTimelineTable(rows: AsyncIterable<CompactRow>, zone: Zone, columns?: number): AsyncGenerator<string> {
+  const widths = timelineWidths(columns);
+  yield block([[`Time (${zone.name})`, 'Node', 'Severity', 'Event', 'Details']], widths);
   let pending: string[][] = [];
+  // A block goes out at 200 rows, or when rows have waited a moment (a sparse log on a terminal shows its first rows at once).
+  let since = Date.now();
   for await (const row of rows) {
     const e = row.first;
     pending.push([
@@ -70,12 +89,13 @@ export async function* renderTimelineTable(rows: AsyncIterable<CompactRow>, zone
       e.rule?.title ?? `(${e.category})`,
       details(row, zone),
     ]);
-    if (pending.length >= ROWS_PER_BLOCK) {
-      yield block(pending);
+    if (pending.length >= ROWS_PER_BLOCK || Date.now() - since >= BLOCK_WAIT_MS) {
+      yield block(pending, widths);
       pending = [];
+      since = Date.now();
     }
   }
-  if (pending.length > 0) yield block(pending);
+  if (pending.length > 0) yield block(pending, widths);
 }
 
 /**

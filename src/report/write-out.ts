@@ -106,10 +106,10 @@ function writeFailure(out: string, dir: string, bytes: number, existed: boolean,
  * target (the link's target when `out` is a symbolic link), flushed, then
  * renamed over it. The previous file's permissions are kept.
  */
-export async function writeOutAtomically(out: string, text: string | Uint8Array): Promise<void> {
+export async function writeOutAtomically(out: string, text: string | Uint8Array | Iterable<string>): Promise<void> {
   const where = await target(out);
   const dir = dirname(where.path);
-  const bytes = typeof text === 'string' ? Buffer.byteLength(text) : text.length;
+  let bytes = typeof text === 'string' ? Buffer.byteLength(text) : text instanceof Uint8Array ? text.length : 0;
   const mode = where.exists ? (await stat(where.path)).mode & 0o7777 : 0o666;
   const tmp = join(dir, `.${basename(where.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let created = false;
@@ -118,7 +118,24 @@ export async function writeOutAtomically(out: string, text: string | Uint8Array)
     created = true;
     try {
       if (where.exists) await handle.chmod(mode);
-      await handle.writeFile(text);
+      if (typeof text === 'string' || text instanceof Uint8Array) {
+        await handle.writeFile(text);
+      } else {
+        // In pieces of ~1 MiB: a long report is never one string.
+        let pending = '';
+        const flush = async (): Promise<void> => {
+          const chunk = Buffer.from(pending);
+          pending = '';
+          // A write may take part of the chunk (a disk filling up); the rest is written, or fails, next.
+          bytes += chunk.length;
+          for (let at = 0; at < chunk.length;) at += (await handle.write(chunk, at, chunk.length - at)).bytesWritten;
+        };
+        for (const piece of text) {
+          pending += piece;
+          if (pending.length >= 1 << 20) await flush();
+        }
+        if (pending.length > 0) await flush();
+      }
       await handle.sync();
     } finally {
       await handle.close();

@@ -10,8 +10,9 @@ import { chunkFor } from '../sources/fast-lines.js';
 import { mergeBatchesByTime } from './merge.js';
 import { dropAppenderTwins } from './dedupe.js';
 import type { Seek } from './kafka-ranges.js';
-import { familyEvents } from './read.js';
+import { familyEvents, type ReadOptions } from './read.js';
 import { estimateSkew, SkewAnchors, type SkewReport } from './skew.js';
+import { flatten } from './sink.js';
 
 export interface TimelineOptions {
   zone: Zone;
@@ -32,6 +33,9 @@ export interface TimelineOptions {
    * `seeks`). Off where every record matters (windows, --json).
    */
   seek?: boolean;
+  watchLines?: ReadOptions['watchLines'];
+  /** Told as each file's reading ends (progress). */
+  onInput?: (input: InputJson) => void;
 }
 
 export interface Timeline {
@@ -69,11 +73,15 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     classifier: options.classifier ?? defaultClassifier(),
     all: options.all ?? false,
     keep,
-    onInput: (input) => read.set(input.file, input),
+    onInput: (input) => {
+      read.set(input.file, input);
+      options.onInput?.(input);
+    },
     observe: (e) => anchors.observe(e),
     ...(options.onUnrecognised && { onUnrecognised: options.onUnrecognised }),
     ...(options.onCutLines && { onCutLines: options.onCutLines }),
     ...(options.skew && { skew: options.skew }),
+    ...(options.watchLines && { watchLines: options.watchLines }),
     ...(seekSince !== undefined && { seekSince, onSeek: (file: string, seek: Seek) => seeks.set(file, seek) }),
   }));
   const clock = new ClockChanges(options.zone);
@@ -106,10 +114,6 @@ async function* observeBatches<T>(batches: AsyncIterable<T[]>, see: (item: T) =>
     for (const item of batch) see(item);
     yield batch;
   }
-}
-
-async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
-  for await (const batch of batches) yield* batch;
 }
 
 function emptyInput(file: string, kind: string, skipped: string): InputJson {

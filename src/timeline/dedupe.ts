@@ -1,27 +1,71 @@
 import type { TimelineEvent } from './event.js';
 
 /**
+ * How long (ms of log time, behind the latest event seen) the keys of past
+ * records are kept. The merge orders files by time, but a file's own lines
+ * may step back a little (threads logging out of order): twins need not
+ * come one after the other.
+ */
+export const TWIN_SPAN_MS = 1000;
+
+/**
  * One node writing the same record through two appenders (ZooKeeper's
  * native file and a Kafka-layout copy, a console capture beside a file)
  * shows every event twice, from two files. Such twins carry the same node,
  * time, rule and message: the first one read stands, the others are
- * dropped. A record repeated within one file is real and kept. Holds only
- * the keys of the current millisecond.
+ * dropped. A record repeated within one file is real and kept.
+ *
+ * Twins that come one after the other are caught by the keys of the
+ * current millisecond. A node whose events switch back and forth between
+ * two files (two appenders, not a rotation) has its keys kept for
+ * {@link TWIN_SPAN_MS} of log time as well, so that a twin read after
+ * records of another time is caught too; other nodes cost nothing more.
  */
 export async function* dropAppenderTwins(batches: AsyncIterable<TimelineEvent[]>): AsyncGenerator<TimelineEvent[]> {
   let now = Number.NaN;
-  let seen = new Map<string, string>();
+  let current = new Map<string, string>();
+  // Per node: the file of its last event and how often that changed (a rotation changes it once).
+  const lastFile = new Map<string, string>();
+  const switches = new Map<string, number>();
+  // Keys of nodes writing through two appenders, with their times, oldest first.
+  const spanned = new Map<string, string>();
+  const order: { time: number; key: string }[] = [];
+  let head = 0;
+  let latest = Number.NEGATIVE_INFINITY;
   for await (const batch of batches) {
     let out: TimelineEvent[] | undefined;
     for (let i = 0; i < batch.length; i++) {
       const e = batch[i]!;
       if (e.time !== now) {
         now = e.time;
-        if (seen.size > 0) seen = new Map();
+        if (current.size > 0) current = new Map();
+      }
+      const was = lastFile.get(e.node);
+      if (was !== e.file) {
+        lastFile.set(e.node, e.file);
+        if (was !== undefined) switches.set(e.node, (switches.get(e.node) ?? 0) + 1);
       }
       const key = `${e.node}\u0000${e.rule?.id ?? ''}\u0000${e.message}`;
-      const file = seen.get(key);
-      if (file === undefined) seen.set(key, e.file);
+      let file = current.get(key);
+      if (file === undefined) current.set(key, e.file);
+      if ((switches.get(e.node) ?? 0) >= 2) {
+        if (e.time > latest) {
+          latest = e.time;
+          while (head < order.length && order[head]!.time < latest - TWIN_SPAN_MS) spanned.delete(order[head++]!.key);
+          if (head > 4096 && head * 2 > order.length) {
+            order.splice(0, head);
+            head = 0;
+          }
+        }
+        const timed = `${e.time}\u0000${key}`;
+        const before = spanned.get(timed);
+        if (before === undefined) {
+          spanned.set(timed, e.file);
+          order.push({ time: e.time, key: timed });
+        } else {
+          file ??= before;
+        }
+      }
       if (file === undefined || file === e.file) {
         out?.push(e);
         continue;

@@ -46,6 +46,12 @@ export interface ReadOptions {
   chunk?: number;
   /** Told when a file is read from a seek: its accounting covers only the lines from there on. */
   onSeek?: (file: string, seek: Seek) => void;
+  /**
+   * Another reader of a file's raw lines in the same pass (the report's
+   * start-up configs): a file it watches is read by the line splitter, each
+   * line handed to it before the record reader.
+   */
+  watchLines?: (file: PlannedFile) => ((line: string) => void) | undefined;
 }
 
 /**
@@ -118,8 +124,8 @@ async function seekFor(path: string, bom: number, options: ReadOptions): Promise
   }
 }
 
-async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): Promise<number | undefined> {
-  if (options.all || options.textOnly || fix || file.kind === 'zookeeper-native') return undefined;
+async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown, watch: unknown): Promise<number | undefined> {
+  if (options.all || options.textOnly || fix || watch || file.kind === 'zookeeper-native') return undefined;
   return isStreamed(file.path) ? streamByteReadable(file.path) : byteReadable(file.path);
 }
 
@@ -130,7 +136,8 @@ async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): 
 export async function* familyEvents(family: Family, options: ReadOptions): AsyncGenerator<TimelineEvent[]> {
   for (const file of family.files) {
     const fix = fileLineFix(file);
-    const bom = await bytePath(file, options, fix);
+    const watch = options.watchLines?.(file);
+    const bom = await bytePath(file, options, fix, watch);
     const plain = bom !== undefined && !isStreamed(file.path);
     const seek = plain ? await seekFor(file.path, bom, options) : undefined;
     if (seek) options.onSeek?.(file.path, seek);
@@ -161,6 +168,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     try {
       if (source) {
         for await (const batch of source.batches()) {
+          if (watch) for (const line of batch) watch(line);
           const out: TimelineEvent[] = [];
           if (fix) for (const line of batch) take(reader.push(fix(line)), out);
           else for (const line of batch) take(reader.push(line), out);

@@ -14,14 +14,16 @@ import type { SkewReport } from '../timeline/skew.js';
 import { WindowEngine, type Evidence, type Window, type WindowContext } from './engine.js';
 import type { EdgeSource } from './window.js';
 import type { ClockChange } from '../time/clock-changes.js';
+import type { TimelineEvent } from '../timeline/event.js';
+import { drain, type EventSink } from '../timeline/sink.js';
 
 
 /** Replica assignments from describe snapshots and ZooKeeper addresses from configs. */
-export async function windowContext(others: readonly PlannedFile[]): Promise<WindowContext> {
+export async function windowContext(others: readonly PlannedFile[], read: SmallFiles = readSmallFile): Promise<WindowContext> {
   const context: WindowContext = { replicas: new Map(), zkAddresses: new Map(), minIsr: new Map() };
   for (const file of others) {
     if (file.kind === 'topics-describe') {
-      const lines = await readSmallFile(file.path);
+      const lines = await read(file.path);
       const snapshot = parseDescribe(lines);
       for (const p of snapshot.partitions) {
         const evidence: Evidence = { file: file.path, line: p.line, time: null, ruleId: null, text: p.text.trim() };
@@ -33,7 +35,7 @@ export async function windowContext(others: readonly PlannedFile[]): Promise<Win
         context.minIsr!.set(t.topic, { value, evidence: { file: file.path, line: t.line, time: null, ruleId: null, text: (lines[t.line - 1] ?? '').trim() } });
       }
     } else if (file.kind === 'properties') {
-      const lines = await readSmallFile(file.path);
+      const lines = await read(file.path);
       const props = parseProperties(lines);
       const minIsr = props.values.get('min.insync.replicas');
       if (minIsr && Number.isInteger(Number(minIsr.value)) && !context.minIsr!.has('*')) {
@@ -117,6 +119,74 @@ async function readHead(path: string): Promise<string[]> {
   return lines;
 }
 
+/** Reads small files (configs, describe snapshots) once per command, however many consumers ask for them. */
+export type SmallFiles = (path: string) => Promise<string[]>;
+
+export function smallFiles(): SmallFiles {
+  const read = new Map<string, Promise<string[]>>();
+  return (path) => {
+    let lines = read.get(path);
+    if (!lines) read.set(path, (lines = readSmallFile(path)));
+    return lines;
+  };
+}
+
+/** What the window engine found, once the pass is over. */
+export interface WindowsFinished {
+  doc: WindowsDocJson;
+  /** The windows themselves, their evidence with the events it came from. */
+  windows: readonly Window[];
+}
+
+/**
+ * The window engine as a sink of the one pass: its context (replica
+ * assignments, ZooKeeper addresses, KRaft metadata dumps) read before the
+ * pass, every event of the pass pushed, unfiltered.
+ */
+export class WindowsSink implements EventSink {
+  private constructor(
+    private readonly engine: WindowEngine, private readonly mode: ModeTally, private readonly metadata: MetadataInput | undefined, private readonly zone: Zone,
+  ) {}
+
+  static async open(others: readonly PlannedFile[], zone: Zone, read: SmallFiles = smallFiles()): Promise<WindowsSink> {
+    const context = await windowContext(others, read);
+    const metadata = await readMetadata(others);
+    // The metadata log's replica sets stand in for describe output the folder lacks.
+    if (metadata) for (const [p, a] of metadata.history.replicaAssignments()) if (!context.replicas.has(p)) context.replicas.set(p, a);
+    const mode = new ModeTally();
+    await mode.readProperties(others, read);
+    if (metadata) mode.metadataDump(metadata.files[0]!.path);
+    return new WindowsSink(new WindowEngine(context), mode, metadata, zone);
+  }
+
+  push(e: TimelineEvent): void {
+    this.engine.push(e);
+    this.mode.event(e);
+  }
+
+  finish(): WindowsFinished {
+    const { engine, zone } = this;
+    const merged = mergeMetadata(engine.finish(), this.metadata, this.mode.edges, zone);
+    const { mode: clusterMode, reason: modeReason } = this.mode.verdict();
+    return {
+      windows: merged.windows,
+      doc: {
+        schema: 'kforensics/windows/v1',
+        timeZone: zone.name,
+        mode: clusterMode,
+        modeReason,
+        windows: merged.windows.map((w) => toWindowJson(w, zone)),
+        falseAlarms: engine.falseAlarms.map((f) => ({
+          file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), rule: f.ruleId, text: f.text, why: f.why,
+        })),
+        disagreements: merged.disagreements.map((d) => ({
+          ...d, evidence: d.evidence.map((ev) => evidenceJson(ev, zone)),
+        })),
+      },
+    };
+  }
+}
+
 /** sources → readers → catalogue → merged records → window engine; KRaft metadata dumps beside. */
 export async function buildWindows(
   paths: readonly string[],
@@ -124,35 +194,10 @@ export async function buildWindows(
     Pick<TimelineOptions, 'onUnrecognised' | 'onCutLines' | 'skew'>,
 ): Promise<WindowsResult> {
   const timeline = await buildTimeline(paths, { ...options, all: true });
-  const context = await windowContext(timeline.plan.others);
-  const metadata = await readMetadata(timeline.plan.others);
-  // The metadata log's replica sets stand in for describe output the folder lacks.
-  if (metadata) for (const [p, a] of metadata.history.replicaAssignments()) if (!context.replicas.has(p)) context.replicas.set(p, a);
-  const engine = new WindowEngine(context);
-  const mode = new ModeTally();
-  await mode.readProperties(timeline.plan.others, readSmallFile);
-  if (metadata) mode.metadataDump(metadata.files[0]!.path);
-  for await (const e of timeline.events) {
-    engine.push(e);
-    mode.event(e);
-  }
-  const zone = options.zone;
-  const merged = mergeMetadata(engine.finish(), metadata, mode.edges, zone);
-  const { mode: clusterMode, reason: modeReason } = mode.verdict();
+  const sink = await WindowsSink.open(timeline.plan.others, options.zone);
+  await drain(timeline.eventBatches, [sink]);
   return {
-    doc: {
-      schema: 'kforensics/windows/v1',
-      timeZone: zone.name,
-      mode: clusterMode,
-      modeReason,
-      windows: merged.windows.map((w) => toWindowJson(w, zone)),
-      falseAlarms: engine.falseAlarms.map((f) => ({
-        file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), rule: f.ruleId, text: f.text, why: f.why,
-      })),
-      disagreements: merged.disagreements.map((d) => ({
-        ...d, evidence: d.evidence.map((ev) => evidenceJson(ev, zone)),
-      })),
-    },
+    doc: sink.finish().doc,
     inputs: timeline.inputs(),
     missing: timeline.plan.missing,
     skew: timeline.skew(),

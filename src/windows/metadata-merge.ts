@@ -6,6 +6,7 @@ import type { PlannedFile } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { Evidence, Window } from './engine.js';
+import { evidenceOf } from './window.js';
 
 /**
  * Puts the KRaft metadata log beside the logs. The metadata log is the
@@ -33,10 +34,6 @@ export interface MetadataInput {
 }
 
 export type Disagreement = Omit<DisagreementJson, 'evidence'> & { evidence: Evidence[] };
-
-function evidenceOf(e: TimelineEvent): Evidence {
-  return { file: e.file, line: e.line, time: e.time, ruleId: e.rule?.id ?? null, text: e.message };
-}
 
 /** Which mode the cluster ran in, from what fired and what the folder holds. */
 export class ModeTally {

@@ -9,6 +9,8 @@ export interface Evidence {
   time: number | null;
   ruleId: string | null;
   text: string;
+  /** The event the line was read as (log lines only): what a consumer after the pass needs of a cited line. Not output. */
+  event?: TimelineEvent;
 }
 
 /** What set one edge of a window: the method, in words, and the line it rests on. */
@@ -102,7 +104,7 @@ export function restartEstimate(firstLine: number, lastKnownDown: number, typica
 }
 
 export function evidenceOf(e: TimelineEvent): Evidence {
-  return { file: e.file, line: e.line, time: e.time, ruleId: e.rule?.id ?? null, text: e.message };
+  return { file: e.file, line: e.line, time: e.time, ruleId: e.rule?.id ?? null, text: e.message, event: e };
 }
 
 export function addEvidence(w: Window, ev: Evidence): void {

@@ -51,7 +51,7 @@ describe('colour: on a terminal only, NO_COLOR and FORCE_COLOR honoured', () => 
 });
 
 describe('stderr stays quiet when stdout is piped', () => {
-  it('one summary line; the list of files with --verbose; on a terminal the list too', () => {
+  it('one summary line, on a terminal too; the list of files with --verbose', () => {
     const quiet = piped(['timeline', HA, '--no-windows', '--tz', 'UTC']);
     expect(quiet.stderr.trim().split('\n')).toEqual([
       'Read 38 log file(s), 2320 lines: 1357 records + 963 folded + 0 unrecognised (0 with a bad timestamp). Not read by the timeline: 21 file(s) (--verbose lists them).',
@@ -60,7 +60,10 @@ describe('stderr stays quiet when stdout is piped', () => {
     expect(verbose.stderr).toContain(`  ${HA}/node1/server.log [kafka-server, broker-1,zk-1] 193 = 93 + 100 + 0`);
     expect(verbose.stderr).toContain(`  ${HA}/README.md: `);
     const tty = onTerminal(['timeline', HA, '--no-windows', '--until', '2024-02-23 00:00']);
-    if (tty !== undefined) expect(tty).toContain(`  ${HA}/node1/server.log [kafka-server, broker-1,zk-1] 193 = 93 + 100 + 0`);
+    if (tty !== undefined) {
+      expect(tty).toContain('Read 38 log file(s), 2320 lines');
+      expect(tty).not.toContain(`  ${HA}/node1/server.log [kafka-server, broker-1,zk-1] 193 = 93 + 100 + 0`);
+    }
   });
 
   it('windows and gap too', () => {
@@ -70,5 +73,44 @@ describe('stderr stays quiet when stdout is piped', () => {
       'Read 1 dump file(s), 802 lines.',
       'Read 11 log file(s), 431 lines: 364 records + 67 folded + 0 unrecognised (0 with a bad timestamp).',
     ]);
+  });
+});
+
+describe('the table on a terminal', () => {
+  // The terminal's width, set before the run; the rows as the terminal got them (escape codes removed).
+  const at = (columns: number, args: string[]): string[] | undefined => {
+    const probe = spawnSync('script', ['--version'], { encoding: 'utf8' });
+    if (probe.status !== 0) return undefined;
+    const command = `stty cols ${columns}; ${[process.execPath, `${REPO}/bin/run.js`, ...args].map((a) => `'${a}'`).join(' ')}`;
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    // eslint-disable-next-line no-control-regex
+    // What stays on each line: the text after its last carriage return (the progress line is drawn and erased with them).
+    return r.stdout.split('\n').map((l) => l.replace(/\r$/, '').split('\r').at(-1)!.replace(/\u001b\[[0-9;]*[A-Za-z]/g, ''));
+  };
+
+  it('is no wider than the terminal, down to 80 columns; piped, the fixed widths', () => {
+    for (const columns of [80, 120]) {
+      const lines = at(columns, ['timeline', HA, '--tz', 'UTC', '--min-severity', 'warn', '--no-windows']);
+      if (lines === undefined) return;
+      const rows = lines.filter((l) => /^\d{4}-\d\d-\d\d /.test(l));
+      expect(rows.length).toBeGreaterThan(5);
+      // The table's lines (the title and the accounting are sentences the terminal wraps).
+      for (const l of lines.filter((x) => !/^(Timeline of|Read \d)/.test(x))) expect(l.length, l).toBeLessThanOrEqual(columns);
+    }
+    const piped80 = piped(['timeline', HA, '--tz', 'UTC', '--min-severity', 'warn', '--no-windows'], { COLUMNS: '80' });
+    expect(Math.max(...piped80.stdout.split('\n').map((l) => l.length))).toBeGreaterThan(120);
+  });
+
+  it('the windows summary comes after the rows', () => {
+    const r = piped(['timeline', HA, '--tz', 'UTC', '--min-severity', 'warn']);
+    const firstRow = r.stdout.search(/^2024-02-23 /m);
+    const windows = r.stdout.indexOf('broker-down');
+    expect(firstRow).toBeGreaterThan(0);
+    expect(windows).toBeGreaterThan(firstRow);
+  });
+
+  it('no progress line when stderr is piped', () => {
+    const r = piped(['timeline', HA, '--tz', 'UTC', '--no-windows']);
+    expect(r.stderr).not.toContain('reading:');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dropAppenderTwins } from '../../src/timeline/dedupe.js';
+import { dropAppenderTwins, TWIN_SPAN_MS } from '../../src/timeline/dedupe.js';
 import type { TimelineEvent } from '../../src/timeline/event.js';
 
 function ev(time: number, file: string, message: string, node = 'zk-1'): TimelineEvent {
@@ -32,5 +32,32 @@ describe('dropAppenderTwins', () => {
       [ev(1, 'a.log', 'Expiring session 0x1'), ev(1, 'a.log', 'Expiring session 0x1'), ev(1, 'b.log', 'Expiring session 0x1', 'zk-2'), ev(2, 'b.log', 'Expiring session 0x1')],
     )));
     expect(out).toHaveLength(4);
+  });
+});
+
+describe('dropAppenderTwins, twins apart', () => {
+  it('drops a twin that comes after records of another time (a file stepping back a little), within the span', async () => {
+    const out = await collect(dropAppenderTwins(batches(
+      [ev(9, 'native.log', 'FOLLOWING'), ev(9, 'kafka-layout.log', 'FOLLOWING')],
+      [ev(10, 'native.log', 'Exception when following the leader'), ev(12, 'native.log', 'Shutdown called'), ev(11, 'native.log', 'LOOKING')],
+      [ev(10, 'kafka-layout.log', 'Exception when following the leader'), ev(12, 'kafka-layout.log', 'Shutdown called')],
+    )));
+    expect(out.map((e) => `${e.time} ${e.file} ${e.message}`)).toEqual([
+      '9 native.log FOLLOWING', '10 native.log Exception when following the leader', '12 native.log Shutdown called', '11 native.log LOOKING',
+    ]);
+  });
+
+  it('keeps the same record in two files of a rotation (the node moved to the next file once, no second appender)', async () => {
+    const out = await collect(dropAppenderTwins(batches(
+      [ev(10, 'server.log.1', 'Shutdown called'), ev(12, 'server.log.1', 'x'), ev(11, 'server.log.1', 'y'), ev(10, 'server.log', 'Shutdown called')],
+    )));
+    expect(out).toHaveLength(4);
+  });
+
+  it('forgets keys older than the span', async () => {
+    const out = await collect(dropAppenderTwins(batches(
+      [ev(9, 'a.log', 'w'), ev(9, 'b.log', 'w'), ev(10, 'a.log', 'x'), ev(10 + TWIN_SPAN_MS + 1, 'a.log', 'y'), ev(10, 'b.log', 'x')],
+    )));
+    expect(out.map((e) => `${e.time} ${e.file} ${e.message}`)).toEqual(['9 a.log w', '10 a.log x', `${10 + TWIN_SPAN_MS + 1} a.log y`, '10 b.log x']);
   });
 });

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import type { InputJson } from '../model/timeline.js';
+import type { Plan } from '../sources/plan.js';
+
+/** How often the line is redrawn; the first one shows within this of the start. */
+const EVERY_MS = 250;
+
+/** Bytes this process has read so far (Linux: /proc/self/io), or undefined. */
+function bytesReadByProcess(): number | undefined {
+  try {
+    const m = /^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Progress on stderr while the inputs are read: files done, bytes read (by
+ * the process where the system says, else of the files done), elapsed
+ * seconds. On a
+ * terminal only, one line redrawn in place and erased at the end; nothing
+ * when stderr is piped or redirected.
+ */
+export class Progress {
+  private readonly timer: NodeJS.Timeout | undefined;
+  private readonly start = Date.now();
+  private files = 0;
+  private bytes = 0;
+  private readonly totalFiles: number;
+  private readonly totalBytes: number;
+  private readonly sizes: Map<string, number>;
+  private shown = false;
+  private readonly base = bytesReadByProcess();
+
+  constructor(plan: Pick<Plan, 'families'>, private readonly out: NodeJS.WriteStream = process.stderr) {
+    const files = plan.families.flatMap((f) => f.files);
+    this.sizes = new Map(files.map((f) => [f.path, f.size]));
+    this.totalFiles = files.length;
+    this.totalBytes = files.reduce((n, f) => n + f.size, 0);
+    if (out.isTTY === true && this.totalFiles > 0) {
+      this.timer = setInterval(() => this.draw(), EVERY_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** A file is done (its accounting came). */
+  done(input: Pick<InputJson, 'file'>): void {
+    this.files++;
+    this.bytes += this.sizes.get(input.file) ?? 0;
+  }
+
+  private draw(): void {
+    const mb = (n: number) => (n / 1e6).toFixed(n < 1e7 ? 1 : 0);
+    const seconds = ((Date.now() - this.start) / 1000).toFixed(1);
+    const now = this.base === undefined ? undefined : bytesReadByProcess();
+    const read = now === undefined ? this.bytes : Math.min(this.totalBytes, Math.max(this.bytes, now - this.base!));
+    this.out.write(`\r\u001b[Kreading: ${mb(read)} of ${mb(this.totalBytes)} MB, ${this.files} of ${this.totalFiles} file(s) done, ${seconds} s`);
+    this.shown = true;
+  }
+
+  /** Erases the line (before output goes to the same terminal); it is drawn again at the next tick. */
+  clear(): void {
+    if (this.shown) this.out.write('\r\u001b[K');
+    this.shown = false;
+  }
+
+  /** Stops and erases the line. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.clear();
+  }
+}

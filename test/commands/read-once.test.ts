@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
+import { REPO } from './run-cli.js';
+
+// Every command reads each input once: the rows printed, the window engine,
+// the skew estimator, the key events and the accounting are fed from one
+// pass. Counted by a preload that sums the bytes each file gives to reads
+// (test/helpers/count-reads.mjs): the planner's sniffing reads a file's head
+// (256 KiB here), the pass reads it whole; a second pass shows as 2×.
+const dir = tempDir('kforensics-read-once-');
+const log = join(dir.root, 'broker-1', 'server.log');
+dir.write('broker-1/.keep', '');
+const gen = spawnSync(process.execPath, [join(REPO, 'scripts/gen-server-log.mjs'), '--size', '4M', '--out', log], { encoding: 'utf8' });
+copyFileSync(join(REPO, 'fixtures/account-event-2022-10-05/broker-1/server.properties'), join(dir.root, 'broker-1', 'server.properties'));
+
+function bytesRead(args: string[]): Record<string, number> {
+  const out = join(dir.root, 'reads.json');
+  const r = spawnSync(process.execPath, [join(REPO, 'bin/run.js'), ...args], {
+    encoding: 'utf8', maxBuffer: 256 << 20,
+    env: {
+      ...process.env, NO_COLOR: '1', KF_COUNT_READS_ROOT: join(dir.root, 'broker-1'), KF_COUNT_READS_OUT: out,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(REPO, 'test/helpers/count-reads.mjs')}`,
+    },
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(readFileSync(out, 'utf8')) as Record<string, number>;
+}
+
+describe('one read per input per command', () => {
+  it('the generated log is there', () => {
+    expect(gen.status, gen.stderr).toBe(0);
+  });
+
+  it.each([
+    [['timeline']],
+    [['timeline', '--json']],
+    [['timeline', '--since', '2000-01-01 00:00']],
+    [['timeline', '--format', 'ndjson']],
+    [['windows']],
+    [['windows', '--json']],
+  ])('%j reads the log once', (args) => {
+    const reads = bytesRead([args[0]!, join(dir.root, 'broker-1'), ...args.slice(1)]);
+    const size = statSync(log).size;
+    // Once in full, plus the planner's look at its head.
+    expect(reads[log]! / size).toBeGreaterThanOrEqual(1);
+    expect(reads[log]! / size).toBeLessThan(1.1);
+  });
+
+  it('report reads the log once, and again only up to the last line it quotes', () => {
+    const reads = bytesRead(['report', join(dir.root, 'broker-1'), '--out', join(dir.root, 'r.md')]);
+    const size = statSync(log).size;
+    expect(reads[log]! / size).toBeGreaterThanOrEqual(1);
+    // The pass (was: the windows, the key events and the start-up configs, each a pass of their own) and the appendix's quotes.
+    expect(reads[log]! / size).toBeLessThan(2.1);
+  });
+});
