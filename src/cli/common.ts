@@ -1,6 +1,6 @@
 import { Flags, type Command } from '@oclif/core';
 import { parseUserTime, UnknownZoneError, Zone } from '../time/zone.js';
-import { describeClockChange, type ClockChange } from '../time/clock-changes.js';
+import { describeClockChange, describeClockNote, type ClockChange, type FileClockNote } from '../time/clock-changes.js';
 import type { InputJson } from '../model/timeline.js';
 import { isReadFailure, type Plan } from '../sources/plan.js';
 import { STDIN_NAME } from '../sources/archive.js';
@@ -258,9 +258,14 @@ export function reportSkew(report: SkewReport, applied: ReadonlyMap<string, numb
   if (lines.length > 0) process.stderr.write(`Clock skew between nodes${applied.size > 0 ? ' (after --skew)' : ''}:\n${lines.join('\n')}\n`);
 }
 
-/** Changes of clocks (daylight saving time) the events span, with what they mean for the hour after: on stderr. */
-export function reportClockChanges(changes: readonly ClockChange[], zone: Zone): void {
+/**
+ * Changes of clocks (daylight saving time) the events span, with what they
+ * mean for the hour after, and each file's records stamped in a repeated or
+ * skipped local hour with where they were placed: on stderr.
+ */
+export function reportClockChanges(changes: readonly ClockChange[], zone: Zone, notes: readonly FileClockNote[] = []): void {
   for (const c of changes) process.stderr.write(`${describeClockChange(c, zone)}\n`);
+  for (const n of notes) process.stderr.write(`${describeClockNote(n, zone)}\n`);
 }
 
 /** --skew names a node the logs never mention: a typo, most likely. */

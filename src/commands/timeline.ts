@@ -122,7 +122,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const events: EventJson[] = [];
       for await (const e of timeline.events) events.push(toEventJson(e, shown));
       const inputs = timeline.inputs();
-      reportClockChanges(timeline.clockChanges(), zone);
+      reportClockChanges(timeline.clockChanges(), zone, timeline.clockNotes());
       this.reportProblems(paths, inputs, timeline.skew(), skew);
       // The schema (and zod) only for --json: loading them costs the other formats ~50 ms a run.
       const { TimelineSchema } = await import('../model/timeline.js');
@@ -172,7 +172,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const skipped = renderSkipped(inputs);
       if (skipped) process.stderr.write(`Not read:\n${skipped}\n`);
     }
-    reportClockChanges(timeline.clockChanges(), zone);
+    reportClockChanges(timeline.clockChanges(), zone, timeline.clockNotes());
     this.reportProblems(paths, inputs, timeline.skew(), skew);
   }
 

@@ -1,4 +1,5 @@
 import type { SkewReport } from '../timeline/skew.js';
+import { describeClockChange, describeClockNote } from '../time/clock-changes.js';
 import { dirname } from 'node:path';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { brokerSessions, isClientSessionExpiry, noteBrokerSession } from '../analysis/client-sessions.js';
@@ -205,6 +206,12 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
           topic: p.topic, partition: p.partition, backwards: p.clockSkew.backwards, maxBackwardsMs: p.clockSkew.maxBackwardsMs,
         }))),
       },
+      ...(windowsResult.clockChanges.length + windowsResult.clockNotes.length > 0 && {
+        clockChanges: [
+          ...windowsResult.clockChanges.map((c) => describeClockChange(c, zone)),
+          ...windowsResult.clockNotes.map((n) => describeClockNote(n, zone)),
+        ],
+      }),
       falseAlarms: windowsResult.doc.falseAlarms,
     },
     appendix,

@@ -1,7 +1,7 @@
 import type { Classifier } from '../catalogue/classify.js';
 import { severityOfLevel, type LogRecord, type NodeKind } from '../model/record.js';
 import type { InputJson } from '../model/timeline.js';
-import { RecordReader, type Layout, type UnrecognisedSink } from '../readers/assembler.js';
+import { addClockNotes, RecordReader, type ClockNote, type Layout, type UnrecognisedSink } from '../readers/assembler.js';
 import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
 import { zookeeperLayout } from '../readers/zookeeper.js';
 import { byteReadable } from '../sources/fast-lines.js';
@@ -44,6 +44,8 @@ export interface ReadOptions {
   textOnly?: boolean;
   /** Bytes per buffer of the byte path (chunkFor the number of files read at once); 1 MiB by default. */
   chunk?: number;
+  /** Receives a file's records stamped in local hours a change of clocks made ambiguous, when it has any. */
+  onClockNotes?: (file: string, notes: readonly ClockNote[]) => void;
   /** Told when a file is read from a seek: its accounting covers only the lines from there on. */
   onSeek?: (file: string, seek: Seek) => void;
 }
@@ -230,6 +232,11 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     error ??= changedWhileRead(file);
     take(reader.end(), kept);
     if (kept.length > 0) yield kept;
+    if (reader.clockNotes.length > 0) {
+      const notes: ClockNote[] = [];
+      addClockNotes(notes, reader.clockNotes, linesBefore);
+      options.onClockNotes?.(file.path, notes);
+    }
     options.onInput({
       file: file.path,
       kind: file.kind,
@@ -304,6 +311,7 @@ function joinPart(
 ): void {
   const offset = linesBefore + reader.counts.linesRead;
   const latest = reader.latestTime;
+  addClockNotes(reader.clockNotes, part.clockNotes, reader.counts.linesRead);
   for (const e of part.events) emit({ ...e, line: e.line + offset, rule: e.rule === null ? null : rules.get(e.rule)! });
   const c = reader.counts;
   c.linesRead += part.counts.linesRead;
