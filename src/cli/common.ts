@@ -143,7 +143,10 @@ export async function checkNodeMap(command: Command, paths: readonly string[], e
 
 export function failOnMissing(command: Command, missing: readonly string[]): void {
   if (missing.length > 0) {
-    command.error(`No such file or directory: ${missing.map((p) => printable(p)).join(', ')}. Check the path; kforensics reads files and directories.`, { exit: 2 });
+    // Node decodes the command line as UTF-8: a name in another encoding arrives with U+FFFD and cannot be opened.
+    const mangled = missing.some((p) => p.includes('\uFFFD'));
+    command.error(`No such file or directory: ${missing.map((p) => printable(p)).join(', ')}. Check the path; kforensics reads files and directories.` +
+      (mangled ? ' A name that is not UTF-8 cannot be passed on the command line: give the folder that holds it (its files are read whatever their names).' : ''), { exit: 2 });
   }
 }
 

@@ -7,7 +7,7 @@ import { zookeeperLayout } from '../readers/zookeeper.js';
 import { byteReadable } from '../sources/fast-lines.js';
 import { streamByteReadable } from '../sources/gzip-lines.js';
 import { isMember, isStreamed } from '../sources/archive.js';
-import { openEvidenceSync } from '../sources/open.js';
+import { evidencePath, openEvidenceSync } from '../sources/open.js';
 import { fileLineSource, newLineStats, type LineStats } from '../sources/lines.js';
 import { kafkaGate, readKafkaBytes } from './kafka-fast.js';
 import { SEEK_MARGIN_MS, seekOffset, verifySeekInParallel, type Seek } from './kafka-ranges.js';
@@ -258,7 +258,7 @@ export function changedWhileRead(file: Pick<PlannedFile, 'path' | 'size' | 'id'>
   if (isMember(file.path)) return null;
   let now;
   try {
-    now = statSync(file.path);
+    now = statSync(evidencePath(file.path));
   } catch {
     return `the file was removed or renamed while being read (it had ${file.size} bytes); what was read may be incomplete`;
   }
