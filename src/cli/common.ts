@@ -275,7 +275,7 @@ export function reportClockChanges(changes: readonly ClockChange[], zone: Zone, 
 export function checkSkewNodes(applied: ReadonlyMap<string, number>, inputs: readonly InputJson[]): void {
   const nodes = new Set(inputs.flatMap((i) => (i.node ?? '').split(',')).filter(Boolean));
   for (const node of applied.keys()) {
-    if (!nodes.has(node)) process.stderr.write(`--skew ${node}: no such node in these logs (nodes: ${[...nodes].sort().join(', ')}); nothing corrected.\n`);
+    if (!nodes.has(node)) process.stderr.write(`--skew ${printable(node)}: no such node in these logs (nodes: ${[...nodes].sort().join(', ')}); nothing corrected.\n`);
   }
 }
 
