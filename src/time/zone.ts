@@ -156,10 +156,20 @@ export class Zone {
   private secondText = '';
   private offsetText = '';
 
-  /** Human form for tables: 2022-10-05 17:05:39.869 */
+  /**
+   * Human form for tables: 2022-10-05 17:05:39.869; in a local hour that
+   * happened twice (autumn), with the offset that tells its passes apart:
+   * 2024-10-27 02:05:00.000 +01:00.
+   */
   formatShort(epochMs: number): string {
-    const local = new Date(epochMs + this.offsetAt(epochMs) * 60_000).toISOString();
-    return `${local.slice(0, 10)} ${local.slice(11, 23)}`;
+    const offset = this.offsetAt(epochMs);
+    const local = new Date(epochMs + offset * 60_000).toISOString();
+    return `${local.slice(0, 10)} ${local.slice(11, 23)}${this.passOffset(epochMs + offset * 60_000, offset)}`;
+  }
+
+  /** ` +01:00` when a naive local time lies in a repeated hour (read with `offset`), else ''. */
+  passOffset(naiveMs: number, offset: number): string {
+    return this.ambiguity(naiveMs)?.kind === 'repeated' ? ` ${formatOffset(offset)}` : '';
   }
 }
 

@@ -170,6 +170,16 @@ describe('through the timeline (every read path)', () => {
     expect(r.stderr).toContain('5 placed in the first pass, 3 in the second');
   });
 
+  it('tables give the offset of times in the repeated hour (its passes read alike otherwise)', () => {
+    const r = runAs(['timeline', join(t.root, 'autumn'), '--tz', 'Europe/Berlin'], { env: { COLUMNS: '200' } });
+    const rows = r.stdout.split('\n');
+    const at = (time: string) => rows.findIndex((l) => l.startsWith(time));
+    expect(rows[at('2024-10-27 02:50:00.000') + 1]).toMatch(/^\+02:00\s*$/);
+    expect(rows[at('2024-10-27 02:05:00.000') + 1]).toMatch(/^\+01:00\s*$/);
+    expect(rows[at('2024-10-27 01:50:00.000') + 1]).not.toMatch(/^\+0/);
+    expect(r.stdout).toMatch(/│ 2024-10-27 02:50:00\.000 │ 2024-10-27 02:05:00\.000 │ 15m 00s[^\n]*\n[^\n]*│ \+02:00\s+│ \+01:00\s+│/);
+  });
+
   it('the report carries the notes (JSON, Markdown)', () => {
     const out = join(t.root, 'r.json');
     const r = runAs(['report', join(t.root, 'autumn'), join(t.root, 'spring'), '--tz', 'Europe/Berlin', '--out', out]);
