@@ -1,6 +1,6 @@
 import { Flags, type Command } from '@oclif/core';
 import { parseUserTime, UnknownZoneError, Zone } from '../time/zone.js';
-import { describeClockChange, type ClockChange } from '../time/clock-changes.js';
+import { describeClockChange, describeClockNote, type ClockChange, type FileClockNote } from '../time/clock-changes.js';
 import type { InputJson } from '../model/timeline.js';
 import { isReadFailure, type Plan } from '../sources/plan.js';
 import { STDIN_NAME } from '../sources/archive.js';
@@ -143,7 +143,10 @@ export async function checkNodeMap(command: Command, paths: readonly string[], e
 
 export function failOnMissing(command: Command, missing: readonly string[]): void {
   if (missing.length > 0) {
-    command.error(`No such file or directory: ${missing.map((p) => printable(p)).join(', ')}. Check the path; kforensics reads files and directories.`, { exit: 2 });
+    // Node decodes the command line as UTF-8: a name in another encoding arrives with U+FFFD and cannot be opened.
+    const mangled = missing.some((p) => p.includes('\uFFFD'));
+    command.error(`No such file or directory: ${missing.map((p) => printable(p)).join(', ')}. Check the path; kforensics reads files and directories.` +
+      (mangled ? ' A name that is not UTF-8 cannot be passed on the command line: give the folder that holds it (its files are read whatever their names).' : ''), { exit: 2 });
   }
 }
 
@@ -257,16 +260,21 @@ export function reportSkew(report: SkewReport, applied: ReadonlyMap<string, numb
   if (lines.length > 0) process.stderr.write(`Clock skew between nodes${applied.size > 0 ? ' (after --skew)' : ''}:\n${lines.join('\n')}\n`);
 }
 
-/** Changes of clocks (daylight saving time) the events span, with what they mean for the hour after: on stderr. */
-export function reportClockChanges(changes: readonly ClockChange[], zone: Zone): void {
+/**
+ * Changes of clocks (daylight saving time) the events span, with what they
+ * mean for the hour after, and each file's records stamped in a repeated or
+ * skipped local hour with where they were placed: on stderr.
+ */
+export function reportClockChanges(changes: readonly ClockChange[], zone: Zone, notes: readonly FileClockNote[] = []): void {
   for (const c of changes) process.stderr.write(`${describeClockChange(c, zone)}\n`);
+  for (const n of notes) process.stderr.write(`${describeClockNote(n, zone)}\n`);
 }
 
 /** --skew names a node the logs never mention: a typo, most likely. */
 export function checkSkewNodes(applied: ReadonlyMap<string, number>, inputs: readonly InputJson[]): void {
   const nodes = new Set(inputs.flatMap((i) => (i.node ?? '').split(',')).filter(Boolean));
   for (const node of applied.keys()) {
-    if (!nodes.has(node)) process.stderr.write(`--skew ${node}: no such node in these logs (nodes: ${[...nodes].sort().join(', ')}); nothing corrected.\n`);
+    if (!nodes.has(node)) process.stderr.write(`--skew ${printable(node)}: no such node in these logs (nodes: ${[...nodes].sort().join(', ')}); nothing corrected.\n`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Hook } from '@oclif/core';
+import { printable } from '../sources/printable.js';
 import { closest } from './suggest.js';
 
 /**
@@ -15,7 +16,7 @@ const hook: Hook<'command_not_found'> = async function (opts) {
   const help = `Run ${bin} help for a list of available commands.`;
   if (process.stdin.isTTY) throw new Error(help);
   const near = closest(opts.id, opts.config.commands.filter((c) => !c.hidden).map((c) => c.id));
-  this.error(`"${opts.id}" is not a ${bin} command.${near ? ` Did you mean ${bin} ${near}?` : ''} ${help}`, { exit: 127 });
+  this.error(`"${printable(opts.id)}" is not a ${bin} command.${near ? ` Did you mean ${bin} ${near}?` : ''} ${help}`, { exit: 127 });
 };
 
 export default hook;

@@ -1,4 +1,5 @@
 import { Command } from '@oclif/core';
+import { printable } from '../sources/printable.js';
 
 /**
  * How the process ends, for every command, installed once by bin/run.js
@@ -11,6 +12,9 @@ import { Command } from '@oclif/core';
  *   error it might take for a result.
  * - A closed pipe (`kforensics … | head -1`) is a normal end: exit 0, nothing
  *   on stderr, instead of an EPIPE error.
+ * - An error message quotes what was typed (a flag's value, a path, an
+ *   unknown flag): its control characters are escaped, so a terminal escape
+ *   sequence in it is printed, never obeyed.
  */
 export function installProcessGuards(): void {
   // `catch` is protected: reached through the prototype, for every command at once.
@@ -18,6 +22,7 @@ export function installProcessGuards(): void {
   const proto = Command.prototype as unknown as Catching;
   const plainCatch = proto.catch;
   proto.catch = async function catchError(this: Command, err) {
+    if (typeof err.message === 'string') err.message = printable(err.message, false, true);
     if (!this.jsonEnabled()) return plainCatch.call(this, err);
     const exit = (err as { oclif?: { exit?: number } }).oclif?.exit ?? err.exitCode ?? 1;
     process.exitCode = typeof exit === 'number' ? exit : 1;

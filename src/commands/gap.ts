@@ -64,6 +64,10 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     const auto = flags.tz.toLowerCase() === 'auto';
     const zone = auto ? new Zone('UTC') : zoneFlag(this, flags.tz);
     if (!auto) noteDefaultZone(metadata);
+    // Kafka's own rule for topic names: anything else names no topic (and would be printed as typed).
+    if (!/^[a-zA-Z0-9._-]{1,249}$/.test(flags.topic)) {
+      this.error(`--topic "${printable(flags.topic)}" is not a Kafka topic name: one is 1 to 249 of the characters a-z A-Z 0-9 . _ -. Give the topic as kafka-topics --list shows it.`, { exit: 2 });
+    }
     const minGapMs = flags['min-gap'] === undefined ? DEFAULTS.minGapMs : parseDurationFlag(flags['min-gap']);
     if (Number.isNaN(minGapMs)) this.error(`--min-gap "${flags['min-gap']}" is not a duration. Use seconds (60), or 90s, 5m, 1h.`, { exit: 2 });
     const percentile = Number(flags.percentile);

@@ -138,7 +138,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         for await (const batch of batches) for (const e of batch) events.add(EventSchema.parse(toEventJson(e, shown)));
         progress.stop();
         const inputs = timeline.inputs();
-        reportClockChanges(timeline.clockChanges(), zone);
+        reportClockChanges(timeline.clockChanges(), zone, timeline.clockNotes());
         this.reportProblems(paths, inputs, timeline.skew(), skew);
         const head = TimelineSchema.parse({
           schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windowsDoc().kept.windows, skew: timeline.skew(), events: [],
@@ -201,7 +201,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const skipped = renderSkipped(inputs);
       if (skipped) process.stderr.write(`Not read:\n${skipped}\n`);
     }
-    reportClockChanges(timeline.clockChanges(), zone);
+    reportClockChanges(timeline.clockChanges(), zone, timeline.clockNotes());
     this.reportProblems(paths, inputs, timeline.skew(), skew);
   }
 

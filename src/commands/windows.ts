@@ -52,7 +52,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       reportNothingFound(argv, result.inputs);
       checkSkewNodes(skew, result.inputs);
       reportSkew(result.skew, skew);
-      reportClockChanges(result.clockChanges, zone);
+      reportClockChanges(result.clockChanges, zone, result.clockNotes);
       noteZoneUnchecked(zone, result.inputs);
       reportReadFailures(result.inputs);
     };

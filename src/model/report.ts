@@ -142,6 +142,7 @@ export const InputQualitySchema = z.object({
       topic: z.string(), partition: z.number().int().nullable(), backwards: z.number().int().nonnegative(), maxBackwardsMs: z.number().int().nonnegative(),
     })).describe('records whose CreateTime went backwards, from the dumps'),
   }),
+  clockChanges: z.array(z.string()).optional().describe('changes of the zone\'s clocks (daylight saving time) the logs span, and per file where records stamped in a repeated or skipped local hour were placed'),
   falseAlarms: z.array(EvidenceSchema.extend({ why: z.string() })),
 });
 

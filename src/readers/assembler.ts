@@ -1,5 +1,5 @@
 import { MAX_CONTINUATION, type LogRecord, type NodeKind } from '../model/record.js';
-import type { Zone } from '../time/zone.js';
+import type { LocalAmbiguity, Zone } from '../time/zone.js';
 
 /** Per-file accounting: linesRead = records + folded + unrecognised, always. */
 export interface ReaderCounts {
@@ -10,6 +10,62 @@ export interface ReaderCounts {
   /** Inside `unrecognised`: lines shaped like a record whose timestamp did not parse. */
   badTimestamps: number;
   outOfOrder: number;
+}
+
+/**
+ * The records of one file stamped in a local hour a change of clocks made
+ * ambiguous, and how they were placed (see RecordReader.place).
+ */
+export interface ClockNote {
+  ambiguity: LocalAmbiguity;
+  /** The first and last line so stamped, and how many records. */
+  firstLine: number;
+  lastLine: number;
+  records: number;
+  /** The first record's naive time (a skipped hour: the time that did not exist). */
+  firstNaive: number;
+  /** A repeated hour: records placed in its first pass and in its second. */
+  firstPass: number;
+  secondPass: number;
+  /** A repeated hour: the line where the clock went back (the second pass began), if seen. */
+  backAt?: number;
+  /** How far it went back there (ms). */
+  backBy?: number;
+}
+
+/**
+ * A record earlier than the one before it by more than this, inside a
+ * repeated local hour, shows the clock went back: the second pass began.
+ * Threads and asynchronous appenders reorder a file's records by far less;
+ * the step back is the change (an hour) less the time the file was silent
+ * across it, so only an hour's silence hides it.
+ */
+export const CLOCK_BACK_MS = 30_000;
+
+/**
+ * Adds notes of a later part of the same file (its lines `lineOffset` on)
+ * to a file's notes: one note per ambiguous hour.
+ */
+export function addClockNotes(into: ClockNote[], notes: readonly ClockNote[], lineOffset: number): void {
+  for (const n of notes) {
+    const shifted: ClockNote = {
+      ...n, firstLine: n.firstLine + lineOffset, lastLine: n.lastLine + lineOffset,
+      ...(n.backAt !== undefined && { backAt: n.backAt + lineOffset }),
+    };
+    const same = into.find((m) => m.ambiguity.from === n.ambiguity.from && m.ambiguity.kind === n.ambiguity.kind);
+    if (!same) {
+      into.push(shifted);
+      continue;
+    }
+    same.lastLine = shifted.lastLine;
+    same.records += n.records;
+    same.firstPass += n.firstPass;
+    same.secondPass += n.secondPass;
+    if (same.backAt === undefined && shifted.backAt !== undefined) {
+      same.backAt = shifted.backAt;
+      same.backBy = shifted.backBy!;
+    }
+  }
 }
 
 /** What a layout makes of a line that starts a record. */
@@ -75,6 +131,15 @@ export class RecordReader {
   /** Roles of the records counted without being kept (their nodes are in the file's accounting). */
   readonly skippedRoles = new Set<NodeKind>();
   private latest = Number.NEGATIVE_INFINITY;
+  /** Naive times [spanFrom, spanTo) read with one offset (no change of clocks in between). */
+  private spanFrom = 0;
+  private spanTo = 0;
+  private spanOffset = 0;
+  /** The naive time of the record before, and the repeated hour (its `from`) whose second pass has begun. */
+  private lastNaive = Number.NaN;
+  private secondPassOf = Number.NaN;
+  /** Records stamped in ambiguous local hours, one note per hour. */
+  readonly clockNotes: ClockNote[] = [];
   /**
    * Times of the first records that were in order (each at or after every
    * record before it), when asked for: a reader of one part of a file
@@ -118,7 +183,7 @@ export class RecordReader {
     }
     const done = this.open;
     this.openSkipped = false;
-    const time = this.zone.toEpoch(start.naiveTime);
+    const time = this.place(start.naiveTime, lineNo);
     const outOfOrder = time < this.latest;
     if (outOfOrder) this.counts.outOfOrder++;
     else this.inOrder(time);
@@ -145,11 +210,11 @@ export class RecordReader {
    * but not kept. Returns the record this line completed, if any.
    */
   skipRecord(naiveTime: number, role: NodeKind): LogRecord | undefined {
-    this.counts.linesRead++;
+    const lineNo = ++this.counts.linesRead;
     const done = this.open;
     this.open = undefined;
     this.openSkipped = true;
-    const time = this.zone.toEpoch(naiveTime);
+    const time = this.place(naiveTime, lineNo);
     if (time < this.latest) this.counts.outOfOrder++;
     else this.inOrder(time);
     this.counts.records++;
@@ -175,6 +240,8 @@ export class RecordReader {
     c.folded += folded;
     c.outOfOrder += outOfOrder;
     if (latest > this.latest) this.latest = latest;
+    // A run lies where the zone has one offset: its latest naive time is exact.
+    this.lastNaive = latest + this.zone.offsetAt(latest) * 60_000;
     for (const role of roles) this.skippedRoles.add(role);
     return done;
   }
@@ -189,6 +256,52 @@ export class RecordReader {
     this.counts.linesRead++;
     this.counts.folded++;
     return true;
+  }
+
+  /**
+   * A record's instant from its naive time. Outside a change of clocks, the
+   * zone's one reading. In a repeated hour (autumn), a file's records are in
+   * the first pass (the offset before the change) until the clock is seen
+   * going back (a record more than CLOCK_BACK_MS earlier than the one before
+   * it, both in that hour), in the second after. In a skipped hour (spring),
+   * the offset before the change (an hour later than the stamp reads). Both
+   * are noted (clockNotes), to be said.
+   */
+  private place(naive: number, line: number): number {
+    if (naive >= this.spanFrom && naive < this.spanTo) {
+      this.lastNaive = naive;
+      return naive - this.spanOffset;
+    }
+    const ambiguity = this.zone.ambiguity(naive);
+    if (!ambiguity) {
+      const span = this.zone.constantSpan(naive);
+      this.spanFrom = span.from;
+      this.spanTo = span.to;
+      this.spanOffset = span.offsetMs;
+      this.lastNaive = naive;
+      return naive - span.offsetMs;
+    }
+    const before = this.lastNaive;
+    this.lastNaive = naive;
+    let note = this.clockNotes.find((n) => n.ambiguity === ambiguity);
+    if (!note) {
+      note = { ambiguity, firstLine: line, lastLine: line, records: 0, firstNaive: naive, firstPass: 0, secondPass: 0 };
+      this.clockNotes.push(note);
+    }
+    note.lastLine = line;
+    note.records++;
+    if (ambiguity.kind === 'skipped') return naive - ambiguity.before * 60_000;
+    const inHour = (t: number) => t >= ambiguity.from && t < ambiguity.to;
+    if (this.secondPassOf !== ambiguity.from && inHour(before) && before - naive > CLOCK_BACK_MS) {
+      this.secondPassOf = ambiguity.from;
+      note.backAt = line;
+      note.backBy = before - naive;
+    }
+    // A record of the hour after one past it (out of order) is nearest its second pass too.
+    const second = this.secondPassOf === ambiguity.from || before >= ambiguity.to;
+    if (second) note.secondPass++;
+    else note.firstPass++;
+    return naive - (second ? ambiguity.after : ambiguity.before) * 60_000;
   }
 
   private inOrder(time: number): void {

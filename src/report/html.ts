@@ -214,6 +214,7 @@ export function renderHtmlParts(r: ReportJson): string[] {
   for (const p of q.clockSkew.producers) {
     out.push(`<li><strong>Producer clock (${esc(`${p.topic}-${p.partition ?? '?'}`)}):</strong> ${p.backwards === 0 ? 'no CreateTime went backwards' : `${p.backwards} records went backwards, by up to ${esc(humanDuration(p.maxBackwardsMs))}`}</li>`);
   }
+  for (const c of q.clockChanges ?? []) out.push(`<li><strong>Change of clocks:</strong> ${esc(c)}</li>`);
   if (q.falseAlarms.length > 0) {
     out.push(`<li><strong>False alarms (not used):</strong> ${q.falseAlarms.map((f) => `${link(f.file, f.line)} — ${esc(f.why)}`).join('; ')}</li>`);
   }

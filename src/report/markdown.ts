@@ -179,6 +179,7 @@ export function renderMarkdownParts(r: ReportJson): string[] {
   for (const p of q.clockSkew.producers) {
     out.push(`- **Producer clock (${mdText(`${p.topic}-${p.partition ?? '?'}`)}):** ${p.backwards === 0 ? 'no CreateTime went backwards' : `${p.backwards} records went backwards, by up to ${humanDuration(p.maxBackwardsMs)}`}`);
   }
+  for (const c of q.clockChanges ?? []) out.push(`- **Change of clocks:** ${mdText(c)}`);
   if (q.falseAlarms.length > 0) {
     out.push(`- **False alarms (not used):** ${q.falseAlarms.map((f) => `${link(f.file, f.line)} — ${mdText(f.why)}`).join('; ')}`);
   }

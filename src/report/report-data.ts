@@ -1,4 +1,5 @@
 import type { SkewReport } from '../timeline/skew.js';
+import { describeClockChange, describeClockNote } from '../time/clock-changes.js';
 import { dirname } from 'node:path';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { brokerSessions, isClientSessionExpiry, noteBrokerSession } from '../analysis/client-sessions.js';
@@ -185,6 +186,12 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
           topic: p.topic, partition: p.partition, backwards: p.clockSkew.backwards, maxBackwardsMs: p.clockSkew.maxBackwardsMs,
         }))),
       },
+      ...(timeline.clockChanges().length + timeline.clockNotes().length > 0 && {
+        clockChanges: [
+          ...timeline.clockChanges().map((c) => describeClockChange(c, zone)),
+          ...timeline.clockNotes().map((n) => describeClockNote(n, zone)),
+        ],
+      }),
       falseAlarms: finished.doc.falseAlarms,
     },
     appendix,

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import { colour as ansis } from '../cli/colour.js';
 import type { WindowJson, WindowsDocJson } from '../model/window.js';
+import { Zone } from '../time/zone.js';
 
 function duration(ms: number | null): string {
   if (ms === null) return 'still open';
@@ -14,8 +15,14 @@ function duration(ms: number | null): string {
 }
 
 /** `2022-10-05T17:05:39.869+09:00` → `2022-10-05 17:05:39.869` (the zone is in the header). */
-function short(iso: string | null): string {
-  return iso === null ? '(open at end of logs)' : `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+function short(iso: string | null, zone?: Zone): string {
+  if (iso === null) return '(open at end of logs)';
+  const text = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  // A local hour that happened twice: its offset tells the passes apart.
+  if (!zone || iso.length < 29) return text;
+  const offset = iso.slice(23);
+  const minutes = (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+  return `${text}${zone.passOffset(Date.parse(`${iso.slice(0, 23)}Z`), minutes)}`;
 }
 
 function subject(w: WindowJson): string {
@@ -24,9 +31,9 @@ function subject(w: WindowJson): string {
 }
 
 /** An edge, and the two instants it lies between when it is an estimate (see its source). */
-function edgeText(at: string | null, bounds: WindowJson['startBounds']): string {
-  if (at === null || !bounds || bounds.earliest === bounds.latest) return short(at);
-  return `${short(at)}\n(${short(bounds.earliest).slice(11, 19)}…${short(bounds.latest).slice(11, 19)})`;
+function edgeText(at: string | null, bounds: WindowJson['startBounds'], zone: Zone): string {
+  if (at === null || !bounds || bounds.earliest === bounds.latest) return short(at, zone);
+  return `${short(at, zone)}\n(${short(bounds.earliest).slice(11, 19)}…${short(bounds.latest).slice(11, 19)})`;
 }
 
 const BURST_MS = 1000;
@@ -69,6 +76,7 @@ export function renderWindowsTable(doc: WindowsDocJson): string {
   const kind = (w: WindowJson) => (w.end === null ? ansis.red(w.kind) : ansis.yellow(w.kind));
   const zone = doc.displayTimeZone ?? doc.timeZone;
   if (doc.windows.length === 0) return `No outage windows found (times in ${zone}).`;
+  const tz = new Zone(zone);
   const table = new Table({
     head: ['Window', 'Node / partition', `Start (${zone})`, 'End', 'Duration', 'Why'],
     colWidths: [19, 22, 25, 25, 13, 60],
@@ -77,11 +85,11 @@ export function renderWindowsTable(doc: WindowsDocJson): string {
   });
   for (const { first: w, members } of rows(doc.windows)) {
     if (members.length === 1) {
-      table.push([kind(w), subject(w), edgeText(w.start, w.startBounds), edgeText(w.end, w.endBounds), duration(w.durationMs), `${w.reason} ${confidence(w)}`]);
+      table.push([kind(w), subject(w), edgeText(w.start, w.startBounds, tz), edgeText(w.end, w.endBounds, tz), duration(w.durationMs), `${w.reason} ${confidence(w)}`]);
     } else {
       const longest = Math.max(...members.map((m) => m.durationMs ?? 0));
       const end = members.map((m) => m.end!).sort().at(-1)!;
-      table.push([kind(w), burstSubject(members), short(w.start), short(end), `≤ ${duration(longest)}`, `${w.reason} ${confidence(w)}`]);
+      table.push([kind(w), burstSubject(members), short(w.start, tz), short(end, tz), `≤ ${duration(longest)}`, `${w.reason} ${confidence(w)}`]);
     }
   }
   const lines = [table.toString()];

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { constants, unlinkSync } from 'node:fs';
+import { lstat, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { evidencePath } from '../sources/open.js';
 import { printable } from '../sources/printable.js';
 
 /**
@@ -12,6 +13,14 @@ import { printable } from '../sources/printable.js';
  * an input is seen for what it is. The report goes to a temporary file beside
  * its target, is flushed to the disk, then renamed over the target: a full
  * disk or a killed process leaves the previous report as it was.
+ *
+ * A process killed outright (`kill -9`, a power cut) leaves its temporary
+ * file behind. Linux could create it unnamed (O_TMPFILE) and link it in
+ * place, but Node offers neither the flag nor linkat(AT_EMPTY_PATH), and a
+ * link cannot replace an existing report anyway. So the temporary file is
+ * named for what it is, `.<report>.kforensics-<pid>-<random>.tmp`, and the
+ * next run for the same target removes those whose process is gone (and
+ * says so); a run stopped by a signal it can catch removes its own.
  */
 
 /** Why --out cannot be used: the command exits 2 with this message. */
@@ -52,7 +61,7 @@ export async function checkOutPath(out: string, roots: readonly string[], files:
   if (info?.isDirectory()) throw new OutPathError(`--out ${printable(out)} is a directory; name a file to write.`);
   const inputs: { path: string; id: Identity; dir: boolean }[] = [];
   for (const path of [...roots, ...files]) {
-    const s = await stat(path).catch(() => undefined);
+    const s = await stat(evidencePath(path)).catch(() => undefined);
     if (s) inputs.push({ path, id: s, dir: s.isDirectory() });
   }
   if (info) {
@@ -111,8 +120,14 @@ export async function writeOutAtomically(out: string, text: string | Uint8Array 
   const dir = dirname(where.path);
   let bytes = typeof text === 'string' ? Buffer.byteLength(text) : text instanceof Uint8Array ? text.length : 0;
   const mode = where.exists ? (await stat(where.path)).mode & 0o7777 : 0o666;
-  const tmp = join(dir, `.${basename(where.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await removeStaleTemporaries(dir, basename(where.path));
+  const tmp = join(dir, `${tmpPrefix(basename(where.path))}${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
   let created = false;
+  // A signal that ends the process (SIGINT, SIGTERM: see process-guards) runs 'exit' handlers.
+  const onExit = (): void => {
+    if (created) try { unlinkSync(tmp); } catch { /* gone already */ }
+  };
+  process.once('exit', onExit);
   try {
     const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
     created = true;
@@ -144,9 +159,52 @@ export async function writeOutAtomically(out: string, text: string | Uint8Array 
     created = false;
   } catch (e) {
     if (created) await unlink(tmp).catch(() => undefined);
+    created = false;
     throw writeFailure(out, dir, bytes, where.exists, e as NodeJS.ErrnoException);
+  } finally {
+    process.removeListener('exit', onExit);
   }
   // The rename itself survives a crash once the directory is flushed; not every file system allows it.
   const d = await open(dir, constants.O_RDONLY).catch(() => undefined);
   if (d) await d.sync().catch(() => undefined).finally(() => d.close());
+}
+
+/** The start of the name of a temporary file beside `name` (its pid and a random part follow). */
+function tmpPrefix(name: string): string {
+  return `.${name}.kforensics-`;
+}
+
+const TMP_TAIL = /^(\d+)-[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Removes the temporary files an earlier run writing `name` in `dir` left
+ * when it was killed (its process no longer runs): only regular files of
+ * this user, named as writeOutAtomically names them. Each is said on stderr.
+ */
+async function removeStaleTemporaries(dir: string, name: string): Promise<void> {
+  const prefix = tmpPrefix(name);
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix)) continue;
+    const m = TMP_TAIL.exec(entry.slice(prefix.length));
+    if (!m || alive(Number(m[1]))) continue;
+    const path = join(dir, entry);
+    const info = await lstat(path).catch(() => undefined);
+    if (!info?.isFile() || (process.getuid && info.uid !== process.getuid())) continue;
+    await unlink(path).then(
+      () => process.stderr.write(`Removed ${printable(path)}: an unfinished report left by an earlier run that was killed (process ${m[1]}).\n`),
+      () => undefined,
+    );
+  }
+}
+
+/** Whether a process with this id runs (EPERM: it runs as another user). */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

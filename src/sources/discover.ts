@@ -2,6 +2,7 @@ import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { printable } from './printable.js';
+import { evidencePath, registerRawPath } from './open.js';
 
 export interface FoundFile {
   path: string;
@@ -107,16 +108,18 @@ export async function discover(paths: readonly string[], options: DiscoverOption
   async function visit(path: string, fromArgument: boolean, deferred = false): Promise<void> {
     let info: Stats;
     let viaLink = false;
+    // A path whose names are not all UTF-8 is shown escaped and reached by its bytes.
+    const at = evidencePath(path);
     try {
-      info = await lstat(path);
+      info = await lstat(at);
       if (info.isSymbolicLink() && !fromArgument && !deferred) {
         links.push(path);
         return;
       }
       if (info.isSymbolicLink()) {
         viaLink = true;
-        info = await stat(path);
-        const real = await realpath(path);
+        info = await stat(at);
+        const real = await realpath(at);
         // A link given on the command line is followed: the user named it.
         if (!fromArgument && !options.followSymlinks && !inside(real, roots)) {
           result.notRead.push({ path, reason: linkNotFollowed(printable(real)) });
@@ -135,7 +138,7 @@ export async function discover(paths: readonly string[], options: DiscoverOption
     if (!take(path, info, viaLink && !fromArgument)) return;
     let raws: Buffer[];
     try {
-      raws = await readdir(path, { encoding: 'buffer' });
+      raws = await readdir(at, { encoding: 'buffer' });
     } catch (e) {
       result.notRead.push({ path, reason: describeErrno(e as NodeJS.ErrnoException) });
       return;
@@ -143,15 +146,13 @@ export async function discover(paths: readonly string[], options: DiscoverOption
     const children: string[] = [];
     for (const raw of raws) {
       const name = raw.toString('utf8');
-      if (Buffer.from(name, 'utf8').equals(raw)) {
-        children.push(name);
-        continue;
+      const utf8 = Buffer.from(name, 'utf8').equals(raw);
+      // Node's paths are strings: a name that is not UTF-8 is shown with \x escapes and opened by its bytes.
+      const shown = utf8 ? name : printable(raw.toString('latin1'), true);
+      if (!utf8 || typeof at !== 'string') {
+        registerRawPath(join(path, shown), Buffer.concat([typeof at === 'string' ? Buffer.from(at) : at, Buffer.from(sep), raw]));
       }
-      // Node's paths are strings: a name that is not UTF-8 cannot be opened through them.
-      result.notRead.push({
-        path: join(path, printable(raw.toString('latin1'), true)),
-        reason: 'cannot read: its name is not valid UTF-8 (shown with \\x escapes); rename it (e.g. convmv -f latin1 -t utf8) or copy it under a UTF-8 name',
-      });
+      children.push(shown);
     }
     children.sort();
     stack.push(children.reverse().map((n) => join(path, n)));

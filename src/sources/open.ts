@@ -16,26 +16,45 @@ const CHUNK = 256 << 10;
  */
 const NOATIME = constants.O_NOATIME ?? 0;
 
+/**
+ * Paths whose names are not UTF-8: Node's paths are strings, so discovery
+ * names such a file by its printable form (`server-\xff.log`) and keeps its
+ * bytes here; every open and stat of evidence goes through evidencePath.
+ */
+const rawPaths = new Map<string, Buffer>();
+
+/** Records the bytes of a path shown as `shown` (see discover.ts). */
+export function registerRawPath(shown: string, raw: Buffer): void {
+  rawPaths.set(shown, raw);
+}
+
+/** What to hand the file system for an input's path: its bytes when its name is not UTF-8. */
+export function evidencePath(path: string): string | Buffer {
+  return rawPaths.get(path) ?? path;
+}
+
 export function openEvidenceSync(path: string): number {
+  const at = evidencePath(path);
   if (NOATIME !== 0) {
     try {
-      return openSync(path, constants.O_RDONLY | NOATIME);
+      return openSync(at, constants.O_RDONLY | NOATIME);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
     }
   }
-  return openSync(path, constants.O_RDONLY);
+  return openSync(at, constants.O_RDONLY);
 }
 
 export async function openEvidence(path: string): Promise<FileHandle> {
+  const at = evidencePath(path);
   if (NOATIME !== 0) {
     try {
-      return await open(path, constants.O_RDONLY | NOATIME);
+      return await open(at, constants.O_RDONLY | NOATIME);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
     }
   }
-  return open(path, constants.O_RDONLY);
+  return open(at, constants.O_RDONLY);
 }
 
 /** A read stream over an input (or a range of it), opened as {@link openEvidenceSync} does (open errors are thrown here). */

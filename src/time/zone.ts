@@ -2,6 +2,21 @@ import { tzOffset } from '@date-fns/tz';
 
 const BUCKET_MS = 15 * 60_000;
 
+/**
+ * Local wall-clock times a change of clocks made ambiguous: in autumn the
+ * hour before the change happens twice (`repeated`: read once with the
+ * offset before the change, the first pass, once with the one after); in
+ * spring the hour skipped never existed (`skipped`). `from`/`to`: naive
+ * times (see parseNaiveTimestamp) of that span; offsets in minutes.
+ */
+export interface LocalAmbiguity {
+  kind: 'repeated' | 'skipped';
+  from: number;
+  to: number;
+  before: number;
+  after: number;
+}
+
 /** Thrown for a zone name the runtime does not know. */
 export class UnknownZoneError extends Error {
   constructor(readonly zone: string) {
@@ -40,7 +55,52 @@ export class Zone {
     return offset;
   }
 
-  /** Converts a naive wall-clock reading (see parseNaiveTimestamp) to epoch ms. */
+  /**
+   * Whether a naive wall-clock reading is one a change of clocks made
+   * ambiguous (repeated or skipped), and how; undefined when it names
+   * exactly one instant. Changes of clocks fall on quarter hours in every
+   * zone, so one answer holds for a whole bucket.
+   */
+  ambiguity(naiveMs: number): LocalAmbiguity | undefined {
+    if (this.name === 'UTC') return undefined;
+    const bucket = Math.floor(naiveMs / BUCKET_MS);
+    if (this.ambiguities.has(bucket)) return this.ambiguities.get(bucket);
+    const at = bucket * BUCKET_MS;
+    // The offsets around: a day either way covers every change (none is closer to another).
+    const candidates = [...new Set([this.offsetAt(at - 86_400_000), this.offsetAt(at), this.offsetAt(at + 86_400_000)])];
+    // An offset reads this local time when the instant it gives has that offset.
+    const valid = candidates.filter((o) => this.offsetAt(at - o * 60_000) === o);
+    let found: LocalAmbiguity | undefined;
+    if (valid.length !== 1) {
+      const kind = valid.length === 0 ? 'skipped' : 'repeated';
+      // Extend to the neighbouring buckets of the same kind.
+      const same = (b: number) => {
+        const t = b * BUCKET_MS;
+        const n = candidates.filter((o) => this.offsetAt(t - o * 60_000) === o).length;
+        return kind === 'skipped' ? n === 0 : n > 1;
+      };
+      let lo = bucket;
+      let hi = bucket;
+      while (lo > bucket - 16 && same(lo - 1)) lo--;
+      while (hi < bucket + 16 && same(hi + 1)) hi++;
+      const before = this.offsetAt(at - 86_400_000);
+      const after = this.offsetAt(at + 86_400_000);
+      found = { kind, from: lo * BUCKET_MS, to: (hi + 1) * BUCKET_MS, before, after };
+      for (let b = lo; b <= hi; b++) this.ambiguities.set(b, found);
+    } else {
+      this.ambiguities.set(bucket, undefined);
+    }
+    return found;
+  }
+
+  private readonly ambiguities = new Map<number, LocalAmbiguity | undefined>();
+
+  /**
+   * Converts a naive wall-clock reading (see parseNaiveTimestamp) to epoch
+   * ms. A repeated local time is read in its second pass and a skipped one
+   * with the offset before the change; a file's reader tells the passes
+   * apart (RecordReader), a time typed by a user (--since) cannot.
+   */
   toEpoch(naiveMs: number): number {
     return naiveMs - this.localOffset(Math.floor(naiveMs / BUCKET_MS)) * 60_000;
   }
@@ -57,8 +117,11 @@ export class Zone {
     const day = 86_400_000 / BUCKET_MS;
     let lo = bucket;
     let hi = bucket;
-    while (lo > bucket - day && this.localOffset(lo - 1) === offset) lo--;
-    while (hi < bucket + day && this.localOffset(hi + 1) === offset) hi++;
+    // A span never takes in a local time a change of clocks made ambiguous: those are read one by one.
+    if (this.ambiguity(naiveMs)) return { from: naiveMs, to: naiveMs, offsetMs: offset * 60_000 };
+    const plain = (b: number) => this.localOffset(b) === offset && !this.ambiguity(b * BUCKET_MS);
+    while (lo > bucket - day && plain(lo - 1)) lo--;
+    while (hi < bucket + day && plain(hi + 1)) hi++;
     return { from: lo * BUCKET_MS, to: (hi + 1) * BUCKET_MS, offsetMs: offset * 60_000 };
   }
 
@@ -93,10 +156,20 @@ export class Zone {
   private secondText = '';
   private offsetText = '';
 
-  /** Human form for tables: 2022-10-05 17:05:39.869 */
+  /**
+   * Human form for tables: 2022-10-05 17:05:39.869; in a local hour that
+   * happened twice (autumn), with the offset that tells its passes apart:
+   * 2024-10-27 02:05:00.000 +01:00.
+   */
   formatShort(epochMs: number): string {
-    const local = new Date(epochMs + this.offsetAt(epochMs) * 60_000).toISOString();
-    return `${local.slice(0, 10)} ${local.slice(11, 23)}`;
+    const offset = this.offsetAt(epochMs);
+    const local = new Date(epochMs + offset * 60_000).toISOString();
+    return `${local.slice(0, 10)} ${local.slice(11, 23)}${this.passOffset(epochMs + offset * 60_000, offset)}`;
+  }
+
+  /** ` +01:00` when a naive local time lies in a repeated hour (read with `offset`), else ''. */
+  passOffset(naiveMs: number, offset: number): string {
+    return this.ambiguity(naiveMs)?.kind === 'repeated' ? ` ${formatOffset(offset)}` : '';
   }
 }
 

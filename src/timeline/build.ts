@@ -2,8 +2,9 @@ import { defaultClassifier } from '../catalogue/index.js';
 import type { Classifier } from '../catalogue/classify.js';
 import type { InputJson } from '../model/timeline.js';
 import { planInputs, type Plan } from '../sources/plan.js';
-import { ClockChanges, type ClockChange } from '../time/clock-changes.js';
+import { ClockChanges, type ClockChange, type FileClockNote } from '../time/clock-changes.js';
 import type { Zone } from '../time/zone.js';
+import type { ClockNote } from '../readers/assembler.js';
 import type { TimelineEvent } from './event.js';
 import { eventFilter, type EventFilter } from './filter.js';
 import { chunkFor } from '../sources/fast-lines.js';
@@ -55,6 +56,8 @@ export interface Timeline {
   seeks(): { file: string; seek: Seek }[];
   /** Changes of the zone's clocks among the events, with the events placed in the ambiguous hour (complete once `events` is exhausted). */
   clockChanges(): ClockChange[];
+  /** Each file's records in local hours a change of clocks made ambiguous, in input order (complete once `events` is exhausted). */
+  clockNotes(): FileClockNote[];
 }
 
 /** sources → readers → catalogue → merged timeline. */
@@ -64,6 +67,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
   const keep = eventFilter(options.filter ?? {});
   const anchors = new SkewAnchors();
   const seeks = new Map<string, Seek>();
+  const notes = new Map<string, FileClockNote[]>();
   const seekSince = options.seek ? options.filter?.since : undefined;
   // The merge holds a reader open per family: their buffers share one budget.
   const chunk = chunkFor(plan.families.length);
@@ -80,6 +84,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     observe: (e) => anchors.observe(e),
     ...(options.onUnrecognised && { onUnrecognised: options.onUnrecognised }),
     ...(options.onCutLines && { onCutLines: options.onCutLines }),
+    onClockNotes: (file: string, list: readonly ClockNote[]) => notes.set(file, list.map((note) => ({ file, note }))),
     ...(options.skew && { skew: options.skew }),
     ...(options.watchLines && { watchLines: options.watchLines }),
     ...(seekSince !== undefined && { seekSince, onSeek: (file: string, seek: Seek) => seeks.set(file, seek) }),
@@ -104,6 +109,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
       return seek ? [{ file: f.path, seek }] : [];
     })),
     clockChanges: () => clock.list(),
+    clockNotes: () => plan.families.flatMap((family) => family.files.flatMap((f) => notes.get(f.path) ?? [])),
     // Nodes whose lines share a file share a machine, hence a clock.
     skew: () => estimateSkew(anchors.events, [...read.values()].map((i) => (i.node ?? '').split(',')).filter((g) => g.length > 1)),
   };

@@ -3,7 +3,7 @@ import { openEvidenceSync } from '../sources/open.js';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { NodeKind } from '../model/record.js';
-import type { ReaderCounts } from '../readers/assembler.js';
+import type { ClockNote, ReaderCounts } from '../readers/assembler.js';
 import type { LineStats } from '../sources/lines.js';
 import type { PlannedFile } from '../sources/plan.js';
 import type { TimelineEvent } from './event.js';
@@ -66,6 +66,8 @@ export type PartResult = { index: number; error: string } | {
   latest: number;
   nodes: string[];
   skippedRoles: NodeKind[];
+  /** Records of the part stamped in an ambiguous local hour (a part begun in its second pass reads it as the first). */
+  clockNotes: ClockNote[];
   stats: LineStats;
 };
 

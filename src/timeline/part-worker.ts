@@ -58,6 +58,7 @@ async function readPart(job: PartJob): Promise<void> {
       latest: reader.latestTime,
       nodes: [...nodes],
       skippedRoles: [...reader.skippedRoles],
+      clockNotes: reader.clockNotes,
       stats,
     };
   } catch (e) {

@@ -1,13 +1,13 @@
 import type { Classifier } from '../catalogue/classify.js';
 import { severityOfLevel, type LogRecord, type NodeKind } from '../model/record.js';
 import type { InputJson } from '../model/timeline.js';
-import { RecordReader, type Layout, type UnrecognisedSink } from '../readers/assembler.js';
+import { addClockNotes, RecordReader, type ClockNote, type Layout, type UnrecognisedSink } from '../readers/assembler.js';
 import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
 import { zookeeperLayout } from '../readers/zookeeper.js';
 import { byteReadable } from '../sources/fast-lines.js';
 import { streamByteReadable } from '../sources/gzip-lines.js';
 import { isMember, isStreamed } from '../sources/archive.js';
-import { openEvidenceSync } from '../sources/open.js';
+import { evidencePath, openEvidenceSync } from '../sources/open.js';
 import { fileLineSource, newLineStats, type LineStats } from '../sources/lines.js';
 import { kafkaGate, readKafkaBytes } from './kafka-fast.js';
 import { SEEK_MARGIN_MS, seekOffset, verifySeekInParallel, type Seek } from './kafka-ranges.js';
@@ -44,6 +44,8 @@ export interface ReadOptions {
   textOnly?: boolean;
   /** Bytes per buffer of the byte path (chunkFor the number of files read at once); 1 MiB by default. */
   chunk?: number;
+  /** Receives a file's records stamped in local hours a change of clocks made ambiguous, when it has any. */
+  onClockNotes?: (file: string, notes: readonly ClockNote[]) => void;
   /** Told when a file is read from a seek: its accounting covers only the lines from there on. */
   onSeek?: (file: string, seek: Seek) => void;
   /**
@@ -238,6 +240,11 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     error ??= changedWhileRead(file);
     take(reader.end(), kept);
     if (kept.length > 0) yield kept;
+    if (reader.clockNotes.length > 0) {
+      const notes: ClockNote[] = [];
+      addClockNotes(notes, reader.clockNotes, linesBefore);
+      options.onClockNotes?.(file.path, notes);
+    }
     options.onInput({
       file: file.path,
       kind: file.kind,
@@ -259,7 +266,7 @@ export function changedWhileRead(file: Pick<PlannedFile, 'path' | 'size' | 'id'>
   if (isMember(file.path)) return null;
   let now;
   try {
-    now = statSync(file.path);
+    now = statSync(evidencePath(file.path));
   } catch {
     return `the file was removed or renamed while being read (it had ${file.size} bytes); what was read may be incomplete`;
   }
@@ -312,6 +319,7 @@ function joinPart(
 ): void {
   const offset = linesBefore + reader.counts.linesRead;
   const latest = reader.latestTime;
+  addClockNotes(reader.clockNotes, part.clockNotes, reader.counts.linesRead);
   for (const e of part.events) emit({ ...e, line: e.line + offset, rule: e.rule === null ? null : rules.get(e.rule)! });
   const c = reader.counts;
   c.linesRead += part.counts.linesRead;

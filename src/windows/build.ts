@@ -13,7 +13,7 @@ import { ModeTally, mergeMetadata, type MetadataInput } from './metadata-merge.j
 import type { SkewReport } from '../timeline/skew.js';
 import { WindowEngine, type Evidence, type Window, type WindowContext } from './engine.js';
 import type { EdgeSource } from './window.js';
-import type { ClockChange } from '../time/clock-changes.js';
+import type { ClockChange, FileClockNote } from '../time/clock-changes.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import { drain, type EventSink } from '../timeline/sink.js';
 
@@ -84,6 +84,8 @@ export interface WindowsResult {
   skew: SkewReport;
   /** Changes of the zone's clocks among the events, with the events in the ambiguous hour. */
   clockChanges: ClockChange[];
+  /** Each file's records in local hours a change of clocks made ambiguous. */
+  clockNotes: FileClockNote[];
 }
 
 /**
@@ -202,5 +204,6 @@ export async function buildWindows(
     missing: timeline.plan.missing,
     skew: timeline.skew(),
     clockChanges: timeline.clockChanges(),
+    clockNotes: timeline.clockNotes(),
   };
 }

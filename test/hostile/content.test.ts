@@ -103,7 +103,9 @@ describe('changes of clocks (daylight saving time) are said', () => {
     const r = runAs(['timeline', t.write('dst/autumn.log', log('2024-10-27')), '--tz', 'Europe/Berlin', '--all', '--no-windows']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('Europe/Berlin changed its clocks at 2024-10-27T02:00:00.000+01:00 (+02:00 → +01:00): the local hour 02:00–03:00 on 2024-10-27 happened twice');
-    expect(r.stderr).toContain('6 event(s) fall in the hour after the change');
+    // The first pass is placed before the change, the second after it (the clock went back 40 minutes at line 5).
+    expect(r.stderr).toContain('3 event(s) fall in the hour after the change');
+    expect(r.stderr).toContain('dst/autumn.log:2: 6 record(s) (lines 2–7) stamped in the local hour 02:00–03:00 on 2024-10-27, which Europe/Berlin lived twice (first pass +02:00, second +01:00): 3 placed in the first pass, 3 in the second, from line 5 on, where the clock went back 40m 00s.');
   });
   it('spring: times that did not exist', () => {
     const r = runAs(['windows', t.write('dst/spring.log', log('2024-03-31')), '--tz', 'Europe/Berlin']);

@@ -4,12 +4,13 @@
  * hard links (read once), names that are not UTF-8 or that hold terminal
  * escape sequences, and deep nesting.
  */
+import { spawnSync } from 'node:child_process';
 import { linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/sources/discover.js';
 import { tempDir } from '../helpers/tmp.js';
-import { runAs } from './cli.js';
+import { REPO, runAs } from './cli.js';
 
 const line = (id: number, s: number) => `[2024-01-01 00:00:${String(s).padStart(2, '0')},000] INFO [KafkaServer id=${id}] started (kafka.server.KafkaServer)\n`;
 
@@ -22,13 +23,16 @@ symlinkSync('broker-1', join(ev, 'again'));
 linkSync(join(ev, 'broker-1/server.log'), join(ev, 'server.log.hard'));
 writeFileSync(Buffer.concat([Buffer.from(`${ev}/bad`), Buffer.from([0xff]), Buffer.from('.log')]), line(2, 2));
 writeFileSync(join(ev, 'esc\x1b[31mred.log'), 'not a log\n');
+// A folder named in Latin-1 (br\xe9ker-4): its files are read too.
+mkdirSync(Buffer.concat([Buffer.from(`${ev}/br`), Buffer.from([0xe9]), Buffer.from('ker-4')]));
+writeFileSync(Buffer.concat([Buffer.from(`${ev}/br`), Buffer.from([0xe9]), Buffer.from('ker-4/server.log')]), line(4, 4));
 
 describe('symbolic links, hard links and odd names in the evidence', () => {
   it('does not follow a link out of the given folder: listed with the way to read it, exit 1', () => {
     const r = runAs(['timeline', ev, '--json'], { cwd: t.root });
     expect(r.status).toBe(1);
     const doc = JSON.parse(r.stdout) as { inputs: { file: string; skipped: string | null }[]; events: { node: string }[] };
-    expect(doc.events.map((e) => e.node)).toEqual(['broker-1']);
+    expect(doc.events.map((e) => e.node)).toEqual(['broker-1', 'broker-2', 'broker-4']);
     const host = doc.inputs.find((i) => i.file.endsWith('/host'));
     expect(host?.skipped).toContain('outside the given paths; not followed (give --follow-symlinks');
     expect(r.stderr).toMatch(/could not be read in full[\s\S]*\/host: cannot read: symbolic link to .*\/host, outside the given paths/);
@@ -46,23 +50,39 @@ describe('symbolic links, hard links and odd names in the evidence', () => {
   it('follows it with --follow-symlinks', () => {
     const r = runAs(['timeline', ev, '--json', '--follow-symlinks'], { cwd: t.root });
     const doc = JSON.parse(r.stdout) as { events: { node: string }[] };
-    expect(doc.events.map((e) => e.node).sort()).toEqual(['broker-1', 'broker-9']);
+    expect(doc.events.map((e) => e.node).sort()).toEqual(['broker-1', 'broker-2', 'broker-4', 'broker-9']);
   });
 
   it('reads a file reached by a hard link or a link inside once, and says so', async () => {
     const found = await discover([ev]);
-    expect(found.files.map((f) => f.path)).toEqual([join(ev, 'broker-1/server.log'), join(ev, 'esc\x1b[31mred.log')]);
+    expect(found.files.map((f) => f.path)).toEqual([
+      join(ev, 'bad\\xff.log'), join(ev, 'br\\xe9ker-4/server.log'), join(ev, 'broker-1/server.log'), join(ev, 'esc\x1b[31mred.log'),
+    ]);
     expect(found.notRead).toEqual(expect.arrayContaining([
       { path: join(ev, 'again'), reason: 'symbolic link to a directory already read (loop or duplicate)' },
       { path: join(ev, 'server.log.hard'), reason: `same file as ${join(ev, 'broker-1/server.log')} (hard link); read once` },
     ]));
   });
 
-  it('names a file whose name is not UTF-8 with escapes and says why it was not read; escapes control characters in names', () => {
+  it('the command says which paths were the same file', () => {
     const r = runAs(['timeline', ev, '--verbose'], { cwd: t.root });
-    expect(r.stderr).toContain('bad\\xff.log: cannot read: its name is not valid UTF-8');
-    expect(r.stderr).toContain('esc\\x1b[31mred.log');
-    expect(r.stderr).not.toContain('\x1b');
+    expect(r.stderr).toContain(`${join(ev, 'server.log.hard')}: same file as ${join(ev, 'broker-1/server.log')} (hard link); read once`);
+  });
+
+  it('reads files and folders whose names are not UTF-8, named with \\x escapes; escapes control characters in names', () => {
+    const r = runAs(['timeline', ev, '--verbose', '--json', '--all'], { cwd: t.root });
+    const doc = JSON.parse(r.stdout) as { inputs: { file: string; records: number; skipped: string | null }[] };
+    expect(doc.inputs.find((i) => i.file === join(ev, 'bad\\xff.log'))).toMatchObject({ records: 1, skipped: null });
+    expect(doc.inputs.find((i) => i.file === join(ev, 'br\\xe9ker-4/server.log'))).toMatchObject({ records: 1, skipped: null });
+    const table = runAs(['timeline', ev, '--verbose'], { cwd: t.root });
+    expect(table.stderr).toContain('esc\\x1b[31mred.log');
+    expect(table.stderr).not.toContain('\x1b');
+  });
+
+  it('a name that is not UTF-8 given on the command line (Node cannot pass its bytes on): exit 2, give its folder', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${REPO}/bin/run.js" timeline "${ev}/bad$(printf '\\377').log"`], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr.replace(/\s*›\s*/g, ' ')).toContain('A name that is not UTF-8 cannot be passed on the command line: give the folder that holds it');
   });
 
   it('walks 1,500 nested folders', async () => {

@@ -52,6 +52,22 @@ describe('report --out is written whole, by rename', () => {
     expect(readdirSync(join(t.root, 'out'))).toEqual(['r.md']);
   });
 
+  it('a run killed outright (kill -9) left its temporary file: the next run for that target removes it and says so', () => {
+    const dir = join(t.root, 'killed');
+    mkdirSync(dir);
+    // A process id that is gone: a child that has exited.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const stale = `.r.md.kforensics-${dead}-0123abcd.tmp`;
+    const running = `.r.md.kforensics-${process.pid}-0123abcd.tmp`;
+    const others = ['.other.md.kforensics-1-0123abcd.tmp', '.r.md.kforensics-notes.tmp', 'r.md.bak'];
+    for (const name of [stale, running, ...others]) writeFileSync(join(dir, name), 'half a report');
+    const r = runAs(['report', LOG, '--out', join(dir, 'r.md')], { cwd: t.root });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`Removed ${join(dir, stale)}: an unfinished report left by an earlier run that was killed (process ${dead}).`);
+    // Only its own, of a process that is gone: a running writer's and any other file stay.
+    expect(readdirSync(dir).sort()).toEqual([running, ...others, 'r.md'].sort());
+  });
+
   it('writes through a symbolic link to its target, leaving the link', () => {
     writeFileSync(join(t.root, 'out/target.md'), 'old\n');
     symlinkSync('target.md', join(t.root, 'out/link.md'));
