@@ -5,7 +5,7 @@ import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
 import { renderAccounting } from '../report/table.js';
 import {
-  checkNodeMap, failOnMissing, inputFlags, inputPaths,
+  checkNodeMap, displayFlags, failOnMissing, inputFlags, inputPaths,
   missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting, reportReadFailures, zoneFlag,
 } from '../cli/common.js';
 import { describeNodeZones } from '../analysis/zone-infer.js';
@@ -45,6 +45,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
 
   static override flags = {
     ...inputFlags,
+    ...displayFlags,
     topic: Flags.string({ description: 'topic whose dumps to analyse', required: true }),
     'min-gap': Flags.string({ description: 'your floor: spacings at or below this are never gaps (e.g. 2s, 60, 5m); off by default, when the partition\'s own spacing alone decides' }),
     percentile: Flags.string({ description: 'percentile of the partition\'s record spacing used as its normal spacing', default: String(DEFAULTS.percentile) }),
@@ -64,6 +65,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     const auto = flags.tz.toLowerCase() === 'auto';
     const zone = auto ? new Zone('UTC') : zoneFlag(this, flags.tz);
     if (!auto) noteDefaultZone(metadata);
+    const shown = flags['display-tz'] ? zoneFlag(this, flags['display-tz']) : undefined;
     const minGapMs = flags['min-gap'] === undefined ? DEFAULTS.minGapMs : parseDurationFlag(flags['min-gap']);
     if (Number.isNaN(minGapMs)) this.error(`--min-gap "${flags['min-gap']}" is not a duration. Use seconds (60), or 90s, 5m, 1h.`, { exit: 2 });
     const percentile = Number(flags.percentile);
@@ -81,6 +83,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         followSymlinks: flags['follow-symlinks'],
         layouts: flags.layout ?? [],
         autoZone: auto,
+        ...(shown && { displayZone: shown }),
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
@@ -107,7 +110,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         }
       }
     } else {
-      this.log(renderGapReport(report, new Zone(report.timeZone)));
+      this.log(renderGapReport(report, new Zone(report.displayTimeZone ?? report.timeZone)));
     }
     const perFile = perFileAccounting(flags.verbose);
     process.stderr.write(`${renderDumpAccounting(report.inputs.dumps, perFile)}\n`);

@@ -1,6 +1,6 @@
 import { Args, Command, Flags } from '@oclif/core';
 import {
-  checkNodeMap, failOnMissing, inputFlags, inputPaths, LIST,
+  checkNodeMap, displayFlags, failOnMissing, inputFlags, inputPaths, LIST,
   missingArgument, nodeMapFlag, noteDefaultZone, reportNothingFound, reportReadFailures, timeFlag, zoneFlag,
 } from '../cli/common.js';
 import type { ReportJson } from '../model/report.js';
@@ -47,6 +47,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
   static override args = { paths: Args.string({ description: 'log files, directories (read recursively) or archives; - or nothing for standard input', required: false, ignoreStdin: true }) };
   static override flags = {
     ...inputFlags,
+    ...displayFlags,
     topic: Flags.string({ description: 'topic whose dumps to analyse for missing records (repeatable); the timeline keeps events of these topics and of none', ...LIST }),
     title: Flags.string({ description: 'title of the report' }),
     'generated-at': Flags.string({ description: 'a time to print as the generation time (ISO 8601); without it the report carries none, so that it is reproducible' }),
@@ -63,6 +64,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     const paths = inputPaths(this, argv);
     const zone = zoneFlag(this, flags.tz);
     noteDefaultZone(metadata);
+    const shown = flags['display-tz'] ? zoneFlag(this, flags['display-tz']) : zone;
     if (flags.out === undefined && !this.jsonEnabled()) {
       this.error('Say where the report goes: --out FILE (.md, .html or .json), --out - for stdout, or --json for the JSON document on stdout.', { exit: 2 });
     }
@@ -79,6 +81,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     try {
       result = await buildReport(paths, {
         zone,
+        ...(shown !== zone && { displayZone: shown }),
         ...(flags.topic && { topics: flags.topic }),
         ...(flags.title !== undefined && { title: flags.title }),
         ...(flags['generated-at'] !== undefined && { generatedAt: flags['generated-at'] }),

@@ -14,7 +14,7 @@ import {
   reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
-import { rezoneWindows } from '../cli/display-zone.js';
+import { rezoneWindows } from '../windows/display-zone.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../windows/build.js';
 
