@@ -100,6 +100,17 @@ describe('other log4j layouts', () => {
     expect(own).toBeGreaterThan(3 * none);
   });
 
+  it("Kafka's authentication failures and the authorizer's denials are classified", () => {
+    const server = timeline('kafka-sasl-server');
+    expect(server.inputs[0]).toMatchObject({ kind: 'kafka-server', node: 'broker-1', linesRead: 8, records: 7, folded: 1, unrecognised: 0 });
+    expect(server.events.map((e) => e.rule)).toEqual([
+      'kafka.broker.started', 'kafka.auth.failed', 'kafka.auth.failed', 'kafka.auth.failed', 'kafka.auth.failed', 'kafka.auth.client-failed', 'kafka.fetch.failed',
+    ]);
+    const authorizer = timeline('kafka-authorizer');
+    expect(authorizer.inputs[0]).toMatchObject({ kind: 'kafka-server', linesRead: 3, records: 3, folded: 0, unrecognised: 0 });
+    expect(authorizer.events.every((e) => e.rule === 'kafka.authorizer.denied' && e.severity === 'warn')).toBe(true);
+  });
+
   it('lines that only look like a layout are left as they are', () => {
     const strimzi = lineFix('strimzi-layout')!;
     // No `(logger) [thread]` at the end; a logger with spaces; a continuation line.
