@@ -1,6 +1,7 @@
 import { Flags, type Command } from '@oclif/core';
 import { parseUserTime, UnknownZoneError, Zone } from '../time/zone.js';
 import { describeClockChange, type ClockChange } from '../time/clock-changes.js';
+import { checkRuntimeZones } from '../analysis/runtime-zone.js';
 import type { InputJson } from '../model/timeline.js';
 import { isReadFailure, type Plan } from '../sources/plan.js';
 import { STDIN_NAME } from '../sources/archive.js';
@@ -261,6 +262,19 @@ export function reportSkew(report: SkewReport, applied: ReadonlyMap<string, numb
 /** Changes of clocks (daylight saving time) the events span, with what they mean for the hour after: on stderr. */
 export function reportClockChanges(changes: readonly ClockChange[], zone: Zone): void {
   for (const c of changes) process.stderr.write(`${describeClockChange(c, zone)}\n`);
+}
+
+/**
+ * Container logs whose runtime's own times (which carry a zone) disagree
+ * with their log timestamps read in --tz by a whole zone offset: said on
+ * stderr, exit 1 (every time read from them is off by that much).
+ */
+export async function reportRuntimeZones(files: readonly string[], zone: Zone): Promise<void> {
+  for (const check of await checkRuntimeZones(files, zone)) {
+    if (check.message === null) continue;
+    process.stderr.write(`${check.message}\n`);
+    process.exitCode = 1;
+  }
 }
 
 /** --skew names a node the logs never mention: a typo, most likely. */

@@ -11,7 +11,7 @@ import { toEventJson } from '../timeline/event.js';
 import {
   brokenInputFlags, checkCatalogueFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, inputPaths, knownValues, LIST,
   missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting, plannedNodes, reportClockChanges, reportNothingFound, reportReadFailures,
-  reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
+  reportRuntimeZones, reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
 import { rezoneWindows } from '../windows/display-zone.js';
@@ -123,6 +123,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       for await (const e of timeline.events) events.push(toEventJson(e, shown));
       const inputs = timeline.inputs();
       reportClockChanges(timeline.clockChanges(), zone);
+      await reportRuntimeZones(inputs.map((i) => i.file), zone);
       this.reportProblems(paths, inputs, timeline.skew(), skew);
       // The schema (and zod) only for --json: loading them costs the other formats ~50 ms a run.
       const { TimelineSchema } = await import('../model/timeline.js');
@@ -173,6 +174,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       if (skipped) process.stderr.write(`Not read:\n${skipped}\n`);
     }
     reportClockChanges(timeline.clockChanges(), zone);
+    await reportRuntimeZones(inputs.map((i) => i.file), zone);
     this.reportProblems(paths, inputs, timeline.skew(), skew);
   }
 

@@ -1,7 +1,7 @@
 import { Args, Command } from '@oclif/core';
 import {
   brokenInputFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, inputPaths, missingArgument, nodeMapFlag,
-  noteDefaultZone, perFileAccounting, reportClockChanges, reportNothingFound, reportReadFailures, reportSkew, skewFlag, StrictFailure,
+  noteDefaultZone, perFileAccounting, reportClockChanges, reportNothingFound, reportReadFailures, reportRuntimeZones, reportSkew, skewFlag, StrictFailure,
   unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
@@ -54,6 +54,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       reportClockChanges(result.clockChanges, zone);
       reportReadFailures(result.inputs);
     };
+    await reportRuntimeZones(result.inputs.map((i) => i.file), zone);
     const doc = shown === zone ? result.doc : rezoneWindows(result.doc, shown);
     if (this.jsonEnabled()) {
       problems();
