@@ -6,7 +6,7 @@ import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
 import { renderAccounting } from '../report/table.js';
 import {
   checkNodeMap, displayFlags, failOnMissing, inputFlags, inputPaths,
-  missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting, reportReadFailures, zoneFlag,
+  missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting, reportReadFailures, reportRuntimeZones, zoneFlag,
 } from '../cli/common.js';
 import { describeNodeZones } from '../analysis/zone-infer.js';
 import { Zone } from '../time/zone.js';
@@ -90,6 +90,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     }
     failOnMissing(this, analysis.plan.missing);
     const report = analysis.report;
+    // --tz auto reads each node in its own zone: nothing single to check.
+    if (!auto) await reportRuntimeZones(report.inputs.logs.map((l) => l.file), zone);
 
     // Logs that could not be read in full, and paths not read at all (unreadable, links not followed): exit 1.
     const failures = (): void => reportReadFailures([

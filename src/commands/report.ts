@@ -1,7 +1,7 @@
 import { Args, Command, Flags } from '@oclif/core';
 import {
   checkNodeMap, displayFlags, failOnMissing, inputFlags, inputPaths, LIST,
-  missingArgument, nodeMapFlag, noteDefaultZone, reportNothingFound, reportReadFailures, timeFlag, zoneFlag,
+  missingArgument, nodeMapFlag, noteDefaultZone, reportNothingFound, reportReadFailures, reportRuntimeZones, timeFlag, zoneFlag,
 } from '../cli/common.js';
 import type { ReportJson } from '../model/report.js';
 import { checkOutPath, OutPathError, writeOutAtomically } from '../report/write-out.js';
@@ -95,6 +95,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     failOnMissing(this, result.missing);
     const report = result.report;
     if (report.inputQuality.dumps.length === 0) reportNothingFound(paths, report.inputQuality.files);
+    await reportRuntimeZones(report.inputQuality.files.map((f) => f.file), zone);
     // Zones that disagree with the dumps, inputs not read in full: said on stderr, exit 1, wherever the report goes.
     const problems = (): void => {
       for (const z of report.zoneCheck ?? []) {

@@ -83,6 +83,9 @@ describe('runtime log files', () => {
       expect(right.status, command).toBe(0);
       expect(right.stderr).not.toContain('TIME ZONE MISMATCH');
     }
+    const report = runCli(['report', CRI, '--tz', 'UTC', '--out', '-']);
+    expect(report.status).toBe(1);
+    expect(flat(report.stderr)).toContain('TIME ZONE MISMATCH');
     // A plain log (no runtime time) is not checked.
     expect(runCli(['timeline', `${HA}/node3/server.log.2024-02-23-07`, '--tz', 'UTC', '--json']).stderr).not.toContain('TIME ZONE MISMATCH');
   });
