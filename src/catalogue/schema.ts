@@ -37,9 +37,17 @@ export type Effect =
   /**
    * The broker itself lost ZooKeeper (timeout, no route): it may be isolated,
    * or it was frozen. `idle`: the "have not heard from server in N ms" figure,
-   * which dates the last contact.
+   * which dates the last contact. `answered`: the server answered (it said
+   * the session had expired — a client learns that only on reaching a
+   * server again): the session is lost, but the network was back.
    */
-  | { signal: 'zk-contact-lost'; idle?: string }
+  | { signal: 'zk-contact-lost'; idle?: string; answered?: true }
+  /**
+   * A broker's ZooKeeper client is starting a session with the servers in
+   * `servers` (a connect string): each connection attempt waits up to the
+   * session timeout divided by their number.
+   */
+  | { signal: 'zk-client-servers'; servers: string }
   /** A ZooKeeper server cannot open a connection to the peer whose id is in `field`. */
   | { signal: 'zk-peer-unreachable'; field: string }
   /** An established quorum connection to the peer whose id is in `field` broke. */
@@ -188,7 +196,8 @@ export function checkRules(rules: readonly Rule[]): void {
       if (!new RegExp(`\\(\\?<${value}>`).test(rule.pattern.source)) throw new Error(`Catalogue rule ${rule.id}: removes.${key} names field "${value}", which its pattern does not capture`);
     }
     for (const [key, value] of Object.entries(rule.effect ?? {})) {
-      if (key !== 'signal' && !new RegExp(`\\(\\?<${value}>`).test(rule.pattern.source)) {
+      // Strings name captured fields; other values (flags) are facts about the rule.
+      if (key !== 'signal' && typeof value === 'string' && !new RegExp(`\\(\\?<${value}>`).test(rule.pattern.source)) {
         throw new Error(`Catalogue rule ${rule.id}: effect.${key} names field "${value}", which its pattern does not capture`);
       }
     }

@@ -269,12 +269,14 @@ export function reportClockChanges(changes: readonly ClockChange[], zone: Zone):
  * with their log timestamps read in --tz by a whole zone offset: said on
  * stderr, exit 1 (every time read from them is off by that much).
  */
-export async function reportRuntimeZones(files: readonly string[], zone: Zone): Promise<void> {
-  for (const check of await checkRuntimeZones(files, zone)) {
+export async function reportRuntimeZones(files: readonly string[], zone: Zone): Promise<number> {
+  const checks = await checkRuntimeZones(files, zone);
+  for (const check of checks) {
     if (check.message === null) continue;
     process.stderr.write(`${check.message}\n`);
     process.exitCode = 1;
   }
+  return checks.length;
 }
 
 /** --skew names a node the logs never mention: a typo, most likely. */
@@ -302,4 +304,19 @@ export function missingArgument<E extends Error>(err: E, what: string): E {
     err.message = `Missing ${what} (flags may come before or after it).`;
   }
   return err;
+}
+
+/**
+ * timeline and windows read no epoch-time evidence, so the zone the logs were
+ * read in stays unchecked here: said, with the command that checks it.
+ */
+export function noteZoneUnchecked(zone: Zone, inputs: readonly InputJson[], runtimeChecked = 0): void {
+  if (runtimeChecked > 0) {
+    process.stderr.write(`Zone ${zone.name} checked against the container runtime's own times of ${runtimeChecked} file(s); the other logs' zone is not checked here.\n`);
+    return;
+  }
+  const dumps = inputs.filter((i) => i.kind === 'dump-log-segments').length;
+  process.stderr.write(dumps > 0
+    ? `Zone ${zone.name} not checked here: the ${dumps} DumpLogSegments file(s) among the inputs carry epoch times (CreateTime) to check it against; kforensics gap --topic TOPIC (or report) does.\n`
+    : `Zone ${zone.name} not checked: no epoch-time evidence (DumpLogSegments output) among the inputs.\n`);
 }

@@ -1,7 +1,7 @@
 import { Args, Command } from '@oclif/core';
 import {
   brokenInputFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, inputPaths, missingArgument, nodeMapFlag,
-  noteDefaultZone, perFileAccounting, reportClockChanges, reportNothingFound, reportReadFailures, reportRuntimeZones, reportSkew, skewFlag, StrictFailure,
+  noteDefaultZone, noteZoneUnchecked, perFileAccounting, reportClockChanges, reportNothingFound, reportReadFailures, reportRuntimeZones, reportSkew, skewFlag, StrictFailure,
   unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
@@ -52,9 +52,10 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       checkSkewNodes(skew, result.inputs);
       reportSkew(result.skew, skew);
       reportClockChanges(result.clockChanges, zone);
+      noteZoneUnchecked(zone, result.inputs, runtimeChecked);
       reportReadFailures(result.inputs);
     };
-    await reportRuntimeZones(result.inputs.map((i) => i.file), zone);
+    const runtimeChecked = await reportRuntimeZones(result.inputs.map((i) => i.file), zone);
     const doc = shown === zone ? result.doc : rezoneWindows(result.doc, shown);
     if (this.jsonEnabled()) {
       problems();

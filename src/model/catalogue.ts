@@ -13,7 +13,7 @@ export const RuleDocSchema = z.object({
   pattern: z.string().describe('the regular expression tried on the message (JavaScript syntax); named groups become fields'),
   withCause: z.boolean().describe('also tried on the first folded line (an exception that carries the fact)'),
   fields: z.record(z.string(), z.enum(['string', 'int', 'partitions', 'ids'])),
-  effect: z.record(z.string(), z.string()).nullable().describe('what the event means for outage windows: its signal and the fields it reads'),
+  effect: z.record(z.string(), z.union([z.string(), z.boolean()])).nullable().describe('what the event means for outage windows: its signal, the fields it reads, and flags (true) that say more about the line'),
   samples: z.array(z.string()),
 });
 export type RuleDocJson = z.infer<typeof RuleDocSchema>;
@@ -55,7 +55,7 @@ export const ExplainSchema = z.object({
     category: z.string(),
     severity: SeveritySchema,
     fields: z.record(z.string(), FieldValueSchema),
-    effect: z.record(z.string(), z.string()).nullable(),
+    effect: z.record(z.string(), z.union([z.string(), z.boolean()])).nullable(),
   }).nullable().describe('the rule that classified the record'),
   closest: z.object({
     rule: z.string(),

@@ -6,7 +6,7 @@ import { paintSeverity } from './table.js';
 export function effectText(effect: RuleDocJson['effect']): string {
   if (!effect) return '';
   const { signal, ...fields } = effect;
-  const args = Object.entries(fields).map(([k, v]) => (k === 'field' || k === v ? v : `${k}=${v}`));
+  const args = Object.entries(fields).map(([k, v]) => (v === true ? k : k === 'field' || k === v ? v : `${k}=${v}`));
   return `${signal}${args.length > 0 ? `(${args.join(', ')})` : ''}`;
 }
 

@@ -23,10 +23,10 @@ function subject(w: WindowJson): string {
   return w.node ?? '';
 }
 
-function startText(w: WindowJson): string {
-  if (!w.startBounds || w.startBounds.earliest === w.startBounds.latest) return short(w.start);
-  // The start is an estimate between two instants (see its startSource).
-  return `${short(w.start)}\n(${short(w.startBounds.earliest).slice(11, 19)}…${short(w.startBounds.latest).slice(11, 19)})`;
+/** An edge, and the two instants it lies between when it is an estimate (see its source). */
+function edgeText(at: string | null, bounds: WindowJson['startBounds']): string {
+  if (at === null || !bounds || bounds.earliest === bounds.latest) return short(at);
+  return `${short(at)}\n(${short(bounds.earliest).slice(11, 19)}…${short(bounds.latest).slice(11, 19)})`;
 }
 
 const BURST_MS = 1000;
@@ -77,7 +77,7 @@ export function renderWindowsTable(doc: WindowsDocJson): string {
   });
   for (const { first: w, members } of rows(doc.windows)) {
     if (members.length === 1) {
-      table.push([kind(w), subject(w), startText(w), short(w.end), duration(w.durationMs), `${w.reason} ${confidence(w)}`]);
+      table.push([kind(w), subject(w), edgeText(w.start, w.startBounds), edgeText(w.end, w.endBounds), duration(w.durationMs), `${w.reason} ${confidence(w)}`]);
     } else {
       const longest = Math.max(...members.map((m) => m.durationMs ?? 0));
       const end = members.map((m) => m.end!).sort().at(-1)!;

@@ -1,6 +1,6 @@
 import type { TimelineEvent } from '../timeline/event.js';
 import type { SessionMap } from './sessions.js';
-import { addEvidence, evidenceOf, JVM_START_MS, type EdgeSource, type Window, type WindowBook } from './window.js';
+import { addEvidence, evidenceOf, FIRST_LINE_AFTER_START_MS, restartEstimate, type EdgeSource, type Window, type WindowBook } from './window.js';
 
 /** A node silent this long before it logs a restart was down, not idle. */
 const RESTART_SILENCE_MS = 60_000;
@@ -10,6 +10,8 @@ const ZK_TICK_MS = 2000;
 const TOGETHER_MS = 15_000;
 /** A thaw line ("have not heard from server in N ms") this soon after a broker's first line back belongs to that freeze. */
 const THAW_MS = 5000;
+/** A ZooKeeper client sleeps up to this between connection attempts (ClientCnxn: a random 0–1000 ms). */
+const RECONNECT_BACKOFF_MS = 1000;
 
 interface Estimate {
   start: number;
@@ -149,17 +151,22 @@ export class BrokerTracker {
       return;
     }
     const first = open.track.firstSignOfLife;
-    const restarted = first !== undefined;
-    // A restarted process was down until it ran again; the serving line is the latest bound.
-    const end = first?.time ?? e.time;
-    this.book.close(open, end, end, {
-      how: restarted ? 'its first line after the restart (it served again at the latest bound)' : 'it registered again / said it was serving',
-      evidence: first?.evidence ?? evidenceOf(e),
+    if (!first) {
+      this.book.close(open, e.time, e.time, { how: 'it registered again / said it was serving', evidence: evidenceOf(e) });
+      this.down.delete(node);
+      return;
+    }
+    // A restarted process was down until it ran again: a JVM's start-up
+    // before its first line, not before it was last known down (the cluster
+    // noticing); being in service again is the latest bound.
+    const typical = FIRST_LINE_AFTER_START_MS.broker;
+    const { at, earliest } = restartEstimate(first.time, Math.max(open.start, open.track.detectedAt ?? open.start), typical);
+    this.book.close(open, at, earliest, {
+      how: `its first line after the restart, less a broker's typical start-up before its first line (${typical / 1000} s); it served again at the latest bound`,
+      evidence: first.evidence,
     });
-    // Its process started before its first line, by the JVM's start-up (a
-    // few seconds): not before it was last known down (the cluster noticing).
-    const lastKnownDown = restarted ? Math.min(end, Math.max(open.start, open.track.detectedAt ?? open.start, end - JVM_START_MS)) : end;
-    open.endBounds = [lastKnownDown, Math.max(end, e.time)];
+    open.endBounds = [Math.min(earliest, open.end!), Math.max(first.time, e.time)];
+    open.track.servingAgain = { time: e.time, evidence: evidenceOf(e) };
     this.down.delete(node);
   }
 
@@ -198,8 +205,9 @@ export class BrokerTracker {
   }
 
   /** The broker itself lost ZooKeeper; `idleMs`: how long it had not heard from it. */
-  contactLost(e: TimelineEvent, idleMs: number | undefined): void {
-    this.lastCut.set(e.node, e.time);
+  contactLost(e: TimelineEvent, idleMs: number | undefined, answered = false): void {
+    // An expiry is heard from a server reached again: not a failed reach.
+    if (!answered) this.lastCut.set(e.node, e.time);
     const heard = idleMs === undefined ? undefined : e.time - idleMs;
     const maybe = this.down.get(e.node);
     if (maybe?.track.maybeHung && idleMs !== undefined) {
@@ -252,12 +260,25 @@ export class BrokerTracker {
     if (!iso) return;
     addEvidence(iso, evidenceOf(e));
     iso.details.reconnectedSession = session;
-    // Its last failed attempt to reach ZooKeeper began up to a session
-    // timeout before it gave up on it: the cut may have healed from then.
+    // A cut-off client keeps trying, one server after another: each attempt
+    // waits up to the session timeout ÷ servers to connect, then it sleeps up
+    // to a second; it reconnects within that of the heal. Its last failed
+    // attempt (begun up to a session timeout before it gave up) came before.
     const cut = this.lastCut.get(e.node);
     const timeout = this.sessions.timeoutOf(e.node) ?? 6000;
-    const earliest = cut === undefined ? e.time : Math.max(iso.start, cut - timeout);
-    this.book.close(iso, e.time, earliest, { how: 'it established a new ZooKeeper session (the heal came before, while it was waiting to reconnect)', evidence: evidenceOf(e) });
+    const servers = this.sessions.serversOf(e.node);
+    const retry = Math.round(timeout / (servers ?? 1)) + RECONNECT_BACKOFF_MS;
+    const earliest = Math.min(e.time, Math.max(iso.start, e.time - retry, cut === undefined ? -Infinity : cut - timeout));
+    // Nothing inside that span dates the heal (no line is written when a
+    // network comes back): its middle errs least either way.
+    const mid = Math.round((earliest + e.time) / 2);
+    this.book.close(iso, mid, earliest, {
+      how: earliest < e.time
+        ? `the heal came before its new ZooKeeper session, by at most one connection attempt (${timeout} ms session timeout ÷ ${servers ?? '1 (servers not logged)'} server(s)) and its ${RECONNECT_BACKOFF_MS} ms back-off, and after its last failed attempt: midway`
+        : 'it established a new ZooKeeper session',
+      evidence: evidenceOf(e),
+    });
+    iso.endBounds = [Math.min(earliest, iso.end!), Math.max(iso.end!, e.time)];
     this.isolated.delete(e.node);
   }
 
@@ -287,6 +308,29 @@ export class BrokerTracker {
   }
 
   /**
+   * ZooKeeper's own logs may say when it served again: the quorum back (a
+   * leader elected), or a standalone server back. The brokers reconnect
+   * right after; no broker line dates it as well.
+   */
+  private endAtEnsembleBack(w: Window): void {
+    if (!w.endBounds) return;
+    const [lo, hi] = w.endBounds;
+    const zkNodes = [...this.book.firstSeen.keys()].filter((n) => n.startsWith('zk-'));
+    const back = this.book.windows
+      .filter((z) => z.end !== null && z.end >= lo && z.end <= hi &&
+        (z.kind === 'zk-quorum-lost' || (z.kind === 'zk-node-down' && zkNodes.length === 1)))
+      .sort((a, b) => b.end! - a.end!)[0];
+    if (!back) return;
+    w.end = back.end!;
+    w.endBounds = [back.end!, hi];
+    w.endSource = {
+      how: `ZooKeeper served again (${back.kind === 'zk-quorum-lost' ? 'its quorum back' : 'its server back'}); the brokers' new sessions followed`,
+      evidence: back.endSource?.evidence ?? null,
+    };
+    if (back.endSource?.evidence) addEvidence(w, back.endSource.evidence);
+  }
+
+  /**
    * Every broker losing ZooKeeper at once is ZooKeeper going away (its quorum
    * lost, its servers down or cut off), not every broker being cut off: one
    * window for the cluster instead of one per broker.
@@ -313,6 +357,11 @@ export class BrokerTracker {
       if (ends.every((x) => x !== null)) {
         const last = group.reduce((a, b) => ((a.end ?? 0) >= (b.end ?? 0) ? a : b));
         this.book.close(w, last.end!, Math.min(...(ends as number[])), last.endSource);
+        w.endBounds = [
+          Math.min(...group.map((g) => g.endBounds?.[0] ?? g.end!)),
+          Math.max(...group.map((g) => g.endBounds?.[1] ?? g.end!)),
+        ];
+        this.endAtEnsembleBack(w);
       }
       for (const g of group) {
         for (const ev of g.evidence.slice(0, 2)) addEvidence(w, ev);

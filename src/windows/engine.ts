@@ -107,7 +107,8 @@ export class WindowEngine {
         if (session && session !== '0x0') this.sessions.closed(session, e);
         return;
       }
-      case 'zk-contact-lost': return this.brokers.contactLost(e, effect.idle ? asNumber(f[effect.idle]) : undefined);
+      case 'zk-client-servers': return this.sessions.clientServers(e.node, String(f[effect.servers] ?? ''));
+      case 'zk-contact-lost': return this.brokers.contactLost(e, effect.idle ? asNumber(f[effect.idle]) : undefined, effect.answered === true);
       case 'zk-starting': return this.zookeeper.starting(e);
       case 'zk-zab-state': return this.zookeeper.zabState(e, String(f[effect.state] ?? ''), String(f[effect.zab] ?? ''));
       case 'zk-peer-unreachable':

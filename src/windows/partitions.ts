@@ -324,9 +324,11 @@ export class PartitionTracker {
           if (closedBy.endSource) w.endSource = closedBy.endSource;
         } else {
           // Its only replica served again when it was back in full, not at its first line.
-          w.end = down.endBounds?.[1] ?? down.end;
+          const serving = down.track.servingAgain;
+          w.end = serving?.time ?? down.end;
           w.endBounds = down.endBounds;
-          if (down.endSource) w.endSource = { how: `${down.node} was serving again`, evidence: down.evidence.find((x) => x.time === w.end) ?? down.endSource.evidence };
+          if (serving) w.endSource = { how: `${down.node} was serving again`, evidence: serving.evidence };
+          else if (down.endSource) w.endSource = down.endSource;
         }
         addEvidence(w, evidence);
         for (const ev of down.evidence.slice(0, MAX_EVIDENCE - 1)) addEvidence(w, ev);

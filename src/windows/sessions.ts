@@ -19,6 +19,19 @@ export class SessionMap {
   private readonly closes = new Map<string, Sighting>();
   private readonly expiries = new Map<string, Sighting & { timeoutMs?: number }>();
 
+  private readonly servers = new Map<string, number>();
+
+  /** The node's ZooKeeper connect string (`host:port,host:port`): how many servers it tries in turn. */
+  clientServers(node: string, connectString: string): void {
+    const n = connectString.split(',').filter((x) => x.trim() !== '').length;
+    if (n > 0) this.servers.set(node, n);
+  }
+
+  /** How many ZooKeeper servers the node's client tries in turn, when its log said. */
+  serversOf(node: string): number | undefined {
+    return this.servers.get(node);
+  }
+
   established(node: string, session: string, timeoutMs: number | undefined): void {
     this.owners.set(session, { node, ...(timeoutMs !== undefined && { timeoutMs }) });
     this.current.set(node, session);

@@ -51,6 +51,8 @@ export interface Track {
   restarting?: boolean;
   /** Its first line back after the silence: when its process ran again, and the line to cite. */
   firstSignOfLife?: LastSeen;
+  /** Its line saying it was in service again (a restart's end's latest bound). */
+  servingAgain?: LastSeen;
   /** The node's own lines after the cluster gave up on it. */
   alive: number;
   /**
@@ -81,6 +83,23 @@ export interface WindowContext {
 export const MAX_EVIDENCE = 12;
 /** A JVM (a broker, a ZooKeeper server) logs its first line within this of being started. */
 export const JVM_START_MS = 10_000;
+/**
+ * How long after being started a JVM typically logs its first line: a Kafka
+ * broker loads Scala and its log4j set-up first (1.2–2.4 s over 14 starts of
+ * Kafka 2.1 on Java 17), a ZooKeeper server far less (0.37–0.42 s, 3.8). A
+ * restart's end is its first line less this; the bounds stay JVM_START_MS
+ * before that line and the line (or serving again).
+ */
+export const FIRST_LINE_AFTER_START_MS = { broker: 1800, zookeeper: 400 } as const;
+
+/**
+ * When a restarted process started: its first line less the typical start-up,
+ * never before it was last known down. `earliest` is the end's earliest bound.
+ */
+export function restartEstimate(firstLine: number, lastKnownDown: number, typicalMs: number): { at: number; earliest: number } {
+  const earliest = Math.min(firstLine, Math.max(lastKnownDown, firstLine - JVM_START_MS));
+  return { at: Math.max(earliest, firstLine - typicalMs), earliest };
+}
 
 export function evidenceOf(e: TimelineEvent): Evidence {
   return { file: e.file, line: e.line, time: e.time, ruleId: e.rule?.id ?? null, text: e.message };

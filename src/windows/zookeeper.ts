@@ -1,5 +1,5 @@
 import type { TimelineEvent } from '../timeline/event.js';
-import { addEvidence, evidenceOf, JVM_START_MS, type Window, type WindowBook, type WindowContext } from './window.js';
+import { addEvidence, evidenceOf, FIRST_LINE_AFTER_START_MS, restartEstimate, type Window, type WindowBook, type WindowContext } from './window.js';
 
 /** Followers losing the leader this close together lost the same leader. */
 const FOLLOWERS_AGREE_MS = 10_000;
@@ -263,13 +263,19 @@ export class ZooKeeperTracker {
       addEvidence(down, evidenceOf(e));
       // Down until its process ran again; serving again is the latest bound.
       const first = down.track.firstSignOfLife;
-      const back = first?.time ?? e.time;
-      this.book.close(down, back, back, {
-        how: back < e.time ? 'its first line back (it was serving again at the latest bound)' : `it was ${state} again`,
-        evidence: back < e.time ? first!.evidence : evidenceOf(e),
-      });
-      const lastKnownDown = Math.min(back, Math.max(down.start, Number(down.details.noticedAt ?? down.start), back - JVM_START_MS));
-      down.endBounds = [back < e.time ? lastKnownDown : back, e.time];
+      // A node the ensemble took for dead came back through a restart, said
+      // or not (older servers log no start-up banner the rules know).
+      if (first && first.time < e.time) {
+        const typical = FIRST_LINE_AFTER_START_MS.zookeeper;
+        const { at, earliest } = restartEstimate(first.time, Math.max(down.start, Number(down.details.noticedAt ?? down.start)), typical);
+        this.book.close(down, at, earliest, {
+          how: `its first line back, less a ZooKeeper server's typical start-up before its first line (${typical / 1000} s); it was serving again at the latest bound`,
+          evidence: first.evidence,
+        });
+        down.endBounds = [Math.min(earliest, down.end!), e.time];
+      } else {
+        this.book.close(down, e.time, e.time, { how: `it was ${state} again`, evidence: evidenceOf(e) });
+      }
       down.details.servingAgainAt = e.time;
       this.down.delete(e.node);
     }

@@ -21,6 +21,8 @@ const R = {
   expired: rule('t.expired', { signal: 'session-expired', field: 'session', timeout: 'timeoutMs' }),
   closed: rule('t.closed', { signal: 'session-closed', field: 'session' }),
   contactLost: rule('t.contact', { signal: 'zk-contact-lost', idle: 'idleMs' }),
+  expiredHeard: rule('t.expired-heard', { signal: 'zk-contact-lost', answered: true }),
+  servers: rule('t.servers', { signal: 'zk-client-servers', servers: 'servers' }),
   zkStarting: rule('t.zk-starting', { signal: 'zk-starting' }),
   unreachable: rule('t.unreachable', { signal: 'zk-peer-unreachable', field: 'sid' }),
   followerLost: rule('t.follower-lost', { signal: 'zk-follower-lost', field: 'peer' }),
@@ -64,7 +66,8 @@ describe('WindowEngine: brokers', () => {
       ev(100, 'broker-1', R.starting), ev(105, 'broker-1', R.started),
     ]);
     expect(windows).toHaveLength(1);
-    expect(windows[0]).toMatchObject({ kind: 'broker-down', node: 'broker-1', start: s(10), end: s(100), endBounds: [s(90), s(105)], confidence: 'high' });
+    expect(windows[0]).toMatchObject({ kind: 'broker-down', node: 'broker-1', start: s(10), end: s(98.2), endBounds: [s(90), s(105)], confidence: 'high' });
+    expect(windows[0]!.endSource?.how).toMatch(/first line after the restart, less a broker's typical start-up/);
   });
 
   it('a silent death carries the last sign of life and the detection time', () => {
@@ -75,13 +78,13 @@ describe('WindowEngine: brokers', () => {
     ]);
     expect(windows).toHaveLength(1);
     const w = windows[0]!;
-    expect(w).toMatchObject({ kind: 'broker-down', node: 'broker-1', start: s(339), startBounds: [s(339), s(346)], end: s(8100), endBounds: [s(8090), s(8105)] });
+    expect(w).toMatchObject({ kind: 'broker-down', node: 'broker-1', start: s(339), startBounds: [s(339), s(346)], end: s(8098.2), endBounds: [s(8090), s(8105)] });
     expect(w.evidence.map((e) => e.ruleId)).toEqual(['t.plain', 't.lost', 't.starting', 't.started']);
   });
 
   it('a restart after a long silence with no shutdown is a crash even if nobody noticed', () => {
     const { windows } = run([ev(0, 'broker-3', R.plain), ev(3600, 'broker-3', R.starting), ev(3610, 'broker-3', R.started)]);
-    expect(windows).toMatchObject([{ kind: 'broker-down', start: s(0), end: s(3600), endBounds: [s(3590), s(3610)] }]);
+    expect(windows).toMatchObject([{ kind: 'broker-down', start: s(0), end: s(3598.2), endBounds: [s(3590), s(3610)] }]);
   });
 
   it('joins a ZooKeeper expiry to the broker that owned the session', () => {
@@ -98,7 +101,23 @@ describe('WindowEngine: brokers', () => {
       ev(25, 'broker-2', R.lost, { deleted: [3] }), ev(26, 'broker-3', R.plain), ev(27, 'broker-3', R.plain),
       ev(60, 'broker-3', R.session, { session: '0xnew' }),
     ]);
-    expect(windows.map((w) => [w.kind, w.node, w.start, w.end])).toEqual([['isolated', 'broker-3', s(10), s(60)]]);
+    // A cut-off client keeps trying: it reconnects within one attempt (6 s,
+    // one server assumed when the log does not say) and 1 s of back-off of
+    // the heal; nothing inside that dates it: midway.
+    expect(windows.map((w) => [w.kind, w.node, w.start, w.end])).toEqual([['isolated', 'broker-3', s(10), s(56.5)]]);
+    expect(windows[0]!.endBounds).toEqual([s(53), s(60)]);
+  });
+
+  it('an isolated broker reconnects within one connection attempt (timeout ÷ servers) and its back-off of the heal; hearing of its expiry is no failed reach', () => {
+    const { windows } = run([
+      ev(0, 'broker-3', R.servers, { servers: 'zk1:2181,zk2:2181,zk3:2181' }),
+      ev(1, 'broker-3', R.session, { session: '0xold', timeoutMs: 6000 }),
+      ev(10, 'broker-3', R.contactLost, { idleMs: 4000 }), ev(14, 'broker-3', R.contactLost, { idleMs: 8000 }),
+      ev(59.9, 'broker-3', R.expiredHeard), ev(60, 'broker-3', R.session, { session: '0xnew', timeoutMs: 6000 }),
+    ]);
+    // 6000 ms ÷ 3 servers + 1000 ms: the heal came in [57, 60]; the expiry heard at 59.9 does not move it.
+    expect(windows).toMatchObject([{ kind: 'isolated', node: 'broker-3', end: s(58.5), endBounds: [s(57), s(60)] }]);
+    expect(windows[0]!.endSource?.how).toMatch(/6000 ms session timeout ÷ 3 server/);
   });
 
   it('a killed broker: down from ZooKeeper seeing its own session socket close, its last line the earliest bound', () => {
@@ -112,7 +131,7 @@ describe('WindowEngine: brokers', () => {
     ]);
     expect(windows).toHaveLength(1);
     const w = windows[0]!;
-    expect(w).toMatchObject({ kind: 'broker-down', node: 'broker-2', start: s(37.9), startBounds: [s(30), s(37.9)], confidence: 'high', end: s(90) });
+    expect(w).toMatchObject({ kind: 'broker-down', node: 'broker-2', start: s(37.9), startBounds: [s(30), s(37.9)], confidence: 'high', end: s(88.2), endBounds: [s(80), s(91)] });
     expect(w.startSource?.how).toMatch(/session socket close/);
     expect(w.startSource?.evidence?.time).toBe(s(37.9));
     expect(w.details.noticedAt).toBe(s(44.3));
@@ -185,7 +204,7 @@ describe('WindowEngine: brokers', () => {
     ]);
     expect(windows).toHaveLength(1);
     const w = windows[0]!;
-    expect(w).toMatchObject({ kind: 'broker-down', node: 'broker-2', start: s(37.9), end: s(84.709), endBounds: [s(74.709), s(85.991)] });
+    expect(w).toMatchObject({ kind: 'broker-down', node: 'broker-2', start: s(37.9), end: s(82.909), endBounds: [s(74.709), s(85.991)] });
     expect(w.endSource?.evidence?.text).toBe('Registered kafka:type=kafka.Log4jController MBean');
   });
 });
@@ -199,7 +218,7 @@ describe('WindowEngine: ZooKeeper', () => {
       ev(53, 'zk-3', R.unreachable, { sid: '2' }), ev(90, 'zk-2', R.plain), ev(91, 'zk-2', R.state, { state: 'LOOKING' }),
       ev(92, 'zk-2', R.state, { state: 'FOLLOWING' }),
     ], { replicas: new Map(), zkAddresses: new Map([['10.0.0.2', '2']]) });
-    expect(windows).toMatchObject([{ kind: 'zk-node-down', node: 'zk-2', start: s(52), startBounds: [s(50), s(52)], end: s(90), endBounds: [s(80), s(92)] }]);
+    expect(windows).toMatchObject([{ kind: 'zk-node-down', node: 'zk-2', start: s(52), startBounds: [s(50), s(52)], end: s(89.6), endBounds: [s(80), s(92)] }]);
   });
 
   it('ignores channel failures while the ensemble is still starting', () => {
@@ -223,7 +242,7 @@ describe('WindowEngine: ZooKeeper', () => {
     ]);
     expect(windows.map((w) => [w.kind, w.node, w.start, w.end])).toEqual([
       ['zk-quorum-lost', 'zk-1', s(100), s(102)],
-      ['zk-node-down', 'zk-1', s(100), s(130)],
+      ['zk-node-down', 'zk-1', s(100), s(129.6)],
     ]);
   });
 
@@ -234,7 +253,7 @@ describe('WindowEngine: ZooKeeper', () => {
     ]);
     expect(windows.map((w) => [w.kind, w.node, w.start, w.end])).toEqual([
       ['zk-quorum-lost', 'zk-1', s(50), s(51)],
-      ['zk-node-down', 'zk-1', s(50), s(60)],
+      ['zk-node-down', 'zk-1', s(50), s(59.6)],
     ]);
   });
 
@@ -305,7 +324,7 @@ describe('WindowEngine: ZooKeeper', () => {
       ]);
       expect(windows.map((w) => [w.kind, w.node, w.start, w.end])).toEqual([
         ['zk-quorum-lost', 'zk-1', s(35.264), s(39.527)],
-        ['zk-node-down', 'zk-1', s(35.264), s(60)],
+        ['zk-node-down', 'zk-1', s(35.264), s(59.6)],
       ]);
       expect(windows[1]!.endBounds).toEqual([s(50), s(62)]);
     });
@@ -323,7 +342,7 @@ describe('WindowEngine: ZooKeeper', () => {
     expect(windows.map((w) => [w.kind, w.node, w.start, w.end])).toEqual([
       ['zk-node-down', 'zk-2', s(20.5), null],
       ['zk-quorum-lost', 'zk-1', s(50.2), s(82)],
-      ['zk-node-down', 'zk-3', s(50.2), s(80)],
+      ['zk-node-down', 'zk-3', s(50.2), s(79.6)],
     ]);
     expect(windows[1]!.startBounds).toEqual([s(50), s(50.2)]);
     expect(windows[1]!.reason).toMatch(/zk-3 went away/);
@@ -337,7 +356,7 @@ describe('WindowEngine: partitions', () => {
       ev(0, 'broker-1', R.plain), ev(20, 'broker-2', R.lost, { deleted: [1] }), ev(900, 'broker-1', R.starting), ev(905, 'broker-1', R.started),
     ], { replicas, zkAddresses: new Map() });
     expect(windows.map((w) => [w.kind, w.node, w.start, w.end])).toEqual([
-      ['broker-down', 'broker-1', s(0), s(900)],
+      ['broker-down', 'broker-1', s(0), s(898.2)],
       ['partition-leaderless', 'broker-1', s(0), expect.any(Number)],
     ]);
     const leaderless = windows[1]!;
@@ -431,7 +450,10 @@ describe('WindowEngine: partitions', () => {
       node: 'broker-2', topic: 'clicks', partition: 0, start: s(26.472), startBounds: [s(26.472), s(26.472)], end: s(53.656), confidence: 'high',
       details: { newLeader: 3, truncatedTo: 111, truncatedOffsets: 62 },
     });
-    expect(windows.filter((w) => w.node === 'broker-2' && w.kind !== 'two-leaders').map((w) => [w.kind, w.end])).toEqual([['isolated', s(53.575)]]);
+    expect(windows.filter((w) => w.node === 'broker-2' && w.kind !== 'two-leaders').map((w) => [w.kind, w.end, w.endBounds])).toEqual([
+      // its new session, less one connection attempt and the back-off, bounds the heal; nothing inside dates it: midway
+      ['isolated', s(53.575 - 3.5), [s(53.575 - 7), s(53.575)]],
+    ]);
   });
 });
 
@@ -444,7 +466,7 @@ describe('WindowEngine: the cluster around the brokers', () => {
     ]);
     expect(windows.map((w) => [w.kind, w.node, w.start, w.end])).toEqual([
       ['controller-unavailable', 'broker-1', s(20), s(23)],
-      ['broker-down', 'broker-1', s(20), s(60)],
+      ['broker-down', 'broker-1', s(20), s(58.2)],
     ]);
     expect(windows[0]!.details).toMatchObject({ controllerBefore: 1, controllerAfter: 2 });
   });
@@ -464,7 +486,12 @@ describe('WindowEngine: the cluster around the brokers', () => {
       ev(30, 'broker-1', R.session, { session: '0x11' }), ev(30.1, 'broker-2', R.session, { session: '0x12' }), ev(30.3, 'broker-3', R.session, { session: '0x13' }),
     ]);
     expect(windows).toHaveLength(1);
-    expect(windows[0]).toMatchObject({ kind: 'zookeeper-unreachable', end: s(30.3), details: { brokers: [1, 2, 3] } });
+    expect(windows[0]).toMatchObject({ kind: 'zookeeper-unreachable', details: { brokers: [1, 2, 3] } });
+    // ZooKeeper came back after the brokers' last failed reach and before the last new session.
+    expect(windows[0]!.endBounds![1]).toBe(s(30.3));
+    expect(windows[0]!.endBounds![0]).toBe(s(30 - 7));
+    expect(windows[0]!.end).toBeGreaterThan(s(23));
+    expect(windows[0]!.end).toBeLessThan(s(30.3));
     expect(windows[0]!.node).toBeUndefined();
   });
 
@@ -531,7 +558,7 @@ describe('WindowEngine: ZooKeeper followers and leaders, silent or gone', () => 
       ev(34.1, 'zk-1', R.learnerError, {}), ev(34.1, 'zk-1', R.followerLost, { peer: '2' }),
       ev(46, 'zk-2', R.zkStarting), ev(47, 'zk-2', R.state, { state: 'FOLLOWING' }),
     ]);
-    expect(windows.map((w) => [w.kind, w.node, w.start, w.end])).toEqual([['zk-node-down', 'zk-2', s(34.1), s(46)]]);
+    expect(windows.map((w) => [w.kind, w.node, w.start, w.end])).toEqual([['zk-node-down', 'zk-2', s(34.1), s(45.6)]]);
   });
 
   it('the quorum is back when the new leader serves (leading - broadcast), the LEADING line the earliest end', () => {

@@ -88,17 +88,7 @@ const SKIPPED: readonly [RegExp, string][] = [
  * and goes red (to be removed) the day the engine gets it right.
  */
 const KNOWN_MISSES: readonly { run: string; kind: RegExp; check: 'end' | 'bounds'; why: string }[] = [
-  // A restarted process's window ends at its first log line; the process ran
-  // from the restart command on, and the JVM starts (and log4j initialises)
-  // before that line: 2.2 s for a Kafka broker here, 1.8 s in a-rf1 (inside
-  // the tolerance), 0.4 s for a ZooKeeper server. (The end's bounds reach back
-  // to when it was last known down, so they hold the truth.)
-  { run: 'b-rf3-minisr2-leader-kill9', kind: /^process down\b/, check: 'end', why: 'restart: end at the first log line, ~2.2 s after the restart (JVM start-up)' },
-  // An isolated broker's window ends when it establishes a new ZooKeeper
-  // session: 2.85 s after the heal here (the client's reconnect back-off and
-  // the session handshake). Nothing it logs marks the heal itself; the end's
-  // earliest bound is the start of its last failed attempt.
-  { run: 'g-leader-isolated-acks1', kind: /^network-isolated\b/, check: 'end', why: 'isolation: end at the first successful ZooKeeper reconnect, 2.85 s after the heal' },
+  // none: every edge of every run is inside the tolerance
 ];
 
 interface RunTruth {

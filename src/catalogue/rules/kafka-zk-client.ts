@@ -25,6 +25,26 @@ export const KAFKA_ZK_CLIENT_RULES: readonly Rule[] = [
     ],
   },
   {
+    id: 'kafka.zk.client-connecting',
+    title: 'Broker ZooKeeper client starting a session: its servers and requested timeout',
+    category: 'zk-session',
+    severity: 'debug',
+    appliesTo: ['kafka-broker'],
+    loggers: ['org.apache.zookeeper.ZooKeeper'],
+    keyword: 'Initiating client connection',
+    // Printed by the client's constructor at start-up and at every new session
+    // after an expiry (3.4–3.9). The servers set how long each connection
+    // attempt may wait (session timeout ÷ servers), which bounds when a
+    // cut-off broker's network came back.
+    pattern: /^Initiating client connection, connectString=(?<servers>[^\s/]+)(?:\/\S*)? sessionTimeout=(?<timeoutMs>\d+)/,
+    fields: { timeoutMs: 'int' },
+    effect: { signal: 'zk-client-servers', servers: 'servers' },
+    samples: [
+      '[2026-12-06 19:39:13,568] INFO Initiating client connection, connectString=127.0.0.1:32181 sessionTimeout=6000 watcher=kafka.zookeeper.ZooKeeperClient$ZooKeeperClientWatcher$@19e7a160 (org.apache.zookeeper.ZooKeeper)',
+      '[2018-03-12 09:14:02,117] INFO Initiating client connection, connectString=zk1:2181,zk2:2181,zk3:2181/kafka sessionTimeout=6000 watcher=org.I0Itec.zkclient.ZkClient@5f2108b5 (org.apache.zookeeper.ZooKeeper)',
+    ],
+  },
+  {
     id: 'kafka.zk.session-timeout',
     title: 'Broker lost contact with ZooKeeper (client session timed out)',
     category: 'zk-session',
@@ -61,7 +81,8 @@ export const KAFKA_ZK_CLIENT_RULES: readonly Rule[] = [
     // Kafka server] Session expired." (no name before 2.3).
     pattern: /^(?:Unable to reconnect to ZooKeeper service, session (?<session>0x[0-9a-f]+) has expired|\[ZooKeeperClient[^\]]*\] Session expired|zookeeper state changed \(Expired\)|\[SessionExpirationListener on (?<broker>\d+)\], ZK expired)/,
     fields: { broker: 'int' },
-    effect: { signal: 'zk-contact-lost' },
+    // A client hears of its expiry only from a server it reached again.
+    effect: { signal: 'zk-contact-lost', answered: true },
     samples: [
       '[2019-05-01 10:43:00,000] WARN Unable to reconnect to ZooKeeper service, session 0x16a7b3c4d5e0001 has expired (org.apache.zookeeper.ClientCnxn)',
       '[2019-05-01 10:43:00,001] INFO Unable to reconnect to ZooKeeper service, session 0x16a7b3c4d5e0001 has expired, closing socket connection (org.apache.zookeeper.ClientCnxn)',
