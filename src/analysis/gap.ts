@@ -36,6 +36,8 @@ export interface GapOptions {
   layouts?: readonly string[];
   /** --tz auto: infer each node's zone (zone-infer.ts); `zone` is then only the fallback. */
   autoZone?: boolean;
+  /** --display-tz: the zone the document's times are shown in, when not the zone the logs were read in. */
+  displayZone?: Zone;
 }
 
 export const DEFAULTS = { minGapMs: 0, percentile: 99.9, k: 10, skewToleranceMs: 1_000 } as const;
@@ -375,8 +377,11 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
     zone = z.display;
     zoneOf = (f) => z.byNode.get(f.nodes[f.defaultRole]) ?? zone;
   }
+  // Logs are read in `zone` (or each node's under --tz auto); times are shown in `shown`.
+  const shown = options.displayZone ?? zone;
+  const read = zone;
   if (plan.families.length > 0) {
-    const found = await collectEvidence(plan.families, windows, zone, (i) => logs.push(i), options.topic, zoneOf);
+    const found = await collectEvidence(plan.families, windows, shown, (i) => logs.push(i), options.topic, zoneOf ?? (() => read));
     lastLogTime = found.lastLogTime;
     found.results.forEach((r, i) => evidence.set(owner[i]!, r));
     truncations = dedupeTruncations(found.truncations);
@@ -405,7 +410,7 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   const lost = await Promise.all([...byPartition.values()].map((list) => lostWrites(list, truncations.filter((t) => t.partition === list[0]!.id.partition))));
 
   const ref = (u: UnitRef): RecordRefJson => ({
-    offset: u.offset, createTime: u.time, time: zone.format(u.time), utc: new Date(u.time).toISOString(), line: u.line, file: u.file,
+    offset: u.offset, createTime: u.time, time: shown.format(u.time), utc: new Date(u.time).toISOString(), line: u.line, file: u.file,
   });
 
   const out: PartitionGapJson[] = decided.map((d, part) => {
@@ -437,13 +442,13 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       batches: d.copy.views.reduce((n, v) => Math.max(n, v.batches), 0),
       createTime: {
         first: s.firstTime, last: s.lastTime, min: s.minTime, max: s.maxTime,
-        minTime: s.minTime === null ? null : zone.format(s.minTime),
-        maxTime: s.maxTime === null ? null : zone.format(s.maxTime),
+        minTime: s.minTime === null ? null : shown.format(s.minTime),
+        maxTime: s.maxTime === null ? null : shown.format(s.maxTime),
       },
       timestampType: type,
       timestampTypeNote: TYPE_NOTE[type],
       timestampTypes: Object.fromEntries(s.types),
-      leaderEpochs: s.epochs.map((e) => ({ epoch: e.epoch, firstOffset: e.firstOffset, firstCreateTime: e.firstTime, time: e.firstTime === null ? null : zone.format(e.firstTime) })),
+      leaderEpochs: s.epochs.map((e) => ({ epoch: e.epoch, firstOffset: e.firstOffset, firstCreateTime: e.firstTime, time: e.firstTime === null ? null : shown.format(e.firstTime) })),
       leaderChanges: s.boundaries.map((b) => {
         const spacingMs = Math.max(0, b.after.time - b.before.time);
         const gap = d.gaps.some((g) => g.after.offset === b.after.offset);
@@ -462,11 +467,11 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
         backwards: s.backwards,
         maxBackwardsMs: s.maxBackwardsMs,
         toleranceMs: skewToleranceMs,
-        examples: s.skewExamples.map((x) => ({ offset: x.offset, createTime: x.time, time: zone.format(x.time), previousMaxCreateTime: x.previousMax, backwardsMs: x.previousMax - x.time })),
+        examples: s.skewExamples.map((x) => ({ offset: x.offset, createTime: x.time, time: shown.format(x.time), previousMaxCreateTime: x.previousMax, backwardsMs: x.previousMax - x.time })),
         future,
         futureNote: lastLogTime === null
           ? 'no logs given: cannot tell whether timestamps lie in the future'
-          : `timestamps more than ${formatDuration(FUTURE_TOLERANCE_MS)} after the last log line (${zone.format(lastLogTime)}), among the ${s.latest.length} latest; genuine if the dump was taken after the logs end`,
+          : `timestamps more than ${formatDuration(FUTURE_TOLERANCE_MS)} after the last log line (${shown.format(lastLogTime)}), among the ${s.latest.length} latest; genuine if the dump was taken after the logs end`,
       },
       corruption: d.copy.corruption,
       warnings,
@@ -476,7 +481,7 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   // The zone the logs were read in, checked against the dumps' epoch times.
   const logSpans = silences.map((x) => ({
     node: x.node, start: x.start, end: x.end,
-    label: `${x.node} logging nothing from ${zone.format(x.start)} (${x.before.file}:${x.before.line}) to ${zone.format(x.end)} (${x.after.file}:${x.after.line})`,
+    label: `${x.node} logging nothing from ${shown.format(x.start)} (${x.before.file}:${x.before.line}) to ${shown.format(x.end)} (${x.after.file}:${x.after.line})`,
   }));
   // Under --tz auto each node is read in its own zone: the check is then against the zones inferred.
   const shift = nodeZones ? null : wholeZoneShift(epochSpans, logSpans, zone);
@@ -496,12 +501,13 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
       schema: 'kforensics/gap/v1',
       topic: options.topic,
       timeZone: zone.name,
-      rule: ruleText(options),
+      ...(shown !== zone && { displayTimeZone: shown.name }),
+      criterion: criterionText(options),
       partitions: out,
       lostWrites: lost.map((l) => ({
         ...l,
-        divergent: l.divergent.map((x) => ({ ...x, from: x.minCreateTime === null ? null : zone.format(x.minCreateTime), to: x.maxCreateTime === null ? null : zone.format(x.maxCreateTime) })),
-        truncations: l.truncations.map((t) => ({ ...t, time: zone.format(t.time), epochMs: t.time })),
+        divergent: l.divergent.map((x) => ({ ...x, from: x.minCreateTime === null ? null : shown.format(x.minCreateTime), to: x.maxCreateTime === null ? null : shown.format(x.maxCreateTime) })),
+        truncations: l.truncations.map((t) => ({ ...t, time: shown.format(t.time), epochMs: t.time })),
       })),
       zoneCheck,
       ...(nodeZones && { nodeZones }),
@@ -628,7 +634,7 @@ function timestampType(types: Map<string, number>): PartitionGapJson['timestampT
   return seen[0] as 'CreateTime' | 'LogAppendTime';
 }
 
-export function ruleText(o: Pick<GapOptions, 'minGapMs' | 'percentile' | 'k'>): string {
+export function criterionText(o: Pick<GapOptions, 'minGapMs' | 'percentile' | 'k'>): string {
   const floor = o.minGapMs > 0 ? `both the user's floor --min-gap (${formatDuration(o.minGapMs)}) and ` : '';
   return `a gap is two consecutive records whose timestamps are further apart than ${floor}${o.k} × the ${o.percentile}th percentile of the partition's own record spacing (on small partitions the percentile is lowered so that at least ${MIN_ABOVE} spacings lie above it; below ${MIN_SPACINGS} spacings, ${o.k} × the median and at least ${formatDuration(SMALL_PARTITION_FLOOR_MS)})${o.minGapMs > 0 ? '' : '; no --min-gap floor was set'}`;
 }
@@ -642,13 +648,13 @@ function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; probes
   let q: number | null = null;
   let p: number | null = null;
   let threshold = o.minGapMs;
-  let rule: string;
+  let criterion: string;
   const floorText = o.minGapMs > 0 ? `--min-gap ${formatDuration(o.minGapMs)}` : '--min-gap off 0 s';
   if (n < MIN_SPACINGS) {
     const median = scan.hist.percentile(50);
     const km = median === null ? 0 : Math.round(o.k * median);
     threshold = Math.max(o.minGapMs, km, SMALL_PARTITION_FLOOR_MS);
-    rule = `${n} spacings are too few for a percentile: gap = spacing > max(${floorText}, ${o.k} × median ${formatDuration(Math.round(median ?? 0))}, ${formatDuration(SMALL_PARTITION_FLOOR_MS)} for so few records) = ${formatDuration(threshold)}`;
+    criterion = `${n} spacings are too few for a percentile: gap = spacing > max(${floorText}, ${o.k} × median ${formatDuration(Math.round(median ?? 0))}, ${formatDuration(SMALL_PARTITION_FLOOR_MS)} for so few records) = ${formatDuration(threshold)}`;
   } else {
     q = Math.min(o.percentile, 100 * (1 - MIN_ABOVE / n));
     q = Math.floor(q * 1000) / 1000;
@@ -656,7 +662,7 @@ function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; probes
     const kp = Math.round(o.k * p);
     threshold = Math.max(o.minGapMs, kp);
     const lowered = q < o.percentile ? ` (${o.percentile}th requested, lowered so ${MIN_ABOVE} of ${n} spacings lie above it)` : '';
-    rule = `gap = spacing > max(${floorText}, ${o.k} × P${q}${lowered} = ${o.k} × ${formatDuration(Math.round(p))} = ${formatDuration(kp)}) = ${formatDuration(threshold)}`;
+    criterion = `gap = spacing > max(${floorText}, ${o.k} × P${q}${lowered} = ${o.k} × ${formatDuration(Math.round(p))} = ${formatDuration(kp)}) = ${formatDuration(threshold)}`;
   }
   const gaps = scan.candidates.filter((c) => c.durationMs > threshold).sort((a, b) => a.before.offset - b.before.offset);
   const median = scan.hist.percentile(50);
@@ -668,7 +674,7 @@ function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; probes
     probes,
     spacing: {
       count: n, percentile: q, percentileMs: p === null ? null : Math.round(p), medianMs: median === null ? null : Math.round(median),
-      k: o.k, minGapMs: o.minGapMs, thresholdMs: threshold, rule,
+      k: o.k, minGapMs: o.minGapMs, thresholdMs: threshold, criterion,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Flags, type Command } from '@oclif/core';
 import { parseUserTime, UnknownZoneError, Zone } from '../time/zone.js';
 import { describeClockChange, describeClockNote, type ClockChange, type FileClockNote } from '../time/clock-changes.js';
+import { checkRuntimeZones } from '../analysis/runtime-zone.js';
 import type { InputJson } from '../model/timeline.js';
 import { isReadFailure, type Plan } from '../sources/plan.js';
 import { STDIN_NAME } from '../sources/archive.js';
@@ -270,6 +271,21 @@ export function reportClockChanges(changes: readonly ClockChange[], zone: Zone, 
   for (const n of notes) process.stderr.write(`${describeClockNote(n, zone)}\n`);
 }
 
+/**
+ * Container logs whose runtime's own times (which carry a zone) disagree
+ * with their log timestamps read in --tz by a whole zone offset: said on
+ * stderr, exit 1 (every time read from them is off by that much).
+ */
+export async function reportRuntimeZones(files: readonly string[], zone: Zone): Promise<number> {
+  const checks = await checkRuntimeZones(files, zone);
+  for (const check of checks) {
+    if (check.message === null) continue;
+    process.stderr.write(`${check.message}\n`);
+    process.exitCode = 1;
+  }
+  return checks.length;
+}
+
 /** --skew names a node the logs never mention: a typo, most likely. */
 export function checkSkewNodes(applied: ReadonlyMap<string, number>, inputs: readonly InputJson[]): void {
   const nodes = new Set(inputs.flatMap((i) => (i.node ?? '').split(',')).filter(Boolean));
@@ -301,7 +317,11 @@ export function missingArgument<E extends Error>(err: E, what: string): E {
  * timeline and windows read no epoch-time evidence, so the zone the logs were
  * read in stays unchecked here: said, with the command that checks it.
  */
-export function noteZoneUnchecked(zone: Zone, inputs: readonly InputJson[]): void {
+export function noteZoneUnchecked(zone: Zone, inputs: readonly InputJson[], runtimeChecked = 0): void {
+  if (runtimeChecked > 0) {
+    process.stderr.write(`Zone ${zone.name} checked against the container runtime's own times of ${runtimeChecked} file(s); the other logs' zone is not checked here.\n`);
+    return;
+  }
   const dumps = inputs.filter((i) => i.kind === 'dump-log-segments').length;
   process.stderr.write(dumps > 0
     ? `Zone ${zone.name} not checked here: the ${dumps} DumpLogSegments file(s) among the inputs carry epoch times (CreateTime) to check it against; kforensics gap --topic TOPIC (or report) does.\n`

@@ -5,8 +5,8 @@ import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
 import { renderAccounting } from '../report/table.js';
 import {
-  checkNodeMap, failOnMissing, inputFlags, inputPaths,
-  missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting, reportReadFailures, zoneFlag,
+  checkNodeMap, displayFlags, failOnMissing, inputFlags, inputPaths,
+  missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting, reportReadFailures, reportRuntimeZones, zoneFlag,
 } from '../cli/common.js';
 import { describeNodeZones } from '../analysis/zone-infer.js';
 import { Zone } from '../time/zone.js';
@@ -45,6 +45,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
 
   static override flags = {
     ...inputFlags,
+    ...displayFlags,
     topic: Flags.string({ description: 'topic whose dumps to analyse', required: true }),
     'min-gap': Flags.string({ description: 'your floor: spacings at or below this are never gaps (e.g. 2s, 60, 5m); off by default, when the partition\'s own spacing alone decides' }),
     percentile: Flags.string({ description: 'percentile of the partition\'s record spacing used as its normal spacing', default: String(DEFAULTS.percentile) }),
@@ -68,6 +69,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     if (!/^[a-zA-Z0-9._-]{1,249}$/.test(flags.topic)) {
       this.error(`--topic "${printable(flags.topic)}" is not a Kafka topic name: one is 1 to 249 of the characters a-z A-Z 0-9 . _ -. Give the topic as kafka-topics --list shows it.`, { exit: 2 });
     }
+    const shown = flags['display-tz'] ? zoneFlag(this, flags['display-tz']) : undefined;
     const minGapMs = flags['min-gap'] === undefined ? DEFAULTS.minGapMs : parseDurationFlag(flags['min-gap']);
     if (Number.isNaN(minGapMs)) this.error(`--min-gap "${flags['min-gap']}" is not a duration. Use seconds (60), or 90s, 5m, 1h.`, { exit: 2 });
     const percentile = Number(flags.percentile);
@@ -85,12 +87,15 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         followSymlinks: flags['follow-symlinks'],
         layouts: flags.layout ?? [],
         autoZone: auto,
+        ...(shown && { displayZone: shown }),
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
     }
     failOnMissing(this, analysis.plan.missing);
     const report = analysis.report;
+    // --tz auto reads each node in its own zone: nothing single to check.
+    if (!auto) await reportRuntimeZones(report.inputs.logs.map((l) => l.file), zone);
 
     // Logs that could not be read in full, and paths not read at all (unreadable, links not followed): exit 1.
     const failures = (): void => reportReadFailures([
@@ -111,7 +116,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         }
       }
     } else {
-      this.log(renderGapReport(report, new Zone(report.timeZone)));
+      this.log(renderGapReport(report, new Zone(report.displayTimeZone ?? report.timeZone)));
     }
     const perFile = perFileAccounting(flags.verbose);
     process.stderr.write(`${renderDumpAccounting(report.inputs.dumps, perFile)}\n`);

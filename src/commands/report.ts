@@ -1,7 +1,7 @@
 import { Args, Command, Flags } from '@oclif/core';
 import {
-  checkNodeMap, failOnMissing, inputFlags, inputPaths, LIST,
-  missingArgument, nodeMapFlag, noteDefaultZone, reportNothingFound, reportReadFailures, timeFlag, zoneFlag,
+  checkNodeMap, displayFlags, failOnMissing, inputFlags, inputPaths, LIST,
+  missingArgument, nodeMapFlag, noteDefaultZone, reportNothingFound, reportReadFailures, reportRuntimeZones, timeFlag, zoneFlag,
 } from '../cli/common.js';
 import type { ReportJson } from '../model/report.js';
 import { checkOutPath, OutPathError, writeOutAtomically } from '../report/write-out.js';
@@ -54,6 +54,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
   static override args = { paths: Args.string({ description: 'log files, directories (read recursively) or archives; - or nothing for standard input', required: false, ignoreStdin: true }) };
   static override flags = {
     ...inputFlags,
+    ...displayFlags,
     topic: Flags.string({ description: 'topic whose dumps to analyse for missing records (repeatable); the timeline keeps events of these topics and of none', ...LIST }),
     title: Flags.string({ description: 'title of the report' }),
     'generated-at': Flags.string({ description: 'a time to print as the generation time (ISO 8601); without it the report carries none, so that it is reproducible' }),
@@ -70,6 +71,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     const paths = inputPaths(this, argv);
     const zone = zoneFlag(this, flags.tz);
     noteDefaultZone(metadata);
+    const shown = flags['display-tz'] ? zoneFlag(this, flags['display-tz']) : zone;
     if (flags.out === undefined && !this.jsonEnabled()) {
       this.error('Say where the report goes: --out FILE (.md, .html or .json), --out - for stdout, or --json for the JSON document on stdout.', { exit: 2 });
     }
@@ -86,6 +88,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     try {
       result = await buildReport(paths, {
         zone,
+        ...(shown !== zone && { displayZone: shown }),
         ...(flags.topic && { topics: flags.topic }),
         ...(flags.title !== undefined && { title: flags.title }),
         ...(flags['generated-at'] !== undefined && { generatedAt: flags['generated-at'] }),
@@ -99,6 +102,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     failOnMissing(this, result.missing);
     const report = result.report;
     if (report.inputQuality.dumps.length === 0) reportNothingFound(paths, report.inputQuality.files);
+    await reportRuntimeZones(report.inputQuality.files.map((f) => f.file), zone);
     // Zones that disagree with the dumps, inputs not read in full: said on stderr, exit 1, wherever the report goes.
     const problems = (): void => {
       for (const z of report.zoneCheck ?? []) {

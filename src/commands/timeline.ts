@@ -13,10 +13,10 @@ import { toEventJson } from '../timeline/event.js';
 import {
   brokenInputFlags, checkCatalogueFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, inputPaths, knownValues, LIST,
   missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting, plannedNodes, reportClockChanges, reportNothingFound, reportReadFailures,
-  reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
+  reportRuntimeZones, reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { eventFilter, filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
-import { rezoneWindows } from '../cli/display-zone.js';
+import { rezoneWindows } from '../windows/display-zone.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { WindowsSink } from '../windows/build.js';
 import { flatten, through } from '../timeline/sink.js';
@@ -139,6 +139,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         progress.stop();
         const inputs = timeline.inputs();
         reportClockChanges(timeline.clockChanges(), zone, timeline.clockNotes());
+        await reportRuntimeZones(inputs.map((i) => i.file), zone);
         this.reportProblems(paths, inputs, timeline.skew(), skew);
         const head = TimelineSchema.parse({
           schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windowsDoc().kept.windows, skew: timeline.skew(), events: [],
@@ -202,6 +203,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       if (skipped) process.stderr.write(`Not read:\n${skipped}\n`);
     }
     reportClockChanges(timeline.clockChanges(), zone, timeline.clockNotes());
+    await reportRuntimeZones(inputs.map((i) => i.file), zone);
     this.reportProblems(paths, inputs, timeline.skew(), skew);
   }
 

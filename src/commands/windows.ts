@@ -1,11 +1,11 @@
 import { Args, Command } from '@oclif/core';
 import {
   brokenInputFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, inputPaths, missingArgument, nodeMapFlag,
-  noteDefaultZone, noteZoneUnchecked, perFileAccounting, reportClockChanges, reportNothingFound, reportReadFailures, reportSkew, skewFlag, StrictFailure,
+  noteDefaultZone, noteZoneUnchecked, perFileAccounting, reportClockChanges, reportNothingFound, reportReadFailures, reportRuntimeZones, reportSkew, skewFlag, StrictFailure,
   unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
-import { rezoneWindows } from '../cli/display-zone.js';
+import { rezoneWindows } from '../windows/display-zone.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../windows/build.js';
@@ -53,9 +53,10 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       checkSkewNodes(skew, result.inputs);
       reportSkew(result.skew, skew);
       reportClockChanges(result.clockChanges, zone, result.clockNotes);
-      noteZoneUnchecked(zone, result.inputs);
+      noteZoneUnchecked(zone, result.inputs, runtimeChecked);
       reportReadFailures(result.inputs);
     };
+    const runtimeChecked = await reportRuntimeZones(result.inputs.map((i) => i.file), zone);
     const doc = shown === zone ? result.doc : rezoneWindows(result.doc, shown);
     if (this.jsonEnabled()) {
       problems();

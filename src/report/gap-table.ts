@@ -44,7 +44,7 @@ function partitionLines(p: PartitionGapJson, zone: Zone): string[] {
   lines.push(`  timestamps: ${p.timestampTypeNote}`);
   const epochs = p.leaderEpochs.map((e) => `${e.epoch} from offset ${e.firstOffset}`).join(', ');
   lines.push(`  leader epochs: ${epochs || 'none printed (pre-0.11 format or batch lines missing)'}`);
-  lines.push(`  rule: ${p.spacing.rule}${p.spacing.medianMs !== null ? `; median spacing ${(p.spacing.medianMs / 1000).toFixed(3)} s` : ''}`);
+  lines.push(`  rule: ${p.spacing.criterion}${p.spacing.medianMs !== null ? `; median spacing ${(p.spacing.medianMs / 1000).toFixed(3)} s` : ''}`);
   lines.push(`  copy read from ${p.location}: ${p.views.map((v) => `${v.level}-level ${v.file.slice(p.location.length + 1) || v.file} (${v.level === 'record' ? `${v.records} records` : `${v.batches} batches`})`).join(', ')}`);
   for (const c of p.leaderChanges) lines.push(`  leader change at offset ${c.after.offset}: ${c.text}`);
   if (p.gaps.length === 0) lines.push('  no time gaps');

@@ -2,7 +2,7 @@ import type { ReportJson } from '../model/report.js';
 import { firstPage } from './first-page.js';
 import { esc } from './html-escape.js';
 import {
-  displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows,
+  displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
 } from './report-text.js';
 import { renderSwimlane } from './swimlane.js';
 
@@ -92,7 +92,7 @@ export function renderHtmlParts(r: ReportJson): string[] {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${esc(r.title)}</title>`, `<style>${CSS}</style>`, '</head>', '<body>');
   out.push(`<h1>${esc(r.title)}</h1>`);
-  const meta = [`Times in <strong>${esc(r.timeZone)}</strong>${offset ? ` (UTC${esc(offset)})` : ''}`, `inputs: ${r.paths.map((p) => `<code>${esc(p)}</code>`).join(', ')}`];
+  const meta = [`Times in <strong>${esc(shownZone(r))}</strong>${offset ? ` (UTC${esc(offset)})` : ''}`, `inputs: ${r.paths.map((p) => `<code>${esc(p)}</code>`).join(', ')}`];
   if (r.topics.length > 0) meta.push(`topics: ${r.topics.map((t) => `<code>${esc(t)}</code>`).join(', ')}`);
   if (r.generatedAt) meta.push(`generated ${esc(r.generatedAt)}`);
   if (r.paths.length === 1) meta.push(`file paths relative to <code>${esc(r.paths[0]!)}</code>`);
@@ -174,7 +174,7 @@ export function renderHtmlParts(r: ReportJson): string[] {
     }
     out.push('</tbody></table><ul>');
     for (const p of r.gaps) {
-      out.push(`<li>${esc(`${p.topic}-${p.partition ?? '?'}`)}: offsets ${p.firstOffset}..${p.lastOffset}, ${p.records} records, ${p.timestampType}; ${p.gaps.length} gap(s); ${p.offsetDiscontinuities.length === 0 ? 'offsets consecutive' : `${p.offsetDiscontinuities.length} offset discontinuities`}. Rule: ${esc(p.rule)}.</li>`);
+      out.push(`<li>${esc(`${p.topic}-${p.partition ?? '?'}`)}: offsets ${p.firstOffset}..${p.lastOffset}, ${p.records} records, ${p.timestampType}; ${p.gaps.length} gap(s); ${p.offsetDiscontinuities.length === 0 ? 'offsets consecutive' : `${p.offsetDiscontinuities.length} offset discontinuities`}. Rule: ${esc(p.criterion)}.</li>`);
     }
     out.push('</ul>');
   }
@@ -228,7 +228,7 @@ export function renderHtmlParts(r: ReportJson): string[] {
 
   // Appendix
   fold('appendix', `Appendix: evidence <small>(${r.appendix.length} lines)</small>`);
-  out.push(`<p class="meta">Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${esc(r.timeZone)}).</p>`);
+  out.push(`<p class="meta">Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${esc(shownZone(r))}).</p>`);
   out.push('<table class="appendix"><thead><tr><th></th><th>File:line</th><th>Node</th><th>Time</th><th>Line</th></tr></thead><tbody>');
   for (const a of r.appendix) {
     out.push(`<tr id="${a.id}"><td class="mono">${a.id}</td><td class="mono">${esc(`${display(a.file)}:${a.line}`)}</td><td>${esc(a.node ?? '')}</td><td class="time mono">${a.time === null ? '' : esc(a.time.slice(11, 23))}</td><td class="text">${esc(a.text)}</td></tr>`);

@@ -2,7 +2,7 @@ import type { ReportJson } from '../model/report.js';
 import { firstPage } from './first-page.js';
 import { mermaidCaption, mermaidGantt } from './mermaid.js';
 import {
-  displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows,
+  displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
 } from './report-text.js';
 
 /**
@@ -48,7 +48,7 @@ export function renderMarkdownParts(r: ReportJson): string[] {
 
   out.push(`# ${mdText(r.title)}`, '');
   const meta = [
-    `Times in **${r.timeZone}**${offset ? ` (UTC${offset})` : ''}`,
+    `Times in **${shownZone(r)}**${offset ? ` (UTC${offset})` : ''}`,
     `inputs: ${r.paths.map((p) => mdCode(p)).join(', ')}`,
   ];
   if (r.topics.length > 0) meta.push(`topics: ${r.topics.map((t) => mdCode(t)).join(', ')}`);
@@ -136,7 +136,7 @@ export function renderMarkdownParts(r: ReportJson): string[] {
       out.push(table(['Partition', 'Broker', 'Last record before', 'First record after', 'Duration', 'Never written (estimate)', 'Leader epoch'], gapRows), '');
     }
     for (const p of r.gaps) {
-      out.push(`- ${mdText(`${p.topic}-${p.partition ?? '?'}`)}: offsets ${p.firstOffset}..${p.lastOffset}, ${p.records} records, ${p.timestampType}; ${p.gaps.length} gap(s); ${p.offsetDiscontinuities.length === 0 ? 'offsets consecutive' : `${p.offsetDiscontinuities.length} offset discontinuities`}. Rule: ${mdText(p.rule)}.`);
+      out.push(`- ${mdText(`${p.topic}-${p.partition ?? '?'}`)}: offsets ${p.firstOffset}..${p.lastOffset}, ${p.records} records, ${p.timestampType}; ${p.gaps.length} gap(s); ${p.offsetDiscontinuities.length === 0 ? 'offsets consecutive' : `${p.offsetDiscontinuities.length} offset discontinuities`}. Rule: ${mdText(p.criterion)}.`);
     }
     out.push('');
   }
@@ -194,7 +194,7 @@ export function renderMarkdownParts(r: ReportJson): string[] {
   // Appendix
   fold(`Appendix: evidence (${r.appendix.length} lines)`);
   out.push('## Appendix: evidence', '');
-  out.push(`Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${r.timeZone}).`, '');
+  out.push(`Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${shownZone(r)}).`, '');
   out.push(table(['', 'File:line', 'Node', 'Time', 'Line'], r.appendix.map((a) => [
     `<a id="${a.id}"></a>${a.id}`, mdText(`${display(a.file)}:${a.line}`), a.node ?? '', a.time === null ? '' : a.time.slice(11, 23), mdCode(a.text),
   ])));

@@ -1,6 +1,6 @@
 import type { ReportJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
-import { byNodeName, humanDuration, kindStyle, rowSubject, utcOffsetOf, windowRows } from './report-text.js';
+import { byNodeName, humanDuration, kindStyle, rowSubject, utcOffsetOf, windowRows, shownZone } from './report-text.js';
 
 /**
  * The swimlane of the HTML report as a Mermaid `gantt` block for the
@@ -49,7 +49,7 @@ export function mermaidGantt(r: ReportJson): string | null {
   const days = (last - Math.min(...r.windows.map((w) => Date.parse(w.start)), ...gaps.map((b) => Date.parse(b.g.before.time)))) / 86_400_000;
   const out = [
     'gantt',
-    `  title Outage windows, ${name(r.timeZone)} (UTC${utcOffsetOf(first)})`,
+    `  title Outage windows, ${name(shownZone(r))} (UTC${utcOffsetOf(first)})`,
     '  dateFormat YYYY-MM-DDTHH:mm:ss.SSS',
     `  axisFormat ${days >= 1 ? '%m-%d %H:%M' : '%H:%M'}`,
     '  todayMarker off',
@@ -78,5 +78,5 @@ export function mermaidGantt(r: ReportJson): string | null {
 /** The sentence under the chart: what it shows and what it leaves to the HTML report. */
 export function mermaidCaption(r: ReportJson): string {
   const span = r.summary.incident?.durationMs ?? null;
-  return `One bar per window (sub-second partition windows starting together share one), times in ${r.timeZone}${span === null ? '' : `, ${humanDuration(span)} in all`}; the HTML report adds the key events and cuts quiet stretches from the axis.`;
+  return `One bar per window (sub-second partition windows starting together share one), times in ${shownZone(r)}${span === null ? '' : `, ${humanDuration(span)} in all`}; the HTML report adds the key events and cuts quiet stretches from the axis.`;
 }

@@ -26,11 +26,14 @@ import { drain, type EventSink } from '../timeline/sink.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { Zone } from '../time/zone.js';
 import { compactBursts } from '../timeline/compact.js';
+import { rezoneWindows } from '../windows/display-zone.js';
 import { narrative } from './narrative.js';
 import { byNodeName, clockOf, subjectOf } from './report-text.js';
 
 export interface ReportOptions {
   zone: Zone;
+  /** --display-tz: the zone the report's times are shown in, when not `zone` (the zone the logs were written in). */
+  displayZone?: Zone;
   /** Topics to analyse for gaps and to keep in the timeline; none: every topic a dump holds. */
   topics?: readonly string[];
   title?: string;
@@ -58,6 +61,7 @@ export const KEY_SELECTION = 'classified events of severity warn or above, info 
  */
 export async function buildReport(paths: readonly string[], options: ReportOptions): Promise<ReportResult> {
   const zone = options.zone;
+  const shown = options.displayZone ?? zone;
   const nodeMap = options.nodeMap ?? [];
   const followSymlinks = options.followSymlinks ?? false;
   const layouts = options.layouts ?? [];
@@ -80,8 +84,9 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const keys = new KeyEvents(topics);
   await drain(timeline.eventBatches, [windowsSink, keys]);
   const finished = windowsSink.finish();
-  const windows = finished.doc.windows;
-  const { rows, eventsRead, keyEvents, clientExpiries } = await keys.rows(finished.windows, zone);
+  const windows = (shown === zone ? finished.doc : rezoneWindows(finished.doc, shown)).windows;
+  // Key events' times in the zone shown (--display-tz).
+  const { rows, eventsRead, keyEvents, clientExpiries } = await keys.rows(finished.windows, shown);
 
   // Gaps, per topic.
   const gapTopics = topics.length > 0 ? [...topics] : await dumpTopics(timeline.plan);
@@ -89,14 +94,14 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   if (timeline.plan.others.some((o) => o.kind === 'dump-log-segments')) {
     for (const topic of gapTopics) {
       const g = await analyzeGaps(paths, {
-        topic, zone, minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks, layouts,
+        topic, zone, ...(shown !== zone && { displayZone: shown }), minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks, layouts,
       });
       gapReports.push(g.report);
     }
   }
   const gaps: GapPartitionJson[] = gapReports.flatMap((g) => g.partitions.map((p) => ({
     topic: p.topic, partition: p.partition, broker: p.broker, firstOffset: p.firstOffset, lastOffset: p.lastOffset,
-    records: p.records, timestampType: p.timestampType, rule: p.spacing.rule, gaps: p.gaps,
+    records: p.records, timestampType: p.timestampType, criterion: p.spacing.criterion, gaps: p.gaps,
     offsetDiscontinuities: p.offsetDiscontinuities, warnings: p.warnings, location: p.location,
   })));
   // One entry per gap: copies of a partition (one per broker and dump location) that show the same gap are one loss.
@@ -150,6 +155,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     title: options.title ?? `Incident report: ${paths.join(', ')}`,
     generatedAt: options.generatedAt ?? null,
     timeZone: zone.name,
+    ...(shown !== zone && { displayTimeZone: shown.name }),
     paths: [...paths],
     topics: [...topics],
     summary,
@@ -166,7 +172,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     recommendations,
     inputQuality: {
       timeZone: zone.name,
-      timeZoneNote: `log4j and logback timestamps carry no zone: they were read as ${zone.name} wall-clock time (--tz). DumpLogSegments CreateTime is epoch milliseconds and needs no zone.`,
+      timeZoneNote: `log4j and logback timestamps carry no zone: they were read as ${zone.name} wall-clock time (--tz)${shown === zone ? '' : ` and are shown in ${shown.name} (--display-tz)`}. DumpLogSegments CreateTime is epoch milliseconds and needs no zone.`,
       nodes: [...nodes].sort(byNodeName),
       kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1))),
       totals: {

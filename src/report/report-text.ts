@@ -1,5 +1,5 @@
 import { formatDuration } from '../analysis/gap.js';
-import type { LineRefJson, RecommendationJson } from '../model/report.js';
+import type { LineRefJson, RecommendationJson, ReportJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
 
 /** Small text helpers shared by the report's data, Markdown and HTML. */
@@ -12,6 +12,11 @@ export function byNodeName(a: string, b: string): number {
 /** `2022-10-05T17:05:39.869+09:00` → `2022-10-05 17:05:39.869` (the zone is named in the report's header). */
 export function shortTime(iso: string | null): string {
   return iso === null ? 'open at the end of the logs' : `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/** The zone the report's times carry: --display-tz when given, else --tz. */
+export function shownZone(r: Pick<ReportJson, 'timeZone' | 'displayTimeZone'>): string {
+  return r.displayTimeZone ?? r.timeZone;
 }
 
 /** `+09:00` of `2022-10-05T17:05:39.869+09:00`, `+00:00` of `…Z`; '' when the text has no offset. */

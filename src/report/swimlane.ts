@@ -2,7 +2,7 @@ import type { KeyEventJson, ReportJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
 import { Zone } from '../time/zone.js';
 import { esc } from './html-escape.js';
-import { byNodeName, humanDuration, kindStyle, shortTime, subjectOf, utcOffsetOf } from './report-text.js';
+import { byNodeName, humanDuration, kindStyle, shortTime, subjectOf, utcOffsetOf, shownZone } from './report-text.js';
 
 /**
  * The swimlane chart of the HTML report, as inline SVG: one lane per node
@@ -122,7 +122,7 @@ export interface ChartResult {
 }
 
 export function renderSwimlane(r: ReportJson): ChartResult {
-  const zone = new Zone(r.timeZone);
+  const zone = new Zone(shownZone(r));
   const times: [number, number][] = [];
   let tMax = -Infinity;
   for (const w of r.windows) {
@@ -201,8 +201,8 @@ export function renderSwimlane(r: ReportJson): ChartResult {
   const plotBottom = y;
   const height = plotBottom + CHART.axisHeight;
 
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="swimlane" role="img" width="${CHART.width}" height="${height}" viewBox="0 0 ${CHART.width} ${height}" data-zone="${esc(r.timeZone)}" data-segments="${segments.map((s) => `${s.t0},${s.t1},${s.x0},${s.x1}`).join(';')}" data-plot-top="${CHART.top}" data-plot-bottom="${plotBottom}">`);
-  parts.push(`<title>Outage windows and key events per node, times in ${esc(r.timeZone)}</title>`);
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="swimlane" role="img" width="${CHART.width}" height="${height}" viewBox="0 0 ${CHART.width} ${height}" data-zone="${esc(shownZone(r))}" data-segments="${segments.map((s) => `${s.t0},${s.t1},${s.x0},${s.x1}`).join(';')}" data-plot-top="${CHART.top}" data-plot-bottom="${plotBottom}">`);
+  parts.push(`<title>Outage windows and key events per node, times in ${esc(shownZone(r))}</title>`);
 
   // Segment backgrounds and break marks.
   segments.forEach((s, k) => {
@@ -216,7 +216,7 @@ export function renderSwimlane(r: ReportJson): ChartResult {
 
   // Axis.
   const firstIso = zone.format(segments[0]!.t0);
-  parts.push(`<text class="axis-date" x="${plotX0}" y="${CHART.top - 14}" font-size="12" fill="#333">${esc(firstIso.slice(0, 10))} (${esc(r.timeZone)}, UTC${esc(utcOffsetOf(firstIso))})</text>`);
+  parts.push(`<text class="axis-date" x="${plotX0}" y="${CHART.top - 14}" font-size="12" fill="#333">${esc(firstIso.slice(0, 10))} (${esc(shownZone(r))}, UTC${esc(utcOffsetOf(firstIso))})</text>`);
   let lastDay = firstIso.slice(0, 10);
   for (const s of segments) {
     for (const tk of axisTicks(s, zone)) {

@@ -5,7 +5,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import type yauzlTypes from 'yauzl';
 import type { Discovery, FoundFile, NotRead } from './discover.js';
-import { captureLines, captureNames, captureOf, framingOf, mayBeContainer, unframe, UNPREFIXED } from './containers.js';
+import { captureLines, captureNames, captureOf, framingOf, mayBeContainer, unframe, UNPREFIXED, type Framing } from './containers.js';
 import { compressionOf, decodeStream, describeDamage, fileCompression, rememberCompression, type Compression } from './decompress.js';
 import { evidenceStream, openEvidence, openEvidenceSync } from './open.js';
 
@@ -46,6 +46,8 @@ interface Member {
   compression: Compression[];
   /** Then the log lines inside a container runtime's framing, or one container's lines of a capture. */
   unwrap?: (decoded: Readable) => Readable;
+  /** The runtime framing `unwrap` removes: its lines carry the runtime's own time. */
+  framing?: Framing;
 }
 
 const members = new Map<string, Member>();
@@ -305,7 +307,7 @@ async function logs(src: Source, chain: Compression[], head: Buffer, out: Expans
   }
   const framing = framingOf(head);
   if (framing) {
-    leaf(src, chain, out, (s) => unframe(s, framing));
+    leaf(src, chain, out, (s) => unframe(s, framing), framing);
     return;
   }
   const capture = captureOf(head);
@@ -329,15 +331,22 @@ function decoded(raw: Readable, chain: readonly Compression[]): Readable {
   return chain.reduce((stream, c) => decodeStream(stream, c), raw);
 }
 
-function leaf(src: Source, chain: Compression[], out: Expansion, unwrap?: Member['unwrap']): void {
+function leaf(src: Source, chain: Compression[], out: Expansion, unwrap?: Member['unwrap'], framing?: Framing): void {
   // A file on disk compressed once or not at all is opened by its path (decompress.ts knows its first bytes).
   if (src.real !== undefined && chain.length <= 1 && !unwrap) {
     rememberCompression(src.real, chain[0] ?? null);
     out.files.push({ path: src.real, size: src.size });
     return;
   }
-  members.set(src.label, { open: src.open, compression: chain, ...(unwrap && { unwrap }) });
+  members.set(src.label, { open: src.open, compression: chain, ...(unwrap && { unwrap }), ...(framing && { framing }) });
   out.files.push({ path: src.label, size: src.size });
+}
+
+/** An input read through a container runtime's framing: which, and its framed lines (decompressed, not unframed). */
+export function runtimeFramed(path: string): { framing: Framing; open(): Readable } | undefined {
+  const m = members.get(path);
+  if (!m?.framing) return undefined;
+  return { framing: m.framing, open: () => decoded(m.open(), m.compression) };
 }
 
 const CANNOT_READ = 'cannot read: ';

@@ -122,28 +122,55 @@ export function unframe(stream: Readable, framing: Framing): Readable {
   })());
 }
 
-function criPiece(line: Buffer): { text: Buffer; partial: boolean } | undefined {
+/**
+ * Each log line of a framed stream (numbered as {@link unframe} yields them)
+ * with the runtime's own time of its first piece: an instant with a zone,
+ * beside the log's own zoneless timestamp at the start of `text`.
+ */
+export async function* runtimeStamped(stream: Readable, framing: Framing): AsyncGenerator<{ line: number; runtimeMs: number; text: string }> {
+  let line = 0;
+  let first: { time: string; text: Buffer } | undefined;
+  for await (const raw of byteLines(stream)) {
+    const bytes = raw.length > 0 && raw[raw.length - 1] === 13 ? raw.subarray(0, raw.length - 1) : raw;
+    const piece = framing === 'cri' ? criPiece(bytes) : dockerPiece(bytes);
+    if (!piece) {
+      // As unframe: a pending partial line, then this unframed one.
+      if (first) yield { line: ++line, runtimeMs: Date.parse(first.time), text: first.text.toString('utf8', 0, 64) };
+      first = undefined;
+      line++;
+      continue;
+    }
+    first ??= { time: piece.time, text: piece.text };
+    if (!piece.partial) {
+      yield { line: ++line, runtimeMs: Date.parse(first.time), text: first.text.toString('utf8', 0, 64) };
+      first = undefined;
+    }
+  }
+  if (first) yield { line: ++line, runtimeMs: Date.parse(first.time), text: first.text.toString('utf8', 0, 64) };
+}
+
+function criPiece(line: Buffer): { text: Buffer; partial: boolean; time: string } | undefined {
   // `<time> <stream> <P|F> <text>`: three spaces before the text.
   const s1 = line.indexOf(32);
   const s2 = s1 === -1 ? -1 : line.indexOf(32, s1 + 1);
   if (s2 === -1 || line.length < s2 + 3 || line[s2 + 2] !== 32) return undefined;
   const tag = line[s2 + 1];
   if ((tag !== 80 && tag !== 70) || !CRI.test(line.toString('latin1', 0, s2 + 3))) return undefined;
-  return { text: line.subarray(s2 + 3), partial: tag === 80 };
+  return { text: line.subarray(s2 + 3), partial: tag === 80, time: line.toString('latin1', 0, s1) };
 }
 
-function dockerPiece(line: Buffer): { text: Buffer; partial: boolean } | undefined {
+function dockerPiece(line: Buffer): { text: Buffer; partial: boolean; time: string } | undefined {
   if (line[0] !== 123 /* { */) return undefined;
-  let entry: { log?: unknown };
+  let entry: { log?: unknown; time?: unknown };
   try {
-    entry = JSON.parse(line.toString('utf8')) as { log?: unknown };
+    entry = JSON.parse(line.toString('utf8')) as { log?: unknown; time?: unknown };
   } catch {
     return undefined;
   }
   if (typeof entry.log !== 'string') return undefined;
   const partial = !entry.log.endsWith('\n');
   const text = partial ? entry.log : entry.log.slice(0, entry.log.endsWith('\r\n') ? -2 : -1);
-  return { text: Buffer.from(text, 'utf8'), partial };
+  return { text: Buffer.from(text, 'utf8'), partial, time: typeof entry.time === 'string' ? entry.time : '' };
 }
 
 /** Who wrote a line of a multi-container capture, and where its own text starts. */

@@ -1,4 +1,6 @@
 import { patternFix } from './layout-pattern.js';
+import { kafkaLoggerOfClass, processOfClass } from '../catalogue/kafka-classes.js';
+import { zookeeperLayout } from '../readers/zookeeper.js';
 
 /**
  * Text another program put in front of every log line, and re-encodings of
@@ -16,13 +18,19 @@ import { patternFix } from './layout-pattern.js';
  *   Strimzi's `%d{ISO8601} %p %m (%c) [%t]%n`
  *   (`2020-04-01 08:53:15,277 INFO … (kafka.log.Log) [ReplicaFetcherThread-0-1]`)
  *   and the bracketed `[%d] [%p] [%t] [%c] - %m%n`
- *   (`[2024-02-23 07:47:50,149] [INFO] [main] [kafka.server.KafkaServer] - started`).
+ *   (`[2024-02-23 07:47:50,149] [INFO] [main] [kafka.server.KafkaServer] - started`);
+ * - a Kafka broker configured with ZooKeeper's layout
+ *   `%d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m%n` (or without the
+ *   `[myid:]`), which prints the calling class, not the logger: the logger is
+ *   found from the class and the message's log ident (catalogue/kafka-classes.ts).
  *
  * Detection may run regular expressions over the head; stripping a line is
  * a char-code check at the column found at detection time, with a regular
  * expression only for lines whose prefix has another width.
  */
-export type PrefixKind = 'docker-compose' | 'rfc3339' | 'supervisor' | 'iso646-brackets' | 'strimzi-layout' | 'bracketed-layout' | 'log4j-pattern';
+export type PrefixKind =
+  | 'docker-compose' | 'rfc3339' | 'supervisor' | 'iso646-brackets' | 'strimzi-layout' | 'bracketed-layout' | 'log4j-pattern'
+  | 'kafka-in-zookeeper-layout';
 
 const COMPOSE = /^[A-Za-z0-9][\w.-]{0,62}\s{1,40}\|(?: |$)/;
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:?\d\d) /;
@@ -74,6 +82,17 @@ export function detectPrefix(head: readonly string[]): PrefixKind | null {
     const records = lines.filter((l) => fix(l) !== l).length;
     if (records > 0 && records >= lines.length * LOG_AFTER_PREFIX) return kind;
   }
+  // ZooKeeper's layout written by a Kafka broker: its classes say which process wrote it.
+  let kafka = 0;
+  let zookeeper = 0;
+  for (const line of lines) {
+    const cls = zookeeperClass(line);
+    if (cls === undefined) continue;
+    const process = processOfClass(cls);
+    if (process === 'kafka') kafka++;
+    else if (process === 'zookeeper') zookeeper++;
+  }
+  if (kafka > 0 && kafka > zookeeper) return 'kafka-in-zookeeper-layout';
   return null;
 }
 
@@ -94,6 +113,7 @@ export function lineFix(kind: PrefixKind | null | undefined, sample?: string): L
     case 'bracketed-layout': return fixBracketed;
     // The sample is the ConversionPattern itself (layout-pattern.ts).
     case 'log4j-pattern': return patternFix(sample);
+    case 'kafka-in-zookeeper-layout': return fixKafkaInZookeeperLayout;
     default: return undefined;
   }
 }
@@ -142,6 +162,7 @@ function fixIso646(line: string): string {
 /** The first line of the head that carries the prefix, to tune {@link lineFix}. */
 export function prefixSample(kind: PrefixKind, head: readonly string[]): string | undefined {
   if (kind === 'log4j-pattern') return undefined;
+  if (kind === 'kafka-in-zookeeper-layout') return head.find((l) => zookeeperClass(l) !== undefined);
   if (kind === 'strimzi-layout') return head.find((l) => fixStrimzi(l) !== l);
   if (kind === 'bracketed-layout') return head.find((l) => fixBracketed(l) !== l);
   const pattern = kind === 'docker-compose' ? COMPOSE : kind === 'supervisor' ? SUPERVISOR : kind === 'rfc3339' ? RFC3339 : ISO646;
@@ -185,4 +206,20 @@ function fixBracketed(line: string): string {
   if (!LOGGER.test(logger)) return line;
   const level = line.slice(27, line.indexOf(']', 27));
   return kafkaLine(line.slice(1, 24), level, line.slice(dash + 4), logger);
+}
+
+/** `%d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m` of a Kafka broker → `[%d] %p %m (%c)`, the logger found from the class. */
+function fixKafkaInZookeeperLayout(line: string): string {
+  const start = zookeeperLayout.parseStart(line);
+  if (start === undefined || start === 'bad-timestamp' || start.level === '') return line;
+  const time = line.slice(0, 23);
+  // A line of no class (a layout's loose form) keeps no logger.
+  if (start.logger === '') return `[${time}] ${start.level} ${start.message}`;
+  return kafkaLine(time, start.level, start.message, kafkaLoggerOfClass(start.logger, start.message));
+}
+
+/** The class a line in ZooKeeper's layout names, if it is one. */
+function zookeeperClass(line: string): string | undefined {
+  const start = zookeeperLayout.parseStart(line);
+  return start === undefined || start === 'bad-timestamp' || start.logger === '' ? undefined : start.logger;
 }

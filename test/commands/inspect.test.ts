@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE } from '../../src/catalogue/index.js';
 import { ExplainSchema, RulesDocSchema } from '../../src/model/catalogue.js';
+import { GapReportSchema } from '../../src/model/gap.js';
 import { ReportSchema } from '../../src/model/report.js';
 import { TimelineSchema } from '../../src/model/timeline.js';
 import { WindowsDocSchema } from '../../src/model/window.js';
@@ -133,6 +134,61 @@ describe('zones: --display-tz and a defaulted --tz', () => {
     expect(table.stdout).toContain('times in Asia/Seoul (log4j timestamps read as UTC wall-clock time)');
     expect(table.stdout).toContain('2024-02-23 09:53:30.007   zk-3');
     expect(runCli(['timeline', HA, '--display-tz', 'Mars/Base']).status).toBe(2);
+  });
+
+  /**
+   * The two documents side by side: every ISO time names the same instant,
+   * those of `shown` carry `offset`; every other value is the same, except
+   * sentences (which quote times), `utc` (always UTC) and displayTimeZone. Returns how many times
+   * were compared.
+   */
+  function sameInstants(plain: unknown, shown: unknown, offset: string): number {
+    const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/;
+    let times = 0;
+    const walk = (a: unknown, b: unknown, path: string): void => {
+      if (typeof a === 'string' && typeof b === 'string' && iso.test(a) && !path.endsWith('.utc')) {
+        expect(Date.parse(b), path).toBe(Date.parse(a));
+        expect(b.endsWith(offset), `${path}: ${b}`).toBe(true);
+        times++;
+      } else if (a !== null && typeof a === 'object' && b !== null && typeof b === 'object') {
+        expect(Object.keys(b).filter((k) => k !== 'displayTimeZone'), path).toEqual(Object.keys(a));
+        for (const k of Object.keys(a)) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+      } else if (path.endsWith('.timeZoneNote')) {
+        expect(b).toContain('(--display-tz)');
+      } else if (typeof a !== 'string' || !/\d\d:\d\d/.test(a)) {
+        expect(b, path).toEqual(a);
+      }
+    };
+    walk(plain, shown, '');
+    return times;
+  }
+
+  it('gap --display-tz: the same instants, every time in the zone shown, the table says which', () => {
+    const args = ['gap', 'fixtures/unclean-election-2024-03-18', '--topic', 'orders', '--tz', 'UTC'];
+    const plain = GapReportSchema.parse(JSON.parse(runCli([...args, '--json']).stdout));
+    const seoul = GapReportSchema.parse(JSON.parse(runCli([...args, '--display-tz', 'Asia/Seoul', '--json']).stdout));
+    expect(plain.displayTimeZone).toBeUndefined();
+    expect(seoul).toMatchObject({ timeZone: 'UTC', displayTimeZone: 'Asia/Seoul' });
+    // Record refs, epochs, evidence lines, lost writes and truncations.
+    expect(sameInstants(plain, seoul, '+09:00')).toBeGreaterThan(40);
+    expect(seoul.lostWrites.some((l) => l.truncations.length > 0)).toBe(true);
+    const table = runCli([...args, '--display-tz', 'Asia/Seoul']);
+    expect(table.stdout).toContain('Record gaps in topic orders — times in Asia/Seoul');
+    expect(runCli([...args, '--display-tz', 'Mars/Base']).status).toBe(2);
+  });
+
+  it('report --display-tz: windows, key events, gaps and the appendix in the zone shown; the Markdown header names it', () => {
+    const args = ['report', 'fixtures/account-event-2022-10-05', '--topic', 'account_event', '--tz', 'Asia/Seoul'];
+    const plain = ReportSchema.parse(JSON.parse(runCli([...args, '--json']).stdout));
+    const utc = ReportSchema.parse(JSON.parse(runCli([...args, '--display-tz', 'UTC', '--json']).stdout));
+    expect(plain.displayTimeZone).toBeUndefined();
+    expect(utc).toMatchObject({ timeZone: 'Asia/Seoul', displayTimeZone: 'UTC' });
+    expect(sameInstants(plain, utc, '+00:00')).toBeGreaterThan(200);
+    expect(utc.summary.narrative).toContain('From 08:05:39 to 10:18:00');
+    expect(utc.inputQuality.timeZoneNote).toContain('read as Asia/Seoul wall-clock time (--tz) and are shown in UTC (--display-tz)');
+    const md = runCli([...args, '--display-tz', 'UTC', '--out', '-']);
+    expect(md.stdout).toContain('Times in **UTC** (UTC+00:00)');
+    expect(runCli([...args, '--display-tz', 'Mars/Base', '--out', '-']).status).toBe(2);
   });
 
   it('says on stderr when --tz was left at UTC, and not when it was given', () => {

@@ -11,6 +11,7 @@ import { bestTime, fill, literals } from '../helpers/adversarial.js';
 import { DumpReader } from '../../src/readers/dump-log-segments.js';
 import { KAFKA_LAYOUT_PATTERNS, kafkaLog4jLayout } from '../../src/readers/kafka-log4j.js';
 import { lineFix, PREFIX_PATTERNS } from '../../src/sources/prefix.js';
+import { KAFKA_CLASS_PATTERNS } from '../../src/catalogue/kafka-classes.js';
 import { CONTAINER_PATTERNS } from '../../src/sources/containers.js';
 import { ZOOKEEPER_LAYOUT_PATTERNS, zookeeperLayout } from '../../src/readers/zookeeper.js';
 import { SNIFF_PATTERNS, sniffLines } from '../../src/sources/sniff.js';
@@ -39,6 +40,7 @@ function timed(label: string, run: () => void): void {
 const PATTERNS: [string, RegExp][] = [
   ...SNIFF_PATTERNS.map((p, i) => [`sniff #${i}`, p] as [string, RegExp]),
   ...PREFIX_PATTERNS.map((p, i) => [`prefix #${i}`, p] as [string, RegExp]),
+  ...KAFKA_CLASS_PATTERNS.map((p, i) => [`log ident #${i}`, p] as [string, RegExp]),
   ...CONTAINER_PATTERNS.map((p, i) => [`container #${i}`, p] as [string, RegExp]),
   ...KAFKA_LAYOUT_PATTERNS.map((p, i) => [`kafka layout #${i}`, p] as [string, RegExp]),
   ...ZOOKEEPER_LAYOUT_PATTERNS.map((p, i) => [`zookeeper layout #${i}`, p] as [string, RegExp]),
@@ -64,9 +66,11 @@ describe('reader, sniff and prefix patterns are linear (no catastrophic backtrac
   it('sniffing and prefix stripping take adversarial heads in linear time', () => {
     for (const line of lines) {
       timed(`sniff ${JSON.stringify(line.slice(0, 40))}`, () => sniffLines([line, line]));
-      for (const kind of ['docker-compose', 'rfc3339', 'supervisor', 'iso646-brackets'] as const) {
+      for (const kind of ['docker-compose', 'rfc3339', 'supervisor', 'iso646-brackets', 'kafka-in-zookeeper-layout'] as const) {
         timed(`${kind} ${JSON.stringify(line.slice(0, 40))}`, () => lineFix(kind, line)!(line));
       }
+      const trait = `2024-01-01 00:00:00,000 [myid:] - INFO  [main:Logging@66] - ${line}`;
+      timed(`log ident ${JSON.stringify(line.slice(0, 40))}`, () => lineFix('kafka-in-zookeeper-layout')!(trait));
     }
   });
 

@@ -50,7 +50,7 @@ function sentences(doc: ReportJson): string[] {
     ...doc.recommendations.flatMap((r) => [r.setting, r.recommended, r.note]),
     doc.inputQuality.timeZoneNote, doc.inputQuality.clockSkew.betweenNodes,
     ...doc.inputQuality.falseAlarms.map((f) => f.why),
-    ...doc.gaps.flatMap((g) => [g.rule, ...g.warnings]),
+    ...doc.gaps.flatMap((g) => [g.criterion, ...g.warnings]),
   ].filter((s) => s !== '');
 }
 

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from '../commands/run-cli.js';
+import { flat, REPO, runCli } from '../commands/run-cli.js';
 import { expectGolden } from '../helpers/golden.js';
 
 const HA = 'fixtures/ha-test-2024-02-23';
@@ -72,6 +72,22 @@ describe('runtime log files', () => {
     expect(counts(got.inputs[0]!)).toEqual(counts(original.inputs[0]!));
     expect(records(got.events)).toEqual(records(original.events));
     expectGolden(join(REPO, 'fixtures/inputs/cri.expected.json'), got.text);
+  });
+
+  it("the runtime's own times (which carry a zone) catch a wrong --tz: exit 1, the zone to use", () => {
+    for (const [command, path] of [['timeline', CRI], ['windows', DOCKER]] as const) {
+      const wrong = runCli([command, path, '--tz', 'UTC', '--json']);
+      expect(wrong.status, command).toBe(1);
+      expect(flat(wrong.stderr)).toMatch(/TIME ZONE MISMATCH: .* read as UTC \(\+00:00\) are \+09:00 off the container runtime's own times on (\d+) of \1 lines .* read it with --tz Etc\/GMT-9/);
+      const right = runCli([command, path, '--tz', 'Asia/Seoul', '--json']);
+      expect(right.status, command).toBe(0);
+      expect(right.stderr).not.toContain('TIME ZONE MISMATCH');
+    }
+    const report = runCli(['report', CRI, '--tz', 'UTC', '--out', '-']);
+    expect(report.status).toBe(1);
+    expect(flat(report.stderr)).toContain('TIME ZONE MISMATCH');
+    // A plain log (no runtime time) is not checked.
+    expect(runCli(['timeline', `${HA}/node3/server.log.2024-02-23-07`, '--tz', 'UTC', '--json']).stderr).not.toContain('TIME ZONE MISMATCH');
   });
 
   it('a Docker json-file log reads as the log it wraps, partial pieces joined', () => {

@@ -7,7 +7,11 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lineFix } from '../../src/sources/prefix.js';
+import { CATALOGUE, defaultClassifier } from '../../src/catalogue/index.js';
+import { RecordReader } from '../../src/readers/assembler.js';
+import { kafkaLog4jLayout } from '../../src/readers/kafka-log4j.js';
+import { detectPrefix, lineFix } from '../../src/sources/prefix.js';
+import { Zone } from '../../src/time/zone.js';
 import { REPO, runCli } from '../commands/run-cli.js';
 import { expectGolden } from '../helpers/golden.js';
 
@@ -52,6 +56,59 @@ describe('other log4j layouts', () => {
     const warn = json.events.find((e) => e.line === 3)!;
     expect(warn.rule).not.toBeNull();
     expect(warn.severity).toBe('error');
+  });
+
+  it("a Kafka broker written in ZooKeeper's layout: the loggers are found from the classes and log idents", () => {
+    const json = timeline('kafka-zookeeper-layout');
+    expect(json.inputs[0]).toMatchObject({ kind: 'kafka-server', node: 'broker-1', linesRead: 18, records: 15, folded: 3, unrecognised: 0 });
+    const rule = (line: number) => json.events.find((e) => e.line === line)!.rule;
+    expect(rule(7)).toBe('kafka.broker.started');
+    expect(rule(8)).toBe('kafka.isr.shrink');
+    expect(rule(5)).toBe('kafka.zk.session-established');
+    expect(rule(18)).toBe('kafka.broker.shut-down');
+    // `starting` carries no log ident: the class printed is Kafka's logging trait, which names no component.
+    expect(rule(2)).toBeNull();
+    expect(json.windows.map((w) => `${w.kind} ${w.node}`)).toContain('broker-down broker-1');
+  });
+
+  it("every Kafka sample of the catalogue, printed in ZooKeeper's layout, is its own rule or none, never another", () => {
+    const classifier = defaultClassifier();
+    const fix = lineFix('kafka-in-zookeeper-layout')!;
+    let own = 0;
+    let none = 0;
+    for (const rule of CATALOGUE.filter((r) => r.appliesTo.includes('kafka-broker') && !r.appliesTo.includes('zookeeper'))) {
+      for (const sample of rule.samples) {
+        const [first, ...rest] = sample.split('\n');
+        const m = /^\[(.{23})\] (\w+) (.*) \(([\w.$-]+)\)$/.exec(first!);
+        if (!m) continue;
+        const [, time, level, message, logger] = m;
+        // Scala components log through the Logging trait; Java classes print themselves.
+        const cls = logger!.startsWith('kafka.') || !logger!.includes('.') || logger === 'state.change.logger' ? 'Logging' : logger!.slice(logger!.lastIndexOf('.') + 1);
+        const zk = `${time} [myid:] - ${level!.padEnd(5)} [main:${cls}@66] - ${message}`;
+        expect(detectPrefix([zk, zk])).toBe(cls === 'Logging' || /^org\.apache\.kafka\./.test(logger!) ? 'kafka-in-zookeeper-layout' : null);
+        const reader = new RecordReader(kafkaLog4jLayout('kafka-broker'), new Zone('UTC'));
+        const records = [...[fix(zk), ...rest].map((l) => reader.push(l)), reader.end()].filter((r) => r !== undefined);
+        expect(records).toHaveLength(1);
+        const hit = classifier.classify(records[0]!);
+        if (hit) {
+          expect(hit.rule.id, zk).toBe(rule.id);
+          own++;
+        } else none++;
+      }
+    }
+    // Most Kafka lines carry their component's log ident or are Java classes'.
+    expect(own).toBeGreaterThan(3 * none);
+  });
+
+  it("Kafka's authentication failures and the authorizer's denials are classified", () => {
+    const server = timeline('kafka-sasl-server');
+    expect(server.inputs[0]).toMatchObject({ kind: 'kafka-server', node: 'broker-1', linesRead: 8, records: 7, folded: 1, unrecognised: 0 });
+    expect(server.events.map((e) => e.rule)).toEqual([
+      'kafka.broker.started', 'kafka.auth.failed', 'kafka.auth.failed', 'kafka.auth.failed', 'kafka.auth.failed', 'kafka.auth.client-failed', 'kafka.fetch.failed',
+    ]);
+    const authorizer = timeline('kafka-authorizer');
+    expect(authorizer.inputs[0]).toMatchObject({ kind: 'kafka-server', linesRead: 3, records: 3, folded: 0, unrecognised: 0 });
+    expect(authorizer.events.every((e) => e.rule === 'kafka.authorizer.denied' && e.severity === 'warn')).toBe(true);
   });
 
   it('lines that only look like a layout are left as they are', () => {
