@@ -17,6 +17,7 @@ import { filtersNothing, windowFilter, type EventFilter } from '../timeline/filt
 import { rezoneWindows } from '../cli/display-zone.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../windows/build.js';
+import { closingFor } from '../report/events-closing.js';
 
 export default class TimelineCommand extends Command {
   static override summary = 'One ordered, classified timeline of every Kafka and ZooKeeper log in the given paths.';
@@ -134,6 +135,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     if (flags.format === 'ndjson') {
       // Lines are gathered into writes of ~64 KiB: one write per event costs more than the event.
       let pending = '';
+      let written = 0;
       const flush = async (): Promise<void> => {
         const text = pending;
         pending = '';
@@ -142,10 +144,14 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       for await (const batch of timeline.eventBatches) {
         for (const e of batch) {
           pending += `${JSON.stringify(toEventJson(e, shown))}\n`;
+          written++;
           if (pending.length >= 1 << 16) await flush();
         }
       }
       if (pending.length > 0) await flush();
+      // Closing records: what the event file needs to be read back as an input (readers/events-ndjson.ts).
+      pending = await closingFor(timeline, { zone, all: flags.all, filtered: !filtersNothing(filter), skew, events: written });
+      await flush();
     } else {
       this.log(`Timeline of ${paths.join(' ')} — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
       if (windows) {

@@ -20,6 +20,7 @@ import { fileLineSource, readSmallFile } from '../sources/lines.js';
 import type { Plan } from '../sources/plan.js';
 import { buildTimeline } from '../timeline/build.js';
 import { buildWindows } from '../windows/build.js';
+import { carriedNodeBeside, EVENTS_KIND, eventFileStartupConfigs } from '../readers/events-ndjson.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { Zone } from '../time/zone.js';
 import { compactBursts } from '../timeline/compact.js';
@@ -140,7 +141,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
 
   // Findings from describe snapshots and properties files.
   const clock = clockOf(windows[0]?.start ?? rows[0]?.time ?? null);
-  const { describes, properties, startup } = await configFiles(timeline.plan);
+  const { describes, properties, startup } = await configFiles(timeline.plan, windowsResult.inputs);
   const { findings, recommendations } = runChecks({ describes, properties, startup, windows, clock });
 
   // Summary.
@@ -261,13 +262,17 @@ function dedupeDumps(dumps: readonly DumpInputJson[]): DumpInputJson[] {
 }
 
 
-async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; properties: PropertiesFile[]; startup: StartupConfigFile[] }> {
+async function configFiles(plan: Plan, inputs: readonly InputJson[]): Promise<{ describes: DescribeFile[]; properties: PropertiesFile[]; startup: StartupConfigFile[] }> {
   const describes: DescribeFile[] = [];
   const properties: PropertiesFile[] = [];
   const startup: StartupConfigFile[] = [];
   // The brokers' start-up config dumps, from their server logs.
   for (const fam of plan.families) {
     for (const f of fam.files) {
+      if (f.kind === EVENTS_KIND) {
+        for (const { node, config } of await eventFileStartupConfigs(f.path)) startup.push({ node: config.brokerId !== null ? `broker-${config.brokerId}` : node, config });
+        continue;
+      }
       if (f.kind !== 'kafka-server') continue;
       for (const config of await readStartupConfigs(f)) {
         startup.push({ node: config.brokerId !== null ? `broker-${config.brokerId}` : fam.nodes['kafka-broker'], config });
@@ -286,7 +291,7 @@ async function configFiles(plan: Plan): Promise<{ describes: DescribeFile[]; pro
       const beside = plan.families.find((fam) => dirname(fam.files[0]!.path) === dirname(f.path));
       const node = role === 'broker' && id !== undefined && /^\d+$/.test(id)
         ? `broker-${id}`
-        : beside?.nodes[kind] ?? nodeFromPath(f.path, kind) ?? null;
+        : beside?.nodes[kind] ?? carriedNodeBeside(inputs, f.path, kind) ?? nodeFromPath(f.path, kind) ?? null;
       properties.push({ file: f.path, role, node, props });
     }
   }

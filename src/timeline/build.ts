@@ -57,6 +57,8 @@ export interface Timeline {
 export async function buildTimeline(paths: readonly string[], options: TimelineOptions): Promise<Timeline> {
   const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [], followSymlinks: options.followSymlinks ?? false, layouts: options.layouts ?? [] });
   const read = new Map<string, InputJson>();
+  /** Accounting carried by event files (readers/events-ndjson.ts), by event file. */
+  const carried = new Map<string, InputJson[]>();
   const keep = eventFilter(options.filter ?? {});
   const anchors = new SkewAnchors();
   const seeks = new Map<string, Seek>();
@@ -69,7 +71,10 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     classifier: options.classifier ?? defaultClassifier(),
     all: options.all ?? false,
     keep,
-    onInput: (input) => read.set(input.file, input),
+    onInput: (input: InputJson, via?: string) => {
+      if (via === undefined) read.set(input.file, input);
+      else carried.set(via, [...carried.get(via) ?? [], input]);
+    },
     observe: (e) => anchors.observe(e),
     ...(options.onUnrecognised && { onUnrecognised: options.onUnrecognised }),
     ...(options.onCutLines && { onCutLines: options.onCutLines }),
@@ -84,7 +89,13 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     events: flatten(merged),
     inputs: () => {
       const list: InputJson[] = [];
-      for (const family of plan.families) for (const f of family.files) { const i = read.get(f.path); if (i) list.push(i); }
+      for (const family of plan.families) {
+        for (const f of family.files) {
+          const i = read.get(f.path);
+          if (i) list.push(i);
+          list.push(...carried.get(f.path) ?? []);
+        }
+      }
       for (const other of plan.others) {
         list.push(emptyInput(other.path, other.kind, `${other.kind} output; read by the commands that use it (gap, report), not by the timeline`));
       }
@@ -97,7 +108,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     })),
     clockChanges: () => clock.list(),
     // Nodes whose lines share a file share a machine, hence a clock.
-    skew: () => estimateSkew(anchors.events, [...read.values()].map((i) => (i.node ?? '').split(',')).filter((g) => g.length > 1)),
+    skew: () => estimateSkew(anchors.events, [...read.values(), ...[...carried.values()].flat()].map((i) => (i.node ?? '').split(',')).filter((g) => g.length > 1)),
   };
 }
 
