@@ -17,7 +17,10 @@ import { filtersNothing, windowFilter, type EventFilter } from '../timeline/filt
 import { rezoneWindows } from '../cli/display-zone.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../windows/build.js';
-import { closingFor } from '../report/events-closing.js';
+import { closingFor, twinRecord } from '../report/events-closing.js';
+import { BULK_ACTION, ecsEvent, ecsWindow } from '../report/ecs.js';
+import { writeParquet } from '../report/parquet.js';
+import type { TimelineEvent } from '../timeline/event.js';
 
 export default class TimelineCommand extends Command {
   static override summary = 'One ordered, classified timeline of every Kafka and ZooKeeper log in the given paths.';
@@ -50,7 +53,10 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     topic: Flags.string({ description: 'only events naming these topics or their partitions', ...LIST }),
     rule: Flags.string({ description: 'only events of these catalogue rules (ids as `kforensics rules` lists them)', ...LIST }),
     all: Flags.boolean({ description: 'also show records no rule classifies', default: false }),
-    format: Flags.string({ description: 'output format', options: ['table', 'ndjson'], default: 'table' }),
+    format: Flags.string({
+      description: 'output format: table; ndjson (one event a line, then closing records: an event file other runs read back as input; --all keeps every record, as windows need); ecs (Elastic Common Schema documents: events, then windows as state documents); ecs-bulk (the same with _bulk action lines); parquet (the events as one Parquet file on standard output, the columns of kforensics sql\'s events table)',
+      options: ['table', 'ndjson', 'ecs', 'ecs-bulk', 'parquet'], default: 'table',
+    }),
     windows: Flags.boolean({ description: 'print the outage windows summary above the table (--no-windows to skip that pass)', default: true, allowNo: true }),
   };
 
@@ -89,6 +95,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       ...(flags.rule && { rules: flags.rule }),
     };
 
+    // Classified events dropped as appender twins: an event file records them for the skew estimate (readers/events-ndjson.ts).
+    const twins: TimelineEvent[] = [];
     let timeline;
     try {
       timeline = await buildTimeline(paths, {
@@ -102,6 +110,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         seek: !this.jsonEnabled(),
         ...(handlers.listing && { onUnrecognised: handlers.listing }),
         ...(handlers.cut && { onCutLines: handlers.cut }),
+        ...(flags.format === 'ndjson' && { onTwin: (e: TimelineEvent) => { if (e.rule) twins.push(e); } }),
         filter,
       });
     } catch (e) {
@@ -111,7 +120,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     knownValues(this, 'node', flags.node, plannedNodes(timeline.plan), { one: 'node', many: 'nodes', where: ' in these logs' });
     // Windows need every record, whatever the filters: a second, unfiltered
     // pass; the filters then choose which windows are shown.
-    const all = this.jsonEnabled() || (flags.windows && flags.format === 'table')
+    const ecs = flags.format === 'ecs' || flags.format === 'ecs-bulk';
+    const all = this.jsonEnabled() || (flags.windows && (flags.format === 'table' || ecs))
       ? (await buildWindows(paths, {
         zone, nodeMap, followSymlinks: flags['follow-symlinks'], layouts: flags.layout ?? [], skew, ...(handlers.checking && { onUnrecognised: handlers.checking }),
       })).doc
@@ -132,7 +142,14 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       });
     }
 
-    if (flags.format === 'ndjson') {
+    if (flags.format === 'parquet') {
+      if (process.stdout.isTTY) this.error('Parquet is binary: send it to a file, e.g. kforensics timeline ./logs --format parquet > events.parquet', { exit: 2 });
+      await writeParquet(timeline.eventBatches, process.stdout);
+    } else if (flags.format !== 'table') {
+      const action = flags.format === 'ecs-bulk' ? `${BULK_ACTION}\n` : '';
+      const line = ecs
+        ? (e: TimelineEvent) => `${action}${JSON.stringify(ecsEvent(e))}\n`
+        : (e: TimelineEvent) => `${JSON.stringify({ ...toEventJson(e, shown), ...(e.level !== undefined && { level: e.level }), ...(e.logger !== undefined && { logger: e.logger }) })}\n`;
       // Lines are gathered into writes of ~64 KiB: one write per event costs more than the event.
       let pending = '';
       let written = 0;
@@ -142,15 +159,22 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
       };
       for await (const batch of timeline.eventBatches) {
+        for (const t of twins.splice(0)) pending += twinRecord(t, shown);
         for (const e of batch) {
-          pending += `${JSON.stringify(toEventJson(e, shown))}\n`;
+          pending += line(e);
           written++;
           if (pending.length >= 1 << 16) await flush();
         }
       }
       if (pending.length > 0) await flush();
-      // Closing records: what the event file needs to be read back as an input (readers/events-ndjson.ts).
-      pending = await closingFor(timeline, { zone, all: flags.all, filtered: !filtersNothing(filter), skew, events: written });
+      for (const t of twins.splice(0)) pending += twinRecord(t, shown);
+      if (ecs) {
+        // Windows as state documents, after the events.
+        for (const w of kept?.windows ?? []) pending += `${action}${JSON.stringify(ecsWindow(w))}\n`;
+      } else {
+        // Closing records: what the event file needs to be read back as an input (readers/events-ndjson.ts).
+        pending += await closingFor(timeline, { zone, all: flags.all, filtered: !filtersNothing(filter), skew, events: written });
+      }
       await flush();
     } else {
       this.log(`Timeline of ${paths.join(' ')} — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);

@@ -18,9 +18,17 @@ import type { StartupConfig } from './startup-config.js';
  * ORIGINAL log, rule, fields…); after the events come closing records, each
  * an object with a `kforensics` key:
  *
+ * Among the events, a `{"kforensics":"twin", time, node, rule, fields}`
+ * line stands for a classified event the host dropped as the twin of one
+ * written through another appender: the clock-skew estimate counts it, as
+ * it does when the logs themselves are read.
+ *
  *   {"kforensics":"startup-config", file, line, stamp, brokerId, node, values: {key: [value, line]}}
  *   {"kforensics":"input", …InputJson}    one per file the host read or could not read
  *   {"kforensics":"end", schema, timeZone, all, filtered, skew, events}
+ *
+ * Beside EventSchema's fields, each event line carries the record's `level`
+ * and `logger` as printed (for --format ecs from an event file).
  *
  * Written with --all, the unclassified records are events too (rule null):
  * they are the nodes' signs of life the window engine needs (a node's last
@@ -150,6 +158,8 @@ export async function* eventFileEvents(path: string, options: EventFileOptions):
             message: o.message as string,
             fields: (typeof o.fields === 'object' && o.fields !== null ? o.fields : {}) as Record<string, FieldValue>,
             continuation: Array.isArray(o.continuation) ? o.continuation as string[] : [],
+            ...(typeof o.level === 'string' && { level: o.level }),
+            ...(typeof o.logger === 'string' && { logger: o.logger }),
           };
           if (e.time < latest) outOfOrder++;
           else latest = e.time;
@@ -169,6 +179,15 @@ export async function* eventFileEvents(path: string, options: EventFileOptions):
           inputs.push(input as unknown as InputJson);
         } else if (kind === 'end') {
           end = o as EventsEnd;
+        } else if (kind === 'twin') {
+          // An appender twin the host dropped: seen by the skew anchors, as the logs' own reading sees it.
+          const t = o as Record<string, unknown>;
+          const rule = typeof t.rule === 'string' ? rules.get(t.rule) : undefined;
+          const time = Date.parse(String(t.time));
+          if (rule && Number.isFinite(time) && typeof t.node === 'string') {
+            const skew = options.skew?.get(t.node);
+            options.observe?.({ time: skew === undefined ? time : time - skew, node: t.node, rule, fields: (t.fields ?? {}) as Record<string, FieldValue> } as TimelineEvent);
+          }
         } else if (kind !== 'startup-config') {
           bad(text, 'not an event or closing record of kforensics timeline --format ndjson');
         }

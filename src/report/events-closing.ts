@@ -3,6 +3,7 @@ import { readStartupConfigs } from '../readers/startup-config.js';
 import type { Timeline } from '../timeline/build.js';
 import { isReadFailure } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
+import type { TimelineEvent } from '../timeline/event.js';
 
 /**
  * The closing records of `timeline --format ndjson` (readers/events-ndjson.ts
@@ -33,4 +34,9 @@ export async function closingFor(
   return closingRecords(inputs, startup, {
     timeZone: run.zone.name, all: run.all, filtered: run.filtered, skew: Object.fromEntries(run.skew), events: run.events,
   });
+}
+
+/** The line standing for an appender twin the merge dropped (readers/events-ndjson.ts). */
+export function twinRecord(e: TimelineEvent, zone: Zone): string {
+  return `${JSON.stringify({ kforensics: 'twin', time: zone.format(e.time), node: e.node, rule: e.rule?.id ?? null, fields: e.fields })}\n`;
 }

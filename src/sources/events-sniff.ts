@@ -37,7 +37,7 @@ export function looksLikeEventFile(lines: readonly string[]): boolean {
   if (head.length === 0) return false;
   const isRecord = (l: string): boolean => {
     const o = parseRecord(l.trim());
-    return isEventObject(o) || ['input', 'end', 'startup-config'].includes(closingKind(o) ?? '');
+    return isEventObject(o) || ['input', 'end', 'startup-config', 'twin'].includes(closingKind(o) ?? '');
   };
   // The first line a record, and most of the others: a damaged line is the reader's to count.
   return isRecord(head[0]!) && head.filter(isRecord).length * 2 > head.length;

@@ -32,6 +32,8 @@ export interface TimelineOptions {
    * `seeks`). Off where every record matters (windows, --json).
    */
   seek?: boolean;
+  /** Sees each event dropped as an appender twin (timeline/dedupe.ts). */
+  onTwin?: (twin: TimelineEvent) => void;
 }
 
 export interface Timeline {
@@ -82,7 +84,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     ...(seekSince !== undefined && { seekSince, onSeek: (file: string, seek: Seek) => seeks.set(file, seek) }),
   }));
   const clock = new ClockChanges(options.zone);
-  const merged = observeBatches(dropAppenderTwins(mergeBatchesByTime(streams)), (e) => clock.observe(e.time));
+  const merged = observeBatches(dropAppenderTwins(mergeBatchesByTime(streams), options.onTwin), (e) => clock.observe(e.time));
   return {
     plan,
     eventBatches: merged,

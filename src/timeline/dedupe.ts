@@ -8,7 +8,9 @@ import type { TimelineEvent } from './event.js';
  * dropped. A record repeated within one file is real and kept. Holds only
  * the keys of the current millisecond.
  */
-export async function* dropAppenderTwins(batches: AsyncIterable<TimelineEvent[]>): AsyncGenerator<TimelineEvent[]> {
+export async function* dropAppenderTwins(
+  batches: AsyncIterable<TimelineEvent[]>, onDrop?: (twin: TimelineEvent) => void,
+): AsyncGenerator<TimelineEvent[]> {
   let now = Number.NaN;
   let seen = new Map<string, string>();
   for await (const batch of batches) {
@@ -28,6 +30,7 @@ export async function* dropAppenderTwins(batches: AsyncIterable<TimelineEvent[]>
       }
       // A twin from another file: copy what came before it, then skip it.
       out ??= batch.slice(0, i);
+      onDrop?.(e);
     }
     const kept = out ?? batch;
     if (kept.length > 0) yield kept;

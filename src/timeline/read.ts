@@ -87,6 +87,8 @@ export function toEvent(
     message: record.message,
     fields: hit?.fields ?? {},
     continuation: record.continuation,
+    level: record.level,
+    logger: record.logger,
   };
 }
 
