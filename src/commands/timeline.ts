@@ -54,8 +54,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     rule: Flags.string({ description: 'only events of these catalogue rules (ids as `kforensics rules` lists them)', ...LIST }),
     all: Flags.boolean({ description: 'also show records no rule classifies', default: false }),
     format: Flags.string({
-      description: 'output format: table; ndjson (one event a line, then closing records: an event file other runs read back as input; --all keeps every record, as windows need); ecs (Elastic Common Schema documents: events, then windows as state documents); ecs-bulk (the same with _bulk action lines); parquet (the events as one Parquet file on standard output, the columns of kforensics sql\'s events table)',
-      options: ['table', 'ndjson', 'ecs', 'ecs-bulk', 'parquet'], default: 'table',
+      description: 'output format: table; ndjson (one event a line); events (an event file: ndjson with each record\'s level and logger, then closing records with the accounting, for windows, timeline and report to read back as input on another machine; with --all it holds every record, as windows need); ecs (Elastic Common Schema documents: events, then windows as state documents); ecs-bulk (the same with _bulk action lines); parquet (the events as one Parquet file on standard output, the columns of kforensics sql\'s events table)',
+      options: ['table', 'ndjson', 'events', 'ecs', 'ecs-bulk', 'parquet'], default: 'table',
     }),
     windows: Flags.boolean({ description: 'print the outage windows summary above the table (--no-windows to skip that pass)', default: true, allowNo: true }),
   };
@@ -110,7 +110,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         seek: !this.jsonEnabled(),
         ...(handlers.listing && { onUnrecognised: handlers.listing }),
         ...(handlers.cut && { onCutLines: handlers.cut }),
-        ...(flags.format === 'ndjson' && { onTwin: (e: TimelineEvent) => { if (e.rule) twins.push(e); } }),
+        ...(flags.format === 'events' && { onTwin: (e: TimelineEvent) => { if (e.rule) twins.push(e); } }),
         filter,
       });
     } catch (e) {
@@ -149,7 +149,9 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const action = flags.format === 'ecs-bulk' ? `${BULK_ACTION}\n` : '';
       const line = ecs
         ? (e: TimelineEvent) => `${action}${JSON.stringify(ecsEvent(e))}\n`
-        : (e: TimelineEvent) => `${JSON.stringify({ ...toEventJson(e, shown), ...(e.level !== undefined && { level: e.level }), ...(e.logger !== undefined && { logger: e.logger }) })}\n`;
+        : flags.format === 'events'
+          ? (e: TimelineEvent) => `${JSON.stringify({ ...toEventJson(e, shown), ...(e.level !== undefined && { level: e.level }), ...(e.logger !== undefined && { logger: e.logger }) })}\n`
+          : (e: TimelineEvent) => `${JSON.stringify(toEventJson(e, shown))}\n`;
       // Lines are gathered into writes of ~64 KiB: one write per event costs more than the event.
       let pending = '';
       let written = 0;
@@ -171,7 +173,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       if (ecs) {
         // Windows as state documents, after the events.
         for (const w of kept?.windows ?? []) pending += `${action}${JSON.stringify(ecsWindow(w))}\n`;
-      } else {
+      } else if (flags.format === 'events') {
         // Closing records: what the event file needs to be read back as an input (readers/events-ndjson.ts).
         pending += await closingFor(timeline, { zone, all: flags.all, filtered: !filtersNothing(filter), skew, events: written });
       }

@@ -12,7 +12,7 @@ import type { TimelineEvent } from '../timeline/event.js';
 import type { StartupConfig } from './startup-config.js';
 
 /**
- * Event files: what `kforensics timeline --format ndjson` wrote on a host,
+ * Event files: what `kforensics timeline --format events` wrote on a host,
  * read back as an input (map on the hosts, reduce centrally). Each line is
  * one event (EventSchema: time with its offset, node, file:line of the
  * ORIGINAL log, rule, fields…); after the events come closing records, each
@@ -189,7 +189,7 @@ export async function* eventFileEvents(path: string, options: EventFileOptions):
             options.observe?.({ time: skew === undefined ? time : time - skew, node: t.node, rule, fields: (t.fields ?? {}) as Record<string, FieldValue> } as TimelineEvent);
           }
         } else if (kind !== 'startup-config') {
-          bad(text, 'not an event or closing record of kforensics timeline --format ndjson');
+          bad(text, 'not an event or closing record of kforensics timeline --format events');
         }
       }
     }
@@ -201,13 +201,13 @@ export async function* eventFileEvents(path: string, options: EventFileOptions):
   const problems: string[] = [];
   if (error) problems.push(error);
   if (!end) {
-    problems.push('it ends without its closing record: the host\'s run stopped early or the copy was cut short, so events and the accounting of its files may be missing; copy it again or run kforensics timeline --format ndjson --all on the host again');
+    problems.push('it ends without its closing record (written with --format ndjson rather than --format events, or the host\'s run stopped early, or the copy was cut short), so events and the accounting of its files may be missing; run kforensics timeline --format events --all on the host again, or copy the file again');
   } else {
     if (end.events !== eventLines) {
       problems.push(`its closing record counts ${end.events} events but ${eventLines} event lines were found: the copy is damaged`);
     }
     if (!end.all && options.all) {
-      problems.push('it was written without --all: the unclassified lines (each node\'s signs of life) are not in it, so a window\'s start or end may differ from what the logs themselves give; write it with kforensics timeline --format ndjson --all');
+      problems.push('it was written without --all: the unclassified lines (each node\'s signs of life) are not in it, so a window\'s start or end may differ from what the logs themselves give; write it with kforensics timeline --format events --all');
     }
     if (end.filtered) problems.push('it was written with filters (--since, --until, --node, --category, --min-severity, --topic or --rule): events are missing from it; write it without them');
   }

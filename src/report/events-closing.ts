@@ -6,7 +6,7 @@ import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from '../timeline/event.js';
 
 /**
- * The closing records of `timeline --format ndjson` (readers/events-ndjson.ts
+ * The closing records of `timeline --format events` (readers/events-ndjson.ts
  * says what each holds): the brokers' start-up configuration dumps (with
  * --all, for a report written from the event file), the accounting of every
  * log read and of every file that could not be read (files of other kinds and

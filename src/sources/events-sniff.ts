@@ -1,5 +1,5 @@
 /**
- * Sniffing of event files (what `kforensics timeline --format ndjson` wrote
+ * Sniffing of event files (what `kforensics timeline --format events` wrote
  * on a host; readers/events-ndjson.ts reads them): the first lines are
  * events or closing records, one JSON object a line.
  */

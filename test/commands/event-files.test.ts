@@ -1,6 +1,6 @@
 /**
  * Map on the hosts, reduce centrally: each host's logs written as an event
- * file (`timeline --format ndjson --all` on that host's folder alone), then
+ * file (`timeline --format events --all` on that host's folder alone), then
  * `windows` and `report` on the event files (with the files of other kinds —
  * describe output, properties, dumps — given as they are) must say exactly
  * what they say on the raw logs: the same windows, skew, report, and
@@ -67,7 +67,7 @@ function split(c: Case, name: string): { central: string[]; hosts: string[] } {
   const files: string[] = [];
   for (const host of [...hosts].sort()) {
     const out = join(work, `${name}-${relative(c.dir, host).replaceAll(sep, '_')}.ndjson`);
-    const r = runCli(['timeline', host, '--tz', c.tz, '--format', 'ndjson', '--all']);
+    const r = runCli(['timeline', host, '--tz', c.tz, '--format', 'events', '--all']);
     expect(r.stdout.length, r.stderr).toBeGreaterThan(0);
     writeFileSync(out, r.stdout);
     files.push(out);
@@ -116,7 +116,7 @@ describe('event files that cannot stand for the logs', () => {
   const c = FIXTURES[2]!;
   const host = join(REPO, c.dir, 'broker-1');
   it('written without --all: read, and said to be incomplete for windows (exit 1)', () => {
-    const r = runCli(['timeline', host, '--tz', c.tz, '--format', 'ndjson']);
+    const r = runCli(['timeline', host, '--tz', c.tz, '--format', 'events']);
     const file = join(work, 'classified-only.ndjson');
     writeFileSync(file, r.stdout);
     const w = runCli(['windows', file, '--tz', c.tz]);
@@ -127,7 +127,7 @@ describe('event files that cannot stand for the logs', () => {
     expect(t.status).toBe(0);
   });
   it('cut short (no closing record): said, exit 1, and the events before the cut are read', () => {
-    const r = runCli(['timeline', host, '--tz', c.tz, '--format', 'ndjson', '--all']);
+    const r = runCli(['timeline', host, '--tz', c.tz, '--format', 'events', '--all']);
     const lines = r.stdout.trimEnd().split('\n');
     const file = join(work, 'cut.ndjson');
     writeFileSync(file, `${lines.slice(0, 10).join('\n')}\n`);
@@ -136,8 +136,17 @@ describe('event files that cannot stand for the logs', () => {
     expect(t.stderr).toMatch(/ends without its closing record/);
     expect((JSON.parse(t.stdout) as { events: unknown[] }).events).toHaveLength(10);
   });
+  it('plain --format ndjson read back: its events, and the missing closing records said (exit 1)', () => {
+    const r = runCli(['timeline', host, '--tz', c.tz, '--format', 'ndjson']);
+    const file = join(work, 'plain.ndjson');
+    writeFileSync(file, r.stdout);
+    const t = runCli(['timeline', file, '--tz', c.tz, '--json']);
+    expect(t.status).toBe(1);
+    expect(t.stderr).toMatch(/--format events/);
+    expect((JSON.parse(t.stdout) as { events: unknown[] }).events).toEqual((JSON.parse(runCli(['timeline', host, '--tz', c.tz, '--json']).stdout) as { events: unknown[] }).events);
+  });
   it('a damaged line and a rule this catalogue lacks: counted and named, exit 1', () => {
-    const r = runCli(['timeline', host, '--tz', c.tz, '--format', 'ndjson', '--all']);
+    const r = runCli(['timeline', host, '--tz', c.tz, '--format', 'events', '--all']);
     const lines = r.stdout.trimEnd().split('\n');
     const ruleAt = lines.findIndex((l) => /"rule":"[^"]+"/.test(l));
     lines[ruleAt] = lines[ruleAt]!.replace(/"rule":"[^"]+"/, '"rule":"no-such-rule"');
@@ -151,7 +160,7 @@ describe('event files that cannot stand for the logs', () => {
     expect(own.unrecognised).toBe(2);
   });
   it('an event file is sniffed by content, whatever its name', () => {
-    const r = runCli(['timeline', host, '--tz', c.tz, '--format', 'ndjson', '--all']);
+    const r = runCli(['timeline', host, '--tz', c.tz, '--format', 'events', '--all']);
     const file = join(work, 'no-extension');
     writeFileSync(file, r.stdout);
     const t = runCli(['timeline', file, '--tz', c.tz, '--json']);
