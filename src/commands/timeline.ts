@@ -17,9 +17,10 @@ import { filtersNothing, windowFilter, type EventFilter } from '../timeline/filt
 import { rezoneWindows } from '../cli/display-zone.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../windows/build.js';
-import { closingFor, twinRecord } from '../report/events-closing.js';
+import { closingFor, eventFileLines, twinRecord } from '../report/events-closing.js';
 import { BULK_ACTION, ecsEvent, ecsWindow } from '../report/ecs.js';
 import { writeParquet } from '../report/parquet.js';
+import { EVENTS_KIND } from '../readers/events-ndjson.js';
 import type { TimelineEvent } from '../timeline/event.js';
 
 export default class TimelineCommand extends Command {
@@ -121,11 +122,14 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     // Windows need every record, whatever the filters: a second, unfiltered
     // pass; the filters then choose which windows are shown.
     const ecs = flags.format === 'ecs' || flags.format === 'ecs-bulk';
-    const all = this.jsonEnabled() || (flags.windows && (flags.format === 'table' || ecs))
-      ? (await buildWindows(paths, {
+    const built = this.jsonEnabled() || (flags.windows && (flags.format === 'table' || ecs))
+      ? await buildWindows(paths, {
         zone, nodeMap, followSymlinks: flags['follow-symlinks'], layouts: flags.layout ?? [], skew, ...(handlers.checking && { onUnrecognised: handlers.checking }),
-      })).doc
+      })
       : undefined;
+    const all = built?.doc;
+    // What only the windows' pass found wrong with event files (written without --all: no signs of life).
+    this.windowsOnly = (inputs) => (built?.inputs ?? []).filter((i) => i.kind === EVENTS_KIND && i.error !== null && !inputs.some((t) => t.file === i.file && t.error === i.error));
     const kept = all && { ...all, windows: all.windows.filter(windowFilter(filter)) };
     const windows = kept && shown !== zone ? rezoneWindows(kept, shown) : kept;
 
@@ -150,7 +154,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const line = ecs
         ? (e: TimelineEvent) => `${action}${JSON.stringify(ecsEvent(e))}\n`
         : flags.format === 'events'
-          ? (e: TimelineEvent) => `${JSON.stringify({ ...toEventJson(e, shown), ...(e.level !== undefined && { level: e.level }), ...(e.logger !== undefined && { logger: e.logger }) })}\n`
+          ? eventFileLines(shown)
           : (e: TimelineEvent) => `${JSON.stringify(toEventJson(e, shown))}\n`;
       // Lines are gathered into writes of ~64 KiB: one write per event costs more than the event.
       let pending = '';
@@ -213,8 +217,10 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     reportNothingFound(paths, inputs);
     checkSkewNodes(applied, inputs);
     reportSkew(report, applied);
-    reportReadFailures(inputs);
+    reportReadFailures([...inputs, ...this.windowsOnly(inputs)]);
   }
+
+  private windowsOnly: (inputs: readonly InputJson[]) => InputJson[] = () => [];
 }
 
 async function* countRows<T>(rows: AsyncIterable<T>, count: () => void): AsyncGenerator<T> {

@@ -2,10 +2,11 @@ import { dirname } from 'node:path';
 import type { Classifier } from '../catalogue/classify.js';
 import type { FieldValue } from '../catalogue/fields.js';
 import type { Rule } from '../catalogue/schema.js';
-import type { NodeKind, Severity } from '../model/record.js';
+import { severityOfLevel, type NodeKind, type Severity } from '../model/record.js';
 import type { InputJson } from '../model/timeline.js';
 import { fileLineSource } from '../sources/lines.js';
-import { closingKind, EVENTS_KIND, isEventObject, parseRecord as parse } from '../sources/events-sniff.js';
+import { readFailure } from '../sources/plan.js';
+import { closingKind, EVENTS_KIND, isEventObject, isSignOfLife, parseRecord as parse } from '../sources/events-sniff.js';
 
 export { EVENTS_KIND };
 import type { TimelineEvent } from '../timeline/event.js';
@@ -28,7 +29,11 @@ import type { StartupConfig } from './startup-config.js';
  *   {"kforensics":"end", schema, timeZone, all, filtered, skew, events}
  *
  * Beside EventSchema's fields, each event line carries the record's `level`
- * and `logger` as printed (for --format ecs from an event file).
+ * and `logger` as printed (for --format ecs from an event file). A record no
+ * rule classifies (--all) is written short: `{"u":SOURCE,"t":EPOCH_MS,
+ * "n":LINE,"v":LEVEL,"m":MESSAGE,"c":[CONTINUATION…]}`, its file, node,
+ * nodeKind and logger in a `{"kforensics":"source","id":SOURCE,…}` line
+ * before its first use.
  *
  * Written with --all, the unclassified records are events too (rule null):
  * they are the nodes' signs of life the window engine needs (a node's last
@@ -89,6 +94,8 @@ export interface EventFileOptions {
   observe?: (e: TimelineEvent) => void;
   skew?: ReadonlyMap<string, number>;
   onUnrecognised?: (file: string, line: number, text: string, reason: string) => void;
+  /** Whether an error thrown by onUnrecognised stops the reading (--strict) rather than being a read error. */
+  isStop?: (e: unknown) => boolean;
   /** Each original file's accounting (from the closing records), then the event file's own when something in it is wrong. */
   onInput: (input: InputJson) => void;
 }
@@ -113,6 +120,8 @@ export async function* eventFileEvents(path: string, options: EventFileOptions):
   const unknownRules = new Set<string>();
   const nodes = new Set<string>();
   const inputs: InputJson[] = [];
+  /** Sources of the signs of life (`{"kforensics":"source", …}`), by id. */
+  const sources = new Map<number, { file: string; node: string; nodeKind: NodeKind; logger?: string }>();
   let out: TimelineEvent[] = [];
   let latest = Number.NEGATIVE_INFINITY;
   let outOfOrder = 0;
@@ -173,8 +182,50 @@ export async function* eventFileEvents(path: string, options: EventFileOptions):
           }
           continue;
         }
+        if (isSignOfLife(o)) {
+          eventLines++;
+          const source = sources.get(o.u);
+          if (end || !source) {
+            bad(text, end ? 'an event after the closing record' : `source ${o.u} is not declared before it`);
+            continue;
+          }
+          records++;
+          const skew = options.skew?.get(source.node);
+          const e: TimelineEvent = {
+            time: skew === undefined ? o.t : o.t - skew,
+            node: source.node,
+            nodeKind: source.nodeKind,
+            file: source.file,
+            line: o.n,
+            rule: null,
+            category: 'unclassified',
+            severity: severityOfLevel(o.v ?? ''),
+            message: o.m,
+            fields: {},
+            continuation: Array.isArray(o.c) ? o.c : [],
+            ...(o.v !== undefined && { level: o.v }),
+            ...(source.logger !== undefined && { logger: source.logger }),
+          };
+          if (e.time < latest) outOfOrder++;
+          else latest = e.time;
+          if (!options.all || !options.keep(e)) continue;
+          out.push(e);
+          if (out.length >= BATCH) {
+            yield out;
+            out = [];
+          }
+          continue;
+        }
         const kind = closingKind(o);
-        if (kind === 'input') {
+        if (kind === 'source') {
+          const r = o as Record<string, unknown>;
+          if (Number.isInteger(r.id) && typeof r.file === 'string' && typeof r.node === 'string' && (r.nodeKind === 'kafka-broker' || r.nodeKind === 'zookeeper')) {
+            nodes.add(r.node);
+            sources.set(r.id as number, { file: r.file, node: r.node, nodeKind: r.nodeKind, ...(typeof r.logger === 'string' && { logger: r.logger }) });
+          } else {
+            bad(text, 'a source record without id, file, node and nodeKind');
+          }
+        } else if (kind === 'input') {
           const { kforensics: _, ...input } = o as Record<string, unknown>;
           inputs.push(input as unknown as InputJson);
         } else if (kind === 'end') {
@@ -194,7 +245,9 @@ export async function* eventFileEvents(path: string, options: EventFileOptions):
       }
     }
   } catch (e) {
-    error = (e as Error).message;
+    // --strict's stop passes through; a read error is this file's to report.
+    if (options.isStop?.(e)) throw e;
+    error = readFailure(e);
   }
   if (out.length > 0) yield out;
   for (const input of inputs) options.onInput(input);

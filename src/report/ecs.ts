@@ -3,6 +3,7 @@ import type { Effect } from '../catalogue/schema.js';
 import type { FieldValue } from '../catalogue/fields.js';
 import { severityRank, type NodeKind, type Severity } from '../model/record.js';
 import type { WindowJson } from '../model/window.js';
+import type { GapRowJson } from '../model/gap.js';
 import type { TimelineEvent } from '../timeline/event.js';
 
 /**
@@ -167,3 +168,38 @@ export function ecsWindow(w: WindowJson): EcsDoc {
 
 /** The `_bulk` action line before each document (`create` suits data streams and indices alike; the index is the request's). */
 export const BULK_ACTION = '{"create":{}}';
+
+/**
+ * A gap in a partition's records (`gap --format ecs`) as a state document:
+ * from the last record before it to the first after it (their timestamps
+ * as the dump gives them), with what it means.
+ */
+export function ecsGap(g: GapRowJson): EcsDoc {
+  const subject = g.partition === null ? g.topic : `${g.topic}-${g.partition}`;
+  return {
+    '@timestamp': g.before.utc,
+    'ecs.version': ECS_VERSION,
+    'event.kind': 'state',
+    'event.category': ['database'],
+    'event.type': ['info'],
+    'event.action': 'record-gap',
+    'event.module': 'kafka',
+    'event.dataset': 'kafka.gap',
+    'event.start': g.before.utc,
+    'event.end': g.after.utc,
+    'event.duration': g.durationMs * 1_000_000,
+    'event.reason': g.meaning.text,
+    'service.type': 'kafka',
+    ...(g.broker !== null && { 'host.name': g.broker }),
+    message: `${subject}: no records for ${g.duration} between offsets ${g.before.offset} and ${g.after.offset}: ${g.meaning.text}`,
+    'kafka.topic': g.topic,
+    ...(g.partition !== null && { 'kafka.partition': g.partition }),
+    'kafka.gap.before_offset': g.before.offset,
+    'kafka.gap.after_offset': g.after.offset,
+    'kafka.gap.meaning': g.meaning.kind,
+    'kafka.gap.loss_claimed': g.meaning.lossClaimed,
+    ...(g.estimatedMissing !== null && { 'kafka.gap.estimated_missing': g.estimatedMissing }),
+    'kafka.gap.lost_acknowledged': g.lostAcknowledgedInGap,
+    'kafka.gap.evidence': [`${g.before.file}:${g.before.line}`, `${g.after.file}:${g.after.line}`, ...g.evidence.map((e) => `${e.file}:${e.line}`)],
+  };
+}

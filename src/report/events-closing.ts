@@ -3,7 +3,7 @@ import { readStartupConfigs } from '../readers/startup-config.js';
 import type { Timeline } from '../timeline/build.js';
 import { isReadFailure } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
-import type { TimelineEvent } from '../timeline/event.js';
+import { toEventJson, type TimelineEvent } from '../timeline/event.js';
 
 /**
  * The closing records of `timeline --format events` (readers/events-ndjson.ts
@@ -39,4 +39,29 @@ export async function closingFor(
 /** The line standing for an appender twin the merge dropped (readers/events-ndjson.ts). */
 export function twinRecord(e: TimelineEvent, zone: Zone): string {
   return `${JSON.stringify({ kforensics: 'twin', time: zone.format(e.time), node: e.node, rule: e.rule?.id ?? null, fields: e.fields })}\n`;
+}
+
+/**
+ * The event lines of an event file: a classified event as EventSchema's
+ * line with the record's level and logger; a record no rule classifies
+ * (--all: a sign of life) as a short `{"u":SOURCE,"t":MS,"n":LINE,"v":LEVEL,"m":MESSAGE,"c":[…]}`,
+ * its file, node and logger given once by a `{"kforensics":"source", …}` line
+ * before its first use (readers/events-ndjson.ts reads both back).
+ */
+export function eventFileLines(zone: Zone): (e: TimelineEvent) => string {
+  const sources = new Map<string, number>();
+  return (e) => {
+    if (e.rule) {
+      return `${JSON.stringify({ ...toEventJson(e, zone), ...(e.level !== undefined && { level: e.level }), ...(e.logger !== undefined && { logger: e.logger }) })}\n`;
+    }
+    const key = `${e.file}\0${e.node}\0${e.nodeKind}\0${e.logger ?? ''}`;
+    let id = sources.get(key);
+    let head = '';
+    if (id === undefined) {
+      sources.set(key, id = sources.size);
+      head = `${JSON.stringify({ kforensics: 'source', id, file: e.file, node: e.node, nodeKind: e.nodeKind, ...(e.logger !== undefined && { logger: e.logger }) })}\n`;
+    }
+    const line = { u: id, t: e.time, n: e.line, ...(e.level !== undefined && { v: e.level }), m: e.message, ...(e.continuation.length > 0 && { c: e.continuation }) };
+    return `${head}${JSON.stringify(line)}\n`;
+  };
 }

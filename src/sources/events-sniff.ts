@@ -16,6 +16,13 @@ export function isEventObject(o: unknown): o is Record<string, unknown> {
     typeof r.file === 'string' && Number.isInteger(r.line) && (typeof r.rule === 'string' || r.rule === null) && typeof r.message === 'string';
 }
 
+/** A record no rule classifies, in an event file's short form (`{"u":SOURCE,"t":MS,"n":LINE,"m":MESSAGE,…}`). */
+export function isSignOfLife(o: unknown): o is { u: number; t: number; n: number; v?: string; m: string; c?: string[] } {
+  if (typeof o !== 'object' || o === null) return false;
+  const r = o as Record<string, unknown>;
+  return Number.isInteger(r.u) && Number.isFinite(r.t) && Number.isInteger(r.n) && typeof r.m === 'string';
+}
+
 export function closingKind(o: unknown): string | undefined {
   if (typeof o !== 'object' || o === null) return undefined;
   const k = (o as Record<string, unknown>).kforensics;
@@ -37,7 +44,7 @@ export function looksLikeEventFile(lines: readonly string[]): boolean {
   if (head.length === 0) return false;
   const isRecord = (l: string): boolean => {
     const o = parseRecord(l.trim());
-    return isEventObject(o) || ['input', 'end', 'startup-config', 'twin'].includes(closingKind(o) ?? '');
+    return isEventObject(o) || isSignOfLife(o) || ['input', 'end', 'startup-config', 'twin', 'source'].includes(closingKind(o) ?? '');
   };
   // The first line a record, and most of the others: a damaged line is the reader's to count.
   return isRecord(head[0]!) && head.filter(isRecord).length * 2 > head.length;
@@ -55,9 +62,12 @@ export async function eventFileFamily(file: PlannedFile): Promise<Family> {
     for await (const batch of fileLineSource(file.path, 256 << 10).batches()) {
       for (const l of batch) {
         const o = parseRecord(l);
-        if (!isEventObject(o)) continue;
-        const m = counts[o.nodeKind as NodeKind];
-        m.set(o.node as string, (m.get(o.node as string) ?? 0) + 1);
+        // Events and the sources of signs of life name nodes.
+        if (!isEventObject(o) && closingKind(o) !== 'source') continue;
+        const r = o as Record<string, unknown>;
+        const m = counts[r.nodeKind as NodeKind];
+        if (!m || typeof r.node !== 'string') continue;
+        m.set(r.node, (m.get(r.node) ?? 0) + 1);
       }
     }
   } catch {

@@ -133,7 +133,7 @@ async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): 
 export async function* familyEvents(family: Family, options: ReadOptions): AsyncGenerator<TimelineEvent[]> {
   for (const file of family.files) {
     if (file.kind === EVENTS_KIND) {
-      yield* eventFileEvents(file.path, { ...options, onInput: (input) => options.onInput(input, file.path) });
+      yield* eventFileEvents(file.path, { ...options, onInput: (input) => options.onInput(input, file.path), isStop: (e) => e instanceof StopReading });
       continue;
     }
     const fix = fileLineFix(file);

@@ -112,3 +112,25 @@ describe.each(CASES)('timeline --format ecs on $dir', ({ dir, tz }) => {
     }
   });
 });
+
+describe('gap --format ecs', () => {
+  const args = ['gap', '--topic', 'account_event', 'fixtures/account-event-2022-10-05', '--tz', 'Asia/Seoul'];
+  it('one state document per gap, every field in the ECS reference or custom kafka.*', () => {
+    const gap = JSON.parse(runCli([...args, '--json']).stdout) as { partitions: { gaps: { before: { offset: number } }[] }[] };
+    const docs = runCli([...args, '--format', 'ecs']).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const gaps = gap.partitions.flatMap((p) => p.gaps);
+    expect(gaps.length).toBeGreaterThan(0);
+    expect(docs.map((d) => d['kafka.gap.before_offset'])).toEqual(gaps.map((g) => g.before.offset));
+    for (const doc of docs) {
+      expect(doc['event.kind']).toBe('state');
+      for (const [field, value] of Object.entries(doc)) {
+        if (/^kafka\./.test(field)) continue;
+        expect(FIELDS.has(field), field).toBe(true);
+        checkValue(field, value);
+      }
+    }
+    const bulk = runCli([...args, '--format', 'ecs-bulk']).stdout.trimEnd().split('\n');
+    expect(bulk.filter((l, i) => i % 2 === 0).every((l) => l === '{"create":{}}')).toBe(true);
+    expect(bulk.length).toBe(docs.length * 2);
+  });
+});
