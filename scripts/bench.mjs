@@ -18,6 +18,7 @@ import { parseSize } from './bench/random.mjs';
 import { EVENT_PATTERNS, writeServerLog } from './bench/server-log.mjs';
 import { writeZookeeperLog, EVENT_PATTERNS as ZK_PATTERNS } from './bench/zookeeper-log.mjs';
 import { writeDump } from './bench/dump.mjs';
+import { fleetCase } from './bench/fleet.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Run as a user runs it (npx kforensics): the bin itself, with the Node flags of its first line.
@@ -34,6 +35,9 @@ the events the generator wrote. Needs SIZE of free space in the temp folder;
   --size SIZE   input size: 10M, 100M, 1G … (default 1G)
   --scaling     run at 100M, 1G and 4G (instead of --size)
   --rounds N    rounds per case; the median is reported (default 3)
+  --fleet-size SIZE   the fleet case: per-host event files of NODES generated
+                server.logs of SIZE each, merged (default 100M; 0 skips it)
+  --fleet-nodes N     nodes in the fleet case (default 10)
   --keep        keep the generated inputs (their folder is printed)
   --build       run npm run build first (npm run bench passes it)
   --against BIN also run every mode with another build's bin/run.js (say, a
@@ -43,13 +47,15 @@ the events the generator wrote. Needs SIZE of free space in the temp folder;
   scaling: { type: 'boolean', default: false },
   rounds: { type: 'string', default: '3' },
   keep: { type: 'boolean', default: false },
+  'fleet-size': { type: 'string', default: '100M' },
+  'fleet-nodes': { type: 'string', default: '10' },
   build: { type: 'boolean', default: false },
   against: { type: 'string' },
 });
 const flag = (name) => values[name] === true;
 const rounds = Number(values.rounds);
 const sizes = flag('scaling') ? ['100M', '1G', '4G'] : [values.size];
-if (!(rounds >= 1) || sizes.some((s) => !(parseSize(s) > 0))) {
+if (!(rounds >= 1) || sizes.some((s) => !(parseSize(s) > 0)) || !(Number(values['fleet-nodes']) >= 1) || !(values['fleet-size'] === '0' || parseSize(values['fleet-size']) > 0)) {
   process.stderr.write(`--rounds must be 1 or more and --size a size (10M, 1G …); got --rounds ${values.rounds} --size ${values.size}\n`);
   process.exit(2);
 }
@@ -214,6 +220,12 @@ for (const size of sizes) {
   console.log(`  gzip ≤ gunzip + plain: ${gzRace[1].seconds.toFixed(2)} s vs ${(gzRace[0].seconds + kf.seconds).toFixed(2)} s`);
   console.log(`  time to first row with --since (target < 1 s): ${ttfr.toFixed(2)} s`);
   rssBySize.push([size, kf.rssMb, gap[1].rssMb]);
+  if (!flag('keep')) rmSync(dir, { recursive: true, force: true });
+}
+const fleetNodes = Number(values['fleet-nodes']);
+if (values['fleet-size'] !== '0') {
+  const dir = mkdtempSync(join(tmpdir(), 'kf-bench-fleet-'));
+  await fleetCase({ dir, nodes: fleetNodes, bytes: parseSize(values['fleet-size']), cli, measure, q, check });
   if (!flag('keep')) rmSync(dir, { recursive: true, force: true });
 }
 if (rssBySize.length > 1) {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REPO, runCli } from './commands/run-cli.js';
 
 const README = readFileSync(join(REPO, 'README.md'), 'utf8');
-const COMMANDS = ['timeline', 'windows', 'gap', 'report', 'rules', 'explain'];
+const COMMANDS = ['timeline', 'windows', 'gap', 'report', 'sql', 'rules', 'explain'];
 
 /** The README section whose heading names `kforensics COMMAND`, up to the next heading. */
 function section(command: string): string {

@@ -1,4 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
+import { BULK_ACTION, ecsGap } from '../report/ecs.js';
 import { printable } from '../sources/printable.js';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
@@ -51,7 +52,10 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     percentile: Flags.string({ description: 'percentile of the partition\'s record spacing used as its normal spacing', default: String(DEFAULTS.percentile) }),
     k: Flags.string({ description: 'a gap must exceed k × that percentile', default: String(DEFAULTS.k) }),
     broker: Flags.string({ description: 'broker that hosted the dumped partition (1 or broker-1), when paths do not say' }),
-    format: Flags.string({ description: 'output format (ndjson: one line per gap)', options: ['table', 'ndjson'], default: 'table' }),
+    format: Flags.string({
+      description: 'output format (ndjson: one line per gap; ecs: one Elastic Common Schema state document per gap; ecs-bulk: the same with _bulk action lines)',
+      options: ['table', 'ndjson', 'ecs', 'ecs-bulk'], default: 'table',
+    }),
   };
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
@@ -106,11 +110,13 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       return GapReportSchema.parse(report);
     }
 
-    if (flags.format === 'ndjson') {
+    if (flags.format !== 'table') {
+      const action = flags.format === 'ecs-bulk' ? `${BULK_ACTION}\n` : '';
       for (const p of report.partitions) {
         for (const g of p.gaps) {
           const row = GapRowSchema.parse({ topic: p.topic, partition: p.partition, broker: p.broker, ...g });
-          if (!process.stdout.write(`${JSON.stringify(row)}\n`)) {
+          const text = flags.format === 'ndjson' ? JSON.stringify(row) : `${action}${JSON.stringify(ecsGap(row))}`;
+          if (!process.stdout.write(`${text}\n`)) {
             await new Promise((resolve) => process.stdout.once('drain', resolve));
           }
         }

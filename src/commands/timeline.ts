@@ -21,6 +21,12 @@ import { renderWindowsTable } from '../report/windows-table.js';
 import { WindowsSink } from '../windows/build.js';
 import { flatten, through } from '../timeline/sink.js';
 import type { WindowsDocJson } from '../model/window.js';
+import { closingFor, eventFileLines, twinRecord } from '../report/events-closing.js';
+import { BULK_ACTION, ecsEvent, ecsWindow } from '../report/ecs.js';
+import { writeParquet } from '../report/parquet.js';
+import type { TimelineEvent } from '../timeline/event.js';
+import { StartupConfigScan } from '../readers/startup-config.js';
+import type { PlannedFile } from '../sources/plan.js';
 
 export default class TimelineCommand extends Command {
   static override summary = 'One ordered, classified timeline of every Kafka and ZooKeeper log in the given paths.';
@@ -53,7 +59,10 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     topic: Flags.string({ description: 'only events naming these topics or their partitions', ...LIST }),
     rule: Flags.string({ description: 'only events of these catalogue rules (ids as `kforensics rules` lists them)', ...LIST }),
     all: Flags.boolean({ description: 'also show records no rule classifies', default: false }),
-    format: Flags.string({ description: 'output format', options: ['table', 'ndjson'], default: 'table' }),
+    format: Flags.string({
+      description: 'output format: table; ndjson (one event a line); events (an event file: ndjson with each record\'s level and logger, then closing records with the accounting, for windows, timeline and report to read back as input on another machine; with --all it holds every record, as windows need); ecs (Elastic Common Schema documents: events, then windows as state documents); ecs-bulk (the same with _bulk action lines); parquet (the events as one Parquet file on standard output, the columns of kforensics sql\'s events table)',
+      options: ['table', 'ndjson', 'events', 'ecs', 'ecs-bulk', 'parquet'], default: 'table',
+    }),
     windows: Flags.boolean({ description: 'print the outage windows summary after the table (--no-windows to leave it out)', default: true, allowNo: true }),
   };
 
@@ -92,10 +101,14 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       ...(flags.rule && { rules: flags.rule }),
     };
 
-    // One pass: the window engine (for --json and the table's summary) sees
-    // every record of it, whatever the filters; the filters choose what is
-    // printed, and which windows are shown.
-    const withWindows = this.jsonEnabled() || (flags.windows && flags.format === 'table');
+    // One pass: the window engine (for --json, the table's summary and ECS's
+    // state documents) sees every record of it, whatever the filters; the
+    // filters choose what is printed, and which windows are shown.
+    const ecs = flags.format === 'ecs' || flags.format === 'ecs-bulk';
+    const withWindows = this.jsonEnabled() || (flags.windows && (flags.format === 'table' || ecs));
+    // Classified events dropped as appender twins: an event file records them for the skew estimate (readers/events-ndjson.ts).
+    const twins: TimelineEvent[] = [];
+    const startups = new Map<string, StartupConfigScan>();
     let timeline;
     let progress: Progress | undefined;
     try {
@@ -112,6 +125,16 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         ...(handlers.listing && { onUnrecognised: handlers.listing }),
         ...(handlers.cut && { onCutLines: handlers.cut }),
         ...(!withWindows && { filter }),
+        ...(flags.format === 'events' && { onTwin: (e: TimelineEvent) => { if (e.rule) twins.push(e); } }),
+        // An event file written with --all carries the brokers' start-up configs, scanned in the same pass.
+        ...(flags.format === 'events' && flags.all && {
+          watchLines: (f: PlannedFile) => {
+            if (f.kind !== 'kafka-server') return undefined;
+            const scan = new StartupConfigScan(f);
+            startups.set(f.path, scan);
+            return (line: string) => scan.push(line);
+          },
+        }),
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
@@ -151,9 +174,19 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       return;
     }
 
-    if (flags.format === 'ndjson') {
+    if (flags.format === 'parquet') {
+      if (process.stdout.isTTY) this.error('Parquet is binary: send it to a file, e.g. kforensics timeline ./logs --format parquet > events.parquet', { exit: 2 });
+      await writeParquet(batches, process.stdout);
+    } else if (flags.format !== 'table') {
+      const action = flags.format === 'ecs-bulk' ? `${BULK_ACTION}\n` : '';
+      const line = ecs
+        ? (e: TimelineEvent) => `${action}${JSON.stringify(ecsEvent(e))}\n`
+        : flags.format === 'events'
+          ? eventFileLines(shown)
+          : (e: TimelineEvent) => `${JSON.stringify(toEventJson(e, shown))}\n`;
       // Lines are gathered into writes of ~64 KiB: one write per event costs more than the event.
       let pending = '';
+      let written = 0;
       const flush = async (): Promise<void> => {
         const text = pending;
         pending = '';
@@ -161,12 +194,23 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
       };
       for await (const batch of batches) {
+        for (const t of twins.splice(0)) pending += twinRecord(t, shown);
         for (const e of batch) {
-          pending += `${JSON.stringify(toEventJson(e, shown))}\n`;
+          pending += line(e);
+          written++;
           if (pending.length >= 1 << 16) await flush();
         }
       }
       if (pending.length > 0) await flush();
+      for (const t of twins.splice(0)) pending += twinRecord(t, shown);
+      if (ecs) {
+        // Windows as state documents, after the events.
+        for (const w of sink ? windowsDoc().kept.windows : []) pending += `${action}${JSON.stringify(ecsWindow(w))}\n`;
+      } else if (flags.format === 'events') {
+        // Closing records: what the event file needs to be read back as an input (readers/events-ndjson.ts).
+        pending += await closingFor(timeline, { zone, all: flags.all, filtered: !filtersNothing(filter), skew, events: written, startups });
+      }
+      await flush();
     } else {
       this.log(`Timeline of ${paths.join(' ')} — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
       let rows = 0;
@@ -214,6 +258,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     reportSkew(report, applied);
     reportReadFailures(inputs);
   }
+
 }
 
 async function* countRows<T>(rows: AsyncIterable<T>, count: () => void): AsyncGenerator<T> {

@@ -23,6 +23,7 @@ import { buildTimeline } from '../timeline/build.js';
 import { smallFiles, WindowsSink, type SmallFiles } from '../windows/build.js';
 import type { Window } from '../windows/engine.js';
 import { drain, type EventSink } from '../timeline/sink.js';
+import { carriedNodeBeside, EVENTS_KIND, eventFileStartupConfigs } from '../readers/events-ndjson.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { Zone } from '../time/zone.js';
 import { compactBursts } from '../timeline/compact.js';
@@ -126,7 +127,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
 
   // Findings from describe snapshots and properties files.
   const clock = clockOf(windows[0]?.start ?? rows[0]?.time ?? null);
-  const { describes, properties, startup } = await configFiles(timeline.plan, startups, small);
+  const { describes, properties, startup } = await configFiles(timeline.plan, startups, small, timeline.inputs());
   const { findings, recommendations } = runChecks({ describes, properties, startup, windows, clock });
 
   // Summary.
@@ -327,7 +328,7 @@ function dedupeDumps(dumps: readonly DumpInputJson[]): DumpInputJson[] {
 
 
 async function configFiles(
-  plan: Plan, startups: ReadonlyMap<string, StartupConfigScan>, read: SmallFiles,
+  plan: Plan, startups: ReadonlyMap<string, StartupConfigScan>, read: SmallFiles, inputs: readonly InputJson[],
 ): Promise<{ describes: DescribeFile[]; properties: PropertiesFile[]; startup: StartupConfigFile[] }> {
   const describes: DescribeFile[] = [];
   const properties: PropertiesFile[] = [];
@@ -335,6 +336,10 @@ async function configFiles(
   // The brokers' start-up config dumps, from their server logs.
   for (const fam of plan.families) {
     for (const f of fam.files) {
+      if (f.kind === EVENTS_KIND) {
+        for (const { node, config } of await eventFileStartupConfigs(f.path)) startup.push({ node: config.brokerId !== null ? `broker-${config.brokerId}` : node, config });
+        continue;
+      }
       if (f.kind !== 'kafka-server') continue;
       for (const config of startups.get(f.path)?.finish() ?? []) {
         startup.push({ node: config.brokerId !== null ? `broker-${config.brokerId}` : fam.nodes['kafka-broker'], config });
@@ -353,7 +358,7 @@ async function configFiles(
       const beside = plan.families.find((fam) => dirname(fam.files[0]!.path) === dirname(f.path));
       const node = role === 'broker' && id !== undefined && /^\d+$/.test(id)
         ? `broker-${id}`
-        : beside?.nodes[kind] ?? nodeFromPath(f.path, kind) ?? null;
+        : beside?.nodes[kind] ?? carriedNodeBeside(inputs, f.path, kind) ?? nodeFromPath(f.path, kind) ?? null;
       properties.push({ file: f.path, role, node, props });
     }
   }

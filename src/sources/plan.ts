@@ -7,6 +7,7 @@ import { choosePattern, isLog4jProperties, patternsFromConfig, type PatternLayou
 import { fileLineSource, readSmallFile } from './lines.js';
 import { leadingNulBytes } from './open.js';
 import { groupRotations, rotationName } from './rotation.js';
+import { EVENTS_KIND, eventFileFamily } from './events-sniff.js';
 import { isLogKind, sniffLines, startsLayout, type InputKind } from './sniff.js';
 import { detectPrefix, lineFix, prefixSample, type LineFix, type PrefixKind } from './prefix.js';
 import {
@@ -211,6 +212,10 @@ export async function planInputs(paths: readonly string[], options: PlanOptions 
         path: file.path, size: file.size, ...(file.id !== undefined && { id: file.id }), kind: s.kind, zookeeperServer: s.zookeeperServer, kafka: s.kafka,
         ...(head.prefix && { prefix: head.prefix.kind, ...(head.prefix.sample !== undefined && { prefixSample: head.prefix.sample }) }),
       };
+      if (s.kind === EVENTS_KIND) {
+        plan.families.push(await eventFileFamily(p));
+        continue;
+      }
       if (!isLogKind(s.kind)) {
         plan.others.push(p);
         continue;

@@ -1,3 +1,4 @@
+import { EVENTS_KIND, looksLikeEventFile } from './events-sniff.js';
 import { detectPrefix, lineFix, prefixSample, type PrefixKind } from './prefix.js';
 
 /**
@@ -8,7 +9,9 @@ import { detectPrefix, lineFix, prefixSample, type PrefixKind } from './prefix.j
 export type InputKind =
   | 'kafka-server' | 'kafka-controller' | 'kafka-state-change' | 'kafka-log'
   | 'zookeeper-kafka-layout' | 'zookeeper-native'
-  | 'dump-log-segments' | 'topics-describe' | 'get-offset-shell' | 'properties';
+  | 'dump-log-segments' | 'topics-describe' | 'get-offset-shell' | 'properties'
+  /** Events a host's `kforensics timeline --format ndjson` wrote (readers/events-ndjson.ts). */
+  | 'kforensics-events';
 
 export type Sniff =
   | { kind: InputKind; zookeeperServer: boolean; kafka: boolean; prefix?: PrefixKind }
@@ -57,6 +60,7 @@ export function sniffLines(lines: readonly string[]): Sniff {
   let nonEmpty = lines.filter((l) => l.trim() !== '').slice(0, HEAD_LINES);
   if (nonEmpty.length === 0) return { kind: null, reason: 'empty file' };
   if (looksBinary(nonEmpty.join('\n'))) return { kind: null, reason: 'binary content (not text)' };
+  if (looksLikeEventFile(nonEmpty)) return { kind: EVENTS_KIND, zookeeperServer: false, kafka: false };
   const prefix = detectPrefix(nonEmpty);
   if (prefix) {
     const fix = lineFix(prefix, prefixSample(prefix, nonEmpty))!;

@@ -37,6 +37,8 @@ export interface TimelineOptions {
   watchLines?: ReadOptions['watchLines'];
   /** Told as each file's reading ends (progress). */
   onInput?: (input: InputJson) => void;
+  /** Sees each event dropped as an appender twin (timeline/dedupe.ts). */
+  onTwin?: (twin: TimelineEvent) => void;
 }
 
 export interface Timeline {
@@ -64,6 +66,8 @@ export interface Timeline {
 export async function buildTimeline(paths: readonly string[], options: TimelineOptions): Promise<Timeline> {
   const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [], followSymlinks: options.followSymlinks ?? false, layouts: options.layouts ?? [] });
   const read = new Map<string, InputJson>();
+  /** Accounting carried by event files (readers/events-ndjson.ts), by event file. */
+  const carried = new Map<string, InputJson[]>();
   const keep = eventFilter(options.filter ?? {});
   const anchors = new SkewAnchors();
   const seeks = new Map<string, Seek>();
@@ -77,7 +81,11 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     classifier: options.classifier ?? defaultClassifier(),
     all: options.all ?? false,
     keep,
-    onInput: (input) => {
+    onInput: (input: InputJson, via?: string) => {
+      if (via !== undefined) {
+        carried.set(via, [...carried.get(via) ?? [], input]);
+        return;
+      }
       read.set(input.file, input);
       options.onInput?.(input);
     },
@@ -90,14 +98,20 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     ...(seekSince !== undefined && { seekSince, onSeek: (file: string, seek: Seek) => seeks.set(file, seek) }),
   }));
   const clock = new ClockChanges(options.zone);
-  const merged = observeBatches(dropAppenderTwins(mergeBatchesByTime(streams)), (e) => clock.observe(e.time));
+  const merged = observeBatches(dropAppenderTwins(mergeBatchesByTime(streams), options.onTwin), (e) => clock.observe(e.time));
   return {
     plan,
     eventBatches: merged,
     events: flatten(merged),
     inputs: () => {
       const list: InputJson[] = [];
-      for (const family of plan.families) for (const f of family.files) { const i = read.get(f.path); if (i) list.push(i); }
+      for (const family of plan.families) {
+        for (const f of family.files) {
+          const i = read.get(f.path);
+          if (i) list.push(i);
+          list.push(...carried.get(f.path) ?? []);
+        }
+      }
       for (const other of plan.others) {
         list.push(emptyInput(other.path, other.kind, `${other.kind} output; read by the commands that use it (gap, report), not by the timeline`));
       }
@@ -111,7 +125,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     clockChanges: () => clock.list(),
     clockNotes: () => plan.families.flatMap((family) => family.files.flatMap((f) => notes.get(f.path) ?? [])),
     // Nodes whose lines share a file share a machine, hence a clock.
-    skew: () => estimateSkew(anchors.events, [...read.values()].map((i) => (i.node ?? '').split(',')).filter((g) => g.length > 1)),
+    skew: () => estimateSkew(anchors.events, [...read.values(), ...[...carried.values()].flat()].map((i) => (i.node ?? '').split(',')).filter((g) => g.length > 1)),
   };
 }
 

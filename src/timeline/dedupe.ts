@@ -21,7 +21,9 @@ export const TWIN_SPAN_MS = 1000;
  * {@link TWIN_SPAN_MS} of log time as well, so that a twin read after
  * records of another time is caught too; other nodes cost nothing more.
  */
-export async function* dropAppenderTwins(batches: AsyncIterable<TimelineEvent[]>): AsyncGenerator<TimelineEvent[]> {
+export async function* dropAppenderTwins(
+  batches: AsyncIterable<TimelineEvent[]>, onDrop?: (twin: TimelineEvent) => void,
+): AsyncGenerator<TimelineEvent[]> {
   let now = Number.NaN;
   let current = new Map<string, string>();
   // Per node: the file of its last event and how often that changed (a rotation changes it once).
@@ -72,6 +74,7 @@ export async function* dropAppenderTwins(batches: AsyncIterable<TimelineEvent[]>
       }
       // A twin from another file: copy what came before it, then skip it.
       out ??= batch.slice(0, i);
+      onDrop?.(e);
     }
     const kept = out ?? batch;
     if (kept.length > 0) yield kept;

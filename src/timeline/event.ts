@@ -17,6 +17,9 @@ export interface TimelineEvent {
   message: string;
   fields: Record<string, FieldValue>;
   continuation: string[];
+  /** The record's log level and logger as printed (absent where an event file did not carry them). */
+  level?: string;
+  logger?: string;
 }
 
 export function toEventJson(e: TimelineEvent, zone: Zone): EventJson {

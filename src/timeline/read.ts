@@ -18,6 +18,7 @@ import { fstatSync, closeSync, statSync } from 'node:fs';
 import { fileLineFix, readFailure, type Family, type PlannedFile } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from './event.js';
+import { EVENTS_KIND, eventFileEvents } from '../readers/events-ndjson.js';
 
 export interface ReadOptions {
   zone: Zone;
@@ -25,8 +26,8 @@ export interface ReadOptions {
   /** Keep unclassified records as plain events. */
   all: boolean;
   keep: (e: TimelineEvent) => boolean;
-  /** Receives each file's accounting when the file is done. */
-  onInput: (input: InputJson) => void;
+  /** Receives each file's accounting when the file is done; `via`: the event file that carried it (readers/events-ndjson.ts). */
+  onInput: (input: InputJson, via?: string) => void;
   onUnrecognised?: (file: string, line: number, text: string, reason: string) => void;
   /** Receives the numbers of lines cut at the line-length limit, per file. */
   onCutLines?: (file: string, lines: readonly number[], total: number) => void;
@@ -94,6 +95,8 @@ export function toEvent(
     message: record.message,
     fields: hit?.fields ?? {},
     continuation: record.continuation,
+    level: record.level,
+    logger: record.logger,
   };
 }
 
@@ -137,6 +140,10 @@ async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown, w
  */
 export async function* familyEvents(family: Family, options: ReadOptions): AsyncGenerator<TimelineEvent[]> {
   for (const file of family.files) {
+    if (file.kind === EVENTS_KIND) {
+      yield* eventFileEvents(file.path, { ...options, onInput: (input) => options.onInput(input, file.path), isStop: (e) => e instanceof StopReading });
+      continue;
+    }
     const fix = fileLineFix(file);
     const watch = options.watchLines?.(file);
     const bom = await bytePath(file, options, fix, watch);
