@@ -124,8 +124,17 @@ async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown): 
 }
 
 /**
- * One family's events in file order, in batches (one per chunk read). Each
- * file's accounting is reported through `onInput` when it ends.
+ * Events a file's reading holds before handing them on. Until then it is
+ * not suspended, so a small file is read to its end (its descriptor and
+ * buffers let go) before the merge holds its events: thousands of small
+ * files merged hold their events, not their readers.
+ */
+const YIELD_EVENTS = 64;
+
+/**
+ * One family's events in file order, in batches (of YIELD_EVENTS or more,
+ * and at each file's end). Each file's accounting is reported through
+ * `onInput` when it ends.
  */
 export async function* familyEvents(family: Family, options: ReadOptions): AsyncGenerator<TimelineEvent[]> {
   for (const file of family.files) {
@@ -161,10 +170,12 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     try {
       if (source) {
         for await (const batch of source.batches()) {
-          const out: TimelineEvent[] = [];
-          if (fix) for (const line of batch) take(reader.push(fix(line)), out);
-          else for (const line of batch) take(reader.push(line), out);
-          if (out.length > 0) yield out;
+          if (fix) for (const line of batch) take(reader.push(fix(line)), kept);
+          else for (const line of batch) take(reader.push(line), kept);
+          if (kept.length >= YIELD_EVENTS) {
+            yield kept;
+            kept = [];
+          }
         }
       } else {
         const keep = (record: LogRecord | undefined): void => take(record, kept);
@@ -208,7 +219,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
               file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), parts[i], end, linesBefore, options.chunk,
             );
             for await (const _ of chunks) {
-              if (kept.length > 0) {
+              if (kept.length >= YIELD_EVENTS) {
                 yield kept;
                 kept = [];
               }
