@@ -7,8 +7,11 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execute } from '@oclif/core';
+import { runWithinAddressSpace } from '../dist/cli/address-space.js';
 import { installProcessGuards } from '../dist/cli/process-guards.js';
 
+// Under `ulimit -v`, the command runs in a child whose heap fits the limit (address-space.ts).
+runWithinAddressSpace(fileURLToPath(import.meta.url));
 installProcessGuards();
 
 // Only the installed package's own code runs: no user or linked plugins from

@@ -140,15 +140,6 @@ export class RecordReader {
   private secondPassOf = Number.NaN;
   /** Records stamped in ambiguous local hours, one note per hour. */
   readonly clockNotes: ClockNote[] = [];
-  /**
-   * Times of the first records that were in order (each at or after every
-   * record before it), when asked for: a reader of one part of a file
-   * reports them so the records out of order against the parts before can be
-   * counted once those are known.
-   */
-  inOrderTimes: number[] | undefined;
-  inOrderLimit = 0;
-  inOrderOverflow = false;
 
   constructor(
     private readonly layout: Layout,
@@ -186,7 +177,7 @@ export class RecordReader {
     const time = this.place(start.naiveTime, lineNo);
     const outOfOrder = time < this.latest;
     if (outOfOrder) this.counts.outOfOrder++;
-    else this.inOrder(time);
+    else this.latest = time;
     this.counts.records++;
     this.open = {
       time,
@@ -216,7 +207,7 @@ export class RecordReader {
     this.openSkipped = true;
     const time = this.place(naiveTime, lineNo);
     if (time < this.latest) this.counts.outOfOrder++;
-    else this.inOrder(time);
+    else this.latest = time;
     this.counts.records++;
     this.skippedRoles.add(role);
     return done;
@@ -304,22 +295,9 @@ export class RecordReader {
     return naive - (second ? ambiguity.after : ambiguity.before) * 60_000;
   }
 
-  private inOrder(time: number): void {
-    this.latest = time;
-    const times = this.inOrderTimes;
-    if (times === undefined) return;
-    if (times.length < this.inOrderLimit) times.push(time);
-    else this.inOrderOverflow = true;
-  }
-
   /** The latest record time so far (records out of order are not counted in it). */
   get latestTime(): number {
     return this.latest;
-  }
-
-  /** Starts as if records up to `latest` were read before (a part of a file read again). */
-  set latestTime(latest: number) {
-    this.latest = latest;
   }
 
   /** The record still open at the end of the file. */

@@ -1,5 +1,5 @@
-import { closeSync, fstatSync, read, readSync } from 'node:fs';
-import { detectEncoding, openEvidenceSync } from './open.js';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { detectEncoding, HeldFile, mayReadAhead, openEvidenceSync } from './open.js';
 import { isStreamed } from './archive.js';
 import { LineSplitter, type LineStats } from './lines.js';
 
@@ -44,9 +44,6 @@ interface ReadRequest {
 }
 type Steps = Generator<ReadRequest, ByteRange | LineBatch | undefined, number>;
 
-function readAt(fd: number, buf: Buffer, offset: number, length: number, position: number): Promise<number> {
-  return new Promise((resolve, reject) => read(fd, buf, offset, length, position, (e, n) => (e ? reject(e) : resolve(n))));
-}
 
 /** Whole lines at buf[from, to): each ends with `\n`, except the last one when `final`. */
 export interface ByteRange {
@@ -184,7 +181,7 @@ export abstract class RangeRing {
  * later (the caller may still be reading one range when it asks for the next).
  */
 export class ByteLineReader extends RangeRing {
-  private fd: number | undefined;
+  private file: HeldFile | undefined;
   private position: number;
   private readonly end: number;
   private done = false;
@@ -193,9 +190,9 @@ export class ByteLineReader extends RangeRing {
 
   constructor(path: string, stats: LineStats, linesSoFar: () => number, start = 0, end?: number, buffers = 1, chunk = CHUNK) {
     super(stats, linesSoFar, buffers, chunk);
-    this.fd = openEvidenceSync(path);
+    this.file = new HeldFile(path);
     this.position = start;
-    this.end = end ?? fstatSync(this.fd).size;
+    this.end = end ?? this.file.size;
   }
 
   /** The next range of whole lines or batch of lines; undefined at the end (the file is then closed). */
@@ -206,7 +203,7 @@ export class ByteLineReader extends RangeRing {
       for (let step = steps.next(0); ;) {
         if (step.done) return step.value;
         const r = step.value;
-        step = steps.next(readSync(this.fd!, r.buf, r.offset, r.length, r.position));
+        step = steps.next(this.file!.readSync(r.buf, r.offset, r.length, r.position));
       }
     } catch (e) {
       this.close();
@@ -239,7 +236,7 @@ export class ByteLineReader extends RangeRing {
         } else {
           // Not the read foreseen: let it end (it may write into this buffer) before reading anew.
           if (ahead) await ahead.bytes.catch(() => 0);
-          n = await readAt(this.fd!, r.buf, r.offset, r.length, r.position);
+          n = await this.file!.read(r.buf, r.offset, r.length, r.position);
         }
         step = steps.next(n);
       }
@@ -261,25 +258,21 @@ export class ByteLineReader extends RangeRing {
 
   /** Closes the file (once its last byte is read, or at close()); the ranges already read stay valid. */
   private releaseFd(): void {
-    // A read ahead still running reads into a buffer nobody takes; its fd is closed once it ends.
-    const fd = this.fd;
-    this.fd = undefined;
-    if (fd === undefined) return;
-    const ahead = this.prefetch;
+    // A read ahead still running reads into a buffer nobody takes; its file is closed once it ends.
+    this.file?.close();
+    this.file = undefined;
     this.prefetch = undefined;
-    if (ahead) void ahead.bytes.catch(() => 0).then(() => closeSync(fd));
-    else closeSync(fd);
   }
 
   /** The read the next range starts with, when it is a plain one: issued now, taken by nextAhead. */
   private readAhead(): void {
     const carry = this.tailTo - this.tailFrom;
-    if (this.done || this.splitter || carry > this.handover) return;
+    if (this.done || this.splitter || carry > this.handover || !mayReadAhead()) return;
     const length = this.want(carry);
     if (length <= 0) return;
     const buf = this.bufferAfter();
     const position = this.position;
-    const bytes = readAt(this.fd!, buf, carry, length, position);
+    const bytes = this.file!.read(buf, carry, length, position);
     bytes.catch(() => undefined);
     this.prefetch = { buf, offset: carry, length, position, bytes };
   }

@@ -1,6 +1,6 @@
 import { TextDecoder } from 'node:util';
 import { open, type FileHandle } from 'node:fs/promises';
-import { closeSync, constants, createReadStream, openSync, readSync, type ReadStream } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, read, readSync, type ReadStream } from 'node:fs';
 import { decodedStream, isStreamed } from './archive.js';
 
 /** Text encodings recognised from a file's first bytes. */
@@ -55,6 +55,126 @@ export async function openEvidence(path: string): Promise<FileHandle> {
     }
   }
   return open(at, constants.O_RDONLY);
+}
+
+/**
+ * Descriptors held open between reads, at most: a merge reads many inputs a
+ * piece at a time, and must not run out of descriptors (`ulimit -n`, often
+ * 1024, sometimes 256) however many it reads at once.
+ */
+export const MAX_HELD_FILES = 96;
+
+/** Inputs holding a descriptor, least recently read first. */
+const held = new Set<HeldFile>();
+/** Reads running on held descriptors. */
+let reading = 0;
+
+/**
+ * Whether a read ahead may start: reads running pin their descriptors, so
+ * those started ahead of need (one per file of a merge, else) stay well
+ * within the budget.
+ */
+export function mayReadAhead(): boolean {
+  return reading < MAX_HELD_FILES >> 1;
+}
+
+/**
+ * An input read piece by piece, with pauses between the pieces: its
+ * descriptor is one of at most MAX_HELD_FILES held open. When another is
+ * needed, the least recently read one not reading is closed; it is opened
+ * again when next read, and must then be the same file (device and inode).
+ */
+export class HeldFile {
+  readonly size: number;
+  private fd: number | undefined;
+  private readonly id: string;
+  /** Reads running on the descriptor (a read ahead among them). */
+  private busy = 0;
+  private closed = false;
+
+  constructor(readonly path: string) {
+    this.fd = openEvidenceSync(path);
+    try {
+      const st = fstatSync(this.fd);
+      this.id = `${st.dev}:${st.ino}`;
+      this.size = st.size;
+    } catch (e) {
+      closeSync(this.fd);
+      throw e;
+    }
+    hold(this);
+  }
+
+  /** Reads into buf at `position`, here and now. */
+  readSync(buf: Uint8Array, offset: number, length: number, position: number): number {
+    const fd = this.acquire();
+    try {
+      return readSync(fd, buf, offset, length, position);
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Reads into buf at `position` on libuv's pool. */
+  read(buf: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+    const fd = this.acquire();
+    return new Promise<number>((resolve, reject) => read(fd, buf, offset, length, position, (e, n) => (e ? reject(e) : resolve(n))))
+      .finally(() => this.release());
+  }
+
+  /** Closes the file (once the reads running end); reading it again is an error. */
+  close(): void {
+    this.closed = true;
+    if (this.busy === 0) this.drop();
+  }
+
+  private acquire(): number {
+    if (this.closed) throw new Error(`${this.path}: read after close`);
+    if (this.fd === undefined) {
+      const fd = openEvidenceSync(this.path);
+      const st = fstatSync(fd);
+      if (`${st.dev}:${st.ino}` !== this.id) {
+        closeSync(fd);
+        throw new Error('the file was replaced while being read (renamed or rotated): the lines read may come from two files; read a copy taken when the logs are at rest');
+      }
+      this.fd = fd;
+    }
+    this.busy++;
+    reading++;
+    hold(this);
+    return this.fd;
+  }
+
+  private release(): void {
+    this.busy--;
+    reading--;
+    if (this.closed && this.busy === 0) this.drop();
+  }
+
+  /** Lets the descriptor go; false when it is reading. */
+  evict(): boolean {
+    if (this.busy > 0) return false;
+    this.drop();
+    return true;
+  }
+
+  private drop(): void {
+    held.delete(this);
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Marks a file as the most recently read, closing the least recent idle ones beyond the budget. */
+function hold(file: HeldFile): void {
+  held.delete(file);
+  held.add(file);
+  if (held.size <= MAX_HELD_FILES) return;
+  for (const old of held) {
+    if (held.size <= MAX_HELD_FILES) break;
+    if (old !== file) old.evict();
+  }
 }
 
 /** A read stream over an input (or a range of it), opened as {@link openEvidenceSync} does (open errors are thrown here). */
@@ -130,30 +250,26 @@ export async function* readRawChunks(path: string, limit = Number.POSITIVE_INFIN
     }
     return;
   }
-  const handle = await openEvidence(path);
-  let open = true;
-  const close = async (): Promise<void> => {
-    if (open) await handle.close();
-    open = false;
-  };
+  const file = new HeldFile(path);
   try {
-    const buffer = Buffer.allocUnsafe(CHUNK);
     let position = 0;
     // Read to the size seen at the start so a file that grows while it is read
     // still ends.
-    const size = Math.min((await handle.stat()).size, limit);
+    const size = Math.min(file.size, limit);
+    // A small file's head takes a small buffer (thousands of them are sniffed one after another).
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, size)));
     while (position < size) {
-      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK, size - position), position);
+      const bytesRead = await file.read(buffer, 0, Math.min(buffer.length, size - position), position);
       if (bytesRead === 0) break;
       position += bytesRead;
       // The last read done, the file is closed before its bytes are handed
       // out: a merge holding thousands of small files open between reads
       // holds no descriptor for them.
-      if (position >= size) await close();
+      if (position >= size) file.close();
       yield buffer.subarray(0, bytesRead);
     }
   } finally {
-    await close();
+    file.close();
   }
 }
 

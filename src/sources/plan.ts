@@ -8,6 +8,7 @@ import { fileLineSource, readSmallFile } from './lines.js';
 import { leadingNulBytes } from './open.js';
 import { groupRotations, rotationName } from './rotation.js';
 import { EVENTS_KIND, eventFileFamily } from './events-sniff.js';
+import { parseNaiveTimestamp } from '../time/timestamp.js';
 import { isLogKind, sniffLines, startsLayout, type InputKind } from './sniff.js';
 import { detectPrefix, lineFix, prefixSample, type LineFix, type PrefixKind } from './prefix.js';
 import {
@@ -35,6 +36,12 @@ export interface PlannedFile {
   prefix?: PrefixKind;
   /** A prefixed line of the head, to tune the per-line fix to its column. */
   prefixSample?: string;
+  /**
+   * The earliest wall-clock time (naive ms, see parseNaiveTimestamp) written
+   * in its first lines, when they hold one and none carries its own offset:
+   * the reading's merge opens the file's family only when it gets near it.
+   */
+  headNaive?: number;
 }
 
 /** The per-line fix for a planned file, or undefined for a plain log. */
@@ -85,6 +92,28 @@ interface Head {
   sniffed: ReturnType<typeof sniffLines>;
   votes: IdentityVotes;
   prefix?: { kind: PrefixKind; sample: string | undefined };
+  /** earliestNaive of the lines sniffed. */
+  naive?: number;
+}
+
+/** A `yyyy-MM-dd HH:mm:ss,SSS` time (`T`, `.` also), and what follows it (an offset makes it no naive time). */
+const STAMP = /\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[,.]\d{3}(?=(\d*)(\s*(?:Z|[+-]\d\d:?\d\d))?)/g;
+
+/**
+ * The earliest naive time written anywhere in `lines` (a time in a message
+ * only makes it earlier), or undefined when none is written or one is
+ * followed by its own UTC offset (the zone would then not place it).
+ */
+export function earliestNaive(lines: readonly string[]): number | undefined {
+  let min = Number.POSITIVE_INFINITY;
+  for (const line of lines) {
+    for (const m of line.matchAll(STAMP)) {
+      if (m[2] !== undefined) return undefined;
+      const t = parseNaiveTimestamp(m[0]);
+      if (t < min) min = t;
+    }
+  }
+  return Number.isFinite(min) ? min : undefined;
 }
 
 async function readHead(path: string, deep: boolean, layouts: readonly PatternLayout[] = [], family = path): Promise<Head> {
@@ -145,10 +174,12 @@ async function readHead(path: string, deep: boolean, layouts: readonly PatternLa
       const fixed = head.map(fix);
       const own = new IdentityVotes();
       for (const line of fixed) own.observe(line);
-      return { sniffed: sniffLines(fixed), votes: own, prefix: { kind: 'log4j-pattern', sample: pattern } };
+      const naive = earliestNaive(fixed);
+      return { sniffed: sniffLines(fixed), votes: own, prefix: { kind: 'log4j-pattern', sample: pattern }, ...(naive !== undefined && { naive }) };
     }
   }
-  return { sniffed, votes, ...(prefix && { prefix }) };
+  const naive = earliestNaive([...head, ...late]);
+  return { sniffed, votes, ...(prefix && { prefix }), ...(naive !== undefined && { naive }) };
 }
 
 /** The ConversionPatterns of the inputs' own logging configuration (log4j 1 and 2, logback), then those given by hand. */
@@ -211,6 +242,7 @@ export async function planInputs(paths: readonly string[], options: PlanOptions 
       const p: PlannedFile = {
         path: file.path, size: file.size, ...(file.id !== undefined && { id: file.id }), kind: s.kind, zookeeperServer: s.zookeeperServer, kafka: s.kafka,
         ...(head.prefix && { prefix: head.prefix.kind, ...(head.prefix.sample !== undefined && { prefixSample: head.prefix.sample }) }),
+        ...(head.naive !== undefined && { headNaive: head.naive }),
       };
       if (s.kind === EVENTS_KIND) {
         plan.families.push(await eventFileFamily(p));

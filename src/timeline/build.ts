@@ -1,7 +1,7 @@
 import { defaultClassifier } from '../catalogue/index.js';
 import type { Classifier } from '../catalogue/classify.js';
 import type { InputJson } from '../model/timeline.js';
-import { planInputs, type Plan } from '../sources/plan.js';
+import { planInputs, type Family, type Plan } from '../sources/plan.js';
 import { ClockChanges, type ClockChange, type FileClockNote } from '../time/clock-changes.js';
 import type { Zone } from '../time/zone.js';
 import type { ClockNote } from '../readers/assembler.js';
@@ -10,7 +10,7 @@ import { eventFilter, type EventFilter } from './filter.js';
 import { chunkFor } from '../sources/fast-lines.js';
 import { mergeBatchesByTime } from './merge.js';
 import { dropAppenderTwins } from './dedupe.js';
-import type { Seek } from './kafka-ranges.js';
+import { SEEK_MARGIN_MS, type Seek } from './kafka-ranges.js';
 import { familyEvents, type ReadOptions } from './read.js';
 import { estimateSkew, SkewAnchors, type SkewReport } from './skew.js';
 import { flatten } from './sink.js';
@@ -98,7 +98,8 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     ...(seekSince !== undefined && { seekSince, onSeek: (file: string, seek: Seek) => seeks.set(file, seek) }),
   }));
   const clock = new ClockChanges(options.zone);
-  const merged = observeBatches(dropAppenderTwins(mergeBatchesByTime(streams), options.onTwin), (e) => clock.observe(e.time));
+  const starts = plan.families.map((family) => familyStart(family, options.zone, options.skew));
+  const merged = observeBatches(dropAppenderTwins(mergeBatchesByTime(streams, starts), options.onTwin), (e) => clock.observe(e.time));
   return {
     plan,
     eventBatches: merged,
@@ -128,6 +129,25 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     skew: () => estimateSkew(anchors.events, [...read.values(), ...[...carried.values()].flat()].map((i) => (i.node ?? '').split(',')).filter((g) => g.length > 1)),
   };
 }
+
+/**
+ * A time no event of the family is earlier than, so the merge need not open
+ * it before (see mergeBatchesByTime): the earliest time its files' first
+ * lines hold, less a margin for records written out of order, a clock
+ * change's repeated hour and the largest clock correction. -Infinity when a
+ * file's first lines hold no time the zone places.
+ */
+export function familyStart(family: Family, zone: Zone, skew?: ReadonlyMap<string, number>): number {
+  let naive = Number.POSITIVE_INFINITY;
+  for (const f of family.files) naive = Math.min(naive, f.headNaive ?? Number.NEGATIVE_INFINITY);
+  if (!Number.isFinite(naive)) return Number.NEGATIVE_INFINITY;
+  let corrected = 0;
+  for (const ms of skew?.values() ?? []) corrected = Math.max(corrected, Math.abs(ms));
+  return zone.toEpoch(naive) - START_MARGIN_MS - corrected;
+}
+
+/** Records out of order (SEEK_MARGIN_MS) and an hour a clock change repeats. */
+const START_MARGIN_MS = SEEK_MARGIN_MS + 3_600_000;
 
 async function* observeBatches<T>(batches: AsyncIterable<T[]>, see: (item: T) => void): AsyncGenerator<T[]> {
   for await (const batch of batches) {

@@ -17,8 +17,7 @@ import { isStreamed } from '../sources/archive.js';
 
 /**
  * The byte-level reading of a Kafka-layout file (see fast-lines.ts and
- * kafka-bytes.ts): shared by the main thread and the workers that read parts
- * of a large file.
+ * kafka-bytes.ts).
  */
 
 /**
@@ -165,7 +164,7 @@ export class KafkaGate {
   /**
    * A skipped record at naive time `naive` came one by one: the scanner is
    * given the span of the zone's offset around it, to count the next ones in
-   * runs (unless the reader must list record times itself).
+   * runs.
    */
   widen(naive: number, zone: Zone): void {
     if (naive >= this.window.from && naive < this.window.to) return;
@@ -238,13 +237,11 @@ function takeScanned(
   const { buf } = range;
   const { info, nums: times } = slot;
   const { byId } = gate;
-  // Runs count record times in bulk: not for a reader that must list them (a part of a file).
-  const runs = reader.inOrderTimes === undefined;
   for (let k = 0, o = 1; k < n; k++, o += KAFKA_STRIDE) {
     const kind = info[o]!;
     if (kind === LINE_SKIP) {
       take(reader.skipRecord(times[k]!, byId[info[o + 3]!]!.role));
-      if (runs) gate.widen(times[k]!, reader.zone);
+      gate.widen(times[k]!, reader.zone);
     } else if (kind === LINE_RUN) {
       const first = times[k]!;
       if (reader.latestTime > first) {

@@ -9,9 +9,8 @@ import { parseNaiveTimestamp } from '../time/timestamp.js';
  * Places in a plain Kafka-layout file where reading may start: a record
  * start (`[` + timestamp … `(logger)`, a line the string path certainly reads
  * as a record), found without reading the file from its beginning. Used to
- * seek to --since and to cut a large file into parts read in parallel: a
- * part that begins with a record start reads exactly as it would have in
- * one pass (no stack trace straddles the cut).
+ * seek to --since: reading that begins with a record start reads exactly as
+ * it would have from the file's start (no stack trace straddles the cut).
  */
 
 /** A record start: its byte offset (a line start) and its naive time. */

@@ -33,9 +33,16 @@ export async function* mergeByTime<T extends { time: number }>(
  * The same merge, in batches: the events of one batch are in merged order,
  * and a batch ends where a stream must be awaited for its next batch, so
  * there is one await per batch read rather than one per event.
+ *
+ * `starts[i]`, when given, is a time no item of stream i is earlier than:
+ * the stream is started (its first batch asked for) only once the merge
+ * reaches that time, so streams whose times do not overlap are not open
+ * at once (thousands of small files hold a reader each only while read).
+ * Items earlier than it (a stream further out of order than its bound
+ * said) still come out, as soon as the stream is started.
  */
 export async function* mergeBatchesByTime<T extends { time: number }>(
-  streams: readonly AsyncIterable<T[]>[],
+  streams: readonly AsyncIterable<T[]>[], starts?: readonly number[],
 ): AsyncGenerator<T[]> {
   if (streams.length === 1) {
     // One stream is its own order (inversions included).
@@ -69,15 +76,29 @@ export async function* mergeBatchesByTime<T extends { time: number }>(
     }
   };
 
-  for (let index = 0; index < streams.length; index++) {
+  // Streams not started yet, latest start first (taken from the end).
+  const waiting = streams.map((_, index) => index);
+  const startOf = (i: number): number => starts?.[i] ?? Number.NEGATIVE_INFINITY;
+  waiting.sort((a, b) => startOf(b) - startOf(a) || b - a);
+  const start = async (index: number): Promise<void> => {
     const cursor: Cursor<T> = { iterator: streams[index]![Symbol.asyncIterator](), batch: [], pos: 0, index };
     if (await fill(cursor)) {
       heap.push(cursor);
       up(heap.length - 1);
     }
-  }
+  };
   let out: T[] = [];
-  while (heap.length > 0) {
+  for (;;) {
+    // Every stream that may hold an item as early as the merge's next one is started first.
+    if (waiting.length > 0 && (heap.length === 0 || startOf(waiting[waiting.length - 1]!) <= heap[0]!.batch[heap[0]!.pos]!.time)) {
+      if (out.length > 0) {
+        yield out;
+        out = [];
+      }
+      await start(waiting.pop()!);
+      continue;
+    }
+    if (heap.length === 0) break;
     const top = heap[0]!;
     out.push(top.batch[top.pos++]!);
     if (top.pos < top.batch.length) {

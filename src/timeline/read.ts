@@ -7,14 +7,11 @@ import { zookeeperLayout } from '../readers/zookeeper.js';
 import { byteReadable } from '../sources/fast-lines.js';
 import { streamByteReadable } from '../sources/gzip-lines.js';
 import { isMember, isStreamed } from '../sources/archive.js';
-import { evidencePath, openEvidenceSync } from '../sources/open.js';
-import { fileLineSource, newLineStats, type LineStats } from '../sources/lines.js';
+import { evidencePath } from '../sources/open.js';
+import { fileLineSource, newLineStats } from '../sources/lines.js';
 import { kafkaGate, readKafkaBytes } from './kafka-fast.js';
 import { SEEK_MARGIN_MS, seekOffset, verifySeekInParallel, type Seek } from './kafka-ranges.js';
-import { countBelow, cutParts, parallelMinBytes, PartWorker, type PartResult } from './parallel.js';
-import { defaultClassifier } from '../catalogue/index.js';
-import type { Rule } from '../catalogue/schema.js';
-import { fstatSync, closeSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { fileLineFix, readFailure, type Family, type PlannedFile } from '../sources/plan.js';
 import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from './event.js';
@@ -135,8 +132,17 @@ async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown, w
 }
 
 /**
- * One family's events in file order, in batches (one per chunk read). Each
- * file's accounting is reported through `onInput` when it ends.
+ * Events a file's reading holds before handing them on. Until then it is
+ * not suspended, so a small file is read to its end (its descriptor and
+ * buffers let go) before the merge holds its events: thousands of small
+ * files merged hold their events, not their readers.
+ */
+const YIELD_EVENTS = 64;
+
+/**
+ * One family's events in file order, in batches (of YIELD_EVENTS or more,
+ * and at each file's end). Each file's accounting is reported through
+ * `onInput` when it ends.
  */
 export async function* familyEvents(family: Family, options: ReadOptions): AsyncGenerator<TimelineEvent[]> {
   for (const file of family.files) {
@@ -178,61 +184,25 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
       if (source) {
         for await (const batch of source.batches()) {
           if (watch) for (const line of batch) watch(line);
-          const out: TimelineEvent[] = [];
-          if (fix) for (const line of batch) take(reader.push(fix(line)), out);
-          else for (const line of batch) take(reader.push(line), out);
-          if (out.length > 0) yield out;
+          if (fix) for (const line of batch) take(reader.push(fix(line)), kept);
+          else for (const line of batch) take(reader.push(line), kept);
+          if (kept.length >= YIELD_EVENTS) {
+            yield kept;
+            kept = [];
+          }
         }
       } else {
         const keep = (record: LogRecord | undefined): void => take(record, kept);
         const gate = kafkaGate(options.classifier, family.defaultRole, options.zone);
         const from = seek?.byte ?? bom!; // defined: no line source means the byte path
-        const size = plain ? fileSize(file.path) : Number.POSITIVE_INFINITY;
-        // Parts of a large file: the even ones read here, the odd ones by a worker (parallel.ts).
-        const parts = plain && parallel(size - from, options) ? cutParts(file.path, from, size, size) : [from, size];
-        let worker: PartWorker | undefined;
-        if (parts.length > 2) {
-          worker = new PartWorker({
-            file, zone: options.zone.name, defaultRole: family.defaultRole, nodes: family.nodes,
-            ...(family.mapped !== undefined && { mapped: family.mapped }), skew: [...(options.skew ?? new Map<string, number>())],
-          });
-          for (const i of [1, 3]) if (i + 1 < parts.length) worker.ask({ index: i, from: parts[i]!, to: parts[i + 1]! });
-        }
-        try {
-          for (let i = 0; i + 1 < parts.length; i++) {
-            if (worker && i % 2 === 1) {
-              const part = await worker.take(i);
-              if (i + 4 < parts.length) worker.ask({ index: i + 4, from: parts[i + 4]!, to: parts[i + 5]! });
-              if (part.error === undefined) {
-                // The record open here ends where the part begins (a record start).
-                take(reader.end(), kept);
-                joinPart(part, reader, stats, linesBefore, nodesSeen, (e) => {
-                  if (e.rule) options.observe?.(e);
-                  if (options.keep(e)) kept.push(e);
-                }, rulesOf(options));
-                if (kept.length > 0) {
-                  yield kept;
-                  kept = [];
-                }
-                continue;
-              }
-              // The worker failed (a read error, say): this part and the rest are read here, as in one pass.
-              worker.close();
-              worker = undefined;
-            }
-            const end = i + 2 < parts.length ? parts[i + 1] : undefined;
-            const chunks = readKafkaBytes(
-              file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), parts[i], end, linesBefore, options.chunk,
-            );
-            for await (const _ of chunks) {
-              if (kept.length > 0) {
-                yield kept;
-                kept = [];
-              }
-            }
+        const chunks = readKafkaBytes(
+          file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), from, undefined, linesBefore, options.chunk,
+        );
+        for await (const _ of chunks) {
+          if (kept.length >= YIELD_EVENTS) {
+            yield kept;
+            kept = [];
           }
-        } finally {
-          worker?.close();
         }
         if (kept.length > 0) yield kept;
         kept = [];
@@ -284,62 +254,4 @@ export function changedWhileRead(file: Pick<PlannedFile, 'path' | 'size' | 'id'>
     return `the file was truncated while being read (${file.size} bytes when found, ${now.size} now; copytruncate?): lines may be missing; read a copy taken when the logs are at rest`;
   }
   return null;
-}
-
-function fileSize(path: string): number {
-  const fd = openEvidenceSync(path);
-  try {
-    return fstatSync(fd).size;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Whether a byte-path file is read by two threads: large enough to repay a
- * worker, read with the built-in catalogue (the worker has no other), and
- * with no unrecognised-line sink (it must see lines in file order, at once).
- */
-function parallel(bytes: number, options: ReadOptions): boolean {
-  return bytes >= parallelMinBytes() && !options.onUnrecognised && options.classifier === defaultClassifier();
-}
-
-const rulesById = new WeakMap<Classifier, Map<string, Rule>>();
-function rulesOf(options: ReadOptions): Map<string, Rule> {
-  let rules = rulesById.get(options.classifier);
-  if (!rules) rulesById.set(options.classifier, rules = new Map(options.classifier.rules.map((r) => [r.id, r])));
-  return rules;
-}
-
-/** The first cut lines whose numbers are kept (as lines.ts keeps them). */
-const CUT_AT_KEPT = 20;
-
-/**
- * Adds a part read by the worker to the file's reading, as if the reader had
- * read it: its events numbered from the lines before it, its counts added,
- * and its records that were in order within it but older than the latest
- * record before it counted out of order.
- */
-function joinPart(
-  part: Extract<PartResult, { error?: undefined }>, reader: RecordReader, stats: LineStats, linesBefore: number,
-  nodes: Set<string>, emit: (e: TimelineEvent) => void, rules: Map<string, Rule>,
-): void {
-  const offset = linesBefore + reader.counts.linesRead;
-  const latest = reader.latestTime;
-  addClockNotes(reader.clockNotes, part.clockNotes, reader.counts.linesRead);
-  for (const e of part.events) emit({ ...e, line: e.line + offset, rule: e.rule === null ? null : rules.get(e.rule)! });
-  const c = reader.counts;
-  c.linesRead += part.counts.linesRead;
-  c.records += part.counts.records;
-  c.folded += part.counts.folded;
-  c.unrecognised += part.counts.unrecognised;
-  c.badTimestamps += part.counts.badTimestamps;
-  c.outOfOrder += part.counts.outOfOrder + countBelow(part.inOrder, latest);
-  reader.latestTime = Math.max(latest, part.latest);
-  for (const n of part.nodes) nodes.add(n);
-  for (const r of part.skippedRoles) reader.skippedRoles.add(r);
-  stats.cutLines += part.stats.cutLines;
-  stats.nulLines += part.stats.nulLines;
-  stats.latin1Lines = (stats.latin1Lines ?? 0) + (part.stats.latin1Lines ?? 0);
-  for (const line of part.stats.cutAt ?? []) if (stats.cutAt!.length < CUT_AT_KEPT) stats.cutAt!.push(line + offset);
 }

@@ -149,13 +149,32 @@ function nearest(sorted: readonly number[], t: number): number | undefined {
   return t - before <= after - t ? before : after;
 }
 
+/**
+ * The pairs [i, j] (i < j, in that order) of series with a time each at
+ * most `within` apart: only they can match (a cluster of thousands of nodes
+ * is not compared pair by pair).
+ */
+function pairsWithin(series: readonly (readonly number[])[], within: number): [number, number][] {
+  const all: { t: number; s: number }[] = [];
+  series.forEach((times, s) => { for (const t of times) all.push({ t, s }); });
+  all.sort((x, y) => x.t - y.t);
+  const pairs = new Set<number>();
+  for (let k = 0; k < all.length; k++) {
+    for (let m = k + 1; m < all.length && all[m]!.t - all[k]!.t <= within; m++) {
+      const [i, j] = [all[k]!.s, all[m]!.s];
+      if (i !== j) pairs.add(Math.min(i, j) * series.length + Math.max(i, j));
+    }
+  }
+  return [...pairs].sort((x, y) => x - y).map((p) => [Math.floor(p / series.length), p % series.length]);
+}
+
 function burstSamples(events: readonly SkewEvent[]): Sample[] {
   const out: Sample[] = [];
   for (const [rule, nodes] of burstStarts(events)) {
     const names = [...nodes.keys()].sort();
     for (const n of names) nodes.get(n)!.sort((x, y) => x - y);
-    for (let i = 0; i < names.length; i++) {
-      for (let j = i + 1; j < names.length; j++) {
+    for (const [i, j] of pairsWithin(names.map((n) => nodes.get(n)!), BURST_MATCH_MS)) {
+      {
         const a = nodes.get(names[i]!)!;
         const b = nodes.get(names[j]!)!;
         for (const ta of a) {

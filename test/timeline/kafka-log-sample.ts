@@ -1,6 +1,6 @@
 /**
  * A deterministic plain Kafka server.log of about `bytes` bytes, for the
- * tests of seeking and parallel reading: routine records of loggers no rule
+ * tests of seeking: routine records of loggers no rule
  * names, events (fetcher removals, ISR shrinks, fetch errors with a stack
  * trace), and records up to 5 s out of order. Times start at 2024-02-23 00:00:00 and move ~0.4 s per record.
  */

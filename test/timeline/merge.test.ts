@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeByTime } from '../../src/timeline/merge.js';
+import { mergeBatchesByTime, mergeByTime } from '../../src/timeline/merge.js';
 
 async function* batches<T>(...parts: T[][]): AsyncGenerator<T[]> {
   for (const p of parts) yield p;
@@ -54,5 +54,45 @@ describe('mergeByTime', () => {
     const merged = await collect(mergeByTime(streams));
     expect(merged).toHaveLength(all.length);
     for (let i = 1; i < merged.length; i++) expect(merged[i]!.time).toBeGreaterThanOrEqual(merged[i - 1]!.time);
+  });
+});
+
+describe('mergeBatchesByTime with start bounds', () => {
+  it('starts a stream only when the merge reaches its start, in the same order as starting all at once', async () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+    // 200 streams: each covers a short span; spans overlap their neighbours' a little.
+    const data = Array.from({ length: 200 }, (_, s) => {
+      let t = s * 100 + Math.floor(rand() * 50);
+      return Array.from({ length: 3 }, () => Array.from({ length: 4 }, (_, k) => ({ time: (t += Math.floor(rand() * 10)), id: `${s}.${k}` })));
+    });
+    const starts = data.map((batches) => batches[0]![0]!.time - 5);
+    let open = 0;
+    let most = 0;
+    const stream = (s: number) => (async function* () {
+      open++;
+      most = Math.max(most, open);
+      try {
+        for (const b of data[s]!) yield b;
+      } finally {
+        open--;
+      }
+    })();
+    const lazy: string[] = [];
+    for await (const b of mergeBatchesByTime(data.map((_, s) => stream(s)), starts)) lazy.push(...b.map((e) => e.id));
+    const eager: string[] = [];
+    for await (const b of mergeBatchesByTime(data.map((parts) => batches(...parts)))) eager.push(...b.map((e) => e.id));
+    expect(lazy).toEqual(eager);
+    expect(lazy).toHaveLength(200 * 12);
+    // Streams whose spans do not overlap were never open together.
+    expect(most).toBeLessThanOrEqual(3);
+  });
+
+  it('still hands out an item earlier than its stream\'s start (further out of order than the bound said)', async () => {
+    const a = batches([{ time: 1, id: 'a1' }], [{ time: 50, id: 'a50' }]);
+    const b = batches([{ time: 20, id: 'b20' }, { time: 5, id: 'b5' }]);
+    const ids: string[] = [];
+    for await (const batch of mergeBatchesByTime([a, b], [0, 20])) ids.push(...batch.map((e) => e.id));
+    expect(ids.sort()).toEqual(['a1', 'a50', 'b20', 'b5']);
   });
 });
