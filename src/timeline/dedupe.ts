@@ -26,6 +26,14 @@ export async function* dropAppenderTwins(
 ): AsyncGenerator<TimelineEvent[]> {
   let now = Number.NaN;
   let current = new Map<string, string>();
+  // Keys of the current millisecond are made only once one of its nodes has
+  // events from two files in it (no twin before then): until then, its
+  // events and each node's file, to make the keys from when one is needed.
+  let keyed = false;
+  const msEvents: TimelineEvent[] = [];
+  // Per node: the millisecond (its count) of its latest event and the file of its first event in it.
+  let ms = 0;
+  const msFile = new Map<string, { ms: number; file: string }>();
   // Per node: the file of its last event and how often that changed (a rotation changes it once).
   const lastFile = new Map<string, string>();
   const switches = new Map<string, number>();
@@ -41,16 +49,42 @@ export async function* dropAppenderTwins(
       if (e.time !== now) {
         now = e.time;
         if (current.size > 0) current = new Map();
+        keyed = false;
+        msEvents.length = 0;
+        ms++;
       }
       const was = lastFile.get(e.node);
       if (was !== e.file) {
         lastFile.set(e.node, e.file);
         if (was !== undefined) switches.set(e.node, (switches.get(e.node) ?? 0) + 1);
       }
-      const key = `${e.node}\u0000${e.rule?.id ?? ''}\u0000${e.message}`;
-      let file = current.get(key);
-      if (file === undefined) current.set(key, e.file);
-      if ((switches.get(e.node) ?? 0) >= 2) {
+      const spans = (switches.get(e.node) ?? 0) >= 2;
+      if (!keyed) {
+        let first = msFile.get(e.node);
+        if (first === undefined) msFile.set(e.node, first = { ms, file: e.file });
+        else if (first.ms !== ms) {
+          first.ms = ms;
+          first.file = e.file;
+        }
+        if (first.file === e.file && !spans) {
+          msEvents.push(e);
+        } else {
+          // A second file, or a node writing through two appenders: the keys of the millisecond's events so far, as they came.
+          keyed = true;
+          for (const before of msEvents) {
+            const k = twinKey(before);
+            if (!current.has(k)) current.set(k, before.file);
+          }
+          msEvents.length = 0;
+        }
+      }
+      const key = keyed ? twinKey(e) : '';
+      let file: string | undefined;
+      if (keyed) {
+        file = current.get(key);
+        if (file === undefined) current.set(key, e.file);
+      }
+      if (spans) {
         if (e.time > latest) {
           latest = e.time;
           while (head < order.length && order[head]!.time < latest - TWIN_SPAN_MS) spanned.delete(order[head++]!.key);
@@ -79,4 +113,9 @@ export async function* dropAppenderTwins(
     const kept = out ?? batch;
     if (kept.length > 0) yield kept;
   }
+}
+
+/** What twins share: node, rule and message (their time is the millisecond's). */
+function twinKey(e: TimelineEvent): string {
+  return `${e.node}\u0000${e.rule?.id ?? ''}\u0000${e.message}`;
 }

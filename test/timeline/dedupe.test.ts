@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { dropAppenderTwins, TWIN_SPAN_MS } from '../../src/timeline/dedupe.js';
 import type { TimelineEvent } from '../../src/timeline/event.js';
 
@@ -59,5 +60,68 @@ describe('dropAppenderTwins, twins apart', () => {
       [ev(9, 'a.log', 'w'), ev(9, 'b.log', 'w'), ev(10, 'a.log', 'x'), ev(10 + TWIN_SPAN_MS + 1, 'a.log', 'y'), ev(10, 'b.log', 'x')],
     )));
     expect(out.map((e) => `${e.time} ${e.file} ${e.message}`)).toEqual(['9 a.log w', '10 a.log x', `${10 + TWIN_SPAN_MS + 1} a.log y`, '10 b.log x']);
+  });
+});
+
+/**
+ * The rule the keys of a millisecond are made lazily for, made eagerly for
+ * every event: kept as the reference the lazy keys must agree with.
+ */
+async function eagerTwins(batches: AsyncIterable<TimelineEvent[]>): Promise<TimelineEvent[]> {
+  const out: TimelineEvent[] = [];
+  let now = Number.NaN;
+  let current = new Map<string, string>();
+  const lastFile = new Map<string, string>();
+  const switches = new Map<string, number>();
+  const spanned = new Map<string, string>();
+  const order: { time: number; key: string }[] = [];
+  let latest = Number.NEGATIVE_INFINITY;
+  for await (const batch of batches) {
+    for (const e of batch) {
+      if (e.time !== now) {
+        now = e.time;
+        current = new Map();
+      }
+      const was = lastFile.get(e.node);
+      if (was !== e.file) {
+        lastFile.set(e.node, e.file);
+        if (was !== undefined) switches.set(e.node, (switches.get(e.node) ?? 0) + 1);
+      }
+      const key = `${e.node}\u0000${e.rule?.id ?? ''}\u0000${e.message}`;
+      let file = current.get(key);
+      if (file === undefined) current.set(key, e.file);
+      if ((switches.get(e.node) ?? 0) >= 2) {
+        if (e.time > latest) {
+          latest = e.time;
+          while (order.length > 0 && order[0]!.time < latest - TWIN_SPAN_MS) spanned.delete(order.shift()!.key);
+        }
+        const timed = `${e.time}\u0000${key}`;
+        const before = spanned.get(timed);
+        if (before === undefined) {
+          spanned.set(timed, e.file);
+          order.push({ time: e.time, key: timed });
+        } else {
+          file ??= before;
+        }
+      }
+      if (file === undefined || file === e.file) out.push(e);
+    }
+  }
+  return out;
+}
+
+describe('dropAppenderTwins, keys made only when a millisecond has two files of a node', () => {
+  it('keeps and drops exactly what keys made for every event would', async () => {
+    const event = fc.record({
+      time: fc.integer({ min: 0, max: 6 }).map((t) => t * 700),
+      file: fc.constantFrom('a.log', 'b.log', 'c.log'),
+      message: fc.constantFrom('LEADING', 'FOLLOWING', 'x'),
+      node: fc.constantFrom('zk-1', 'zk-2'),
+    });
+    await fc.assert(fc.asyncProperty(fc.array(fc.array(event, { maxLength: 8 }), { maxLength: 8 }), async (parts) => {
+      const stream = parts.map((p) => p.map((x) => ev(x.time, x.file, x.message, x.node)));
+      const lazy = await collect(dropAppenderTwins(batches(...stream)));
+      expect(lazy).toEqual(await eagerTwins(batches(...stream)));
+    }), { numRuns: 2000 });
   });
 });
