@@ -60,7 +60,7 @@ function isLoggerNameBytes(b: Buffer, s: number, e: number): boolean {
 }
 
 /** Length of the level word at `p` when it is one of log4j's six and a space follows it, else 0. */
-function levelLength(b: Buffer, p: number, e: number): number {
+export function levelLength(b: Buffer, p: number, e: number): number {
   let n: number;
   switch (b[p]) {
     case 73: n = b[p + 1] === 78 && b[p + 2] === 70 && b[p + 3] === 79 ? 4 : 0; break; // INFO

@@ -5,6 +5,8 @@ import type { Zone } from '../time/zone.js';
 import type { Layout, RecordReader } from '../readers/assembler.js';
 import { isForeignBytes, LoggerTable, scanKafkaStart, scanned } from '../readers/kafka-bytes.js';
 import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
+import { zookeeperLayout } from '../readers/zookeeper.js';
+import { scanZooKeeperStart, zkScanned } from '../readers/zookeeper-bytes.js';
 import {
   GATE_ALWAYS, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_RUN, LINE_SKIP, nativeScanners,
   type NativeScanners,
@@ -30,7 +32,8 @@ export function pushKafkaBytes(
   range: ByteRange, reader: RecordReader, kafkaGate: KafkaGate, stats: LineStats,
   take: (record: LogRecord | undefined) => void,
 ): void {
-  if (kafkaGate.native) pushKafkaNative(range, reader, kafkaGate, stats, take);
+  if (kafkaGate.zookeeper) pushZooKeeperJs(range, reader, kafkaGate.table, stats, take);
+  else if (kafkaGate.native) pushKafkaNative(range, reader, kafkaGate, stats, take);
   else pushKafkaJs(range, reader, kafkaGate.table, stats, take);
 }
 
@@ -77,6 +80,50 @@ function pushKafkaJs(
   }
 }
 
+/**
+ * pushKafkaBytes for ZooKeeper's native layout (zookeeper-bytes.ts): the
+ * same detours, a record start being a line that begins with a digit.
+ */
+function pushZooKeeperJs(
+  range: ByteRange, reader: RecordReader, gate: LoggerTable<LoggerGate>, stats: LineStats,
+  take: (record: LogRecord | undefined) => void,
+): void {
+  const { buf, to, final } = range;
+  let s = range.from;
+  let nul = buf.indexOf(0, s);
+  if (nul >= to) nul = -1;
+  while (s < to) {
+    let nl = buf.indexOf(10, s);
+    if (nl === -1 || nl >= to) {
+      if (!final) break;
+      nl = to;
+    }
+    let e = nl;
+    if (e > s && buf[e - 1] === 13) e--;
+    if (nul !== -1 && nul < nl) {
+      take(reader.push(lineText(buf, s, e, stats)));
+      nul = buf.indexOf(0, nl);
+      if (nul >= to) nul = -1;
+    } else if (s < e && buf[s]! >= 48 && buf[s]! <= 57) {
+      // A record start, a bad timestamp or a continuation: counted here only when certainly a record of a class no rule names.
+      if (scanZooKeeperStart(buf, s, e)) {
+        const g = gate.get(buf, zkScanned.classStart, zkScanned.classEnd, zkScanned.hash);
+        if (g.needs === 'record' || (g.needs === 'message' &&
+          Classifier.matchesMessage(g.rules, lineText(buf, zkScanned.messageStart, e, scratch)))) {
+          take(reader.push(lineText(buf, s, e, stats)));
+        } else {
+          take(reader.skipRecord(zkScanned.naiveTime, g.role, zkScanned.myid));
+        }
+      } else {
+        take(reader.push(lineText(buf, s, e, stats)));
+      }
+    } else if (isForeignBytes(buf, s, e) || !reader.foldSkipped()) {
+      take(reader.push(lineText(buf, s, e, stats)));
+    }
+    s = nl + 1;
+  }
+}
+
 export interface LoggerGate {
   role: NodeKind;
   needs: 'none' | 'message' | 'record';
@@ -99,6 +146,8 @@ export class KafkaGate {
   readonly native: NativeScanners | undefined;
   readonly scanner: object | undefined;
   readonly byId: LoggerGate[] = [];
+  /** ZooKeeper's native layout: read by pushZooKeeperJs (no native scanner). */
+  readonly zookeeper: boolean;
   /** Slot sets of finished readings, by lines per slot, for the next (a file's pipeline holds one set). */
   private readonly spareSlots = new Map<number, ScanSlot[][]>();
   private syncSlot: ScanSlot | undefined;
@@ -113,8 +162,9 @@ export class KafkaGate {
       return { role, ...classifier.needs(logger, role) };
     };
     this.table = new LoggerTable<LoggerGate>(this.describe);
-    this.native = native ?? undefined;
-    this.scanner = native?.createKafkaScanner();
+    this.zookeeper = layout.name === zookeeperLayout.name;
+    this.native = this.zookeeper ? undefined : native ?? undefined;
+    this.scanner = this.native?.createKafkaScanner();
   }
 
   /**
@@ -210,6 +260,15 @@ export function kafkaGate(classifier: Classifier, defaultRole: NodeKind, zone: Z
   const key = `${defaultRole}\0${zone.name}`;
   let gate = byKey.get(key);
   if (!gate) byKey.set(key, gate = new KafkaGate(kafkaLog4jLayout(defaultRole), classifier));
+  return gate;
+}
+
+/** The gate of a catalogue for ZooKeeper native-layout files (its classes by their printed name), shared as kafkaGate's are. */
+export function zookeeperGate(classifier: Classifier): KafkaGate {
+  let byKey = gates.get(classifier);
+  if (!byKey) gates.set(classifier, byKey = new Map());
+  let gate = byKey.get(zookeeperLayout.name);
+  if (!gate) byKey.set(zookeeperLayout.name, gate = new KafkaGate(zookeeperLayout, classifier, null));
   return gate;
 }
 
