@@ -1,4 +1,4 @@
-import { levelLength, naiveTimestampAt } from './kafka-bytes.js';
+import { levelLength, naiveTimestampAt, scanned } from './kafka-bytes.js';
 
 /**
  * ZooKeeper's native layout (zookeeper.ts) read straight from a line's
@@ -9,13 +9,6 @@ import { levelLength, naiveTimestampAt } from './kafka-bytes.js';
  * non-ASCII byte before the message) it says so and the caller decodes the
  * line and takes the string path.
  */
-
-/** Set by {@link scanZooKeeperStart}: the record's naive time, its class's bytes and hash, where its message starts, its server id. */
-export const zkScanned = {
-  naiveTime: 0, messageStart: 0, classStart: 0, classEnd: 0, hash: 0,
-  /** The `[myid:N]` the string path would keep (digits, or '' for `[myid:]`); undefined without one. */
-  myid: undefined as string | undefined,
-};
 
 /** isClassChar (zookeeper.ts): `[\w.$]`. */
 const CLASS_BYTE = new Uint8Array(256);
@@ -49,9 +42,9 @@ function find(b: Buffer, byte: number, from: number, e: number): number {
 
 /**
  * Whether bytes [s, e) (CR removed, no NUL) are a ZooKeeper native record
- * start that the string path reads with the exact layout (then `zkScanned`
- * holds its time, class, message start and server id). False means "not
- * certain": the caller decodes the line.
+ * start that the string path reads with the exact layout (then `scanned`
+ * in kafka-bytes.ts holds its time, message, class as the logger, and server
+ * id). False means "not certain": the caller decodes the line.
  */
 export function scanZooKeeperStart(b: Buffer, s: number, e: number): boolean {
   // The timestamp's 23 bytes and the space after it.
@@ -113,11 +106,12 @@ export function scanZooKeeperStart(b: Buffer, s: number, e: number): boolean {
   for (let i = afterClass; i < p; i++) if (b[i]! >= 0x80) return false;
   let h = 0x811c9dc5;
   for (let i = classStart; i < classEnd; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
-  zkScanned.naiveTime = naive;
-  zkScanned.messageStart = p;
-  zkScanned.classStart = classStart;
-  zkScanned.classEnd = classEnd;
-  zkScanned.hash = h >>> 0;
-  zkScanned.myid = myid;
+  scanned.naiveTime = naive;
+  scanned.messageStart = p;
+  scanned.messageEnd = e;
+  scanned.loggerStart = classStart;
+  scanned.loggerEnd = classEnd;
+  scanned.hash = h >>> 0;
+  scanned.myid = myid;
   return true;
 }

@@ -1,13 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultClassifier } from '../../src/catalogue/index.js';
-import type { InputJson } from '../../src/model/timeline.js';
 import { RecordReader } from '../../src/readers/assembler.js';
-import type { Family } from '../../src/sources/plan.js';
-import { Zone } from '../../src/time/zone.js';
-import type { TimelineEvent } from '../../src/timeline/event.js';
-import { familyEvents } from '../../src/timeline/read.js';
+import { readFamily, type FamilyRead } from '../helpers/read.js';
 import { tempDir } from '../helpers/tmp.js';
 import { anyLineArb, kafkaLineArb, PARAMS, TIMEOUT, zookeeperLineArb } from '../property/arbitraries.js';
 
@@ -64,28 +59,14 @@ function fileBytes(lines = LINES, bom = true): Buffer {
   return all.subarray(0, all.length - 1);
 }
 
-type Read = { events: Omit<TimelineEvent, 'file'>[]; inputs: Omit<InputJson, 'file'>[] };
-
-async function read(path: string, textOnly: boolean, mapped = false, chunk?: number): Promise<Read> {
-  const family: Family = {
+function read(path: string, textOnly: boolean, mapped = false, chunk?: number): Promise<FamilyRead> {
+  return readFamily({
     key: 'zk',
     files: [{ path, size: 0, kind: 'zookeeper-native', zookeeperServer: true, kafka: false }],
     nodes: { 'kafka-broker': 'broker-1', zookeeper: 'zk-1' },
     defaultRole: 'zookeeper',
     ...(mapped && { mapped: true }),
-  };
-  const inputs: Omit<InputJson, 'file'>[] = [];
-  const events: Omit<TimelineEvent, 'file'>[] = [];
-  for await (const batch of familyEvents(family, {
-    zone: new Zone('Asia/Seoul'),
-    classifier: defaultClassifier(),
-    all: false,
-    keep: () => true,
-    textOnly,
-    ...(chunk !== undefined && { chunk }),
-    onInput: ({ file: _, ...rest }) => inputs.push(rest),
-  })) for (const { file: _, ...e } of batch) events.push(e);
-  return { events, inputs };
+  }, textOnly, chunk);
 }
 
 afterEach(() => {
