@@ -130,6 +130,8 @@ export class RecordReader {
   private openSkipped = false;
   /** Roles of the records counted without being kept (their nodes are in the file's accounting). */
   readonly skippedRoles = new Set<NodeKind>();
+  /** The `[myid:N]` (N non-empty) of ZooKeeper records counted without being kept: each names its server's node. */
+  readonly skippedMyids = new Set<string>();
   private latest = Number.NEGATIVE_INFINITY;
   /** Naive times [spanFrom, spanTo) read with one offset (no change of clocks in between). */
   private spanFrom = 0;
@@ -198,9 +200,10 @@ export class RecordReader {
   /**
    * A record start the byte-level reader read itself (time and role, no
    * text) because no rule can classify it: counted exactly as push() would,
-   * but not kept. Returns the record this line completed, if any.
+   * but not kept. `myid`: a ZooKeeper record's server id, as push() would
+   * keep it. Returns the record this line completed, if any.
    */
-  skipRecord(naiveTime: number, role: NodeKind): LogRecord | undefined {
+  skipRecord(naiveTime: number, role: NodeKind, myid?: string): LogRecord | undefined {
     const lineNo = ++this.counts.linesRead;
     const done = this.open;
     this.open = undefined;
@@ -209,7 +212,8 @@ export class RecordReader {
     if (time < this.latest) this.counts.outOfOrder++;
     else this.latest = time;
     this.counts.records++;
-    this.skippedRoles.add(role);
+    if (myid) this.skippedMyids.add(myid);
+    else this.skippedRoles.add(role);
     return done;
   }
 

@@ -60,7 +60,7 @@ function isLoggerNameBytes(b: Buffer, s: number, e: number): boolean {
 }
 
 /** Length of the level word at `p` when it is one of log4j's six and a space follows it, else 0. */
-function levelLength(b: Buffer, p: number, e: number): number {
+export function levelLength(b: Buffer, p: number, e: number): number {
   let n: number;
   switch (b[p]) {
     case 73: n = b[p + 1] === 78 && b[p + 2] === 70 && b[p + 3] === 79 ? 4 : 0; break; // INFO
@@ -74,8 +74,14 @@ function levelLength(b: Buffer, p: number, e: number): number {
   return n > 0 && p + n < e && b[p + n] === 32 ? n : 0;
 }
 
-/** Set by {@link scanKafkaStart}: the record's naive time and its logger's bytes and hash. */
-export const scanned = { naiveTime: 0, messageStart: 0, loggerStart: 0, loggerEnd: 0, hash: 0 };
+/**
+ * Set by {@link scanKafkaStart} (and scanZooKeeperStart): the record's naive
+ * time, its message's and logger's bytes, the logger's hash, and a
+ * ZooKeeper record's server id (`[myid:N]` as the string path keeps it).
+ */
+export const scanned = {
+  naiveTime: 0, messageStart: 0, messageEnd: 0, loggerStart: 0, loggerEnd: 0, hash: 0, myid: undefined as string | undefined,
+};
 
 /**
  * Whether bytes [s, e) (CR removed) are a Kafka-layout record start whose
@@ -107,9 +113,11 @@ export function scanKafkaStart(b: Buffer, s: number, e: number): boolean {
   if (!isLoggerNameBytes(b, i + 1, e - 1)) return false;
   scanned.naiveTime = naive;
   scanned.messageStart = rest;
+  scanned.messageEnd = i - 1;
   scanned.loggerStart = i + 1;
   scanned.loggerEnd = e - 1;
   scanned.hash = h >>> 0;
+  scanned.myid = undefined;
   return true;
 }
 

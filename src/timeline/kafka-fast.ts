@@ -5,6 +5,8 @@ import type { Zone } from '../time/zone.js';
 import type { Layout, RecordReader } from '../readers/assembler.js';
 import { isForeignBytes, LoggerTable, scanKafkaStart, scanned } from '../readers/kafka-bytes.js';
 import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
+import { zookeeperLayout } from '../readers/zookeeper.js';
+import { scanZooKeeperStart } from '../readers/zookeeper-bytes.js';
 import {
   GATE_ALWAYS, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_RUN, LINE_SKIP, nativeScanners,
   type NativeScanners,
@@ -31,13 +33,24 @@ export function pushKafkaBytes(
   take: (record: LogRecord | undefined) => void,
 ): void {
   if (kafkaGate.native) pushKafkaNative(range, reader, kafkaGate, stats, take);
-  else pushKafkaJs(range, reader, kafkaGate.table, stats, take);
+  else pushBytesJs(range, reader, kafkaGate.table, stats, take, kafkaGate.starts);
 }
 
-/** pushKafkaBytes in JavaScript: the reference the native scanner keeps to. */
-function pushKafkaJs(
+/** How the byte path meets a layout's record starts: the lines shaped like one, and the scan that reads one into `scanned`. */
+interface ByteStarts {
+  shaped(b: Buffer, s: number, e: number): boolean;
+  scan(b: Buffer, s: number, e: number): boolean;
+}
+const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 48 && c <= 57;
+/** `[` and a digit (kafka-bytes.ts). */
+const KAFKA_STARTS: ByteStarts = { shaped: (b, s, e) => b[s] === 91 && s + 1 < e && isDigit(b[s + 1]), scan: scanKafkaStart };
+/** A digit: a record start, a bad timestamp or a continuation (zookeeper-bytes.ts). */
+const ZOOKEEPER_STARTS: ByteStarts = { shaped: (b, s, e) => s < e && isDigit(b[s]), scan: scanZooKeeperStart };
+
+/** pushKafkaBytes in JavaScript: the reference the native scanner keeps to, and ZooKeeper's native layout's reading. */
+function pushBytesJs(
   range: ByteRange, reader: RecordReader, gate: LoggerTable<LoggerGate>, stats: LineStats,
-  take: (record: LogRecord | undefined) => void,
+  take: (record: LogRecord | undefined) => void, starts: ByteStarts,
 ): void {
   const { buf, to, final } = range;
   let s = range.from;
@@ -56,16 +69,16 @@ function pushKafkaJs(
       take(reader.push(lineText(buf, s, e, stats)));
       nul = buf.indexOf(0, nl);
       if (nul >= to) nul = -1;
-    } else if (buf[s] === 91 /* [ */ && s + 1 < e && buf[s + 1]! >= 48 && buf[s + 1]! <= 57) {
+    } else if (starts.shaped(buf, s, e)) {
       // Shaped like a record start: counted here only when certainly one, of a logger no rule names.
-      if (scanKafkaStart(buf, s, e)) {
+      if (starts.scan(buf, s, e)) {
         const g = gate.get(buf, scanned.loggerStart, scanned.loggerEnd, scanned.hash);
-        // The message is the text between the level and ` (logger)`, decoded as the whole line would be.
+        // The message's bytes, decoded as the whole line would be (the scan makes sure).
         if (g.needs === 'record' || (g.needs === 'message' &&
-          Classifier.matchesMessage(g.rules, lineText(buf, scanned.messageStart, scanned.loggerStart - 2, scratch)))) {
+          Classifier.matchesMessage(g.rules, lineText(buf, scanned.messageStart, scanned.messageEnd, scratch)))) {
           take(reader.push(lineText(buf, s, e, stats)));
         } else {
-          take(reader.skipRecord(scanned.naiveTime, g.role));
+          take(reader.skipRecord(scanned.naiveTime, g.role, scanned.myid));
         }
       } else {
         take(reader.push(lineText(buf, s, e, stats)));
@@ -99,6 +112,8 @@ export class KafkaGate {
   readonly native: NativeScanners | undefined;
   readonly scanner: object | undefined;
   readonly byId: LoggerGate[] = [];
+  /** How the JavaScript byte path finds the layout's record starts (ZooKeeper's native layout has no native scanner). */
+  readonly starts: ByteStarts;
   /** Slot sets of finished readings, by lines per slot, for the next (a file's pipeline holds one set). */
   private readonly spareSlots = new Map<number, ScanSlot[][]>();
   private syncSlot: ScanSlot | undefined;
@@ -113,8 +128,10 @@ export class KafkaGate {
       return { role, ...classifier.needs(logger, role) };
     };
     this.table = new LoggerTable<LoggerGate>(this.describe);
-    this.native = native ?? undefined;
-    this.scanner = native?.createKafkaScanner();
+    const zookeeper = layout.name === zookeeperLayout.name;
+    this.starts = zookeeper ? ZOOKEEPER_STARTS : KAFKA_STARTS;
+    this.native = zookeeper ? undefined : native ?? undefined;
+    this.scanner = this.native?.createKafkaScanner();
   }
 
   /**
@@ -213,6 +230,15 @@ export function kafkaGate(classifier: Classifier, defaultRole: NodeKind, zone: Z
   return gate;
 }
 
+/** The gate of a catalogue for ZooKeeper native-layout files (its classes by their printed name), shared as kafkaGate's are. */
+export function zookeeperGate(classifier: Classifier): KafkaGate {
+  let byKey = gates.get(classifier);
+  if (!byKey) gates.set(classifier, byKey = new Map());
+  let gate = byKey.get(zookeeperLayout.name);
+  if (!gate) byKey.set(zookeeperLayout.name, gate = new KafkaGate(zookeeperLayout, classifier, null));
+  return gate;
+}
+
 /** pushKafkaBytes with the native scanner, scanning here. */
 function pushKafkaNative(
   range: ByteRange, reader: RecordReader, gate: KafkaGate, stats: LineStats,
@@ -247,7 +273,7 @@ function takeScanned(
       if (reader.latestTime > first) {
         // Older than a record before it: its own out-of-order count is not the reader's; read it line by line.
         const end = info[o + KAFKA_STRIDE + 1]!;
-        pushKafkaJs({ kind: 'bytes', buf, from: info[o + 5]!, to: end, final: range.final && end >= range.to }, reader, gate.table, stats, take);
+        pushBytesJs({ kind: 'bytes', buf, from: info[o + 5]!, to: end, final: range.final && end >= range.to }, reader, gate.table, stats, take, KAFKA_STARTS);
       } else {
         take(reader.skipRun(info[o + 1]!, info[o + 2]!, info[o + 3]!, times[k + 1]!, ROLES_OF_BITS[info[o + 4]!]!));
       }

@@ -9,7 +9,7 @@ import { streamByteReadable } from '../sources/gzip-lines.js';
 import { isMember, isStreamed } from '../sources/archive.js';
 import { evidencePath } from '../sources/open.js';
 import { fileLineSource, newLineStats } from '../sources/lines.js';
-import { kafkaGate, readKafkaBytes } from './kafka-fast.js';
+import { kafkaGate, readKafkaBytes, zookeeperGate } from './kafka-fast.js';
 import { SEEK_MARGIN_MS, seekOffset, verifySeekInParallel, type Seek } from './kafka-ranges.js';
 import { statSync } from 'node:fs';
 import { fileLineFix, readFailure, type Family, type PlannedFile } from '../sources/plan.js';
@@ -69,7 +69,7 @@ export function layoutFor(file: PlannedFile, defaultRole: NodeKind): Layout {
  * ZooKeeper line's own `[myid:N]` names its server exactly (several servers'
  * output is sometimes concatenated into one file).
  */
-export function nodeOf(record: LogRecord, family: Pick<Family, 'nodes' | 'mapped'>): string {
+export function nodeOf(record: Pick<LogRecord, 'role' | 'myid'>, family: Pick<Family, 'nodes' | 'mapped'>): string {
   if (record.role === 'zookeeper' && record.myid && !family.mapped) return `zk-${record.myid}`;
   return family.nodes[record.role];
 }
@@ -98,12 +98,6 @@ export function toEvent(
 }
 
 /**
- * Whether a file can take the byte-level path: a plain UTF-8 file in the
- * Kafka layout without a per-line fix, read for classified events only.
- * Then lines whose logger no rule names are counted without being decoded.
- * Undefined when not; else the BOM bytes to skip.
- */
-/**
  * Where to start reading a byte-path file for --since: a record start before
  * which every record is older than --since (less the margin for records out
  * of order, less the largest clock correction), with the lines before it
@@ -126,8 +120,14 @@ async function seekFor(path: string, bom: number, options: ReadOptions): Promise
   }
 }
 
+/**
+ * Whether a file can take the byte-level path: a plain UTF-8 file in the
+ * Kafka layout or ZooKeeper's native one without a per-line fix, read for
+ * classified events only. Then lines whose logger (class) no rule names are
+ * counted without being decoded. Undefined when not; else the BOM bytes to skip.
+ */
 async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown, watch: unknown): Promise<number | undefined> {
-  if (options.all || options.textOnly || fix || watch || file.kind === 'zookeeper-native') return undefined;
+  if (options.all || options.textOnly || fix || watch) return undefined;
   return isStreamed(file.path) ? streamByteReadable(file.path) : byteReadable(file.path);
 }
 
@@ -153,7 +153,9 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     const fix = fileLineFix(file);
     const watch = options.watchLines?.(file);
     const bom = await bytePath(file, options, fix, watch);
-    const plain = bom !== undefined && !isStreamed(file.path);
+    const zookeeper = file.kind === 'zookeeper-native';
+    // The seek's binary search reads Kafka-layout record times.
+    const plain = bom !== undefined && !isStreamed(file.path) && !zookeeper;
     const seek = plain ? await seekFor(file.path, bom, options) : undefined;
     if (seek) options.onSeek?.(file.path, seek);
     // Lines not read before the first one read (a seek): added to every line number.
@@ -193,7 +195,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
         }
       } else {
         const keep = (record: LogRecord | undefined): void => take(record, kept);
-        const gate = kafkaGate(options.classifier, family.defaultRole, options.zone);
+        const gate = zookeeper ? zookeeperGate(options.classifier) : kafkaGate(options.classifier, family.defaultRole, options.zone);
         const from = seek?.byte ?? bom!; // defined: no line source means the byte path
         const chunks = readKafkaBytes(
           file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), from, undefined, linesBefore, options.chunk,
@@ -213,6 +215,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     }
     // Records counted without being kept name their node too.
     for (const role of reader.skippedRoles) nodesSeen.add(family.nodes[role]);
+    for (const myid of reader.skippedMyids) nodesSeen.add(nodeOf({ role: 'zookeeper', myid }, family));
     if (stats.cutLines > 0) options.onCutLines?.(file.path, stats.cutAt ?? [], stats.cutLines);
     error ??= changedWhileRead(file);
     take(reader.end(), kept);

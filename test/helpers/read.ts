@@ -3,6 +3,11 @@ import type { LogRecord } from '../../src/model/record.js';
 import { RecordReader, type Layout, type ReaderCounts, type UnrecognisedReason } from '../../src/readers/assembler.js';
 import { LineSplitter } from '../../src/sources/lines.js';
 import { Zone } from '../../src/time/zone.js';
+import { defaultClassifier } from '../../src/catalogue/index.js';
+import type { InputJson } from '../../src/model/timeline.js';
+import type { Family } from '../../src/sources/plan.js';
+import type { TimelineEvent } from '../../src/timeline/event.js';
+import { familyEvents } from '../../src/timeline/read.js';
 
 export interface ReadResult {
   records: LogRecord[];
@@ -28,4 +33,26 @@ export function readText(text: string, layout: Layout, zone = new Zone('UTC')): 
   expect(c.badTimestamps).toBeLessThanOrEqual(c.unrecognised);
   expect(records.reduce((n, r) => n + r.folded, 0), 'folded lines belong to records').toBe(c.folded);
   return { records, counts: c, unrecognised };
+}
+
+/** A family's events and per-file accounting through familyEvents, each without its file (paths differ between the readings compared). */
+export interface FamilyRead {
+  events: Omit<TimelineEvent, 'file'>[];
+  inputs: Omit<InputJson, 'file'>[];
+}
+
+/** Reads a family for classified events (Asia/Seoul), by the line splitter when `textOnly`, else by the byte path where it applies. */
+export async function readFamily(family: Family, textOnly: boolean, chunk?: number): Promise<FamilyRead> {
+  const inputs: FamilyRead['inputs'] = [];
+  const events: FamilyRead['events'] = [];
+  for await (const batch of familyEvents(family, {
+    zone: new Zone('Asia/Seoul'),
+    classifier: defaultClassifier(),
+    all: false,
+    keep: () => true,
+    textOnly,
+    ...(chunk !== undefined && { chunk }),
+    onInput: ({ file: _, ...rest }) => inputs.push(rest),
+  })) for (const { file: _, ...e } of batch) events.push(e);
+  return { events, inputs };
 }

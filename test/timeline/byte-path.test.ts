@@ -1,12 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { defaultClassifier } from '../../src/catalogue/index.js';
-import type { InputJson } from '../../src/model/timeline.js';
-import type { Family } from '../../src/sources/plan.js';
-import { Zone } from '../../src/time/zone.js';
-import type { TimelineEvent } from '../../src/timeline/event.js';
-import { familyEvents } from '../../src/timeline/read.js';
 import { chunkFor } from '../../src/sources/fast-lines.js';
+import { readFamily, type FamilyRead } from '../helpers/read.js';
 import { tempDir } from '../helpers/tmp.js';
 
 // The byte-level path (plain files, and .gz through gunzip) must give exactly
@@ -43,25 +38,13 @@ function fileBytes(lines = LINES): Buffer {
   return all.subarray(0, all.length - 1);
 }
 
-async function read(path: string, textOnly = false, chunk?: number): Promise<{ events: Omit<TimelineEvent, 'file'>[]; inputs: Omit<InputJson, 'file'>[] }> {
-  const family: Family = {
+function read(path: string, textOnly = false, chunk?: number): Promise<FamilyRead> {
+  return readFamily({
     key: 'broker',
     files: [{ path, size: 0, kind: 'kafka-server', zookeeperServer: false, kafka: true }],
     nodes: { 'kafka-broker': 'broker-2', zookeeper: 'zk-2' },
     defaultRole: 'kafka-broker',
-  };
-  const inputs: Omit<InputJson, 'file'>[] = [];
-  const events: Omit<TimelineEvent, 'file'>[] = [];
-  for await (const batch of familyEvents(family, {
-    zone: new Zone('Asia/Seoul'),
-    classifier: defaultClassifier(),
-    all: false,
-    keep: () => true,
-    textOnly,
-    ...(chunk !== undefined && { chunk }),
-    onInput: ({ file: _, ...rest }) => inputs.push(rest),
-  })) for (const { file: _, ...e } of batch) events.push(e);
-  return { events, inputs };
+  }, textOnly, chunk);
 }
 
 describe('buffer size by files open at once', () => {
