@@ -164,8 +164,7 @@ export class BrokerTracker {
     this.book.close(open, at, earliest, {
       how: `its first line after the restart, less a broker's typical start-up before its first line (${typical / 1000} s); it served again at the latest bound`,
       evidence: first.evidence,
-    });
-    open.endBounds = [Math.min(earliest, open.end!), Math.max(first.time, e.time)];
+    }, Math.max(first.time, e.time));
     open.track.servingAgain = { time: e.time, evidence: evidenceOf(e) };
     this.down.delete(node);
   }
@@ -277,8 +276,7 @@ export class BrokerTracker {
         ? `the heal came before its new ZooKeeper session, by at most one connection attempt (${timeout} ms session timeout ÷ ${servers ?? '1 (servers not logged)'} server(s)) and its ${RECONNECT_BACKOFF_MS} ms back-off, and after its last failed attempt: midway`
         : 'it established a new ZooKeeper session',
       evidence: evidenceOf(e),
-    });
-    iso.endBounds = [Math.min(earliest, iso.end!), Math.max(iso.end!, e.time)];
+    }, e.time);
     this.isolated.delete(e.node);
   }
 
@@ -321,12 +319,10 @@ export class BrokerTracker {
         (z.kind === 'zk-quorum-lost' || (z.kind === 'zk-node-down' && zkNodes.length === 1)))
       .sort((a, b) => b.end! - a.end!)[0];
     if (!back) return;
-    w.end = back.end!;
-    w.endBounds = [back.end!, hi];
-    w.endSource = {
+    this.book.close(w, back.end!, back.end!, {
       how: `ZooKeeper served again (${back.kind === 'zk-quorum-lost' ? 'its quorum back' : 'its server back'}); the brokers' new sessions followed`,
       evidence: back.endSource?.evidence ?? null,
-    };
+    }, hi);
     if (back.endSource?.evidence) addEvidence(w, back.endSource.evidence);
   }
 
@@ -356,11 +352,8 @@ export class BrokerTracker {
       });
       if (ends.every((x) => x !== null)) {
         const last = group.reduce((a, b) => ((a.end ?? 0) >= (b.end ?? 0) ? a : b));
-        this.book.close(w, last.end!, Math.min(...(ends as number[])), last.endSource);
-        w.endBounds = [
-          Math.min(...group.map((g) => g.endBounds?.[0] ?? g.end!)),
-          Math.max(...group.map((g) => g.endBounds?.[1] ?? g.end!)),
-        ];
+        this.book.close(w, last.end!, Math.min(...group.map((g) => g.endBounds?.[0] ?? g.end!)), last.endSource,
+          Math.max(...group.map((g) => g.endBounds?.[1] ?? g.end!)));
         this.endAtEnsembleBack(w);
       }
       for (const g of group) {

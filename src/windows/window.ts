@@ -162,9 +162,10 @@ export class WindowBook {
     return window;
   }
 
-  close(w: Window, end: number, earliest = end, source?: EdgeSource): void {
+  /** Ends `w` at `end`, an estimate between `earliest` and `latest` (both `end` when it is exact). */
+  close(w: Window, end: number, earliest = end, source?: EdgeSource, latest = end): void {
     w.end = Math.max(end, w.start);
-    w.endBounds = [Math.min(earliest, w.end), w.end];
+    w.endBounds = [Math.min(earliest, w.end), Math.max(latest, w.end)];
     if (source) w.endSource = source;
   }
 

@@ -271,8 +271,7 @@ export class ZooKeeperTracker {
         this.book.close(down, at, earliest, {
           how: `its first line back, less a ZooKeeper server's typical start-up before its first line (${typical / 1000} s); it was serving again at the latest bound`,
           evidence: first.evidence,
-        });
-        down.endBounds = [Math.min(earliest, down.end!), e.time];
+        }, e.time);
       } else {
         this.book.close(down, e.time, e.time, { how: `it was ${state} again`, evidence: evidenceOf(e) });
       }
