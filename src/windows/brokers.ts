@@ -12,6 +12,8 @@ const TOGETHER_MS = 15_000;
 const THAW_MS = 5000;
 /** A ZooKeeper client sleeps up to this between connection attempts (ClientCnxn: a random 0–1000 ms). */
 const RECONNECT_BACKOFF_MS = 1000;
+/** zookeeper.session.timeout.ms by default (Kafka before 2.5; 18 s since). */
+const DEFAULT_SESSION_TIMEOUT_MS = 6000;
 
 interface Estimate {
   start: number;
@@ -180,7 +182,7 @@ export class BrokerTracker {
     const w = this.down.get(e.node);
     if (!w || w.track.detectedAt === undefined || w.track.restarting || w.track.maybeHung || e.time <= w.track.detectedAt) return;
     const before = this.book.lastSeen.get(e.node);
-    const timeout = this.sessions.timeoutOf(e.node) ?? 6000;
+    const timeout = this.timeoutOf(e.node);
     // A broker that said it lost ZooKeeper and is cut off may well be silent: not a freeze.
     const cutOff = this.isolated.has(e.node);
     if (w.track.alive === 0 && !cutOff && (!before || (before.time <= w.start && e.time - before.time >= timeout))) {
@@ -241,7 +243,7 @@ export class BrokerTracker {
    * freeze or cut came within one ping interval after that answer.
    */
   private refineByLastContact(w: Window, heard: number, e: TimelineEvent, who: string): void {
-    const ping = (this.sessions.timeoutOf(e.node) ?? 6000) / 3;
+    const ping = this.timeoutOf(e.node) / 3;
     const [lo, hi] = w.startBounds ?? [heard, e.time];
     const earliest = Math.max(lo, heard);
     const latest = Math.max(earliest, Math.min(hi, heard + ping));
@@ -254,6 +256,11 @@ export class BrokerTracker {
     w.details.lastContactWithZooKeeper = heard;
   }
 
+  /** The node's negotiated session timeout, or Kafka's default before 2.5 (6 s) where its log did not say. */
+  private timeoutOf(node: string): number {
+    return this.sessions.timeoutOf(node) ?? DEFAULT_SESSION_TIMEOUT_MS;
+  }
+
   sessionEstablished(e: TimelineEvent, session: string): void {
     const iso = this.isolated.get(e.node);
     if (!iso) return;
@@ -264,7 +271,7 @@ export class BrokerTracker {
     // to a second; it reconnects within that of the heal. Its last failed
     // attempt (begun up to a session timeout before it gave up) came before.
     const cut = this.lastCut.get(e.node);
-    const timeout = this.sessions.timeoutOf(e.node) ?? 6000;
+    const timeout = this.timeoutOf(e.node);
     const servers = this.sessions.serversOf(e.node);
     const retry = Math.round(timeout / (servers ?? 1)) + RECONNECT_BACKOFF_MS;
     const earliest = Math.min(e.time, Math.max(iso.start, e.time - retry, cut === undefined ? -Infinity : cut - timeout));
