@@ -1,6 +1,6 @@
 // The byte-level scan of Kafka-layout log lines (`[%d] %p %m (%c)%n`), in C:
 // the per-line work the JavaScript byte path (src/readers/kafka-bytes.ts,
-// src/timeline/kafka-fast.ts) does, at memchr speed. It decides nothing the
+// src/read/kafka-fast.ts) does, at memchr speed. It decides nothing the
 // JavaScript side could not: every line is reported with what it is, and a
 // record is marked "skip" only when its logger's gate says no rule can
 // classify it (no rule for that logger, or none of the rules' keywords in

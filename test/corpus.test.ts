@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { InputJson } from '../src/model/timeline.js';
 import { isForeignLine } from '../src/readers/assembler.js';
-import { buildTimeline, type Timeline } from '../src/timeline/build.js';
+import { buildTimeline, type Timeline } from '../src/read/build.js';
 import { Zone } from '../src/time/zone.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -2,11 +2,11 @@ import { defaultClassifier } from '../catalogue/index.js';
 import type { EvidenceJson } from '../model/gap.js';
 import type { InputJson } from '../model/timeline.js';
 import { fileLineSource } from '../sources/lines.js';
-import type { Family } from '../sources/plan.js';
+import type { Family } from '../read/plan.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import { mergeByTime } from '../timeline/merge.js';
-import type { SkewAnchors } from '../timeline/skew.js';
-import { familyEvents } from '../timeline/read.js';
+import type { SkewAnchors } from './skew.js';
+import { familyEvents } from '../read/read.js';
 import type { Zone } from '../time/zone.js';
 import type { TruncationLine } from './lost-writes.js';
 
@@ -118,7 +118,7 @@ export async function collectEvidence(
   topic?: string,
   /** The zone each family's logs were written in (--tz auto); `zone` for all without it. */
   zoneOf?: (family: Family) => Zone,
-  /** Fed every event: anchors of the clock offsets between nodes (timeline/skew.ts). */
+  /** Fed every event: anchors of the clock offsets between nodes (analysis/skew.ts). */
   anchors?: SkewAnchors,
 ): Promise<{ results: WindowEvidence[]; lastLogTime: number | null; nodes: Set<string>; truncations: TruncationLine[]; silences: NodeSilence[] }> {
   const truncations: TruncationLine[] = [];

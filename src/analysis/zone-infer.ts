@@ -15,7 +15,7 @@ import { Zone } from '../time/zone.js';
  * 2. The dumps: a record gap (epoch CreateTime) against the silence of the
  *    broker that hosted the records (its logs read as UTC): the whole-zone
  *    shift under which they agree is that node's offset (zone-check.ts).
- * 3. Events two nodes log at the same moment (timeline/skew.ts: ZooKeeper
+ * 3. Events two nodes log at the same moment (analysis/skew.ts: ZooKeeper
  *    sessions seen from both sides, cluster-wide reactions): read as UTC, a
  *    node whose lines sit a whole zone step from a node of known zone is in
  *    that zone plus the step.
@@ -77,7 +77,7 @@ export async function inferNodeZones(input: {
   epochSpans: readonly (Omit<SpanPair, 'logLabel' | 'logStart' | 'logEnd' | 'node'> & { host?: string | null })[];
   /** Each node's longest silences, its logs read as UTC. */
   silencesUtc: readonly { node: string; label: string; start: number; end: number }[];
-  /** Each node's log times minus a reference node's, all read as UTC (timeline/skew.ts), with what they rest on. */
+  /** Each node's log times minus a reference node's, all read as UTC (analysis/skew.ts), with what they rest on. */
   relative?: ReadonlyMap<string, { offsetMs: number; basis: string }>;
 }): Promise<NodeZone[]> {
   const found = new Map<string, NodeZone>();

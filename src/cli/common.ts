@@ -3,7 +3,7 @@ import { parseUserTime, UnknownZoneError, Zone } from '../time/zone.js';
 import { describeClockChange, describeClockNote, type ClockChange, type FileClockNote } from '../time/clock-changes.js';
 import { checkRuntimeZones } from '../analysis/runtime-zone.js';
 import type { InputJson } from '../model/timeline.js';
-import { isReadFailure, type Plan } from '../sources/plan.js';
+import { isReadFailure, type Plan } from '../read/plan.js';
 import { STDIN_NAME } from '../sources/archive.js';
 import { discover } from '../sources/discover.js';
 import { mappedNode, parseNodeMap } from '../sources/identity.js';
@@ -13,8 +13,8 @@ import type { NodeKind } from '../model/record.js';
 import { unknownValues, type Known } from './suggest.js';
 import { MAX_LINE_BYTES } from '../sources/lines.js';
 import { printable } from '../sources/printable.js';
-import { StopReading } from '../timeline/read.js';
-import { formatSkew, isSignificant, parseSkewFlags, type SkewReport } from '../timeline/skew.js';
+import { StopReading } from '../read/read.js';
+import { formatSkew, isSignificant, parseSkewFlags, type SkewReport } from '../analysis/skew.js';
 
 /** Flags every command that reads logs takes. */
 export const inputFlags = {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { InputJson } from '../model/timeline.js';
-import type { Plan } from '../sources/plan.js';
+import type { Plan } from '../read/plan.js';
 
 /** How often the line is redrawn; the first one shows within this of the start. */
 const EVERY_MS = 250;

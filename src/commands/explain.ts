@@ -5,7 +5,7 @@ import { inputFlags, missingArgument, noteDefaultZone, zoneFlag } from '../cli/c
 import { severityOfLevel } from '../model/record.js';
 import type { ExplainJson } from '../model/catalogue.js';
 import { renderExplain } from '../report/explain-table.js';
-import { recordAt } from '../timeline/record-at.js';
+import { recordAt } from '../read/record-at.js';
 
 const REASONS: Record<string, string> = {
   'no-record-yet': 'it comes before the first record of the file, so there is no record to fold it into',

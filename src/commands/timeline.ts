@@ -5,9 +5,9 @@ import { CATEGORIES } from '../catalogue/schema.js';
 import type { InputJson, TimelineJson } from '../model/timeline.js';
 import { StreamedArray } from '../report/stream-json.js';
 import { Progress } from '../cli/progress.js';
-import type { SkewReport } from '../timeline/skew.js';
+import type { SkewReport } from '../analysis/skew.js';
 import { renderAccounting, renderSkipped, renderTimelineTable } from '../report/table.js';
-import { buildTimeline } from '../timeline/build.js';
+import { buildTimeline } from '../read/build.js';
 import { compactBursts } from '../timeline/compact.js';
 import { toEventJson } from '../timeline/event.js';
 import {
@@ -26,7 +26,7 @@ import { BULK_ACTION, ecsEvent, ecsWindow } from '../report/ecs.js';
 import { writeParquet } from '../report/parquet.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import { StartupConfigScan } from '../readers/startup-config.js';
-import type { PlannedFile } from '../sources/plan.js';
+import type { PlannedFile } from '../read/plan.js';
 
 export default class TimelineCommand extends Command {
   static override summary = 'One ordered, classified timeline of every Kafka and ZooKeeper log in the given paths.';

@@ -1,6 +1,6 @@
 import { ByteLineReader, type ByteRange, type LineBatch } from '../sources/fast-lines.js';
 import { lineText, type LineStats } from '../sources/lines.js';
-import { scanPipeline, scanSlot, type RangeScanner, type ScanSlot } from '../sources/scan-pipeline.js';
+import { scanPipeline, scanSlot, type RangeScanner, type ScanSlot } from '../read/scan-pipeline.js';
 import {
   DUMP_BATCH, DUMP_NUMS, DUMP_RECORD, DUMP_RECORD_INDENTED, DUMP_STRIDE, nativeScanners, type NativeScanners,
 } from './native.js';

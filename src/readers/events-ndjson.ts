@@ -5,7 +5,7 @@ import type { Rule } from '../catalogue/schema.js';
 import { severityOfLevel, type NodeKind, type Severity } from '../model/record.js';
 import type { InputJson } from '../model/timeline.js';
 import { fileLineSource } from '../sources/lines.js';
-import { readFailure } from '../sources/plan.js';
+import { readFailure } from '../read/plan.js';
 import { closingKind, EVENTS_KIND, isEventObject, isSignOfLife, parseRecord as parse } from '../sources/events-sniff.js';
 
 export { EVENTS_KIND };

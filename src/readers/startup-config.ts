@@ -1,4 +1,4 @@
-import { fileLineFix, type PlannedFile } from '../sources/plan.js';
+import { fileLineFix, type PlannedFile } from '../read/plan.js';
 
 /**
  * The configuration a Kafka broker logs at every start (`KafkaConfig values:`

@@ -1,7 +1,7 @@
 import { closingRecords, EVENTS_KIND, eventFileStartupConfigs, startupRecord, type StartupConfigRecord } from '../readers/events-ndjson.js';
 import type { StartupConfigScan } from '../readers/startup-config.js';
-import type { Timeline } from '../timeline/build.js';
-import { isReadFailure } from '../sources/plan.js';
+import type { Timeline } from '../read/build.js';
+import { isReadFailure } from '../read/plan.js';
 import type { Zone } from '../time/zone.js';
 import { toEventJson, type TimelineEvent } from '../timeline/event.js';
 

@@ -1,4 +1,4 @@
-import type { SkewReport } from '../timeline/skew.js';
+import type { SkewReport } from '../analysis/skew.js';
 import { describeClockChange, describeClockNote } from '../time/clock-changes.js';
 import { dirname } from 'node:path';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
@@ -18,8 +18,8 @@ import { parseDescribe } from '../readers/topics-describe.js';
 import { StartupConfigScan } from '../readers/startup-config.js';
 import { nodeFromPath } from '../sources/identity.js';
 import { fileLineSource } from '../sources/lines.js';
-import type { Plan } from '../sources/plan.js';
-import { buildTimeline } from '../timeline/build.js';
+import type { Plan } from '../read/plan.js';
+import { buildTimeline } from '../read/build.js';
 import { smallFiles, WindowsSink, type SmallFiles } from '../windows/build.js';
 import type { Window } from '../windows/engine.js';
 import { drain, type EventSink } from '../timeline/sink.js';
@@ -206,7 +206,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   return { report: ReportSchema.parse(report), missing: [] };
 }
 
-/** One sentence on the clock offsets estimated between nodes (see src/timeline/skew.ts). */
+/** One sentence on the clock offsets estimated between nodes (see src/analysis/skew.ts). */
 function describeSkew(skew: SkewReport): string {
   if (skew.reference === null || skew.estimates.length === 0) {
     return 'not estimated: no events that two nodes must log at the same moment were found; each node\'s clock is taken as written.';

@@ -7,7 +7,7 @@ import type { ReportJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
 import { buildReport } from './report-data.js';
 import type { Zone } from '../time/zone.js';
-import { buildTimeline } from '../timeline/build.js';
+import { buildTimeline } from '../read/build.js';
 import type { TimelineEvent } from '../timeline/event.js';
 
 /**

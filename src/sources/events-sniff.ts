@@ -5,7 +5,7 @@
  */
 import type { NodeKind } from '../model/record.js';
 import { fileLineSource } from './lines.js';
-import type { Family, PlannedFile } from './plan.js';
+import type { Family, PlannedFile } from '../read/plan.js';
 
 export const EVENTS_KIND = 'kforensics-events';
 

@@ -2,7 +2,7 @@ import type { MetadataHistory, MetadataWindow } from './metadata-history.js';
 import type { DisagreementJson, WindowKind } from '../model/window.js';
 import type { MetadataReadResult } from '../readers/metadata-log.js';
 import { parseProperties } from '../readers/properties.js';
-import type { PlannedFile } from '../sources/plan.js';
+import type { PlannedFile } from '../read/plan.js';
 import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { Evidence, Window } from './engine.js';

@@ -5,9 +5,9 @@ import { LineSplitter } from '../../src/sources/lines.js';
 import { Zone } from '../../src/time/zone.js';
 import { defaultClassifier } from '../../src/catalogue/index.js';
 import type { InputJson } from '../../src/model/timeline.js';
-import type { Family } from '../../src/sources/plan.js';
+import type { Family } from '../../src/read/plan.js';
 import type { TimelineEvent } from '../../src/timeline/event.js';
-import { familyEvents } from '../../src/timeline/read.js';
+import { familyEvents } from '../../src/read/read.js';
 
 export interface ReadResult {
   records: LogRecord[];

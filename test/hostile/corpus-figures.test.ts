@@ -13,7 +13,7 @@ import { readDumpFile } from '../../src/readers/dump-log-segments.js';
 import { parseDescribe } from '../../src/readers/topics-describe.js';
 import { parseProperties } from '../../src/readers/properties.js';
 import { fileLineSource } from '../../src/sources/lines.js';
-import { buildTimeline } from '../../src/timeline/build.js';
+import { buildTimeline } from '../../src/read/build.js';
 import { Zone } from '../../src/time/zone.js';
 
 const corpus = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus');

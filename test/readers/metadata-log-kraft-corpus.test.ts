@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildTimeline } from '../../src/timeline/build.js';
+import { buildTimeline } from '../../src/read/build.js';
 import { buildWindows } from '../../src/windows/build.js';
 import { Zone } from '../../src/time/zone.js';
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IdentityVotes, mappedNode, nodeFromFile, nodeFromPath, parseNodeMap } from '../../src/sources/identity.js';
-import { planInputs } from '../../src/sources/plan.js';
+import { planInputs } from '../../src/read/plan.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const T = '[2022-10-05 17:05:39,869]';

@@ -13,7 +13,7 @@ import { RecordReader, type ClockNote } from '../../src/readers/assembler.js';
 import { kafkaLog4jLayout } from '../../src/readers/kafka-log4j.js';
 import { parseNaiveTimestamp } from '../../src/time/timestamp.js';
 import { Zone } from '../../src/time/zone.js';
-import { buildTimeline } from '../../src/timeline/build.js';
+import { buildTimeline } from '../../src/read/build.js';
 import { tempDir } from '../helpers/tmp.js';
 import { runAs } from '../hostile/cli.js';
 

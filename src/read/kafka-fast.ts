@@ -13,7 +13,7 @@ import {
 } from '../readers/native.js';
 import { ByteLineReader, CHUNK, type ByteRange, type LineBatch, type RangeReader } from '../sources/fast-lines.js';
 import { lineText, newLineStats, type LineStats } from '../sources/lines.js';
-import { scanPipeline, scanSlot, type RangeScanner, type ScanSlot } from '../sources/scan-pipeline.js';
+import { scanPipeline, scanSlot, type RangeScanner, type ScanSlot } from './scan-pipeline.js';
 import { GzipByteReader } from '../sources/gzip-lines.js';
 import { isStreamed } from '../sources/archive.js';
 

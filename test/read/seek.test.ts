@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InputJson } from '../../src/model/timeline.js';
 import { Zone } from '../../src/time/zone.js';
-import { buildTimeline } from '../../src/timeline/build.js';
+import { buildTimeline } from '../../src/read/build.js';
 import { toEventJson } from '../../src/timeline/event.js';
 import { tempDir } from '../helpers/tmp.js';
 import { kafkaLogSample } from './kafka-log-sample.js';

@@ -12,9 +12,9 @@ import { fileLineSource, newLineStats } from '../sources/lines.js';
 import { kafkaGate, readKafkaBytes, zookeeperGate } from './kafka-fast.js';
 import { SEEK_MARGIN_MS, seekOffset, verifySeekInParallel, type Seek } from './kafka-ranges.js';
 import { statSync } from 'node:fs';
-import { fileLineFix, readFailure, type Family, type PlannedFile } from '../sources/plan.js';
+import { fileLineFix, readFailure, type Family, type PlannedFile } from './plan.js';
 import type { Zone } from '../time/zone.js';
-import type { TimelineEvent } from './event.js';
+import type { TimelineEvent } from '../timeline/event.js';
 import { EVENTS_KIND, eventFileEvents } from '../readers/events-ndjson.js';
 
 export interface ReadOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   estimateSkew, formatSkew, isSignificant, parseSkewFlags, parseSkewOffset, SkewAnchors, type SkewEvent,
-} from '../../src/timeline/skew.js';
+} from '../../src/analysis/skew.js';
 
 const T0 = Date.UTC(2024, 1, 23, 7, 40);
 const ev = (node: string, rule: string, time: number, fields: SkewEvent['fields'] = {}): SkewEvent => ({ node, rule, time, fields });

@@ -7,7 +7,7 @@ import { kafkaLog4jLayout } from '../../src/readers/kafka-log4j.js';
 import { nativeScanners, nativeUnavailableReason } from '../../src/readers/native.js';
 import { newLineStats } from '../../src/sources/lines.js';
 import { Zone } from '../../src/time/zone.js';
-import { KafkaGate, readKafkaBytes } from '../../src/timeline/kafka-fast.js';
+import { KafkaGate, readKafkaBytes } from '../../src/read/kafka-fast.js';
 import { anyLineArb, kafkaLineArb, PARAMS, TIMEOUT, zookeeperLineArb } from '../property/arbitraries.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -1,5 +1,5 @@
 import type { FieldValue } from '../catalogue/fields.js';
-import type { TimelineEvent } from './event.js';
+import type { TimelineEvent } from '../timeline/event.js';
 
 /**
  * Clock skew between nodes, estimated from events that happen at the same

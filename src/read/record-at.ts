@@ -1,7 +1,7 @@
 import type { LogRecord } from '../model/record.js';
 import { RecordReader } from '../readers/assembler.js';
 import { fileLineSource } from '../sources/lines.js';
-import { fileLineFix, planInputs, type Family, type PlannedFile } from '../sources/plan.js';
+import { fileLineFix, planInputs, type Family, type PlannedFile } from './plan.js';
 import type { Zone } from '../time/zone.js';
 import { layoutFor, nodeOf } from './read.js';
 

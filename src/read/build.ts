@@ -1,19 +1,19 @@
 import { defaultClassifier } from '../catalogue/index.js';
 import type { Classifier } from '../catalogue/classify.js';
 import type { InputJson } from '../model/timeline.js';
-import { planInputs, type Family, type Plan } from '../sources/plan.js';
+import { planInputs, type Family, type Plan } from './plan.js';
 import { ClockChanges, type ClockChange, type FileClockNote } from '../time/clock-changes.js';
 import type { Zone } from '../time/zone.js';
 import type { ClockNote } from '../readers/assembler.js';
-import type { TimelineEvent } from './event.js';
-import { eventFilter, type EventFilter } from './filter.js';
+import type { TimelineEvent } from '../timeline/event.js';
+import { eventFilter, type EventFilter } from '../timeline/filter.js';
 import { chunkFor } from '../sources/fast-lines.js';
-import { mergeBatchesByTime } from './merge.js';
-import { dropAppenderTwins } from './dedupe.js';
+import { mergeBatchesByTime } from '../timeline/merge.js';
+import { dropAppenderTwins } from '../timeline/dedupe.js';
 import { SEEK_MARGIN_MS, type Seek } from './kafka-ranges.js';
 import { familyEvents, type ReadOptions } from './read.js';
-import { estimateSkew, SkewAnchors, type SkewReport } from './skew.js';
-import { flatten } from './sink.js';
+import { estimateSkew, SkewAnchors, type SkewReport } from '../analysis/skew.js';
+import { flatten } from '../timeline/sink.js';
 
 export interface TimelineOptions {
   zone: Zone;

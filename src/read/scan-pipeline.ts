@@ -1,4 +1,4 @@
-import type { ByteRange, LineBatch, RangeReader } from './fast-lines.js';
+import type { ByteRange, LineBatch, RangeReader } from '../sources/fast-lines.js';
 
 /** Where a native scanner writes one range's lines (native.ts). */
 export interface ScanSlot {

@@ -1,7 +1,7 @@
 import { renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/sources/discover.js';
-import { changedWhileRead } from '../../src/timeline/read.js';
+import { changedWhileRead } from '../../src/read/read.js';
 import { tempDir } from '../helpers/tmp.js';
 
 // A log rotated by copytruncate or renamed while kforensics reads it: said, not passed over.

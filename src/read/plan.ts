@@ -1,19 +1,19 @@
 import { dirname } from 'node:path';
 import type { NodeKind } from '../model/record.js';
-import { discover, type NotRead } from './discover.js';
-import { expandInputs } from './archive.js';
-import { COMPRESSED_SUFFIX, describeDamage, TrailingGarbage } from './decompress.js';
-import { choosePattern, isLog4jProperties, patternsFromConfig, type PatternLayout } from './layout-pattern.js';
-import { fileLineSource, readSmallFile } from './lines.js';
-import { leadingNulBytes } from './open.js';
-import { groupRotations, rotationName } from './rotation.js';
-import { EVENTS_KIND, eventFileFamily } from './events-sniff.js';
+import { discover, type NotRead } from '../sources/discover.js';
+import { expandInputs } from '../sources/archive.js';
+import { COMPRESSED_SUFFIX, describeDamage, TrailingGarbage } from '../sources/decompress.js';
+import { choosePattern, isLog4jProperties, patternsFromConfig, type PatternLayout } from '../sources/layout-pattern.js';
+import { fileLineSource, readSmallFile } from '../sources/lines.js';
+import { leadingNulBytes } from '../sources/open.js';
+import { groupRotations, rotationName } from '../sources/rotation.js';
+import { EVENTS_KIND, eventFileFamily } from '../sources/events-sniff.js';
 import { parseNaiveTimestamp } from '../time/timestamp.js';
-import { isLogKind, sniffLines, startsLayout, type InputKind } from './sniff.js';
-import { detectPrefix, lineFix, prefixSample, type LineFix, type PrefixKind } from './prefix.js';
+import { isLogKind, sniffLines, startsLayout, type InputKind } from '../sources/sniff.js';
+import { detectPrefix, lineFix, prefixSample, type LineFix, type PrefixKind } from '../sources/prefix.js';
 import {
   IdentityVotes, mappedNode, nodeFromFile, nodeFromPath, nodeName, parseNodeMap,
-} from './identity.js';
+} from '../sources/identity.js';
 
 /** Bytes of each file read up front to decide its kind and node. */
 const HEAD_BYTES = 2 << 20;
