@@ -15,7 +15,7 @@ import { ByteLineReader, CHUNK, type ByteRange, type LineBatch, type RangeReader
 import { lineText, newLineStats, type LineStats } from '../sources/lines.js';
 import { scanPipeline, scanSlot, type RangeScanner, type ScanSlot } from './scan-pipeline.js';
 import { GzipByteReader } from '../sources/gzip-lines.js';
-import { isStreamed } from '../sources/archive.js';
+import { isStreamed, memberRange } from '../sources/archive.js';
 
 /**
  * The byte-level reading of a Kafka-layout file (see fast-lines.ts and
@@ -318,10 +318,14 @@ export async function* readKafkaBytes(
   const linesSoFar = (): number => linesBefore + reader.counts.linesRead;
   // The ranges the pipeline holds, and one more for the read ahead.
   const buffers = gate.native ? SCAN_CONCURRENCY + 2 : 1;
-  // A compressed file or archive member (start: its decoded BOM's length) streams into the same ranges.
-  const bytes: RangeReader = isStreamed(path)
-    ? new GzipByteReader(path, stats, linesSoFar, start, buffers, chunk)
-    : new ByteLineReader(path, stats, linesSoFar, start, end, buffers, chunk);
+  // A member lying as it is in a file on disk (a tar's, in place or spooled) is a range of that file;
+  // a compressed file or member (start: its decoded BOM's length) streams into the same ranges.
+  const range = memberRange(path);
+  const bytes: RangeReader = range
+    ? new ByteLineReader(range.file, stats, linesSoFar, range.start + start, range.end, buffers, chunk)
+    : isStreamed(path)
+      ? new GzipByteReader(path, stats, linesSoFar, start, buffers, chunk)
+      : new ByteLineReader(path, stats, linesSoFar, start, end, buffers, chunk);
   const feed = (range: ByteRange | LineBatch): void => {
     if (range.kind === 'lines') for (const line of range.lines) take(reader.push(line));
     else pushKafkaBytes(range, reader, gate, stats, take);
@@ -330,15 +334,17 @@ export async function* readKafkaBytes(
     if (gate.native) {
       const ranges = bytes instanceof ByteLineReader ? bytes.readingAhead() : bytes;
       const scanner = gate.pipeline(chunk);
-      yield* scanPipeline(ranges, scanner, (range, n, slot) => takeScanned(range, n, slot, reader, gate, stats, take), feed);
+      yield* scanPipeline(ranges, scanner, (r, n, slot) => takeScanned(r, n, slot, reader, gate, stats, take), feed);
       // Only after a whole reading: a stopped one may leave scans writing into its slots.
       scanner.release();
-      return;
+    } else {
+      for (let r = await bytes.next(); r !== undefined; r = await bytes.next()) {
+        feed(r);
+        yield;
+      }
     }
-    for (let range = await bytes.next(); range !== undefined; range = await bytes.next()) {
-      feed(range);
-      yield;
-    }
+    // A member cut short (a damaged archive stream): its lines are read, then the damage is the read's error.
+    if (range?.damage !== undefined) throw new Error(range.damage);
   } catch (e) {
     if (readError(e)) {
       const rest = bytes.rest();

@@ -1,4 +1,5 @@
-import { closeSync, createWriteStream, mkdtempSync, readSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, readSync, rmSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -42,6 +43,8 @@ interface Span {
 
 interface Member {
   open(): Readable;
+  /** Its bytes as a range of a file on disk, when they are one as they stand (not compressed, not framed). */
+  span?: Span;
   /** Compressions to undo, outermost first (a `.gz` recompressed as `.xz`: xz, then gzip). */
   compression: Compression[];
   /** Then the log lines inside a container runtime's framing, or one container's lines of a capture. */
@@ -51,6 +54,19 @@ interface Member {
 }
 
 const members = new Map<string, Member>();
+
+/**
+ * The bytes of a member that lie as they are in a file on disk (a plain
+ * tar's member in place, a member of a spooled archive, standard input's
+ * spool): read by the plain file's byte path, range by range into reused
+ * buffers, not as a stream (whose every read is a new buffer). `damage`:
+ * why the bytes stop early, thrown once they are read.
+ */
+export function memberRange(path: string): { file: string; start: number; end: number; damage?: string } | undefined {
+  const span = members.get(path)?.span;
+  if (!span) return undefined;
+  return { file: span.file, start: span.offset, end: span.offset + span.size, ...(span.damage !== undefined && { damage: span.damage }) };
+}
 
 /** Whether a path names an input that is not a file of its own on disk (a member, or stdin). */
 export function isMember(path: string): boolean {
@@ -143,32 +159,104 @@ function spanHead(span: Span, n: number): Buffer {
 
 // ---------------------------------------------------------------- spooling
 
+/*
+ * Why a spool, and one per archive: the merge reads every member side by
+ * side, and a compressed stream (gzip, xz, bzip2, zstd, lz4) can only be read
+ * from its start. Indexed re-decompression would need the decoder's state at
+ * each member's start: zlib's window could be primed (zran), but Node's zlib
+ * has no inflatePrime, and xz/bzip2/zstd decoders here have no such entry
+ * point; restarting from the archive's start for every member costs
+ * members x archive size of decompression. So the decompressed stream is
+ * written once to a private file (0600, in a 0700 directory under
+ * os.tmpdir(), never beside the evidence), and each member is then a range
+ * of it, read by the plain file's byte path (reused buffers, read ahead,
+ * the native scanner): memory as for a folder, whatever the archive's size;
+ * disk, the archive's unpacked size while the command runs. The directory
+ * goes when the process ends: on exit, on SIGINT, SIGTERM and SIGHUP.
+ */
+
 let spoolDir: string | undefined;
+
+/** Why spooling stopped: the temporary directory could not take it (no space, a limit, not writable). */
+export class SpoolError extends Error {}
+
+function removeOnEnd(dir: string): void {
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    // The signal's own end follows (its exit status, 128 + its number), once the spool is gone.
+    process.once(signal, () => {
+      remove();
+      process.kill(process.pid, signal);
+    });
+  }
+}
 
 function spoolPath(): string {
   if (!spoolDir) {
-    spoolDir = mkdtempSync(join(tmpdir(), 'kforensics-'));
-    const dir = spoolDir;
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    try {
+      spoolDir = mkdtempSync(join(tmpdir(), 'kforensics-'));
+    } catch (e) {
+      throw spoolFailure(e, 0);
+    }
+    removeOnEnd(spoolDir);
   }
   return join(spoolDir, `spool-${members.size}-${Math.random().toString(36).slice(2)}`);
 }
 
-/** Copies a stream to a private temporary file; a failure part way is kept as the span's damage. */
+/** A failure to write the spool, worded by its cause with what to do. */
+function spoolFailure(e: unknown, written: number): SpoolError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const where = `the temporary directory ${tmpdir()}`;
+  const so = written > 0 ? ` (${written} bytes written before it stopped)` : '';
+  const why = code === 'ENOSPC' ? `no space left in ${where}${so}`
+    : code === 'EDQUOT' ? `disk quota exceeded in ${where}${so}`
+    : code === 'EFBIG' ? `the file size limit (ulimit -f) was reached in ${where}${so}`
+    : `${where} cannot be written (${(e as Error).message})`;
+  return new SpoolError(`${why}: a compressed archive is unpacked there to be read (it needs about the archive's unpacked size); `
+    + 'free space there, or set TMPDIR to a directory with room (or unpack the archive yourself and give the folder)');
+}
+
+/**
+ * Copies a stream to a private temporary file; a failure of the stream part
+ * way is kept as the span's damage, a failure to write is a SpoolError (the
+ * partial file removed at once).
+ */
 async function spool(stream: Readable): Promise<Span> {
   const file = spoolPath();
-  const out = createWriteStream(file, { mode: 0o600 });
   let size = 0;
   let damage: string | undefined;
+  let handle: FileHandle;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-    }
+    handle = await open(file, 'wx', 0o600);
   } catch (e) {
-    damage = describeDamage(e) ?? (e as Error).message;
+    stream.destroy();
+    throw spoolFailure(e, 0);
   }
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  try {
+    const chunks = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    for (;;) {
+      let r: IteratorResult<Buffer>;
+      try {
+        r = await chunks.next();
+      } catch (e) {
+        damage = describeDamage(e) ?? (e as Error).message;
+        break;
+      }
+      if (r.done) break;
+      try {
+        await handle.write(r.value);
+      } catch (e) {
+        stream.destroy();
+        await handle.close().catch(() => undefined);
+        rmSync(file, { force: true });
+        throw spoolFailure(e, size);
+      }
+      size += r.value.length;
+    }
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
   return { file, offset: 0, size, ...(damage !== undefined && { damage }) };
 }
 
@@ -272,7 +360,8 @@ async function expand(src: Source, out: Expansion, depth: number): Promise<void>
     return;
   }
   if (isZip(head)) {
-    await listZip(src.label, src.span ?? (await spool(src.open())), out, depth);
+    const span = src.span ?? (await spooled(src, src.open(), out));
+    if (span) await listZip(src.label, span, out, depth);
     return;
   }
   const chain: Compression[] = [];
@@ -284,7 +373,8 @@ async function expand(src: Source, out: Expansion, depth: number): Promise<void>
   }
   if (chain.length > 0) {
     if (isTar(inner) || isZip(inner)) {
-      const span = await spool(decoded(src.open(), chain));
+      const span = await spooled(src, decoded(src.open(), chain), out);
+      if (!span) return;
       if (isTar(inner)) await indexTar(src.label, span, out, depth);
       else await listZip(src.label, span, out, depth);
       return;
@@ -293,10 +383,22 @@ async function expand(src: Source, out: Expansion, depth: number): Promise<void>
     return;
   }
   if (isTar(head)) {
-    await indexTar(src.label, src.span ?? (await spool(src.open())), out, depth);
+    const span = src.span ?? (await spooled(src, src.open(), out));
+    if (span) await indexTar(src.label, span, out, depth);
     return;
   }
   await logs(src, [], head, out);
+}
+
+/** An input's bytes spooled; undefined (and said) when the temporary directory cannot take them. */
+async function spooled(src: Source, stream: Readable, out: Expansion): Promise<Span | undefined> {
+  try {
+    return await spool(stream);
+  } catch (e) {
+    if (!(e instanceof SpoolError)) throw e;
+    out.notRead.push({ path: src.label, reason: `${CANNOT_READ}${e.message}` });
+    return undefined;
+  }
 }
 
 /** An input that holds log lines: as it is, inside a runtime's framing, or a capture of several containers. */
@@ -338,7 +440,8 @@ function leaf(src: Source, chain: Compression[], out: Expansion, unwrap?: Member
     out.files.push({ path: src.real, size: src.size });
     return;
   }
-  members.set(src.label, { open: src.open, compression: chain, ...(unwrap && { unwrap }), ...(framing && { framing }) });
+  const span = chain.length === 0 && !unwrap ? src.span : undefined;
+  members.set(src.label, { open: src.open, compression: chain, ...(span && { span }), ...(unwrap && { unwrap }), ...(framing && { framing }) });
   out.files.push({ path: src.label, size: src.size });
 }
 
@@ -503,9 +606,13 @@ export async function expandInputs(found: Discovery, stdin: boolean): Promise<Di
   const out: Expansion = { files: [], notRead: [...found.notRead] };
   if (stdin) {
     // Read once, whichever command plans its inputs more than once.
-    stdinSpan ??= spool(process.stdin);
+    stdinSpan ??= spool(process.stdin).catch((e: unknown) => {
+      if (!(e instanceof SpoolError)) throw e;
+      return e;
+    });
     const span = await stdinSpan;
-    if (span.size === 0 && !span.damage) out.notRead.push({ path: STDIN_NAME, reason: `${CANNOT_READ}standard input was empty (pipe a log in, or give the paths to read)` });
+    if (span instanceof SpoolError) out.notRead.push({ path: STDIN_NAME, reason: `${CANNOT_READ}${span.message}` });
+    else if (span.size === 0 && !span.damage) out.notRead.push({ path: STDIN_NAME, reason: `${CANNOT_READ}standard input was empty (pipe a log in, or give the paths to read)` });
     else add(out, await expandOnce(STDIN_NAME, { label: STDIN_NAME, open: () => openSpan(span), span, size: span.size }));
   }
   for (const file of found.files) {
@@ -516,7 +623,7 @@ export async function expandInputs(found: Discovery, stdin: boolean): Promise<Di
   return { files: out.files, notRead: out.notRead, missing: found.missing };
 }
 
-let stdinSpan: Promise<Span> | undefined;
+let stdinSpan: Promise<Span | SpoolError> | undefined;
 /** Expansions by input (and size): a command that plans twice spools an archive once. */
 const expansions = new Map<string, Promise<Expansion>>();
 

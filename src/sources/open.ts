@@ -1,7 +1,7 @@
 import { TextDecoder } from 'node:util';
 import { open, type FileHandle } from 'node:fs/promises';
 import { closeSync, constants, createReadStream, fstatSync, openSync, read, readSync, type ReadStream } from 'node:fs';
-import { decodedStream, isStreamed } from './archive.js';
+import { decodedStream, isStreamed, memberRange } from './archive.js';
 
 /** Text encodings recognised from a file's first bytes. */
 export type Encoding = 'utf8' | 'utf16le' | 'utf16be';
@@ -236,6 +236,13 @@ export function detectEncoding(head: Uint8Array): { encoding: Encoding; bomLengt
  * ever opened read-only.
  */
 export async function* readRawChunks(path: string, limit = Number.POSITIVE_INFINITY): AsyncGenerator<Uint8Array> {
+  // A member lying as it is in a file on disk (a tar's, in place or spooled): a range of that file, read as a plain file is.
+  const range = memberRange(path);
+  if (range) {
+    yield* readRange(range.file, range.start, Math.min(range.end, range.start + limit));
+    if (range.damage !== undefined && range.end - range.start < limit) throw new Error(range.damage);
+    return;
+  }
   if (isStreamed(path)) {
     const stream = decodedStream(path);
     let seen = 0;
@@ -250,14 +257,19 @@ export async function* readRawChunks(path: string, limit = Number.POSITIVE_INFIN
     }
     return;
   }
+  yield* readRange(path, 0, limit);
+}
+
+/** Bytes [start, end) of a file on disk (end: at most its size when opened), into one reused buffer. */
+async function* readRange(path: string, start: number, end: number): AsyncGenerator<Uint8Array> {
   const file = new HeldFile(path);
   try {
-    let position = 0;
+    let position = start;
     // Read to the size seen at the start so a file that grows while it is read
     // still ends.
-    const size = Math.min(file.size, limit);
+    const size = Math.min(file.size, end);
     // A small file's head takes a small buffer (thousands of them are sniffed one after another).
-    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, size)));
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, size - start)));
     while (position < size) {
       const bytesRead = await file.read(buffer, 0, Math.min(buffer.length, size - position), position);
       if (bytesRead === 0) break;
