@@ -415,8 +415,10 @@ async function logs(src: Source, chain: Compression[], head: Buffer, out: Expans
   const capture = captureOf(head);
   if (capture) {
     const names = await captureNames(decoded(src.open(), chain), capture);
-    // One container: its prefix is stripped line by line (prefix.ts), the file stays one input.
-    if (names.filter((n) => n !== UNPREFIXED).length >= 2) {
+    // One compose service: its prefix is stripped line by line (prefix.ts), the file stays one input.
+    // kubectl's `[pod/NAME/CONTAINER]` has no such stripping: even one pod's capture is split, so its
+    // lines are sniffed in their own layout (Kafka's, ZooKeeper's, …) and the pod names the node.
+    if (names.filter((n) => n !== UNPREFIXED).length >= (capture === 'kubectl' ? 1 : 2)) {
       const base = basename(src.label.split(MEMBER_SEP).pop()!);
       for (const name of names.sort()) {
         const label = `${src.label}${MEMBER_SEP}${name}/${base}`;

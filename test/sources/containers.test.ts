@@ -5,6 +5,8 @@
  * Docker json-file log unwrapped (partial pieces joined). Each reads to the
  * same records as the log it wraps, and matches its golden.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flat, REPO, runCli } from '../commands/run-cli.js';
@@ -63,6 +65,51 @@ describe('a kubectl logs --prefix capture of several pods', () => {
   });
 
   it('matches its golden', () => expectGolden(join(REPO, 'fixtures/inputs/kubectl-prefix.expected.json'), got.text));
+});
+
+describe('a compose capture mixing layouts: a ZooKeeper service in its own layout beside two Kafka services', () => {
+  const path = 'fixtures/inputs/compose-zookeeper-session.log';
+  const r = runCli(['timeline', path, '--tz', 'UTC', '--json']);
+  const json = JSON.parse(r.stdout);
+  const by = (name: string): Input & { kind: string } => json.inputs.find((i: Input) => i.file === `${path}!/${name}/compose-zookeeper-session.log`);
+
+  it("reads each service's lines in their own layout, named by the service, every line accounted for", () => {
+    expect(r.status, r.stderr).toBe(0);
+    expect(by('zookeeper-1')).toMatchObject({ kind: 'zookeeper-native', node: 'zk-1', linesRead: 11, records: 8, folded: 3, unrecognised: 0 });
+    expect(by('kafka-1')).toMatchObject({ node: 'broker-1', linesRead: 9, records: 9, folded: 0, unrecognised: 0 });
+    expect(by('kafka-2')).toMatchObject({ kind: 'kafka-server', node: 'broker-2', linesRead: 12, records: 10, folded: 2, unrecognised: 0 });
+    // compose's `Attaching to …` line: read, and said to hold no log.
+    expect(by('(no container)').skipped).toMatch(/no known layout in the first 1 lines/);
+    const lines = readFileSync(join(REPO, path), 'utf8').split('\n').length - 1;
+    const read = ['zookeeper-1', 'kafka-1', 'kafka-2'].reduce((n, name) => n + by(name).linesRead, 1);
+    expect(read).toBe(lines);
+    for (const name of ['zookeeper-1', 'kafka-1', 'kafka-2']) expect(by(name).records + by(name).folded + by(name).unrecognised).toBe(by(name).linesRead);
+    // The story: ZooKeeper expires kafka-2's session, the controller on kafka-1 drops broker 2.
+    const rules = json.events.map((e: { node: string; rule: string | null }) => `${e.node} ${e.rule}`);
+    expect(rules).toContain('zk-1 zk.session.expired');
+    expect(rules).toContain('broker-1 kafka.controller.broker-failure');
+    expect(rules).toContain('broker-2 kafka.zk.session-expired');
+    expect(json.windows.map((w: { kind: string; node: string }) => `${w.kind} ${w.node}`)).toContain('isolated broker-2');
+  });
+
+  it('matches its golden', () => expectGolden(join(REPO, 'fixtures/inputs/compose-zookeeper-session.expected.json'), `${JSON.stringify(json, null, 2)}\n`));
+
+  it("one pod's kubectl --prefix capture is read too, in its own layout, the pod naming the node", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kforensics-kubectl-'));
+    try {
+      // The ZooKeeper service's lines, as `kubectl logs --prefix pod/zookeeper-1` prints them.
+      const lines = readFileSync(join(REPO, path), 'utf8').split('\n').filter((l) => l.startsWith('zookeeper-1  | '));
+      const file = join(dir, 'zk.log');
+      writeFileSync(file, lines.map((l) => `[pod/zookeeper-1/zookeeper] ${l.slice('zookeeper-1  | '.length)}\n`).join(''));
+      const got = runCli(['timeline', file, '--tz', 'UTC', '--json']);
+      expect(got.status, got.stderr).toBe(0);
+      const inputs = JSON.parse(got.stdout).inputs;
+      expect(inputs).toHaveLength(1);
+      expect(inputs[0]).toMatchObject({ file: `${file}!/zookeeper-1/zookeeper/zk.log`, kind: 'zookeeper-native', node: 'zk-1', linesRead: 11, records: 8, folded: 3, unrecognised: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('runtime log files', () => {
