@@ -4,6 +4,7 @@ import { printable } from '../sources/printable.js';
 import { parseNaiveTimestamp } from '../time/timestamp.js';
 import { EDGE_TOLERANCE_MS, formatOffset, ZONE_STEP_MS, zoneForOffset } from '../time/zone-check.js';
 import type { Zone } from '../time/zone.js';
+import type { RuntimeZoneCheckJson } from '../model/window.js';
 
 /**
  * The zone a container's log was read in, checked against its runtime's own
@@ -73,4 +74,27 @@ export async function checkRuntimeZones(files: readonly string[], zone: Zone): P
     });
   }
   return out;
+}
+
+/**
+ * The checks as the documents carry them (timeline --json's head, windows,
+ * gap, report), in the shape of the dumps' zone check: shiftMs null when the
+ * zone agrees, the mismatch message with the --tz to use when it does not.
+ */
+export async function runtimeZoneChecks(
+  inputs: readonly { file: string; node: string | null }[], zone: Zone,
+): Promise<RuntimeZoneCheckJson[]> {
+  const nodes = new Map(inputs.map((i) => [i.file, i.node]));
+  return (await checkRuntimeZones(inputs.map((i) => i.file), zone)).map((c) => ({
+    checked: true,
+    shiftMs: c.message === null ? null : c.shiftMs,
+    writtenOffset: c.writtenOffset,
+    suggestedTimeZone: c.suggestedTimeZone,
+    node: nodes.get(c.file) ?? null,
+    message: c.message
+      ?? `${printable(c.file)}: its log timestamps read as ${zone.name} agree with the container runtime's own times (${c.agreeing} of ${c.pairs} lines to the millisecond)`,
+    file: c.file,
+    pairs: c.pairs,
+    agreeing: c.agreeing,
+  }));
 }

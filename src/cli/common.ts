@@ -1,7 +1,7 @@
 import { Flags, type Command } from '@oclif/core';
 import { parseUserTime, UnknownZoneError, Zone } from '../time/zone.js';
 import { describeClockChange, describeClockNote, type ClockChange, type FileClockNote } from '../time/clock-changes.js';
-import { checkRuntimeZones } from '../analysis/runtime-zone.js';
+import type { RuntimeZoneCheckJson } from '../model/window.js';
 import type { InputJson } from '../model/timeline.js';
 import { isReadFailure, type Plan } from '../read/plan.js';
 import { STDIN_NAME } from '../sources/archive.js';
@@ -274,12 +274,13 @@ export function reportClockChanges(changes: readonly ClockChange[], zone: Zone, 
 /**
  * Container logs whose runtime's own times (which carry a zone) disagree
  * with their log timestamps read in --tz by a whole zone offset: said on
- * stderr, exit 1 (every time read from them is off by that much).
+ * stderr, exit 1 (every time read from them is off by that much). The checks
+ * are the documents' `runtimeZoneCheck` (analysis/runtime-zone.ts); returns
+ * how many files were checked.
  */
-export async function reportRuntimeZones(files: readonly string[], zone: Zone): Promise<number> {
-  const checks = await checkRuntimeZones(files, zone);
+export function reportRuntimeZones(checks: readonly RuntimeZoneCheckJson[]): number {
   for (const check of checks) {
-    if (check.message === null) continue;
+    if (check.shiftMs === null) continue;
     process.stderr.write(`${check.message}\n`);
     process.exitCode = 1;
   }

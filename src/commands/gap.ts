@@ -1,4 +1,5 @@
 import { Args, Command, Flags } from '@oclif/core';
+import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import { BULK_ACTION, ecsGap } from '../report/ecs.js';
 import { printable } from '../sources/printable.js';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
@@ -99,7 +100,11 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     failOnMissing(this, analysis.plan.missing);
     const report = analysis.report;
     // --tz auto reads each node in its own zone: nothing single to check.
-    if (!auto) await reportRuntimeZones(report.inputs.logs.map((l) => l.file), zone);
+    if (!auto) {
+      const runtime = await runtimeZoneChecks(report.inputs.logs, zone);
+      reportRuntimeZones(runtime);
+      if (runtime.length > 0) report.runtimeZoneCheck = runtime;
+    }
 
     // Logs that could not be read in full, and paths not read at all (unreadable, links not followed): exit 1.
     const failures = (): void => reportReadFailures([

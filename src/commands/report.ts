@@ -102,7 +102,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     failOnMissing(this, result.missing);
     const report = result.report;
     if (report.inputQuality.dumps.length === 0) reportNothingFound(paths, report.inputQuality.files);
-    await reportRuntimeZones(report.inputQuality.files.map((f) => f.file), zone);
+    reportRuntimeZones(report.runtimeZoneCheck ?? []);
     // Zones that disagree with the dumps, inputs not read in full: said on stderr, exit 1, wherever the report goes.
     const problems = (): void => {
       for (const z of report.zoneCheck ?? []) {

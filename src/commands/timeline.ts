@@ -5,6 +5,7 @@ import { CATEGORIES } from '../catalogue/schema.js';
 import type { InputJson, TimelineJson } from '../model/timeline.js';
 import { StreamedArray } from '../report/stream-json.js';
 import { Progress } from '../cli/progress.js';
+import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import type { SkewReport } from '../analysis/skew.js';
 import { renderAccounting, renderSkipped, renderTimelineTable } from '../report/table.js';
 import { buildTimeline } from '../read/build.js';
@@ -162,10 +163,12 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         progress.stop();
         const inputs = timeline.inputs();
         reportClockChanges(timeline.clockChanges(), zone, timeline.clockNotes());
-        await reportRuntimeZones(inputs.map((i) => i.file), zone);
+        const runtime = await runtimeZoneChecks(inputs, zone);
+        reportRuntimeZones(runtime);
         this.reportProblems(paths, inputs, timeline.skew(), skew);
         const head = TimelineSchema.parse({
-          schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windowsDoc().kept.windows, skew: timeline.skew(), events: [],
+          schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windowsDoc().kept.windows, skew: timeline.skew(),
+          ...(runtime.length > 0 && { runtimeZoneCheck: runtime }), events: [],
         });
         await events.writeTo(process.stdout, head, 'events');
       } finally {
@@ -247,7 +250,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       if (skipped) process.stderr.write(`Not read:\n${skipped}\n`);
     }
     reportClockChanges(timeline.clockChanges(), zone, timeline.clockNotes());
-    await reportRuntimeZones(inputs.map((i) => i.file), zone);
+    reportRuntimeZones(await runtimeZoneChecks(inputs, zone));
     this.reportProblems(paths, inputs, timeline.skew(), skew);
   }
 

@@ -1,4 +1,5 @@
 import { Args, Command } from '@oclif/core';
+import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import {
   brokenInputFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, inputPaths, missingArgument, nodeMapFlag,
   noteDefaultZone, noteZoneUnchecked, perFileAccounting, reportClockChanges, reportNothingFound, reportReadFailures, reportRuntimeZones, reportSkew, skewFlag, StrictFailure,
@@ -56,8 +57,10 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       noteZoneUnchecked(zone, result.inputs, runtimeChecked);
       reportReadFailures(result.inputs);
     };
-    const runtimeChecked = await reportRuntimeZones(result.inputs.map((i) => i.file), zone);
-    const doc = shown === zone ? result.doc : rezoneWindows(result.doc, shown);
+    const runtime = await runtimeZoneChecks(result.inputs, zone);
+    const runtimeChecked = reportRuntimeZones(runtime);
+    const checked = runtime.length > 0 ? { ...result.doc, runtimeZoneCheck: runtime } : result.doc;
+    const doc = shown === zone ? checked : rezoneWindows(checked, shown);
     if (this.jsonEnabled()) {
       problems();
       // Written here in pieces (as oclif would print it): thousands of windows are never one string.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputSchema } from './timeline.js';
+import { RuntimeZoneChecksSchema, ZoneCheckSchema } from './window.js';
 
 /**
  * JSON contract of `kforensics gap` (`--json`): schema "kforensics/gap/v1".
@@ -186,15 +187,8 @@ export const LostWritesSchema = z.object({
 });
 export type LostWritesJson = z.infer<typeof LostWritesSchema>;
 
-export const ZoneCheckSchema = z.object({
-  checked: z.boolean().describe('whether there was anything to check the zone against (gaps and node silences)'),
-  shiftMs: z.number().int().nullable(),
-  writtenOffset: z.string().nullable(),
-  suggestedTimeZone: z.string().nullable().describe('the --tz that reconciles the logs with the dumps (null: they agree, or nothing to check)'),
-  node: z.string().nullable(),
-  message: z.string(),
-});
-export type ZoneCheckJson = z.infer<typeof ZoneCheckSchema>;
+// The zone checks live with the windows' schema, which every document's module imports.
+export { ZoneCheckSchema, type ZoneCheckJson } from './window.js';
 
 export const GapReportSchema = z.object({
   schema: z.literal('kforensics/gap/v1'),
@@ -205,6 +199,7 @@ export const GapReportSchema = z.object({
   partitions: z.array(PartitionGapSchema),
   lostWrites: z.array(LostWritesSchema).describe('per partition: acknowledged writes lost to truncation, from all copies and the logs\' truncation lines'),
   zoneCheck: ZoneCheckSchema,
+  runtimeZoneCheck: RuntimeZoneChecksSchema,
   nodeZones: z.array(z.object({
     node: z.string(), offsetMinutes: z.number().int().nullable(), timeZone: z.string(),
     how: z.enum(['stated', 'dumps', 'relative', 'assumed', 'unknown']), evidence: z.string(),

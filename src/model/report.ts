@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DumpInputSchema, GapSchema, TimestampTypeSchema, DiscontinuitySchema, LostWritesSchema, ZoneCheckSchema } from './gap.js';
+import { RuntimeZoneChecksSchema } from './window.js';
 import { NodeKindSchema, SeveritySchema, InputSchema } from './timeline.js';
 import { WindowSchema, EvidenceSchema } from './window.js';
 
@@ -175,6 +176,7 @@ export const ReportSchema = z.object({
   gaps: z.array(GapPartitionSchema),
   lostWrites: z.array(LostWritesSchema).describe('acknowledged writes lost to truncation, per partition (gap analysis)').optional(),
   zoneCheck: z.array(ZoneCheckSchema.extend({ topic: z.string() })).describe('the --tz zone checked against the dumps\' epoch times, per topic analysed').optional(),
+  runtimeZoneCheck: RuntimeZoneChecksSchema,
   findings: z.array(FindingSchema),
   recommendations: z.array(RecommendationSchema),
   inputQuality: InputQualitySchema,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WindowSchema } from './window.js';
+import { RuntimeZoneChecksSchema, WindowSchema } from './window.js';
 
 export const SeveritySchema = z.enum(['debug', 'info', 'warn', 'error', 'critical']);
 export const NodeKindSchema = z.enum(['kafka-broker', 'zookeeper']);
@@ -60,6 +60,7 @@ export const TimelineSchema = z.object({
   inputs: z.array(InputSchema),
   windows: z.array(WindowSchema).describe('outage windows inferred from all the records (see `kforensics windows`), those matching the filters'),
   skew: SkewSchema.optional().describe('clock skew between nodes (timeline --json)'),
+  runtimeZoneCheck: RuntimeZoneChecksSchema,
   events: z.array(EventSchema),
 });
 export type TimelineJson = z.infer<typeof TimelineSchema>;

@@ -57,6 +57,32 @@ export const DisagreementSchema = z.object({
 });
 export type DisagreementJson = z.infer<typeof DisagreementSchema>;
 
+export const ZoneCheckSchema = z.object({
+  checked: z.boolean().describe('whether there was anything to check the zone against (gaps and node silences)'),
+  shiftMs: z.number().int().nullable(),
+  writtenOffset: z.string().nullable(),
+  suggestedTimeZone: z.string().nullable().describe('the --tz that reconciles the logs with the dumps (null: they agree, or nothing to check)'),
+  node: z.string().nullable(),
+  message: z.string(),
+});
+export type ZoneCheckJson = z.infer<typeof ZoneCheckSchema>;
+
+/**
+ * The zone --tz checked against a container runtime's own times (CRI and
+ * Docker json-file lines carry an RFC 3339 time with a zone beside the log's
+ * zoneless timestamp), one per file read through such framing.
+ */
+export const RuntimeZoneCheckSchema = ZoneCheckSchema.extend({
+  checked: z.boolean().describe('true: the file carries the runtime\'s times to check against'),
+  suggestedTimeZone: z.string().nullable().describe('the --tz that reconciles the log timestamps with the runtime\'s times (null: they agree)'),
+  file: z.string(),
+  pairs: z.number().int().nonnegative().describe('lines that carry both times'),
+  agreeing: z.number().int().nonnegative().describe('lines whose two times differ by shiftMs (0 when the zone agrees)'),
+}).describe("the --tz zone checked against a container runtime's own times (shiftMs null: they agree)");
+export type RuntimeZoneCheckJson = z.infer<typeof RuntimeZoneCheckSchema>;
+export const RuntimeZoneChecksSchema = z.array(RuntimeZoneCheckSchema).optional()
+  .describe("per container log (CRI, Docker json-file): --tz checked against the runtime's own times; absent when no input carries them");
+
 export const WindowsDocSchema = z.object({
   schema: z.literal('kforensics/windows/v1'),
   timeZone: z.string().describe('--tz: the zone the log timestamps were read in'),
@@ -66,5 +92,6 @@ export const WindowsDocSchema = z.object({
   windows: z.array(WindowSchema),
   falseAlarms: z.array(EvidenceSchema.extend({ why: z.string() })),
   disagreements: z.array(DisagreementSchema).describe('KRaft: windows the logs and the metadata log do not agree on'),
+  runtimeZoneCheck: RuntimeZoneChecksSchema,
 });
 export type WindowsDocJson = z.infer<typeof WindowsDocSchema>;

@@ -1,4 +1,5 @@
 import type { SkewReport } from '../analysis/skew.js';
+import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import { describeClockChange, describeClockNote } from '../time/clock-changes.js';
 import { dirname } from 'node:path';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
@@ -134,11 +135,14 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const summary = summarise(windows, missingRecords);
   summary.narrative = narrative({ windows, missing: missingRecords, findings, clock });
   // A zone that only agrees with the dumps under a whole-zone shift is said first: every time below depends on it.
-  const shifted = zoneCheck.filter((z) => z.shiftMs !== null).map((z) => z.message);
-  if (shifted.length > 0) summary.narrative = `${[...new Set(shifted)].join(' ')} ${summary.narrative}`;
-
   // Input quality.
   const inputs = timeline.inputs();
+  // Container logs: --tz checked against the runtime's own times, said as the dumps' check is.
+  const runtimeZoneCheck = await runtimeZoneChecks(inputs, zone);
+  const shifted = [...zoneCheck, ...runtimeZoneCheck].filter((z) => z.shiftMs !== null).map((z) => z.message);
+  if (shifted.length > 0) summary.narrative = `${[...new Set(shifted)].join(' ')} ${summary.narrative}`;
+  const runtimeNote = runtimeZoneCheck.length === 0 ? ''
+    : ` Checked against the container runtime's own times (which carry a zone): ${runtimeZoneCheck.map((c) => c.message).join(' ')}`;
   const dumps = dedupeDumps(gapReports.flatMap((g) => g.inputs.dumps));
   const nodes = new Set<string>();
   for (const i of inputs) for (const n of (i.node ?? '').split(',')) if (n) nodes.add(n);
@@ -169,11 +173,12 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     gaps,
     ...(lostWrites.length > 0 && { lostWrites }),
     ...(zoneCheck.length > 0 && { zoneCheck }),
+    ...(runtimeZoneCheck.length > 0 && { runtimeZoneCheck }),
     findings,
     recommendations,
     inputQuality: {
       timeZone: zone.name,
-      timeZoneNote: `log4j and logback timestamps carry no zone: they were read as ${zone.name} wall-clock time (--tz)${shown === zone ? '' : ` and are shown in ${shown.name} (--display-tz)`}. DumpLogSegments CreateTime is epoch milliseconds and needs no zone.`,
+      timeZoneNote: `log4j and logback timestamps carry no zone: they were read as ${zone.name} wall-clock time (--tz)${shown === zone ? '' : ` and are shown in ${shown.name} (--display-tz)`}. DumpLogSegments CreateTime is epoch milliseconds and needs no zone.${runtimeNote}`,
       nodes: [...nodes].sort(byNodeName),
       kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1))),
       totals: {

@@ -137,6 +137,45 @@ describe('runtime log files', () => {
     expect(runCli(['timeline', `${HA}/node3/server.log.2024-02-23-07`, '--tz', 'UTC', '--json']).stderr).not.toContain('TIME ZONE MISMATCH');
   });
 
+  it('the runtime zone check is in the documents too: timeline and windows --json, gap, report json, markdown and html', () => {
+    type Check = { checked: boolean; shiftMs: number | null; suggestedTimeZone: string | null; file: string; pairs: number; agreeing: number; message: string };
+    const mismatch = (checks: Check[] | undefined, file: string): void => {
+      expect(checks).toHaveLength(1);
+      expect(checks![0]).toMatchObject({ checked: true, shiftMs: 9 * 3_600_000, writtenOffset: '+09:00', suggestedTimeZone: 'Etc/GMT-9', file });
+      expect(checks![0]!.agreeing).toBe(checks![0]!.pairs);
+      expect(checks![0]!.message).toMatch(/^TIME ZONE MISMATCH: /);
+    };
+    const json = (args: string[]): { status: number; doc: Record<string, unknown> } => {
+      const r = runCli(args);
+      return { status: r.status, doc: JSON.parse(r.stdout) };
+    };
+    const timeline = json(['timeline', CRI, '--tz', 'UTC', '--json']);
+    expect(timeline.status).toBe(1);
+    mismatch(timeline.doc.runtimeZoneCheck as Check[], CRI);
+    // In the head, before the events.
+    expect(Object.keys(timeline.doc).slice(-2)).toEqual(['runtimeZoneCheck', 'events']);
+    const windows = json(['windows', DOCKER, '--tz', 'UTC', '--json']);
+    expect(windows.status).toBe(1);
+    mismatch(windows.doc.runtimeZoneCheck as Check[], DOCKER);
+    const gap = json(['gap', '--topic', 'test-topic', CRI, '--tz', 'UTC', '--json']);
+    mismatch(gap.doc.runtimeZoneCheck as Check[], CRI);
+    const report = json(['report', CRI, '--tz', 'UTC', '--format', 'json', '--out', '-']);
+    expect(report.status).toBe(1);
+    mismatch(report.doc.runtimeZoneCheck as Check[], CRI);
+    expect((report.doc.summary as { narrative: string }).narrative).toMatch(/^TIME ZONE MISMATCH: /);
+    for (const format of ['md', 'html']) {
+      const text = runCli(['report', CRI, '--tz', 'UTC', '--format', format, '--out', '-']).stdout;
+      // The input-quality line, tags and escapes aside.
+      expect(flat(text.replace(/<[^>]+>/g, '')), format).toMatch(/Time zone:.*Checked against the container runtime(?:'|&#39;|&#x27;)s own times .*TIME ZONE MISMATCH: .*read it with --tz Etc\/GMT-9/);
+    }
+    // Read in the right zone: the check is there, and says they agree.
+    const right = json(['timeline', CRI, '--tz', 'Asia/Seoul', '--json']);
+    expect(right.status).toBe(0);
+    expect(right.doc.runtimeZoneCheck).toEqual([expect.objectContaining({ checked: true, shiftMs: null, suggestedTimeZone: null, pairs: 88, agreeing: 88 })]);
+    // A plain log carries no runtime times: no check, no field.
+    expect(json(['windows', `${HA}/node3/server.log.2024-02-23-07`, '--tz', 'UTC', '--json']).doc).not.toHaveProperty('runtimeZoneCheck');
+  });
+
   it('a Docker json-file log reads as the log it wraps, partial pieces joined', () => {
     const got = timeline(DOCKER);
     const original = timeline(`${HA}/node1/server.log`);
