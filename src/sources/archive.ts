@@ -170,7 +170,7 @@ function spanHead(span: Span, n: number): Buffer {
  * written once to a private file (0600, in a 0700 directory under
  * os.tmpdir(), never beside the evidence), and each member is then a range
  * of it, read by the plain file's byte path (reused buffers, read ahead,
- * the native scanner): memory as for a folder, whatever the archive's size;
+ * the native scanner): memory that does not grow with the archive's size;
  * disk, the archive's unpacked size while the command runs. The directory
  * goes when the process ends: on exit, on SIGINT, SIGTERM and SIGHUP.
  */
