@@ -38,6 +38,8 @@ export interface GapOptions {
   autoZone?: boolean;
   /** --display-tz: the zone the document's times are shown in, when not the zone the logs were read in. */
   displayZone?: Zone;
+  /** Sees the plan before anything is read (to show progress against it). */
+  onPlan?: (plan: Plan) => void;
 }
 
 export const DEFAULTS = { minGapMs: 0, percentile: 99.9, k: 10, skewToleranceMs: 1_000 } as const;
@@ -103,6 +105,7 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   let zone = options.zone;
   const skewToleranceMs = options.skewToleranceMs ?? DEFAULTS.skewToleranceMs;
   const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [], followSymlinks: options.followSymlinks ?? false, layouts: options.layouts ?? [] });
+  options.onPlan?.(plan);
   const direct = new Set(paths.map((p) => resolve(p)));
   const copies = new Map<string, Copy>();
   const dumps: DumpInputJson[] = [];

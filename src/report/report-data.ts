@@ -44,6 +44,9 @@ export interface ReportOptions {
   followSymlinks?: boolean;
   /** --layout: log4j ConversionPatterns for files in no known layout. */
   layouts?: readonly string[];
+  /** Sees the plan before any log is read, and each log file once read (to show progress). */
+  onPlan?: (plan: Plan) => void;
+  onInput?: (input: InputJson) => void;
 }
 
 export interface ReportResult {
@@ -71,6 +74,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const startups = new Map<string, StartupConfigScan>();
   const timeline = await buildTimeline(paths, {
     zone, nodeMap, followSymlinks, layouts, all: true,
+    ...(options.onInput && { onInput: options.onInput }),
     watchLines: (f) => {
       if (f.kind !== 'kafka-server') return undefined;
       const scan = new StartupConfigScan(f);
@@ -79,6 +83,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     },
   });
   if (timeline.plan.missing.length > 0) return { report: undefined as never, missing: timeline.plan.missing };
+  options.onPlan?.(timeline.plan);
   const small = smallFiles();
   const windowsSink = await WindowsSink.open(timeline.plan.others, zone, small);
   const topics = options.topics ?? [];
