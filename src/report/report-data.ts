@@ -238,7 +238,9 @@ class KeyEvents implements EventSink {
   private readonly sessions = brokerSessions();
   // Each classified event's position in the pass is written on it (SEQ), not kept in a WeakMap: a WeakMap's keys
   // survive every minor collection, which moved every event of the pass to the old generation (+60 MB peak RSS at 100 MB).
-  private readonly held: { e: TimelineEvent; expiry: boolean }[] = [];
+  // What is held is a row's worth of each key event (no fields, no continuation lines): tens of thousands of them
+  // are held to the end of the pass.
+  private readonly held: { e: Sequenced; expiry: boolean }[] = [];
 
   constructor(private readonly topics: readonly string[]) {}
 
@@ -246,7 +248,7 @@ class KeyEvents implements EventSink {
     if (e.rule === null) return;
     (e as Sequenced)[SEQ] = this.read++;
     noteBrokerSession(this.sessions, e);
-    if (isKeyBySeverity(e) && inTopics(e, this.topics)) this.held.push({ e, expiry: isClientSessionExpiry(this.sessions, e) });
+    if (isKeyBySeverity(e) && inTopics(e, this.topics)) this.held.push({ e: rowOnly(e as Sequenced), expiry: isClientSessionExpiry(this.sessions, e) });
   }
 
   async rows(windows: readonly Window[], zone: Zone): Promise<{ rows: KeyEventJson[]; eventsRead: number; keyEvents: number; clientExpiries: number }> {
@@ -260,15 +262,16 @@ class KeyEvents implements EventSink {
     }
     let clientExpiries = 0;
     const chosen: TimelineEvent[] = [];
-    const isHeld = new Set<TimelineEvent>();
+    const isHeld = new Set<number>();
     for (const { e, expiry } of this.held) {
-      isHeld.add(e);
+      isHeld.add(e[SEQ]!);
       // CLI tools' ZooKeeper sessions expiring are not the cluster's story.
       if (expiry && !cited.has(`${e.file}:${e.line}`)) clientExpiries++;
       else chosen.push(e);
     }
     for (const e of citedEvents) {
-      if (!isHeld.has(e) && (e as Sequenced)[SEQ] !== undefined && inTopics(e, this.topics)) chosen.push(e);
+      const seq = (e as Sequenced)[SEQ];
+      if (seq !== undefined && !isHeld.has(seq) && inTopics(e, this.topics)) chosen.push(e);
     }
     chosen.sort((a, b) => (a as Sequenced)[SEQ]! - (b as Sequenced)[SEQ]!);
     const rows: KeyEventJson[] = [];
@@ -288,6 +291,17 @@ class KeyEvents implements EventSink {
     }
     return { rows, eventsRead: this.read, keyEvents: chosen.length, clientExpiries };
   }
+}
+
+const NO_FIELDS: TimelineEvent['fields'] = Object.freeze({});
+const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
+
+/** What a key-event row shows of an event (rows are built from these alone), and its position in the pass. */
+function rowOnly(e: Sequenced): Sequenced {
+  return {
+    time: e.time, node: e.node, nodeKind: e.nodeKind, file: e.file, line: e.line, rule: e.rule, category: e.category, severity: e.severity,
+    message: e.message, fields: NO_FIELDS, continuation: NO_LINES, [SEQ]: e[SEQ],
+  };
 }
 
 function isKeyBySeverity(e: TimelineEvent): boolean {
