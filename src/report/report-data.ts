@@ -1,7 +1,7 @@
 import type { SkewReport } from '../analysis/skew.js';
 import { describeClockChange, describeClockNote } from '../time/clock-changes.js';
 import { dirname } from 'node:path';
-import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
+import { analyzeGapsOfTopics, DEFAULTS } from '../analysis/gap.js';
 import { brokerSessions, isClientSessionExpiry, noteBrokerSession } from '../analysis/client-sessions.js';
 import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile, type StartupConfigFile } from '../analysis/findings.js';
 import type { DumpInputJson, GapReportJson } from '../model/gap.js';
@@ -96,15 +96,10 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
 
   // Gaps, per topic.
   const gapTopics = topics.length > 0 ? [...topics] : await dumpTopics(timeline.plan);
-  const gapReports: GapReportJson[] = [];
-  if (timeline.plan.others.some((o) => o.kind === 'dump-log-segments')) {
-    for (const topic of gapTopics) {
-      const g = await analyzeGaps(paths, {
-        topic, zone, ...(shown !== zone && { displayZone: shown }), minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks, layouts,
-      });
-      gapReports.push(g.report);
-    }
-  }
+  // One pass over the logs for every topic's gap evidence.
+  const gapReports: GapReportJson[] = !timeline.plan.others.some((o) => o.kind === 'dump-log-segments') ? [] : (await analyzeGapsOfTopics(paths, gapTopics, {
+    zone, ...(shown !== zone && { displayZone: shown }), minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks, layouts,
+  })).map((g) => g.report);
   const gaps: GapPartitionJson[] = gapReports.flatMap((g) => g.partitions.map((p) => ({
     topic: p.topic, partition: p.partition, broker: p.broker, firstOffset: p.firstOffset, lastOffset: p.lastOffset,
     records: p.records, timestampType: p.timestampType, criterion: p.spacing.criterion, gaps: p.gaps,
