@@ -3,8 +3,7 @@
 // brokers' log folders, each with hourly-rotated server.log files
 // (server.log.YYYY-MM-DD-HH, then server.log), a controller.log and a
 // state-change.log, every broker logging through the same hours. Used to
-// measure memory and descriptors with many inputs (npm run bench's many-files
-// case reads it too).
+// measure memory and descriptors with many inputs.
 //   node scripts/gen-many-logs.mjs --brokers 400 --rotations 48 --out /tmp/many
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
