@@ -1,9 +1,21 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
+#!/usr/bin/env -S node --max-semi-space-size=8 --heap-growing-percent=20
 // V8's young generation is capped at 8 MB semi-spaces (its default grows to
 // 16 MB on a long read). Measured on the bench's server.log, piped to wc:
 // peak RSS 94 / 102 / 115 MB at 100 MB / 1 GiB / 4 GiB against 93 / 117 / 128
 // with the default, at the same speed; 4 MB promoted more garbage to the old
 // generation (136 MB at 1 GiB) and was slower.
+// The old generation may grow 20 % past what survived its last full
+// collection before the next (V8's default lets it grow up to 4x when the
+// program spends little time collecting). The passes that build a record for
+// every line (the window engine's, the report's) promote hundreds of MB of
+// short-lived records to the old generation; with the default the heap grew
+// to 100-190 MB of mostly garbage, and peak RSS swung from run to run. On a
+// 256 MB server.log, peak RSS (one run each, load 13 on 2 cores): report
+// 253 -> 137 MB, timeline (table) 165 -> 108, timeline --json 219 -> 127,
+// windows 103-172 -> 105, timeline --format ndjson 94 -> 95; CPU time the same
+// for ndjson, the table and windows, +50 % for report and --json (more full
+// collections). 16 MB semi-spaces with the same 20 % kept CPU at the default's
+// but left report at 164-178 MB; 12 MB, 168.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execute } from '@oclif/core';

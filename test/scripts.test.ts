@@ -8,16 +8,29 @@ import { REPO } from './commands/run-cli.js';
 const node = (args: string[]) => spawnSync(process.execPath, args, { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
 
 describe('the scripts honour --help and reject what they do not know', () => {
-  it.each(['gen-server-log', 'bench', 'bench-gap', 'make-account-event-dump'])('scripts/%s.mjs --help prints its usage and does nothing else', (name) => {
+  it.each(['gen-server-log', 'gen-many-logs', 'bench', 'bench-gap', 'make-account-event-dump'])('scripts/%s.mjs --help prints its usage and does nothing else', (name) => {
     const dir = mkdtempSync(join(tmpdir(), 'kf-script-help-'));
     const out = join(dir, 'out.txt');
-    const args = name === 'gen-server-log' ? ['--out', out, '--help'] : name === 'make-account-event-dump' ? ['--help', out] : ['--help'];
+    const args = name === 'gen-server-log' || name === 'gen-many-logs' ? ['--out', out, '--help'] : name === 'make-account-event-dump' ? ['--help', out] : ['--help'];
     const r = node([`scripts/${name}.mjs`, ...args]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Usage: /);
     expect(r.stdout).toContain('-h, --help');
     expect(existsSync(out)).toBe(false);
     expect(r.stdout).not.toMatch(/ok {3}kforensics found|^wrote /m);
+  });
+
+  it('gen-many-logs writes the folders and files it says, and they read back line for line', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'kf-many-logs-')), 'fleet');
+    const r = node(['scripts/gen-many-logs.mjs', '--brokers', '10', '--rotations', '2', '--lines', '12', '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const truth = JSON.parse(r.stderr) as { files: number; lines: number; restarts: number };
+    // Per broker: 2 rotations, server.log, controller.log, state-change.log; broker-10 restarts.
+    expect(truth).toMatchObject({ files: 50, lines: 600, restarts: 1 });
+    const read = node(['bin/run.js', 'windows', out]);
+    expect(read.stderr).toContain('Read 50 log file(s), 600 lines: 600 records');
+    expect(read.stdout).toMatch(/broker-down\s.*broker-10/);
+    expect(node(['scripts/gen-many-logs.mjs', '--brokers', '0', '--out', out]).status).toBe(2);
   });
 
   it('an unknown option is a usage error (exit 2), before anything is written', () => {

@@ -13,7 +13,9 @@ import { wholeZoneShift } from '../time/zone-check.js';
 import { Zone } from '../time/zone.js';
 import { inferNodeZones, zonesByNode, type NodeZone } from './zone-infer.js';
 import { estimateSkew, SkewAnchors } from './skew.js';
-import { collectEvidence, type EvidenceWindow, type LineAt, type NodeSilence, type WindowEvidence } from './evidence.js';
+import {
+  collectEvidence, evidencePass, type EvidenceRequest, type EvidenceResult, type EvidenceWindow, type LineAt, type NodeSilence, type WindowEvidence,
+} from './evidence.js';
 import { lostWrites, type LostWrites, type TruncationLine } from './lost-writes.js';
 import { PartitionScan, type Candidate, type UnitRef } from './partition-scan.js';
 import { Copy, EpochRuns, extraInt, listsRecords, parseLeaderEpochCheckpoint, segmentOf, ViewStream, type CopyId } from './replicas.js';
@@ -38,6 +40,8 @@ export interface GapOptions {
   autoZone?: boolean;
   /** --display-tz: the zone the document's times are shown in, when not the zone the logs were read in. */
   displayZone?: Zone;
+  /** Sees the plan before anything is read (to show progress against it). */
+  onPlan?: (plan: Plan) => void;
 }
 
 export const DEFAULTS = { minGapMs: 0, percentile: 99.9, k: 10, skewToleranceMs: 1_000 } as const;
@@ -100,9 +104,54 @@ const CHECKPOINT = 'leader-epoch-checkpoint';
  * gap means → the zone checked against the dumps' epoch times.
  */
 export async function analyzeGaps(paths: readonly string[], options: GapOptions): Promise<GapAnalysis> {
+  const plan = await planGaps(paths, options);
+  const run = topicGaps(plan, paths, options);
+  let step = await run.next();
+  while (!step.done) {
+    const [found] = await evidencePass(plan.families, [step.value.request], step.value.onInput, step.value.zoneOf);
+    step = await run.next(found!);
+  }
+  return step.value;
+}
+
+/**
+ * The gaps of several topics (a report's) over the same paths: each topic's
+ * dumps analysed in turn, then one pass over the logs for the evidence of
+ * every topic's gaps (one sink each), not one pass per topic.
+ */
+export async function analyzeGapsOfTopics(paths: readonly string[], topics: readonly string[], options: Omit<GapOptions, 'topic' | 'autoZone'>): Promise<GapAnalysis[]> {
+  const plan = await planGaps(paths, options);
+  const runs = topics.map((topic) => topicGaps(plan, paths, { ...options, topic }));
+  const steps: IteratorResult<EvidenceAsk, GapAnalysis>[] = [];
+  for (const run of runs) steps.push(await run.next());
+  for (;;) {
+    const waiting = steps.flatMap((s, i) => (s.done ? [] : [i]));
+    if (waiting.length === 0) break;
+    const asks = waiting.map((i) => steps[i]!.value as EvidenceAsk);
+    // Without --tz auto every topic reads the logs in the same zone: the first ask's.
+    const found = await evidencePass(plan.families, asks.map((a) => a.request), (input) => { for (const a of asks) a.onInput(input); }, asks[0]!.zoneOf);
+    for (let k = 0; k < waiting.length; k++) steps[waiting[k]!] = await runs[waiting[k]!]!.next(found[k]!);
+  }
+  return steps.map((s) => s.value as GapAnalysis);
+}
+
+async function planGaps(paths: readonly string[], options: Omit<GapOptions, 'topic'>): Promise<Plan> {
+  const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [], followSymlinks: options.followSymlinks ?? false, layouts: options.layouts ?? [] });
+  options.onPlan?.(plan);
+  return plan;
+}
+
+/** What one topic's analysis asks of the pass over the logs: its windows, and where the logs it reads are accounted. */
+interface EvidenceAsk {
+  request: EvidenceRequest;
+  onInput: (input: InputJson) => void;
+  zoneOf: (family: Family) => Zone;
+}
+
+/** One topic's analysis; it yields once it needs the logs' evidence (analyzeGaps and analyzeGapsOfTopics make the pass). */
+async function* topicGaps(plan: Plan, paths: readonly string[], options: GapOptions): AsyncGenerator<EvidenceAsk, GapAnalysis, EvidenceResult> {
   let zone = options.zone;
   const skewToleranceMs = options.skewToleranceMs ?? DEFAULTS.skewToleranceMs;
-  const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [], followSymlinks: options.followSymlinks ?? false, layouts: options.layouts ?? [] });
   const direct = new Set(paths.map((p) => resolve(p)));
   const copies = new Map<string, Copy>();
   const dumps: DumpInputJson[] = [];
@@ -381,7 +430,7 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
   const shown = options.displayZone ?? zone;
   const read = zone;
   if (plan.families.length > 0) {
-    const found = await collectEvidence(plan.families, windows, shown, (i) => logs.push(i), options.topic, zoneOf ?? (() => read));
+    const found = yield { request: { windows, zone: shown, topic: options.topic }, onInput: (i) => logs.push(i), zoneOf: zoneOf ?? (() => read) };
     lastLogTime = found.lastLogTime;
     found.results.forEach((r, i) => evidence.set(owner[i]!, r));
     truncations = dedupeTruncations(found.truncations);

@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { InputJson } from '../model/timeline.js';
 import type { Plan } from '../read/plan.js';
 
-/** How often the line is redrawn; the first one shows within this of the start. */
+/** What the progress counts: the files to be read, in groups (a plan's families; a command may add its dumps). */
+export interface ProgressInputs {
+  families: readonly { files: readonly { path: string; size: number }[] }[];
+}
+
+/** How often the line is redrawn (the first one is drawn at once). */
 const EVERY_MS = 250;
 
 /** Bytes this process has read so far (Linux: /proc/self/io), or undefined. */
@@ -18,9 +23,9 @@ function bytesReadByProcess(): number | undefined {
 /**
  * Progress on stderr while the inputs are read: files done, bytes read (by
  * the process where the system says, else of the files done), elapsed
- * seconds. On a
- * terminal only, one line redrawn in place and erased at the end; nothing
- * when stderr is piped or redirected.
+ * seconds. On a terminal only, one line drawn as reading starts, redrawn in
+ * place and erased at the end (and before each output to the same
+ * terminal); nothing when stderr is piped or redirected.
  */
 export class Progress {
   private readonly timer: NodeJS.Timeout | undefined;
@@ -33,7 +38,7 @@ export class Progress {
   private shown = false;
   private readonly base = bytesReadByProcess();
 
-  constructor(plan: Pick<Plan, 'families'>, private readonly out: NodeJS.WriteStream = process.stderr) {
+  constructor(plan: ProgressInputs, private readonly out: NodeJS.WriteStream = process.stderr) {
     const files = plan.families.flatMap((f) => f.files);
     this.sizes = new Map(files.map((f) => [f.path, f.size]));
     this.totalFiles = files.length;
@@ -41,6 +46,7 @@ export class Progress {
     if (out.isTTY === true && this.totalFiles > 0) {
       this.timer = setInterval(() => this.draw(), EVERY_MS);
       this.timer.unref();
+      this.draw();
     }
   }
 
@@ -70,4 +76,10 @@ export class Progress {
     if (this.timer) clearInterval(this.timer);
     this.clear();
   }
+}
+
+/** Progress over a plan's logs and, for the commands that read them too (gap, report), its dumps. */
+export function planProgress(plan: Pick<Plan, 'families' | 'others'>, withDumps: boolean): Progress {
+  const dumps = withDumps ? plan.others.filter((f) => f.kind === 'dump-log-segments') : [];
+  return new Progress({ families: [...plan.families, { files: dumps }] });
 }

@@ -12,6 +12,7 @@ import {
 } from '../cli/common.js';
 import { describeNodeZones } from '../analysis/zone-infer.js';
 import { Zone } from '../time/zone.js';
+import { planProgress, type Progress } from '../cli/progress.js';
 
 /** `60`, `60s`, `90 s`, `5m`, `2h`, `1500ms` → milliseconds. */
 export function parseDurationFlag(text: string): number {
@@ -84,8 +85,11 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     await checkNodeMap(this, paths, flags['node-map']);
 
     let analysis;
+    // On a terminal, progress while the dumps and logs are read (cli/progress.ts); erased before anything is written.
+    let progress: Progress | undefined;
     try {
       analysis = await analyzeGaps(paths, {
+        onPlan: (plan) => { progress = planProgress(plan, true); },
         topic: flags.topic, zone, minGapMs, percentile, k,
         ...(flags.broker && { broker: flags.broker }),
         nodeMap: nodeMapFlag(flags),
@@ -96,6 +100,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
+    } finally {
+      progress?.stop();
     }
     failOnMissing(this, analysis.plan.missing);
     const report = analysis.report;

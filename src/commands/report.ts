@@ -9,6 +9,7 @@ import { buildReport } from '../report/report-data.js';
 import { renderHtmlParts } from '../report/html.js';
 import { jsonDocument, writeChunks } from '../report/stream-json.js';
 import { renderMarkdownParts } from '../report/markdown.js';
+import { planProgress, type Progress } from '../cli/progress.js';
 
 const FORMATS = ['md', 'html', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -85,8 +86,12 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     if (toFile) await this.guardOut(flags.out!, paths);
 
     let result;
+    // On a terminal, progress while the inputs are read (cli/progress.ts); erased before anything is written.
+    let progress: Progress | undefined;
     try {
       result = await buildReport(paths, {
+        onPlan: (plan) => { progress = planProgress(plan, true); },
+        onInput: (input) => progress?.done(input),
         zone,
         ...(shown !== zone && { displayZone: shown }),
         ...(flags.topic && { topics: flags.topic }),
@@ -98,6 +103,8 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });
+    } finally {
+      progress?.stop();
     }
     failOnMissing(this, result.missing);
     const report = result.report;

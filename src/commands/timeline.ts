@@ -215,6 +215,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       }
       await flush();
     } else {
+      progress.clear();
       this.log(`Timeline of ${paths.join(' ')} — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
       let rows = 0;
       const columns = process.stdout.isTTY === true ? process.stdout.columns : undefined;

@@ -11,6 +11,7 @@ import { renderAccounting, renderSkipped } from '../report/table.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../windows/build.js';
 import { jsonDocument, writeChunks } from '../report/stream-json.js';
+import { Progress } from '../cli/progress.js';
 
 export default class WindowsCommand extends Command {
   static override summary = 'What was unavailable, from when to when, and the evidence.';
@@ -38,15 +39,21 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     const handlers = unrecognisedHandlers(flags);
     await checkNodeMap(this, argv, flags['node-map']);
     let result;
+    // On a terminal, progress while the logs are read (cli/progress.ts); erased before anything is written.
+    let progress: Progress | undefined;
     try {
       result = await buildWindows(argv, {
         zone, nodeMap: nodeMapFlag(flags), followSymlinks: flags['follow-symlinks'], layouts: flags.layout ?? [], skew,
+        onPlan: (plan) => { progress = new Progress(plan); },
+        onInput: (input) => progress?.done(input),
         ...(handlers.listing && { onUnrecognised: handlers.listing }),
         ...(handlers.cut && { onCutLines: handlers.cut }),
       });
     } catch (e) {
       if (e instanceof StrictFailure) this.error(e.message, { exit: 1 });
       throw e;
+    } finally {
+      progress?.stop();
     }
     failOnMissing(this, result.missing);
     const problems = (): void => {

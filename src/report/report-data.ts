@@ -2,7 +2,7 @@ import type { SkewReport } from '../analysis/skew.js';
 import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import { describeClockChange, describeClockNote } from '../time/clock-changes.js';
 import { dirname } from 'node:path';
-import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
+import { analyzeGapsOfTopics, DEFAULTS } from '../analysis/gap.js';
 import { brokerSessions, isClientSessionExpiry, noteBrokerSession } from '../analysis/client-sessions.js';
 import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile, type StartupConfigFile } from '../analysis/findings.js';
 import type { DumpInputJson, GapReportJson } from '../model/gap.js';
@@ -45,6 +45,9 @@ export interface ReportOptions {
   followSymlinks?: boolean;
   /** --layout: log4j ConversionPatterns for files in no known layout. */
   layouts?: readonly string[];
+  /** Sees the plan before any log is read, and each log file once read (to show progress). */
+  onPlan?: (plan: Plan) => void;
+  onInput?: (input: InputJson) => void;
 }
 
 export interface ReportResult {
@@ -72,6 +75,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const startups = new Map<string, StartupConfigScan>();
   const timeline = await buildTimeline(paths, {
     zone, nodeMap, followSymlinks, layouts, all: true,
+    ...(options.onInput && { onInput: options.onInput }),
     watchLines: (f) => {
       if (f.kind !== 'kafka-server') return undefined;
       const scan = new StartupConfigScan(f);
@@ -80,6 +84,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     },
   });
   if (timeline.plan.missing.length > 0) return { report: undefined as never, missing: timeline.plan.missing };
+  options.onPlan?.(timeline.plan);
   const small = smallFiles();
   const windowsSink = await WindowsSink.open(timeline.plan.others, zone, small);
   const topics = options.topics ?? [];
@@ -92,15 +97,10 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
 
   // Gaps, per topic.
   const gapTopics = topics.length > 0 ? [...topics] : await dumpTopics(timeline.plan);
-  const gapReports: GapReportJson[] = [];
-  if (timeline.plan.others.some((o) => o.kind === 'dump-log-segments')) {
-    for (const topic of gapTopics) {
-      const g = await analyzeGaps(paths, {
-        topic, zone, ...(shown !== zone && { displayZone: shown }), minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks, layouts,
-      });
-      gapReports.push(g.report);
-    }
-  }
+  // One pass over the logs for every topic's gap evidence.
+  const gapReports: GapReportJson[] = !timeline.plan.others.some((o) => o.kind === 'dump-log-segments') ? [] : (await analyzeGapsOfTopics(paths, gapTopics, {
+    zone, ...(shown !== zone && { displayZone: shown }), minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks, layouts,
+  })).map((g) => g.report);
   const gaps: GapPartitionJson[] = gapReports.flatMap((g) => g.partitions.map((p) => ({
     topic: p.topic, partition: p.partition, broker: p.broker, firstOffset: p.firstOffset, lastOffset: p.lastOffset,
     records: p.records, timestampType: p.timestampType, criterion: p.spacing.criterion, gaps: p.gaps,
@@ -238,7 +238,9 @@ class KeyEvents implements EventSink {
   private readonly sessions = brokerSessions();
   // Each classified event's position in the pass is written on it (SEQ), not kept in a WeakMap: a WeakMap's keys
   // survive every minor collection, which moved every event of the pass to the old generation (+60 MB peak RSS at 100 MB).
-  private readonly held: { e: TimelineEvent; expiry: boolean }[] = [];
+  // What is held is a row's worth of each key event (no fields, no continuation lines): tens of thousands of them
+  // are held to the end of the pass.
+  private readonly held: { e: Sequenced; expiry: boolean }[] = [];
 
   constructor(private readonly topics: readonly string[]) {}
 
@@ -246,7 +248,7 @@ class KeyEvents implements EventSink {
     if (e.rule === null) return;
     (e as Sequenced)[SEQ] = this.read++;
     noteBrokerSession(this.sessions, e);
-    if (isKeyBySeverity(e) && inTopics(e, this.topics)) this.held.push({ e, expiry: isClientSessionExpiry(this.sessions, e) });
+    if (isKeyBySeverity(e) && inTopics(e, this.topics)) this.held.push({ e: rowOnly(e as Sequenced), expiry: isClientSessionExpiry(this.sessions, e) });
   }
 
   async rows(windows: readonly Window[], zone: Zone): Promise<{ rows: KeyEventJson[]; eventsRead: number; keyEvents: number; clientExpiries: number }> {
@@ -260,15 +262,16 @@ class KeyEvents implements EventSink {
     }
     let clientExpiries = 0;
     const chosen: TimelineEvent[] = [];
-    const isHeld = new Set<TimelineEvent>();
+    const isHeld = new Set<number>();
     for (const { e, expiry } of this.held) {
-      isHeld.add(e);
+      isHeld.add(e[SEQ]!);
       // CLI tools' ZooKeeper sessions expiring are not the cluster's story.
       if (expiry && !cited.has(`${e.file}:${e.line}`)) clientExpiries++;
       else chosen.push(e);
     }
     for (const e of citedEvents) {
-      if (!isHeld.has(e) && (e as Sequenced)[SEQ] !== undefined && inTopics(e, this.topics)) chosen.push(e);
+      const seq = (e as Sequenced)[SEQ];
+      if (seq !== undefined && !isHeld.has(seq) && inTopics(e, this.topics)) chosen.push(e);
     }
     chosen.sort((a, b) => (a as Sequenced)[SEQ]! - (b as Sequenced)[SEQ]!);
     const rows: KeyEventJson[] = [];
@@ -288,6 +291,17 @@ class KeyEvents implements EventSink {
     }
     return { rows, eventsRead: this.read, keyEvents: chosen.length, clientExpiries };
   }
+}
+
+const NO_FIELDS: TimelineEvent['fields'] = Object.freeze({});
+const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
+
+/** What a key-event row shows of an event (rows are built from these alone), and its position in the pass. */
+function rowOnly(e: Sequenced): Sequenced {
+  return {
+    time: e.time, node: e.node, nodeKind: e.nodeKind, file: e.file, line: e.line, rule: e.rule, category: e.category, severity: e.severity,
+    message: e.message, fields: NO_FIELDS, continuation: NO_LINES, [SEQ]: e[SEQ],
+  };
 }
 
 function isKeyBySeverity(e: TimelineEvent): boolean {

@@ -6,7 +6,7 @@ import { isMetadataDump, readMetadataDump } from '../readers/metadata-log.js';
 import { parseDescribe } from '../readers/topics-describe.js';
 import { parseProperties, zookeeperServers } from '../readers/properties.js';
 import { fileLineSource, readSmallFile } from '../sources/lines.js';
-import type { PlannedFile } from '../read/plan.js';
+import type { Plan, PlannedFile } from '../read/plan.js';
 import type { Zone } from '../time/zone.js';
 import { buildTimeline, type TimelineOptions } from '../read/build.js';
 import { ModeTally, mergeMetadata, type MetadataInput } from './metadata-merge.js';
@@ -192,10 +192,14 @@ export class WindowsSink implements EventSink {
 /** sources → readers → catalogue → merged records → window engine; KRaft metadata dumps beside. */
 export async function buildWindows(
   paths: readonly string[],
-  options: { zone: Zone; nodeMap?: readonly string[]; followSymlinks?: boolean; layouts?: readonly string[]; classifier?: Classifier } &
-    Pick<TimelineOptions, 'onUnrecognised' | 'onCutLines' | 'skew'>,
+  options: {
+    zone: Zone; nodeMap?: readonly string[]; followSymlinks?: boolean; layouts?: readonly string[]; classifier?: Classifier;
+    /** Sees the plan before any log is read (to show progress against it). */
+    onPlan?: (plan: Plan) => void;
+  } & Pick<TimelineOptions, 'onUnrecognised' | 'onCutLines' | 'skew' | 'onInput'>,
 ): Promise<WindowsResult> {
   const timeline = await buildTimeline(paths, { ...options, all: true });
+  options.onPlan?.(timeline.plan);
   const sink = await WindowsSink.open(timeline.plan.others, options.zone);
   await drain(timeline.eventBatches, [sink]);
   return {

@@ -57,3 +57,36 @@ describe('one read per input per command', () => {
     expect(reads[log]! / size).toBeLessThan(2.1);
   });
 });
+
+describe('report: one pass over the logs for the gap evidence of every topic', () => {
+  // The generated log beside dumps of three topics (the account_event dump, its topic renamed).
+  const many = tempDir('kforensics-read-once-topics-');
+  const broker = join(many.root, 'broker-1');
+  many.write('broker-1/.keep', '');
+  const dump = readFileSync(join(REPO, 'fixtures/account-event-2022-10-05/broker-1/dump-account_event-0.txt'), 'utf8');
+  const topics = ['account_event', 'orders', 'payments'];
+  for (const t of topics) many.write(`broker-1/dump-${t}-0.txt`, dump.replaceAll('account_event', t));
+
+  it('reads the log once for the key events and windows, once for the three topics\' evidence, and again only up to the lines it quotes', () => {
+    expect(gen.status, gen.stderr).toBe(0);
+    copyFileSync(log, join(broker, 'server.log'));
+    const out = join(many.root, 'reads.json');
+    const r = spawnSync(process.execPath, [join(REPO, 'bin/run.js'), 'report', broker, '--json'], {
+      encoding: 'utf8', maxBuffer: 256 << 20,
+      env: {
+        ...process.env, NO_COLOR: '1', KF_COUNT_READS_ROOT: broker, KF_COUNT_READS_OUT: out,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${join(REPO, 'test/helpers/count-reads.mjs')}`,
+      },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { gaps: { topic: string }[]; inputQuality: { dumps: unknown[] } };
+    expect(report.inputQuality.dumps).toHaveLength(3);
+    expect(new Set(report.gaps.map((g) => g.topic))).toEqual(new Set(topics));
+    const reads = JSON.parse(readFileSync(out, 'utf8')) as Record<string, number>;
+    const size = statSync(join(broker, 'server.log')).size;
+    // Two passes, and the read-backs of the lines quoted (the evidence's, once for all topics, and the appendix's), each up to
+    // the last line it quotes: 3.2× here. Was one evidence pass and one read-back per topic: 5.4×.
+    expect(reads[join(broker, 'server.log')]! / size).toBeGreaterThanOrEqual(2);
+    expect(reads[join(broker, 'server.log')]! / size).toBeLessThan(3.5);
+  });
+});

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from './run-cli.js';
 
@@ -116,5 +119,31 @@ describe('the table on a terminal', () => {
   it('no progress line when stderr is piped', () => {
     const r = piped(['timeline', HA, '--tz', 'UTC', '--no-windows']);
     expect(r.stderr).not.toContain('reading:');
+  });
+});
+
+describe('progress while the inputs are read', () => {
+  const ACCOUNT = 'fixtures/account-event-2022-10-05';
+  const out = join(mkdtempSync(join(tmpdir(), 'kf-progress-')), 'r.md');
+  const commands: [string, string[]][] = [
+    ['timeline', ['timeline', HA, '--tz', 'UTC']],
+    ['windows', ['windows', HA, '--tz', 'UTC']],
+    ['report', ['report', ACCOUNT, '--tz', 'Asia/Seoul', '--topic', 'account_event', '--out', out]],
+    ['gap', ['gap', ACCOUNT, '--tz', 'Asia/Seoul', '--topic', 'account_event']],
+  ];
+
+  it.each(commands)('%s: drawn on a terminal as reading starts (files and bytes read, elapsed), erased before the output', (_, args) => {
+    const tty = onTerminal(args, { NO_COLOR: '1' });
+    if (tty === undefined) return void console.warn('skipped: util-linux `script` is not installed');
+    const drawn = /\r\u001b\[Kreading: [\d.]+ of [\d.]+ MB, \d+ of (\d+) file\(s\) done, [\d.]+ s/.exec(tty);
+    expect(drawn, tty.slice(0, 500)).not.toBeNull();
+    expect(Number(drawn![1])).toBeGreaterThan(0);
+    // Erased: no line the terminal keeps ends with it.
+    const kept = tty.split('\n').map((l) => l.replace(/\r$/, '').split('\r').at(-1)!);
+    expect(kept.filter((l) => l.includes('reading:'))).toEqual([]);
+  });
+
+  it.each(commands)('%s: none when stderr is piped', (_, args) => {
+    expect(piped(args).stderr).not.toContain('reading:');
   });
 });
