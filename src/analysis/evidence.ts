@@ -135,7 +135,7 @@ export async function collectEvidence(
   const classifier = defaultClassifier();
 
   const streams = families.map((family) => familyEvents(family, {
-    zone: zoneOf ? zoneOf(family) : zone, classifier, all: true, keep: () => true, onInput,
+    zone: zoneOf ? zoneOf(family) : zone, classifier, all: true, light: true, keep: () => true, onInput,
   }));
   for await (const e of mergeByTime(streams)) {
     if (lastLogTime === null || e.time > lastLogTime) lastLogTime = e.time;

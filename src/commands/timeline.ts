@@ -116,6 +116,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         zone,
         onInput: (input) => progress?.done(input),
         all: withWindows || flags.all,
+        // Records no rule classifies only feed the window engine unless --all prints them.
+        light: withWindows && !flags.all,
         nodeMap,
         followSymlinks: flags['follow-symlinks'],
         layouts: flags.layout ?? [],

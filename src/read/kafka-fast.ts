@@ -30,10 +30,38 @@ import { isStreamed } from '../sources/archive.js';
  */
 export function pushKafkaBytes(
   range: ByteRange, reader: RecordReader, kafkaGate: KafkaGate, stats: LineStats,
-  take: (record: LogRecord | undefined) => void,
+  take: (record: LogRecord | undefined) => void, light?: LightTake,
 ): void {
-  if (kafkaGate.native) pushKafkaNative(range, reader, kafkaGate, stats, take);
-  else pushBytesJs(range, reader, kafkaGate.table, stats, take, kafkaGate.starts);
+  if (kafkaGate.native) pushKafkaNative(range, reader, kafkaGate, stats, take, light);
+  else pushBytesJs(range, reader, kafkaGate.table, stats, take, kafkaGate.starts, light);
+}
+
+/**
+ * Receives a record no rule can classify, counted by `reader.skipRecord`,
+ * when such records are wanted as signs of life (the window engine's): its
+ * line number (the reader's), instant, role and server id, and its first
+ * line's bytes [from, to) in the file, where its text can be read back.
+ */
+export type LightTake = (line: number, time: number, role: NodeKind, myid: string | undefined, from: number, to: number) => void;
+
+/**
+ * A record start no rule can classify, at buf[s, e): counted, and handed to
+ * `light` when there is one. Light records need the file offset of the range
+ * (a plain file's); without it the line takes the string path, so that no
+ * record is lost.
+ */
+function skipped(
+  range: ByteRange, s: number, e: number, reader: RecordReader, stats: LineStats,
+  take: (record: LogRecord | undefined) => void, light: LightTake | undefined, naive: number, role: NodeKind, myid?: string,
+): void {
+  if (!light) {
+    take(reader.skipRecord(naive, role, myid));
+  } else if (range.at === undefined) {
+    take(reader.push(lineText(range.buf, s, e, stats)));
+  } else {
+    take(reader.skipRecord(naive, role, myid));
+    light(reader.counts.linesRead, reader.skippedTime, role, myid, range.at + s, range.at + e);
+  }
 }
 
 /** How the byte path meets a layout's record starts: the lines shaped like one, and the scan that reads one into `scanned`. */
@@ -50,7 +78,7 @@ const ZOOKEEPER_STARTS: ByteStarts = { shaped: (b, s, e) => s < e && isDigit(b[s
 /** pushKafkaBytes in JavaScript: the reference the native scanner keeps to, and ZooKeeper's native layout's reading. */
 function pushBytesJs(
   range: ByteRange, reader: RecordReader, gate: LoggerTable<LoggerGate>, stats: LineStats,
-  take: (record: LogRecord | undefined) => void, starts: ByteStarts,
+  take: (record: LogRecord | undefined) => void, starts: ByteStarts, light?: LightTake,
 ): void {
   const { buf, to, final } = range;
   let s = range.from;
@@ -78,7 +106,7 @@ function pushBytesJs(
           Classifier.matchesMessage(g.rules, lineText(buf, scanned.messageStart, scanned.messageEnd, scratch)))) {
           take(reader.push(lineText(buf, s, e, stats)));
         } else {
-          take(reader.skipRecord(scanned.naiveTime, g.role, scanned.myid));
+          skipped(range, s, e, reader, stats, take, light, scanned.naiveTime, g.role, scanned.myid);
         }
       } else {
         take(reader.push(lineText(buf, s, e, stats)));
@@ -121,8 +149,11 @@ export class KafkaGate {
   /** The span the scanner counts runs in (naive ms), as last asked. */
   private window = { from: 0, to: 0 };
 
-  /** @param native the native scanners; null reads with the JavaScript byte path. */
-  constructor(layout: Layout, classifier: Classifier, native: NativeScanners | null = nativeScanners() ?? null) {
+  /**
+   * @param native the native scanners; null reads with the JavaScript byte path.
+   * @param runs whether the scanner may count skipped records in runs (LINE_RUN); not when each one is wanted (LightTake).
+   */
+  constructor(layout: Layout, classifier: Classifier, native: NativeScanners | null = nativeScanners() ?? null, private readonly runs = true) {
     this.describe = (logger) => {
       const role = layout.roleOf({ naiveTime: 0, level: '', logger, message: '' });
       return { role, ...classifier.needs(logger, role) };
@@ -184,7 +215,7 @@ export class KafkaGate {
    * runs.
    */
   widen(naive: number, zone: Zone): void {
-    if (naive >= this.window.from && naive < this.window.to) return;
+    if (!this.runs || (naive >= this.window.from && naive < this.window.to)) return;
     const span = zone.constantSpan(naive);
     this.window = span;
     this.native!.setKafkaWindow(this.scanner!, span.from, span.to, span.offsetMs);
@@ -221,12 +252,13 @@ const gates = new WeakMap<Classifier, Map<string, KafkaGate>>();
  * being decoded whole while it learns them. A gate's decisions depend only
  * on the logger and the line, so sharing changes no output.
  */
-export function kafkaGate(classifier: Classifier, defaultRole: NodeKind, zone: Zone): KafkaGate {
+export function kafkaGate(classifier: Classifier, defaultRole: NodeKind, zone: Zone, light = false): KafkaGate {
   let byKey = gates.get(classifier);
   if (!byKey) gates.set(classifier, byKey = new Map());
-  const key = `${defaultRole}\0${zone.name}`;
+  // A reading that wants each skipped record (LightTake) has a scanner of its own, that never counts runs.
+  const key = `${defaultRole}\0${zone.name}${light ? '\0light' : ''}`;
   let gate = byKey.get(key);
-  if (!gate) byKey.set(key, gate = new KafkaGate(kafkaLog4jLayout(defaultRole), classifier));
+  if (!gate) byKey.set(key, gate = new KafkaGate(kafkaLog4jLayout(defaultRole), classifier, undefined, !light));
   return gate;
 }
 
@@ -242,13 +274,13 @@ export function zookeeperGate(classifier: Classifier): KafkaGate {
 /** pushKafkaBytes with the native scanner, scanning here. */
 function pushKafkaNative(
   range: ByteRange, reader: RecordReader, gate: KafkaGate, stats: LineStats,
-  take: (record: LogRecord | undefined) => void,
+  take: (record: LogRecord | undefined) => void, light?: LightTake,
 ): void {
   const slot = gate.slotHere();
   for (let s = range.from; s < range.to;) {
     const n = gate.scanSync(range, s, slot);
     if (n === 0) break;
-    s = takeScanned(range, n, slot, reader, gate, stats, take);
+    s = takeScanned(range, n, slot, reader, gate, stats, take, light);
   }
 }
 
@@ -258,7 +290,7 @@ function pushKafkaNative(
  */
 function takeScanned(
   range: ByteRange, n: number, slot: ScanSlot, reader: RecordReader, gate: KafkaGate, stats: LineStats,
-  take: (record: LogRecord | undefined) => void,
+  take: (record: LogRecord | undefined) => void, light?: LightTake,
 ): number {
   const { buf } = range;
   const { info, nums: times } = slot;
@@ -266,14 +298,14 @@ function takeScanned(
   for (let k = 0, o = 1; k < n; k++, o += KAFKA_STRIDE) {
     const kind = info[o]!;
     if (kind === LINE_SKIP) {
-      take(reader.skipRecord(times[k]!, byId[info[o + 3]!]!.role));
+      skipped(range, info[o + 1]!, info[o + 2]!, reader, stats, take, light, times[k]!, byId[info[o + 3]!]!.role);
       gate.widen(times[k]!, reader.zone);
     } else if (kind === LINE_RUN) {
       const first = times[k]!;
       if (reader.latestTime > first) {
         // Older than a record before it: its own out-of-order count is not the reader's; read it line by line.
         const end = info[o + KAFKA_STRIDE + 1]!;
-        pushBytesJs({ kind: 'bytes', buf, from: info[o + 5]!, to: end, final: range.final && end >= range.to }, reader, gate.table, stats, take, KAFKA_STARTS);
+        pushBytesJs({ ...range, from: info[o + 5]!, to: end, final: range.final && end >= range.to }, reader, gate.table, stats, take, KAFKA_STARTS, light);
       } else {
         take(reader.skipRun(info[o + 1]!, info[o + 2]!, info[o + 3]!, times[k + 1]!, ROLES_OF_BITS[info[o + 4]!]!));
       }
@@ -287,7 +319,7 @@ function takeScanned(
         Classifier.matchesMessage(g.rules, lineText(buf, info[o + 4]!, loggerStart - 2, scratch)))) {
         take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
       } else {
-        take(reader.skipRecord(times[k]!, g.role));
+        skipped(range, info[o + 1]!, info[o + 2]!, reader, stats, take, light, times[k]!, g.role);
       }
     } else if (kind === LINE_DECODE || !reader.foldSkipped()) {
       take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
@@ -313,7 +345,7 @@ function takeScanned(
 export async function* readKafkaBytes(
   path: string, reader: RecordReader, gate: KafkaGate, stats: LineStats,
   take: (record: LogRecord | undefined) => void, readError: (e: unknown) => boolean, start = 0, end?: number,
-  linesBefore = 0, chunk = CHUNK,
+  linesBefore = 0, chunk = CHUNK, light?: LightTake,
 ): AsyncGenerator<void> {
   const linesSoFar = (): number => linesBefore + reader.counts.linesRead;
   // The ranges the pipeline holds, and one more for the read ahead.
@@ -324,13 +356,13 @@ export async function* readKafkaBytes(
     : new ByteLineReader(path, stats, linesSoFar, start, end, buffers, chunk);
   const feed = (range: ByteRange | LineBatch): void => {
     if (range.kind === 'lines') for (const line of range.lines) take(reader.push(line));
-    else pushKafkaBytes(range, reader, gate, stats, take);
+    else pushKafkaBytes(range, reader, gate, stats, take, light);
   };
   try {
     if (gate.native) {
       const ranges = bytes instanceof ByteLineReader ? bytes.readingAhead() : bytes;
       const scanner = gate.pipeline(chunk);
-      yield* scanPipeline(ranges, scanner, (range, n, slot) => takeScanned(range, n, slot, reader, gate, stats, take), feed);
+      yield* scanPipeline(ranges, scanner, (range, n, slot) => takeScanned(range, n, slot, reader, gate, stats, take, light), feed);
       // Only after a whole reading: a stopped one may leave scans writing into its slots.
       scanner.release();
       return;

@@ -44,6 +44,8 @@ export interface ReportOptions {
   followSymlinks?: boolean;
   /** --layout: log4j ConversionPatterns for files in no known layout. */
   layouts?: readonly string[];
+  /** false: every record by the string path (the reference the light events are tested against; read/light.ts). */
+  light?: boolean;
 }
 
 export interface ReportResult {
@@ -70,7 +72,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   // ones to the key events, the brokers' server logs' raw lines to their start-up configs.
   const startups = new Map<string, StartupConfigScan>();
   const timeline = await buildTimeline(paths, {
-    zone, nodeMap, followSymlinks, layouts, all: true,
+    zone, nodeMap, followSymlinks, layouts, all: true, light: options.light ?? true,
     watchLines: (f) => {
       if (f.kind !== 'kafka-server') return undefined;
       const scan = new StartupConfigScan(f);

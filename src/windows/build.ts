@@ -193,9 +193,10 @@ export class WindowsSink implements EventSink {
 export async function buildWindows(
   paths: readonly string[],
   options: { zone: Zone; nodeMap?: readonly string[]; followSymlinks?: boolean; layouts?: readonly string[]; classifier?: Classifier } &
-    Pick<TimelineOptions, 'onUnrecognised' | 'onCutLines' | 'skew'>,
+    Pick<TimelineOptions, 'onUnrecognised' | 'onCutLines' | 'skew' | 'light'>,
 ): Promise<WindowsResult> {
-  const timeline = await buildTimeline(paths, { ...options, all: true });
+  // Every record feeds the engine; unclassified ones light unless told otherwise (the string path, the reference).
+  const timeline = await buildTimeline(paths, { ...options, all: true, light: options.light ?? true });
   const sink = await WindowsSink.open(timeline.plan.others, options.zone);
   await drain(timeline.eventBatches, [sink]);
   return {
