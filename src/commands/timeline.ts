@@ -134,7 +134,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
             if (f.kind !== 'kafka-server') return undefined;
             const scan = new StartupConfigScan(f);
             startups.set(f.path, scan);
-            return (line: string) => scan.push(line);
+            return scan;
           },
         }),
       });

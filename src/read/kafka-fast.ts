@@ -16,6 +16,7 @@ import { lineText, newLineStats, type LineStats } from '../sources/lines.js';
 import { scanPipeline, scanSlot, type RangeScanner, type ScanSlot } from './scan-pipeline.js';
 import { GzipByteReader } from '../sources/gzip-lines.js';
 import { isStreamed } from '../sources/archive.js';
+import type { LineWatch } from './read.js';
 
 /**
  * The byte-level reading of a Kafka-layout file (see fast-lines.ts and
@@ -329,6 +330,38 @@ function takeScanned(
 }
 
 /**
+ * Hands a watcher the lines of a range it needs (see LineWatch): each line
+ * holding its marker, and the lines after one while it wants them (into the
+ * next range too). `first`: the number of the range's first line.
+ */
+function watchRange(range: ByteRange, watch: LineWatch, first: number): void {
+  const { buf, to } = range;
+  let s = range.from;
+  let n = first;
+  const pushLine = (): void => {
+    let nl = buf.indexOf(10, s);
+    if (nl === -1 || nl >= to) nl = to;
+    let e = nl;
+    if (e > s && buf[e - 1] === 13) e--;
+    watch.skipTo!(n);
+    watch.push(lineText(buf, s, e, scratch));
+    s = nl + 1;
+    n++;
+  };
+  while (s < to && watch.wantsNext) pushLine();
+  const marker = Buffer.from(watch.marker!, 'utf8');
+  for (;;) {
+    const hit = s < to ? buf.indexOf(marker, s) : -1;
+    if (hit === -1 || hit >= to) return;
+    const start = Math.max(s, buf.lastIndexOf(10, hit) + 1);
+    for (let i = buf.indexOf(10, s); i !== -1 && i < start; i = buf.indexOf(10, i + 1)) n++;
+    s = start;
+    pushLine();
+    while (s < to && watch.wantsNext) pushLine();
+  }
+}
+
+/**
  * Reads bytes [start, end) of a file (a line start after `linesBefore`
  * lines, which number the cut lines; end: the file's size)
  * into the reader, handing each completed record to `take`; yields after
@@ -345,7 +378,7 @@ function takeScanned(
 export async function* readKafkaBytes(
   path: string, reader: RecordReader, gate: KafkaGate, stats: LineStats,
   take: (record: LogRecord | undefined) => void, readError: (e: unknown) => boolean, start = 0, end?: number,
-  linesBefore = 0, chunk = CHUNK, light?: LightTake,
+  linesBefore = 0, chunk = CHUNK, light?: LightTake, watch?: LineWatch,
 ): AsyncGenerator<void> {
   const linesSoFar = (): number => linesBefore + reader.counts.linesRead;
   // The ranges the pipeline holds, and one more for the read ahead.
@@ -354,15 +387,35 @@ export async function* readKafkaBytes(
   const bytes: RangeReader = isStreamed(path)
     ? new GzipByteReader(path, stats, linesSoFar, start, buffers, chunk)
     : new ByteLineReader(path, stats, linesSoFar, start, end, buffers, chunk);
+  // The watcher's lines of a range, before the range's first line is read (the line numbers are counted from there).
+  let watched: ByteRange | undefined;
+  const watchOnce = (range: ByteRange): void => {
+    if (!watch || range === watched) return;
+    watched = range;
+    watchRange(range, watch, linesSoFar() + 1);
+  };
   const feed = (range: ByteRange | LineBatch): void => {
-    if (range.kind === 'lines') for (const line of range.lines) take(reader.push(line));
-    else pushKafkaBytes(range, reader, gate, stats, take, light);
+    if (range.kind === 'lines') {
+      for (const line of range.lines) {
+        if (watch) {
+          watch.skipTo!(linesSoFar() + 1);
+          watch.push(line);
+        }
+        take(reader.push(line));
+      }
+    } else {
+      watchOnce(range);
+      pushKafkaBytes(range, reader, gate, stats, take, light);
+    }
   };
   try {
     if (gate.native) {
       const ranges = bytes instanceof ByteLineReader ? bytes.readingAhead() : bytes;
       const scanner = gate.pipeline(chunk);
-      yield* scanPipeline(ranges, scanner, (range, n, slot) => takeScanned(range, n, slot, reader, gate, stats, take, light), feed);
+      yield* scanPipeline(ranges, scanner, (range, n, slot) => {
+        watchOnce(range);
+        return takeScanned(range, n, slot, reader, gate, stats, take, light);
+      }, feed);
       // Only after a whole reading: a stopped one may leave scans writing into its slots.
       scanner.release();
       return;

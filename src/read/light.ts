@@ -26,19 +26,17 @@ export interface LightSource {
 interface Parsed {
   start: RecordStart | undefined;
   fields: Record<string, FieldValue>;
+  continuation?: string[];
 }
 
+/** Kept small (a few fields, what is the same for all on the prototype): one is made per line. */
 export class LightEvent implements TimelineEvent {
-  readonly rule: Rule | null = null;
-  readonly category = 'unclassified';
   private parsed: Parsed | undefined;
-  private folded: string[] | undefined;
 
   constructor(
     public time: number,
     public node: string,
     public nodeKind: NodeKind,
-    public file: string,
     public line: number,
     private readonly source: LightSource,
     /** The record's first line: bytes [from, to) of the file (CR and newline excluded). */
@@ -52,6 +50,18 @@ export class LightEvent implements TimelineEvent {
     const start = text === undefined ? undefined : this.source.layout.parseStart(text);
     this.parsed = { start: typeof start === 'object' ? start : undefined, fields: {} };
     return this.parsed;
+  }
+
+  get rule(): Rule | null {
+    return null;
+  }
+
+  get category(): string {
+    return 'unclassified';
+  }
+
+  get file(): string {
+    return this.source.path;
   }
 
   get message(): string {
@@ -77,8 +87,9 @@ export class LightEvent implements TimelineEvent {
 
   /** The lines folded into the record (at most MAX_CONTINUATION), as the string path folds them. */
   get continuation(): string[] {
-    this.folded ??= continuationAfter(this.source, this.to);
-    return this.folded;
+    const parsed = this.read();
+    parsed.continuation ??= continuationAfter(this.source, this.to);
+    return parsed.continuation;
   }
 }
 

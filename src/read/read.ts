@@ -59,7 +59,20 @@ export interface ReadOptions {
    * start-up configs): a file it watches is read by the line splitter, each
    * line handed to it before the record reader.
    */
-  watchLines?: (file: PlannedFile) => ((line: string) => void) | undefined;
+  watchLines?: (file: PlannedFile) => LineWatch | undefined;
+}
+
+/**
+ * A reader of a file's raw lines beside the record reader (watchLines). The
+ * line splitter hands it every line; the byte path, only the lines holding
+ * its `marker` and the lines after one while it `wantsNext`, each after
+ * `skipTo` its number — which must change nothing it finds.
+ */
+export interface LineWatch {
+  push(line: string): void;
+  readonly marker?: string;
+  readonly wantsNext?: boolean;
+  skipTo?(line: number): void;
 }
 
 /**
@@ -134,8 +147,8 @@ async function seekFor(path: string, bom: number, options: ReadOptions): Promise
  * classified events only. Then lines whose logger (class) no rule names are
  * counted without being decoded. Undefined when not; else the BOM bytes to skip.
  */
-async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown, watch: unknown): Promise<number | undefined> {
-  if (options.textOnly || fix || watch) return undefined;
+async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown, watch: LineWatch | undefined): Promise<number | undefined> {
+  if (options.textOnly || fix || (watch && (watch.marker === undefined || watch.skipTo === undefined))) return undefined;
   // Every record kept: only light ones, from a file whose lines can be read back at their offset.
   if (options.all && (!options.light || isStreamed(file.path))) return undefined;
   return isStreamed(file.path) ? streamByteReadable(file.path) : byteReadable(file.path);
@@ -199,14 +212,14 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
         const node = nodeOf({ role, myid }, family);
         nodesSeen.add(node);
         const skew = options.skew?.get(node);
-        const event = new LightEvent(skew === undefined ? time : time - skew, node, role, path, linesBefore + line, source, from, to);
+        const event = new LightEvent(skew === undefined ? time : time - skew, node, role, linesBefore + line, source, from, to);
         if (options.keep(event)) kept.push(event);
       };
     };
     try {
       if (source) {
         for await (const batch of source.batches()) {
-          if (watch) for (const line of batch) watch(line);
+          if (watch) for (const line of batch) watch.push(line);
           if (fix) for (const line of batch) take(reader.push(fix(line)), kept);
           else for (const line of batch) take(reader.push(line), kept);
           if (kept.length >= YIELD_EVENTS) {
@@ -220,7 +233,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
         const gate = zookeeper ? zookeeperGate(options.classifier) : kafkaGate(options.classifier, family.defaultRole, options.zone, light !== undefined);
         const from = seek?.byte ?? bom!; // defined: no line source means the byte path
         const chunks = readKafkaBytes(
-          file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), from, undefined, linesBefore, options.chunk, light,
+          file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), from, undefined, linesBefore, options.chunk, light, watch,
         );
         for await (const _ of chunks) {
           if (kept.length >= YIELD_EVENTS) {

@@ -77,7 +77,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
       if (f.kind !== 'kafka-server') return undefined;
       const scan = new StartupConfigScan(f);
       startups.set(f.path, scan);
-      return (line) => scan.push(line);
+      return scan;
     },
   });
   if (timeline.plan.missing.length > 0) return { report: undefined as never, missing: timeline.plan.missing };

@@ -17,6 +17,10 @@ import { buildWindows } from '../../src/windows/build.js';
 import { buildTimeline } from '../../src/read/build.js';
 import { buildReport } from '../../src/report/report-data.js';
 import { LightEvent } from '../../src/read/light.js';
+import { familyEvents } from '../../src/read/read.js';
+import type { Family, PlannedFile } from '../../src/read/plan.js';
+import { defaultClassifier } from '../../src/catalogue/index.js';
+import { StartupConfigScan } from '../../src/readers/startup-config.js';
 import type { TimelineEvent } from '../../src/timeline/event.js';
 import { Zone } from '../../src/time/zone.js';
 import { REPO } from '../commands/run-cli.js';
@@ -37,6 +41,12 @@ async function expectSameWindows(paths: readonly string[]): Promise<number> {
   expect(await windowsText(paths, true)).toBe(reference);
   const doc = (JSON.parse(reference) as { doc: { windows: unknown[]; falseAlarms: unknown[] } }).doc;
   return doc.windows.length + doc.falseAlarms.length;
+}
+
+async function expectSameReport(dir: string): Promise<void> {
+  const light = await buildReport([dir], { zone, generatedAt: 'x' });
+  const reference = await buildReport([dir], { zone, generatedAt: 'x', light: false });
+  expect(JSON.stringify(light.report, null, 1)).toBe(JSON.stringify(reference.report, null, 1));
 }
 
 const FIXTURES = join(REPO, 'fixtures');
@@ -68,11 +78,8 @@ describe('windows with light events = windows by the string path', () => {
     expect(all.map(shape)).toEqual(ref.map(shape));
   }, 60_000);
 
-  it('reports are the same (account-event fixture)', async () => {
-    const dir = join(FIXTURES, 'account-event-2022-10-05');
-    const light = await buildReport([dir], { zone, generatedAt: 'x' });
-    const reference = await buildReport([dir], { zone, generatedAt: 'x', light: false });
-    expect(JSON.stringify(light.report)).toBe(JSON.stringify(reference.report));
+  it.each(fixtureRuns)('report of %s', async (dir) => {
+    await expectSameReport(dir);
   }, 60_000);
 });
 
@@ -98,6 +105,11 @@ function runFolders(): string[] {
 describe.skipIf(!sharedPresent)('windows with light events = the string path on the recordings and the corpus (../shared)', () => {
   it.each(runFolders())('%s', async (dir) => {
     await expectSameWindows([dir]);
+  }, 120_000);
+
+  // The brokers' start-up configs (KafkaConfig values:) are read on the byte path too.
+  it.each(runFolders().filter((d) => d.startsWith(recordings)))('report of %s', async (dir) => {
+    await expectSameReport(dir);
   }, 120_000);
 });
 
@@ -198,4 +210,45 @@ describe('windows with light events = the string path on random folders', () => 
     // Folders in which nothing happens would prove nothing.
     expect(found).toBeGreaterThan(n);
   }, 300_000);
+});
+
+describe('the byte path hands a line watcher the lines it needs (start-up configs)', () => {
+  it('finds the same dumps, lines and values as the line splitter, whatever the buffer size', async () => {
+    const ts = (s: number) => `[2026-11-21 04:39:${String(s).padStart(2, '0')},559]`;
+    const dump = (s: number, id: number) => [
+      `${ts(s)} INFO KafkaConfig values:`,
+      '\tadvertised.listeners = PLAINTEXT://kafka-1:9092',
+      `\tbroker.id = ${id}`,
+      '\tmin.insync.replicas = 2',
+      '\tunclean.leader.election.enable = false\r',
+    ];
+    const lines = [
+      `${ts(1)} INFO starting (kafka.server.KafkaServer)`,
+      ...dump(2, 1),
+      `${ts(3)} INFO [KafkaServer id=1] started (kafka.server.KafkaServer)`,
+      `${ts(4)} INFO mentions KafkaConfig values: in passing (kafka.server.KafkaServer)`,
+      ...Array.from({ length: 300 }, (_, i) => `${ts(5)} INFO routine line ${i} (kafka.log.Log)`),
+      ...dump(6, 2),
+      `${ts(7)} WARN a dump cut short`,
+      ...dump(8, 3).slice(0, 3),
+      '\tnot a value line',
+      '\tlog.dirs = /data',
+      ...dump(9, 4),
+    ];
+    const tmp = tempDir('kforensics-watch-');
+    const path = tmp.write('broker-1/server.log', `${lines.join('\n')}`);
+    const file: PlannedFile = { path, size: 0, kind: 'kafka-server', zookeeperServer: false, kafka: true };
+    const family: Family = { key: 'broker', files: [file], nodes: { 'kafka-broker': 'broker-1', zookeeper: 'zk-1' }, defaultRole: 'kafka-broker' };
+    const configs = async (textOnly: boolean, chunk?: number) => {
+      const scan = new StartupConfigScan(file);
+      for await (const _ of familyEvents(family, {
+        zone, classifier: defaultClassifier(), all: true, light: true, keep: () => true, textOnly, onInput: () => undefined,
+        watchLines: () => scan, ...(chunk !== undefined && { chunk }),
+      }));
+      return scan.finish().map((c) => ({ ...c, values: [...c.values] }));
+    };
+    const reference = await configs(true);
+    expect(reference.map((c) => [c.line, c.brokerId, c.values.length])).toEqual([[2, '1', 4], [309, '2', 4], [315, '3', 2], [320, '4', 4]]);
+    for (const chunk of [undefined, 4096, 1024]) expect(await configs(false, chunk)).toEqual(reference);
+  });
 });
