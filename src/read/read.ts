@@ -208,9 +208,17 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     // Unclassified records of the byte path, as signs of life (options.light): placed as take() places a record.
     const lightTake = (path: string, layout: Layout): LightTake => {
       const source = { path, layout };
+      // A file's records name one node or a few, one after the other: its name is made when it changes.
+      let lastRole: NodeKind | undefined;
+      let lastMyid: string | undefined;
+      let node = '';
       return (line, time, role, myid, from, to) => {
-        const node = nodeOf({ role, myid }, family);
-        nodesSeen.add(node);
+        if (role !== lastRole || myid !== lastMyid) {
+          lastRole = role;
+          lastMyid = myid;
+          node = nodeOf({ role, myid }, family);
+          nodesSeen.add(node);
+        }
         const skew = options.skew?.get(node);
         const event = new LightEvent(skew === undefined ? time : time - skew, node, role, linesBefore + line, source, from, to);
         if (options.keep(event)) kept.push(event);
