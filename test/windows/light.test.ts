@@ -26,6 +26,7 @@ import { Zone } from '../../src/time/zone.js';
 import { REPO } from '../commands/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { PARAMS, RUNS } from '../property/arbitraries.js';
+import { log4jTime, seeded } from '../../scripts/bench/random.mjs';
 
 const zone = new Zone('UTC');
 
@@ -133,24 +134,6 @@ function linePools(): { kafka: string[]; zookeeper: string[] } {
   return { kafka: [...kafka].sort(), zookeeper: [...zookeeper].sort() };
 }
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-function stamp(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())},${pad(d.getUTCMilliseconds(), 3)}`;
-}
-
-/** A small seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A folder of three brokers (server.log and controller.log each) and three
  * ZooKeeper servers, `lines` records long: fixture lines in random order,
@@ -159,7 +142,7 @@ function random(seed: number): () => number {
  * broker's two files at once (appender twins), some with continuation lines.
  */
 function randomFolder(seed: number, lines: number, pools: { kafka: string[]; zookeeper: string[] }): Map<string, string> {
-  const rnd = random(seed);
+  const rnd = seeded(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const files = new Map<string, string[]>();
   const add = (file: string, line: string) => {
@@ -174,10 +157,10 @@ function randomFolder(seed: number, lines: number, pools: { kafka: string[]; zoo
     const at = rnd() < 0.05 ? t - Math.floor(rnd() * 30) : t;
     if (rnd() < 0.35) {
       const id = 1 + Math.floor(rnd() * 3);
-      add(`zk-${id}/zookeeper.log`, `${stamp(at)} [myid:${id}]${pick(pools.zookeeper)}`);
+      add(`zk-${id}/zookeeper.log`, `${log4jTime(at)} [myid:${id}]${pick(pools.zookeeper)}`);
     } else {
       const id = 1 + Math.floor(rnd() * 3);
-      const line = `[${stamp(at)}] ${pick(pools.kafka)}`;
+      const line = `[${log4jTime(at)}] ${pick(pools.kafka)}`;
       const file = rnd() < 0.8 ? 'server.log' : 'controller.log';
       add(`broker-${id}/${file}`, line);
       // The same record through a second appender.
