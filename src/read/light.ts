@@ -46,7 +46,7 @@ export class LightEvent implements TimelineEvent {
 
   private read(): Parsed {
     if (this.parsed) return this.parsed;
-    const text = readLine(this.source.path, this.from, this.to);
+    const text = readLine(this.source, this.from, this.to);
     const start = text === undefined ? undefined : this.source.layout.parseStart(text);
     this.parsed = { start: typeof start === 'object' ? start : undefined, fields: {} };
     return this.parsed;
@@ -101,7 +101,8 @@ function unreadable(path: string, line: number): string {
 const BLOCK = 64 << 10;
 const KEPT_BLOCKS = 4;
 interface Block {
-  path: string;
+  /** Blocks belong to one reading of a file: a file read again (rewritten since) is read anew. */
+  source: LightSource;
   at: number;
   bytes: Buffer;
 }
@@ -109,28 +110,28 @@ const blocks: Block[] = [];
 const scratch = newLineStats();
 
 /** The file's bytes from `at`, at least `length` of them unless the file ends first; a view of a kept block. */
-function bytesAt(path: string, at: number, length: number): Buffer {
+function bytesAt(source: LightSource, at: number, length: number): Buffer {
   for (const b of blocks) {
-    if (b.path === path && at >= b.at && at + length <= b.at + b.bytes.length) return b.bytes.subarray(at - b.at);
+    if (b.source === source && at >= b.at && at + length <= b.at + b.bytes.length) return b.bytes.subarray(at - b.at);
   }
   const size = Math.max(BLOCK, length);
   const bytes = Buffer.allocUnsafe(size);
   let n = 0;
-  const fd = openEvidenceSync(path);
+  const fd = openEvidenceSync(source.path);
   try {
     for (let r = 1; n < size && r > 0; n += r) r = readSync(fd, bytes, n, size - n, at + n);
   } finally {
     closeSync(fd);
   }
-  blocks.unshift({ path, at, bytes: bytes.subarray(0, n) });
+  blocks.unshift({ source, at, bytes: bytes.subarray(0, n) });
   if (blocks.length > KEPT_BLOCKS) blocks.pop();
   return bytes.subarray(0, n);
 }
 
 /** The text of bytes [from, to) of a file, decoded as the byte path decodes a line; undefined when it cannot be read. */
-function readLine(path: string, from: number, to: number): string | undefined {
+function readLine(source: LightSource, from: number, to: number): string | undefined {
   try {
-    const bytes = bytesAt(path, from, to - from);
+    const bytes = bytesAt(source, from, to - from);
     if (bytes.length < to - from) return undefined;
     return lineText(bytes, 0, to - from, scratch);
   } catch {
@@ -139,9 +140,9 @@ function readLine(path: string, from: number, to: number): string | undefined {
 }
 
 /** The line at byte `at` (its bytes [0, end) of `bytes`, CR removed) and where the next one starts; undefined at the file's end. */
-function lineFrom(path: string, at: number): { bytes: Buffer; end: number; next: number } | undefined {
+function lineFrom(source: LightSource, at: number): { bytes: Buffer; end: number; next: number } | undefined {
   for (let want = 256; ; want *= 2) {
-    const bytes = bytesAt(path, at, want);
+    const bytes = bytesAt(source, at, want);
     let nl = bytes.indexOf(10);
     if (nl === -1 && bytes.length >= want) continue;
     if (bytes.length === 0) return undefined;
@@ -161,9 +162,9 @@ function continuationAfter(source: LightSource, end: number): string[] {
   const lines: string[] = [];
   try {
     // The rest of the first line (its CR, if any).
-    let line = lineFrom(source.path, end);
+    let line = lineFrom(source, end);
     while (line !== undefined && lines.length < MAX_CONTINUATION) {
-      line = lineFrom(source.path, line.next);
+      line = lineFrom(source, line.next);
       if (line === undefined) break;
       const text = lineText(line.bytes, 0, line.end, scratch);
       const start = source.layout.parseStart(text);
