@@ -157,7 +157,7 @@ export async function evidencePass(
   const sinks = requests.map((r) => new EvidenceSink(r, nodes));
   const classifier = defaultClassifier();
   const streams = families.map((family) => familyEvents(family, {
-    zone: zoneOf(family), classifier, all: true, keep: () => true, onInput,
+    zone: zoneOf(family), classifier, all: true, light: true, keep: () => true, onInput,
   }));
   for await (const e of mergeByTime(streams)) for (const sink of sinks) sink.push(e);
   // The text of the lines cited, read back once for every sink.

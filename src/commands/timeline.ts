@@ -117,6 +117,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         zone,
         onInput: (input) => progress?.done(input),
         all: withWindows || flags.all,
+        // Records no rule classifies only feed the window engine unless --all prints them.
+        light: withWindows && !flags.all,
         nodeMap,
         followSymlinks: flags['follow-symlinks'],
         layouts: flags.layout ?? [],
@@ -133,7 +135,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
             if (f.kind !== 'kafka-server') return undefined;
             const scan = new StartupConfigScan(f);
             startups.set(f.path, scan);
-            return (line: string) => scan.push(line);
+            return scan;
           },
         }),
       });

@@ -6,7 +6,7 @@ import { ClockChanges, type ClockChange, type FileClockNote } from '../time/cloc
 import type { Zone } from '../time/zone.js';
 import type { ClockNote } from '../readers/assembler.js';
 import type { TimelineEvent } from '../timeline/event.js';
-import { eventFilter, type EventFilter } from '../timeline/filter.js';
+import { eventFilter, filtersNothing, type EventFilter } from '../timeline/filter.js';
 import { chunkFor } from '../sources/fast-lines.js';
 import { mergeBatchesByTime } from '../timeline/merge.js';
 import { dropAppenderTwins } from '../timeline/dedupe.js';
@@ -19,6 +19,8 @@ export interface TimelineOptions {
   zone: Zone;
   filter?: EventFilter;
   all?: boolean;
+  /** With `all`: unclassified records only feed the sinks (no command prints them), so they may be light (read.ts). */
+  light?: boolean;
   nodeMap?: readonly string[];
   followSymlinks?: boolean;
   /** --layout: log4j ConversionPatterns for files in no known layout. */
@@ -73,6 +75,10 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
   const seeks = new Map<string, Seek>();
   const notes = new Map<string, FileClockNote[]>();
   const seekSince = options.seek ? options.filter?.since : undefined;
+  // Clock-skew anchors are observed in the merged order, which does not depend on how each file's reading
+  // batches its events (the byte path, light events and the string path batch differently); with a filter,
+  // as each file is read, before the filter drops events.
+  const filtering = !filtersNothing(options.filter ?? {});
   // The merge holds a reader open per family: their buffers share one budget.
   const chunk = chunkFor(plan.families.length);
   const streams = plan.families.map((family) => familyEvents(family, {
@@ -80,6 +86,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     chunk,
     classifier: options.classifier ?? defaultClassifier(),
     all: options.all ?? false,
+    ...(options.light && { light: true }),
     keep,
     onInput: (input: InputJson, via?: string) => {
       if (via !== undefined) {
@@ -89,7 +96,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
       read.set(input.file, input);
       options.onInput?.(input);
     },
-    observe: (e) => anchors.observe(e),
+    ...(filtering && { observe: (e: TimelineEvent) => anchors.observe(e) }),
     ...(options.onUnrecognised && { onUnrecognised: options.onUnrecognised }),
     ...(options.onCutLines && { onCutLines: options.onCutLines }),
     onClockNotes: (file: string, list: readonly ClockNote[]) => notes.set(file, list.map((note) => ({ file, note }))),
@@ -99,7 +106,11 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
   }));
   const clock = new ClockChanges(options.zone);
   const starts = plan.families.map((family) => familyStart(family, options.zone, options.skew));
-  const merged = observeBatches(dropAppenderTwins(mergeBatchesByTime(streams, starts), options.onTwin), (e) => clock.observe(e.time));
+  const all = mergeBatchesByTime(streams, starts);
+  const anchored = filtering ? all : observeBatches(all, (e) => {
+    if (e.rule) anchors.observe(e);
+  });
+  const merged = observeBatches(dropAppenderTwins(anchored, options.onTwin), (e) => clock.observe(e.time));
   return {
     plan,
     eventBatches: merged,

@@ -16,6 +16,7 @@ import { lineText, newLineStats, type LineStats } from '../sources/lines.js';
 import { scanPipeline, scanSlot, type RangeScanner, type ScanSlot } from './scan-pipeline.js';
 import { GzipByteReader } from '../sources/gzip-lines.js';
 import { isStreamed, memberRange } from '../sources/archive.js';
+import type { LineWatch } from './read.js';
 
 /**
  * The byte-level reading of a Kafka-layout file (see fast-lines.ts and
@@ -30,10 +31,38 @@ import { isStreamed, memberRange } from '../sources/archive.js';
  */
 export function pushKafkaBytes(
   range: ByteRange, reader: RecordReader, kafkaGate: KafkaGate, stats: LineStats,
-  take: (record: LogRecord | undefined) => void,
+  take: (record: LogRecord | undefined) => void, light?: LightTake,
 ): void {
-  if (kafkaGate.native) pushKafkaNative(range, reader, kafkaGate, stats, take);
-  else pushBytesJs(range, reader, kafkaGate.table, stats, take, kafkaGate.starts);
+  if (kafkaGate.native) pushKafkaNative(range, reader, kafkaGate, stats, take, light);
+  else pushBytesJs(range, reader, kafkaGate.table, stats, take, kafkaGate.starts, light);
+}
+
+/**
+ * Receives a record no rule can classify, counted by `reader.skipRecord`,
+ * when such records are wanted as signs of life (the window engine's): its
+ * line number (the reader's), instant, role and server id, and its first
+ * line's bytes [from, to) in the file, where its text can be read back.
+ */
+export type LightTake = (line: number, time: number, role: NodeKind, myid: string | undefined, from: number, to: number) => void;
+
+/**
+ * A record start no rule can classify, at buf[s, e): counted, and handed to
+ * `light` when there is one. Light records need the file offset of the range
+ * (a plain file's); without it the line takes the string path, so that no
+ * record is lost.
+ */
+function skipped(
+  range: ByteRange, s: number, e: number, reader: RecordReader, stats: LineStats,
+  take: (record: LogRecord | undefined) => void, light: LightTake | undefined, naive: number, role: NodeKind, myid?: string,
+): void {
+  if (!light) {
+    take(reader.skipRecord(naive, role, myid));
+  } else if (range.at === undefined) {
+    take(reader.push(lineText(range.buf, s, e, stats)));
+  } else {
+    take(reader.skipRecord(naive, role, myid));
+    light(reader.counts.linesRead, reader.skippedTime, role, myid, range.at + s, range.at + e);
+  }
 }
 
 /** How the byte path meets a layout's record starts: the lines shaped like one, and the scan that reads one into `scanned`. */
@@ -50,7 +79,7 @@ const ZOOKEEPER_STARTS: ByteStarts = { shaped: (b, s, e) => s < e && isDigit(b[s
 /** pushKafkaBytes in JavaScript: the reference the native scanner keeps to, and ZooKeeper's native layout's reading. */
 function pushBytesJs(
   range: ByteRange, reader: RecordReader, gate: LoggerTable<LoggerGate>, stats: LineStats,
-  take: (record: LogRecord | undefined) => void, starts: ByteStarts,
+  take: (record: LogRecord | undefined) => void, starts: ByteStarts, light?: LightTake,
 ): void {
   const { buf, to, final } = range;
   let s = range.from;
@@ -78,7 +107,7 @@ function pushBytesJs(
           Classifier.matchesMessage(g.rules, lineText(buf, scanned.messageStart, scanned.messageEnd, scratch)))) {
           take(reader.push(lineText(buf, s, e, stats)));
         } else {
-          take(reader.skipRecord(scanned.naiveTime, g.role, scanned.myid));
+          skipped(range, s, e, reader, stats, take, light, scanned.naiveTime, g.role, scanned.myid);
         }
       } else {
         take(reader.push(lineText(buf, s, e, stats)));
@@ -121,8 +150,11 @@ export class KafkaGate {
   /** The span the scanner counts runs in (naive ms), as last asked. */
   private window = { from: 0, to: 0 };
 
-  /** @param native the native scanners; null reads with the JavaScript byte path. */
-  constructor(layout: Layout, classifier: Classifier, native: NativeScanners | null = nativeScanners() ?? null) {
+  /**
+   * @param native the native scanners; null reads with the JavaScript byte path.
+   * @param runs whether the scanner may count skipped records in runs (LINE_RUN); not when each one is wanted (LightTake).
+   */
+  constructor(layout: Layout, classifier: Classifier, native: NativeScanners | null = nativeScanners() ?? null, private readonly runs = true) {
     this.describe = (logger) => {
       const role = layout.roleOf({ naiveTime: 0, level: '', logger, message: '' });
       return { role, ...classifier.needs(logger, role) };
@@ -184,7 +216,7 @@ export class KafkaGate {
    * runs.
    */
   widen(naive: number, zone: Zone): void {
-    if (naive >= this.window.from && naive < this.window.to) return;
+    if (!this.runs || (naive >= this.window.from && naive < this.window.to)) return;
     const span = zone.constantSpan(naive);
     this.window = span;
     this.native!.setKafkaWindow(this.scanner!, span.from, span.to, span.offsetMs);
@@ -221,12 +253,13 @@ const gates = new WeakMap<Classifier, Map<string, KafkaGate>>();
  * being decoded whole while it learns them. A gate's decisions depend only
  * on the logger and the line, so sharing changes no output.
  */
-export function kafkaGate(classifier: Classifier, defaultRole: NodeKind, zone: Zone): KafkaGate {
+export function kafkaGate(classifier: Classifier, defaultRole: NodeKind, zone: Zone, light = false): KafkaGate {
   let byKey = gates.get(classifier);
   if (!byKey) gates.set(classifier, byKey = new Map());
-  const key = `${defaultRole}\0${zone.name}`;
+  // A reading that wants each skipped record (LightTake) has a scanner of its own, that never counts runs.
+  const key = `${defaultRole}\0${zone.name}${light ? '\0light' : ''}`;
   let gate = byKey.get(key);
-  if (!gate) byKey.set(key, gate = new KafkaGate(kafkaLog4jLayout(defaultRole), classifier));
+  if (!gate) byKey.set(key, gate = new KafkaGate(kafkaLog4jLayout(defaultRole), classifier, undefined, !light));
   return gate;
 }
 
@@ -242,13 +275,13 @@ export function zookeeperGate(classifier: Classifier): KafkaGate {
 /** pushKafkaBytes with the native scanner, scanning here. */
 function pushKafkaNative(
   range: ByteRange, reader: RecordReader, gate: KafkaGate, stats: LineStats,
-  take: (record: LogRecord | undefined) => void,
+  take: (record: LogRecord | undefined) => void, light?: LightTake,
 ): void {
   const slot = gate.slotHere();
   for (let s = range.from; s < range.to;) {
     const n = gate.scanSync(range, s, slot);
     if (n === 0) break;
-    s = takeScanned(range, n, slot, reader, gate, stats, take);
+    s = takeScanned(range, n, slot, reader, gate, stats, take, light);
   }
 }
 
@@ -258,7 +291,7 @@ function pushKafkaNative(
  */
 function takeScanned(
   range: ByteRange, n: number, slot: ScanSlot, reader: RecordReader, gate: KafkaGate, stats: LineStats,
-  take: (record: LogRecord | undefined) => void,
+  take: (record: LogRecord | undefined) => void, light?: LightTake,
 ): number {
   const { buf } = range;
   const { info, nums: times } = slot;
@@ -266,14 +299,14 @@ function takeScanned(
   for (let k = 0, o = 1; k < n; k++, o += KAFKA_STRIDE) {
     const kind = info[o]!;
     if (kind === LINE_SKIP) {
-      take(reader.skipRecord(times[k]!, byId[info[o + 3]!]!.role));
+      skipped(range, info[o + 1]!, info[o + 2]!, reader, stats, take, light, times[k]!, byId[info[o + 3]!]!.role);
       gate.widen(times[k]!, reader.zone);
     } else if (kind === LINE_RUN) {
       const first = times[k]!;
       if (reader.latestTime > first) {
         // Older than a record before it: its own out-of-order count is not the reader's; read it line by line.
         const end = info[o + KAFKA_STRIDE + 1]!;
-        pushBytesJs({ kind: 'bytes', buf, from: info[o + 5]!, to: end, final: range.final && end >= range.to }, reader, gate.table, stats, take, KAFKA_STARTS);
+        pushBytesJs({ ...range, from: info[o + 5]!, to: end, final: range.final && end >= range.to }, reader, gate.table, stats, take, KAFKA_STARTS, light);
       } else {
         take(reader.skipRun(info[o + 1]!, info[o + 2]!, info[o + 3]!, times[k + 1]!, ROLES_OF_BITS[info[o + 4]!]!));
       }
@@ -287,13 +320,45 @@ function takeScanned(
         Classifier.matchesMessage(g.rules, lineText(buf, info[o + 4]!, loggerStart - 2, scratch)))) {
         take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
       } else {
-        take(reader.skipRecord(times[k]!, g.role));
+        skipped(range, info[o + 1]!, info[o + 2]!, reader, stats, take, light, times[k]!, g.role);
       }
     } else if (kind === LINE_DECODE || !reader.foldSkipped()) {
       take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
     }
   }
   return info[0]!;
+}
+
+/**
+ * Hands a watcher the lines of a range it needs (see LineWatch): each line
+ * holding its marker, and the lines after one while it wants them (into the
+ * next range too). `first`: the number of the range's first line.
+ */
+function watchRange(range: ByteRange, watch: LineWatch, first: number): void {
+  const { buf, to } = range;
+  let s = range.from;
+  let n = first;
+  const pushLine = (): void => {
+    let nl = buf.indexOf(10, s);
+    if (nl === -1 || nl >= to) nl = to;
+    let e = nl;
+    if (e > s && buf[e - 1] === 13) e--;
+    watch.skipTo!(n);
+    watch.push(lineText(buf, s, e, scratch));
+    s = nl + 1;
+    n++;
+  };
+  while (s < to && watch.wantsNext) pushLine();
+  const marker = Buffer.from(watch.marker!, 'utf8');
+  for (;;) {
+    const hit = s < to ? buf.indexOf(marker, s) : -1;
+    if (hit === -1 || hit >= to) return;
+    const start = Math.max(s, buf.lastIndexOf(10, hit) + 1);
+    for (let i = buf.indexOf(10, s); i !== -1 && i < start; i = buf.indexOf(10, i + 1)) n++;
+    s = start;
+    pushLine();
+    while (s < to && watch.wantsNext) pushLine();
+  }
 }
 
 /**
@@ -313,28 +378,48 @@ function takeScanned(
 export async function* readKafkaBytes(
   path: string, reader: RecordReader, gate: KafkaGate, stats: LineStats,
   take: (record: LogRecord | undefined) => void, readError: (e: unknown) => boolean, start = 0, end?: number,
-  linesBefore = 0, chunk = CHUNK,
+  linesBefore = 0, chunk = CHUNK, light?: LightTake, watch?: LineWatch,
 ): AsyncGenerator<void> {
   const linesSoFar = (): number => linesBefore + reader.counts.linesRead;
   // The ranges the pipeline holds, and one more for the read ahead.
   const buffers = gate.native ? SCAN_CONCURRENCY + 2 : 1;
   // A member lying as it is in a file on disk (a tar's, in place or spooled) is a range of that file;
   // a compressed file or member (start: its decoded BOM's length) streams into the same ranges.
-  const range = memberRange(path);
-  const bytes: RangeReader = range
-    ? new ByteLineReader(range.file, stats, linesSoFar, range.start + start, range.end, buffers, chunk)
+  const member = memberRange(path);
+  const bytes: RangeReader = member
+    ? new ByteLineReader(member.file, stats, linesSoFar, member.start + start, member.end, buffers, chunk)
     : isStreamed(path)
       ? new GzipByteReader(path, stats, linesSoFar, start, buffers, chunk)
       : new ByteLineReader(path, stats, linesSoFar, start, end, buffers, chunk);
+  // The watcher's lines of a range, before the range's first line is read (the line numbers are counted from there).
+  let watched: ByteRange | undefined;
+  const watchOnce = (range: ByteRange): void => {
+    if (!watch || range === watched) return;
+    watched = range;
+    watchRange(range, watch, linesSoFar() + 1);
+  };
   const feed = (range: ByteRange | LineBatch): void => {
-    if (range.kind === 'lines') for (const line of range.lines) take(reader.push(line));
-    else pushKafkaBytes(range, reader, gate, stats, take);
+    if (range.kind === 'lines') {
+      for (const line of range.lines) {
+        if (watch) {
+          watch.skipTo!(linesSoFar() + 1);
+          watch.push(line);
+        }
+        take(reader.push(line));
+      }
+    } else {
+      watchOnce(range);
+      pushKafkaBytes(range, reader, gate, stats, take, light);
+    }
   };
   try {
     if (gate.native) {
       const ranges = bytes instanceof ByteLineReader ? bytes.readingAhead() : bytes;
       const scanner = gate.pipeline(chunk);
-      yield* scanPipeline(ranges, scanner, (r, n, slot) => takeScanned(r, n, slot, reader, gate, stats, take), feed);
+      yield* scanPipeline(ranges, scanner, (r, n, slot) => {
+        watchOnce(r);
+        return takeScanned(r, n, slot, reader, gate, stats, take, light);
+      }, feed);
       // Only after a whole reading: a stopped one may leave scans writing into its slots.
       scanner.release();
     } else {
@@ -344,7 +429,7 @@ export async function* readKafkaBytes(
       }
     }
     // A member cut short (a damaged archive stream): its lines are read, then the damage is the read's error.
-    if (range?.damage !== undefined) throw new Error(range.damage);
+    if (member?.damage !== undefined) throw new Error(member.damage);
   } catch (e) {
     if (readError(e)) {
       const rest = bytes.rest();

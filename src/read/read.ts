@@ -9,7 +9,8 @@ import { streamByteReadable } from '../sources/gzip-lines.js';
 import { isMember, isStreamed } from '../sources/archive.js';
 import { evidencePath } from '../sources/open.js';
 import { fileLineSource, newLineStats } from '../sources/lines.js';
-import { kafkaGate, readKafkaBytes, zookeeperGate } from './kafka-fast.js';
+import { kafkaGate, readKafkaBytes, zookeeperGate, type LightTake } from './kafka-fast.js';
+import { LightEvent } from './light.js';
 import { SEEK_MARGIN_MS, seekOffset, verifySeekInParallel, type Seek } from './kafka-ranges.js';
 import { statSync } from 'node:fs';
 import { fileLineFix, readFailure, type Family, type PlannedFile } from './plan.js';
@@ -22,6 +23,13 @@ export interface ReadOptions {
   classifier: Classifier;
   /** Keep unclassified records as plain events. */
   all: boolean;
+  /**
+   * With `all`: unclassified records are wanted only as signs of life (the
+   * window engine's), not printed. A plain file then takes the byte path,
+   * its unclassified records made LightEvents whose text is read back from
+   * the file only when asked for (light.ts).
+   */
+  light?: boolean;
   keep: (e: TimelineEvent) => boolean;
   /** Receives each file's accounting when the file is done; `via`: the event file that carried it (readers/events-ndjson.ts). */
   onInput: (input: InputJson, via?: string) => void;
@@ -51,7 +59,20 @@ export interface ReadOptions {
    * start-up configs): a file it watches is read by the line splitter, each
    * line handed to it before the record reader.
    */
-  watchLines?: (file: PlannedFile) => ((line: string) => void) | undefined;
+  watchLines?: (file: PlannedFile) => LineWatch | undefined;
+}
+
+/**
+ * A reader of a file's raw lines beside the record reader (watchLines). The
+ * line splitter hands it every line; the byte path, only the lines holding
+ * its `marker` and the lines after one while it `wantsNext`, each after
+ * `skipTo` its number — which must change nothing it finds.
+ */
+export interface LineWatch {
+  push(line: string): void;
+  readonly marker?: string;
+  readonly wantsNext?: boolean;
+  skipTo?(line: number): void;
 }
 
 /**
@@ -126,8 +147,10 @@ async function seekFor(path: string, bom: number, options: ReadOptions): Promise
  * classified events only. Then lines whose logger (class) no rule names are
  * counted without being decoded. Undefined when not; else the BOM bytes to skip.
  */
-async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown, watch: unknown): Promise<number | undefined> {
-  if (options.all || options.textOnly || fix || watch) return undefined;
+async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown, watch: LineWatch | undefined): Promise<number | undefined> {
+  if (options.textOnly || fix || (watch && (watch.marker === undefined || watch.skipTo === undefined))) return undefined;
+  // Every record kept: only light ones, from a file whose lines can be read back at their offset.
+  if (options.all && (!options.light || isStreamed(file.path))) return undefined;
   return isStreamed(file.path) ? streamByteReadable(file.path) : byteReadable(file.path);
 }
 
@@ -182,10 +205,29 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
       if (event && event.rule) options.observe?.(event);
       if (event && options.keep(event)) out.push(event);
     };
+    // Unclassified records of the byte path, as signs of life (options.light): placed as take() places a record.
+    const lightTake = (path: string, layout: Layout): LightTake => {
+      const source = { path, layout };
+      // A file's records name one node or a few, one after the other: its name is made when it changes.
+      let lastRole: NodeKind | undefined;
+      let lastMyid: string | undefined;
+      let node = '';
+      return (line, time, role, myid, from, to) => {
+        if (role !== lastRole || myid !== lastMyid) {
+          lastRole = role;
+          lastMyid = myid;
+          node = nodeOf({ role, myid }, family);
+          nodesSeen.add(node);
+        }
+        const skew = options.skew?.get(node);
+        const event = new LightEvent(skew === undefined ? time : time - skew, node, role, linesBefore + line, source, from, to);
+        if (options.keep(event)) kept.push(event);
+      };
+    };
     try {
       if (source) {
         for await (const batch of source.batches()) {
-          if (watch) for (const line of batch) watch(line);
+          if (watch) for (const line of batch) watch.push(line);
           if (fix) for (const line of batch) take(reader.push(fix(line)), kept);
           else for (const line of batch) take(reader.push(line), kept);
           if (kept.length >= YIELD_EVENTS) {
@@ -195,10 +237,11 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
         }
       } else {
         const keep = (record: LogRecord | undefined): void => take(record, kept);
-        const gate = zookeeper ? zookeeperGate(options.classifier) : kafkaGate(options.classifier, family.defaultRole, options.zone);
+        const light = options.all ? lightTake(file.path, layout) : undefined;
+        const gate = zookeeper ? zookeeperGate(options.classifier) : kafkaGate(options.classifier, family.defaultRole, options.zone, light !== undefined);
         const from = seek?.byte ?? bom!; // defined: no line source means the byte path
         const chunks = readKafkaBytes(
-          file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), from, undefined, linesBefore, options.chunk,
+          file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), from, undefined, linesBefore, options.chunk, light, watch,
         );
         for await (const _ of chunks) {
           if (kept.length >= YIELD_EVENTS) {

@@ -142,6 +142,8 @@ export class RecordReader {
   private secondPassOf = Number.NaN;
   /** Records stamped in ambiguous local hours, one note per hour. */
   readonly clockNotes: ClockNote[] = [];
+  /** The instant of the record skipRecord() counted last (its line is counts.linesRead). */
+  skippedTime = Number.NaN;
 
   constructor(
     private readonly layout: Layout,
@@ -209,6 +211,7 @@ export class RecordReader {
     this.open = undefined;
     this.openSkipped = true;
     const time = this.place(naiveTime, lineNo);
+    this.skippedTime = time;
     if (time < this.latest) this.counts.outOfOrder++;
     else this.latest = time;
     this.counts.records++;

@@ -1,4 +1,5 @@
 import { fileLineFix, type PlannedFile } from '../read/plan.js';
+import type { LineWatch } from '../read/read.js';
 
 /**
  * The configuration a Kafka broker logs at every start (`KafkaConfig values:`
@@ -32,7 +33,9 @@ const VALUE = /^\t([A-Za-z0-9_.-]+) = (.*)$/;
  * as read (raw, before any per-line fix): fed by the one pass over the logs
  * (see ReadOptions.watchLines); keeps only the dumps.
  */
-export class StartupConfigScan {
+export class StartupConfigScan implements LineWatch {
+  /** Lines without it that come outside a dump change nothing: the byte path hands over only the others. */
+  readonly marker = 'KafkaConfig values:';
   private readonly fix: ((line: string) => string) | undefined;
   private readonly out: StartupConfig[] = [];
   private open: StartupConfig | undefined;
@@ -40,6 +43,16 @@ export class StartupConfigScan {
 
   constructor(private readonly file: Pick<PlannedFile, 'path' | 'prefix' | 'prefixSample'>) {
     this.fix = fileLineFix(file);
+  }
+
+  /** A dump is open: the lines after it are needed until it ends. */
+  get wantsNext(): boolean {
+    return this.open !== undefined;
+  }
+
+  /** The next line pushed is line `n` of the file (the lines before it were not needed). */
+  skipTo(n: number): void {
+    this.n = n - 1;
   }
 
   push(raw: string): void {

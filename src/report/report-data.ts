@@ -45,6 +45,8 @@ export interface ReportOptions {
   followSymlinks?: boolean;
   /** --layout: log4j ConversionPatterns for files in no known layout. */
   layouts?: readonly string[];
+  /** false: every record by the string path (the reference the light events are tested against; read/light.ts). */
+  light?: boolean;
   /** Sees the plan before any log is read, and each log file once read (to show progress). */
   onPlan?: (plan: Plan) => void;
   onInput?: (input: InputJson) => void;
@@ -74,13 +76,13 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   // ones to the key events, the brokers' server logs' raw lines to their start-up configs.
   const startups = new Map<string, StartupConfigScan>();
   const timeline = await buildTimeline(paths, {
-    zone, nodeMap, followSymlinks, layouts, all: true,
+    zone, nodeMap, followSymlinks, layouts, all: true, light: options.light ?? true,
     ...(options.onInput && { onInput: options.onInput }),
     watchLines: (f) => {
       if (f.kind !== 'kafka-server') return undefined;
       const scan = new StartupConfigScan(f);
       startups.set(f.path, scan);
-      return (line) => scan.push(line);
+      return scan;
     },
   });
   if (timeline.plan.missing.length > 0) return { report: undefined as never, missing: timeline.plan.missing };

@@ -52,6 +52,8 @@ export interface ByteRange {
   from: number;
   to: number;
   final: boolean;
+  /** The file offset of buf[0], when the range is a plain file's bytes (a line's text can be read back there). */
+  at?: number;
 }
 
 /** Decoded lines (after a handover to the LineSplitter). */
@@ -302,7 +304,7 @@ export class ByteLineReader extends RangeRing {
       this.tailTo = 0;
       if (n === 0) {
         this.close();
-        return carry > 0 ? { kind: 'bytes', buf, from: 0, to: carry, final: true } : undefined;
+        return carry > 0 ? { kind: 'bytes', buf, from: 0, to: carry, final: true, at: this.position - carry } : undefined;
       }
       const total = carry + n;
       const lastNl = buf.lastIndexOf(10, total - 1);
@@ -314,7 +316,7 @@ export class ByteLineReader extends RangeRing {
       }
       this.tailFrom = lastNl + 1;
       this.tailTo = total;
-      return { kind: 'bytes', buf, from: 0, to: lastNl + 1, final: false };
+      return { kind: 'bytes', buf, from: 0, to: lastNl + 1, final: false, at: this.position - total };
     }
   }
 

@@ -31,12 +31,10 @@ export async function* dropAppenderTwins(
   // events and each node's file, to make the keys from when one is needed.
   let keyed = false;
   const msEvents: TimelineEvent[] = [];
-  // Per node: the millisecond (its count) of its latest event and the file of its first event in it.
+  // Per node (one lookup an event): the millisecond (its count) of its latest event and the file of its
+  // first event in it; the file of its last event and how often that changed (a rotation changes it once).
   let ms = 0;
-  const msFile = new Map<string, { ms: number; file: string }>();
-  // Per node: the file of its last event and how often that changed (a rotation changes it once).
-  const lastFile = new Map<string, string>();
-  const switches = new Map<string, number>();
+  const nodes = new Map<string, NodeFiles>();
   // Keys of nodes writing through two appenders, with their times, oldest first.
   const spanned = new Map<string, string>();
   const order: { time: number; key: string }[] = [];
@@ -50,23 +48,23 @@ export async function* dropAppenderTwins(
         now = e.time;
         if (current.size > 0) current = new Map();
         keyed = false;
-        msEvents.length = 0;
+        if (msEvents.length > 0) msEvents.length = 0;
         ms++;
       }
-      const was = lastFile.get(e.node);
-      if (was !== e.file) {
-        lastFile.set(e.node, e.file);
-        if (was !== undefined) switches.set(e.node, (switches.get(e.node) ?? 0) + 1);
+      let node = nodes.get(e.node);
+      if (node === undefined) {
+        nodes.set(e.node, node = { lastFile: e.file, switches: 0, ms, msFile: e.file });
+      } else if (node.lastFile !== e.file) {
+        node.lastFile = e.file;
+        node.switches++;
       }
-      const spans = (switches.get(e.node) ?? 0) >= 2;
+      const spans = node.switches >= 2;
       if (!keyed) {
-        let first = msFile.get(e.node);
-        if (first === undefined) msFile.set(e.node, first = { ms, file: e.file });
-        else if (first.ms !== ms) {
-          first.ms = ms;
-          first.file = e.file;
+        if (node.ms !== ms) {
+          node.ms = ms;
+          node.msFile = e.file;
         }
-        if (first.file === e.file && !spans) {
+        if (node.msFile === e.file && !spans) {
           msEvents.push(e);
         } else {
           // A second file, or a node writing through two appenders: the keys of the millisecond's events so far, as they came.
@@ -113,6 +111,13 @@ export async function* dropAppenderTwins(
     const kept = out ?? batch;
     if (kept.length > 0) yield kept;
   }
+}
+
+interface NodeFiles {
+  lastFile: string;
+  switches: number;
+  ms: number;
+  msFile: string;
 }
 
 /** What twins share: node, rule and message (their time is the millisecond's). */

@@ -196,9 +196,10 @@ export async function buildWindows(
     zone: Zone; nodeMap?: readonly string[]; followSymlinks?: boolean; layouts?: readonly string[]; classifier?: Classifier;
     /** Sees the plan before any log is read (to show progress against it). */
     onPlan?: (plan: Plan) => void;
-  } & Pick<TimelineOptions, 'onUnrecognised' | 'onCutLines' | 'skew' | 'onInput'>,
+  } & Pick<TimelineOptions, 'onUnrecognised' | 'onCutLines' | 'skew' | 'onInput' | 'light'>,
 ): Promise<WindowsResult> {
-  const timeline = await buildTimeline(paths, { ...options, all: true });
+  // Every record feeds the engine; unclassified ones light unless told otherwise (the string path, the reference).
+  const timeline = await buildTimeline(paths, { ...options, all: true, light: options.light ?? true });
   options.onPlan?.(timeline.plan);
   const sink = await WindowsSink.open(timeline.plan.others, options.zone);
   await drain(timeline.eventBatches, [sink]);

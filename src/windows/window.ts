@@ -153,7 +153,8 @@ type OpenArgs = Omit<Window, 'evidence' | 'evidenceOmitted' | 'details' | 'end' 
 export class WindowBook {
   readonly windows: Window[] = [];
   readonly falseAlarms: FalseAlarm[] = [];
-  readonly lastSeen = new Map<string, LastSeen>();
+  /** Each node's latest line (one object per node, updated in place: read it, do not keep it). */
+  readonly lastSeen: ReadonlyMap<string, LastSeen> = new Map<string, SeenLine>();
   readonly firstSeen = new Map<string, number>();
 
   open(w: OpenArgs): Window {
@@ -176,7 +177,36 @@ export class WindowBook {
 
   /** Records a line of `e.node`; called after the trackers saw the event. */
   seen(e: TimelineEvent): void {
-    if (!this.firstSeen.has(e.node)) this.firstSeen.set(e.node, e.time);
-    this.lastSeen.set(e.node, { time: e.time, evidence: evidenceOf(e) });
+    const seen = (this.lastSeen as Map<string, SeenLine>).get(e.node);
+    if (seen) {
+      seen.update(e);
+      return;
+    }
+    this.firstSeen.set(e.node, e.time);
+    (this.lastSeen as Map<string, SeenLine>).set(e.node, new SeenLine(e));
+  }
+}
+
+/**
+ * A node's latest line: its evidence made only when a tracker asks for it
+ * (every line is seen, few are cited; a light event's text is then read back).
+ */
+class SeenLine implements LastSeen {
+  time: number;
+  private cited: Evidence | undefined;
+
+  constructor(private event: TimelineEvent) {
+    this.time = event.time;
+  }
+
+  update(e: TimelineEvent): void {
+    this.event = e;
+    this.time = e.time;
+    this.cited = undefined;
+  }
+
+  get evidence(): Evidence {
+    this.cited ??= evidenceOf(this.event);
+    return this.cited;
   }
 }

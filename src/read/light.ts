@@ -1,0 +1,178 @@
+import { closeSync, readSync } from 'node:fs';
+import type { Rule } from '../catalogue/schema.js';
+import type { FieldValue } from '../catalogue/fields.js';
+import { MAX_CONTINUATION, severityOfLevel, type NodeKind, type Severity } from '../model/record.js';
+import { isForeignLine, type Layout, type RecordStart } from '../readers/assembler.js';
+import { openEvidenceSync } from '../sources/open.js';
+import { lineText, newLineStats } from '../sources/lines.js';
+import type { TimelineEvent } from '../timeline/event.js';
+
+/**
+ * Records no rule classifies, read on the byte path for the window engine
+ * (every line is a sign of life of its node): an event is made of each with
+ * its time, node, file and line number, but no text. Its text (message,
+ * level, logger, continuation) is read back from the file at its byte offset
+ * only when something asks for it — the few lines a window cites, an
+ * appender twin's key — and is then what the string path would have read:
+ * the same bytes through the same layout.
+ */
+
+/** One file's light records: where to read their text and how to parse it. */
+export interface LightSource {
+  path: string;
+  layout: Layout;
+}
+
+interface Parsed {
+  start: RecordStart | undefined;
+  fields: Record<string, FieldValue>;
+  continuation?: string[];
+}
+
+/** Kept small (a few fields, what is the same for all on the prototype): one is made per line. */
+export class LightEvent implements TimelineEvent {
+  private parsed: Parsed | undefined;
+
+  constructor(
+    public time: number,
+    public node: string,
+    public nodeKind: NodeKind,
+    public line: number,
+    private readonly source: LightSource,
+    /** The record's first line: bytes [from, to) of the file (CR and newline excluded). */
+    private readonly from: number,
+    private readonly to: number,
+  ) {}
+
+  private read(): Parsed {
+    if (this.parsed) return this.parsed;
+    const text = readLine(this.source, this.from, this.to);
+    const start = text === undefined ? undefined : this.source.layout.parseStart(text);
+    this.parsed = { start: typeof start === 'object' ? start : undefined, fields: {} };
+    return this.parsed;
+  }
+
+  get rule(): Rule | null {
+    return null;
+  }
+
+  get category(): string {
+    return 'unclassified';
+  }
+
+  get file(): string {
+    return this.source.path;
+  }
+
+  get message(): string {
+    const start = this.read().start;
+    return start ? start.message : unreadable(this.source.path, this.line);
+  }
+
+  get level(): string {
+    return this.read().start?.level ?? '';
+  }
+
+  get logger(): string {
+    return this.read().start?.logger ?? '';
+  }
+
+  get severity(): Severity {
+    return severityOfLevel(this.level);
+  }
+
+  get fields(): Record<string, FieldValue> {
+    return this.read().fields;
+  }
+
+  /** The lines folded into the record (at most MAX_CONTINUATION), as the string path folds them. */
+  get continuation(): string[] {
+    const parsed = this.read();
+    parsed.continuation ??= continuationAfter(this.source, this.to);
+    return parsed.continuation;
+  }
+}
+
+function unreadable(path: string, line: number): string {
+  return `(line ${line} of ${path} could not be read back: the file changed after it was read)`;
+}
+
+/** Bytes read back per block; a few blocks are kept (citations and twins come in file order). */
+const BLOCK = 64 << 10;
+const KEPT_BLOCKS = 4;
+interface Block {
+  /** Blocks belong to one reading of a file: a file read again (rewritten since) is read anew. */
+  source: LightSource;
+  at: number;
+  bytes: Buffer;
+}
+const blocks: Block[] = [];
+const scratch = newLineStats();
+
+/** The file's bytes from `at`, at least `length` of them unless the file ends first; a view of a kept block. */
+function bytesAt(source: LightSource, at: number, length: number): Buffer {
+  for (const b of blocks) {
+    if (b.source === source && at >= b.at && at + length <= b.at + b.bytes.length) return b.bytes.subarray(at - b.at);
+  }
+  const size = Math.max(BLOCK, length);
+  const bytes = Buffer.allocUnsafe(size);
+  let n = 0;
+  const fd = openEvidenceSync(source.path);
+  try {
+    for (let r = 1; n < size && r > 0; n += r) r = readSync(fd, bytes, n, size - n, at + n);
+  } finally {
+    closeSync(fd);
+  }
+  blocks.unshift({ source, at, bytes: bytes.subarray(0, n) });
+  if (blocks.length > KEPT_BLOCKS) blocks.pop();
+  return bytes.subarray(0, n);
+}
+
+/** The text of bytes [from, to) of a file, decoded as the byte path decodes a line; undefined when it cannot be read. */
+function readLine(source: LightSource, from: number, to: number): string | undefined {
+  try {
+    const bytes = bytesAt(source, from, to - from);
+    if (bytes.length < to - from) return undefined;
+    return lineText(bytes, 0, to - from, scratch);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The line at byte `at` (its bytes [0, end) of `bytes`, CR removed) and where the next one starts; undefined at the file's end. */
+function lineFrom(source: LightSource, at: number): { bytes: Buffer; end: number; next: number } | undefined {
+  for (let want = 256; ; want *= 2) {
+    const bytes = bytesAt(source, at, want);
+    let nl = bytes.indexOf(10);
+    if (nl === -1 && bytes.length >= want) continue;
+    if (bytes.length === 0) return undefined;
+    // The last line, without a newline.
+    const next = nl === -1 ? at + bytes.length : at + nl + 1;
+    if (nl === -1) nl = bytes.length;
+    return { bytes, end: nl > 0 && bytes[nl - 1] === 13 ? nl - 1 : nl, next };
+  }
+}
+
+/**
+ * The continuation lines of a record whose first line ends at byte `end`:
+ * the lines after it up to the next record start, less other writers' lines
+ * and lines with a bad timestamp (counted as unrecognised, not folded).
+ */
+function continuationAfter(source: LightSource, end: number): string[] {
+  const lines: string[] = [];
+  try {
+    // The rest of the first line (its CR, if any).
+    let line = lineFrom(source, end);
+    while (line !== undefined && lines.length < MAX_CONTINUATION) {
+      line = lineFrom(source, line.next);
+      if (line === undefined) break;
+      const text = lineText(line.bytes, 0, line.end, scratch);
+      const start = source.layout.parseStart(text);
+      if (start !== undefined && start !== 'bad-timestamp') break;
+      if (start === undefined && !isForeignLine(text)) lines.push(text);
+    }
+  } catch {
+    // Unreadable now: the lines read so far.
+  }
+  return lines;
+}
