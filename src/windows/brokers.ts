@@ -1,6 +1,6 @@
 import type { TimelineEvent } from '../timeline/event.js';
 import type { SessionMap } from './sessions.js';
-import { addEvidence, evidenceOf, FIRST_LINE_AFTER_START_MS, restartEstimate, type EdgeSource, type Window, type WindowBook } from './window.js';
+import { addEvidence, evidenceOf, FIRST_LINE_AFTER_START_MS, restartEstimate, type EdgeSource, type Evidence, type Window, type WindowBook } from './window.js';
 
 /** A node silent this long before it logs a restart was down, not idle. */
 const RESTART_SILENCE_MS = 60_000;
@@ -37,6 +37,12 @@ export class BrokerTracker {
   private readonly isolated = new Map<string, Window>();
   /** When each isolated broker last said it could not reach ZooKeeper. */
   private readonly lastCut = new Map<string, number>();
+  /**
+   * The first sign that an isolated broker reached ZooKeeper again, where no
+   * new session of its own is logged: a server answering it (its session had
+   * expired) or the controller seeing it register again.
+   */
+  private readonly reached = new Map<string, { time: number; evidence: Evidence; how: string }>();
 
   constructor(private readonly book: WindowBook, private readonly sessions: SessionMap) {}
 
@@ -144,6 +150,7 @@ export class BrokerTracker {
   /** `[KafkaServer id=N] started` or the controller seeing it register again. */
   back(node: string, e: TimelineEvent): void {
     if (node === e.node) this.cleanStop.delete(node);
+    this.reachedAgain(node, e, node === e.node ? 'it said it was serving again' : 'the controller saw it register again');
     const open = this.down.get(node);
     if (!open || e.time < open.start) return;
     addEvidence(open, evidenceOf(e));
@@ -209,6 +216,7 @@ export class BrokerTracker {
   contactLost(e: TimelineEvent, idleMs: number | undefined, answered = false): void {
     // An expiry is heard from a server reached again: not a failed reach.
     if (!answered) this.lastCut.set(e.node, e.time);
+    else this.reachedAgain(e.node, e, 'a ZooKeeper server answered it (its session had expired)');
     const heard = idleMs === undefined ? undefined : e.time - idleMs;
     const maybe = this.down.get(e.node);
     if (maybe?.track.maybeHung && idleMs !== undefined) {
@@ -266,25 +274,40 @@ export class BrokerTracker {
     if (!iso) return;
     addEvidence(iso, evidenceOf(e));
     iso.details.reconnectedSession = session;
-    // A cut-off client keeps trying, one server after another: each attempt
-    // waits up to the session timeout ÷ servers to connect, then it sleeps up
-    // to a second; it reconnects within that of the heal. Its last failed
-    // attempt (begun up to a session timeout before it gave up) came before.
-    const cut = this.lastCut.get(e.node);
-    const timeout = this.timeoutOf(e.node);
-    const servers = this.sessions.serversOf(e.node);
+    this.endIsolation(iso, e.node, e.time, evidenceOf(e), 'its new ZooKeeper session', 'it established a new ZooKeeper session');
+  }
+
+  /** A sign that an isolated broker reached ZooKeeper again (the first one is kept). */
+  private reachedAgain(node: string, e: TimelineEvent, how: string): void {
+    const iso = this.isolated.get(node);
+    if (!iso || e.time < iso.start || this.reached.has(node)) return;
+    this.reached.set(node, { time: e.time, evidence: evidenceOf(e), how });
+  }
+
+  /**
+   * An isolated broker's end at `at`, when it reached ZooKeeper again. A
+   * cut-off client keeps trying, one server after another: each attempt
+   * waits up to the session timeout ÷ servers to connect, then it sleeps up
+   * to a second; it reconnects within that of the heal. Its last failed
+   * attempt (begun up to a session timeout before it gave up) came before.
+   */
+  private endIsolation(iso: Window, node: string, at: number, evidence: Evidence, what: string, exact: string): void {
+    const cut = this.lastCut.get(node);
+    const timeout = this.timeoutOf(node);
+    const servers = this.sessions.serversOf(node);
     const retry = Math.round(timeout / (servers ?? 1)) + RECONNECT_BACKOFF_MS;
-    const earliest = Math.min(e.time, Math.max(iso.start, e.time - retry, cut === undefined ? -Infinity : cut - timeout));
+    const earliest = Math.min(at, Math.max(iso.start, at - retry, cut === undefined ? -Infinity : cut - timeout));
     // Nothing inside that span dates the heal (no line is written when a
     // network comes back): its middle errs least either way.
-    const mid = Math.round((earliest + e.time) / 2);
+    const mid = Math.round((earliest + at) / 2);
     this.book.close(iso, mid, earliest, {
-      how: earliest < e.time
-        ? `the heal came before its new ZooKeeper session, by at most one connection attempt (${timeout} ms session timeout ÷ ${servers ?? '1 (servers not logged)'} server(s)) and its ${RECONNECT_BACKOFF_MS} ms back-off, and after its last failed attempt: midway`
-        : 'it established a new ZooKeeper session',
-      evidence: evidenceOf(e),
-    }, e.time);
-    this.isolated.delete(e.node);
+      how: earliest < at
+        ? `the heal came before ${what}, by at most one connection attempt (${timeout} ms session timeout ÷ ${servers ?? '1 (servers not logged)'} server(s)) and its ${RECONNECT_BACKOFF_MS} ms back-off, and after its last failed attempt: midway`
+        : exact,
+      evidence,
+    }, at);
+    this.isolated.delete(node);
+    this.reached.delete(node);
   }
 
   /**
@@ -293,6 +316,13 @@ export class BrokerTracker {
    */
   finish(): void {
     for (const [node, w] of [...this.down]) if (w.track.maybeHung) this.thawed(w, node, 'no restart followed');
+    // No new session of its own logged: the first sign it reached ZooKeeper again ends it.
+    for (const [node, r] of [...this.reached]) {
+      const iso = this.isolated.get(node);
+      if (!iso || iso.end !== null) continue;
+      addEvidence(iso, r.evidence);
+      this.endIsolation(iso, node, r.time, r.evidence, `${r.how.replace(/ \(.*\)$/, '')} (no new session of its own is logged)`, r.how);
+    }
     for (const w of [...this.book.windows]) {
       if (w.kind !== 'broker-down' || w.track.alive === 0 || w.track.restarting) continue;
       const why = `the cluster gave up on it (${w.reason}) but it kept logging (${w.track.alive} lines): it was cut off, not down`;

@@ -120,6 +120,24 @@ describe('WindowEngine: brokers', () => {
     expect(windows[0]!.endSource?.how).toMatch(/6000 ms session timeout ÷ 3 server/);
   });
 
+  it('an isolated broker whose new session is not logged ends when a server answered it, else when the controller saw it register again', () => {
+    const story = (heard: boolean) => run([
+      ev(0, 'broker-3', R.servers, { servers: 'zk1:2181,zk2:2181,zk3:2181' }),
+      ev(1, 'broker-3', R.session, { session: '0xold', timeoutMs: 6000 }),
+      ev(10, 'broker-3', R.contactLost, { idleMs: 4000 }),
+      ev(25, 'broker-2', R.lost, { deleted: [3] }), ev(26, 'broker-3', R.plain),
+      ...(heard ? [ev(59.9, 'broker-3', R.expiredHeard)] : []),
+      ev(60.2, 'broker-2', R.joined, { added: [3] }),
+    ]).windows;
+    // Without the heal dated it stayed open to the end of the logs; the first
+    // sign it reached ZooKeeper again is the latest bound, one connection
+    // attempt (6000 ms ÷ 3) and its back-off before it the earliest.
+    expect(story(true)).toMatchObject([{ kind: 'isolated', node: 'broker-3', end: s(58.4), endBounds: [s(56.9), s(59.9)] }]);
+    expect(story(true)[0]!.endSource?.how).toMatch(/a ZooKeeper server answered it/);
+    expect(story(false)).toMatchObject([{ kind: 'isolated', node: 'broker-3', end: s(58.7), endBounds: [s(57.2), s(60.2)] }]);
+    expect(story(false)[0]!.endSource?.how).toMatch(/the controller saw it register again/);
+  });
+
   it('a killed broker: down from ZooKeeper seeing its own session socket close, its last line the earliest bound', () => {
     const { windows } = run([
       ev(0, 'broker-2', R.session, { session: '0xabc', timeoutMs: 6000 }), ev(30, 'broker-2', R.plain),
