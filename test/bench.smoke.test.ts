@@ -12,6 +12,14 @@ describe('npm run bench, smoke run', () => {
     expect(r.stdout).toMatch(/ok {3}kforensics found (\d+) events; the generator wrote \1/);
     expect(r.stdout).toMatch(/ok {3}gap read (\d+) records and \d+ gaps; the generator wrote \1/);
     expect(r.stdout).toMatch(/ok {3}fleet: windows from the event files are those from the raw logs/);
+    // The event-dense generator: every event it wrote classified, 10–15 % of its lines.
+    expect(r.stdout).toMatch(/ok {3}event-dense: kforensics found (\d+) events; the generator wrote \1/);
+    expect(r.stdout).toMatch(/ok {3}event-dense log: 1\d\.\d % of its lines are events/);
+    expect(r.stdout).toMatch(/ok {3}ZooKeeper: kforensics found (\d+) events; the generator wrote \1/);
+    // The closing Markdown tables: every mode on each input, and the fleet's steps.
+    expect(r.stdout).toMatch(/^\| `timeline --json` \| [\d.]+ s \([\d.]+× [✓✗]\), \d+ MB [✓✗], load [\d.]+ \|/m);
+    expect(r.stdout).toMatch(/^\| `gap --json` on a \d+ MB dump \|/m);
+    expect(r.stdout).toMatch(/^\| reduce: `report --out r\.md` over the 3 `--all` event files \| [\d.]+ s \| \d+ MB \|/m);
     expect(r.stdout).not.toContain('MISS');
   });
 });
