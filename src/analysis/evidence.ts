@@ -4,6 +4,7 @@ import type { InputJson } from '../model/timeline.js';
 import { fileLineSource } from '../sources/lines.js';
 import type { Family } from '../read/plan.js';
 import type { TimelineEvent } from '../timeline/event.js';
+import type { EventSink } from '../timeline/sink.js';
 import { mergeByTime } from '../timeline/merge.js';
 import type { SkewAnchors } from './skew.js';
 import { familyEvents } from '../read/read.js';
@@ -120,32 +121,61 @@ export async function collectEvidence(
   zoneOf?: (family: Family) => Zone,
   /** Fed every event: anchors of the clock offsets between nodes (analysis/skew.ts). */
   anchors?: SkewAnchors,
-): Promise<{ results: WindowEvidence[]; lastLogTime: number | null; nodes: Set<string>; truncations: TruncationLine[]; silences: NodeSilence[] }> {
-  const truncations: TruncationLine[] = [];
-  const longest = new Map<string, NodeSilence[]>();
-  const nodes = new Set<string>();
-  for (const f of families) nodes.add(f.nodes['kafka-broker']);
-  const silences: Silence[] = windows.map(() => ({ before: null, after: null, overlap: -1 }));
-  const events: { seen: Seen; node: string }[][] = windows.map(() => []);
-  const omitted = windows.map(() => 0);
-  const leaderless: (LineAt | null)[] = windows.map(() => null);
-  const online: (LineAt | null)[] = windows.map(() => null);
-  const previous = new Map<string, Seen>();
-  let lastLogTime: number | null = null;
+): Promise<EvidenceFound> {
+  const sink = new EvidenceSink(families, windows, topic);
   const classifier = defaultClassifier();
-
   const streams = families.map((family) => familyEvents(family, {
     zone: zoneOf ? zoneOf(family) : zone, classifier, all: true, keep: () => true, onInput,
   }));
   for await (const e of mergeByTime(streams)) {
-    if (lastLogTime === null || e.time > lastLogTime) lastLogTime = e.time;
     anchors?.observe(e);
+    sink.push(e);
+  }
+  return sink.finish(zone);
+}
+
+export interface EvidenceFound {
+  results: WindowEvidence[];
+  lastLogTime: number | null;
+  nodes: Set<string>;
+  truncations: TruncationLine[];
+  silences: NodeSilence[];
+}
+
+/**
+ * The evidence of record gaps as a sink of a pass over the logs (every
+ * record, classified or not, in time order): see collectEvidence.
+ */
+export class EvidenceSink implements EventSink {
+  private readonly truncations: TruncationLine[] = [];
+  private readonly longest = new Map<string, NodeSilence[]>();
+  private readonly nodes = new Set<string>();
+  private readonly silences: Silence[];
+  private readonly events: { seen: Seen; node: string }[][];
+  private readonly omitted: number[];
+  private readonly leaderless: (LineAt | null)[];
+  private readonly online: (LineAt | null)[];
+  private readonly previous = new Map<string, Seen>();
+  private lastLogTime: number | null = null;
+
+  constructor(families: readonly Family[], private readonly windows: readonly EvidenceWindow[], private readonly topic?: string) {
+    for (const f of families) this.nodes.add(f.nodes['kafka-broker']);
+    this.silences = windows.map(() => ({ before: null, after: null, overlap: -1 }));
+    this.events = windows.map(() => []);
+    this.omitted = windows.map(() => 0);
+    this.leaderless = windows.map(() => null);
+    this.online = windows.map(() => null);
+  }
+
+  push(e: TimelineEvent): void {
+    const { windows, silences, events, omitted, leaderless, online, topic } = this;
+    if (this.lastLogTime === null || e.time > this.lastLogTime) this.lastLogTime = e.time;
     const seen: Seen = { time: e.time, file: e.file, line: e.line, rule: e.rule?.id ?? null };
-    const prev = previous.get(e.node);
-    if (prev) keepSilence(longest, e.node, prev, seen);
+    const prev = this.previous.get(e.node);
+    if (prev) keepSilence(this.longest, e.node, prev, seen);
     if (topic !== undefined && e.rule?.removes !== undefined) {
       const t = truncationOf(e, topic);
-      if (t) truncations.push(t);
+      if (t) this.truncations.push(t);
     }
     for (let i = 0; i < windows.length; i++) {
       const w = windows[i]!;
@@ -167,52 +197,56 @@ export async function collectEvidence(
         else omitted[i]!++;
       }
     }
-    previous.set(e.node, seen);
+    this.previous.set(e.node, seen);
   }
-  // A broker whose log stops inside a window and never resumes.
-  for (let i = 0; i < windows.length; i++) {
-    const w = windows[i]!;
-    const last = w.broker ? previous.get(w.broker) : undefined;
-    if (last && last.time < w.end) {
-      const overlap = w.end - Math.max(last.time, w.start);
-      if (overlap > silences[i]!.overlap) silences[i] = { before: last, after: null, overlap };
+
+  /** Once the pass is over: each window's evidence, its lines' text read back (times shown in `zone`). */
+  async finish(zone: Zone): Promise<EvidenceFound> {
+    const { windows, silences, events, omitted, leaderless, online, nodes, previous } = this;
+    // A broker whose log stops inside a window and never resumes.
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i]!;
+      const last = w.broker ? previous.get(w.broker) : undefined;
+      if (last && last.time < w.end) {
+        const overlap = w.end - Math.max(last.time, w.start);
+        if (overlap > silences[i]!.overlap) silences[i] = { before: last, after: null, overlap };
+      }
     }
-  }
+    // Read back the text of the lines used as evidence.
+    const wanted = new Map<string, Set<number>>();
+    const want = (s: Seen | null): void => {
+      if (!s) return;
+      let set = wanted.get(s.file);
+      if (!set) wanted.set(s.file, (set = new Set()));
+      set.add(s.line);
+    };
+    silences.forEach((s) => { want(s.before); want(s.after); });
+    events.forEach((list) => list.forEach((x) => want(x.seen)));
+    const text = await readLines(wanted);
 
-  // Read back the text of the lines used as evidence.
-  const wanted = new Map<string, Set<number>>();
-  const want = (s: Seen | null): void => {
-    if (!s) return;
-    let set = wanted.get(s.file);
-    if (!set) wanted.set(s.file, (set = new Set()));
-    set.add(s.line);
-  };
-  silences.forEach((s) => { want(s.before); want(s.after); });
-  events.forEach((list) => list.forEach((x) => want(x.seen)));
-  const text = await readLines(wanted);
-
-  const results = windows.map((w, i): WindowEvidence => {
-    const out: EvidenceJson[] = [];
-    const s = silences[i]!;
-    const item = (kind: EvidenceJson['kind'], node: string, x: Seen): EvidenceJson => ({
-      kind, node, file: x.file, line: x.line, time: zone.format(x.time), epochMs: x.time,
-      text: text.get(`${x.file}\0${x.line}`) ?? '', rule: x.rule,
+    const results = windows.map((w, i): WindowEvidence => {
+      const out: EvidenceJson[] = [];
+      const s = silences[i]!;
+      const item = (kind: EvidenceJson['kind'], node: string, x: Seen): EvidenceJson => ({
+        kind, node, file: x.file, line: x.line, time: zone.format(x.time), epochMs: x.time,
+        text: text.get(`${x.file}\0${x.line}`) ?? '', rule: x.rule,
+      });
+      const notes: string[] = [];
+      if (w.broker === null) notes.push('the hosting broker is unknown (give --broker, or put the dump beside that broker\'s logs)');
+      else if (!nodes.has(w.broker)) notes.push(`no log of ${w.broker} was given`);
+      else if (s.overlap < 0) notes.push(`${w.broker} logged nothing around the gap`);
+      if (w.broker !== null && s.before) out.push(item('last-line-before', w.broker, s.before));
+      if (w.broker !== null && s.after) out.push(item('first-line-after', w.broker, s.after));
+      if (w.broker !== null && s.overlap >= 0 && !s.after) notes.push(`${w.broker}'s log ends before the gap does`);
+      for (const ev of events[i]!) {
+        if (out.some((o) => o.file === ev.seen.file && o.line === ev.seen.line)) continue;
+        out.push(item('outage-event', ev.node, ev.seen));
+      }
+      if (omitted[i]! > 0) notes.push(`${omitted[i]} more outage events not listed`);
+      return { evidence: out, note: notes.length > 0 ? notes.join('; ') : null, leaderless: leaderless[i]!, online: online[i]! };
     });
-    const notes: string[] = [];
-    if (w.broker === null) notes.push('the hosting broker is unknown (give --broker, or put the dump beside that broker\'s logs)');
-    else if (!nodes.has(w.broker)) notes.push(`no log of ${w.broker} was given`);
-    else if (s.overlap < 0) notes.push(`${w.broker} logged nothing around the gap`);
-    if (w.broker !== null && s.before) out.push(item('last-line-before', w.broker, s.before));
-    if (w.broker !== null && s.after) out.push(item('first-line-after', w.broker, s.after));
-    if (w.broker !== null && s.overlap >= 0 && !s.after) notes.push(`${w.broker}'s log ends before the gap does`);
-    for (const ev of events[i]!) {
-      if (out.some((o) => o.file === ev.seen.file && o.line === ev.seen.line)) continue;
-      out.push(item('outage-event', ev.node, ev.seen));
-    }
-    if (omitted[i]! > 0) notes.push(`${omitted[i]} more outage events not listed`);
-    return { evidence: out, note: notes.length > 0 ? notes.join('; ') : null, leaderless: leaderless[i]!, online: online[i]! };
-  });
-  return { results, lastLogTime, nodes, truncations, silences: [...longest.values()].flat() };
+    return { results, lastLogTime: this.lastLogTime, nodes, truncations: this.truncations, silences: [...this.longest.values()].flat() };
+  }
 }
 
 /** A stretch in which a node logged nothing: its last line before and first line after. */
