@@ -145,7 +145,8 @@ export async function analyzeGaps(paths: readonly string[], options: GapOptions)
 interface DumpHandlers {
   onEntry: (e: DumpEntry) => void;
   numbers: DumpLineSink;
-  end: (result: DumpReadResult) => boolean;
+  /** `seen`: every section of the file (by default those the handlers saw). */
+  end: (result: DumpReadResult, seen?: ReadonlySet<DumpSection>) => boolean;
 }
 
 /**
@@ -153,13 +154,18 @@ interface DumpHandlers {
  * section not seen before, may add the handlers of a topic found in it
  * (their results follow the others').
  */
-async function readForAll(path: string, handlers: DumpHandlers[], discover?: (sec: DumpSection) => DumpHandlers | undefined): Promise<boolean[]> {
-  if (handlers.length === 1 && !discover) return [handlers[0]!.end(await readDumpFile(path, handlers[0]!.onEntry, { numbers: handlers[0]!.numbers }))];
+async function readForAll(
+  path: string, handlers: DumpHandlers[], discover?: (sec: DumpSection) => DumpHandlers | undefined,
+  onRead?: (result: DumpReadResult, seen: ReadonlySet<DumpSection>) => void,
+): Promise<boolean[]> {
+  if (handlers.length === 1 && !discover && !onRead) return [handlers[0]!.end(await readDumpFile(path, handlers[0]!.onEntry, { numbers: handlers[0]!.numbers }))];
   let last: DumpSection | null = null;
+  const seen = new Set<DumpSection>();
   const see = (sec: DumpSection): void => {
-    if (sec === last || !discover) return;
+    if (sec === last) return;
     last = sec;
-    const more = discover(sec);
+    seen.add(sec);
+    const more = discover?.(sec);
     if (more) handlers.push(more);
   };
   const numbers: DumpLineSink = {
@@ -167,7 +173,18 @@ async function readForAll(path: string, handlers: DumpHandlers[], discover?: (se
     recordLine: (...a) => { see(a[0]); for (const h of handlers) h.numbers.recordLine(...a); },
   };
   const result = await readDumpFile(path, (e) => { see(e.section); for (const h of handlers) h.onEntry(e); }, { numbers });
-  return handlers.map((h) => h.end(result));
+  onRead?.(result, seen);
+  return handlers.map((h) => h.end(result, seen));
+}
+
+/** A dump file's accounting for a topic: its sections, how many were the topic's, which other topics it holds. */
+function dumpAccount(path: string, topic: string, result: DumpReadResult, seen: ReadonlySet<DumpSection>, ofTopic: number): DumpInputJson {
+  const otherTopics = new Set<string>();
+  for (const sec of seen) if (sec.topic !== null && sec.topic !== topic) otherTopics.add(sec.topic);
+  return {
+    file: path, sections: seen.size, sectionsOfTopic: ofTopic, otherTopics: [...otherTopics].sort(),
+    ...result.counts, cutLines: result.cutLines, error: result.error,
+  };
 }
 
 /** One topic's copies as read from the dumps: the spans the logs are searched in for evidence, and the gaps decided. */
@@ -277,7 +294,6 @@ export async function readTopicDumps(plan: Plan, paths: readonly string[], topic
   const reader = (path: string, mode: 'epochs' | 'feed', only?: (copy: Copy, segment: string) => boolean): DumpHandlers => {
     const sections = new Set<DumpSection>();
     const ofTopic = new Set<DumpSection>();
-    const otherTopics = new Set<string>();
     let section: DumpSection | null = null;
     let copy: Copy | null = null;
     let segment = '';
@@ -290,7 +306,6 @@ export async function readTopicDumps(plan: Plan, paths: readonly string[], topic
       stream = null;
       section = sec;
       sections.add(sec);
-      if (sec.topic !== null && sec.topic !== topic) otherTopics.add(sec.topic);
       copy = copyOf(path, sec);
       if (!copy) return;
       ofTopic.add(sec);
@@ -365,14 +380,11 @@ export async function readTopicDumps(plan: Plan, paths: readonly string[], topic
       batchLine: (sec, line, first, last, count, type, time, epoch, pid, pepoch, lastSeq, valid) => onBatch(sec, line, first, last, count, type, time, epoch, pid, pepoch, lastSeq, valid),
       recordLine: (sec, line, offset, type, time, seq) => onRecord(sec, line, offset, type, time, null, null, null, seq, null),
     };
-    const end = (result: DumpReadResult): boolean => {
+    const end = (result: DumpReadResult, seen: ReadonlySet<DumpSection> = sections): boolean => {
       (stream as ViewStream | null)?.end();
       if (!accounted.has(path)) {
         accounted.add(path);
-        dumps.push({
-          file: path, sections: sections.size, sectionsOfTopic: ofTopic.size, otherTopics: [...otherTopics].sort(),
-          ...result.counts, cutLines: result.cutLines, error: result.error,
-        });
+        dumps.push(dumpAccount(path, topic, result, seen, ofTopic.size));
       }
       return !listsRecordsAfterAll;
     };
@@ -387,6 +399,11 @@ export async function readTopicDumps(plan: Plan, paths: readonly string[], topic
   // Without topics given, every topic dumped: a topic's state is made when its first section of a log segment is
   // read, and its handlers join that read from there on (no earlier section of the file was the topic's).
   const known = new Map(states.map((st) => [st.topic, st]));
+  // Each file's first read, in order: a topic found later is accounted for the files read before it was.
+  const firstReads = new Map<string, { result: DumpReadResult; seen: ReadonlySet<DumpSection> }>();
+  const onRead = topics !== null ? undefined : (f: string) => (result: DumpReadResult, seen: ReadonlySet<DumpSection>): void => {
+    if (!firstReads.has(f)) firstReads.set(f, { result, seen });
+  };
   const discover = (f: string, mode: 'epochs' | 'feed', joined: State[]) => topics !== null ? undefined : (sec: DumpSection): DumpHandlers | undefined => {
     if (sec.topic === null || sec.fileKind !== 'log' || known.has(sec.topic)) return undefined;
     const st = makeState(sec.topic);
@@ -403,7 +420,7 @@ export async function readTopicDumps(plan: Plan, paths: readonly string[], topic
   for (const f of dumpFiles) {
     if (recordLevel.has(f)) continue;
     const joined = [...states];
-    const batchLevel = await readForAll(f, joined.map((st) => st.reader(f, 'epochs')), discover(f, 'epochs', joined));
+    const batchLevel = await readForAll(f, joined.map((st) => st.reader(f, 'epochs')), discover(f, 'epochs', joined), onRead?.(f));
     joined.forEach((st, k) => {
       if (batchLevel[k]) {
         st.batchOnly.push(f);
@@ -419,7 +436,7 @@ export async function readTopicDumps(plan: Plan, paths: readonly string[], topic
   }
   for (const f of [...new Set([...recordLevel, ...states.flatMap((st) => st.converted)])].sort()) {
     const joined = states.filter((st) => recordLevel.has(f) || st.converted.includes(f));
-    await readForAll(f, joined.map((st) => st.reader(f, 'feed')), recordLevel.has(f) ? discover(f, 'feed', joined) : undefined);
+    await readForAll(f, joined.map((st) => st.reader(f, 'feed')), recordLevel.has(f) ? discover(f, 'feed', joined) : undefined, onRead?.(f));
   }
   for (const f of [...new Set(states.flatMap((st) => st.batchOnly))].sort()) {
     await readForAll(f, states.filter((st) => st.batchOnly.includes(f)).map((st) => st.reader(f, 'feed', (copy, segment) => !copy.recordSegments.has(segment))));
@@ -428,6 +445,12 @@ export async function readTopicDumps(plan: Plan, paths: readonly string[], topic
   const out: TopicDumps[] = [];
   for (const { topic, copies, scans, dumps } of [...states].sort((x, y) => (x.topic < y.topic ? -1 : x.topic > y.topic ? 1 : 0))) {
     const other = [...nonDumps];
+    if (firstReads.size > 0) {
+      // Found as the dumps were read: the files read before, which held none of it, accounted too, in the order of reading.
+      const order = [...firstReads.keys()];
+      for (const [f, r] of firstReads) if (!dumps.some((d) => d.file === f)) dumps.push(dumpAccount(f, topic, r.result, r.seen, 0));
+      dumps.sort((a, b) => order.indexOf(a.file) - order.indexOf(b.file));
+    }
     // A view read as record-level that listed no record of this copy (its records were another partition's) is batch-level.
     for (const c of copies.values()) for (const v of c.views) if (v.level === 'record' && v.records === 0 && v.batches > 0) v.level = 'batch';
     // leader-epoch-checkpoint files beside a copy's dumps.
