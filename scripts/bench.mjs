@@ -39,7 +39,8 @@ found exactly the events each generator wrote. Ends with Markdown tables of
 the figures, each target marked met or not. Needs 4 × SIZE of free space in
 the temp folder; 1G takes tens of minutes.
 
-  --size SIZE   input size: 10M, 100M, 1G … (default 1G)
+  --size SIZE   input size: 10M, 100M, 1G … (default 1G; 0 runs the fleet
+                case alone)
   --scaling     run at 100M, 1G and 4G (instead of --size)
   --rounds N    rounds per case; the median is reported (default 3)
   --fleet-size SIZE   the fleet case: per-host event files of NODES generated
@@ -65,7 +66,7 @@ the temp folder; 1G takes tens of minutes.
 });
 const flag = (name) => values[name] === true;
 const rounds = Number(values.rounds);
-const sizes = flag('scaling') ? ['100M', '1G', '4G'] : [values.size];
+const sizes = flag('scaling') ? ['100M', '1G', '4G'] : values.size === '0' ? [] : [values.size];
 if (!(rounds >= 1) || sizes.some((s) => !(parseSize(s) > 0)) || !(Number(values['fleet-nodes']) >= 1) || !(values['fleet-size'] === '0' || parseSize(values['fleet-size']) > 0)) {
   process.stderr.write(`--rounds must be 1 or more and --size a size (10M, 1G …); got --rounds ${values.rounds} --size ${values.size}\n`);
   process.exit(2);

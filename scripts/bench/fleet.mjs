@@ -3,8 +3,8 @@
 // NODES brokers' server.logs of SIZE each (generated, a seed per node), each
 // written to an event file as its host would (`timeline --format events`,
 // classified only, and with --all for windows), then merged: `timeline`
-// over the classified event files, `windows`, the table and `report` over
-// the --all ones, and (when asked, or small enough) `windows` over the raw
+// over the classified event files, `windows` and `report` over the --all
+// ones, and (when asked, or small enough) `windows` over the raw
 // logs on one machine, whose output must be the same. Prints sizes, times,
 // peak RSS and the load, and returns them for the closing table.
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -67,8 +67,6 @@ export async function fleetCase({ dir, nodes, bytes, cli, measure, q, check, com
   const mergeWindows = measure(`${q(cli)} windows ${files(all.files)} --json 2>/dev/null > ${q(merged)}; echo exit $?`);
   const windowCount = JSON.parse(readFileSync(merged, 'utf8')).windows?.length;
   step(`reduce: \`windows\` over the ${nodes} \`--all\` event files`, mergeWindows.seconds, mergeWindows.rssMb, mergeWindows.load, `${windowCount} windows, exit ${status(mergeWindows)}`);
-  const mergeTable = measure(`${q(cli)} timeline ${files(all.files)} 2>/dev/null | wc -l`);
-  step(`reduce: \`timeline\` (table, with windows) over the ${nodes} \`--all\` event files`, mergeTable.seconds, mergeTable.rssMb, mergeTable.load, `${mergeTable.stdout} lines`);
   const report = join(dir, 'report.md');
   const mergeReport = measure(`${q(cli)} report ${files(all.files)} --out ${q(report)} 2>/dev/null; echo exit $?`);
   step(`reduce: \`report --out r.md\` over the ${nodes} \`--all\` event files`, mergeReport.seconds, mergeReport.rssMb, mergeReport.load, `${mb(statSync(report).size)} MB report, exit ${status(mergeReport)}`);
