@@ -17,7 +17,7 @@ const PROGRESS = /reading: |\r\u001b\[K(?!\d{4}-|Timeline of|Time \()[^\r\n]/;
 /**
  * Runs `command` in a pseudo-terminal `columns` wide; resolves with the
  * seconds to the first table row and to the first progress line (null: not
- * seen before the row, or at all) once the row shows or `limitSeconds` pass.
+ * seen) once both have shown, 1.5 s after the row, or after `limitSeconds`.
  * @returns {Promise<{ firstRow: number | null, progress: number | null }>}
  */
 export function onTerminal(command, { columns = 120, limitSeconds = 120 } = {}) {
@@ -45,8 +45,10 @@ export function onTerminal(command, { columns = 120, limitSeconds = 120 } = {}) 
       if (found.progress === null && PROGRESS.test(seen)) found.progress = since();
       if (found.firstRow === null && ROW.test(seen)) {
         found.firstRow = since();
-        finish();
+        // The progress line may come after the first rows (a fast start): give it a moment more.
+        if (found.progress === null) setTimeout(finish, 1500);
       }
+      if (found.firstRow !== null && found.progress !== null) finish();
     });
     child.once('exit', finish);
   });
