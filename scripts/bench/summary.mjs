@@ -54,6 +54,7 @@ export function printSummary({ summaries, fleet, rounds, hasScript }) {
     if (hasScript) {
       const tty = (f, limit, what) => INPUTS.map(([key, input]) => {
         const seen = s.tty.get(key);
+        if (!seen) return '-';
         const v = f === 'feedback' ? Math.min(seen?.firstRow ?? Infinity, seen?.progress ?? Infinity) : seen?.[f] ?? null;
         const shown = v === null || v === Infinity ? null : v;
         const judged = f === 'feedback' || (f === 'firstRow' && at1G);
