@@ -7,7 +7,7 @@
 // ones, and (when asked, or small enough) `windows` over the raw
 // logs on one machine, whose output must be the same. Prints sizes, times,
 // peak RSS and the load, and returns them for the closing table.
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeServerLog } from './server-log.mjs';
 
@@ -65,11 +65,18 @@ export async function fleetCase({ dir, nodes, bytes, cli, measure, q, check, com
   step(`reduce: \`timeline --format ndjson\` over the ${nodes} classified event files`, mergeTimeline.seconds, mergeTimeline.rssMb, mergeTimeline.load, `${mergeTimeline.stdout} events`);
   const merged = join(dir, 'windows-merged.json');
   const mergeWindows = measure(`${q(cli)} windows ${files(all.files)} --json 2>/dev/null > ${q(merged)}; echo exit $?`);
-  const windowCount = JSON.parse(readFileSync(merged, 'utf8')).windows?.length;
+  let windowCount = 'no';
+  try {
+    windowCount = JSON.parse(readFileSync(merged, 'utf8')).windows?.length;
+  } catch {
+    // Not a document (the run failed): said by its exit status.
+  }
   step(`reduce: \`windows\` over the ${nodes} \`--all\` event files`, mergeWindows.seconds, mergeWindows.rssMb, mergeWindows.load, `${windowCount} windows, exit ${status(mergeWindows)}`);
   const report = join(dir, 'report.md');
   const mergeReport = measure(`${q(cli)} report ${files(all.files)} --out ${q(report)} 2>/dev/null; echo exit $?`);
-  step(`reduce: \`report --out r.md\` over the ${nodes} \`--all\` event files`, mergeReport.seconds, mergeReport.rssMb, mergeReport.load, `${mb(statSync(report).size)} MB report, exit ${status(mergeReport)}`);
+  const written = existsSync(report) ? `${mb(statSync(report).size)} MB report` : 'no report written';
+  step(`reduce: \`report --out r.md\` over the ${nodes} \`--all\` event files`, mergeReport.seconds, mergeReport.rssMb, mergeReport.load, `${written}, exit ${status(mergeReport)}`);
+  check(existsSync(report) && status(mergeReport) === 0, `fleet: report over the ${nodes} event files written (exit ${status(mergeReport)})`);
   if (!compare) {
     console.log('(the raw logs are not read on one machine for comparison at this size: --fleet-compare does)');
     return { nodes, bytes, steps };
