@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { scriptArgs } from './args.mjs';
 import { parseSize } from './bench/random.mjs';
 import { writeServerLog } from './bench/server-log.mjs';
+import { writeDenseLog } from './bench/dense-log.mjs';
 
 const { values } = scriptArgs(`Usage: node scripts/gen-server-log.mjs [--size SIZE] [--out FILE]
 
@@ -17,7 +18,12 @@ stderr, as JSON, the events it wrote.
 
   --size SIZE   about how much to write: 10M, 100M, 1G … (default 100M)
   --out FILE    where (default /tmp/kforensics-server.log)
+  --dense       an event-dense log instead: a controller broker's lines of
+                every logger in one file, 12.5 % of them classified events
+                of many kinds (ISR, leadership, fetchers, brokers failing,
+                ZooKeeper sessions, the controller moving)
   -h, --help    this text`, {
+  dense: { type: 'boolean', default: false },
   size: { type: 'string', default: '100M' },
   out: { type: 'string', default: '/tmp/kforensics-server.log' },
 });
@@ -28,5 +34,5 @@ if (!(size > 0)) {
 }
 const out = values.out;
 mkdirSync(dirname(out), { recursive: true });
-const truth = await writeServerLog(out, size);
+const truth = values.dense ? await writeDenseLog(out, size) : await writeServerLog(out, size);
 process.stderr.write(`${JSON.stringify(truth)}\n`);

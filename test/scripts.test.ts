@@ -42,6 +42,9 @@ describe('the scripts honour --help and reject what they do not know', () => {
     expect(existsSync(out)).toBe(false);
     expect(node(['scripts/gen-server-log.mjs', '--out', out, '--size', 'big']).status).toBe(2);
     expect(node(['scripts/bench.mjs', '--rounds', '0']).status).toBe(2);
+    const inputs = node(['scripts/bench.mjs', '--inputs', 'project,kafka']);
+    expect(inputs.status).toBe(2);
+    expect(inputs.stderr).toContain('--inputs takes project, dense and zk');
   });
 
   it('npm run bench -- --help prints the usage without building or generating', () => {

@@ -104,15 +104,6 @@ function isOutageEvent(e: TimelineEvent, w: EvidenceWindow): boolean {
   return NO_LEADER.test(e.message) && e.message.includes(w.topic);
 }
 
-/** What a pass over the logs found for one list of windows. */
-export interface EvidenceResult {
-  results: WindowEvidence[];
-  lastLogTime: number | null;
-  nodes: Set<string>;
-  truncations: TruncationLine[];
-  silences: NodeSilence[];
-}
-
 /**
  * Streams every record of the broker and ZooKeeper logs once, in time order,
  * and collects for each window: the hosting broker's longest silence that
@@ -130,47 +121,35 @@ export async function collectEvidence(
   zoneOf?: (family: Family) => Zone,
   /** Fed every event: anchors of the clock offsets between nodes (analysis/skew.ts). */
   anchors?: SkewAnchors,
-): Promise<EvidenceResult> {
-  const [found] = await evidencePass(families, [{ windows, zone, ...(topic !== undefined && { topic }), ...(anchors && { anchors }) }], onInput, zoneOf ?? (() => zone));
-  return found!;
+): Promise<EvidenceFound> {
+  const sink = new EvidenceSink(families, windows, topic);
+  const classifier = defaultClassifier();
+  const streams = families.map((family) => familyEvents(family, {
+    zone: zoneOf ? zoneOf(family) : zone, classifier, all: true, light: true, keep: () => true, onInput,
+  }));
+  for await (const e of mergeByTime(streams)) {
+    anchors?.observe(e);
+    sink.push(e);
+  }
+  return sink.finish(zone);
 }
 
-/** One list of windows to find evidence for, and the zone its times are shown in. */
-export interface EvidenceRequest {
-  windows: readonly EvidenceWindow[];
-  zone: Zone;
-  /** The topic whose truncation lines are kept. */
-  topic?: string;
-  anchors?: SkewAnchors;
+export interface EvidenceFound {
+  results: WindowEvidence[];
+  lastLogTime: number | null;
+  nodes: Set<string>;
+  truncations: TruncationLine[];
+  silences: NodeSilence[];
 }
 
 /**
- * One pass over the logs for several lists of windows (a report's topics):
- * one EvidenceSink each, fed the same merged records. `zoneOf`: the zone
- * each family's logs were written in.
+ * The evidence of record gaps as a sink of a pass over the logs (every
+ * record, classified or not, in time order): see collectEvidence.
  */
-export async function evidencePass(
-  families: readonly Family[], requests: readonly EvidenceRequest[], onInput: (input: InputJson) => void, zoneOf: (family: Family) => Zone,
-): Promise<EvidenceResult[]> {
-  const nodes = new Set<string>();
-  for (const f of families) nodes.add(f.nodes['kafka-broker']);
-  const sinks = requests.map((r) => new EvidenceSink(r, nodes));
-  const classifier = defaultClassifier();
-  const streams = families.map((family) => familyEvents(family, {
-    zone: zoneOf(family), classifier, all: true, light: true, keep: () => true, onInput,
-  }));
-  for await (const e of mergeByTime(streams)) for (const sink of sinks) sink.push(e);
-  // The text of the lines cited, read back once for every sink.
-  const wanted = new Map<string, Set<number>>();
-  for (const sink of sinks) sink.cited(wanted);
-  const text = await readLines(wanted);
-  return sinks.map((sink) => sink.finish(text));
-}
-
-/** The evidence for one list of windows, fed every record of the logs in time order (see collectEvidence). */
 export class EvidenceSink implements EventSink {
   private readonly truncations: TruncationLine[] = [];
   private readonly longest = new Map<string, NodeSilence[]>();
+  private readonly nodes = new Set<string>();
   private readonly silences: Silence[];
   private readonly events: { seen: Seen; node: string }[][];
   private readonly omitted: number[];
@@ -179,8 +158,8 @@ export class EvidenceSink implements EventSink {
   private readonly previous = new Map<string, Seen>();
   private lastLogTime: number | null = null;
 
-  constructor(private readonly request: EvidenceRequest, private readonly nodes: Set<string>) {
-    const windows = request.windows;
+  constructor(families: readonly Family[], private readonly windows: readonly EvidenceWindow[], private readonly topic?: string) {
+    for (const f of families) this.nodes.add(f.nodes['kafka-broker']);
     this.silences = windows.map(() => ({ before: null, after: null, overlap: -1 }));
     this.events = windows.map(() => []);
     this.omitted = windows.map(() => 0);
@@ -189,10 +168,8 @@ export class EvidenceSink implements EventSink {
   }
 
   push(e: TimelineEvent): void {
-    const { windows, topic, anchors } = this.request;
-    const { silences, events, omitted, leaderless, online } = this;
+    const { windows, silences, events, omitted, leaderless, online, topic } = this;
     if (this.lastLogTime === null || e.time > this.lastLogTime) this.lastLogTime = e.time;
-    anchors?.observe(e);
     const seen: Seen = { time: e.time, file: e.file, line: e.line, rule: e.rule?.id ?? null };
     const prev = this.previous.get(e.node);
     if (prev) keepSilence(this.longest, e.node, prev, seen);
@@ -223,19 +200,20 @@ export class EvidenceSink implements EventSink {
     this.previous.set(e.node, seen);
   }
 
-  /** Adds the lines this sink cites (file → line numbers), whose text finish() needs. */
-  cited(wanted: Map<string, Set<number>>): void {
-    const { windows } = this.request;
-    const { silences, events } = this;
+  /** Once the pass is over: each window's evidence, its lines' text read back (times shown in `zone`). */
+  async finish(zone: Zone): Promise<EvidenceFound> {
+    const { windows, silences, events, omitted, leaderless, online, nodes, previous } = this;
     // A broker whose log stops inside a window and never resumes.
     for (let i = 0; i < windows.length; i++) {
       const w = windows[i]!;
-      const last = w.broker ? this.previous.get(w.broker) : undefined;
+      const last = w.broker ? previous.get(w.broker) : undefined;
       if (last && last.time < w.end) {
         const overlap = w.end - Math.max(last.time, w.start);
         if (overlap > silences[i]!.overlap) silences[i] = { before: last, after: null, overlap };
       }
     }
+    // Read back the text of the lines used as evidence.
+    const wanted = new Map<string, Set<number>>();
     const want = (s: Seen | null): void => {
       if (!s) return;
       let set = wanted.get(s.file);
@@ -244,12 +222,8 @@ export class EvidenceSink implements EventSink {
     };
     silences.forEach((s) => { want(s.before); want(s.after); });
     events.forEach((list) => list.forEach((x) => want(x.seen)));
-  }
+    const text = await readLines(wanted);
 
-  /** Once the pass is over and cited() was called: the evidence, with the text of the lines read back (`text`, by file\0line). */
-  finish(text: ReadonlyMap<string, string>): EvidenceResult {
-    const { windows, zone } = this.request;
-    const { silences, events, omitted, leaderless, online, nodes } = this;
     const results = windows.map((w, i): WindowEvidence => {
       const out: EvidenceJson[] = [];
       const s = silences[i]!;

@@ -4,7 +4,7 @@ import type {
 } from '../model/gap.js';
 import type { InputJson } from '../model/timeline.js';
 import { parseProperties } from '../readers/properties.js';
-import { readDumpFile, type DumpEntry, type DumpLineSink, type DumpSection, type TimestampType } from '../readers/dump-log-segments.js';
+import { readDumpFile, type DumpEntry, type DumpLineSink, type DumpReadResult, type DumpSection, type TimestampType } from '../readers/dump-log-segments.js';
 import { nodeFromPath } from '../sources/identity.js';
 import { readSmallFile } from '../sources/lines.js';
 import { planInputs, type Plan } from '../read/plan.js';
@@ -13,9 +13,7 @@ import { wholeZoneShift } from '../time/zone-check.js';
 import { Zone } from '../time/zone.js';
 import { inferNodeZones, zonesByNode, type NodeZone } from './zone-infer.js';
 import { estimateSkew, SkewAnchors } from './skew.js';
-import {
-  collectEvidence, evidencePass, type EvidenceRequest, type EvidenceResult, type EvidenceWindow, type LineAt, type NodeSilence, type WindowEvidence,
-} from './evidence.js';
+import { collectEvidence, type EvidenceWindow, type LineAt, type NodeSilence, type WindowEvidence } from './evidence.js';
 import { lostWrites, type LostWrites, type TruncationLine } from './lost-writes.js';
 import { PartitionScan, type Candidate, type UnitRef } from './partition-scan.js';
 import { Copy, EpochRuns, extraInt, listsRecords, parseLeaderEpochCheckpoint, segmentOf, ViewStream, type CopyId } from './replicas.js';
@@ -40,7 +38,7 @@ export interface GapOptions {
   autoZone?: boolean;
   /** --display-tz: the zone the document's times are shown in, when not the zone the logs were read in. */
   displayZone?: Zone;
-  /** Sees the plan before anything is read (to show progress against it). */
+  /** Sees the plan before any file is read (to show progress against it). */
   onPlan?: (plan: Plan) => void;
 }
 
@@ -104,59 +102,119 @@ const CHECKPOINT = 'leader-epoch-checkpoint';
  * gap means → the zone checked against the dumps' epoch times.
  */
 export async function analyzeGaps(paths: readonly string[], options: GapOptions): Promise<GapAnalysis> {
-  const plan = await planGaps(paths, options);
-  const run = topicGaps(plan, paths, options);
-  let step = await run.next();
-  while (!step.done) {
-    const [found] = await evidencePass(plan.families, [step.value.request], step.value.onInput, step.value.zoneOf);
-    step = await run.next(found!);
+  let zone = options.zone;
+  const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [], followSymlinks: options.followSymlinks ?? false, layouts: options.layouts ?? [] });
+  options.onPlan?.(plan);
+  const [t] = await readTopicDumps(plan, paths, [options.topic], options);
+  const { windows, epochSpans } = t!;
+  const logs: InputJson[] = [];
+  let found: FoundEvidence | null = null;
+  let nodeZones: NodeZone[] | null = null;
+  let zoneOf: ((f: Family) => Zone) | undefined;
+  if (options.autoZone && plan.families.length > 0) {
+    // First pass as UTC: each node's silences, to set against the record gaps.
+    const utc = new Zone('UTC');
+    const anchors = new SkewAnchors();
+    const probe = await collectEvidence(plan.families, [], utc, () => undefined, undefined, undefined, anchors);
+    const skew = estimateSkew(anchors.events);
+    const relative = new Map<string, { offsetMs: number; basis: string }>();
+    if (skew.reference) relative.set(skew.reference, { offsetMs: 0, basis: 'the reference node' });
+    for (const x of skew.estimates) relative.set(x.node, { offsetMs: x.offsetMs, basis: `${x.pairs} pair(s) of lines logged at the same moment as on ${x.via}: ${x.basis.join(', ')}` });
+    const nodeByDir = new Map<string, string>();
+    for (const f of plan.families) nodeByDir.set(dirname(f.key), f.nodes[f.defaultRole]);
+    nodeZones = await inferNodeZones({
+      nodes: [...new Set(plan.families.map((f) => f.nodes[f.defaultRole]))].sort(),
+      nodeByDir,
+      unread: plan.skipped.map((s) => s.path),
+      epochSpans,
+      relative,
+      silencesUtc: probe.silences.map((x) => ({ node: x.node, start: x.start, end: x.end, label: `${x.node} logging nothing from ${utc.format(x.start)} (${x.before.file}:${x.before.line}) to ${utc.format(x.end)} (${x.after.file}:${x.after.line})` })),
+    });
+    const z = zonesByNode(nodeZones);
+    zone = z.display;
+    zoneOf = (f) => z.byNode.get(f.nodes[f.defaultRole]) ?? zone;
   }
-  return step.value;
+  // Logs are read in `zone` (or each node's under --tz auto); times are shown in `shown`.
+  const shown = options.displayZone ?? zone;
+  const read = zone;
+  if (plan.families.length > 0) {
+    // Evidence: one pass over all logs for all gaps (and the topic's truncation lines, and each node's silences).
+    found = await collectEvidence(plan.families, windows, shown, (i) => logs.push(i), options.topic, zoneOf ?? (() => read));
+  }
+  return { plan, report: await topicReport(t!, plan, found, logs, { ...options, zone, nodeZones }) };
+}
+
+/** The handlers of one topic's part of a read of a dump file, and what to do when it ends. */
+interface DumpHandlers {
+  onEntry: (e: DumpEntry) => void;
+  numbers: DumpLineSink;
+  /** `seen`: every section of the file (by default those the handlers saw). */
+  end: (result: DumpReadResult, seen?: ReadonlySet<DumpSection>) => boolean;
 }
 
 /**
- * The gaps of several topics (a report's) over the same paths: each topic's
- * dumps analysed in turn, then one pass over the logs for the evidence of
- * every topic's gaps (one sink each), not one pass per topic.
+ * Reads a dump file once for every topic's handlers; `discover`, given a
+ * section not seen before, may add the handlers of a topic found in it
+ * (their results follow the others').
  */
-export async function analyzeGapsOfTopics(paths: readonly string[], topics: readonly string[], options: Omit<GapOptions, 'topic' | 'autoZone'>): Promise<GapAnalysis[]> {
-  const plan = await planGaps(paths, options);
-  const runs = topics.map((topic) => topicGaps(plan, paths, { ...options, topic }));
-  const steps: IteratorResult<EvidenceAsk, GapAnalysis>[] = [];
-  for (const run of runs) steps.push(await run.next());
-  for (;;) {
-    const waiting = steps.flatMap((s, i) => (s.done ? [] : [i]));
-    if (waiting.length === 0) break;
-    const asks = waiting.map((i) => steps[i]!.value as EvidenceAsk);
-    // Without --tz auto every topic reads the logs in the same zone: the first ask's.
-    const found = await evidencePass(plan.families, asks.map((a) => a.request), (input) => { for (const a of asks) a.onInput(input); }, asks[0]!.zoneOf);
-    for (let k = 0; k < waiting.length; k++) steps[waiting[k]!] = await runs[waiting[k]!]!.next(found[k]!);
-  }
-  return steps.map((s) => s.value as GapAnalysis);
+async function readForAll(
+  path: string, handlers: DumpHandlers[], discover?: (sec: DumpSection) => DumpHandlers | undefined,
+  onRead?: (result: DumpReadResult, seen: ReadonlySet<DumpSection>) => void,
+): Promise<boolean[]> {
+  if (handlers.length === 1 && !discover && !onRead) return [handlers[0]!.end(await readDumpFile(path, handlers[0]!.onEntry, { numbers: handlers[0]!.numbers }))];
+  let last: DumpSection | null = null;
+  const seen = new Set<DumpSection>();
+  const see = (sec: DumpSection): void => {
+    if (sec === last) return;
+    last = sec;
+    seen.add(sec);
+    const more = discover?.(sec);
+    if (more) handlers.push(more);
+  };
+  const numbers: DumpLineSink = {
+    batchLine: (...a) => { see(a[0]); for (const h of handlers) h.numbers.batchLine(...a); },
+    recordLine: (...a) => { see(a[0]); for (const h of handlers) h.numbers.recordLine(...a); },
+  };
+  const result = await readDumpFile(path, (e) => { see(e.section); for (const h of handlers) h.onEntry(e); }, { numbers });
+  onRead?.(result, seen);
+  return handlers.map((h) => h.end(result, seen));
 }
 
-async function planGaps(paths: readonly string[], options: Omit<GapOptions, 'topic'>): Promise<Plan> {
-  const plan = await planInputs(paths, { nodeMap: options.nodeMap ?? [], followSymlinks: options.followSymlinks ?? false, layouts: options.layouts ?? [] });
-  options.onPlan?.(plan);
-  return plan;
+/** A dump file's accounting for a topic: its sections, how many were the topic's, which other topics it holds. */
+function dumpAccount(path: string, topic: string, result: DumpReadResult, seen: ReadonlySet<DumpSection>, ofTopic: number): DumpInputJson {
+  const otherTopics = new Set<string>();
+  for (const sec of seen) if (sec.topic !== null && sec.topic !== topic) otherTopics.add(sec.topic);
+  return {
+    file: path, sections: seen.size, sectionsOfTopic: ofTopic, otherTopics: [...otherTopics].sort(),
+    ...result.counts, cutLines: result.cutLines, error: result.error,
+  };
 }
 
-/** What one topic's analysis asks of the pass over the logs: its windows, and where the logs it reads are accounted. */
-interface EvidenceAsk {
-  request: EvidenceRequest;
-  onInput: (input: InputJson) => void;
-  zoneOf: (family: Family) => Zone;
+/** One topic's copies as read from the dumps: the spans the logs are searched in for evidence, and the gaps decided. */
+export interface TopicDumps {
+  topic: string;
+  copies: Map<string, Copy>;
+  decided: Decided[];
+  /** Gaps and probes, as the windows evidence is collected in; `owner[i]` the candidate of `windows[i]`. */
+  windows: EvidenceWindow[];
+  owner: Candidate[];
+  epochSpans: { label: string; epochStart: number; epochEnd: number; host: string | null }[];
+  dumps: DumpInputJson[];
+  other: { file: string; kind: string; note: string }[];
 }
 
-/** One topic's analysis; it yields once it needs the logs' evidence (analyzeGaps and analyzeGapsOfTopics make the pass). */
-async function* topicGaps(plan: Plan, paths: readonly string[], options: GapOptions): AsyncGenerator<EvidenceAsk, GapAnalysis, EvidenceResult> {
-  let zone = options.zone;
+type Decided = { copy: Copy; scan: PartitionScan } & ReturnType<typeof decide>;
+
+/**
+ * The dumps of the plan read for several topics at once (null: every topic
+ * a log segment's dump names, in topic order): each dump file is read once
+ * whatever the number of topics (a batch-level dump is read once for its
+ * epochs, which serve record-level views, then once more), each topic's
+ * sections fed to its own copies.
+ */
+export async function readTopicDumps(plan: Plan, paths: readonly string[], topics: readonly string[] | null, options: Omit<GapOptions, 'topic'>): Promise<TopicDumps[]> {
   const skewToleranceMs = options.skewToleranceMs ?? DEFAULTS.skewToleranceMs;
   const direct = new Set(paths.map((p) => resolve(p)));
-  const copies = new Map<string, Copy>();
-  const dumps: DumpInputJson[] = [];
-  const other: { file: string; kind: string; note: string }[] = [];
-
   // Node of the broker logs in each directory, to name the host of a dump lying beside them.
   const logNodeByDir = new Map<string, Set<string>>();
   for (const f of plan.families) {
@@ -183,18 +241,22 @@ async function* topicGaps(plan: Plan, paths: readonly string[], options: GapOpti
       // Unreadable: the paths decide.
     }
   }
-  const scans = new Map<Copy, PartitionScan>();
   const dumpFiles: string[] = [];
+  const nonDumps: { file: string; kind: string; note: string }[] = [];
   for (const file of plan.others) {
     if (file.kind === 'dump-log-segments') dumpFiles.push(file.path);
-    else other.push({ file: file.path, kind: file.kind, note: `${file.kind}; not read by gap` });
+    else nonDumps.push({ file: file.path, kind: file.kind, note: `${file.kind}; not read by gap` });
   }
 
+  const makeState = (topic: string) => {
+    const copies = new Map<string, Copy>();
+    const scans = new Map<Copy, PartitionScan>();
+    const dumps: DumpInputJson[] = [];
   /** The copy a section of a file belongs to (null: not the topic's), made on first sight. */
   const routeKey = (file: string, section: DumpSection): { key: string; id: CopyId } | null => {
-    const tp = section.fileKind === 'log' || section.fileKind === 'unknown' ? sectionTopic(section, options.topic, direct.has(resolve(file))) : null;
+    const tp = section.fileKind === 'log' || section.fileKind === 'unknown' ? sectionTopic(section, topic, direct.has(resolve(file))) : null;
     if (!tp) return null;
-    const partition = tp.partition ?? partitionFromName(file, options.topic);
+    const partition = tp.partition ?? partitionFromName(file, topic);
     const host = hostOf(file, section);
     const location = dirname(file);
     return { key: `${tp.topic}\0${partition ?? ''}\0${host.broker ?? ''}\0${location}`, id: { topic: tp.topic, partition, broker: host.broker, brokerSource: host.source, location } };
@@ -226,15 +288,15 @@ async function* topicGaps(plan: Plan, paths: readonly string[], options: GapOpti
   };
 
   /**
-   * One read of a dump file. `mode`: 'epochs' keeps a batch-level view's
-   * epochs (stops feeding if the file lists records after all: it is then
-   * read as record-level); 'feed' feeds each section's units to its copy.
+   * This topic's part of one read of a dump file. `mode`: 'epochs' keeps a
+   * batch-level view's epochs (stops feeding if the file lists records after
+   * all: it is then read as record-level); 'feed' feeds each section's units
+   * to its copy. `end` says whether the file listed no record of the topic.
    */
   const accounted = new Set<string>();
-  const readDump = async (path: string, mode: 'epochs' | 'feed', only?: (copy: Copy, segment: string) => boolean): Promise<boolean> => {
+  const reader = (path: string, mode: 'epochs' | 'feed', only?: (copy: Copy, segment: string) => boolean): DumpHandlers => {
     const sections = new Set<DumpSection>();
     const ofTopic = new Set<DumpSection>();
-    const otherTopics = new Set<string>();
     let section: DumpSection | null = null;
     let copy: Copy | null = null;
     let segment = '';
@@ -247,7 +309,6 @@ async function* topicGaps(plan: Plan, paths: readonly string[], options: GapOpti
       stream = null;
       section = sec;
       sections.add(sec);
-      if (sec.topic !== null && sec.topic !== options.topic) otherTopics.add(sec.topic);
       copy = copyOf(path, sec);
       if (!copy) return;
       ofTopic.add(sec);
@@ -322,120 +383,147 @@ async function* topicGaps(plan: Plan, paths: readonly string[], options: GapOpti
       batchLine: (sec, line, first, last, count, type, time, epoch, pid, pepoch, lastSeq, valid) => onBatch(sec, line, first, last, count, type, time, epoch, pid, pepoch, lastSeq, valid),
       recordLine: (sec, line, offset, type, time, seq) => onRecord(sec, line, offset, type, time, null, null, null, seq, null),
     };
-    const result = await readDumpFile(path, onEntry, { numbers });
-    (stream as ViewStream | null)?.end();
-    if (!accounted.has(path)) {
-      accounted.add(path);
-      dumps.push({
-        file: path, sections: sections.size, sectionsOfTopic: ofTopic.size, otherTopics: [...otherTopics].sort(),
-        ...result.counts, cutLines: result.cutLines, error: result.error,
-      });
-    }
-    return !listsRecordsAfterAll;
+    const end = (result: DumpReadResult, seen: ReadonlySet<DumpSection> = sections): boolean => {
+      (stream as ViewStream | null)?.end();
+      if (!accounted.has(path)) {
+        accounted.add(path);
+        dumps.push(dumpAccount(path, topic, result, seen, ofTopic.size));
+      }
+      return !listsRecordsAfterAll;
+    };
+    return { onEntry, numbers, end };
+  };
+
+    return { topic, copies, scans, dumps, reader, converted: [] as string[], batchOnly: [] as string[] };
+  };
+  type State = ReturnType<typeof makeState>;
+  const states: State[] = (topics ?? []).map(makeState);
+
+  // Without topics given, every topic dumped: a topic's state is made when its first section of a log segment is
+  // read, and its handlers join that read from there on (no earlier section of the file was the topic's).
+  const known = new Map(states.map((st) => [st.topic, st]));
+  // Each file's first read, in order: a topic found later is accounted for the files read before it was.
+  const firstReads = new Map<string, { result: DumpReadResult; seen: ReadonlySet<DumpSection> }>();
+  const onRead = topics !== null ? undefined : (f: string) => (result: DumpReadResult, seen: ReadonlySet<DumpSection>): void => {
+    if (!firstReads.has(f)) firstReads.set(f, { result, seen });
+  };
+  const discover = (f: string, mode: 'epochs' | 'feed', joined: State[]) => topics !== null ? undefined : (sec: DumpSection): DumpHandlers | undefined => {
+    if (sec.topic === null || sec.fileKind !== 'log' || known.has(sec.topic)) return undefined;
+    const st = makeState(sec.topic);
+    known.set(st.topic, st);
+    states.push(st);
+    joined.push(st);
+    return st.reader(f, mode);
   };
 
   // Batch-level views first (their epochs serve the record-level views of the same segments), then record-level
   // views fed in path order, then the batch-level views of segments no record-level view lists.
   const levels = await Promise.all(dumpFiles.map((f) => listsRecords(f)));
-  const batchOnly: string[] = [];
-  const recordLevel: string[] = [];
-  for (let i = 0; i < dumpFiles.length; i++) {
-    const f = dumpFiles[i]!;
-    if (levels[i]) recordLevel.push(f);
-    else if (await readDump(f, 'epochs')) batchOnly.push(f);
-    else {
+  const recordLevel = new Set(dumpFiles.filter((_, i) => levels[i]));
+  for (const f of dumpFiles) {
+    if (recordLevel.has(f)) continue;
+    const joined = [...states];
+    const batchLevel = await readForAll(f, joined.map((st) => st.reader(f, 'epochs')), discover(f, 'epochs', joined), onRead?.(f));
+    joined.forEach((st, k) => {
+      if (batchLevel[k]) {
+        st.batchOnly.push(f);
+        return;
+      }
       // It listed records after all: its views are record-level.
-      for (const c of copies.values()) {
+      for (const c of st.copies.values()) {
         for (const v of c.views) if (v.file === f) { v.level = 'record'; v.batches = 0; v.records = 0; }
         for (const [seg, b] of c.batchSegments) if (b.file === f) c.batchSegments.delete(seg);
       }
-      recordLevel.push(f);
-    }
-  }
-  for (const f of recordLevel.sort()) await readDump(f, 'feed');
-  for (const f of batchOnly.sort()) await readDump(f, 'feed', (copy, segment) => !copy.recordSegments.has(segment));
-  // A view read as record-level that listed no record of this copy (its records were another partition's) is batch-level.
-  for (const c of copies.values()) for (const v of c.views) if (v.level === 'record' && v.records === 0 && v.batches > 0) v.level = 'batch';
-  // leader-epoch-checkpoint files beside a copy's dumps.
-  const checkpoints = new Set<string>();
-  for (const copy of copies.values()) {
-    const file = join(copy.id.location, CHECKPOINT);
-    if (!plan.skipped.some((s) => resolve(s.path) === resolve(file)) && !plan.others.some((o) => resolve(o.path) === resolve(file))) continue;
-    try {
-      const entries = parseLeaderEpochCheckpoint((await readSmallFile(file)).join('\n'), file);
-      checkpoints.add(resolve(file));
-      if (entries) copy.checkpoint.push(...entries);
-      else copy.warnings.push(`${file} is not a leader-epoch-checkpoint (version, count, then "epoch offset" lines); not used`);
-    } catch (e) {
-      copy.warnings.push(`${file} could not be read: ${(e as Error).message}`);
-    }
-  }
-
-  for (const s of plan.skipped) {
-    other.push(checkpoints.has(resolve(s.path))
-      ? { file: s.path, kind: 'leader-epoch-checkpoint', note: 'read by gap: where each leader epoch starts' }
-      : { file: s.path, kind: 'unknown', note: s.reason });
-  }
-
-  // One scan per copy, fed as its dumps were read.
-  const ordered = [...copies.values()].sort((a, b) => (a.id.partition ?? -1) - (b.id.partition ?? -1)
-    || (a.id.broker ?? '').localeCompare(b.id.broker ?? '') || a.id.location.localeCompare(b.id.location));
-  const decided = ordered.map((copy) => ({ copy, scan: scans.get(copy)!, ...decide(scans.get(copy)!, options) }));
-
-  // Evidence: one pass over all logs for all gaps (and the topic's truncation lines, and each node's silences).
-  // Shorter spacings (probes) are looked at too: one the logs show the partition leaderless in is reported as well.
-  const windows: EvidenceWindow[] = [];
-  const owner: Candidate[] = [];
-  for (const d of decided) {
-    for (const g of [...d.gaps, ...d.probes]) {
-      windows.push({ start: g.before.time, end: g.after.time, topic: d.copy.id.topic, partition: d.copy.id.partition, broker: d.copy.id.broker });
-      owner.push(g);
-    }
-  }
-  const logs: InputJson[] = [];
-  let lastLogTime: number | null = null;
-  const evidence = new Map<Candidate, WindowEvidence>();
-  let truncations: TruncationLine[] = [];
-  let silences: NodeSilence[] = [];
-  const epochSpans = decided.flatMap((d) => d.gaps.map((g) => ({
-    label: `record gap ${d.copy.id.topic}-${d.copy.id.partition ?? '?'} offsets ${g.before.offset}→${g.after.offset} (${new Date(g.before.time).toISOString()} → ${new Date(g.after.time).toISOString()})`,
-    epochStart: g.before.time, epochEnd: g.after.time, host: d.copy.id.broker,
-  })));
-  let nodeZones: NodeZone[] | null = null;
-  let zoneOf: ((f: Family) => Zone) | undefined;
-  if (options.autoZone && plan.families.length > 0) {
-    // First pass as UTC: each node's silences, to set against the record gaps.
-    const utc = new Zone('UTC');
-    const anchors = new SkewAnchors();
-    const probe = await collectEvidence(plan.families, [], utc, () => undefined, undefined, undefined, anchors);
-    const skew = estimateSkew(anchors.events);
-    const relative = new Map<string, { offsetMs: number; basis: string }>();
-    if (skew.reference) relative.set(skew.reference, { offsetMs: 0, basis: 'the reference node' });
-    for (const x of skew.estimates) relative.set(x.node, { offsetMs: x.offsetMs, basis: `${x.pairs} pair(s) of lines logged at the same moment as on ${x.via}: ${x.basis.join(', ')}` });
-    const nodeByDir = new Map<string, string>();
-    for (const f of plan.families) nodeByDir.set(dirname(f.key), f.nodes[f.defaultRole]);
-    nodeZones = await inferNodeZones({
-      nodes: [...new Set(plan.families.map((f) => f.nodes[f.defaultRole]))].sort(),
-      nodeByDir,
-      unread: plan.skipped.map((s) => s.path),
-      epochSpans,
-      relative,
-      silencesUtc: probe.silences.map((x) => ({ node: x.node, start: x.start, end: x.end, label: `${x.node} logging nothing from ${utc.format(x.start)} (${x.before.file}:${x.before.line}) to ${utc.format(x.end)} (${x.after.file}:${x.after.line})` })),
+      st.converted.push(f);
     });
-    const z = zonesByNode(nodeZones);
-    zone = z.display;
-    zoneOf = (f) => z.byNode.get(f.nodes[f.defaultRole]) ?? zone;
   }
-  // Logs are read in `zone` (or each node's under --tz auto); times are shown in `shown`.
+  for (const f of [...new Set([...recordLevel, ...states.flatMap((st) => st.converted)])].sort()) {
+    const joined = states.filter((st) => recordLevel.has(f) || st.converted.includes(f));
+    await readForAll(f, joined.map((st) => st.reader(f, 'feed')), recordLevel.has(f) ? discover(f, 'feed', joined) : undefined, onRead?.(f));
+  }
+  for (const f of [...new Set(states.flatMap((st) => st.batchOnly))].sort()) {
+    await readForAll(f, states.filter((st) => st.batchOnly.includes(f)).map((st) => st.reader(f, 'feed', (copy, segment) => !copy.recordSegments.has(segment))));
+  }
+
+  const out: TopicDumps[] = [];
+  for (const { topic, copies, scans, dumps } of [...states].sort((x, y) => (x.topic < y.topic ? -1 : x.topic > y.topic ? 1 : 0))) {
+    const other = [...nonDumps];
+    if (firstReads.size > 0) {
+      // Found as the dumps were read: the files read before, which held none of it, accounted too, in the order of reading.
+      const order = [...firstReads.keys()];
+      for (const [f, r] of firstReads) if (!dumps.some((d) => d.file === f)) dumps.push(dumpAccount(f, topic, r.result, r.seen, 0));
+      dumps.sort((a, b) => order.indexOf(a.file) - order.indexOf(b.file));
+    }
+    // A view read as record-level that listed no record of this copy (its records were another partition's) is batch-level.
+    for (const c of copies.values()) for (const v of c.views) if (v.level === 'record' && v.records === 0 && v.batches > 0) v.level = 'batch';
+    // leader-epoch-checkpoint files beside a copy's dumps.
+    const checkpoints = new Set<string>();
+    for (const copy of copies.values()) {
+      const file = join(copy.id.location, CHECKPOINT);
+      if (!plan.skipped.some((s) => resolve(s.path) === resolve(file)) && !plan.others.some((o) => resolve(o.path) === resolve(file))) continue;
+      try {
+        const entries = parseLeaderEpochCheckpoint((await readSmallFile(file)).join('\n'), file);
+        checkpoints.add(resolve(file));
+        if (entries) copy.checkpoint.push(...entries);
+        else copy.warnings.push(`${file} is not a leader-epoch-checkpoint (version, count, then "epoch offset" lines); not used`);
+      } catch (e) {
+        copy.warnings.push(`${file} could not be read: ${(e as Error).message}`);
+      }
+    }
+
+    for (const s of plan.skipped) {
+      other.push(checkpoints.has(resolve(s.path))
+        ? { file: s.path, kind: 'leader-epoch-checkpoint', note: 'read by gap: where each leader epoch starts' }
+        : { file: s.path, kind: 'unknown', note: s.reason });
+    }
+
+    // One scan per copy, fed as its dumps were read.
+    const ordered = [...copies.values()].sort((a, b) => (a.id.partition ?? -1) - (b.id.partition ?? -1)
+      || (a.id.broker ?? '').localeCompare(b.id.broker ?? '') || a.id.location.localeCompare(b.id.location));
+    const decided = ordered.map((copy) => ({ copy, scan: scans.get(copy)!, ...decide(scans.get(copy)!, options) }));
+
+    // Evidence is looked for around each gap (and the topic's truncation lines, and each node's silences).
+    // Shorter spacings (probes) are looked at too: one the logs show the partition leaderless in is reported as well.
+    const windows: EvidenceWindow[] = [];
+    const owner: Candidate[] = [];
+    for (const d of decided) {
+      for (const g of [...d.gaps, ...d.probes]) {
+        windows.push({ start: g.before.time, end: g.after.time, topic: d.copy.id.topic, partition: d.copy.id.partition, broker: d.copy.id.broker });
+        owner.push(g);
+      }
+    }
+    const epochSpans = decided.flatMap((d) => d.gaps.map((g) => ({
+      label: `record gap ${d.copy.id.topic}-${d.copy.id.partition ?? '?'} offsets ${g.before.offset}→${g.after.offset} (${new Date(g.before.time).toISOString()} → ${new Date(g.after.time).toISOString()})`,
+      epochStart: g.before.time, epochEnd: g.after.time, host: d.copy.id.broker,
+    })));
+    out.push({ topic, copies, decided, windows, owner, epochSpans, dumps, other });
+  }
+  return out;
+}
+
+/** What the pass over the logs found for a topic's gaps (collectEvidence, or an EvidenceSink of a command's one pass). */
+export type FoundEvidence = Pick<Awaited<ReturnType<typeof collectEvidence>>, 'results' | 'lastLogTime' | 'truncations' | 'silences'>;
+
+/**
+ * A topic's gap document from its dumps and the evidence found in the logs
+ * (null: no logs given): probes the logs show leaderless become gaps, copies
+ * are compared (lost writes), and the zone is checked against the dumps.
+ */
+export async function topicReport(
+  t: TopicDumps, plan: Plan, found: FoundEvidence | null, logs: InputJson[],
+  options: Omit<GapOptions, 'topic'> & { nodeZones?: NodeZone[] | null },
+): Promise<GapReportJson> {
+  const zone = options.zone;
+  const skewToleranceMs = options.skewToleranceMs ?? DEFAULTS.skewToleranceMs;
+  const nodeZones = options.nodeZones ?? null;
   const shown = options.displayZone ?? zone;
-  const read = zone;
-  if (plan.families.length > 0) {
-    const found = yield { request: { windows, zone: shown, topic: options.topic }, onInput: (i) => logs.push(i), zoneOf: zoneOf ?? (() => read) };
-    lastLogTime = found.lastLogTime;
-    found.results.forEach((r, i) => evidence.set(owner[i]!, r));
-    truncations = dedupeTruncations(found.truncations);
-    silences = found.silences;
-  }
+  const { decided, owner, epochSpans, dumps, other } = t;
+  const ordered = decided.map((d) => d.copy);
+  const evidence = new Map<Candidate, WindowEvidence>();
+  found?.results.forEach((r, i) => evidence.set(owner[i]!, r));
+  const lastLogTime = found?.lastLogTime ?? null;
+  const truncations = found ? dedupeTruncations(found.truncations) : [];
+  const silences = found?.silences ?? [];
 
   // A probe within which a line says the partition had no leader is a gap too (below the threshold: no loss claimed).
   const belowThreshold = new Set<Candidate>();
@@ -545,10 +633,8 @@ async function* topicGaps(plan: Plan, paths: readonly string[], options: GapOpti
     };
 
   return {
-    plan,
-    report: {
       schema: 'kforensics/gap/v1',
-      topic: options.topic,
+      topic: t.topic,
       timeZone: zone.name,
       ...(shown !== zone && { displayTimeZone: shown.name }),
       criterion: criterionText(options),
@@ -561,7 +647,6 @@ async function* topicGaps(plan: Plan, paths: readonly string[], options: GapOpti
       zoneCheck,
       ...(nodeZones && { nodeZones }),
       inputs: { dumps, logs, other },
-    },
   };
 }
 
@@ -692,7 +777,7 @@ export function criterionText(o: Pick<GapOptions, 'minGapMs' | 'percentile' | 'k
 export const PROBES = 10;
 export const PROBE_FACTOR = 3;
 
-function decide(scan: PartitionScan, o: GapOptions): { gaps: Candidate[]; probes: Candidate[]; spacing: PartitionGapJson['spacing'] } {
+function decide(scan: PartitionScan, o: Pick<GapOptions, 'minGapMs' | 'percentile' | 'k'>): { gaps: Candidate[]; probes: Candidate[]; spacing: PartitionGapJson['spacing'] } {
   const n = scan.hist.count;
   let q: number | null = null;
   let p: number | null = null;

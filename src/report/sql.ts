@@ -2,19 +2,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { GapReportJson } from '../model/gap.js';
 import type { InputJson } from '../model/timeline.js';
-import type { ReportJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
-import { buildReport } from './report-data.js';
+import { DEFAULTS, readTopicDumps, topicReport } from '../analysis/gap.js';
+import { EvidenceSink } from '../analysis/evidence.js';
 import type { Zone } from '../time/zone.js';
 import { buildTimeline } from '../read/build.js';
 import type { TimelineEvent } from '../timeline/event.js';
+import { through } from '../timeline/sink.js';
+import { smallFiles, WindowsSink } from '../windows/build.js';
 
 /**
  * SQL over what kforensics reads (`kforensics sql`), with DuckDB (the
  * optional dependency @duckdb/node-api): the tables below are filled from
- * the inputs, then the query runs on them. Events stream to a scratch file
- * that DuckDB reads; nothing is held in memory but windows, gaps and inputs.
+ * the inputs, then the query runs on them. Each input is read once: the
+ * dumps first (every topic's gaps from one read of each dump), then one pass
+ * over the logs feeds the events (streamed to a scratch file that DuckDB
+ * reads), the window engine and the gaps' evidence; nothing is held in
+ * memory but windows, gaps and inputs.
  */
 export const TABLES: Record<string, Record<string, string>> = {
   events: {
@@ -79,8 +85,8 @@ function windowRow(w: WindowJson): Record<string, unknown> {
   };
 }
 
-function gapRows(report: ReportJson, zone: Zone): Record<string, unknown>[] {
-  return report.gaps.flatMap((p) => p.gaps.map((g) => ({
+function gapRows(reports: readonly GapReportJson[], zone: Zone): Record<string, unknown>[] {
+  return reports.flatMap((r) => r.partitions).flatMap((p) => p.gaps.map((g) => ({
     topic: p.topic, partition: p.partition, broker: p.broker, location: p.location ?? null,
     before_offset: g.before.offset, after_offset: g.after.offset,
     before_create_time: iso(zone, g.before.createTime), after_create_time: iso(zone, g.after.createTime),
@@ -114,8 +120,8 @@ async function writeRows(path: string, rows: AsyncIterable<Record<string, unknow
   }
 }
 
-async function* eventRows(events: AsyncIterable<TimelineEvent>, zone: Zone): AsyncGenerator<Record<string, unknown>> {
-  for await (const e of events) yield eventRow(e, zone);
+async function* eventRows(batches: AsyncIterable<TimelineEvent[]>, zone: Zone): AsyncGenerator<Record<string, unknown>> {
+  for await (const batch of batches) for (const e of batch) yield eventRow(e, zone);
 }
 
 type DuckDb = typeof import('@duckdb/node-api');
@@ -135,16 +141,28 @@ export async function runSql(query: string, paths: readonly string[], options: S
   const duckdb = await loadDuckDb();
   const { zone } = options;
   const common = { nodeMap: options.nodeMap ?? [], followSymlinks: options.followSymlinks ?? false, layouts: options.layouts ?? [] };
-  const built = await buildReport(paths, { zone, ...common, ...(options.topics && { topics: [...options.topics] }) });
-  if (built.missing.length > 0) return { columns: [], types: [], rows: [], inputs: [], missing: built.missing };
-  const report = built.report;
+  // Every record of the logs, for the window engine and the gaps' evidence; the events table keeps the classified ones (--all: every one).
+  const timeline = await buildTimeline(paths, { zone, ...common, all: true });
+  const { plan } = timeline;
+  if (plan.missing.length > 0) return { columns: [], types: [], rows: [], inputs: [], missing: plan.missing };
+  const gapOptions = { zone, minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, ...common };
+  const topics = plan.others.some((o) => o.kind === 'dump-log-segments')
+    ? await readTopicDumps(plan, paths, options.topics && options.topics.length > 0 ? options.topics : null, gapOptions)
+    : [];
+  const evidence = topics.map((t) => new EvidenceSink(plan.families, t.windows, t.topic));
+  const windows = await WindowsSink.open(plan.others, zone, smallFiles());
   const scratch = mkdtempSync(join(tmpdir(), 'kforensics-sql-'));
   try {
-    const timeline = await buildTimeline(paths, { zone, ...common, all: options.all ?? false });
-    await writeRows(join(scratch, 'events.ndjson'), eventRows(timeline.events, zone));
-    await writeRows(join(scratch, 'windows.ndjson'), report.windows.map(windowRow));
-    await writeRows(join(scratch, 'gaps.ndjson'), gapRows(report, zone));
-    await writeRows(join(scratch, 'inputs.ndjson'), report.inputQuality.files.map(inputRow));
+    await writeRows(join(scratch, 'events.ndjson'), eventRows(through(timeline.eventBatches, [windows, ...evidence], (e) => options.all === true || e.rule !== null), zone));
+    const gaps: GapReportJson[] = [];
+    for (let i = 0; i < topics.length; i++) {
+      const found = plan.families.length > 0 ? await evidence[i]!.finish(zone) : null;
+      gaps.push(await topicReport(topics[i]!, plan, found, [], gapOptions));
+    }
+    const inputs = timeline.inputs();
+    await writeRows(join(scratch, 'windows.ndjson'), windows.finish().doc.windows.map(windowRow));
+    await writeRows(join(scratch, 'gaps.ndjson'), gapRows(gaps, zone));
+    await writeRows(join(scratch, 'inputs.ndjson'), inputs.map(inputRow));
     const instance = await duckdb.DuckDBInstance.create(':memory:');
     const db = await instance.connect();
     try {
@@ -156,7 +174,7 @@ export async function runSql(query: string, paths: readonly string[], options: S
       const reader = await db.runAndReadAll(query);
       const types = reader.columnTypes().map((t) => t.toString());
       const rows = reader.getRows().map((row) => row.map((v, i) => plain(v, types[i]!, zone)));
-      return { columns: reader.columnNames(), types, rows, inputs: timeline.inputs(), missing: [] };
+      return { columns: reader.columnNames(), types, rows, inputs, missing: [] };
     } finally {
       db.closeSync();
       instance.closeSync();
