@@ -2,7 +2,8 @@ import type { SkewReport } from '../analysis/skew.js';
 import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import { describeClockChange, describeClockNote } from '../time/clock-changes.js';
 import { dirname } from 'node:path';
-import { analyzeGapsOfTopics, DEFAULTS } from '../analysis/gap.js';
+import { DEFAULTS, readTopicDumps, topicReport } from '../analysis/gap.js';
+import { EvidenceSink } from '../analysis/evidence.js';
 import { brokerSessions, isClientSessionExpiry, noteBrokerSession } from '../analysis/client-sessions.js';
 import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile, type StartupConfigFile } from '../analysis/findings.js';
 import type { DumpInputJson, GapReportJson } from '../model/gap.js';
@@ -13,7 +14,6 @@ import {
 } from '../model/report.js';
 import type { InputJson } from '../model/timeline.js';
 import type { WindowJson } from '../model/window.js';
-import { readDumpFile } from '../readers/dump-log-segments.js';
 import { parseProperties } from '../readers/properties.js';
 import { parseDescribe } from '../readers/topics-describe.js';
 import { StartupConfigScan } from '../readers/startup-config.js';
@@ -73,7 +73,8 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const followSymlinks = options.followSymlinks ?? false;
   const layouts = options.layouts ?? [];
   // One pass over the logs: every record to the window engine, the classified
-  // ones to the key events, the brokers' server logs' raw lines to their start-up configs.
+  // ones to the key events, the brokers' server logs' raw lines to their start-up configs, every record
+  // to each dumped topic's gap evidence.
   const startups = new Map<string, StartupConfigScan>();
   const timeline = await buildTimeline(paths, {
     zone, nodeMap, followSymlinks, layouts, all: true, light: options.light ?? true,
@@ -91,18 +92,28 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const windowsSink = await WindowsSink.open(timeline.plan.others, zone, small);
   const topics = options.topics ?? [];
   const keys = new KeyEvents(topics);
-  await drain(timeline.eventBatches, [windowsSink, keys]);
+  // Gaps: every topic's dumps read first (each dump file once), so that each
+  // topic's gap evidence is a sink on the same pass over the logs.
+  const plan = timeline.plan;
+  const gapOptions = {
+    zone, ...(shown !== zone && { displayZone: shown }), minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks, layouts,
+  };
+  const dumped = plan.others.some((o) => o.kind === 'dump-log-segments')
+    ? await readTopicDumps(plan, paths, topics.length > 0 ? topics : null, gapOptions)
+    : [];
+  const evidence = dumped.map((t) => new EvidenceSink(plan.families, t.windows, t.topic));
+  await drain(timeline.eventBatches, [windowsSink, keys, ...evidence]);
   const finished = windowsSink.finish();
   const windows = (shown === zone ? finished.doc : rezoneWindows(finished.doc, shown)).windows;
   // Key events' times in the zone shown (--display-tz).
   const { rows, eventsRead, keyEvents, clientExpiries } = await keys.rows(finished.windows, shown);
-
-  // Gaps, per topic.
-  const gapTopics = topics.length > 0 ? [...topics] : await dumpTopics(timeline.plan);
-  // One pass over the logs for every topic's gap evidence.
-  const gapReports: GapReportJson[] = !timeline.plan.others.some((o) => o.kind === 'dump-log-segments') ? [] : (await analyzeGapsOfTopics(paths, gapTopics, {
-    zone, ...(shown !== zone && { displayZone: shown }), minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks, layouts,
-  })).map((g) => g.report);
+  const logsRead = new Set(plan.families.flatMap((f) => f.files.map((x) => x.path)));
+  const logInputs = timeline.inputs().filter((i) => logsRead.has(i.file));
+  const gapReports: GapReportJson[] = [];
+  for (let i = 0; i < dumped.length; i++) {
+    const found = plan.families.length > 0 ? await evidence[i]!.finish(shown) : null;
+    gapReports.push(await topicReport(dumped[i]!, plan, found, logInputs, gapOptions));
+  }
   const gaps: GapPartitionJson[] = gapReports.flatMap((g) => g.partitions.map((p) => ({
     topic: p.topic, partition: p.partition, broker: p.broker, firstOffset: p.firstOffset, lastOffset: p.lastOffset,
     records: p.records, timestampType: p.timestampType, criterion: p.spacing.criterion, gaps: p.gaps,
@@ -329,16 +340,6 @@ function inTopics(e: TimelineEvent, topics: readonly string[]): boolean {
   if (topics.length === 0) return true;
   const named = namedTopics(e);
   return named.length === 0 || named.some((t) => topics.includes(t));
-}
-
-/** Topics of the partitions dumped, when no --topic was given. */
-async function dumpTopics(plan: Plan): Promise<string[]> {
-  const found = new Set<string>();
-  for (const f of plan.others) {
-    if (f.kind !== 'dump-log-segments') continue;
-    await readDumpFile(f.path, (e) => { if (e.section.topic !== null && e.section.fileKind === 'log') found.add(e.section.topic); });
-  }
-  return [...found].sort();
 }
 
 function dedupeDumps(dumps: readonly DumpInputJson[]): DumpInputJson[] {
