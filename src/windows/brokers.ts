@@ -43,6 +43,12 @@ export class BrokerTracker {
    * expired) or the controller seeing it register again.
    */
   private readonly reached = new Map<string, { time: number; evidence: Evidence; how: string }>();
+  /**
+   * Isolated windows opened by the broker hearing of its own expiry (no line
+   * before said it lost ZooKeeper): how long it was cut off is not known, so
+   * no later sign of contact is taken as their end.
+   */
+  private readonly openedByExpiry = new Set<Window>();
 
   constructor(private readonly book: WindowBook, private readonly sessions: SessionMap) {}
 
@@ -243,6 +249,7 @@ export class BrokerTracker {
     if (heard !== undefined) this.refineByLastContact(w, heard, e, 'it');
     addEvidence(w, evidenceOf(e));
     this.isolated.set(e.node, w);
+    if (answered) this.openedByExpiry.add(w);
   }
 
   /**
@@ -280,7 +287,7 @@ export class BrokerTracker {
   /** A sign that an isolated broker reached ZooKeeper again (the first one is kept). */
   private reachedAgain(node: string, e: TimelineEvent, how: string): void {
     const iso = this.isolated.get(node);
-    if (!iso || e.time < iso.start || this.reached.has(node)) return;
+    if (!iso || e.time < iso.start || this.reached.has(node) || this.openedByExpiry.has(iso)) return;
     this.reached.set(node, { time: e.time, evidence: evidenceOf(e), how });
   }
 
