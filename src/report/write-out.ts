@@ -26,6 +26,13 @@ import { printable } from '../sources/printable.js';
 /** Why --out cannot be used: the command exits 2 with this message. */
 export class OutPathError extends Error {}
 
+/** The report failed while it was being rendered (not an --out problem): nothing was written. */
+export class RenderError extends Error {
+  constructor(out: string, cause: unknown) {
+    super(`The report could not be rendered (${cause instanceof Error ? cause.message : String(cause)}); nothing was written to ${printable(out)}. This is a fault of kforensics, not of the input or --out: please report it with the command line.`, { cause });
+  }
+}
+
 interface Identity { dev: number; ino: number }
 
 const same = (a: Identity, b: Identity): boolean => a.dev === b.dev && a.ino === b.ino;
@@ -160,6 +167,8 @@ export async function writeOutAtomically(out: string, text: string | Uint8Array 
   } catch (e) {
     if (created) await unlink(tmp).catch(() => undefined);
     created = false;
+    // Only the file system's errors are the output's fault; one thrown while the report was being rendered is not.
+    if (typeof (e as NodeJS.ErrnoException).code !== 'string') throw new RenderError(out, e);
     throw writeFailure(out, dir, bytes, where.exists, e as NodeJS.ErrnoException);
   } finally {
     process.removeListener('exit', onExit);
