@@ -13,7 +13,7 @@ import { wholeZoneShift } from '../time/zone-check.js';
 import { Zone } from '../time/zone.js';
 import { inferNodeZones, zonesByNode, type NodeZone } from './zone-infer.js';
 import { estimateSkew, SkewAnchors } from './skew.js';
-import { collectEvidence, type EvidenceWindow, type LineAt, type NodeSilence, type WindowEvidence } from './evidence.js';
+import { collectEvidence, EvidenceSink, type EvidenceWindow, type LineAt, type NodeSilence, type WindowEvidence } from './evidence.js';
 import { lostWrites, type LostWrites, type TruncationLine } from './lost-writes.js';
 import { PartitionScan, type Candidate, type UnitRef } from './partition-scan.js';
 import { Copy, EpochRuns, extraInt, listsRecords, parseLeaderEpochCheckpoint, segmentOf, ViewStream, type CopyId } from './replicas.js';
@@ -499,6 +499,34 @@ export async function readTopicDumps(plan: Plan, paths: readonly string[], topic
     out.push({ topic, copies, decided, windows, owner, epochSpans, dumps, other });
   }
   return out;
+}
+
+/**
+ * Every dumped topic's gaps within a command's one pass over the logs: the
+ * dumps are read first (each file once for every topic; `topics` none: every
+ * topic dumped), then each topic's evidence is a sink on the pass.
+ */
+export class DumpedTopicGaps {
+  private constructor(
+    private readonly plan: Plan, private readonly dumped: TopicDumps[], readonly sinks: EvidenceSink[], private readonly options: Omit<GapOptions, 'topic'>,
+  ) {}
+
+  static async read(plan: Plan, paths: readonly string[], topics: readonly string[] | undefined, options: Omit<GapOptions, 'topic'>): Promise<DumpedTopicGaps> {
+    const dumped = plan.others.some((o) => o.kind === 'dump-log-segments')
+      ? await readTopicDumps(plan, paths, topics && topics.length > 0 ? topics : null, options)
+      : [];
+    return new DumpedTopicGaps(plan, dumped, dumped.map((t) => new EvidenceSink(plan.families, t.windows, t.topic)), options);
+  }
+
+  /** Once the pass is over: each topic's gap document; `logs`, the logs read as the documents list them. */
+  async reports(logs: InputJson[]): Promise<GapReportJson[]> {
+    const out: GapReportJson[] = [];
+    for (let i = 0; i < this.dumped.length; i++) {
+      const found = this.plan.families.length > 0 ? await this.sinks[i]!.finish(this.options.displayZone ?? this.options.zone) : null;
+      out.push(await topicReport(this.dumped[i]!, this.plan, found, logs, this.options));
+    }
+    return out;
+  }
 }
 
 /** What the pass over the logs found for a topic's gaps (collectEvidence, or an EvidenceSink of a command's one pass). */

@@ -2,11 +2,10 @@ import type { SkewReport } from '../analysis/skew.js';
 import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import { describeClockChange, describeClockNote } from '../time/clock-changes.js';
 import { dirname } from 'node:path';
-import { DEFAULTS, readTopicDumps, topicReport } from '../analysis/gap.js';
-import { EvidenceSink } from '../analysis/evidence.js';
+import { DEFAULTS, DumpedTopicGaps } from '../analysis/gap.js';
 import { brokerSessions, isClientSessionExpiry, noteBrokerSession } from '../analysis/client-sessions.js';
 import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile, type StartupConfigFile } from '../analysis/findings.js';
-import type { DumpInputJson, GapReportJson } from '../model/gap.js';
+import type { DumpInputJson } from '../model/gap.js';
 import { severityRank } from '../model/record.js';
 import {
   ReportSchema, type AppendixEntryJson, type GapPartitionJson, type KeyEventJson, type LineRefJson,
@@ -92,28 +91,20 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const windowsSink = await WindowsSink.open(timeline.plan.others, zone, small);
   const topics = options.topics ?? [];
   const keys = new KeyEvents(topics);
-  // Gaps: every topic's dumps read first (each dump file once), so that each
-  // topic's gap evidence is a sink on the same pass over the logs.
+  // Gaps: each dumped topic's evidence a sink on the same pass over the logs.
   const plan = timeline.plan;
   const gapOptions = {
     zone, ...(shown !== zone && { displayZone: shown }), minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks, layouts,
   };
-  const dumped = plan.others.some((o) => o.kind === 'dump-log-segments')
-    ? await readTopicDumps(plan, paths, topics.length > 0 ? topics : null, gapOptions)
-    : [];
-  const evidence = dumped.map((t) => new EvidenceSink(plan.families, t.windows, t.topic));
-  await drain(timeline.eventBatches, [windowsSink, keys, ...evidence]);
+  const topicGaps = await DumpedTopicGaps.read(plan, paths, topics, gapOptions);
+  await drain(timeline.eventBatches, [windowsSink, keys, ...topicGaps.sinks]);
   const finished = windowsSink.finish();
   const windows = (shown === zone ? finished.doc : rezoneWindows(finished.doc, shown)).windows;
   // Key events' times in the zone shown (--display-tz).
   const { rows, eventsRead, keyEvents, clientExpiries } = await keys.rows(finished.windows, shown);
   const logsRead = new Set(plan.families.flatMap((f) => f.files.map((x) => x.path)));
   const logInputs = timeline.inputs().filter((i) => logsRead.has(i.file));
-  const gapReports: GapReportJson[] = [];
-  for (let i = 0; i < dumped.length; i++) {
-    const found = plan.families.length > 0 ? await evidence[i]!.finish(shown) : null;
-    gapReports.push(await topicReport(dumped[i]!, plan, found, logInputs, gapOptions));
-  }
+  const gapReports = await topicGaps.reports(logInputs);
   const gaps: GapPartitionJson[] = gapReports.flatMap((g) => g.partitions.map((p) => ({
     topic: p.topic, partition: p.partition, broker: p.broker, firstOffset: p.firstOffset, lastOffset: p.lastOffset,
     records: p.records, timestampType: p.timestampType, criterion: p.spacing.criterion, gaps: p.gaps,

@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import type { GapReportJson } from '../model/gap.js';
 import type { InputJson } from '../model/timeline.js';
 import type { WindowJson } from '../model/window.js';
-import { DEFAULTS, readTopicDumps, topicReport } from '../analysis/gap.js';
-import { EvidenceSink } from '../analysis/evidence.js';
+import { DEFAULTS, DumpedTopicGaps } from '../analysis/gap.js';
 import type { Zone } from '../time/zone.js';
 import { buildTimeline } from '../read/build.js';
 import type { TimelineEvent } from '../timeline/event.js';
@@ -146,19 +145,12 @@ export async function runSql(query: string, paths: readonly string[], options: S
   const { plan } = timeline;
   if (plan.missing.length > 0) return { columns: [], types: [], rows: [], inputs: [], missing: plan.missing };
   const gapOptions = { zone, minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, ...common };
-  const topics = plan.others.some((o) => o.kind === 'dump-log-segments')
-    ? await readTopicDumps(plan, paths, options.topics && options.topics.length > 0 ? options.topics : null, gapOptions)
-    : [];
-  const evidence = topics.map((t) => new EvidenceSink(plan.families, t.windows, t.topic));
+  const topicGaps = await DumpedTopicGaps.read(plan, paths, options.topics, gapOptions);
   const windows = await WindowsSink.open(plan.others, zone, smallFiles());
   const scratch = mkdtempSync(join(tmpdir(), 'kforensics-sql-'));
   try {
-    await writeRows(join(scratch, 'events.ndjson'), eventRows(through(timeline.eventBatches, [windows, ...evidence], (e) => options.all === true || e.rule !== null), zone));
-    const gaps: GapReportJson[] = [];
-    for (let i = 0; i < topics.length; i++) {
-      const found = plan.families.length > 0 ? await evidence[i]!.finish(zone) : null;
-      gaps.push(await topicReport(topics[i]!, plan, found, [], gapOptions));
-    }
+    await writeRows(join(scratch, 'events.ndjson'), eventRows(through(timeline.eventBatches, [windows, ...topicGaps.sinks], (e) => options.all === true || e.rule !== null), zone));
+    const gaps = await topicGaps.reports([]);
     const inputs = timeline.inputs();
     await writeRows(join(scratch, 'windows.ndjson'), windows.finish().doc.windows.map(windowRow));
     await writeRows(join(scratch, 'gaps.ndjson'), gapRows(gaps, zone));

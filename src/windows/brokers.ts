@@ -42,7 +42,7 @@ export class BrokerTracker {
    * new session of its own is logged: a server answering it (its session had
    * expired) or the controller seeing it register again.
    */
-  private readonly reached = new Map<string, { time: number; evidence: Evidence; how: string }>();
+  private readonly reached = new Map<string, { time: number; evidence: Evidence; what: string; why?: string }>();
   /**
    * Isolated windows opened by the broker hearing of its own expiry (no line
    * before said it lost ZooKeeper): how long it was cut off is not known, so
@@ -222,7 +222,7 @@ export class BrokerTracker {
   contactLost(e: TimelineEvent, idleMs: number | undefined, answered = false): void {
     // An expiry is heard from a server reached again: not a failed reach.
     if (!answered) this.lastCut.set(e.node, e.time);
-    else this.reachedAgain(e.node, e, 'a ZooKeeper server answered it (its session had expired)');
+    else this.reachedAgain(e.node, e, 'a ZooKeeper server answered it', 'its session had expired');
     const heard = idleMs === undefined ? undefined : e.time - idleMs;
     const maybe = this.down.get(e.node);
     if (maybe?.track.maybeHung && idleMs !== undefined) {
@@ -279,16 +279,15 @@ export class BrokerTracker {
   sessionEstablished(e: TimelineEvent, session: string): void {
     const iso = this.isolated.get(e.node);
     if (!iso) return;
-    addEvidence(iso, evidenceOf(e));
     iso.details.reconnectedSession = session;
     this.endIsolation(iso, e.node, e.time, evidenceOf(e), 'its new ZooKeeper session', 'it established a new ZooKeeper session');
   }
 
   /** A sign that an isolated broker reached ZooKeeper again (the first one is kept). */
-  private reachedAgain(node: string, e: TimelineEvent, how: string): void {
+  private reachedAgain(node: string, e: TimelineEvent, what: string, why?: string): void {
     const iso = this.isolated.get(node);
     if (!iso || e.time < iso.start || this.reached.has(node) || this.openedByExpiry.has(iso)) return;
-    this.reached.set(node, { time: e.time, evidence: evidenceOf(e), how });
+    this.reached.set(node, { time: e.time, evidence: evidenceOf(e), what, ...(why !== undefined && { why }) });
   }
 
   /**
@@ -299,6 +298,7 @@ export class BrokerTracker {
    * attempt (begun up to a session timeout before it gave up) came before.
    */
   private endIsolation(iso: Window, node: string, at: number, evidence: Evidence, what: string, exact: string): void {
+    addEvidence(iso, evidence);
     const cut = this.lastCut.get(node);
     const timeout = this.timeoutOf(node);
     const servers = this.sessions.serversOf(node);
@@ -327,8 +327,7 @@ export class BrokerTracker {
     for (const [node, r] of [...this.reached]) {
       const iso = this.isolated.get(node);
       if (!iso || iso.end !== null) continue;
-      addEvidence(iso, r.evidence);
-      this.endIsolation(iso, node, r.time, r.evidence, `${r.how.replace(/ \(.*\)$/, '')} (no new session of its own is logged)`, r.how);
+      this.endIsolation(iso, node, r.time, r.evidence, `${r.what} (no new session of its own is logged)`, r.why ? `${r.what} (${r.why})` : r.what);
     }
     for (const w of [...this.book.windows]) {
       if (w.kind !== 'broker-down' || w.track.alive === 0 || w.track.restarting) continue;
