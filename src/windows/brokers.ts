@@ -1,6 +1,10 @@
+import type { WindowKind } from '../model/window.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { SessionMap } from './sessions.js';
 import { addEvidence, evidenceOf, FIRST_LINE_AFTER_START_MS, restartEstimate, type EdgeSource, type Evidence, type Window, type WindowBook } from './window.js';
+
+/** The windows of a broker cut off from the cluster, whichever way. */
+export const CUT_OFF = ['broker-down', 'broker-hung', 'isolated'] as const satisfies readonly WindowKind[];
 
 /** A node silent this long before it logs a restart was down, not idle. */
 const RESTART_SILENCE_MS = 60_000;
@@ -106,8 +110,7 @@ export class BrokerTracker {
       return;
     }
     // Late news (an expiry acted on after its grace period) of a window already told.
-    const told = this.book.windows.find((w) => w.node === node && (w.kind === 'broker-down' || w.kind === 'broker-hung' || w.kind === 'isolated') &&
-      w.start <= e.time && w.end !== null && w.end >= e.time);
+    const told = this.book.first(node, CUT_OFF, (w) => w.start <= e.time && w.end !== null && w.end >= e.time);
     if (told) {
       addEvidence(told, evidenceOf(e));
       return;
@@ -211,7 +214,7 @@ export class BrokerTracker {
   /** A frozen broker is back: its window ends at its first line after the silence. */
   private thawed(w: Window, node: string, why: string): void {
     const first = w.track.firstSignOfLife!;
-    w.kind = 'broker-hung';
+    this.book.setKind(w, 'broker-hung');
     w.track.maybeHung = false;
     w.reason = `${w.reason}; it logged nothing from before then and came back without a restart (${why}): its process was frozen (a long GC pause, a stalled VM or a stopped process), not dead`;
     this.book.close(w, first.time, first.time, { how: 'its first line after the silence (no restart in between)', evidence: first.evidence });
@@ -228,8 +231,7 @@ export class BrokerTracker {
     if (maybe?.track.maybeHung && idleMs !== undefined) {
       this.thawed(maybe, e.node, `its ZooKeeper client had not heard from the server for ${idleMs} ms`);
     }
-    const hung = this.book.windows.find((w) => w.kind === 'broker-hung' && w.node === e.node && w.end !== null &&
-      e.time >= w.end && e.time - w.end <= THAW_MS);
+    const hung = this.book.first(e.node, ['broker-hung'], (w) => w.end !== null && e.time >= w.end && e.time - w.end <= THAW_MS);
     if (hung) {
       if (heard !== undefined) this.refineByLastContact(hung, heard, e, 'its first line after the freeze');
       addEvidence(hung, evidenceOf(e));
@@ -333,15 +335,14 @@ export class BrokerTracker {
       if (w.kind !== 'broker-down' || w.track.alive === 0 || w.track.restarting) continue;
       const why = `the cluster gave up on it (${w.reason}) but it kept logging (${w.track.alive} lines): it was cut off, not down`;
       if (w.track.aliveEvidence) addEvidence(w, w.track.aliveEvidence);
-      const twin = this.book.windows.find((x) => x.kind === 'isolated' && x.node === w.node &&
-        x.start <= (w.end ?? Infinity) && (x.end ?? Infinity) >= w.start);
+      const twin = this.book.first(w.node, ['isolated'], (x) => x.start <= (w.end ?? Infinity) && (x.end ?? Infinity) >= w.start);
       if (twin) {
         for (const ev of w.evidence) addEvidence(twin, ev);
         twin.reason = `${twin.reason}; ${why}`;
         twin.details.clusterRemovedAt = w.track.detectedAt ?? w.start;
         this.book.remove(w);
       } else {
-        w.kind = 'isolated';
+        this.book.setKind(w, 'isolated');
         w.reason = why;
       }
     }

@@ -4,6 +4,7 @@ import {
   addEvidence, asIds, asList, asNumber, evidenceOf, MAX_EVIDENCE, overlaps, splitPartition,
   type Evidence, type Window, type WindowBook, type WindowContext,
 } from './window.js';
+import { CUT_OFF } from './brokers.js';
 
 /** Truncation this long after a broker's isolation ends is its aftermath. */
 const STALE_LEADER_MS = 15 * 60_000;
@@ -28,6 +29,10 @@ export class PartitionTracker {
   private readonly underMinIsr = new Map<string, Window>();
   /** Per partition, each leader the controller named, in time order. */
   private readonly leaders = new Map<string, LeaderChange[]>();
+  /** Partitions whose leader changes did not come in time order (lines of a file out of order): read from the start. */
+  private readonly unordered = new Set<string>();
+  /** The two-leaders windows by node, partition and start: a truncation told twice joins its window. */
+  private readonly twoLeaders = new Map<string, Window>();
   private readonly replicaSets = new Map<string, number[]>();
   /** Per partition, when the controller took which broker's replica offline. */
   private readonly offlineReplicas = new Map<string, { time: number; replica: number }[]>();
@@ -40,21 +45,52 @@ export class PartitionTracker {
 
   private noteLeader(p: string, leader: number, e: TimelineEvent): void {
     const history = this.leaders.get(p) ?? [];
-    if (history.at(-1)?.leader === leader) return;
+    const last = history.at(-1);
+    if (last?.leader === leader) return;
+    if (last && e.time < last.time) this.unordered.add(p);
     history.push({ time: e.time, leader, evidence: evidenceOf(e) });
     this.leaders.set(p, history);
+  }
+
+  /**
+   * Where in `p`'s history the changes after `t` begin: the first change
+   * later than `t` (inclusive: at `t` or later), by halving while the
+   * history is in time order, else by reading it from the start (the answer
+   * is then the first such change in the order the changes came).
+   */
+  private firstAfter(p: string, history: readonly LeaderChange[], t: number, inclusive: boolean): number {
+    const after = (c: LeaderChange): boolean => (inclusive ? c.time >= t : c.time > t);
+    if (this.unordered.has(p)) {
+      const i = history.findIndex(after);
+      return i < 0 ? history.length : i;
+    }
+    let lo = 0;
+    let hi = history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (after(history[mid]!)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   /** The leader the controller last named for `p` at or before `t` (undefined: not known). */
   leaderAt(p: string, t: number): number | undefined {
     const history = this.leaders.get(p);
     if (!history) return undefined;
-    let leader: number | undefined;
-    for (const c of history) {
-      if (c.time > t) break;
-      leader = c.leader;
+    // The leader before the first change later than t (in the order the changes came).
+    return history[this.firstAfter(p, history, t, false) - 1]?.leader;
+  }
+
+  /** The first leader other than broker `id` the controller named for `p` from `from` to `to`. */
+  private successor(p: string, from: number, to: number, id: number): LeaderChange | undefined {
+    const history = this.leaders.get(p) ?? [];
+    const match = (c: LeaderChange): boolean => c.time >= from && c.time <= to && c.leader >= 0 && c.leader !== id;
+    if (this.unordered.has(p)) return history.find(match);
+    for (let i = this.firstAfter(p, history, from, true); i < history.length && history[i]!.time <= to; i++) {
+      if (match(history[i]!)) return history[i];
     }
-    return leader;
+    return undefined;
   }
 
   offlineSignal(p: string, e: TimelineEvent): void {
@@ -217,8 +253,7 @@ export class PartitionTracker {
     const p = String(asList(e.fields[effect.partition])[0] ?? '');
     const offset = Number(e.fields[effect.offset]);
     if (!p || !Number.isFinite(offset)) return;
-    const cutOff = this.book.windows.find((w) => w.node === e.node && (w.kind === 'isolated' || w.kind === 'broker-down' || w.kind === 'broker-hung') &&
-      w.start <= e.time && (w.end === null || e.time - w.end <= STALE_LEADER_MS));
+    const cutOff = this.book.first(e.node, CUT_OFF, (w) => w.start <= e.time && (w.end === null || e.time - w.end <= STALE_LEADER_MS));
     if (!cutOff) return;
     const hw = effect.highWatermark !== undefined ? Number(e.fields[effect.highWatermark]) : Number.NaN;
     const id = Number(/^broker-(\d+)$/.exec(e.node)?.[1] ?? Number.NaN);
@@ -229,10 +264,11 @@ export class PartitionTracker {
       return;
     }
     const ledBefore = this.leaderAt(p, cutOff.start);
-    const successor = (this.leaders.get(p) ?? []).find((c) => c.time >= cutOff.start && c.time <= e.time && c.leader >= 0 && c.leader !== id);
+    const successor = this.successor(p, cutOff.start, e.time, id);
     if (ledBefore !== undefined && ledBefore !== id) return;
     const start = successor?.time ?? cutOff.start;
-    const told = this.book.windows.find((w) => w.kind === 'two-leaders' && w.node === e.node && `${w.topic}-${w.partition}` === p && w.start === start);
+    const key = `${e.node}\0${p}\0${start}`;
+    const told = this.twoLeaders.get(key);
     if (told) {
       // The same truncation told twice (the fetcher's line, then the log's).
       addEvidence(told, evidenceOf(e));
@@ -248,6 +284,7 @@ export class PartitionTracker {
       reason: `${e.node} was cut off from the cluster and went on acting as leader of ${p}${successor ? ` beside broker ${successor.leader}` : ''}; on rejoining it truncated ${p} to offset ${offset}: writes it had acknowledged after the cut were lost (acks=1)`,
       details: { truncatedTo: offset, ...(Number.isFinite(hw) && hw > offset && { truncatedOffsets: hw - offset }), ...(successor && { newLeader: successor.leader }) },
     });
+    this.twoLeaders.set(key, w);
     if (successor) addEvidence(w, successor.evidence);
     for (const ev of cutOff.evidence.slice(0, 3)) addEvidence(w, ev);
     addEvidence(w, evidenceOf(e));

@@ -137,6 +137,10 @@ export function overlaps(w: Window, from: number, to: number | null): boolean {
   return w.start <= (to ?? Infinity) && (w.end ?? Infinity) >= from;
 }
 
+function indexKey(node: string | undefined, kind: WindowKind): string {
+  return `${node ?? ''}\0${kind}`;
+}
+
 export interface LastSeen {
   time: number;
   evidence: Evidence;
@@ -157,10 +161,59 @@ export class WindowBook {
   readonly lastSeen: ReadonlyMap<string, LastSeen> = new Map<string, SeenLine>();
   readonly firstSeen = new Map<string, number>();
 
+  /**
+   * The windows of each node and kind, in the order they were opened (each
+   * window's place in that order below): what the trackers look up for every
+   * event that may join a window, so that a lookup reads one node's windows
+   * of the kinds asked for, not every window found so far.
+   */
+  private readonly index = new Map<string, Window[]>();
+  private readonly order = new WeakMap<Window, number>();
+  private opened = 0;
+
   open(w: OpenArgs): Window {
     const window: Window = { end: null, endBounds: null, details: {}, evidence: [], evidenceOmitted: 0, track: { alive: 0 }, ...w };
     this.windows.push(window);
+    this.order.set(window, this.opened++);
+    this.listOf(window.node, window.kind).push(window);
     return window;
+  }
+
+  /**
+   * The first window opened (as `windows.find` would find it) of `node`, of
+   * one of `kinds`, that `match` accepts.
+   */
+  first(node: string | undefined, kinds: readonly WindowKind[], match: (w: Window) => boolean): Window | undefined {
+    let found: Window | undefined;
+    for (const kind of kinds) {
+      const w = this.index.get(indexKey(node, kind))?.find(match);
+      if (w && (!found || this.order.get(w)! < this.order.get(found)!)) found = w;
+    }
+    return found;
+  }
+
+  /** Changes what a window is (a down broker found frozen, a silent ZooKeeper server found dead). */
+  setKind(w: Window, kind: WindowKind): void {
+    this.unindex(w);
+    w.kind = kind;
+    const list = this.listOf(w.node, kind);
+    const at = this.order.get(w)!;
+    let i = list.length;
+    while (i > 0 && this.order.get(list[i - 1]!)! > at) i--;
+    list.splice(i, 0, w);
+  }
+
+  private listOf(node: string | undefined, kind: WindowKind): Window[] {
+    const key = indexKey(node, kind);
+    let list = this.index.get(key);
+    if (!list) this.index.set(key, (list = []));
+    return list;
+  }
+
+  private unindex(w: Window): void {
+    const list = this.index.get(indexKey(w.node, w.kind));
+    const i = list ? list.indexOf(w) : -1;
+    if (i >= 0) list!.splice(i, 1);
   }
 
   /** Ends `w` at `end`, an estimate between `earliest` and `latest` (both `end` when it is exact). */
@@ -173,6 +226,7 @@ export class WindowBook {
   remove(w: Window): void {
     const i = this.windows.indexOf(w);
     if (i >= 0) this.windows.splice(i, 1);
+    this.unindex(w);
   }
 
   /** Records a line of `e.node`; called after the trackers saw the event. */

@@ -72,7 +72,7 @@ export class ZooKeeperTracker {
       if (w.kind === 'zk-node-unreachable') {
         // Silent, then back only through a restart: the process or its host
         // died without closing its sockets (power loss, kernel panic).
-        w.kind = 'zk-node-down';
+        this.book.setKind(w, 'zk-node-down');
         w.reason = `${w.reason}; it came back only through a restart, so it had died`;
       }
       w.track.restarting = true;
