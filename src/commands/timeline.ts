@@ -3,7 +3,7 @@ import { printable } from '../sources/printable.js';
 import { SEVERITIES, type Severity } from '../model/record.js';
 import { CATEGORIES } from '../catalogue/schema.js';
 import type { InputJson, TimelineJson } from '../model/timeline.js';
-import { StreamedArray } from '../report/stream-json.js';
+import { StreamedArray, streamedDocument, writeChunks } from '../report/stream-json.js';
 import { Progress } from '../cli/progress.js';
 import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import type { SkewReport } from '../analysis/skew.js';
@@ -158,21 +158,24 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     if (this.jsonEnabled()) {
       // The schema (and zod) only for --json: loading them costs the other formats ~50 ms a run.
       const { EventSchema, TimelineSchema } = await import('../model/timeline.js');
+      const { compiledParse } = await import('../model/check.js');
+      const event = compiledParse(EventSchema);
       // Written as it is read: each event checked against its schema and spooled, the document's head once the pass is over.
       const events = new StreamedArray();
       try {
-        for await (const batch of batches) for (const e of batch) events.add(EventSchema.parse(toEventJson(e, shown)));
+        for await (const batch of batches) for (const e of batch) events.add(event(toEventJson(e, shown)));
         progress.stop();
         const inputs = timeline.inputs();
         reportClockChanges(timeline.clockChanges(), zone, timeline.clockNotes());
         const runtime = await runtimeZoneChecks(inputs, zone);
         reportRuntimeZones(runtime);
         this.reportProblems(paths, inputs, timeline.skew(), skew);
-        const head = TimelineSchema.parse({
+        // The head checked with the events left out (each was checked as it came), then written in pieces with them in their place.
+        const head = compiledParse(TimelineSchema)({
           schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windowsDoc().kept.windows, skew: timeline.skew(),
           ...(runtime.length > 0 && { runtimeZoneCheck: runtime }), events: [],
         });
-        await events.writeTo(process.stdout, head, 'events');
+        await writeChunks(process.stdout, streamedDocument({ ...head, events }));
       } finally {
         events.close();
       }

@@ -11,6 +11,7 @@ import { renderAccounting, renderSkipped } from '../report/table.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { buildWindows } from '../windows/build.js';
 import { jsonDocument, writeChunks } from '../report/stream-json.js';
+import { compiledParse } from '../model/check.js';
 import { Progress } from '../cli/progress.js';
 
 export default class WindowsCommand extends Command {
@@ -71,7 +72,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     if (this.jsonEnabled()) {
       problems();
       // Written here in pieces (as oclif would print it): thousands of windows are never one string.
-      await writeChunks(process.stdout, jsonDocument(WindowsDocSchema.parse(doc)));
+      await writeChunks(process.stdout, jsonDocument(compiledParse(WindowsDocSchema)(doc)));
       return;
     }
     this.log(`Outage windows — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);

@@ -1,20 +1,21 @@
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 
 /**
- * A JSON document whose last key is a long array (the timeline's events),
- * written as `JSON.stringify(doc, null, 2)` and a newline would write it
- * (what `--json` printed when the whole document was built in memory), with
- * memory flat whatever the array's length.
+ * A long array of a JSON document (the timeline's events) whose other keys
+ * (inputs, windows, skew) are complete only once the pass that yields the
+ * array is over, and come first; written as `JSON.stringify(doc, null, 2)`
+ * and a newline would write the document (what `--json` printed when the
+ * whole document was built in memory), with memory flat whatever the
+ * array's length.
  *
- * The document's other keys (inputs, windows, skew) are complete only once
- * the pass that yields the array is over, and they come first: the array's
- * elements are formatted as they come and spooled to a private file under
- * os.tmpdir() (removed when done), then the head is written and the spool
- * copied after it. Where no temporary file can be made, the elements are
- * kept in memory instead.
+ * The array's elements are formatted as they come and spooled to a private
+ * file under os.tmpdir() (removed when done); the document is then written
+ * by writeChunks(out, streamedDocument(doc)) with this object as the array's
+ * value, its elements read back from the spool in its place. Where no
+ * temporary file can be made, the elements are kept in memory instead.
  */
 export class StreamedArray {
   private readonly dir: string | undefined;
@@ -26,7 +27,7 @@ export class StreamedArray {
   constructor() {
     try {
       this.dir = mkdtempSync(join(tmpdir(), 'kforensics-json-'));
-      this.fd = openSync(join(this.dir, 'array'), 'wx', 0o600);
+      this.fd = openSync(join(this.dir, 'array'), 'wx+', 0o600);
     } catch {
       if (this.dir) rmSync(this.dir, { recursive: true, force: true });
       this.dir = undefined;
@@ -52,32 +53,27 @@ export class StreamedArray {
     this.pending = '';
   }
 
-  /**
-   * Writes the document: `head` is the whole document with the array empty
-   * (under `key`, its last key), the elements added are put in its place.
-   */
-  async writeTo(out: Writable, head: Record<string, unknown>, key: string): Promise<void> {
-    try {
-      const text = JSON.stringify(head, null, 2);
-      const empty = `"${key}": []\n}`;
-      if (!text.endsWith(empty)) throw new Error(`internal: "${key}" is not the last key of the document`);
-      if (this.count === 0) {
-        await write(out, `${text}\n`);
-        return;
-      }
-      await write(out, `${text.slice(0, -'[]\n}'.length)}[\n`);
-      if (this.dir === undefined) {
-        for (const item of this.held) await write(out, item);
-      } else {
-        this.spill();
-        closeSync(this.fd!);
-        this.fd = undefined;
-        for await (const chunk of createReadStream(join(this.dir!, 'array'), { highWaterMark: 1 << 20 })) await write(out, chunk as Buffer);
-      }
-      await write(out, '\n  ]\n}\n');
-    } finally {
-      this.close();
+  /** The array's text at the document's first level (what jsonChunks yields for it). */
+  *chunks(): Generator<string | Buffer> {
+    if (this.count === 0) {
+      yield '[]';
+      return;
     }
+    yield '[\n';
+    if (this.fd === undefined) {
+      yield* this.held;
+    } else {
+      this.spill();
+      const block = Buffer.allocUnsafe(1 << 20);
+      for (let at = 0; ;) {
+        const n = readSync(this.fd, block, 0, block.length, at);
+        if (n === 0) break;
+        at += n;
+        // A copy: the block is read into again while the piece may wait to be written.
+        yield Buffer.from(block.subarray(0, n));
+      }
+    }
+    yield '\n  ]';
   }
 
   /** Removes the spool (also when the document is not written: an error ended the run). */
@@ -100,6 +96,26 @@ async function write(out: Writable, data: string | Buffer): Promise<void> {
  * data (what a schema's parse returns).
  */
 export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<string> {
+  // No streamed array in plain data: every piece is text.
+  yield* pieces(value, indent, depth, false) as Generator<string>;
+}
+
+/**
+ * jsonDocument for a document whose first-level members may be
+ * StreamedArrays: their elements come as the bytes spooled.
+ */
+export function* streamedDocument(doc: unknown): Generator<string | Buffer> {
+  yield* pieces(doc, '', 0, true);
+  yield '\n';
+}
+
+function* pieces(value: unknown, indent: string, depth: number, streams: boolean): Generator<string | Buffer> {
+  if (value instanceof StreamedArray) {
+    // Its elements are formatted for a member of the document itself.
+    if (!streams || depth !== 1) throw new Error('internal: a streamed array is written only as a member of a document, by streamedDocument');
+    yield* value.chunks();
+    return;
+  }
   if (depth >= 2 || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     const text = JSON.stringify(value, null, 2);
     yield indent === '' ? text : text.replace(/\n/g, `\n${indent}`);
@@ -115,7 +131,7 @@ export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<s
     for (let i = 0; i < value.length; i++) {
       const item = value[i] === undefined || typeof value[i] === 'function' ? null : value[i];
       yield `${i === 0 ? '' : ','}\n${inner}`;
-      yield* jsonChunks(item, inner, depth + 1);
+      yield* pieces(item, inner, depth + 1, streams);
     }
     yield `\n${indent}]`;
     return;
@@ -130,7 +146,7 @@ export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<s
   for (const [k, v] of members) {
     yield `${first ? '' : ','}\n${inner}${JSON.stringify(k)}: `;
     first = false;
-    yield* jsonChunks(v, inner, depth + 1);
+    yield* pieces(v, inner, depth + 1, streams);
   }
   yield `\n${indent}}`;
 }
@@ -142,9 +158,16 @@ export function* jsonDocument(doc: unknown): Generator<string> {
 }
 
 /** Pieces of text written in writes of about 1 MiB, waiting for the stream to drain. */
-export async function writeChunks(out: Writable, chunks: Iterable<string>): Promise<void> {
+export async function writeChunks(out: Writable, chunks: Iterable<string | Buffer>): Promise<void> {
   let pending = '';
   for (const c of chunks) {
+    if (typeof c !== 'string') {
+      // Bytes (a spool read back) go as they are, after the text before them.
+      if (pending.length > 0) await write(out, pending);
+      pending = '';
+      await write(out, c);
+      continue;
+    }
     pending += c;
     if (pending.length >= 1 << 20) {
       await write(out, pending);

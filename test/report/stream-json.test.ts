@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonChunks } from '../../src/report/stream-json.js';
+import { jsonChunks, StreamedArray, streamedDocument } from '../../src/report/stream-json.js';
 
 describe('jsonChunks', () => {
   it('joined, is JSON.stringify(value, null, 2), for any plain data', () => {
@@ -19,5 +19,41 @@ describe('jsonChunks', () => {
     const pieces = [...jsonChunks(v)];
     expect(pieces.length).toBeGreaterThan(1000);
     expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(200);
+  });
+});
+
+describe('streamedDocument', () => {
+  const joined = (pieces: Iterable<string | Buffer>): string => Buffer.concat([...pieces].map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString('utf8');
+
+  it('with a streamed array as a member, is JSON.stringify(doc, null, 2) and a newline of the document holding its elements', () => {
+    fc.assert(fc.property(fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 }), fc.array(fc.jsonValue(), { maxLength: 20 }), (head, items) => {
+      const array = new StreamedArray();
+      try {
+        for (const item of items) array.add(item);
+        expect(joined(streamedDocument({ ...head, events: array }))).toBe(`${JSON.stringify({ ...head, events: items }, null, 2)}\n`);
+      } finally {
+        array.close();
+      }
+    }), { numRuns: 200 });
+  });
+
+  it('reads a spool of many blocks back whole, multi-byte characters across the blocks included', () => {
+    const array = new StreamedArray();
+    const items = Array.from({ length: 30_000 }, (_, i) => ({ i, text: `브로커 ${i} — ${'x'.repeat(i % 50)}` }));
+    try {
+      for (const item of items) array.add(item);
+      expect(joined(streamedDocument({ schema: 's', events: array }))).toBe(`${JSON.stringify({ schema: 's', events: items }, null, 2)}\n`);
+    } finally {
+      array.close();
+    }
+  });
+
+  it('a streamed array is refused in a document of plain data', () => {
+    const array = new StreamedArray();
+    try {
+      expect(() => [...jsonChunks({ events: array })]).toThrow(/streamed array/);
+    } finally {
+      array.close();
+    }
   });
 });
