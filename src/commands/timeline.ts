@@ -3,7 +3,7 @@ import { printable } from '../sources/printable.js';
 import { SEVERITIES, type Severity } from '../model/record.js';
 import { CATEGORIES } from '../catalogue/schema.js';
 import type { InputJson, TimelineJson } from '../model/timeline.js';
-import { StreamedArray, streamedDocument, writeChunks } from '../report/stream-json.js';
+import { LazyArray, StreamedArray, streamedDocument, writeChunks } from '../report/stream-json.js';
 import { Progress } from '../cli/progress.js';
 import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import type { SkewReport } from '../analysis/skew.js';
@@ -17,9 +17,9 @@ import {
   reportRuntimeZones, reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { eventFilter, filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
-import { rezoneWindows } from '../windows/display-zone.js';
+import { rezoneWindow, rezoneWindows } from '../windows/display-zone.js';
 import { renderWindowsTable } from '../report/windows-table.js';
-import { WindowsSink } from '../windows/build.js';
+import { toWindowJson, WindowsSink } from '../windows/build.js';
 import { flatten, through } from '../timeline/sink.js';
 import type { WindowsDocJson } from '../model/window.js';
 import { closingFor, eventFileLines, twinRecord } from '../report/events-closing.js';
@@ -158,6 +158,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     if (this.jsonEnabled()) {
       // The schema (and zod) only for --json: loading them costs the other formats ~50 ms a run.
       const { EventSchema, TimelineSchema } = await import('../model/timeline.js');
+      const { WindowSchema } = await import('../model/window.js');
       const { compiledParse } = await import('../model/check.js');
       const event = compiledParse(EventSchema);
       // Written as it is read: each event checked against its schema and spooled, the document's head once the pass is over.
@@ -170,12 +171,22 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         const runtime = await runtimeZoneChecks(inputs, zone);
         reportRuntimeZones(runtime);
         this.reportProblems(paths, inputs, timeline.skew(), skew);
-        // The head checked with the events left out (each was checked as it came), then written in pieces with them in their place.
+        // The head checked with the windows and events left out (each is checked on its own), then written in pieces with them in their place:
+        // the windows made JSON one by one as they are written, the events read back from their spool.
         const head = compiledParse(TimelineSchema)({
-          schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: windowsDoc().kept.windows, skew: timeline.skew(),
+          schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: [], skew: timeline.skew(),
           ...(runtime.length > 0 && { runtimeZoneCheck: runtime }), events: [],
         });
-        await writeChunks(process.stdout, streamedDocument({ ...head, events }));
+        const found = sink!.finish().windows;
+        const window = compiledParse(WindowSchema);
+        const kept = windowFilter(filter);
+        const windows = new LazyArray(function* () {
+          for (const w of found) {
+            const json = toWindowJson(w, zone);
+            if (kept(json)) yield window(shown !== zone ? rezoneWindow(json, shown) : json);
+          }
+        });
+        await writeChunks(process.stdout, streamedDocument({ ...head, windows, events }));
       } finally {
         events.close();
       }

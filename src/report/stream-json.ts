@@ -109,11 +109,33 @@ export function* streamedDocument(doc: unknown): Generator<string | Buffer> {
   yield '\n';
 }
 
+/**
+ * An array of a document made element by element as it is written (the
+ * windows of timeline --json, each converted, checked and written, then
+ * let go): a member of a document written by streamedDocument.
+ */
+export class LazyArray {
+  constructor(readonly elements: () => Iterable<unknown>) {}
+}
+
 function* pieces(value: unknown, indent: string, depth: number, streams: boolean): Generator<string | Buffer> {
   if (value instanceof StreamedArray) {
     // Its elements are formatted for a member of the document itself.
     if (!streams || depth !== 1) throw new Error('internal: a streamed array is written only as a member of a document, by streamedDocument');
     yield* value.chunks();
+    return;
+  }
+  if (value instanceof LazyArray) {
+    if (!streams || depth !== 1) throw new Error('internal: a lazy array is written only as a member of a document, by streamedDocument');
+    // As an array's elements below, known empty only once the first is asked for.
+    const inner = `${indent}  `;
+    let count = 0;
+    for (const element of value.elements()) {
+      const item = element === undefined || typeof element === 'function' ? null : element;
+      yield `${count++ === 0 ? '[' : ','}\n${inner}`;
+      yield* pieces(item, inner, depth + 1, streams);
+    }
+    yield count === 0 ? '[]' : `\n${indent}]`;
     return;
   }
   if (depth >= 2 || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {

@@ -135,7 +135,7 @@ export function smallFiles(): SmallFiles {
 
 /** What the window engine found, once the pass is over. */
 export interface WindowsFinished {
-  doc: WindowsDocJson;
+  readonly doc: WindowsDocJson;
   /** The windows themselves, their evidence with the events it came from. */
   windows: readonly Window[];
 }
@@ -170,20 +170,25 @@ export class WindowsSink implements EventSink {
     const { engine, zone } = this;
     const merged = mergeMetadata(engine.finish(), this.metadata, this.mode.edges, zone);
     const { mode: clusterMode, reason: modeReason } = this.mode.verdict();
+    let doc: WindowsDocJson | undefined;
     return {
       windows: merged.windows,
-      doc: {
-        schema: 'kforensics/windows/v1',
-        timeZone: zone.name,
-        mode: clusterMode,
-        modeReason,
-        windows: merged.windows.map((w) => toWindowJson(w, zone)),
-        falseAlarms: engine.falseAlarms.map((f) => ({
-          file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), rule: f.ruleId, text: f.text, why: f.why,
-        })),
-        disagreements: merged.disagreements.map((d) => ({
-          ...d, evidence: d.evidence.map((ev) => evidenceJson(ev, zone)),
-        })),
+      // Made when asked for: a document written window by window (timeline --json) never holds them all as JSON.
+      get doc(): WindowsDocJson {
+        doc ??= {
+          schema: 'kforensics/windows/v1',
+          timeZone: zone.name,
+          mode: clusterMode,
+          modeReason,
+          windows: merged.windows.map((w) => toWindowJson(w, zone)),
+          falseAlarms: engine.falseAlarms.map((f) => ({
+            file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), rule: f.ruleId, text: f.text, why: f.why,
+          })),
+          disagreements: merged.disagreements.map((d) => ({
+            ...d, evidence: d.evidence.map((ev) => evidenceJson(ev, zone)),
+          })),
+        };
+        return doc;
       },
     };
   }

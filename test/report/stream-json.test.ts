@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonChunks, StreamedArray, streamedDocument } from '../../src/report/stream-json.js';
+import { jsonChunks, LazyArray, StreamedArray, streamedDocument } from '../../src/report/stream-json.js';
 
 describe('jsonChunks', () => {
   it('joined, is JSON.stringify(value, null, 2), for any plain data', () => {
@@ -31,6 +31,27 @@ describe('streamedDocument', () => {
       try {
         for (const item of items) array.add(item);
         expect(joined(streamedDocument({ ...head, events: array }))).toBe(`${JSON.stringify({ ...head, events: items }, null, 2)}\n`);
+      } finally {
+        array.close();
+      }
+    }), { numRuns: 200 });
+  });
+
+  it('with lazy arrays as members, made as they are written, is the same as with the arrays themselves', () => {
+    fc.assert(fc.property(fc.array(fc.jsonValue(), { maxLength: 10 }), fc.array(fc.jsonValue(), { maxLength: 10 }), (windows, items) => {
+      const array = new StreamedArray();
+      try {
+        for (const item of items) array.add(item);
+        let made = 0;
+        const lazy = new LazyArray(function* () {
+          for (const w of windows) {
+            made++;
+            yield w;
+          }
+        });
+        const pieces = streamedDocument({ schema: 's', windows: lazy, events: array });
+        expect(made).toBe(0);
+        expect(joined(pieces)).toBe(`${JSON.stringify({ schema: 's', windows, events: items }, null, 2)}\n`);
       } finally {
         array.close();
       }
