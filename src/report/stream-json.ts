@@ -21,7 +21,9 @@ export class StreamedArray {
   private readonly dir: string | undefined;
   private fd: number | undefined;
   private readonly held: string[] = [];
-  private pending = '';
+  /** The elements' bytes not yet written to the spool (UTF-8 encoded straight in: no long string is built). */
+  private readonly pending = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
   private count = 0;
 
   constructor() {
@@ -43,14 +45,21 @@ export class StreamedArray {
       this.held.push(text);
       return;
     }
-    this.pending += text;
-    if (this.pending.length >= 1 << 20) this.spill();
+    // A UTF-16 unit is at most 3 bytes of UTF-8.
+    if (this.used + text.length * 3 > this.pending.length) {
+      this.spill();
+      if (text.length * 3 > this.pending.length) {
+        writeAll(this.fd, Buffer.from(text));
+        return;
+      }
+    }
+    this.used += this.pending.write(text, this.used);
   }
 
   private spill(): void {
-    if (this.pending.length === 0) return;
-    writeSync(this.fd!, this.pending);
-    this.pending = '';
+    if (this.used === 0) return;
+    writeAll(this.fd!, this.pending.subarray(0, this.used));
+    this.used = 0;
   }
 
   /** The array's text at the document's first level (what jsonChunks yields for it). */
@@ -83,6 +92,10 @@ export class StreamedArray {
     this.fd = undefined;
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
 }
 
 async function write(out: Writable, data: string | Buffer): Promise<void> {
