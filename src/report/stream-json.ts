@@ -194,20 +194,32 @@ export function* jsonDocument(doc: unknown): Generator<string> {
 
 /** Pieces of text written in writes of about 1 MiB, waiting for the stream to drain. */
 export async function writeChunks(out: Writable, chunks: Iterable<string | Buffer>): Promise<void> {
-  let pending = '';
+  // Text is encoded straight into a buffer of 1 MiB (no long string is built); a new one once it is handed to the stream.
+  let pending = Buffer.allocUnsafe(1 << 20);
+  let used = 0;
+  const flush = async (): Promise<void> => {
+    if (used === 0) return;
+    const bytes = pending.subarray(0, used);
+    pending = Buffer.allocUnsafe(1 << 20);
+    used = 0;
+    await write(out, bytes);
+  };
   for (const c of chunks) {
+    // Bytes (a spool read back) go as they are, after the text before them.
     if (typeof c !== 'string') {
-      // Bytes (a spool read back) go as they are, after the text before them.
-      if (pending.length > 0) await write(out, pending);
-      pending = '';
+      await flush();
       await write(out, c);
       continue;
     }
-    pending += c;
-    if (pending.length >= 1 << 20) {
-      await write(out, pending);
-      pending = '';
+    // A UTF-16 unit is at most 3 bytes of UTF-8.
+    if (used + c.length * 3 > pending.length) {
+      await flush();
+      if (c.length * 3 > pending.length) {
+        await write(out, c);
+        continue;
+      }
     }
+    used += pending.write(c, used);
   }
-  if (pending.length > 0) await write(out, pending);
+  await flush();
 }
