@@ -5,12 +5,12 @@ import {
   noteDefaultZone, noteZoneUnchecked, perFileAccounting, reportClockChanges, reportNothingFound, reportReadFailures, reportRuntimeZones, reportSkew, skewFlag, StrictFailure,
   unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
-import { WindowsDocSchema, type WindowsDocJson } from '../model/window.js';
-import { rezoneWindows } from '../windows/display-zone.js';
+import { WindowsDocSchema, WindowSchema, type WindowsDocJson } from '../model/window.js';
+import { rezoneWindow, rezoneWindows } from '../windows/display-zone.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
 import { renderWindowsTable } from '../report/windows-table.js';
-import { buildWindows } from '../windows/build.js';
-import { jsonDocument, writeChunks } from '../report/stream-json.js';
+import { buildWindows, toWindowJson } from '../windows/build.js';
+import { LazyArray, streamedDocument, writeChunks } from '../report/stream-json.js';
 import { compiledParse } from '../model/check.js';
 import { Progress } from '../cli/progress.js';
 
@@ -67,14 +67,27 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     };
     const runtime = await runtimeZoneChecks(result.inputs, zone);
     const runtimeChecked = reportRuntimeZones(runtime);
-    const checked = runtime.length > 0 ? { ...result.doc, runtimeZoneCheck: runtime } : result.doc;
-    const doc = shown === zone ? checked : rezoneWindows(checked, shown);
+    const shownIn = (doc: WindowsDocJson): WindowsDocJson => {
+      const checked = runtime.length > 0 ? { ...doc, runtimeZoneCheck: runtime } : doc;
+      return shown === zone ? checked : rezoneWindows(checked, shown);
+    };
     if (this.jsonEnabled()) {
       problems();
-      // Written here in pieces (as oclif would print it): thousands of windows are never one string.
-      await writeChunks(process.stdout, jsonDocument(compiledParse(WindowsDocSchema)(doc)));
+      // Written here in pieces (as oclif would print it): the head checked with the windows left out, then each window
+      // made JSON, checked and written in turn, never all of them at once.
+      const head = compiledParse(WindowsDocSchema)(shownIn(result.head()));
+      const window = compiledParse(WindowSchema);
+      const { windows: found } = result;
+      const windows = new LazyArray(function* () {
+        for (const w of found) {
+          const json = toWindowJson(w, zone);
+          yield window(shown !== zone ? rezoneWindow(json, shown) : json);
+        }
+      });
+      await writeChunks(process.stdout, streamedDocument({ ...head, windows }));
       return;
     }
+    const doc = shownIn(result.doc);
     this.log(`Outage windows — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
     this.log(renderWindowsTable(doc));
     process.stderr.write(`${renderAccounting(result.inputs, perFileAccounting(flags.verbose))}\n`);

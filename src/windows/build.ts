@@ -78,7 +78,11 @@ function edgeJson(s: EdgeSource, zone: Zone): { how: string; evidence: EvidenceJ
 }
 
 export interface WindowsResult {
-  doc: WindowsDocJson;
+  /** The whole document (made when first asked for). */
+  readonly doc: WindowsDocJson;
+  /** The document with its windows left out, and the windows to make JSON one at a time (toWindowJson): for writing it in pieces. */
+  head: () => WindowsDocJson;
+  windows: readonly Window[];
   inputs: InputJson[];
   missing: string[];
   skew: SkewReport;
@@ -135,7 +139,10 @@ export function smallFiles(): SmallFiles {
 
 /** What the window engine found, once the pass is over. */
 export interface WindowsFinished {
+  /** The whole document (made when first asked for). */
   readonly doc: WindowsDocJson;
+  /** The document with its windows left out (an empty array in their place). */
+  head: () => WindowsDocJson;
   /** The windows themselves, their evidence with the events it came from. */
   windows: readonly Window[];
 }
@@ -170,24 +177,26 @@ export class WindowsSink implements EventSink {
     const { engine, zone } = this;
     const merged = mergeMetadata(engine.finish(), this.metadata, this.mode.edges, zone);
     const { mode: clusterMode, reason: modeReason } = this.mode.verdict();
+    const head = (): WindowsDocJson => ({
+      schema: 'kforensics/windows/v1',
+      timeZone: zone.name,
+      mode: clusterMode,
+      modeReason,
+      windows: [],
+      falseAlarms: engine.falseAlarms.map((f) => ({
+        file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), rule: f.ruleId, text: f.text, why: f.why,
+      })),
+      disagreements: merged.disagreements.map((d) => ({
+        ...d, evidence: d.evidence.map((ev) => evidenceJson(ev, zone)),
+      })),
+    });
     let doc: WindowsDocJson | undefined;
     return {
       windows: merged.windows,
-      // Made when asked for: a document written window by window (timeline --json) never holds them all as JSON.
+      head,
+      // Made when asked for: a document written window by window (--json) never holds them all as JSON.
       get doc(): WindowsDocJson {
-        doc ??= {
-          schema: 'kforensics/windows/v1',
-          timeZone: zone.name,
-          mode: clusterMode,
-          modeReason,
-          windows: merged.windows.map((w) => toWindowJson(w, zone)),
-          falseAlarms: engine.falseAlarms.map((f) => ({
-            file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), rule: f.ruleId, text: f.text, why: f.why,
-          })),
-          disagreements: merged.disagreements.map((d) => ({
-            ...d, evidence: d.evidence.map((ev) => evidenceJson(ev, zone)),
-          })),
-        };
+        doc ??= { ...head(), windows: merged.windows.map((w) => toWindowJson(w, zone)) };
         return doc;
       },
     };
@@ -208,8 +217,13 @@ export async function buildWindows(
   options.onPlan?.(timeline.plan);
   const sink = await WindowsSink.open(timeline.plan.others, options.zone);
   await drain(timeline.eventBatches, [sink]);
+  const finished = sink.finish();
   return {
-    doc: sink.finish().doc,
+    get doc() {
+      return finished.doc;
+    },
+    head: finished.head,
+    windows: finished.windows,
     inputs: timeline.inputs(),
     missing: timeline.plan.missing,
     skew: timeline.skew(),
