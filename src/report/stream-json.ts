@@ -39,7 +39,11 @@ export class StreamedArray {
 
   /** One element, as JSON.stringify would format it at the document's second level. */
   add(item: unknown): void {
-    const text = `${this.count === 0 ? '' : ',\n'}    ${JSON.stringify(item, null, 2).replace(/\n/g, '\n    ')}`;
+    // Inside two arrays, JSON.stringify indents the element as the document's second level does: cut out of them,
+    // its text needs no pass to indent it. `[\n  [\n` before it, `\n  ]\n]` after.
+    const nested = JSON.stringify([[item]], null, 2);
+    const element = nested.slice(6, nested.length - 6);
+    const text = this.count === 0 ? element : `,\n${element}`;
     this.count++;
     if (this.fd === undefined) {
       this.held.push(text);
