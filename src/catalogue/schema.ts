@@ -48,6 +48,12 @@ export type Effect =
    * session timeout divided by their number.
    */
   | { signal: 'zk-client-servers'; servers: string }
+  /**
+   * A broker's ZooKeeper client lost its connection to one server (it will
+   * try the others; the session may well survive): the last contact with
+   * ZooKeeper came at or before this line.
+   */
+  | { signal: 'zk-dropped' }
   /** A ZooKeeper server cannot open a connection to the peer whose id is in `field`. */
   | { signal: 'zk-peer-unreachable'; field: string }
   /** An established quorum connection to the peer whose id is in `field` broke. */

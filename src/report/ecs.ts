@@ -45,6 +45,7 @@ function typeOfSignal(effect: Effect | undefined): string {
     case 'zk-follower-lost':
     case 'zk-leader-lost':
     case 'zk-contact-lost':
+    case 'zk-dropped':
       return 'end';
     case 'broker-starting':
     case 'broker-started':

@@ -47,12 +47,10 @@ export class BrokerTracker {
    * expired) or the controller seeing it register again.
    */
   private readonly reached = new Map<string, { time: number; evidence: Evidence; what: string; why?: string }>();
-  /**
-   * Isolated windows opened by the broker hearing of its own expiry (no line
-   * before said it lost ZooKeeper): how long it was cut off is not known, so
-   * no later sign of contact is taken as their end.
-   */
-  private readonly openedByExpiry = new Set<Window>();
+  /** Each broker's latest ZooKeeper session established (a reconnect logs one too): a contact. */
+  private readonly lastSession = new Map<string, number>();
+  /** Each broker's latest dropped connection to a ZooKeeper server since then. */
+  private readonly lastDrop = new Map<string, { time: number; evidence: Evidence }>();
 
   constructor(private readonly book: WindowBook, private readonly sessions: SessionMap) {}
 
@@ -238,11 +236,12 @@ export class BrokerTracker {
       return;
     }
     if (this.down.has(e.node)) return;
-    const open = this.isolated.get(e.node);
+    const open = this.isolated.get(e.node) ?? (answered ? this.justHeard(e) : undefined);
     if (open) {
       addEvidence(open, evidenceOf(e));
       return;
     }
+    if (answered) return this.heardOwnExpiry(e);
     const w = this.book.open({
       kind: 'isolated', node: e.node, start: e.time, startBounds: [heard ?? e.time, e.time], confidence: 'medium',
       startSource: { how: 'the broker logged that it lost ZooKeeper', evidence: evidenceOf(e) },
@@ -251,7 +250,73 @@ export class BrokerTracker {
     if (heard !== undefined) this.refineByLastContact(w, heard, e, 'it');
     addEvidence(w, evidenceOf(e));
     this.isolated.set(e.node, w);
-    if (answered) this.openedByExpiry.add(w);
+  }
+
+  /** A window this expiry heard already told (the client and its wrapper each log it). */
+  private justHeard(e: TimelineEvent): Window | undefined {
+    return this.book.windows.find((w) => {
+      const heard = w.details.heardOwnExpiry;
+      return w.kind === 'isolated' && w.node === e.node && typeof heard === 'number' && e.time >= heard && e.time - heard <= THAW_MS;
+    });
+  }
+
+  /**
+   * The broker heard from a server it reached again that its session had
+   * expired, and no earlier line said it lost ZooKeeper. ZooKeeper expires a
+   * session the negotiated timeout after its last contact, so the broker was
+   * cut off (or frozen: a stopped process logs nothing either) from at least
+   * that long before until it reached a server, just before this line. The
+   * last contact is dated by ZooKeeper's own expiry where its logs were
+   * given; else it came no later than the timeout before, nor than a
+   * dropped connection logged since the last session.
+   */
+  private heardOwnExpiry(e: TimelineEvent): void {
+    const node = e.node;
+    const timeout = this.timeoutOf(node);
+    const negotiated = this.sessions.timeoutOf(node) !== undefined;
+    const expiry = this.sessions.expiryOf(node, e.time);
+    const drop = this.lastDrop.get(node);
+    const since = this.lastSession.get(node) ?? this.book.firstSeen.get(node) ?? e.time;
+    let start: number;
+    let bounds: [number, number];
+    let source: EdgeSource;
+    let confidence: Window['confidence'] = 'low';
+    if (expiry?.timeoutMs !== undefined && expiry.time - expiry.timeoutMs >= since) {
+      const lastContact = expiry.time - expiry.timeoutMs;
+      bounds = [Math.max(since, lastContact - ZK_TICK_MS), Math.min(e.time, lastContact + expiry.timeoutMs / 3)];
+      start = Math.min(bounds[1], Math.max(bounds[0], lastContact));
+      source = { how: `ZooKeeper expired its session: expiry − negotiated timeout (${expiry.timeoutMs} ms), within a tick`, evidence: expiry.evidence };
+      confidence = 'medium';
+    } else {
+      const byTimeout = e.time - timeout;
+      const latest = Math.max(since, drop !== undefined && drop.time < byTimeout ? drop.time : byTimeout);
+      start = latest;
+      bounds = [Math.min(since, latest), latest];
+      source = drop !== undefined && drop.time < byTimeout
+        ? { how: 'its connection to ZooKeeper dropped here and its session then expired: the last contact came at or before this line (how long before is not logged)', evidence: drop.evidence }
+        : {
+          how: `its session expired, so ZooKeeper had not heard from it for the ${negotiated ? 'negotiated' : 'default (not logged)'} session timeout (${timeout} ms) before it heard so: the latest it can have lost contact (how much earlier is not logged)`,
+          evidence: evidenceOf(e),
+        };
+    }
+    const before = this.book.lastSeen.get(node);
+    const silent = before === undefined || before.time <= start;
+    const w = this.book.open({
+      kind: 'isolated', node, start, startBounds: bounds, startSource: source, confidence,
+      reason: silent
+        ? 'the broker heard that its ZooKeeper session had expired: it had lost contact with ZooKeeper; it logged nothing in between, so it may as well have been frozen (a long GC pause, a stopped VM) as cut off'
+        : 'the broker heard that its ZooKeeper session had expired: it kept running but had lost contact with ZooKeeper',
+      details: { heardOwnExpiry: e.time },
+    });
+    if (source.evidence) addEvidence(w, source.evidence);
+    addEvidence(w, evidenceOf(e));
+    // It reached a server: the expiry is that server's answer.
+    this.endIsolation(w, node, e.time, evidenceOf(e), 'it heard of its expiry from a server it reached', 'a ZooKeeper server answered it (its session had expired)');
+  }
+
+  /** A dropped connection to one server: the last contact came before it. */
+  dropped(e: TimelineEvent): void {
+    if (!this.lastDrop.has(e.node)) this.lastDrop.set(e.node, { time: e.time, evidence: evidenceOf(e) });
   }
 
   /**
@@ -279,6 +344,8 @@ export class BrokerTracker {
   }
 
   sessionEstablished(e: TimelineEvent, session: string): void {
+    this.lastSession.set(e.node, e.time);
+    this.lastDrop.delete(e.node);
     const iso = this.isolated.get(e.node);
     if (!iso) return;
     iso.details.reconnectedSession = session;
@@ -288,7 +355,7 @@ export class BrokerTracker {
   /** A sign that an isolated broker reached ZooKeeper again (the first one is kept). */
   private reachedAgain(node: string, e: TimelineEvent, what: string, why?: string): void {
     const iso = this.isolated.get(node);
-    if (!iso || e.time < iso.start || this.reached.has(node) || this.openedByExpiry.has(iso)) return;
+    if (!iso || e.time < iso.start || this.reached.has(node)) return;
     this.reached.set(node, { time: e.time, evidence: evidenceOf(e), what, ...(why !== undefined && { why }) });
   }
 

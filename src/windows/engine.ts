@@ -108,6 +108,7 @@ export class WindowEngine {
         return;
       }
       case 'zk-client-servers': return this.sessions.clientServers(e.node, String(f[effect.servers] ?? ''));
+      case 'zk-dropped': return this.brokers.dropped(e);
       case 'zk-contact-lost': return this.brokers.contactLost(e, effect.idle ? asNumber(f[effect.idle]) : undefined, effect.answered === true);
       case 'zk-starting': return this.zookeeper.starting(e);
       case 'zk-zab-state': return this.zookeeper.zabState(e, String(f[effect.state] ?? ''), String(f[effect.zab] ?? ''));

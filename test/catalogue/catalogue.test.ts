@@ -125,7 +125,7 @@ describe('window effects', () => {
     'kafka.kraft.raft-resigned': 'raft-leaderless', 'kafka.kraft.partition-leader': 'isr-change',
     'kafka.zk.session-established': 'session-established', 'zk.session.expired': 'session-expired',
     'kafka.zk.client-connecting': 'zk-client-servers', 'kafka.zk.session-timeout': 'zk-contact-lost', 'kafka.zk.session-expired': 'zk-contact-lost',
-    'kafka.zk.socket-error': 'zk-contact-lost', 'zk.election.channel-failed': 'zk-peer-unreachable',
+    'kafka.zk.socket-error': 'zk-contact-lost', 'kafka.zk.disconnected': 'zk-dropped', 'zk.election.channel-failed': 'zk-peer-unreachable',
     'zk.peer.connection-broken': 'zk-peer-lost', 'zk.learner.closing-socket': 'zk-follower-lost',
     'zk.learner.goodbye': 'zk-follower-lost', 'zk.follower.lost-leader': 'zk-leader-lost',
     'zk.leader.not-enough-followers': 'zk-leader-stepped-down', 'zk.leader.shutdown': 'zk-leader-stepped-down',

@@ -138,6 +138,38 @@ describe('WindowEngine: brokers', () => {
     expect(story(false)[0]!.endSource?.how).toMatch(/the controller saw it register again/);
   });
 
+  it('a broker that only hears of its own expiry was cut off from a session timeout before until it reached a server: closed there, not left open', () => {
+    const dropped = rule('t.dropped', { signal: 'zk-dropped' });
+    const story = (...middle: TimelineEvent[]) => run([
+      ev(0, 'broker-3', R.servers, { servers: 'zk1:2181,zk2:2181,zk3:2181' }),
+      ev(1, 'broker-3', R.session, { session: '0xold', timeoutMs: 6000 }),
+      ev(20, 'broker-3', R.plain),
+      ...middle,
+      // The ZooKeeper client and Kafka's wrapper each say it: one window.
+      ev(40, 'broker-3', R.expiredHeard), ev(40.002, 'broker-3', R.expiredHeard),
+      ev(50, 'broker-3', R.plain),
+    ]).windows;
+    // Nothing else dates the cut: ZooKeeper had not heard from it for the
+    // negotiated timeout, so it lost contact at 34 at the latest (since its
+    // session at 1); it reached a server by 40, within one attempt (2 s) and
+    // its back-off (1 s) of the heal.
+    const bare = story();
+    expect(bare).toMatchObject([{ kind: 'isolated', node: 'broker-3', start: s(34), startBounds: [s(1), s(34)], end: s(38.5), endBounds: [s(37), s(40)], confidence: 'low' }]);
+    expect(bare[0]!.evidence.map((x) => x.line)).toEqual([41, 41.002]);
+    expect(bare[0]!.reason).toMatch(/logged nothing in between, so it may as well have been frozen/);
+    // A dropped connection since the session dates the last contact better.
+    const drop = story(ev(25, 'broker-3', dropped), ev(30, 'broker-3', R.plain));
+    expect(drop).toMatchObject([{ kind: 'isolated', start: s(25), startBounds: [s(1), s(25)], end: s(38.5) }]);
+    expect(drop[0]!.reason).toMatch(/it kept running/);
+    // ZooKeeper's own expiry dates it within a tick.
+    const zk = story(ev(31, 'zk-1', R.expired, { session: '0xold', timeoutMs: 6000 }));
+    expect(zk).toMatchObject([{ kind: 'isolated', start: s(25), startBounds: [s(23), s(27)], confidence: 'medium' }]);
+    expect(zk[0]!.startSource?.how).toMatch(/expiry − negotiated timeout/);
+    // A drop followed by a reconnect (a new session line) is no cut.
+    const healed = story(ev(25, 'broker-3', dropped), ev(25.5, 'broker-3', R.session, { session: '0xold', timeoutMs: 6000 }));
+    expect(healed).toMatchObject([{ start: s(34), startBounds: [s(25.5), s(34)] }]);
+  });
+
   it('a killed broker: down from ZooKeeper seeing its own session socket close, its last line the earliest bound', () => {
     const { windows } = run([
       ev(0, 'broker-2', R.session, { session: '0xabc', timeoutMs: 6000 }), ev(30, 'broker-2', R.plain),

@@ -125,6 +125,9 @@ export const KAFKA_ZK_CLIENT_RULES: readonly Rule[] = [
     // read additional data from server …"), or 3.6+'s generic WARN whose folded
     // cause says why (EndOfStreamException, SessionTimeoutException, …).
     pattern: /^(?:Session |Unable to read additional data from server sessionid )(?<session>0x[0-9a-f]+)(?: for (?:server|sever) (?<server>[^\s,]+), Closing socket connection|, likely server has closed socket)|^zookeeper state changed \(Disconnected\)/,
+    // Routine on its own (the client moves to another server); it dates a
+    // cut only when the session then expires.
+    effect: { signal: 'zk-dropped' },
     samples: [
       '[2019-05-01 10:42:00,000] INFO Unable to read additional data from server sessionid 0x16a7b3c4d5e0001, likely server has closed socket, closing socket connection and attempting reconnect (org.apache.zookeeper.ClientCnxn)',
       '[2023-05-01 10:41:00,001] WARN Session 0x100000a1b2c0003 for sever zk1/10.0.0.11:2181, Closing socket connection. Attempting reconnect except it is a SessionExpiredException. (org.apache.zookeeper.ClientCnxn)\norg.apache.zookeeper.ClientCnxn$SessionTimeoutException: Client session timed out, have not heard from server in 12004ms for session id 0x100000a1b2c0003',
