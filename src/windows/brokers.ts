@@ -254,9 +254,9 @@ export class BrokerTracker {
 
   /** A window this expiry heard already told (the client and its wrapper each log it). */
   private justHeard(e: TimelineEvent): Window | undefined {
-    return this.book.windows.find((w) => {
+    return this.book.first(e.node, ['isolated'], (w) => {
       const heard = w.details.heardOwnExpiry;
-      return w.kind === 'isolated' && w.node === e.node && typeof heard === 'number' && e.time >= heard && e.time - heard <= THAW_MS;
+      return typeof heard === 'number' && e.time >= heard && e.time - heard <= THAW_MS;
     });
   }
 
