@@ -65,6 +65,18 @@ function numberCheck(def: Def): Check {
   return (v) => typeof v === 'number' && Number.isFinite(v) && bounds.every((b) => b(v));
 }
 
+/** Schemas whose parse returns the value itself whenever it passes (nothing in them to strip or reorder). */
+function valuesOnly(schema: z.ZodType): boolean {
+  const def = defOf(schema);
+  switch (def.type) {
+    case 'string': case 'number': case 'boolean': case 'literal': case 'enum': return true;
+    case 'nullable': case 'optional': return valuesOnly(def.innerType!);
+    case 'array': return valuesOnly(def.element!);
+    case 'union': return (def.options ?? []).every(valuesOnly);
+    default: return false;
+  }
+}
+
 function compile(schema: z.ZodType): Check {
   const def = defOf(schema);
   if (def.checks && def.checks.length > 0 && def.type !== 'number') throw new Unsupported(`${def.type} with checks`);
@@ -98,6 +110,9 @@ function compile(schema: z.ZodType): Check {
       };
     }
     case 'union': {
+      // zod takes the first option that parses, which may strip an object another option would keep whole: unions of
+      // values only (no object in them), where any option that passes returns the value itself.
+      if (!(def.options ?? []).every(valuesOnly)) throw new Unsupported('union with objects');
       const options = (def.options ?? []).map(compile);
       return (v) => options.some((o) => o(v));
     }

@@ -90,6 +90,9 @@ describe('compiledParse', () => {
     expect(() => compiledParse(refined)({ a: 'x' })).toThrow();
     const defaulted = z.object({ a: z.number().default(3) });
     expect(compiledParse(defaulted)({})).toEqual({ a: 3 });
+    // A union of objects: zod keeps the first option that parses (here stripping b), so it is zod's to check.
+    const union = z.union([z.object({ a: z.number() }), z.object({ a: z.number(), b: z.number() })]);
+    expect(compiledParse(union)({ a: 1, b: 2 })).toEqual({ a: 1 });
     // A document schema of the tool's that uses them still parses as zod does.
     const gap = compiledParse(GapReportSchema);
     expect(() => gap({})).toThrow();
