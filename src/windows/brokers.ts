@@ -106,7 +106,7 @@ export class BrokerTracker {
       return;
     }
     // Late news (an expiry acted on after its grace period) of a window already told.
-    const told = this.book.windows.find((w) => w.node === node && (w.kind === 'broker-down' || w.kind === 'broker-hung' || w.kind === 'isolated') &&
+    const told = this.book.ofNode(node).find((w) => (w.kind === 'broker-down' || w.kind === 'broker-hung' || w.kind === 'isolated') &&
       w.start <= e.time && w.end !== null && w.end >= e.time);
     if (told) {
       addEvidence(told, evidenceOf(e));
@@ -228,7 +228,7 @@ export class BrokerTracker {
     if (maybe?.track.maybeHung && idleMs !== undefined) {
       this.thawed(maybe, e.node, `its ZooKeeper client had not heard from the server for ${idleMs} ms`);
     }
-    const hung = this.book.windows.find((w) => w.kind === 'broker-hung' && w.node === e.node && w.end !== null &&
+    const hung = this.book.ofNode(e.node).find((w) => w.kind === 'broker-hung' && w.end !== null &&
       e.time >= w.end && e.time - w.end <= THAW_MS);
     if (hung) {
       if (heard !== undefined) this.refineByLastContact(hung, heard, e, 'its first line after the freeze');
@@ -333,7 +333,7 @@ export class BrokerTracker {
       if (w.kind !== 'broker-down' || w.track.alive === 0 || w.track.restarting) continue;
       const why = `the cluster gave up on it (${w.reason}) but it kept logging (${w.track.alive} lines): it was cut off, not down`;
       if (w.track.aliveEvidence) addEvidence(w, w.track.aliveEvidence);
-      const twin = this.book.windows.find((x) => x.kind === 'isolated' && x.node === w.node &&
+      const twin = (w.node === undefined ? [] : this.book.ofNode(w.node)).find((x) => x.kind === 'isolated' &&
         x.start <= (w.end ?? Infinity) && (x.end ?? Infinity) >= w.start);
       if (twin) {
         for (const ev of w.evidence) addEvidence(twin, ev);

@@ -31,6 +31,8 @@ export class PartitionTracker {
   private readonly replicaSets = new Map<string, number[]>();
   /** Per partition, when the controller took which broker's replica offline. */
   private readonly offlineReplicas = new Map<string, { time: number; replica: number }[]>();
+  /** The two-leaders windows, by node, partition and start: a truncation told twice is found without a scan of every window. */
+  private readonly twoLeaders = new Map<string, Window>();
 
   constructor(private readonly book: WindowBook, private readonly context: WindowContext) {}
 
@@ -217,7 +219,7 @@ export class PartitionTracker {
     const p = String(asList(e.fields[effect.partition])[0] ?? '');
     const offset = Number(e.fields[effect.offset]);
     if (!p || !Number.isFinite(offset)) return;
-    const cutOff = this.book.windows.find((w) => w.node === e.node && (w.kind === 'isolated' || w.kind === 'broker-down' || w.kind === 'broker-hung') &&
+    const cutOff = this.book.ofNode(e.node).find((w) => (w.kind === 'isolated' || w.kind === 'broker-down' || w.kind === 'broker-hung') &&
       w.start <= e.time && (w.end === null || e.time - w.end <= STALE_LEADER_MS));
     if (!cutOff) return;
     const hw = effect.highWatermark !== undefined ? Number(e.fields[effect.highWatermark]) : Number.NaN;
@@ -232,7 +234,10 @@ export class PartitionTracker {
     const successor = (this.leaders.get(p) ?? []).find((c) => c.time >= cutOff.start && c.time <= e.time && c.leader >= 0 && c.leader !== id);
     if (ledBefore !== undefined && ledBefore !== id) return;
     const start = successor?.time ?? cutOff.start;
-    const told = this.book.windows.find((w) => w.kind === 'two-leaders' && w.node === e.node && `${w.topic}-${w.partition}` === p && w.start === start);
+    // Keyed by the name the window gives its partition (as a scan compared them).
+    const { topic, partition } = splitPartition(p);
+    const key = `${e.node}\u0000${topic}-${partition}\u0000${start}`;
+    const told = this.twoLeaders.get(key);
     if (told) {
       // The same truncation told twice (the fetcher's line, then the log's).
       addEvidence(told, evidenceOf(e));
@@ -248,6 +253,7 @@ export class PartitionTracker {
       reason: `${e.node} was cut off from the cluster and went on acting as leader of ${p}${successor ? ` beside broker ${successor.leader}` : ''}; on rejoining it truncated ${p} to offset ${offset}: writes it had acknowledged after the cut were lost (acks=1)`,
       details: { truncatedTo: offset, ...(Number.isFinite(hw) && hw > offset && { truncatedOffsets: hw - offset }), ...(successor && { newLeader: successor.leader }) },
     });
+    this.twoLeaders.set(key, w);
     if (successor) addEvidence(w, successor.evidence);
     for (const ev of cutOff.evidence.slice(0, 3)) addEvidence(w, ev);
     addEvidence(w, evidenceOf(e));

@@ -156,11 +156,27 @@ export class WindowBook {
   /** Each node's latest line (one object per node, updated in place: read it, do not keep it). */
   readonly lastSeen: ReadonlyMap<string, LastSeen> = new Map<string, SeenLine>();
   readonly firstSeen = new Map<string, number>();
+  /**
+   * The windows of each node itself (not of one of its partitions), in the
+   * order they were opened: they are looked up on lines that may end one (a
+   * scan of every window was quadratic in a busy cluster's windows).
+   */
+  private readonly byNode = new Map<string, Window[]>();
 
   open(w: OpenArgs): Window {
     const window: Window = { end: null, endBounds: null, details: {}, evidence: [], evidenceOmitted: 0, track: { alive: 0 }, ...w };
     this.windows.push(window);
+    if (window.node !== undefined && window.topic === undefined) {
+      const list = this.byNode.get(window.node);
+      if (list) list.push(window);
+      else this.byNode.set(window.node, [window]);
+    }
     return window;
+  }
+
+  /** The windows of `node` itself, no partition's (a window's node and topic never change once opened), in the order `windows` holds them. */
+  ofNode(node: string): readonly Window[] {
+    return this.byNode.get(node) ?? [];
   }
 
   /** Ends `w` at `end`, an estimate between `earliest` and `latest` (both `end` when it is exact). */
@@ -173,6 +189,9 @@ export class WindowBook {
   remove(w: Window): void {
     const i = this.windows.indexOf(w);
     if (i >= 0) this.windows.splice(i, 1);
+    const list = w.node === undefined || w.topic !== undefined ? undefined : this.byNode.get(w.node);
+    const j = list ? list.indexOf(w) : -1;
+    if (j >= 0) list!.splice(j, 1);
   }
 
   /** Records a line of `e.node`; called after the trackers saw the event. */
