@@ -51,8 +51,10 @@ interface Cli3Utils {
   wordWrap(width: number, text: string, onWordBoundary?: boolean): string[];
   colorizeLines(lines: string[]): string[];
 }
-// cli-table3's cell functions: the reference for every cell that is not plain ASCII.
-const utils = createRequire(import.meta.url)('cli-table3/src/utils.js') as Cli3Utils;
+// cli-table3's cell functions: the reference for every cell that is not plain ASCII (loaded
+// when the first such cell comes: with its width tables, ~20 ms of a start-up).
+let cli3: Cli3Utils | undefined;
+const utils = (): Cli3Utils => (cli3 ??= createRequire(import.meta.url)('cli-table3/src/utils.js') as Cli3Utils);
 
 const TRUNCATE = '…';
 /**
@@ -93,7 +95,8 @@ function fitPlain(line: string, width: number): string {
 
 /** A cell's lines, each `inner` columns wide (padding not included): as cli-table3's Cell computes and draws them. */
 function referenceCell(content: string, inner: number): string[] {
-  return utils.colorizeLines(utils.wordWrap(inner, content, true)).map((line) => utils.pad(utils.truncate(line, inner, TRUNCATE), inner, ' '));
+  const { colorizeLines, wordWrap, pad, truncate } = utils();
+  return colorizeLines(wordWrap(inner, content, true)).map((line) => pad(truncate(line, inner, TRUNCATE), inner, ' '));
 }
 
 /** Short cells that are not plain (a painted severity, a title with a dash) repeat: their lines are kept. */

@@ -65,8 +65,10 @@ export async function* renderTimelineTable(rows: AsyncIterable<CompactRow>, zone
   const table = timelineTable(timelineWidths(columns));
   yield table.render([[`Time (${zone.name})`, 'Node', 'Severity', 'Event', 'Details']]);
   let pending: string[][] = [];
-  // A block goes out at 200 rows, or when rows have waited a moment (a sparse log on a terminal shows its first rows at once).
+  // A block goes out at 200 rows, or when rows have waited a moment (a sparse log on a terminal shows its first rows at once);
+  // the first row goes out alone, as soon as it is known.
   let since = Date.now();
+  let first = true;
   for await (const row of rows) {
     const e = row.first;
     pending.push([
@@ -76,7 +78,8 @@ export async function* renderTimelineTable(rows: AsyncIterable<CompactRow>, zone
       e.rule?.title ?? `(${e.category})`,
       details(row, zone),
     ]);
-    if (pending.length >= ROWS_PER_BLOCK || Date.now() - since >= BLOCK_WAIT_MS) {
+    if (first || pending.length >= ROWS_PER_BLOCK || Date.now() - since >= BLOCK_WAIT_MS) {
+      first = false;
       yield table.render(pending);
       pending = [];
       since = Date.now();
