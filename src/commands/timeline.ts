@@ -24,7 +24,6 @@ import { flatten, through } from '../timeline/sink.js';
 import type { WindowsDocJson } from '../model/window.js';
 import { closingFor, eventFileLines, twinRecord } from '../report/events-closing.js';
 import { BULK_ACTION, ecsEvent, ecsWindow } from '../report/ecs.js';
-import { writeParquet } from '../report/parquet.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import { StartupConfigScan } from '../readers/startup-config.js';
 import type { PlannedFile } from '../read/plan.js';
@@ -195,6 +194,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
 
     if (flags.format === 'parquet') {
       if (process.stdout.isTTY) this.error('Parquet is binary: send it to a file, e.g. kforensics timeline ./logs --format parquet > events.parquet', { exit: 2 });
+      // Loaded for this format only: its writer costs every other format's start-up ~40 ms.
+      const { writeParquet } = await import('../report/parquet.js');
       await writeParquet(batches, process.stdout);
     } else if (flags.format !== 'table') {
       const action = flags.format === 'ecs-bulk' ? `${BULK_ACTION}\n` : '';

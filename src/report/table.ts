@@ -1,10 +1,10 @@
-import Table from 'cli-table3';
 import { colour as ansis } from '../cli/colour.js';
 import type { Severity } from '../model/record.js';
 import type { InputJson } from '../model/timeline.js';
 import type { CompactRow } from '../timeline/compact.js';
 import type { Zone } from '../time/zone.js';
 import { printable } from '../sources/printable.js';
+import { BORDERLESS, FixedTable } from './fixed-table.js';
 
 /** Time, node, severity, event, details: 162 columns with the spaces between them. */
 const WIDTHS = [25, 14, 9, 40, 70];
@@ -41,22 +41,9 @@ export function paintSeverity(severity: Severity, text: string = severity): stri
 const ROWS_PER_BLOCK = 200;
 const BLOCK_WAIT_MS = 200;
 
-const BORDERLESS = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ',
-};
-
-function block(rows: string[][], widths = WIDTHS): string {
-  const table = new Table({
-    chars: BORDERLESS,
-    colWidths: widths,
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 1 },
-  });
-  table.push(...rows);
-  return table.toString();
+/** The timeline's rows as cli-table3 draws them borderless with word wrap, one space between columns (fixed-table.ts). */
+function timelineTable(widths: readonly number[]): FixedTable {
+  return new FixedTable({ widths, chars: BORDERLESS, paddingLeft: 0, paddingRight: 1 });
 }
 
 // The `[ReplicaFetcherManager on broker 2] ` log ident repeats what the Node
@@ -75,11 +62,13 @@ function details(row: CompactRow, zone: Zone): string {
  * timeline never sits in memory as one table.
  */
 export async function* renderTimelineTable(rows: AsyncIterable<CompactRow>, zone: Zone, columns?: number): AsyncGenerator<string> {
-  const widths = timelineWidths(columns);
-  yield block([[`Time (${zone.name})`, 'Node', 'Severity', 'Event', 'Details']], widths);
+  const table = timelineTable(timelineWidths(columns));
+  yield table.render([[`Time (${zone.name})`, 'Node', 'Severity', 'Event', 'Details']]);
   let pending: string[][] = [];
-  // A block goes out at 200 rows, or when rows have waited a moment (a sparse log on a terminal shows its first rows at once).
+  // A block goes out at 200 rows, or when rows have waited a moment (a sparse log on a terminal shows its first rows at once);
+  // the first row goes out alone, as soon as it is known.
   let since = Date.now();
+  let first = true;
   for await (const row of rows) {
     const e = row.first;
     pending.push([
@@ -89,13 +78,14 @@ export async function* renderTimelineTable(rows: AsyncIterable<CompactRow>, zone
       e.rule?.title ?? `(${e.category})`,
       details(row, zone),
     ]);
-    if (pending.length >= ROWS_PER_BLOCK || Date.now() - since >= BLOCK_WAIT_MS) {
-      yield block(pending, widths);
+    if (first || pending.length >= ROWS_PER_BLOCK || Date.now() - since >= BLOCK_WAIT_MS) {
+      first = false;
+      yield table.render(pending);
       pending = [];
       since = Date.now();
     }
   }
-  if (pending.length > 0) yield block(pending, widths);
+  if (pending.length > 0) yield table.render(pending);
 }
 
 /**

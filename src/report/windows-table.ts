@@ -1,7 +1,7 @@
-import Table from 'cli-table3';
 import { colour as ansis } from '../cli/colour.js';
 import type { WindowJson, WindowsDocJson } from '../model/window.js';
 import { Zone } from '../time/zone.js';
+import { BOXED, FixedTable } from './fixed-table.js';
 
 function duration(ms: number | null): string {
   if (ms === null) return 'still open';
@@ -77,22 +77,19 @@ export function renderWindowsTable(doc: WindowsDocJson): string {
   const zone = doc.displayTimeZone ?? doc.timeZone;
   if (doc.windows.length === 0) return `No outage windows found (times in ${zone}).`;
   const tz = new Zone(zone);
-  const table = new Table({
-    head: ['Window', 'Node / partition', `Start (${zone})`, 'End', 'Duration', 'Why'],
-    colWidths: [19, 22, 25, 25, 13, 60],
-    wordWrap: true,
-    style: { head: [], border: [] },
-  });
+  // Boxed, word-wrapped, as cli-table3 draws it (fixed-table.ts).
+  const table = new FixedTable({ widths: [19, 22, 25, 25, 13, 60], chars: BOXED, paddingLeft: 1, paddingRight: 1 });
+  const body: string[][] = [['Window', 'Node / partition', `Start (${zone})`, 'End', 'Duration', 'Why']];
   for (const { first: w, members } of rows(doc.windows)) {
     if (members.length === 1) {
-      table.push([kind(w), subject(w), edgeText(w.start, w.startBounds, tz), edgeText(w.end, w.endBounds, tz), duration(w.durationMs), `${w.reason} ${confidence(w)}`]);
+      body.push([kind(w), subject(w), edgeText(w.start, w.startBounds, tz), edgeText(w.end, w.endBounds, tz), duration(w.durationMs), `${w.reason} ${confidence(w)}`]);
     } else {
       const longest = Math.max(...members.map((m) => m.durationMs ?? 0));
       const end = members.map((m) => m.end!).sort().at(-1)!;
-      table.push([kind(w), burstSubject(members), short(w.start, tz), short(end, tz), `≤ ${duration(longest)}`, `${w.reason} ${confidence(w)}`]);
+      body.push([kind(w), burstSubject(members), short(w.start, tz), short(end, tz), `≤ ${duration(longest)}`, `${w.reason} ${confidence(w)}`]);
     }
   }
-  const lines = [table.toString()];
+  const lines = [table.render(body)];
   if (doc.falseAlarms.length > 0) {
     lines.push(`Not used as evidence: ${doc.falseAlarms.length} line(s) judged false alarms (--json lists them with the reason).`);
   }
