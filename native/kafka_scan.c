@@ -11,8 +11,14 @@
 
 // Line kinds, as src/readers/native.ts reads them.
 enum { KIND_SKIP = 0, KIND_CANDIDATE = 1, KIND_DECODE = 2, KIND_CONTINUATION = 3, KIND_RUN = 4, KIND_RUN_END = 5 };
+// Inside the scan only: a record of a GATE_BARE logger without its keywords,
+// reported as skipped when the next line certainly starts a record (it then
+// folds no line), else as a candidate.
+enum { KIND_BARE = 6 };
 // A logger's gate, set by the caller once it has looked the logger up.
-enum { GATE_UNKNOWN = 0, GATE_SKIP = 1, GATE_KEYWORDS = 2, GATE_ALWAYS = 3 };
+// GATE_BARE: its rules read the folded lines too (a cause), but a record
+// folding none is decided on its message, as GATE_KEYWORDS decides.
+enum { GATE_UNKNOWN = 0, GATE_SKIP = 1, GATE_KEYWORDS = 2, GATE_ALWAYS = 3, GATE_BARE = 4 };
 
 // Loggers remembered; lines of loggers past that are decoded (as the JavaScript table does).
 #define MAX_LOGGERS 4096
@@ -255,6 +261,7 @@ static int32_t scan_line(KafkaScanner *sc, const uint8_t *b, size_t s, size_t e,
   switch (g->mode) {
     case GATE_SKIP: return KIND_SKIP;
     case GATE_KEYWORDS: return has_keyword(g, b, rest, i - 1) ? KIND_CANDIDATE : KIND_SKIP;
+    case GATE_BARE: return has_keyword(g, b, rest, i - 1) ? KIND_CANDIDATE : KIND_BARE;
     default: return KIND_CANDIDATE;
   }
 }
@@ -340,6 +347,7 @@ static int32_t scan_zookeeper_line(KafkaScanner *sc, const uint8_t *b, size_t s,
   switch (g->mode) {
     case GATE_SKIP: return KIND_SKIP;
     case GATE_KEYWORDS: return has_keyword(g, b, p, e) ? KIND_CANDIDATE : KIND_SKIP;
+    case GATE_BARE: return has_keyword(g, b, p, e) ? KIND_CANDIDATE : KIND_BARE;
     default: return KIND_CANDIDATE;
   }
 }
@@ -394,6 +402,8 @@ static size_t scan_range(KafkaScanner *sc, const uint8_t *b, size_t s, size_t to
   size_t n = 0;
   Run run = {NULL, NULL, 0, stride, -1, -1};
   size_t run_to = s;
+  // The slot of the line before when it was KIND_BARE: decided by this line.
+  int32_t *bare = NULL;
   while (s < to && n < capacity) {
     size_t nl, e;
     if (!next_line(b, s, to, final, &nl, &e)) break;
@@ -409,6 +419,15 @@ static size_t scan_range(KafkaScanner *sc, const uint8_t *b, size_t s, size_t to
     }
     // Where the next line starts (a final line without its newline ends the range).
     size_t next = nl < to ? nl + 1 : to;
+    if (bare != NULL) {
+      if (kind == KIND_SKIP || kind == KIND_CANDIDATE || kind == KIND_BARE) bare[0] = KIND_SKIP;
+      bare = NULL;
+    }
+    if (kind == KIND_BARE) {
+      // A candidate unless the next line (in this scan) starts a record.
+      kind = KIND_CANDIDATE;
+      bare = slot;
+    }
     if (kind == KIND_CONTINUATION && run.slot != NULL) {
       run.slot[2]++;
       run_to = next;
@@ -556,7 +575,7 @@ static napi_value set_gate(napi_env env, napi_callback_info info) {
   NAPI_CALL(env, napi_get_value_int32(env, argv[1], &id));
   NAPI_CALL(env, napi_get_value_int32(env, argv[2], &mode));
   NAPI_CALL(env, napi_get_value_int32(env, argv[4], &role));
-  if (id < 0 || id >= MAX_LOGGERS || mode < GATE_UNKNOWN || mode > GATE_ALWAYS) {
+  if (id < 0 || id >= MAX_LOGGERS || mode < GATE_UNKNOWN || mode > GATE_BARE) {
     napi_throw_range_error(env, NULL, "setGate: bad logger id or mode");
     return NULL;
   }
@@ -564,7 +583,7 @@ static napi_value set_gate(napi_env env, napi_callback_info info) {
   Gate g = {0};
   g.role = (uint8_t)role;
   uint32_t count = 0;
-  if (mode == GATE_KEYWORDS) NAPI_CALL(env, napi_get_array_length(env, argv[3], &count));
+  if (mode == GATE_KEYWORDS || mode == GATE_BARE) NAPI_CALL(env, napi_get_array_length(env, argv[3], &count));
   if (count > 0) {
     g.words = calloc(count, sizeof(uint8_t *));
     g.lengths = calloc(count, sizeof(uint32_t));
@@ -590,7 +609,7 @@ static napi_value set_gate(napi_env env, napi_callback_info info) {
     }
   }
   // A keyword gate without keywords (or with one of a single byte) would skip wrongly: never set so.
-  g.mode = (uint8_t)(mode == GATE_KEYWORDS && (count == 0 || !build_shift(&g)) ? GATE_ALWAYS : mode);
+  g.mode = (uint8_t)((mode == GATE_KEYWORDS || mode == GATE_BARE) && (count == 0 || !build_shift(&g)) ? GATE_ALWAYS : mode);
   pthread_mutex_lock(&sc->lock);
   bool known = id < sc->loggers;
   Gate old = sc->gates[id];

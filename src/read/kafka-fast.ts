@@ -8,7 +8,7 @@ import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
 import { zookeeperLayout } from '../readers/zookeeper.js';
 import { myidAt, scanZooKeeperStart } from '../readers/zookeeper-bytes.js';
 import {
-  GATE_ALWAYS, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_RUN, LINE_SKIP, nativeScanners,
+  GATE_ALWAYS, GATE_BARE, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_RUN, LINE_SKIP, nativeScanners,
   ZOOKEEPER_STRIDE, type NativeScanners,
 } from '../readers/native.js';
 import { ByteLineReader, CHUNK, type ByteRange, type LineBatch, type RangeReader } from '../sources/fast-lines.js';
@@ -235,11 +235,13 @@ export class KafkaGate {
   learn(id: number, buf: Buffer, s: number, e: number): LoggerGate {
     const g = this.describe(buf.toString('latin1', s, e));
     this.byId[id] = g;
-    // Skipping on keywords is exact only when every rule has one (classify() needs it in the message), in ASCII.
-    const keyworded = g.needs === 'message' && g.rules.every((r) => r.keyword !== undefined);
+    // Skipping on keywords is exact only when every rule has one (classify() needs it in the message), in ASCII;
+    // for rules that read a cause too, only for a record that folds no line (GATE_BARE).
+    const bare = g.needs === 'record' && g.bare;
+    const keyworded = (g.needs === 'message' || bare) && g.rules.every((r) => r.keyword !== undefined);
     const keywords = keyworded ? [...new Set(g.rules.flatMap((r) => r.keyword!))] : [];
     const gated = keyworded && keywords.every((k) => /^[\x20-\x7e]+$/.test(k));
-    const mode = g.needs === 'none' ? GATE_SKIP : gated ? GATE_KEYWORDS : GATE_ALWAYS;
+    const mode = g.needs === 'none' ? GATE_SKIP : !gated ? GATE_ALWAYS : bare ? GATE_BARE : GATE_KEYWORDS;
     const words = gated ? keywords.map((k) => Buffer.from(k, 'latin1')) : [];
     // The scanner takes it between scans.
     this.native!.setKafkaGate(this.scanner!, id, mode, words, ROLE_BITS[g.role]);

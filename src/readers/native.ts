@@ -80,6 +80,12 @@ export const GATE_SKIP = 1;
 export const GATE_KEYWORDS = 2;
 /** Always the caller's decision. */
 export const GATE_ALWAYS = 3;
+/**
+ * Its rules read a record's folded lines too (a cause), but one that folds
+ * none is decided on its message: such a record without the keywords is
+ * skipped when the next line certainly starts a record, else a candidate.
+ */
+export const GATE_BARE = 4;
 
 let loaded: NativeScanners | null | undefined;
 let loadError: string | undefined;
