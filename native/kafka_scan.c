@@ -266,6 +266,18 @@ static int32_t scan_line(KafkaScanner *sc, const uint8_t *b, size_t s, size_t e,
   }
 }
 
+// Whether n bytes at p are all ASCII, 8 at a time.
+static inline bool ascii(const uint8_t *p, size_t n) {
+  uint64_t any = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    any |= w;
+  }
+  for (; n > 0; p++, n--) any |= *p;
+  return (any & 0x8080808080808080ull) == 0;
+}
+
 // One ZooKeeper native-layout line at b[s, e): scanZooKeeperStart in
 // src/readers/zookeeper-bytes.ts, byte for byte. A record's fields: logger
 // (class) id, message start, class start and end, and its `[myid:N]`'s
@@ -299,21 +311,20 @@ static int32_t scan_zookeeper_line(KafkaScanner *sc, const uint8_t *b, size_t s,
   p += level;
   while (p < e && b[p] == ' ') p++;
   if (p >= e || b[p] != '[') return KIND_DECODE;
-  // threadAndClass: the first `:Class@N]` after the `[`; a byte above ASCII before it: decoded.
+  // threadAndClass: the first `:Class@N]` after the `[`.
   size_t open = p, class_s = 0, class_e = 0;
   bool found = false;
-  for (size_t at = open + 1; at < e; at++) {
-    uint8_t a = b[at];
-    if (a >= 0x80) return KIND_DECODE;
-    if (a != '@') continue;
-    size_t q = at + 1;
+  for (const uint8_t *at = memchr(b + open + 1, '@', e - open - 1); at != NULL;
+       at = (size_t)(at - b) + 1 < e ? memchr(at + 1, '@', e - (size_t)(at - b) - 1) : NULL) {
+    size_t a = (size_t)(at - b);
+    size_t q = a + 1;
     while (q < e && b[q] >= '0' && b[q] <= '9') q++;
-    if (q > at + 1 && q < e && b[q] == ']') {
-      size_t c = at;
+    if (q > a + 1 && q < e && b[q] == ']') {
+      size_t c = a;
       while (c > open + 1 && CLASS_BYTE[b[c - 1]]) c--;
-      if (c < at && b[c - 1] == ':' && c - 1 > open) {
+      if (c < a && b[c - 1] == ':' && c - 1 > open) {
         class_s = c;
-        class_e = at;
+        class_e = a;
         p = q + 1;
         found = true;
         break;
@@ -321,7 +332,6 @@ static int32_t scan_zookeeper_line(KafkaScanner *sc, const uint8_t *b, size_t s,
     }
   }
   if (!found) return KIND_DECODE;
-  size_t after_class = p;
   // TRACEFILE's `[%x]`.
   if (p < e && b[p] == '[') {
     const uint8_t *close = memchr(b + p, ']', e - p);
@@ -331,9 +341,11 @@ static int32_t scan_zookeeper_line(KafkaScanner *sc, const uint8_t *b, size_t s,
   if (p + 1 >= e || b[p] != ' ' || b[p + 1] != '-') return KIND_DECODE;
   p += 2;
   if (p < e && b[p] == ' ') p++;
-  // The message is decoded alone as the whole line would be only when the bytes before it are ASCII.
-  for (size_t i = s + 24; i < open; i++) if (b[i] >= 0x80) return KIND_DECODE;
-  for (size_t i = after_class; i < p; i++) if (b[i] >= 0x80) return KIND_DECODE;
+  // The message is decoded alone as the whole line would be only when the
+  // bytes before it are ASCII (the JavaScript scan stops at the first byte
+  // above ASCII before the class, and checks the bytes around it: together,
+  // every byte from the `[myid:` on).
+  if (!ascii(b + s + 24, p - (s + 24))) return KIND_DECODE;
   int32_t id = logger_id(sc, b, class_s, class_e, name_hash(b + class_s, class_e - class_s));
   if (id < 0) return KIND_DECODE;
   out[3] = id;
