@@ -10,11 +10,13 @@
 #include <pthread.h>
 
 // Line kinds, as src/readers/native.ts reads them.
-enum { KIND_SKIP = 0, KIND_CANDIDATE = 1, KIND_DECODE = 2, KIND_CONTINUATION = 3, KIND_RUN = 4, KIND_RUN_END = 5 };
+// KIND_KEYWORD: a candidate whose message holds one of its gate's keywords
+// (GATE_KEYWORDS, GATE_BARE); KIND_CANDIDATE: one not tested for them.
+enum { KIND_SKIP = 0, KIND_CANDIDATE = 1, KIND_DECODE = 2, KIND_CONTINUATION = 3, KIND_RUN = 4, KIND_RUN_END = 5, KIND_KEYWORD = 6 };
 // Inside the scan only: a record of a GATE_BARE logger without its keywords,
 // reported as skipped when the next line certainly starts a record (it then
 // folds no line), else as a candidate.
-enum { KIND_BARE = 6 };
+enum { KIND_BARE = 7 };
 // A logger's gate, set by the caller once it has looked the logger up.
 // GATE_BARE: its rules read the folded lines too (a cause), but a record
 // folding none is decided on its message, as GATE_KEYWORDS decides.
@@ -260,8 +262,8 @@ static int32_t scan_line(KafkaScanner *sc, const uint8_t *b, size_t s, size_t e,
   const Gate *g = &sc->gates[id];
   switch (g->mode) {
     case GATE_SKIP: return KIND_SKIP;
-    case GATE_KEYWORDS: return has_keyword(g, b, rest, i - 1) ? KIND_CANDIDATE : KIND_SKIP;
-    case GATE_BARE: return has_keyword(g, b, rest, i - 1) ? KIND_CANDIDATE : KIND_BARE;
+    case GATE_KEYWORDS: return has_keyword(g, b, rest, i - 1) ? KIND_KEYWORD : KIND_SKIP;
+    case GATE_BARE: return has_keyword(g, b, rest, i - 1) ? KIND_KEYWORD : KIND_BARE;
     default: return KIND_CANDIDATE;
   }
 }
@@ -358,8 +360,8 @@ static int32_t scan_zookeeper_line(KafkaScanner *sc, const uint8_t *b, size_t s,
   const Gate *g = &sc->gates[id];
   switch (g->mode) {
     case GATE_SKIP: return KIND_SKIP;
-    case GATE_KEYWORDS: return has_keyword(g, b, p, e) ? KIND_CANDIDATE : KIND_SKIP;
-    case GATE_BARE: return has_keyword(g, b, p, e) ? KIND_CANDIDATE : KIND_BARE;
+    case GATE_KEYWORDS: return has_keyword(g, b, p, e) ? KIND_KEYWORD : KIND_SKIP;
+    case GATE_BARE: return has_keyword(g, b, p, e) ? KIND_KEYWORD : KIND_BARE;
     default: return KIND_CANDIDATE;
   }
 }
@@ -432,7 +434,7 @@ static size_t scan_range(KafkaScanner *sc, const uint8_t *b, size_t s, size_t to
     // Where the next line starts (a final line without its newline ends the range).
     size_t next = nl < to ? nl + 1 : to;
     if (bare != NULL) {
-      if (kind == KIND_SKIP || kind == KIND_CANDIDATE || kind == KIND_BARE) bare[0] = KIND_SKIP;
+      if (kind == KIND_SKIP || kind == KIND_CANDIDATE || kind == KIND_KEYWORD || kind == KIND_BARE) bare[0] = KIND_SKIP;
       bare = NULL;
     }
     if (kind == KIND_BARE) {

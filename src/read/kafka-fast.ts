@@ -1,4 +1,4 @@
-import { Classifier } from '../catalogue/classify.js';
+import { Classifier, hasKeyword } from '../catalogue/classify.js';
 import type { Rule } from '../catalogue/schema.js';
 import type { LogRecord, NodeKind } from '../model/record.js';
 import type { Zone } from '../time/zone.js';
@@ -8,7 +8,7 @@ import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
 import { zookeeperLayout } from '../readers/zookeeper.js';
 import { myidAt, scanZooKeeperStart } from '../readers/zookeeper-bytes.js';
 import {
-  GATE_ALWAYS, GATE_BARE, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_RUN, LINE_SKIP, nativeScanners,
+  GATE_ALWAYS, GATE_BARE, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_KEYWORD, LINE_RUN, LINE_SKIP, nativeScanners,
   ZOOKEEPER_STRIDE, type NativeScanners,
 } from '../readers/native.js';
 import { ByteLineReader, CHUNK, type ByteRange, type LineBatch, type RangeReader } from '../sources/fast-lines.js';
@@ -103,11 +103,8 @@ function pushBytesJs(
       if (starts.scan(buf, s, e)) {
         const g = gate.get(buf, scanned.loggerStart, scanned.loggerEnd, scanned.hash);
         const { naiveTime, messageStart, messageEnd, myid } = scanned;
-        // A record whose rules read its folded lines, when the next line certainly starts a record: it folds none.
-        const bare = g.needs === 'record' && g.bare && recordAt(range, nl + 1, starts, nul);
         // The message's bytes, decoded as the whole line would be (the scan makes sure).
-        if ((g.needs === 'record' && !bare) || ((g.needs === 'message' || bare) &&
-          Classifier.matchesMessage(g.rules, lineText(buf, messageStart, messageEnd, scratch)))) {
+        if (mayClassify(g, () => !recordAt(range, nl + 1, starts, nul), () => lineText(buf, messageStart, messageEnd, scratch))) {
           take(reader.push(lineText(buf, s, e, stats)));
         } else {
           skipped(range, s, e, reader, stats, take, light, naiveTime, g.role, myid);
@@ -153,6 +150,33 @@ export interface LoggerGate {
   rules: readonly Rule[];
   /** With 'record': a record that folded no line is decided on its message (Classifier.needs). */
   bare: boolean;
+  /**
+   * The rules' keywords, when every rule has one (in ASCII) and a record is
+   * decided on its message (needs 'message', or 'record' and bare): a record
+   * whose message holds one is built, and classify() decides; one holding
+   * none is not (the native scanner's GATE_KEYWORDS, GATE_BARE).
+   */
+  keywords: readonly string[] | undefined;
+}
+
+/** The keywords of a gate (LoggerGate.keywords). */
+function gateKeywords(needs: Omit<LoggerGate, 'role' | 'keywords'>): readonly string[] | undefined {
+  if (!(needs.needs === 'message' || (needs.needs === 'record' && needs.bare))) return undefined;
+  if (!needs.rules.every((r) => r.keyword !== undefined)) return undefined;
+  const keywords = [...new Set(needs.rules.flatMap((r) => r.keyword!))];
+  return keywords.every((k) => /^[\x20-\x7e]+$/.test(k)) ? keywords : undefined;
+}
+
+/**
+ * Whether a record start of gate `g` is built (a rule may classify it):
+ * `folds` says whether lines may be folded into it (false: the next line
+ * certainly starts a record), `message` decodes its message. Both byte paths
+ * decide so, the native scanner for the records it skips or marks LINE_KEYWORD.
+ */
+function mayClassify(g: LoggerGate, folds: () => boolean, message: () => string): boolean {
+  if (g.needs === 'none') return false;
+  if (g.needs === 'record' && (!g.bare || folds())) return true;
+  return g.keywords ? hasKeyword(message(), g.keywords) : Classifier.matchesMessage(g.rules, message());
 }
 
 /** Line statistics of message texts decoded only to be tested (the line's own decoding counts). */
@@ -191,7 +215,8 @@ export class KafkaGate {
   constructor(layout: Layout, classifier: Classifier, native: NativeScanners | null = nativeScanners() ?? null, private readonly runs = true) {
     this.describe = (logger) => {
       const role = layout.roleOf({ naiveTime: 0, level: '', logger, message: '' });
-      return { role, ...classifier.needs(logger, role) };
+      const needs = classifier.needs(logger, role);
+      return { role, ...needs, keywords: gateKeywords(needs) };
     };
     this.table = new LoggerTable<LoggerGate>(this.describe);
     const zookeeper = layout.name === zookeeperLayout.name;
@@ -237,12 +262,8 @@ export class KafkaGate {
     this.byId[id] = g;
     // Skipping on keywords is exact only when every rule has one (classify() needs it in the message), in ASCII;
     // for rules that read a cause too, only for a record that folds no line (GATE_BARE).
-    const bare = g.needs === 'record' && g.bare;
-    const keyworded = (g.needs === 'message' || bare) && g.rules.every((r) => r.keyword !== undefined);
-    const keywords = keyworded ? [...new Set(g.rules.flatMap((r) => r.keyword!))] : [];
-    const gated = keyworded && keywords.every((k) => /^[\x20-\x7e]+$/.test(k));
-    const mode = g.needs === 'none' ? GATE_SKIP : !gated ? GATE_ALWAYS : bare ? GATE_BARE : GATE_KEYWORDS;
-    const words = gated ? keywords.map((k) => Buffer.from(k, 'latin1')) : [];
+    const mode = g.needs === 'none' ? GATE_SKIP : !g.keywords ? GATE_ALWAYS : g.needs === 'record' ? GATE_BARE : GATE_KEYWORDS;
+    const words = (g.keywords ?? []).map((k) => Buffer.from(k, 'latin1'));
     // The scanner takes it between scans.
     this.native!.setKafkaGate(this.scanner!, id, mode, words, ROLE_BITS[g.role]);
     return g;
@@ -327,7 +348,7 @@ function pushKafkaNative(
 }
 
 /** Whether a line of this kind is certainly a record start (a decoded line may be one or not). */
-const startsRecord = (kind: number): boolean => kind === LINE_SKIP || kind === LINE_CANDIDATE || kind === LINE_RUN;
+const startsRecord = (kind: number): boolean => kind === LINE_SKIP || kind === LINE_CANDIDATE || kind === LINE_KEYWORD || kind === LINE_RUN;
 
 /**
  * The scanner's verdicts on n lines of a range turned into what
@@ -358,6 +379,9 @@ function takeScanned(
       }
       k++;
       o += stride;
+    } else if (kind === LINE_KEYWORD) {
+      // One of its logger's keywords is in the message: built, as mayClassify would.
+      take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
     } else if (kind === LINE_CANDIDATE) {
       const id = info[o + 3]!;
       const loggerStart = info[o + 5]!;
@@ -365,11 +389,9 @@ function takeScanned(
       const loggerEnd = zookeeper ? info[o + 6]! : info[o + 2]! - 1;
       const messageEnd = zookeeper ? info[o + 2]! : loggerStart - 2;
       const g = byId[id] ?? gate.learn(id, buf, loggerStart, loggerEnd);
-      // A record whose rules read its folded lines, when the next line certainly starts a record: it folds none.
-      // (The scan's next line, or, after its last, the line where it stopped.)
-      const bare = g.needs === 'record' && g.bare && (k + 1 < n ? startsRecord(info[o + stride]!) : recordAt(range, info[0]!, gate.starts));
-      if ((g.needs === 'record' && !bare) || ((g.needs === 'message' || bare) &&
-        Classifier.matchesMessage(g.rules, lineText(buf, info[o + 4]!, messageEnd, scratch)))) {
+      // Lines may fold into it unless the next one certainly starts a record (the scan's next line, or, after its last, the line where it stopped).
+      const folds = (): boolean => !(k + 1 < n ? startsRecord(info[o + stride]!) : recordAt(range, info[0]!, gate.starts));
+      if (mayClassify(g, folds, () => lineText(buf, info[o + 4]!, messageEnd, scratch))) {
         take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
       } else {
         skipped(range, info[o + 1]!, info[o + 2]!, reader, stats, take, light, times[k]!, g.role, myid(o + 7));

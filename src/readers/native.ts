@@ -62,6 +62,8 @@ export const LINE_CONTINUATION = 3;
  * for none).
  */
 export const LINE_RUN = 4;
+/** A record start whose message holds one of its logger's keywords (GATE_KEYWORDS, GATE_BARE): a rule may classify it. */
+export const LINE_KEYWORD = 6;
 
 /** Fields per line in scanDump's output: kind, start, end, timestamp type (0 CreateTime, 1 LogAppendTime). */
 export const DUMP_STRIDE = 4;
