@@ -10,9 +10,17 @@
 #include <pthread.h>
 
 // Line kinds, as src/readers/native.ts reads them.
-enum { KIND_SKIP = 0, KIND_CANDIDATE = 1, KIND_DECODE = 2, KIND_CONTINUATION = 3, KIND_RUN = 4, KIND_RUN_END = 5 };
+// KIND_KEYWORD: a candidate whose message holds one of its gate's keywords
+// (GATE_KEYWORDS, GATE_BARE); KIND_CANDIDATE: one not tested for them.
+enum { KIND_SKIP = 0, KIND_CANDIDATE = 1, KIND_DECODE = 2, KIND_CONTINUATION = 3, KIND_RUN = 4, KIND_RUN_END = 5, KIND_KEYWORD = 6 };
+// Inside the scan only: a record of a GATE_BARE logger without its keywords,
+// reported as skipped when the next line certainly starts a record (it then
+// folds no line), else as a candidate.
+enum { KIND_BARE = 7 };
 // A logger's gate, set by the caller once it has looked the logger up.
-enum { GATE_UNKNOWN = 0, GATE_SKIP = 1, GATE_KEYWORDS = 2, GATE_ALWAYS = 3 };
+// GATE_BARE: its rules read the folded lines too (a cause), but a record
+// folding none is decided on its message, as GATE_KEYWORDS decides.
+enum { GATE_UNKNOWN = 0, GATE_SKIP = 1, GATE_KEYWORDS = 2, GATE_ALWAYS = 3, GATE_BARE = 4 };
 
 // Loggers remembered; lines of loggers past that are decoded (as the JavaScript table does).
 #define MAX_LOGGERS 4096
@@ -52,6 +60,8 @@ typedef struct {
   // subtracting window_offset (the zone's offset is the same all through):
   // skipped records there are counted in runs. An empty window: no runs.
   double window_from, window_to, window_offset;
+  // ZooKeeper's native layout (`%d [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m%n`) rather than Kafka's.
+  bool zookeeper;
   // Scans of one scanner may be queued on libuv's pool at once (the next
   // buffer's waits for this one's, not for the main thread); they and the
   // setters take turns.
@@ -77,11 +87,14 @@ static void kafka_scanner_free(napi_env env, void *data, void *hint) {
 
 // Bytes of a logger name (`[\w.$-]` plus Connect's `:line`), as LOGGER_BYTE in kafka-bytes.ts.
 static uint8_t LOGGER_BYTE[256];
+// Bytes of a ZooKeeper class name (`[\w.$]`), as CLASS_BYTE in zookeeper-bytes.ts.
+static uint8_t CLASS_BYTE[256];
 
 void kafka_scan_init_tables(void) {
   for (int c = 0; c < 256; c++) {
     LOGGER_BYTE[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
       c == '_' || c == '.' || c == '$' || c == '-' || c == ':';
+    CLASS_BYTE[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '$';
   }
 }
 
@@ -249,7 +262,106 @@ static int32_t scan_line(KafkaScanner *sc, const uint8_t *b, size_t s, size_t e,
   const Gate *g = &sc->gates[id];
   switch (g->mode) {
     case GATE_SKIP: return KIND_SKIP;
-    case GATE_KEYWORDS: return has_keyword(g, b, rest, i - 1) ? KIND_CANDIDATE : KIND_SKIP;
+    case GATE_KEYWORDS: return has_keyword(g, b, rest, i - 1) ? KIND_KEYWORD : KIND_SKIP;
+    case GATE_BARE: return has_keyword(g, b, rest, i - 1) ? KIND_KEYWORD : KIND_BARE;
+    default: return KIND_CANDIDATE;
+  }
+}
+
+// Whether n bytes at p are all ASCII, 8 at a time.
+static inline bool ascii(const uint8_t *p, size_t n) {
+  uint64_t any = 0;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    any |= w;
+  }
+  for (; n > 0; p++, n--) any |= *p;
+  return (any & 0x8080808080808080ull) == 0;
+}
+
+// One ZooKeeper native-layout line at b[s, e): scanZooKeeperStart in
+// src/readers/zookeeper-bytes.ts, byte for byte. A record's fields: logger
+// (class) id, message start, class start and end, and its `[myid:N]`'s
+// digits [start, end) in out[3..8] (-1, -1 when it names no server: none,
+// or a client's address); anything uncertain is "decode".
+static int32_t scan_zookeeper_line(KafkaScanner *sc, const uint8_t *b, size_t s, size_t e, int32_t *out, double *time) {
+  if (s >= e || b[s] < '0' || b[s] > '9') return e > s && is_foreign(b, s, e) ? KIND_DECODE : KIND_CONTINUATION;
+  if (e - s < 28 || b[s + 23] != ' ') return KIND_DECODE;
+  double naive = naive_timestamp(&sc->days, b + s);
+  if (naive != naive) return KIND_DECODE;
+  size_t p = s + 24;
+  int32_t myid_s = -1, myid_e = -1;
+  if (p + 6 <= e && memcmp(b + p, "[myid:", 6) == 0) {
+    const uint8_t *close = memchr(b + p + 6, ']', e - (p + 6));
+    if (close == NULL) return KIND_DECODE;
+    size_t c = (size_t)(close - b);
+    size_t i = p + 6;
+    while (i < c && b[i] >= '0' && b[i] <= '9') i++;
+    if (i == c) {
+      myid_s = (int32_t)(p + 6);
+      myid_e = (int32_t)c;
+    }
+    p = c + 1;
+    if (p >= e || b[p] != ' ') return KIND_DECODE;
+    p++;
+  }
+  if (p + 1 >= e || b[p] != '-' || b[p + 1] != ' ') return KIND_DECODE;
+  p += 2;
+  size_t level = level_length(b, p, e);
+  if (level == 0) return KIND_DECODE;
+  p += level;
+  while (p < e && b[p] == ' ') p++;
+  if (p >= e || b[p] != '[') return KIND_DECODE;
+  // threadAndClass: the first `:Class@N]` after the `[`.
+  size_t open = p, class_s = 0, class_e = 0;
+  bool found = false;
+  for (const uint8_t *at = memchr(b + open + 1, '@', e - open - 1); at != NULL;
+       at = (size_t)(at - b) + 1 < e ? memchr(at + 1, '@', e - (size_t)(at - b) - 1) : NULL) {
+    size_t a = (size_t)(at - b);
+    size_t q = a + 1;
+    while (q < e && b[q] >= '0' && b[q] <= '9') q++;
+    if (q > a + 1 && q < e && b[q] == ']') {
+      size_t c = a;
+      while (c > open + 1 && CLASS_BYTE[b[c - 1]]) c--;
+      if (c < a && b[c - 1] == ':' && c - 1 > open) {
+        class_s = c;
+        class_e = a;
+        p = q + 1;
+        found = true;
+        break;
+      }
+    }
+  }
+  if (!found) return KIND_DECODE;
+  // TRACEFILE's `[%x]`.
+  if (p < e && b[p] == '[') {
+    const uint8_t *close = memchr(b + p, ']', e - p);
+    if (close == NULL) return KIND_DECODE;
+    p = (size_t)(close - b) + 1;
+  }
+  if (p + 1 >= e || b[p] != ' ' || b[p + 1] != '-') return KIND_DECODE;
+  p += 2;
+  if (p < e && b[p] == ' ') p++;
+  // The message is decoded alone as the whole line would be only when the
+  // bytes before it are ASCII (the JavaScript scan stops at the first byte
+  // above ASCII before the class, and checks the bytes around it: together,
+  // every byte from the `[myid:` on).
+  if (!ascii(b + s + 24, p - (s + 24))) return KIND_DECODE;
+  int32_t id = logger_id(sc, b, class_s, class_e, name_hash(b + class_s, class_e - class_s));
+  if (id < 0) return KIND_DECODE;
+  out[3] = id;
+  out[4] = (int32_t)p;
+  out[5] = (int32_t)class_s;
+  out[6] = (int32_t)class_e;
+  out[7] = myid_s;
+  out[8] = myid_e;
+  *time = naive;
+  const Gate *g = &sc->gates[id];
+  switch (g->mode) {
+    case GATE_SKIP: return KIND_SKIP;
+    case GATE_KEYWORDS: return has_keyword(g, b, p, e) ? KIND_KEYWORD : KIND_SKIP;
+    case GATE_BARE: return has_keyword(g, b, p, e) ? KIND_KEYWORD : KIND_BARE;
     default: return KIND_CANDIDATE;
   }
 }
@@ -257,40 +369,59 @@ static int32_t scan_line(KafkaScanner *sc, const uint8_t *b, size_t s, size_t e,
 // A run of lines the caller would only count: records no rule can classify
 // (times inside the scanner's window) and the continuation lines folded into
 // them. Its two slots: [RUN, records, folded, out of order, roles, start]
-// with times[k] = the first record's epoch ms, then [RUN_END, end, ...] with
-// times[k + 1] = the latest epoch ms. The out-of-order count is the run's own
-// (records older than one before them in the run); it is the reader's too
-// when the reader's latest time is not after the first record's (the caller
-// checks, and reads the run's lines itself when it is).
+// with times[k] = the first record's epoch ms, then [RUN_END, end, myid
+// start, myid end] with times[k + 1] = the latest epoch ms. The out-of-order
+// count is the run's own (records older than one before them in the run);
+// it is the reader's too when the reader's latest time is not after the
+// first record's (the caller checks, and reads the run's lines itself when
+// it is). A ZooKeeper run's records all name the same server (its
+// `[myid:N]` digits, -1 -1 for none); a Kafka run's name none.
 typedef struct {
   int32_t *slot;
   double *times;
   double latest;
+  size_t stride;
+  int32_t myid_s, myid_e;
 } Run;
 
 static void run_end(Run *run, size_t end) {
   if (run->slot == NULL) return;
-  run->slot[KAFKA_STRIDE] = KIND_RUN_END;
-  run->slot[KAFKA_STRIDE + 1] = (int32_t)end;
+  int32_t *last = run->slot + run->stride;
+  last[0] = KIND_RUN_END;
+  last[1] = (int32_t)end;
+  last[2] = run->myid_s;
+  last[3] = run->myid_e;
   run->times[1] = run->latest;
   run->slot = NULL;
 }
 
+// Whether two `[myid:N]` digit spans of b (-1 -1: none) are the same server.
+static bool same_myid(const uint8_t *b, int32_t s1, int32_t e1, int32_t s2, int32_t e2) {
+  if (e1 - s1 != e2 - s2) return false;
+  if (s1 < 0 || s2 < 0) return s1 == s2;
+  return memcmp(b + s1, b + s2, (size_t)(e1 - s1)) == 0;
+}
+
 // Whole lines of b[s, to) (the last one without its newline only when
 // final), until `capacity` lines: out[0] gets the offset reading stopped at,
-// and line k's fields are out[1 + k*STRIDE ...]: kind, start, end (CR
-// removed), logger id, message start, logger start; times[k] its naive time.
+// and line k's fields are out[1 + k*stride ...]: kind, start, end (CR
+// removed), then the layout's record fields (scan_line, scan_zookeeper_line);
+// times[k] its naive time.
 static size_t scan_range(KafkaScanner *sc, const uint8_t *b, size_t s, size_t to, bool final, int32_t *out,
                          double *times, size_t capacity) {
+  const bool zk = sc->zookeeper;
+  const size_t stride = zk ? ZOOKEEPER_STRIDE : KAFKA_STRIDE;
   // Lines holding NUL bytes are decoded: their text loses the NULs, which moves every column.
   const uint8_t *nul = s < to ? memchr(b + s, 0, to - s) : NULL;
   size_t n = 0;
-  Run run = {NULL, NULL, 0};
+  Run run = {NULL, NULL, 0, stride, -1, -1};
   size_t run_to = s;
+  // The slot of the line before when it was KIND_BARE: decided by this line.
+  int32_t *bare = NULL;
   while (s < to && n < capacity) {
     size_t nl, e;
     if (!next_line(b, s, to, final, &nl, &e)) break;
-    int32_t *slot = out + 1 + n * KAFKA_STRIDE;
+    int32_t *slot = out + 1 + n * stride;
     slot[1] = (int32_t)s;
     slot[2] = (int32_t)e;
     int32_t kind;
@@ -298,10 +429,19 @@ static size_t scan_range(KafkaScanner *sc, const uint8_t *b, size_t s, size_t to
       kind = KIND_DECODE;
       nul = nl + 1 < to ? memchr(b + nl + 1, 0, to - nl - 1) : NULL;
     } else {
-      kind = scan_line(sc, b, s, e, slot, &times[n]);
+      kind = zk ? scan_zookeeper_line(sc, b, s, e, slot, &times[n]) : scan_line(sc, b, s, e, slot, &times[n]);
     }
     // Where the next line starts (a final line without its newline ends the range).
     size_t next = nl < to ? nl + 1 : to;
+    if (bare != NULL) {
+      if (kind == KIND_SKIP || kind == KIND_CANDIDATE || kind == KIND_KEYWORD || kind == KIND_BARE) bare[0] = KIND_SKIP;
+      bare = NULL;
+    }
+    if (kind == KIND_BARE) {
+      // A candidate unless the next line (in this scan) starts a record.
+      kind = KIND_CANDIDATE;
+      bare = slot;
+    }
     if (kind == KIND_CONTINUATION && run.slot != NULL) {
       run.slot[2]++;
       run_to = next;
@@ -311,7 +451,8 @@ static size_t scan_range(KafkaScanner *sc, const uint8_t *b, size_t s, size_t to
     if (kind == KIND_SKIP && times[n] >= sc->window_from && times[n] < sc->window_to) {
       double epoch = times[n] - sc->window_offset;
       uint8_t role = sc->gates[slot[3]].role;
-      if (run.slot != NULL) {
+      int32_t myid_s = zk ? slot[7] : -1, myid_e = zk ? slot[8] : -1;
+      if (run.slot != NULL && same_myid(b, run.myid_s, run.myid_e, myid_s, myid_e)) {
         run.slot[1]++;
         if (epoch < run.latest) run.slot[3]++;
         else run.latest = epoch;
@@ -321,10 +462,13 @@ static size_t scan_range(KafkaScanner *sc, const uint8_t *b, size_t s, size_t to
         continue;
       }
       if (n + 2 <= capacity) {
-        // A new run (two slots) starts here.
+        // A new run (two slots) starts here, after the one before (another server's).
+        run_end(&run, run_to);
         run.slot = slot;
         run.times = &times[n];
         run.latest = epoch;
+        run.myid_s = myid_s;
+        run.myid_e = myid_e;
         slot[0] = KIND_RUN;
         slot[1] = 1;
         slot[2] = 0;
@@ -353,12 +497,31 @@ static size_t kafka_scan(void *scanner, const uint8_t *b, size_t from, size_t to
                          double *times, size_t capacity) {
   KafkaScanner *sc = scanner;
   pthread_mutex_lock(&sc->lock);
-  size_t n = scan_range(sc, b, from, to, final, out, times, capacity);
+  // A scanner of the other layout (its stride is not this call's): nothing scanned.
+  size_t n = sc->zookeeper ? 0 : scan_range(sc, b, from, to, final, out, times, capacity);
+  pthread_mutex_unlock(&sc->lock);
+  return n;
+}
+
+static size_t zookeeper_scan(void *scanner, const uint8_t *b, size_t from, size_t to, bool final, int32_t *out,
+                             double *times, size_t capacity) {
+  KafkaScanner *sc = scanner;
+  pthread_mutex_lock(&sc->lock);
+  size_t n = sc->zookeeper ? scan_range(sc, b, from, to, final, out, times, capacity) : 0;
   pthread_mutex_unlock(&sc->lock);
   return n;
 }
 
 static const ScanKind KAFKA = {"scanKafka", KAFKA_STRIDE, 1, kafka_scan, true};
+static const ScanKind ZOOKEEPER = {"scanZooKeeper", ZOOKEEPER_STRIDE, 1, zookeeper_scan, true};
+
+static napi_value scan_zookeeper(napi_env env, napi_callback_info info) {
+  return scan_now(env, info, &ZOOKEEPER);
+}
+
+static napi_value scan_zookeeper_async(napi_env env, napi_callback_info info) {
+  return scan_later(env, info, &ZOOKEEPER);
+}
 
 static napi_value scan_kafka(napi_env env, napi_callback_info info) {
   return scan_now(env, info, &KAFKA);
@@ -368,18 +531,29 @@ static napi_value scan_kafka_async(napi_env env, napi_callback_info info) {
   return scan_later(env, info, &KAFKA);
 }
 
-static napi_value create_kafka_scanner(napi_env env, napi_callback_info info) {
-  (void)info;
+static napi_value create_scanner(napi_env env, bool zookeeper) {
   KafkaScanner *sc = calloc(1, sizeof(KafkaScanner));
   if (sc == NULL) {
     napi_throw_error(env, NULL, "out of memory");
     return NULL;
   }
   sc->days.key = -1;
+  sc->zookeeper = zookeeper;
   pthread_mutex_init(&sc->lock, NULL);
   napi_value external;
   NAPI_CALL(env, napi_create_external(env, sc, kafka_scanner_free, NULL, &external));
   return external;
+}
+
+static napi_value create_kafka_scanner(napi_env env, napi_callback_info info) {
+  (void)info;
+  return create_scanner(env, false);
+}
+
+// A scanner of ZooKeeper's native layout: its gates and window are set as a Kafka scanner's.
+static napi_value create_zookeeper_scanner(napi_env env, napi_callback_info info) {
+  (void)info;
+  return create_scanner(env, true);
 }
 
 // setKafkaWindow(scanner, from, to, offsetMs): naive times in [from, to) are
@@ -415,7 +589,7 @@ static napi_value set_gate(napi_env env, napi_callback_info info) {
   NAPI_CALL(env, napi_get_value_int32(env, argv[1], &id));
   NAPI_CALL(env, napi_get_value_int32(env, argv[2], &mode));
   NAPI_CALL(env, napi_get_value_int32(env, argv[4], &role));
-  if (id < 0 || id >= MAX_LOGGERS || mode < GATE_UNKNOWN || mode > GATE_ALWAYS) {
+  if (id < 0 || id >= MAX_LOGGERS || mode < GATE_UNKNOWN || mode > GATE_BARE) {
     napi_throw_range_error(env, NULL, "setGate: bad logger id or mode");
     return NULL;
   }
@@ -423,7 +597,7 @@ static napi_value set_gate(napi_env env, napi_callback_info info) {
   Gate g = {0};
   g.role = (uint8_t)role;
   uint32_t count = 0;
-  if (mode == GATE_KEYWORDS) NAPI_CALL(env, napi_get_array_length(env, argv[3], &count));
+  if (mode == GATE_KEYWORDS || mode == GATE_BARE) NAPI_CALL(env, napi_get_array_length(env, argv[3], &count));
   if (count > 0) {
     g.words = calloc(count, sizeof(uint8_t *));
     g.lengths = calloc(count, sizeof(uint32_t));
@@ -449,7 +623,7 @@ static napi_value set_gate(napi_env env, napi_callback_info info) {
     }
   }
   // A keyword gate without keywords (or with one of a single byte) would skip wrongly: never set so.
-  g.mode = (uint8_t)(mode == GATE_KEYWORDS && (count == 0 || !build_shift(&g)) ? GATE_ALWAYS : mode);
+  g.mode = (uint8_t)((mode == GATE_KEYWORDS || mode == GATE_BARE) && (count == 0 || !build_shift(&g)) ? GATE_ALWAYS : mode);
   pthread_mutex_lock(&sc->lock);
   bool known = id < sc->loggers;
   Gate old = sc->gates[id];
@@ -471,6 +645,9 @@ void kafka_scan_register(napi_env env, napi_value exports) {
     {"scanKafkaAsync", NULL, scan_kafka_async, NULL, NULL, NULL, napi_default, NULL},
     {"setKafkaGate", NULL, set_gate, NULL, NULL, NULL, napi_default, NULL},
     {"setKafkaWindow", NULL, set_window, NULL, NULL, NULL, napi_default, NULL},
+    {"createZooKeeperScanner", NULL, create_zookeeper_scanner, NULL, NULL, NULL, napi_default, NULL},
+    {"scanZooKeeper", NULL, scan_zookeeper, NULL, NULL, NULL, napi_default, NULL},
+    {"scanZooKeeperAsync", NULL, scan_zookeeper_async, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
 }

@@ -21,6 +21,8 @@
 
 // Fields per line in scanKafka's output (after the one header slot).
 #define KAFKA_STRIDE 6
+// The same in scanZooKeeper's (a record's class end and `[myid:N]` too).
+#define ZOOKEEPER_STRIDE 9
 
 // The day of the last timestamp read, so a day's number is computed once.
 typedef struct {

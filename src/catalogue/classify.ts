@@ -64,13 +64,17 @@ export class Classifier {
    * (then {@link matchesMessage} decides before the record is assembled),
    * 'record' when a rule also reads the folded lines. The byte-level reader
    * makes no text for 'none', and only the message for 'message'.
+   * `bare`: with 'record', a record that folded no line is classified on
+   * its message alone ({@link matchesMessage} decides it too): only the
+   * rules' cause (withCause) made the folded lines needed.
    */
-  needs(logger: string, role: NodeKind): { needs: 'none' | 'message' | 'record'; rules: readonly Rule[] } {
+  needs(logger: string, role: NodeKind): { needs: 'none' | 'message' | 'record'; rules: readonly Rule[]; bare: boolean } {
     const rules = this.candidates(logger).filter((rule) => rule.appliesTo.includes(role));
-    if (rules.length === 0) return { needs: 'none', rules };
+    if (rules.length === 0) return { needs: 'none', rules, bare: true };
     // A stateful (global or sticky) pattern would answer differently on a second run.
-    const messageOnly = rules.every((rule) => !rule.withCause && !rule.pattern.global && !rule.pattern.sticky);
-    return { needs: messageOnly ? 'message' : 'record', rules };
+    const stateless = rules.every((rule) => !rule.pattern.global && !rule.pattern.sticky);
+    const messageOnly = stateless && rules.every((rule) => !rule.withCause);
+    return { needs: messageOnly ? 'message' : 'record', rules, bare: stateless };
   }
 
   /** Whether one of `rules` (from needs(), 'message') matches this message: classify() would find a rule. */

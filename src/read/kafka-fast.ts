@@ -1,4 +1,4 @@
-import { Classifier } from '../catalogue/classify.js';
+import { Classifier, hasKeyword } from '../catalogue/classify.js';
 import type { Rule } from '../catalogue/schema.js';
 import type { LogRecord, NodeKind } from '../model/record.js';
 import type { Zone } from '../time/zone.js';
@@ -6,10 +6,10 @@ import type { Layout, RecordReader } from '../readers/assembler.js';
 import { isForeignBytes, LoggerTable, scanKafkaStart, scanned } from '../readers/kafka-bytes.js';
 import { kafkaLog4jLayout } from '../readers/kafka-log4j.js';
 import { zookeeperLayout } from '../readers/zookeeper.js';
-import { scanZooKeeperStart } from '../readers/zookeeper-bytes.js';
+import { myidAt, scanZooKeeperStart } from '../readers/zookeeper-bytes.js';
 import {
-  GATE_ALWAYS, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_RUN, LINE_SKIP, nativeScanners,
-  type NativeScanners,
+  GATE_ALWAYS, GATE_BARE, GATE_KEYWORDS, GATE_SKIP, KAFKA_STRIDE, LINE_CANDIDATE, LINE_DECODE, LINE_KEYWORD, LINE_RUN, LINE_SKIP, nativeScanners,
+  ZOOKEEPER_STRIDE, type NativeScanners,
 } from '../readers/native.js';
 import { ByteLineReader, CHUNK, type ByteRange, type LineBatch, type RangeReader } from '../sources/fast-lines.js';
 import { lineText, newLineStats, type LineStats } from '../sources/lines.js';
@@ -76,7 +76,7 @@ const KAFKA_STARTS: ByteStarts = { shaped: (b, s, e) => b[s] === 91 && s + 1 < e
 /** A digit: a record start, a bad timestamp or a continuation (zookeeper-bytes.ts). */
 const ZOOKEEPER_STARTS: ByteStarts = { shaped: (b, s, e) => s < e && isDigit(b[s]), scan: scanZooKeeperStart };
 
-/** pushKafkaBytes in JavaScript: the reference the native scanner keeps to, and ZooKeeper's native layout's reading. */
+/** pushKafkaBytes in JavaScript: the reference the native scanners keep to, and the reading where they were not built. */
 function pushBytesJs(
   range: ByteRange, reader: RecordReader, gate: LoggerTable<LoggerGate>, stats: LineStats,
   take: (record: LogRecord | undefined) => void, starts: ByteStarts, light?: LightTake,
@@ -102,12 +102,12 @@ function pushBytesJs(
       // Shaped like a record start: counted here only when certainly one, of a logger no rule names.
       if (starts.scan(buf, s, e)) {
         const g = gate.get(buf, scanned.loggerStart, scanned.loggerEnd, scanned.hash);
+        const { naiveTime, messageStart, messageEnd, myid } = scanned;
         // The message's bytes, decoded as the whole line would be (the scan makes sure).
-        if (g.needs === 'record' || (g.needs === 'message' &&
-          Classifier.matchesMessage(g.rules, lineText(buf, scanned.messageStart, scanned.messageEnd, scratch)))) {
+        if (mayClassify(g, () => !recordAt(range, nl + 1, starts, nul), () => lineText(buf, messageStart, messageEnd, scratch))) {
           take(reader.push(lineText(buf, s, e, stats)));
         } else {
-          skipped(range, s, e, reader, stats, take, light, scanned.naiveTime, g.role, scanned.myid);
+          skipped(range, s, e, reader, stats, take, light, naiveTime, g.role, myid);
         }
       } else {
         take(reader.push(lineText(buf, s, e, stats)));
@@ -119,10 +119,64 @@ function pushBytesJs(
   }
 }
 
+/**
+ * Whether the range's line starting at byte `s` is certainly a record start
+ * (then the record before it folds no line); false when not or not known
+ * (the range ends first). `nul`: the first NUL byte at or after `s` (-1:
+ * none), when the caller knows it. Changes `scanned`.
+ */
+function recordAt(range: ByteRange, s: number, starts: ByteStarts, nul?: number): boolean {
+  const { buf, to, final } = range;
+  if (s >= to) return false;
+  let nl = buf.indexOf(10, s);
+  if (nl === -1 || nl >= to) {
+    if (!final) return false;
+    nl = to;
+  }
+  let e = nl;
+  if (e > s && buf[e - 1] === 13) e--;
+  // A line holding a NUL byte is decoded (pushBytesJs): not certain.
+  if (nul === undefined) {
+    for (let i = s; i < nl; i++) if (buf[i] === 0) return false;
+  } else if (nul !== -1 && nul < nl) {
+    return false;
+  }
+  return starts.shaped(buf, s, e) && starts.scan(buf, s, e);
+}
+
 export interface LoggerGate {
   role: NodeKind;
   needs: 'none' | 'message' | 'record';
   rules: readonly Rule[];
+  /** With 'record': a record that folded no line is decided on its message (Classifier.needs). */
+  bare: boolean;
+  /**
+   * The rules' keywords, when every rule has one (in ASCII) and a record is
+   * decided on its message (needs 'message', or 'record' and bare): a record
+   * whose message holds one is built, and classify() decides; one holding
+   * none is not (the native scanner's GATE_KEYWORDS, GATE_BARE).
+   */
+  keywords: readonly string[] | undefined;
+}
+
+/** The keywords of a gate (LoggerGate.keywords). */
+function gateKeywords(needs: Omit<LoggerGate, 'role' | 'keywords'>): readonly string[] | undefined {
+  if (!(needs.needs === 'message' || (needs.needs === 'record' && needs.bare))) return undefined;
+  if (!needs.rules.every((r) => r.keyword !== undefined)) return undefined;
+  const keywords = [...new Set(needs.rules.flatMap((r) => r.keyword!))];
+  return keywords.every((k) => /^[\x20-\x7e]+$/.test(k)) ? keywords : undefined;
+}
+
+/**
+ * Whether a record start of gate `g` is built (a rule may classify it):
+ * `folds` says whether lines may be folded into it (false: the next line
+ * certainly starts a record), `message` decodes its message. Both byte paths
+ * decide so, the native scanner for the records it skips or marks LINE_KEYWORD.
+ */
+function mayClassify(g: LoggerGate, folds: () => boolean, message: () => string): boolean {
+  if (g.needs === 'none') return false;
+  if (g.needs === 'record' && (!g.bare || folds())) return true;
+  return g.keywords ? hasKeyword(message(), g.keywords) : Classifier.matchesMessage(g.rules, message());
 }
 
 /** Line statistics of message texts decoded only to be tested (the line's own decoding counts). */
@@ -141,8 +195,12 @@ export class KafkaGate {
   readonly native: NativeScanners | undefined;
   readonly scanner: object | undefined;
   readonly byId: LoggerGate[] = [];
-  /** How the JavaScript byte path finds the layout's record starts (ZooKeeper's native layout has no native scanner). */
+  /** How the JavaScript byte path finds the layout's record starts. */
   readonly starts: ByteStarts;
+  /** ZooKeeper's native layout (its scanner reports each record's class end and `[myid:N]`), not Kafka's. */
+  readonly zookeeper: boolean;
+  /** Fields per line of the scanner's output. */
+  readonly stride: number;
   /** Slot sets of finished readings, by lines per slot, for the next (a file's pipeline holds one set). */
   private readonly spareSlots = new Map<number, ScanSlot[][]>();
   private syncSlot: ScanSlot | undefined;
@@ -157,13 +215,16 @@ export class KafkaGate {
   constructor(layout: Layout, classifier: Classifier, native: NativeScanners | null = nativeScanners() ?? null, private readonly runs = true) {
     this.describe = (logger) => {
       const role = layout.roleOf({ naiveTime: 0, level: '', logger, message: '' });
-      return { role, ...classifier.needs(logger, role) };
+      const needs = classifier.needs(logger, role);
+      return { role, ...needs, keywords: gateKeywords(needs) };
     };
     this.table = new LoggerTable<LoggerGate>(this.describe);
     const zookeeper = layout.name === zookeeperLayout.name;
+    this.zookeeper = zookeeper;
     this.starts = zookeeper ? ZOOKEEPER_STARTS : KAFKA_STARTS;
-    this.native = zookeeper ? undefined : native ?? undefined;
-    this.scanner = this.native?.createKafkaScanner();
+    this.stride = zookeeper ? ZOOKEEPER_STRIDE : KAFKA_STRIDE;
+    this.native = native ?? undefined;
+    this.scanner = zookeeper ? this.native?.createZooKeeperScanner() : this.native?.createKafkaScanner();
   }
 
   /**
@@ -176,7 +237,7 @@ export class KafkaGate {
     const lines = linesFor(chunk);
     const spare = this.spareSlots.get(lines) ?? [];
     this.spareSlots.set(lines, spare);
-    const slots = spare.pop() ?? Array.from({ length: SCAN_CONCURRENCY + 1 }, () => scanSlot(lines, KAFKA_STRIDE, 1));
+    const slots = spare.pop() ?? Array.from({ length: SCAN_CONCURRENCY + 1 }, () => scanSlot(lines, this.stride, 1));
     return {
       concurrency: SCAN_CONCURRENCY,
       slots,
@@ -191,7 +252,7 @@ export class KafkaGate {
 
   /** A slot for scans made here and now (pushKafkaBytes). */
   slotHere(): ScanSlot {
-    this.syncSlot ??= scanSlot(linesFor(CHUNK), KAFKA_STRIDE, 1);
+    this.syncSlot ??= scanSlot(linesFor(CHUNK), this.stride, 1);
     return this.syncSlot;
   }
 
@@ -199,12 +260,10 @@ export class KafkaGate {
   learn(id: number, buf: Buffer, s: number, e: number): LoggerGate {
     const g = this.describe(buf.toString('latin1', s, e));
     this.byId[id] = g;
-    // Skipping on keywords is exact only when every rule has one (classify() needs it in the message), in ASCII.
-    const keyworded = g.needs === 'message' && g.rules.every((r) => r.keyword !== undefined);
-    const keywords = keyworded ? [...new Set(g.rules.flatMap((r) => r.keyword!))] : [];
-    const gated = keyworded && keywords.every((k) => /^[\x20-\x7e]+$/.test(k));
-    const mode = g.needs === 'none' ? GATE_SKIP : gated ? GATE_KEYWORDS : GATE_ALWAYS;
-    const words = gated ? keywords.map((k) => Buffer.from(k, 'latin1')) : [];
+    // Skipping on keywords is exact only when every rule has one (classify() needs it in the message), in ASCII;
+    // for rules that read a cause too, only for a record that folds no line (GATE_BARE).
+    const mode = g.needs === 'none' ? GATE_SKIP : !g.keywords ? GATE_ALWAYS : g.needs === 'record' ? GATE_BARE : GATE_KEYWORDS;
+    const words = (g.keywords ?? []).map((k) => Buffer.from(k, 'latin1'));
     // The scanner takes it between scans.
     this.native!.setKafkaGate(this.scanner!, id, mode, words, ROLE_BITS[g.role]);
     return g;
@@ -224,12 +283,14 @@ export class KafkaGate {
 
   /** Scans whole lines of range[from, to) into a slot on libuv's pool; resolves to the number of lines. */
   scanAsync(range: ByteRange, from: number, slot: ScanSlot): Promise<number> {
-    return this.native!.scanKafkaAsync(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.nums);
+    const scan = this.zookeeper ? this.native!.scanZooKeeperAsync : this.native!.scanKafkaAsync;
+    return scan(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.nums);
   }
 
   /** The same scan, here and now (it waits for a queued one to end). */
   scanSync(range: ByteRange, from: number, slot: ScanSlot): number {
-    return this.native!.scanKafka(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.nums);
+    const scan = this.zookeeper ? this.native!.scanZooKeeper : this.native!.scanKafka;
+    return scan(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.nums);
   }
 }
 
@@ -264,11 +325,12 @@ export function kafkaGate(classifier: Classifier, defaultRole: NodeKind, zone: Z
 }
 
 /** The gate of a catalogue for ZooKeeper native-layout files (its classes by their printed name), shared as kafkaGate's are. */
-export function zookeeperGate(classifier: Classifier): KafkaGate {
+export function zookeeperGate(classifier: Classifier, zone: Zone, light = false): KafkaGate {
   let byKey = gates.get(classifier);
   if (!byKey) gates.set(classifier, byKey = new Map());
-  let gate = byKey.get(zookeeperLayout.name);
-  if (!gate) byKey.set(zookeeperLayout.name, gate = new KafkaGate(zookeeperLayout, classifier, null));
+  const key = `${zookeeperLayout.name}\0${zone.name}${light ? '\0light' : ''}`;
+  let gate = byKey.get(key);
+  if (!gate) byKey.set(key, gate = new KafkaGate(zookeeperLayout, classifier, undefined, !light));
   return gate;
 }
 
@@ -285,6 +347,9 @@ function pushKafkaNative(
   }
 }
 
+/** Whether a line of this kind is certainly a record start (a decoded line may be one or not). */
+const startsRecord = (kind: number): boolean => kind === LINE_SKIP || kind === LINE_CANDIDATE || kind === LINE_KEYWORD || kind === LINE_RUN;
+
 /**
  * The scanner's verdicts on n lines of a range turned into what
  * pushKafkaBytes would have done with them; returns where the scan stopped.
@@ -295,32 +360,41 @@ function takeScanned(
 ): number {
   const { buf } = range;
   const { info, nums: times } = slot;
-  const { byId } = gate;
-  for (let k = 0, o = 1; k < n; k++, o += KAFKA_STRIDE) {
+  const { byId, stride, zookeeper } = gate;
+  // A ZooKeeper record's server id, from its `[myid:N]` digits at info[at, at + 1] (-1 -1: none).
+  const myid = (at: number): string | undefined => (zookeeper && info[at]! >= 0 ? myidAt(buf, info[at]!, info[at + 1]!) : undefined);
+  for (let k = 0, o = 1; k < n; k++, o += stride) {
     const kind = info[o]!;
     if (kind === LINE_SKIP) {
-      skipped(range, info[o + 1]!, info[o + 2]!, reader, stats, take, light, times[k]!, byId[info[o + 3]!]!.role);
+      skipped(range, info[o + 1]!, info[o + 2]!, reader, stats, take, light, times[k]!, byId[info[o + 3]!]!.role, myid(o + 7));
       gate.widen(times[k]!, reader.zone);
     } else if (kind === LINE_RUN) {
       const first = times[k]!;
       if (reader.latestTime > first) {
         // Older than a record before it: its own out-of-order count is not the reader's; read it line by line.
-        const end = info[o + KAFKA_STRIDE + 1]!;
-        pushBytesJs({ ...range, from: info[o + 5]!, to: end, final: range.final && end >= range.to }, reader, gate.table, stats, take, KAFKA_STARTS, light);
+        const end = info[o + stride + 1]!;
+        pushBytesJs({ ...range, from: info[o + 5]!, to: end, final: range.final && end >= range.to }, reader, gate.table, stats, take, gate.starts, light);
       } else {
-        take(reader.skipRun(info[o + 1]!, info[o + 2]!, info[o + 3]!, times[k + 1]!, ROLES_OF_BITS[info[o + 4]!]!));
+        take(reader.skipRun(info[o + 1]!, info[o + 2]!, info[o + 3]!, times[k + 1]!, ROLES_OF_BITS[info[o + 4]!]!, myid(o + stride + 2)));
       }
       k++;
-      o += KAFKA_STRIDE;
+      o += stride;
+    } else if (kind === LINE_KEYWORD) {
+      // One of its logger's keywords is in the message: built, as mayClassify would.
+      take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
     } else if (kind === LINE_CANDIDATE) {
       const id = info[o + 3]!;
       const loggerStart = info[o + 5]!;
-      const g = byId[id] ?? gate.learn(id, buf, loggerStart, info[o + 2]! - 1);
-      if (g.needs === 'record' || (g.needs === 'message' &&
-        Classifier.matchesMessage(g.rules, lineText(buf, info[o + 4]!, loggerStart - 2, scratch)))) {
+      // Kafka's `message (logger)`; ZooKeeper's `[thread:Class@N] - message`.
+      const loggerEnd = zookeeper ? info[o + 6]! : info[o + 2]! - 1;
+      const messageEnd = zookeeper ? info[o + 2]! : loggerStart - 2;
+      const g = byId[id] ?? gate.learn(id, buf, loggerStart, loggerEnd);
+      // Lines may fold into it unless the next one certainly starts a record (the scan's next line, or, after its last, the line where it stopped).
+      const folds = (): boolean => !(k + 1 < n ? startsRecord(info[o + stride]!) : recordAt(range, info[0]!, gate.starts));
+      if (mayClassify(g, folds, () => lineText(buf, info[o + 4]!, messageEnd, scratch))) {
         take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
       } else {
-        skipped(range, info[o + 1]!, info[o + 2]!, reader, stats, take, light, times[k]!, g.role);
+        skipped(range, info[o + 1]!, info[o + 2]!, reader, stats, take, light, times[k]!, g.role, myid(o + 7));
       }
     } else if (kind === LINE_DECODE || !reader.foldSkipped()) {
       take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));

@@ -238,7 +238,9 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
       } else {
         const keep = (record: LogRecord | undefined): void => take(record, kept);
         const light = options.all ? lightTake(file.path, layout) : undefined;
-        const gate = zookeeper ? zookeeperGate(options.classifier) : kafkaGate(options.classifier, family.defaultRole, options.zone, light !== undefined);
+        const gate = zookeeper
+          ? zookeeperGate(options.classifier, options.zone, light !== undefined)
+          : kafkaGate(options.classifier, family.defaultRole, options.zone, light !== undefined);
         const from = seek?.byte ?? bom!; // defined: no line source means the byte path
         const chunks = readKafkaBytes(
           file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), from, undefined, linesBefore, options.chunk, light, watch,

@@ -225,10 +225,11 @@ export class RecordReader {
    * LINE_RUN in native.ts): as many skipRecord() and foldSkipped() calls, in
    * one. `outOfOrder` is the run's own count, which is the reader's when the
    * run's first record is not older than the latest record before it (the
-   * caller checks); `latest` is the run's latest time. Returns the record
+   * caller checks); `latest` is the run's latest time; `myid`: the server
+   * its ZooKeeper records name, if any. Returns the record
    * the run's first line completed, if any.
    */
-  skipRun(records: number, folded: number, outOfOrder: number, latest: number, roles: readonly NodeKind[]): LogRecord | undefined {
+  skipRun(records: number, folded: number, outOfOrder: number, latest: number, roles: readonly NodeKind[], myid?: string): LogRecord | undefined {
     const done = this.open;
     this.open = undefined;
     this.openSkipped = true;
@@ -240,7 +241,9 @@ export class RecordReader {
     if (latest > this.latest) this.latest = latest;
     // A run lies where the zone has one offset: its latest naive time is exact.
     this.lastNaive = latest + this.zone.offsetAt(latest) * 60_000;
-    for (const role of roles) this.skippedRoles.add(role);
+    // The run's records all name the one server (as skipRecord would add each's).
+    if (myid) this.skippedMyids.add(myid);
+    else for (const role of roles) this.skippedRoles.add(role);
     return done;
   }
 

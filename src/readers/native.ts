@@ -19,6 +19,11 @@ export interface NativeScanners {
   scanKafka(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array): number;
   /** scanKafka on a thread of libuv's pool; nothing else may touch the scanner, buffer or arrays until it settles. */
   scanKafkaAsync(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array): Promise<number>;
+  /** A scanner of ZooKeeper's native layout: scanZooKeeper's lines have ZOOKEEPER_STRIDE fields; gates and window are set as a Kafka scanner's. */
+  createZooKeeperScanner(): object;
+  /** scanKafka for a ZooKeeper scanner: a record's fields also hold its class end and its `[myid:N]` digits (-1 -1: none). */
+  scanZooKeeper(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array): number;
+  scanZooKeeperAsync(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array): Promise<number>;
   /** Scans DumpLogSegments lines (the first argument is unused): kind, start, end, timestamp type per line; numbers in `nums`. */
   scanDump(unused: 0, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, nums: Float64Array): number;
   scanDumpAsync(unused: 0, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, nums: Float64Array): Promise<number>;
@@ -36,6 +41,8 @@ export interface NativeScanners {
 
 /** Fields per line in scanKafka's output: kind, start, end, logger id, message start, logger start. */
 export const KAFKA_STRIDE = 6;
+/** Fields per line of scanZooKeeper: kind, start, end, class id, message start, class start, class end, myid start, myid end. */
+export const ZOOKEEPER_STRIDE = 9;
 
 // Kinds of line in scanKafka's output.
 /** A record start no rule can classify (its logger's gate said so). */
@@ -49,10 +56,14 @@ export const LINE_CONTINUATION = 3;
 /**
  * A run of records no rule can classify and their folded lines, in two
  * slots: [RUN, records, folded, out of order within the run, role bits,
- * start] with nums[k] = the first record's epoch ms; [RUN_END, end] with
- * nums[k + 1] = the run's latest epoch ms.
+ * start] with nums[k] = the first record's epoch ms; [RUN_END, end, myid
+ * start, myid end] with nums[k + 1] = the run's latest epoch ms (a
+ * ZooKeeper run's records name one server: its `[myid:N]` digits, -1 -1
+ * for none).
  */
 export const LINE_RUN = 4;
+/** A record start whose message holds one of its logger's keywords (GATE_KEYWORDS, GATE_BARE): a rule may classify it. */
+export const LINE_KEYWORD = 6;
 
 /** Fields per line in scanDump's output: kind, start, end, timestamp type (0 CreateTime, 1 LogAppendTime). */
 export const DUMP_STRIDE = 4;
@@ -71,6 +82,12 @@ export const GATE_SKIP = 1;
 export const GATE_KEYWORDS = 2;
 /** Always the caller's decision. */
 export const GATE_ALWAYS = 3;
+/**
+ * Its rules read a record's folded lines too (a cause), but one that folds
+ * none is decided on its message: such a record without the keywords is
+ * skipped when the next line certainly starts a record, else a candidate.
+ */
+export const GATE_BARE = 4;
 
 let loaded: NativeScanners | null | undefined;
 let loadError: string | undefined;

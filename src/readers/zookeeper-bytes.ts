@@ -20,7 +20,8 @@ for (let c = 0; c < 256; c++) {
 let lastMyid = Buffer.alloc(0);
 let lastMyidText = '';
 
-function myidAt(b: Buffer, s: number, e: number): string | undefined {
+/** The server id of `[myid:N]` whose N is b[s, e): undefined unless all digits. */
+export function myidAt(b: Buffer, s: number, e: number): string | undefined {
   for (let i = s; i < e; i++) {
     const c = b[i]!;
     if (c < 48 || c > 57) return undefined; // a client's host:port: no server id (serverId in zookeeper.ts)

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultClassifier } from '../../src/catalogue/index.js';
 import type { LogRecord } from '../../src/model/record.js';
-import { RecordReader } from '../../src/readers/assembler.js';
+import { RecordReader, type Layout } from '../../src/readers/assembler.js';
 import { kafkaLog4jLayout } from '../../src/readers/kafka-log4j.js';
+import { zookeeperLayout } from '../../src/readers/zookeeper.js';
 import { nativeScanners, nativeUnavailableReason } from '../../src/readers/native.js';
 import { newLineStats } from '../../src/sources/lines.js';
 import { Zone } from '../../src/time/zone.js';
@@ -16,10 +17,10 @@ import { tempDir } from '../helpers/tmp.js';
 // continuation), the same accounting, on every kind of line and across
 // buffer boundaries.
 const native = nativeScanners();
-const layout = kafkaLog4jLayout('kafka-broker');
+const kafkaLayout = kafkaLog4jLayout('kafka-broker');
 const classifier = defaultClassifier();
 
-async function readBoth(path: string, zone = 'Europe/Berlin'): Promise<{ js: unknown; c: unknown }> {
+async function readBoth(path: string, zone = 'Europe/Berlin', layout: Layout = kafkaLayout): Promise<{ js: unknown; c: unknown }> {
   const read = async (gate: KafkaGate) => {
     const reader = new RecordReader(layout, new Zone(zone));
     const stats = newLineStats();
@@ -29,7 +30,7 @@ async function readBoth(path: string, zone = 'Europe/Berlin'): Promise<{ js: unk
     };
     for await (const _ of readKafkaBytes(path, reader, gate, stats, take, () => true)) { /* read on */ }
     take(reader.end());
-    return { records, counts: reader.counts, roles: [...reader.skippedRoles], stats };
+    return { records, counts: reader.counts, roles: [...reader.skippedRoles], myids: [...reader.skippedMyids].sort(), stats };
   };
   const js = new KafkaGate(layout, classifier, null);
   const c = new KafkaGate(layout, classifier, native);
@@ -127,6 +128,85 @@ describe.skipIf(!native)('native scanner', () => {
     await fc.assert(fc.asyncProperty(lines, async (ls) => {
       const path = dir.write('random/server.log', ls.join('\n'));
       const { js, c } = await readBoth(path);
+      expect(c).toEqual(js);
+    }), { ...PARAMS, numRuns: Math.min(PARAMS.numRuns ?? 200, 200) });
+  }, TIMEOUT);
+});
+
+// ZooKeeper's native layout: the same, with each record's `[myid:N]` (its node) kept through runs.
+const zt = (m: number, s: number, ms = 149) => `2024-03-31 02:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')},${String(ms).padStart(3, '0')}`;
+const ZK_LINES = [
+  'SLF4J: Class path contains multiple SLF4J bindings.',
+  `${zt(0, 1)} [myid:1] - INFO  [main:QuorumPeerMain@132] - Starting quorum peer`,
+  `${zt(0, 2)} [myid:1] - WARN  [QuorumPeer[myid=1](plain=[0:0:0:0:0:0:0:0]:2181)(secure=disabled):o.a.z.s.q.Follower@128] - Exception when following the leader`,
+  'java.io.EOFException: null',
+  '\tat java.base/java.io.DataInputStream.readInt(DataInputStream.java:398)',
+  `${zt(0, 3)} [myid:1] - WARN  [LearnerHandler-/10.0.0.12:48012:LearnerHandler@646] - ******* GOODBYE /10.0.0.12:48012 ********`,
+  `${zt(0, 4)} [myid:1] - INFO  [NIOWorkerThread-1:NIOServerCnxn@100] - Processing srvr command from /10.0.0.3:41234`,
+  `${zt(0, 5)} [myid:1] - WARN  [NIOWorkerThread-1:NIOServerCnxn@373] - Close of session 0x0`,
+  'java.io.IOException: ZooKeeperServer not running',
+  `${zt(0, 5)} [myid:1] - INFO  [NIOWorkerThread-2:NIOServerCnxn@518] - Unable to read additional data from client, it probably closed the socket: address = /10.0.0.9:51234, session = 0x10000a1b2c0004`,
+  `${zt(0, 6)} [myid:1] - WARN  [NIOWorkerThread-3:NIOServerCnxn@373] - Unexpected exception`,
+  'EndOfStreamException: Unable to read additional data from client, it probably closed the socket: address = /10.0.0.9:51235, session = 0x10000a1b2c0005',
+  `${zt(0, 7)} [myid:] - INFO  [main:DatadirCleanupManager@78] - autopurge.snapRetainCount set to 3`,
+  `${zt(0, 7)} - INFO  [main:DatadirCleanupManager@79] - legacy, without [myid:]`,
+  `${zt(0, 8)} [myid:10.0.0.7:2181] - INFO  [NIOWorkerThread-2:NIOServerCnxn@100] - a client's address in the myid slot`,
+  `${zt(0, 8)} [myid:1] - TRACE [main:QuorumPeerMain@123][ndc] - traced`,
+  `${zt(0, 9)} [myid:1] - INFO  [pool [a] - b:NIOServerCnxn@100] - thread holding a separator`,
+  `${zt(0, 9)} [myid:1] - INFO  [main] - no class in the brackets`,
+  '2024-02-30 07:47:11,149 [myid:1] - INFO  [main:QuorumPeer@1] - a bad day',
+  '2024-03-31 02:00',
+  `${zt(0, 10)} [myid:2] - INFO  [main:ZooKeeperServer@100] - Ünïcödé message`,
+  `${zt(0, 10)} [myid:2] - INFO  [main:ZooKeeperServer@100] - nul\0 inside`,
+  '[Configuring] a Docker entrypoint line',
+  `${zt(0, 11)} [myid:3] - INFO  [main:FileTxnSnapLog@404] - Snapshotting: 0x0 to /data/version-2/snapshot.0`,
+  `${zt(0, 1)} [myid:3] - INFO  [main:FileTxnSnapLog@404] - earlier: out of order`,
+  `${zt(0, 12)} [myid:1] - INFO  [SessionTracker:ZooKeeperServer@610] - Expiring session 0x10000a1b2c0000, timeout of 18000ms exceeded`,
+];
+
+describe.skipIf(!native)('native ZooKeeper scanner', () => {
+  const dir = tempDir();
+
+  it('reads hostile lines exactly as the JavaScript byte path, twice (the second time with its classes known)', async () => {
+    const filler = `${zt(1, 1)} [myid:1] - INFO  [SyncThread:1:FileTxnLog@284] - Creating new log file: log.300000001\n`.repeat(12_000);
+    const path = dir.write('zk-hostile/zookeeper.log', Buffer.concat([
+      Buffer.from(`${ZK_LINES.join('\n')}\n${filler}${ZK_LINES.join('\n')}\n`),
+      Buffer.from(`${zt(2, 0)} [myid:1] - INFO  [caf\xe9:ZooKeeperServer@100] - latin1\nlast line without newline`, 'latin1'),
+    ]));
+    const { js, c } = await readBoth(path, 'UTC', zookeeperLayout);
+    expect((js as { counts: { linesRead: number } }).counts.linesRead).toBe(2 * ZK_LINES.length + 12_002);
+    expect(c).toEqual(js);
+  });
+
+  it('counts runs of several servers\' skipped records as the JavaScript path counts them one by one', async () => {
+    // Concatenated servers' output: runs must not mix two servers (each names its node); DST, out of order, stack traces, CRLF.
+    const out: string[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      const myid = i % 500 < 300 ? 1 : i % 500 < 450 ? 2 : 3;
+      const t = i * 60;
+      const m = Math.floor(t / 60_000) % 60;
+      const s = Math.floor(t / 1000) % 60;
+      out.push(`${zt(m, s, t % 1000)} [myid:${myid}] - INFO  [SyncThread:${myid}:FileTxnLog@284] - Creating new log file: log.${i}${i % 11 === 0 ? '\r' : ''}`);
+      if (i % 97 === 0) out.push('java.io.IOException: broken', '\tat org.apache.zookeeper.server.SyncRequestProcessor.run(SyncRequestProcessor.java:1)');
+      if (i % 333 === 0) out.push(`${zt(m, Math.max(0, s - 5))} [myid:${myid}] - INFO  [main:FileTxnSnapLog@404] - late line`);
+      if (i % 700 === 0) out.push(`${zt(m, s)} [myid:${myid}] - INFO  [SessionTracker:ZooKeeperServer@610] - Expiring session 0x${i.toString(16)}, timeout of 18000ms exceeded`);
+      if (i % 900 === 0) out.push(`${zt(m, s)} [myid:${myid}] - INFO  [NIOWorkerThread-1:NIOServerCnxn@518] - Unable to read additional data from client, it probably closed the socket: address = /10.0.0.9:5, session = 0x${i.toString(16)}`);
+    }
+    const path = dir.write('zk-runs/zookeeper.log', `${out.join('\n')}\n`);
+    for (const zone of ['Europe/Berlin', 'UTC']) {
+      const { js, c } = await readBoth(path, zone, zookeeperLayout);
+      expect((js as { myids: string[] }).myids, zone).toEqual(['1', '2', '3']);
+      expect((js as { counts: { outOfOrder: number } }).counts.outOfOrder, zone).toBeGreaterThan(100);
+      expect(c, zone).toEqual(js);
+    }
+  });
+
+  it('agrees with the JavaScript byte path on random files', async () => {
+    const fixed = fc.constantFrom(...ZK_LINES);
+    const lines = fc.array(fc.oneof({ weight: 3, arbitrary: anyLineArb(zookeeperLineArb, kafkaLineArb) }, { weight: 2, arbitrary: fixed }), { maxLength: 60 });
+    await fc.assert(fc.asyncProperty(lines, async (ls) => {
+      const path = dir.write('zk-random/zookeeper.log', ls.join('\n'));
+      const { js, c } = await readBoth(path, 'UTC', zookeeperLayout);
       expect(c).toEqual(js);
     }), { ...PARAMS, numRuns: Math.min(PARAMS.numRuns ?? 200, 200) });
   }, TIMEOUT);

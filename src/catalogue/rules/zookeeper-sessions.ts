@@ -64,6 +64,8 @@ export const ZOOKEEPER_SESSION_RULES: readonly Rule[] = [
     severity: 'info',
     appliesTo: ['zookeeper'],
     loggers: ['NIOServerCnxn', 'NettyServerCnxn'],
+    // In every alternative: a busy server's other NIOServerCnxn lines are skipped unread.
+    keyword: 'Unable to read additional data from client',
     withCause: true,
     // 3.4: WARN "caught end of stream exception" + EndOfStreamException line;
     // 3.5: the exception text alone; 3.6–3.8.0: WARN "Unexpected exception" +
