@@ -95,12 +95,12 @@ async function write(out: Writable, data: string | Buffer): Promise<void> {
 
 /**
  * `JSON.stringify(value, null, 2)` in pieces: the pieces joined are that
- * string, and none holds more than one member of the top two levels (a
+ * string, and none holds more than one member of the top `levels` levels (a
  * report's 300,000 windows are 300,000 pieces, never one string). For plain
  * data (what a schema's parse returns).
  */
-export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<string> {
-  if (depth >= 2 || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+export function* jsonChunks(value: unknown, indent = '', depth = 0, levels = 2): Generator<string> {
+  if (depth >= levels || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     const text = JSON.stringify(value, null, 2);
     yield indent === '' ? text : text.replace(/\n/g, `\n${indent}`);
     return;
@@ -115,7 +115,7 @@ export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<s
     for (let i = 0; i < value.length; i++) {
       const item = value[i] === undefined || typeof value[i] === 'function' ? null : value[i];
       yield `${i === 0 ? '' : ','}\n${inner}`;
-      yield* jsonChunks(item, inner, depth + 1);
+      yield* jsonChunks(item, inner, depth + 1, levels);
     }
     yield `\n${indent}]`;
     return;
@@ -130,14 +130,18 @@ export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<s
   for (const [k, v] of members) {
     yield `${first ? '' : ','}\n${inner}${JSON.stringify(k)}: `;
     first = false;
-    yield* jsonChunks(v, inner, depth + 1);
+    yield* jsonChunks(v, inner, depth + 1, levels);
   }
   yield `\n${indent}}`;
 }
 
-/** A whole document as `--json` prints it: JSON.stringify(doc, null, 2) and a newline, in pieces. */
-export function* jsonDocument(doc: unknown): Generator<string> {
-  yield* jsonChunks(doc);
+/**
+ * A whole document as `--json` prints it: JSON.stringify(doc, null, 2) and a
+ * newline, in pieces of one member of the top `levels` levels at most (3 for
+ * a report, whose key-event rows are the third level: timeline.rows[i]).
+ */
+export function* jsonDocument(doc: unknown, levels = 2): Generator<string> {
+  yield* jsonChunks(doc, '', 0, levels);
   yield '\n';
 }
 

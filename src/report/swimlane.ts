@@ -261,7 +261,7 @@ export function renderSwimlane(r: ReportJson): ChartResult {
     for (const [col, events] of columns) {
       const worst = events.reduce((a, b) => ((RANK[b.severity] ?? 0) > (RANK[a.severity] ?? 0) ? b : a));
       const count = events.reduce((n, e) => n + e.count, 0);
-      const runEnd = Math.round(Math.max(...events.map((e) => x(Date.parse(e.lastTime)))));
+      const runEnd = Math.round(events.reduce((m, e) => Math.max(m, x(Date.parse(e.lastTime))), -Infinity));
       if (runEnd - col >= 2) parts.push(`<line class="run" x1="${col}" x2="${runEnd}" y1="${top + 6}" y2="${top + 6}" stroke="${TICK_COLOUR[worst.severity]}" stroke-width="2" stroke-opacity="0.5"/>`);
       parts.push(`<line class="tick" x1="${col}" x2="${col}" y1="${top + 2}" y2="${top + 10}" stroke="${TICK_COLOUR[worst.severity]}" stroke-width="2" data-count="${count}"><title>${esc(tickTitle(events))}</title></line>`);
     }
