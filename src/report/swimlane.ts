@@ -117,8 +117,14 @@ function laneKey(w: WindowJson): { key: string; kind: Lane['kind'] } {
 }
 
 export interface ChartResult {
-  svg: string;
+  /** The SVG's lines: joined with newlines, the chart (`svg`). */
+  lines: string[];
+  readonly svg: string;
   lanes: number;
+}
+
+function chart(lines: string[], lanes: number): ChartResult {
+  return { lines, lanes, get svg() { return lines.join('\n'); } };
 }
 
 export function renderSwimlane(r: ReportJson): ChartResult {
@@ -139,7 +145,7 @@ export function renderSwimlane(r: ReportJson): ChartResult {
   }
   const gapBands = r.gaps.flatMap((p) => p.gaps.map((g) => ({ topic: p.topic, partition: p.partition, g })));
   for (const b of gapBands) times.push([b.g.before.createTime, b.g.after.createTime]);
-  if (times.length === 0) return { svg: '<p>No windows and no key events to chart.</p>', lanes: 0 };
+  if (times.length === 0) return chart(['<p>No windows and no key events to chart.</p>'], 0);
   // Open windows run to the last thing seen.
   const endOf = (w: WindowJson) => (w.end === null ? Math.max(tMax, Date.parse(w.start)) : Date.parse(w.end));
   r.windows.forEach((w, i) => { times[i]![1] = endOf(w); });
@@ -269,7 +275,7 @@ export function renderSwimlane(r: ReportJson): ChartResult {
   });
 
   parts.push('</svg>');
-  return { svg: parts.join('\n'), lanes: ordered.length };
+  return chart(parts, ordered.length);
 }
 
 function laneHeightOf(lane: Lane): number {
