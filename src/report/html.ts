@@ -119,8 +119,12 @@ export function* htmlPieces(r: ReportJson): Generator<string> {
 
   // Chart
   // The chart's lines one piece each (thousands of bars and ticks are never one string).
-  const svg = chart.lines;
-  for (let i = 0; i < svg.length; i++) yield `${i === 0 ? '<div class="chart" id="chart">' : ''}${svg[i]}${i === svg.length - 1 ? '</div>' : ''}`;
+  let line: string | undefined;
+  for (const next of chart.lines()) {
+    if (line !== undefined) yield line;
+    line = line === undefined ? `<div class="chart" id="chart">${next}` : next;
+  }
+  yield `${line ?? '<div class="chart" id="chart">'}</div>`;
   yield* pieces(`<div class="legend">${kinds.map((k) => `<span style="--c:${kindStyle(k).colour}">${esc(kindStyle(k).label)}</span>`).join('')}<span style="--c:#e67e22">key event (tick; hover for the lines)</span>${r.gaps.some((p) => p.gaps.length > 0) ? '<span style="--c:repeating-linear-gradient(90deg,#555 0 3px,transparent 3px 5px)">no record written (gap in the dump)</span>' : ''}</div>`);
   yield* pieces('<p class="meta chart-note">One lane per node, then one per topic with partition windows. Bars start at the earliest the window can have begun; a faded bar is still open at the end of the logs. Stretches without windows or events are cut from the axis (⋯). Hover for evidence; click a bar for its row.</p>');
   yield* pieces('</section>');
