@@ -6,9 +6,9 @@ import {
 import type { ReportJson } from '../model/report.js';
 import { checkOutPath, OutPathError, writeOutAtomically } from '../report/write-out.js';
 import { buildReport } from '../report/report-data.js';
-import { renderHtmlParts } from '../report/html.js';
+import { htmlPieces } from '../report/html.js';
 import { jsonDocument, writeChunks } from '../report/stream-json.js';
-import { renderMarkdownParts } from '../report/markdown.js';
+import { markdownPieces } from '../report/markdown.js';
 import { planProgress, type Progress } from '../cli/progress.js';
 
 const FORMATS = ['md', 'html', 'json'] as const;
@@ -26,13 +26,16 @@ export function formatFor(out: string, flag: string | undefined): Format | undef
 }
 
 /** The document in pieces (a long report is never one string): JSON as JSON.stringify(report, null, 2) writes it, and a newline. */
-function* render(format: Format, report: ReportJson): Generator<string> {
+export function* render(format: Format, report: ReportJson): Generator<string> {
   if (format === 'json') {
-    yield* jsonDocument(report);
+    yield* jsonDocument(report, 3);
     return;
   }
-  const parts = format === 'md' ? renderMarkdownParts(report) : renderHtmlParts(report);
-  for (let i = 0; i < parts.length; i++) yield i === 0 ? parts[i]! : `\n${parts[i]}`;
+  let first = true;
+  for (const piece of format === 'md' ? markdownPieces(report) : htmlPieces(report)) {
+    yield first ? piece : `\n${piece}`;
+    first = false;
+  }
 }
 
 export default class ReportCommand extends Command {

@@ -90,7 +90,10 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     keep,
     onInput: (input: InputJson, via?: string) => {
       if (via !== undefined) {
-        carried.set(via, [...carried.get(via) ?? [], input]);
+        // Pushed, not copied: an event file carries the accounting of every file its host read (thousands).
+        const list = carried.get(via);
+        if (list) list.push(input);
+        else carried.set(via, [input]);
         return;
       }
       read.set(input.file, input);
@@ -121,7 +124,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
         for (const f of family.files) {
           const i = read.get(f.path);
           if (i) list.push(i);
-          list.push(...carried.get(f.path) ?? []);
+          for (const c of carried.get(f.path) ?? []) list.push(c);
         }
       }
       for (const other of plan.others) {

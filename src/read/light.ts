@@ -97,22 +97,39 @@ function unreadable(path: string, line: number): string {
   return `(line ${line} of ${path} could not be read back: the file changed after it was read)`;
 }
 
-/** Bytes read back per block; a few blocks are kept (citations and twins come in file order). */
+/**
+ * Bytes read back per block. A few blocks are kept per file (citations and
+ * twins come in file order), for as many files as BLOCK_BUDGET holds, the
+ * least recently used let go first: the merge of many small files (a
+ * support bundle's hourly rotations of hundreds of brokers) asks for their
+ * lines in turn, one file after another, and with a few blocks for all files
+ * every appender-twin key read a block again (20,000 files: a block read,
+ * with its open and close, for nearly every line).
+ */
 const BLOCK = 64 << 10;
 const KEPT_BLOCKS = 4;
+const BLOCK_BUDGET = 16 << 20;
 interface Block {
-  /** Blocks belong to one reading of a file: a file read again (rewritten since) is read anew. */
-  source: LightSource;
   at: number;
   bytes: Buffer;
 }
-const blocks: Block[] = [];
+/** Per reading of a file (a file read again, rewritten since, is another source): its blocks, most recent first. */
+const blocks = new Map<LightSource, Block[]>();
+let blockBytes = 0;
 const scratch = newLineStats();
 
 /** The file's bytes from `at`, at least `length` of them unless the file ends first; a view of a kept block. */
 function bytesAt(source: LightSource, at: number, length: number): Buffer {
-  for (const b of blocks) {
-    if (b.source === source && at >= b.at && at + length <= b.at + b.bytes.length) return b.bytes.subarray(at - b.at);
+  const kept = blocks.get(source);
+  if (kept) {
+    for (const b of kept) {
+      if (at >= b.at && at + length <= b.at + b.bytes.length) {
+        // The most recently used last.
+        blocks.delete(source);
+        blocks.set(source, kept);
+        return b.bytes.subarray(at - b.at);
+      }
+    }
   }
   const size = Math.max(BLOCK, length);
   const bytes = Buffer.allocUnsafe(size);
@@ -123,9 +140,20 @@ function bytesAt(source: LightSource, at: number, length: number): Buffer {
   } finally {
     closeSync(fd);
   }
-  blocks.unshift({ source, at, bytes: bytes.subarray(0, n) });
-  if (blocks.length > KEPT_BLOCKS) blocks.pop();
-  return bytes.subarray(0, n);
+  // The end of a small file: only what was read is kept.
+  const got = n < size / 2 ? Buffer.from(bytes.subarray(0, n)) : bytes.subarray(0, n);
+  const list = kept ?? [];
+  list.unshift({ at, bytes: got });
+  blockBytes += got.length;
+  if (list.length > KEPT_BLOCKS) blockBytes -= list.pop()!.bytes.length;
+  blocks.delete(source);
+  blocks.set(source, list);
+  for (const [oldest, theirs] of blocks) {
+    if (blockBytes <= BLOCK_BUDGET || oldest === source) break;
+    blocks.delete(oldest);
+    for (const b of theirs) blockBytes -= b.bytes.length;
+  }
+  return got;
 }
 
 /** The text of bytes [from, to) of a file, decoded as the byte path decodes a line; undefined when it cannot be read. */

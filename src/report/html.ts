@@ -3,6 +3,7 @@ import { firstPage } from './first-page.js';
 import { esc } from './html-escape.js';
 import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
+  mapped, pieces,
 } from './report-text.js';
 import { renderSwimlane } from './swimlane.js';
 
@@ -74,10 +75,13 @@ a { color: #1f5fa8; }
 }
 `;
 
-/** The document in pieces (to be joined with newlines): written piece by piece, a long report is never one string. */
-export function renderHtmlParts(r: ReportJson): string[] {
+/**
+ * The document in pieces, to be joined with newlines, made as they are
+ * written: a long report is never one string, nor an array of its rows' text.
+ */
+export function* htmlPieces(r: ReportJson): Generator<string> {
   const display = displayPathOf(r.paths);
-  const idOf = new Map(r.appendix.map((a) => [`${a.file}:${a.line}`, a.id]));
+  const idOf = new Map(mapped(r.appendix, (a) => [`${a.file}:${a.line}`, a.id]));
   const link = (file: string, line: number) => {
     const label = esc(`${display(file)}:${line}`);
     const id = idOf.get(`${file}:${line}`);
@@ -86,60 +90,65 @@ export function renderHtmlParts(r: ReportJson): string[] {
   const offset = utcOffsetOf(r.summary.incident?.start ?? r.timeline.rows[0]?.time ?? '');
   const chart = renderSwimlane(r);
   const kinds = [...new Set(r.windows.map((w) => w.kind))];
-  const out: string[] = [];
 
-  out.push('<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">',
+  yield* pieces('<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${esc(r.title)}</title>`, `<style>${CSS}</style>`, '</head>', '<body>');
-  out.push(`<h1>${esc(r.title)}</h1>`);
+  yield* pieces(`<h1>${esc(r.title)}</h1>`);
   const meta = [`Times in <strong>${esc(shownZone(r))}</strong>${offset ? ` (UTC${esc(offset)})` : ''}`, `inputs: ${r.paths.map((p) => `<code>${esc(p)}</code>`).join(', ')}`];
   if (r.topics.length > 0) meta.push(`topics: ${r.topics.map((t) => `<code>${esc(t)}</code>`).join(', ')}`);
   if (r.generatedAt) meta.push(`generated ${esc(r.generatedAt)}`);
   if (r.paths.length === 1) meta.push(`file paths relative to <code>${esc(r.paths[0]!)}</code>`);
-  out.push(`<p class="meta">${meta.join(' · ')}. Written by <code>kforensics report</code>: the evidence part of a postmortem.</p>`);
+  yield* pieces(`<p class="meta">${meta.join(' · ')}. Written by <code>kforensics report</code>: the evidence part of a postmortem.</p>`);
 
   // First page: what happened, when, where, impact, root-cause candidates, the chart.
   const s = r.summary;
   const page = firstPage(r);
   const refs = (ev: readonly { file: string; line: number }[]) => (ev.length === 0 ? '' : ` <small class="mono">(${ev.map((e) => link(e.file, e.line)).join(', ')})</small>`);
-  out.push('<section class="first-page">');
-  out.push('<h2 id="summary">Summary</h2>', '<table class="summary"><tbody>');
-  const row = (k: string, v: string) => out.push(`<tr><th>${k}</th><td>${v}</td></tr>`);
-  row('What happened', `<span class="narrative">${esc(s.narrative)}</span>`);
-  row('When', esc(page.when));
-  row('Where', esc(page.where));
-  row('Impact', `<ul>${page.impact.map((i) => `<li>${esc(i.text)}${refs(i.evidence)}</li>`).join('')}</ul>`);
-  row('Root-cause candidates', page.causes.length === 0
+  yield* pieces('<section class="first-page">');
+  yield* pieces('<h2 id="summary">Summary</h2>', '<table class="summary"><tbody>');
+  const row = (k: string, v: string) => `<tr><th>${k}</th><td>${v}</td></tr>`;
+  yield row('What happened', `<span class="narrative">${esc(s.narrative)}</span>`);
+  yield row('When', esc(page.when));
+  yield row('Where', esc(page.where));
+  yield row('Impact', `<ul>${page.impact.map((i) => `<li>${esc(i.text)}${refs(i.evidence)}</li>`).join('')}</ul>`);
+  yield row('Root-cause candidates', page.causes.length === 0
     ? 'none tied to this incident by the configuration read (see the findings)'
     : `<ol>${page.causes.map((c) => `<li>${esc(c.text)}${refs(c.evidence)}</li>`).join('')}</ol>`);
-  out.push('</tbody></table>');
+  yield* pieces('</tbody></table>');
 
   // Chart
-  out.push(`<div class="chart" id="chart">${chart.svg}</div>`);
-  out.push(`<div class="legend">${kinds.map((k) => `<span style="--c:${kindStyle(k).colour}">${esc(kindStyle(k).label)}</span>`).join('')}<span style="--c:#e67e22">key event (tick; hover for the lines)</span>${r.gaps.some((p) => p.gaps.length > 0) ? '<span style="--c:repeating-linear-gradient(90deg,#555 0 3px,transparent 3px 5px)">no record written (gap in the dump)</span>' : ''}</div>`);
-  out.push('<p class="meta chart-note">One lane per node, then one per topic with partition windows. Bars start at the earliest the window can have begun; a faded bar is still open at the end of the logs. Stretches without windows or events are cut from the axis (⋯). Hover for evidence; click a bar for its row.</p>');
-  out.push('</section>');
-  const fold = (id: string, title: string) => out.push(`<details id="${id}"><summary><h2>${title}</h2></summary>`);
-  const unfold = () => out.push('</details>');
+  // The chart's lines one piece each (thousands of bars and ticks are never one string).
+  let line: string | undefined;
+  for (const next of chart.lines()) {
+    if (line !== undefined) yield line;
+    line = line === undefined ? `<div class="chart" id="chart">${next}` : next;
+  }
+  yield `${line ?? '<div class="chart" id="chart">'}</div>`;
+  yield* pieces(`<div class="legend">${kinds.map((k) => `<span style="--c:${kindStyle(k).colour}">${esc(kindStyle(k).label)}</span>`).join('')}<span style="--c:#e67e22">key event (tick; hover for the lines)</span>${r.gaps.some((p) => p.gaps.length > 0) ? '<span style="--c:repeating-linear-gradient(90deg,#555 0 3px,transparent 3px 5px)">no record written (gap in the dump)</span>' : ''}</div>`);
+  yield* pieces('<p class="meta chart-note">One lane per node, then one per topic with partition windows. Bars start at the earliest the window can have begun; a faded bar is still open at the end of the logs. Stretches without windows or events are cut from the axis (⋯). Hover for evidence; click a bar for its row.</p>');
+  yield* pieces('</section>');
+  const fold = (id: string, title: string) => pieces(`<details id="${id}"><summary><h2>${title}</h2></summary>`);
+  const unfold = () => pieces('</details>');
 
   // Timeline
-  fold('timeline', `Timeline of key events <small>(${r.timeline.rows.length} rows)</small>`);
-  out.push(`<p class="meta">${r.timeline.rows.length} rows from ${r.timeline.keyEvents} key events (of ${r.timeline.eventsRead} classified events read): ${esc(r.timeline.selection)}.</p>`);
+  yield* fold('timeline', `Timeline of key events <small>(${r.timeline.rows.length} rows)</small>`);
+  yield* pieces(`<p class="meta">${r.timeline.rows.length} rows from ${r.timeline.keyEvents} key events (of ${r.timeline.eventsRead} classified events read): ${esc(r.timeline.selection)}.</p>`);
   if (r.timeline.rows.length > 0) {
-    out.push('<table class="timeline"><thead><tr><th>Time</th><th>Node</th><th>Severity</th><th>Event</th><th>×</th><th>Evidence</th></tr></thead><tbody>');
+    yield* pieces('<table class="timeline"><thead><tr><th>Time</th><th>Node</th><th>Severity</th><th>Event</th><th>×</th><th>Evidence</th></tr></thead><tbody>');
     for (const e of r.timeline.rows) {
-      out.push(`<tr><td class="time mono">${esc(shortTime(e.time))}</td><td>${esc(e.node)}</td><td class="sev-${e.severity}">${e.severity}</td><td>${esc(e.message)} <small class="mono">${esc(e.rule)}</small></td><td class="num">${e.count > 1 ? `×${e.count}<br><small>until ${esc(e.lastTime.slice(11, 23))}</small>` : ''}</td><td class="mono">${link(e.evidence.file, e.evidence.line)}</td></tr>`);
+      yield* pieces(`<tr><td class="time mono">${esc(shortTime(e.time))}</td><td>${esc(e.node)}</td><td class="sev-${e.severity}">${e.severity}</td><td>${esc(e.message)} <small class="mono">${esc(e.rule)}</small></td><td class="num">${e.count > 1 ? `×${e.count}<br><small>until ${esc(e.lastTime.slice(11, 23))}</small>` : ''}</td><td class="mono">${link(e.evidence.file, e.evidence.line)}</td></tr>`);
     }
-    out.push('</tbody></table>');
+    yield* pieces('</tbody></table>');
   }
 
-  unfold();
+  yield* unfold();
 
   // Windows
-  fold('windows', `Windows <small>(${r.windows.length})</small>`);
-  if (r.windows.length === 0) out.push('<p>No outage windows found.</p>');
+  yield* fold('windows', `Windows <small>(${r.windows.length})</small>`);
+  if (r.windows.length === 0) yield* pieces('<p>No outage windows found.</p>');
   else {
-    out.push('<table class="windows"><thead><tr><th>#</th><th>Window</th><th>Node / partition</th><th>Start</th><th>End</th><th>Duration</th><th>Why</th><th>Evidence</th></tr></thead><tbody>');
+    yield* pieces('<table class="windows"><thead><tr><th>#</th><th>Window</th><th>Node / partition</th><th>Start</th><th>End</th><th>Duration</th><th>Why</th><th>Evidence</th></tr></thead><tbody>');
     for (const wr of windowRows(r.windows)) {
       const w = r.windows[wr.first]!;
       const members = wr.members.map((i) => r.windows[i]!);
@@ -147,94 +156,93 @@ export function renderHtmlParts(r: ReportJson): string[] {
       const noticed = !b || b.earliest === b.latest ? ''
         : `<br><small>${esc(b.earliest.slice(11, 23))}…${esc(b.latest.slice(11, 23))}</small>`;
       const end = members.length === 1 ? w.end : members.map((m) => m.end!).sort().at(-1)!;
-      const duration = members.length === 1 ? humanDuration(w.durationMs) : `≤ ${humanDuration(Math.max(...members.map((m) => m.durationMs ?? 0)))}`;
+      const duration = members.length === 1 ? humanDuration(w.durationMs) : `≤ ${humanDuration(members.reduce((m, w) => Math.max(m, w.durationMs ?? 0), -Infinity))}`;
       const evidence = members.flatMap((m) => m.evidence).slice(0, 6).map((e) => link(e.file, e.line));
       const more = members.reduce((n, m) => n + m.evidence.length, 0) - evidence.length;
       const ids = wr.members.map((i) => `<span id="w-${i + 1}"></span>`).join('');
       const num = wr.members.length === 1 ? String(wr.first + 1) : `${wr.first + 1}–${wr.members.at(-1)! + 1}`;
-      out.push(`<tr><td class="num">${ids}${num}</td><td><span style="color:${kindStyle(w.kind).colour}">■</span> ${esc(w.kind)}</td><td>${esc(rowSubject(r.windows, wr))}</td><td class="time mono">${esc(shortTime(w.start))}${noticed}</td><td class="time mono">${esc(shortTime(end))}</td><td class="num">${esc(duration)}</td><td>${esc(w.reason)} <small>[${w.confidence}]${members.length === 1 ? esc(edgeSources(w)) : ''}</small></td><td class="mono">${evidence.join('<br>')}${more > 0 ? `<br>+${more} more` : ''}</td></tr>`);
+      yield* pieces(`<tr><td class="num">${ids}${num}</td><td><span style="color:${kindStyle(w.kind).colour}">■</span> ${esc(w.kind)}</td><td>${esc(rowSubject(r.windows, wr))}</td><td class="time mono">${esc(shortTime(w.start))}${noticed}</td><td class="time mono">${esc(shortTime(end))}</td><td class="num">${esc(duration)}</td><td>${esc(w.reason)} <small>[${w.confidence}]${members.length === 1 ? esc(edgeSources(w)) : ''}</small></td><td class="mono">${evidence.join('<br>')}${more > 0 ? `<br>+${more} more` : ''}</td></tr>`);
     }
-    out.push('</tbody></table>');
+    yield* pieces('</tbody></table>');
   }
 
-  unfold();
+  yield* unfold();
 
   // Gaps
-  fold('gaps', `Gaps <small>(${r.gaps.reduce((n, p) => n + p.gaps.length, 0)} in ${r.gaps.length} partition dump${r.gaps.length === 1 ? '' : 's'})</small>`);
+  yield* fold('gaps', `Gaps <small>(${r.gaps.reduce((n, p) => n + p.gaps.length, 0)} in ${r.gaps.length} partition dump${r.gaps.length === 1 ? '' : 's'})</small>`);
   if (r.gaps.length === 0) {
-    out.push(`<p>${r.topics.length > 0
+    yield* pieces(`<p>${r.topics.length > 0
       ? `No DumpLogSegments output of ${r.topics.map((t) => `<code>${esc(t)}</code>`).join(', ')} in the inputs. To count the records never written, run <code>kafka-dump-log.sh --deep-iteration --files &lt;log dir&gt;/&lt;topic&gt;-&lt;partition&gt;/*.log</code> on the hosting broker and add its output.`
       : 'No DumpLogSegments output in the inputs: records never written are not counted (give <code>--topic</code> and the dump of its partitions).'}</p>`);
   } else {
-    out.push('<table class="gaps"><thead><tr><th>Partition</th><th>Broker</th><th>Last record before</th><th>First record after</th><th>Duration</th><th>Never written (estimate)</th><th>Leader epoch</th></tr></thead><tbody>');
+    yield* pieces('<table class="gaps"><thead><tr><th>Partition</th><th>Broker</th><th>Last record before</th><th>First record after</th><th>Duration</th><th>Never written (estimate)</th><th>Leader epoch</th></tr></thead><tbody>');
     for (const p of r.gaps) {
       for (const g of p.gaps) {
-        out.push(`<tr><td>${esc(`${p.topic}-${p.partition ?? '?'}`)}</td><td>${esc(p.broker ?? '?')}</td><td class="mono">offset ${g.before.offset}<br>CreateTime ${g.before.createTime}<br>${esc(shortTime(g.before.time))}<br>${link(g.before.file, g.before.line)}</td><td class="mono">offset ${g.after.offset}<br>CreateTime ${g.after.createTime}<br>${esc(shortTime(g.after.time))}<br>${link(g.after.file, g.after.line)}</td><td class="num">${esc(g.duration)}</td><td class="num">${g.estimatedMissing === null ? 'n/a' : `~${g.estimatedMissing}<br><small>${g.rate!.toFixed(4)}/s</small>`}</td><td class="num">${g.leaderEpochBefore ?? '?'} → ${g.leaderEpochAfter ?? '?'}</td></tr>`);
+        yield* pieces(`<tr><td>${esc(`${p.topic}-${p.partition ?? '?'}`)}</td><td>${esc(p.broker ?? '?')}</td><td class="mono">offset ${g.before.offset}<br>CreateTime ${g.before.createTime}<br>${esc(shortTime(g.before.time))}<br>${link(g.before.file, g.before.line)}</td><td class="mono">offset ${g.after.offset}<br>CreateTime ${g.after.createTime}<br>${esc(shortTime(g.after.time))}<br>${link(g.after.file, g.after.line)}</td><td class="num">${esc(g.duration)}</td><td class="num">${g.estimatedMissing === null ? 'n/a' : `~${g.estimatedMissing}<br><small>${g.rate!.toFixed(4)}/s</small>`}</td><td class="num">${g.leaderEpochBefore ?? '?'} → ${g.leaderEpochAfter ?? '?'}</td></tr>`);
       }
     }
-    out.push('</tbody></table><ul>');
+    yield* pieces('</tbody></table><ul>');
     for (const p of r.gaps) {
-      out.push(`<li>${esc(`${p.topic}-${p.partition ?? '?'}`)}: offsets ${p.firstOffset}..${p.lastOffset}, ${p.records} records, ${p.timestampType}; ${p.gaps.length} gap(s); ${p.offsetDiscontinuities.length === 0 ? 'offsets consecutive' : `${p.offsetDiscontinuities.length} offset discontinuities`}. Rule: ${esc(p.criterion)}.</li>`);
+      yield* pieces(`<li>${esc(`${p.topic}-${p.partition ?? '?'}`)}: offsets ${p.firstOffset}..${p.lastOffset}, ${p.records} records, ${p.timestampType}; ${p.gaps.length} gap(s); ${p.offsetDiscontinuities.length === 0 ? 'offsets consecutive' : `${p.offsetDiscontinuities.length} offset discontinuities`}. Rule: ${esc(p.criterion)}.</li>`);
     }
-    out.push('</ul>');
+    yield* pieces('</ul>');
   }
 
-  unfold();
+  yield* unfold();
 
   // Findings
-  fold('findings', `Configuration findings <small>(${r.findings.length}) and recommended configuration</small>`);
-  if (r.findings.length === 0) out.push('<p>No configuration risk found in the describe snapshots and properties files read.</p>');
-  r.findings.forEach((f, i) => {
-    out.push(`<div class="finding ${f.severity}" id="f-${i + 1}"><h3>${i + 1}. ${esc(f.title)}: ${esc(f.subject)} <small>(${f.severity})</small></h3><dl>`);
-    out.push(`<dt>Observed</dt><dd>${esc(f.observed)}</dd>`);
-    if (f.incident) out.push(`<dt>In this incident</dt><dd class="incident">${esc(f.incident)}${f.windows.length > 0 ? ` (${f.windows.map((w) => `<a href="#w-${w + 1}">#${w + 1}</a>`).join(', ')})` : ''}</dd>`);
-    out.push(`<dt>Recommended</dt><dd>${esc(f.recommended)}</dd>`, `<dt>Why it matters</dt><dd>${esc(f.why)}</dd>`);
-    if (f.evidence.length > 0) out.push(`<dt>Evidence</dt><dd class="mono">${f.evidence.map((e) => link(e.file, e.line)).join(', ')}</dd>`);
-    out.push(`<dt>Check</dt><dd class="mono">${esc(f.id)}</dd></dl></div>`);
-  });
-  out.push('<h3>Recommended configuration</h3>', '<table class="recommendations"><thead><tr><th>Setting</th><th>Scope</th><th>Recommended</th><th>Status</th><th>Note</th></tr></thead><tbody>');
-  for (const x of r.recommendations) {
-    out.push(`<tr><td class="mono">${esc(x.setting)}</td><td>${x.scope}</td><td>${esc(x.recommended)}</td><td class="status-${x.status}">${x.status}</td><td>${esc(x.note)}${valueRefs(x).length > 0 ? `<br><small class="mono">${valueRefs(x).map((e) => link(e.file, e.line)).join(', ')}</small>` : ''}</td></tr>`);
+  yield* fold('findings', `Configuration findings <small>(${r.findings.length}) and recommended configuration</small>`);
+  if (r.findings.length === 0) yield* pieces('<p>No configuration risk found in the describe snapshots and properties files read.</p>');
+  for (const [i, f] of r.findings.entries()) {
+    yield* pieces(`<div class="finding ${f.severity}" id="f-${i + 1}"><h3>${i + 1}. ${esc(f.title)}: ${esc(f.subject)} <small>(${f.severity})</small></h3><dl>`);
+    yield* pieces(`<dt>Observed</dt><dd>${esc(f.observed)}</dd>`);
+    if (f.incident) yield* pieces(`<dt>In this incident</dt><dd class="incident">${esc(f.incident)}${f.windows.length > 0 ? ` (${f.windows.map((w) => `<a href="#w-${w + 1}">#${w + 1}</a>`).join(', ')})` : ''}</dd>`);
+    yield* pieces(`<dt>Recommended</dt><dd>${esc(f.recommended)}</dd>`, `<dt>Why it matters</dt><dd>${esc(f.why)}</dd>`);
+    if (f.evidence.length > 0) yield* pieces(`<dt>Evidence</dt><dd class="mono">${f.evidence.map((e) => link(e.file, e.line)).join(', ')}</dd>`);
+    yield* pieces(`<dt>Check</dt><dd class="mono">${esc(f.id)}</dd></dl></div>`);
   }
-  out.push('</tbody></table>');
+  yield* pieces('<h3>Recommended configuration</h3>', '<table class="recommendations"><thead><tr><th>Setting</th><th>Scope</th><th>Recommended</th><th>Status</th><th>Note</th></tr></thead><tbody>');
+  for (const x of r.recommendations) {
+    yield* pieces(`<tr><td class="mono">${esc(x.setting)}</td><td>${x.scope}</td><td>${esc(x.recommended)}</td><td class="status-${x.status}">${x.status}</td><td>${esc(x.note)}${valueRefs(x).length > 0 ? `<br><small class="mono">${valueRefs(x).map((e) => link(e.file, e.line)).join(', ')}</small>` : ''}</td></tr>`);
+  }
+  yield* pieces('</tbody></table>');
 
   // Input quality
   const q = r.inputQuality;
-  unfold();
-  fold('input-quality', `Input quality <small>(${q.totals.files} files)</small>`);
-  out.push('<ul>');
-  out.push(`<li><strong>Time zone:</strong> ${esc(q.timeZoneNote)}</li>`);
-  out.push(`<li><strong>Nodes:</strong> ${esc(q.nodes.join(', ') || 'none')}</li>`);
-  out.push(`<li><strong>Files:</strong> ${q.totals.files} (${esc(Object.entries(q.kinds).map(([k, n]) => `${n} ${k}`).join(', '))})</li>`);
-  out.push(`<li><strong>Lines read from logs:</strong> ${q.totals.linesRead} = ${q.totals.records} records + ${q.totals.folded} folded + ${q.totals.unrecognised} not understood (${q.totals.badTimestamps} with a bad timestamp); ${q.totals.outOfOrder} records out of time order</li>`);
+  yield* unfold();
+  yield* fold('input-quality', `Input quality <small>(${q.totals.files} files)</small>`);
+  yield* pieces('<ul>');
+  yield* pieces(`<li><strong>Time zone:</strong> ${esc(q.timeZoneNote)}</li>`);
+  yield* pieces(`<li><strong>Nodes:</strong> ${esc(q.nodes.join(', ') || 'none')}</li>`);
+  yield* pieces(`<li><strong>Files:</strong> ${q.totals.files} (${esc(Object.entries(q.kinds).map(([k, n]) => `${n} ${k}`).join(', '))})</li>`);
+  yield* pieces(`<li><strong>Lines read from logs:</strong> ${q.totals.linesRead} = ${q.totals.records} records + ${q.totals.folded} folded + ${q.totals.unrecognised} not understood (${q.totals.badTimestamps} with a bad timestamp); ${q.totals.outOfOrder} records out of time order</li>`);
   for (const d of q.dumps) {
-    out.push(`<li><strong>Dump</strong> <code>${esc(display(d.file))}</code>: ${d.linesRead} lines = ${d.headers} header + ${d.batches} batch + ${d.records} record + ${d.summaries + d.indexEntries + d.noise + d.wrapped} other + ${d.unrecognised} not understood</li>`);
+    yield* pieces(`<li><strong>Dump</strong> <code>${esc(display(d.file))}</code>: ${d.linesRead} lines = ${d.headers} header + ${d.batches} batch + ${d.records} record + ${d.summaries + d.indexEntries + d.noise + d.wrapped} other + ${d.unrecognised} not understood</li>`);
   }
-  out.push(`<li><strong>Clock skew between nodes:</strong> ${esc(q.clockSkew.betweenNodes)}</li>`);
+  yield* pieces(`<li><strong>Clock skew between nodes:</strong> ${esc(q.clockSkew.betweenNodes)}</li>`);
   for (const p of q.clockSkew.producers) {
-    out.push(`<li><strong>Producer clock (${esc(`${p.topic}-${p.partition ?? '?'}`)}):</strong> ${p.backwards === 0 ? 'no CreateTime went backwards' : `${p.backwards} records went backwards, by up to ${esc(humanDuration(p.maxBackwardsMs))}`}</li>`);
+    yield* pieces(`<li><strong>Producer clock (${esc(`${p.topic}-${p.partition ?? '?'}`)}):</strong> ${p.backwards === 0 ? 'no CreateTime went backwards' : `${p.backwards} records went backwards, by up to ${esc(humanDuration(p.maxBackwardsMs))}`}</li>`);
   }
-  for (const c of q.clockChanges ?? []) out.push(`<li><strong>Change of clocks:</strong> ${esc(c)}</li>`);
+  for (const c of q.clockChanges ?? []) yield* pieces(`<li><strong>Change of clocks:</strong> ${esc(c)}</li>`);
   if (q.falseAlarms.length > 0) {
-    out.push(`<li><strong>False alarms (not used):</strong> ${q.falseAlarms.map((f) => `${link(f.file, f.line)} — ${esc(f.why)}`).join('; ')}</li>`);
+    yield* pieces(`<li><strong>False alarms (not used):</strong> ${q.falseAlarms.map((f) => `${link(f.file, f.line)} — ${esc(f.why)}`).join('; ')}</li>`);
   }
-  out.push('</ul>', '<table class="accounting"><thead><tr><th>File</th><th>Kind</th><th>Node</th><th>Lines</th><th>Records</th><th>Folded</th><th>Not understood</th><th>Note</th></tr></thead><tbody>');
+  yield* pieces('</ul>', '<table class="accounting"><thead><tr><th>File</th><th>Kind</th><th>Node</th><th>Lines</th><th>Records</th><th>Folded</th><th>Not understood</th><th>Note</th></tr></thead><tbody>');
   for (const i of q.files) {
-    out.push(`<tr><td class="mono">${esc(display(i.file))}</td><td>${esc(i.kind)}</td><td>${esc(i.node ?? '')}</td><td class="num">${i.linesRead}</td><td class="num">${i.records}</td><td class="num">${i.folded}</td><td class="num">${i.unrecognised}</td><td>${esc(i.error ?? i.skipped ?? '')}</td></tr>`);
+    yield* pieces(`<tr><td class="mono">${esc(display(i.file))}</td><td>${esc(i.kind)}</td><td>${esc(i.node ?? '')}</td><td class="num">${i.linesRead}</td><td class="num">${i.records}</td><td class="num">${i.folded}</td><td class="num">${i.unrecognised}</td><td>${esc(i.error ?? i.skipped ?? '')}</td></tr>`);
   }
-  out.push('</tbody></table>');
+  yield* pieces('</tbody></table>');
 
-  unfold();
+  yield* unfold();
 
   // Appendix
-  fold('appendix', `Appendix: evidence <small>(${r.appendix.length} lines)</small>`);
-  out.push(`<p class="meta">Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${esc(shownZone(r))}).</p>`);
-  out.push('<table class="appendix"><thead><tr><th></th><th>File:line</th><th>Node</th><th>Time</th><th>Line</th></tr></thead><tbody>');
+  yield* fold('appendix', `Appendix: evidence <small>(${r.appendix.length} lines)</small>`);
+  yield* pieces(`<p class="meta">Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${esc(shownZone(r))}).</p>`);
+  yield* pieces('<table class="appendix"><thead><tr><th></th><th>File:line</th><th>Node</th><th>Time</th><th>Line</th></tr></thead><tbody>');
   for (const a of r.appendix) {
-    out.push(`<tr id="${a.id}"><td class="mono">${a.id}</td><td class="mono">${esc(`${display(a.file)}:${a.line}`)}</td><td>${esc(a.node ?? '')}</td><td class="time mono">${a.time === null ? '' : esc(a.time.slice(11, 23))}</td><td class="text">${esc(a.text)}</td></tr>`);
+    yield* pieces(`<tr id="${a.id}"><td class="mono">${a.id}</td><td class="mono">${esc(`${display(a.file)}:${a.line}`)}</td><td>${esc(a.node ?? '')}</td><td class="time mono">${a.time === null ? '' : esc(a.time.slice(11, 23))}</td><td class="text">${esc(a.text)}</td></tr>`);
   }
-  out.push('</tbody></table>');
-  unfold();
-  out.push('</body>', '</html>', '');
-  return out;
+  yield* pieces('</tbody></table>');
+  yield* unfold();
+  yield* pieces('</body>', '</html>', '');
 }

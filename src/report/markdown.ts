@@ -3,6 +3,7 @@ import { firstPage } from './first-page.js';
 import { mermaidCaption, mermaidGantt } from './mermaid.js';
 import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
+  mapped, pieces,
 } from './report-text.js';
 
 /**
@@ -30,39 +31,45 @@ function boundsNote(start: string, b: { earliest: string; latest: string } | nul
   return `<br>(${b.earliest.slice(11, 23)}…${b.latest.slice(11, 23)})`;
 }
 
-function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+/** A table's lines, one piece each, its rows made as they are written. */
+function* table(head: readonly string[], rows: Iterable<readonly string[]>): Generator<string> {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+  yield line(head);
+  yield line(head.map(() => '---'));
+  for (const row of rows) yield line(row);
 }
 
-/** The document in pieces (to be joined with newlines): written piece by piece, a long report is never one string. */
-export function renderMarkdownParts(r: ReportJson): string[] {
+/**
+ * The document in pieces, to be joined with newlines, made as they are
+ * written: a long report is never one string, nor an array of its rows' text.
+ */
+export function* markdownPieces(r: ReportJson): Generator<string> {
   const display = displayPathOf(r.paths);
-  const idOf = new Map(r.appendix.map((a) => [`${a.file}:${a.line}`, a.id]));
+  const idOf = new Map(mapped(r.appendix, (a) => [`${a.file}:${a.line}`, a.id]));
   const link = (file: string, line: number, label = `${display(file)}:${line}`) => {
     const id = idOf.get(`${file}:${line}`);
     return id ? `[${mdText(label)}](#${id})` : mdText(label);
   };
   const offset = utcOffsetOf(r.summary.incident?.start ?? r.timeline.rows[0]?.time ?? '');
-  const out: string[] = [];
 
-  out.push(`# ${mdText(r.title)}`, '');
+  yield `# ${mdText(r.title)}`;
+  yield '';
   const meta = [
     `Times in **${shownZone(r)}**${offset ? ` (UTC${offset})` : ''}`,
     `inputs: ${r.paths.map((p) => mdCode(p)).join(', ')}`,
   ];
   if (r.topics.length > 0) meta.push(`topics: ${r.topics.map((t) => mdCode(t)).join(', ')}`);
   if (r.generatedAt) meta.push(`generated ${mdText(r.generatedAt)}`);
-  out.push(`${meta.join(' · ')}. Written by \`kforensics report\`: the evidence part of a postmortem; decisions are yours.`);
-  if (r.paths.length === 1) out.push('', `File paths are relative to ${mdCode(r.paths[0]!)}.`);
-  out.push('');
+  yield* pieces(`${meta.join(' · ')}. Written by \`kforensics report\`: the evidence part of a postmortem; decisions are yours.`);
+  if (r.paths.length === 1) yield* pieces('', `File paths are relative to ${mdCode(r.paths[0]!)}.`);
+  yield* pieces('');
 
   // First page: what happened, when, where, impact, root-cause candidates, the chart.
   const s = r.summary;
   const page = firstPage(r);
   const refs = (ev: readonly { file: string; line: number }[]) => (ev.length === 0 ? '' : ` (${ev.map((e) => link(e.file, e.line)).join(', ')})`);
-  out.push('## Summary', '');
-  out.push(table(['', ''], [
+  yield* pieces('## Summary', '');
+  yield* pieces(table(['', ''], [
     ['What happened', mdText(s.narrative)],
     ['When', mdText(page.when)],
     ['Where', mdText(page.where)],
@@ -72,36 +79,36 @@ export function renderMarkdownParts(r: ReportJson): string[] {
       : page.causes.map((c, i) => `${i + 1}. ${mdText(c.text)}${refs(c.evidence)}`).join('<br>')],
   ]), '');
   const gantt = mermaidGantt(r);
-  if (gantt !== null) out.push('```mermaid', gantt, '```', '', mdText(mermaidCaption(r)), '');
-  const fold = (title: string) => out.push(`<details><summary><strong>${title}</strong></summary>`, '');
-  const unfold = () => out.push('</details>', '');
+  if (gantt !== null) yield* pieces('```mermaid', gantt, '```', '', mdText(mermaidCaption(r)), '');
+  const fold = (title: string) => pieces(`<details><summary><strong>${title}</strong></summary>`, '');
+  const unfold = () => pieces('</details>', '');
 
   // Timeline
-  fold(`Timeline of key events (${r.timeline.rows.length} rows)`);
-  out.push('## Timeline of key events', '');
-  out.push(`${r.timeline.rows.length} rows from ${r.timeline.keyEvents} key events (of ${r.timeline.eventsRead} classified events read): ${mdText(r.timeline.selection)}.`, '');
+  yield* fold(`Timeline of key events (${r.timeline.rows.length} rows)`);
+  yield* pieces('## Timeline of key events', '');
+  yield* pieces(`${r.timeline.rows.length} rows from ${r.timeline.keyEvents} key events (of ${r.timeline.eventsRead} classified events read): ${mdText(r.timeline.selection)}.`, '');
   if (r.timeline.rows.length > 0) {
-    out.push(table(['Time', 'Node', 'Severity', 'Event', '×', 'Evidence'], r.timeline.rows.map((e) => [
+    yield* pieces(table(['Time', 'Node', 'Severity', 'Event', '×', 'Evidence'], mapped(r.timeline.rows, (e) => [
       shortTime(e.time).slice(0, 23), e.node, e.severity, `${mdText(e.message)} <sub>${mdText(e.rule)}</sub>`,
       e.count > 1 ? `×${e.count} until ${e.lastTime.slice(11, 23)}` : '', link(e.evidence.file, e.evidence.line),
     ])), '');
   }
 
-  unfold();
+  yield* unfold();
 
   // Windows
-  fold(`Windows (${r.windows.length})`);
-  out.push('## Windows', '');
+  yield* fold(`Windows (${r.windows.length})`);
+  yield* pieces('## Windows', '');
   if (r.windows.length === 0) {
-    out.push('No outage windows found.', '');
+    yield* pieces('No outage windows found.', '');
   } else {
-    out.push(`Kinds: ${[...new Set(r.windows.map((w) => w.kind))].map((k) => `${k} (${kindStyle(k).label})`).join(', ')}. A start is the best estimate of its edge, with the earliest and latest it can be beneath it; [high/medium/low] says how sure the engine is of the window.`, '');
-    out.push(table(['#', 'Window', 'Node / partition', 'Start', 'End', 'Duration', 'Why', 'Evidence'], windowRows(r.windows).map((row) => {
+    yield* pieces(`Kinds: ${[...new Set(r.windows.map((w) => w.kind))].map((k) => `${k} (${kindStyle(k).label})`).join(', ')}. A start is the best estimate of its edge, with the earliest and latest it can be beneath it; [high/medium/low] says how sure the engine is of the window.`, '');
+    yield* pieces(table(['#', 'Window', 'Node / partition', 'Start', 'End', 'Duration', 'Why', 'Evidence'], mapped(windowRows(r.windows), (row) => {
       const w = r.windows[row.first]!;
       const members = row.members.map((i) => r.windows[i]!);
       const noticed = boundsNote(w.start, w.startBounds);
       const end = members.length === 1 ? w.end : members.map((m) => m.end!).sort().at(-1)!;
-      const duration = members.length === 1 ? humanDuration(w.durationMs) : `≤ ${humanDuration(Math.max(...members.map((m) => m.durationMs ?? 0)))}`;
+      const duration = members.length === 1 ? humanDuration(w.durationMs) : `≤ ${humanDuration(members.reduce((m, w) => Math.max(m, w.durationMs ?? 0), -Infinity))}`;
       const evidence = members.flatMap((m) => m.evidence).slice(0, 6).map((e) => link(e.file, e.line));
       const more = members.reduce((n, m) => n + m.evidence.length, 0) - evidence.length;
       return [
@@ -112,16 +119,16 @@ export function renderMarkdownParts(r: ReportJson): string[] {
     })), '');
   }
   if (r.inputQuality.falseAlarms.length > 0) {
-    out.push(`Not used as evidence: ${r.inputQuality.falseAlarms.length} line(s) judged false alarms (see Input quality).`, '');
+    yield* pieces(`Not used as evidence: ${r.inputQuality.falseAlarms.length} line(s) judged false alarms (see Input quality).`, '');
   }
 
-  unfold();
+  yield* unfold();
 
   // Gaps
-  fold(`Gaps (${r.gaps.reduce((n, p) => n + p.gaps.length, 0)} in ${r.gaps.length} partition dump${r.gaps.length === 1 ? '' : 's'})`);
-  out.push('## Gaps', '');
+  yield* fold(`Gaps (${r.gaps.reduce((n, p) => n + p.gaps.length, 0)} in ${r.gaps.length} partition dump${r.gaps.length === 1 ? '' : 's'})`);
+  yield* pieces('## Gaps', '');
   if (r.gaps.length === 0) {
-    out.push(r.topics.length > 0
+    yield* pieces(r.topics.length > 0
       ? `No DumpLogSegments output of ${r.topics.map((t) => mdCode(t)).join(', ')} in the inputs. To count the records never written, run \`kafka-dump-log.sh --deep-iteration --files <log dir>/<topic>-<partition>/*.log\` on the hosting broker and add its output.`
       : 'No DumpLogSegments output in the inputs: records never written are not counted (give `--topic` and the dump of its partitions).', '');
   } else {
@@ -133,71 +140,70 @@ export function renderMarkdownParts(r: ReportJson): string[] {
       `${g.leaderEpochBefore ?? '?'} → ${g.leaderEpochAfter ?? '?'}`,
     ]));
     if (gapRows.length > 0) {
-      out.push(table(['Partition', 'Broker', 'Last record before', 'First record after', 'Duration', 'Never written (estimate)', 'Leader epoch'], gapRows), '');
+      yield* pieces(table(['Partition', 'Broker', 'Last record before', 'First record after', 'Duration', 'Never written (estimate)', 'Leader epoch'], gapRows), '');
     }
     for (const p of r.gaps) {
-      out.push(`- ${mdText(`${p.topic}-${p.partition ?? '?'}`)}: offsets ${p.firstOffset}..${p.lastOffset}, ${p.records} records, ${p.timestampType}; ${p.gaps.length} gap(s); ${p.offsetDiscontinuities.length === 0 ? 'offsets consecutive' : `${p.offsetDiscontinuities.length} offset discontinuities`}. Rule: ${mdText(p.criterion)}.`);
+      yield* pieces(`- ${mdText(`${p.topic}-${p.partition ?? '?'}`)}: offsets ${p.firstOffset}..${p.lastOffset}, ${p.records} records, ${p.timestampType}; ${p.gaps.length} gap(s); ${p.offsetDiscontinuities.length === 0 ? 'offsets consecutive' : `${p.offsetDiscontinuities.length} offset discontinuities`}. Rule: ${mdText(p.criterion)}.`);
     }
-    out.push('');
+    yield* pieces('');
   }
 
-  unfold();
+  yield* unfold();
 
   // Findings
-  fold(`Configuration findings (${r.findings.length}) and recommended configuration`);
-  out.push('## Findings', '');
-  if (r.findings.length === 0) out.push('No configuration risk found in the describe snapshots and properties files read.', '');
-  r.findings.forEach((f, i) => {
-    out.push(`### ${i + 1}. ${mdText(f.title)}: ${mdText(f.subject)} (${f.severity})`, '');
-    out.push(`- **Observed:** ${mdText(f.observed)}`);
-    if (f.incident) out.push(`- **In this incident:** ${mdText(f.incident)}${f.windows.length > 0 ? ` (window${f.windows.length === 1 ? '' : 's'} ${f.windows.map((w) => `#${w + 1}`).join(', ')})` : ''}`);
-    out.push(`- **Recommended:** ${mdText(f.recommended)}`);
-    out.push(`- **Why it matters:** ${mdText(f.why)}`);
-    if (f.evidence.length > 0) out.push(`- **Evidence:** ${f.evidence.map((e) => link(e.file, e.line)).join(', ')}`);
-    out.push(`- Check: \`${f.id}\``, '');
-  });
-  out.push('### Recommended configuration', '');
-  out.push(table(['Setting', 'Scope', 'Recommended', 'Status', 'Note'], r.recommendations.map((x) => [
+  yield* fold(`Configuration findings (${r.findings.length}) and recommended configuration`);
+  yield* pieces('## Findings', '');
+  if (r.findings.length === 0) yield* pieces('No configuration risk found in the describe snapshots and properties files read.', '');
+  for (const [i, f] of r.findings.entries()) {
+    yield* pieces(`### ${i + 1}. ${mdText(f.title)}: ${mdText(f.subject)} (${f.severity})`, '');
+    yield* pieces(`- **Observed:** ${mdText(f.observed)}`);
+    if (f.incident) yield* pieces(`- **In this incident:** ${mdText(f.incident)}${f.windows.length > 0 ? ` (window${f.windows.length === 1 ? '' : 's'} ${f.windows.map((w) => `#${w + 1}`).join(', ')})` : ''}`);
+    yield* pieces(`- **Recommended:** ${mdText(f.recommended)}`);
+    yield* pieces(`- **Why it matters:** ${mdText(f.why)}`);
+    if (f.evidence.length > 0) yield* pieces(`- **Evidence:** ${f.evidence.map((e) => link(e.file, e.line)).join(', ')}`);
+    yield* pieces(`- Check: \`${f.id}\``, '');
+  }
+  yield* pieces('### Recommended configuration', '');
+  yield* pieces(table(['Setting', 'Scope', 'Recommended', 'Status', 'Note'], r.recommendations.map((x) => [
     mdCode(x.setting), x.scope, mdText(x.recommended), x.status === 'violated' ? '**violated**' : x.status,
     `${mdText(x.note)}${valueRefs(x).length > 0 ? `<br>${valueRefs(x).map((e) => link(e.file, e.line)).join(', ')}` : ''}`,
   ])), '');
 
-  unfold();
+  yield* unfold();
 
   // Input quality
   const q = r.inputQuality;
-  fold(`Input quality (${q.totals.files} files)`);
-  out.push('## Input quality', '');
-  out.push(`- **Time zone:** ${mdText(q.timeZoneNote)}`);
-  out.push(`- **Nodes:** ${q.nodes.join(', ') || 'none'}`);
-  out.push(`- **Files:** ${q.totals.files} (${Object.entries(q.kinds).map(([k, n]) => `${n} ${k}`).join(', ')})`);
-  out.push(`- **Lines read from logs:** ${q.totals.linesRead} = ${q.totals.records} records + ${q.totals.folded} folded + ${q.totals.unrecognised} not understood (${q.totals.badTimestamps} with a bad timestamp); ${q.totals.outOfOrder} records out of time order`);
+  yield* fold(`Input quality (${q.totals.files} files)`);
+  yield* pieces('## Input quality', '');
+  yield* pieces(`- **Time zone:** ${mdText(q.timeZoneNote)}`);
+  yield* pieces(`- **Nodes:** ${q.nodes.join(', ') || 'none'}`);
+  yield* pieces(`- **Files:** ${q.totals.files} (${Object.entries(q.kinds).map(([k, n]) => `${n} ${k}`).join(', ')})`);
+  yield* pieces(`- **Lines read from logs:** ${q.totals.linesRead} = ${q.totals.records} records + ${q.totals.folded} folded + ${q.totals.unrecognised} not understood (${q.totals.badTimestamps} with a bad timestamp); ${q.totals.outOfOrder} records out of time order`);
   if (q.dumps.length > 0) {
-    out.push(`- **Dumps:** ${q.dumps.map((d) => `${mdText(display(d.file))}: ${d.linesRead} lines = ${d.headers} header + ${d.batches} batch + ${d.records} record + ${d.summaries + d.indexEntries + d.noise + d.wrapped} other + ${d.unrecognised} not understood`).join('; ')}`);
+    yield* pieces(`- **Dumps:** ${q.dumps.map((d) => `${mdText(display(d.file))}: ${d.linesRead} lines = ${d.headers} header + ${d.batches} batch + ${d.records} record + ${d.summaries + d.indexEntries + d.noise + d.wrapped} other + ${d.unrecognised} not understood`).join('; ')}`);
   }
-  out.push(`- **Clock skew between nodes:** ${mdText(q.clockSkew.betweenNodes)}`);
+  yield* pieces(`- **Clock skew between nodes:** ${mdText(q.clockSkew.betweenNodes)}`);
   for (const p of q.clockSkew.producers) {
-    out.push(`- **Producer clock (${mdText(`${p.topic}-${p.partition ?? '?'}`)}):** ${p.backwards === 0 ? 'no CreateTime went backwards' : `${p.backwards} records went backwards, by up to ${humanDuration(p.maxBackwardsMs)}`}`);
+    yield* pieces(`- **Producer clock (${mdText(`${p.topic}-${p.partition ?? '?'}`)}):** ${p.backwards === 0 ? 'no CreateTime went backwards' : `${p.backwards} records went backwards, by up to ${humanDuration(p.maxBackwardsMs)}`}`);
   }
-  for (const c of q.clockChanges ?? []) out.push(`- **Change of clocks:** ${mdText(c)}`);
+  for (const c of q.clockChanges ?? []) yield* pieces(`- **Change of clocks:** ${mdText(c)}`);
   if (q.falseAlarms.length > 0) {
-    out.push(`- **False alarms (not used):** ${q.falseAlarms.map((f) => `${link(f.file, f.line)} — ${mdText(f.why)}`).join('; ')}`);
+    yield* pieces(`- **False alarms (not used):** ${q.falseAlarms.map((f) => `${link(f.file, f.line)} — ${mdText(f.why)}`).join('; ')}`);
   }
-  out.push('', `<details><summary>Accounting per file (${q.files.length} files)</summary>`, '');
-  out.push(table(['File', 'Kind', 'Node', 'Lines', 'Records', 'Folded', 'Not understood', 'Note'], q.files.map((i) => [
+  yield* pieces('', `<details><summary>Accounting per file (${q.files.length} files)</summary>`, '');
+  yield* pieces(table(['File', 'Kind', 'Node', 'Lines', 'Records', 'Folded', 'Not understood', 'Note'], mapped(q.files, (i) => [
     mdText(display(i.file)), i.kind, i.node ?? '', String(i.linesRead), String(i.records), String(i.folded), String(i.unrecognised),
     mdText(i.error ?? i.skipped ?? ''),
   ])));
-  out.push('', '</details>', '');
-  unfold();
+  yield* pieces('', '</details>', '');
+  yield* unfold();
 
   // Appendix
-  fold(`Appendix: evidence (${r.appendix.length} lines)`);
-  out.push('## Appendix: evidence', '');
-  out.push(`Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${shownZone(r)}).`, '');
-  out.push(table(['', 'File:line', 'Node', 'Time', 'Line'], r.appendix.map((a) => [
+  yield* fold(`Appendix: evidence (${r.appendix.length} lines)`);
+  yield* pieces('## Appendix: evidence', '');
+  yield* pieces(`Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${shownZone(r)}).`, '');
+  yield* pieces(table(['', 'File:line', 'Node', 'Time', 'Line'], mapped(r.appendix, (a) => [
     `<a id="${a.id}"></a>${a.id}`, mdText(`${display(a.file)}:${a.line}`), a.node ?? '', a.time === null ? '' : a.time.slice(11, 23), mdCode(a.text),
   ])));
-  out.push('', '</details>', '');
-  return out;
+  yield* pieces('', '</details>', '');
 }

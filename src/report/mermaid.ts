@@ -20,14 +20,23 @@ const wall = (iso: string) => iso.slice(0, 23);
 export function mermaidGantt(r: ReportJson): string | null {
   const gaps = r.gaps.flatMap((p) => p.gaps.map((g) => ({ topic: p.topic, partition: p.partition, g })));
   if (r.windows.length === 0 && gaps.length === 0) return null;
-  // Open windows run to the last instant the report shows, as in the HTML chart.
-  const last = Math.max(
-    ...r.windows.flatMap((w) => [Date.parse(w.start), w.end === null ? -Infinity : Date.parse(w.end)]),
-    ...r.timeline.rows.map((e) => Date.parse(e.lastTime)),
-    ...gaps.map((b) => Date.parse(b.g.after.time)),
-  );
-  const lastIso = [...r.windows.flatMap((w) => [w.start, w.end ?? w.start]), ...r.timeline.rows.map((e) => e.lastTime), ...gaps.map((b) => b.g.after.time)]
-    .find((iso) => Date.parse(iso) === last)!;
+  // Open windows run to the last instant the report shows, as in the HTML chart. Loops, not Math.max(...):
+  // a spread of every key-event row overflows the call stack past ~120,000 rows.
+  let last = -Infinity;
+  let lastIso = '';
+  const later = (iso: string) => {
+    const t = Date.parse(iso);
+    if (t > last) {
+      last = t;
+      lastIso = iso;
+    }
+  };
+  for (const w of r.windows) {
+    later(w.start);
+    if (w.end !== null) later(w.end);
+  }
+  for (const e of r.timeline.rows) later(e.lastTime);
+  for (const b of gaps) later(b.g.after.time);
 
   const lanes = new Map<string, { label: string; topic: boolean; windows: number[]; gaps: typeof gaps }>();
   const lane = (key: string, label: string, topic: boolean) => {
@@ -46,7 +55,10 @@ export function mermaidGantt(r: ReportJson): string | null {
   const ordered = [...lanes].sort(([ka, a], [kb, b]) => rank(a, ka) - rank(b, kb) || byNodeName(a.label, b.label)).map(([, l]) => l);
 
   const first = r.windows[0]?.start ?? gaps[0]!.g.before.time;
-  const days = (last - Math.min(...r.windows.map((w) => Date.parse(w.start)), ...gaps.map((b) => Date.parse(b.g.before.time)))) / 86_400_000;
+  let earliest = Infinity;
+  for (const w of r.windows) earliest = Math.min(earliest, Date.parse(w.start));
+  for (const b of gaps) earliest = Math.min(earliest, Date.parse(b.g.before.time));
+  const days = (last - earliest) / 86_400_000;
   const out = [
     'gantt',
     `  title Outage windows, ${name(shownZone(r))} (UTC${utcOffsetOf(first)})`,

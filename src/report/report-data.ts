@@ -273,6 +273,8 @@ class KeyEvents implements EventSink {
       if (expiry && !cited.has(`${e.file}:${e.line}`)) clientExpiries++;
       else chosen.push(e);
     }
+    // What is chosen is all that is needed of them now (the report is built after, and rendered).
+    this.held.length = 0;
     for (const e of citedEvents) {
       const seq = (e as Sequenced)[SEQ];
       if (seq !== undefined && !isHeld.has(seq) && inTopics(e, this.topics)) chosen.push(e);

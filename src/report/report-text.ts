@@ -144,3 +144,16 @@ export function edgeSources(w: WindowJson): string {
   const parts = [w.startSource ? `start: ${w.startSource.how}` : '', w.endSource ? `end: ${w.endSource.how}` : ''].filter(Boolean);
   return parts.length === 0 ? '' : ` ${parts.join('; ')}.`;
 }
+
+/** Pieces in order: each string one piece, each table its lines. */
+export function* pieces(...items: (string | Iterable<string>)[]): Generator<string> {
+  for (const item of items) {
+    if (typeof item === 'string') yield item;
+    else yield* item;
+  }
+}
+
+/** `items.map(f)`, made one at a time as they are consumed. */
+export function* mapped<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}

@@ -108,13 +108,13 @@ async function write(out: Writable, data: string | Buffer): Promise<void> {
 
 /**
  * `JSON.stringify(value, null, 2)` in pieces: the pieces joined are that
- * string, and none holds more than one member of the top two levels (a
+ * string, and none holds more than one member of the top `levels` levels (a
  * report's 300,000 windows are 300,000 pieces, never one string). For plain
  * data (what a schema's parse returns).
  */
-export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<string> {
+export function* jsonChunks(value: unknown, indent = '', depth = 0, levels = 2): Generator<string> {
   // No streamed array in plain data: every piece is text.
-  yield* pieces(value, indent, depth, false) as Generator<string>;
+  yield* pieces(value, indent, depth, false, levels) as Generator<string>;
 }
 
 /**
@@ -122,7 +122,7 @@ export function* jsonChunks(value: unknown, indent = '', depth = 0): Generator<s
  * StreamedArrays: their elements come as the bytes spooled.
  */
 export function* streamedDocument(doc: unknown): Generator<string | Buffer> {
-  yield* pieces(doc, '', 0, true);
+  yield* pieces(doc, '', 0, true, 2);
   yield '\n';
 }
 
@@ -135,7 +135,7 @@ export class LazyArray {
   constructor(readonly elements: () => Iterable<unknown>) {}
 }
 
-function* pieces(value: unknown, indent: string, depth: number, streams: boolean): Generator<string | Buffer> {
+function* pieces(value: unknown, indent: string, depth: number, streams: boolean, levels: number): Generator<string | Buffer> {
   if (value instanceof StreamedArray) {
     // Its elements are formatted for a member of the document itself.
     if (!streams || depth !== 1) throw new Error('internal: a streamed array is written only as a member of a document, by streamedDocument');
@@ -150,12 +150,12 @@ function* pieces(value: unknown, indent: string, depth: number, streams: boolean
     for (const element of value.elements()) {
       const item = element === undefined || typeof element === 'function' ? null : element;
       yield `${count++ === 0 ? '[' : ','}\n${inner}`;
-      yield* pieces(item, inner, depth + 1, streams);
+      yield* pieces(item, inner, depth + 1, streams, levels);
     }
     yield count === 0 ? '[]' : `\n${indent}]`;
     return;
   }
-  if (depth >= 2 || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+  if (depth >= levels || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     const text = JSON.stringify(value, null, 2);
     yield indent === '' ? text : text.replace(/\n/g, `\n${indent}`);
     return;
@@ -170,7 +170,7 @@ function* pieces(value: unknown, indent: string, depth: number, streams: boolean
     for (let i = 0; i < value.length; i++) {
       const item = value[i] === undefined || typeof value[i] === 'function' ? null : value[i];
       yield `${i === 0 ? '' : ','}\n${inner}`;
-      yield* pieces(item, inner, depth + 1, streams);
+      yield* pieces(item, inner, depth + 1, streams, levels);
     }
     yield `\n${indent}]`;
     return;
@@ -185,14 +185,18 @@ function* pieces(value: unknown, indent: string, depth: number, streams: boolean
   for (const [k, v] of members) {
     yield `${first ? '' : ','}\n${inner}${JSON.stringify(k)}: `;
     first = false;
-    yield* pieces(v, inner, depth + 1, streams);
+    yield* pieces(v, inner, depth + 1, streams, levels);
   }
   yield `\n${indent}}`;
 }
 
-/** A whole document as `--json` prints it: JSON.stringify(doc, null, 2) and a newline, in pieces. */
-export function* jsonDocument(doc: unknown): Generator<string> {
-  yield* jsonChunks(doc);
+/**
+ * A whole document as `--json` prints it: JSON.stringify(doc, null, 2) and a
+ * newline, in pieces of one member of the top `levels` levels at most (3 for
+ * a report, whose key-event rows are the third level: timeline.rows[i]).
+ */
+export function* jsonDocument(doc: unknown, levels = 2): Generator<string> {
+  yield* jsonChunks(doc, '', 0, levels);
   yield '\n';
 }
 

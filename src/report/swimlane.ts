@@ -117,8 +117,14 @@ function laneKey(w: WindowJson): { key: string; kind: Lane['kind'] } {
 }
 
 export interface ChartResult {
-  svg: string;
+  /** The SVG's lines, made as they are asked for: joined with newlines, the chart (`svg`). */
+  lines: () => Iterable<string>;
+  readonly svg: string;
   lanes: number;
+}
+
+function chart(lines: () => Iterable<string>, lanes: number): ChartResult {
+  return { lines, lanes, get svg() { return [...lines()].join('\n'); } };
 }
 
 export function renderSwimlane(r: ReportJson): ChartResult {
@@ -139,7 +145,7 @@ export function renderSwimlane(r: ReportJson): ChartResult {
   }
   const gapBands = r.gaps.flatMap((p) => p.gaps.map((g) => ({ topic: p.topic, partition: p.partition, g })));
   for (const b of gapBands) times.push([b.g.before.createTime, b.g.after.createTime]);
-  if (times.length === 0) return { svg: '<p>No windows and no key events to chart.</p>', lanes: 0 };
+  if (times.length === 0) return chart(() => ['<p>No windows and no key events to chart.</p>'], 0);
   // Open windows run to the last thing seen.
   const endOf = (w: WindowJson) => (w.end === null ? Math.max(tMax, Date.parse(w.start)) : Date.parse(w.end));
   r.windows.forEach((w, i) => { times[i]![1] = endOf(w); });
@@ -191,7 +197,6 @@ export function renderSwimlane(r: ReportJson): ChartResult {
     lane.subRows = Math.max(1, ends.length);
   }
 
-  const parts: string[] = [];
   let y = CHART.top;
   const laneTops: number[] = [];
   for (const lane of ordered) {
@@ -201,75 +206,78 @@ export function renderSwimlane(r: ReportJson): ChartResult {
   const plotBottom = y;
   const height = plotBottom + CHART.axisHeight;
 
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="swimlane" role="img" width="${CHART.width}" height="${height}" viewBox="0 0 ${CHART.width} ${height}" data-zone="${esc(shownZone(r))}" data-segments="${segments.map((s) => `${s.t0},${s.t1},${s.x0},${s.x1}`).join(';')}" data-plot-top="${CHART.top}" data-plot-bottom="${plotBottom}">`);
-  parts.push(`<title>Outage windows and key events per node, times in ${esc(shownZone(r))}</title>`);
+  // The SVG's lines made as they are written: the layout above, the bars' and ticks' text here.
+  function* draw(): Generator<string> {
+    yield `<svg xmlns="http://www.w3.org/2000/svg" class="swimlane" role="img" width="${CHART.width}" height="${height}" viewBox="0 0 ${CHART.width} ${height}" data-zone="${esc(shownZone(r))}" data-segments="${segments.map((s) => `${s.t0},${s.t1},${s.x0},${s.x1}`).join(';')}" data-plot-top="${CHART.top}" data-plot-bottom="${plotBottom}">`;
+    yield `<title>Outage windows and key events per node, times in ${esc(shownZone(r))}</title>`;
 
-  // Segment backgrounds and break marks.
-  segments.forEach((s, k) => {
-    parts.push(`<rect class="segment" x="${s.x0}" y="${CHART.top}" width="${round(s.x1 - s.x0)}" height="${plotBottom - CHART.top}" fill="#fafafa" stroke="#ddd"/>`);
-    const next = segments[k + 1];
-    if (next) {
-      const mid = round((s.x1 + next.x0) / 2);
-      parts.push(`<g class="break"><title>${esc(`${humanDuration(next.t0 - s.t1)} without windows or key events, cut from the axis`)}</title><path d="M${mid - 4},${CHART.top} l8,6 l-8,6 l8,6" fill="none" stroke="#999"/><text x="${mid}" y="${plotBottom + 30}" text-anchor="middle" font-size="10" fill="#777">⋯</text></g>`);
+    // Segment backgrounds and break marks.
+    for (const [k, s] of segments.entries()) {
+      yield `<rect class="segment" x="${s.x0}" y="${CHART.top}" width="${round(s.x1 - s.x0)}" height="${plotBottom - CHART.top}" fill="#fafafa" stroke="#ddd"/>`;
+      const next = segments[k + 1];
+      if (next) {
+        const mid = round((s.x1 + next.x0) / 2);
+        yield `<g class="break"><title>${esc(`${humanDuration(next.t0 - s.t1)} without windows or key events, cut from the axis`)}</title><path d="M${mid - 4},${CHART.top} l8,6 l-8,6 l8,6" fill="none" stroke="#999"/><text x="${mid}" y="${plotBottom + 30}" text-anchor="middle" font-size="10" fill="#777">⋯</text></g>`;
+      }
     }
-  });
 
-  // Axis.
-  const firstIso = zone.format(segments[0]!.t0);
-  parts.push(`<text class="axis-date" x="${plotX0}" y="${CHART.top - 14}" font-size="12" fill="#333">${esc(firstIso.slice(0, 10))} (${esc(shownZone(r))}, UTC${esc(utcOffsetOf(firstIso))})</text>`);
-  let lastDay = firstIso.slice(0, 10);
-  for (const s of segments) {
-    for (const tk of axisTicks(s, zone)) {
-      const tx = x(tk.t);
-      const day = zone.format(tk.t).slice(0, 10);
-      const label = day !== lastDay ? `${day.slice(5)} ${tk.label}` : tk.label;
-      lastDay = day;
-      parts.push(`<line class="gridline" x1="${tx}" x2="${tx}" y1="${CHART.top}" y2="${plotBottom}" stroke="#e5e5e5"/><text class="axis-label" x="${tx}" y="${plotBottom + 14}" text-anchor="middle" font-size="11" fill="#444" data-t="${tk.t}">${esc(label)}</text>`);
+    // Axis.
+    const firstIso = zone.format(segments[0]!.t0);
+    yield `<text class="axis-date" x="${plotX0}" y="${CHART.top - 14}" font-size="12" fill="#333">${esc(firstIso.slice(0, 10))} (${esc(shownZone(r))}, UTC${esc(utcOffsetOf(firstIso))})</text>`;
+    let lastDay = firstIso.slice(0, 10);
+    for (const s of segments) {
+      for (const tk of axisTicks(s, zone)) {
+        const tx = x(tk.t);
+        const day = zone.format(tk.t).slice(0, 10);
+        const label = day !== lastDay ? `${day.slice(5)} ${tk.label}` : tk.label;
+        lastDay = day;
+        yield `<line class="gridline" x1="${tx}" x2="${tx}" y1="${CHART.top}" y2="${plotBottom}" stroke="#e5e5e5"/><text class="axis-label" x="${tx}" y="${plotBottom + 14}" text-anchor="middle" font-size="11" fill="#444" data-t="${tk.t}">${esc(label)}</text>`;
+      }
     }
+
+    // Lanes.
+    for (const [li, lane] of ordered.entries()) {
+      const top = laneTops[li]!;
+      const h = laneHeightOf(lane);
+      yield `<g class="lane" data-lane="${esc(lane.label)}" data-lane-kind="${lane.kind}" data-top="${top}" data-height="${h}">`;
+      yield `<line x1="0" x2="${CHART.width}" y1="${top + h}" y2="${top + h}" stroke="#ddd"/>`;
+      yield `<text class="lane-label" x="8" y="${top + 18}" font-size="12" fill="${lane.kind === 'node' ? '#222' : '#555'}"${lane.kind === 'topic' ? ' font-style="italic"' : ''}>${esc(lane.label)}</text>`;
+      for (const b of lane.bars) {
+        const s = Date.parse(b.w.start);
+        const e = endOf(b.w);
+        const x0 = x(s);
+        const width = Math.max(CHART.minBarWidth, round(x(e) - x0));
+        const by = top + 13 + b.sub * CHART.subRowHeight;
+        const colour = kindStyle(b.w.kind).colour;
+        yield `<a href="#w-${b.i + 1}"><rect class="bar" x="${x0}" y="${by}" width="${width}" height="${CHART.subRowHeight - 2}" rx="1.5" fill="${colour}"${b.w.end === null ? ' fill-opacity="0.55"' : ''} data-window="${b.i}" data-kind="${b.w.kind}" data-start-ms="${s}" data-end-ms="${b.w.end === null ? 'open' : e}"><title>${esc(barTitle(b.w, b.i))}</title></rect></a>`;
+      }
+      // Record gaps from the dumps: an outlined band under the topic's bars.
+      for (const b of lane.kind === 'topic' ? gapBands.filter((x) => `topic:${x.topic}` === lane.key) : []) {
+        const gx = x(b.g.before.createTime);
+        const gw = Math.max(CHART.minBarWidth, round(x(b.g.after.createTime) - gx));
+        yield `<rect class="gap" x="${gx}" y="${top + 3}" width="${gw}" height="6" fill="none" stroke="#555" stroke-dasharray="3 2" data-start-ms="${b.g.before.createTime}" data-end-ms="${b.g.after.createTime}"><title>${esc(`no record in ${b.topic}-${b.partition ?? '?'}: last committed CreateTime ${b.g.before.createTime} (${shortTime(b.g.before.time)}), next ${b.g.after.createTime} (${shortTime(b.g.after.time)}): ${b.g.duration}${b.g.estimatedMissing === null ? '' : `, ~${b.g.estimatedMissing} records never written`}`)}</title></rect>`;
+      }
+      // Ticks: one per pixel column; their titles list what they fold.
+      const columns = new Map<number, KeyEventJson[]>();
+      for (const t of lane.ticks) {
+        const col = Math.round(x(Date.parse(t.time)));
+        const list = columns.get(col) ?? [];
+        list.push(t);
+        columns.set(col, list);
+      }
+      for (const [col, events] of columns) {
+        const worst = events.reduce((a, b) => ((RANK[b.severity] ?? 0) > (RANK[a.severity] ?? 0) ? b : a));
+        const count = events.reduce((n, e) => n + e.count, 0);
+        const runEnd = Math.round(events.reduce((m, e) => Math.max(m, x(Date.parse(e.lastTime))), -Infinity));
+        if (runEnd - col >= 2) yield `<line class="run" x1="${col}" x2="${runEnd}" y1="${top + 6}" y2="${top + 6}" stroke="${TICK_COLOUR[worst.severity]}" stroke-width="2" stroke-opacity="0.5"/>`;
+        yield `<line class="tick" x1="${col}" x2="${col}" y1="${top + 2}" y2="${top + 10}" stroke="${TICK_COLOUR[worst.severity]}" stroke-width="2" data-count="${count}"><title>${esc(tickTitle(events))}</title></line>`;
+      }
+      yield '</g>';
+    }
+
+    yield '</svg>';
   }
-
-  // Lanes.
-  ordered.forEach((lane, li) => {
-    const top = laneTops[li]!;
-    const h = laneHeightOf(lane);
-    parts.push(`<g class="lane" data-lane="${esc(lane.label)}" data-lane-kind="${lane.kind}" data-top="${top}" data-height="${h}">`);
-    parts.push(`<line x1="0" x2="${CHART.width}" y1="${top + h}" y2="${top + h}" stroke="#ddd"/>`);
-    parts.push(`<text class="lane-label" x="8" y="${top + 18}" font-size="12" fill="${lane.kind === 'node' ? '#222' : '#555'}"${lane.kind === 'topic' ? ' font-style="italic"' : ''}>${esc(lane.label)}</text>`);
-    for (const b of lane.bars) {
-      const s = Date.parse(b.w.start);
-      const e = endOf(b.w);
-      const x0 = x(s);
-      const width = Math.max(CHART.minBarWidth, round(x(e) - x0));
-      const by = top + 13 + b.sub * CHART.subRowHeight;
-      const colour = kindStyle(b.w.kind).colour;
-      parts.push(`<a href="#w-${b.i + 1}"><rect class="bar" x="${x0}" y="${by}" width="${width}" height="${CHART.subRowHeight - 2}" rx="1.5" fill="${colour}"${b.w.end === null ? ' fill-opacity="0.55"' : ''} data-window="${b.i}" data-kind="${b.w.kind}" data-start-ms="${s}" data-end-ms="${b.w.end === null ? 'open' : e}"><title>${esc(barTitle(b.w, b.i))}</title></rect></a>`);
-    }
-    // Record gaps from the dumps: an outlined band under the topic's bars.
-    for (const b of lane.kind === 'topic' ? gapBands.filter((x) => `topic:${x.topic}` === lane.key) : []) {
-      const gx = x(b.g.before.createTime);
-      const gw = Math.max(CHART.minBarWidth, round(x(b.g.after.createTime) - gx));
-      parts.push(`<rect class="gap" x="${gx}" y="${top + 3}" width="${gw}" height="6" fill="none" stroke="#555" stroke-dasharray="3 2" data-start-ms="${b.g.before.createTime}" data-end-ms="${b.g.after.createTime}"><title>${esc(`no record in ${b.topic}-${b.partition ?? '?'}: last committed CreateTime ${b.g.before.createTime} (${shortTime(b.g.before.time)}), next ${b.g.after.createTime} (${shortTime(b.g.after.time)}): ${b.g.duration}${b.g.estimatedMissing === null ? '' : `, ~${b.g.estimatedMissing} records never written`}`)}</title></rect>`);
-    }
-    // Ticks: one per pixel column; their titles list what they fold.
-    const columns = new Map<number, KeyEventJson[]>();
-    for (const t of lane.ticks) {
-      const col = Math.round(x(Date.parse(t.time)));
-      const list = columns.get(col) ?? [];
-      list.push(t);
-      columns.set(col, list);
-    }
-    for (const [col, events] of columns) {
-      const worst = events.reduce((a, b) => ((RANK[b.severity] ?? 0) > (RANK[a.severity] ?? 0) ? b : a));
-      const count = events.reduce((n, e) => n + e.count, 0);
-      const runEnd = Math.round(Math.max(...events.map((e) => x(Date.parse(e.lastTime)))));
-      if (runEnd - col >= 2) parts.push(`<line class="run" x1="${col}" x2="${runEnd}" y1="${top + 6}" y2="${top + 6}" stroke="${TICK_COLOUR[worst.severity]}" stroke-width="2" stroke-opacity="0.5"/>`);
-      parts.push(`<line class="tick" x1="${col}" x2="${col}" y1="${top + 2}" y2="${top + 10}" stroke="${TICK_COLOUR[worst.severity]}" stroke-width="2" data-count="${count}"><title>${esc(tickTitle(events))}</title></line>`);
-    }
-    parts.push('</g>');
-  });
-
-  parts.push('</svg>');
-  return { svg: parts.join('\n'), lanes: ordered.length };
+  return chart(draw, ordered.length);
 }
 
 function laneHeightOf(lane: Lane): number {
