@@ -37,3 +37,40 @@ export function toEventJson(e: TimelineEvent, zone: Zone): EventJson {
     continuation: e.continuation,
   };
 }
+
+/**
+ * An event's position in the pass, written on it by the sink that needs the
+ * events it keeps put back in the order of the pass (the report's key
+ * events) — on the event, not in a WeakMap: a WeakMap's keys survive every
+ * minor collection, which moved every event of the pass to the old
+ * generation. Sinks after that one see it on the events they keep.
+ */
+export const PASS_POSITION = Symbol('position in the pass');
+export type Positioned = TimelineEvent & { [PASS_POSITION]?: number };
+
+/** The fields that name a topic or partition (what --topic selects events by). */
+export const TOPIC_FIELDS = ['topic', 'partition', 'partitions'] as const;
+
+const NO_FIELDS: TimelineEvent['fields'] = Object.freeze({});
+const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
+
+/**
+ * What is kept of an event once it has gone by: what a key-event row shows
+ * (time, node, rule, message …; no continuation lines, no level or logger),
+ * the fields named in `keep` and nothing else of them, and its position in
+ * the pass. Rows are built from these alone; tens of thousands are held to
+ * the end of a pass (key events, the lines windows cite).
+ */
+export function rowOnly(e: Positioned, keep: readonly string[] = []): Positioned {
+  let fields = NO_FIELDS;
+  for (const key of keep) {
+    const v = e.fields[key];
+    if (v === undefined) continue;
+    if (fields === NO_FIELDS) fields = {};
+    fields[key] = v;
+  }
+  return {
+    time: e.time, node: e.node, nodeKind: e.nodeKind, file: e.file, line: e.line, rule: e.rule, category: e.category, severity: e.severity,
+    message: e.message, fields, continuation: NO_LINES, [PASS_POSITION]: e[PASS_POSITION],
+  };
+}

@@ -1,6 +1,6 @@
 import type { FieldValue } from '../catalogue/fields.js';
 import type { WindowKind } from '../model/window.js';
-import type { TimelineEvent } from '../timeline/event.js';
+import { rowOnly, TOPIC_FIELDS, type TimelineEvent } from '../timeline/event.js';
 
 /** A line that supports a window; time null for snapshot lines without one. */
 export interface Evidence {
@@ -9,7 +9,11 @@ export interface Evidence {
   time: number | null;
   ruleId: string | null;
   text: string;
-  /** The event the line was read as (log lines only): what a consumer after the pass needs of a cited line. Not output. */
+  /**
+   * What a consumer after the pass needs of the event the line was read as
+   * (log lines only): its row's worth, its topics, its position in the pass
+   * (rowOnly; the report's key events). Not output.
+   */
   event?: TimelineEvent;
 }
 
@@ -103,9 +107,23 @@ export function restartEstimate(firstLine: number, lastKnownDown: number, typica
   return { at: Math.max(earliest, firstLine - typicalMs), earliest };
 }
 
+/**
+ * The evidence of a line: one object per line however many windows, edges
+ * and trackers cite it (the trackers cite the event at hand, often twice:
+ * an edge's source and the window's evidence), holding a row's worth of its
+ * event, not the event (fields, continuation lines): thousands of windows
+ * keep up to MAX_EVIDENCE each to the end.
+ */
 export function evidenceOf(e: TimelineEvent): Evidence {
-  return { file: e.file, line: e.line, time: e.time, ruleId: e.rule?.id ?? null, text: e.message, event: e };
+  if (e !== lastCited) {
+    const event = rowOnly(e, TOPIC_FIELDS);
+    lastEvidence = { file: e.file, line: e.line, time: e.time, ruleId: e.rule?.id ?? null, text: event.message, event };
+    lastCited = e;
+  }
+  return lastEvidence!;
 }
+let lastCited: TimelineEvent | undefined;
+let lastEvidence: Evidence | undefined;
 
 export function addEvidence(w: Window, ev: Evidence): void {
   if (w.evidence.some((x) => x.file === ev.file && x.line === ev.line)) return;
