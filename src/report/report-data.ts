@@ -25,7 +25,7 @@ import { smallFiles, WindowsSink, type SmallFiles } from '../windows/build.js';
 import type { Window } from '../windows/engine.js';
 import { drain, type EventSink } from '../timeline/sink.js';
 import { carriedNodeBeside, EVENTS_KIND, eventFileStartupConfigs } from '../readers/events-ndjson.js';
-import { PASS_POSITION, rowOnly, TOPIC_FIELDS, type Positioned, type TimelineEvent } from '../timeline/event.js';
+import { PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
 import type { Zone } from '../time/zone.js';
 import { compactBursts } from '../timeline/compact.js';
 import { rezoneWindows } from '../windows/display-zone.js';
@@ -244,7 +244,8 @@ class KeyEvents implements EventSink {
   private readonly sessions = brokerSessions();
   // Each classified event's position in the pass is written on it (PASS_POSITION), not kept in a WeakMap: a WeakMap's keys
   // survive every minor collection, which moved every event of the pass to the old generation (+60 MB peak RSS at 100 MB).
-  // This sink comes before the window engine in the pass, so that the lines a window cites carry their position.
+  // Only events of the topics asked for (all, when none were) are numbered: a line a window cites is a key event
+  // when it has a number. This sink comes before the window engine in the pass, so that the cited lines carry it.
   // What is held is a row's worth of each key event (no fields, no continuation lines): tens of thousands of them
   // are held to the end of the pass.
   private readonly held: { e: Positioned; expiry: boolean }[] = [];
@@ -253,9 +254,11 @@ class KeyEvents implements EventSink {
 
   push(e: TimelineEvent): void {
     if (e.rule === null) return;
-    (e as Positioned)[PASS_POSITION] = this.read++;
+    const position = this.read++;
     noteBrokerSession(this.sessions, e);
-    if (isKeyBySeverity(e) && inTopics(e, this.topics)) this.held.push({ e: rowOnly(e), expiry: isClientSessionExpiry(this.sessions, e) });
+    if (!inTopics(e, this.topics)) return;
+    (e as Positioned)[PASS_POSITION] = position;
+    if (isKeyBySeverity(e)) this.held.push({ e: rowOnly(e), expiry: isClientSessionExpiry(this.sessions, e) });
   }
 
   async rows(windows: readonly Window[], zone: Zone): Promise<{ rows: KeyEventJson[]; eventsRead: number; keyEvents: number; clientExpiries: number }> {
@@ -280,7 +283,7 @@ class KeyEvents implements EventSink {
     this.held.length = 0;
     for (const e of citedEvents) {
       const seq = (e as Positioned)[PASS_POSITION];
-      if (seq !== undefined && !isHeld.has(seq) && inTopics(e, this.topics)) chosen.push(e);
+      if (seq !== undefined && !isHeld.has(seq)) chosen.push(e);
     }
     chosen.sort((a, b) => (a as Positioned)[PASS_POSITION]! - (b as Positioned)[PASS_POSITION]!);
     const rows: KeyEventJson[] = [];
@@ -313,7 +316,7 @@ async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
 /** Strings in an event's fields that name a topic or partition. */
 function namedTopics(e: TimelineEvent): string[] {
   const out: string[] = [];
-  for (const key of TOPIC_FIELDS) {
+  for (const key of ['topic', 'partition', 'partitions']) {
     const v = e.fields[key];
     for (const s of Array.isArray(v) ? v : [v]) if (typeof s === 'string') out.push(s.replace(/-\d+$/, ''));
   }

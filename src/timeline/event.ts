@@ -48,29 +48,19 @@ export function toEventJson(e: TimelineEvent, zone: Zone): EventJson {
 export const PASS_POSITION = Symbol('position in the pass');
 export type Positioned = TimelineEvent & { [PASS_POSITION]?: number };
 
-/** The fields that name a topic or partition (what --topic selects events by). */
-export const TOPIC_FIELDS = ['topic', 'partition', 'partitions'] as const;
-
 const NO_FIELDS: TimelineEvent['fields'] = Object.freeze({});
 const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
 
 /**
  * What is kept of an event once it has gone by: what a key-event row shows
- * (time, node, rule, message …; no continuation lines, no level or logger),
- * the fields named in `keep` and nothing else of them, and its position in
- * the pass. Rows are built from these alone; tens of thousands are held to
- * the end of a pass (key events, the lines windows cite).
+ * (time, node, rule, message …; no fields, no continuation lines, no level
+ * or logger) and its position in the pass. Rows are built from these alone;
+ * tens of thousands are held to the end of a pass (key events, the lines
+ * windows cite).
  */
-export function rowOnly(e: Positioned, keep: readonly string[] = []): Positioned {
-  let fields = NO_FIELDS;
-  for (const key of keep) {
-    const v = e.fields[key];
-    if (v === undefined) continue;
-    if (fields === NO_FIELDS) fields = {};
-    fields[key] = v;
-  }
+export function rowOnly(e: Positioned): Positioned {
   return {
     time: e.time, node: e.node, nodeKind: e.nodeKind, file: e.file, line: e.line, rule: e.rule, category: e.category, severity: e.severity,
-    message: e.message, fields, continuation: NO_LINES, [PASS_POSITION]: e[PASS_POSITION],
+    message: e.message, fields: NO_FIELDS, continuation: NO_LINES, [PASS_POSITION]: e[PASS_POSITION],
   };
 }

@@ -1,6 +1,6 @@
 import type { FieldValue } from '../catalogue/fields.js';
 import type { WindowKind } from '../model/window.js';
-import { rowOnly, TOPIC_FIELDS, type TimelineEvent } from '../timeline/event.js';
+import { rowOnly, type TimelineEvent } from '../timeline/event.js';
 
 /** A line that supports a window; time null for snapshot lines without one. */
 export interface Evidence {
@@ -11,8 +11,8 @@ export interface Evidence {
   text: string;
   /**
    * What a consumer after the pass needs of the event the line was read as
-   * (log lines only): its row's worth, its topics, its position in the pass
-   * (rowOnly; the report's key events). Not output.
+   * (log lines only): its row's worth and its position in the pass (rowOnly;
+   * the report's key events). Not output.
    */
   event?: TimelineEvent;
 }
@@ -116,7 +116,7 @@ export function restartEstimate(firstLine: number, lastKnownDown: number, typica
  */
 export function evidenceOf(e: TimelineEvent): Evidence {
   if (e !== lastCited) {
-    const event = rowOnly(e, TOPIC_FIELDS);
+    const event = rowOnly(e);
     lastEvidence = { file: e.file, line: e.line, time: e.time, ruleId: e.rule?.id ?? null, text: event.message, event };
     lastCited = e;
   }
