@@ -92,7 +92,6 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   if (timeline.plan.missing.length > 0) return { report: undefined as never, missing: timeline.plan.missing };
   options.onPlan?.(timeline.plan);
   const small = smallFiles();
-  const windowsSink = await WindowsSink.open(timeline.plan.others, zone, small);
   const topics = options.topics ?? [];
   const keys = new KeyEvents(topics);
   // Gaps: each dumped topic's evidence a sink on the same pass over the logs.
@@ -101,12 +100,8 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     zone, ...(shown !== zone && { displayZone: shown }), minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks, layouts,
   };
   const topicGaps = await DumpedTopicGaps.read(plan, paths, topics, gapOptions);
-  // The key events first: they number the events, and the window engine keeps that number with the lines it cites.
-  await drain(timeline.eventBatches, [keys, windowsSink, ...topicGaps.sinks]);
-  const finished = windowsSink.finish();
-  const windows = (shown === zone ? finished.doc : rezoneWindows(finished.doc, shown)).windows;
-  // Key events' times in the zone shown (--display-tz).
-  const { rows, eventsRead, keyEvents, clientExpiries } = await keys.rows(finished.windows, shown);
+  const { windows, falseAlarms, keyRows } = await passOverLogs(timeline, small, keys, topicGaps.sinks, zone, shown);
+  const { rows, eventsRead, keyEvents, clientExpiries } = keyRows;
   const logsRead = new Set(plan.families.flatMap((f) => f.files.map((x) => x.path)));
   const logInputs = timeline.inputs().filter((i) => logsRead.has(i.file));
   const gapReports = await topicGaps.reports(logInputs);
@@ -213,11 +208,30 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
           ...timeline.clockNotes().map((n) => describeClockNote(n, zone)),
         ],
       }),
-      falseAlarms: finished.doc.falseAlarms,
+      falseAlarms,
     },
     appendix,
   };
   return { report: parseReport(report), missing: [] };
+}
+
+/**
+ * The one pass over the logs, every record to the key events, the window
+ * engine and the gap sinks. What is returned is the windows as JSON and the
+ * key-event rows: the engine's own windows, with the lines they cite, are
+ * let go on return (held beside their JSON they were the report's peak).
+ */
+async function passOverLogs(
+  timeline: Awaited<ReturnType<typeof buildTimeline>>, small: SmallFiles, keys: KeyEvents, sinks: readonly EventSink[], zone: Zone, shown: Zone,
+) {
+  const windowsSink = await WindowsSink.open(timeline.plan.others, zone, small);
+  // The key events first: they number the events, and the window engine keeps that number with the lines it cites.
+  await drain(timeline.eventBatches, [keys, windowsSink, ...sinks]);
+  const finished = windowsSink.finish();
+  // Key events' times in the zone shown (--display-tz).
+  const keyRows = await keys.rows(finished.windows, shown);
+  const doc = finished.doc;
+  return { windows: (shown === zone ? doc : rezoneWindows(doc, shown)).windows, falseAlarms: doc.falseAlarms, keyRows };
 }
 
 /** One sentence on the clock offsets estimated between nodes (see src/analysis/skew.ts). */
