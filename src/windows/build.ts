@@ -154,7 +154,8 @@ export interface WindowsFinished {
  */
 export class WindowsSink implements EventSink {
   private constructor(
-    private readonly engine: WindowEngine, private readonly mode: ModeTally, private readonly metadata: MetadataInput | undefined, private readonly zone: Zone,
+    /** Let go by finish: the windows are then held by what finish returned alone, for as long as that is. */
+    private engine: WindowEngine | undefined, private readonly mode: ModeTally, private readonly metadata: MetadataInput | undefined, private readonly zone: Zone,
   ) {}
 
   static async open(others: readonly PlannedFile[], zone: Zone, read: SmallFiles = smallFiles()): Promise<WindowsSink> {
@@ -169,12 +170,15 @@ export class WindowsSink implements EventSink {
   }
 
   push(e: TimelineEvent): void {
-    this.engine.push(e);
+    this.engine!.push(e);
     this.mode.event(e);
   }
 
+  /** Once, at the end of the pass. */
   finish(): WindowsFinished {
     const { engine, zone } = this;
+    if (!engine) throw new Error('internal: the window engine was finished twice');
+    this.engine = undefined;
     const merged = mergeMetadata(engine.finish(), this.metadata, this.mode.edges, zone);
     const { mode: clusterMode, reason: modeReason } = this.mode.verdict();
     const head = (): WindowsDocJson => ({
