@@ -52,6 +52,14 @@ const NO_FIELDS: TimelineEvent['fields'] = Object.freeze({});
 const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
 
 /**
+ * The same text in a string of its own: a message is a slice of the line it
+ * was read from, and V8 keeps a slice's whole parent for as long as the slice.
+ */
+export function ownCopy(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/**
  * What is kept of an event once it has gone by: what a key-event row shows
  * (time, node, rule, message …; no fields, no continuation lines, no level
  * or logger) and its position in the pass. Rows are built from these alone;
@@ -61,6 +69,6 @@ const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
 export function rowOnly(e: Positioned): Positioned {
   return {
     time: e.time, node: e.node, nodeKind: e.nodeKind, file: e.file, line: e.line, rule: e.rule, category: e.category, severity: e.severity,
-    message: e.message, fields: NO_FIELDS, continuation: NO_LINES, [PASS_POSITION]: e[PASS_POSITION],
+    message: ownCopy(e.message), fields: NO_FIELDS, continuation: NO_LINES, [PASS_POSITION]: e[PASS_POSITION],
   };
 }

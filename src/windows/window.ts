@@ -2,7 +2,7 @@ import type { FieldValue } from '../catalogue/fields.js';
 import type { WindowKind } from '../model/window.js';
 import type { Rule } from '../catalogue/schema.js';
 import type { NodeKind, Severity } from '../model/record.js';
-import { PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
+import { ownCopy, PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
 
 /** A line that supports a window; time null for snapshot lines without one. */
 export interface Evidence {
@@ -150,7 +150,8 @@ class LineEvidence implements Evidence {
     this.time = e.time;
     this.rule = e.rule;
     this.ruleId = e.rule?.id ?? null;
-    this.text = e.message;
+    // A copy of its own: the message is a slice of the line it was read from, which would be kept whole with it.
+    this.text = ownCopy(e.message);
     this.node = e.node;
     this.nodeKind = e.nodeKind;
     this.category = e.category;
