@@ -25,7 +25,7 @@ import { smallFiles, WindowsSink, type SmallFiles } from '../windows/build.js';
 import type { Window } from '../windows/engine.js';
 import { drain, type EventSink } from '../timeline/sink.js';
 import { carriedNodeBeside, EVENTS_KIND, eventFileStartupConfigs } from '../readers/events-ndjson.js';
-import { PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
+import { ownCopy, PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
 import type { Zone } from '../time/zone.js';
 import { compactBursts } from '../timeline/compact.js';
 import { rezoneWindows } from '../windows/display-zone.js';
@@ -303,8 +303,9 @@ class KeyEvents implements EventSink {
     const rows: KeyEventJson[] = [];
     for await (const row of compactBursts(fromArray(chosen), 1000, 'run')) {
       rows.push({
-        time: zone.format(row.first.time),
-        lastTime: zone.format(row.last.time),
+        // Held to the end (the report is made whole): in strings of their own, as the windows' (toWindowJson).
+        time: ownCopy(zone.format(row.first.time)),
+        lastTime: ownCopy(zone.format(row.last.time)),
         node: row.first.node,
         nodeKind: row.first.nodeKind,
         rule: row.first.rule!.id,
