@@ -20,6 +20,7 @@ import { eventFilter, filtersNothing, windowFilter, type EventFilter } from '../
 import { rezoneWindow, rezoneWindows } from '../windows/display-zone.js';
 import { renderWindowsTable } from '../report/windows-table.js';
 import { toWindowJson, WindowsSink } from '../windows/build.js';
+import type { Window } from '../windows/engine.js';
 import { flatten, through } from '../timeline/sink.js';
 import type { WindowsDocJson } from '../model/window.js';
 import { closingFor, eventFileLines, twinRecord } from '../report/events-closing.js';
@@ -176,11 +177,14 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
           schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: [], skew: timeline.skew(),
           ...(runtime.length > 0 && { runtimeZoneCheck: runtime }), events: [],
         });
-        const found = sink!.finish().windows;
+        let found: readonly Window[] | undefined = sink!.finish().windows;
         const window = compiledParse(WindowSchema);
         const kept = windowFilter(filter);
         const windows = new LazyArray(function* () {
-          for (const w of found) {
+          // Written once: the windows let go once written (the events, read back after them, are the rest of the document).
+          const all = found!;
+          found = undefined;
+          for (const w of all) {
             const json = toWindowJson(w, zone);
             if (kept(json)) yield window(shown !== zone ? rezoneWindow(json, shown) : json);
           }

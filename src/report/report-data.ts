@@ -7,6 +7,7 @@ import { brokerSessions, isClientSessionExpiry, noteBrokerSession } from '../ana
 import { propertiesRole, runChecks, type DescribeFile, type PropertiesFile, type StartupConfigFile } from '../analysis/findings.js';
 import type { DumpInputJson } from '../model/gap.js';
 import { severityRank } from '../model/record.js';
+import { compiledParse } from '../model/check.js';
 import {
   ReportSchema, type AppendixEntryJson, type GapPartitionJson, type KeyEventJson, type LineRefJson,
   type MissingRecordsJson, type ReportJson,
@@ -24,7 +25,7 @@ import { smallFiles, WindowsSink, type SmallFiles } from '../windows/build.js';
 import type { Window } from '../windows/engine.js';
 import { drain, type EventSink } from '../timeline/sink.js';
 import { carriedNodeBeside, EVENTS_KIND, eventFileStartupConfigs } from '../readers/events-ndjson.js';
-import type { TimelineEvent } from '../timeline/event.js';
+import { ownCopy, PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
 import type { Zone } from '../time/zone.js';
 import { compactBursts } from '../timeline/compact.js';
 import { rezoneWindows } from '../windows/display-zone.js';
@@ -55,6 +56,9 @@ export interface ReportResult {
   report: ReportJson;
   missing: string[];
 }
+
+/** The report checked against its schema: the document itself where the compiled check passes it (no copy of it made). */
+const parseReport = compiledParse(ReportSchema);
 
 /** Categories whose info-level events are key events (the story of the cluster, not routine chatter). */
 const KEY_CATEGORIES = new Set(['lifecycle', 'controller', 'zk-quorum']);
@@ -88,7 +92,6 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   if (timeline.plan.missing.length > 0) return { report: undefined as never, missing: timeline.plan.missing };
   options.onPlan?.(timeline.plan);
   const small = smallFiles();
-  const windowsSink = await WindowsSink.open(timeline.plan.others, zone, small);
   const topics = options.topics ?? [];
   const keys = new KeyEvents(topics);
   // Gaps: each dumped topic's evidence a sink on the same pass over the logs.
@@ -97,11 +100,8 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     zone, ...(shown !== zone && { displayZone: shown }), minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks, layouts,
   };
   const topicGaps = await DumpedTopicGaps.read(plan, paths, topics, gapOptions);
-  await drain(timeline.eventBatches, [windowsSink, keys, ...topicGaps.sinks]);
-  const finished = windowsSink.finish();
-  const windows = (shown === zone ? finished.doc : rezoneWindows(finished.doc, shown)).windows;
-  // Key events' times in the zone shown (--display-tz).
-  const { rows, eventsRead, keyEvents, clientExpiries } = await keys.rows(finished.windows, shown);
+  const { windows, falseAlarms, keyRows } = await passOverLogs(timeline, small, keys, topicGaps.sinks, zone, shown);
+  const { rows, eventsRead, keyEvents, clientExpiries } = keyRows;
   const logsRead = new Set(plan.families.flatMap((f) => f.files.map((x) => x.path)));
   const logInputs = timeline.inputs().filter((i) => logsRead.has(i.file));
   const gapReports = await topicGaps.reports(logInputs);
@@ -208,11 +208,30 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
           ...timeline.clockNotes().map((n) => describeClockNote(n, zone)),
         ],
       }),
-      falseAlarms: finished.doc.falseAlarms,
+      falseAlarms,
     },
     appendix,
   };
-  return { report: ReportSchema.parse(report), missing: [] };
+  return { report: parseReport(report), missing: [] };
+}
+
+/**
+ * The one pass over the logs, every record to the key events, the window
+ * engine and the gap sinks. What is returned is the windows as JSON and the
+ * key-event rows: the engine's own windows, with the lines they cite, are
+ * let go on return (held beside their JSON they were the report's peak).
+ */
+async function passOverLogs(
+  timeline: Awaited<ReturnType<typeof buildTimeline>>, small: SmallFiles, keys: KeyEvents, sinks: readonly EventSink[], zone: Zone, shown: Zone,
+) {
+  const windowsSink = await WindowsSink.open(timeline.plan.others, zone, small);
+  // The key events first: they number the events, and the window engine keeps that number with the lines it cites.
+  await drain(timeline.eventBatches, [keys, windowsSink, ...sinks]);
+  const finished = windowsSink.finish();
+  // Key events' times in the zone shown (--display-tz).
+  const keyRows = await keys.rows(finished.windows, shown);
+  const doc = finished.doc;
+  return { windows: (shown === zone ? doc : rezoneWindows(doc, shown)).windows, falseAlarms: doc.falseAlarms, keyRows };
 }
 
 /** One sentence on the clock offsets estimated between nodes (see src/analysis/skew.ts). */
@@ -234,25 +253,26 @@ function describeSkew(skew: SkewReport): string {
  * are found afterwards through the windows' evidence; both are put back in
  * the order of the pass and compacted into runs.
  */
-const SEQ = Symbol('position in the pass');
-type Sequenced = TimelineEvent & { [SEQ]?: number };
-
 class KeyEvents implements EventSink {
   private read = 0;
   private readonly sessions = brokerSessions();
-  // Each classified event's position in the pass is written on it (SEQ), not kept in a WeakMap: a WeakMap's keys
+  // Each classified event's position in the pass is written on it (PASS_POSITION), not kept in a WeakMap: a WeakMap's keys
   // survive every minor collection, which moved every event of the pass to the old generation (+60 MB peak RSS at 100 MB).
+  // Only events of the topics asked for (all, when none were) are numbered: a line a window cites is a key event
+  // when it has a number. This sink comes before the window engine in the pass, so that the cited lines carry it.
   // What is held is a row's worth of each key event (no fields, no continuation lines): tens of thousands of them
   // are held to the end of the pass.
-  private readonly held: { e: Sequenced; expiry: boolean }[] = [];
+  private readonly held: { e: Positioned; expiry: boolean }[] = [];
 
   constructor(private readonly topics: readonly string[]) {}
 
   push(e: TimelineEvent): void {
     if (e.rule === null) return;
-    (e as Sequenced)[SEQ] = this.read++;
+    const position = this.read++;
     noteBrokerSession(this.sessions, e);
-    if (isKeyBySeverity(e) && inTopics(e, this.topics)) this.held.push({ e: rowOnly(e as Sequenced), expiry: isClientSessionExpiry(this.sessions, e) });
+    if (!inTopics(e, this.topics)) return;
+    (e as Positioned)[PASS_POSITION] = position;
+    if (isKeyBySeverity(e)) this.held.push({ e: rowOnly(e), expiry: isClientSessionExpiry(this.sessions, e) });
   }
 
   async rows(windows: readonly Window[], zone: Zone): Promise<{ rows: KeyEventJson[]; eventsRead: number; keyEvents: number; clientExpiries: number }> {
@@ -268,7 +288,7 @@ class KeyEvents implements EventSink {
     const chosen: TimelineEvent[] = [];
     const isHeld = new Set<number>();
     for (const { e, expiry } of this.held) {
-      isHeld.add(e[SEQ]!);
+      isHeld.add(e[PASS_POSITION]!);
       // CLI tools' ZooKeeper sessions expiring are not the cluster's story.
       if (expiry && !cited.has(`${e.file}:${e.line}`)) clientExpiries++;
       else chosen.push(e);
@@ -276,15 +296,16 @@ class KeyEvents implements EventSink {
     // What is chosen is all that is needed of them now (the report is built after, and rendered).
     this.held.length = 0;
     for (const e of citedEvents) {
-      const seq = (e as Sequenced)[SEQ];
-      if (seq !== undefined && !isHeld.has(seq) && inTopics(e, this.topics)) chosen.push(e);
+      const seq = (e as Positioned)[PASS_POSITION];
+      if (seq !== undefined && !isHeld.has(seq)) chosen.push(e);
     }
-    chosen.sort((a, b) => (a as Sequenced)[SEQ]! - (b as Sequenced)[SEQ]!);
+    chosen.sort((a, b) => (a as Positioned)[PASS_POSITION]! - (b as Positioned)[PASS_POSITION]!);
     const rows: KeyEventJson[] = [];
     for await (const row of compactBursts(fromArray(chosen), 1000, 'run')) {
       rows.push({
-        time: zone.format(row.first.time),
-        lastTime: zone.format(row.last.time),
+        // Held to the end (the report is made whole): in strings of their own, as the windows' (toWindowJson).
+        time: ownCopy(zone.format(row.first.time)),
+        lastTime: ownCopy(zone.format(row.last.time)),
         node: row.first.node,
         nodeKind: row.first.nodeKind,
         rule: row.first.rule!.id,
@@ -297,17 +318,6 @@ class KeyEvents implements EventSink {
     }
     return { rows, eventsRead: this.read, keyEvents: chosen.length, clientExpiries };
   }
-}
-
-const NO_FIELDS: TimelineEvent['fields'] = Object.freeze({});
-const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
-
-/** What a key-event row shows of an event (rows are built from these alone), and its position in the pass. */
-function rowOnly(e: Sequenced): Sequenced {
-  return {
-    time: e.time, node: e.node, nodeKind: e.nodeKind, file: e.file, line: e.line, rule: e.rule, category: e.category, severity: e.severity,
-    message: e.message, fields: NO_FIELDS, continuation: NO_LINES, [SEQ]: e[SEQ],
-  };
 }
 
 function isKeyBySeverity(e: TimelineEvent): boolean {

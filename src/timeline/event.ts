@@ -37,3 +37,38 @@ export function toEventJson(e: TimelineEvent, zone: Zone): EventJson {
     continuation: e.continuation,
   };
 }
+
+/**
+ * An event's position in the pass, written on it by the sink that needs the
+ * events it keeps put back in the order of the pass (the report's key
+ * events) — on the event, not in a WeakMap: a WeakMap's keys survive every
+ * minor collection, which moved every event of the pass to the old
+ * generation. Sinks after that one see it on the events they keep.
+ */
+export const PASS_POSITION = Symbol('position in the pass');
+export type Positioned = TimelineEvent & { [PASS_POSITION]?: number };
+
+const NO_FIELDS: TimelineEvent['fields'] = Object.freeze({});
+const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
+
+/**
+ * The same text in a string of its own: a message is a slice of the line it
+ * was read from, and V8 keeps a slice's whole parent for as long as the slice.
+ */
+export function ownCopy(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+/**
+ * What is kept of an event once it has gone by: what a key-event row shows
+ * (time, node, rule, message …; no fields, no continuation lines, no level
+ * or logger) and its position in the pass. Rows are built from these alone;
+ * tens of thousands are held to the end of a pass (key events, the lines
+ * windows cite).
+ */
+export function rowOnly(e: Positioned): Positioned {
+  return {
+    time: e.time, node: e.node, nodeKind: e.nodeKind, file: e.file, line: e.line, rule: e.rule, category: e.category, severity: e.severity,
+    message: ownCopy(e.message), fields: NO_FIELDS, continuation: NO_LINES, [PASS_POSITION]: e[PASS_POSITION],
+  };
+}

@@ -14,7 +14,7 @@ import type { SkewReport } from '../analysis/skew.js';
 import { WindowEngine, type Evidence, type Window, type WindowContext } from './engine.js';
 import type { EdgeSource } from './window.js';
 import type { ClockChange, FileClockNote } from '../time/clock-changes.js';
-import type { TimelineEvent } from '../timeline/event.js';
+import { ownCopy, type TimelineEvent } from '../timeline/event.js';
 import { drain, type EventSink } from '../timeline/sink.js';
 
 
@@ -49,8 +49,13 @@ export async function windowContext(others: readonly PlannedFile[], read: SmallF
   return context;
 }
 
-export function toWindowJson(w: Window, zone: Zone): WindowJson {
-  const iso = (t: number) => zone.format(t);
+/**
+ * A window as JSON. `held`: for a document held whole (windowsDoc, the
+ * report's), each time in a string of its own: zone.format's are chains of
+ * pieces, ~130 bytes each where the text is 48.
+ */
+export function toWindowJson(w: Window, zone: Zone, held = false): WindowJson {
+  const iso = held ? (t: number) => ownCopy(zone.format(t)) : (t: number) => zone.format(t);
   return {
     kind: w.kind,
     ...(w.node !== undefined && { node: w.node }),
@@ -59,22 +64,22 @@ export function toWindowJson(w: Window, zone: Zone): WindowJson {
     end: w.end === null ? null : iso(w.end),
     startBounds: w.startBounds && { earliest: iso(w.startBounds[0]), latest: iso(w.startBounds[1]) },
     endBounds: w.endBounds && { earliest: iso(w.endBounds[0]), latest: iso(w.endBounds[1]) },
-    ...(w.startSource && { startSource: edgeJson(w.startSource, zone) }),
-    ...(w.endSource && { endSource: edgeJson(w.endSource, zone) }),
+    ...(w.startSource && { startSource: edgeJson(w.startSource, iso) }),
+    ...(w.endSource && { endSource: edgeJson(w.endSource, iso) }),
     durationMs: w.end === null ? null : w.end - w.start,
     confidence: w.confidence,
     reason: w.reason,
     ...(Object.keys(w.details).length > 0 && { details: w.details }),
-    evidence: w.evidence.map((ev) => evidenceJson(ev, zone)),
+    evidence: w.evidence.map((ev) => evidenceJson(ev, iso)),
   };
 }
 
-function evidenceJson(ev: Evidence, zone: Zone): EvidenceJson {
-  return { file: ev.file, line: ev.line, time: ev.time === null ? null : zone.format(ev.time), rule: ev.ruleId, text: ev.text };
+function evidenceJson(ev: Evidence, iso: (t: number) => string): EvidenceJson {
+  return { file: ev.file, line: ev.line, time: ev.time === null ? null : iso(ev.time), rule: ev.ruleId, text: ev.text };
 }
 
-function edgeJson(s: EdgeSource, zone: Zone): { how: string; evidence: EvidenceJson | null } {
-  return { how: s.how, evidence: s.evidence && evidenceJson(s.evidence, zone) };
+function edgeJson(s: EdgeSource, iso: (t: number) => string): { how: string; evidence: EvidenceJson | null } {
+  return { how: s.how, evidence: s.evidence && evidenceJson(s.evidence, iso) };
 }
 
 export interface WindowsResult {
@@ -154,7 +159,8 @@ export interface WindowsFinished {
  */
 export class WindowsSink implements EventSink {
   private constructor(
-    private readonly engine: WindowEngine, private readonly mode: ModeTally, private readonly metadata: MetadataInput | undefined, private readonly zone: Zone,
+    /** Let go by finish: the windows are then held by what finish returned alone, for as long as that is. */
+    private engine: WindowEngine | undefined, private readonly mode: ModeTally, private readonly metadata: MetadataInput | undefined, private readonly zone: Zone,
   ) {}
 
   static async open(others: readonly PlannedFile[], zone: Zone, read: SmallFiles = smallFiles()): Promise<WindowsSink> {
@@ -169,12 +175,15 @@ export class WindowsSink implements EventSink {
   }
 
   push(e: TimelineEvent): void {
-    this.engine.push(e);
+    this.engine!.push(e);
     this.mode.event(e);
   }
 
+  /** Once, at the end of the pass. */
   finish(): WindowsFinished {
     const { engine, zone } = this;
+    if (!engine) throw new Error('internal: the window engine was finished twice');
+    this.engine = undefined;
     const merged = mergeMetadata(engine.finish(), this.metadata, this.mode.edges, zone);
     const { mode: clusterMode, reason: modeReason } = this.mode.verdict();
     const head = (): WindowsDocJson => ({
@@ -187,7 +196,7 @@ export class WindowsSink implements EventSink {
         file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), rule: f.ruleId, text: f.text, why: f.why,
       })),
       disagreements: merged.disagreements.map((d) => ({
-        ...d, evidence: d.evidence.map((ev) => evidenceJson(ev, zone)),
+        ...d, evidence: d.evidence.map((ev) => evidenceJson(ev, (t) => zone.format(t))),
       })),
     });
     let doc: WindowsDocJson | undefined;
@@ -196,7 +205,7 @@ export class WindowsSink implements EventSink {
       head,
       // Made when asked for: a document written window by window (--json) never holds them all as JSON.
       get doc(): WindowsDocJson {
-        doc ??= { ...head(), windows: merged.windows.map((w) => toWindowJson(w, zone)) };
+        doc ??= { ...head(), windows: merged.windows.map((w) => toWindowJson(w, zone, true)) };
         return doc;
       },
     };

@@ -1,6 +1,8 @@
 import type { FieldValue } from '../catalogue/fields.js';
 import type { WindowKind } from '../model/window.js';
-import type { TimelineEvent } from '../timeline/event.js';
+import type { Rule } from '../catalogue/schema.js';
+import type { NodeKind, Severity } from '../model/record.js';
+import { ownCopy, PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
 
 /** A line that supports a window; time null for snapshot lines without one. */
 export interface Evidence {
@@ -9,7 +11,11 @@ export interface Evidence {
   time: number | null;
   ruleId: string | null;
   text: string;
-  /** The event the line was read as (log lines only): what a consumer after the pass needs of a cited line. Not output. */
+  /**
+   * What a consumer after the pass needs of the event the line was read as
+   * (log lines only): its row's worth and its position in the pass (rowOnly;
+   * the report's key events). Not output.
+   */
   event?: TimelineEvent;
 }
 
@@ -103,8 +109,64 @@ export function restartEstimate(firstLine: number, lastKnownDown: number, typica
   return { at: Math.max(earliest, firstLine - typicalMs), earliest };
 }
 
+/**
+ * The evidence of a line: one object per line however many windows, edges
+ * and trackers cite it (the trackers cite the event at hand, often twice:
+ * an edge's source and the window's evidence).
+ */
 export function evidenceOf(e: TimelineEvent): Evidence {
-  return { file: e.file, line: e.line, time: e.time, ruleId: e.rule?.id ?? null, text: e.message, event: e };
+  if (e !== lastCited) {
+    lastEvidence = new LineEvidence(e);
+    lastCited = e;
+  }
+  return lastEvidence!;
+}
+let lastCited: TimelineEvent | undefined;
+let lastEvidence: Evidence | undefined;
+
+/**
+ * A log line's evidence, with what the report's key events need of the
+ * event it was read as (a row's worth and its position in the pass) on it,
+ * not the event (fields, continuation lines), nor a second object: thousands
+ * of windows keep up to MAX_EVIDENCE each to the end of the pass.
+ */
+class LineEvidence implements Evidence {
+  readonly file: string;
+  readonly line: number;
+  readonly time: number;
+  readonly ruleId: string | null;
+  readonly text: string;
+  private readonly node: string;
+  private readonly nodeKind: NodeKind;
+  private readonly rule: Rule | null;
+  private readonly category: string;
+  private readonly severity: Severity;
+  private readonly position: number | undefined;
+  private row: Positioned | undefined;
+
+  constructor(e: Positioned) {
+    this.file = e.file;
+    this.line = e.line;
+    this.time = e.time;
+    this.rule = e.rule;
+    this.ruleId = e.rule?.id ?? null;
+    // A copy of its own: the message is a slice of the line it was read from, which would be kept whole with it.
+    this.text = ownCopy(e.message);
+    this.node = e.node;
+    this.nodeKind = e.nodeKind;
+    this.category = e.category;
+    this.severity = e.severity;
+    this.position = e[PASS_POSITION];
+  }
+
+  /** The event's row form (rowOnly), made when asked for. */
+  get event(): TimelineEvent {
+    this.row ??= rowOnly({
+      time: this.time, node: this.node, nodeKind: this.nodeKind, file: this.file, line: this.line, rule: this.rule, category: this.category,
+      severity: this.severity, message: this.text, fields: {}, continuation: [], [PASS_POSITION]: this.position,
+    });
+    return this.row;
+  }
 }
 
 export function addEvidence(w: Window, ev: Evidence): void {
