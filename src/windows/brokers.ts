@@ -27,6 +27,20 @@ interface Estimate {
 }
 
 /**
+ * ZooKeeper expired a session `timeoutMs` after its last contact, on a tick
+ * boundary: that contact, between `after` and `upTo`.
+ */
+function lastContactByExpiry(expiredAt: number, timeoutMs: number, evidence: Evidence | null, after: number, upTo: number): Estimate {
+  const lastContact = expiredAt - timeoutMs;
+  const earliest = Math.max(after, lastContact - ZK_TICK_MS);
+  const latest = Math.min(upTo, Math.max(earliest, lastContact + timeoutMs / 3));
+  return {
+    start: Math.min(latest, Math.max(earliest, lastContact)), bounds: [earliest, latest], confidence: 'medium',
+    source: { how: `ZooKeeper expired its session: expiry − negotiated timeout (${timeoutMs} ms), within a tick`, evidence },
+  };
+}
+
+/**
  * Broker liveness: down (crashed, stopped), hung (frozen: no line while the
  * cluster gave up on it, then back without a restart) or isolated (kept
  * logging while cut off from ZooKeeper). A death's start is estimated from
@@ -49,7 +63,7 @@ export class BrokerTracker {
   private readonly reached = new Map<string, { time: number; evidence: Evidence; what: string; why?: string }>();
   /** Each broker's latest ZooKeeper session established (a reconnect logs one too): a contact. */
   private readonly lastSession = new Map<string, number>();
-  /** Each broker's latest dropped connection to a ZooKeeper server since then. */
+  /** Each broker's first dropped connection to a ZooKeeper server since that session (the last contact came before it). */
   private readonly lastDrop = new Map<string, { time: number; evidence: Evidence }>();
 
   constructor(private readonly book: WindowBook, private readonly sessions: SessionMap) {}
@@ -83,13 +97,7 @@ export class BrokerTracker {
     }
     const expiry = this.sessions.expiryOf(node, detectedAt);
     if (expiry?.timeoutMs !== undefined && (lastTime === undefined || expiry.time > lastTime)) {
-      const lastContact = expiry.time - expiry.timeoutMs;
-      const earliest = Math.max(lastTime ?? -Infinity, lastContact - ZK_TICK_MS);
-      const latest = Math.min(detectedAt, Math.max(earliest, lastContact + expiry.timeoutMs / 3));
-      return {
-        start: Math.min(latest, Math.max(earliest, lastContact)), bounds: [earliest, latest], confidence: 'medium',
-        source: { how: `ZooKeeper expired its session: expiry − negotiated timeout (${expiry.timeoutMs} ms), within a tick`, evidence: expiry.evidence },
-      };
+      return lastContactByExpiry(expiry.time, expiry.timeoutMs, expiry.evidence, lastTime ?? -Infinity, detectedAt);
     }
     const start = lastTime ?? detectedAt;
     return {
@@ -277,28 +285,23 @@ export class BrokerTracker {
     const expiry = this.sessions.expiryOf(node, e.time);
     const drop = this.lastDrop.get(node);
     const since = this.lastSession.get(node) ?? this.book.firstSeen.get(node) ?? e.time;
-    let start: number;
-    let bounds: [number, number];
-    let source: EdgeSource;
-    let confidence: Window['confidence'] = 'low';
+    let est: Estimate;
     if (expiry?.timeoutMs !== undefined && expiry.time - expiry.timeoutMs >= since) {
-      const lastContact = expiry.time - expiry.timeoutMs;
-      bounds = [Math.max(since, lastContact - ZK_TICK_MS), Math.min(e.time, lastContact + expiry.timeoutMs / 3)];
-      start = Math.min(bounds[1], Math.max(bounds[0], lastContact));
-      source = { how: `ZooKeeper expired its session: expiry − negotiated timeout (${expiry.timeoutMs} ms), within a tick`, evidence: expiry.evidence };
-      confidence = 'medium';
+      est = lastContactByExpiry(expiry.time, expiry.timeoutMs, expiry.evidence, since, e.time);
     } else {
       const byTimeout = e.time - timeout;
       const latest = Math.max(since, drop !== undefined && drop.time < byTimeout ? drop.time : byTimeout);
-      start = latest;
-      bounds = [Math.min(since, latest), latest];
-      source = drop !== undefined && drop.time < byTimeout
-        ? { how: 'its connection to ZooKeeper dropped here and its session then expired: the last contact came at or before this line (how long before is not logged)', evidence: drop.evidence }
-        : {
-          how: `its session expired, so ZooKeeper had not heard from it for the ${negotiated ? 'negotiated' : 'default (not logged)'} session timeout (${timeout} ms) before it heard so: the latest it can have lost contact (how much earlier is not logged)`,
-          evidence: evidenceOf(e),
-        };
+      est = {
+        start: latest, bounds: [Math.min(since, latest), latest], confidence: 'low',
+        source: drop !== undefined && drop.time < byTimeout
+          ? { how: 'its connection to ZooKeeper dropped here and its session then expired: the last contact came at or before this line (how long before is not logged)', evidence: drop.evidence }
+          : {
+            how: `its session expired, so ZooKeeper had not heard from it for the ${negotiated ? 'negotiated' : 'default (not logged)'} session timeout (${timeout} ms) before it heard so: the latest it can have lost contact (how much earlier is not logged)`,
+            evidence: evidenceOf(e),
+          },
+      };
     }
+    const { start, bounds, source, confidence } = est;
     const before = this.book.lastSeen.get(node);
     const silent = before === undefined || before.time <= start;
     const w = this.book.open({
