@@ -6,6 +6,7 @@ import type { Family } from '../read/plan.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { EventSink } from '../timeline/sink.js';
 import { mergeByTime } from '../timeline/merge.js';
+import { isRun } from '../timeline/run.js';
 import type { SkewAnchors } from './skew.js';
 import { familyEvents } from '../read/read.js';
 import type { Zone } from '../time/zone.js';
@@ -127,9 +128,14 @@ export async function collectEvidence(
   const streams = families.map((family) => familyEvents(family, {
     zone: zoneOf ? zoneOf(family) : zone, classifier, all: true, light: true, keep: () => true, onInput,
   }));
-  for await (const e of mergeByTime(streams)) {
+  const see = (e: TimelineEvent): void => {
     anchors?.observe(e);
     sink.push(e);
+  };
+  // No runs are asked for (this sink wants every record's time), but a run would be seen record by record.
+  for await (const item of mergeByTime(streams)) {
+    if (isRun(item)) for (const e of item.events()) see(e);
+    else see(item);
   }
   return sink.finish(zone);
 }

@@ -6,6 +6,7 @@ import { isForeignLine, type Layout, type RecordStart } from '../readers/assembl
 import { openEvidenceSync } from '../sources/open.js';
 import { lineText, newLineStats } from '../sources/lines.js';
 import type { TimelineEvent } from '../timeline/event.js';
+import type { EventRun } from '../timeline/run.js';
 
 /**
  * Records no rule classifies, read on the byte path for the window engine
@@ -203,4 +204,97 @@ function continuationAfter(source: LightSource, end: number): string[] {
     // Unreadable now: the lines read so far.
   }
   return lines;
+}
+
+/** Numbers a run keeps per record: time, line number, first line's bytes [from, to). */
+const STRIDE = 4;
+
+/**
+ * Consecutive light records of one file and one node, in time order (none
+ * earlier than the one before), kept as numbers rather than an event each:
+ * a file's unclassified records are most of its lines, and the window
+ * engine needs little of each while no window of their node is open (its
+ * first and last, read/build.ts). Each record can still be made the
+ * LightEvent the reading would have made of it (`eventAt`), by whatever
+ * needs them one by one. The merge may cut a run where another stream's
+ * event falls among its records (`takeBefore`): the part before is a run of
+ * its own, this one keeps the rest.
+ */
+export class LightRun implements EventRun {
+  readonly isRun = true;
+  readonly rule = null;
+  /** The first record's time (changes as the merge takes records off the front). */
+  time: number;
+  /** The last record's time. */
+  lastTime: number;
+  private start = 0;
+  private end = 0;
+
+  constructor(
+    readonly node: string,
+    readonly nodeKind: NodeKind,
+    private readonly source: LightSource,
+    private readonly data: number[] = [],
+    first?: { start: number; end: number },
+  ) {
+    if (first) {
+      this.start = first.start;
+      this.end = first.end;
+    }
+    this.time = this.end > this.start ? data[this.start]! : Number.NaN;
+    this.lastTime = this.end > this.start ? data[this.end - STRIDE]! : Number.NaN;
+  }
+
+  get file(): string {
+    return this.source.path;
+  }
+
+  /** How many records. */
+  get length(): number {
+    return (this.end - this.start) / STRIDE;
+  }
+
+  /** Adds a record at the end (the reading, before the run is handed on): its time is not before the last one's. */
+  add(time: number, line: number, from: number, to: number): void {
+    if (this.end === this.start) this.time = time;
+    this.data.push(time, line, from, to);
+    this.end += STRIDE;
+    this.lastTime = time;
+  }
+
+  timeAt(i: number): number {
+    return this.data[this.start + i * STRIDE]!;
+  }
+
+  lineAt(i: number): number {
+    return this.data[this.start + i * STRIDE + 1]!;
+  }
+
+  /** The i-th record as the event the reading would have made of it. */
+  eventAt(i: number): LightEvent {
+    const at = this.start + i * STRIDE;
+    const d = this.data;
+    return new LightEvent(d[at]!, this.node, this.nodeKind, d[at + 1]!, this.source, d[at + 2]!, d[at + 3]!);
+  }
+
+  /** Every record as an event, in order. */
+  *events(): Generator<LightEvent> {
+    for (let i = 0; i < this.length; i++) yield this.eventAt(i);
+  }
+
+  /**
+   * The records before `time` (and those at `time` too when `ties`) as a run
+   * of their own, taken off this one's front; undefined when that is every
+   * record (this run is then the part).
+   */
+  takeBefore(time: number, ties: boolean): LightRun | undefined {
+    const d = this.data;
+    let k = this.start;
+    while (k < this.end && (d[k]! < time || (ties && d[k] === time))) k += STRIDE;
+    if (k === this.end) return undefined;
+    const head = new LightRun(this.node, this.nodeKind, this.source, d, { start: this.start, end: k });
+    this.start = k;
+    this.time = d[k]!;
+    return head;
+  }
 }

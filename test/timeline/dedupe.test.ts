@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { dropAppenderTwins, TWIN_SPAN_MS } from '../../src/timeline/dedupe.js';
 import type { TimelineEvent } from '../../src/timeline/event.js';
+import { eventsOf, type EventRun, type PassItem } from '../../src/timeline/run.js';
 
 function ev(time: number, file: string, message: string, node = 'zk-1'): TimelineEvent {
   return { time, node, nodeKind: 'zookeeper', file, line: 1, rule: null, category: 'zk-quorum', severity: 'info', message, fields: {}, continuation: [] };
@@ -118,5 +119,86 @@ describe('dropAppenderTwins, keys made only when a millisecond has two files of 
       const lazy = await collect(dropAppenderTwins(batches(...stream)));
       expect(lazy).toEqual(await eagerTwins(batches(...stream)));
     }), { numRuns: 2000 });
+  });
+});
+
+/** A stand-in for a run of light records: consecutive records of one node and file, in time order, as one item. */
+class Run implements EventRun {
+  readonly isRun = true;
+  readonly rule = null;
+  readonly nodeKind = 'zookeeper' as const;
+  constructor(readonly items: TimelineEvent[]) {}
+  get node(): string {
+    return this.items[0]!.node;
+  }
+  get file(): string {
+    return this.items[0]!.file;
+  }
+  get time(): number {
+    return this.items[0]!.time;
+  }
+  get lastTime(): number {
+    return this.items[this.items.length - 1]!.time;
+  }
+  get length(): number {
+    return this.items.length;
+  }
+  timeAt(i: number): number {
+    return this.items[i]!.time;
+  }
+  lineAt(i: number): number {
+    return this.items[i]!.line;
+  }
+  eventAt(i: number): TimelineEvent {
+    return this.items[i]!;
+  }
+  events(): TimelineEvent[] {
+    return this.items;
+  }
+  takeBefore(): undefined {
+    throw new Error('not cut here');
+  }
+}
+
+describe('dropAppenderTwins, runs of records', () => {
+  it('keeps and drops exactly what it does with the records one by one', async () => {
+    const event = fc.record({
+      // Steps back too: a twin may come after records of another time.
+      dt: fc.constantFrom(0, 0, 1, 300, 1500, -300),
+      file: fc.constantFrom('a.log', 'b.log', 'c.log'),
+      message: fc.constantFrom('LEADING', 'FOLLOWING', 'x'),
+      node: fc.constantFrom('zk-1', 'zk-2'),
+      run: fc.boolean(),
+    });
+    await fc.assert(fc.asyncProperty(fc.array(fc.array(event, { maxLength: 10 }), { maxLength: 8 }), async (parts) => {
+      let t = 0;
+      const one: TimelineEvent[][] = [];
+      const grouped: PassItem[][] = [];
+      let id = 0;
+      for (const p of parts) {
+        const events: TimelineEvent[] = [];
+        const items: PassItem[] = [];
+        for (const x of p) {
+          t = Math.max(0, t + x.dt);
+          const e = { ...ev(t, x.file, x.message, x.node), line: id++ };
+          events.push(e);
+          const last = items[items.length - 1];
+          // A record joins the run before it when of the same node and file, and not earlier than its last.
+          if (x.run && last instanceof Run && last.node === e.node && last.file === e.file && e.time >= last.lastTime) last.items.push(e);
+          else items.push(x.run ? new Run([e]) : e);
+        }
+        one.push(events);
+        grouped.push(items);
+      }
+      const droppedOne: number[] = [];
+      const byOne = await collect(dropAppenderTwins(batches(...one), (e) => droppedOne.push(e.line)));
+      const droppedRuns: number[] = [];
+      const byRuns: TimelineEvent[] = [];
+      for await (const b of dropAppenderTwins((async function* () { yield* grouped; })(), (e) => droppedRuns.push(e.line))) {
+        for (const item of b) byRuns.push(...eventsOf(item));
+      }
+      expect(byRuns.map((e) => e.line)).toEqual(byOne.map((e) => e.line));
+      expect(droppedRuns).toEqual(droppedOne);
+    }), { numRuns: 3000 });
   });
 });
