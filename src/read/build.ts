@@ -120,7 +120,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
   });
   const merged = observeBatches(dropAppenderTwins(anchored, options.onTwin), (e) => {
     if (!isRun(e)) clock.observe(e.time);
-    else for (let i = 0; i < e.length; i++) clock.observe(e.timeAt(i));
+    else clock.observeEach(e.time, e.lastTime, e.length, (i) => e.timeAt(i));
   });
   return {
     plan,

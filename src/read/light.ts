@@ -210,11 +210,32 @@ function continuationAfter(source: LightSource, end: number): string[] {
 const STRIDE = 4;
 
 /**
+ * Where a reading's runs keep their numbers: one block after another, each
+ * run a stretch of one (only the newest run grows, at the block's end). The
+ * first block is small, for the many small files; later ones larger.
+ */
+export class RunSlab {
+  data = new Float64Array(256 * STRIDE);
+  used = 0;
+
+  /** Room for one more record at the end; false when the block is full (the next run starts a new one). */
+  get full(): boolean {
+    return this.used + STRIDE > this.data.length;
+  }
+
+  /** A new block, for the next run (the old one stays with the runs made in it). */
+  renew(): void {
+    this.data = new Float64Array(Math.min(this.data.length * 4, 8192 * STRIDE));
+    this.used = 0;
+  }
+}
+
+/**
  * Consecutive light records of one file and one node, in time order (none
  * earlier than the one before), kept as numbers rather than an event each:
  * a file's unclassified records are most of its lines, and the window
  * engine needs little of each while no window of their node is open (its
- * first and last, read/build.ts). Each record can still be made the
+ * first and last, windows/engine.ts). Each record can still be made the
  * LightEvent the reading would have made of it (`eventAt`), by whatever
  * needs them one by one. The merge may cut a run where another stream's
  * event falls among its records (`takeBefore`): the part before is a run of
@@ -224,25 +245,32 @@ export class LightRun implements EventRun {
   readonly isRun = true;
   readonly rule = null;
   /** The first record's time (changes as the merge takes records off the front). */
-  time: number;
+  time = Number.NaN;
   /** The last record's time. */
-  lastTime: number;
-  private start = 0;
-  private end = 0;
+  lastTime = Number.NaN;
+  private readonly data: Float64Array;
+  private start: number;
+  private end: number;
 
+  /** A run starting at the end of `slab` (empty), or the records [start, end) of `data` (a part cut off another run). */
   constructor(
     readonly node: string,
     readonly nodeKind: NodeKind,
     private readonly source: LightSource,
-    private readonly data: number[] = [],
-    first?: { start: number; end: number },
+    slab: RunSlab | Float64Array,
+    start?: number,
+    end?: number,
   ) {
-    if (first) {
-      this.start = first.start;
-      this.end = first.end;
+    if (slab instanceof RunSlab) {
+      this.data = slab.data;
+      this.start = this.end = slab.used;
+    } else {
+      this.data = slab;
+      this.start = start!;
+      this.end = end!;
+      this.time = slab[this.start]!;
+      this.lastTime = slab[this.end - STRIDE]!;
     }
-    this.time = this.end > this.start ? data[this.start]! : Number.NaN;
-    this.lastTime = this.end > this.start ? data[this.end - STRIDE]! : Number.NaN;
   }
 
   get file(): string {
@@ -254,11 +282,19 @@ export class LightRun implements EventRun {
     return (this.end - this.start) / STRIDE;
   }
 
-  /** Adds a record at the end (the reading, before the run is handed on): its time is not before the last one's. */
-  add(time: number, line: number, from: number, to: number): void {
-    if (this.end === this.start) this.time = time;
-    this.data.push(time, line, from, to);
-    this.end += STRIDE;
+  /**
+   * Adds a record at the end, while the run is being read (the newest of its
+   * slab, which must not be full); its time is not before the last one's.
+   */
+  add(slab: RunSlab, time: number, line: number, from: number, to: number): void {
+    const d = this.data;
+    const at = this.end;
+    d[at] = time;
+    d[at + 1] = line;
+    d[at + 2] = from;
+    d[at + 3] = to;
+    if (at === this.start) this.time = time;
+    this.end = slab.used = at + STRIDE;
     this.lastTime = time;
   }
 
@@ -292,7 +328,7 @@ export class LightRun implements EventRun {
     let k = this.start;
     while (k < this.end && (d[k]! < time || (ties && d[k] === time))) k += STRIDE;
     if (k === this.end) return undefined;
-    const head = new LightRun(this.node, this.nodeKind, this.source, d, { start: this.start, end: k });
+    const head = new LightRun(this.node, this.nodeKind, this.source, d, this.start, k);
     this.start = k;
     this.time = d[k]!;
     return head;

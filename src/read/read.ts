@@ -10,7 +10,7 @@ import { isMember, isStreamed } from '../sources/archive.js';
 import { evidencePath } from '../sources/open.js';
 import { fileLineSource, newLineStats } from '../sources/lines.js';
 import { kafkaGate, readKafkaBytes, zookeeperGate, type LightTake } from './kafka-fast.js';
-import { LightEvent, LightRun } from './light.js';
+import { LightEvent, LightRun, RunSlab } from './light.js';
 import type { PassItem } from '../timeline/run.js';
 import { SEEK_MARGIN_MS, seekOffset, verifySeekInParallel, type Seek } from './kafka-ranges.js';
 import { statSync } from 'node:fs';
@@ -231,6 +231,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
       let lastMyid: string | undefined;
       let node = '';
       let run: LightRun | undefined;
+      const slab = new RunSlab();
       return (line, time, role, myid, from, to) => {
         if (role !== lastRole || myid !== lastMyid) {
           lastRole = role;
@@ -246,11 +247,12 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
           return;
         }
         // The run goes on while nothing else was kept after it, for the same node, in time order.
-        if (run === undefined || kept[kept.length - 1] !== run || run.node !== node || run.nodeKind !== role || at < run.lastTime || run.length >= RUN_RECORDS) {
-          run = new LightRun(node, role, source);
+        if (run === undefined || kept[kept.length - 1] !== run || run.node !== node || run.nodeKind !== role || at < run.lastTime || run.length >= RUN_RECORDS || slab.full) {
+          if (slab.full) slab.renew();
+          run = new LightRun(node, role, source, slab);
           kept.push(run);
         }
-        run.add(at, linesBefore + line, from, to);
+        run.add(slab, at, linesBefore + line, from, to);
         keptLight++;
       };
     };
