@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { dropAppenderTwins, TWIN_SPAN_MS } from '../../src/timeline/dedupe.js';
 import type { TimelineEvent } from '../../src/timeline/event.js';
-import { eventsOf, type EventRun, type PassItem } from '../../src/timeline/run.js';
+import { eventsOf, type PassItem } from '../../src/timeline/run.js';
+import { TestRun } from '../helpers/event-run.js';
 
 function ev(time: number, file: string, message: string, node = 'zk-1'): TimelineEvent {
   return { time, node, nodeKind: 'zookeeper', file, line: 1, rule: null, category: 'zk-quorum', severity: 'info', message, fields: {}, continuation: [] };
@@ -12,9 +13,9 @@ async function* batches(...parts: TimelineEvent[][]): AsyncGenerator<TimelineEve
   for (const p of parts) yield p;
 }
 
-async function collect(it: AsyncIterable<TimelineEvent[]>): Promise<TimelineEvent[]> {
+async function collect(it: AsyncIterable<PassItem[]>): Promise<TimelineEvent[]> {
   const out: TimelineEvent[] = [];
-  for await (const b of it) out.push(...b);
+  for await (const b of it) for (const item of b) out.push(...eventsOf(item));
   return out;
 }
 
@@ -122,43 +123,6 @@ describe('dropAppenderTwins, keys made only when a millisecond has two files of 
   });
 });
 
-/** A stand-in for a run of light records: consecutive records of one node and file, in time order, as one item. */
-class Run implements EventRun {
-  readonly isRun = true;
-  readonly rule = null;
-  readonly nodeKind = 'zookeeper' as const;
-  constructor(readonly items: TimelineEvent[]) {}
-  get node(): string {
-    return this.items[0]!.node;
-  }
-  get file(): string {
-    return this.items[0]!.file;
-  }
-  get time(): number {
-    return this.items[0]!.time;
-  }
-  get lastTime(): number {
-    return this.items[this.items.length - 1]!.time;
-  }
-  get length(): number {
-    return this.items.length;
-  }
-  timeAt(i: number): number {
-    return this.items[i]!.time;
-  }
-  lineAt(i: number): number {
-    return this.items[i]!.line;
-  }
-  eventAt(i: number): TimelineEvent {
-    return this.items[i]!;
-  }
-  events(): TimelineEvent[] {
-    return this.items;
-  }
-  takeBefore(): undefined {
-    throw new Error('not cut here');
-  }
-}
 
 describe('dropAppenderTwins, runs of records', () => {
   it('keeps and drops exactly what it does with the records one by one', async () => {
@@ -184,8 +148,8 @@ describe('dropAppenderTwins, runs of records', () => {
           events.push(e);
           const last = items[items.length - 1];
           // A record joins the run before it when of the same node and file, and not earlier than its last.
-          if (x.run && last instanceof Run && last.node === e.node && last.file === e.file && e.time >= last.lastTime) last.items.push(e);
-          else items.push(x.run ? new Run([e]) : e);
+          if (x.run && last instanceof TestRun && last.node === e.node && last.file === e.file && e.time >= last.lastTime) last.items.push(e);
+          else items.push(x.run ? new TestRun([e]) : e);
         }
         one.push(events);
         grouped.push(items);

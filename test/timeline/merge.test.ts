@@ -130,7 +130,7 @@ describe('mergeBatchesByTime with items standing for several (runs)', () => {
       fc.boolean(),
       async (spec, bounded) => {
         // Each stream: steps forward (sometimes back, an inversion), some items grouped into runs (never stepping back within one).
-        const flat: { time: number; id: string }[][] = [];
+        const flat: { time: number; id: string }[][][] = [];
         const grouped: Item[][][] = [];
         spec.forEach((steps, s) => {
           let t = 0;

@@ -3,7 +3,7 @@ import type { Effect, Rule } from '../../src/catalogue/schema.js';
 import type { FieldValue } from '../../src/catalogue/fields.js';
 import fc from 'fast-check';
 import type { TimelineEvent } from '../../src/timeline/event.js';
-import type { EventRun } from '../../src/timeline/run.js';
+import { asRuns, TestRun } from '../helpers/event-run.js';
 import { WindowEngine, type WindowContext } from '../../src/windows/engine.js';
 
 // Rules reduced to what the engine reads: an id and an effect.
@@ -625,45 +625,6 @@ describe('WindowEngine: ZooKeeper followers and leaders, silent or gone', () => 
   });
 });
 
-/** A stand-in for a run of light records (timeline/run.ts): consecutive unclassified events of one node. */
-class Run implements EventRun {
-  readonly isRun = true;
-  readonly rule = null;
-  constructor(readonly items: TimelineEvent[]) {}
-  get node(): string {
-    return this.items[0]!.node;
-  }
-  get nodeKind() {
-    return this.items[0]!.nodeKind;
-  }
-  get file(): string {
-    return this.items[0]!.file;
-  }
-  get time(): number {
-    return this.items[0]!.time;
-  }
-  get lastTime(): number {
-    return this.items[this.items.length - 1]!.time;
-  }
-  get length(): number {
-    return this.items.length;
-  }
-  timeAt(i: number): number {
-    return this.items[i]!.time;
-  }
-  lineAt(i: number): number {
-    return this.items[i]!.line;
-  }
-  eventAt(i: number): TimelineEvent {
-    return this.items[i]!;
-  }
-  events(): TimelineEvent[] {
-    return this.items;
-  }
-  takeBefore(): undefined {
-    throw new Error('not cut here');
-  }
-}
 
 describe('WindowEngine: runs of unclassified records', () => {
   it('finds what it finds with the records pushed one by one (open windows, pending expiries, silences)', () => {
@@ -689,17 +650,12 @@ describe('WindowEngine: runs of unclassified records', () => {
         return { ...e, line: i + 1, message: `m${i}` };
       });
       // Consecutive unclassified events of a node make a run.
-      const items: (TimelineEvent | Run)[] = [];
-      for (const e of events) {
-        const last = items[items.length - 1];
-        if (e.rule === null && last instanceof Run && last.node === e.node) last.items.push(e);
-        else items.push(e.rule === null ? new Run([e]) : e);
-      }
+      const items = asRuns(events, (run, e) => run.node === e.node);
       const one = new WindowEngine();
       for (const e of events) one.push(e);
       const byRuns = new WindowEngine();
       for (const item of items) {
-        if (item instanceof Run) byRuns.pushRun(item);
+        if (item instanceof TestRun) byRuns.pushRun(item);
         else byRuns.push(item);
       }
       const text = (engine: WindowEngine) => JSON.stringify({ w: engine.finish(), f: engine.falseAlarms }, (k, v) => (k === 'event' ? undefined : v));
