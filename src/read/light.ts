@@ -215,7 +215,7 @@ const STRIDE = 4;
  * first block is small, for the many small files; later ones larger.
  */
 export class RunSlab {
-  data = new Float64Array(256 * STRIDE);
+  data = new Float64Array(64 * STRIDE);
   used = 0;
 
   /** Room for one more record at the end; false when the block is full (the next run starts a new one). */
