@@ -167,8 +167,9 @@ async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown, w
  * files merged hold their events, not their readers.
  */
 const YIELD_EVENTS = 64;
-/** Records a reading's light runs hold before it hands them on (and at most one run). */
+/** Light records a reading holds in its runs before it hands them on. */
 const YIELD_LIGHT = 4096;
+/** Records of one run at most: a run is handed on whole, its numbers kept until the pass is past it. */
 const RUN_RECORDS = 1024;
 
 /**
