@@ -18,7 +18,7 @@ import { parseProperties } from '../readers/properties.js';
 import { parseDescribe } from '../readers/topics-describe.js';
 import { StartupConfigScan } from '../readers/startup-config.js';
 import { nodeFromPath } from '../sources/identity.js';
-import { fileLineSource } from '../sources/lines.js';
+import { pickLines } from '../sources/lines.js';
 import type { Plan } from '../read/plan.js';
 import { buildTimeline } from '../read/build.js';
 import { smallFiles, WindowsSink, type SmallFiles } from '../windows/build.js';
@@ -450,19 +450,10 @@ async function buildAppendix(
     s.add(e.line);
   }
   for (const [file, wanted] of byFile) {
-    let n = 0;
-    let left = wanted.size;
     try {
-      for await (const batch of fileLineSource(file).batches()) {
-        for (const text of batch) {
-          n++;
-          if (wanted.has(n)) {
-            entries.get(`${file}:${n}`)!.text = text;
-            left--;
-          }
-        }
-        if (left === 0) break;
-      }
+      await pickLines(file, wanted, (n, text) => {
+        entries.get(`${file}:${n}`)!.text = text;
+      });
     } catch {
       // The file changed or vanished since it was read: keep the text the readers gave.
     }
