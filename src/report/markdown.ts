@@ -3,7 +3,7 @@ import { firstPage } from './first-page.js';
 import { mermaidCaption, mermaidGantt } from './mermaid.js';
 import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
-  mapped, pieces,
+  mapped, pieces, appendixLinks,
 } from './report-text.js';
 
 /**
@@ -45,10 +45,10 @@ function* table(head: readonly string[], rows: Iterable<readonly string[]>): Gen
  */
 export function* markdownPieces(r: ReportJson): Generator<string> {
   const display = displayPathOf(r.paths);
-  const idOf = new Map(mapped(r.appendix, (a) => [`${a.file}:${a.line}`, a.id]));
-  const link = (file: string, line: number, label = `${display(file)}:${line}`) => {
-    const id = idOf.get(`${file}:${line}`);
-    return id ? `[${mdText(label)}](#${id})` : mdText(label);
+  const cited = appendixLinks(r, mdText);
+  const link = (file: string, line: number) => {
+    const id = cited.id(file, line);
+    return id ? `[${cited.label(file, line)}](#${id})` : cited.label(file, line);
   };
   const offset = utcOffsetOf(r.summary.incident?.start ?? r.timeline.rows[0]?.time ?? '');
 
