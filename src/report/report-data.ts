@@ -128,7 +128,8 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     }
   }
   const lostWrites = gapReports.flatMap((g) => g.lostWrites).filter((l) => l.count > 0 || l.divergent.length > 0 || l.truncations.length > 0 || l.mismatches.length > 0);
-  const zoneCheck = gapReports.map((g) => ({ topic: g.topic, ...g.zoneCheck }));
+  // The topic last, where the schema has it (a document built in its schema's order is written as it is: model/check.ts).
+  const zoneCheck = gapReports.map((g) => ({ ...g.zoneCheck, topic: g.topic }));
 
   // Findings from describe snapshots and properties files.
   const clock = clockOf(windows[0]?.start ?? rows[0]?.time ?? null);
