@@ -14,8 +14,12 @@ import {
 
 /** Text in a table cell or paragraph: Markdown and HTML characters escaped, one line. */
 export function mdText(s: string): string {
-  return s.replace(/\r?\n/g, ' ').replace(/[\\`*_[\]<>|#~]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
+  // One pass: a line break becomes a space, which nothing else then changes.
+  return s.replace(MD_SPECIAL, (c) => MD_REPLACED[c] ?? `\\${c}`);
 }
+
+const MD_SPECIAL = /\r?\n|[\\`*_[\]<>|#~]/g;
+const MD_REPLACED: Record<string, string> = { '\n': ' ', '\r\n': ' ', '<': '&lt;', '>': '&gt;' };
 
 /** A log line as inline code in a table cell. */
 function mdCode(s: string): string {

@@ -335,10 +335,13 @@ class KeyEvents implements EventSink {
     chosen.sort((a, b) => (a as Positioned)[PASS_POSITION]! - (b as Positioned)[PASS_POSITION]!);
     const rows: KeyEventJson[] = [];
     for (const row of compactRuns(chosen, 1000, 'run')) {
+      // Held to the end (the report is made whole): in strings of their own, as the windows' (toWindowJson). A row of
+      // one instant (most) holds one string for both: the zone's formatting keeps only the last second it made, and
+      // made twice per row it was made anew each time.
+      const time = ownCopy(zone.format(row.first.time));
       rows.push({
-        // Held to the end (the report is made whole): in strings of their own, as the windows' (toWindowJson).
-        time: ownCopy(zone.format(row.first.time)),
-        lastTime: ownCopy(zone.format(row.last.time)),
+        time,
+        lastTime: row.last.time === row.first.time ? time : ownCopy(zone.format(row.last.time)),
         node: row.first.node,
         nodeKind: row.first.nodeKind,
         rule: row.first.rule!.id,
