@@ -1,7 +1,7 @@
 import { defaultClassifier } from '../catalogue/index.js';
 import type { EvidenceJson } from '../model/gap.js';
 import type { InputJson } from '../model/timeline.js';
-import { fileLineSource } from '../sources/lines.js';
+import { pickLines } from '../sources/lines.js';
 import type { Family } from '../read/plan.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { EventSink } from '../timeline/sink.js';
@@ -330,18 +330,8 @@ function truncationOf(e: TimelineEvent, topic: string): TruncationLine | null {
 async function readLines(wanted: Map<string, Set<number>>): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const [file, lines] of wanted) {
-    // A loop: a spread of a file's every cited line overflows the call stack past ~120,000 of them.
-    let max = -Infinity;
-    for (const n of lines) if (n > max) max = n;
-    let n = 0;
     try {
-      outer: for await (const batch of fileLineSource(file).batches()) {
-        for (const line of batch) {
-          n++;
-          if (lines.has(n)) out.set(`${file}\0${n}`, line);
-          if (n >= max) break outer;
-        }
-      }
+      await pickLines(file, lines, (n, line) => out.set(`${file}\0${n}`, line));
     } catch {
       // The text stays empty; file and line still point at it.
     }

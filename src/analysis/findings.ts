@@ -823,23 +823,26 @@ export function runChecks(ctx: FindingContext, checks: readonly Check[] = CHECKS
   const findings = found.map((x) => x.f);
 
   const stale = ctx.windows.filter((w) => w.kind === 'two-leaders').length;
+  // Fields in the schema's order (a report so built is written as it is, not copied by zod: model/check.ts).
   const recommendations = RECOMMENDED.map((row): RecommendationJson => {
     const head = { setting: row.setting, scope: row.scope, recommended: row.recommended };
     if (!row.values) {
       const violated = row.setting === 'acks' && stale > 0;
       return {
-        ...head, status: violated ? 'violated' : 'not-checked', values: [],
+        ...head, status: violated ? 'violated' : 'not-checked',
         note: violated ? `likely acks=1 or 0: ${stale} two-leaders window(s) show acknowledged writes truncated. ${row.note ?? ''}` : row.note ?? '',
+        values: [],
       };
     }
     const values = row.values(ctx);
     if (values.length === 0) {
-      return { ...head, status: 'not-checked', values, note: row.missing ?? (row.scope === 'topic' ? NO_DESCRIBE : NO_BROKER) };
+      return { ...head, status: 'not-checked', note: row.missing ?? (row.scope === 'topic' ? NO_DESCRIBE : NO_BROKER), values };
     }
     const bad = values.filter((v) => row.fails!(v.value));
     return {
-      ...head, status: bad.length > 0 ? 'violated' : 'ok', values,
+      ...head, status: bad.length > 0 ? 'violated' : 'ok',
       note: `${valuesText(values)}${row.note && values.some((v) => v.source !== 'topic') ? ` — ${row.note}` : ''}`,
+      values,
     };
   });
   return { findings, recommendations };

@@ -184,9 +184,12 @@ async function readForAll(
 function dumpAccount(path: string, topic: string, result: DumpReadResult, seen: ReadonlySet<DumpSection>, ofTopic: number): DumpInputJson {
   const otherTopics = new Set<string>();
   for (const sec of seen) if (sec.topic !== null && sec.topic !== topic) otherTopics.add(sec.topic);
+  const c = result.counts;
+  // The schema's fields, in its order (a document so built is written as it is: model/check.ts); not `numbered`, a count inside the others.
   return {
     file: path, sections: seen.size, sectionsOfTopic: ofTopic, otherTopics: [...otherTopics].sort(),
-    ...result.counts, cutLines: result.cutLines, error: result.error,
+    linesRead: c.linesRead, headers: c.headers, batches: c.batches, records: c.records, summaries: c.summaries, indexEntries: c.indexEntries,
+    noise: c.noise, wrapped: c.wrapped, unrecognised: c.unrecognised, cut: c.cut, cutLines: result.cutLines, error: result.error,
   };
 }
 
@@ -667,10 +670,13 @@ export async function topicReport(
       ...(shown !== zone && { displayTimeZone: shown.name }),
       criterion: criterionText(options),
       partitions: out,
+      // Fields in the schema's order (a document so built is written as it is: model/check.ts).
       lostWrites: lost.map((l) => ({
         ...l,
-        divergent: l.divergent.map((x) => ({ ...x, from: x.minCreateTime === null ? null : shown.format(x.minCreateTime), to: x.maxCreateTime === null ? null : shown.format(x.maxCreateTime) })),
-        truncations: l.truncations.map((t) => ({ ...t, time: shown.format(t.time), epochMs: t.time })),
+        divergent: l.divergent.map(({ firstLine, lastLine, ...x }) => ({
+          ...x, from: x.minCreateTime === null ? null : shown.format(x.minCreateTime), to: x.maxCreateTime === null ? null : shown.format(x.maxCreateTime), firstLine, lastLine,
+        })),
+        truncations: l.truncations.map(({ file, line, accountedBy, lowerBound, ...t }) => ({ ...t, time: shown.format(t.time), epochMs: t.time, file, line, accountedBy, lowerBound })),
       })),
       zoneCheck,
       ...(nodeZones && { nodeZones }),

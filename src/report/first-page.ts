@@ -50,7 +50,10 @@ export function firstPage(r: ReportJson): FirstPage {
   const byKind = new Map<string, WindowJson[]>();
   for (const w of r.windows) {
     if (w.topic === undefined) continue;
-    byKind.set(w.kind, [...(byKind.get(w.kind) ?? []), w]);
+    // Pushed, not copied: a copy per window made this quadratic (thousands of partition windows of one kind).
+    const ws = byKind.get(w.kind);
+    if (ws) ws.push(w);
+    else byKind.set(w.kind, [w]);
   }
   for (const [kind, ws] of byKind) {
     const lasting = ws.filter((w) => w.durationMs === null || w.durationMs >= BLIP_MS)

@@ -3,7 +3,7 @@ import { firstPage } from './first-page.js';
 import { esc } from './html-escape.js';
 import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
-  mapped, pieces,
+  mapped, pieces, appendixLinks,
 } from './report-text.js';
 import { renderSwimlane } from './swimlane.js';
 
@@ -81,10 +81,10 @@ a { color: #1f5fa8; }
  */
 export function* htmlPieces(r: ReportJson): Generator<string> {
   const display = displayPathOf(r.paths);
-  const idOf = new Map(mapped(r.appendix, (a) => [`${a.file}:${a.line}`, a.id]));
+  const cited = appendixLinks(r, esc);
   const link = (file: string, line: number) => {
-    const label = esc(`${display(file)}:${line}`);
-    const id = idOf.get(`${file}:${line}`);
+    const label = cited.label(file, line);
+    const id = cited.id(file, line);
     return id ? `<a href="#${id}">${label}</a>` : label;
   };
   const offset = utcOffsetOf(r.summary.incident?.start ?? r.timeline.rows[0]?.time ?? '');

@@ -3,7 +3,7 @@ import { firstPage } from './first-page.js';
 import { mermaidCaption, mermaidGantt } from './mermaid.js';
 import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
-  mapped, pieces,
+  mapped, pieces, appendixLinks,
 } from './report-text.js';
 
 /**
@@ -14,8 +14,12 @@ import {
 
 /** Text in a table cell or paragraph: Markdown and HTML characters escaped, one line. */
 export function mdText(s: string): string {
-  return s.replace(/\r?\n/g, ' ').replace(/[\\`*_[\]<>|#~]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
+  // One pass: a line break becomes a space, which nothing else then changes.
+  return s.replace(MD_SPECIAL, (c) => MD_REPLACED[c] ?? `\\${c}`);
 }
+
+const MD_SPECIAL = /\r?\n|[\\`*_[\]<>|#~]/g;
+const MD_REPLACED: Record<string, string> = { '\n': ' ', '\r\n': ' ', '<': '&lt;', '>': '&gt;' };
 
 /** A log line as inline code in a table cell. */
 function mdCode(s: string): string {
@@ -45,10 +49,10 @@ function* table(head: readonly string[], rows: Iterable<readonly string[]>): Gen
  */
 export function* markdownPieces(r: ReportJson): Generator<string> {
   const display = displayPathOf(r.paths);
-  const idOf = new Map(mapped(r.appendix, (a) => [`${a.file}:${a.line}`, a.id]));
-  const link = (file: string, line: number, label = `${display(file)}:${line}`) => {
-    const id = idOf.get(`${file}:${line}`);
-    return id ? `[${mdText(label)}](#${id})` : mdText(label);
+  const cited = appendixLinks(r, mdText);
+  const link = (file: string, line: number) => {
+    const id = cited.id(file, line);
+    return id ? `[${cited.label(file, line)}](#${id})` : cited.label(file, line);
   };
   const offset = utcOffsetOf(r.summary.incident?.start ?? r.timeline.rows[0]?.time ?? '');
 

@@ -18,7 +18,7 @@ import { parseProperties } from '../readers/properties.js';
 import { parseDescribe } from '../readers/topics-describe.js';
 import { StartupConfigScan } from '../readers/startup-config.js';
 import { nodeFromPath } from '../sources/identity.js';
-import { fileLineSource } from '../sources/lines.js';
+import { pickLines } from '../sources/lines.js';
 import type { Plan } from '../read/plan.js';
 import { buildTimeline } from '../read/build.js';
 import { smallFiles, WindowsSink, type SmallFiles } from '../windows/build.js';
@@ -27,7 +27,7 @@ import { drain, type EventSink } from '../timeline/sink.js';
 import { carriedNodeBeside, EVENTS_KIND, eventFileStartupConfigs } from '../readers/events-ndjson.js';
 import { ownCopy, PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
 import type { Zone } from '../time/zone.js';
-import { compactBursts } from '../timeline/compact.js';
+import { compactRuns } from '../timeline/compact.js';
 import { rezoneWindows } from '../windows/display-zone.js';
 import { narrative } from './narrative.js';
 import { byNodeName, clockOf, subjectOf } from './report-text.js';
@@ -128,7 +128,8 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     }
   }
   const lostWrites = gapReports.flatMap((g) => g.lostWrites).filter((l) => l.count > 0 || l.divergent.length > 0 || l.truncations.length > 0 || l.mismatches.length > 0);
-  const zoneCheck = gapReports.map((g) => ({ topic: g.topic, ...g.zoneCheck }));
+  // The topic last, where the schema has it (a document built in its schema's order is written as it is: model/check.ts).
+  const zoneCheck = gapReports.map((g) => ({ ...g.zoneCheck, topic: g.topic }));
 
   // Findings from describe snapshots and properties files.
   const clock = clockOf(windows[0]?.start ?? rows[0]?.time ?? null);
@@ -262,7 +263,11 @@ class KeyEvents implements EventSink {
   // when it has a number. This sink comes before the window engine in the pass, so that the cited lines carry it.
   // What is held is a row's worth of each key event (no fields, no continuation lines): tens of thousands of them
   // are held to the end of the pass.
-  private readonly held: { e: Positioned; expiry: boolean }[] = [];
+  // They are held in the order of the pass (their positions ascending); those that were a command-line tool's
+  // session expiring when read are also in `expiries`. Their messages are held once per distinct text (MESSAGES_HELD).
+  private readonly held: Positioned[] = [];
+  private readonly expiries = new Set<Positioned>();
+  private readonly messages = new Map<string, string>();
 
   constructor(private readonly topics: readonly string[]) {}
 
@@ -275,40 +280,71 @@ class KeyEvents implements EventSink {
     noteBrokerSession(this.sessions, e);
     if (!inTopics(e, this.topics)) return;
     (e as Positioned)[PASS_POSITION] = position;
-    if (isKeyBySeverity(e)) this.held.push({ e: rowOnly(e), expiry: isClientSessionExpiry(this.sessions, e) });
+    if (!isKeyBySeverity(e)) return;
+    const row = rowOnly(e, this.message(e.message));
+    this.held.push(row);
+    if (isClientSessionExpiry(this.sessions, e)) this.expiries.add(row);
+  }
+
+  /** The message in a string of its own (a slice of its line would keep the line), one per distinct text while there are few. */
+  private message(text: string): string {
+    let own = this.messages.get(text);
+    if (own === undefined) {
+      own = ownCopy(text);
+      if (this.messages.size < MESSAGES_HELD) this.messages.set(own, own);
+    }
+    return own;
   }
 
   async rows(windows: readonly Window[], zone: Zone): Promise<{ rows: KeyEventJson[]; eventsRead: number; keyEvents: number; clientExpiries: number }> {
-    const cited = new Set<string>();
+    this.messages.clear();
     const citedEvents = new Set<TimelineEvent>();
-    for (const w of windows) {
-      for (const ev of w.evidence) {
-        cited.add(`${ev.file}:${ev.line}`);
-        if (ev.event) citedEvents.add(ev.event);
+    for (const w of windows) for (const ev of w.evidence) if (ev.event) citedEvents.add(ev.event);
+    // The lines the windows cite, to tell a cited expiry (asked only when there are expiries).
+    let cited: Set<string> | undefined;
+    const isCited = (e: TimelineEvent): boolean => {
+      if (!cited) {
+        cited = new Set();
+        for (const w of windows) for (const ev of w.evidence) cited.add(`${ev.file}:${ev.line}`);
       }
-    }
+      return cited.has(`${e.file}:${e.line}`);
+    };
     let clientExpiries = 0;
     const chosen: TimelineEvent[] = [];
-    const isHeld = new Set<number>();
-    for (const { e, expiry } of this.held) {
-      isHeld.add(e[PASS_POSITION]!);
+    const held = this.held;
+    for (const e of held) {
       // CLI tools' ZooKeeper sessions expiring are not the cluster's story.
-      if (expiry && !cited.has(`${e.file}:${e.line}`)) clientExpiries++;
+      if (this.expiries.has(e) && !isCited(e)) clientExpiries++;
       else chosen.push(e);
+    }
+    // Whether a cited event is held: by its position, among the held ones' (ascending).
+    const isHeld = (seq: number): boolean => {
+      let lo = 0;
+      let hi = held.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (held[mid]![PASS_POSITION]! < seq) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < held.length && held[lo]![PASS_POSITION] === seq;
+    };
+    for (const e of citedEvents) {
+      const seq = (e as Positioned)[PASS_POSITION];
+      if (seq !== undefined && !isHeld(seq)) chosen.push(e);
     }
     // What is chosen is all that is needed of them now (the report is built after, and rendered).
     this.held.length = 0;
-    for (const e of citedEvents) {
-      const seq = (e as Positioned)[PASS_POSITION];
-      if (seq !== undefined && !isHeld.has(seq)) chosen.push(e);
-    }
+    this.expiries.clear();
     chosen.sort((a, b) => (a as Positioned)[PASS_POSITION]! - (b as Positioned)[PASS_POSITION]!);
     const rows: KeyEventJson[] = [];
-    for await (const row of compactBursts(fromArray(chosen), 1000, 'run')) {
+    for (const row of compactRuns(chosen, 1000, 'run')) {
+      // Held to the end (the report is made whole): in strings of their own, as the windows' (toWindowJson). A row of
+      // one instant (most) holds one string for both: the zone's formatting keeps only the last second it made, and
+      // made twice per row it was made anew each time.
+      const time = ownCopy(zone.format(row.first.time));
       rows.push({
-        // Held to the end (the report is made whole): in strings of their own, as the windows' (toWindowJson).
-        time: ownCopy(zone.format(row.first.time)),
-        lastTime: ownCopy(zone.format(row.last.time)),
+        time,
+        lastTime: row.last.time === row.first.time ? time : ownCopy(zone.format(row.last.time)),
         node: row.first.node,
         nodeKind: row.first.nodeKind,
         rule: row.first.rule!.id,
@@ -323,12 +359,11 @@ class KeyEvents implements EventSink {
   }
 }
 
+/** Distinct key-event messages held once each, at most (past that, each event's is its own copy). */
+const MESSAGES_HELD = 50_000;
+
 function isKeyBySeverity(e: TimelineEvent): boolean {
   return severityRank(e.severity) >= severityRank('warn') || (KEY_CATEGORIES.has(e.category) && severityRank(e.severity) >= severityRank('info'));
-}
-
-async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
-  yield* items;
 }
 
 /** Strings in an event's fields that name a topic or partition. */
@@ -453,27 +488,17 @@ async function buildAppendix(
     s.add(e.line);
   }
   for (const [file, wanted] of byFile) {
-    let n = 0;
-    let left = wanted.size;
     try {
-      for await (const batch of fileLineSource(file).batches()) {
-        for (const text of batch) {
-          n++;
-          if (wanted.has(n)) {
-            entries.get(`${file}:${n}`)!.text = text;
-            left--;
-          }
-        }
-        if (left === 0) break;
-      }
+      await pickLines(file, wanted, (n, text) => {
+        entries.get(`${file}:${n}`)!.text = text;
+      });
     } catch {
       // The file changed or vanished since it was read: keep the text the readers gave.
     }
   }
-  const sorted = [...entries.values()].sort((a, b) => {
-    const ta = a.time === null ? Infinity : Date.parse(a.time);
-    const tb = b.time === null ? Infinity : Date.parse(b.time);
-    return ta - tb || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line;
-  });
-  return sorted.map((e, i) => ({ id: `ev-${i + 1}`, ...e }));
+  // Each entry's time parsed once, not at every comparison.
+  const sorted = [...entries.values()].map((e) => ({ e, t: e.time === null ? Infinity : Date.parse(e.time) })).sort((a, b) => (
+    a.t - b.t || (a.e.file < b.e.file ? -1 : a.e.file > b.e.file ? 1 : 0) || a.e.line - b.e.line
+  ));
+  return sorted.map(({ e }, i) => ({ id: `ev-${i + 1}`, ...e }));
 }

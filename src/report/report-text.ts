@@ -59,6 +59,35 @@ export function displayPathOf(paths: readonly string[]): (file: string) => strin
   return (f) => (f.startsWith(`${root}/`) ? f.slice(root.length + 1) : f);
 }
 
+/**
+ * Links to the appendix, for the renderers: a cited line's label (its file as
+ * shown, escaped once per file, and its number) and its appendix id, looked up
+ * by file and then line (no key made per link: a report holds tens of
+ * thousands).
+ */
+export function appendixLinks(r: Pick<ReportJson, 'paths' | 'appendix'>, escape: (s: string) => string): {
+  label: (file: string, line: number) => string;
+  id: (file: string, line: number) => string | undefined;
+} {
+  const display = displayPathOf(r.paths);
+  const ids = new Map<string, Map<number, string>>();
+  for (const a of r.appendix) {
+    let lines = ids.get(a.file);
+    if (!lines) ids.set(a.file, (lines = new Map()));
+    lines.set(a.line, a.id);
+  }
+  const shown = new Map<string, string>();
+  return {
+    label: (file, line) => {
+      let f = shown.get(file);
+      if (f === undefined) shown.set(file, (f = escape(display(file))));
+      // A line number and the colon are nothing either escape changes.
+      return `${f}:${line}`;
+    },
+    id: (file, line) => ids.get(file)?.get(line),
+  };
+}
+
 /** Window kinds in the order a reader meets them, with their colours (Markdown legend and HTML chart). */
 export const KIND_STYLE: Record<string, { label: string; colour: string }> = {
   'broker-down': { label: 'broker down', colour: '#c0392b' },

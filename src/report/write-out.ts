@@ -143,20 +143,28 @@ export async function writeOutAtomically(out: string, text: string | Uint8Array 
       if (typeof text === 'string' || text instanceof Uint8Array) {
         await handle.writeFile(text);
       } else {
-        // In pieces of ~1 MiB: a long report is never one string.
-        let pending = '';
-        const flush = async (): Promise<void> => {
-          const chunk = Buffer.from(pending);
-          pending = '';
+        // In pieces of ~1 MiB: a long report is never one string. The pieces are encoded straight into one
+        // buffer, reused once written (no string of 1 MiB made, then its bytes, for each MiB written).
+        const buffer = Buffer.allocUnsafe(1 << 20);
+        let used = 0;
+        const put = async (chunk: Buffer): Promise<void> => {
           // A write may take part of the chunk (a disk filling up); the rest is written, or fails, next.
           bytes += chunk.length;
           for (let at = 0; at < chunk.length;) at += (await handle.write(chunk, at, chunk.length - at)).bytesWritten;
         };
         for (const piece of text) {
-          pending += piece;
-          if (pending.length >= 1 << 20) await flush();
+          // Three bytes of UTF-8 at most per UTF-16 unit: a piece that may not fit is written after the bytes before it.
+          if (used + piece.length * 3 > buffer.length) {
+            if (used > 0) await put(buffer.subarray(0, used));
+            used = 0;
+            if (piece.length * 3 > buffer.length) {
+              await put(Buffer.from(piece));
+              continue;
+            }
+          }
+          used += buffer.write(piece, used);
         }
-        if (pending.length > 0) await flush();
+        if (used > 0) await put(buffer.subarray(0, used));
       }
       await handle.sync();
     } finally {

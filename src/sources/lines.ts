@@ -51,6 +51,38 @@ export class LineSplitter {
   /** Lines completed by this chunk. The chunk is not retained. */
   push(chunk: Uint8Array): string[] {
     const lines: string[] = [];
+    this.split(chunk, (buf, start, end) => {
+      lines.push(this.decode(buf, start, end));
+    });
+    this.emitted += lines.length;
+    return lines;
+  }
+
+  /**
+   * As push, but the text is made only of the lines whose numbers are
+   * `wanted.lines` (ascending), from `wanted.next` on, each handed to `take`;
+   * the others are only counted. `wanted.next` is moved past the lines found.
+   */
+  pick(chunk: Uint8Array, wanted: { readonly lines: readonly number[]; next: number }, take: (line: number, text: string) => void): void {
+    let n = this.emitted;
+    let next = wanted.next;
+    let want = wanted.lines[next] ?? Number.POSITIVE_INFINITY;
+    this.split(chunk, (buf, start, end) => {
+      if (++n !== want) return;
+      take(n, this.decode(buf, start, end, n));
+      want = wanted.lines[++next] ?? Number.POSITIVE_INFINITY;
+    });
+    this.emitted = n;
+    wanted.next = next;
+  }
+
+  /** Lines returned so far. */
+  get lines(): number {
+    return this.emitted;
+  }
+
+  /** Each line the chunk completes, as bytes (the carried line's while it is carried), to `line`; the rest is carried. */
+  private split(chunk: Uint8Array, line: (buf: Buffer, start: number, end: number) => void): void {
     const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
     for (;;) {
@@ -58,18 +90,16 @@ export class LineSplitter {
       if (nl === -1) break;
       if (this.carry.length > 0 || this.carryCut) {
         this.appendCarry(buf, start, nl);
-        lines.push(this.decode(this.carry, 0, this.carry.length));
+        line(this.carry, 0, this.carry.length);
         this.carry = Buffer.alloc(0);
         this.carryCut = false;
         this.carryNul = false;
       } else {
-        lines.push(this.decode(buf, start, nl));
+        line(buf, start, nl);
       }
       start = nl + 1;
     }
     if (start < buf.length) this.appendCarry(buf, start, buf.length);
-    this.emitted += lines.length;
-    return lines;
   }
 
   /** The last line when the input does not end with a newline. */
@@ -223,6 +253,35 @@ export function fileLineSource(path: string, limitBytes?: number): LineSource {
       if (tail.length > 0) yield tail;
     },
   };
+}
+
+/**
+ * The numbered lines of a file, quoted as fileLineSource gives them, each
+ * handed to `take`: no string is made for the other lines, and reading stops
+ * after the last one wanted. A read failure part way (damaged gzip, a file
+ * gone) is thrown once the lines before it, the partial last one too, were
+ * handed out.
+ */
+export async function pickLines(path: string, wanted: Iterable<number>, take: (line: number, text: string) => void): Promise<void> {
+  const lines = [...new Set(wanted)].sort((a, b) => a - b);
+  const last = lines.at(-1);
+  if (last === undefined) return;
+  const at = { lines, next: 0 };
+  const splitter = new LineSplitter();
+  const tail = (): void => {
+    const n = splitter.lines + 1;
+    for (const text of splitter.end()) if (lines[at.next] === n) take(n, text);
+  };
+  try {
+    for await (const chunk of readUtf8Chunks(path)) {
+      splitter.pick(chunk, at, take);
+      if (splitter.lines >= last) return;
+    }
+  } catch (e) {
+    tail();
+    throw e;
+  }
+  tail();
 }
 
 /** Bytes of a snapshot or config file read into memory at most (a describe of 100,000 partitions is about 10 MB). */

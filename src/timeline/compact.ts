@@ -27,21 +27,46 @@ export async function* compactBursts(
   windowMs = 1000,
   mode: CompactMode = 'burst',
 ): AsyncGenerator<CompactRow> {
-  const anchor = (row: CompactRow) => (mode === 'burst' ? row.first.time : row.last.time);
-  const open = new Map<string, CompactRow>();
-  const queue: CompactRow[] = [];
-  for await (const e of events) {
-    while (queue.length > 0 && e.time - anchor(queue[0]!) > windowMs) {
+  const rows = new Compactor(windowMs, mode);
+  for await (const e of events) for (const row of rows.push(e)) yield row;
+  for (const row of rows.end()) yield row;
+}
+
+/** compactBursts over events in memory: the same rows, without a promise per event. */
+export function* compactRuns(events: Iterable<TimelineEvent>, windowMs = 1000, mode: CompactMode = 'burst'): Generator<CompactRow> {
+  const rows = new Compactor(windowMs, mode);
+  for (const e of events) for (const row of rows.push(e)) yield row;
+  for (const row of rows.end()) yield row;
+}
+
+const NONE: readonly CompactRow[] = Object.freeze([]);
+
+/** The folding itself: events pushed in order, rows released as no later event can join them. */
+class Compactor {
+  private readonly open = new Map<string, CompactRow>();
+  private readonly queue: CompactRow[] = [];
+
+  constructor(private readonly windowMs: number, private readonly mode: CompactMode) {}
+
+  private anchor(row: CompactRow): number {
+    return this.mode === 'burst' ? row.first.time : row.last.time;
+  }
+
+  /** The rows the event closes (none, mostly). */
+  push(e: TimelineEvent): readonly CompactRow[] {
+    const { open, queue, windowMs } = this;
+    let closed: CompactRow[] | undefined;
+    while (queue.length > 0 && e.time - this.anchor(queue[0]!) > windowMs) {
       const row = queue.shift()!;
       if (open.get(keyOf(row.first)) === row) open.delete(keyOf(row.first));
-      yield row;
+      (closed ??= []).push(row);
     }
     const key = keyOf(e);
     const row = open.get(key);
     // An event earlier than the row's last (a clock set back, a node restarted
     // and logging from an older time) starts a row of its own: folding it
     // would hide that time went backwards.
-    if (row && e.time >= row.last.time && e.time - anchor(row) <= windowMs) {
+    if (row && e.time >= row.last.time && e.time - this.anchor(row) <= windowMs) {
       row.count++;
       row.last = e;
     } else {
@@ -49,8 +74,13 @@ export async function* compactBursts(
       open.set(key, fresh);
       queue.push(fresh);
     }
+    return closed ?? NONE;
   }
-  yield* queue;
+
+  /** The rows still open, once the events are over. */
+  end(): CompactRow[] {
+    return this.queue;
+  }
 }
 
 function keyOf(e: TimelineEvent): string {

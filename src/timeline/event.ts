@@ -66,13 +66,14 @@ export function ownCopy(text: string): string {
 /**
  * What is kept of an event once it has gone by: what a key-event row shows
  * (time, node, rule, message …; no fields, no continuation lines, no level
- * or logger) and its position in the pass. Rows are built from these alone;
+ * or logger) and its position in the pass; `message`, the message in a string
+ * of its own when the caller has one. Rows are built from these alone;
  * tens of thousands are held to the end of a pass (key events, the lines
  * windows cite).
  */
-export function rowOnly(e: Positioned): Positioned {
+export function rowOnly(e: Positioned, message = ownCopy(e.message)): Positioned {
   return {
     time: e.time, node: e.node, nodeKind: e.nodeKind, file: e.file, line: e.line, rule: e.rule, category: e.category, severity: e.severity,
-    message: ownCopy(e.message), fields: NO_FIELDS, continuation: NO_LINES, [PASS_POSITION]: e[PASS_POSITION],
+    message, fields: NO_FIELDS, continuation: NO_LINES, [PASS_POSITION]: e[PASS_POSITION],
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fileLineSource, LineSplitter, MAX_LINE_BYTES, textLineSource } from '../../src/sources/lines.js';
+import { gzipSync } from 'node:zlib';
+import { fileLineSource, LineSplitter, MAX_LINE_BYTES, pickLines, textLineSource } from '../../src/sources/lines.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /** Feeds the bytes in the given pieces and returns every line plus the splitter's stats. */
@@ -132,6 +133,31 @@ describe('line sources', () => {
   it('fileLineSource honours a byte limit (used for heads)', async () => {
     const path = tmp.write('limit.log', 'aaaa\nbbbb\ncccc\n');
     expect(await collect(fileLineSource(path, 7))).toEqual(['aaaa', 'bb']);
+  });
+
+  it('pickLines gives the numbered lines as fileLineSource does, and no others', async () => {
+    // Lines spanning read buffers, a cut one, NULs, Latin-1 bytes, CRLF, a last line without a newline.
+    const parts = [
+      Buffer.from(SAMPLE_TEXT.slice(0, SAMPLE_TEXT.lastIndexOf('\n') + 1), 'utf8'),
+      Buffer.from(`${'x'.repeat(70_000)}\r\n`),
+      Buffer.from(`${'q'.repeat(MAX_LINE_BYTES + 5)}é\n`),
+      Buffer.from('nul\0\0in it\n'),
+      Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]),
+      ...Array.from({ length: 30_000 }, (_, i) => Buffer.from(`[2022-10-05 17:05:39,000] INFO line ${i} (x.Y)\r\n`)),
+      Buffer.from('the end, no newline'),
+    ];
+    const bytes = Buffer.concat(parts);
+    for (const path of [tmp.write('pick.log', bytes), tmp.write('pick.log.gz', gzipSync(bytes))]) {
+      const all = await collect(fileLineSource(path));
+      const wanted = [all.length, 1, 3, 9, 10, 11, 12, 13, 14, 5000, 30_013, all.length + 5];
+      const got = new Map<number, string>();
+      await pickLines(path, wanted, (n, text) => {
+        expect(got.has(n)).toBe(false);
+        got.set(n, text);
+      });
+      expect([...got.keys()].sort((a, b) => a - b)).toEqual(wanted.filter((n) => n <= all.length).sort((a, b) => a - b));
+      for (const [n, text] of got) expect(text).toBe(all[n - 1]);
+    }
   });
 
   it('fileLineSource exposes cut-line counts', async () => {
