@@ -51,10 +51,11 @@ export class LineSplitter {
   /** Lines completed by this chunk. The chunk is not retained. */
   push(chunk: Uint8Array): string[] {
     const lines: string[] = [];
+    // Counted as each is made: a line cut while it is decoded, or carried at the chunk's end, is numbered from it.
     this.split(chunk, (buf, start, end) => {
       lines.push(this.decode(buf, start, end));
+      this.emitted++;
     });
-    this.emitted += lines.length;
     return lines;
   }
 
@@ -64,15 +65,14 @@ export class LineSplitter {
    * the others are only counted. `wanted.next` is moved past the lines found.
    */
   pick(chunk: Uint8Array, wanted: { readonly lines: readonly number[]; next: number }, take: (line: number, text: string) => void): void {
-    let n = this.emitted;
     let next = wanted.next;
     let want = wanted.lines[next] ?? Number.POSITIVE_INFINITY;
     this.split(chunk, (buf, start, end) => {
-      if (++n !== want) return;
+      const n = ++this.emitted;
+      if (n !== want) return;
       take(n, this.decode(buf, start, end, n));
       want = wanted.lines[++next] ?? Number.POSITIVE_INFINITY;
     });
-    this.emitted = n;
     wanted.next = next;
   }
 

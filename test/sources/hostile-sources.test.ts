@@ -58,6 +58,22 @@ describe('a 20 MB line', () => {
     expect(s.stats.cutAt).toEqual([2]);
   });
 
+  it('numbers a cut line by its own place, wherever it falls in a chunk (and a line carried past a chunk\'s end)', () => {
+    const long = 'x'.repeat(MAX_LINE_BYTES + 10);
+    const s = new LineSplitter();
+    // Lines 1–3 in one chunk, the long one among them; line 5 is long and carried over the chunk's end.
+    expect(s.push(Buffer.from(`a\n${long}\nb\nc\n${long}`))).toHaveLength(4);
+    expect(s.push(Buffer.from('\nd\n'))).toHaveLength(2);
+    expect(s.stats.cutAt).toEqual([2, 5]);
+    const picked = new LineSplitter();
+    const wanted = { lines: [3], next: 0 };
+    const taken: number[] = [];
+    picked.pick(Buffer.from(`a\n${long}\nb\nc\n${long}`), wanted, (n) => taken.push(n));
+    picked.pick(Buffer.from('\nd\n'), wanted, (n) => taken.push(n));
+    expect(taken).toEqual([3]);
+    expect(picked.stats.cutAt).toEqual([5]);
+  });
+
   it('is cut on a character boundary when the cut falls inside a multi-byte character', () => {
     const s = new LineSplitter();
     const text = `${'a'.repeat(MAX_LINE_BYTES - 1)}é${'b'.repeat(10)}\nnext\n`;
