@@ -59,33 +59,52 @@ function details(row: CompactRow, zone: Zone): string {
 
 /**
  * The timeline as a table, streamed in blocks of fixed-width rows so a long
- * timeline never sits in memory as one table.
+ * timeline never sits in memory as one table: `head()` first, then the rows
+ * as the pass releases them (`add`, batch by batch), each block printed when
+ * it is returned, `end()`'s last. Blocks joined by line feeds are the table
+ * of all the rows (the columns do not depend on the rows).
  */
-export async function* renderTimelineTable(rows: AsyncIterable<CompactRow>, zone: Zone, columns?: number): AsyncGenerator<string> {
-  const table = timelineTable(timelineWidths(columns));
-  yield table.render([[`Time (${zone.name})`, 'Node', 'Severity', 'Event', 'Details']]);
-  let pending: string[][] = [];
-  // A block goes out at 200 rows, or when rows have waited a moment (a sparse log on a terminal shows its first rows at once);
-  // the first row goes out alone, as soon as it is known.
-  let since = Date.now();
-  let first = true;
-  for await (const row of rows) {
-    const e = row.first;
-    pending.push([
-      zone.formatShort(e.time),
-      e.node,
-      paintSeverity(e.severity),
-      e.rule?.title ?? `(${e.category})`,
-      details(row, zone),
-    ]);
-    if (first || pending.length >= ROWS_PER_BLOCK || Date.now() - since >= BLOCK_WAIT_MS) {
-      first = false;
-      yield table.render(pending);
-      pending = [];
-      since = Date.now();
-    }
+export class TimelineTable {
+  private readonly table: FixedTable;
+  private pending: string[][] = [];
+  // A block goes out at 200 rows, or when rows have waited a moment (a sparse log on a terminal shows its first rows at
+  // once); the first rows go out as soon as they are known.
+  private since = Date.now();
+  private first = true;
+
+  constructor(private readonly zone: Zone, columns?: number) {
+    this.table = timelineTable(timelineWidths(columns));
   }
-  if (pending.length > 0) yield table.render(pending);
+
+  /** The header row. */
+  head(): string {
+    return this.table.render([[`Time (${this.zone.name})`, 'Node', 'Severity', 'Event', 'Details']]);
+  }
+
+  /** Takes rows in order; returns a block of rows when one is due. */
+  add(rows: readonly CompactRow[]): string | undefined {
+    const { zone, pending } = this;
+    for (const row of rows) {
+      const e = row.first;
+      pending.push([zone.formatShort(e.time), e.node, paintSeverity(e.severity), e.rule?.title ?? `(${e.category})`, details(row, zone)]);
+    }
+    if (pending.length === 0) return undefined;
+    if (this.first || pending.length >= ROWS_PER_BLOCK || Date.now() - this.since >= BLOCK_WAIT_MS) return this.flush();
+    return undefined;
+  }
+
+  /** The rows left, once the pass is over. */
+  end(): string | undefined {
+    return this.pending.length > 0 ? this.flush() : undefined;
+  }
+
+  private flush(): string {
+    const block = this.table.render(this.pending);
+    this.pending = [];
+    this.first = false;
+    this.since = Date.now();
+    return block;
+  }
 }
 
 /**

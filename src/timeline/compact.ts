@@ -18,39 +18,79 @@ export interface CompactRow {
 export type CompactMode = 'burst' | 'run';
 
 /**
- * Folds repeated events (same node, same rule) into rows with a count.
- * Streaming: a row is released, in order of its first event, once no later
- * event can join it; memory holds only the rows still open.
+ * Folds repeated events (same node, same rule) into rows with a count,
+ * event by event: a row is released, in order of its first event, once no
+ * later event can join it; memory holds only the rows still open.
+ * Synchronous, for a pass read in batches (the terminal table); see
+ * compactBursts for a stream.
  */
+export class Compactor {
+  private readonly open = new Map<string, CompactRow>();
+  /** Rows not yet released, in order of their first event; those before `head` are released. */
+  private queue: CompactRow[] = [];
+  private head = 0;
+
+  constructor(private readonly windowMs = 1000, private readonly mode: CompactMode = 'burst') {}
+
+  /** Takes the next event of the pass; appends to `out` the rows it closes. */
+  push(e: TimelineEvent, out: CompactRow[]): void {
+    const { queue, windowMs } = this;
+    while (this.head < queue.length && e.time - this.anchor(queue[this.head]!) > windowMs) {
+      const row = queue[this.head++]!;
+      const key = keyOf(row.first);
+      if (this.open.get(key) === row) this.open.delete(key);
+      out.push(row);
+    }
+    // Released rows are let go a block at a time (no shift() per row).
+    if (this.head >= 1024 && this.head * 2 >= queue.length) {
+      this.queue = queue.slice(this.head);
+      this.head = 0;
+    }
+    const key = keyOf(e);
+    const row = this.open.get(key);
+    // An event earlier than the row's last (a clock set back, a node restarted
+    // and logging from an older time) starts a row of its own: folding it
+    // would hide that time went backwards.
+    if (row && e.time >= row.last.time && e.time - this.anchor(row) <= windowMs) {
+      row.count++;
+      row.last = e;
+    } else {
+      const fresh = { first: e, last: e, count: 1 };
+      this.open.set(key, fresh);
+      this.queue.push(fresh);
+    }
+  }
+
+  /** The pass is over: appends the rows still open to `out`. */
+  end(out: CompactRow[]): void {
+    for (let i = this.head; i < this.queue.length; i++) out.push(this.queue[i]!);
+    this.queue = [];
+    this.head = 0;
+    this.open.clear();
+  }
+
+  private anchor(row: CompactRow): number {
+    return this.mode === 'burst' ? row.first.time : row.last.time;
+  }
+}
+
+/** Compactor over a stream of events: the rows as they are released. */
 export async function* compactBursts(
   events: AsyncIterable<TimelineEvent>,
   windowMs = 1000,
   mode: CompactMode = 'burst',
 ): AsyncGenerator<CompactRow> {
-  const anchor = (row: CompactRow) => (mode === 'burst' ? row.first.time : row.last.time);
-  const open = new Map<string, CompactRow>();
-  const queue: CompactRow[] = [];
+  const compactor = new Compactor(windowMs, mode);
+  const out: CompactRow[] = [];
   for await (const e of events) {
-    while (queue.length > 0 && e.time - anchor(queue[0]!) > windowMs) {
-      const row = queue.shift()!;
-      if (open.get(keyOf(row.first)) === row) open.delete(keyOf(row.first));
-      yield row;
-    }
-    const key = keyOf(e);
-    const row = open.get(key);
-    // An event earlier than the row's last (a clock set back, a node restarted
-    // and logging from an older time) starts a row of its own: folding it
-    // would hide that time went backwards.
-    if (row && e.time >= row.last.time && e.time - anchor(row) <= windowMs) {
-      row.count++;
-      row.last = e;
-    } else {
-      const fresh = { first: e, last: e, count: 1 };
-      open.set(key, fresh);
-      queue.push(fresh);
+    compactor.push(e, out);
+    if (out.length > 0) {
+      yield* out;
+      out.length = 0;
     }
   }
-  yield* queue;
+  compactor.end(out);
+  yield* out;
 }
 
 function keyOf(e: TimelineEvent): string {
