@@ -249,17 +249,16 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         this.log(block);
       };
       print(table.head());
-      // Batch by batch: the rows each batch closes, printed when a block is due.
+      // Batch by batch: the rows each batch closes, printed with it.
       for await (const batch of batches) {
         for (const e of batch) compactor.push(e, released);
         rows += released.length;
-        print(table.add(released));
+        print(table.rows(released));
         released.length = 0;
       }
       compactor.end(released);
       rows += released.length;
-      print(table.add(released));
-      print(table.end());
+      print(table.rows(released));
       progress.stop();
       if (rows === 0) this.log('(no events; --all shows unclassified records too)');
       // The windows need the whole pass: their summary comes after the rows.

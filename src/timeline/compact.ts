@@ -26,8 +26,8 @@ export type CompactMode = 'burst' | 'run';
  */
 export class Compactor {
   private readonly open = new Map<string, CompactRow>();
-  /** Rows not yet released, in order of their first event; those before `head` are released. */
-  private queue: CompactRow[] = [];
+  /** Rows not yet released, in order of their first event, from `head` on (the slots before are emptied as they go). */
+  private queue: (CompactRow | undefined)[] = [];
   private head = 0;
 
   constructor(private readonly windowMs = 1000, private readonly mode: CompactMode = 'burst') {}
@@ -36,12 +36,14 @@ export class Compactor {
   push(e: TimelineEvent, out: CompactRow[]): void {
     const { queue, windowMs } = this;
     while (this.head < queue.length && e.time - this.anchor(queue[this.head]!) > windowMs) {
-      const row = queue[this.head++]!;
+      const row = queue[this.head]!;
+      // Let go now: a released row held until the queue is cut would outlive collections with its events.
+      queue[this.head++] = undefined;
       const key = keyOf(row.first);
       if (this.open.get(key) === row) this.open.delete(key);
       out.push(row);
     }
-    // Released rows are let go a block at a time (no shift() per row).
+    // The emptied slots are cut a block at a time (no shift() per row).
     if (this.head >= 1024 && this.head * 2 >= queue.length) {
       this.queue = queue.slice(this.head);
       this.head = 0;
