@@ -150,9 +150,30 @@ export function* jsonChunks(value: unknown, indent = '', depth = 0, levels = 2):
  * jsonDocument for a document whose first-level members may be
  * StreamedArrays: their elements come as the bytes spooled.
  */
-export function* streamedDocument(doc: unknown): Generator<string | Buffer> {
+export function* streamedDocument(doc: unknown): Generator<Piece> {
   yield* pieces(doc, '', 0, true, 2);
   yield '\n';
+}
+
+/**
+ * A piece of a document written by streamedDocument: text, bytes (valid
+ * until the next piece is asked for), or a value (a lazy array's element).
+ */
+export type Piece = string | Buffer | JsonPiece;
+
+/**
+ * A value written as JSON.stringify(value, null, 2) reads `depth` levels down
+ * a document: writeChunks encodes it straight into its buffer (json-bytes.ts),
+ * or, where that cannot be, writes text().
+ */
+export class JsonPiece {
+  constructor(readonly value: unknown, readonly depth: number) {}
+
+  /** Its text (JSON.stringify's, each line after the first indented). */
+  text(): string {
+    const text = JSON.stringify(this.value, null, 2);
+    return this.depth === 0 ? text : text.replace(/\n/g, `\n${'  '.repeat(this.depth)}`);
+  }
 }
 
 /**
@@ -164,7 +185,7 @@ export class LazyArray {
   constructor(readonly elements: () => Iterable<unknown>) {}
 }
 
-function* pieces(value: unknown, indent: string, depth: number, streams: boolean, levels: number): Generator<string | Buffer> {
+function* pieces(value: unknown, indent: string, depth: number, streams: boolean, levels: number): Generator<Piece> {
   if (value instanceof StreamedArray) {
     // Its elements are formatted for a member of the document itself.
     if (!streams || depth !== 1) throw new Error('internal: a streamed array is written only as a member of a document, by streamedDocument');
@@ -179,7 +200,8 @@ function* pieces(value: unknown, indent: string, depth: number, streams: boolean
     for (const element of value.elements()) {
       const item = element === undefined || typeof element === 'function' ? null : element;
       yield `${count++ === 0 ? '[' : ','}\n${inner}`;
-      yield* pieces(item, inner, depth + 1, streams, levels);
+      // Encoded by writeChunks straight into its buffer (no string of each element).
+      yield new JsonPiece(item, depth + 1);
     }
     yield count === 0 ? '[]' : `\n${indent}]`;
     return;
@@ -234,7 +256,7 @@ export function* jsonDocument(doc: unknown, levels = 2): Generator<string> {
  * A Buffer piece is written before the next piece is asked for (it may be a
  * block read into again: StreamedArray's spool).
  */
-export async function writeChunks(out: Writable, chunks: Iterable<string | Buffer>): Promise<void> {
+export async function writeChunks(out: Writable, chunks: Iterable<Piece>): Promise<void> {
   // Text is encoded straight into one buffer of 1 MiB (no long string is built), written over once the stream is done with it.
   const pending = Buffer.allocUnsafe(1 << 20);
   let used = 0;
@@ -244,7 +266,24 @@ export async function writeChunks(out: Writable, chunks: Iterable<string | Buffe
     used = 0;
     await written(out, bytes);
   };
-  for (const c of chunks) {
+  for (let c of chunks) {
+    if (c instanceof JsonPiece) {
+      const at = encoded(pending, used, c);
+      if (at >= 0) {
+        used = at;
+        continue;
+      }
+      if (at === NO_ROOM) {
+        await flush();
+        const again = encoded(pending, 0, c);
+        if (again >= 0) {
+          used = again;
+          continue;
+        }
+      }
+      // Not plain data, or longer than the buffer: as text.
+      c = c.text();
+    }
     // Bytes (a spool read back) go as they are, after the text before them.
     if (typeof c !== 'string') {
       await flush();
@@ -262,4 +301,18 @@ export async function writeChunks(out: Writable, chunks: Iterable<string | Buffe
     used += pending.write(c, used);
   }
   await flush();
+}
+
+const NO_ROOM = -1;
+const NOT_PLAIN = -2;
+
+/** A value piece encoded into `buf` from `at`: where it ends, or NO_ROOM or NOT_PLAIN (nothing written is to be used). */
+function encoded(buf: Buffer, at: number, piece: JsonPiece): number {
+  try {
+    return writeJson(buf, at, piece.value, piece.depth);
+  } catch (e) {
+    if (e instanceof NoRoom) return NO_ROOM;
+    if (e instanceof NotPlain) return NOT_PLAIN;
+    throw e;
+  }
 }

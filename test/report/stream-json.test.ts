@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { jsonChunks, LazyArray, StreamedArray, streamedDocument, writeChunks } from '../../src/report/stream-json.js';
+import { JsonPiece, jsonChunks, LazyArray, StreamedArray, streamedDocument, writeChunks, type Piece } from '../../src/report/stream-json.js';
 
 describe('jsonChunks', () => {
   it('joined, is JSON.stringify(value, null, 2), for any plain data', () => {
@@ -25,9 +25,9 @@ describe('jsonChunks', () => {
 
 describe('streamedDocument', () => {
   // A Buffer piece is valid until the next is asked for (the spool's block is read into again): each is copied as it comes.
-  const joined = (pieces: Iterable<string | Buffer>): string => {
+  const joined = (pieces: Iterable<Piece>): string => {
     const parts: Buffer[] = [];
-    for (const p of pieces) parts.push(Buffer.from(p));
+    for (const p of pieces) parts.push(Buffer.from(p instanceof JsonPiece ? p.text() : p));
     return Buffer.concat(parts).toString('utf8');
   };
 
@@ -97,9 +97,11 @@ describe('streamedDocument', () => {
 });
 
 describe('writeChunks', () => {
-  it('writes a spool of many blocks whole to a stream that takes its time with each write', async () => {
+  it('writes a document whole (a lazy array and a spool of many blocks) to a stream that takes its time with each write', async () => {
     const array = new StreamedArray();
     const items = Array.from({ length: 30_000 }, (_, i) => ({ i, text: `브로커 ${i} — ${'x'.repeat(i % 50)}` }));
+    // Elements encoded straight into the buffer, and those that go as text: not plain data, longer than the buffer.
+    const windows = [...items.slice(0, 3000), new Date(0), { long: 'z'.repeat(3 << 20) }, null, { toJSON: () => [1, 2] }, ...items.slice(0, 3000)];
     const parts: Buffer[] = [];
     // Copies what it is given only a moment after the write: a buffer written over before then would show.
     const slow = new Writable({
@@ -113,8 +115,8 @@ describe('writeChunks', () => {
     });
     try {
       for (const item of items) array.add(item);
-      await writeChunks(slow, streamedDocument({ schema: 's', events: array }));
-      expect(Buffer.concat(parts).toString('utf8')).toBe(`${JSON.stringify({ schema: 's', events: items }, null, 2)}\n`);
+      await writeChunks(slow, streamedDocument({ schema: 's', windows: new LazyArray(() => windows), events: array }));
+      expect(Buffer.concat(parts).toString('utf8')).toBe(`${JSON.stringify({ schema: 's', windows, events: items }, null, 2)}\n`);
     } finally {
       array.close();
     }
