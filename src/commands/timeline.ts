@@ -7,9 +7,9 @@ import { LazyArray, StreamedArray, streamedDocument, writeChunks } from '../repo
 import { Progress } from '../cli/progress.js';
 import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import type { SkewReport } from '../analysis/skew.js';
-import { renderAccounting, renderSkipped, renderTimelineTable } from '../report/table.js';
+import { renderAccounting, renderSkipped, TimelineTable } from '../report/table.js';
 import { buildTimeline } from '../read/build.js';
-import { compactBursts } from '../timeline/compact.js';
+import { Compactor, type CompactRow } from '../timeline/compact.js';
 import { toEventJson } from '../timeline/event.js';
 import {
   brokenInputFlags, checkCatalogueFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, inputPaths, knownValues, LIST,
@@ -18,10 +18,10 @@ import {
 } from '../cli/common.js';
 import { eventFilter, filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
 import { rezoneWindow, rezoneWindows } from '../windows/display-zone.js';
-import { renderWindowsTable } from '../report/windows-table.js';
+import { windowsTableBlocks } from '../report/windows-table.js';
 import { toWindowJson, WindowsSink } from '../windows/build.js';
 import type { Window } from '../windows/engine.js';
-import { flatten, through } from '../timeline/sink.js';
+import { through } from '../timeline/sink.js';
 import type { WindowsDocJson } from '../model/window.js';
 import { closingFor, eventFileLines, twinRecord } from '../report/events-closing.js';
 import { BULK_ACTION, ecsEvent, ecsWindow } from '../report/ecs.js';
@@ -240,10 +240,25 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       this.log(`Timeline of ${paths.join(' ')} — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
       let rows = 0;
       const columns = process.stdout.isTTY === true ? process.stdout.columns : undefined;
-      for await (const block of renderTimelineTable(countRows(compactBursts(flatten(batches)), () => rows++), shown, columns)) {
-        progress.clear();
+      const table = new TimelineTable(shown, columns);
+      const compactor = new Compactor();
+      const released: CompactRow[] = [];
+      const print = (block: string | undefined): void => {
+        if (block === undefined) return;
+        progress!.clear();
         this.log(block);
+      };
+      print(table.head());
+      // Batch by batch: the rows each batch closes, printed with it.
+      for await (const batch of batches) {
+        for (const e of batch) compactor.push(e, released);
+        rows += released.length;
+        print(table.rows(released));
+        released.length = 0;
       }
+      compactor.end(released);
+      rows += released.length;
+      print(table.rows(released));
       progress.stop();
       if (rows === 0) this.log('(no events; --all shows unclassified records too)');
       // The windows need the whole pass: their summary comes after the rows.
@@ -251,7 +266,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         const { all, kept } = windowsDoc();
         this.log('');
         if (!filtersNothing(filter)) this.log(`Outage windows matching the filters: ${kept.windows.length} of ${all.windows.length}`);
-        this.log(renderWindowsTable(kept));
+        for (const block of windowsTableBlocks(kept)) this.log(block);
       }
     }
     progress.stop();
@@ -284,11 +299,4 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     reportReadFailures(inputs);
   }
 
-}
-
-async function* countRows<T>(rows: AsyncIterable<T>, count: () => void): AsyncGenerator<T> {
-  for await (const row of rows) {
-    count();
-    yield row;
-  }
 }

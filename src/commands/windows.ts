@@ -8,7 +8,7 @@ import {
 import { WindowsDocSchema, WindowSchema, type WindowsDocJson } from '../model/window.js';
 import { rezoneWindow, rezoneWindows } from '../windows/display-zone.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
-import { renderWindowsTable } from '../report/windows-table.js';
+import { windowsTableBlocks } from '../report/windows-table.js';
 import { buildWindows, toWindowJson } from '../windows/build.js';
 import { LazyArray, streamedDocument, writeChunks } from '../report/stream-json.js';
 import { compiledParse } from '../model/check.js';
@@ -89,7 +89,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     }
     const doc = shownIn(result.doc);
     this.log(`Outage windows — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
-    this.log(renderWindowsTable(doc));
+    for (const block of windowsTableBlocks(doc)) this.log(block);
     process.stderr.write(`${renderAccounting(result.inputs, perFileAccounting(flags.verbose))}\n`);
     if (flags.verbose) {
       const skipped = renderSkipped(result.inputs);

@@ -62,7 +62,11 @@ function numberCheck(def: Def): Check {
       throw new Unsupported(d.check);
     }
   }
-  return (v) => typeof v === 'number' && Number.isFinite(v) && bounds.every((b) => b(v));
+  return (v) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+    for (let i = 0; i < bounds.length; i++) if (!bounds[i]!(v)) return false;
+    return true;
+  };
 }
 
 /** Schemas whose parse returns the value itself whenever it passes (nothing in them to strip or reorder). */
@@ -114,30 +118,46 @@ function compile(schema: z.ZodType): Check {
       // values only (no object in them), where any option that passes returns the value itself.
       if (!(def.options ?? []).every(valuesOnly)) throw new Unsupported('union with objects');
       const options = (def.options ?? []).map(compile);
-      return (v) => options.some((o) => o(v));
+      return (v) => {
+        for (let i = 0; i < options.length; i++) if (options[i]!(v)) return true;
+        return false;
+      };
     }
     case 'record': {
       if (defOf(def.keyType!).type !== 'string' || defOf(def.keyType!).checks?.length) throw new Unsupported('record keys');
       const value = compile(def.valueType!);
-      return (v) => isPlainObject(v) && Object.keys(v).every((k) => value(v[k]));
+      return (v) => {
+        if (!isPlainObject(v)) return false;
+        // for-in, not Object.keys: no array made per value. The same keys in the same order (a plain object's prototype has no enumerable
+        // key; were one added, it is checked too, and one that fails sends the value to zod).
+        for (const k in v) if (!value(v[k])) return false;
+        return true;
+      };
     }
     case 'object': {
       if (def.catchall !== undefined) throw new Unsupported('object catchall');
       const members = Object.entries(def.shape ?? {}).map(([key, s]) => ({ key, check: compile(s), optional: defOf(s).type === 'optional' }));
+      const count = members.length;
       return (v) => {
         if (!isPlainObject(v)) return false;
-        const keys = Object.keys(v);
+        // The value's keys (for-in: Object.keys's order, and no array made per value) must be the schema's, in its order, with
+        // only optional members absent.
         let at = 0;
-        for (const { key, check, optional } of members) {
-          if (keys[at] === key) {
-            at++;
-            if (!check(v[key])) return false;
-          } else if (!optional || Object.hasOwn(v, key)) {
-            // Missing, or not in the schema's order.
-            return false;
+        for (const k in v) {
+          for (; at < count && members[at]!.key !== k; at++) {
+            const m = members[at]!;
+            if (!m.optional || Object.hasOwn(v, m.key)) return false;
           }
+          // A key the schema does not know, or one out of its order.
+          if (at === count) return false;
+          if (!members[at]!.check(v[k])) return false;
+          at++;
         }
-        return at === keys.length;
+        for (; at < count; at++) {
+          const m = members[at]!;
+          if (!m.optional || Object.hasOwn(v, m.key)) return false;
+        }
+        return true;
       };
     }
     default:

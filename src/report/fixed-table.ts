@@ -66,6 +66,11 @@ const PLAIN = /^[\x20-\x7e\n×…—–→≤]*$/;
 
 /** cli-table3's word wrap of one line of plain ASCII: words never broken, a word wider than the column on a line of its own. */
 function wrapPlainLine(width: number, text: string, out: string[]): void {
+  // A line that fits and starts with a word is its own wrap (most cells: a time, a node, a short message).
+  if (text.length <= width && text.length > 0 && text.charCodeAt(0) !== 0x20) {
+    out.push(text);
+    return;
+  }
   const split = text.split(/( +)/);
   let line = '';
   let length = 0;
@@ -157,26 +162,44 @@ export class FixedTable {
    * lines joined by a line feed.
    */
   render(rows: readonly (readonly string[])[]): string {
+    return this.renderPart(rows, true, true);
+  }
+
+  /**
+   * Some of a table's rows, for a table written a block at a time: the
+   * blocks, `first` the first and `last` the last, joined by line feeds are
+   * render() of all their rows (a block after the first begins with the
+   * rule between rows; the last ends with the bottom border).
+   */
+  renderPart(rows: readonly (readonly string[])[], first: boolean, last: boolean): string {
     const out: string[] = [];
     const columns = this.inner.length;
-    rows.forEach((row, r) => {
+    const { left, right, padLeft, padRight, blanks } = this;
+    const middle = this.shape.chars.middle;
+    const cells: string[][] = [];
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
       if (row.length !== columns) throw new Error(`a row of ${row.length} cells in a table of ${columns} columns`);
-      const rule = r === 0 ? this.topLine : this.midLine;
+      const rule = r === 0 && first ? this.topLine : this.midLine;
       if (rule.length > 0) out.push(rule);
-      const cells = row.map((content, c) => this.cell(content, c));
-      const height = Math.max(1, ...cells.map((lines) => lines.length));
+      let height = 1;
+      for (let c = 0; c < columns; c++) {
+        const lines = this.cell(row[c]!, c);
+        cells[c] = lines;
+        if (lines.length > height) height = lines.length;
+      }
       for (let l = 0; l < height; l++) {
-        let text = this.left;
+        let text = left;
         for (let c = 0; c < columns; c++) {
-          if (c > 0) text += this.shape.chars.middle;
+          if (c > 0) text += middle;
           const line = cells[c]![l];
-          text += line === undefined ? this.blanks[c]! : this.padLeft + line + this.padRight;
+          text += line === undefined ? blanks[c]! : padLeft + line + padRight;
         }
-        text += this.right;
+        text += right;
         if (text.length > 0) out.push(text);
       }
-    });
-    if (rows.length > 0 && this.bottomLine.length > 0) out.push(this.bottomLine);
+    }
+    if (last && (rows.length > 0 || !first) && this.bottomLine.length > 0) out.push(this.bottomLine);
     return out.join('\n');
   }
 }

@@ -2,6 +2,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { NoRoom, NotPlain, writeJson } from './json-bytes.js';
 
 /**
  * A long array of a JSON document (the timeline's events) whose other keys
@@ -39,25 +40,32 @@ export class StreamedArray {
 
   /** One element, as JSON.stringify would format it at the document's second level. */
   add(item: unknown): void {
-    // Inside two arrays, JSON.stringify indents the element as the document's second level does: cut out of them,
-    // its text needs no pass to indent it. `[\n  [\n` before it, `\n  ]\n]` after.
-    const nested = JSON.stringify([[item]], null, 2);
-    const element = nested.slice(6, nested.length - 6);
-    const text = this.count === 0 ? element : `,\n${element}`;
+    const comma = this.count > 0;
     this.count++;
     if (this.fd === undefined) {
-      this.held.push(text);
+      this.held.push(comma ? `,\n${stringified(item)}` : stringified(item));
       return;
     }
-    // A UTF-16 unit is at most 3 bytes of UTF-8.
-    if (this.used + text.length * 3 > this.pending.length) {
-      this.spill();
-      if (text.length * 3 > this.pending.length) {
-        writeAll(this.fd, Buffer.from(text));
-        return;
+    // Encoded straight into the spool's buffer (json-bytes.ts): no string is made of it.
+    try {
+      this.used = element(this.pending, this.used, item, comma);
+      return;
+    } catch (e) {
+      if (!(e instanceof NoRoom) && !(e instanceof NotPlain)) throw e;
+      if (e instanceof NoRoom) {
+        this.spill();
+        try {
+          this.used = element(this.pending, 0, item, comma);
+          return;
+        } catch (again) {
+          if (!(again instanceof NoRoom) && !(again instanceof NotPlain)) throw again;
+        }
       }
     }
-    this.used += this.pending.write(text, this.used);
+    // Not plain data, or longer than the buffer: JSON.stringify's text.
+    this.spill();
+    if (comma) writeAll(this.fd, Buffer.from(',\n'));
+    writeAll(this.fd, Buffer.from(stringified(item)));
   }
 
   private spill(): void {
@@ -66,7 +74,12 @@ export class StreamedArray {
     this.used = 0;
   }
 
-  /** The array's text at the document's first level (what jsonChunks yields for it). */
+  /**
+   * The array's text at the document's first level (what jsonChunks yields
+   * for it). The spool is read back into one block: a Buffer yielded is
+   * valid until the next piece is asked for (writeChunks writes it whole
+   * first), so reading it back holds no more memory than that block.
+   */
   *chunks(): Generator<string | Buffer> {
     if (this.count === 0) {
       yield '[]';
@@ -82,8 +95,7 @@ export class StreamedArray {
         const n = readSync(this.fd, block, 0, block.length, at);
         if (n === 0) break;
         at += n;
-        // A copy: the block is read into again while the piece may wait to be written.
-        yield Buffer.from(block.subarray(0, n));
+        yield block.subarray(0, n);
       }
     }
     yield '\n  ]';
@@ -102,8 +114,25 @@ function writeAll(fd: number, bytes: Buffer): void {
   for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
 }
 
-async function write(out: Writable, data: string | Buffer): Promise<void> {
-  if (!out.write(data)) await new Promise((resolve) => out.once('drain', resolve));
+/** An element of an array at a document's first level, as JSON.stringify formats it: `    {…}`, with `,\n` before it after the first. */
+function stringified(item: unknown): string {
+  // Inside two arrays, JSON.stringify indents the element as the document's second level does: cut out of them, its text
+  // needs no pass to indent it. `[\n  [\n` before it, `\n  ]\n]` after.
+  const nested = JSON.stringify([[item]], null, 2);
+  return nested.slice(6, nested.length - 6);
+}
+
+/** The same element (writeJson: plain data only) encoded into `buf` from `at`; returns where it ends. */
+function element(buf: Buffer, at: number, item: unknown, comma: boolean): number {
+  const indent = comma ? ',\n    ' : '    ';
+  if (at + indent.length > buf.length) throw new NoRoom();
+  for (let i = 0; i < indent.length; i++) buf[at++] = indent.charCodeAt(i);
+  return writeJson(buf, at, item, 2);
+}
+
+/** Writes `data` and waits until the stream is done with it (its bytes may then be written over), or has failed. */
+function written(out: Writable, data: string | Buffer): Promise<void> {
+  return new Promise((resolve) => out.write(data, () => resolve()));
 }
 
 /**
@@ -121,9 +150,30 @@ export function* jsonChunks(value: unknown, indent = '', depth = 0, levels = 2):
  * jsonDocument for a document whose first-level members may be
  * StreamedArrays: their elements come as the bytes spooled.
  */
-export function* streamedDocument(doc: unknown): Generator<string | Buffer> {
+export function* streamedDocument(doc: unknown): Generator<Piece> {
   yield* pieces(doc, '', 0, true, 2);
   yield '\n';
+}
+
+/**
+ * A piece of a document written by streamedDocument: text, bytes (valid
+ * until the next piece is asked for), or a value (a lazy array's element).
+ */
+export type Piece = string | Buffer | JsonPiece;
+
+/**
+ * A value written as JSON.stringify(value, null, 2) reads `depth` levels down
+ * a document: writeChunks encodes it straight into its buffer (json-bytes.ts),
+ * or, where that cannot be, writes text().
+ */
+export class JsonPiece {
+  constructor(readonly value: unknown, readonly depth: number) {}
+
+  /** Its text (JSON.stringify's, each line after the first indented). */
+  text(): string {
+    const text = JSON.stringify(this.value, null, 2);
+    return this.depth === 0 ? text : text.replace(/\n/g, `\n${'  '.repeat(this.depth)}`);
+  }
 }
 
 /**
@@ -135,7 +185,7 @@ export class LazyArray {
   constructor(readonly elements: () => Iterable<unknown>) {}
 }
 
-function* pieces(value: unknown, indent: string, depth: number, streams: boolean, levels: number): Generator<string | Buffer> {
+function* pieces(value: unknown, indent: string, depth: number, streams: boolean, levels: number): Generator<Piece> {
   if (value instanceof StreamedArray) {
     // Its elements are formatted for a member of the document itself.
     if (!streams || depth !== 1) throw new Error('internal: a streamed array is written only as a member of a document, by streamedDocument');
@@ -150,7 +200,8 @@ function* pieces(value: unknown, indent: string, depth: number, streams: boolean
     for (const element of value.elements()) {
       const item = element === undefined || typeof element === 'function' ? null : element;
       yield `${count++ === 0 ? '[' : ','}\n${inner}`;
-      yield* pieces(item, inner, depth + 1, streams, levels);
+      // Encoded by writeChunks straight into its buffer (no string of each element).
+      yield new JsonPiece(item, depth + 1);
     }
     yield count === 0 ? '[]' : `\n${indent}]`;
     return;
@@ -200,34 +251,68 @@ export function* jsonDocument(doc: unknown, levels = 2): Generator<string> {
   yield '\n';
 }
 
-/** Pieces of text written in writes of about 1 MiB, waiting for the stream to drain. */
-export async function writeChunks(out: Writable, chunks: Iterable<string | Buffer>): Promise<void> {
-  // Text is encoded straight into a buffer of 1 MiB (no long string is built); a new one once it is handed to the stream.
-  let pending = Buffer.allocUnsafe(1 << 20);
+/**
+ * Pieces written in writes of about 1 MiB, each waited for before the next.
+ * A Buffer piece is written before the next piece is asked for (it may be a
+ * block read into again: StreamedArray's spool).
+ */
+export async function writeChunks(out: Writable, chunks: Iterable<Piece>): Promise<void> {
+  // Text is encoded straight into one buffer of 1 MiB (no long string is built), written over once the stream is done with it.
+  const pending = Buffer.allocUnsafe(1 << 20);
   let used = 0;
   const flush = async (): Promise<void> => {
     if (used === 0) return;
     const bytes = pending.subarray(0, used);
-    pending = Buffer.allocUnsafe(1 << 20);
     used = 0;
-    await write(out, bytes);
+    await written(out, bytes);
   };
-  for (const c of chunks) {
+  for (let c of chunks) {
+    if (c instanceof JsonPiece) {
+      const at = encoded(pending, used, c);
+      if (at >= 0) {
+        used = at;
+        continue;
+      }
+      if (at === NO_ROOM) {
+        await flush();
+        const again = encoded(pending, 0, c);
+        if (again >= 0) {
+          used = again;
+          continue;
+        }
+      }
+      // Not plain data, or longer than the buffer: as text.
+      c = c.text();
+    }
     // Bytes (a spool read back) go as they are, after the text before them.
     if (typeof c !== 'string') {
       await flush();
-      await write(out, c);
+      await written(out, c);
       continue;
     }
     // A UTF-16 unit is at most 3 bytes of UTF-8.
     if (used + c.length * 3 > pending.length) {
       await flush();
       if (c.length * 3 > pending.length) {
-        await write(out, c);
+        await written(out, c);
         continue;
       }
     }
     used += pending.write(c, used);
   }
   await flush();
+}
+
+const NO_ROOM = -1;
+const NOT_PLAIN = -2;
+
+/** A value piece encoded into `buf` from `at`: where it ends, or NO_ROOM or NOT_PLAIN (nothing written is to be used). */
+function encoded(buf: Buffer, at: number, piece: JsonPiece): number {
+  try {
+    return writeJson(buf, at, piece.value, piece.depth);
+  } catch (e) {
+    if (e instanceof NoRoom) return NO_ROOM;
+    if (e instanceof NotPlain) return NOT_PLAIN;
+    throw e;
+  }
 }

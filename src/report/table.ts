@@ -38,8 +38,6 @@ const PAINT: Record<Severity, (text: string) => string> = {
 export function paintSeverity(severity: Severity, text: string = severity): string {
   return PAINT[severity](text);
 }
-const ROWS_PER_BLOCK = 200;
-const BLOCK_WAIT_MS = 200;
 
 /** The timeline's rows as cli-table3 draws them borderless with word wrap, one space between columns (fixed-table.ts). */
 function timelineTable(widths: readonly number[]): FixedTable {
@@ -59,33 +57,39 @@ function details(row: CompactRow, zone: Zone): string {
 
 /**
  * The timeline as a table, streamed in blocks of fixed-width rows so a long
- * timeline never sits in memory as one table.
+ * timeline never sits in memory as one table: `head()` first, then the rows
+ * as the pass releases them (`rows`, batch by batch), each block printed as
+ * it is returned. Blocks joined by line feeds are the table of all the rows
+ * (the columns do not depend on the rows).
  */
-export async function* renderTimelineTable(rows: AsyncIterable<CompactRow>, zone: Zone, columns?: number): AsyncGenerator<string> {
-  const table = timelineTable(timelineWidths(columns));
-  yield table.render([[`Time (${zone.name})`, 'Node', 'Severity', 'Event', 'Details']]);
-  let pending: string[][] = [];
-  // A block goes out at 200 rows, or when rows have waited a moment (a sparse log on a terminal shows its first rows at once);
-  // the first row goes out alone, as soon as it is known.
-  let since = Date.now();
-  let first = true;
-  for await (const row of rows) {
-    const e = row.first;
-    pending.push([
-      zone.formatShort(e.time),
-      e.node,
-      paintSeverity(e.severity),
-      e.rule?.title ?? `(${e.category})`,
-      details(row, zone),
-    ]);
-    if (first || pending.length >= ROWS_PER_BLOCK || Date.now() - since >= BLOCK_WAIT_MS) {
-      first = false;
-      yield table.render(pending);
-      pending = [];
-      since = Date.now();
-    }
+export class TimelineTable {
+  private readonly table: FixedTable;
+
+  constructor(private readonly zone: Zone, columns?: number) {
+    this.table = timelineTable(timelineWidths(columns));
   }
-  if (pending.length > 0) yield table.render(pending);
+
+  /** The header row. */
+  head(): string {
+    return this.table.render([[`Time (${this.zone.name})`, 'Node', 'Severity', 'Event', 'Details']]);
+  }
+
+  /**
+   * Rows, in order, as a block to print now; undefined for none. A batch's
+   * rows go out with it, not kept for a larger block: rows held across the
+   * batches of a pass (each cell's text holding its record's line) were
+   * moved to the old generation, ~80 MB at 1 GiB of log.
+   */
+  rows(rows: readonly CompactRow[]): string | undefined {
+    if (rows.length === 0) return undefined;
+    const { zone } = this;
+    const cells: string[][] = [];
+    for (const row of rows) {
+      const e = row.first;
+      cells.push([zone.formatShort(e.time), e.node, paintSeverity(e.severity), e.rule?.title ?? `(${e.category})`, details(row, zone)]);
+    }
+    return this.table.render(cells);
+  }
 }
 
 /**

@@ -50,19 +50,19 @@ interface Row {
  * thing. Sub-second partition windows of one kind starting within a second
  * of each other share a row.
  */
-function rows(windows: readonly WindowJson[]): Row[] {
-  const out: Row[] = [];
+function* rows(windows: readonly WindowJson[]): Generator<Row> {
   const brief = (w: WindowJson) => w.topic !== undefined && w.durationMs !== null && w.durationMs < BURST_MS;
+  let last: Row | undefined;
   for (const w of windows) {
-    const last = out[out.length - 1];
     if (last && brief(w) && brief(last.first) && last.first.kind === w.kind &&
       Date.parse(w.start) - Date.parse(last.first.start) < BURST_MS) {
       last.members.push(w);
     } else {
-      out.push({ first: w, members: [w] });
+      if (last) yield last;
+      last = { first: w, members: [w] };
     }
   }
-  return out;
+  if (last) yield last;
 }
 
 function burstSubject(members: readonly WindowJson[]): string {
@@ -70,17 +70,33 @@ function burstSubject(members: readonly WindowJson[]): string {
   return `${members.length} partitions: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
 }
 
-/** The windows as a table a person reads at a glance; evidence stays in --json. */
-export function renderWindowsTable(doc: WindowsDocJson): string {
+/** Rows of the windows table rendered a block at a time. */
+const ROWS_PER_BLOCK = 200;
+
+/**
+ * The windows as a table a person reads at a glance (evidence stays in
+ * --json), in blocks to print one after the other, lines apart: tens of
+ * thousands of windows are never one string.
+ */
+export function* windowsTableBlocks(doc: WindowsDocJson): Generator<string> {
   const confidence = (w: WindowJson) => (w.confidence === 'low' ? ansis.dim : w.confidence === 'high' ? ansis.bold : (t: string) => t)(`[${w.confidence}]`);
   const kind = (w: WindowJson) => (w.end === null ? ansis.red(w.kind) : ansis.yellow(w.kind));
   const zone = doc.displayTimeZone ?? doc.timeZone;
-  if (doc.windows.length === 0) return `No outage windows found (times in ${zone}).`;
+  if (doc.windows.length === 0) {
+    yield `No outage windows found (times in ${zone}).`;
+    return;
+  }
   const tz = new Zone(zone);
   // Boxed, word-wrapped, as cli-table3 draws it (fixed-table.ts).
   const table = new FixedTable({ widths: [19, 22, 25, 25, 13, 60], chars: BOXED, paddingLeft: 1, paddingRight: 1 });
-  const body: string[][] = [['Window', 'Node / partition', `Start (${zone})`, 'End', 'Duration', 'Why']];
+  let body: string[][] = [['Window', 'Node / partition', `Start (${zone})`, 'End', 'Duration', 'Why']];
+  let first = true;
   for (const { first: w, members } of rows(doc.windows)) {
+    if (body.length >= ROWS_PER_BLOCK) {
+      yield table.renderPart(body, first, false);
+      first = false;
+      body = [];
+    }
     if (members.length === 1) {
       body.push([kind(w), subject(w), edgeText(w.start, w.startBounds, tz), edgeText(w.end, w.endBounds, tz), duration(w.durationMs), `${w.reason} ${confidence(w)}`]);
     } else {
@@ -89,9 +105,8 @@ export function renderWindowsTable(doc: WindowsDocJson): string {
       body.push([kind(w), burstSubject(members), short(w.start, tz), short(end, tz), `≤ ${duration(longest)}`, `${w.reason} ${confidence(w)}`]);
     }
   }
-  const lines = [table.render(body)];
+  yield table.renderPart(body, first, true);
   if (doc.falseAlarms.length > 0) {
-    lines.push(`Not used as evidence: ${doc.falseAlarms.length} line(s) judged false alarms (--json lists them with the reason).`);
+    yield `Not used as evidence: ${doc.falseAlarms.length} line(s) judged false alarms (--json lists them with the reason).`;
   }
-  return lines.join('\n');
 }

@@ -162,6 +162,31 @@ export class Zone {
    * 2024-10-27 02:05:00.000 +01:00.
    */
   formatShort(epochMs: number): string {
+    // Rows come in time order: the text up to the second, and the offset of a repeated hour, are made once per second (a
+    // second lies in one bucket of offsets and of ambiguities). Whole milliseconds of years 0-9999 only; others, as they come.
+    const second = Math.floor(epochMs / 1000);
+    if (second !== this.shortSecond) {
+      if (!Number.isInteger(epochMs)) return this.formatShortOnce(epochMs);
+      const offset = this.offsetAt(epochMs);
+      const naive = second * 1000 + offset * 60_000;
+      const local = new Date(naive).toISOString();
+      if (local.length !== 24) return this.formatShortOnce(epochMs);
+      this.shortSecond = second;
+      this.shortPrefix = `${local.slice(0, 10)} ${local.slice(11, 20)}`;
+      this.shortSuffix = this.passOffset(naive, offset);
+    } else if (!Number.isInteger(epochMs)) {
+      return this.formatShortOnce(epochMs);
+    }
+    const ms = epochMs - second * 1000;
+    return `${this.shortPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}${this.shortSuffix}`;
+  }
+
+  private shortSecond = Number.NaN;
+  private shortPrefix = '';
+  private shortSuffix = '';
+
+  /** formatShort of one instant, from nothing kept. */
+  private formatShortOnce(epochMs: number): string {
     const offset = this.offsetAt(epochMs);
     const local = new Date(epochMs + offset * 60_000).toISOString();
     return `${local.slice(0, 10)} ${local.slice(11, 23)}${this.passOffset(epochMs + offset * 60_000, offset)}`;

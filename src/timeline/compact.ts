@@ -18,51 +18,38 @@ export interface CompactRow {
 export type CompactMode = 'burst' | 'run';
 
 /**
- * Folds repeated events (same node, same rule) into rows with a count.
- * Streaming: a row is released, in order of its first event, once no later
- * event can join it; memory holds only the rows still open.
+ * Folds repeated events (same node, same rule) into rows with a count,
+ * event by event: a row is released, in order of its first event, once no
+ * later event can join it; memory holds only the rows still open.
+ * Synchronous, for a pass read in batches (the terminal table); see
+ * compactBursts for a stream.
  */
-export async function* compactBursts(
-  events: AsyncIterable<TimelineEvent>,
-  windowMs = 1000,
-  mode: CompactMode = 'burst',
-): AsyncGenerator<CompactRow> {
-  const rows = new Compactor(windowMs, mode);
-  for await (const e of events) for (const row of rows.push(e)) yield row;
-  for (const row of rows.end()) yield row;
-}
-
-/** compactBursts over events in memory: the same rows, without a promise per event. */
-export function* compactRuns(events: Iterable<TimelineEvent>, windowMs = 1000, mode: CompactMode = 'burst'): Generator<CompactRow> {
-  const rows = new Compactor(windowMs, mode);
-  for (const e of events) for (const row of rows.push(e)) yield row;
-  for (const row of rows.end()) yield row;
-}
-
-const NONE: readonly CompactRow[] = Object.freeze([]);
-
-/** The folding itself: events pushed in order, rows released as no later event can join them. */
-class Compactor {
+export class Compactor {
   private readonly open = new Map<string, CompactRow>();
-  private readonly queue: CompactRow[] = [];
+  /** Rows not yet released, in order of their first event, from `head` on (the slots before are emptied as they go). */
+  private queue: (CompactRow | undefined)[] = [];
+  private head = 0;
 
-  constructor(private readonly windowMs: number, private readonly mode: CompactMode) {}
+  constructor(private readonly windowMs = 1000, private readonly mode: CompactMode = 'burst') {}
 
-  private anchor(row: CompactRow): number {
-    return this.mode === 'burst' ? row.first.time : row.last.time;
-  }
-
-  /** The rows the event closes (none, mostly). */
-  push(e: TimelineEvent): readonly CompactRow[] {
-    const { open, queue, windowMs } = this;
-    let closed: CompactRow[] | undefined;
-    while (queue.length > 0 && e.time - this.anchor(queue[0]!) > windowMs) {
-      const row = queue.shift()!;
-      if (open.get(keyOf(row.first)) === row) open.delete(keyOf(row.first));
-      (closed ??= []).push(row);
+  /** Takes the next event of the pass; appends to `out` the rows it closes. */
+  push(e: TimelineEvent, out: CompactRow[]): void {
+    const { queue, windowMs } = this;
+    while (this.head < queue.length && e.time - this.anchor(queue[this.head]!) > windowMs) {
+      const row = queue[this.head]!;
+      // Let go now: a released row held until the queue is cut would outlive collections with its events.
+      queue[this.head++] = undefined;
+      const key = keyOf(row.first);
+      if (this.open.get(key) === row) this.open.delete(key);
+      out.push(row);
+    }
+    // The emptied slots are cut a block at a time (no shift() per row).
+    if (this.head >= 1024 && this.head * 2 >= queue.length) {
+      this.queue = queue.slice(this.head);
+      this.head = 0;
     }
     const key = keyOf(e);
-    const row = open.get(key);
+    const row = this.open.get(key);
     // An event earlier than the row's last (a clock set back, a node restarted
     // and logging from an older time) starts a row of its own: folding it
     // would hide that time went backwards.
@@ -71,16 +58,56 @@ class Compactor {
       row.last = e;
     } else {
       const fresh = { first: e, last: e, count: 1 };
-      open.set(key, fresh);
-      queue.push(fresh);
+      this.open.set(key, fresh);
+      this.queue.push(fresh);
     }
-    return closed ?? NONE;
   }
 
-  /** The rows still open, once the events are over. */
-  end(): CompactRow[] {
-    return this.queue;
+  /** The pass is over: appends the rows still open to `out`. */
+  end(out: CompactRow[]): void {
+    for (let i = this.head; i < this.queue.length; i++) out.push(this.queue[i]!);
+    this.queue = [];
+    this.head = 0;
+    this.open.clear();
   }
+
+  private anchor(row: CompactRow): number {
+    return this.mode === 'burst' ? row.first.time : row.last.time;
+  }
+}
+
+/** Compactor over a stream of events: the rows as they are released. */
+export async function* compactBursts(
+  events: AsyncIterable<TimelineEvent>,
+  windowMs = 1000,
+  mode: CompactMode = 'burst',
+): AsyncGenerator<CompactRow> {
+  const compactor = new Compactor(windowMs, mode);
+  const out: CompactRow[] = [];
+  for await (const e of events) {
+    compactor.push(e, out);
+    if (out.length > 0) {
+      yield* out;
+      out.length = 0;
+    }
+  }
+  compactor.end(out);
+  yield* out;
+}
+
+/** compactBursts over events in memory: the same rows, without a promise per event (the report's key events). */
+export function* compactRuns(events: Iterable<TimelineEvent>, windowMs = 1000, mode: CompactMode = 'burst'): Generator<CompactRow> {
+  const compactor = new Compactor(windowMs, mode);
+  const out: CompactRow[] = [];
+  for (const e of events) {
+    compactor.push(e, out);
+    if (out.length > 0) {
+      yield* out;
+      out.length = 0;
+    }
+  }
+  compactor.end(out);
+  yield* out;
 }
 
 function keyOf(e: TimelineEvent): string {

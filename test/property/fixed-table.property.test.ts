@@ -77,6 +77,27 @@ describe('fixed-width rows (fixed-table.ts) against cli-table3', () => {
     );
   }, TIMEOUT);
 
+  it('drawn a block at a time, the blocks joined by line feeds are the table drawn whole', () => {
+    fc.assert(
+      fc.property(
+        shapeArb.chain((shape) => fc.tuple(
+          fc.constant(shape),
+          fc.array(fc.array(cellArb(shape.widths), { minLength: shape.widths.length, maxLength: shape.widths.length }), { minLength: 1, maxLength: 8 }),
+          fc.array(fc.integer({ min: 1, max: 8 }), { maxLength: 4 }),
+        )),
+        ([shape, rows, cuts]) => {
+          const table = new FixedTable(shape);
+          // The rows cut into blocks at the given places (each block at least one row).
+          const ends = [...new Set(cuts.filter((c) => c < rows.length))].sort((a, b) => a - b);
+          const blocks = [...ends, rows.length].map((end, i, all) => rows.slice(i === 0 ? 0 : all[i - 1], end));
+          const parts = blocks.map((block, i) => table.renderPart(block, i === 0, i === blocks.length - 1));
+          expect(parts.join('\n')).toBe(table.render(rows));
+        },
+      ),
+      { ...PARAMS, numRuns: Math.max(PARAMS.numRuns ?? 0, 500) },
+    );
+  }, TIMEOUT);
+
   it('the same table drawn twice is the same (memoised cells)', () => {
     const shape: TableShape = { widths: timelineWidths(), chars: BORDERLESS, paddingLeft: 0, paddingRight: 1 };
     const table = new FixedTable(shape);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonChunks, LazyArray, StreamedArray, streamedDocument } from '../../src/report/stream-json.js';
+import { Writable } from 'node:stream';
+import { JsonPiece, jsonChunks, LazyArray, StreamedArray, streamedDocument, writeChunks, type Piece } from '../../src/report/stream-json.js';
 
 describe('jsonChunks', () => {
   it('joined, is JSON.stringify(value, null, 2), for any plain data', () => {
@@ -23,7 +24,12 @@ describe('jsonChunks', () => {
 });
 
 describe('streamedDocument', () => {
-  const joined = (pieces: Iterable<string | Buffer>): string => Buffer.concat([...pieces].map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString('utf8');
+  // A Buffer piece is valid until the next is asked for (the spool's block is read into again): each is copied as it comes.
+  const joined = (pieces: Iterable<Piece>): string => {
+    const parts: Buffer[] = [];
+    for (const p of pieces) parts.push(Buffer.from(p instanceof JsonPiece ? p.text() : p));
+    return Buffer.concat(parts).toString('utf8');
+  };
 
   it('with a streamed array as a member, is JSON.stringify(doc, null, 2) and a newline of the document holding its elements', () => {
     fc.assert(fc.property(fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 }), fc.array(fc.jsonValue(), { maxLength: 20 }), (head, items) => {
@@ -69,10 +75,48 @@ describe('streamedDocument', () => {
     }
   });
 
+  it('elements that are not plain data or longer than a block come as JSON.stringify writes them, in their place', () => {
+    const array = new StreamedArray();
+    const items = [{ a: 1 }, new Date(0), undefined, { long: 'y'.repeat(3 << 20) }, { b: [2, 'é'] }, { toJSON: () => 'x' }, 3];
+    try {
+      for (const item of items) array.add(item);
+      expect(joined(streamedDocument({ schema: 's', events: array }))).toBe(`${JSON.stringify({ schema: 's', events: items }, null, 2)}\n`);
+    } finally {
+      array.close();
+    }
+  });
+
   it('a streamed array is refused in a document of plain data', () => {
     const array = new StreamedArray();
     try {
       expect(() => [...jsonChunks({ events: array })]).toThrow(/streamed array/);
+    } finally {
+      array.close();
+    }
+  });
+});
+
+describe('writeChunks', () => {
+  it('writes a document whole (a lazy array and a spool of many blocks) to a stream that takes its time with each write', async () => {
+    const array = new StreamedArray();
+    const items = Array.from({ length: 30_000 }, (_, i) => ({ i, text: `브로커 ${i} — ${'x'.repeat(i % 50)}` }));
+    // Elements encoded straight into the buffer, and those that go as text: not plain data, longer than the buffer.
+    const windows = [...items.slice(0, 3000), new Date(0), { long: 'z'.repeat(3 << 20) }, null, { toJSON: () => [1, 2] }, ...items.slice(0, 3000)];
+    const parts: Buffer[] = [];
+    // Copies what it is given only a moment after the write: a buffer written over before then would show.
+    const slow = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _encoding, done) {
+        setTimeout(() => {
+          parts.push(Buffer.from(chunk));
+          done();
+        }, 1);
+      },
+    });
+    try {
+      for (const item of items) array.add(item);
+      await writeChunks(slow, streamedDocument({ schema: 's', windows: new LazyArray(() => windows), events: array }));
+      expect(Buffer.concat(parts).toString('utf8')).toBe(`${JSON.stringify({ schema: 's', windows, events: items }, null, 2)}\n`);
     } finally {
       array.close();
     }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseNaiveTimestamp } from '../../src/time/timestamp.js';
 import { formatOffset, parseUserTime, UnknownZoneError, Zone } from '../../src/time/zone.js';
@@ -78,6 +79,26 @@ describe('Zone.format / formatShort / offsetAt', () => {
     expect(z.format(iso(instant))).toBe(formatted);
     expect(z.formatShort(iso(instant))).toBe(short);
     expect(z.offsetAt(iso(instant))).toBe(offset);
+  });
+
+  it('formatShort of instants in any order, around changes of clocks, with fractions and far years, is the text of each alone', () => {
+    // The text made from nothing: the local ISO time cut to the millisecond, and the offset in a repeated hour.
+    const alone = (z: Zone, t: number): string => {
+      const offset = z.offsetAt(t);
+      const local = new Date(t + offset * 60_000).toISOString();
+      return `${local.slice(0, 10)} ${local.slice(11, 23)}${z.passOffset(t + offset * 60_000, offset)}`;
+    };
+    const around = [iso('2024-10-27T00:59:59.000Z'), iso('2024-10-27T01:00:00.000Z'), iso('2024-03-31T00:59:59.500Z'), iso('2024-10-27T00:15:00.000Z'), 0, iso('1969-12-31T23:59:59.000Z')];
+    const instant = fc.oneof(
+      fc.constantFrom(...around).chain((t) => fc.integer({ min: -3_600_000, max: 3_600_000 }).map((d) => t + d)),
+      fc.double({ min: -1e13, max: 1e13, noNaN: true }),
+      fc.integer({ min: -8.6e15, max: 8.6e15 }),
+    );
+    fc.assert(fc.property(fc.constantFrom('UTC', 'Europe/Berlin', 'America/Sao_Paulo', 'Asia/Kathmandu', 'Australia/Lord_Howe'), fc.array(instant, { maxLength: 30 }), (name, times) => {
+      const z = new Zone(name);
+      const sorted = [...times].sort((a, b) => a - b);
+      for (const t of [...sorted, ...times]) expect(z.formatShort(t)).toBe(alone(new Zone(name), t));
+    }), { numRuns: 300 });
   });
 
   it.each([[0, '+00:00'], [540, '+09:00'], [-180, '-03:00'], [330, '+05:30'], [-570, '-09:30'], [345, '+05:45']])(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactBursts } from '../../src/timeline/compact.js';
+import { compactBursts, Compactor, type CompactRow } from '../../src/timeline/compact.js';
 import type { TimelineEvent } from '../../src/timeline/event.js';
 import { CATALOGUE } from '../../src/catalogue/index.js';
 
@@ -55,5 +55,46 @@ describe('compactBursts', () => {
     const retries = Array.from({ length: 10 }, (_, i) => ev(i * 700, 'broker-2'));
     expect(await rows(retries, 'run')).toEqual([[0, 'broker-2', 10, 6300]]);
     expect(await rows(retries, 'burst')).toEqual([[0, 'broker-2', 2, 700], [1400, 'broker-2', 2, 2100], [2800, 'broker-2', 2, 3500], [4200, 'broker-2', 2, 4900], [5600, 'broker-2', 2, 6300]]);
+  });
+
+  it('releases, fed in batches over thousands of rows, what the plain queue of open rows releases', () => {
+    // The reference: every row open in a queue, released from its head (what compactBursts did before it was made of Compactor).
+    const reference = (events: TimelineEvent[]): CompactRow[] => {
+      const out: CompactRow[] = [];
+      const open = new Map<string, CompactRow>();
+      const queue: CompactRow[] = [];
+      const key = (e: TimelineEvent) => `${e.node} ${e.rule!.id}`;
+      for (const e of events) {
+        while (queue.length > 0 && e.time - queue[0]!.first.time > 1000) {
+          const row = queue.shift()!;
+          if (open.get(key(row.first)) === row) open.delete(key(row.first));
+          out.push(row);
+        }
+        const row = open.get(key(e));
+        if (row && e.time >= row.last.time && e.time - row.first.time <= 1000) {
+          row.count++;
+          row.last = e;
+        } else {
+          const fresh = { first: e, last: e, count: 1 };
+          open.set(key(e), fresh);
+          queue.push(fresh);
+        }
+      }
+      return [...out, ...queue];
+    };
+    // Dense enough that many rows are open at once, long enough that released rows are let go in blocks.
+    const events: TimelineEvent[] = [];
+    let t = 0;
+    for (let i = 0; i < 20_000; i++) {
+      t += (i * 7919) % 13 === 0 ? 1500 : (i * 31) % 17;
+      events.push({ ...ev(t, `broker-${(i * 13) % 5}`, i % 3 === 0 ? other : rule), line: i + 1 });
+    }
+    const compactor = new Compactor();
+    const batched: CompactRow[] = [];
+    for (let i = 0; i < events.length; i += 977) for (const e of events.slice(i, i + 977)) compactor.push(e, batched);
+    compactor.end(batched);
+    const expected = reference(events);
+    expect(expected.length).toBeGreaterThan(2000);
+    expect(batched.map((r) => [r.first.line, r.count, r.last.line])).toEqual(expected.map((r) => [r.first.line, r.count, r.last.line]));
   });
 });
