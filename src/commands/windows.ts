@@ -8,7 +8,7 @@ import {
 import { WindowsDocSchema, WindowSchema, type WindowsDocJson } from '../model/window.js';
 import { rezoneWindow, rezoneWindows } from '../windows/display-zone.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
-import { renderWindowsTable } from '../report/windows-table.js';
+import { windowsTableLines } from '../report/windows-table.js';
 import { buildWindows, toWindowJson } from '../windows/build.js';
 import { LazyArray, streamedDocument, writeChunks } from '../report/stream-json.js';
 import { compiledParse } from '../model/check.js';
@@ -77,7 +77,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       // made JSON, checked and written in turn, never all of them at once.
       const head = compiledParse(WindowsDocSchema)(shownIn(result.head()));
       const window = compiledParse(WindowSchema);
-      const { windows: found } = result;
+      const { list: found } = result;
       const windows = new LazyArray(function* () {
         for (const w of found) {
           const json = toWindowJson(w, zone);
@@ -87,9 +87,16 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       await writeChunks(process.stdout, streamedDocument({ ...head, windows }));
       return;
     }
-    const doc = shownIn(result.doc);
     this.log(`Outage windows — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
-    this.log(renderWindowsTable(doc));
+    // Row by row as the windows are read back, never the whole table (nor every window) at once.
+    const { list } = result;
+    const json = function* () {
+      for (const w of list) {
+        const made = toWindowJson(w, zone);
+        yield shown !== zone ? rezoneWindow(made, shown) : made;
+      }
+    };
+    await writeChunks(process.stdout, inBlocks(windowsTableLines(shownIn(result.head()), json())));
     process.stderr.write(`${renderAccounting(result.inputs, perFileAccounting(flags.verbose))}\n`);
     if (flags.verbose) {
       const skipped = renderSkipped(result.inputs);
@@ -97,4 +104,17 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     }
     problems();
   }
+}
+
+/** Lines, each with its line feed, in blocks of about 64 KB. */
+function* inBlocks(lines: Iterable<string>): Generator<string> {
+  let block = '';
+  for (const line of lines) {
+    block += `${line}\n`;
+    if (block.length >= 1 << 16) {
+      yield block;
+      block = '';
+    }
+  }
+  if (block.length > 0) yield block;
 }

@@ -157,12 +157,17 @@ export class FixedTable {
    * lines joined by a line feed.
    */
   render(rows: readonly (readonly string[])[]): string {
-    const out: string[] = [];
+    return [...this.lines(rows)].join('\n');
+  }
+
+  /** render's lines one at a time, the rows read as they come (a table of any length in memory a row at a time). */
+  *lines(rows: Iterable<readonly string[]>): Generator<string> {
     const columns = this.inner.length;
-    rows.forEach((row, r) => {
+    let r = 0;
+    for (const row of rows) {
       if (row.length !== columns) throw new Error(`a row of ${row.length} cells in a table of ${columns} columns`);
-      const rule = r === 0 ? this.topLine : this.midLine;
-      if (rule.length > 0) out.push(rule);
+      const rule = r++ === 0 ? this.topLine : this.midLine;
+      if (rule.length > 0) yield rule;
       const cells = row.map((content, c) => this.cell(content, c));
       const height = Math.max(1, ...cells.map((lines) => lines.length));
       for (let l = 0; l < height; l++) {
@@ -173,10 +178,9 @@ export class FixedTable {
           text += line === undefined ? this.blanks[c]! : this.padLeft + line + this.padRight;
         }
         text += this.right;
-        if (text.length > 0) out.push(text);
+        if (text.length > 0) yield text;
       }
-    });
-    if (rows.length > 0 && this.bottomLine.length > 0) out.push(this.bottomLine);
-    return out.join('\n');
+    }
+    if (r > 0 && this.bottomLine.length > 0) yield this.bottomLine;
   }
 }

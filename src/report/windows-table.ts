@@ -50,19 +50,19 @@ interface Row {
  * thing. Sub-second partition windows of one kind starting within a second
  * of each other share a row.
  */
-function rows(windows: readonly WindowJson[]): Row[] {
-  const out: Row[] = [];
+function* rows(windows: Iterable<WindowJson>): Generator<Row> {
+  let last: Row | undefined;
   const brief = (w: WindowJson) => w.topic !== undefined && w.durationMs !== null && w.durationMs < BURST_MS;
   for (const w of windows) {
-    const last = out[out.length - 1];
     if (last && brief(w) && brief(last.first) && last.first.kind === w.kind &&
       Date.parse(w.start) - Date.parse(last.first.start) < BURST_MS) {
       last.members.push(w);
     } else {
-      out.push({ first: w, members: [w] });
+      if (last) yield last;
+      last = { first: w, members: [w] };
     }
   }
-  return out;
+  if (last) yield last;
 }
 
 function burstSubject(members: readonly WindowJson[]): string {
@@ -72,26 +72,42 @@ function burstSubject(members: readonly WindowJson[]): string {
 
 /** The windows as a table a person reads at a glance; evidence stays in --json. */
 export function renderWindowsTable(doc: WindowsDocJson): string {
+  return [...windowsTableLines(doc, doc.windows)].join('\n');
+}
+
+/**
+ * renderWindowsTable's lines one at a time, `windows` read as they come (the
+ * document's own are left out: `doc` is its head): a table of any length
+ * with a row's windows in memory at a time.
+ */
+export function* windowsTableLines(doc: Pick<WindowsDocJson, 'timeZone' | 'displayTimeZone' | 'falseAlarms'>, windows: Iterable<WindowJson>): Generator<string> {
   const confidence = (w: WindowJson) => (w.confidence === 'low' ? ansis.dim : w.confidence === 'high' ? ansis.bold : (t: string) => t)(`[${w.confidence}]`);
   const kind = (w: WindowJson) => (w.end === null ? ansis.red(w.kind) : ansis.yellow(w.kind));
   const zone = doc.displayTimeZone ?? doc.timeZone;
-  if (doc.windows.length === 0) return `No outage windows found (times in ${zone}).`;
+  const found = rows(windows);
+  const first = found.next();
+  if (first.done) {
+    yield `No outage windows found (times in ${zone}).`;
+    return;
+  }
   const tz = new Zone(zone);
   // Boxed, word-wrapped, as cli-table3 draws it (fixed-table.ts).
   const table = new FixedTable({ widths: [19, 22, 25, 25, 13, 60], chars: BOXED, paddingLeft: 1, paddingRight: 1 });
-  const body: string[][] = [['Window', 'Node / partition', `Start (${zone})`, 'End', 'Duration', 'Why']];
-  for (const { first: w, members } of rows(doc.windows)) {
-    if (members.length === 1) {
-      body.push([kind(w), subject(w), edgeText(w.start, w.startBounds, tz), edgeText(w.end, w.endBounds, tz), duration(w.durationMs), `${w.reason} ${confidence(w)}`]);
-    } else {
-      const longest = Math.max(...members.map((m) => m.durationMs ?? 0));
-      const end = members.map((m) => m.end!).sort().at(-1)!;
-      body.push([kind(w), burstSubject(members), short(w.start, tz), short(end, tz), `≤ ${duration(longest)}`, `${w.reason} ${confidence(w)}`]);
+  function* body(): Generator<string[]> {
+    yield ['Window', 'Node / partition', `Start (${zone})`, 'End', 'Duration', 'Why'];
+    for (let row: IteratorResult<Row, void> = first; !row.done; row = found.next()) {
+      const { first: w, members } = row.value;
+      if (members.length === 1) {
+        yield [kind(w), subject(w), edgeText(w.start, w.startBounds, tz), edgeText(w.end, w.endBounds, tz), duration(w.durationMs), `${w.reason} ${confidence(w)}`];
+      } else {
+        const longest = Math.max(...members.map((m) => m.durationMs ?? 0));
+        const end = members.map((m) => m.end!).sort().at(-1)!;
+        yield [kind(w), burstSubject(members), short(w.start, tz), short(end, tz), `≤ ${duration(longest)}`, `${w.reason} ${confidence(w)}`];
+      }
     }
   }
-  const lines = [table.render(body)];
+  yield* table.lines(body());
   if (doc.falseAlarms.length > 0) {
-    lines.push(`Not used as evidence: ${doc.falseAlarms.length} line(s) judged false alarms (--json lists them with the reason).`);
+    yield `Not used as evidence: ${doc.falseAlarms.length} line(s) judged false alarms (--json lists them with the reason).`;
   }
-  return lines.join('\n');
 }

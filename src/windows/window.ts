@@ -3,6 +3,7 @@ import type { WindowKind } from '../model/window.js';
 import type { Rule } from '../catalogue/schema.js';
 import type { NodeKind, Severity } from '../model/record.js';
 import { ownCopy, PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
+import type { SpooledWindow, WindowSpool } from './spool.js';
 
 /** A line that supports a window; time null for snapshot lines without one. */
 export interface Evidence {
@@ -116,7 +117,7 @@ export function restartEstimate(firstLine: number, lastKnownDown: number, typica
  */
 export function evidenceOf(e: TimelineEvent): Evidence {
   if (e !== lastCited) {
-    lastEvidence = new LineEvidence(e);
+    lastEvidence = LineEvidence.of(e);
     lastCited = e;
   }
   return lastEvidence!;
@@ -141,22 +142,30 @@ class LineEvidence implements Evidence {
   private readonly rule: Rule | null;
   private readonly category: string;
   private readonly severity: Severity;
-  private readonly position: number | undefined;
+  /** Its event's position in the pass (where a sink numbered them: the report's key events). */
+  readonly position: number | undefined;
   private row: Positioned | undefined;
 
-  constructor(e: Positioned) {
-    this.file = e.file;
-    this.line = e.line;
-    this.time = e.time;
-    this.rule = e.rule;
-    this.ruleId = e.rule?.id ?? null;
+  static of(e: Positioned): LineEvidence {
     // A copy of its own: the message is a slice of the line it was read from, which would be kept whole with it.
-    this.text = ownCopy(e.message);
-    this.node = e.node;
-    this.nodeKind = e.nodeKind;
-    this.category = e.category;
-    this.severity = e.severity;
-    this.position = e[PASS_POSITION];
+    return new LineEvidence(e.file, e.line, e.time, e.rule, ownCopy(e.message), e.node, e.nodeKind, e.category, e.severity, e[PASS_POSITION]);
+  }
+
+  constructor(
+    file: string, line: number, time: number, rule: Rule | null, text: string,
+    node: string, nodeKind: NodeKind, category: string, severity: Severity, position: number | undefined,
+  ) {
+    this.file = file;
+    this.line = line;
+    this.time = time;
+    this.rule = rule;
+    this.ruleId = rule?.id ?? null;
+    this.text = text;
+    this.node = node;
+    this.nodeKind = nodeKind;
+    this.category = category;
+    this.severity = severity;
+    this.position = position;
   }
 
   /** The event's row form (rowOnly), made when asked for. */
@@ -167,9 +176,57 @@ class LineEvidence implements Evidence {
     });
     return this.row;
   }
+
+  record(id: number): EvidenceRecord {
+    return {
+      id, file: this.file, line: this.line, time: this.time, ruleId: this.ruleId, text: this.text, rule: this.rule,
+      event: { node: this.node, nodeKind: this.nodeKind, category: this.category, severity: this.severity }, position: this.position,
+    };
+  }
 }
 
-export function addEvidence(w: Window, ev: Evidence): void {
+/** Evidence as plain data (a spooled window's): what a line's evidence is made again from. */
+export interface EvidenceRecord {
+  /** One number per evidence object. */
+  id: number;
+  file: string;
+  line: number;
+  time: number | null;
+  ruleId: string | null;
+  text: string;
+  rule?: Rule | null;
+  /** A log line's: what its row needs besides the above. */
+  event?: { node: string; nodeKind: NodeKind; category: string; severity: Severity };
+  position?: number | undefined;
+}
+
+/** The position in the pass of the event a line's evidence was made of, where the events were numbered. */
+export function positionOf(ev: Evidence): number | undefined {
+  return ev instanceof LineEvidence ? ev.position : undefined;
+}
+
+export function evidenceRecord(ev: Evidence, id: number): EvidenceRecord {
+  if (ev instanceof LineEvidence) return ev.record(id);
+  return { id, file: ev.file, line: ev.line, time: ev.time, ruleId: ev.ruleId, text: ev.text };
+}
+
+/** The evidence a record was made of, again (a log line's with its row's worth; `rule` looked up by the caller). */
+export function evidenceFromRecord(r: EvidenceRecord): Evidence {
+  if (!r.event) return { file: r.file, line: r.line, time: r.time, ruleId: r.ruleId, text: r.text };
+  const { node, nodeKind, category, severity } = r.event;
+  return new LineEvidence(r.file, r.line, r.time!, r.rule ?? null, r.text, node, nodeKind, category, severity, r.position);
+}
+
+/**
+ * A line judged a false alarm, kept for the output: the line's evidence and
+ * why, nothing else of the event (tens of thousands on an event-dense log).
+ */
+export function falseAlarm(ev: Evidence, why: string): FalseAlarm {
+  return { file: ev.file, line: ev.line, time: ev.time, ruleId: ev.ruleId, text: ev.text, why };
+}
+
+export function addEvidence(w: Window | SpooledWindow, ev: Evidence): void {
+  if (!('evidence' in w)) return w.addEvidence(ev);
   if (w.evidence.some((x) => x.file === ev.file && x.line === ev.line)) return;
   if (w.evidence.length < MAX_EVIDENCE) w.evidence.push(ev);
   else w.evidenceOmitted++;
@@ -232,6 +289,38 @@ export class WindowBook {
   private readonly index = new Map<string, Window[]>();
   private readonly order = new WeakMap<Window, number>();
   private opened = 0;
+  /** The reasons false alarms were judged, one string each however many lines share one. */
+  private readonly whys = new Map<string, string>();
+
+  /** `spool`: where windows the pass is done with go (none: every window is held to the end). */
+  constructor(readonly spool?: WindowSpool) {}
+
+  /**
+   * `w` is final: closed, out of every tracker's reach, and changed by no step
+   * after the pass. Spooled (where there is a spool), it leaves memory; what
+   * is returned stands for it to add evidence to.
+   */
+  retire(w: Window): Window | SpooledWindow {
+    const i = this.spool ? this.windows.lastIndexOf(w) : -1;
+    if (i < 0) return w;
+    const spooled = this.spool!.put(w, this.order.get(w)!);
+    if (!spooled) return w;
+    this.windows.splice(i, 1);
+    this.unindex(w);
+    return spooled;
+  }
+
+  /** Opening order of a window held (what breaks ties in the windows' order). */
+  seqOf(w: Window): number {
+    return this.order.get(w)!;
+  }
+
+  /** A line judged a false alarm, and why. */
+  falseAlarm(ev: Evidence, why: string): void {
+    let text = this.whys.get(why);
+    if (text === undefined) this.whys.set(why, (text = ownCopy(why)));
+    this.falseAlarms.push(falseAlarm(ev, text));
+  }
 
   open(w: OpenArgs): Window {
     const window: Window = { end: null, endBounds: null, details: {}, evidence: [], evidenceOmitted: 0, track: { alive: 0 }, ...w };
@@ -274,7 +363,8 @@ export class WindowBook {
 
   private unindex(w: Window): void {
     const list = this.index.get(indexKey(w.node, w.kind));
-    const i = list ? list.indexOf(w) : -1;
+    // From the end: the window retired or changed is most often one of the latest.
+    const i = list ? list.lastIndexOf(w) : -1;
     if (i >= 0) list!.splice(i, 1);
   }
 
