@@ -96,7 +96,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
         yield shown !== zone ? rezoneWindow(made, shown) : made;
       }
     };
-    await writeChunks(process.stdout, inBlocks(windowsTableLines(shownIn(result.head()), json())));
+    await writeChunks(process.stdout, windowsTableLines(shownIn(result.head()), json()));
     process.stderr.write(`${renderAccounting(result.inputs, perFileAccounting(flags.verbose))}\n`);
     if (flags.verbose) {
       const skipped = renderSkipped(result.inputs);
@@ -106,15 +106,3 @@ kafka-topics --describe output and server/zookeeper properties found in the path
   }
 }
 
-/** Lines, each with its line feed, in blocks of about 64 KB. */
-function* inBlocks(lines: Iterable<string>): Generator<string> {
-  let block = '';
-  for (const line of lines) {
-    block += `${line}\n`;
-    if (block.length >= 1 << 16) {
-      yield block;
-      block = '';
-    }
-  }
-  if (block.length > 0) yield block;
-}

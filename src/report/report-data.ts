@@ -229,7 +229,7 @@ async function passOverLogs(
   await drain(timeline.eventBatches, [keys, windowsSink, ...sinks]);
   const finished = windowsSink.finish();
   // Key events' times in the zone shown (--display-tz).
-  const keyRows = await keys.rows(finished.windows, shown);
+  const keyRows = await keys.rows(finished.list, shown);
   const doc = finished.doc;
   return { windows: (shown === zone ? doc : rezoneWindows(doc, shown)).windows, falseAlarms: doc.falseAlarms, keyRows };
 }
@@ -275,7 +275,7 @@ class KeyEvents implements EventSink {
     if (isKeyBySeverity(e)) this.held.push({ e: rowOnly(e), expiry: isClientSessionExpiry(this.sessions, e) });
   }
 
-  async rows(windows: readonly Window[], zone: Zone): Promise<{ rows: KeyEventJson[]; eventsRead: number; keyEvents: number; clientExpiries: number }> {
+  async rows(windows: Iterable<Window>, zone: Zone): Promise<{ rows: KeyEventJson[]; eventsRead: number; keyEvents: number; clientExpiries: number }> {
     const cited = new Set<string>();
     const citedEvents = new Set<TimelineEvent>();
     for (const w of windows) {

@@ -72,13 +72,13 @@ function burstSubject(members: readonly WindowJson[]): string {
 
 /** The windows as a table a person reads at a glance; evidence stays in --json. */
 export function renderWindowsTable(doc: WindowsDocJson): string {
-  return [...windowsTableLines(doc, doc.windows)].join('\n');
+  return [...windowsTableLines(doc, doc.windows)].join('').slice(0, -1);
 }
 
 /**
- * renderWindowsTable's lines one at a time, `windows` read as they come (the
- * document's own are left out: `doc` is its head): a table of any length
- * with a row's windows in memory at a time.
+ * renderWindowsTable's lines one at a time, each with its line feed,
+ * `windows` read as they come (the document's own are left out: `doc` is its
+ * head): a table of any length with a row's windows in memory at a time.
  */
 export function* windowsTableLines(doc: Pick<WindowsDocJson, 'timeZone' | 'displayTimeZone' | 'falseAlarms'>, windows: Iterable<WindowJson>): Generator<string> {
   const confidence = (w: WindowJson) => (w.confidence === 'low' ? ansis.dim : w.confidence === 'high' ? ansis.bold : (t: string) => t)(`[${w.confidence}]`);
@@ -87,7 +87,7 @@ export function* windowsTableLines(doc: Pick<WindowsDocJson, 'timeZone' | 'displ
   const found = rows(windows);
   const first = found.next();
   if (first.done) {
-    yield `No outage windows found (times in ${zone}).`;
+    yield `No outage windows found (times in ${zone}).\n`;
     return;
   }
   const tz = new Zone(zone);
@@ -106,8 +106,8 @@ export function* windowsTableLines(doc: Pick<WindowsDocJson, 'timeZone' | 'displ
       }
     }
   }
-  yield* table.lines(body());
+  for (const line of table.lines(body())) yield `${line}\n`;
   if (doc.falseAlarms.length > 0) {
-    yield `Not used as evidence: ${doc.falseAlarms.length} line(s) judged false alarms (--json lists them with the reason).`;
+    yield `Not used as evidence: ${doc.falseAlarms.length} line(s) judged false alarms (--json lists them with the reason).\n`;
   }
 }

@@ -5,8 +5,9 @@ import {
   type Evidence, type Window, type WindowBook, type WindowContext,
 } from './window.js';
 import { CUT_OFF } from './brokers.js';
-import type { SpooledWindow } from './spool.js';
 
+/** Two-leaders windows kept in memory a while for their truncation's second telling. */
+const RECENT_TWO_LEADERS = 16;
 /** Truncation this long after a broker's isolation ends is its aftermath. */
 const STALE_LEADER_MS = 15 * 60_000;
 
@@ -33,7 +34,14 @@ export class PartitionTracker {
   /** Partitions whose leader changes did not come in time order (lines of a file out of order): read from the start. */
   private readonly unordered = new Set<string>();
   /** The two-leaders windows by node, partition and start: a truncation told twice joins its window. */
-  private readonly twoLeaders = new Map<string, Window | SpooledWindow>();
+  private readonly twoLeaders = new Map<string, Window | number>();
+  /**
+   * The latest two-leaders windows, not yet retired: nearly every truncation
+   * is told twice, a line apart (the fetcher's line, then the log's), and the
+   * window at hand takes the second line; an older one, spooled, reads back
+   * what it cites to take a later telling.
+   */
+  private readonly recentTwoLeaders: string[] = [];
   private readonly replicaSets = new Map<string, number[]>();
   /** Per partition, when the controller took which broker's replica offline. */
   private readonly offlineReplicas = new Map<string, { time: number; replica: number }[]>();
@@ -263,7 +271,7 @@ export class PartitionTracker {
     const p = String(asList(e.fields[effect.partition])[0] ?? '');
     const offset = Number(e.fields[effect.offset]);
     if (!p || !Number.isFinite(offset)) return;
-    const cutOff = this.book.first(e.node, CUT_OFF, (w) => w.start <= e.time && (w.end === null || e.time - w.end <= STALE_LEADER_MS));
+    const cutOff = this.book.first(e.node, CUT_OFF, (w) => w.start <= e.time && (w.end === null || e.time - w.end <= STALE_LEADER_MS), e.time - STALE_LEADER_MS);
     if (!cutOff) return;
     const hw = effect.highWatermark !== undefined ? Number(e.fields[effect.highWatermark]) : Number.NaN;
     const id = Number(/^broker-(\d+)$/.exec(e.node)?.[1] ?? Number.NaN);
@@ -279,9 +287,9 @@ export class PartitionTracker {
     const start = successor?.time ?? cutOff.start;
     const key = `${e.node}\0${p}\0${start}`;
     const told = this.twoLeaders.get(key);
-    if (told) {
+    if (told !== undefined) {
       // The same truncation told twice (the fetcher's line, then the log's).
-      addEvidence(told, evidenceOf(e));
+      this.book.addLater(told, evidenceOf(e));
       return;
     }
     const w = this.book.open({
@@ -298,8 +306,14 @@ export class PartitionTracker {
     for (const ev of cutOff.evidence.slice(0, 3)) addEvidence(w, ev);
     addEvidence(w, evidenceOf(e));
     this.book.close(w, e.time, e.time, { how: 'the old leader truncated its log (it had become a follower)', evidence: evidenceOf(e) });
-    // Final but for the same truncation told again: what stands for it takes that line.
-    this.twoLeaders.set(key, this.book.retire(w));
+    // Final but for the same truncation told again.
+    this.twoLeaders.set(key, w);
+    this.recentTwoLeaders.push(key);
+    if (this.recentTwoLeaders.length > RECENT_TWO_LEADERS) {
+      const old = this.recentTwoLeaders.shift()!;
+      const held = this.twoLeaders.get(old);
+      if (typeof held === 'object') this.twoLeaders.set(old, this.book.retire(held));
+    }
   }
 
   /**

@@ -35,6 +35,8 @@ export class WindowSpool {
   private readonly lengths: number[] = [];
   /** Evidence added to a window after it was spooled, by its opening number. */
   private readonly later = new Map<number, { evidence: Evidence[]; omitted: number }>();
+  /** Where each spooled window is among them, by opening number. */
+  private readonly places = new Map<number, number>();
   /** One number per line cited (the same evidence object cited by several windows is one object again when read back). */
   private readonly ids = new WeakMap<Evidence, number>();
   private nextId = 0;
@@ -67,11 +69,11 @@ export class WindowSpool {
 
   /**
    * `w`, final, out of memory; `seq`: its place among the windows opened.
-   * What is returned stands for it to add evidence to; undefined: `w` holds
-   * what JSON does not keep (a number not finite), and stays in memory.
+   * False: `w` holds what JSON does not keep (a number not finite), and stays
+   * in memory.
    */
-  put(w: Window, seq: number): SpooledWindow | undefined {
-    if (!keptByJson(w)) return undefined;
+  put(w: Window, seq: number): boolean {
+    if (!keptByJson(w)) return false;
     const table: StoredWindow['table'] = [];
     const index = new Map<Evidence, number>();
     const ref = (ev: Evidence): number => {
@@ -99,21 +101,30 @@ export class WindowSpool {
     this.kinds.push(this.kindOrder(w.kind));
     this.seqs.push(seq);
     this.offsets.push(this.written);
+    this.places.set(seq, this.seqs.length - 1);
     this.lengths.push(this.write(JSON.stringify(stored)));
-    return new SpooledWindow(seq, w.evidence, w.evidence.length, this);
+    return true;
   }
 
-  /** Evidence for a window already spooled (addEvidence's rules: no line twice, MAX_EVIDENCE at most, the rest counted). */
-  addEvidence(s: SpooledWindow, ev: Evidence): void {
-    if (s.cites(ev)) return;
-    let more = this.later.get(s.seq);
-    if (!more) this.later.set(s.seq, (more = { evidence: [], omitted: 0 }));
-    if (s.count < MAX_EVIDENCE) {
-      more.evidence.push(ev);
-      s.cited(ev);
-    } else {
-      more.omitted++;
-    }
+  /**
+   * Evidence for the window opened `seq`-th, already spooled (addEvidence's
+   * rules: no line twice, MAX_EVIDENCE at most, the rest counted): what it
+   * cites is read back to tell.
+   */
+  addEvidence(seq: number, ev: Evidence): void {
+    const i = this.places.get(seq);
+    if (i === undefined) throw new Error('internal: evidence for a window not spooled');
+    const s = this.stored(i);
+    let more = this.later.get(seq);
+    const cites = (file: string, line: number) => file === ev.file && line === ev.line;
+    if (s.evidence.some((k) => cites(this.names[s.table[k]![1]]!, s.table[k]![2])) || more?.evidence.some((x) => cites(x.file, x.line))) return;
+    if (!more) this.later.set(seq, (more = { evidence: [], omitted: 0 }));
+    if (s.evidence.length + more.evidence.length < MAX_EVIDENCE) more.evidence.push(ev);
+    else more.omitted++;
+  }
+
+  private stored(i: number): StoredWindow {
+    return JSON.parse(this.fd === undefined ? this.held[i]! : this.text(this.offsets[i]!, this.lengths[i]!)) as StoredWindow;
   }
 
   /** A window's text to the spool (UTF-8 encoded straight into the pending block); returns its length in bytes. */
@@ -163,7 +174,7 @@ export class WindowSpool {
 
   /** Spooled window `i` read back; `shared`: evidence already read back in this pass over the windows, by number. */
   read(i: number, shared: Map<number, Evidence> | undefined): Window {
-    const s = JSON.parse(this.fd === undefined ? this.held[i]! : this.text(this.offsets[i]!, this.lengths[i]!)) as StoredWindow;
+    const s = this.stored(i);
     const { names } = this;
     const evidence = s.table.map(([id, file, line, time, ruleId, text, node, nodeKind, category, severity, position]) => {
       // One object per line, as during the pass, where the report's key events tell lines apart by it (they number them).
@@ -251,34 +262,6 @@ export class WindowSpool {
     closeWhenUnreachable.unregister(this);
     closeSync(this.fd);
     this.fd = undefined;
-  }
-}
-
-/** A spooled window as far as adding evidence to it goes: the lines it cites. */
-export class SpooledWindow {
-  private readonly lines: number[] = [];
-  private readonly files: string[] = [];
-
-  constructor(readonly seq: number, evidence: readonly Evidence[], public count: number, private readonly spool: WindowSpool) {
-    for (const ev of evidence) {
-      this.lines.push(ev.line);
-      this.files.push(ev.file);
-    }
-  }
-
-  cites(ev: Evidence): boolean {
-    for (let i = 0; i < this.lines.length; i++) if (this.lines[i] === ev.line && this.files[i] === ev.file) return true;
-    return false;
-  }
-
-  cited(ev: Evidence): void {
-    this.lines.push(ev.line);
-    this.files.push(ev.file);
-    this.count++;
-  }
-
-  addEvidence(ev: Evidence): void {
-    this.spool.addEvidence(this, ev);
   }
 }
 

@@ -3,7 +3,7 @@ import type { WindowKind } from '../model/window.js';
 import type { Rule } from '../catalogue/schema.js';
 import type { NodeKind, Severity } from '../model/record.js';
 import { ownCopy, PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
-import type { SpooledWindow, WindowSpool } from './spool.js';
+import type { WindowSpool } from './spool.js';
 
 /** A line that supports a window; time null for snapshot lines without one. */
 export interface Evidence {
@@ -225,8 +225,7 @@ export function falseAlarm(ev: Evidence, why: string): FalseAlarm {
   return { file: ev.file, line: ev.line, time: ev.time, ruleId: ev.ruleId, text: ev.text, why };
 }
 
-export function addEvidence(w: Window | SpooledWindow, ev: Evidence): void {
-  if (!('evidence' in w)) return w.addEvidence(ev);
+export function addEvidence(w: Window, ev: Evidence): void {
   if (w.evidence.some((x) => x.file === ev.file && x.line === ev.line)) return;
   if (w.evidence.length < MAX_EVIDENCE) w.evidence.push(ev);
   else w.evidenceOmitted++;
@@ -260,6 +259,69 @@ function indexKey(node: string | undefined, kind: WindowKind): string {
   return `${node ?? ''}\0${kind}`;
 }
 
+/** Windows read a block at a time by `Listed.find`. */
+const BLOCK = 32;
+
+/**
+ * One node's windows of one kind, in the order they were opened, with, for
+ * each block of BLOCK of them, a time no window in it ends after (Infinity
+ * while one is open, or until a look-up reads the block whole again): a
+ * look-up for windows that ended since a time passes over blocks ended
+ * before it.
+ */
+class Listed {
+  readonly windows: Window[] = [];
+  private readonly latestEnd: number[] = [];
+
+  push(w: Window): void {
+    this.windows.push(w);
+    this.latestEnd[(this.windows.length - 1) / BLOCK | 0] = Infinity;
+  }
+
+  insert(i: number, w: Window): void {
+    this.windows.splice(i, 0, w);
+    this.loosen();
+  }
+
+  remove(w: Window): void {
+    // From the end: the window retired or changed is most often one of the latest.
+    const i = this.windows.lastIndexOf(w);
+    if (i < 0) return;
+    this.windows.splice(i, 1);
+    this.loosen();
+  }
+
+  /** `w` (of this list) now ends later than it did. */
+  later(w: Window): void {
+    const i = this.windows.lastIndexOf(w);
+    if (i >= 0) this.latestEnd[i / BLOCK | 0] = Infinity;
+  }
+
+  /** Windows moved between blocks: no bound holds until read again. */
+  private loosen(): void {
+    this.latestEnd.length = Math.ceil(this.windows.length / BLOCK);
+    this.latestEnd.fill(Infinity);
+  }
+
+  /** The first window `match` accepts, of those that ended at `since` or later or have not ended. */
+  find(match: (w: Window) => boolean, since: number): Window | undefined {
+    const { windows, latestEnd } = this;
+    for (let b = 0; b * BLOCK < windows.length; b++) {
+      if (latestEnd[b]! < since) continue;
+      const to = Math.min(windows.length, (b + 1) * BLOCK);
+      let latest = -Infinity;
+      for (let i = b * BLOCK; i < to; i++) {
+        const w = windows[i]!;
+        const end = w.end ?? Infinity;
+        if (end > latest) latest = end;
+        if (end >= since && match(w)) return w;
+      }
+      latestEnd[b] = latest;
+    }
+    return undefined;
+  }
+}
+
 export interface LastSeen {
   time: number;
   evidence: Evidence;
@@ -286,7 +348,7 @@ export class WindowBook {
    * event that may join a window, so that a lookup reads one node's windows
    * of the kinds asked for, not every window found so far.
    */
-  private readonly index = new Map<string, Window[]>();
+  private readonly index = new Map<string, Listed>();
   private readonly order = new WeakMap<Window, number>();
   private opened = 0;
   /** The reasons false alarms were judged, one string each however many lines share one. */
@@ -297,17 +359,24 @@ export class WindowBook {
 
   /**
    * `w` is final: closed, out of every tracker's reach, and changed by no step
-   * after the pass. Spooled (where there is a spool), it leaves memory; what
-   * is returned stands for it to add evidence to.
+   * after the pass. Spooled (where there is a spool), it leaves memory: what
+   * is returned is then its opening number, to add evidence to it by
+   * (addLater); else `w` itself.
    */
-  retire(w: Window): Window | SpooledWindow {
+  retire(w: Window): Window | number {
     const i = this.spool ? this.windows.lastIndexOf(w) : -1;
     if (i < 0) return w;
-    const spooled = this.spool!.put(w, this.order.get(w)!);
-    if (!spooled) return w;
+    const seq = this.order.get(w)!;
+    if (!this.spool!.put(w, seq)) return w;
     this.windows.splice(i, 1);
     this.unindex(w);
-    return spooled;
+    return seq;
+  }
+
+  /** Evidence for a window retired (`retired`: what retire returned). */
+  addLater(retired: Window | number, ev: Evidence): void {
+    if (typeof retired === 'number') this.spool!.addEvidence(retired, ev);
+    else addEvidence(retired, ev);
   }
 
   /** Opening order of a window held (what breaks ties in the windows' order). */
@@ -332,12 +401,14 @@ export class WindowBook {
 
   /**
    * The first window opened (as `windows.find` would find it) of `node`, of
-   * one of `kinds`, that `match` accepts.
+   * one of `kinds`, that `match` accepts. `since`: `match` accepts no window
+   * that ended before then (those are passed over unread: a node's windows
+   * of a kind are read from the first, and there are thousands on a long log).
    */
-  first(node: string | undefined, kinds: readonly WindowKind[], match: (w: Window) => boolean): Window | undefined {
+  first(node: string | undefined, kinds: readonly WindowKind[], match: (w: Window) => boolean, since = -Infinity): Window | undefined {
     let found: Window | undefined;
     for (const kind of kinds) {
-      const w = this.index.get(indexKey(node, kind))?.find(match);
+      const w = this.index.get(indexKey(node, kind))?.find(match, since);
       if (w && (!found || this.order.get(w)! < this.order.get(found)!)) found = w;
     }
     return found;
@@ -349,28 +420,31 @@ export class WindowBook {
     w.kind = kind;
     const list = this.listOf(w.node, kind);
     const at = this.order.get(w)!;
-    let i = list.length;
-    while (i > 0 && this.order.get(list[i - 1]!)! > at) i--;
-    list.splice(i, 0, w);
+    let i = list.windows.length;
+    while (i > 0 && this.order.get(list.windows[i - 1]!)! > at) i--;
+    list.insert(i, w);
   }
 
-  private listOf(node: string | undefined, kind: WindowKind): Window[] {
+  private listOf(node: string | undefined, kind: WindowKind): Listed {
     const key = indexKey(node, kind);
     let list = this.index.get(key);
-    if (!list) this.index.set(key, (list = []));
+    if (!list) this.index.set(key, (list = new Listed()));
     return list;
   }
 
   private unindex(w: Window): void {
-    const list = this.index.get(indexKey(w.node, w.kind));
-    // From the end: the window retired or changed is most often one of the latest.
-    const i = list ? list.lastIndexOf(w) : -1;
-    if (i >= 0) list!.splice(i, 1);
+    this.index.get(indexKey(w.node, w.kind))?.remove(w);
   }
 
-  /** Ends `w` at `end`, an estimate between `earliest` and `latest` (both `end` when it is exact). */
+  /**
+   * Ends `w` at `end`, an estimate between `earliest` and `latest` (both `end`
+   * when it is exact). A window's end changes here alone during the pass (the
+   * index's bounds on ends follow it).
+   */
   close(w: Window, end: number, earliest = end, source?: EdgeSource, latest = end): void {
+    const before = w.end;
     w.end = Math.max(end, w.start);
+    if (before !== null && w.end > before) this.index.get(indexKey(w.node, w.kind))?.later(w);
     w.endBounds = [Math.min(earliest, w.end), Math.max(latest, w.end)];
     if (source) w.endSource = source;
   }
