@@ -33,10 +33,8 @@ export class WindowSpool {
   private readonly seqs: number[] = [];
   private readonly offsets: number[] = [];
   private readonly lengths: number[] = [];
-  /** Evidence added to a window after it was spooled, by its opening number. */
+  /** Evidence added to a window after it was spooled, by its place in the spool. */
   private readonly later = new Map<number, { evidence: Evidence[]; omitted: number }>();
-  /** Where each spooled window is among them, by opening number. */
-  private readonly places = new Map<number, number>();
   /** One number per line cited (the same evidence object cited by several windows is one object again when read back). */
   private readonly ids = new WeakMap<Evidence, number>();
   private nextId = 0;
@@ -69,11 +67,12 @@ export class WindowSpool {
 
   /**
    * `w`, final, out of memory; `seq`: its place among the windows opened.
-   * False: `w` holds what JSON does not keep (a number not finite), and stays
-   * in memory.
+   * Returns its place in the spool (to add evidence to it by), or undefined:
+   * `w` holds what JSON does not keep (a number not finite), and stays in
+   * memory.
    */
-  put(w: Window, seq: number): boolean {
-    if (!keptByJson(w)) return false;
+  put(w: Window, seq: number): number | undefined {
+    if (!keptByJson(w)) return undefined;
     const table: StoredWindow['table'] = [];
     const index = new Map<Evidence, number>();
     const ref = (ev: Evidence): number => {
@@ -101,24 +100,21 @@ export class WindowSpool {
     this.kinds.push(this.kindOrder(w.kind));
     this.seqs.push(seq);
     this.offsets.push(this.written);
-    this.places.set(seq, this.seqs.length - 1);
     this.lengths.push(this.write(JSON.stringify(stored)));
-    return true;
+    return this.seqs.length - 1;
   }
 
   /**
-   * Evidence for the window opened `seq`-th, already spooled (addEvidence's
-   * rules: no line twice, MAX_EVIDENCE at most, the rest counted): what it
-   * cites is read back to tell.
+   * Evidence for spooled window `i` (put's answer; addEvidence's rules: no
+   * line twice, MAX_EVIDENCE at most, the rest counted): what it cites is
+   * read back to tell.
    */
-  addEvidence(seq: number, ev: Evidence): void {
-    const i = this.places.get(seq);
-    if (i === undefined) throw new Error('internal: evidence for a window not spooled');
+  addEvidence(i: number, ev: Evidence): void {
     const s = this.stored(i);
-    let more = this.later.get(seq);
+    let more = this.later.get(i);
     const cites = (file: string, line: number) => file === ev.file && line === ev.line;
     if (s.evidence.some((k) => cites(this.names[s.table[k]![1]]!, s.table[k]![2])) || more?.evidence.some((x) => cites(x.file, x.line))) return;
-    if (!more) this.later.set(seq, (more = { evidence: [], omitted: 0 }));
+    if (!more) this.later.set(i, (more = { evidence: [], omitted: 0 }));
     if (s.evidence.length + more.evidence.length < MAX_EVIDENCE) more.evidence.push(ev);
     else more.omitted++;
   }
@@ -199,7 +195,7 @@ export class WindowSpool {
       confidence: s.confidence, reason: s.reason, details: s.details, evidence: s.evidence.map((k) => evidence[k]!), evidenceOmitted: s.evidenceOmitted,
       track: { alive: 0 },
     };
-    const more = this.later.get(this.seqs[i]!);
+    const more = this.later.get(i);
     if (more) {
       w.evidence.push(...more.evidence);
       w.evidenceOmitted += more.omitted;

@@ -360,17 +360,17 @@ export class WindowBook {
   /**
    * `w` is final: closed, out of every tracker's reach, and changed by no step
    * after the pass. Spooled (where there is a spool), it leaves memory: what
-   * is returned is then its opening number, to add evidence to it by
+   * is returned is then its place in the spool, to add evidence to it by
    * (addLater); else `w` itself.
    */
   retire(w: Window): Window | number {
     const i = this.spool ? this.windows.lastIndexOf(w) : -1;
     if (i < 0) return w;
-    const seq = this.order.get(w)!;
-    if (!this.spool!.put(w, seq)) return w;
+    const place = this.spool!.put(w, this.order.get(w)!);
+    if (place === undefined) return w;
     this.windows.splice(i, 1);
     this.unindex(w);
-    return seq;
+    return place;
   }
 
   /** Evidence for a window retired (`retired`: what retire returned). */
