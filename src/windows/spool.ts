@@ -42,6 +42,10 @@ export class WindowSpool {
   private readonly names: string[] = [];
   private readonly numbers = new Map<string, number>();
   private block = Buffer.allocUnsafe(1 << 15);
+  /** The file could not take more (a full disk): what followed is held here, by offset. */
+  private failed = false;
+  private readonly memory: { at: number; bytes: Buffer }[] = [];
+  private inMemory = 0;
   private blockAt = 0;
   private blockLength = 0;
 
@@ -134,10 +138,9 @@ export class WindowSpool {
     // A UTF-16 unit is at most 3 bytes of UTF-8.
     if (this.used + text.length * 3 > this.pending.length) this.spill();
     let length: number;
-    if (text.length * 3 > this.pending.length) {
+    if (this.failed || text.length * 3 > this.pending.length) {
       const bytes = Buffer.from(text);
-      writeAll(this.fd, bytes, this.inFile);
-      this.inFile += bytes.length;
+      this.toFile(bytes);
       length = bytes.length;
     } else {
       length = this.pending.write(text, this.used);
@@ -150,9 +153,28 @@ export class WindowSpool {
   /** The pending block to the file (it begins where the file ends). */
   private spill(): void {
     if (this.used === 0) return;
-    writeAll(this.fd!, this.pending.subarray(0, this.used), this.inFile);
-    this.inFile += this.used;
+    this.toFile(this.pending.subarray(0, this.used));
     this.used = 0;
+  }
+
+  /**
+   * Bytes to the end of the file; where it cannot take them (a full disk),
+   * they and all that follows are held in memory instead, at the same
+   * offsets past the file's end.
+   */
+  private toFile(bytes: Buffer): void {
+    if (!this.failed) {
+      try {
+        writeAll(this.fd!, bytes, this.inFile);
+        this.inFile += bytes.length;
+        return;
+      } catch {
+        this.failed = true;
+      }
+    }
+    // A copy: the pending block is written into again.
+    this.memory.push({ at: this.inFile + this.inMemory, bytes: Buffer.from(bytes) });
+    this.inMemory += bytes.length;
   }
 
   /** The spooled windows' numbers in the windows' order (start, kind, opening). */
@@ -240,6 +262,18 @@ export class WindowSpool {
    */
   private text(offset: number, length: number): string {
     this.spill();
+    if (offset >= this.inFile) {
+      // Held past the file's end: the chunk that begins at or before it (a window is never split between chunks).
+      let lo = 0;
+      let hi = this.memory.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (this.memory[mid]!.at <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      const chunk = this.memory[lo]!;
+      return chunk.bytes.toString('utf8', offset - chunk.at, offset - chunk.at + length);
+    }
     if (offset < this.blockAt || offset + length > this.blockAt + this.blockLength) {
       if (length > this.block.length) this.block = Buffer.allocUnsafe(length);
       this.blockAt = offset;

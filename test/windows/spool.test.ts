@@ -6,6 +6,7 @@
  * spool in a file and, where no file can be made, in memory.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTimeline } from '../../src/read/build.js';
@@ -61,5 +62,30 @@ describe('the windows spool', () => {
     const { held, spooled, count } = await both();
     expect(count).toBeGreaterThan(0);
     expect(spooled).toEqual(held);
+  });
+});
+
+describe('the windows spool on a disk that fills up', () => {
+  // The spool's file opened again read-only (Linux's /proc): every write from then on fails as on a full disk.
+  it.skipIf(!existsSync('/proc/self/fd'))('holds what the file could not take in memory, and reads back the rest from the file', async () => {
+    const bigger = join(dir.root, 'bigger.log');
+    const made = spawnSync(process.execPath, ['--input-type=module', '-e',
+      `import { writeDenseLog } from ${JSON.stringify(join(REPO, 'scripts/bench/dense-log.mjs'))}; await writeDenseLog(${JSON.stringify(bigger)}, 8 << 20);`], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const spool = windowSpool();
+    const engines = [new WindowEngine(), new WindowEngine(undefined, spool)];
+    const timeline = await buildTimeline([bigger], { zone, all: true, light: true });
+    const inside = spool as unknown as { fd: number; inFile: number; failed: boolean };
+    let full = false;
+    await drain(timeline.eventBatches, [...engines, {
+      push: () => {
+        if (full || inside.inFile === 0) return;
+        full = true;
+        inside.fd = openSync(`/proc/self/fd/${inside.fd}`, 'r');
+      },
+    }]);
+    expect(full).toBe(true);
+    expect(json(engines[1]!.finishList())).toEqual(json(engines[0]!.finish()));
+    expect(inside.failed).toBe(true);
   });
 });
