@@ -6,6 +6,7 @@ import type { Family } from '../read/plan.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { EventSink } from '../timeline/sink.js';
 import { mergeByTime } from '../timeline/merge.js';
+import { isRun, type EventRun } from '../timeline/run.js';
 import type { SkewAnchors } from './skew.js';
 import { familyEvents } from '../read/read.js';
 import type { Zone } from '../time/zone.js';
@@ -125,11 +126,16 @@ export async function collectEvidence(
   const sink = new EvidenceSink(families, windows, topic);
   const classifier = defaultClassifier();
   const streams = families.map((family) => familyEvents(family, {
-    zone: zoneOf ? zoneOf(family) : zone, classifier, all: true, light: true, keep: () => true, onInput,
+    zone: zoneOf ? zoneOf(family) : zone, classifier, all: true, light: true, lightRuns: true, keep: () => true, onInput,
   }));
-  for await (const e of mergeByTime(streams)) {
+  const see = (e: TimelineEvent): void => {
     anchors?.observe(e);
     sink.push(e);
+  };
+  // Runs are unclassified: no skew anchors.
+  for await (const item of mergeByTime(streams)) {
+    if (isRun(item)) sink.pushRun(item);
+    else see(item);
   }
   return sink.finish(zone);
 }
@@ -198,6 +204,32 @@ export class EvidenceSink implements EventSink {
       }
     }
     this.previous.set(e.node, seen);
+  }
+
+  /**
+   * A run of unclassified records (timeline/run.ts): record by record where
+   * any may be evidence (within a window's margins, or its broker's first
+   * line after a window's start); elsewhere only the node's silences matter,
+   * found between the run's times.
+   */
+  pushRun(run: EventRun): void {
+    const { node } = run;
+    const prev = this.previous.get(node);
+    for (const w of this.windows) {
+      if (run.lastTime < w.start - EVIDENCE_MARGIN_MS) continue;
+      if (run.time > w.end + EVIDENCE_MARGIN_MS && (node !== w.broker || (prev !== undefined && prev.time >= w.end))) continue;
+      for (const e of run.events()) this.push(e);
+      return;
+    }
+    if (this.lastLogTime === null || run.lastTime > this.lastLogTime) this.lastLogTime = run.lastTime;
+    const seenAt = (i: number): Seen => ({ time: run.timeAt(i), file: run.file, line: run.lineAt(i), rule: null });
+    let before = prev?.time;
+    for (let i = 0; i < run.length; i++) {
+      const t = run.timeAt(i);
+      if (before !== undefined && t - before >= MIN_SILENCE_MS) keepSilence(this.longest, node, i === 0 ? prev! : seenAt(i - 1), seenAt(i));
+      before = t;
+    }
+    this.previous.set(node, seenAt(run.length - 1));
   }
 
   /** Once the pass is over: each window's evidence, its lines' text read back (times shown in `zone`). */

@@ -147,7 +147,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     progress = new Progress(timeline.plan);
     const sink = withWindows ? await WindowsSink.open(timeline.plan.others, zone) : undefined;
     const keep = eventFilter(filter);
-    const batches = sink ? through(timeline.eventBatches, [sink], (e) => (flags.all || e.rule !== null) && keep(e)) : timeline.eventBatches;
+    const batches = sink ? through(timeline.eventBatches, [sink], (e) => (flags.all || e.rule !== null) && keep(e)) : through(timeline.eventBatches, []);
     /** The windows, once the pass is over: those the filters keep, in the zone shown. */
     const windowsDoc = (): { all: WindowsDocJson; kept: WindowsDocJson } => {
       const all = sink!.finish().doc;

@@ -13,7 +13,7 @@ import { dropAppenderTwins } from '../timeline/dedupe.js';
 import { SEEK_MARGIN_MS, type Seek } from './kafka-ranges.js';
 import { familyEvents, type ReadOptions } from './read.js';
 import { estimateSkew, SkewAnchors, type SkewReport } from '../analysis/skew.js';
-import { flatten } from '../timeline/sink.js';
+import { eventsOf, isRun, type PassItem } from '../timeline/run.js';
 
 export interface TimelineOptions {
   zone: Zone;
@@ -47,8 +47,13 @@ export interface Timeline {
   plan: Plan;
   /** Merged events, streamed; iterate once, and this or `eventBatches`, not both. */
   events: AsyncIterable<TimelineEvent>;
-  /** The same merged events in batches (cheaper to iterate). */
-  eventBatches: AsyncIterable<TimelineEvent[]>;
+  /**
+   * The same merged events in batches (cheaper to iterate); with `light`,
+   * unclassified records may come as runs (timeline/run.ts): feed them to
+   * sinks with `drain` or `through`, which make them events for a sink that
+   * cannot take a run.
+   */
+  eventBatches: AsyncIterable<PassItem[]>;
   /**
    * Accounting of every input, in input order: files read (complete once
    * `events` is exhausted), then files of other kinds and files skipped.
@@ -86,7 +91,7 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
     chunk,
     classifier: options.classifier ?? defaultClassifier(),
     all: options.all ?? false,
-    ...(options.light && { light: true }),
+    ...(options.light && { light: true, lightRuns: !filtering }),
     keep,
     onInput: (input: InputJson, via?: string) => {
       if (via !== undefined) {
@@ -111,13 +116,16 @@ export async function buildTimeline(paths: readonly string[], options: TimelineO
   const starts = plan.families.map((family) => familyStart(family, options.zone, options.skew));
   const all = mergeBatchesByTime(streams, starts);
   const anchored = filtering ? all : observeBatches(all, (e) => {
-    if (e.rule) anchors.observe(e);
+    if (!isRun(e) && e.rule) anchors.observe(e);
   });
-  const merged = observeBatches(dropAppenderTwins(anchored, options.onTwin), (e) => clock.observe(e.time));
+  const merged = observeBatches(dropAppenderTwins(anchored, options.onTwin), (e) => {
+    if (!isRun(e)) clock.observe(e.time);
+    else clock.observeEach(e.time, e.lastTime, e.length, (i) => e.timeAt(i));
+  });
   return {
     plan,
     eventBatches: merged,
-    events: flatten(merged),
+    events: flattenEvents(merged),
     inputs: () => {
       const list: InputJson[] = [];
       for (const family of plan.families) {
@@ -162,6 +170,10 @@ export function familyStart(family: Family, zone: Zone, skew?: ReadonlyMap<strin
 
 /** Records out of order (SEEK_MARGIN_MS) and an hour a clock change repeats. */
 const START_MARGIN_MS = SEEK_MARGIN_MS + 3_600_000;
+
+async function* flattenEvents(batches: AsyncIterable<PassItem[]>): AsyncGenerator<TimelineEvent> {
+  for await (const batch of batches) for (const item of batch) yield* eventsOf(item);
+}
 
 async function* observeBatches<T>(batches: AsyncIterable<T[]>, see: (item: T) => void): AsyncGenerator<T[]> {
   for await (const batch of batches) {

@@ -6,6 +6,7 @@ import { isForeignLine, type Layout, type RecordStart } from '../readers/assembl
 import { openEvidenceSync } from '../sources/open.js';
 import { lineText, newLineStats } from '../sources/lines.js';
 import type { TimelineEvent } from '../timeline/event.js';
+import type { EventRun } from '../timeline/run.js';
 
 /**
  * Records no rule classifies, read on the byte path for the window engine
@@ -203,4 +204,133 @@ function continuationAfter(source: LightSource, end: number): string[] {
     // Unreadable now: the lines read so far.
   }
   return lines;
+}
+
+/** Numbers a run keeps per record: time, line number, first line's bytes [from, to). */
+const STRIDE = 4;
+
+/**
+ * Where a reading's runs keep their numbers: one block after another, each
+ * run a stretch of one (only the newest run grows, at the block's end). The
+ * first block is small, for the many small files; later ones larger.
+ */
+export class RunSlab {
+  data = new Float64Array(64 * STRIDE);
+  used = 0;
+
+  /** Room for one more record at the end; false when the block is full (the next run starts a new one). */
+  get full(): boolean {
+    return this.used + STRIDE > this.data.length;
+  }
+
+  /** A new block, for the next run (the old one stays with the runs made in it). */
+  renew(): void {
+    this.data = new Float64Array(Math.min(this.data.length * 4, 8192 * STRIDE));
+    this.used = 0;
+  }
+}
+
+/**
+ * Consecutive light records of one file and one node, in time order (none
+ * earlier than the one before), kept as numbers rather than an event each:
+ * a file's unclassified records are most of its lines, and the window
+ * engine needs little of each while no window of their node is open (its
+ * first and last, windows/engine.ts). Each record can still be made the
+ * LightEvent the reading would have made of it (`eventAt`), by whatever
+ * needs them one by one. The merge may cut a run where another stream's
+ * event falls among its records (`takeBefore`): the part before is a run of
+ * its own, this one keeps the rest.
+ */
+export class LightRun implements EventRun {
+  readonly isRun = true;
+  readonly rule = null;
+  /** The first record's time (changes as the merge takes records off the front). */
+  time = Number.NaN;
+  /** The last record's time. */
+  lastTime = Number.NaN;
+  private readonly data: Float64Array;
+  private start: number;
+  private end: number;
+
+  /** A run starting at the end of `slab` (empty), or the records [start, end) of `data` (a part cut off another run). */
+  constructor(
+    readonly node: string,
+    readonly nodeKind: NodeKind,
+    private readonly source: LightSource,
+    slab: RunSlab | Float64Array,
+    start?: number,
+    end?: number,
+  ) {
+    if (slab instanceof RunSlab) {
+      this.data = slab.data;
+      this.start = this.end = slab.used;
+    } else {
+      this.data = slab;
+      this.start = start!;
+      this.end = end!;
+      this.time = slab[this.start]!;
+      this.lastTime = slab[this.end - STRIDE]!;
+    }
+  }
+
+  get file(): string {
+    return this.source.path;
+  }
+
+  /** How many records. */
+  get length(): number {
+    return (this.end - this.start) / STRIDE;
+  }
+
+  /**
+   * Adds a record at the end, while the run is being read (the newest of its
+   * slab, which must not be full); its time is not before the last one's.
+   */
+  add(slab: RunSlab, time: number, line: number, from: number, to: number): void {
+    const d = this.data;
+    const at = this.end;
+    d[at] = time;
+    d[at + 1] = line;
+    d[at + 2] = from;
+    d[at + 3] = to;
+    if (at === this.start) this.time = time;
+    this.end = slab.used = at + STRIDE;
+    this.lastTime = time;
+  }
+
+  timeAt(i: number): number {
+    return this.data[this.start + i * STRIDE]!;
+  }
+
+  lineAt(i: number): number {
+    return this.data[this.start + i * STRIDE + 1]!;
+  }
+
+  /** The i-th record as the event the reading would have made of it. */
+  eventAt(i: number): LightEvent {
+    const at = this.start + i * STRIDE;
+    const d = this.data;
+    return new LightEvent(d[at]!, this.node, this.nodeKind, d[at + 1]!, this.source, d[at + 2]!, d[at + 3]!);
+  }
+
+  /** Every record as an event, in order. */
+  *events(): Generator<LightEvent> {
+    for (let i = 0; i < this.length; i++) yield this.eventAt(i);
+  }
+
+  /**
+   * The records before `time` (and those at `time` too when `ties`) as a run
+   * of their own, taken off this one's front; undefined when that is every
+   * record (this run is then the part).
+   */
+  takeBefore(time: number, ties: boolean): LightRun | undefined {
+    const d = this.data;
+    let k = this.start;
+    while (k < this.end && (d[k]! < time || (ties && d[k] === time))) k += STRIDE;
+    if (k === this.end) return undefined;
+    const head = new LightRun(this.node, this.nodeKind, this.source, d, this.start, k);
+    this.start = k;
+    this.time = d[k]!;
+    return head;
+  }
 }

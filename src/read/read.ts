@@ -10,7 +10,8 @@ import { isMember, isStreamed } from '../sources/archive.js';
 import { evidencePath } from '../sources/open.js';
 import { fileLineSource, newLineStats } from '../sources/lines.js';
 import { kafkaGate, readKafkaBytes, zookeeperGate, type LightTake } from './kafka-fast.js';
-import { LightEvent } from './light.js';
+import { LightEvent, LightRun, RunSlab } from './light.js';
+import type { PassItem } from '../timeline/run.js';
 import { SEEK_MARGIN_MS, seekOffset, verifySeekInParallel, type Seek } from './kafka-ranges.js';
 import { statSync } from 'node:fs';
 import { fileLineFix, readFailure, type Family, type PlannedFile } from './plan.js';
@@ -30,6 +31,11 @@ export interface ReadOptions {
    * the file only when asked for (light.ts).
    */
   light?: boolean;
+  /**
+   * With `light`, when `keep` keeps every record: a file's consecutive light
+   * records of one node are handed on as LightRuns rather than an event each.
+   */
+  lightRuns?: boolean;
   keep: (e: TimelineEvent) => boolean;
   /** Receives each file's accounting when the file is done; `via`: the event file that carried it (readers/events-ndjson.ts). */
   onInput: (input: InputJson, via?: string) => void;
@@ -161,13 +167,17 @@ async function bytePath(file: PlannedFile, options: ReadOptions, fix: unknown, w
  * files merged hold their events, not their readers.
  */
 const YIELD_EVENTS = 64;
+/** Light records a reading holds in its runs before it hands them on. */
+const YIELD_LIGHT = 4096;
+/** Records of one run at most: a run is handed on whole, its numbers kept until the pass is past it. */
+const RUN_RECORDS = 1024;
 
 /**
  * One family's events in file order, in batches (of YIELD_EVENTS or more,
  * and at each file's end). Each file's accounting is reported through
  * `onInput` when it ends.
  */
-export async function* familyEvents(family: Family, options: ReadOptions): AsyncGenerator<TimelineEvent[]> {
+export async function* familyEvents(family: Family, options: ReadOptions): AsyncGenerator<PassItem[]> {
   for (const file of family.files) {
     if (file.kind === EVENTS_KIND) {
       yield* eventFileEvents(file.path, { ...options, onInput: (input) => options.onInput(input, file.path), isStop: (e) => e instanceof StopReading });
@@ -193,8 +203,17 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     const nodesSeen = new Set<string>();
     let error: string | null = null;
     // Events the byte path took and not yet passed on: after a read error too (the lines before the damage).
-    let kept: TimelineEvent[] = [];
-    const take = (record: LogRecord | undefined, out: TimelineEvent[]): void => {
+    let kept: PassItem[] = [];
+    // Light records in `kept`'s runs (a run counts as one item there).
+    let keptLight = 0;
+    const full = (): boolean => kept.length >= YIELD_EVENTS || keptLight >= YIELD_LIGHT;
+    const handOn = (): PassItem[] => {
+      const out = kept;
+      kept = [];
+      keptLight = 0;
+      return out;
+    };
+    const take = (record: LogRecord | undefined, out: PassItem[]): void => {
       if (!record) return;
       record.line += linesBefore;
       const node = nodeOf(record, family);
@@ -212,6 +231,8 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
       let lastRole: NodeKind | undefined;
       let lastMyid: string | undefined;
       let node = '';
+      let run: LightRun | undefined;
+      const slab = new RunSlab();
       return (line, time, role, myid, from, to) => {
         if (role !== lastRole || myid !== lastMyid) {
           lastRole = role;
@@ -220,8 +241,20 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
           nodesSeen.add(node);
         }
         const skew = options.skew?.get(node);
-        const event = new LightEvent(skew === undefined ? time : time - skew, node, role, linesBefore + line, source, from, to);
-        if (options.keep(event)) kept.push(event);
+        const at = skew === undefined ? time : time - skew;
+        if (!options.lightRuns) {
+          const event = new LightEvent(at, node, role, linesBefore + line, source, from, to);
+          if (options.keep(event)) kept.push(event);
+          return;
+        }
+        // The run goes on while nothing else was kept after it, for the same node, in time order.
+        if (run === undefined || kept[kept.length - 1] !== run || run.node !== node || run.nodeKind !== role || at < run.lastTime || run.length >= RUN_RECORDS || slab.full) {
+          if (slab.full) slab.renew();
+          run = new LightRun(node, role, source, slab);
+          kept.push(run);
+        }
+        run.add(slab, at, linesBefore + line, from, to);
+        keptLight++;
       };
     };
     try {
@@ -230,10 +263,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
           if (watch) for (const line of batch) watch.push(line);
           if (fix) for (const line of batch) take(reader.push(fix(line)), kept);
           else for (const line of batch) take(reader.push(line), kept);
-          if (kept.length >= YIELD_EVENTS) {
-            yield kept;
-            kept = [];
-          }
+          if (full()) yield handOn();
         }
       } else {
         const keep = (record: LogRecord | undefined): void => take(record, kept);
@@ -246,13 +276,9 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
           file.path, reader, gate, stats, keep, (e) => !(e instanceof StopReading), from, undefined, linesBefore, options.chunk, light, watch,
         );
         for await (const _ of chunks) {
-          if (kept.length >= YIELD_EVENTS) {
-            yield kept;
-            kept = [];
-          }
+          if (full()) yield handOn();
         }
-        if (kept.length > 0) yield kept;
-        kept = [];
+        if (kept.length > 0) yield handOn();
       }
     } catch (e) {
       if (e instanceof StopReading) throw e;
@@ -264,7 +290,7 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     if (stats.cutLines > 0) options.onCutLines?.(file.path, stats.cutAt ?? [], stats.cutLines);
     error ??= changedWhileRead(file);
     take(reader.end(), kept);
-    if (kept.length > 0) yield kept;
+    if (kept.length > 0) yield handOn();
     if (reader.clockNotes.length > 0) {
       const notes: ClockNote[] = [];
       addClockNotes(notes, reader.clockNotes, linesBefore);

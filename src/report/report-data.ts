@@ -266,6 +266,9 @@ class KeyEvents implements EventSink {
 
   constructor(private readonly topics: readonly string[]) {}
 
+  /** Unclassified records are no key events, and not numbered (see push). */
+  pushRun(): void {}
+
   push(e: TimelineEvent): void {
     if (e.rule === null) return;
     const position = this.read++;

@@ -27,6 +27,18 @@ export class ClockChanges {
 
   constructor(private readonly zone: Zone) {}
 
+  /**
+   * Observes `count` times in order from `first` to `last` (`timeAt(i)`: the
+   * i-th); none of them is looked at one by one when the zone's offset is
+   * the same an hour before the first as at the last and they are within an
+   * hour (no zone changes its clocks twice in two hours).
+   */
+  observeEach(first: number, last: number, count: number, timeAt: (i: number) => number): void {
+    if (this.zone.name === 'UTC') return;
+    if (last - first <= HOUR && this.zone.offsetAt(first - HOUR) === this.zone.offsetAt(last)) return;
+    for (let i = 0; i < count; i++) this.observe(timeAt(i));
+  }
+
   observe(time: number): void {
     if (this.zone.name === 'UTC') return;
     const now = this.zone.offsetAt(time);

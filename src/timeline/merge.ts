@@ -1,3 +1,19 @@
+/**
+ * An item standing for several consecutive items of its stream, none
+ * earlier than the one before (read/light.ts's LightRun): the merge takes
+ * it whole when no other stream's item falls among its own, else the part
+ * before that item (`takeBefore`, which leaves the rest in the stream).
+ * The merged order is then the order of the items it stands for.
+ */
+export interface Divisible {
+  time: number;
+  readonly lastTime: number;
+  /** Its items before `time` (and at `time` when `ties`) as an item of their own, taken off its front; undefined when that is all of it. */
+  takeBefore(time: number, ties: boolean): Divisible | undefined;
+}
+
+const isDivisible = (item: object): item is Divisible => typeof (item as Partial<Divisible>).takeBefore === 'function';
+
 interface Cursor<T> {
   iterator: AsyncIterator<T[]>;
   batch: T[];
@@ -27,6 +43,30 @@ export async function* mergeByTime<T extends { time: number }>(
   streams: readonly AsyncIterable<T[]>[],
 ): AsyncGenerator<T> {
   for await (const batch of mergeBatchesByTime(streams)) yield* batch;
+}
+
+/**
+ * The part of the top stream's divisible item that comes before every other
+ * stream's next item (ties: the earlier stream first) and before the next
+ * stream to start (`waitingStart`: its items may be as early as that);
+ * undefined when that is the whole item.
+ */
+function partBefore<T extends { time: number }>(item: Divisible, top: Cursor<T>, heap: readonly Cursor<T>[], waitingStart: number): Divisible | undefined {
+  let bound = waitingStart;
+  let ties = false;
+  // The next item of another stream is at the head of one of the top's children.
+  for (let c = 1; c <= 2 && c < heap.length; c++) {
+    const other = heap[c]!;
+    const t = other.batch[other.pos]!.time;
+    if (t < bound) {
+      bound = t;
+      ties = top.index < other.index;
+    } else if (t === bound) {
+      ties &&= top.index < other.index;
+    }
+  }
+  if (item.lastTime < bound || (ties && item.lastTime === bound)) return undefined;
+  return item.takeBefore(bound, ties);
 }
 
 /**
@@ -100,7 +140,17 @@ export async function* mergeBatchesByTime<T extends { time: number }>(
     }
     if (heap.length === 0) break;
     const top = heap[0]!;
-    out.push(top.batch[top.pos++]!);
+    const item = top.batch[top.pos]!;
+    if (isDivisible(item)) {
+      const head = partBefore(item, top, heap, waiting.length > 0 ? startOf(waiting[waiting.length - 1]!) : Number.POSITIVE_INFINITY);
+      if (head !== undefined) {
+        out.push(head as unknown as T);
+        down(0);
+        continue;
+      }
+    }
+    out.push(item);
+    top.pos++;
     if (top.pos < top.batch.length) {
       down(0);
       continue;

@@ -200,6 +200,11 @@ export class BrokerTracker {
    * look the same until it says `starting`, so that waits. Lines of a node
    * that was not silent say it kept running, cut off.
    */
+  /** Whether noteLine may do anything with a line of `node` (a window of it is open). */
+  watches(node: string): boolean {
+    return this.down.has(node);
+  }
+
   noteLine(e: TimelineEvent): void {
     const w = this.down.get(e.node);
     if (!w || w.track.detectedAt === undefined || w.track.restarting || w.track.maybeHung || e.time <= w.track.detectedAt) return;

@@ -15,6 +15,7 @@ import { WindowEngine, windowSpool, WindowList, type Evidence, type Window, type
 import type { EdgeSource } from './window.js';
 import type { ClockChange, FileClockNote } from '../time/clock-changes.js';
 import { ownCopy, type TimelineEvent } from '../timeline/event.js';
+import type { EventRun } from '../timeline/run.js';
 import { drain, type EventSink } from '../timeline/sink.js';
 
 
@@ -186,6 +187,11 @@ export class WindowsSink implements EventSink {
   push(e: TimelineEvent): void {
     this.engine!.push(e);
     this.mode.event(e);
+  }
+
+  /** Unclassified records: the engine's alone (the cluster's mode is told by classified events). */
+  pushRun(run: EventRun): void {
+    this.engine!.pushRun(run);
   }
 
   /** Once, at the end of the pass. */

@@ -1,6 +1,7 @@
 import type { Effect } from '../catalogue/schema.js';
 import type { WindowKind } from '../model/window.js';
 import type { TimelineEvent } from '../timeline/event.js';
+import type { EventRun } from '../timeline/run.js';
 import { BrokerTracker } from './brokers.js';
 import { ControllerTracker } from './controller.js';
 import { KraftTracker } from './kraft.js';
@@ -56,6 +57,20 @@ export class WindowEngine {
     this.brokers.noteLine(e);
     this.zookeeper.noteLine(e);
     this.book.seen(e);
+  }
+
+  /**
+   * Feeds a run of unclassified records (timeline/run.ts), in time order
+   * with the events around it. Such a record's push only marks its node
+   * seen unless a session expiry awaits its verdict or a window of its node
+   * is open (it may be its first sign of life): then each is pushed.
+   */
+  pushRun(run: EventRun): void {
+    if (this.zookeeper.pending.length > 0 || this.brokers.watches(run.node) || this.zookeeper.watches(run.node)) {
+      for (const e of run.events()) this.push(e);
+      return;
+    }
+    this.book.seenRun(run);
   }
 
   /** Closes the stream: infers windows that need the whole story and returns every window by start. */

@@ -4,6 +4,7 @@ import type { Rule } from '../catalogue/schema.js';
 import type { NodeKind, Severity } from '../model/record.js';
 import { ownCopy, PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
 import type { WindowSpool } from './spool.js';
+import type { EventRun } from '../timeline/run.js';
 
 /** A line that supports a window; time null for snapshot lines without one. */
 export interface Evidence {
@@ -453,6 +454,13 @@ export class WindowBook {
     const i = this.windows.indexOf(w);
     if (i >= 0) this.windows.splice(i, 1);
     this.unindex(w);
+  }
+
+  /** Records a run's lines (timeline/run.ts) as seen() one by one would: its node's first line, if none before, and its last. */
+  seenRun(run: EventRun): void {
+    const first = !this.lastSeen.has(run.node);
+    if (first) this.seen(run.eventAt(0));
+    if (!first || run.length > 1) this.seen(run.eventAt(run.length - 1));
   }
 
   /** Records a line of `e.node`; called after the trackers saw the event. */

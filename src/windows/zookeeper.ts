@@ -82,6 +82,11 @@ export class ZooKeeperTracker {
   }
 
   /** A line of the node itself: the first one after it went away says it is back (process up, not yet serving). */
+  /** Whether noteLine may do anything with a line of `node` (a window of it is open). */
+  watches(node: string): boolean {
+    return this.down.has(node);
+  }
+
   noteLine(e: TimelineEvent): void {
     const w = this.down.get(e.node);
     if (!w || w.track.firstSignOfLife !== undefined || e.time <= w.start) return;

@@ -8,6 +8,7 @@ import type { InputJson } from '../../src/model/timeline.js';
 import type { Family } from '../../src/read/plan.js';
 import type { TimelineEvent } from '../../src/timeline/event.js';
 import { familyEvents } from '../../src/read/read.js';
+import { eventsOf } from '../../src/timeline/run.js';
 
 export interface ReadResult {
   records: LogRecord[];
@@ -53,6 +54,6 @@ export async function readFamily(family: Family, textOnly: boolean, chunk?: numb
     textOnly,
     ...(chunk !== undefined && { chunk }),
     onInput: ({ file: _, ...rest }) => inputs.push(rest),
-  })) for (const { file: _, ...e } of batch) events.push(e);
+  })) for (const item of batch) for (const { file: _, ...e } of eventsOf(item)) events.push(e);
   return { events, inputs };
 }

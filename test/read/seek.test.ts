@@ -5,6 +5,7 @@ import { buildTimeline } from '../../src/read/build.js';
 import { toEventJson } from '../../src/timeline/event.js';
 import { tempDir } from '../helpers/tmp.js';
 import { kafkaLogSample } from './kafka-log-sample.js';
+import { eventsOf } from '../../src/timeline/run.js';
 
 // --since on a large plain file seeks by binary search on record times; the
 // events must be exactly those of reading the whole file, with the file's
@@ -14,7 +15,7 @@ const zone = new Zone('UTC');
 async function run(path: string, since: number, seek: boolean) {
   const timeline = await buildTimeline([path], { zone, seek, filter: { since } });
   const events: string[] = [];
-  for await (const batch of timeline.eventBatches) for (const e of batch) events.push(JSON.stringify(toEventJson(e, zone)));
+  for await (const batch of timeline.eventBatches) for (const item of batch) for (const e of eventsOf(item)) events.push(JSON.stringify(toEventJson(e, zone)));
   return { events, inputs: timeline.inputs(), seeks: timeline.seeks() };
 }
 

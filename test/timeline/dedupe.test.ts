@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { dropAppenderTwins, TWIN_SPAN_MS } from '../../src/timeline/dedupe.js';
 import type { TimelineEvent } from '../../src/timeline/event.js';
+import { eventsOf, type PassItem } from '../../src/timeline/run.js';
+import { TestRun } from '../helpers/event-run.js';
 
 function ev(time: number, file: string, message: string, node = 'zk-1'): TimelineEvent {
   return { time, node, nodeKind: 'zookeeper', file, line: 1, rule: null, category: 'zk-quorum', severity: 'info', message, fields: {}, continuation: [] };
@@ -11,9 +13,9 @@ async function* batches(...parts: TimelineEvent[][]): AsyncGenerator<TimelineEve
   for (const p of parts) yield p;
 }
 
-async function collect(it: AsyncIterable<TimelineEvent[]>): Promise<TimelineEvent[]> {
+async function collect(it: AsyncIterable<PassItem[]>): Promise<TimelineEvent[]> {
   const out: TimelineEvent[] = [];
-  for await (const b of it) out.push(...b);
+  for await (const b of it) for (const item of b) out.push(...eventsOf(item));
   return out;
 }
 
@@ -118,5 +120,49 @@ describe('dropAppenderTwins, keys made only when a millisecond has two files of 
       const lazy = await collect(dropAppenderTwins(batches(...stream)));
       expect(lazy).toEqual(await eagerTwins(batches(...stream)));
     }), { numRuns: 2000 });
+  });
+});
+
+
+describe('dropAppenderTwins, runs of records', () => {
+  it('keeps and drops exactly what it does with the records one by one', async () => {
+    const event = fc.record({
+      // Steps back too: a twin may come after records of another time.
+      dt: fc.constantFrom(0, 0, 1, 300, 1500, -300),
+      file: fc.constantFrom('a.log', 'b.log', 'c.log'),
+      message: fc.constantFrom('LEADING', 'FOLLOWING', 'x'),
+      node: fc.constantFrom('zk-1', 'zk-2'),
+      run: fc.boolean(),
+    });
+    await fc.assert(fc.asyncProperty(fc.array(fc.array(event, { maxLength: 10 }), { maxLength: 8 }), async (parts) => {
+      let t = 0;
+      const one: TimelineEvent[][] = [];
+      const grouped: PassItem[][] = [];
+      let id = 0;
+      for (const p of parts) {
+        const events: TimelineEvent[] = [];
+        const items: PassItem[] = [];
+        for (const x of p) {
+          t = Math.max(0, t + x.dt);
+          const e = { ...ev(t, x.file, x.message, x.node), line: id++ };
+          events.push(e);
+          const last = items[items.length - 1];
+          // A record joins the run before it when of the same node and file, and not earlier than its last.
+          if (x.run && last instanceof TestRun && last.node === e.node && last.file === e.file && e.time >= last.lastTime) last.items.push(e);
+          else items.push(x.run ? new TestRun([e]) : e);
+        }
+        one.push(events);
+        grouped.push(items);
+      }
+      const droppedOne: number[] = [];
+      const byOne = await collect(dropAppenderTwins(batches(...one), (e) => droppedOne.push(e.line)));
+      const droppedRuns: number[] = [];
+      const byRuns: TimelineEvent[] = [];
+      for await (const b of dropAppenderTwins((async function* () { yield* grouped; })(), (e) => droppedRuns.push(e.line))) {
+        for (const item of b) byRuns.push(...eventsOf(item));
+      }
+      expect(byRuns.map((e) => e.line)).toEqual(byOne.map((e) => e.line));
+      expect(droppedRuns).toEqual(droppedOne);
+    }), { numRuns: 3000 });
   });
 });

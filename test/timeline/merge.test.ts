@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeBatchesByTime, mergeByTime } from '../../src/timeline/merge.js';
+import fc from 'fast-check';
+import { mergeBatchesByTime, mergeByTime, type Divisible } from '../../src/timeline/merge.js';
 
 async function* batches<T>(...parts: T[][]): AsyncGenerator<T[]> {
   for (const p of parts) yield p;
@@ -94,5 +95,70 @@ describe('mergeBatchesByTime with start bounds', () => {
     const ids: string[] = [];
     for await (const batch of mergeBatchesByTime([a, b], [0, 20])) ids.push(...batch.map((e) => e.id));
     expect(ids.sort()).toEqual(['a1', 'a50', 'b20', 'b5']);
+  });
+});
+
+/** A stand-in for a run of light records: several items of one stream in time order, as one. */
+class Run implements Divisible {
+  constructor(public items: { time: number; id: string }[]) {}
+
+  get time(): number {
+    return this.items[0]!.time;
+  }
+
+  get lastTime(): number {
+    return this.items[this.items.length - 1]!.time;
+  }
+
+  takeBefore(time: number, ties: boolean): Run | undefined {
+    let k = 0;
+    while (k < this.items.length && (this.items[k]!.time < time || (ties && this.items[k]!.time === time))) k++;
+    if (k === this.items.length) return undefined;
+    const head = new Run(this.items.slice(0, k));
+    this.items = this.items.slice(k);
+    return head;
+  }
+}
+
+describe('mergeBatchesByTime with items standing for several (runs)', () => {
+  type Item = { time: number; id: string } | Run;
+  const ids = (items: Item[]): string[] => items.flatMap((x) => (x instanceof Run ? x.items.map((i) => i.id) : [x.id]));
+
+  it('gives the order of the items the runs stand for, cut where other streams fall among them (ties, starts, inversions)', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.boolean(), fc.integer({ min: 1, max: 6 })), { maxLength: 12 }), { minLength: 1, maxLength: 5 }),
+      fc.boolean(),
+      async (spec, bounded) => {
+        // Each stream: steps forward (sometimes back, an inversion), some items grouped into runs (never stepping back within one).
+        const flat: { time: number; id: string }[][][] = [];
+        const grouped: Item[][][] = [];
+        spec.forEach((steps, s) => {
+          let t = 0;
+          const items: { time: number; id: string }[] = [];
+          const parts: Item[] = [];
+          steps.forEach(([dt, asRun, n], k) => {
+            t = k % 5 === 4 ? Math.max(0, t - dt) : t + dt;
+            const run = Array.from({ length: asRun ? n : 1 }, (_, j) => ({ time: t + (j > 0 && j % 2 === 0 ? 1 : 0) * j, id: `${s}.${k}.${j}` }));
+            for (let j = 1; j < run.length; j++) run[j]!.time = Math.max(run[j]!.time, run[j - 1]!.time);
+            t = run[run.length - 1]!.time;
+            items.push(...run);
+            parts.push(asRun ? new Run(run) : run[0]!);
+          });
+          flat.push([items]);
+          // Runs and events in batches of up to three items.
+          const batched: Item[][] = [];
+          for (let i = 0; i < parts.length; i += 3) batched.push(parts.slice(i, i + 3));
+          grouped.push(batched);
+        });
+        const starts = bounded ? spec.map((_, s) => s * 3) : undefined;
+        const expected: string[] = [];
+        // The reference: every item on its own. Starts only where no stream holds an item before its start.
+        const safeStarts = starts && flat.every((b, s) => b[0]!.every((i) => i.time >= starts[s]!)) ? starts : undefined;
+        for await (const b of mergeBatchesByTime(flat.map((parts) => batches(...parts)), safeStarts)) expected.push(...b.map((e) => e.id));
+        const got: string[] = [];
+        for await (const b of mergeBatchesByTime<Item>(grouped.map((parts) => batches(...parts)), safeStarts)) got.push(...ids(b));
+        expect(got).toEqual(expected);
+      },
+    ), { numRuns: 500 });
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect, Rule } from '../../src/catalogue/schema.js';
 import type { FieldValue } from '../../src/catalogue/fields.js';
+import fc from 'fast-check';
 import type { TimelineEvent } from '../../src/timeline/event.js';
+import { asRuns, TestRun } from '../helpers/event-run.js';
 import { WindowEngine, type WindowContext } from '../../src/windows/engine.js';
 
 // Rules reduced to what the engine reads: an id and an effect.
@@ -620,5 +622,44 @@ describe('WindowEngine: ZooKeeper followers and leaders, silent or gone', () => 
     ]);
     const quorum = windows.find((w) => w.kind === 'zk-quorum-lost')!;
     expect([quorum.start, quorum.end, quorum.endBounds]).toEqual([s(10), s(10.85), [s(10.5), s(10.85)]]);
+  });
+});
+
+
+describe('WindowEngine: runs of unclassified records', () => {
+  it('finds what it finds with the records pushed one by one (open windows, pending expiries, silences)', () => {
+    const NODES = ['broker-1', 'broker-2', 'zk-1', 'zk-2'];
+    const classified = fc.oneof(
+      fc.constant({ r: R.stopping, f: {} }), fc.constant({ r: R.starting, f: {} }), fc.constant({ r: R.started, f: {} }),
+      fc.constant({ r: R.lost, f: { deleted: [1] } }), fc.constant({ r: R.lost, f: { deleted: [2] } }),
+      fc.constant({ r: R.session, f: { session: '0xa', timeoutMs: 6000 } }), fc.constant({ r: R.expired, f: { session: '0xa', timeoutMs: 6000 } }),
+      fc.constant({ r: R.contactLost, f: { idleMs: 4000 } }), fc.constant({ r: R.expiredHeard, f: {} }),
+      fc.constant({ r: R.state, f: { state: 'LOOKING' } }), fc.constant({ r: R.followerLost, f: { peer: '2' } }),
+      fc.constant({ r: R.plain, f: {} }),
+    );
+    const step = fc.record({
+      dt: fc.constantFrom(0, 1, 500, 3000, 7000, 12000, 40000),
+      node: fc.constantFrom(...NODES),
+      what: fc.option(classified, { freq: 3 }),
+    });
+    fc.assert(fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+      let t = 0;
+      const events = steps.map((x, i) => {
+        t += x.dt;
+        const e = ev(t / 1000, x.node, x.what?.r ?? null, x.what?.f ?? {});
+        return { ...e, line: i + 1, message: `m${i}` };
+      });
+      // Consecutive unclassified events of a node make a run.
+      const items = asRuns(events, (run, e) => run.node === e.node);
+      const one = new WindowEngine();
+      for (const e of events) one.push(e);
+      const byRuns = new WindowEngine();
+      for (const item of items) {
+        if (item instanceof TestRun) byRuns.pushRun(item);
+        else byRuns.push(item);
+      }
+      const text = (engine: WindowEngine) => JSON.stringify({ w: engine.finish(), f: engine.falseAlarms }, (k, v) => (k === 'event' ? undefined : v));
+      expect(text(byRuns)).toBe(text(one));
+    }), { numRuns: 3000 });
   });
 });

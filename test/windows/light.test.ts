@@ -16,7 +16,8 @@ import { describe, expect, it } from 'vitest';
 import { buildWindows } from '../../src/windows/build.js';
 import { buildTimeline } from '../../src/read/build.js';
 import { buildReport } from '../../src/report/report-data.js';
-import { LightEvent } from '../../src/read/light.js';
+import { LightEvent, LightRun } from '../../src/read/light.js';
+import { eventsOf } from '../../src/timeline/run.js';
 import { familyEvents } from '../../src/read/read.js';
 import type { Family, PlannedFile } from '../../src/read/plan.js';
 import { defaultClassifier } from '../../src/catalogue/index.js';
@@ -66,13 +67,20 @@ describe('windows with light events = windows by the string path', () => {
     const reference = await buildTimeline([dir], { zone, all: true });
     const light: LightEvent[] = [];
     const all: TimelineEvent[] = [];
-    for await (const batch of timeline.eventBatches) for (const e of batch) {
-      if (e instanceof LightEvent) light.push(e);
-      all.push(e);
+    let runs = 0;
+    for await (const batch of timeline.eventBatches) for (const item of batch) {
+      if (item instanceof LightRun) runs++;
+      for (const e of eventsOf(item)) {
+        if (e instanceof LightEvent) light.push(e);
+        all.push(e);
+      }
     }
-    const ref: typeof all = [];
-    for await (const batch of reference.eventBatches) ref.push(...batch);
+    const ref: TimelineEvent[] = [];
+    for await (const batch of reference.eventBatches) for (const item of batch) ref.push(...eventsOf(item));
     expect(light.length).toBeGreaterThan(0);
+    // Consecutive light records of a node come as runs.
+    expect(runs).toBeGreaterThan(0);
+    expect(runs).toBeLessThan(light.length);
     expect(ref.some((e) => e instanceof LightEvent)).toBe(false);
     // The same events in the same order, text and all.
     const shape = (e: (typeof ref)[number]) => [e.time, e.node, e.nodeKind, e.file, e.line, e.rule?.id ?? null, e.category, e.severity, e.message, e.level, e.logger, e.continuation, e.fields];
