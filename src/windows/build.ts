@@ -204,7 +204,7 @@ export class WindowsSink implements EventSink {
     let disagreements: Disagreement[] = [];
     if (metadata) {
       const merged = mergeMetadata(engine.finish(), metadata, this.mode.edges, zone);
-      list = new WindowList(merged.windows.map((w, i) => ({ w, start: 0, kind: 0, seq: i })), undefined);
+      list = WindowList.of(merged.windows);
       disagreements = merged.disagreements;
     } else {
       list = engine.finishList();

@@ -231,6 +231,11 @@ export function windowSpool(): WindowSpool {
 export class WindowList implements Iterable<Window> {
   constructor(private readonly held: readonly (Place & { w: Window })[], private readonly spool: WindowSpool | undefined) {}
 
+  /** Windows already in their order, all in memory. */
+  static of(windows: readonly Window[]): WindowList {
+    return new WindowList(windows.map((w, seq) => ({ w, start: w.start, kind: kindOrder(w.kind), seq })), undefined);
+  }
+
   get length(): number {
     return this.held.length + (this.spool?.size ?? 0);
   }
