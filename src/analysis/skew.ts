@@ -1,5 +1,5 @@
 import type { FieldValue } from '../catalogue/fields.js';
-import type { TimelineEvent } from '../timeline/event.js';
+import { ownCopy, type TimelineEvent } from '../timeline/event.js';
 
 /**
  * Clock skew between nodes, estimated from events that happen at the same
@@ -308,8 +308,26 @@ export class SkewAnchors {
     } else if (++this.sessions > MAX_SESSION_EVENTS) {
       return;
     }
-    this.events.push({ time: e.time, node: e.node, rule: rule!, fields: e.fields });
+    this.events.push({ time: e.time, node: e.node, rule: rule!, fields: anchorFields(e.fields) });
   }
+}
+
+/** The fields estimateSkew reads. */
+const ANCHOR_FIELDS = ['session', 'idleMs', 'timeoutMs'] as const;
+
+/**
+ * What estimateSkew reads of an anchor's fields, in strings of their own: a
+ * field is a slice of the line it was read from, which would be kept whole
+ * with it (up to MAX_SESSION_EVENTS anchors are kept to the end of the pass).
+ */
+function anchorFields(fields: Readonly<Record<string, FieldValue>>): Record<string, FieldValue> {
+  const kept: Record<string, FieldValue> = {};
+  for (const k of ANCHOR_FIELDS) {
+    const v = fields[k];
+    if (v === undefined) continue;
+    kept[k] = typeof v === 'string' ? ownCopy(v) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? ownCopy(x) : x)) : v;
+  }
+  return kept;
 }
 
 /** `+2.5s`, `-800ms`, `1m`, `2` (seconds) → ms; NaN when it is not a signed duration. */

@@ -177,7 +177,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
           schema: 'kforensics/timeline/v1', timeZone: zone.name, ...(shown !== zone && { displayTimeZone: shown.name }), inputs, windows: [], skew: timeline.skew(),
           ...(runtime.length > 0 && { runtimeZoneCheck: runtime }), events: [],
         });
-        let found: readonly Window[] | undefined = sink!.finish().windows;
+        let found: Iterable<Window> | undefined = sink!.finish().list;
         const window = compiledParse(WindowSchema);
         const kept = windowFilter(filter);
         const windows = new LazyArray(function* () {
@@ -263,10 +263,22 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       if (rows === 0) this.log('(no events; --all shows unclassified records too)');
       // The windows need the whole pass: their summary comes after the rows.
       if (sink) {
-        const { all, kept } = windowsDoc();
+        // Row by row as the windows are read back (a first pass counts those the filters keep).
+        const { list, head } = sink.finish();
+        const keptJson = windowFilter(filter);
+        const kept = function* () {
+          for (const w of list) {
+            const json = toWindowJson(w, zone);
+            if (keptJson(json)) yield shown !== zone ? rezoneWindow(json, shown) : json;
+          }
+        };
         this.log('');
-        if (!filtersNothing(filter)) this.log(`Outage windows matching the filters: ${kept.windows.length} of ${all.windows.length}`);
-        for (const block of windowsTableBlocks(kept)) this.log(block);
+        if (!filtersNothing(filter)) {
+          let count = 0;
+          for (const _ of kept()) count++;
+          this.log(`Outage windows matching the filters: ${count} of ${list.length}`);
+        }
+        for (const block of windowsTableBlocks(shown !== zone ? rezoneWindows(head(), shown) : head(), kept())) this.log(block);
       }
     }
     progress.stop();

@@ -77,7 +77,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       // made JSON, checked and written in turn, never all of them at once.
       const head = compiledParse(WindowsDocSchema)(shownIn(result.head()));
       const window = compiledParse(WindowSchema);
-      const { windows: found } = result;
+      const { list: found } = result;
       const windows = new LazyArray(function* () {
         for (const w of found) {
           const json = toWindowJson(w, zone);
@@ -87,9 +87,16 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       await writeChunks(process.stdout, streamedDocument({ ...head, windows }));
       return;
     }
-    const doc = shownIn(result.doc);
     this.log(`Outage windows — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
-    for (const block of windowsTableBlocks(doc)) this.log(block);
+    // Block by block as the windows are read back, never the whole table (nor every window) at once.
+    const { list } = result;
+    const json = function* () {
+      for (const w of list) {
+        const made = toWindowJson(w, zone);
+        yield shown !== zone ? rezoneWindow(made, shown) : made;
+      }
+    };
+    for (const block of windowsTableBlocks(shownIn(result.head()), json())) this.log(block);
     process.stderr.write(`${renderAccounting(result.inputs, perFileAccounting(flags.verbose))}\n`);
     if (flags.verbose) {
       const skipped = renderSkipped(result.inputs);
@@ -98,3 +105,4 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     problems();
   }
 }
+

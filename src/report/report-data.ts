@@ -230,7 +230,7 @@ async function passOverLogs(
   await drain(timeline.eventBatches, [keys, windowsSink, ...sinks]);
   const finished = windowsSink.finish();
   // Key events' times in the zone shown (--display-tz).
-  const keyRows = await keys.rows(finished.windows, shown);
+  const keyRows = await keys.rows(finished.list, shown);
   const doc = finished.doc;
   return { windows: (shown === zone ? doc : rezoneWindows(doc, shown)).windows, falseAlarms: doc.falseAlarms, keyRows };
 }
@@ -296,7 +296,8 @@ class KeyEvents implements EventSink {
     return own;
   }
 
-  async rows(windows: readonly Window[], zone: Zone): Promise<{ rows: KeyEventJson[]; eventsRead: number; keyEvents: number; clientExpiries: number }> {
+  /** `windows` may be read twice (the lines they cite, then, only if there are client expiries, to tell those cited). */
+  async rows(windows: Iterable<Window>, zone: Zone): Promise<{ rows: KeyEventJson[]; eventsRead: number; keyEvents: number; clientExpiries: number }> {
     this.messages.clear();
     const citedEvents = new Set<TimelineEvent>();
     for (const w of windows) for (const ev of w.evidence) if (ev.event) citedEvents.add(ev.event);

@@ -50,7 +50,7 @@ interface Row {
  * thing. Sub-second partition windows of one kind starting within a second
  * of each other share a row.
  */
-function* rows(windows: readonly WindowJson[]): Generator<Row> {
+function* rows(windows: Iterable<WindowJson>): Generator<Row> {
   const brief = (w: WindowJson) => w.topic !== undefined && w.durationMs !== null && w.durationMs < BURST_MS;
   let last: Row | undefined;
   for (const w of windows) {
@@ -76,13 +76,19 @@ const ROWS_PER_BLOCK = 200;
 /**
  * The windows as a table a person reads at a glance (evidence stays in
  * --json), in blocks to print one after the other, lines apart: tens of
- * thousands of windows are never one string.
+ * thousands of windows are never one string. `windows`: the document's own,
+ * or the windows read as they come (then `doc` is the document's head: a
+ * table of any length with a block's windows in memory at a time).
  */
-export function* windowsTableBlocks(doc: WindowsDocJson): Generator<string> {
+export function* windowsTableBlocks(
+  doc: Pick<WindowsDocJson, 'timeZone' | 'displayTimeZone' | 'falseAlarms'>, windows: Iterable<WindowJson> = (doc as WindowsDocJson).windows,
+): Generator<string> {
   const confidence = (w: WindowJson) => (w.confidence === 'low' ? ansis.dim : w.confidence === 'high' ? ansis.bold : (t: string) => t)(`[${w.confidence}]`);
   const kind = (w: WindowJson) => (w.end === null ? ansis.red(w.kind) : ansis.yellow(w.kind));
   const zone = doc.displayTimeZone ?? doc.timeZone;
-  if (doc.windows.length === 0) {
+  const found = rows(windows);
+  let next = found.next();
+  if (next.done) {
     yield `No outage windows found (times in ${zone}).`;
     return;
   }
@@ -91,7 +97,8 @@ export function* windowsTableBlocks(doc: WindowsDocJson): Generator<string> {
   const table = new FixedTable({ widths: [19, 22, 25, 25, 13, 60], chars: BOXED, paddingLeft: 1, paddingRight: 1 });
   let body: string[][] = [['Window', 'Node / partition', `Start (${zone})`, 'End', 'Duration', 'Why']];
   let first = true;
-  for (const { first: w, members } of rows(doc.windows)) {
+  for (; !next.done; next = found.next()) {
+    const { first: w, members } = next.value;
     if (body.length >= ROWS_PER_BLOCK) {
       yield table.renderPart(body, first, false);
       first = false;

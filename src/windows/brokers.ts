@@ -116,7 +116,7 @@ export class BrokerTracker {
       return;
     }
     // Late news (an expiry acted on after its grace period) of a window already told.
-    const told = this.book.first(node, CUT_OFF, (w) => w.start <= e.time && w.end !== null && w.end >= e.time);
+    const told = this.book.first(node, CUT_OFF, (w) => w.start <= e.time && w.end !== null && w.end >= e.time, e.time);
     if (told) {
       addEvidence(told, evidenceOf(e));
       return;
@@ -242,7 +242,7 @@ export class BrokerTracker {
     if (maybe?.track.maybeHung && idleMs !== undefined) {
       this.thawed(maybe, e.node, `its ZooKeeper client had not heard from the server for ${idleMs} ms`);
     }
-    const hung = this.book.first(e.node, ['broker-hung'], (w) => w.end !== null && e.time >= w.end && e.time - w.end <= THAW_MS);
+    const hung = this.book.first(e.node, ['broker-hung'], (w) => w.end !== null && e.time >= w.end && e.time - w.end <= THAW_MS, e.time - THAW_MS);
     if (hung) {
       if (heard !== undefined) this.refineByLastContact(hung, heard, e, 'its first line after the freeze');
       addEvidence(hung, evidenceOf(e));

@@ -9,9 +9,9 @@ import { fileLineSource, readSmallFile } from '../sources/lines.js';
 import type { Plan, PlannedFile } from '../read/plan.js';
 import type { Zone } from '../time/zone.js';
 import { buildTimeline, type TimelineOptions } from '../read/build.js';
-import { ModeTally, mergeMetadata, type MetadataInput } from './metadata-merge.js';
+import { ModeTally, mergeMetadata, type Disagreement, type MetadataInput } from './metadata-merge.js';
 import type { SkewReport } from '../analysis/skew.js';
-import { WindowEngine, type Evidence, type Window, type WindowContext } from './engine.js';
+import { WindowEngine, windowSpool, WindowList, type Evidence, type Window, type WindowContext } from './engine.js';
 import type { EdgeSource } from './window.js';
 import type { ClockChange, FileClockNote } from '../time/clock-changes.js';
 import { ownCopy, type TimelineEvent } from '../timeline/event.js';
@@ -88,7 +88,10 @@ export interface WindowsResult {
   readonly doc: WindowsDocJson;
   /** The document with its windows left out, and the windows to make JSON one at a time (toWindowJson): for writing it in pieces. */
   head: () => WindowsDocJson;
-  windows: readonly Window[];
+  /** Every window in an array of its own (made each time it is asked for: all of them in memory at once). */
+  readonly windows: readonly Window[];
+  /** The windows one at a time (some read back from a spool as they are reached): what to write them from. */
+  list: WindowList;
   inputs: InputJson[];
   missing: string[];
   skew: SkewReport;
@@ -149,8 +152,13 @@ export interface WindowsFinished {
   readonly doc: WindowsDocJson;
   /** The document with its windows left out (an empty array in their place). */
   head: () => WindowsDocJson;
-  /** The windows themselves, their evidence with the events it came from. */
-  windows: readonly Window[];
+  /**
+   * The windows themselves, their evidence with the events it came from, in
+   * an array of their own (made each time it is asked for, from `list`).
+   */
+  readonly windows: readonly Window[];
+  /** The same one at a time, those the pass was done with read back from a spool as they are reached. */
+  list: WindowList;
 }
 
 /**
@@ -169,10 +177,11 @@ export class WindowsSink implements EventSink {
     const metadata = await readMetadata(others);
     // The metadata log's replica sets stand in for describe output the folder lacks.
     if (metadata) for (const [p, a] of metadata.history.replicaAssignments()) if (!context.replicas.has(p)) context.replicas.set(p, a);
-    const mode = new ModeTally();
+    const mode = new ModeTally(metadata !== undefined);
     await mode.readProperties(others, read);
     if (metadata) mode.metadataDump(metadata.files[0]!.path);
-    return new WindowsSink(new WindowEngine(context), mode, metadata, zone);
+    // Windows final before the pass ends leave memory, unless a KRaft metadata log is to be set beside them all.
+    return new WindowsSink(new WindowEngine(context, metadata ? undefined : windowSpool()), mode, metadata, zone);
   }
 
   push(e: TimelineEvent): void {
@@ -190,7 +199,18 @@ export class WindowsSink implements EventSink {
     const { engine, zone } = this;
     if (!engine) throw new Error('internal: the window engine was finished twice');
     this.engine = undefined;
-    const merged = mergeMetadata(engine.finish(), this.metadata, this.mode.edges, zone);
+    const { metadata } = this;
+    let list: WindowList;
+    let disagreements: Disagreement[] = [];
+    if (metadata) {
+      const merged = mergeMetadata(engine.finish(), metadata, this.mode.edges, zone);
+      list = WindowList.of(merged.windows);
+      disagreements = merged.disagreements;
+    } else {
+      list = engine.finishList();
+    }
+    // The engine let go: what its trackers kept for the pass is not needed now.
+    const { falseAlarms } = engine;
     const { mode: clusterMode, reason: modeReason } = this.mode.verdict();
     const head = (): WindowsDocJson => ({
       schema: 'kforensics/windows/v1',
@@ -198,20 +218,23 @@ export class WindowsSink implements EventSink {
       mode: clusterMode,
       modeReason,
       windows: [],
-      falseAlarms: engine.falseAlarms.map((f) => ({
+      falseAlarms: falseAlarms.map((f) => ({
         file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), rule: f.ruleId, text: f.text, why: f.why,
       })),
-      disagreements: merged.disagreements.map((d) => ({
+      disagreements: disagreements.map((d) => ({
         ...d, evidence: d.evidence.map((ev) => evidenceJson(ev, (t) => zone.format(t))),
       })),
     });
     let doc: WindowsDocJson | undefined;
     return {
-      windows: merged.windows,
+      get windows() {
+        return [...list];
+      },
+      list,
       head,
       // Made when asked for: a document written window by window (--json) never holds them all as JSON.
       get doc(): WindowsDocJson {
-        doc ??= { ...head(), windows: merged.windows.map((w) => toWindowJson(w, zone, true)) };
+        doc ??= { ...head(), windows: Array.from(list, (w) => toWindowJson(w, zone, true)) };
         return doc;
       },
     };
@@ -238,7 +261,10 @@ export async function buildWindows(
       return finished.doc;
     },
     head: finished.head,
-    windows: finished.windows,
+    get windows() {
+      return finished.windows;
+    },
+    list: finished.list,
     inputs: timeline.inputs(),
     missing: timeline.plan.missing,
     skew: timeline.skew(),

@@ -49,6 +49,8 @@ export class ControllerTracker {
       this.book.close(w, next.time, next.time, { how: `broker ${next.broker} was elected controller`, evidence: next.evidence });
       for (const ev of down.evidence.slice(0, 3)) addEvidence(w, ev);
       addEvidence(w, next.evidence);
+      // No step after this one reads or changes a controller's window.
+      this.book.retire(w);
     }
   }
 }

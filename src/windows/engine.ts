@@ -9,6 +9,7 @@ import { PartitionTracker } from './partitions.js';
 import { SessionMap } from './sessions.js';
 import { StorageTracker } from './storage.js';
 import { asIds, asList, asNumber, WindowBook, type Window, type WindowContext } from './window.js';
+import { WindowSpool } from './spool.js';
 import { FALSE_ALARM_MS, ZooKeeperTracker } from './zookeeper.js';
 
 export type { Evidence, FalseAlarm, Window, WindowContext } from './window.js';
@@ -20,7 +21,7 @@ export type { Evidence, FalseAlarm, Window, WindowContext } from './window.js';
  * (each rule's `effect`); one tracker per concern interprets those signals.
  */
 export class WindowEngine {
-  private readonly book = new WindowBook();
+  private readonly book: WindowBook;
   private readonly sessions = new SessionMap();
   private readonly brokers: BrokerTracker;
   private readonly partitions: PartitionTracker;
@@ -29,7 +30,9 @@ export class WindowEngine {
   private readonly controller: ControllerTracker;
   private readonly storage: StorageTracker;
 
-  constructor(context: WindowContext = { replicas: new Map(), zkAddresses: new Map() }) {
+  /** `spool`: where the windows the pass is done with are put (none: all are held). */
+  constructor(context: WindowContext = { replicas: new Map(), zkAddresses: new Map() }, spool?: WindowSpool) {
+    this.book = new WindowBook(spool);
     this.brokers = new BrokerTracker(this.book, this.sessions);
     this.partitions = new PartitionTracker(this.book, context);
     this.zookeeper = new ZooKeeperTracker(this.book, context);
@@ -72,12 +75,24 @@ export class WindowEngine {
 
   /** Closes the stream: infers windows that need the whole story and returns every window by start. */
   finish(): Window[] {
+    return [...this.finishList()];
+  }
+
+  /**
+   * finish's windows, those spooled read back as they are reached (each
+   * pass over the list reads them again): by start, then kind, then the
+   * order they were opened in.
+   */
+  finishList(): WindowList {
     this.flushPending(Number.POSITIVE_INFINITY);
     this.brokers.finish();
     this.controller.finish();
     this.partitions.inferLeaderless();
     this.partitions.inferOfflineFromReplicas();
-    return [...this.book.windows].sort((a, b) => a.start - b.start || kindOrder(a.kind) - kindOrder(b.kind));
+    const { book } = this;
+    const held = book.windows.map((w) => ({ w, start: w.start, kind: kindOrder(w.kind), seq: book.seqOf(w) }));
+    held.sort(byOrder);
+    return new WindowList(held, book.spool);
   }
 
   private apply(effect: Effect, e: TimelineEvent): void {
@@ -189,4 +204,56 @@ const ORDER: readonly WindowKind[] = [
 ];
 function kindOrder(k: WindowKind): number {
   return ORDER.indexOf(k);
+}
+
+/** Where a window comes in the output: by start, then kind, then the order the windows were opened in. */
+interface Place {
+  start: number;
+  kind: number;
+  seq: number;
+}
+
+function byOrder(a: Place, b: Place): number {
+  return a.start - b.start || a.kind - b.kind || a.seq - b.seq;
+}
+
+/** A spool for the engine's windows, sorted as finish sorts them. */
+export function windowSpool(): WindowSpool {
+  return new WindowSpool(kindOrder);
+}
+
+/**
+ * The windows found, in order: those held in memory and those spooled,
+ * read back one at a time as they are reached. Iterate it as often as
+ * needed (each pass reads the spool again, and makes new objects of what it
+ * read: keep none of them longer than needed).
+ */
+export class WindowList implements Iterable<Window> {
+  constructor(private readonly held: readonly (Place & { w: Window })[], private readonly spool: WindowSpool | undefined) {}
+
+  /** Windows already in their order, all in memory. */
+  static of(windows: readonly Window[]): WindowList {
+    return new WindowList(windows.map((w, seq) => ({ w, start: w.start, kind: kindOrder(w.kind), seq })), undefined);
+  }
+
+  get length(): number {
+    return this.held.length + (this.spool?.size ?? 0);
+  }
+
+  *[Symbol.iterator](): Iterator<Window> {
+    const { held, spool } = this;
+    if (!spool || spool.size === 0) {
+      for (const h of held) yield h.w;
+      return;
+    }
+    const order = spool.order();
+    // A line cited by several windows is one evidence object in a pass, as it was when they were found.
+    const shared = spool.shared(held.map((h) => h.w));
+    let i = 0;
+    let j = 0;
+    while (i < held.length || j < order.length) {
+      if (j >= order.length || (i < held.length && byOrder(held[i]!, spool.key(order[j]!)) < 0)) yield held[i++]!.w;
+      else yield spool.read(order[j++]!, shared);
+    }
+  }
 }

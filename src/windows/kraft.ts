@@ -31,6 +31,7 @@ export class KraftTracker {
     addEvidence(open, evidenceOf(e));
     this.book.close(open, e.time);
     this.fencedWindows.delete(node);
+    this.book.retire(open);
   }
 
   /**
@@ -57,10 +58,11 @@ export class KraftTracker {
         open.details.leaderAfter = id;
         open.reason = `${open.reason}; ${node} leads from epoch ${epoch}`;
         this.book.close(open, e.time);
+        this.book.retire(open);
       } else {
         this.book.remove(open);
         for (const ev of open.evidence.filter((x) => x.time !== null && x.time >= open.start)) {
-          this.book.falseAlarms.push({ ...ev, why: `${node} still led the KRaft quorum at epoch ${epoch} afterwards: only the node reporting this doubted the leader (pre-vote, start-up), the quorum kept it` });
+          this.book.falseAlarm(ev, `${node} still led the KRaft quorum at epoch ${epoch} afterwards: only the node reporting this doubted the leader (pre-vote, start-up), the quorum kept it`);
         }
       }
       this.raftLeaderless = undefined;

@@ -40,8 +40,10 @@ export class ModeTally {
   private kraft = 0;
   private zookeeper = 0;
   private readonly reasons = { kraft: new Set<string>(), zookeeper: new Set<string>() };
-  /** Partition-level log lines (ISR, leadership) by partition, for metadata-only windows. */
+  /** Partition-level log lines (ISR, leadership) by partition, for metadata-only windows (kept only where there is a metadata log). */
   readonly edges = new Map<string, Evidence[]>();
+
+  constructor(private readonly keepEdges = true) {}
 
   event(e: TimelineEvent): void {
     const id = e.rule?.id;
@@ -54,7 +56,7 @@ export class ModeTally {
       this.reasons.zookeeper.add(e.nodeKind === 'zookeeper' ? 'ZooKeeper server logs' : 'ZooKeeper-mode broker log lines');
     }
     const effect = e.rule?.effect;
-    if (effect?.signal === 'isr-change' || effect?.signal === 'partition-online' || effect?.signal === 'partition-offline') {
+    if (this.keepEdges && (effect?.signal === 'isr-change' || effect?.signal === 'partition-online' || effect?.signal === 'partition-offline')) {
       const field = effect.signal === 'isr-change' ? effect.partition : effect.field;
       const raw = e.fields[field];
       for (const p of Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) {

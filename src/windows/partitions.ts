@@ -6,6 +6,8 @@ import {
 } from './window.js';
 import { CUT_OFF } from './brokers.js';
 
+/** Two-leaders windows kept in memory a while for their truncation's second telling. */
+const RECENT_TWO_LEADERS = 16;
 /** Truncation this long after a broker's isolation ends is its aftermath. */
 const STALE_LEADER_MS = 15 * 60_000;
 
@@ -32,7 +34,14 @@ export class PartitionTracker {
   /** Partitions whose leader changes did not come in time order (lines of a file out of order): read from the start. */
   private readonly unordered = new Set<string>();
   /** The two-leaders windows by node, partition and start: a truncation told twice joins its window. */
-  private readonly twoLeaders = new Map<string, Window>();
+  private readonly twoLeaders = new Map<string, Window | number>();
+  /**
+   * The latest two-leaders windows, not yet retired: nearly every truncation
+   * is told twice, a line apart (the fetcher's line, then the log's), and the
+   * window at hand takes the second line; an older one, spooled, reads back
+   * what it cites to take a later telling.
+   */
+  private readonly recentTwoLeaders: string[] = [];
   private readonly replicaSets = new Map<string, number[]>();
   /** Per partition, when the controller took which broker's replica offline. */
   private readonly offlineReplicas = new Map<string, { time: number; replica: number }[]>();
@@ -120,6 +129,15 @@ export class PartitionTracker {
     addEvidence(open, evidenceOf(e));
     this.book.close(open, e.time, e.time, { how: 'the controller elected a leader', evidence: evidenceOf(e) });
     this.offline.delete(p);
+    this.done(open);
+  }
+
+  /**
+   * A partition window closed is final (spooled) unless replica sets from
+   * describe output may yet add to it after the pass (inferOfflineFromReplicas).
+   */
+  private done(w: Window): void {
+    if (!this.context.replicas.has(`${w.topic}-${w.partition}`)) this.book.retire(w);
   }
 
   /** The controller's own statement of a partition's leader and ISR. */
@@ -174,10 +192,8 @@ export class PartitionTracker {
     const reporter = Number(/^broker-(\d+)$/.exec(e.node)?.[1] ?? Number.NaN);
     const leader = this.leaderAt(p, e.time);
     if (leader !== undefined && leader >= 0 && Number.isInteger(reporter) && leader !== reporter) {
-      this.book.falseAlarms.push({
-        ...evidenceOf(e),
-        why: `${e.node} no longer led ${p} (the controller had made broker ${leader} its leader): a deposed leader's ISR change, which ZooKeeper refuses, not the partition's ISR`,
-      });
+      this.book.falseAlarm(evidenceOf(e),
+        `${e.node} no longer led ${p} (the controller had made broker ${leader} its leader): a deposed leader's ISR change, which ZooKeeper refuses, not the partition's ISR`);
       return;
     }
     const fullSize = Math.max(from.length, this.replicasOf(p).length);
@@ -202,6 +218,7 @@ export class PartitionTracker {
       if (isr.length >= setting.value) {
         this.book.close(open, e.time, e.time, { how: `the ISR was back to ${isr.length} (min.insync.replicas ${setting.value})`, evidence: evidenceOf(e) });
         this.underMinIsr.delete(p);
+        this.book.retire(open);
       }
       return;
     }
@@ -229,6 +246,7 @@ export class PartitionTracker {
         : (open.missing.size > 0 && [...open.missing].every((id) => isr.includes(id)))) {
         this.book.close(open, e.time, e.time, { how: 'the ISR was full again', evidence: evidenceOf(e) });
         this.underReplicated.delete(p);
+        this.book.retire(open);
       }
       return;
     }
@@ -253,7 +271,7 @@ export class PartitionTracker {
     const p = String(asList(e.fields[effect.partition])[0] ?? '');
     const offset = Number(e.fields[effect.offset]);
     if (!p || !Number.isFinite(offset)) return;
-    const cutOff = this.book.first(e.node, CUT_OFF, (w) => w.start <= e.time && (w.end === null || e.time - w.end <= STALE_LEADER_MS));
+    const cutOff = this.book.first(e.node, CUT_OFF, (w) => w.start <= e.time && (w.end === null || e.time - w.end <= STALE_LEADER_MS), e.time - STALE_LEADER_MS);
     if (!cutOff) return;
     const hw = effect.highWatermark !== undefined ? Number(e.fields[effect.highWatermark]) : Number.NaN;
     const id = Number(/^broker-(\d+)$/.exec(e.node)?.[1] ?? Number.NaN);
@@ -269,9 +287,9 @@ export class PartitionTracker {
     const start = successor?.time ?? cutOff.start;
     const key = `${e.node}\0${p}\0${start}`;
     const told = this.twoLeaders.get(key);
-    if (told) {
+    if (told !== undefined) {
       // The same truncation told twice (the fetcher's line, then the log's).
-      addEvidence(told, evidenceOf(e));
+      this.book.addLater(told, evidenceOf(e));
       return;
     }
     const w = this.book.open({
@@ -284,11 +302,18 @@ export class PartitionTracker {
       reason: `${e.node} was cut off from the cluster and went on acting as leader of ${p}${successor ? ` beside broker ${successor.leader}` : ''}; on rejoining it truncated ${p} to offset ${offset}: writes it had acknowledged after the cut were lost (acks=1)`,
       details: { truncatedTo: offset, ...(Number.isFinite(hw) && hw > offset && { truncatedOffsets: hw - offset }), ...(successor && { newLeader: successor.leader }) },
     });
-    this.twoLeaders.set(key, w);
     if (successor) addEvidence(w, successor.evidence);
     for (const ev of cutOff.evidence.slice(0, 3)) addEvidence(w, ev);
     addEvidence(w, evidenceOf(e));
     this.book.close(w, e.time, e.time, { how: 'the old leader truncated its log (it had become a follower)', evidence: evidenceOf(e) });
+    // Final but for the same truncation told again.
+    this.twoLeaders.set(key, w);
+    this.recentTwoLeaders.push(key);
+    if (this.recentTwoLeaders.length > RECENT_TWO_LEADERS) {
+      const old = this.recentTwoLeaders.shift()!;
+      const held = this.twoLeaders.get(old);
+      if (typeof held === 'object') this.twoLeaders.set(old, this.book.retire(held));
+    }
   }
 
   /**
@@ -320,6 +345,7 @@ export class PartitionTracker {
         this.book.close(w, next.time, next.time, { how: `the controller elected broker ${next.leader}`, evidence: next.evidence });
         addEvidence(w, next.evidence);
         for (const ev of down.evidence.slice(0, 4)) addEvidence(w, ev);
+        this.done(w);
       }
     }
   }

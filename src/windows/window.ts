@@ -3,6 +3,7 @@ import type { WindowKind } from '../model/window.js';
 import type { Rule } from '../catalogue/schema.js';
 import type { NodeKind, Severity } from '../model/record.js';
 import { ownCopy, PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
+import type { WindowSpool } from './spool.js';
 import type { EventRun } from '../timeline/run.js';
 
 /** A line that supports a window; time null for snapshot lines without one. */
@@ -117,7 +118,7 @@ export function restartEstimate(firstLine: number, lastKnownDown: number, typica
  */
 export function evidenceOf(e: TimelineEvent): Evidence {
   if (e !== lastCited) {
-    lastEvidence = new LineEvidence(e);
+    lastEvidence = LineEvidence.of(e);
     lastCited = e;
   }
   return lastEvidence!;
@@ -142,22 +143,30 @@ class LineEvidence implements Evidence {
   private readonly rule: Rule | null;
   private readonly category: string;
   private readonly severity: Severity;
-  private readonly position: number | undefined;
+  /** Its event's position in the pass (where a sink numbered them: the report's key events). */
+  readonly position: number | undefined;
   private row: Positioned | undefined;
 
-  constructor(e: Positioned) {
-    this.file = e.file;
-    this.line = e.line;
-    this.time = e.time;
-    this.rule = e.rule;
-    this.ruleId = e.rule?.id ?? null;
+  static of(e: Positioned): LineEvidence {
     // A copy of its own: the message is a slice of the line it was read from, which would be kept whole with it.
-    this.text = ownCopy(e.message);
-    this.node = e.node;
-    this.nodeKind = e.nodeKind;
-    this.category = e.category;
-    this.severity = e.severity;
-    this.position = e[PASS_POSITION];
+    return new LineEvidence(e.file, e.line, e.time, e.rule, ownCopy(e.message), e.node, e.nodeKind, e.category, e.severity, e[PASS_POSITION]);
+  }
+
+  constructor(
+    file: string, line: number, time: number, rule: Rule | null, text: string,
+    node: string, nodeKind: NodeKind, category: string, severity: Severity, position: number | undefined,
+  ) {
+    this.file = file;
+    this.line = line;
+    this.time = time;
+    this.rule = rule;
+    this.ruleId = rule?.id ?? null;
+    this.text = text;
+    this.node = node;
+    this.nodeKind = nodeKind;
+    this.category = category;
+    this.severity = severity;
+    this.position = position;
   }
 
   /** The event's row form (rowOnly), made when asked for. */
@@ -168,6 +177,53 @@ class LineEvidence implements Evidence {
     });
     return this.row;
   }
+
+  record(id: number): EvidenceRecord {
+    return {
+      id, file: this.file, line: this.line, time: this.time, ruleId: this.ruleId, text: this.text, rule: this.rule,
+      event: { node: this.node, nodeKind: this.nodeKind, category: this.category, severity: this.severity }, position: this.position,
+    };
+  }
+}
+
+/** Evidence as plain data (a spooled window's): what a line's evidence is made again from. */
+export interface EvidenceRecord {
+  /** One number per evidence object. */
+  id: number;
+  file: string;
+  line: number;
+  time: number | null;
+  ruleId: string | null;
+  text: string;
+  rule?: Rule | null;
+  /** A log line's: what its row needs besides the above. */
+  event?: { node: string; nodeKind: NodeKind; category: string; severity: Severity };
+  position?: number | undefined;
+}
+
+/** The position in the pass of the event a line's evidence was made of, where the events were numbered. */
+export function positionOf(ev: Evidence): number | undefined {
+  return ev instanceof LineEvidence ? ev.position : undefined;
+}
+
+export function evidenceRecord(ev: Evidence, id: number): EvidenceRecord {
+  if (ev instanceof LineEvidence) return ev.record(id);
+  return { id, file: ev.file, line: ev.line, time: ev.time, ruleId: ev.ruleId, text: ev.text };
+}
+
+/** The evidence a record was made of, again (a log line's with its row's worth; `rule` looked up by the caller). */
+export function evidenceFromRecord(r: EvidenceRecord): Evidence {
+  if (!r.event) return { file: r.file, line: r.line, time: r.time, ruleId: r.ruleId, text: r.text };
+  const { node, nodeKind, category, severity } = r.event;
+  return new LineEvidence(r.file, r.line, r.time!, r.rule ?? null, r.text, node, nodeKind, category, severity, r.position);
+}
+
+/**
+ * A line judged a false alarm, kept for the output: the line's evidence and
+ * why, nothing else of the event (tens of thousands on an event-dense log).
+ */
+export function falseAlarm(ev: Evidence, why: string): FalseAlarm {
+  return { file: ev.file, line: ev.line, time: ev.time, ruleId: ev.ruleId, text: ev.text, why };
 }
 
 export function addEvidence(w: Window, ev: Evidence): void {
@@ -204,6 +260,69 @@ function indexKey(node: string | undefined, kind: WindowKind): string {
   return `${node ?? ''}\0${kind}`;
 }
 
+/** Windows read a block at a time by `Listed.find`. */
+const BLOCK = 32;
+
+/**
+ * One node's windows of one kind, in the order they were opened, with, for
+ * each block of BLOCK of them, a time no window in it ends after (Infinity
+ * while one is open, or until a look-up reads the block whole again): a
+ * look-up for windows that ended since a time passes over blocks ended
+ * before it.
+ */
+class Listed {
+  readonly windows: Window[] = [];
+  private readonly latestEnd: number[] = [];
+
+  push(w: Window): void {
+    this.windows.push(w);
+    this.latestEnd[(this.windows.length - 1) / BLOCK | 0] = Infinity;
+  }
+
+  insert(i: number, w: Window): void {
+    this.windows.splice(i, 0, w);
+    this.loosen();
+  }
+
+  remove(w: Window): void {
+    // From the end: the window retired or changed is most often one of the latest.
+    const i = this.windows.lastIndexOf(w);
+    if (i < 0) return;
+    this.windows.splice(i, 1);
+    this.loosen();
+  }
+
+  /** `w` (of this list) now ends later than it did. */
+  later(w: Window): void {
+    const i = this.windows.lastIndexOf(w);
+    if (i >= 0) this.latestEnd[i / BLOCK | 0] = Infinity;
+  }
+
+  /** Windows moved between blocks: no bound holds until read again. */
+  private loosen(): void {
+    this.latestEnd.length = Math.ceil(this.windows.length / BLOCK);
+    this.latestEnd.fill(Infinity);
+  }
+
+  /** The first window `match` accepts, of those that ended at `since` or later or have not ended. */
+  find(match: (w: Window) => boolean, since: number): Window | undefined {
+    const { windows, latestEnd } = this;
+    for (let b = 0; b * BLOCK < windows.length; b++) {
+      if (latestEnd[b]! < since) continue;
+      const to = Math.min(windows.length, (b + 1) * BLOCK);
+      let latest = -Infinity;
+      for (let i = b * BLOCK; i < to; i++) {
+        const w = windows[i]!;
+        const end = w.end ?? Infinity;
+        if (end > latest) latest = end;
+        if (end >= since && match(w)) return w;
+      }
+      latestEnd[b] = latest;
+    }
+    return undefined;
+  }
+}
+
 export interface LastSeen {
   time: number;
   evidence: Evidence;
@@ -230,9 +349,48 @@ export class WindowBook {
    * event that may join a window, so that a lookup reads one node's windows
    * of the kinds asked for, not every window found so far.
    */
-  private readonly index = new Map<string, Window[]>();
+  private readonly index = new Map<string, Listed>();
   private readonly order = new WeakMap<Window, number>();
   private opened = 0;
+  /** The reasons false alarms were judged, one string each however many lines share one. */
+  private readonly whys = new Map<string, string>();
+
+  /** `spool`: where windows the pass is done with go (none: every window is held to the end). */
+  constructor(readonly spool?: WindowSpool) {}
+
+  /**
+   * `w` is final: closed, out of every tracker's reach, and changed by no step
+   * after the pass. Spooled (where there is a spool), it leaves memory: what
+   * is returned is then its place in the spool, to add evidence to it by
+   * (addLater); else `w` itself.
+   */
+  retire(w: Window): Window | number {
+    const i = this.spool ? this.windows.lastIndexOf(w) : -1;
+    if (i < 0) return w;
+    const place = this.spool!.put(w, this.order.get(w)!);
+    if (place === undefined) return w;
+    this.windows.splice(i, 1);
+    this.unindex(w);
+    return place;
+  }
+
+  /** Evidence for a window retired (`retired`: what retire returned). */
+  addLater(retired: Window | number, ev: Evidence): void {
+    if (typeof retired === 'number') this.spool!.addEvidence(retired, ev);
+    else addEvidence(retired, ev);
+  }
+
+  /** Opening order of a window held (what breaks ties in the windows' order). */
+  seqOf(w: Window): number {
+    return this.order.get(w)!;
+  }
+
+  /** A line judged a false alarm, and why. */
+  falseAlarm(ev: Evidence, why: string): void {
+    let text = this.whys.get(why);
+    if (text === undefined) this.whys.set(why, (text = ownCopy(why)));
+    this.falseAlarms.push(falseAlarm(ev, text));
+  }
 
   open(w: OpenArgs): Window {
     const window: Window = { end: null, endBounds: null, details: {}, evidence: [], evidenceOmitted: 0, track: { alive: 0 }, ...w };
@@ -244,12 +402,14 @@ export class WindowBook {
 
   /**
    * The first window opened (as `windows.find` would find it) of `node`, of
-   * one of `kinds`, that `match` accepts.
+   * one of `kinds`, that `match` accepts. `since`: `match` accepts no window
+   * that ended before then (those are passed over unread: a node's windows
+   * of a kind are read from the first, and there are thousands on a long log).
    */
-  first(node: string | undefined, kinds: readonly WindowKind[], match: (w: Window) => boolean): Window | undefined {
+  first(node: string | undefined, kinds: readonly WindowKind[], match: (w: Window) => boolean, since = -Infinity): Window | undefined {
     let found: Window | undefined;
     for (const kind of kinds) {
-      const w = this.index.get(indexKey(node, kind))?.find(match);
+      const w = this.index.get(indexKey(node, kind))?.find(match, since);
       if (w && (!found || this.order.get(w)! < this.order.get(found)!)) found = w;
     }
     return found;
@@ -261,27 +421,31 @@ export class WindowBook {
     w.kind = kind;
     const list = this.listOf(w.node, kind);
     const at = this.order.get(w)!;
-    let i = list.length;
-    while (i > 0 && this.order.get(list[i - 1]!)! > at) i--;
-    list.splice(i, 0, w);
+    let i = list.windows.length;
+    while (i > 0 && this.order.get(list.windows[i - 1]!)! > at) i--;
+    list.insert(i, w);
   }
 
-  private listOf(node: string | undefined, kind: WindowKind): Window[] {
+  private listOf(node: string | undefined, kind: WindowKind): Listed {
     const key = indexKey(node, kind);
     let list = this.index.get(key);
-    if (!list) this.index.set(key, (list = []));
+    if (!list) this.index.set(key, (list = new Listed()));
     return list;
   }
 
   private unindex(w: Window): void {
-    const list = this.index.get(indexKey(w.node, w.kind));
-    const i = list ? list.indexOf(w) : -1;
-    if (i >= 0) list!.splice(i, 1);
+    this.index.get(indexKey(w.node, w.kind))?.remove(w);
   }
 
-  /** Ends `w` at `end`, an estimate between `earliest` and `latest` (both `end` when it is exact). */
+  /**
+   * Ends `w` at `end`, an estimate between `earliest` and `latest` (both `end`
+   * when it is exact). A window's end changes here alone during the pass (the
+   * index's bounds on ends follow it).
+   */
   close(w: Window, end: number, earliest = end, source?: EdgeSource, latest = end): void {
+    const before = w.end;
     w.end = Math.max(end, w.start);
+    if (before !== null && w.end > before) this.index.get(indexKey(w.node, w.kind))?.later(w);
     w.endBounds = [Math.min(earliest, w.end), Math.max(latest, w.end)];
     if (source) w.endSource = source;
   }

@@ -47,7 +47,7 @@ export class ZooKeeperTracker {
   discardPendingOf(zkNode: string, why: string): void {
     const keep: PendingExpiry[] = [];
     for (const p of this.pending) {
-      if (p.event.node === zkNode) this.book.falseAlarms.push({ ...evidenceOf(p.event), why });
+      if (p.event.node === zkNode) this.book.falseAlarm(evidenceOf(p.event), why);
       else keep.push(p);
     }
     this.pending = keep;
@@ -225,6 +225,7 @@ export class ZooKeeperTracker {
     if (!this.staleLeader || this.staleLeader.node !== e.node) return;
     addEvidence(this.staleLeader, evidenceOf(e));
     this.book.close(this.staleLeader, e.time, e.time, { how: 'it stepped down / went back to LOOKING', evidence: evidenceOf(e) });
+    this.book.retire(this.staleLeader);
     this.staleLeader = undefined;
   }
 
