@@ -95,19 +95,13 @@ export async function* compactBursts(
   yield* out;
 }
 
-/** compactBursts over events in memory: the same rows, without a promise per event (the report's key events). */
-export function* compactRuns(events: Iterable<TimelineEvent>, windowMs = 1000, mode: CompactMode = 'burst'): Generator<CompactRow> {
+/** compactBursts over events in memory: the same rows, in an array (the report's key events, all held anyway). */
+export function compactRuns(events: Iterable<TimelineEvent>, windowMs = 1000, mode: CompactMode = 'burst'): CompactRow[] {
   const compactor = new Compactor(windowMs, mode);
   const out: CompactRow[] = [];
-  for (const e of events) {
-    compactor.push(e, out);
-    if (out.length > 0) {
-      yield* out;
-      out.length = 0;
-    }
-  }
+  for (const e of events) compactor.push(e, out);
   compactor.end(out);
-  yield* out;
+  return out;
 }
 
 function keyOf(e: TimelineEvent): string {
