@@ -22,7 +22,7 @@ export type CompactMode = 'burst' | 'run';
  * event by event: a row is released, in order of its first event, once no
  * later event can join it; memory holds only the rows still open.
  * Synchronous, for a pass read in batches (the terminal table); see
- * compactBursts for a stream.
+ * compactRuns for events in memory.
  */
 export class Compactor {
   private readonly open = new Map<string, CompactRow>();
@@ -76,26 +76,7 @@ export class Compactor {
   }
 }
 
-/** Compactor over a stream of events: the rows as they are released. */
-export async function* compactBursts(
-  events: AsyncIterable<TimelineEvent>,
-  windowMs = 1000,
-  mode: CompactMode = 'burst',
-): AsyncGenerator<CompactRow> {
-  const compactor = new Compactor(windowMs, mode);
-  const out: CompactRow[] = [];
-  for await (const e of events) {
-    compactor.push(e, out);
-    if (out.length > 0) {
-      yield* out;
-      out.length = 0;
-    }
-  }
-  compactor.end(out);
-  yield* out;
-}
-
-/** compactBursts over events in memory: the same rows, in an array (the report's key events, all held anyway). */
+/** Compactor over events in memory: the rows, in the order they are released (the report's key events, all held anyway). */
 export function compactRuns(events: Iterable<TimelineEvent>, windowMs = 1000, mode: CompactMode = 'burst'): CompactRow[] {
   const compactor = new Compactor(windowMs, mode);
   const out: CompactRow[] = [];

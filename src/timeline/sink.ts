@@ -35,29 +35,24 @@ export async function* through(
 ): AsyncGenerator<TimelineEvent[]> {
   for await (const batch of batches) {
     for (const sink of sinks) for (const item of batch) feed(sink, item);
+    // Everything shown and no run to make events of: the batch itself, not a copy.
+    if (!shown && !batch.some(isRun)) {
+      if (batch.length > 0) yield batch as TimelineEvent[];
+      continue;
+    }
     const out: TimelineEvent[] = [];
-    let runs = false;
     for (const item of batch) {
       if (isRun(item)) {
-        runs = true;
         if (!shown) for (const e of item.events()) out.push(e);
       } else if (!shown || shown(item)) {
         out.push(item);
       }
     }
-    if (!shown && !runs) {
-      if (batch.length > 0) yield batch as TimelineEvent[];
-    } else if (out.length > 0) {
-      yield out;
-    }
+    if (out.length > 0) yield out;
   }
 }
 
 /** Feeds a whole stream to the sinks (a pass that prints nothing). */
 export async function drain(batches: AsyncIterable<PassItem[]>, sinks: readonly EventSink[]): Promise<void> {
   for await (const batch of batches) for (const sink of sinks) for (const item of batch) feed(sink, item);
-}
-
-export async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
-  for await (const batch of batches) yield* batch;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactBursts, Compactor, type CompactRow } from '../../src/timeline/compact.js';
+import { compactRuns, Compactor, type CompactRow } from '../../src/timeline/compact.js';
 import type { TimelineEvent } from '../../src/timeline/event.js';
 import { CATALOGUE } from '../../src/catalogue/index.js';
 
@@ -13,17 +13,13 @@ function ev(time: number, node: string, r = rule): TimelineEvent {
   };
 }
 
-async function* from(events: TimelineEvent[]): AsyncGenerator<TimelineEvent> {
-  yield* events;
-}
-
 async function rows(events: TimelineEvent[], mode: 'burst' | 'run' = 'burst') {
   const out = [];
-  for await (const r of compactBursts(from(events), 1000, mode)) out.push([r.first.time, r.first.node, r.count, r.last.time]);
+  for (const r of compactRuns(events, 1000, mode)) out.push([r.first.time, r.first.node, r.count, r.last.time]);
   return out;
 }
 
-describe('compactBursts', () => {
+describe('compactRuns', () => {
   it('folds 40 fetcher removals on one node within a second into one row', async () => {
     const burst = Array.from({ length: 40 }, (_, i) => ev(10_000 + i * 20, 'broker-3'));
     expect(await rows(burst)).toEqual([[10_000, 'broker-3', 40, 10_780]]);
@@ -58,7 +54,7 @@ describe('compactBursts', () => {
   });
 
   it('releases, fed in batches over thousands of rows, what the plain queue of open rows releases', () => {
-    // The reference: every row open in a queue, released from its head (what compactBursts did before it was made of Compactor).
+    // The reference: every row open in a queue, released from its head (what the folding did before it was made of Compactor).
     const reference = (events: TimelineEvent[]): CompactRow[] => {
       const out: CompactRow[] = [];
       const open = new Map<string, CompactRow>();
