@@ -144,8 +144,8 @@ export class WindowEngine {
       case 'zk-zab-state': return this.zookeeper.zabState(e, String(f[effect.state] ?? ''), String(f[effect.zab] ?? ''));
       case 'zk-peer-unreachable':
         return this.zookeeper.peerLost(String(f[effect.field] ?? ''), e, 'a serving peer could not open a connection to it', ['FOLLOWING', 'LEADING'], false);
-      case 'zk-peer-lost':
-        return this.zookeeper.peerLost(String(f[effect.field] ?? ''), e, "a serving peer's quorum connection to it broke", ['FOLLOWING', 'LEADING', undefined], true);
+      case 'zk-peer-lost': return this.zookeeper.connectionBroke(String(f[effect.field] ?? ''), e);
+      case 'zk-peer-handover': return this.zookeeper.handedOver(String(f[effect.field] ?? ''), e);
       case 'zk-follower-lost':
         return this.zookeeper.peerLost(this.zookeeper.idOf(String(f[effect.field] ?? '')) ?? '', e, 'the leader lost its connection to it', 'leader', true);
       case 'zk-learner-error': return this.zookeeper.learnerError(e, effect.timedOut !== undefined && Boolean(f[effect.timedOut]));
