@@ -4,6 +4,7 @@ import { SEVERITIES, type Severity } from '../model/record.js';
 import { CATEGORIES } from '../catalogue/schema.js';
 import type { InputJson, TimelineJson } from '../model/timeline.js';
 import { LazyArray, StreamedArray, streamedDocument, writeChunks } from '../report/stream-json.js';
+import { stdoutFlushed } from '../cli/stdout.js';
 import { Progress } from '../cli/progress.js';
 import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import type { SkewReport } from '../analysis/skew.js';
@@ -282,6 +283,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       }
     }
     progress.stop();
+    await stdoutFlushed();
     const inputs = timeline.inputs();
     const perFile = perFileAccounting(flags.verbose);
     process.stderr.write(`${renderAccounting(inputs, perFile)}\n`);

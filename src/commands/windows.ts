@@ -13,6 +13,7 @@ import { buildWindows, toWindowJson } from '../windows/build.js';
 import { LazyArray, streamedDocument, writeChunks } from '../report/stream-json.js';
 import { compiledParse } from '../model/check.js';
 import { Progress } from '../cli/progress.js';
+import { stdoutFlushed } from '../cli/stdout.js';
 
 export default class WindowsCommand extends Command {
   static override summary = 'What was unavailable, from when to when, and the evidence.';
@@ -97,6 +98,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       }
     };
     for (const block of windowsTableBlocks(shownIn(result.head()), json())) this.log(block);
+    await stdoutFlushed();
     process.stderr.write(`${renderAccounting(result.inputs, perFileAccounting(flags.verbose))}\n`);
     if (flags.verbose) {
       const skipped = renderSkipped(result.inputs);
