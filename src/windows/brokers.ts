@@ -455,9 +455,15 @@ export class BrokerTracker {
     if (brokers.length < 2) return;
     const isolated = this.book.windows.filter((w) => w.kind === 'isolated').sort((a, b) => a.start - b.start);
     const used = new Set<Window>();
+    // By start: the windows starting within TOGETHER_MS of one are a run of
+    // the list, found by two indices that only move forward.
+    let from = 0;
+    let to = 0;
     for (const first of isolated) {
       if (used.has(first)) continue;
-      const group = isolated.filter((w) => !used.has(w) && w.start - first.start <= TOGETHER_MS && w.start >= first.start);
+      while (isolated[from]!.start < first.start) from++;
+      while (to < isolated.length && isolated[to]!.start - first.start <= TOGETHER_MS) to++;
+      const group = isolated.slice(from, to).filter((w) => !used.has(w));
       const nodes = new Set(group.map((w) => w.node));
       if (!brokers.every((b) => nodes.has(b))) continue;
       for (const w of group) used.add(w);
