@@ -10,7 +10,7 @@ import { rezoneWindow, rezoneWindows } from '../windows/display-zone.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
 import { windowsTableBlocks } from '../report/windows-table.js';
 import { buildWindows, toWindowJson } from '../windows/build.js';
-import { LazyArray, streamedDocument, writeChunks } from '../report/stream-json.js';
+import { LazyArray, streamedDocument, writeChunks, writeLines } from '../report/stream-json.js';
 import { compiledParse } from '../model/check.js';
 import { Progress } from '../cli/progress.js';
 
@@ -96,7 +96,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
         yield shown !== zone ? rezoneWindow(made, shown) : made;
       }
     };
-    for (const block of windowsTableBlocks(shownIn(result.head()), json())) this.log(block);
+    await writeLines(process.stdout, windowsTableBlocks(shownIn(result.head()), json()));
     process.stderr.write(`${renderAccounting(result.inputs, perFileAccounting(flags.verbose))}\n`);
     if (flags.verbose) {
       const skipped = renderSkipped(result.inputs);
