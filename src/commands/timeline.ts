@@ -265,7 +265,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       // The windows need the whole pass: their summary comes after the rows.
       if (sink) {
         // Row by row as the windows are read back (a first pass counts those the filters keep).
-        const { list, head } = sink.finish();
+        const { list, head, falseAlarms } = sink.finish();
         const keptJson = windowFilter(filter);
         const kept = function* () {
           for (const w of list) {
@@ -279,7 +279,9 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
           for (const _ of kept()) count++;
           this.log(`Outage windows matching the filters: ${count} of ${list.length}`);
         }
-        await writeLines(process.stdout, windowsTableBlocks(shown !== zone ? rezoneWindows(head(), shown) : head(), kept()));
+        // Of the false alarms, only their number.
+        const brief = { ...(shown !== zone ? rezoneWindows(head(false), shown) : head(false)), falseAlarms };
+        await writeLines(process.stdout, windowsTableBlocks(brief, kept()));
       }
     }
     progress.stop();

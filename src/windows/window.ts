@@ -4,6 +4,7 @@ import type { Rule } from '../catalogue/schema.js';
 import type { NodeKind, Severity } from '../model/record.js';
 import { ownCopy, PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
 import type { WindowSpool } from './spool.js';
+import { FalseAlarmList } from './false-alarms.js';
 import type { EventRun } from '../timeline/run.js';
 
 /** A line that supports a window; time null for snapshot lines without one. */
@@ -363,7 +364,8 @@ type OpenArgs = Omit<Window, 'evidence' | 'evidenceOmitted' | 'details' | 'end' 
  */
 export class WindowBook {
   readonly windows: Window[] = [];
-  readonly falseAlarms: FalseAlarm[] = [];
+  /** Out of memory where the windows are spooled. */
+  readonly falseAlarms: FalseAlarmList;
   /** Each node's latest line (one object per node, updated in place: read it, do not keep it). */
   readonly lastSeen: ReadonlyMap<string, LastSeen> = new Map<string, SeenLine>();
   readonly firstSeen = new Map<string, number>();
@@ -381,7 +383,9 @@ export class WindowBook {
   private readonly whys = new Map<string, string>();
 
   /** `spool`: where windows the pass is done with go (none: every window is held to the end). */
-  constructor(readonly spool?: WindowSpool) {}
+  constructor(readonly spool?: WindowSpool) {
+    this.falseAlarms = new FalseAlarmList(spool !== undefined);
+  }
 
   /**
    * `w` is final: closed, out of every tracker's reach, and changed by no step
