@@ -267,9 +267,11 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         // Row by row as the windows are read back (a first pass counts those the filters keep).
         const { list, head, falseAlarms } = sink.finish();
         const keptJson = windowFilter(filter);
+        // What the table shows alone, unless a filter reads the windows' evidence.
+        const brief = filtersNothing(filter);
         const kept = function* () {
           for (const w of list) {
-            const json = toWindowJson(w, zone);
+            const json = toWindowJson(w, zone, false, brief);
             if (keptJson(json)) yield shown !== zone ? rezoneWindow(json, shown) : json;
           }
         };
@@ -280,8 +282,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
           this.log(`Outage windows matching the filters: ${count} of ${list.length}`);
         }
         // Of the false alarms, only their number.
-        const brief = { ...(shown !== zone ? rezoneWindows(head(false), shown) : head(false)), falseAlarms };
-        await writeLines(process.stdout, windowsTableBlocks(brief, kept()));
+        const summary = { ...(shown !== zone ? rezoneWindows(head(false), shown) : head(false)), falseAlarms };
+        await writeLines(process.stdout, windowsTableBlocks(summary, kept()));
       }
     }
     progress.stop();

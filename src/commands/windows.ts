@@ -97,7 +97,8 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     const { list } = result;
     const json = function* () {
       for (const w of list) {
-        const made = toWindowJson(w, zone);
+        // What the table shows alone (no evidence: --json has it).
+        const made = toWindowJson(w, zone, false, true);
         yield shown !== zone ? rezoneWindow(made, shown) : made;
       }
     };
