@@ -59,21 +59,6 @@ export async function windowContext(others: readonly PlannedFile[], read: SmallF
  */
 export function toWindowJson(w: Window, zone: Zone, held = false, brief = false): WindowJson {
   const iso = held ? (t: number) => ownCopy(zone.format(t)) : (t: number) => zone.format(t);
-  if (brief) {
-    return {
-      kind: w.kind,
-      ...(w.node !== undefined && { node: w.node }),
-      ...(w.topic !== undefined && { topic: w.topic, partition: w.partition! }),
-      start: iso(w.start),
-      end: w.end === null ? null : iso(w.end),
-      startBounds: w.startBounds && { earliest: iso(w.startBounds[0]), latest: iso(w.startBounds[1]) },
-      endBounds: w.endBounds && { earliest: iso(w.endBounds[0]), latest: iso(w.endBounds[1]) },
-      durationMs: w.end === null ? null : w.end - w.start,
-      confidence: w.confidence,
-      reason: w.reason,
-      evidence: [],
-    };
-  }
   return {
     kind: w.kind,
     ...(w.node !== undefined && { node: w.node }),
@@ -82,13 +67,13 @@ export function toWindowJson(w: Window, zone: Zone, held = false, brief = false)
     end: w.end === null ? null : iso(w.end),
     startBounds: w.startBounds && { earliest: iso(w.startBounds[0]), latest: iso(w.startBounds[1]) },
     endBounds: w.endBounds && { earliest: iso(w.endBounds[0]), latest: iso(w.endBounds[1]) },
-    ...(w.startSource && { startSource: edgeJson(w.startSource, iso) }),
-    ...(w.endSource && { endSource: edgeJson(w.endSource, iso) }),
+    ...(!brief && w.startSource && { startSource: edgeJson(w.startSource, iso) }),
+    ...(!brief && w.endSource && { endSource: edgeJson(w.endSource, iso) }),
     durationMs: w.end === null ? null : w.end - w.start,
     confidence: w.confidence,
     reason: w.reason,
     ...(Object.keys(w.details).length > 0 && { details: w.details }),
-    evidence: w.evidence.map((ev) => evidenceJson(ev, iso)),
+    evidence: brief ? [] : w.evidence.map((ev) => evidenceJson(ev, iso)),
   };
 }
 
