@@ -8,7 +8,8 @@ import { KraftTracker } from './kraft.js';
 import { PartitionTracker } from './partitions.js';
 import { SessionMap } from './sessions.js';
 import { StorageTracker } from './storage.js';
-import { asIds, asList, asNumber, WindowBook, type Window, type WindowContext } from './window.js';
+import { asIds, asList, asNumber, WindowBook, type FalseAlarm, type Window, type WindowContext } from './window.js';
+import type { FalseAlarmList } from './false-alarms.js';
 import { WindowSpool } from './spool.js';
 import { FALSE_ALARM_MS, ZooKeeperTracker } from './zookeeper.js';
 
@@ -45,7 +46,13 @@ export class WindowEngine {
     return this.book.windows;
   }
 
-  get falseAlarms() {
+  /** The lines judged false alarms, in an array of their own. */
+  get falseAlarms(): FalseAlarm[] {
+    return [...this.book.falseAlarms];
+  }
+
+  /** The same, read one at a time (out of memory where the windows are spooled). */
+  get falseAlarmList(): FalseAlarmList {
     return this.book.falseAlarms;
   }
 
