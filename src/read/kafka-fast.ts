@@ -461,10 +461,10 @@ export async function* readKafkaBytes(
   // a compressed file or member (start: its decoded BOM's length) streams into the same ranges.
   const member = memberRange(path);
   const bytes: RangeReader = member
-    ? new ByteLineReader(member.file, stats, linesSoFar, member.start + start, member.end, buffers, chunk)
+    ? new ByteLineReader(member.file, stats, member.start + start, member.end, buffers, chunk)
     : isStreamed(path)
-      ? new GzipByteReader(path, stats, linesSoFar, start, buffers, chunk)
-      : new ByteLineReader(path, stats, linesSoFar, start, end, buffers, chunk);
+      ? new GzipByteReader(path, stats, start, buffers, chunk)
+      : new ByteLineReader(path, stats, start, end, buffers, chunk);
   // The watcher's lines of a range, before the range's first line is read (the line numbers are counted from there).
   let watched: ByteRange | undefined;
   const watchOnce = (range: ByteRange): void => {
@@ -474,6 +474,8 @@ export async function* readKafkaBytes(
   };
   const feed = (range: ByteRange | LineBatch): void => {
     if (range.kind === 'lines') {
+      // Every range before this batch is read: the lines before it are known (cut lines are numbered from them).
+      range.numberFrom?.(linesSoFar());
       for (const line of range.lines) {
         if (watch) {
           watch.skipTo!(linesSoFar() + 1);
