@@ -384,7 +384,7 @@ function takeScanned(
     } else if (kind === LINE_KEYWORD) {
       // One of its logger's keywords is in the message: built, as mayClassify would.
       if (zookeeper) take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
-      else take(kafkaStart(buf, info, o, times[k]!, byId[info[o + 3]!]!, reader, stats));
+      else take(kafkaStart(buf, info, o, times[k]!, byId[info[o + 3]!] ?? gate.learn(info[o + 3]!, buf, info[o + 5]!, info[o + 2]! - 1), reader, stats));
     } else if (kind === LINE_CANDIDATE) {
       const id = info[o + 3]!;
       const loggerStart = info[o + 5]!;
