@@ -117,11 +117,14 @@ static void count_execute(napi_env env, void *data) {
     ssize_t counted = n < (ssize_t)want ? n : (ssize_t)want;
     uint64_t count = 0;
     if (job->has_stamp) {
-      for (ssize_t i = 0; i < counted; i++) {
-        if (buf[i] != '\n') continue;
+      // Newline to newline with memchr (a byte loop was most of a seek's time: ~7 M lines a GiB).
+      const uint8_t *end = buf + counted;
+      for (const uint8_t *q = memchr(buf, '\n', (size_t)counted); q != NULL; q = memchr(q, '\n', (size_t)(end - q))) {
         count++;
+        ssize_t i = q - buf;
         // The line after this newline, when it starts inside the range and its stamp was read.
         if (p + i + 1 < job->to && i + 1 + STAMP <= n) check_stamp(job, buf + i + 1);
+        if (++q == end) break;
       }
     } else {
       for (ssize_t i = 0; i < counted; i++) count += buf[i] == '\n';

@@ -7,6 +7,9 @@ export interface Classification {
   fields: Record<string, FieldValue>;
 }
 
+/** The named groups of each rule's pattern, in the pattern's order (classify). */
+const GROUP_NAMES = new WeakMap<Rule, readonly string[]>();
+
 const EXCEPTION_LINE = /^(?:Caused by: )?([\w$]+(?:\.[\w$]+)+(?:Exception|Error|Throwable))(?::\s?(.*))?$/;
 
 /** Names a logger can be gated by: as printed, simple, and outer class. */
@@ -97,8 +100,14 @@ export class Classifier {
       const m = rule.pattern.exec(text);
       if (!m) continue;
       const fields: Record<string, FieldValue> = {};
-      if (m.groups) {
-        for (const [name, value] of Object.entries(m.groups)) {
+      const groups = m.groups;
+      if (groups) {
+        // A match's groups object lists every named group of the pattern, in its order: the names are listed once per rule
+        // (Object.entries of each match's groups, a dictionary, was a tenth of the event-dense log's CPU).
+        let names = GROUP_NAMES.get(rule);
+        if (names === undefined) GROUP_NAMES.set(rule, names = Object.keys(groups));
+        for (const name of names) {
+          const value = groups[name];
           if (value !== undefined) fields[name] = convertField(rule.fields?.[name], value);
         }
       }

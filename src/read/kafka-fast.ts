@@ -145,6 +145,8 @@ function recordAt(range: ByteRange, s: number, starts: ByteStarts, nul?: number)
 }
 
 export interface LoggerGate {
+  /** The logger's name (ZooKeeper's: its class's), as a record of it holds it. */
+  logger: string;
   role: NodeKind;
   needs: 'none' | 'message' | 'record';
   rules: readonly Rule[];
@@ -160,7 +162,7 @@ export interface LoggerGate {
 }
 
 /** The keywords of a gate (LoggerGate.keywords). */
-function gateKeywords(needs: Omit<LoggerGate, 'role' | 'keywords'>): readonly string[] | undefined {
+function gateKeywords(needs: Omit<LoggerGate, 'logger' | 'role' | 'keywords'>): readonly string[] | undefined {
   if (!(needs.needs === 'message' || (needs.needs === 'record' && needs.bare))) return undefined;
   if (!needs.rules.every((r) => r.keyword !== undefined)) return undefined;
   const keywords = [...new Set(needs.rules.flatMap((r) => r.keyword!))];
@@ -216,7 +218,7 @@ export class KafkaGate {
     this.describe = (logger) => {
       const role = layout.roleOf({ naiveTime: 0, level: '', logger, message: '' });
       const needs = classifier.needs(logger, role);
-      return { role, ...needs, keywords: gateKeywords(needs) };
+      return { logger, role, ...needs, keywords: gateKeywords(needs) };
     };
     this.table = new LoggerTable<LoggerGate>(this.describe);
     const zookeeper = layout.name === zookeeperLayout.name;
@@ -381,7 +383,8 @@ function takeScanned(
       o += stride;
     } else if (kind === LINE_KEYWORD) {
       // One of its logger's keywords is in the message: built, as mayClassify would.
-      take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
+      if (zookeeper) take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
+      else take(kafkaStart(buf, info, o, times[k]!, byId[info[o + 3]!] ?? gate.learn(info[o + 3]!, buf, info[o + 5]!, info[o + 2]! - 1), reader, stats));
     } else if (kind === LINE_CANDIDATE) {
       const id = info[o + 3]!;
       const loggerStart = info[o + 5]!;
@@ -392,7 +395,8 @@ function takeScanned(
       // Lines may fold into it unless the next one certainly starts a record (the scan's next line, or, after its last, the line where it stopped).
       const folds = (): boolean => !(k + 1 < n ? startsRecord(info[o + stride]!) : recordAt(range, info[0]!, gate.starts));
       if (mayClassify(g, folds, () => lineText(buf, info[o + 4]!, messageEnd, scratch))) {
-        take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
+        if (zookeeper) take(reader.push(lineText(buf, info[o + 1]!, info[o + 2]!, stats)));
+        else take(kafkaStart(buf, info, o, times[k]!, g, reader, stats));
       } else {
         skipped(range, info[o + 1]!, info[o + 2]!, reader, stats, take, light, times[k]!, g.role, myid(o + 7));
       }
@@ -401,6 +405,27 @@ function takeScanned(
     }
   }
   return info[0]!;
+}
+
+/** A Kafka level by its first byte (the scanner reads only these six). */
+const LEVEL_OF: readonly (string | undefined)[] = (() => {
+  const levels: (string | undefined)[] = [];
+  for (const level of ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']) levels[level.charCodeAt(0)] = level;
+  return levels;
+})();
+
+/**
+ * A Kafka-layout record start the scanner read (its fields at info[o…], its
+ * naive time, its logger's gate), opened in the reader as push() would open
+ * it from the line's text, which is not made: the scanner found the line's
+ * timestamp, level, ` (` and `logger)` exactly where parseStart would (all
+ * ASCII), so its message is the decoding of the bytes between, and the
+ * line's accounting (Latin-1, NUL bytes) is the message's.
+ */
+function kafkaStart(buf: Buffer, info: Int32Array, o: number, naiveTime: number, g: LoggerGate, reader: RecordReader, stats: LineStats): LogRecord | undefined {
+  const s = info[o + 1]!;
+  const message = lineText(buf, info[o + 4]!, info[o + 5]! - 2, stats);
+  return reader.pushStart({ naiveTime, level: LEVEL_OF[buf[s + 26]!]!, logger: g.logger, message }, g.role);
 }
 
 /**
@@ -461,10 +486,10 @@ export async function* readKafkaBytes(
   // a compressed file or member (start: its decoded BOM's length) streams into the same ranges.
   const member = memberRange(path);
   const bytes: RangeReader = member
-    ? new ByteLineReader(member.file, stats, linesSoFar, member.start + start, member.end, buffers, chunk)
+    ? new ByteLineReader(member.file, stats, member.start + start, member.end, buffers, chunk)
     : isStreamed(path)
-      ? new GzipByteReader(path, stats, linesSoFar, start, buffers, chunk)
-      : new ByteLineReader(path, stats, linesSoFar, start, end, buffers, chunk);
+      ? new GzipByteReader(path, stats, start, buffers, chunk)
+      : new ByteLineReader(path, stats, start, end, buffers, chunk);
   // The watcher's lines of a range, before the range's first line is read (the line numbers are counted from there).
   let watched: ByteRange | undefined;
   const watchOnce = (range: ByteRange): void => {
@@ -474,6 +499,8 @@ export async function* readKafkaBytes(
   };
   const feed = (range: ByteRange | LineBatch): void => {
     if (range.kind === 'lines') {
+      // Every range before this batch is read: the lines before it are known (cut lines are numbered from them).
+      range.numberFrom?.(linesSoFar());
       for (const line of range.lines) {
         if (watch) {
           watch.skipTo!(linesSoFar() + 1);

@@ -176,6 +176,20 @@ export class RecordReader {
       this.onUnrecognised?.(lineNo, line, 'bad-timestamp');
       return undefined;
     }
+    return this.opened(start, lineNo, this.layout.roleOf(start));
+  }
+
+  /**
+   * A line the caller knows starts a record, with what the layout's
+   * parseStart would make of it and its role (the byte path's scanner read
+   * them from the line's bytes): as push(line), without the line's text.
+   */
+  pushStart(start: RecordStart, role: NodeKind): LogRecord | undefined {
+    return this.opened(start, ++this.counts.linesRead, role);
+  }
+
+  /** Opens the record `start` of line `lineNo`; returns the one it completes, if any. */
+  private opened(start: RecordStart, lineNo: number, role: NodeKind): LogRecord | undefined {
     const done = this.open;
     this.openSkipped = false;
     const time = this.place(start.naiveTime, lineNo);
@@ -183,7 +197,7 @@ export class RecordReader {
     if (outOfOrder) this.counts.outOfOrder++;
     else this.latest = time;
     this.counts.records++;
-    this.open = {
+    const record: LogRecord = {
       time,
       level: start.level,
       logger: start.logger,
@@ -192,10 +206,12 @@ export class RecordReader {
       continuation: [],
       folded: 0,
       outOfOrder,
-      role: this.layout.roleOf(start),
-      ...(start.thread !== undefined && { thread: start.thread }),
-      ...(start.myid !== undefined && { myid: start.myid }),
+      role,
     };
+    // Set after the others (a literal's spreads cost a copy each, on every record).
+    if (start.thread !== undefined) record.thread = start.thread;
+    if (start.myid !== undefined) record.myid = start.myid;
+    this.open = record;
     return done;
   }
 

@@ -524,10 +524,15 @@ function takeScannedDump(range: ByteRange, n: number, slot: ScanSlot, reader: Du
  */
 export async function readDumpBytes(path: string, reader: DumpReader, stats: LineStats, start: number): Promise<void> {
   const native = reader.numbers ? nativeScanners() : undefined;
-  const bytes = new ByteLineReader(path, stats, () => reader.counts.linesRead, start, undefined, native ? 3 : 1);
+  const bytes = new ByteLineReader(path, stats, start, undefined, native ? 3 : 1);
   const feed = (range: ByteRange | LineBatch): void => {
-    if (range.kind === 'lines') for (const line of range.lines) reader.push(line);
-    else pushDumpBytes(range, reader, stats);
+    if (range.kind === 'lines') {
+      // Every range before this batch is read: the lines before it number its cut lines.
+      range.numberFrom?.(reader.counts.linesRead);
+      for (const line of range.lines) reader.push(line);
+    } else {
+      pushDumpBytes(range, reader, stats);
+    }
   };
   try {
     if (native) {

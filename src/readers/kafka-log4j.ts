@@ -78,7 +78,7 @@ export function kafkaLog4jLayout(defaultRole: NodeKind): Layout {
       if (Number.isNaN(naiveTime)) return 'bad-timestamp';
       const parts = splitKafkaBody(line.slice(26));
       if (!parts) return { naiveTime, level: '', logger: '', message: line.slice(26) };
-      return { naiveTime, ...parts };
+      return { naiveTime, level: parts.level, message: parts.message, logger: parts.logger };
     },
     foldInto(record: LogRecord, line: string): void {
       if (record.logger !== '') return;

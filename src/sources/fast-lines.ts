@@ -60,6 +60,13 @@ export interface ByteRange {
 export interface LineBatch {
   kind: 'lines';
   lines: string[];
+  /**
+   * On the first batch after a handover: to be told, before its lines are
+   * read, how many lines the consumer read before them, which numbers the
+   * lines the splitter cut (the reader cannot know it when it hands over:
+   * the ranges it read ahead may not have been read by the consumer yet).
+   */
+  numberFrom?: (linesBefore: number) => void;
 }
 
 /**
@@ -117,22 +124,31 @@ export abstract class RangeRing {
    */
   protected readonly handover: number;
 
-  /**
-   * @param linesSoFar lines the consumer has read, asked at a handover so the
-   *   splitter numbers cut lines as the file does.
-   */
-  constructor(
-    readonly stats: LineStats, private readonly linesSoFar: () => number, buffers: number, protected readonly chunk = CHUNK,
-  ) {
+  /** The splitter's first batch is yet to be handed out (it carries LineBatch.numberFrom). */
+  private unnumbered = false;
+
+  constructor(readonly stats: LineStats, buffers: number, protected readonly chunk = CHUNK) {
     this.buffers = Array.from({ length: buffers }, () => Buffer.allocUnsafe(chunk));
     this.handover = chunk >> 1;
   }
 
   /** From here on a LineSplitter reads the input, starting with the long line at buf[0, carry): its first lines. */
   protected startSplitter(carry: number): string[] {
-    this.splitter = new LineSplitter(this.linesSoFar(), this.stats);
+    // Numbered from the handover; the consumer gives the lines before it with the first batch (LineBatch.numberFrom).
+    const splitter = new LineSplitter(0, this.stats);
+    this.splitter = splitter;
+    this.unnumbered = true;
     this.tailFrom = this.tailTo = 0;
-    return this.splitter.push(this.buf.subarray(0, carry));
+    return splitter.push(this.buf.subarray(0, carry));
+  }
+
+  /** The splitter's lines as a batch (the first one carrying numberFrom); undefined when there are none. */
+  protected batch(lines: string[]): LineBatch | undefined {
+    if (lines.length === 0) return undefined;
+    if (!this.unnumbered) return { kind: 'lines', lines };
+    this.unnumbered = false;
+    const splitter = this.splitter!;
+    return { kind: 'lines', lines, numberFrom: (linesBefore) => splitter.numberFrom(linesBefore) };
   }
 
   protected get buf(): Buffer {
@@ -164,10 +180,7 @@ export abstract class RangeRing {
    * hold is evidence too, as the LineSplitter path keeps it.
    */
   rest(): ByteRange | LineBatch | undefined {
-    if (this.splitter) {
-      const lines = this.splitter.end();
-      return lines.length > 0 ? { kind: 'lines', lines } : undefined;
-    }
+    if (this.splitter) return this.batch(this.splitter.end());
     const carry = this.tailTo - this.tailFrom;
     if (carry === 0) return undefined;
     this.buf.copy(this.buf, 0, this.tailFrom, this.tailTo);
@@ -190,8 +203,8 @@ export class ByteLineReader extends RangeRing {
   /** The read nextAhead foresaw for the next range, running. */
   private prefetch: (ReadRequest & { bytes: Promise<number> }) | undefined;
 
-  constructor(path: string, stats: LineStats, linesSoFar: () => number, start = 0, end?: number, buffers = 1, chunk = CHUNK) {
-    super(stats, linesSoFar, buffers, chunk);
+  constructor(path: string, stats: LineStats, start = 0, end?: number, buffers = 1, chunk = CHUNK) {
+    super(stats, buffers, chunk);
     this.file = new HeldFile(path);
     this.position = start;
     this.end = end ?? this.file.size;
@@ -295,10 +308,10 @@ export class ByteLineReader extends RangeRing {
         if (n === 0) {
           const lines = this.splitter.end();
           this.close();
-          return lines.length > 0 ? { kind: 'lines', lines } : undefined;
+          return this.batch(lines);
         }
-        const lines = this.splitter.push(buf.subarray(0, n));
-        if (lines.length > 0) return { kind: 'lines', lines };
+        const lines = this.batch(this.splitter.push(buf.subarray(0, n)));
+        if (lines) return lines;
         continue;
       }
       this.tailTo = 0;
@@ -322,8 +335,7 @@ export class ByteLineReader extends RangeRing {
 
   /** From here on a LineSplitter reads the file, starting with the long line at buf[0, carry). */
   private *handOver(carry: number): Steps {
-    const lines = this.startSplitter(carry);
-    return lines.length > 0 ? { kind: 'lines', lines } : yield* this.read();
+    return this.batch(this.startSplitter(carry)) ?? (yield* this.read());
   }
 
   /** The bytes a read asks for behind a tail of `carry` bytes: the buffer's rest, or the file's. */

@@ -25,8 +25,8 @@ export class GzipByteReader extends RangeRing {
   private failure: { error: unknown } | undefined;
   private done = false;
 
-  constructor(path: string, stats: LineStats, linesSoFar: () => number, bom = 0, buffers = 1, chunk = CHUNK) {
-    super(stats, linesSoFar, buffers, chunk);
+  constructor(path: string, stats: LineStats, bom = 0, buffers = 1, chunk = CHUNK) {
+    super(stats, buffers, chunk);
     this.skip = bom;
     // A read error of the file reaches the decoded stream, and so next().
     this.stream = decodedStream(path);
@@ -107,8 +107,7 @@ export class GzipByteReader extends RangeRing {
   }
 
   private handOver(carry: number): Promise<ByteRange | LineBatch | undefined> | LineBatch {
-    const lines = this.startSplitter(carry);
-    return lines.length > 0 ? { kind: 'lines', lines } : this.nextLines();
+    return this.batch(this.startSplitter(carry)) ?? this.nextLines();
   }
 
   private async nextLines(): Promise<LineBatch | undefined> {
@@ -120,11 +119,10 @@ export class GzipByteReader extends RangeRing {
           this.throwFailure();
         }
         this.close();
-        const lines = this.splitter!.end();
-        return lines.length > 0 ? { kind: 'lines', lines } : undefined;
+        return this.batch(this.splitter!.end());
       }
-      const lines = this.splitter!.push(chunk);
-      if (lines.length > 0) return { kind: 'lines', lines };
+      const lines = this.batch(this.splitter!.push(chunk));
+      if (lines) return lines;
     }
   }
 }

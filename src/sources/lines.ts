@@ -46,6 +46,22 @@ export class LineSplitter {
   constructor(linesBefore = 0, stats?: LineStats) {
     this.emitted = linesBefore;
     if (stats) this.stats = stats;
+    this.firstCut = this.stats.cutAt?.length ?? 0;
+  }
+
+  /** Where this splitter's cut-line numbers start in stats.cutAt. */
+  private readonly firstCut: number;
+
+  /**
+   * Numbers the lines from `linesBefore` more on, those already split too
+   * (the cut lines it recorded): for a reader that hands a file over before
+   * it knows how many lines its consumer read before the handover. Once, and
+   * while nothing else adds to the stats' cut lines.
+   */
+  numberFrom(linesBefore: number): void {
+    this.emitted += linesBefore;
+    const cutAt = this.stats.cutAt;
+    if (cutAt) for (let i = this.firstCut; i < cutAt.length; i++) cutAt[i]! += linesBefore;
   }
 
   /** Lines completed by this chunk. The chunk is not retained. */

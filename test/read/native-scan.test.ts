@@ -6,7 +6,8 @@ import { RecordReader, type Layout } from '../../src/readers/assembler.js';
 import { kafkaLog4jLayout } from '../../src/readers/kafka-log4j.js';
 import { zookeeperLayout } from '../../src/readers/zookeeper.js';
 import { nativeScanners, nativeUnavailableReason } from '../../src/readers/native.js';
-import { newLineStats } from '../../src/sources/lines.js';
+import { gzipSync } from 'node:zlib';
+import { LineSplitter, MAX_LINE_BYTES, newLineStats, type LineStats } from '../../src/sources/lines.js';
 import { Zone } from '../../src/time/zone.js';
 import { KafkaGate, readKafkaBytes } from '../../src/read/kafka-fast.js';
 import { anyLineArb, kafkaLineArb, PARAMS, TIMEOUT, zookeeperLineArb } from '../property/arbitraries.js';
@@ -84,6 +85,22 @@ describe.skipIf(!native)('native scanner', () => {
     const path = dir.write('hostile-twice/server.log', `${LINES.join('\n')}\n${filler}${LINES.join('\n')}\n`);
     const { js, c } = await readBoth(path);
     expect(c).toEqual(js);
+  });
+
+  it('numbers a line cut after a handover to the line splitter as the line splitter does (plain and gzip)', async () => {
+    // Line 3 is longer than half a buffer: the rest of the file goes to a splitter while the ranges read ahead are not yet read.
+    const long = `${ts(0, 3)} INFO ${'x'.repeat(MAX_LINE_BYTES + (1 << 20))} (kafka.server.KafkaServer)`;
+    const text = [LINES[1], LINES[2], long, LINES[3], LINES[10], long, LINES[2]].join('\n');
+    const expected = new LineSplitter();
+    expected.push(Buffer.from(text));
+    expected.end();
+    expect(expected.stats.cutAt).toEqual([3, 6]);
+    for (const path of [dir.write('cut/server.log', text), dir.write('cut-gz/server.log.gz', gzipSync(text))]) {
+      const { js, c } = await readBoth(path, 'UTC');
+      expect((js as { stats: LineStats }).stats.cutAt).toEqual([3, 6]);
+      expect((c as { stats: LineStats }).stats.cutAt).toEqual([3, 6]);
+      expect(c).toEqual(js);
+    }
   });
 
   it('reads across buffers, and more lines than one scan holds, the same way', async () => {

@@ -6,6 +6,7 @@ import { toEventJson } from '../../src/timeline/event.js';
 import { tempDir } from '../helpers/tmp.js';
 import { kafkaLogSample } from './kafka-log-sample.js';
 import { eventsOf } from '../../src/timeline/run.js';
+import { verifySeek, verifySeekInParallel } from '../../src/read/kafka-ranges.js';
 
 // --since on a large plain file seeks by binary search on record times; the
 // events must be exactly those of reading the whole file, with the file's
@@ -84,6 +85,39 @@ describe('--since seek in plain Kafka-layout files', () => {
     expect(whole.events.filter((e) => e.includes('"2030-01-02')).length).toBe(100);
     expect(sought.seeks).toEqual([]);
     expect(sought.events).toEqual(whole.events);
+  });
+
+  it('checks every skipped record natively as the JavaScript check does, wherever a later one lies', async () => {
+    // Parts of ~2 MiB: each read in buffers of 1 MiB, lines across their edges.
+    const big = kafkaLogSample(10 << 20).text;
+    const bigLines = big.split('\n');
+    const target = Date.parse(`${bigLines[Math.floor(bigLines.length * 0.75)]!.slice(1, 24).replace(' ', 'T').replace(',', '.')}Z`) - 60_000;
+    const to = big.indexOf('\n[', Math.floor(big.length * 0.7)) + 1;
+    const text = big.slice(0, to);
+    const plain = dir.write('verify/server.log', big);
+    expect(await verifySeekInParallel(plain, 0, to, target, zone)).toBe(text.split('\n').length - 1);
+    expect(verifySeek(plain, 0, to, target, zone)).toBe(text.split('\n').length - 1);
+    // One record later than the target: the first line, the last one before `to`, and lines around the parts' edges and between.
+    const starts = [0];
+    for (let i = text.indexOf('\n['); i !== -1 && i + 1 < to; i = text.indexOf('\n[', i + 1)) starts.push(i + 1);
+    const quarter = Math.ceil(to / 4);
+    const picks = new Set([0, 1, starts.length - 1, starts.length - 2]);
+    for (let k = 0; k < 4; k++) {
+      // A part's first line, and the lines about its first buffer's end.
+      for (const edge of [k * quarter, k * quarter + (1 << 20) - 24]) {
+        const line = starts.findIndex((s) => s >= edge);
+        for (const d of [-1, 0, 1]) if (line + d >= 0 && line + d < starts.length) picks.add(line + d);
+      }
+    }
+    for (let k = 0; k < 12; k++) picks.add(Math.floor((starts.length * (k + 0.5)) / 12));
+    const later = '[2030-01-02 00:00:00,000] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)\n';
+    for (const pick of picks) {
+      const at = starts[pick]!;
+      const file = dir.write(`verify-${pick}/server.log`, text.slice(0, at) + later + text.slice(at));
+      const end = to + later.length;
+      expect([pick, await verifySeekInParallel(file, 0, end, target, zone)]).toEqual([pick, undefined]);
+      expect([pick, verifySeek(file, 0, end, target, zone)]).toEqual([pick, undefined]);
+    }
   });
 
   it('does not seek past records with a later time', async () => {
