@@ -1,4 +1,4 @@
-import type { ReportJson } from '../model/report.js';
+import { firstOf, type ReportDoc } from './report-data.js';
 import { firstPage } from './first-page.js';
 import { esc } from './html-escape.js';
 import {
@@ -79,7 +79,7 @@ a { color: #1f5fa8; }
  * The document in pieces, to be joined with newlines, made as they are
  * written: a long report is never one string, nor an array of its rows' text.
  */
-export function* htmlPieces(r: ReportJson): Generator<string> {
+export function* htmlPieces(r: ReportDoc): Generator<string> {
   const display = displayPathOf(r.paths);
   const cited = appendixLinks(r, esc);
   const link = (file: string, line: number) => {
@@ -87,7 +87,7 @@ export function* htmlPieces(r: ReportJson): Generator<string> {
     const id = cited.id(file, line);
     return id ? `<a href="#${id}">${label}</a>` : label;
   };
-  const offset = utcOffsetOf(r.summary.incident?.start ?? r.timeline.rows[0]?.time ?? '');
+  const offset = utcOffsetOf(r.summary.incident?.start ?? firstOf(r.timeline.rows)?.time ?? '');
   const chart = renderSwimlane(r);
   const kinds = [...new Set(r.windows.map((w) => w.kind))];
 

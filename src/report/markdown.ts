@@ -1,4 +1,4 @@
-import type { ReportJson } from '../model/report.js';
+import { firstOf, type ReportDoc } from './report-data.js';
 import { firstPage } from './first-page.js';
 import { mermaidCaption, mermaidGantt } from './mermaid.js';
 import {
@@ -47,14 +47,14 @@ function* table(head: readonly string[], rows: Iterable<readonly string[]>): Gen
  * The document in pieces, to be joined with newlines, made as they are
  * written: a long report is never one string, nor an array of its rows' text.
  */
-export function* markdownPieces(r: ReportJson): Generator<string> {
+export function* markdownPieces(r: ReportDoc): Generator<string> {
   const display = displayPathOf(r.paths);
   const cited = appendixLinks(r, mdText);
   const link = (file: string, line: number) => {
     const id = cited.id(file, line);
     return id ? `[${cited.label(file, line)}](#${id})` : cited.label(file, line);
   };
-  const offset = utcOffsetOf(r.summary.incident?.start ?? r.timeline.rows[0]?.time ?? '');
+  const offset = utcOffsetOf(r.summary.incident?.start ?? firstOf(r.timeline.rows)?.time ?? '');
 
   yield `# ${mdText(r.title)}`;
   yield '';

@@ -1,6 +1,7 @@
 import { formatDuration } from '../analysis/gap.js';
 import type { LineRefJson, RecommendationJson, ReportJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
+import type { ReportDoc } from './report-data.js';
 
 /** Small text helpers shared by the report's data, Markdown and HTML. */
 
@@ -65,16 +66,20 @@ export function displayPathOf(paths: readonly string[]): (file: string) => strin
  * by file and then line (no key made per link: a report holds tens of
  * thousands).
  */
-export function appendixLinks(r: Pick<ReportJson, 'paths' | 'appendix'>, escape: (s: string) => string): {
+export function appendixLinks(r: Pick<ReportDoc, 'paths' | 'appendix'>, escape: (s: string) => string): {
   label: (file: string, line: number) => string;
   id: (file: string, line: number) => string | undefined;
 } {
   const display = displayPathOf(r.paths);
   const ids = new Map<string, Map<number, string>>();
-  for (const a of r.appendix) {
-    let lines = ids.get(a.file);
-    if (!lines) ids.set(a.file, (lines = new Map()));
-    lines.set(a.line, a.id);
+  // An appendix read back from its spool looks its ids up itself (not read whole into a map).
+  const idOf = r.appendix.idOf?.bind(r.appendix);
+  if (!idOf) {
+    for (const a of r.appendix) {
+      let lines = ids.get(a.file);
+      if (!lines) ids.set(a.file, (lines = new Map()));
+      lines.set(a.line, a.id);
+    }
   }
   const shown = new Map<string, string>();
   return {
@@ -84,7 +89,7 @@ export function appendixLinks(r: Pick<ReportJson, 'paths' | 'appendix'>, escape:
       // A line number and the colon are nothing either escape changes.
       return `${f}:${line}`;
     },
-    id: (file, line) => ids.get(file)?.get(line),
+    id: idOf ?? ((file, line) => ids.get(file)?.get(line)),
   };
 }
 

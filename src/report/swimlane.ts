@@ -1,4 +1,5 @@
-import type { KeyEventJson, ReportJson } from '../model/report.js';
+import type { KeyEventJson } from '../model/report.js';
+import type { ReportDoc } from './report-data.js';
 import type { WindowJson } from '../model/window.js';
 import { Zone } from '../time/zone.js';
 import { esc } from './html-escape.js';
@@ -127,7 +128,7 @@ function chart(lines: () => Iterable<string>, lanes: number): ChartResult {
   return { lines, lanes, get svg() { return [...lines()].join('\n'); } };
 }
 
-export function renderSwimlane(r: ReportJson): ChartResult {
+export function renderSwimlane(r: ReportDoc): ChartResult {
   const zone = new Zone(shownZone(r));
   const times: [number, number][] = [];
   let tMax = -Infinity;
