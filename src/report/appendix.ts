@@ -41,7 +41,7 @@ export class Appendix implements Iterable<AppendixEntryJson> {
   private rank = new Uint32Array(0);
   /** Per file, its lines ascending and their numbers: a cited line's id looked up. */
   private readonly byFile = new Map<number, { lines: Int32Array; entries: Uint32Array }>();
-  private readonly texts = new Spool<string>();
+  private readonly texts = Spool.ofText();
   private rows: Spool<KeyEventJson> | undefined;
 
   /** The key-event rows' nodes, by number (a few dozen names). */

@@ -240,7 +240,7 @@ export function* htmlPieces(r: ReportDoc): Generator<string> {
   yield* pieces(`<p class="meta">Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${esc(shownZone(r))}).</p>`);
   yield* pieces('<table class="appendix"><thead><tr><th></th><th>File:line</th><th>Node</th><th>Time</th><th>Line</th></tr></thead><tbody>');
   for (const a of r.appendix) {
-    yield* pieces(`<tr id="${a.id}"><td class="mono">${a.id}</td><td class="mono">${esc(`${display(a.file)}:${a.line}`)}</td><td>${esc(a.node ?? '')}</td><td class="time mono">${a.time === null ? '' : esc(a.time.slice(11, 23))}</td><td class="text">${esc(a.text)}</td></tr>`);
+    yield* pieces(`<tr id="${a.id}"><td class="mono">${a.id}</td><td class="mono">${cited.label(a.file, a.line)}</td><td>${esc(a.node ?? '')}</td><td class="time mono">${a.time === null ? '' : esc(a.time.slice(11, 23))}</td><td class="text">${esc(a.text)}</td></tr>`);
   }
   yield* pieces('</tbody></table>');
   yield* unfold();

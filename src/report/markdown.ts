@@ -207,7 +207,7 @@ export function* markdownPieces(r: ReportDoc): Generator<string> {
   yield* pieces('## Appendix: evidence', '');
   yield* pieces(`Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${shownZone(r)}).`, '');
   yield* pieces(table(['', 'File:line', 'Node', 'Time', 'Line'], mapped(r.appendix, (a) => [
-    `<a id="${a.id}"></a>${a.id}`, mdText(`${display(a.file)}:${a.line}`), a.node ?? '', a.time === null ? '' : a.time.slice(11, 23), mdCode(a.text),
+    `<a id="${a.id}"></a>${a.id}`, cited.label(a.file, a.line), a.node ?? '', a.time === null ? '' : a.time.slice(11, 23), mdCode(a.text),
   ])));
   yield* pieces('', '</details>', '');
 }

@@ -291,8 +291,10 @@ class KeyEvents implements EventSink {
   // when it has a number. This sink comes before the window engine in the pass, so that the cited lines carry it.
   // What is spooled is a row's worth of each key event (no fields, no continuation lines), in the order of the pass
   // (their positions ascending).
-  private readonly held = new Spool<HeldEvent>();
-  /** The rules of the events held, by id (a few hundred at most): a held event read back has its rule again. */
+  private readonly held = Spool.ofText();
+  /** The strings that repeat from event to event (nodes, files, rules' ids, categories …), by number, and the rules by id. */
+  private readonly names = new Map<string, number>();
+  private readonly named: string[] = [];
   private readonly rules = new Map<string, Rule>();
 
   constructor(private readonly topics: readonly string[]) {}
@@ -309,7 +311,43 @@ class KeyEvents implements EventSink {
     (e as Positioned)[PASS_POSITION] = position;
     if (!isKeyBySeverity(e)) return;
     if (!this.rules.has(rule.id)) this.rules.set(rule.id, rule);
-    this.held.push([position, e.time, e.node, e.nodeKind, e.file, e.line, rule.id, e.category, e.severity, e.message, isClientSessionExpiry(this.sessions, e) ? 1 : 0]);
+    // One line of text, the message last (it may hold any character): a third of the time JSON took.
+    const expiry = isClientSessionExpiry(this.sessions, e) ? 1 : 0;
+    this.held.push(`${position} ${e.time} ${this.name(e.node)} ${this.name(e.nodeKind)} ${this.name(e.file)} ${e.line} ${this.name(rule.id)} ${this.name(e.category)} ${this.name(e.severity)} ${expiry} ${e.message}`);
+  }
+
+  private name(s: string): number {
+    let n = this.names.get(s);
+    if (n === undefined) {
+      this.names.set(s, (n = this.named.length));
+      this.named.push(s);
+    }
+    return n;
+  }
+
+  /** The held events read back, in the order of the pass. */
+  private *heldEvents(): Generator<{ position: number; expiry: boolean; event: Positioned }> {
+    const { named } = this;
+    const fields: number[] = [];
+    for (const text of this.held) {
+      let at = 0;
+      fields.length = 0;
+      for (let k = 0; k < 10; k++) {
+        const space = text.indexOf(' ', at);
+        fields.push(Number(text.slice(at, space)));
+        at = space + 1;
+      }
+      const [position, time, node, nodeKind, file, line, rule, category, severity, expiry] = fields as [number, number, number, number, number, number, number, number, number, number];
+      const message = text.slice(at);
+      yield {
+        position,
+        expiry: expiry === 1,
+        event: rowOnly({
+          time, node: named[node]!, nodeKind: named[nodeKind]! as NodeKind, file: named[file]!, line, rule: this.rules.get(named[rule]!)!,
+          category: named[category]!, severity: named[severity]! as Severity, message,
+        } as Positioned, message),
+      };
+    }
   }
 
   /** `windows` may be read twice (the lines they cite, then, only if there are client expiries, to tell those cited). */
@@ -344,16 +382,16 @@ class KeyEvents implements EventSink {
       released.length = 0;
     };
     let next = 0;
-    for (const [position, time, node, nodeKind, file, line, rule, category, severity, message, expiry] of this.held) {
+    for (const { position, expiry, event } of this.heldEvents()) {
       while (next < more.length && more[next]![PASS_POSITION]! < position) take(more[next++]!);
       // Cited and held: the held one is the row's.
       while (next < more.length && more[next]![PASS_POSITION] === position) next++;
       // CLI tools' ZooKeeper sessions expiring are not the cluster's story.
-      if (expiry === 1 && !isCited(file, line)) {
+      if (expiry && !isCited(event.file, event.line)) {
         clientExpiries++;
         continue;
       }
-      take(rowOnly({ time, node, nodeKind, file, line, rule: this.rules.get(rule)!, category, severity, message } as Positioned, message));
+      take(event);
     }
     while (next < more.length) take(more[next++]!);
     compactor.end(released);
@@ -363,8 +401,6 @@ class KeyEvents implements EventSink {
   }
 }
 
-/** A key event as spooled: position in the pass, time, node, node kind, file, line, rule id, category, severity, message, and 1 for a command-line tool's session expiring. */
-type HeldEvent = [number, number, string, NodeKind, string, number, string, string, Severity, string, 0 | 1];
 
 /** The row of a run of key events, checked against its schema. */
 function keyEventRow(row: CompactRow, zone: Zone): KeyEventJson {

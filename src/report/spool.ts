@@ -35,9 +35,9 @@ export class Spool<T> implements Iterable<T> {
   /**
    * `encode`/`decode`: the item as JSON is to hold it and back (a tuple
    * rather than an object with its keys: a third of the time to write and
-   * read back).
+   * read back). `raw`: the items are strings, held as they are.
    */
-  constructor(private readonly encode: (item: T) => unknown = (x) => x, private readonly decode: (json: unknown) => T = (x) => x as T) {
+  constructor(private readonly encode: (item: T) => unknown = (x) => x, private readonly decode: (json: unknown) => T = (x) => x as T, private readonly raw = false) {
     let dir: string | undefined;
     try {
       dir = mkdtempSync(join(tmpdir(), 'kforensics-report-'));
@@ -53,13 +53,18 @@ export class Spool<T> implements Iterable<T> {
     if (this.fd !== undefined) closeWhenUnreachable.register(this, this.fd, this);
   }
 
+  /** A spool of strings, each held as it is (not as JSON). */
+  static ofText(): Spool<string> {
+    return new Spool<string>(undefined, undefined, true);
+  }
+
   get length(): number {
     return this.offsets.length;
   }
 
   /** Appends `item`; returns its number. */
   push(item: T): number {
-    const text = JSON.stringify(this.encode(item));
+    const text = this.raw ? (item as string) : JSON.stringify(this.encode(item));
     const n = this.offsets.length;
     // A UTF-16 unit is at most 3 bytes of UTF-8.
     if (this.used + text.length * 3 > this.pending.length) this.spill();
@@ -84,8 +89,8 @@ export class Spool<T> implements Iterable<T> {
 
   /** Item `i` read back. */
   at(i: number): T {
-    const held = this.held[i];
-    return this.decode(JSON.parse(held ?? this.text(this.offsets[i]!, this.lengths[i]!)));
+    const text = this.held[i] ?? this.text(this.offsets[i]!, this.lengths[i]!);
+    return this.raw ? (text as T) : this.decode(JSON.parse(text));
   }
 
   *[Symbol.iterator](): Iterator<T> {
