@@ -4,33 +4,39 @@ import { join } from 'node:path';
 
 /**
  * A long list the report holds to its end (key events during the pass, its
- * key-event rows), out of memory: each item is written as JSON to a private
- * temporary file as it comes and read back, by its number or in order, as
- * often as it is asked for. What stays in memory is two numbers per item
- * (where its bytes are), so the report's memory no longer grows with the
- * logs' length (~650 bytes per key-event row held whole, 150,000 rows in
- * 4 GiB of a broker's log).
+ * key-event rows, the lines it quotes), out of memory: each item is written
+ * to a private temporary file as it comes (JSON, or a string as it is), its
+ * length before it, and read back, in order or by its number, as often as it
+ * is asked for. Memory holds where every CHECKPOINT-th item begins, so it
+ * no longer grows with the logs' length (~650 bytes per key-event row held
+ * whole, 150,000 rows in 4 GiB of a broker's log; two numbers per item were
+ * still 5 MB at 4 GiB).
  *
  * The file is unlinked as soon as it is open: nothing is left behind, even
  * when the run is killed. Where no such file can be made, or the disk fills
- * up, the items' JSON is held in memory instead. Items must be plain data
- * (JSON gives them back as they were).
+ * up, the items (from there on) are held in memory instead. Items must be
+ * plain data (JSON gives them back as they were).
  */
 export class Spool<T> implements Iterable<T> {
   private fd: number | undefined;
-  private readonly held: string[] = [];
+  private count = 0;
+  /** Items from `firstHeld` on are held here (no file, or the disk filled up). */
+  private held: string[] = [];
+  private firstHeld = Infinity;
   private readonly pending = Buffer.allocUnsafe(1 << 18);
   private used = 0;
+  /** The number of the first item in `pending`. */
+  private pendingFirst = 0;
   /** Bytes in the file. */
   private inFile = 0;
-  /** Where each item's bytes begin (in the file, then in `pending` past its end), and their length. */
-  private readonly offsets: number[] = [];
-  private readonly lengths: number[] = [];
+  /** Where item k × CHECKPOINT begins (in the file, then in `pending` past its end). */
+  private readonly checkpoints: number[] = [];
   private block = Buffer.allocUnsafe(1 << 16);
   private blockAt = 0;
   private blockLength = 0;
-  /** The file could not take more (a full disk): the items not in it are in `held`. */
-  private failed = false;
+  /** Where the last item read ends, and its number: the next is read from there. */
+  private nextAt = 0;
+  private nextItem = 0;
 
   /**
    * `encode`/`decode`: the item as JSON is to hold it and back (a tuple
@@ -47,6 +53,7 @@ export class Spool<T> implements Iterable<T> {
     } catch {
       if (this.fd !== undefined) closeSync(this.fd);
       this.fd = undefined;
+      this.firstHeld = 0;
     } finally {
       if (dir) rmSync(dir, { recursive: true, force: true });
     }
@@ -59,42 +66,44 @@ export class Spool<T> implements Iterable<T> {
   }
 
   get length(): number {
-    return this.offsets.length;
+    return this.count;
   }
 
   /** Appends `item`; returns its number. */
   push(item: T): number {
     const text = this.raw ? (item as string) : JSON.stringify(this.encode(item));
-    const n = this.offsets.length;
-    // A UTF-16 unit is at most 3 bytes of UTF-8.
-    if (this.used + text.length * 3 > this.pending.length) this.spill();
-    if (this.fd === undefined || this.failed) {
-      this.held[n] = text;
-      this.offsets.push(0);
-      this.lengths.push(0);
+    const n = this.count++;
+    if (n >= this.firstHeld) {
+      this.held.push(text);
       return n;
     }
-    this.offsets.push(this.inFile + this.used);
-    if (text.length * 3 <= this.pending.length) {
-      const length = this.pending.write(text, this.used);
-      this.used += length;
-      this.lengths.push(length);
+    // A UTF-16 unit is at most 3 bytes of UTF-8; 4 bytes of length before it.
+    if (this.used + 4 + text.length * 3 > this.pending.length) this.spill();
+    if (n % CHECKPOINT === 0) this.checkpoints.push(this.inFile + this.used);
+    if (this.firstHeld !== Infinity) {
+      // The disk filled up as the bytes before were written: this one in memory too.
+      this.held.push(text);
+    } else if (4 + text.length * 3 <= this.pending.length) {
+      if (this.used === 0) this.pendingFirst = n;
+      const length = this.pending.write(text, this.used + 4);
+      this.pending.writeUInt32LE(length, this.used);
+      this.used += 4 + length;
     } else {
       const bytes = Buffer.from(text);
-      this.lengths.push(bytes.length);
-      this.toFile(bytes);
+      const head = Buffer.allocUnsafe(4);
+      head.writeUInt32LE(bytes.length, 0);
+      this.toFile(Buffer.concat([head, bytes]), n);
     }
     return n;
   }
 
   /** Item `i` read back. */
   at(i: number): T {
-    const text = this.held[i] ?? this.text(this.offsets[i]!, this.lengths[i]!);
-    return this.raw ? (text as T) : this.decode(JSON.parse(text));
+    return this.parse(this.text(i));
   }
 
   *[Symbol.iterator](): Iterator<T> {
-    for (let i = 0; i < this.offsets.length; i++) yield this.at(i);
+    for (let i = 0; i < this.count; i++) yield this.at(i);
   }
 
   /** The items in an array (JSON.stringify of a document held whole). */
@@ -102,49 +111,77 @@ export class Spool<T> implements Iterable<T> {
     return [...this];
   }
 
+  private parse(text: string): T {
+    return this.raw ? (text as T) : this.decode(JSON.parse(text));
+  }
+
   /** The pending bytes to the file. */
   private spill(): void {
     if (this.used === 0) return;
     const bytes = this.pending.subarray(0, this.used);
     this.used = 0;
-    this.toFile(bytes);
+    this.toFile(bytes, this.pendingFirst);
   }
 
   /**
-   * Bytes to the end of the file. Where the file cannot take them (a full
-   * disk), the items they hold are kept in memory instead, and every item
-   * after them.
+   * Bytes (whole items, from item `first` on) to the end of the file. Where
+   * the file cannot take them (a full disk), these items and all after them
+   * are held in memory instead.
    */
-  private toFile(bytes: Buffer): void {
+  private toFile(bytes: Buffer, first: number): void {
     try {
       for (let at = 0; at < bytes.length;) at += writeSync(this.fd!, bytes, at, bytes.length - at, this.inFile + at);
       this.inFile += bytes.length;
     } catch {
-      const start = this.inFile;
-      for (let i = this.offsets.length - 1; i >= 0 && this.offsets[i]! >= start; i--) {
-        if (this.held[i] !== undefined) continue;
-        const from = this.offsets[i]! - start;
-        this.held[i] = bytes.toString('utf8', from, from + this.lengths[i]!);
+      const items: string[] = [];
+      for (let at = 0; at < bytes.length;) {
+        const length = bytes.readUInt32LE(at);
+        items.push(bytes.toString('utf8', at + 4, at + 4 + length));
+        at += 4 + length;
       }
-      this.failed = true;
+      this.firstHeld = first;
+      this.held = items;
     }
   }
 
-  /** Bytes of the file, through a block read ahead (items are mostly read back in the order they were written). */
-  private text(offset: number, length: number): string {
+  /** Item `i`'s text: from memory, or read forward from the item before it (or the checkpoint before it). */
+  private text(i: number): string {
+    if (i >= this.firstHeld) return this.held[i - this.firstHeld]!;
     // Still pending: written first (the pending block is written into again).
-    if (offset + length > this.inFile) this.spill();
-    if (offset < this.blockAt || offset + length > this.blockAt + this.blockLength) {
-      if (length > this.block.length) this.block = Buffer.allocUnsafe(length);
-      this.blockAt = offset;
-      this.blockLength = 0;
-      while (this.blockLength < length) {
-        const n = readSync(this.fd!, this.block, this.blockLength, this.block.length - this.blockLength, offset + this.blockLength);
-        if (n === 0) throw new Error('internal: the report spool ended early');
-        this.blockLength += n;
-      }
+    if (this.used > 0) this.spill();
+    if (i >= this.firstHeld) return this.held[i - this.firstHeld]!;
+    // From the item after the last read when that is on the way, else from the checkpoint before it.
+    const c = Math.floor(i / CHECKPOINT);
+    if (!(this.nextItem <= i && this.nextItem >= c * CHECKPOINT)) {
+      this.nextAt = this.checkpoints[c]!;
+      this.nextItem = c * CHECKPOINT;
     }
-    return this.block.toString('utf8', offset - this.blockAt, offset - this.blockAt + length);
+    for (;;) {
+      this.load(this.nextAt, 4);
+      const length = this.block.readUInt32LE(this.nextAt - this.blockAt);
+      if (this.nextItem === i) {
+        this.load(this.nextAt + 4, length);
+        const text = this.block.toString('utf8', this.nextAt + 4 - this.blockAt, this.nextAt + 4 + length - this.blockAt);
+        this.nextAt += 4 + length;
+        this.nextItem++;
+        return text;
+      }
+      this.nextAt += 4 + length;
+      this.nextItem++;
+    }
+  }
+
+  /** Bytes [offset, offset + length) of the file into the block read ahead (items are mostly read back in order). */
+  private load(offset: number, length: number): void {
+    if (offset >= this.blockAt && offset + length <= this.blockAt + this.blockLength) return;
+    if (length > this.block.length) this.block = Buffer.allocUnsafe(length);
+    this.blockAt = offset;
+    this.blockLength = 0;
+    while (this.blockLength < length) {
+      const n = readSync(this.fd!, this.block, this.blockLength, this.block.length - this.blockLength, offset + this.blockLength);
+      if (n === 0) throw new Error('internal: the report spool ended early');
+      this.blockLength += n;
+    }
   }
 
   close(): void {
@@ -154,6 +191,9 @@ export class Spool<T> implements Iterable<T> {
     this.fd = undefined;
   }
 }
+
+/** Items between the offsets memory holds. */
+const CHECKPOINT = 32;
 
 const closeWhenUnreachable = new FinalizationRegistry<number>((fd) => {
   try {

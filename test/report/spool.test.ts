@@ -1,3 +1,4 @@
+import { existsSync, openSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Spool } from '../../src/report/spool.js';
 
@@ -52,6 +53,21 @@ describe('Spool', () => {
     texts.forEach((t) => spool.push(t));
     expect([...spool]).toEqual(texts);
     expect(spool.at(5)).toBe(texts[5]);
+  });
+
+  it.skipIf(!existsSync('/proc/self/fd'))('keeps the items the file cannot take (a full disk) in memory, and those before in the file', () => {
+    const all = items(3000);
+    const spool = new Spool<(typeof all)[number]>();
+    all.slice(0, 1000).forEach((x) => spool.push(x));
+    // Writes now fail as on a full disk: the same (unlinked) file, open for reading only.
+    const inner = spool as unknown as { fd: number };
+    inner.fd = openSync(`/proc/self/fd/${inner.fd}`, 'r');
+    all.slice(1000).forEach((x) => spool.push(x));
+    // The file took the first items, memory the rest.
+    const { firstHeld } = spool as unknown as { firstHeld: number };
+    expect(firstHeld).toBeGreaterThan(0);
+    expect(firstHeld).toBeLessThan(3000);
+    check(spool, all);
   });
 
   it('holds the items in memory where no temporary file can be made', () => {
