@@ -44,20 +44,8 @@ export class Spool<T> implements Iterable<T> {
    * read back). `raw`: the items are strings, held as they are.
    */
   constructor(private readonly encode: (item: T) => unknown = (x) => x, private readonly decode: (json: unknown) => T = (x) => x as T, private readonly raw = false) {
-    let dir: string | undefined;
-    try {
-      dir = mkdtempSync(join(tmpdir(), 'kforensics-report-'));
-      const path = join(dir, 'spool');
-      this.fd = openSync(path, 'wx+', 0o600);
-      unlinkSync(path);
-    } catch {
-      if (this.fd !== undefined) closeSync(this.fd);
-      this.fd = undefined;
-      this.firstHeld = 0;
-    } finally {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    }
-    if (this.fd !== undefined) closeWhenUnreachable.register(this, this.fd, this);
+    this.fd = privateFile(this);
+    if (this.fd === undefined) this.firstHeld = 0;
   }
 
   /** A spool of strings, each held as it is (not as JSON). */
@@ -186,14 +174,44 @@ export class Spool<T> implements Iterable<T> {
 
   close(): void {
     if (this.fd === undefined) return;
-    closeWhenUnreachable.unregister(this);
-    closeSync(this.fd);
+    closePrivateFile(this, this.fd);
     this.fd = undefined;
   }
 }
 
 /** Items between the offsets memory holds. */
 const CHECKPOINT = 32;
+
+/**
+ * A private temporary file for `owner` (read and written by descriptor): made
+ * in its own directory under os.tmpdir(), unlinked as soon as it is open, so
+ * nothing is left behind even when the run is killed; closed when `owner` is
+ * collected, if not before (closePrivateFile). Undefined where none can be
+ * made (the caller holds its data in memory instead).
+ */
+export function privateFile(owner: object): number | undefined {
+  let dir: string | undefined;
+  let fd: number | undefined;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'kforensics-'));
+    const path = join(dir, 'spool');
+    fd = openSync(path, 'wx+', 0o600);
+    unlinkSync(path);
+  } catch {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+  if (fd !== undefined) closeWhenUnreachable.register(owner, fd, owner);
+  return fd;
+}
+
+/** Closes a file privateFile made for `owner`. */
+export function closePrivateFile(owner: object, fd: number): void {
+  closeWhenUnreachable.unregister(owner);
+  closeSync(fd);
+}
 
 const closeWhenUnreachable = new FinalizationRegistry<number>((fd) => {
   try {
