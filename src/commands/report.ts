@@ -4,7 +4,8 @@ import {
   missingArgument, nodeMapFlag, noteDefaultZone, reportNothingFound, reportReadFailures, reportRuntimeZones, timeFlag, zoneFlag,
 } from '../cli/common.js';
 import { checkOutPath, OutPathError, writeOutAtomically } from '../report/write-out.js';
-import { buildReport, type ReportDoc, type ReportList } from '../report/report-data.js';
+import { buildReport } from '../report/report-data.js';
+import type { ReportDoc, ReportList } from '../report/report-text.js';
 import { htmlPieces } from '../report/html.js';
 import { jsonChunks, writeChunks } from '../report/stream-json.js';
 import { markdownPieces } from '../report/markdown.js';

@@ -1,7 +1,6 @@
 import type { LineRefJson } from '../model/report.js';
-import type { ReportDoc } from './report-data.js';
 import type { WindowJson } from '../model/window.js';
-import { byNodeName, humanDuration, kindStyle, shortTime, subjectOf } from './report-text.js';
+import { byNodeName, humanDuration, kindStyle, shortTime, subjectOf, type ReportDoc } from './report-text.js';
 
 /**
  * What the first page of a report says, as data both renderers print: when,

@@ -1,9 +1,8 @@
-import { firstOf, type ReportDoc } from './report-data.js';
 import { firstPage } from './first-page.js';
 import { mermaidCaption, mermaidGantt } from './mermaid.js';
 import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
-  mapped, pieces, appendixLinks,
+  mapped, pieces, appendixLinks, firstOf, type ReportDoc,
 } from './report-text.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ReportDoc } from './report-data.js';
+import type { ReportDoc } from './report-text.js';
 import type { WindowJson } from '../model/window.js';
 import { byNodeName, humanDuration, kindStyle, rowSubject, utcOffsetOf, windowRows, shownZone } from './report-text.js';
 

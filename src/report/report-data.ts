@@ -33,7 +33,7 @@ import { Appendix } from './appendix.js';
 import { Spool } from './spool.js';
 import { rezoneWindows } from '../windows/display-zone.js';
 import { narrative } from './narrative.js';
-import { byNodeName, clockOf, subjectOf } from './report-text.js';
+import { byNodeName, clockOf, firstOf, subjectOf, type ReportDoc } from './report-text.js';
 
 export interface ReportOptions {
   zone: Zone;
@@ -60,24 +60,6 @@ export interface ReportResult {
   missing: string[];
 }
 
-/** A long list of a report: an array, or read back from a spool each time it is iterated. */
-export type ReportList<T> = Iterable<T> & { readonly length: number };
-
-/**
- * A report as built: its long lists (key-event rows, the appendix) are not
- * held in memory but read back as they are written. A ReportJson is one too.
- */
-export type ReportDoc = Omit<ReportJson, 'timeline' | 'appendix'> & {
-  timeline: Omit<ReportJson['timeline'], 'rows'> & { rows: ReportList<KeyEventJson> };
-  /** `idOf`: a cited line's id, looked up without reading the list. */
-  appendix: ReportList<AppendixEntryJson> & { idOf?: (file: string, line: number) => string | undefined };
-};
-
-/** A list's first item. */
-export function firstOf<T>(list: ReportList<T>): T | undefined {
-  for (const item of list) return item;
-  return undefined;
-}
 
 /** The report checked against its schema: the document itself where the compiled check passes it (no copy of it made). */
 const parseReport = compiledParse(ReportSchema);

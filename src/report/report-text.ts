@@ -1,9 +1,27 @@
 import { formatDuration } from '../analysis/gap.js';
-import type { LineRefJson, RecommendationJson, ReportJson } from '../model/report.js';
+import type { AppendixEntryJson, KeyEventJson, LineRefJson, RecommendationJson, ReportJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
-import type { ReportDoc } from './report-data.js';
 
 /** Small text helpers shared by the report's data, Markdown and HTML. */
+
+/** A long list of a report: an array, or read back from a spool each time it is iterated. */
+export type ReportList<T> = Iterable<T> & { readonly length: number };
+
+/**
+ * A report as built: its long lists (key-event rows, the appendix) are not
+ * held in memory but read back as they are written. A ReportJson is one too.
+ */
+export type ReportDoc = Omit<ReportJson, 'timeline' | 'appendix'> & {
+  timeline: Omit<ReportJson['timeline'], 'rows'> & { rows: ReportList<KeyEventJson> };
+  /** `idOf`: a cited line's id, looked up without reading the list. */
+  appendix: ReportList<AppendixEntryJson> & { idOf?: (file: string, line: number) => string | undefined };
+};
+
+/** A list's first item. */
+export function firstOf<T>(list: ReportList<T>): T | undefined {
+  for (const item of list) return item;
+  return undefined;
+}
 
 /** `broker-2` < `broker-10` < `zk-1`; `test-topic-2` < `test-topic-10`. */
 export function byNodeName(a: string, b: string): number {

@@ -1,5 +1,5 @@
 import type { KeyEventJson } from '../model/report.js';
-import type { ReportDoc } from './report-data.js';
+import type { ReportDoc } from './report-text.js';
 import type { WindowJson } from '../model/window.js';
 import { Zone } from '../time/zone.js';
 import { esc } from './html-escape.js';
