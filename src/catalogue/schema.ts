@@ -58,6 +58,14 @@ export type Effect =
   | { signal: 'zk-peer-unreachable'; field: string }
   /** An established quorum connection to the peer whose id is in `field` broke. */
   | { signal: 'zk-peer-lost'; field: string }
+  /**
+   * This server reached the peer whose id is in `field` (a higher id) and
+   * closed that connection so that the peer connects back, as ZooKeeper has
+   * the higher id of a pair keep the connection it opens: the peer shuts its
+   * older connection to this server as it does, so either side's "broken"
+   * connection of that moment is the replacement, not a death.
+   */
+  | { signal: 'zk-peer-handover'; field: string }
   /** A ZooKeeper leader lost a follower (only a leader says this); `field` holds its address or sid. */
   | { signal: 'zk-follower-lost'; field: string }
   /**

@@ -2,6 +2,7 @@ import { Args, Command, Flags } from '@oclif/core';
 import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import { BULK_ACTION, ecsGap } from '../report/ecs.js';
 import { printable } from '../sources/printable.js';
+import { stdoutFlushed } from '../cli/stdout.js';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
@@ -135,6 +136,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     } else {
       this.log(renderGapReport(report, new Zone(report.displayTimeZone ?? report.timeZone)));
     }
+    await stdoutFlushed();
     const perFile = perFileAccounting(flags.verbose);
     process.stderr.write(`${renderDumpAccounting(report.inputs.dumps, perFile)}\n`);
     if (report.inputs.logs.length > 0) process.stderr.write(`${renderAccounting(report.inputs.logs, perFile)}\n`);

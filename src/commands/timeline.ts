@@ -3,7 +3,8 @@ import { printable } from '../sources/printable.js';
 import { SEVERITIES, type Severity } from '../model/record.js';
 import { CATEGORIES } from '../catalogue/schema.js';
 import type { InputJson, TimelineJson } from '../model/timeline.js';
-import { LazyArray, StreamedArray, streamedDocument, writeChunks } from '../report/stream-json.js';
+import { LazyArray, StreamedArray, streamedDocument, writeChunks, writeLines, writeText } from '../report/stream-json.js';
+import { stdoutFlushed } from '../cli/stdout.js';
 import { Progress } from '../cli/progress.js';
 import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import type { SkewReport } from '../analysis/skew.js';
@@ -243,32 +244,35 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const table = new TimelineTable(shown, columns);
       const compactor = new Compactor();
       const released: CompactRow[] = [];
-      const print = (block: string | undefined): void => {
+      // Written as the pipe takes it: rows written faster than it is read would pile up in memory.
+      const print = async (block: string | undefined): Promise<void> => {
         if (block === undefined) return;
         progress!.clear();
-        this.log(block);
+        await writeText(process.stdout, `${block}\n`);
       };
-      print(table.head());
+      await print(table.head());
       // Batch by batch: the rows each batch closes, printed with it.
       for await (const batch of batches) {
         for (const e of batch) compactor.push(e, released);
         rows += released.length;
-        print(table.rows(released));
+        await print(table.rows(released));
         released.length = 0;
       }
       compactor.end(released);
       rows += released.length;
-      print(table.rows(released));
+      await print(table.rows(released));
       progress.stop();
       if (rows === 0) this.log('(no events; --all shows unclassified records too)');
       // The windows need the whole pass: their summary comes after the rows.
       if (sink) {
         // Row by row as the windows are read back (a first pass counts those the filters keep).
-        const { list, head } = sink.finish();
+        const { list, head, falseAlarms } = sink.finish();
         const keptJson = windowFilter(filter);
+        // What the table shows alone, unless a filter reads the windows' evidence.
+        const brief = filtersNothing(filter);
         const kept = function* () {
           for (const w of list) {
-            const json = toWindowJson(w, zone);
+            const json = toWindowJson(w, zone, false, brief);
             if (keptJson(json)) yield shown !== zone ? rezoneWindow(json, shown) : json;
           }
         };
@@ -278,10 +282,13 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
           for (const _ of kept()) count++;
           this.log(`Outage windows matching the filters: ${count} of ${list.length}`);
         }
-        for (const block of windowsTableBlocks(shown !== zone ? rezoneWindows(head(), shown) : head(), kept())) this.log(block);
+        // Of the false alarms, only their number.
+        const summary = { ...(shown !== zone ? rezoneWindows(head(false), shown) : head(false)), falseAlarms };
+        await writeLines(process.stdout, windowsTableBlocks(summary, kept()));
       }
     }
     progress.stop();
+    await stdoutFlushed();
     const inputs = timeline.inputs();
     const perFile = perFileAccounting(flags.verbose);
     process.stderr.write(`${renderAccounting(inputs, perFile)}\n`);

@@ -9,10 +9,11 @@ import { WindowsDocSchema, WindowSchema, type WindowsDocJson } from '../model/wi
 import { rezoneWindow, rezoneWindows } from '../windows/display-zone.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
 import { windowsTableBlocks } from '../report/windows-table.js';
-import { buildWindows, toWindowJson } from '../windows/build.js';
-import { LazyArray, streamedDocument, writeChunks } from '../report/stream-json.js';
+import { buildWindows, falseAlarmJson, toWindowJson } from '../windows/build.js';
+import { LazyArray, streamedDocument, writeChunks, writeLines } from '../report/stream-json.js';
 import { compiledParse } from '../model/check.js';
 import { Progress } from '../cli/progress.js';
+import { stdoutFlushed } from '../cli/stdout.js';
 
 export default class WindowsCommand extends Command {
   static override summary = 'What was unavailable, from when to when, and the evidence.';
@@ -75,16 +76,21 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       problems();
       // Written here in pieces (as oclif would print it): the head checked with the windows left out, then each window
       // made JSON, checked and written in turn, never all of them at once.
-      const head = compiledParse(WindowsDocSchema)(shownIn(result.head()));
+      // The false alarms too: each checked and written in turn, read back from their temporary file.
+      const head = compiledParse(WindowsDocSchema)(shownIn(result.head(false)));
       const window = compiledParse(WindowSchema);
-      const { list: found } = result;
+      const falseAlarm = compiledParse(WindowsDocSchema.shape.falseAlarms.element);
+      const { list: found, falseAlarms: judged } = result;
       const windows = new LazyArray(function* () {
         for (const w of found) {
           const json = toWindowJson(w, zone);
           yield window(shown !== zone ? rezoneWindow(json, shown) : json);
         }
       });
-      await writeChunks(process.stdout, streamedDocument({ ...head, windows }));
+      const falseAlarms = new LazyArray(function* () {
+        for (const f of judged) yield falseAlarm(falseAlarmJson(f, shown));
+      });
+      await writeChunks(process.stdout, streamedDocument({ ...head, windows, falseAlarms }));
       return;
     }
     this.log(`Outage windows — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
@@ -92,11 +98,13 @@ kafka-topics --describe output and server/zookeeper properties found in the path
     const { list } = result;
     const json = function* () {
       for (const w of list) {
-        const made = toWindowJson(w, zone);
+        // What the table shows alone (no evidence: --json has it).
+        const made = toWindowJson(w, zone, false, true);
         yield shown !== zone ? rezoneWindow(made, shown) : made;
       }
     };
-    for (const block of windowsTableBlocks(shownIn(result.head()), json())) this.log(block);
+    await writeLines(process.stdout, windowsTableBlocks({ ...shownIn(result.head(false)), falseAlarms: result.falseAlarms }, json()));
+    await stdoutFlushed();
     process.stderr.write(`${renderAccounting(result.inputs, perFileAccounting(flags.verbose))}\n`);
     if (flags.verbose) {
       const skipped = renderSkipped(result.inputs);

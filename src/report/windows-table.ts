@@ -78,10 +78,12 @@ const ROWS_PER_BLOCK = 200;
  * --json), in blocks to print one after the other, lines apart: tens of
  * thousands of windows are never one string. `windows`: the document's own,
  * or the windows read as they come (then `doc` is the document's head: a
- * table of any length with a block's windows in memory at a time).
+ * table of any length with a block's windows in memory at a time). Of the
+ * false alarms only their number is said.
  */
 export function* windowsTableBlocks(
-  doc: Pick<WindowsDocJson, 'timeZone' | 'displayTimeZone' | 'falseAlarms'>, windows: Iterable<WindowJson> = (doc as WindowsDocJson).windows,
+  doc: Pick<WindowsDocJson, 'timeZone' | 'displayTimeZone'> & { falseAlarms: { readonly length: number } },
+  windows: Iterable<WindowJson> = (doc as WindowsDocJson).windows,
 ): Generator<string> {
   const confidence = (w: WindowJson) => (w.confidence === 'low' ? ansis.dim : w.confidence === 'high' ? ansis.bold : (t: string) => t)(`[${w.confidence}]`);
   const kind = (w: WindowJson) => (w.end === null ? ansis.red(w.kind) : ansis.yellow(w.kind));

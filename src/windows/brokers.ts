@@ -65,6 +65,12 @@ export class BrokerTracker {
   private readonly lastSession = new Map<string, number>();
   /** Each broker's first dropped connection to a ZooKeeper server since that session (the last contact came before it). */
   private readonly lastDrop = new Map<string, { time: number; evidence: Evidence }>();
+  /**
+   * The most an isolated window a broker heard its own expiry in ended
+   * before it heard so (its end is the heal, estimated before that line):
+   * a later telling of that expiry (justHeard) looks no further back.
+   */
+  private heardLag = 0;
 
   constructor(private readonly book: WindowBook, private readonly sessions: SessionMap) {}
 
@@ -267,10 +273,11 @@ export class BrokerTracker {
 
   /** A window this expiry heard already told (the client and its wrapper each log it). */
   private justHeard(e: TimelineEvent): Window | undefined {
+    // Such a window ended at most heardLag before it was heard: those that ended earlier are passed over unread.
     return this.book.first(e.node, ['isolated'], (w) => {
       const heard = w.details.heardOwnExpiry;
       return typeof heard === 'number' && e.time >= heard && e.time - heard <= THAW_MS;
-    });
+    }, e.time - THAW_MS - this.heardLag);
   }
 
   /**
@@ -320,6 +327,9 @@ export class BrokerTracker {
     addEvidence(w, evidenceOf(e));
     // It reached a server: the expiry is that server's answer.
     this.endIsolation(w, node, e.time, evidenceOf(e), 'it heard of its expiry from a server it reached', 'a ZooKeeper server answered it (its session had expired)');
+    // Its end is final for the pass (it is no longer in `isolated`).
+    const lag = e.time - w.end!;
+    if (lag > this.heardLag) this.heardLag = lag;
   }
 
   /** A dropped connection to one server: the last contact came before it. */
@@ -455,9 +465,15 @@ export class BrokerTracker {
     if (brokers.length < 2) return;
     const isolated = this.book.windows.filter((w) => w.kind === 'isolated').sort((a, b) => a.start - b.start);
     const used = new Set<Window>();
+    // By start: the windows starting within TOGETHER_MS of one are a run of
+    // the list, found by two indices that only move forward.
+    let from = 0;
+    let to = 0;
     for (const first of isolated) {
       if (used.has(first)) continue;
-      const group = isolated.filter((w) => !used.has(w) && w.start - first.start <= TOGETHER_MS && w.start >= first.start);
+      while (isolated[from]!.start < first.start) from++;
+      while (to < isolated.length && isolated[to]!.start - first.start <= TOGETHER_MS) to++;
+      const group = isolated.slice(from, to).filter((w) => !used.has(w));
       const nodes = new Set(group.map((w) => w.node));
       if (!brokers.every((b) => nodes.has(b))) continue;
       for (const w of group) used.add(w);

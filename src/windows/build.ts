@@ -11,7 +11,7 @@ import type { Zone } from '../time/zone.js';
 import { buildTimeline, type TimelineOptions } from '../read/build.js';
 import { ModeTally, mergeMetadata, type Disagreement, type MetadataInput } from './metadata-merge.js';
 import type { SkewReport } from '../analysis/skew.js';
-import { WindowEngine, windowSpool, WindowList, type Evidence, type Window, type WindowContext } from './engine.js';
+import { WindowEngine, windowSpool, WindowList, type Evidence, type FalseAlarm, type Window, type WindowContext } from './engine.js';
 import type { EdgeSource } from './window.js';
 import type { ClockChange, FileClockNote } from '../time/clock-changes.js';
 import { ownCopy, type TimelineEvent } from '../timeline/event.js';
@@ -53,9 +53,11 @@ export async function windowContext(others: readonly PlannedFile[], read: SmallF
 /**
  * A window as JSON. `held`: for a document held whole (windowsDoc, the
  * report's), each time in a string of its own: zone.format's are chains of
- * pieces, ~130 bytes each where the text is 48.
+ * pieces, ~130 bytes each where the text is 48. `brief`: what the windows
+ * table shows alone, its evidence and its edges' sources left out (two
+ * thirds of the times to format, on 130,000 windows).
  */
-export function toWindowJson(w: Window, zone: Zone, held = false): WindowJson {
+export function toWindowJson(w: Window, zone: Zone, held = false, brief = false): WindowJson {
   const iso = held ? (t: number) => ownCopy(zone.format(t)) : (t: number) => zone.format(t);
   return {
     kind: w.kind,
@@ -65,14 +67,19 @@ export function toWindowJson(w: Window, zone: Zone, held = false): WindowJson {
     end: w.end === null ? null : iso(w.end),
     startBounds: w.startBounds && { earliest: iso(w.startBounds[0]), latest: iso(w.startBounds[1]) },
     endBounds: w.endBounds && { earliest: iso(w.endBounds[0]), latest: iso(w.endBounds[1]) },
-    ...(w.startSource && { startSource: edgeJson(w.startSource, iso) }),
-    ...(w.endSource && { endSource: edgeJson(w.endSource, iso) }),
+    ...(!brief && w.startSource && { startSource: edgeJson(w.startSource, iso) }),
+    ...(!brief && w.endSource && { endSource: edgeJson(w.endSource, iso) }),
     durationMs: w.end === null ? null : w.end - w.start,
     confidence: w.confidence,
     reason: w.reason,
     ...(Object.keys(w.details).length > 0 && { details: w.details }),
-    evidence: w.evidence.map((ev) => evidenceJson(ev, iso)),
+    evidence: brief ? [] : w.evidence.map((ev) => evidenceJson(ev, iso)),
   };
+}
+
+/** A false alarm as JSON. */
+export function falseAlarmJson(f: FalseAlarm, zone: Zone): WindowsDocJson['falseAlarms'][number] {
+  return { file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), rule: f.ruleId, text: f.text, why: f.why };
 }
 
 function evidenceJson(ev: Evidence, iso: (t: number) => string): EvidenceJson {
@@ -86,8 +93,14 @@ function edgeJson(s: EdgeSource, iso: (t: number) => string): { how: string; evi
 export interface WindowsResult {
   /** The whole document (made when first asked for). */
   readonly doc: WindowsDocJson;
-  /** The document with its windows left out, and the windows to make JSON one at a time (toWindowJson): for writing it in pieces. */
-  head: () => WindowsDocJson;
+  /**
+   * The document with its windows left out (and its false alarms, unless
+   * `withFalseAlarms`), and the windows to make JSON one at a time
+   * (toWindowJson): for writing it in pieces.
+   */
+  head: (withFalseAlarms?: boolean) => WindowsDocJson;
+  /** The lines judged false alarms, one at a time. */
+  falseAlarms: WindowsFinished['falseAlarms'];
   /** Every window in an array of its own (made each time it is asked for: all of them in memory at once). */
   readonly windows: readonly Window[];
   /** The windows one at a time (some read back from a spool as they are reached): what to write them from. */
@@ -150,8 +163,14 @@ export function smallFiles(): SmallFiles {
 export interface WindowsFinished {
   /** The whole document (made when first asked for). */
   readonly doc: WindowsDocJson;
-  /** The document with its windows left out (an empty array in their place). */
-  head: () => WindowsDocJson;
+  /**
+   * The document with its windows left out (an empty array in their place),
+   * and its false alarms too unless `withFalseAlarms` (to write them one at a
+   * time, from `falseAlarms`).
+   */
+  head: (withFalseAlarms?: boolean) => WindowsDocJson;
+  /** The lines judged false alarms, one at a time (read back from a temporary file where the windows were spooled). */
+  falseAlarms: Iterable<FalseAlarm> & { readonly length: number };
   /**
    * The windows themselves, their evidence with the events it came from, in
    * an array of their own (made each time it is asked for, from `list`).
@@ -210,17 +229,15 @@ export class WindowsSink implements EventSink {
       list = engine.finishList();
     }
     // The engine let go: what its trackers kept for the pass is not needed now.
-    const { falseAlarms } = engine;
+    const falseAlarms = engine.falseAlarmList;
     const { mode: clusterMode, reason: modeReason } = this.mode.verdict();
-    const head = (): WindowsDocJson => ({
+    const head = (withFalseAlarms = true): WindowsDocJson => ({
       schema: 'kforensics/windows/v1',
       timeZone: zone.name,
       mode: clusterMode,
       modeReason,
       windows: [],
-      falseAlarms: falseAlarms.map((f) => ({
-        file: f.file, line: f.line, time: f.time === null ? null : zone.format(f.time), rule: f.ruleId, text: f.text, why: f.why,
-      })),
+      falseAlarms: withFalseAlarms ? Array.from(falseAlarms, (f) => falseAlarmJson(f, zone)) : [],
       disagreements: disagreements.map((d) => ({
         ...d, evidence: d.evidence.map((ev) => evidenceJson(ev, (t) => zone.format(t))),
       })),
@@ -232,6 +249,7 @@ export class WindowsSink implements EventSink {
       },
       list,
       head,
+      falseAlarms,
       // Made when asked for: a document written window by window (--json) never holds them all as JSON.
       get doc(): WindowsDocJson {
         doc ??= { ...head(), windows: Array.from(list, (w) => toWindowJson(w, zone, true)) };
@@ -261,6 +279,7 @@ export async function buildWindows(
       return finished.doc;
     },
     head: finished.head,
+    falseAlarms: finished.falseAlarms,
     get windows() {
       return finished.windows;
     },

@@ -14,20 +14,35 @@ interface Election {
  */
 export class ControllerTracker {
   private readonly elections: Election[] = [];
+  /** Elections did not come in time order (lines of a file out of order): read from the start. */
+  private unordered = false;
 
   constructor(private readonly book: WindowBook) {}
 
   elected(broker: number, e: TimelineEvent): void {
+    const last = this.elections.at(-1);
+    if (last && !(e.time >= last.time)) this.unordered = true;
     this.elections.push({ time: e.time, broker, evidence: evidenceOf(e) });
   }
 
-  private controllerAt(t: number): number | undefined {
-    let at: number | undefined;
-    for (const x of this.elections) {
-      if (x.time > t) break;
-      at = x.broker;
+  /**
+   * Where the elections after `t` begin: the first one later than `t`, in
+   * the order they came (by halving while they came in time order).
+   */
+  private firstAfter(t: number): number {
+    const { elections } = this;
+    if (this.unordered) {
+      const i = elections.findIndex((x) => x.time > t);
+      return i < 0 ? elections.length : i;
     }
-    return at;
+    let lo = 0;
+    let hi = elections.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (elections[mid]!.time > t) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   /** After the broker windows are final: one window per lost controller. */
@@ -35,8 +50,10 @@ export class ControllerTracker {
     const gone = this.book.windows.filter((w) => (w.kind === 'broker-down' || w.kind === 'broker-hung' || w.kind === 'isolated') && w.node?.startsWith('broker-'));
     for (const down of gone) {
       const id = Number(down.node!.slice('broker-'.length));
-      if (this.controllerAt(down.start) !== id) continue;
-      const next = this.elections.find((x) => x.time > down.start);
+      // The controller at its start: the last election before the first one after it.
+      const after = this.firstAfter(down.start);
+      if (this.elections[after - 1]?.broker !== id) continue;
+      const next = this.elections[after];
       // With no later election in the logs there is no telling how long it lasted.
       if (!next) continue;
       const w = this.book.open({

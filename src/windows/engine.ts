@@ -8,7 +8,8 @@ import { KraftTracker } from './kraft.js';
 import { PartitionTracker } from './partitions.js';
 import { SessionMap } from './sessions.js';
 import { StorageTracker } from './storage.js';
-import { asIds, asList, asNumber, WindowBook, type Window, type WindowContext } from './window.js';
+import { asIds, asList, asNumber, WindowBook, type FalseAlarm, type Window, type WindowContext } from './window.js';
+import type { FalseAlarmList } from './false-alarms.js';
 import { WindowSpool } from './spool.js';
 import { FALSE_ALARM_MS, ZooKeeperTracker } from './zookeeper.js';
 
@@ -45,7 +46,13 @@ export class WindowEngine {
     return this.book.windows;
   }
 
-  get falseAlarms() {
+  /** The lines judged false alarms, in an array of their own. */
+  get falseAlarms(): FalseAlarm[] {
+    return [...this.book.falseAlarms];
+  }
+
+  /** The same, read one at a time (out of memory where the windows are spooled). */
+  get falseAlarmList(): FalseAlarmList {
     return this.book.falseAlarms;
   }
 
@@ -144,8 +151,8 @@ export class WindowEngine {
       case 'zk-zab-state': return this.zookeeper.zabState(e, String(f[effect.state] ?? ''), String(f[effect.zab] ?? ''));
       case 'zk-peer-unreachable':
         return this.zookeeper.peerLost(String(f[effect.field] ?? ''), e, 'a serving peer could not open a connection to it', ['FOLLOWING', 'LEADING'], false);
-      case 'zk-peer-lost':
-        return this.zookeeper.peerLost(String(f[effect.field] ?? ''), e, "a serving peer's quorum connection to it broke", ['FOLLOWING', 'LEADING', undefined], true);
+      case 'zk-peer-lost': return this.zookeeper.connectionBroke(String(f[effect.field] ?? ''), e);
+      case 'zk-peer-handover': return this.zookeeper.handedOver(String(f[effect.field] ?? ''), e);
       case 'zk-follower-lost':
         return this.zookeeper.peerLost(this.zookeeper.idOf(String(f[effect.field] ?? '')) ?? '', e, 'the leader lost its connection to it', 'leader', true);
       case 'zk-learner-error': return this.zookeeper.learnerError(e, effect.timedOut !== undefined && Boolean(f[effect.timedOut]));

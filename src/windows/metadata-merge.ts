@@ -6,7 +6,7 @@ import type { PlannedFile } from '../read/plan.js';
 import type { Zone } from '../time/zone.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { Evidence, Window } from './engine.js';
-import { evidenceOf } from './window.js';
+import { addEvidence, evidenceOf, MAX_EVIDENCE } from './window.js';
 
 /**
  * Puts the KRaft metadata log beside the logs. The metadata log is the
@@ -23,7 +23,6 @@ import { evidenceOf } from './window.js';
  * built, not when its records were decided.
  */
 export const METADATA_RESOLUTION_MS = 500;
-const MAX_EVIDENCE = 12;
 /** Log edges kept per partition for metadata-only windows. */
 const EDGES_PER_PARTITION = 64;
 
@@ -101,12 +100,6 @@ export class ModeTally {
 function subjectOf(w: { kind: WindowKind; node?: string; topic?: string; partition?: number }): string {
   if (w.kind === 'controller-quorum-leaderless') return 'quorum';
   return w.topic !== undefined ? `${w.topic}-${w.partition}` : w.node ?? '';
-}
-
-function addEvidence(w: Window, ev: Evidence): void {
-  if (w.evidence.some((x) => x.file === ev.file && x.line === ev.line)) return;
-  if (w.evidence.length < MAX_EVIDENCE) w.evidence.push(ev);
-  else w.evidenceOmitted++;
 }
 
 function within(t: number, bounds: readonly [number, number]): boolean {

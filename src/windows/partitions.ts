@@ -56,7 +56,7 @@ export class PartitionTracker {
     const history = this.leaders.get(p) ?? [];
     const last = history.at(-1);
     if (last?.leader === leader) return;
-    if (last && e.time < last.time) this.unordered.add(p);
+    if (last && !(e.time >= last.time)) this.unordered.add(p);
     history.push({ time: e.time, leader, evidence: evidenceOf(e) });
     this.leaders.set(p, history);
   }
@@ -99,6 +99,13 @@ export class PartitionTracker {
     for (let i = this.firstAfter(p, history, from, true); i < history.length && history[i]!.time <= to; i++) {
       if (match(history[i]!)) return history[i];
     }
+    return undefined;
+  }
+
+  /** The first change later than `t` (in the order they came) that `match` accepts. */
+  private nextLeader(p: string, history: readonly LeaderChange[], t: number, match: (c: LeaderChange) => boolean): LeaderChange | undefined {
+    if (this.unordered.has(p)) return history.find((c) => c.time > t && match(c));
+    for (let i = this.firstAfter(p, history, t, false); i < history.length; i++) if (match(history[i]!)) return history[i];
     return undefined;
   }
 
@@ -327,7 +334,7 @@ export class PartitionTracker {
       const id = Number(down.node!.slice('broker-'.length));
       for (const [p, history] of this.leaders) {
         if (this.leaderAt(p, down.start) !== id) continue;
-        const next = history.find((c) => c.time > down.start && c.leader >= 0 && (c.leader !== id || (down.end !== null && c.time >= down.end)));
+        const next = this.nextLeader(p, history, down.start, (c) => c.leader >= 0 && (c.leader !== id || (down.end !== null && c.time >= down.end)));
         // A failed log directory takes only its own partitions: those the
         // controller then took offline on this broker.
         if (down.kind === 'log-dir-offline' && !(this.offlineReplicas.get(p) ?? []).some((x) => x.replica === id && x.time >= down.start && (!next || x.time <= next.time))) continue;

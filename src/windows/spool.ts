@@ -1,10 +1,8 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Rule } from '../catalogue/schema.js';
 import type { WindowKind } from '../model/window.js';
 import type { NodeKind, Severity } from '../model/record.js';
 import { evidenceFromRecord, evidenceRecord, MAX_EVIDENCE, positionOf, type EdgeSource, type Evidence, type Window } from './window.js';
+import { TempBytes } from './temp-bytes.js';
 
 /**
  * Windows the pass is done with, out of memory: a window closed that no
@@ -20,13 +18,8 @@ import { evidenceFromRecord, evidenceRecord, MAX_EVIDENCE, positionOf, type Edge
  * windows are held in memory instead (still a third of the objects' size).
  */
 export class WindowSpool {
-  private fd: number | undefined;
-  private readonly held: string[] = [];
-  private readonly pending = Buffer.allocUnsafe(1 << 18);
-  private used = 0;
-  /** Bytes of windows put (those in the file, then those pending). */
-  private written = 0;
-  private inFile = 0;
+  /** The windows' text, one after the other (temp-bytes.ts: a file, or memory where there is none). */
+  readonly bytes = new TempBytes('windows');
   /** Per spooled window: its place in the order (start, kind, opening) and where its bytes are. */
   private readonly starts: number[] = [];
   private readonly kinds: number[] = [];
@@ -41,29 +34,7 @@ export class WindowSpool {
   private readonly rules = new Map<string, Rule>();
   private readonly names: string[] = [];
   private readonly numbers = new Map<string, number>();
-  private block = Buffer.allocUnsafe(1 << 15);
-  /** The file could not take more (a full disk): what followed is held here, by offset. */
-  private failed = false;
-  private readonly memory: { at: number; bytes: Buffer }[] = [];
-  private inMemory = 0;
-  private blockAt = 0;
-  private blockLength = 0;
-
-  constructor(private readonly kindOrder: (k: WindowKind) => number) {
-    let dir: string | undefined;
-    try {
-      dir = mkdtempSync(join(tmpdir(), 'kforensics-windows-'));
-      const path = join(dir, 'windows');
-      this.fd = openSync(path, 'wx+', 0o600);
-      unlinkSync(path);
-    } catch {
-      if (this.fd !== undefined) closeSync(this.fd);
-      this.fd = undefined;
-    } finally {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    }
-    if (this.fd !== undefined) closeWhenUnreachable.register(this, this.fd, this);
-  }
+  constructor(private readonly kindOrder: (k: WindowKind) => number) {}
 
   get size(): number {
     return this.seqs.length;
@@ -103,8 +74,8 @@ export class WindowSpool {
     this.starts.push(w.start);
     this.kinds.push(this.kindOrder(w.kind));
     this.seqs.push(seq);
-    this.offsets.push(this.written);
-    this.lengths.push(this.write(JSON.stringify(stored)));
+    this.offsets.push(this.bytes.size);
+    this.lengths.push(this.bytes.append(JSON.stringify(stored)));
     return this.seqs.length - 1;
   }
 
@@ -124,57 +95,7 @@ export class WindowSpool {
   }
 
   private stored(i: number): StoredWindow {
-    return JSON.parse(this.fd === undefined ? this.held[i]! : this.text(this.offsets[i]!, this.lengths[i]!)) as StoredWindow;
-  }
-
-  /** A window's text to the spool (UTF-8 encoded straight into the pending block); returns its length in bytes. */
-  private write(text: string): number {
-    this.blockLength = 0;
-    if (this.fd === undefined) {
-      this.held.push(text);
-      this.written += text.length;
-      return text.length;
-    }
-    // A UTF-16 unit is at most 3 bytes of UTF-8.
-    if (this.used + text.length * 3 > this.pending.length) this.spill();
-    let length: number;
-    if (this.failed || text.length * 3 > this.pending.length) {
-      const bytes = Buffer.from(text);
-      this.toFile(bytes);
-      length = bytes.length;
-    } else {
-      length = this.pending.write(text, this.used);
-      this.used += length;
-    }
-    this.written += length;
-    return length;
-  }
-
-  /** The pending block to the file (it begins where the file ends). */
-  private spill(): void {
-    if (this.used === 0) return;
-    this.toFile(this.pending.subarray(0, this.used));
-    this.used = 0;
-  }
-
-  /**
-   * Bytes to the end of the file; where it cannot take them (a full disk),
-   * they and all that follows are held in memory instead, at the same
-   * offsets past the file's end.
-   */
-  private toFile(bytes: Buffer): void {
-    if (!this.failed) {
-      try {
-        writeAll(this.fd!, bytes, this.inFile);
-        this.inFile += bytes.length;
-        return;
-      } catch {
-        this.failed = true;
-      }
-    }
-    // A copy: the pending block is written into again.
-    this.memory.push({ at: this.inFile + this.inMemory, bytes: Buffer.from(bytes) });
-    this.inMemory += bytes.length;
+    return JSON.parse(this.bytes.text(this.offsets[i]!, this.lengths[i]!)) as StoredWindow;
   }
 
   /** The spooled windows' numbers in the windows' order (start, kind, opening). */
@@ -256,42 +177,8 @@ export class WindowSpool {
     return shared;
   }
 
-  /**
-   * Bytes of the file, through a block read ahead: the windows are read back
-   * by start, which is most often the order they were spooled in.
-   */
-  private text(offset: number, length: number): string {
-    this.spill();
-    if (offset >= this.inFile) {
-      // Held past the file's end: the chunk that begins at or before it (a window is never split between chunks).
-      let lo = 0;
-      let hi = this.memory.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >>> 1;
-        if (this.memory[mid]!.at <= offset) lo = mid;
-        else hi = mid - 1;
-      }
-      const chunk = this.memory[lo]!;
-      return chunk.bytes.toString('utf8', offset - chunk.at, offset - chunk.at + length);
-    }
-    if (offset < this.blockAt || offset + length > this.blockAt + this.blockLength) {
-      if (length > this.block.length) this.block = Buffer.allocUnsafe(length);
-      this.blockAt = offset;
-      this.blockLength = 0;
-      while (this.blockLength < length) {
-        const n = readSync(this.fd!, this.block, this.blockLength, this.block.length - this.blockLength, offset + this.blockLength);
-        if (n === 0) throw new Error('internal: the windows spool ended early');
-        this.blockLength += n;
-      }
-    }
-    return this.block.toString('utf8', offset - this.blockAt, offset - this.blockAt + length);
-  }
-
   close(): void {
-    if (this.fd === undefined) return;
-    closeWhenUnreachable.unregister(this);
-    closeSync(this.fd);
-    this.fd = undefined;
+    this.bytes.close();
   }
 }
 
@@ -319,14 +206,6 @@ interface StoredWindow {
   table: [number, number, number, number | null, number, string, number, number, number, number, number][];
 }
 
-const closeWhenUnreachable = new FinalizationRegistry<number>((fd) => {
-  try {
-    closeSync(fd);
-  } catch {
-    // Already closed.
-  }
-});
-
 /** Whether JSON gives `w` back as it is: every number finite, no member undefined. */
 function keptByJson(w: Window): boolean {
   const finite = (n: number | null | undefined) => n === null || n === undefined || Number.isFinite(n);
@@ -336,8 +215,4 @@ function keptByJson(w: Window): boolean {
   }
   const lines = [...w.evidence, w.startSource?.evidence, w.endSource?.evidence];
   return lines.every((ev) => !ev || (Number.isFinite(ev.line) && finite(ev.time)));
-}
-
-function writeAll(fd: number, bytes: Buffer, position: number): void {
-  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at, position + at);
 }

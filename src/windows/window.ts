@@ -4,6 +4,7 @@ import type { Rule } from '../catalogue/schema.js';
 import type { NodeKind, Severity } from '../model/record.js';
 import { ownCopy, PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
 import type { WindowSpool } from './spool.js';
+import { FalseAlarmList } from './false-alarms.js';
 import type { EventRun } from '../timeline/run.js';
 
 /** A line that supports a window; time null for snapshot lines without one. */
@@ -262,21 +263,26 @@ function indexKey(node: string | undefined, kind: WindowKind): string {
 
 /** Windows read a block at a time by `Listed.find`. */
 const BLOCK = 32;
+/** Blocks whose bounds `Listed.find` passes over a group at a time. */
+const GROUP = 32;
 
 /**
  * One node's windows of one kind, in the order they were opened, with, for
  * each block of BLOCK of them, a time no window in it ends after (Infinity
- * while one is open, or until a look-up reads the block whole again): a
- * look-up for windows that ended since a time passes over blocks ended
- * before it.
+ * while one is open, or until a look-up reads the block whole again), and
+ * the latest of those per group of GROUP blocks: a look-up for windows that
+ * ended since a time passes over groups, then blocks, ended before it (an
+ * event-dense log gives one broker tens of thousands of windows of a kind;
+ * a look-up read every block's bound, on every truncation line).
  */
 class Listed {
   readonly windows: Window[] = [];
   private readonly latestEnd: number[] = [];
+  private readonly groupEnd: number[] = [];
 
   push(w: Window): void {
     this.windows.push(w);
-    this.latestEnd[(this.windows.length - 1) / BLOCK | 0] = Infinity;
+    this.unbound((this.windows.length - 1) / BLOCK | 0);
   }
 
   insert(i: number, w: Window): void {
@@ -295,29 +301,49 @@ class Listed {
   /** `w` (of this list) now ends later than it did. */
   later(w: Window): void {
     const i = this.windows.lastIndexOf(w);
-    if (i >= 0) this.latestEnd[i / BLOCK | 0] = Infinity;
+    if (i >= 0) this.unbound(i / BLOCK | 0);
+  }
+
+  /** Block `b` may hold a window that ends at any time. */
+  private unbound(b: number): void {
+    this.latestEnd[b] = Infinity;
+    this.groupEnd[b / GROUP | 0] = Infinity;
   }
 
   /** Windows moved between blocks: no bound holds until read again. */
   private loosen(): void {
     this.latestEnd.length = Math.ceil(this.windows.length / BLOCK);
     this.latestEnd.fill(Infinity);
+    this.groupEnd.length = Math.ceil(this.latestEnd.length / GROUP);
+    this.groupEnd.fill(Infinity);
   }
 
   /** The first window `match` accepts, of those that ended at `since` or later or have not ended. */
   find(match: (w: Window) => boolean, since: number): Window | undefined {
-    const { windows, latestEnd } = this;
-    for (let b = 0; b * BLOCK < windows.length; b++) {
-      if (latestEnd[b]! < since) continue;
-      const to = Math.min(windows.length, (b + 1) * BLOCK);
-      let latest = -Infinity;
-      for (let i = b * BLOCK; i < to; i++) {
-        const w = windows[i]!;
-        const end = w.end ?? Infinity;
-        if (end > latest) latest = end;
-        if (end >= since && match(w)) return w;
+    const { windows, latestEnd, groupEnd } = this;
+    const blocks = latestEnd.length;
+    for (let g = 0; g * GROUP < blocks; g++) {
+      if (groupEnd[g]! < since) continue;
+      const lastBlock = Math.min(blocks, (g + 1) * GROUP);
+      let groupLatest = -Infinity;
+      for (let b = g * GROUP; b < lastBlock; b++) {
+        if (latestEnd[b]! < since) {
+          if (latestEnd[b]! > groupLatest) groupLatest = latestEnd[b]!;
+          continue;
+        }
+        const to = Math.min(windows.length, (b + 1) * BLOCK);
+        let latest = -Infinity;
+        for (let i = b * BLOCK; i < to; i++) {
+          const w = windows[i]!;
+          const end = w.end ?? Infinity;
+          if (end > latest) latest = end;
+          if (end >= since && match(w)) return w;
+        }
+        latestEnd[b] = latest;
+        if (latest > groupLatest) groupLatest = latest;
       }
-      latestEnd[b] = latest;
+      // Every block of the group read or passed over: the group's bound is theirs.
+      groupEnd[g] = groupLatest;
     }
     return undefined;
   }
@@ -338,7 +364,8 @@ type OpenArgs = Omit<Window, 'evidence' | 'evidenceOmitted' | 'details' | 'end' 
  */
 export class WindowBook {
   readonly windows: Window[] = [];
-  readonly falseAlarms: FalseAlarm[] = [];
+  /** Out of memory where the windows are spooled. */
+  readonly falseAlarms: FalseAlarmList;
   /** Each node's latest line (one object per node, updated in place: read it, do not keep it). */
   readonly lastSeen: ReadonlyMap<string, LastSeen> = new Map<string, SeenLine>();
   readonly firstSeen = new Map<string, number>();
@@ -356,7 +383,9 @@ export class WindowBook {
   private readonly whys = new Map<string, string>();
 
   /** `spool`: where windows the pass is done with go (none: every window is held to the end). */
-  constructor(readonly spool?: WindowSpool) {}
+  constructor(readonly spool?: WindowSpool) {
+    this.falseAlarms = new FalseAlarmList(spool !== undefined);
+  }
 
   /**
    * `w` is final: closed, out of every tracker's reach, and changed by no step

@@ -1,5 +1,5 @@
 import type { TimelineEvent } from '../timeline/event.js';
-import { addEvidence, evidenceOf, FIRST_LINE_AFTER_START_MS, restartEstimate, type Window, type WindowBook, type WindowContext } from './window.js';
+import { addEvidence, evidenceOf, FIRST_LINE_AFTER_START_MS, restartEstimate, type Evidence, type Window, type WindowBook, type WindowContext } from './window.js';
 
 /** Followers losing the leader this close together lost the same leader. */
 const FOLLOWERS_AGREE_MS = 10_000;
@@ -7,6 +7,12 @@ const FOLLOWERS_AGREE_MS = 10_000;
 const LEARNER_GOODBYE_MS = 1000;
 /** A new leader reaches broadcast this soon after it said LEADING. */
 const SERVING_MS = 10_000;
+/**
+ * A quorum connection between two servers breaking this close to the lower
+ * id's hand-over line (either side of it: the two are different hosts'
+ * clocks) is that hand-over closing the older connection.
+ */
+const HANDOVER_MS = 1000;
 /** How long an expiry waits for proof that its ZooKeeper leader was frozen. */
 export const FALSE_ALARM_MS = 10_000;
 
@@ -36,6 +42,10 @@ export class ZooKeeperTracker {
   pending: PendingExpiry[] = [];
   /** When a leader last timed out on one of its followers (the GOODBYE naming it follows at once). */
   private readonly learnerTimedOut = new Map<string, number>();
+  /** The latest hand-over line of each pair of servers (pairKey). */
+  private readonly handovers = new Map<string, number>();
+  /** Down windows a broken connection opened, while a hand-over could still explain it: by the node down. */
+  private readonly openedByBreak = new Map<string, { window: Window; reporter: string; at: number; state: string | undefined; evidence: Evidence }>();
 
   constructor(private readonly book: WindowBook, private readonly context: WindowContext) {}
 
@@ -106,6 +116,46 @@ export class ZooKeeperTracker {
         reason: `${e.node} came back still acting as the leader the others had replaced; what it logged until it stepped down (session expiries among them) is not the ensemble's state`,
       });
       addEvidence(this.staleLeader, evidenceOf(e));
+    }
+  }
+
+  /**
+   * `e.node` reached `sid` and handed the connection over (it has the lower
+   * id). A broken connection between the two already taken for a death
+   * (the other host's clock ahead) is withdrawn: both were up.
+   */
+  handedOver(sid: string, e: TimelineEvent): void {
+    if (!sid) return;
+    const peer = `zk-${sid}`;
+    if (peer === e.node) return;
+    this.handovers.set(pairKey(e.node, peer), e.time);
+    for (const node of [e.node, peer]) {
+      const opened = this.openedByBreak.get(node);
+      if (!opened || opened.reporter !== (node === peer ? e.node : peer) || e.time - opened.at > HANDOVER_MS) continue;
+      this.openedByBreak.delete(node);
+      if (this.down.get(node) !== opened.window) continue;
+      this.book.remove(opened.window);
+      this.down.delete(node);
+      if (opened.state !== undefined) this.state.set(node, opened.state);
+      this.book.falseAlarm(opened.evidence, handoverWhy(e.node, peer));
+    }
+  }
+
+  /** A quorum connection to `sid` broke: a death, unless it was a hand-over's doing. */
+  connectionBroke(sid: string, e: TimelineEvent): void {
+    if (!sid) return;
+    const node = `zk-${sid}`;
+    const at = this.handovers.get(pairKey(node, e.node));
+    if (at !== undefined && Math.abs(e.time - at) <= HANDOVER_MS) {
+      this.book.falseAlarm(evidenceOf(e), handoverWhy(node, e.node));
+      return;
+    }
+    const before = this.down.get(node);
+    const state = this.state.get(node);
+    this.peerLost(sid, e, "a serving peer's quorum connection to it broke", ['FOLLOWING', 'LEADING', undefined], true);
+    const opened = this.down.get(node);
+    if (opened && opened !== before && opened.details.wasLeader !== true) {
+      this.openedByBreak.set(node, { window: opened, reporter: e.node, at: e.time, state, evidence: evidenceOf(e) });
     }
   }
 
@@ -292,4 +342,16 @@ export class ZooKeeperTracker {
       this.noLeader = undefined;
     }
   }
+}
+
+/** The two servers of a quorum connection, in one order whichever reports it. */
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+/** Why a broken connection between `a` and `b` (either order) was a hand-over's. */
+function handoverWhy(a: string, b: string): string {
+  const id = (n: string) => Number(n.replace(/^zk-/, ''));
+  const [low, high] = id(a) < id(b) ? [a, b] : [b, a];
+  return `the quorum connection between ${low} and ${high} was replaced, not lost: ${low} had just reached ${high} and handed the connection over (ZooKeeper keeps the one the higher id opens), which closes the older one`;
 }

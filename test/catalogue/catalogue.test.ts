@@ -126,7 +126,7 @@ describe('window effects', () => {
     'kafka.zk.session-established': 'session-established', 'zk.session.expired': 'session-expired',
     'kafka.zk.client-connecting': 'zk-client-servers', 'kafka.zk.session-timeout': 'zk-contact-lost', 'kafka.zk.session-expired': 'zk-contact-lost',
     'kafka.zk.socket-error': 'zk-contact-lost', 'kafka.zk.disconnected': 'zk-dropped', 'zk.election.channel-failed': 'zk-peer-unreachable',
-    'zk.peer.connection-broken': 'zk-peer-lost', 'zk.learner.closing-socket': 'zk-follower-lost',
+    'zk.peer.connection-broken': 'zk-peer-lost', 'zk.peer.connection-handover': 'zk-peer-handover', 'zk.learner.closing-socket': 'zk-follower-lost',
     'zk.learner.goodbye': 'zk-follower-lost', 'zk.follower.lost-leader': 'zk-leader-lost',
     'zk.leader.not-enough-followers': 'zk-leader-stepped-down', 'zk.leader.shutdown': 'zk-leader-stepped-down',
     'zk.peer.state': 'zk-state', 'zk.election.took': 'zk-state',

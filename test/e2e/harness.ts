@@ -33,6 +33,8 @@ export interface Fault {
   kind: 'kill-client' | 'kill-9' | 'sigstop';
   /** When the harness sent the signal (epoch ms). */
   at: number;
+  /** Each target's own signal (two-kill: the second may go out tens of ms after the first on a loaded machine). */
+  atEach?: Record<string, number>;
   targets?: string[];
   role?: string;
   leaderBefore?: string;

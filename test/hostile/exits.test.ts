@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { REPO, runAs } from './cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const AE = 'fixtures/account-event-2022-10-05';
 
@@ -25,6 +26,20 @@ describe('exit codes and messages', () => {
     const sh = spawnSync('bash', ['-c', `"${process.execPath}" bin/run.js timeline ${AE} --tz UTC --all --format ${format} | head -1 >/dev/null; echo "rc=\${PIPESTATUS[0]}"`], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NODE_NO_WARNINGS: '1' } });
     expect(sh.stdout.trim()).toBe('rc=0');
     expect(sh.stderr).toBe('');
+  });
+
+  it.each(['timeline', 'windows'])('%s 2>&1 | a slow reader: the closing lines on stderr come after everything on stdout', (command) => {
+    // Into a pipe stdout is written asynchronously: rows wait in memory while
+    // the reader is slow, and stderr must not overtake them.
+    const log = `${tempDir('kf-order-').root}/server.log`;
+    spawnSync(process.execPath, ['scripts/gen-server-log.mjs', '--dense', '--size', '3M', '--out', log], { cwd: REPO });
+    const sh = spawnSync('bash', ['-c', `"${process.execPath}" bin/run.js ${command} "${log}" --tz UTC 2>&1 | (sleep 1; cat)`], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NODE_NO_WARNINGS: '1' } });
+    const lines = sh.stdout.split('\n');
+    const closing = lines.findIndex((l) => l.startsWith('Read 1 log file(s)'));
+    const lastRow = lines.findLastIndex((l) => l.startsWith('└') || l.startsWith('│'));
+    expect(sh.stdout.length).toBeGreaterThan(1 << 17);
+    expect(lastRow).toBeGreaterThan(0);
+    expect(closing, sh.stdout.slice(-2000)).toBeGreaterThan(lastRow);
   });
 
   it('refuses a --generated-at that is not a time', () => {

@@ -27,6 +27,8 @@ const R = {
   servers: rule('t.servers', { signal: 'zk-client-servers', servers: 'servers' }),
   zkStarting: rule('t.zk-starting', { signal: 'zk-starting' }),
   unreachable: rule('t.unreachable', { signal: 'zk-peer-unreachable', field: 'sid' }),
+  broken: rule('t.broken', { signal: 'zk-peer-lost', field: 'sid' }),
+  handover: rule('t.handover', { signal: 'zk-peer-handover', field: 'sid' }),
   followerLost: rule('t.follower-lost', { signal: 'zk-follower-lost', field: 'peer' }),
   leaderLost: rule('t.leader-lost', { signal: 'zk-leader-lost', timedOut: 'timedOut' }),
   steppedDown: rule('t.stepped-down', { signal: 'zk-leader-stepped-down' }),
@@ -329,6 +331,47 @@ describe('WindowEngine: ZooKeeper', () => {
       ev(6, 'zk-1', R.unreachable, { sid: '2' }), ev(6.1, 'zk-3', R.unreachable, { sid: '2' }),
     ]);
     expect(windows).toEqual([]);
+  });
+
+  describe('a quorum connection handed over to the higher id', () => {
+    // zk-2 reaches zk-3 and drops that connection so that zk-3 connects back;
+    // zk-3 shuts its older connection to zk-2 as it does, and zk-2's side of
+    // that older connection sees it close.
+    it('a connection breaking just after the hand-over is the replacement, not a death', () => {
+      const { windows, falseAlarms } = run([
+        ...serving, ev(10, 'zk-2', R.handover, { sid: 3 }), ev(10.002, 'zk-3', R.broken, { sid: 2 }), ev(10.017, 'zk-2', R.broken, { sid: 3 }),
+        ev(20, 'zk-2', R.plain), ev(20, 'zk-3', R.plain),
+      ]);
+      expect(windows).toEqual([]);
+      expect(falseAlarms.map((f) => f.line)).toEqual([11.002, 11.017]);
+      expect(falseAlarms[0]!.why).toMatch(/between zk-2 and zk-3 was replaced, not lost: zk-2 had just reached zk-3/);
+    });
+
+    it('a break stamped before the hand-over (the other host\'s clock behind) is withdrawn once the hand-over is read', () => {
+      const { windows, falseAlarms } = run([
+        ...serving, ev(9.8, 'zk-1', R.broken, { sid: 2 }), ev(10, 'zk-2', R.handover, { sid: 1 }),
+        ev(11, 'zk-2', R.state, { state: 'FOLLOWING' }), ev(12, 'zk-1', R.leaderLost), ev(12.5, 'zk-3', R.leaderLost),
+      ]);
+      // zk-2 stayed a follower: when the leader zk-1 is lost by every follower, zk-2 counts among them.
+      expect(windows.map((w) => [w.kind, w.node])).toEqual([]);
+      expect(falseAlarms).toHaveLength(1);
+      expect(falseAlarms[0]).toMatchObject({ line: 10.8 });
+    });
+
+    it('a break further from any hand-over than clocks disagree is a death', () => {
+      const { windows, falseAlarms } = run([
+        ...serving, ev(10, 'zk-2', R.handover, { sid: 3 }), ev(12, 'zk-3', R.broken, { sid: 2 }),
+      ]);
+      expect(windows).toMatchObject([{ kind: 'zk-node-down', node: 'zk-2', start: s(12), end: null }]);
+      expect(falseAlarms).toEqual([]);
+    });
+
+    it('a hand-over between two other servers leaves a death alone', () => {
+      const { windows } = run([
+        ...serving, ev(9.9, 'zk-3', R.broken, { sid: 2 }), ev(10, 'zk-1', R.handover, { sid: 3 }),
+      ]);
+      expect(windows).toMatchObject([{ kind: 'zk-node-down', node: 'zk-2', start: s(9.9), end: null }]);
+    });
   });
 
   it('a server seen up once and then refused by a serving peer is down', () => {

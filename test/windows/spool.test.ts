@@ -75,7 +75,7 @@ describe('the windows spool on a disk that fills up', () => {
     const spool = windowSpool();
     const engines = [new WindowEngine(), new WindowEngine(undefined, spool)];
     const timeline = await buildTimeline([bigger], { zone, all: true, light: true });
-    const inside = spool as unknown as { fd: number; inFile: number; failed: boolean };
+    const inside = spool.bytes as { fd: number; inFile: number; failed: boolean };
     let full = false;
     await drain(timeline.eventBatches, [...engines, {
       push: () => {

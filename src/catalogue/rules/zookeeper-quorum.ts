@@ -178,6 +178,25 @@ export const ZOOKEEPER_QUORUM_RULES: readonly Rule[] = [
     ],
   },
   {
+    id: 'zk.peer.connection-handover',
+    title: 'Quorum connection handed over to the higher id',
+    category: 'zk-quorum',
+    severity: 'info',
+    appliesTo: ['zookeeper'],
+    loggers: ['QuorumCnxManager'],
+    keyword: 'Have smaller server identifier',
+    // The lower id of a pair drops the connection it opened; the higher id
+    // then finishes its own older workers for this peer and connects back.
+    // 3.4 "(sid, myid)", 3.5+ "(myId:N --> sid:M)".
+    pattern: /^Have smaller server identifier, so dropping the connection: \((?:myId:\d+ --> sid:)?(?<sid>\d+)/,
+    fields: { sid: 'int' },
+    effect: { signal: 'zk-peer-handover', field: 'sid' },
+    samples: [
+      '2016-08-27 21:32:46,414 [myid:1] - INFO  [WorkerSender[myid=1]:QuorumCnxManager@193] - Have smaller server identifier, so dropping the connection: (7, 1)',
+      '2026-12-07 09:35:14,930 [myid:2] - INFO  [QuorumConnectionThread-[myid=2]-3:QuorumCnxManager@514] - Have smaller server identifier, so dropping the connection: (myId:2 --> sid:3)',
+    ],
+  },
+  {
     id: 'zk.peer.send-interrupted',
     title: 'Peer connection dropped (send worker interrupted)',
     category: 'zk-quorum',

@@ -1,0 +1,168 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Bytes the pass puts aside to read back after it, out of memory: appended
+ * to a private temporary file, unlinked as soon as it is open (nothing is
+ * left behind, even when the run is killed). Where no such file can be made,
+ * or the file can take no more (a full disk), what follows is held in memory
+ * instead, at the same offsets past the file's end.
+ */
+export class TempBytes {
+  /** The file; undefined: none could be made (everything is held in memory). */
+  fd: number | undefined;
+  private readonly pending = Buffer.allocUnsafe(1 << 18);
+  private used = 0;
+  /** Bytes appended (those in the file, then those held, then those pending). */
+  private appended = 0;
+  /** Bytes in the file. */
+  inFile = 0;
+  /** The file could not take more: what followed is held in `memory`. */
+  failed = false;
+  private readonly memory: { at: number; bytes: Buffer }[] = [];
+  private inMemory = 0;
+  private block = Buffer.allocUnsafe(1 << 15);
+  private blockAt = 0;
+  private blockLength = 0;
+
+  constructor(name: string) {
+    let dir: string | undefined;
+    try {
+      dir = mkdtempSync(join(tmpdir(), `kforensics-${name}-`));
+      const path = join(dir, name);
+      this.fd = openSync(path, 'wx+', 0o600);
+      unlinkSync(path);
+    } catch {
+      if (this.fd !== undefined) closeSync(this.fd);
+      this.fd = undefined;
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+    if (this.fd === undefined) this.failed = true;
+    else closeWhenUnreachable.register(this, this.fd, this);
+  }
+
+  /** Bytes appended so far: where the next append begins. */
+  get size(): number {
+    return this.appended;
+  }
+
+  /** `text` UTF-8 encoded at the end (straight into the pending block); returns its length in bytes. */
+  append(text: string): number {
+    this.blockLength = 0;
+    // A UTF-16 unit is at most 3 bytes of UTF-8.
+    if (this.used + text.length * 3 > this.pending.length) this.spill();
+    let length: number;
+    if (text.length * 3 > this.pending.length) {
+      const bytes = Buffer.from(text);
+      this.store(bytes);
+      length = bytes.length;
+    } else {
+      length = this.pending.write(text, this.used);
+      this.used += length;
+    }
+    this.appended += length;
+    return length;
+  }
+
+  /** The pending block to the file (it begins where the file, or what is held past it, ends). */
+  private spill(): void {
+    if (this.used === 0) return;
+    this.store(this.pending.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  /**
+   * Bytes to the end of the file; where it cannot take them (a full disk, no
+   * file), they and all that follows are held in memory instead.
+   */
+  private store(bytes: Buffer): void {
+    if (!this.failed) {
+      try {
+        writeAll(this.fd!, bytes, this.inFile);
+        this.inFile += bytes.length;
+        return;
+      } catch {
+        this.failed = true;
+      }
+    }
+    // A copy: the pending block is written into again.
+    this.memory.push({ at: this.inFile + this.inMemory, bytes: Buffer.from(bytes) });
+    this.inMemory += bytes.length;
+  }
+
+  /** The text of `length` bytes from `offset` (one append, or appends whole). */
+  text(offset: number, length: number): string {
+    this.spill();
+    if (offset >= this.inFile) {
+      // Held past the file's end: the chunk that begins at or before it (an append is never split between chunks).
+      const chunk = this.chunkAt(offset);
+      return chunk.bytes.toString('utf8', offset - chunk.at, offset - chunk.at + length);
+    }
+    this.readAhead(offset, length);
+    return this.block.toString('utf8', offset - this.blockAt, offset - this.blockAt + length);
+  }
+
+  /**
+   * Up to `most` bytes from `offset` (fewer at the end, or where what is held
+   * in memory begins), for a reader that takes them in order; the buffer is
+   * written over by the next read.
+   */
+  bytes(offset: number, most: number): Buffer {
+    this.spill();
+    if (offset >= this.inFile) {
+      const chunk = this.chunkAt(offset);
+      return chunk.bytes.subarray(offset - chunk.at);
+    }
+    this.readAhead(offset, Math.min(most, this.inFile - offset));
+    return this.block.subarray(offset - this.blockAt, this.blockLength);
+  }
+
+  private chunkAt(offset: number): { at: number; bytes: Buffer } {
+    let lo = 0;
+    let hi = this.memory.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.memory[mid]!.at <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.memory[lo]!;
+  }
+
+  /**
+   * Bytes of the file, through a block read ahead: what is put aside is most
+   * often read back in the order it was appended.
+   */
+  private readAhead(offset: number, length: number): void {
+    if (offset >= this.blockAt && offset + length <= this.blockAt + this.blockLength) return;
+    if (length > this.block.length) this.block = Buffer.allocUnsafe(length);
+    const want = Math.min(this.block.length, this.inFile - offset);
+    this.blockAt = offset;
+    this.blockLength = 0;
+    while (this.blockLength < length) {
+      const n = readSync(this.fd!, this.block, this.blockLength, want - this.blockLength, offset + this.blockLength);
+      if (n === 0) throw new Error('internal: a temporary file of the pass ended early');
+      this.blockLength += n;
+    }
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    closeWhenUnreachable.unregister(this);
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+const closeWhenUnreachable = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed.
+  }
+});
+
+function writeAll(fd: number, bytes: Buffer, position: number): void {
+  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at, position + at);
+}
