@@ -3,11 +3,11 @@ import {
   checkNodeMap, displayFlags, failOnMissing, inputFlags, inputPaths, LIST,
   missingArgument, nodeMapFlag, noteDefaultZone, reportNothingFound, reportReadFailures, reportRuntimeZones, timeFlag, zoneFlag,
 } from '../cli/common.js';
-import type { ReportJson } from '../model/report.js';
 import { checkOutPath, OutPathError, writeOutAtomically } from '../report/write-out.js';
 import { buildReport } from '../report/report-data.js';
+import type { ReportDoc, ReportList } from '../report/report-text.js';
 import { htmlPieces } from '../report/html.js';
-import { jsonDocument, writeChunks } from '../report/stream-json.js';
+import { jsonChunks, writeChunks } from '../report/stream-json.js';
 import { markdownPieces } from '../report/markdown.js';
 import { planProgress, type Progress } from '../cli/progress.js';
 import { stdoutFlushed } from '../cli/stdout.js';
@@ -27,9 +27,9 @@ export function formatFor(out: string, flag: string | undefined): Format | undef
 }
 
 /** The document in pieces (a long report is never one string): JSON as JSON.stringify(report, null, 2) writes it, and a newline. */
-export function* render(format: Format, report: ReportJson): Generator<string> {
+export function* render(format: Format, report: ReportDoc): Generator<string> {
   if (format === 'json') {
-    yield* jsonDocument(report, 3);
+    yield* reportJson(report);
     return;
   }
   let first = true;
@@ -37,6 +37,46 @@ export function* render(format: Format, report: ReportJson): Generator<string> {
     yield first ? piece : `\n${piece}`;
     first = false;
   }
+}
+
+/**
+ * The report as JSON.stringify(report, null, 2) writes it, and a newline: in
+ * pieces of one member of its top three levels at most (a key-event row, an
+ * appendix entry), its long lists read back as they are written.
+ */
+function* reportJson(r: ReportDoc): Generator<string> {
+  let first = true;
+  for (const [key, value] of Object.entries(r)) {
+    if (value === undefined) continue;
+    yield `${first ? '{' : ','}\n  ${JSON.stringify(key)}: `;
+    first = false;
+    if (key === 'appendix') {
+      yield* listJson(r.appendix, '  ');
+    } else if (key === 'timeline') {
+      let member = true;
+      for (const [k, v] of Object.entries(r.timeline)) {
+        if (v === undefined) continue;
+        yield `${member ? '{' : ','}\n    ${JSON.stringify(k)}: `;
+        member = false;
+        if (k === 'rows') yield* listJson(r.timeline.rows, '    ');
+        else yield* jsonChunks(v, '    ', 2, 3);
+      }
+      yield '\n  }';
+    } else {
+      yield* jsonChunks(value, '  ', 1, 3);
+    }
+  }
+  yield '\n}\n';
+}
+
+/** A list a level below `indent`'s, its items one piece each. */
+function* listJson(items: ReportList<unknown>, indent: string): Generator<string> {
+  let count = 0;
+  for (const item of items) {
+    yield `${count++ === 0 ? '[' : ','}\n${indent}  `;
+    yield JSON.stringify(item, null, 2).replace(/\n/g, `\n${indent}  `);
+  }
+  yield count === 0 ? '[]' : `\n${indent}]`;
 }
 
 export default class ReportCommand extends Command {
@@ -71,7 +111,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     return super.catch(missingArgument(err, 'the PATHS to read: log files or directories, e.g. kforensics report ./incident --out report.md'));
   }
 
-  async run(): Promise<ReportJson | void> {
+  async run(): Promise<void> {
     const { argv, flags, metadata } = await this.parse(ReportCommand);
     const paths = inputPaths(this, argv);
     const zone = zoneFlag(this, flags.tz);

@@ -1,6 +1,6 @@
-import type { LineRefJson, ReportJson } from '../model/report.js';
+import type { LineRefJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
-import { byNodeName, humanDuration, kindStyle, shortTime, subjectOf } from './report-text.js';
+import { byNodeName, humanDuration, kindStyle, shortTime, subjectOf, type ReportDoc } from './report-text.js';
 
 /**
  * What the first page of a report says, as data both renderers print: when,
@@ -30,12 +30,12 @@ function sure(w: WindowJson): string {
 }
 
 /** Affected partitions, those with a window of a second or more first. */
-function lastingFirst(r: ReportJson): string[] {
+function lastingFirst(r: ReportDoc): string[] {
   const lasting = new Set(r.windows.filter((w) => w.topic !== undefined && (w.durationMs === null || w.durationMs >= BLIP_MS)).map(subjectOf));
   return [...r.summary.partitionsAffected].sort((a, b) => Number(lasting.has(b)) - Number(lasting.has(a)));
 }
 
-export function firstPage(r: ReportJson): FirstPage {
+export function firstPage(r: ReportDoc): FirstPage {
   const s = r.summary;
   const when = s.incident === null ? 'no outage window found in the logs read'
     : `${shortTime(s.incident.start)} → ${s.incident.end === null ? 'still open at the end of the logs' : shortTime(s.incident.end)}${s.incident.durationMs === null ? '' : ` (${humanDuration(s.incident.durationMs)})`}`;

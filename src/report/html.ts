@@ -1,9 +1,8 @@
-import type { ReportJson } from '../model/report.js';
 import { firstPage } from './first-page.js';
 import { esc } from './html-escape.js';
 import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
-  mapped, pieces, appendixLinks,
+  mapped, pieces, appendixLinks, firstOf, type ReportDoc,
 } from './report-text.js';
 import { renderSwimlane } from './swimlane.js';
 
@@ -79,7 +78,7 @@ a { color: #1f5fa8; }
  * The document in pieces, to be joined with newlines, made as they are
  * written: a long report is never one string, nor an array of its rows' text.
  */
-export function* htmlPieces(r: ReportJson): Generator<string> {
+export function* htmlPieces(r: ReportDoc): Generator<string> {
   const display = displayPathOf(r.paths);
   const cited = appendixLinks(r, esc);
   const link = (file: string, line: number) => {
@@ -87,7 +86,7 @@ export function* htmlPieces(r: ReportJson): Generator<string> {
     const id = cited.id(file, line);
     return id ? `<a href="#${id}">${label}</a>` : label;
   };
-  const offset = utcOffsetOf(r.summary.incident?.start ?? r.timeline.rows[0]?.time ?? '');
+  const offset = utcOffsetOf(r.summary.incident?.start ?? firstOf(r.timeline.rows)?.time ?? '');
   const chart = renderSwimlane(r);
   const kinds = [...new Set(r.windows.map((w) => w.kind))];
 
@@ -240,7 +239,7 @@ export function* htmlPieces(r: ReportJson): Generator<string> {
   yield* pieces(`<p class="meta">Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${esc(shownZone(r))}).</p>`);
   yield* pieces('<table class="appendix"><thead><tr><th></th><th>File:line</th><th>Node</th><th>Time</th><th>Line</th></tr></thead><tbody>');
   for (const a of r.appendix) {
-    yield* pieces(`<tr id="${a.id}"><td class="mono">${a.id}</td><td class="mono">${esc(`${display(a.file)}:${a.line}`)}</td><td>${esc(a.node ?? '')}</td><td class="time mono">${a.time === null ? '' : esc(a.time.slice(11, 23))}</td><td class="text">${esc(a.text)}</td></tr>`);
+    yield* pieces(`<tr id="${a.id}"><td class="mono">${a.id}</td><td class="mono">${cited.label(a.file, a.line)}</td><td>${esc(a.node ?? '')}</td><td class="time mono">${a.time === null ? '' : esc(a.time.slice(11, 23))}</td><td class="text">${esc(a.text)}</td></tr>`);
   }
   yield* pieces('</tbody></table>');
   yield* unfold();

@@ -1,9 +1,8 @@
-import type { ReportJson } from '../model/report.js';
 import { firstPage } from './first-page.js';
 import { mermaidCaption, mermaidGantt } from './mermaid.js';
 import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
-  mapped, pieces, appendixLinks,
+  mapped, pieces, appendixLinks, firstOf, type ReportDoc,
 } from './report-text.js';
 
 /**
@@ -47,14 +46,14 @@ function* table(head: readonly string[], rows: Iterable<readonly string[]>): Gen
  * The document in pieces, to be joined with newlines, made as they are
  * written: a long report is never one string, nor an array of its rows' text.
  */
-export function* markdownPieces(r: ReportJson): Generator<string> {
+export function* markdownPieces(r: ReportDoc): Generator<string> {
   const display = displayPathOf(r.paths);
   const cited = appendixLinks(r, mdText);
   const link = (file: string, line: number) => {
     const id = cited.id(file, line);
     return id ? `[${cited.label(file, line)}](#${id})` : cited.label(file, line);
   };
-  const offset = utcOffsetOf(r.summary.incident?.start ?? r.timeline.rows[0]?.time ?? '');
+  const offset = utcOffsetOf(r.summary.incident?.start ?? firstOf(r.timeline.rows)?.time ?? '');
 
   yield `# ${mdText(r.title)}`;
   yield '';
@@ -207,7 +206,7 @@ export function* markdownPieces(r: ReportJson): Generator<string> {
   yield* pieces('## Appendix: evidence', '');
   yield* pieces(`Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${shownZone(r)}).`, '');
   yield* pieces(table(['', 'File:line', 'Node', 'Time', 'Line'], mapped(r.appendix, (a) => [
-    `<a id="${a.id}"></a>${a.id}`, mdText(`${display(a.file)}:${a.line}`), a.node ?? '', a.time === null ? '' : a.time.slice(11, 23), mdCode(a.text),
+    `<a id="${a.id}"></a>${a.id}`, cited.label(a.file, a.line), a.node ?? '', a.time === null ? '' : a.time.slice(11, 23), mdCode(a.text),
   ])));
   yield* pieces('', '</details>', '');
 }

@@ -1,4 +1,4 @@
-import type { ReportJson } from '../model/report.js';
+import type { ReportDoc } from './report-text.js';
 import type { WindowJson } from '../model/window.js';
 import { byNodeName, humanDuration, kindStyle, rowSubject, utcOffsetOf, windowRows, shownZone } from './report-text.js';
 
@@ -17,7 +17,7 @@ import { byNodeName, humanDuration, kindStyle, rowSubject, utcOffsetOf, windowRo
 const name = (s: string) => s.replace(/[:;#%\r\n]/g, ' ').replace(/\s+/g, ' ').trim();
 const wall = (iso: string) => iso.slice(0, 23);
 
-export function mermaidGantt(r: ReportJson): string | null {
+export function mermaidGantt(r: ReportDoc): string | null {
   const gaps = r.gaps.flatMap((p) => p.gaps.map((g) => ({ topic: p.topic, partition: p.partition, g })));
   if (r.windows.length === 0 && gaps.length === 0) return null;
   // Open windows run to the last instant the report shows, as in the HTML chart. Loops, not Math.max(...):
@@ -88,7 +88,7 @@ export function mermaidGantt(r: ReportJson): string | null {
 }
 
 /** The sentence under the chart: what it shows and what it leaves to the HTML report. */
-export function mermaidCaption(r: ReportJson): string {
+export function mermaidCaption(r: ReportDoc): string {
   const span = r.summary.incident?.durationMs ?? null;
   return `One bar per window (sub-second partition windows starting together share one), times in ${shownZone(r)}${span === null ? '' : `, ${humanDuration(span)} in all`}; the HTML report adds the key events and cuts quiet stretches from the axis.`;
 }

@@ -9,7 +9,7 @@ import type { DumpInputJson } from '../model/gap.js';
 import { severityRank } from '../model/record.js';
 import { compiledParse } from '../model/check.js';
 import {
-  ReportSchema, type AppendixEntryJson, type GapPartitionJson, type KeyEventJson, type LineRefJson,
+  KeyEventSchema, ReportSchema, type AppendixEntryJson, type GapPartitionJson, type KeyEventJson,
   type MissingRecordsJson, type ReportJson,
 } from '../model/report.js';
 import type { InputJson } from '../model/timeline.js';
@@ -18,19 +18,22 @@ import { parseProperties } from '../readers/properties.js';
 import { parseDescribe } from '../readers/topics-describe.js';
 import { StartupConfigScan } from '../readers/startup-config.js';
 import { nodeFromPath } from '../sources/identity.js';
-import { pickLines } from '../sources/lines.js';
 import type { Plan } from '../read/plan.js';
 import { buildTimeline } from '../read/build.js';
 import { smallFiles, WindowsSink, type SmallFiles } from '../windows/build.js';
 import type { Window } from '../windows/engine.js';
 import { drain, type EventSink } from '../timeline/sink.js';
 import { carriedNodeBeside, EVENTS_KIND, eventFileStartupConfigs } from '../readers/events-ndjson.js';
-import { ownCopy, PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
+import { PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
 import type { Zone } from '../time/zone.js';
-import { compactRuns } from '../timeline/compact.js';
+import { Compactor, type CompactRow } from '../timeline/compact.js';
+import type { Rule } from '../catalogue/schema.js';
+import type { NodeKind, Severity } from '../model/record.js';
+import { Appendix } from './appendix.js';
+import { Spool } from './spool.js';
 import { rezoneWindows } from '../windows/display-zone.js';
 import { narrative } from './narrative.js';
-import { byNodeName, clockOf, subjectOf } from './report-text.js';
+import { byNodeName, clockOf, firstOf, subjectOf, type ReportDoc } from './report-text.js';
 
 export interface ReportOptions {
   zone: Zone;
@@ -53,9 +56,10 @@ export interface ReportOptions {
 }
 
 export interface ReportResult {
-  report: ReportJson;
+  report: ReportDoc;
   missing: string[];
 }
+
 
 /** The report checked against its schema: the document itself where the compiled check passes it (no copy of it made). */
 const parseReport = compiledParse(ReportSchema);
@@ -100,7 +104,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     zone, ...(shown !== zone && { displayZone: shown }), minGapMs: DEFAULTS.minGapMs, percentile: DEFAULTS.percentile, k: DEFAULTS.k, nodeMap, followSymlinks, layouts,
   };
   const topicGaps = await DumpedTopicGaps.read(plan, paths, topics, gapOptions);
-  const { windows, falseAlarms, keyRows } = await passOverLogs(timeline, small, keys, topicGaps.sinks, zone, shown);
+  const { windows, falseAlarms, keyRows, appendix: cited } = await passOverLogs(timeline, small, keys, topicGaps.sinks, zone, shown);
   const { rows, eventsRead, keyEvents, clientExpiries } = keyRows;
   const logsRead = new Set(plan.families.flatMap((f) => f.files.map((x) => x.path)));
   const logInputs = timeline.inputs().filter((i) => logsRead.has(i.file));
@@ -132,7 +136,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const zoneCheck = gapReports.map((g) => ({ ...g.zoneCheck, topic: g.topic }));
 
   // Findings from describe snapshots and properties files.
-  const clock = clockOf(windows[0]?.start ?? rows[0]?.time ?? null);
+  const clock = clockOf(windows[0]?.start ?? firstOf(rows)?.time ?? null);
   const { describes, properties, startup } = await configFiles(timeline.plan, startups, small, timeline.inputs());
   const { findings, recommendations } = runChecks({ describes, properties, startup, windows, clock });
 
@@ -158,8 +162,9 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
   const sum = (f: (i: InputJson) => number) => read.reduce((s, i) => s + f(i), 0);
 
   const configRefs = [...findings.flatMap((f) => f.evidence), ...recommendations.flatMap((r) => r.values.flatMap((v) => (v.evidence ? [v.evidence] : [])))];
-  const appendix = await buildAppendix(windows, rows, gaps, configRefs, inputs);
+  const appendix = await cited.finish(rows, gaps, configRefs);
 
+  // Checked against the schema without its long lists, which are checked item by item as they are made.
   const report: ReportJson = {
     schema: 'kforensics/report/v1',
     title: options.title ?? `Incident report: ${paths.join(', ')}`,
@@ -172,7 +177,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     timeline: {
       selection: clientExpiries === 0 ? KEY_SELECTION
         : `${KEY_SELECTION}; left out: ${clientExpiries} expiries of ZooKeeper sessions no broker log established, with a timeout no broker negotiated (command-line tools' sessions)`,
-      eventsRead, keyEvents, rows,
+      eventsRead, keyEvents, rows: [],
     },
     windows,
     gaps,
@@ -211,16 +216,18 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
       }),
       falseAlarms,
     },
-    appendix,
+    appendix: [],
   };
-  return { report: parseReport(report), missing: [] };
+  const checked = parseReport(report);
+  return { report: { ...checked, timeline: { ...checked.timeline, rows }, appendix }, missing: [] };
 }
 
 /**
  * The one pass over the logs, every record to the key events, the window
- * engine and the gap sinks. What is returned is the windows as JSON and the
- * key-event rows: the engine's own windows, with the lines they cite, are
- * let go on return (held beside their JSON they were the report's peak).
+ * engine and the gap sinks. What is returned is the windows as JSON, the
+ * key-event rows (spooled) and the appendix begun (the lines the windows and
+ * the rows cite): the engine's own windows, with the lines they cite, are
+ * let go on return.
  */
 async function passOverLogs(
   timeline: Awaited<ReturnType<typeof buildTimeline>>, small: SmallFiles, keys: KeyEvents, sinks: readonly EventSink[], zone: Zone, shown: Zone,
@@ -229,10 +236,12 @@ async function passOverLogs(
   // The key events first: they number the events, and the window engine keeps that number with the lines it cites.
   await drain(timeline.eventBatches, [keys, windowsSink, ...sinks]);
   const finished = windowsSink.finish();
-  // Key events' times in the zone shown (--display-tz).
-  const keyRows = await keys.rows(finished.list, shown);
   const doc = finished.doc;
-  return { windows: (shown === zone ? doc : rezoneWindows(doc, shown)).windows, falseAlarms: doc.falseAlarms, keyRows };
+  const windows = (shown === zone ? doc : rezoneWindows(doc, shown)).windows;
+  // Key events' times in the zone shown (--display-tz).
+  const appendix = new Appendix(windows, timeline.inputs(), shown);
+  const keyRows = await keys.rows(finished.list, shown, appendix);
+  return { windows, falseAlarms: doc.falseAlarms, keyRows, appendix };
 }
 
 /** One sentence on the clock offsets estimated between nodes (see src/analysis/skew.ts). */
@@ -249,10 +258,11 @@ function describeSkew(skew: SkewReport): string {
 /**
  * The report's key events, a sink of the one pass. Which lines the windows
  * cite is known only once the pass is over, so the events key by their
- * severity and category are held (with whether they were a command-line
- * tool's session expiring when read), and the cited ones that are not key
- * are found afterwards through the windows' evidence; both are put back in
- * the order of the pass and compacted into runs.
+ * severity and category are spooled as they come (with whether they were a
+ * command-line tool's session expiring when read), and the cited ones that
+ * are not key are found afterwards through the windows' evidence; both are
+ * put back in the order of the pass and compacted into runs, the rows
+ * spooled in turn: memory holds neither, however long the logs.
  */
 class KeyEvents implements EventSink {
   private read = 0;
@@ -261,13 +271,13 @@ class KeyEvents implements EventSink {
   // survive every minor collection, which moved every event of the pass to the old generation (+60 MB peak RSS at 100 MB).
   // Only events of the topics asked for (all, when none were) are numbered: a line a window cites is a key event
   // when it has a number. This sink comes before the window engine in the pass, so that the cited lines carry it.
-  // What is held is a row's worth of each key event (no fields, no continuation lines): tens of thousands of them
-  // are held to the end of the pass.
-  // They are held in the order of the pass (their positions ascending); those that were a command-line tool's
-  // session expiring when read are also in `expiries`. Their messages are held once per distinct text (MESSAGES_HELD).
-  private readonly held: Positioned[] = [];
-  private readonly expiries = new Set<Positioned>();
-  private readonly messages = new Map<string, string>();
+  // What is spooled is a row's worth of each key event (no fields, no continuation lines), in the order of the pass
+  // (their positions ascending).
+  private readonly held = Spool.ofText();
+  /** The strings that repeat from event to event (nodes, files, rules' ids, categories …), by number, and the rules by id. */
+  private readonly names = new Map<string, number>();
+  private readonly named: string[] = [];
+  private readonly rules = new Map<string, Rule>();
 
   constructor(private readonly topics: readonly string[]) {}
 
@@ -275,93 +285,135 @@ class KeyEvents implements EventSink {
   pushRun(): void {}
 
   push(e: TimelineEvent): void {
-    if (e.rule === null) return;
+    const rule = e.rule;
+    if (rule === null) return;
     const position = this.read++;
     noteBrokerSession(this.sessions, e);
     if (!inTopics(e, this.topics)) return;
     (e as Positioned)[PASS_POSITION] = position;
     if (!isKeyBySeverity(e)) return;
-    const row = rowOnly(e, this.message(e.message));
-    this.held.push(row);
-    if (isClientSessionExpiry(this.sessions, e)) this.expiries.add(row);
+    if (!this.rules.has(rule.id)) this.rules.set(rule.id, rule);
+    // One line of text, the message last (it may hold any character): a third of the time JSON took.
+    const expiry = isClientSessionExpiry(this.sessions, e) ? 1 : 0;
+    this.held.push(`${position} ${e.time} ${this.name(e.node)} ${this.name(e.nodeKind)} ${this.name(e.file)} ${e.line} ${this.name(rule.id)} ${this.name(e.category)} ${this.name(e.severity)} ${expiry} ${e.message}`);
   }
 
-  /** The message in a string of its own (a slice of its line would keep the line), one per distinct text while there are few. */
-  private message(text: string): string {
-    let own = this.messages.get(text);
-    if (own === undefined) {
-      own = ownCopy(text);
-      if (this.messages.size < MESSAGES_HELD) this.messages.set(own, own);
+  private name(s: string): number {
+    let n = this.names.get(s);
+    if (n === undefined) {
+      this.names.set(s, (n = this.named.length));
+      this.named.push(s);
     }
-    return own;
+    return n;
+  }
+
+  /** The held events read back, in the order of the pass. */
+  private *heldEvents(): Generator<{ position: number; expiry: boolean; event: Positioned }> {
+    const { named } = this;
+    const fields: number[] = [];
+    for (const text of this.held) {
+      let at = 0;
+      fields.length = 0;
+      for (let k = 0; k < 10; k++) {
+        const space = text.indexOf(' ', at);
+        fields.push(Number(text.slice(at, space)));
+        at = space + 1;
+      }
+      const [position, time, node, nodeKind, file, line, rule, category, severity, expiry] = fields as [number, number, number, number, number, number, number, number, number, number];
+      const message = text.slice(at);
+      yield {
+        position,
+        expiry: expiry === 1,
+        event: rowOnly({
+          time, node: named[node]!, nodeKind: named[nodeKind]! as NodeKind, file: named[file]!, line, rule: this.rules.get(named[rule]!)!,
+          category: named[category]!, severity: named[severity]! as Severity, message,
+        } as Positioned, message),
+      };
+    }
   }
 
   /** `windows` may be read twice (the lines they cite, then, only if there are client expiries, to tell those cited). */
-  async rows(windows: Iterable<Window>, zone: Zone): Promise<{ rows: KeyEventJson[]; eventsRead: number; keyEvents: number; clientExpiries: number }> {
-    this.messages.clear();
+  async rows(windows: Iterable<Window>, zone: Zone, appendix: Appendix): Promise<{ rows: Spool<KeyEventJson>; eventsRead: number; keyEvents: number; clientExpiries: number }> {
     const citedEvents = new Set<TimelineEvent>();
     for (const w of windows) for (const ev of w.evidence) if (ev.event) citedEvents.add(ev.event);
     // The lines the windows cite, to tell a cited expiry (asked only when there are expiries).
     let cited: Set<string> | undefined;
-    const isCited = (e: TimelineEvent): boolean => {
+    const isCited = (file: string, line: number): boolean => {
       if (!cited) {
         cited = new Set();
         for (const w of windows) for (const ev of w.evidence) cited.add(`${ev.file}:${ev.line}`);
       }
-      return cited.has(`${e.file}:${e.line}`);
+      return cited.has(`${file}:${line}`);
     };
+    // The cited events that were numbered, in the order of the pass; those held too are taken from the spool.
+    const more: Positioned[] = [];
+    for (const e of citedEvents) if ((e as Positioned)[PASS_POSITION] !== undefined) more.push(e);
+    more.sort((a, b) => a[PASS_POSITION]! - b[PASS_POSITION]!);
+    const rows = keyEventSpool();
+    const put = (row: CompactRow): void => {
+      appendix.addRow(rows.push(keyEventRow(row, zone)), row.first.file, row.first.line, row.first.node, row.first.time);
+    };
+    const compactor = new Compactor(1000, 'run');
+    const released: CompactRow[] = [];
     let clientExpiries = 0;
-    const chosen: TimelineEvent[] = [];
-    const held = this.held;
-    for (const e of held) {
-      // CLI tools' ZooKeeper sessions expiring are not the cluster's story.
-      if (this.expiries.has(e) && !isCited(e)) clientExpiries++;
-      else chosen.push(e);
-    }
-    // Whether a cited event is held: by its position, among the held ones' (ascending).
-    const isHeld = (seq: number): boolean => {
-      let lo = 0;
-      let hi = held.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (held[mid]![PASS_POSITION]! < seq) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo < held.length && held[lo]![PASS_POSITION] === seq;
+    let keyEvents = 0;
+    const take = (e: TimelineEvent): void => {
+      keyEvents++;
+      compactor.push(e, released);
+      for (const row of released) put(row);
+      released.length = 0;
     };
-    for (const e of citedEvents) {
-      const seq = (e as Positioned)[PASS_POSITION];
-      if (seq !== undefined && !isHeld(seq)) chosen.push(e);
+    let next = 0;
+    for (const { position, expiry, event } of this.heldEvents()) {
+      while (next < more.length && more[next]![PASS_POSITION]! < position) take(more[next++]!);
+      // Cited and held: the held one is the row's.
+      while (next < more.length && more[next]![PASS_POSITION] === position) next++;
+      // CLI tools' ZooKeeper sessions expiring are not the cluster's story.
+      if (expiry && !isCited(event.file, event.line)) {
+        clientExpiries++;
+        continue;
+      }
+      take(event);
     }
-    // What is chosen is all that is needed of them now (the report is built after, and rendered).
-    this.held.length = 0;
-    this.expiries.clear();
-    chosen.sort((a, b) => (a as Positioned)[PASS_POSITION]! - (b as Positioned)[PASS_POSITION]!);
-    const rows: KeyEventJson[] = [];
-    for (const row of compactRuns(chosen, 1000, 'run')) {
-      // Held to the end (the report is made whole): in strings of their own, as the windows' (toWindowJson). A row of
-      // one instant (most) holds one string for both: the zone's formatting keeps only the last second it made, and
-      // made twice per row it was made anew each time.
-      const time = ownCopy(zone.format(row.first.time));
-      rows.push({
-        time,
-        lastTime: row.last.time === row.first.time ? time : ownCopy(zone.format(row.last.time)),
-        node: row.first.node,
-        nodeKind: row.first.nodeKind,
-        rule: row.first.rule!.id,
-        category: row.first.category,
-        severity: row.first.severity,
-        message: row.first.message,
-        count: row.count,
-        evidence: { file: row.first.file, line: row.first.line },
-      });
-    }
-    return { rows, eventsRead: this.read, keyEvents: chosen.length, clientExpiries };
+    while (next < more.length) take(more[next++]!);
+    compactor.end(released);
+    for (const row of released) put(row);
+    this.held.close();
+    return { rows, eventsRead: this.read, keyEvents, clientExpiries };
   }
 }
 
-/** Distinct key-event messages held once each, at most (past that, each event's is its own copy). */
-const MESSAGES_HELD = 50_000;
+
+/** The row of a run of key events, checked against its schema. */
+function keyEventRow(row: CompactRow, zone: Zone): KeyEventJson {
+  const time = zone.format(row.first.time);
+  return parseKeyEvent({
+    time,
+    lastTime: row.last.time === row.first.time ? time : zone.format(row.last.time),
+    node: row.first.node,
+    nodeKind: row.first.nodeKind,
+    rule: row.first.rule!.id,
+    category: row.first.category,
+    severity: row.first.severity,
+    message: row.first.message,
+    count: row.count,
+    evidence: { file: row.first.file, line: row.first.line },
+  });
+}
+
+const parseKeyEvent = compiledParse(KeyEventSchema);
+
+/** Key-event rows spooled as tuples (lastTime null where it is the time). */
+function keyEventSpool(): Spool<KeyEventJson> {
+  type Tuple = [string, string | null, string, NodeKind, string, string, Severity, string, number, string, number];
+  return new Spool<KeyEventJson>(
+    (r): Tuple => [r.time, r.lastTime === r.time ? null : r.lastTime, r.node, r.nodeKind, r.rule, r.category, r.severity, r.message, r.count, r.evidence.file, r.evidence.line],
+    (json) => {
+      const [time, lastTime, node, nodeKind, rule, category, severity, message, count, file, line] = json as Tuple;
+      return { time, lastTime: lastTime ?? time, node, nodeKind, rule, category, severity, message, count, evidence: { file, line } };
+    },
+  );
+}
 
 function isKeyBySeverity(e: TimelineEvent): boolean {
   return severityRank(e.severity) >= severityRank('warn') || (KEY_CATEGORIES.has(e.category) && severityRank(e.severity) >= severityRank('info'));
@@ -449,57 +501,4 @@ function summarise(windows: readonly WindowJson[], missing: MissingRecordsJson[]
     }
   });
   return { incident, nodesAffected: nodes, partitionsAffected: partitions, longestOutage: longest, recordsNeverWritten: missing, narrative: '' };
-}
-
-/**
- * Every line the report cites, quoted as written: the files are read once
- * more, keeping only the cited lines.
- */
-async function buildAppendix(
-  windows: readonly WindowJson[], rows: readonly KeyEventJson[], gaps: readonly GapPartitionJson[],
-  findingRefs: readonly LineRefJson[], inputs: readonly InputJson[],
-): Promise<AppendixEntryJson[]> {
-  const entries = new Map<string, Omit<AppendixEntryJson, 'id'>>();
-  const nodeOfFile = new Map(inputs.map((i) => [i.file, i.node]));
-  const add = (file: string, line: number, time: string | null, node: string | null, text: string) => {
-    const k = `${file}:${line}`;
-    const had = entries.get(k);
-    if (had) {
-      if (had.node === null && node !== null) had.node = node;
-      return;
-    }
-    entries.set(k, { file, line, node: node ?? nodeOfFile.get(file) ?? null, time, text });
-  };
-  for (const w of windows) for (const e of w.evidence) add(e.file, e.line, e.time, null, e.text);
-  for (const r of rows) add(r.evidence.file, r.evidence.line, r.time, r.node, r.message);
-  for (const p of gaps) {
-    for (const g of p.gaps) {
-      add(g.before.file, g.before.line, g.before.time, p.broker, `offset ${g.before.offset} CreateTime ${g.before.createTime}`);
-      add(g.after.file, g.after.line, g.after.time, p.broker, `offset ${g.after.offset} CreateTime ${g.after.createTime}`);
-      for (const e of g.evidence) add(e.file, e.line, e.time, e.node, e.text);
-    }
-  }
-  for (const r of findingRefs) add(r.file, r.line, null, null, '');
-
-  // Quote the lines as written.
-  const byFile = new Map<string, Set<number>>();
-  for (const e of entries.values()) {
-    let s = byFile.get(e.file);
-    if (!s) byFile.set(e.file, (s = new Set()));
-    s.add(e.line);
-  }
-  for (const [file, wanted] of byFile) {
-    try {
-      await pickLines(file, wanted, (n, text) => {
-        entries.get(`${file}:${n}`)!.text = text;
-      });
-    } catch {
-      // The file changed or vanished since it was read: keep the text the readers gave.
-    }
-  }
-  // Each entry's time parsed once, not at every comparison.
-  const sorted = [...entries.values()].map((e) => ({ e, t: e.time === null ? Infinity : Date.parse(e.time) })).sort((a, b) => (
-    a.t - b.t || (a.e.file < b.e.file ? -1 : a.e.file > b.e.file ? 1 : 0) || a.e.line - b.e.line
-  ));
-  return sorted.map(({ e }, i) => ({ id: `ev-${i + 1}`, ...e }));
 }

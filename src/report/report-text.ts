@@ -1,8 +1,27 @@
 import { formatDuration } from '../analysis/gap.js';
-import type { LineRefJson, RecommendationJson, ReportJson } from '../model/report.js';
+import type { AppendixEntryJson, KeyEventJson, LineRefJson, RecommendationJson, ReportJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
 
 /** Small text helpers shared by the report's data, Markdown and HTML. */
+
+/** A long list of a report: an array, or read back from a spool each time it is iterated. */
+export type ReportList<T> = Iterable<T> & { readonly length: number };
+
+/**
+ * A report as built: its long lists (key-event rows, the appendix) are not
+ * held in memory but read back as they are written. A ReportJson is one too.
+ */
+export type ReportDoc = Omit<ReportJson, 'timeline' | 'appendix'> & {
+  timeline: Omit<ReportJson['timeline'], 'rows'> & { rows: ReportList<KeyEventJson> };
+  /** `idOf`: a cited line's id, looked up without reading the list. */
+  appendix: ReportList<AppendixEntryJson> & { idOf?: (file: string, line: number) => string | undefined };
+};
+
+/** A list's first item. */
+export function firstOf<T>(list: ReportList<T>): T | undefined {
+  for (const item of list) return item;
+  return undefined;
+}
 
 /** `broker-2` < `broker-10` < `zk-1`; `test-topic-2` < `test-topic-10`. */
 export function byNodeName(a: string, b: string): number {
@@ -65,16 +84,20 @@ export function displayPathOf(paths: readonly string[]): (file: string) => strin
  * by file and then line (no key made per link: a report holds tens of
  * thousands).
  */
-export function appendixLinks(r: Pick<ReportJson, 'paths' | 'appendix'>, escape: (s: string) => string): {
+export function appendixLinks(r: Pick<ReportDoc, 'paths' | 'appendix'>, escape: (s: string) => string): {
   label: (file: string, line: number) => string;
   id: (file: string, line: number) => string | undefined;
 } {
   const display = displayPathOf(r.paths);
   const ids = new Map<string, Map<number, string>>();
-  for (const a of r.appendix) {
-    let lines = ids.get(a.file);
-    if (!lines) ids.set(a.file, (lines = new Map()));
-    lines.set(a.line, a.id);
+  // An appendix read back from its spool looks its ids up itself (not read whole into a map).
+  const idOf = r.appendix.idOf?.bind(r.appendix);
+  if (!idOf) {
+    for (const a of r.appendix) {
+      let lines = ids.get(a.file);
+      if (!lines) ids.set(a.file, (lines = new Map()));
+      lines.set(a.line, a.id);
+    }
   }
   const shown = new Map<string, string>();
   return {
@@ -84,7 +107,7 @@ export function appendixLinks(r: Pick<ReportJson, 'paths' | 'appendix'>, escape:
       // A line number and the colon are nothing either escape changes.
       return `${f}:${line}`;
     },
-    id: (file, line) => ids.get(file)?.get(line),
+    id: idOf ?? ((file, line) => ids.get(file)?.get(line)),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { KeyEventJson, ReportJson } from '../model/report.js';
+import type { KeyEventJson } from '../model/report.js';
+import type { ReportDoc } from './report-text.js';
 import type { WindowJson } from '../model/window.js';
 import { Zone } from '../time/zone.js';
 import { esc } from './html-escape.js';
@@ -49,6 +50,9 @@ export function xAt(segments: readonly Segment[], t: number): number {
   return segments.at(-1)!.x1;
 }
 
+/** The shortest quiet stretch that breaks the time axis (longer where the chart spans more than 50 minutes). */
+const QUIET_MIN_MS = 10 * 60_000;
+
 /**
  * Busy stretches (windows, event instants) separated by a quiet stretch longer
  * than both 10 minutes and a fifth of the whole span become separate segments.
@@ -56,7 +60,7 @@ export function xAt(segments: readonly Segment[], t: number): number {
 export function buildSegments(busy: readonly [number, number][], x0: number, x1: number): Segment[] {
   const sorted = [...busy].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const total = Math.max(1, sorted.reduce((m, b) => Math.max(m, b[1]), -Infinity) - sorted[0]![0]);
-  const quiet = Math.max(10 * 60_000, total / 5);
+  const quiet = Math.max(QUIET_MIN_MS, total / 5);
   const clusters: [number, number][] = [];
   for (const [s, e] of sorted) {
     const last = clusters.at(-1);
@@ -105,8 +109,21 @@ interface Lane {
   kind: 'node' | 'topic' | 'cluster';
   label: string;
   bars: { w: WindowJson; i: number; sub: number }[];
-  ticks: KeyEventJson[];
+  /** Key events as ticks, one per pixel column (in the order of their first row). */
+  ticks: Map<number, Tick>;
   subRows: number;
+}
+
+/** The key-event rows of one pixel column of a lane: what its tick shows (not the rows: a report's are read back from a spool). */
+interface Tick {
+  /** The first row of the highest severity. */
+  severity: string;
+  count: number;
+  /** Where the last of its runs ends. */
+  runEnd: number;
+  /** The first five rows (the title lists them) and how many there are. */
+  first: KeyEventJson[];
+  rows: number;
 }
 
 function laneKey(w: WindowJson): { key: string; kind: Lane['kind'] } {
@@ -127,7 +144,7 @@ function chart(lines: () => Iterable<string>, lanes: number): ChartResult {
   return { lines, lanes, get svg() { return [...lines()].join('\n'); } };
 }
 
-export function renderSwimlane(r: ReportJson): ChartResult {
+export function renderSwimlane(r: ReportDoc): ChartResult {
   const zone = new Zone(shownZone(r));
   const times: [number, number][] = [];
   let tMax = -Infinity;
@@ -137,12 +154,21 @@ export function renderSwimlane(r: ReportJson): ChartResult {
     tMax = Math.max(tMax, e);
     times.push([s, e]);
   }
+  // The rows' spans, those that follow one another within QUIET_MIN_MS joined (they fall in one segment whatever the
+  // others: buildSegments gives the same segments), not one pair per row (a report's rows are read back from a spool).
+  let span: [number, number] | undefined;
   for (const e of r.timeline.rows) {
     const t = Date.parse(e.time);
     const u = Date.parse(e.lastTime);
     tMax = Math.max(tMax, u);
-    times.push([t, u]);
+    if (span && t >= span[0] && t - span[1] <= QUIET_MIN_MS) {
+      span[1] = Math.max(span[1], u);
+    } else {
+      if (span) times.push(span);
+      span = [t, u];
+    }
   }
+  if (span) times.push(span);
   const gapBands = r.gaps.flatMap((p) => p.gaps.map((g) => ({ topic: p.topic, partition: p.partition, g })));
   for (const b of gapBands) times.push([b.g.before.createTime, b.g.after.createTime]);
   if (times.length === 0) return chart(() => ['<p>No windows and no key events to chart.</p>'], 0);
@@ -157,23 +183,39 @@ export function renderSwimlane(r: ReportJson): ChartResult {
 
   // Lanes: every node read (in name order), then a lane per topic with partition windows.
   const lanes = new Map<string, Lane>();
-  for (const n of r.inputQuality.nodes) lanes.set(`node:${n}`, { key: `node:${n}`, kind: 'node', label: n, bars: [], ticks: [], subRows: 1 });
+  for (const n of r.inputQuality.nodes) lanes.set(`node:${n}`, { key: `node:${n}`, kind: 'node', label: n, bars: [], ticks: new Map(), subRows: 1 });
   const topicLanes: Lane[] = [];
   r.windows.forEach((w, i) => {
     const { key, kind } = laneKey(w);
     let lane = lanes.get(key);
     if (!lane) {
-      lane = { key, kind, label: kind === 'topic' ? w.topic! : kind === 'cluster' ? 'whole cluster' : w.node!, bars: [], ticks: [], subRows: 1 };
+      lane = { key, kind, label: kind === 'topic' ? w.topic! : kind === 'cluster' ? 'whole cluster' : w.node!, bars: [], ticks: new Map(), subRows: 1 };
       lanes.set(key, lane);
       if (kind === 'topic') topicLanes.push(lane);
     }
     lane.bars.push({ w, i, sub: 0 });
   });
-  for (const e of r.timeline.rows) lanes.get(`node:${e.node}`)?.ticks.push(e);
+  // Ticks: one per pixel column; their titles list what they fold.
+  for (const e of r.timeline.rows) {
+    const ticks = lanes.get(`node:${e.node}`)?.ticks;
+    if (!ticks) continue;
+    const col = Math.round(x(Date.parse(e.time)));
+    const end = x(Date.parse(e.lastTime));
+    const tick = ticks.get(col);
+    if (!tick) {
+      ticks.set(col, { severity: e.severity, count: e.count, runEnd: end, first: [e], rows: 1 });
+      continue;
+    }
+    if ((RANK[e.severity] ?? 0) > (RANK[tick.severity] ?? 0)) tick.severity = e.severity;
+    tick.count += e.count;
+    tick.runEnd = Math.max(tick.runEnd, end);
+    if (tick.first.length < TITLE_ROWS) tick.first.push(e);
+    tick.rows++;
+  }
   for (const b of gapBands) {
     const key = `topic:${b.topic}`;
     if (!lanes.has(key)) {
-      const lane: Lane = { key, kind: 'topic', label: b.topic, bars: [], ticks: [], subRows: 1 };
+      const lane: Lane = { key, kind: 'topic', label: b.topic, bars: [], ticks: new Map(), subRows: 1 };
       lanes.set(key, lane);
       topicLanes.push(lane);
     }
@@ -257,20 +299,10 @@ export function renderSwimlane(r: ReportJson): ChartResult {
         const gw = Math.max(CHART.minBarWidth, round(x(b.g.after.createTime) - gx));
         yield `<rect class="gap" x="${gx}" y="${top + 3}" width="${gw}" height="6" fill="none" stroke="#555" stroke-dasharray="3 2" data-start-ms="${b.g.before.createTime}" data-end-ms="${b.g.after.createTime}"><title>${esc(`no record in ${b.topic}-${b.partition ?? '?'}: last committed CreateTime ${b.g.before.createTime} (${shortTime(b.g.before.time)}), next ${b.g.after.createTime} (${shortTime(b.g.after.time)}): ${b.g.duration}${b.g.estimatedMissing === null ? '' : `, ~${b.g.estimatedMissing} records never written`}`)}</title></rect>`;
       }
-      // Ticks: one per pixel column; their titles list what they fold.
-      const columns = new Map<number, KeyEventJson[]>();
-      for (const t of lane.ticks) {
-        const col = Math.round(x(Date.parse(t.time)));
-        const list = columns.get(col) ?? [];
-        list.push(t);
-        columns.set(col, list);
-      }
-      for (const [col, events] of columns) {
-        const worst = events.reduce((a, b) => ((RANK[b.severity] ?? 0) > (RANK[a.severity] ?? 0) ? b : a));
-        const count = events.reduce((n, e) => n + e.count, 0);
-        const runEnd = Math.round(events.reduce((m, e) => Math.max(m, x(Date.parse(e.lastTime))), -Infinity));
-        if (runEnd - col >= 2) yield `<line class="run" x1="${col}" x2="${runEnd}" y1="${top + 6}" y2="${top + 6}" stroke="${TICK_COLOUR[worst.severity]}" stroke-width="2" stroke-opacity="0.5"/>`;
-        yield `<line class="tick" x1="${col}" x2="${col}" y1="${top + 2}" y2="${top + 10}" stroke="${TICK_COLOUR[worst.severity]}" stroke-width="2" data-count="${count}"><title>${esc(tickTitle(events))}</title></line>`;
+      for (const [col, tick] of lane.ticks) {
+        const runEnd = Math.round(tick.runEnd);
+        if (runEnd - col >= 2) yield `<line class="run" x1="${col}" x2="${runEnd}" y1="${top + 6}" y2="${top + 6}" stroke="${TICK_COLOUR[tick.severity]}" stroke-width="2" stroke-opacity="0.5"/>`;
+        yield `<line class="tick" x1="${col}" x2="${col}" y1="${top + 2}" y2="${top + 10}" stroke="${TICK_COLOUR[tick.severity]}" stroke-width="2" data-count="${tick.count}"><title>${esc(tickTitle(tick))}</title></line>`;
       }
       yield '</g>';
     }
@@ -297,8 +329,11 @@ function barTitle(w: WindowJson, i: number): string {
   return lines.join('\n');
 }
 
-function tickTitle(events: readonly KeyEventJson[]): string {
-  const lines = events.slice(0, 5).map((e) => `${e.time.slice(11, 23)} ${e.node} [${e.severity}] ${e.message}${e.count > 1 ? ` ×${e.count}` : ''} — ${e.evidence.file}:${e.evidence.line}`);
-  if (events.length > 5) lines.push(`… and ${events.length - 5} more rows (see the timeline table)`);
+function tickTitle(tick: Tick): string {
+  const lines = tick.first.map((e) => `${e.time.slice(11, 23)} ${e.node} [${e.severity}] ${e.message}${e.count > 1 ? ` ×${e.count}` : ''} — ${e.evidence.file}:${e.evidence.line}`);
+  if (tick.rows > TITLE_ROWS) lines.push(`… and ${tick.rows - TITLE_ROWS} more rows (see the timeline table)`);
   return lines.join('\n');
 }
+
+/** Rows a tick's title lists. */
+const TITLE_ROWS = 5;

@@ -1,0 +1,250 @@
+import { compiledParse } from '../model/check.js';
+import { AppendixEntrySchema, type AppendixEntryJson, type GapPartitionJson, type KeyEventJson, type LineRefJson } from '../model/report.js';
+import type { InputJson } from '../model/timeline.js';
+import type { WindowJson } from '../model/window.js';
+import { pickLines } from '../sources/lines.js';
+import type { Zone } from '../time/zone.js';
+import { Spool } from './spool.js';
+
+type Entry = Omit<AppendixEntryJson, 'id'>;
+
+const parseEntry = compiledParse(AppendixEntrySchema);
+
+/**
+ * Every line the report cites, quoted as written, in the order of their
+ * times (then file, then line), numbered ev-1, ev-2 … in that order: the
+ * files are read once more, for the lines cited alone.
+ *
+ * Most are the key-event rows' lines (one per row, tens of thousands in a
+ * gibibyte of logs): of those, memory holds a few numbers in typed arrays
+ * (file, line, node, time, place in the order), and the lines quoted,
+ * picked from the files once, are read back from a spool of their own.
+ * Whole are held only the lines the windows, gaps and findings cite.
+ */
+export class Appendix implements Iterable<AppendixEntryJson> {
+  /** The lines not of a key-event row, by `file:line` (those cited first by a window, a gap or a finding). */
+  private readonly others: Entry[] = [];
+  private readonly files: string[] = [];
+  private readonly fileIds = new Map<string, number>();
+  /** Per line: its row in the rows' spool (≥ 0), or -1 - its place in `others`. */
+  private source = new Int32Array(1024);
+  private times = new Float64Array(1024);
+  private fileOf = new Int32Array(1024);
+  private lineOf = new Int32Array(1024);
+  /** The line's text as read from its file (its number in `texts`), -1 where it could not be read. */
+  private textOf = new Int32Array(1024);
+  private count = 0;
+  /** Lines in the appendix (those noted, less those noted twice). */
+  private size = 0;
+  /** The lines in the appendix's order (by number), and each line's place in it. */
+  private order = new Uint32Array(0);
+  private rank = new Uint32Array(0);
+  /** Per file, its lines ascending and their numbers: a cited line's id looked up. */
+  private readonly byFile = new Map<number, { lines: Int32Array; entries: Uint32Array }>();
+  private readonly texts = Spool.ofText();
+  private rows: Spool<KeyEventJson> | undefined;
+
+  /** The key-event rows' nodes, by number (a few dozen names). */
+  private readonly nodes: string[] = [];
+  private readonly nodeIds = new Map<string, number>();
+  /** Per line of a key-event row, its node's number. */
+  private nodeOf = new Int32Array(1024);
+  private readonly known = new Map<string, Entry>();
+  private readonly nodeOfFile: Map<string, string | null>;
+  /** Lines cited by the windows (a key-event row citing one of them adds nothing). */
+  private readonly fromWindows: number;
+
+  /**
+   * The lines the windows cite (first: a line cited twice is one entry, as
+   * first cited, with the first node any citation names); then each
+   * key-event row's line (addRow), as the rows are made; then finish.
+   */
+  constructor(windows: readonly WindowJson[], inputs: readonly InputJson[], private readonly zone: Zone) {
+    this.nodeOfFile = new Map(inputs.map((i) => [i.file, i.node]));
+    for (const w of windows) for (const e of w.evidence) this.add(e.file, e.line, e.time, null, e.text);
+    this.fromWindows = this.known.size;
+  }
+
+  private add(file: string, line: number, time: string | null, node: string | null, text: string): void {
+    const k = `${file}:${line}`;
+    const had = this.known.get(k);
+    if (had) {
+      if (had.node === null && node !== null) had.node = node;
+      return;
+    }
+    const entry = { file, line, node: node ?? this.nodeOfFile.get(file) ?? null, time, text };
+    this.known.set(k, entry);
+    this.others.push(entry);
+    this.note(-this.others.length, file, line, time === null ? Infinity : Date.parse(time));
+  }
+
+  /** Key-event row `i` of the rows' spool: the line it cites, its node and its time (as the zone shows it, the row's). */
+  addRow(i: number, file: string, line: number, node: string, time: number): void {
+    const had = this.fromWindows === 0 ? undefined : this.known.get(`${file}:${line}`);
+    if (had) {
+      if (had.node === null) had.node = node;
+      return;
+    }
+    const n = this.note(i, file, line, time);
+    let id = this.nodeIds.get(node);
+    if (id === undefined) {
+      this.nodeIds.set(node, (id = this.nodes.length));
+      this.nodes.push(node);
+    }
+    this.nodeOf[n] = id;
+  }
+
+  /** The gaps' and findings' lines (those a key-event row cites already are the row's), then each line quoted from its file. */
+  async finish(rows: Spool<KeyEventJson>, gaps: readonly GapPartitionJson[], findingRefs: readonly LineRefJson[]): Promise<this> {
+    this.rows = rows;
+    this.index();
+    const addLater = (file: string, line: number, time: string | null, node: string | null, text: string): void => {
+      if (this.find(file, line) === undefined || this.known.has(`${file}:${line}`)) this.add(file, line, time, node, text);
+    };
+    for (const p of gaps) {
+      for (const g of p.gaps) {
+        addLater(g.before.file, g.before.line, g.before.time, p.broker, `offset ${g.before.offset} CreateTime ${g.before.createTime}`);
+        addLater(g.after.file, g.after.line, g.after.time, p.broker, `offset ${g.after.offset} CreateTime ${g.after.createTime}`);
+        for (const e of g.evidence) addLater(e.file, e.line, e.time, e.node, e.text);
+      }
+    }
+    for (const r of findingRefs) addLater(r.file, r.line, null, null, '');
+    this.index();
+    await this.quote();
+    this.sort();
+    return this;
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** The id of a cited line (ev-N), undefined for a line not in the appendix. */
+  idOf(file: string, line: number): string | undefined {
+    const n = this.find(file, line);
+    return n === undefined ? undefined : `ev-${this.rank[n]! + 1}`;
+  }
+
+  *[Symbol.iterator](): Iterator<AppendixEntryJson> {
+    for (let at = 0; at < this.size; at++) {
+      const n = this.order[at]!;
+      const s = this.source[n]!;
+      let entry: Entry;
+      const t = this.textOf[n]!;
+      if (s >= 0) {
+        // The row's text only where its file could not be read again.
+        const text = t >= 0 ? this.texts.at(t) : this.rows!.at(s).message;
+        yield parseEntry({ id: `ev-${at + 1}`, file: this.files[this.fileOf[n]!]!, line: this.lineOf[n]!, node: this.nodes[this.nodeOf[n]!]!, time: this.zone.format(this.times[n]!), text });
+        continue;
+      } else {
+        entry = this.others[-1 - s]!;
+      }
+      yield parseEntry({ id: `ev-${at + 1}`, ...entry, ...(t >= 0 && { text: this.texts.at(t) }) });
+    }
+  }
+
+  /** The entries in an array (JSON.stringify of a report held whole). */
+  toJSON(): AppendixEntryJson[] {
+    return [...this];
+  }
+
+  /** A line noted, its time in milliseconds (Infinity: none); returns its number. */
+  private note(source: number, file: string, line: number, time: number): number {
+    if (this.count === this.source.length) {
+      const grow = <A extends Int32Array | Float64Array>(x: A, make: (n: number) => A): A => {
+        const y = make(x.length * 2);
+        y.set(x);
+        return y;
+      };
+      this.source = grow(this.source, (n) => new Int32Array(n));
+      this.times = grow(this.times, (n) => new Float64Array(n));
+      this.fileOf = grow(this.fileOf, (n) => new Int32Array(n));
+      this.lineOf = grow(this.lineOf, (n) => new Int32Array(n));
+      this.textOf = grow(this.textOf, (n) => new Int32Array(n));
+      this.nodeOf = grow(this.nodeOf, (n) => new Int32Array(n));
+    }
+    let f = this.fileIds.get(file);
+    if (f === undefined) {
+      this.fileIds.set(file, (f = this.files.length));
+      this.files.push(file);
+    }
+    const n = this.count++;
+    this.source[n] = source;
+    this.times[n] = time;
+    this.fileOf[n] = f;
+    this.lineOf[n] = line;
+    this.textOf[n] = -1;
+    return n;
+  }
+
+  /** Each file's lines, ascending (for find, and to pick them from the file). */
+  private index(): void {
+    const perFile = new Map<number, number[]>();
+    for (let n = 0; n < this.count; n++) {
+      let list = perFile.get(this.fileOf[n]!);
+      if (!list) perFile.set(this.fileOf[n]!, (list = []));
+      list.push(n);
+    }
+    this.byFile.clear();
+    for (const [f, list] of perFile) {
+      const entries = Uint32Array.from(list).sort((x, y) => this.lineOf[x]! - this.lineOf[y]! || x - y);
+      this.byFile.set(f, { lines: Int32Array.from(entries, (n) => this.lineOf[n]!), entries });
+    }
+  }
+
+  /** The number of the entry for a line (the first noted, where a line was noted twice). */
+  private find(file: string, line: number): number | undefined {
+    const f = this.fileIds.get(file);
+    const at = f === undefined ? undefined : this.byFile.get(f);
+    if (!at) return undefined;
+    const i = lowerBound(at.lines, line);
+    return i < at.lines.length && at.lines[i] === line ? at.entries[i] : undefined;
+  }
+
+  /** Quote the lines as written: each file read once, up to the last line cited in it. */
+  private async quote(): Promise<void> {
+    for (const [f, { lines, entries }] of this.byFile) {
+      try {
+        await pickLines(this.files[f]!, lines, (line, text) => {
+          const i = lowerBound(lines, line);
+          if (i < lines.length && lines[i] === line) this.textOf[entries[i]!] = this.texts.push(text);
+        });
+      } catch {
+        // The file changed or vanished since it was read: keep the text the readers gave.
+      }
+    }
+  }
+
+  /** The appendix's order: by time (none last), then file, then line; a line noted twice (a key event cited by two rows) once. */
+  private sort(): void {
+    const { times, fileOf, lineOf } = this;
+    const fileRank = new Int32Array(this.files.length);
+    this.files.map((name, f) => ({ name, f })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)).forEach(({ f }, r) => { fileRank[f] = r; });
+    const all = new Uint32Array(this.count);
+    for (let n = 0; n < this.count; n++) all[n] = n;
+    all.sort((x, y) => times[x]! - times[y]! || fileRank[fileOf[x]!]! - fileRank[fileOf[y]!]! || lineOf[x]! - lineOf[y]! || x - y);
+    // A line noted twice sorts beside itself: the first noted is kept.
+    let kept = 0;
+    for (let at = 0; at < all.length; at++) {
+      const n = all[at]!;
+      const prev = kept > 0 ? all[kept - 1]! : undefined;
+      if (prev !== undefined && fileOf[prev] === fileOf[n] && lineOf[prev] === lineOf[n]) continue;
+      all[kept++] = n;
+    }
+    this.order = all.subarray(0, kept);
+    this.rank = new Uint32Array(this.count);
+    for (let at = 0; at < kept; at++) this.rank[this.order[at]!] = at;
+    this.size = kept;
+  }
+}
+
+function lowerBound(sorted: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
