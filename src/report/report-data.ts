@@ -34,6 +34,7 @@ import { Spool } from './spool.js';
 import { rezoneWindows } from '../windows/display-zone.js';
 import { narrative } from './narrative.js';
 import { byNodeName, clockOf, firstOf, subjectOf, type ReportDoc } from './report-text.js';
+import { StringTable } from '../windows/temp-bytes.js';
 
 export interface ReportOptions {
   zone: Zone;
@@ -275,8 +276,8 @@ class KeyEvents implements EventSink {
   // (their positions ascending).
   private readonly held = Spool.ofText();
   /** The strings that repeat from event to event (nodes, files, rules' ids, categories …), by number, and the rules by id. */
-  private readonly names = new Map<string, number>();
-  private readonly named: string[] = [];
+  private readonly strings = new StringTable();
+  private readonly named = this.strings.list;
   private readonly rules = new Map<string, Rule>();
 
   constructor(private readonly topics: readonly string[]) {}
@@ -299,12 +300,7 @@ class KeyEvents implements EventSink {
   }
 
   private name(s: string): number {
-    let n = this.names.get(s);
-    if (n === undefined) {
-      this.names.set(s, (n = this.named.length));
-      this.named.push(s);
-    }
-    return n;
+    return this.strings.number(s);
   }
 
   /** The held events read back, in the order of the pass. */

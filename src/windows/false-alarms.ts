@@ -1,4 +1,4 @@
-import { TempBytes } from './temp-bytes.js';
+import { StringTable, TempBytes } from './temp-bytes.js';
 import type { FalseAlarm } from './window.js';
 
 /**
@@ -14,8 +14,8 @@ export class FalseAlarmList implements Iterable<FalseAlarm> {
   private readonly bytes: TempBytes | undefined;
   private count = 0;
   /** Strings that repeat from line to line (a file's name, a rule's id, the reason), by number. */
-  private readonly names: string[] = [];
-  private readonly numbers = new Map<string, number>();
+  private readonly strings = new StringTable();
+  private readonly names = this.strings.list;
 
   constructor(spooled: boolean) {
     if (spooled) this.bytes = new TempBytes('false-alarms');
@@ -66,12 +66,7 @@ export class FalseAlarmList implements Iterable<FalseAlarm> {
   }
 
   private name(s: string): number {
-    let n = this.numbers.get(s);
-    if (n === undefined) {
-      this.numbers.set(s, (n = this.names.length));
-      this.names.push(s);
-    }
-    return n;
+    return this.strings.number(s);
   }
 }
 

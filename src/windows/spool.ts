@@ -2,7 +2,7 @@ import type { Rule } from '../catalogue/schema.js';
 import type { WindowKind } from '../model/window.js';
 import type { NodeKind, Severity } from '../model/record.js';
 import { evidenceFromRecord, evidenceRecord, MAX_EVIDENCE, positionOf, type EdgeSource, type Evidence, type Window } from './window.js';
-import { TempBytes } from './temp-bytes.js';
+import { StringTable, TempBytes } from './temp-bytes.js';
 
 /**
  * Windows the pass is done with, out of memory: a window closed that no
@@ -32,8 +32,8 @@ export class WindowSpool {
   private readonly ids = new WeakMap<Evidence, number>();
   private nextId = 0;
   private readonly rules = new Map<string, Rule>();
-  private readonly names: string[] = [];
-  private readonly numbers = new Map<string, number>();
+  private readonly strings = new StringTable();
+  private readonly names = this.strings.list;
   constructor(private readonly kindOrder: (k: WindowKind) => number) {}
 
   get size(): number {
@@ -148,13 +148,7 @@ export class WindowSpool {
 
   /** A string that repeats from line to line (a file's name, a node's, a rule's id) by number. */
   private name(s: string | null): number {
-    if (s === null) return -1;
-    let n = this.numbers.get(s);
-    if (n === undefined) {
-      this.numbers.set(s, (n = this.names.length));
-      this.names.push(s);
-    }
-    return n;
+    return s === null ? -1 : this.strings.number(s);
   }
 
   /**

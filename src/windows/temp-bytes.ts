@@ -166,3 +166,22 @@ const closeWhenUnreachable = new FinalizationRegistry<number>((fd) => {
 function writeAll(fd: number, bytes: Buffer, position: number): void {
   for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at, position + at);
 }
+
+/**
+ * Strings that repeat from item to item of a spool (a file's name, a node's,
+ * a rule's id), each held once and written by its number.
+ */
+export class StringTable {
+  /** The strings, by number. */
+  readonly list: string[] = [];
+  private readonly numbers = new Map<string, number>();
+
+  number(s: string): number {
+    let n = this.numbers.get(s);
+    if (n === undefined) {
+      this.numbers.set(s, (n = this.list.length));
+      this.list.push(s);
+    }
+    return n;
+  }
+}
