@@ -133,10 +133,15 @@ export class ZooKeeperTracker {
       const opened = this.openedByBreak.get(node);
       if (!opened || opened.reporter !== (node === peer ? e.node : peer) || e.time - opened.at > HANDOVER_MS) continue;
       this.openedByBreak.delete(node);
-      if (this.down.get(node) !== opened.window) continue;
-      this.book.remove(opened.window);
-      this.down.delete(node);
-      if (opened.state !== undefined) this.state.set(node, opened.state);
+      const w = opened.window;
+      const stillOpen = this.down.get(node) === w;
+      // Closed already (its server logged FOLLOWING in between): withdrawn too while it is held.
+      if (!stillOpen && (w.end === null || !this.book.windows.includes(w))) continue;
+      this.book.remove(w);
+      if (stillOpen) {
+        this.down.delete(node);
+        if (opened.state !== undefined) this.state.set(node, opened.state);
+      }
       this.book.falseAlarm(opened.evidence, handoverWhy(e.node, peer));
     }
   }

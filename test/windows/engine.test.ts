@@ -358,6 +358,14 @@ describe('WindowEngine: ZooKeeper', () => {
       expect(falseAlarms[0]).toMatchObject({ line: 10.8 });
     });
 
+    it('a break stamped before the hand-over is withdrawn even when its server was serving again in between', () => {
+      const { windows, falseAlarms } = run([
+        ...serving, ev(9.8, 'zk-1', R.broken, { sid: 2 }), ev(9.9, 'zk-2', R.state, { state: 'FOLLOWING' }), ev(10, 'zk-2', R.handover, { sid: 1 }),
+      ]);
+      expect(windows).toEqual([]);
+      expect(falseAlarms.map((f) => f.line)).toEqual([10.8]);
+    });
+
     it('a break further from any hand-over than clocks disagree is a death', () => {
       const { windows, falseAlarms } = run([
         ...serving, ev(10, 'zk-2', R.handover, { sid: 3 }), ev(12, 'zk-3', R.broken, { sid: 2 }),
