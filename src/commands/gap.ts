@@ -2,7 +2,7 @@ import { Args, Command, Flags } from '@oclif/core';
 import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import { BULK_ACTION, ecsGap } from '../report/ecs.js';
 import { printable } from '../sources/printable.js';
-import { stdoutFlushed } from '../cli/stdout.js';
+import { flushed, writeText } from '../report/stream-json.js';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
@@ -128,15 +128,13 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         for (const g of p.gaps) {
           const row = GapRowSchema.parse({ topic: p.topic, partition: p.partition, broker: p.broker, ...g });
           const text = flags.format === 'ndjson' ? JSON.stringify(row) : `${action}${JSON.stringify(ecsGap(row))}`;
-          if (!process.stdout.write(`${text}\n`)) {
-            await new Promise((resolve) => process.stdout.once('drain', resolve));
-          }
+          await writeText(process.stdout, `${text}\n`);
         }
       }
     } else {
       this.log(renderGapReport(report, new Zone(report.displayTimeZone ?? report.timeZone)));
     }
-    await stdoutFlushed();
+    await flushed(process.stdout);
     const perFile = perFileAccounting(flags.verbose);
     process.stderr.write(`${renderDumpAccounting(report.inputs.dumps, perFile)}\n`);
     if (report.inputs.logs.length > 0) process.stderr.write(`${renderAccounting(report.inputs.logs, perFile)}\n`);

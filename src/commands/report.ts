@@ -7,10 +7,9 @@ import { checkOutPath, OutPathError, writeOutAtomically } from '../report/write-
 import { buildReport } from '../report/report-data.js';
 import type { ReportDoc, ReportList } from '../report/report-text.js';
 import { htmlPieces } from '../report/html.js';
-import { jsonChunks, writeChunks } from '../report/stream-json.js';
+import { flushed, jsonChunks, writeChunks } from '../report/stream-json.js';
 import { markdownPieces } from '../report/markdown.js';
 import { planProgress, type Progress } from '../cli/progress.js';
-import { stdoutFlushed } from '../cli/stdout.js';
 
 const FORMATS = ['md', 'html', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -166,7 +165,7 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
     if (this.jsonEnabled() || flags.out === undefined || flags.out === '-') {
       // --json too: written here in pieces (as oclif would print it), not handed back as one document to print.
       await writeChunks(process.stdout, render(format, report));
-      await stdoutFlushed();
+      await flushed(process.stdout);
       problems();
       return undefined;
     }

@@ -3,8 +3,7 @@ import { printable } from '../sources/printable.js';
 import { SEVERITIES, type Severity } from '../model/record.js';
 import { CATEGORIES } from '../catalogue/schema.js';
 import type { InputJson, TimelineJson } from '../model/timeline.js';
-import { LazyArray, StreamedArray, streamedDocument, writeChunks, writeLines, writeText } from '../report/stream-json.js';
-import { stdoutFlushed } from '../cli/stdout.js';
+import { LazyArray, StreamedArray, streamedDocument, writeChunks, writeLines, writeText, flushed } from '../report/stream-json.js';
 import { Progress } from '../cli/progress.js';
 import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import type { SkewReport } from '../analysis/skew.js';
@@ -217,7 +216,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         const text = pending;
         pending = '';
         progress!.clear();
-        if (!process.stdout.write(text)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+        await writeText(process.stdout, text);
       };
       for await (const batch of batches) {
         for (const t of twins.splice(0)) pending += twinRecord(t, shown);
@@ -289,7 +288,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       }
     }
     progress.stop();
-    await stdoutFlushed();
+    await flushed(process.stdout);
     const inputs = timeline.inputs();
     const perFile = perFileAccounting(flags.verbose);
     process.stderr.write(`${renderAccounting(inputs, perFile)}\n`);

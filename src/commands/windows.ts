@@ -10,10 +10,9 @@ import { rezoneWindow, rezoneWindows } from '../windows/display-zone.js';
 import { renderAccounting, renderSkipped } from '../report/table.js';
 import { windowsTableBlocks } from '../report/windows-table.js';
 import { buildWindows, falseAlarmJson, toWindowJson } from '../windows/build.js';
-import { LazyArray, streamedDocument, writeChunks, writeLines } from '../report/stream-json.js';
+import { LazyArray, streamedDocument, writeChunks, writeLines, flushed } from '../report/stream-json.js';
 import { compiledParse } from '../model/check.js';
 import { Progress } from '../cli/progress.js';
-import { stdoutFlushed } from '../cli/stdout.js';
 
 export default class WindowsCommand extends Command {
   static override summary = 'What was unavailable, from when to when, and the evidence.';
@@ -104,7 +103,7 @@ kafka-topics --describe output and server/zookeeper properties found in the path
       }
     };
     await writeLines(process.stdout, windowsTableBlocks({ ...shownIn(result.head(false)), falseAlarms: result.falseAlarms }, json()));
-    await stdoutFlushed();
+    await flushed(process.stdout);
     process.stderr.write(`${renderAccounting(result.inputs, perFileAccounting(flags.verbose))}\n`);
     if (flags.verbose) {
       const skipped = renderSkipped(result.inputs);

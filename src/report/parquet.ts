@@ -1,5 +1,6 @@
 import { ByteWriter, ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
 import type { TimelineEvent } from '../timeline/event.js';
+import { writeText } from './stream-json.js';
 
 /**
  * `timeline --format parquet`: the events as one Parquet file for Spark,
@@ -41,7 +42,7 @@ function streamWriter(out: NodeJS.WritableStream): ByteWriter & { flush?: () => 
   };
   const drain = async (): Promise<void> => {
     for (const chunk of queue.splice(0)) {
-      if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+      await writeText(out, chunk);
     }
   };
   const grow = writer.ensure.bind(writer);

@@ -136,8 +136,19 @@ function element(buf: Buffer, at: number, item: unknown, comma: boolean): number
  * written without waiting piles up in memory (a windows table of 130,000
  * rows to a pipe held most of its 130 MB there).
  */
-export async function writeText(out: Writable, text: string): Promise<void> {
+export async function writeText(out: NodeJS.WritableStream, text: string | Uint8Array): Promise<void> {
   if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', resolve));
+}
+
+/**
+ * Resolves once everything written to `out` so far has been handed to the
+ * system. Into a pipe Node writes stdout asynchronously, so a closing line
+ * on stderr written before then lands among the rows when both streams go
+ * to one pipe (`2>&1 | less`). A pipe closed by its reader ends the process
+ * (cli/process-guards.ts): nothing is left waiting on this then.
+ */
+export function flushed(out: Writable): Promise<void> {
+  return out.writableLength === 0 ? Promise.resolve() : written(out, '');
 }
 
 /** Each text, a line of its own, written as writeText does. */
