@@ -4,7 +4,7 @@ import type { InputJson } from '../model/timeline.js';
 import type { WindowJson } from '../model/window.js';
 import { pickLines } from '../sources/lines.js';
 import type { Zone } from '../time/zone.js';
-import { Spool } from './spool.js';
+import { Spool } from '../windows/item-spool.js';
 
 type Entry = Omit<AppendixEntryJson, 'id'>;
 

@@ -30,7 +30,7 @@ import { Compactor, type CompactRow } from '../timeline/compact.js';
 import type { Rule } from '../catalogue/schema.js';
 import type { NodeKind, Severity } from '../model/record.js';
 import { Appendix } from './appendix.js';
-import { Spool } from './spool.js';
+import { Spool } from '../windows/item-spool.js';
 import { rezoneWindows } from '../windows/display-zone.js';
 import { narrative } from './narrative.js';
 import { byNodeName, clockOf, firstOf, subjectOf, type ReportDoc } from './report-text.js';

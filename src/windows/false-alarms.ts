@@ -1,4 +1,5 @@
-import { StringTable, TempBytes } from './temp-bytes.js';
+import { Spool } from './item-spool.js';
+import { StringTable } from './temp-bytes.js';
 import type { FalseAlarm } from './window.js';
 
 /**
@@ -11,62 +12,37 @@ import type { FalseAlarm } from './window.js';
  */
 export class FalseAlarmList implements Iterable<FalseAlarm> {
   private readonly held: FalseAlarm[] | undefined;
-  private readonly bytes: TempBytes | undefined;
-  private count = 0;
+  private readonly spool: Spool<FalseAlarm> | undefined;
   /** Strings that repeat from line to line (a file's name, a rule's id, the reason), by number. */
   private readonly strings = new StringTable();
-  private readonly names = this.strings.list;
 
   constructor(spooled: boolean) {
-    if (spooled) this.bytes = new TempBytes('false-alarms');
-    else this.held = [];
+    if (!spooled) {
+      this.held = [];
+      return;
+    }
+    const names = this.strings.list;
+    const name = (s: string) => this.strings.number(s);
+    this.spool = new Spool<FalseAlarm>(
+      (f): Stored => [name(f.file), kept(f.line), f.time === null ? null : kept(f.time), f.ruleId === null ? -1 : name(f.ruleId), f.text, name(f.why)],
+      (json) => {
+        const [file, line, time, rule, text, why] = json as Stored;
+        return { file: names[file]!, line: back(line), time: time === null ? null : back(time), ruleId: rule < 0 ? null : names[rule]!, text, why: names[why]! };
+      },
+    );
   }
 
   get length(): number {
-    return this.count;
+    return this.held ? this.held.length : this.spool!.length;
   }
 
   push(f: FalseAlarm): void {
-    this.count++;
-    if (this.held) {
-      this.held.push(f);
-      return;
-    }
-    // One line of JSON each (JSON escapes a line break in a string: a line is one record).
-    const record: Stored = [this.name(f.file), kept(f.line), f.time === null ? null : kept(f.time), f.ruleId === null ? -1 : this.name(f.ruleId), f.text, this.name(f.why)];
-    this.bytes!.append(`${JSON.stringify(record)}\n`);
+    if (this.held) this.held.push(f);
+    else this.spool!.push(f);
   }
 
-  *[Symbol.iterator](): Iterator<FalseAlarm> {
-    if (this.held) {
-      yield* this.held;
-      return;
-    }
-    const bytes = this.bytes!;
-    const { names } = this;
-    const end = bytes.size;
-    let at = 0;
-    let most = 1 << 16;
-    while (at < end) {
-      const chunk = bytes.bytes(at, most);
-      const last = chunk.lastIndexOf(0x0a);
-      if (last < 0) {
-        if (chunk.length < most) throw new Error('internal: the false alarms\' temporary file holds a line cut short');
-        // A line longer than what was read: read more at once.
-        most *= 2;
-        continue;
-      }
-      const text = chunk.toString('utf8', 0, last);
-      at += last + 1;
-      for (const line of text.split('\n')) {
-        const [file, lineNo, time, rule, said, why] = JSON.parse(line) as Stored;
-        yield { file: names[file]!, line: back(lineNo), time: time === null ? null : back(time), ruleId: rule < 0 ? null : names[rule]!, text: said, why: names[why]! };
-      }
-    }
-  }
-
-  private name(s: string): number {
-    return this.strings.number(s);
+  [Symbol.iterator](): Iterator<FalseAlarm> {
+    return (this.held ?? this.spool!)[Symbol.iterator]();
   }
 }
 

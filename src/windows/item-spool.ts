@@ -1,8 +1,9 @@
-import { TempBytes } from '../windows/temp-bytes.js';
+import { TempBytes } from './temp-bytes.js';
 
 /**
- * A long list the report holds to its end (key events during the pass, its
- * key-event rows, the lines it quotes), out of memory: each item is
+ * A long list held to the end of the pass or after it (the report's key
+ * events, its key-event rows and the lines it quotes; the lines judged false
+ * alarms), out of memory: each item is
  * appended to a private temporary file (TempBytes: unlinked once open, held
  * in memory where no file can be made or the disk fills up) as JSON, or a
  * string as it is, its length in bytes before it, and read back, in order or
@@ -13,7 +14,7 @@ import { TempBytes } from '../windows/temp-bytes.js';
  * must be plain data (JSON gives them back as they were).
  */
 export class Spool<T> implements Iterable<T> {
-  private readonly bytes = new TempBytes('report');
+  private readonly bytes = new TempBytes('spool');
   private count = 0;
   /** Where item k × CHECKPOINT begins. */
   private readonly checkpoints: number[] = [];

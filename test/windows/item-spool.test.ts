@@ -1,8 +1,8 @@
 import { existsSync, openSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Spool } from '../../src/report/spool.js';
+import { Spool } from '../../src/windows/item-spool.js';
 
-// The report's long lists (key events held through the pass, key-event rows)
+// Long lists (the report's key events and rows, the lines judged false alarms)
 // live in a spool: what is read back must be what was put, in any order and
 // any number of times, whether the items are in the file, still pending, or
 // held in memory because no temporary file could be made.
