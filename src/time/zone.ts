@@ -139,19 +139,23 @@ export class Zone {
 
   /** ISO 8601 with milliseconds and this zone's offset: 2022-10-05T17:05:39.869+09:00 */
   format(epochMs: number): string {
+    // The same instant again (a window's times, cited events) is the same text.
+    if (epochMs === this.formattedAt) return this.formatted;
     // Events come in time order: the text up to the second (and the offset) is made once per second.
     const second = Math.floor(epochMs / 1000);
     if (second !== this.formattedSecond) {
       const offset = this.offsetAt(epochMs);
       this.formattedSecond = second;
-      this.secondText = new Date(second * 1000 + offset * 60_000).toISOString().slice(0, 19);
+      this.secondText = `${new Date(second * 1000 + offset * 60_000).toISOString().slice(0, 19)}.`;
       this.offsetText = formatOffset(offset);
     }
     // Whole milliseconds: a computed instant (an axis position) may carry a fraction.
-    const ms = Math.floor(epochMs - second * 1000);
-    return `${this.secondText}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}${this.offsetText}`;
+    this.formattedAt = epochMs;
+    return this.formatted = this.secondText + MILLIS[Math.floor(epochMs - second * 1000)]! + this.offsetText;
   }
 
+  private formattedAt = Number.NaN;
+  private formatted = '';
   private formattedSecond = Number.NaN;
   private secondText = '';
   private offsetText = '';
@@ -177,8 +181,8 @@ export class Zone {
     } else if (!Number.isInteger(epochMs)) {
       return this.formatShortOnce(epochMs);
     }
-    const ms = epochMs - second * 1000;
-    return `${this.shortPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}${this.shortSuffix}`;
+    const text = this.shortPrefix + MILLIS[epochMs - second * 1000]!;
+    return this.shortSuffix === '' ? text : text + this.shortSuffix;
   }
 
   private shortSecond = Number.NaN;
@@ -197,6 +201,9 @@ export class Zone {
     return this.ambiguity(naiveMs)?.kind === 'repeated' ? ` ${formatOffset(offset)}` : '';
   }
 }
+
+/** `000` to `999`: a time's milliseconds as it prints them, made once (not a number turned to text and padded per time). */
+const MILLIS: readonly string[] = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0'));
 
 export function formatOffset(minutes: number): string {
   const sign = minutes < 0 ? '-' : '+';
