@@ -62,8 +62,7 @@ const TRUNCATE = '…';
  * Whether a cell is plain: printable ASCII and a few punctuation marks the
  * renderers write (× … — – → ≤), lines apart: each character one column
  * wide, no escape code, the only white space the space. NOT_PLAIN for any
- * other; ONE_LINE or LINES (it holds a line feed) for a plain one. One loop
- * over the characters, no regular expression.
+ * other; ONE_LINE or LINES (it holds a line feed) for a plain one.
  */
 const NOT_PLAIN = 0;
 const ONE_LINE = 1;
@@ -151,7 +150,7 @@ export class FixedTable {
   private readonly lines: string[][];
   private readonly drawn: boolean[];
 
-  constructor(private readonly shape: TableShape) {
+  constructor(shape: TableShape) {
     const { widths, chars, paddingLeft, paddingRight } = shape;
     this.inner = widths.map((w) => w - paddingLeft - paddingRight);
     this.left = chars.left;
