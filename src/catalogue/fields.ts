@@ -43,9 +43,27 @@ export function parsePartitions(text: string): string[] {
 
 /** Broker ids from `1,2,3`, `List(1, 2)`, `[1, 2]` or `Set(1)`. */
 export function parseIds(text: string): number[] {
+  // The numbers /-?\d+/g would match, read in one loop (no match objects): a minus counts when a digit follows it.
   const out: number[] = [];
-  for (const m of text.matchAll(/-?\d+/g)) out.push(Number(m[0]));
+  const end = text.length;
+  let i = 0;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    const from = i;
+    if (c === 0x2d && i + 1 < end && isDigit(text.charCodeAt(i + 1))) i += 2;
+    else if (isDigit(c)) i++;
+    else {
+      i++;
+      continue;
+    }
+    while (i < end && isDigit(text.charCodeAt(i))) i++;
+    out.push(Number(text.slice(from, i)));
+  }
   return out;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 export function convertField(type: FieldType | undefined, text: string): FieldValue {

@@ -227,10 +227,11 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
     // Unclassified records of the byte path, as signs of life (options.light): placed as take() places a record.
     const lightTake = (path: string, layout: Layout): LightTake => {
       const source = { path, layout };
-      // A file's records name one node or a few, one after the other: its name is made when it changes.
+      // A file's records name one node or a few, one after the other: its name (and its clock correction) is found when it changes.
       let lastRole: NodeKind | undefined;
       let lastMyid: string | undefined;
       let node = '';
+      let skew: number | undefined;
       let run: LightRun | undefined;
       const slab = new RunSlab();
       return (line, time, role, myid, from, to) => {
@@ -239,8 +240,8 @@ export async function* familyEvents(family: Family, options: ReadOptions): Async
           lastMyid = myid;
           node = nodeOf({ role, myid }, family);
           nodesSeen.add(node);
+          skew = options.skew?.get(node);
         }
-        const skew = options.skew?.get(node);
         const at = skew === undefined ? time : time - skew;
         if (!options.lightRuns) {
           const event = new LightEvent(at, node, role, linesBefore + line, source, from, to);

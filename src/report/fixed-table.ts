@@ -57,45 +57,64 @@ let cli3: Cli3Utils | undefined;
 const utils = (): Cli3Utils => (cli3 ??= createRequire(import.meta.url)('cli-table3/src/utils.js') as Cli3Utils);
 
 const TRUNCATE = '…';
-/**
- * Printable ASCII and a few punctuation marks the renderers write (× … — – → ≤),
- * lines apart: each character one column wide, no escape code, the only white
- * space the space.
- */
-const PLAIN = /^[\x20-\x7e\n×…—–→≤]*$/;
 
-/** cli-table3's word wrap of one line of plain ASCII: words never broken, a word wider than the column on a line of its own. */
-function wrapPlainLine(width: number, text: string, out: string[]): void {
-  // A line that fits and starts with a word is its own wrap (most cells: a time, a node, a short message).
-  if (text.length <= width && text.length > 0 && text.charCodeAt(0) !== 0x20) {
-    out.push(text);
-    return;
-  }
-  const split = text.split(/( +)/);
-  let line = '';
-  let length = 0;
-  let space: string | undefined;
-  for (let i = 0; i < split.length; i += 2) {
-    const word = split[i]!;
-    let next = length + word.length;
-    if (length > 0 && space) next += space.length;
-    if (next > width) {
-      if (length !== 0) out.push(line);
-      line = word;
-      length = word.length;
-    } else {
-      line += (space ?? '') + word;
-      length = next;
-    }
-    space = split[i + 1];
-  }
-  if (length) out.push(line);
+/**
+ * Whether a cell is plain: printable ASCII and a few punctuation marks the
+ * renderers write (× … — – → ≤), lines apart: each character one column
+ * wide, no escape code, the only white space the space. NOT_PLAIN for any
+ * other; ONE_LINE or LINES (it holds a line feed) for a plain one.
+ */
+const NOT_PLAIN = 0;
+const ONE_LINE = 1;
+const LINES = 2;
+const PLAIN = /^[\x20-\x7e\n×…—–→≤]*$/;
+function plainKind(text: string): number {
+  if (!PLAIN.test(text)) return NOT_PLAIN;
+  return text.includes('\n') ? LINES : ONE_LINE;
 }
 
-/** One wrapped line of plain ASCII cut (with …) and padded to `width` columns. */
-function fitPlain(line: string, width: number): string {
-  if (line.length <= width) return line + ' '.repeat(width - line.length);
-  return `${line.slice(0, width - 1)}${TRUNCATE}`;
+/**
+ * cli-table3's word wrap of one line of plain ASCII (`text` from `from` to
+ * `to`): words never broken, a word wider than the column on a line of its
+ * own. Its words and the runs of spaces between them are read in place (as
+ * `split(/( +)/)` would give them, a space run's length all that matters),
+ * with cli-table3's arithmetic: a line's length counts the space runs between
+ * its words, not one it begins with.
+ */
+function wrapPlainLine(width: number, text: string, from: number, to: number, out: string[]): void {
+  // A line that fits and starts with a word is its own wrap (most cells: a time, a node, a short message).
+  if (to - from <= width && to > from && text.charCodeAt(from) !== 0x20) {
+    out.push(from === 0 && to === text.length ? text : text.slice(from, to));
+    return;
+  }
+  // The line being built: text[lineFrom, lineTo), `length` columns by cli-table3's count.
+  let lineFrom = from;
+  let lineTo = from;
+  let length = 0;
+  // The space run before the next word (none before the first).
+  let run = 0;
+  let i = from;
+  for (;;) {
+    const wordFrom = i;
+    const space = text.indexOf(' ', i);
+    i = space === -1 || space > to ? to : space;
+    const word = i - wordFrom;
+    let next = length + word;
+    if (length > 0 && run > 0) next += run;
+    if (next > width) {
+      if (length !== 0) out.push(text.slice(lineFrom, lineTo));
+      lineFrom = wordFrom;
+      length = word;
+    } else {
+      length = next;
+    }
+    lineTo = i;
+    if (i >= to) break;
+    const spaceFrom = i;
+    while (i < to && text.charCodeAt(i) === 0x20) i++;
+    run = i - spaceFrom;
+  }
+  if (length) out.push(text.slice(lineFrom, lineTo));
 }
 
 /** A cell's lines, each `inner` columns wide (padding not included): as cli-table3's Cell computes and draws them. */
@@ -111,50 +130,84 @@ const MEMO_SIZE = 4096;
 export class FixedTable {
   private readonly inner: number[];
   private readonly left: string;
-  private readonly right: string;
   private readonly padLeft: string;
-  private readonly padRight: string;
-  private readonly blanks: string[];
   private readonly memo = new Map<string, string[]>();
   private readonly topLine: string;
   private readonly midLine: string;
   private readonly bottomLine: string;
+  /**
+   * By column, by the width of a plain line (0 to the column's inner width):
+   * what follows the line — the spaces that pad it, the right padding, the
+   * border after it (between columns, or the right one). Made once: a row's
+   * line is its cells' lines each followed by one of these.
+   */
+  private readonly after: string[][];
+  /** By column: what follows a line of cli-table3's, already as wide as the column less the padding. */
+  private readonly tail: string[];
+  /** By column: a blank cell line and the border after it. */
+  private readonly blank: string[];
+  /** By column: its lines in the row being drawn (reused row to row), and whether they are cli-table3's. */
+  private readonly lines: string[][];
+  private readonly drawn: boolean[];
 
-  constructor(private readonly shape: TableShape) {
+  constructor(shape: TableShape) {
     const { widths, chars, paddingLeft, paddingRight } = shape;
     this.inner = widths.map((w) => w - paddingLeft - paddingRight);
     this.left = chars.left;
-    this.right = chars.right;
     this.padLeft = ' '.repeat(paddingLeft);
-    this.padRight = ' '.repeat(paddingRight);
-    this.blanks = widths.map((w) => ' '.repeat(w));
     const rule = (first: string, line: string, join: string, last: string) =>
       first + widths.map((w) => line.repeat(w)).join(join) + last;
     this.topLine = rule(chars['top-left'], chars.top, chars['top-mid'], chars['top-right']);
     this.midLine = rule(chars['left-mid'], chars.mid, chars['mid-mid'], chars['right-mid']);
     this.bottomLine = rule(chars['bottom-left'], chars.bottom, chars['bottom-mid'], chars['bottom-right']);
+    const border = (c: number) => (c === widths.length - 1 ? chars.right : chars.middle);
+    this.tail = widths.map((_, c) => ' '.repeat(paddingRight) + border(c));
+    this.after = this.inner.map((inner, c) => {
+      const out: string[] = [];
+      for (let n = 0; n <= inner; n++) out.push(' '.repeat(inner - n) + this.tail[c]!);
+      return out;
+    });
+    this.blank = widths.map((w, c) => ' '.repeat(w) + border(c));
+    this.lines = widths.map(() => []);
+    this.drawn = widths.map(() => false);
   }
 
-  /** A cell's lines, each as wide as its column less the padding. */
-  private cell(content: string, column: number): string[] {
+  /**
+   * A cell's lines into `out`: plain lines (not padded, maybe wider than
+   * the column: fitted as the row is drawn) and false; or cli-table3's lines,
+   * each as wide as its column less the padding, and true.
+   */
+  private cell(content: string, column: number, out: string[]): boolean {
     const inner = this.inner[column]!;
     // A column narrower than an ellipsis and a character: cli-table3 alone knows what it does there.
-    if (inner >= 2 && PLAIN.test(content)) {
-      const lines: string[] = [];
-      if (content.includes('\n')) for (const part of content.split('\n')) wrapPlainLine(inner, part, lines);
-      else wrapPlainLine(inner, content, lines);
-      for (let i = 0; i < lines.length; i++) lines[i] = fitPlain(lines[i]!, inner);
-      return lines;
+    const kind = inner >= 2 ? plainKind(content) : NOT_PLAIN;
+    if (kind === ONE_LINE) {
+      wrapPlainLine(inner, content, 0, content.length, out);
+      return false;
     }
-    if (content.length > MEMO_LENGTH) return referenceCell(content, inner);
-    const key = `${column}\u0000${content}`;
-    let lines = this.memo.get(key);
-    if (lines === undefined) {
-      if (this.memo.size >= MEMO_SIZE) this.memo.clear();
+    if (kind === LINES) {
+      let from = 0;
+      for (let nl = content.indexOf('\n'); nl !== -1; nl = content.indexOf('\n', from)) {
+        wrapPlainLine(inner, content, from, nl, out);
+        from = nl + 1;
+      }
+      wrapPlainLine(inner, content, from, content.length, out);
+      return false;
+    }
+    let lines: string[] | undefined;
+    if (content.length > MEMO_LENGTH) {
       lines = referenceCell(content, inner);
-      this.memo.set(key, lines);
+    } else {
+      const key = `${column}\u0000${content}`;
+      lines = this.memo.get(key);
+      if (lines === undefined) {
+        if (this.memo.size >= MEMO_SIZE) this.memo.clear();
+        lines = referenceCell(content, inner);
+        this.memo.set(key, lines);
+      }
     }
-    return lines;
+    for (const line of lines) out.push(line);
+    return true;
   }
 
   /**
@@ -172,34 +225,47 @@ export class FixedTable {
    * rule between rows; the last ends with the bottom border).
    */
   renderPart(rows: readonly (readonly string[])[], first: boolean, last: boolean): string {
-    const out: string[] = [];
+    let out = '';
+    // Whether `out` holds a line (lines are joined by line feeds).
+    let any = false;
     const columns = this.inner.length;
-    const { left, right, padLeft, padRight, blanks } = this;
-    const middle = this.shape.chars.middle;
-    const cells: string[][] = [];
+    const { inner, lines, drawn, after, tail, blank, padLeft } = this;
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r]!;
       if (row.length !== columns) throw new Error(`a row of ${row.length} cells in a table of ${columns} columns`);
       const rule = r === 0 && first ? this.topLine : this.midLine;
-      if (rule.length > 0) out.push(rule);
+      if (rule.length > 0) {
+        out += any ? `\n${rule}` : rule;
+        any = true;
+      }
       let height = 1;
       for (let c = 0; c < columns; c++) {
-        const lines = this.cell(row[c]!, c);
-        cells[c] = lines;
-        if (lines.length > height) height = lines.length;
+        const cellLines = lines[c]!;
+        cellLines.length = 0;
+        drawn[c] = this.cell(row[c]!, c, cellLines);
+        if (cellLines.length > height) height = cellLines.length;
       }
       for (let l = 0; l < height; l++) {
-        let text = left;
+        let text = this.left;
         for (let c = 0; c < columns; c++) {
-          if (c > 0) text += middle;
-          const line = cells[c]![l];
-          text += line === undefined ? blanks[c]! : padLeft + line + padRight;
+          const line = lines[c]![l];
+          if (line === undefined) {
+            text += blank[c]!;
+            continue;
+          }
+          if (padLeft.length > 0) text += padLeft;
+          const width = inner[c]!;
+          if (drawn[c]) text += line + tail[c]!;
+          else if (line.length <= width) text += line + after[c]![line.length]!;
+          else text += line.slice(0, width - 1) + TRUNCATE + after[c]![width]!;
         }
-        text += right;
-        if (text.length > 0) out.push(text);
+        if (text.length > 0) {
+          out += any ? `\n${text}` : text;
+          any = true;
+        }
       }
     }
-    if (last && (rows.length > 0 || !first) && this.bottomLine.length > 0) out.push(this.bottomLine);
-    return out.join('\n');
+    if (last && (rows.length > 0 || !first) && this.bottomLine.length > 0) out += any ? `\n${this.bottomLine}` : this.bottomLine;
+    return out;
   }
 }

@@ -64,6 +64,8 @@ function details(row: CompactRow, zone: Zone): string {
  */
 export class TimelineTable {
   private readonly table: FixedTable;
+  /** Each severity's cell, painted once: a style is a call through a proxy when colour is off, too slow to make per row. */
+  private readonly severities = new Map<Severity, string>();
 
   constructor(private readonly zone: Zone, columns?: number) {
     this.table = timelineTable(timelineWidths(columns));
@@ -82,11 +84,13 @@ export class TimelineTable {
    */
   rows(rows: readonly CompactRow[]): string | undefined {
     if (rows.length === 0) return undefined;
-    const { zone } = this;
+    const { zone, severities } = this;
     const cells: string[][] = [];
     for (const row of rows) {
       const e = row.first;
-      cells.push([zone.formatShort(e.time), e.node, paintSeverity(e.severity), e.rule?.title ?? `(${e.category})`, details(row, zone)]);
+      let severity = severities.get(e.severity);
+      if (severity === undefined) severities.set(e.severity, severity = paintSeverity(e.severity));
+      cells.push([zone.formatShort(e.time), e.node, severity, e.rule?.title ?? `(${e.category})`, details(row, zone)]);
     }
     return this.table.render(cells);
   }

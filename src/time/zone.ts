@@ -2,6 +2,17 @@ import { tzOffset } from '@date-fns/tz';
 
 const BUCKET_MS = 15 * 60_000;
 
+/** Seconds format() keeps the text of (a power of two). */
+const SECONDS_KEPT = 1024;
+
+/** `000` to `999`: a time's milliseconds as it prints them, made once (not a number turned to text and padded per time). */
+const MILLIS: readonly string[] = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0'));
+
+/** A time's whole milliseconds (0-999) as printed; anything else (a rounding at the edge of a number's precision) as before the table. */
+function millis(ms: number): string {
+  return ms >= 0 && ms < 1000 ? MILLIS[ms]! : `${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}`;
+}
+
 /**
  * Local wall-clock times a change of clocks made ambiguous: in autumn the
  * hour before the change happens twice (`repeated`: read once with the
@@ -139,22 +150,30 @@ export class Zone {
 
   /** ISO 8601 with milliseconds and this zone's offset: 2022-10-05T17:05:39.869+09:00 */
   format(epochMs: number): string {
-    // Events come in time order: the text up to the second (and the offset) is made once per second.
+    // The same instant again (a window's times, cited events) is the same text.
+    if (epochMs === this.formattedAt) return this.formatted;
+    // The text up to the second, with the offset's, is made once per second and kept in a small table by second: events
+    // come in time order, and the times the windows cite come back to a few seconds again and again.
     const second = Math.floor(epochMs / 1000);
-    if (second !== this.formattedSecond) {
+    const slot = second & (SECONDS_KEPT - 1);
+    if (this.seconds[slot] !== second) {
       const offset = this.offsetAt(epochMs);
-      this.formattedSecond = second;
-      this.secondText = new Date(second * 1000 + offset * 60_000).toISOString().slice(0, 19);
-      this.offsetText = formatOffset(offset);
+      // Made before the slot is claimed: an instant that has no text (NaN, out of range) throws and claims nothing.
+      this.secondTexts[slot] = `${new Date(second * 1000 + offset * 60_000).toISOString().slice(0, 19)}.`;
+      this.offsetTexts[slot] = formatOffset(offset);
+      this.seconds[slot] = second;
     }
     // Whole milliseconds: a computed instant (an axis position) may carry a fraction.
-    const ms = Math.floor(epochMs - second * 1000);
-    return `${this.secondText}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}${this.offsetText}`;
+    this.formattedAt = epochMs;
+    return this.formatted = this.secondTexts[slot]! + millis(Math.floor(epochMs - second * 1000)) + this.offsetTexts[slot]!;
   }
 
-  private formattedSecond = Number.NaN;
-  private secondText = '';
-  private offsetText = '';
+  private formattedAt = Number.NaN;
+  private formatted = '';
+  /** format()'s table: by a second's low bits, that second, its text up to the second and its offset's text. */
+  private readonly seconds: number[] = new Array<number>(SECONDS_KEPT).fill(Number.NaN);
+  private readonly secondTexts: string[] = new Array<string>(SECONDS_KEPT).fill('');
+  private readonly offsetTexts: string[] = new Array<string>(SECONDS_KEPT).fill('');
 
   /**
    * Human form for tables: 2022-10-05 17:05:39.869; in a local hour that
@@ -177,8 +196,8 @@ export class Zone {
     } else if (!Number.isInteger(epochMs)) {
       return this.formatShortOnce(epochMs);
     }
-    const ms = epochMs - second * 1000;
-    return `${this.shortPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}${this.shortSuffix}`;
+    const text = this.shortPrefix + millis(epochMs - second * 1000);
+    return this.shortSuffix === '' ? text : text + this.shortSuffix;
   }
 
   private shortSecond = Number.NaN;

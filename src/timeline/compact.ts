@@ -25,7 +25,8 @@ export type CompactMode = 'burst' | 'run';
  * compactRuns for events in memory.
  */
 export class Compactor {
-  private readonly open = new Map<string, CompactRow>();
+  /** The rows still open, by node, then by rule id (`~` and the message for a record no rule classifies). */
+  private readonly open = new Map<string, Map<string, CompactRow>>();
   /** Rows not yet released, in order of their first event, from `head` on (the slots before are emptied as they go). */
   private queue: (CompactRow | undefined)[] = [];
   private head = 0;
@@ -39,8 +40,9 @@ export class Compactor {
       const row = queue[this.head]!;
       // Let go now: a released row held until the queue is cut would outlive collections with its events.
       queue[this.head++] = undefined;
+      const rows = this.open.get(row.first.node);
       const key = keyOf(row.first);
-      if (this.open.get(key) === row) this.open.delete(key);
+      if (rows?.get(key) === row) rows.delete(key);
       out.push(row);
     }
     // The emptied slots are cut a block at a time (no shift() per row).
@@ -48,8 +50,10 @@ export class Compactor {
       this.queue = queue.slice(this.head);
       this.head = 0;
     }
+    let rows = this.open.get(e.node);
+    if (rows === undefined) this.open.set(e.node, rows = new Map());
     const key = keyOf(e);
-    const row = this.open.get(key);
+    const row = rows.get(key);
     // An event earlier than the row's last (a clock set back, a node restarted
     // and logging from an older time) starts a row of its own: folding it
     // would hide that time went backwards.
@@ -58,7 +62,7 @@ export class Compactor {
       row.last = e;
     } else {
       const fresh = { first: e, last: e, count: 1 };
-      this.open.set(key, fresh);
+      rows.set(key, fresh);
       this.queue.push(fresh);
     }
   }
@@ -85,6 +89,7 @@ export function compactRuns(events: Iterable<TimelineEvent>, windowMs = 1000, mo
   return out;
 }
 
+/** What an event is folded by on its node: its rule (by id: an event file's events may each bring a rule object of their own), or its message. */
 function keyOf(e: TimelineEvent): string {
-  return `${e.node}\u0000${e.rule?.id ?? `~${e.message}`}`;
+  return e.rule?.id ?? `~${e.message}`;
 }

@@ -121,5 +121,11 @@ describe('field converters', () => {
     expect(parseIds('1,2,3')).toEqual([1, 2, 3]);
     expect(parseIds('')).toEqual([]);
     expect(parseIds('[3],[3]')).toEqual([3, 3]);
+    expect(parseIds('List(1, 2)')).toEqual([1, 2]);
+    expect(parseIds('Set(-1)')).toEqual([-1]);
+  });
+  it('read every number /-?\\d+/g finds, a minus only when a digit follows it', () => {
+    const samples = ['1--2', '-', '--3', 'a-b-4-', '12-34', '-0', '0007', 'x9y-8z', '1,\u0662,3', '99999999999999999999', '-'.repeat(3) + '5', 'broker-12 -> 3'];
+    for (const text of samples) expect(parseIds(text), text).toEqual([...text.matchAll(/-?\d+/g)].map((m) => Number(m[0])));
   });
 });

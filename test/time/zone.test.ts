@@ -101,6 +101,34 @@ describe('Zone.format / formatShort / offsetAt', () => {
     }), { numRuns: 300 });
   });
 
+  it('format of instants in any order, again and again, seconds apart by the texts it keeps, is the text of each alone', () => {
+    // The text made from nothing: the local ISO time to the second, the whole milliseconds, the offset.
+    const alone = (z: Zone, t: number): string => {
+      const second = Math.floor(t / 1000);
+      const offset = z.offsetAt(t);
+      const ms = Math.floor(t - second * 1000);
+      return `${new Date(second * 1000 + offset * 60_000).toISOString().slice(0, 19)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}${formatOffset(offset)}`;
+    };
+    const base = [iso('2024-10-27T00:59:59.000Z'), iso('2024-03-31T00:59:59.500Z'), 0, iso('1969-12-31T23:59:59.000Z'), iso('2024-02-23T00:00:00.020Z')];
+    const instant = fc.oneof(
+      // The same second's slot: 1024 s apart, either way.
+      fc.constantFrom(...base).chain((t) => fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: 0, max: 999 })).map(([k, ms]) => t + k * 1_024_000 + ms)),
+      fc.constantFrom(...base).chain((t) => fc.integer({ min: -3_600_000, max: 3_600_000 }).map((d) => t + d)),
+      fc.double({ min: -1e13, max: 1e13, noNaN: true }),
+    );
+    fc.assert(fc.property(fc.constantFrom('UTC', 'Europe/Berlin', 'Asia/Kathmandu', 'Australia/Lord_Howe'), fc.array(instant, { maxLength: 40 }), (name, times) => {
+      const z = new Zone(name);
+      for (const t of [...times, ...times.slice().reverse(), ...times]) expect(z.format(t)).toBe(alone(new Zone(name), t));
+    }), { numRuns: 300 });
+    // An instant that has no text throws each time, whatever the text kept for its slot.
+    const z = new Zone('UTC');
+    expect(z.format(0)).toBe('1970-01-01T00:00:00.000+00:00');
+    expect(() => z.format(Number.NaN)).toThrow(RangeError);
+    expect(() => z.format(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(() => z.format(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(z.format(0)).toBe('1970-01-01T00:00:00.000+00:00');
+  });
+
   it.each([[0, '+00:00'], [540, '+09:00'], [-180, '-03:00'], [330, '+05:30'], [-570, '-09:30'], [345, '+05:45']])(
     'formatOffset(%i) = %s', (minutes, text) => {
       expect(formatOffset(minutes)).toBe(text);

@@ -42,6 +42,13 @@ describe('compactRuns', () => {
     ]);
   });
 
+  it('folds by node and rule id (rule objects of their own, as an event file brings them), records no rule classifies by message', async () => {
+    const copy = { ...rule };
+    const bare = (time: number, node: string, message: string): TimelineEvent => ({ ...ev(time, node), rule: null, category: 'unclassified', message });
+    const events = [ev(0, 'b'), ev(10, 'b', copy), bare(20, 'b', 'x'), bare(30, 'b', 'x'), bare(40, 'b', 'y'), bare(50, 'c', 'x'), ev(60, 'c', copy)];
+    expect(await rows(events)).toEqual([[0, 'b', 2, 10], [20, 'b', 2, 30], [40, 'b', 1, 40], [50, 'c', 1, 50], [60, 'c', 1, 60]]);
+  });
+
   it('starts a new row once the window has passed', async () => {
     const events = [ev(0, 'b'), ev(900, 'b'), ev(1500, 'b')];
     expect(await rows(events)).toEqual([[0, 'b', 2, 900], [1500, 'b', 1, 1500]]);
