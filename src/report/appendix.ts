@@ -237,13 +237,20 @@ export class Appendix implements Iterable<AppendixEntryJson> {
   }
 
   private fileIdOf(file: string): number {
+    // Lines come file after file: the last file's number is most often the one.
+    if (file === this.lastFile) return this.lastFileId;
     let f = this.fileIds.get(file);
     if (f === undefined) {
       this.fileIds.set(file, (f = this.files.length));
       this.files.push(file);
     }
+    this.lastFile = file;
+    this.lastFileId = f;
     return f;
   }
+
+  private lastFile: string | undefined;
+  private lastFileId = -1;
 
   /** Each file's lines, ascending (for find, and to pick them from the file). */
   private index(): void {

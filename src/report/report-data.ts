@@ -22,6 +22,7 @@ import type { Plan } from '../read/plan.js';
 import { buildTimeline } from '../read/build.js';
 import { falseAlarmJson, smallFiles, WindowsSink, type SmallFiles } from '../windows/build.js';
 import type { Window } from '../windows/engine.js';
+import { positionOf } from '../windows/window.js';
 import { drain, type EventSink } from '../timeline/sink.js';
 import { carriedNodeBeside, EVENTS_KIND, eventFileStartupConfigs } from '../readers/events-ndjson.js';
 import { PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
@@ -290,6 +291,8 @@ class KeyEvents implements EventSink {
    */
   private readonly cited = Spool.ofText();
   private citedAt: number[] = [];
+  /** The positions of the events held. */
+  private readonly heldAt = new Bits();
 
   constructor(private readonly topics: readonly string[]) {}
 
@@ -304,6 +307,7 @@ class KeyEvents implements EventSink {
     if (!inTopics(e, this.topics)) return;
     (e as Positioned)[PASS_POSITION] = position;
     if (!isKeyBySeverity(e)) return;
+    this.heldAt.add(position);
     const expiry = isClientSessionExpiry(this.sessions, e) ? 1 : 0;
     this.held.push(this.encode(position, e, expiry));
   }
@@ -349,10 +353,10 @@ class KeyEvents implements EventSink {
   /** The events a window cites (every window's, before the rows are made): those numbered and not held are rows too. */
   cite(w: Window): void {
     for (const ev of w.evidence) {
-      const e = ev.event as Positioned | undefined;
-      const position = e?.[PASS_POSITION];
-      if (position === undefined || isKeyBySeverity(e!)) continue;
-      this.citedAt.push(position, this.cited.push(this.encode(position, e!, 0)));
+      // The row form of the event made only for those not held (it stays with the line's evidence).
+      const position = positionOf(ev) ?? (ev.event as Positioned | undefined)?.[PASS_POSITION];
+      if (position === undefined || this.heldAt.has(position)) continue;
+      this.citedAt.push(position, this.cited.push(this.encode(position, ev.event!, 0)));
     }
   }
 
@@ -400,6 +404,24 @@ class KeyEvents implements EventSink {
   }
 }
 
+
+/** A set of small numbers, a bit each. */
+class Bits {
+  private bits = new Uint8Array(1 << 12);
+
+  add(n: number): void {
+    if (n >> 3 >= this.bits.length) {
+      const more = new Uint8Array(Math.max(this.bits.length * 2, (n >> 3) + 1));
+      more.set(this.bits);
+      this.bits = more;
+    }
+    this.bits[n >> 3]! |= 1 << (n & 7);
+  }
+
+  has(n: number): boolean {
+    return n >> 3 < this.bits.length && (this.bits[n >> 3]! & (1 << (n & 7))) !== 0;
+  }
+}
 
 /** The row of a run of key events, checked against its schema. */
 function keyEventRow(row: CompactRow, zone: Zone): KeyEventJson {
