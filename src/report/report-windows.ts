@@ -1,10 +1,11 @@
 import { compiledParse } from '../model/check.js';
-import { WindowSchema, type WindowJson } from '../model/window.js';
+import { WindowSchema, type EvidenceJson, type WindowJson } from '../model/window.js';
 import type { Zone } from '../time/zone.js';
 import { rezoneWindow } from '../windows/display-zone.js';
 import { toWindowJson } from '../windows/build.js';
 import type { Window } from '../windows/engine.js';
 import { Spool } from '../windows/item-spool.js';
+import { StringTable } from '../windows/temp-bytes.js';
 import { ownCopy } from '../timeline/event.js';
 
 /**
@@ -51,7 +52,7 @@ const TIMES = 4;
 export function reportWindows(
   list: Iterable<Window> & { readonly length: number }, zone: Zone, shown: Zone, each: (json: WindowJson, w: Window) => void,
 ): ReportWindows {
-  const spool = new Spool<WindowJson>();
+  const spool = windowSpool();
   const times = new Float64Array(list.length * TIMES);
   const briefs: BriefWindow[] = [];
   const full: FullWindows = { length: list.length, at: (i) => spool.at(i), [Symbol.iterator]: () => spool[Symbol.iterator]() };
@@ -65,6 +66,51 @@ export function reportWindows(
   }
   return Object.assign(briefs as unknown as WindowJson[], { full });
 }
+
+/** A line cited: its file and rule by number (-1: no rule), its line, time and text. */
+type EvidenceTuple = [number, number, string | null, number, string];
+/** An edge's source: how, and its line (its place among the window's evidence where it is one of them). */
+type SourceTuple = [string, number | EvidenceTuple | null];
+
+/**
+ * The whole windows spooled with their lines as tuples, their files and
+ * rules by number, an edge's line by its place among the evidence: a
+ * window's JSON was mostly those keys and names (half the bytes to write and
+ * to read back).
+ */
+function windowSpool(): Spool<WindowJson> {
+  const names = new StringTable();
+  const tuple = (e: EvidenceJson): EvidenceTuple => [names.number(e.file), e.line, e.time, e.rule === null ? -1 : names.number(e.rule), e.text];
+  const line = (t: EvidenceTuple): EvidenceJson => ({ file: names.list[t[0]]!, line: t[1], time: t[2], rule: t[3] < 0 ? null : names.list[t[3]]!, text: t[4] });
+  return new Spool<WindowJson>(
+    (w) => {
+      const source = (s: EdgeSourceJson): SourceTuple => {
+        const e = s.evidence;
+        if (e === null) return [s.how, null];
+        const k = w.evidence.findIndex((x) => x.file === e.file && x.line === e.line && x.time === e.time && x.rule === e.rule && x.text === e.text);
+        return [s.how, k >= 0 ? k : tuple(e)];
+      };
+      // Each key where the window has it (a spread keeps their order).
+      return {
+        ...w,
+        ...(w.startSource && { startSource: source(w.startSource) }),
+        ...(w.endSource && { endSource: source(w.endSource) }),
+        evidence: w.evidence.map(tuple),
+      };
+    },
+    (json) => {
+      const w = json as Record<string, unknown>;
+      const evidence = (w['evidence'] as EvidenceTuple[]).map(line);
+      const source = (s: SourceTuple): EdgeSourceJson => ({ how: s[0], evidence: s[1] === null ? null : typeof s[1] === 'number' ? line((w['evidence'] as EvidenceTuple[])[s[1]]!) : line(s[1]) });
+      if (w['startSource']) w['startSource'] = source(w['startSource'] as SourceTuple);
+      if (w['endSource']) w['endSource'] = source(w['endSource'] as SourceTuple);
+      w['evidence'] = evidence;
+      return w as WindowJson;
+    },
+  );
+}
+
+type EdgeSourceJson = NonNullable<WindowJson['startSource']>;
 
 interface Store {
   readonly times: Float64Array;
