@@ -201,6 +201,11 @@ class BriefWindow {
     return { how: this.sourceHow, evidence: this.sourceFile === undefined ? null : { file: this.sourceFile, line: this.sourceLine } };
   }
 
+  /** The whole window (JSON.stringify of a report held whole: the windows as they are written). */
+  toJSON(): WindowJson {
+    return this.store.full.at(this.i);
+  }
+
   get endSource(): never {
     throw new Error('internal: a brief of a window keeps no end source; read the whole window (fullWindows)');
   }

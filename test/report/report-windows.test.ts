@@ -26,6 +26,8 @@ describe('the report\'s windows', () => {
     // JSON as it would be written: the same text, key for key.
     expect(JSON.stringify([...full])).toBe(JSON.stringify(doc.windows));
     expect(JSON.stringify(handed)).toBe(JSON.stringify(doc.windows));
+    // A report stringified whole (held whole, as before) has its windows whole, not their briefs.
+    expect(JSON.stringify(windows)).toBe(JSON.stringify(doc.windows));
     expect(windows.length).toBe(doc.windows.length);
     expect(full.length).toBe(doc.windows.length);
     doc.windows.forEach((w, i) => {
