@@ -9,6 +9,7 @@ import type { ReportDoc, ReportList } from '../report/report-text.js';
 import { htmlPieces } from '../report/html.js';
 import { flushed, jsonChunks, writeChunks } from '../report/stream-json.js';
 import { markdownPieces } from '../report/markdown.js';
+import { fullWindows } from '../report/report-windows.js';
 import { planProgress, type Progress } from '../cli/progress.js';
 
 const FORMATS = ['md', 'html', 'json'] as const;
@@ -51,6 +52,8 @@ function* reportJson(r: ReportDoc): Generator<string> {
     first = false;
     if (key === 'appendix') {
       yield* listJson(r.appendix, '  ');
+    } else if (key === 'windows') {
+      yield* listJson(fullWindows(r.windows), '  ');
     } else if (key === 'timeline') {
       let member = true;
       for (const [k, v] of Object.entries(r.timeline)) {

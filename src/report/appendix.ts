@@ -10,6 +10,9 @@ type Entry = Omit<AppendixEntryJson, 'id'>;
 
 const parseEntry = compiledParse(AppendixEntrySchema);
 
+/** The source of a line a window cites (see Appendix.source). */
+const WINDOW = -0x80000000;
+
 /**
  * Every line the report cites, quoted as written, in the order of their
  * times (then file, then line), numbered ev-1, ev-2 … in that order: the
@@ -19,14 +22,16 @@ const parseEntry = compiledParse(AppendixEntrySchema);
  * gibibyte of logs): of those, memory holds a few numbers in typed arrays
  * (file, line, node, time, place in the order), and the lines quoted,
  * picked from the files once, are read back from a spool of their own.
- * Whole are held only the lines the windows, gaps and findings cite.
+ * The lines the windows cite are held as the rows' are (their text as the
+ * window gave it spooled too, for a file that cannot be read again); whole
+ * are held only the few lines the gaps and findings cite.
  */
 export class Appendix implements Iterable<AppendixEntryJson> {
-  /** The lines not of a key-event row, by `file:line` (those cited first by a window, a gap or a finding). */
+  /** The lines cited first by a gap or a finding. */
   private readonly others: Entry[] = [];
   private readonly files: string[] = [];
   private readonly fileIds = new Map<string, number>();
-  /** Per line: its row in the rows' spool (≥ 0), or -1 - its place in `others`. */
+  /** Per line: its row in the rows' spool (≥ 0), WINDOW for a line a window cites, or -1 - its place in `others`. */
   private source = new Int32Array(1024);
   private times = new Float64Array(1024);
   private fileOf = new Int32Array(1024);
@@ -49,49 +54,99 @@ export class Appendix implements Iterable<AppendixEntryJson> {
   private readonly nodeIds = new Map<string, number>();
   /** Per line of a key-event row, its node's number. */
   private nodeOf = new Int32Array(1024);
-  private readonly known = new Map<string, Entry>();
+  /** The lines noted by cite and add (not the rows'): per file, by line, their numbers. */
+  private readonly knownLines = new Map<number, Map<number, number>>();
   private readonly nodeOfFile: Map<string, string | null>;
   /** Lines cited by the windows (a key-event row citing one of them adds nothing). */
-  private readonly fromWindows: number;
+  private fromWindows = 0;
 
   /**
-   * The lines the windows cite (first: a line cited twice is one entry, as
-   * first cited, with the first node any citation names); then each
-   * key-event row's line (addRow), as the rows are made; then finish.
+   * The lines the windows cite (cite, first: a line cited twice is one
+   * entry, as first cited, with the first node any citation names); then
+   * each key-event row's line (addRow), as the rows are made; then finish.
    */
-  constructor(windows: readonly WindowJson[], inputs: readonly InputJson[], private readonly zone: Zone) {
+  constructor(inputs: readonly InputJson[], private readonly zone: Zone) {
     this.nodeOfFile = new Map(inputs.map((i) => [i.file, i.node]));
-    for (const w of windows) for (const e of w.evidence) this.add(e.file, e.line, e.time, null, e.text);
-    this.fromWindows = this.known.size;
   }
 
-  private add(file: string, line: number, time: string | null, node: string | null, text: string): void {
-    const k = `${file}:${line}`;
-    const had = this.known.get(k);
-    if (had) {
-      if (had.node === null && node !== null) had.node = node;
-      return;
+  /**
+   * The lines a window cites (every window's before the first row's): of
+   * each, memory holds its place, time and node in the typed arrays, its
+   * text (quoted where its file cannot be read again) in the text spool.
+   */
+  cite(w: WindowJson): void {
+    for (const e of w.evidence) {
+      const f = this.fileIdOf(e.file);
+      if (this.lookup(f, e.line) !== undefined) continue;
+      const n = this.note(WINDOW, f, e.line, e.time === null ? Infinity : Date.parse(e.time));
+      this.known(f).set(e.line, n);
+      const node = this.nodeOfFile.get(e.file) ?? null;
+      this.nodeOf[n] = node === null ? -1 : this.nodeId(node);
+      this.textOf[n] = this.texts.push(e.text);
+      this.fromWindows++;
     }
-    const entry = { file, line, node: node ?? this.nodeOfFile.get(file) ?? null, time, text };
-    this.known.set(k, entry);
-    this.others.push(entry);
-    this.note(-this.others.length, file, line, time === null ? Infinity : Date.parse(time));
   }
 
-  /** Key-event row `i` of the rows' spool: the line it cites, its node and its time (as the zone shows it, the row's). */
-  addRow(i: number, file: string, line: number, node: string, time: number): void {
-    const had = this.fromWindows === 0 ? undefined : this.known.get(`${file}:${line}`);
-    if (had) {
-      if (had.node === null) had.node = node;
-      return;
-    }
-    const n = this.note(i, file, line, time);
+  /** Whether a window cites the line (until finish: gaps' and findings' lines are noted then). */
+  citedByWindow(file: string, line: number): boolean {
+    const f = this.fileIds.get(file);
+    return this.fromWindows > 0 && f !== undefined && this.lookup(f, line) !== undefined;
+  }
+
+  /** A line's entry, noted by cite or add (not a row's). */
+  private lookup(f: number, line: number): number | undefined {
+    return this.knownLines.get(f)?.get(line);
+  }
+
+  private known(f: number): Map<number, number> {
+    let lines = this.knownLines.get(f);
+    if (!lines) this.knownLines.set(f, (lines = new Map()));
+    return lines;
+  }
+
+  private nodeId(node: string): number {
     let id = this.nodeIds.get(node);
     if (id === undefined) {
       this.nodeIds.set(node, (id = this.nodes.length));
       this.nodes.push(node);
     }
-    this.nodeOf[n] = id;
+    return id;
+  }
+
+  /** A line cited again: the node the citation names, where the entry has none yet. */
+  private nodeNamed(n: number, node: string | null): void {
+    if (node === null) return;
+    const s = this.source[n]!;
+    if (s === WINDOW) {
+      if (this.nodeOf[n] === -1) this.nodeOf[n] = this.nodeId(node);
+    } else {
+      const had = this.others[-1 - s]!;
+      if (had.node === null) had.node = node;
+    }
+  }
+
+  private add(file: string, line: number, time: string | null, node: string | null, text: string): void {
+    const f = this.fileIdOf(file);
+    const had = this.lookup(f, line);
+    if (had !== undefined) {
+      this.nodeNamed(had, node);
+      return;
+    }
+    const entry = { file, line, node: node ?? this.nodeOfFile.get(file) ?? null, time, text };
+    this.others.push(entry);
+    this.known(f).set(line, this.note(-this.others.length, f, line, time === null ? Infinity : Date.parse(time)));
+  }
+
+  /** Key-event row `i` of the rows' spool: the line it cites, its node and its time (as the zone shows it, the row's). */
+  addRow(i: number, file: string, line: number, node: string, time: number): void {
+    const f = this.fileIdOf(file);
+    const had = this.fromWindows === 0 ? undefined : this.lookup(f, line);
+    if (had !== undefined) {
+      this.nodeNamed(had, node);
+      return;
+    }
+    const n = this.note(i, f, line, time);
+    this.nodeOf[n] = this.nodeId(node);
   }
 
   /** The gaps' and findings' lines (those a key-event row cites already are the row's), then each line quoted from its file. */
@@ -99,7 +154,7 @@ export class Appendix implements Iterable<AppendixEntryJson> {
     this.rows = rows;
     this.index();
     const addLater = (file: string, line: number, time: string | null, node: string | null, text: string): void => {
-      if (this.find(file, line) === undefined || this.known.has(`${file}:${line}`)) this.add(file, line, time, node, text);
+      if (this.find(file, line) === undefined || this.lookup(this.fileIdOf(file), line) !== undefined) this.add(file, line, time, node, text);
     };
     for (const p of gaps) {
       for (const g of p.gaps) {
@@ -131,6 +186,15 @@ export class Appendix implements Iterable<AppendixEntryJson> {
       const s = this.source[n]!;
       let entry: Entry;
       const t = this.textOf[n]!;
+      if (s === WINDOW) {
+        const node = this.nodeOf[n]!;
+        const time = this.times[n]!;
+        yield parseEntry({
+          id: `ev-${at + 1}`, file: this.files[this.fileOf[n]!]!, line: this.lineOf[n]!, node: node < 0 ? null : this.nodes[node]!,
+          time: time === Infinity ? null : this.zone.format(time), text: this.texts.at(t),
+        });
+        continue;
+      }
       if (s >= 0) {
         // The row's text only where its file could not be read again.
         const text = t >= 0 ? this.texts.at(t) : this.rows!.at(s).message;
@@ -149,7 +213,7 @@ export class Appendix implements Iterable<AppendixEntryJson> {
   }
 
   /** A line noted, its time in milliseconds (Infinity: none); returns its number. */
-  private note(source: number, file: string, line: number, time: number): number {
+  private note(source: number, f: number, line: number, time: number): number {
     if (this.count === this.source.length) {
       const grow = <A extends Int32Array | Float64Array>(x: A, make: (n: number) => A): A => {
         const y = make(x.length * 2);
@@ -163,11 +227,6 @@ export class Appendix implements Iterable<AppendixEntryJson> {
       this.textOf = grow(this.textOf, (n) => new Int32Array(n));
       this.nodeOf = grow(this.nodeOf, (n) => new Int32Array(n));
     }
-    let f = this.fileIds.get(file);
-    if (f === undefined) {
-      this.fileIds.set(file, (f = this.files.length));
-      this.files.push(file);
-    }
     const n = this.count++;
     this.source[n] = source;
     this.times[n] = time;
@@ -176,6 +235,22 @@ export class Appendix implements Iterable<AppendixEntryJson> {
     this.textOf[n] = -1;
     return n;
   }
+
+  private fileIdOf(file: string): number {
+    // Lines come file after file: the last file's number is most often the one.
+    if (file === this.lastFile) return this.lastFileId;
+    let f = this.fileIds.get(file);
+    if (f === undefined) {
+      this.fileIds.set(file, (f = this.files.length));
+      this.files.push(file);
+    }
+    this.lastFile = file;
+    this.lastFileId = f;
+    return f;
+  }
+
+  private lastFile: string | undefined;
+  private lastFileId = -1;
 
   /** Each file's lines, ascending (for find, and to pick them from the file). */
   private index(): void {

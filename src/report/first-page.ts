@@ -73,7 +73,12 @@ export function firstPage(r: ReportDoc): FirstPage {
   }
   // Node windows: one line, by kind, each with its longest window.
   const nodeKinds = new Map<string, WindowJson[]>();
-  for (const w of r.windows) if (w.topic === undefined) nodeKinds.set(w.kind, [...(nodeKinds.get(w.kind) ?? []), w]);
+  for (const w of r.windows) {
+    if (w.topic !== undefined) continue;
+    const ws = nodeKinds.get(w.kind);
+    if (ws) ws.push(w);
+    else nodeKinds.set(w.kind, [w]);
+  }
   if (nodeKinds.size > 0) {
     const longest = [...nodeKinds.values()].map((ws) => ws.reduce((a, b) => ((b.durationMs ?? Infinity) > (a.durationMs ?? Infinity) ? b : a)));
     impact.push({

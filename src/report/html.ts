@@ -4,6 +4,7 @@ import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
   mapped, pieces, appendixLinks, firstOf, type ReportDoc,
 } from './report-text.js';
+import { fullWindows } from './report-windows.js';
 import { renderSwimlane } from './swimlane.js';
 
 /**
@@ -148,9 +149,11 @@ export function* htmlPieces(r: ReportDoc): Generator<string> {
   if (r.windows.length === 0) yield* pieces('<p>No outage windows found.</p>');
   else {
     yield* pieces('<table class="windows"><thead><tr><th>#</th><th>Window</th><th>Node / partition</th><th>Start</th><th>End</th><th>Duration</th><th>Why</th><th>Evidence</th></tr></thead><tbody>');
+    // The whole windows read back in order, a row's at a time.
+    const full = fullWindows(r.windows);
     for (const wr of windowRows(r.windows)) {
-      const w = r.windows[wr.first]!;
-      const members = wr.members.map((i) => r.windows[i]!);
+      const members = wr.members.map((i) => full.at(i));
+      const w = members[0]!;
       const b = w.startBounds;
       const noticed = !b || b.earliest === b.latest ? ''
         : `<br><small>${esc(b.earliest.slice(11, 23))}…${esc(b.latest.slice(11, 23))}</small>`;

@@ -4,6 +4,7 @@ import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
   mapped, pieces, appendixLinks, firstOf, type ReportDoc,
 } from './report-text.js';
+import { fullWindows } from './report-windows.js';
 
 /**
  * The report as Markdown that renders on GitHub and GitLab: tables, and the
@@ -106,9 +107,11 @@ export function* markdownPieces(r: ReportDoc): Generator<string> {
     yield* pieces('No outage windows found.', '');
   } else {
     yield* pieces(`Kinds: ${[...new Set(r.windows.map((w) => w.kind))].map((k) => `${k} (${kindStyle(k).label})`).join(', ')}. A start is the best estimate of its edge, with the earliest and latest it can be beneath it; [high/medium/low] says how sure the engine is of the window.`, '');
+    // The whole windows read back in order, a row's at a time.
+    const full = fullWindows(r.windows);
     yield* pieces(table(['#', 'Window', 'Node / partition', 'Start', 'End', 'Duration', 'Why', 'Evidence'], mapped(windowRows(r.windows), (row) => {
-      const w = r.windows[row.first]!;
-      const members = row.members.map((i) => r.windows[i]!);
+      const members = row.members.map((i) => full.at(i));
+      const w = members[0]!;
       const noticed = boundsNote(w.start, w.startBounds);
       const end = members.length === 1 ? w.end : members.map((m) => m.end!).sort().at(-1)!;
       const duration = members.length === 1 ? humanDuration(w.durationMs) : `≤ ${humanDuration(members.reduce((m, w) => Math.max(m, w.durationMs ?? 0), -Infinity))}`;

@@ -20,8 +20,9 @@ import { StartupConfigScan } from '../readers/startup-config.js';
 import { nodeFromPath } from '../sources/identity.js';
 import type { Plan } from '../read/plan.js';
 import { buildTimeline } from '../read/build.js';
-import { smallFiles, WindowsSink, type SmallFiles } from '../windows/build.js';
+import { falseAlarmJson, smallFiles, WindowsSink, type SmallFiles } from '../windows/build.js';
 import type { Window } from '../windows/engine.js';
+import { positionOf } from '../windows/window.js';
 import { drain, type EventSink } from '../timeline/sink.js';
 import { carriedNodeBeside, EVENTS_KIND, eventFileStartupConfigs } from '../readers/events-ndjson.js';
 import { PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } from '../timeline/event.js';
@@ -31,7 +32,7 @@ import type { Rule } from '../catalogue/schema.js';
 import type { NodeKind, Severity } from '../model/record.js';
 import { Appendix } from './appendix.js';
 import { Spool } from '../windows/item-spool.js';
-import { rezoneWindows } from '../windows/display-zone.js';
+import { reportWindows } from './report-windows.js';
 import { narrative } from './narrative.js';
 import { byNodeName, clockOf, firstOf, subjectOf, type ReportDoc } from './report-text.js';
 import { StringTable } from '../windows/temp-bytes.js';
@@ -180,7 +181,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
         : `${KEY_SELECTION}; left out: ${clientExpiries} expiries of ZooKeeper sessions no broker log established, with a timeout no broker negotiated (command-line tools' sessions)`,
       eventsRead, keyEvents, rows: [],
     },
-    windows,
+    windows: [],
     gaps,
     ...(lostWrites.length > 0 && { lostWrites }),
     ...(zoneCheck.length > 0 && { zoneCheck }),
@@ -220,7 +221,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
     appendix: [],
   };
   const checked = parseReport(report);
-  return { report: { ...checked, timeline: { ...checked.timeline, rows }, appendix }, missing: [] };
+  return { report: { ...checked, timeline: { ...checked.timeline, rows }, windows, appendix }, missing: [] };
 }
 
 /**
@@ -237,12 +238,16 @@ async function passOverLogs(
   // The key events first: they number the events, and the window engine keeps that number with the lines it cites.
   await drain(timeline.eventBatches, [keys, windowsSink, ...sinks]);
   const finished = windowsSink.finish();
-  const doc = finished.doc;
-  const windows = (shown === zone ? doc : rezoneWindows(doc, shown)).windows;
-  // Key events' times in the zone shown (--display-tz).
-  const appendix = new Appendix(windows, timeline.inputs(), shown);
-  const keyRows = await keys.rows(finished.list, shown, appendix);
-  return { windows, falseAlarms: doc.falseAlarms, keyRows, appendix };
+  // Key events' times in the zone shown (--display-tz); the false alarms' in the zone the logs were written in.
+  const appendix = new Appendix(timeline.inputs(), shown);
+  // Each window made JSON, checked and spooled in turn, the lines it cites noted: never all of them whole at once.
+  // One reading of the windows (those spooled by the engine are read back): the lines and events they cite noted.
+  const windows = reportWindows(finished.list, zone, shown, (json, w) => {
+    appendix.cite(json);
+    keys.cite(w);
+  });
+  const keyRows = await keys.rows(shown, appendix);
+  return { windows, falseAlarms: Array.from(finished.falseAlarms, (f) => falseAlarmJson(f, zone)), keyRows, appendix };
 }
 
 /** One sentence on the clock offsets estimated between nodes (see src/analysis/skew.ts). */
@@ -279,6 +284,15 @@ class KeyEvents implements EventSink {
   private readonly strings = new StringTable();
   private readonly named = this.strings.list;
   private readonly rules = new Map<string, Rule>();
+  /**
+   * The events the windows cite that are not held (not key by their
+   * severity and category), spooled as the held ones are, and their
+   * positions in the pass: rows too.
+   */
+  private readonly cited = Spool.ofText();
+  private citedAt: number[] = [];
+  /** The positions of the events held. */
+  private readonly heldAt = new Bits();
 
   constructor(private readonly topics: readonly string[]) {}
 
@@ -293,10 +307,16 @@ class KeyEvents implements EventSink {
     if (!inTopics(e, this.topics)) return;
     (e as Positioned)[PASS_POSITION] = position;
     if (!isKeyBySeverity(e)) return;
-    if (!this.rules.has(rule.id)) this.rules.set(rule.id, rule);
-    // One line of text, the message last (it may hold any character): a third of the time JSON took.
+    this.heldAt.add(position);
     const expiry = isClientSessionExpiry(this.sessions, e) ? 1 : 0;
-    this.held.push(`${position} ${e.time} ${this.name(e.node)} ${this.name(e.nodeKind)} ${this.name(e.file)} ${e.line} ${this.name(rule.id)} ${this.name(e.category)} ${this.name(e.severity)} ${expiry} ${e.message}`);
+    this.held.push(this.encode(position, e, expiry));
+  }
+
+  /** One line of text, the message last (it may hold any character): a third of the time JSON took. */
+  private encode(position: number, e: TimelineEvent, expiry: number): string {
+    const rule = e.rule!;
+    if (!this.rules.has(rule.id)) this.rules.set(rule.id, rule);
+    return `${position} ${e.time} ${this.name(e.node)} ${this.name(e.nodeKind)} ${this.name(e.file)} ${e.line} ${this.name(rule.id)} ${this.name(e.category)} ${this.name(e.severity)} ${expiry} ${e.message}`;
   }
 
   private name(s: string): number {
@@ -305,46 +325,51 @@ class KeyEvents implements EventSink {
 
   /** The held events read back, in the order of the pass. */
   private *heldEvents(): Generator<{ position: number; expiry: boolean; event: Positioned }> {
+    for (const text of this.held) yield this.decode(text);
+  }
+
+  /** An event as encode wrote it. */
+  private decode(text: string): { position: number; expiry: boolean; event: Positioned } {
     const { named } = this;
     const fields: number[] = [];
-    for (const text of this.held) {
-      let at = 0;
-      fields.length = 0;
-      for (let k = 0; k < 10; k++) {
-        const space = text.indexOf(' ', at);
-        fields.push(Number(text.slice(at, space)));
-        at = space + 1;
-      }
-      const [position, time, node, nodeKind, file, line, rule, category, severity, expiry] = fields as [number, number, number, number, number, number, number, number, number, number];
-      const message = text.slice(at);
-      yield {
-        position,
-        expiry: expiry === 1,
-        event: rowOnly({
-          time, node: named[node]!, nodeKind: named[nodeKind]! as NodeKind, file: named[file]!, line, rule: this.rules.get(named[rule]!)!,
-          category: named[category]!, severity: named[severity]! as Severity, message,
-        } as Positioned, message),
-      };
+    let at = 0;
+    for (let k = 0; k < 10; k++) {
+      const space = text.indexOf(' ', at);
+      fields.push(Number(text.slice(at, space)));
+      at = space + 1;
+    }
+    const [position, time, node, nodeKind, file, line, rule, category, severity, expiry] = fields as [number, number, number, number, number, number, number, number, number, number];
+    const message = text.slice(at);
+    return {
+      position,
+      expiry: expiry === 1,
+      event: rowOnly({
+        time, node: named[node]!, nodeKind: named[nodeKind]! as NodeKind, file: named[file]!, line, rule: this.rules.get(named[rule]!)!,
+        category: named[category]!, severity: named[severity]! as Severity, message,
+      } as Positioned, message),
+    };
+  }
+
+  /** The events a window cites (every window's, before the rows are made): those numbered and not held are rows too. */
+  cite(w: Window): void {
+    for (const ev of w.evidence) {
+      // The row form of the event made only for those not held (it stays with the line's evidence).
+      const position = positionOf(ev) ?? (ev.event as Positioned | undefined)?.[PASS_POSITION];
+      if (position === undefined || this.heldAt.has(position)) continue;
+      this.citedAt.push(position, this.cited.push(this.encode(position, ev.event!, 0)));
     }
   }
 
-  /** `windows` may be read twice (the lines they cite, then, only if there are client expiries, to tell those cited). */
-  async rows(windows: Iterable<Window>, zone: Zone, appendix: Appendix): Promise<{ rows: Spool<KeyEventJson>; eventsRead: number; keyEvents: number; clientExpiries: number }> {
-    const citedEvents = new Set<TimelineEvent>();
-    for (const w of windows) for (const ev of w.evidence) if (ev.event) citedEvents.add(ev.event);
-    // The lines the windows cite, to tell a cited expiry (asked only when there are expiries).
-    let cited: Set<string> | undefined;
-    const isCited = (file: string, line: number): boolean => {
-      if (!cited) {
-        cited = new Set();
-        for (const w of windows) for (const ev of w.evidence) cited.add(`${ev.file}:${ev.line}`);
-      }
-      return cited.has(`${file}:${line}`);
-    };
-    // The cited events that were numbered, in the order of the pass; those held too are taken from the spool.
-    const more: Positioned[] = [];
-    for (const e of citedEvents) if ((e as Positioned)[PASS_POSITION] !== undefined) more.push(e);
-    more.sort((a, b) => a[PASS_POSITION]! - b[PASS_POSITION]!);
+  /** The rows, once every window is cited (to the appendix too: it tells a line a window cites). */
+  async rows(zone: Zone, appendix: Appendix): Promise<{ rows: Spool<KeyEventJson>; eventsRead: number; keyEvents: number; clientExpiries: number }> {
+    // The cited events not held, in the order of the pass (a line cited by several windows once).
+    const pairs = this.citedAt;
+    this.citedAt = [];
+    const order = Array.from({ length: pairs.length / 2 }, (_, k) => k).sort((a, b) => pairs[2 * a]! - pairs[2 * b]!);
+    const more: number[] = [];
+    for (const k of order) if (more.length === 0 || pairs[2 * more.at(-1)!] !== pairs[2 * k]) more.push(k);
+    const position = (k: number) => pairs[2 * more[k]!]!;
+    const citedEvent = (k: number) => this.decode(this.cited.at(pairs[2 * more[k]! + 1]!)).event;
     const rows = keyEventSpool();
     const put = (row: CompactRow): void => {
       appendix.addRow(rows.push(keyEventRow(row, zone)), row.first.file, row.first.line, row.first.node, row.first.time);
@@ -360,25 +385,43 @@ class KeyEvents implements EventSink {
       released.length = 0;
     };
     let next = 0;
-    for (const { position, expiry, event } of this.heldEvents()) {
-      while (next < more.length && more[next]![PASS_POSITION]! < position) take(more[next++]!);
-      // Cited and held: the held one is the row's.
-      while (next < more.length && more[next]![PASS_POSITION] === position) next++;
+    for (const held of this.heldEvents()) {
+      const { expiry, event } = held;
+      while (next < more.length && position(next) < held.position) take(citedEvent(next++));
       // CLI tools' ZooKeeper sessions expiring are not the cluster's story.
-      if (expiry && !isCited(event.file, event.line)) {
+      if (expiry && !appendix.citedByWindow(event.file, event.line)) {
         clientExpiries++;
         continue;
       }
       take(event);
     }
-    while (next < more.length) take(more[next++]!);
+    while (next < more.length) take(citedEvent(next++));
     compactor.end(released);
     for (const row of released) put(row);
     this.held.close();
+    this.cited.close();
     return { rows, eventsRead: this.read, keyEvents, clientExpiries };
   }
 }
 
+
+/** A set of small numbers, a bit each. */
+class Bits {
+  private bits = new Uint8Array(1 << 12);
+
+  add(n: number): void {
+    if (n >> 3 >= this.bits.length) {
+      const more = new Uint8Array(Math.max(this.bits.length * 2, (n >> 3) + 1));
+      more.set(this.bits);
+      this.bits = more;
+    }
+    this.bits[n >> 3]! |= 1 << (n & 7);
+  }
+
+  has(n: number): boolean {
+    return n >> 3 < this.bits.length && (this.bits[n >> 3]! & (1 << (n & 7))) !== 0;
+  }
+}
 
 /** The row of a run of key events, checked against its schema. */
 function keyEventRow(row: CompactRow, zone: Zone): KeyEventJson {

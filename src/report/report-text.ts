@@ -1,6 +1,7 @@
 import { formatDuration } from '../analysis/gap.js';
 import type { AppendixEntryJson, KeyEventJson, LineRefJson, RecommendationJson, ReportJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
+import type { ReportWindows } from './report-windows.js';
 
 /** Small text helpers shared by the report's data, Markdown and HTML. */
 
@@ -11,7 +12,9 @@ export type ReportList<T> = Iterable<T> & { readonly length: number };
  * A report as built: its long lists (key-event rows, the appendix) are not
  * held in memory but read back as they are written. A ReportJson is one too.
  */
-export type ReportDoc = Omit<ReportJson, 'timeline' | 'appendix'> & {
+export type ReportDoc = Omit<ReportJson, 'timeline' | 'appendix' | 'windows'> & {
+  /** Briefs of the windows, the whole ones spooled (report-windows.ts), or the windows themselves. */
+  windows: ReportWindows;
   timeline: Omit<ReportJson['timeline'], 'rows'> & { rows: ReportList<KeyEventJson> };
   /** `idOf`: a cited line's id, looked up without reading the list. */
   appendix: ReportList<AppendixEntryJson> & { idOf?: (file: string, line: number) => string | undefined };

@@ -3,6 +3,7 @@ import type { ReportDoc } from './report-text.js';
 import type { WindowJson } from '../model/window.js';
 import { Zone } from '../time/zone.js';
 import { esc } from './html-escape.js';
+import { fullWindows } from './report-windows.js';
 import { byNodeName, humanDuration, kindStyle, shortTime, subjectOf, utcOffsetOf, shownZone } from './report-text.js';
 
 /**
@@ -146,6 +147,8 @@ function chart(lines: () => Iterable<string>, lanes: number): ChartResult {
 
 export function renderSwimlane(r: ReportDoc): ChartResult {
   const zone = new Zone(shownZone(r));
+  // The bars' titles quote the whole windows' evidence, read back as the bars are drawn.
+  const full = fullWindows(r.windows);
   const times: [number, number][] = [];
   let tMax = -Infinity;
   for (const w of r.windows) {
@@ -291,7 +294,7 @@ export function renderSwimlane(r: ReportDoc): ChartResult {
         const width = Math.max(CHART.minBarWidth, round(x(e) - x0));
         const by = top + 13 + b.sub * CHART.subRowHeight;
         const colour = kindStyle(b.w.kind).colour;
-        yield `<a href="#w-${b.i + 1}"><rect class="bar" x="${x0}" y="${by}" width="${width}" height="${CHART.subRowHeight - 2}" rx="1.5" fill="${colour}"${b.w.end === null ? ' fill-opacity="0.55"' : ''} data-window="${b.i}" data-kind="${b.w.kind}" data-start-ms="${s}" data-end-ms="${b.w.end === null ? 'open' : e}"><title>${esc(barTitle(b.w, b.i))}</title></rect></a>`;
+        yield `<a href="#w-${b.i + 1}"><rect class="bar" x="${x0}" y="${by}" width="${width}" height="${CHART.subRowHeight - 2}" rx="1.5" fill="${colour}"${b.w.end === null ? ' fill-opacity="0.55"' : ''} data-window="${b.i}" data-kind="${b.w.kind}" data-start-ms="${s}" data-end-ms="${b.w.end === null ? 'open' : e}"><title>${esc(barTitle(full.at(b.i), b.i))}</title></rect></a>`;
       }
       // Record gaps from the dumps: an outlined band under the topic's bars.
       for (const b of lane.kind === 'topic' ? gapBands.filter((x) => `topic:${x.topic}` === lane.key) : []) {
