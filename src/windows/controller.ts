@@ -1,11 +1,11 @@
 import type { TimelineEvent } from '../timeline/event.js';
-import { addEvidence, evidenceOf, type Evidence, type WindowBook } from './window.js';
+import { addEvidence, evidenceOf, type KeptLine, type WindowBook } from './window.js';
 
 interface Election {
   time: number;
   broker: number;
-  /** Its line, out of memory where the windows are spooled (WindowBook.keepLine). */
-  evidence: Evidence | number;
+  /** Its line, out of memory where the windows are spooled (WindowBook.keep). */
+  line: KeptLine;
 }
 
 /**
@@ -23,7 +23,7 @@ export class ControllerTracker {
   elected(broker: number, e: TimelineEvent): void {
     const last = this.elections.at(-1);
     if (last && !(e.time >= last.time)) this.unordered = true;
-    this.elections.push({ time: e.time, broker, evidence: this.book.keepLine(evidenceOf(e)) });
+    this.elections.push({ time: e.time, broker, line: this.book.keep(evidenceOf(e)) });
   }
 
   /**
@@ -50,13 +50,6 @@ export class ControllerTracker {
   finish(): void {
     // Parked windows too (read back only for a window of the controller's).
     const gone = this.book.entries(['broker-down', 'broker-hung', 'isolated']).filter((w) => w.node?.startsWith('broker-'));
-    // Each election's line read back once: one object however many windows cite it.
-    const lines = new Map<Election, Evidence>();
-    const lineOf = (x: Election): Evidence => {
-      let ev = lines.get(x);
-      if (!ev) lines.set(x, (ev = this.book.line(x.evidence)));
-      return ev;
-    };
     for (const entry of gone) {
       const id = Number(entry.node!.slice('broker-'.length));
       // The controller at its start: the last election before the first one after it.
@@ -73,7 +66,7 @@ export class ControllerTracker {
         reason: `the controller, ${down.node}, ${down.kind === 'broker-hung' ? 'froze' : down.kind === 'isolated' ? 'was cut off' : 'went down'}: no leader could be elected for any partition until broker ${next.broker} became the controller`,
         details: { controllerBefore: id, controllerAfter: next.broker },
       });
-      const elected = lineOf(next);
+      const elected = this.book.cite(next.line);
       this.book.close(w, next.time, next.time, { how: `broker ${next.broker} was elected controller`, evidence: elected });
       for (const ev of down.evidence.slice(0, 3)) addEvidence(w, ev);
       addEvidence(w, elected);

@@ -11,7 +11,10 @@ import { StringTable, TempBytes } from './temp-bytes.js';
  * written to a private temporary file and read back, in the windows' order,
  * when they are output. On an event-dense log most windows are of these
  * kinds; held to the end of the pass they were most of its memory (~2 KB
- * each, 130,000 windows in a gibibyte).
+ * each, 130,000 windows in a gibibyte). Broker windows are put here too
+ * once the pass is well past them (WindowBook.parkLater), and read back
+ * into memory (drop) where a look-up or a step after the pass changes one;
+ * and lines trackers keep to cite later, maybe (keepLine).
  *
  * The file is unlinked as soon as it is open: nothing is left behind, even
  * when the run is killed. Where no such file can be made, the serialized

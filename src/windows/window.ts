@@ -257,7 +257,27 @@ export function asList(v: FieldValue | undefined): (string | number)[] {
 }
 
 export function asIds(v: FieldValue | undefined): number[] {
-  return asList(v).map(Number).filter((n) => Number.isInteger(n) && n >= 0);
+  const ids: number[] = [];
+  if (v === undefined) return ids;
+  // One list made, not three (an ISR line on every other line of an event-dense log).
+  const add = (x: string | number): void => {
+    const n = Number(x);
+    if (Number.isInteger(n) && n >= 0) ids.push(n);
+  };
+  if (Array.isArray(v)) for (const x of v) add(x);
+  else add(v);
+  return ids;
+}
+
+const brokerIds = new Map<string, number>();
+/** The broker id in a node's name (`broker-N`), NaN for any other node. */
+export function brokerIdOf(node: string): number {
+  let id = brokerIds.get(node);
+  if (id === undefined) {
+    id = Number(/^broker-(\d+)$/.exec(node)?.[1] ?? Number.NaN);
+    if (brokerIds.size < 4096) brokerIds.set(node, id);
+  }
+  return id;
 }
 
 /** A number field, or undefined when the rule did not capture it. */
@@ -383,6 +403,11 @@ class Listed {
     }
     return undefined;
   }
+}
+
+/** A line kept to cite later (WindowBook.keep): its place in the spool and the object while it lives, or the object. */
+export class KeptLine {
+  constructor(readonly kept: Evidence | number, public live: WeakRef<Evidence> | undefined) {}
 }
 
 /** A condition on a window's start and end alone. */
@@ -577,17 +602,29 @@ export class WindowBook {
   }
 
   /**
-   * A line only a step after the pass cites (a controller's election): out
-   * of memory where there is a spool, and what line() reads it back from.
+   * A line a tracker keeps to cite later, maybe (a controller's election, a
+   * partition's new leader): out of memory where there is a spool, the
+   * object itself while anything else holds it.
    */
-  keepLine(ev: Evidence): Evidence | number {
-    const kept = this.spool && Number.isFinite(ev.line) && (ev.time === null || Number.isFinite(ev.time));
-    return kept ? this.spool!.keepLine(ev) : ev;
+  keep(ev: Evidence): KeptLine {
+    const out = this.spool && Number.isFinite(ev.line) && (ev.time === null || Number.isFinite(ev.time));
+    return out ? new KeptLine(this.spool!.keepLine(ev), new WeakRef(ev)) : new KeptLine(ev, undefined);
   }
 
-  /** A line kept (keepLine's answer), after the pass: one object per line with the windows read back. */
-  line(kept: Evidence | number): Evidence {
-    return typeof kept === 'number' ? this.spool!.line(kept, this.sharedEvidence) : kept;
+  /**
+   * A line kept, to cite: the object kept while anything holds it, else read
+   * back (then cited by nothing, so none can tell it from the first; after
+   * the pass, as the windows read back cite it).
+   */
+  cite(line: KeptLine): Evidence {
+    const { kept } = line;
+    if (typeof kept !== 'number') return kept;
+    let ev = line.live?.deref();
+    if (!ev) {
+      ev = this.spool!.line(kept, this.sharedEvidence);
+      line.live = new WeakRef(ev);
+    }
+    return ev;
   }
 
   /** Evidence for a window retired (`retired`: what retire returned). */
