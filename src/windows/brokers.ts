@@ -1,7 +1,7 @@
 import type { WindowKind } from '../model/window.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { SessionMap } from './sessions.js';
-import { addEvidence, evidenceOf, FIRST_LINE_AFTER_START_MS, restartEstimate, type EdgeSource, type Evidence, type Window, type WindowBook } from './window.js';
+import { addEvidence, evidenceOf, FIRST_LINE_AFTER_START_MS, restartEstimate, type EdgeSource, type Evidence, type ParkedWindow, type Window, type WindowBook } from './window.js';
 
 /** The windows of a broker cut off from the cluster, whichever way. */
 export const CUT_OFF = ['broker-down', 'broker-hung', 'isolated'] as const satisfies readonly WindowKind[];
@@ -72,7 +72,20 @@ export class BrokerTracker {
    */
   private heardLag = 0;
 
-  constructor(private readonly book: WindowBook, private readonly sessions: SessionMap) {}
+  /** `parkDowns`: down and frozen brokers' windows may leave memory once final (no step after the pass reads their every field). */
+  constructor(private readonly book: WindowBook, private readonly sessions: SessionMap, private readonly parkDowns = true) {}
+
+  /**
+   * `w`, closed, is held by no tracker: it leaves memory once the pass is
+   * past it (WindowBook.parkLater), unless a step after the pass changes it
+   * (a broker said down that kept logging is found cut off: finish) or reads
+   * more than is held of a parked window (replica sets from describe output
+   * against the downs: PartitionTracker.inferOfflineFromReplicas).
+   */
+  private final(w: Window): void {
+    if (w.kind !== 'isolated' && (!this.parkDowns || (w.kind === 'broker-down' && w.track.alive > 0 && !w.track.restarting))) return;
+    this.book.parkLater(w);
+  }
 
   openWindows(): Iterable<Window> {
     return this.down.values();
@@ -184,6 +197,7 @@ export class BrokerTracker {
     if (!first) {
       this.book.close(open, e.time, e.time, { how: 'it registered again / said it was serving', evidence: evidenceOf(e) });
       this.down.delete(node);
+      this.final(open);
       return;
     }
     // A restarted process was down until it ran again: a JVM's start-up
@@ -197,6 +211,7 @@ export class BrokerTracker {
     }, Math.max(first.time, e.time));
     open.track.servingAgain = { time: e.time, evidence: evidenceOf(e) };
     this.down.delete(node);
+    this.final(open);
   }
 
   /**
@@ -236,6 +251,7 @@ export class BrokerTracker {
     w.reason = `${w.reason}; it logged nothing from before then and came back without a restart (${why}): its process was frozen (a long GC pause, a stalled VM or a stopped process), not dead`;
     this.book.close(w, first.time, first.time, { how: 'its first line after the silence (no restart in between)', evidence: first.evidence });
     this.down.delete(node);
+    this.final(w);
   }
 
   /** The broker itself lost ZooKeeper; `idleMs`: how long it had not heard from it. */
@@ -402,6 +418,7 @@ export class BrokerTracker {
     }, at);
     this.isolated.delete(node);
     this.reached.delete(node);
+    this.final(iso);
   }
 
   /**
@@ -420,7 +437,8 @@ export class BrokerTracker {
       if (w.kind !== 'broker-down' || w.track.alive === 0 || w.track.restarting) continue;
       const why = `the cluster gave up on it (${w.reason}) but it kept logging (${w.track.alive} lines): it was cut off, not down`;
       if (w.track.aliveEvidence) addEvidence(w, w.track.aliveEvidence);
-      const twin = this.book.first(w.node, ['isolated'], (x) => x.start <= (w.end ?? Infinity) && (x.end ?? Infinity) >= w.start);
+      const overlap = (start: number, end: number | null) => start <= (w.end ?? Infinity) && (end ?? Infinity) >= w.start;
+      const twin = this.book.first(w.node, ['isolated'], (x) => overlap(x.start, x.end), -Infinity, overlap);
       if (twin) {
         for (const ev of w.evidence) addEvidence(twin, ev);
         twin.reason = `${twin.reason}; ${why}`;
@@ -463,8 +481,9 @@ export class BrokerTracker {
   private collapseEnsembleLoss(): void {
     const brokers = [...this.book.firstSeen.keys()].filter((n) => n.startsWith('broker-'));
     if (brokers.length < 2) return;
-    const isolated = this.book.windows.filter((w) => w.kind === 'isolated').sort((a, b) => a.start - b.start);
-    const used = new Set<Window>();
+    // Those parked too: what is held of them tells the groups; a group's are read back (to change).
+    const isolated = this.book.entries(['isolated']).sort((a, b) => a.start - b.start);
+    const used = new Set<Window | ParkedWindow>();
     // By start: the windows starting within TOGETHER_MS of one are a run of
     // the list, found by two indices that only move forward.
     let from = 0;
@@ -477,21 +496,23 @@ export class BrokerTracker {
       const nodes = new Set(group.map((w) => w.node));
       if (!brokers.every((b) => nodes.has(b))) continue;
       for (const w of group) used.add(w);
-      const ends = group.map((w) => w.end);
+      const members = group.map((g) => this.book.held(g));
+      const lead = members[group.indexOf(first)]!;
+      const ends = members.map((w) => w.end);
       const w = this.book.open({
-        kind: 'zookeeper-unreachable', start: first.start, startBounds: first.startBounds,
-        ...(first.startSource && { startSource: first.startSource }),
+        kind: 'zookeeper-unreachable', start: lead.start, startBounds: lead.startBounds,
+        ...(lead.startSource && { startSource: lead.startSource }),
         confidence: 'high',
         reason: `every broker (${[...nodes].sort().join(', ')}) lost ZooKeeper within ${Math.round((group.at(-1)!.start - first.start) / 1000)} s: ZooKeeper itself was down or unreachable, not the brokers`,
         details: { brokers: [...nodes].map((n) => Number(n!.slice('broker-'.length))).sort((a, b) => a - b) },
       });
       if (ends.every((x) => x !== null)) {
-        const last = group.reduce((a, b) => ((a.end ?? 0) >= (b.end ?? 0) ? a : b));
-        this.book.close(w, last.end!, Math.min(...group.map((g) => g.endBounds?.[0] ?? g.end!)), last.endSource,
-          Math.max(...group.map((g) => g.endBounds?.[1] ?? g.end!)));
+        const last = members.reduce((a, b) => ((a.end ?? 0) >= (b.end ?? 0) ? a : b));
+        this.book.close(w, last.end!, Math.min(...members.map((g) => g.endBounds?.[0] ?? g.end!)), last.endSource,
+          Math.max(...members.map((g) => g.endBounds?.[1] ?? g.end!)));
         this.endAtEnsembleBack(w);
       }
-      for (const g of group) {
+      for (const g of members) {
         for (const ev of g.evidence.slice(0, 2)) addEvidence(w, ev);
         this.book.remove(g);
       }

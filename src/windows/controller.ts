@@ -1,10 +1,11 @@
 import type { TimelineEvent } from '../timeline/event.js';
-import { addEvidence, evidenceOf, type Evidence, type WindowBook } from './window.js';
+import { addEvidence, evidenceOf, type KeptLine, type WindowBook } from './window.js';
 
 interface Election {
   time: number;
   broker: number;
-  evidence: Evidence;
+  /** Its line, out of memory where the windows are spooled (WindowBook.keep). */
+  line: KeptLine;
 }
 
 /**
@@ -22,7 +23,7 @@ export class ControllerTracker {
   elected(broker: number, e: TimelineEvent): void {
     const last = this.elections.at(-1);
     if (last && !(e.time >= last.time)) this.unordered = true;
-    this.elections.push({ time: e.time, broker, evidence: evidenceOf(e) });
+    this.elections.push({ time: e.time, broker, line: this.book.keep(evidenceOf(e)) });
   }
 
   /**
@@ -47,15 +48,17 @@ export class ControllerTracker {
 
   /** After the broker windows are final: one window per lost controller. */
   finish(): void {
-    const gone = this.book.windows.filter((w) => (w.kind === 'broker-down' || w.kind === 'broker-hung' || w.kind === 'isolated') && w.node?.startsWith('broker-'));
-    for (const down of gone) {
-      const id = Number(down.node!.slice('broker-'.length));
+    // Parked windows too (read back only for a window of the controller's).
+    const gone = this.book.entries(['broker-down', 'broker-hung', 'isolated']).filter((w) => w.node?.startsWith('broker-'));
+    for (const entry of gone) {
+      const id = Number(entry.node!.slice('broker-'.length));
       // The controller at its start: the last election before the first one after it.
-      const after = this.firstAfter(down.start);
+      const after = this.firstAfter(entry.start);
       if (this.elections[after - 1]?.broker !== id) continue;
       const next = this.elections[after];
       // With no later election in the logs there is no telling how long it lasted.
       if (!next) continue;
+      const down = this.book.full(entry);
       const w = this.book.open({
         kind: 'controller-unavailable', node: down.node, start: down.start, startBounds: down.startBounds,
         ...(down.startSource && { startSource: down.startSource }),
@@ -63,9 +66,10 @@ export class ControllerTracker {
         reason: `the controller, ${down.node}, ${down.kind === 'broker-hung' ? 'froze' : down.kind === 'isolated' ? 'was cut off' : 'went down'}: no leader could be elected for any partition until broker ${next.broker} became the controller`,
         details: { controllerBefore: id, controllerAfter: next.broker },
       });
-      this.book.close(w, next.time, next.time, { how: `broker ${next.broker} was elected controller`, evidence: next.evidence });
+      const elected = this.book.cite(next.line);
+      this.book.close(w, next.time, next.time, { how: `broker ${next.broker} was elected controller`, evidence: elected });
       for (const ev of down.evidence.slice(0, 3)) addEvidence(w, ev);
-      addEvidence(w, next.evidence);
+      addEvidence(w, elected);
       // No step after this one reads or changes a controller's window.
       this.book.retire(w);
     }

@@ -31,10 +31,14 @@ export class WindowEngine {
   private readonly controller: ControllerTracker;
   private readonly storage: StorageTracker;
 
-  /** `spool`: where the windows the pass is done with are put (none: all are held). */
-  constructor(context: WindowContext = { replicas: new Map(), zkAddresses: new Map() }, spool?: WindowSpool) {
-    this.book = new WindowBook(spool);
-    this.brokers = new BrokerTracker(this.book, this.sessions);
+  /**
+   * `spool`: where the windows the pass is done with are put (none: all are
+   * held); `parkAfterMs`: how long after its end a broker window the pass is
+   * done with is put there (the default reaches past every look-up's).
+   */
+  constructor(context: WindowContext = { replicas: new Map(), zkAddresses: new Map() }, spool?: WindowSpool, options: { parkAfterMs?: number } = {}) {
+    this.book = new WindowBook(spool, options.parkAfterMs);
+    this.brokers = new BrokerTracker(this.book, this.sessions, context.replicas.size === 0);
     this.partitions = new PartitionTracker(this.book, context);
     this.zookeeper = new ZooKeeperTracker(this.book, context);
     this.kraft = new KraftTracker(this.book);
@@ -58,6 +62,7 @@ export class WindowEngine {
 
   /** Feeds one event (classified or not) in time order. */
   push(e: TimelineEvent): void {
+    this.book.parkUpTo(e.time);
     this.flushPending(e.time);
     const effect = e.rule?.effect;
     if (effect) this.apply(effect, e);
@@ -92,6 +97,7 @@ export class WindowEngine {
    */
   finishList(): WindowList {
     this.flushPending(Number.POSITIVE_INFINITY);
+    this.book.passOver();
     this.brokers.finish();
     this.controller.finish();
     this.partitions.inferLeaderless();

@@ -1,20 +1,27 @@
 import type { Effect } from '../catalogue/schema.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import {
-  addEvidence, asIds, asList, asNumber, evidenceOf, MAX_EVIDENCE, overlaps, splitPartition,
-  type Evidence, type Window, type WindowBook, type WindowContext,
+  addEvidence, asIds, asList, asNumber, brokerIdOf, evidenceOf, MAX_EVIDENCE, overlaps, splitPartition,
+  type Evidence, type KeptLine, type Window, type WindowBook, type WindowContext,
 } from './window.js';
 import { CUT_OFF } from './brokers.js';
 
-/** Two-leaders windows kept in memory a while for their truncation's second telling. */
-const RECENT_TWO_LEADERS = 16;
+/**
+ * Two-leaders windows kept in memory a while for their truncation's later
+ * tellings (the log's line after the fetcher's, the partition truncated
+ * again while still cut off): on an event-dense log nine in ten come within
+ * 16 windows opened since, all within 128; a later one reads back what a
+ * spooled window cites.
+ */
+const RECENT_TWO_LEADERS = 128;
 /** Truncation this long after a broker's isolation ends is its aftermath. */
 const STALE_LEADER_MS = 15 * 60_000;
 
 interface LeaderChange {
   time: number;
   leader: number;
-  evidence: Evidence;
+  /** The controller's line (out of memory where the windows are spooled: WindowBook.keep). */
+  line: KeptLine;
 }
 
 /** `fullSize`: the replica count (Infinity when unknown); `missing`: the replicas known to be out. */
@@ -33,18 +40,18 @@ export class PartitionTracker {
   private readonly leaders = new Map<string, LeaderChange[]>();
   /** Partitions whose leader changes did not come in time order (lines of a file out of order): read from the start. */
   private readonly unordered = new Set<string>();
-  /** The two-leaders windows by node, partition and start: a truncation told twice joins its window. */
-  private readonly twoLeaders = new Map<string, Window | number>();
+  /** The two-leaders windows by node and partition, then start: a truncation told twice joins its window. */
+  private readonly twoLeaders = new Map<string, Map<number, Window | number>>();
   /**
    * The latest two-leaders windows, not yet retired: nearly every truncation
    * is told twice, a line apart (the fetcher's line, then the log's), and the
    * window at hand takes the second line; an older one, spooled, reads back
    * what it cites to take a later telling.
    */
-  private readonly recentTwoLeaders: string[] = [];
+  private readonly recentTwoLeaders: { told: Map<number, Window | number>; start: number }[] = [];
   private readonly replicaSets = new Map<string, number[]>();
-  /** Per partition, when the controller took which broker's replica offline. */
-  private readonly offlineReplicas = new Map<string, { time: number; replica: number }[]>();
+  /** Per partition, when the controller took which broker's replica offline (two lists: one object per partition, not per line). */
+  private readonly offlineReplicas = new Map<string, { times: number[]; replicas: number[] }>();
 
   constructor(private readonly book: WindowBook, private readonly context: WindowContext) {}
 
@@ -57,7 +64,7 @@ export class PartitionTracker {
     const last = history.at(-1);
     if (last?.leader === leader) return;
     if (last && !(e.time >= last.time)) this.unordered.add(p);
-    history.push({ time: e.time, leader, evidence: evidenceOf(e) });
+    history.push({ time: e.time, leader, line: this.book.keep(evidenceOf(e)) });
     this.leaders.set(p, history);
   }
 
@@ -157,7 +164,7 @@ export class PartitionTracker {
     this.noteLeader(p, leader, e);
     if (leader < 0) return;
     const isr = asIds(e.fields[effect.isr]);
-    this.isrIs(p, isr, this.replicasOf(p).length, e, `the controller set its ISR to ${isr.join(',')}`);
+    this.isrIs(p, isr, this.replicasOf(p).length, e, () => `the controller set its ISR to ${isr.join(',')}`);
   }
 
   /** The controller took a dead broker's replica out: the partition is short of it from here. */
@@ -165,9 +172,10 @@ export class PartitionTracker {
     const p = String(asList(e.fields[effect.partition])[0] ?? '');
     const replica = asNumber(e.fields[effect.replica]);
     if (!p || replica === undefined) return;
-    const seen = this.offlineReplicas.get(p) ?? [];
-    seen.push({ time: e.time, replica });
-    this.offlineReplicas.set(p, seen);
+    let seen = this.offlineReplicas.get(p);
+    if (!seen) this.offlineReplicas.set(p, (seen = { times: [], replicas: [] }));
+    seen.times.push(e.time);
+    seen.replicas.push(replica);
     const open = this.underReplicated.get(p);
     if (open) {
       open.missing.add(replica);
@@ -196,7 +204,7 @@ export class PartitionTracker {
     // A broker the controller has already replaced as leader (it was frozen
     // or cut off) may still try to shrink the ISR it no longer owns; its
     // write fails. That is not the partition's ISR.
-    const reporter = Number(/^broker-(\d+)$/.exec(e.node)?.[1] ?? Number.NaN);
+    const reporter = brokerIdOf(e.node);
     const leader = this.leaderAt(p, e.time);
     if (leader !== undefined && leader >= 0 && Number.isInteger(reporter) && leader !== reporter) {
       this.book.falseAlarm(evidenceOf(e),
@@ -205,7 +213,7 @@ export class PartitionTracker {
     }
     const fullSize = Math.max(from.length, this.replicasOf(p).length);
     const underMin = effect.underMinIsr !== undefined && Boolean(e.fields[effect.underMinIsr]);
-    this.isrIs(p, to, fullSize, e, `ISR shrank from ${from.join(',') || `${fullSize} replicas`} to ${to.join(',')}`, from, underMin);
+    this.isrIs(p, to, fullSize, e, () => `ISR shrank from ${from.join(',') || `${fullSize} replicas`} to ${to.join(',')}`, from, underMin);
   }
 
   /**
@@ -241,7 +249,8 @@ export class PartitionTracker {
     this.underMinIsr.set(p, w);
   }
 
-  private isrIs(p: string, isr: number[], fullSize: number, e: TimelineEvent, why: string, from: number[] = [], underMin = false): void {
+  /** `why`: the reason a window opened here gives (made only then). */
+  private isrIs(p: string, isr: number[], fullSize: number, e: TimelineEvent, why: () => string, from: number[] = [], underMin = false): void {
     this.minIsr(p, isr, fullSize, e);
     const open = this.underReplicated.get(p);
     if (open) {
@@ -261,7 +270,7 @@ export class PartitionTracker {
     const w = this.book.open({
       ...splitPartition(p), kind: 'under-replicated', start: e.time, startBounds: [e.time, e.time],
       startSource: { how: 'the ISR was short of the replica set', evidence: evidenceOf(e) },
-      confidence: 'high', reason: why,
+      confidence: 'high', reason: why(),
       details: { ...(from.length > 0 && { isrBefore: from }), isr, ...(underMin && { underMinIsr: true }) },
     });
     addEvidence(w, evidenceOf(e));
@@ -281,7 +290,7 @@ export class PartitionTracker {
     const cutOff = this.book.first(e.node, CUT_OFF, (w) => w.start <= e.time && (w.end === null || e.time - w.end <= STALE_LEADER_MS), e.time - STALE_LEADER_MS);
     if (!cutOff) return;
     const hw = effect.highWatermark !== undefined ? Number(e.fields[effect.highWatermark]) : Number.NaN;
-    const id = Number(/^broker-(\d+)$/.exec(e.node)?.[1] ?? Number.NaN);
+    const id = brokerIdOf(e.node);
     if (cutOff.kind !== 'isolated') {
       // A restarted or thawed broker truncating as a follower: part of its comeback.
       cutOff.details.truncatedTo = offset;
@@ -292,35 +301,47 @@ export class PartitionTracker {
     const successor = this.successor(p, cutOff.start, e.time, id);
     if (ledBefore !== undefined && ledBefore !== id) return;
     const start = successor?.time ?? cutOff.start;
-    const key = `${e.node}\0${p}\0${start}`;
-    const told = this.twoLeaders.get(key);
+    // By node and partition, then start (a number, not a string per window).
+    const where = `${e.node}\0${p}`;
+    let byStart = this.twoLeaders.get(where);
+    if (!byStart) this.twoLeaders.set(where, (byStart = new Map()));
+    const told = byStart.get(start);
     if (told !== undefined) {
       // The same truncation told twice (the fetcher's line, then the log's).
       this.book.addLater(told, evidenceOf(e));
       return;
     }
+    const elected = successor && this.book.cite(successor.line);
     const w = this.book.open({
       ...splitPartition(p), kind: 'two-leaders', node: e.node, start,
       startBounds: successor ? [successor.time, successor.time] : cutOff.startBounds,
       startSource: successor
-        ? { how: `the controller elected broker ${successor.leader} while ${e.node} still acted as leader`, evidence: successor.evidence }
+        ? { how: `the controller elected broker ${successor.leader} while ${e.node} still acted as leader`, evidence: elected! }
         : { how: `${e.node} was cut off (no election line for the new leader was found)`, evidence: cutOff.startSource?.evidence ?? null },
       confidence: successor ? 'high' : 'medium',
       reason: `${e.node} was cut off from the cluster and went on acting as leader of ${p}${successor ? ` beside broker ${successor.leader}` : ''}; on rejoining it truncated ${p} to offset ${offset}: writes it had acknowledged after the cut were lost (acks=1)`,
       details: { truncatedTo: offset, ...(Number.isFinite(hw) && hw > offset && { truncatedOffsets: hw - offset }), ...(successor && { newLeader: successor.leader }) },
     });
-    if (successor) addEvidence(w, successor.evidence);
+    if (elected) addEvidence(w, elected);
     for (const ev of cutOff.evidence.slice(0, 3)) addEvidence(w, ev);
     addEvidence(w, evidenceOf(e));
     this.book.close(w, e.time, e.time, { how: 'the old leader truncated its log (it had become a follower)', evidence: evidenceOf(e) });
     // Final but for the same truncation told again.
-    this.twoLeaders.set(key, w);
-    this.recentTwoLeaders.push(key);
+    byStart.set(start, w);
+    this.recentTwoLeaders.push({ told: byStart, start });
     if (this.recentTwoLeaders.length > RECENT_TWO_LEADERS) {
       const old = this.recentTwoLeaders.shift()!;
-      const held = this.twoLeaders.get(old);
-      if (typeof held === 'object') this.twoLeaders.set(old, this.book.retire(held));
+      const held = old.told.get(old.start);
+      if (typeof held === 'object') old.told.set(old.start, this.book.retire(held));
     }
+  }
+
+  /** Whether the controller took broker `id`'s replica of `p` offline from `from` to `to`. */
+  private tookOffline(p: string, id: number, from: number, to: number): boolean {
+    const seen = this.offlineReplicas.get(p);
+    if (!seen) return false;
+    for (let i = 0; i < seen.times.length; i++) if (seen.replicas[i] === id && seen.times[i]! >= from && seen.times[i]! <= to) return true;
+    return false;
   }
 
   /**
@@ -329,19 +350,22 @@ export class PartitionTracker {
    * controller's own OfflinePartition step is only the end of that.
    */
   inferLeaderless(): void {
-    const gone = this.book.windows.filter((w) => (w.kind === 'broker-down' || w.kind === 'broker-hung' || w.kind === 'log-dir-offline') && w.node?.startsWith('broker-'));
-    for (const down of gone) {
-      const id = Number(down.node!.slice('broker-'.length));
+    // Parked windows too (read back only for a partition's window).
+    const gone = this.book.entries(['broker-down', 'broker-hung', 'log-dir-offline']).filter((w) => w.node?.startsWith('broker-'));
+    for (const entry of gone) {
+      const id = Number(entry.node!.slice('broker-'.length));
+      let read: Window | undefined;
       for (const [p, history] of this.leaders) {
-        if (this.leaderAt(p, down.start) !== id) continue;
-        const next = this.nextLeader(p, history, down.start, (c) => c.leader >= 0 && (c.leader !== id || (down.end !== null && c.time >= down.end)));
+        if (this.leaderAt(p, entry.start) !== id) continue;
+        const next = this.nextLeader(p, history, entry.start, (c) => c.leader >= 0 && (c.leader !== id || (entry.end !== null && c.time >= entry.end)));
         // A failed log directory takes only its own partitions: those the
         // controller then took offline on this broker.
-        if (down.kind === 'log-dir-offline' && !(this.offlineReplicas.get(p) ?? []).some((x) => x.replica === id && x.time >= down.start && (!next || x.time <= next.time))) continue;
+        if (entry.kind === 'log-dir-offline' && !this.tookOffline(p, id, entry.start, next?.time ?? Infinity)) continue;
         // No later leader in the logs: the controller's lines for it were not
         // given (a controlled shutdown moves leaders without them), so there
         // is no telling how long it lasted; replica sets may still say.
         if (!next) continue;
+        const down = (read ??= this.book.full(entry));
         const w = this.book.open({
           ...splitPartition(p), kind: 'partition-leaderless', node: down.node, start: down.start, startBounds: down.startBounds,
           ...(down.startSource && { startSource: down.startSource }),
@@ -349,8 +373,9 @@ export class PartitionTracker {
           reason: `its leader, ${down.node}, ${down.kind === 'broker-hung' ? 'froze' : down.kind === 'log-dir-offline' ? 'lost the log directory holding it' : 'went down'}; no broker served it until the controller ${next ? (next.leader === id ? `elected broker ${id} again after it came back` : `elected broker ${next.leader}`) : 'named another leader (not in the logs)'}`,
           details: { leaderBefore: id, leaderAfter: next.leader },
         });
-        this.book.close(w, next.time, next.time, { how: `the controller elected broker ${next.leader}`, evidence: next.evidence });
-        addEvidence(w, next.evidence);
+        const elected = this.book.cite(next.line);
+        this.book.close(w, next.time, next.time, { how: `the controller elected broker ${next.leader}`, evidence: elected });
+        addEvidence(w, elected);
         for (const ev of down.evidence.slice(0, 4)) addEvidence(w, ev);
         this.done(w);
       }

@@ -1,7 +1,7 @@
 import type { Rule } from '../catalogue/schema.js';
 import type { WindowKind } from '../model/window.js';
 import type { NodeKind, Severity } from '../model/record.js';
-import { evidenceFromRecord, evidenceRecord, MAX_EVIDENCE, positionOf, type EdgeSource, type Evidence, type Window } from './window.js';
+import { evidenceFromRecord, evidenceNumber, evidenceRecord, MAX_EVIDENCE, numberEvidence, positionOf, type EdgeSource, type Evidence, type Window } from './window.js';
 import { StringTable, TempBytes } from './temp-bytes.js';
 
 /**
@@ -11,7 +11,10 @@ import { StringTable, TempBytes } from './temp-bytes.js';
  * written to a private temporary file and read back, in the windows' order,
  * when they are output. On an event-dense log most windows are of these
  * kinds; held to the end of the pass they were most of its memory (~2 KB
- * each, 130,000 windows in a gibibyte).
+ * each, 130,000 windows in a gibibyte). Broker windows are put here too
+ * once the pass is well past them (WindowBook.parkLater), and read back
+ * into memory (drop) where a look-up or a step after the pass changes one;
+ * and lines trackers keep to cite later, maybe (keepLine).
  *
  * The file is unlinked as soon as it is open: nothing is left behind, even
  * when the run is killed. Where no such file can be made, the serialized
@@ -21,23 +24,54 @@ export class WindowSpool {
   /** The windows' text, one after the other (temp-bytes.ts: a file, or memory where there is none). */
   readonly bytes = new TempBytes('windows');
   /** Per spooled window: its place in the order (start, kind, opening) and where its bytes are. */
-  private readonly starts: number[] = [];
-  private readonly kinds: number[] = [];
-  private readonly seqs: number[] = [];
-  private readonly offsets: number[] = [];
-  private readonly lengths: number[] = [];
-  /** Evidence added to a window after it was spooled, by its place in the spool. */
-  private readonly later = new Map<number, { evidence: Evidence[]; omitted: number }>();
-  /** One number per line cited (the same evidence object cited by several windows is one object again when read back). */
+  private readonly starts = new Column(Float64Array);
+  private readonly kinds = new Column(Int8Array);
+  private readonly seqs = new Column(Int32Array);
+  private readonly offsets = new Column(Float64Array);
+  private readonly lengths = new Column(Int32Array);
+  /** Where each line kept on its own (keepLine) is. */
+  private readonly lineOffsets = new Column(Float64Array);
+  private readonly lineLengths = new Column(Int32Array);
+  /**
+   * Evidence added to a window after it was spooled, by its place in the
+   * spool, with what it cited then (read back once, by file and line) and how
+   * many lines that was.
+   */
+  private readonly later = new Map<number, { evidence: Evidence[]; omitted: number; cited: Set<number>; count: number }>();
+  /**
+   * One number per line cited (the same evidence object cited by several
+   * windows is one object again when read back): a log line's evidence
+   * carries its number (numberEvidence), other evidence is numbered here.
+   */
   private readonly ids = new WeakMap<Evidence, number>();
   private nextId = 0;
+  /** Windows read back into memory for good (drop). */
+  private readonly dropped = new Set<number>();
   private readonly rules = new Map<string, Rule>();
   private readonly strings = new StringTable();
   private readonly names = this.strings.list;
   constructor(private readonly kindOrder: (k: WindowKind) => number) {}
 
+  /** Windows spooled, less those dropped. */
   get size(): number {
-    return this.seqs.length;
+    return this.seqs.length - this.dropped.size;
+  }
+
+  /** Spooled window `i` is no longer one of the spool's (read back into memory for good). */
+  drop(i: number): void {
+    this.dropped.add(i);
+    this.later.delete(i);
+  }
+
+  /** The number of a line cited (made the first time it is asked for). */
+  private idOf(ev: Evidence): number {
+    let id = evidenceNumber(ev, this);
+    if (id !== undefined && id >= 0) return id;
+    id = this.ids.get(ev);
+    if (id !== undefined) return id;
+    id = this.nextId++;
+    if (!numberEvidence(ev, this, id)) this.ids.set(ev, id);
+    return id;
   }
 
   /**
@@ -48,29 +82,24 @@ export class WindowSpool {
    */
   put(w: Window, seq: number): number | undefined {
     if (!keptByJson(w)) return undefined;
-    const table: StoredWindow['table'] = [];
-    const index = new Map<Evidence, number>();
+    const table: StoredLine[] = [];
+    // The lines cited, each once (most windows cite a handful: a list is read faster than a map is made).
+    const cited: Evidence[] = [];
     const ref = (ev: Evidence): number => {
-      let i = index.get(ev);
-      if (i === undefined) {
-        let id = this.ids.get(ev);
-        if (id === undefined) this.ids.set(ev, (id = this.nextId++));
-        const r = evidenceRecord(ev, id);
-        if (r.rule) this.rules.set(r.rule.id, r.rule);
-        index.set(ev, (i = table.length));
-        const name = (s: string | null) => this.name(s);
-        const e = r.event;
-        table.push([id, name(r.file), r.line, r.time, name(r.ruleId), r.text, e ? name(e.node) : -1, e ? name(e.nodeKind) : -1,
-          e ? name(e.category) : -1, e ? name(e.severity) : -1, r.position ?? -1]);
+      let i = cited.indexOf(ev);
+      if (i < 0) {
+        i = cited.length;
+        cited.push(ev);
+        table.push(this.lineOf(ev));
       }
       return i;
     };
-    const edge = (s: EdgeSource | undefined) => s && { how: s.how, evidence: s.evidence ? ref(s.evidence) : -1 };
-    const stored: StoredWindow = {
-      kind: w.kind, node: w.node, topic: w.topic, partition: w.partition, start: w.start, end: w.end,
-      startBounds: w.startBounds, endBounds: w.endBounds, startSource: edge(w.startSource), endSource: edge(w.endSource),
-      confidence: w.confidence, reason: w.reason, details: w.details, evidence: w.evidence.map(ref), evidenceOmitted: w.evidenceOmitted, table,
-    };
+    const edge = (x: EdgeSource | undefined): StoredEdge => (x ? [x.how, x.evidence ? ref(x.evidence) : -1] : null);
+    const evidence = w.evidence.map(ref);
+    const stored: StoredWindow = [
+      w.kind, w.node ?? null, w.topic ?? null, w.partition ?? null, w.start, w.end, w.startBounds, w.endBounds, edge(w.startSource), edge(w.endSource),
+      w.confidence, w.reason, w.details, evidence, w.evidenceOmitted, table,
+    ];
     this.starts.push(w.start);
     this.kinds.push(this.kindOrder(w.kind));
     this.seqs.push(seq);
@@ -79,63 +108,99 @@ export class WindowSpool {
     return this.seqs.length - 1;
   }
 
+  /** A line cited, as stored. */
+  private lineOf(ev: Evidence): StoredLine {
+    const r = evidenceRecord(ev, this.idOf(ev));
+    if (r.rule) this.rules.set(r.rule.id, r.rule);
+    const e = r.event;
+    return [r.id, this.name(r.file), r.line, r.time, this.name(r.ruleId), r.text, e ? this.name(e.node) : -1, e ? this.name(e.nodeKind) : -1,
+      e ? this.name(e.category) : -1, e ? this.name(e.severity) : -1, r.position ?? -1];
+  }
+
+  /** A line stored, as evidence again; `shared`: as in read. */
+  private lineEvidence([id, file, line, time, ruleId, text, node, nodeKind, category, severity, position]: StoredLine, shared: Map<number, Evidence> | undefined): Evidence {
+    const { names } = this;
+    // One object per line, as during the pass, where the report's key events tell lines apart by it (they number them).
+    const known = position >= 0 ? shared?.get(id) : undefined;
+    if (known) return known;
+    const rule = ruleId < 0 ? null : names[ruleId]!;
+    const ev = evidenceFromRecord({
+      id, file: names[file]!, line, time, ruleId: rule, text, rule: rule === null ? null : this.rules.get(rule) ?? null,
+      ...(node >= 0 && { event: { node: names[node]!, nodeKind: names[nodeKind]! as NodeKind, category: names[category]!, severity: names[severity]! as Severity } }),
+      ...(position >= 0 && { position }),
+    });
+    // Read back, it is the line it was: the same number if it is spooled again.
+    if (!numberEvidence(ev, this, id)) this.ids.set(ev, id);
+    if (position >= 0) shared?.set(id, ev);
+    return ev;
+  }
+
+  /**
+   * A line cited out of memory, on its own (a controller's election, cited
+   * only after the pass): where to read it back from (line).
+   */
+  keepLine(ev: Evidence): number {
+    this.lineOffsets.push(this.bytes.size);
+    this.lineLengths.push(this.bytes.append(JSON.stringify(this.lineOf(ev))));
+    return this.lineOffsets.length - 1;
+  }
+
+  /** A line kept (keepLine's answer) read back; `shared`: as in read. */
+  line(k: number, shared: Map<number, Evidence> | undefined): Evidence {
+    return this.lineEvidence(JSON.parse(this.bytes.text(this.lineOffsets.at(k), this.lineLengths.at(k))) as StoredLine, shared);
+  }
+
   /**
    * Evidence for spooled window `i` (put's answer; addEvidence's rules: no
    * line twice, MAX_EVIDENCE at most, the rest counted): what it cites is
-   * read back to tell.
+   * read back the first time, to tell.
    */
   addEvidence(i: number, ev: Evidence): void {
-    const s = this.stored(i);
     let more = this.later.get(i);
-    const cites = (file: string, line: number) => file === ev.file && line === ev.line;
-    if (s.evidence.some((k) => cites(this.names[s.table[k]![1]]!, s.table[k]![2])) || more?.evidence.some((x) => cites(x.file, x.line))) return;
-    if (!more) this.later.set(i, (more = { evidence: [], omitted: 0 }));
-    if (s.evidence.length + more.evidence.length < MAX_EVIDENCE) more.evidence.push(ev);
-    else more.omitted++;
+    if (!more) {
+      const s = this.stored(i);
+      const table = s[TABLE];
+      const cited = new Set(s[EVIDENCE].map((k) => lineKey(table[k]![1], table[k]![2])));
+      this.later.set(i, (more = { evidence: [], omitted: 0, cited, count: s[EVIDENCE].length }));
+    }
+    const key = lineKey(this.name(ev.file), ev.line);
+    if (more.cited.has(key)) return;
+    if (more.count + more.evidence.length < MAX_EVIDENCE) {
+      more.evidence.push(ev);
+      more.cited.add(key);
+    } else more.omitted++;
   }
 
   private stored(i: number): StoredWindow {
-    return JSON.parse(this.bytes.text(this.offsets[i]!, this.lengths[i]!)) as StoredWindow;
+    return JSON.parse(this.bytes.text(this.offsets.at(i), this.lengths.at(i))) as StoredWindow;
   }
 
   /** The spooled windows' numbers in the windows' order (start, kind, opening). */
   order(): number[] {
     const n = this.seqs.length;
-    const at = Array.from({ length: n }, (_, i) => i);
+    let at = Array.from({ length: n }, (_, i) => i);
+    if (this.dropped.size > 0) at = at.filter((i) => !this.dropped.has(i));
     const { starts, kinds, seqs } = this;
-    at.sort((a, b) => starts[a]! - starts[b]! || kinds[a]! - kinds[b]! || seqs[a]! - seqs[b]!);
+    at.sort((a, b) => starts.at(a) - starts.at(b) || kinds.at(a) - kinds.at(b) || seqs.at(a) - seqs.at(b));
     return at;
   }
 
   key(i: number): { start: number; kind: number; seq: number } {
-    return { start: this.starts[i]!, kind: this.kinds[i]!, seq: this.seqs[i]! };
+    return { start: this.starts.at(i), kind: this.kinds.at(i), seq: this.seqs.at(i) };
   }
 
   /** Spooled window `i` read back; `shared`: evidence already read back in this pass over the windows, by number. */
   read(i: number, shared: Map<number, Evidence> | undefined): Window {
-    const s = this.stored(i);
-    const { names } = this;
-    const evidence = s.table.map(([id, file, line, time, ruleId, text, node, nodeKind, category, severity, position]) => {
-      // One object per line, as during the pass, where the report's key events tell lines apart by it (they number them).
-      const known = position >= 0 ? shared?.get(id) : undefined;
-      if (known) return known;
-      const rule = ruleId < 0 ? null : names[ruleId]!;
-      const ev = evidenceFromRecord({
-        id, file: names[file]!, line, time, ruleId: rule, text, rule: rule === null ? null : this.rules.get(rule) ?? null,
-        ...(node >= 0 && { event: { node: names[node]!, nodeKind: names[nodeKind]! as NodeKind, category: names[category]!, severity: names[severity]! as Severity } }),
-        ...(position >= 0 && { position }),
-      });
-      if (position >= 0) shared?.set(id, ev);
-      return ev;
-    });
-    const edge = (e: StoredWindow['startSource']): EdgeSource | undefined => e && { how: e.how, evidence: e.evidence < 0 ? null : evidence[e.evidence]! };
-    const startSource = edge(s.startSource);
-    const endSource = edge(s.endSource);
+    const [kind, node, topic, partition, start, end, startBounds, endBounds, startEdge, endEdge, confidence, reason, details, cites, omitted, table] = this.stored(i);
+    const evidence = table.map((line) => this.lineEvidence(line, shared));
+    const edge = (e: StoredEdge): EdgeSource | undefined => (e ? { how: e[0], evidence: e[1] < 0 ? null : evidence[e[1]]! } : undefined);
+    const startSource = edge(startEdge);
+    const endSource = edge(endEdge);
     const w: Window = {
-      kind: s.kind, ...(s.node !== undefined && { node: s.node }), ...(s.topic !== undefined && { topic: s.topic }), ...(s.partition !== undefined && { partition: s.partition }),
-      start: s.start, end: s.end, startBounds: s.startBounds, endBounds: s.endBounds,
+      kind, ...(node !== null && { node }), ...(topic !== null && { topic }), ...(partition !== null && { partition }),
+      start, end, startBounds, endBounds,
       ...(startSource && { startSource }), ...(endSource && { endSource }),
-      confidence: s.confidence, reason: s.reason, details: s.details, evidence: s.evidence.map((k) => evidence[k]!), evidenceOmitted: s.evidenceOmitted,
+      confidence, reason, details, evidence: cites.map((k) => evidence[k]!), evidenceOmitted: omitted,
       track: { alive: 0 },
     };
     const more = this.later.get(i);
@@ -159,8 +224,9 @@ export class WindowSpool {
   shared(held: Iterable<Window>): Map<number, Evidence> {
     const shared = new Map<number, Evidence>();
     const note = (ev: Evidence | null | undefined): void => {
-      const id = ev ? this.ids.get(ev) : undefined;
-      if (id !== undefined && positionOf(ev!) !== undefined) shared.set(id, ev!);
+      if (!ev || positionOf(ev) === undefined) return;
+      const id = evidenceNumber(ev, this) ?? this.ids.get(ev);
+      if (id !== undefined && id >= 0) shared.set(id, ev);
     };
     for (const w of held) {
       for (const ev of w.evidence) note(ev);
@@ -176,37 +242,69 @@ export class WindowSpool {
   }
 }
 
-interface StoredWindow {
-  kind: WindowKind;
-  node: string | undefined;
-  topic: string | undefined;
-  partition: number | undefined;
-  start: number;
-  end: number | null;
-  startBounds: [number, number] | null;
-  endBounds: [number, number] | null;
-  startSource: { how: string; evidence: number } | undefined;
-  endSource: { how: string; evidence: number } | undefined;
-  confidence: Window['confidence'];
-  reason: string;
-  details: Window['details'];
-  evidence: number[];
-  evidenceOmitted: number;
-  /**
-   * The lines cited: number, file, line, time, rule id, text, then for a log
-   * line its node, node kind, category and severity, and its position in the
-   * pass (-1: none); strings that repeat by their number in `names`.
-   */
-  table: [number, number, number, number | null, number, string, number, number, number, number, number][];
+type NumberArray = Float64Array | Int32Array | Int8Array;
+
+/** Elements per chunk of a Column. */
+const CHUNK = 1 << 14;
+
+/**
+ * Numbers appended, one per window spooled, in typed arrays of CHUNK each
+ * (a window's place costs its bytes, not a JavaScript number's, and a
+ * column grows by a chunk, never copied nor twice the size it needs).
+ */
+class Column<T extends NumberArray> {
+  private readonly chunks: T[] = [];
+  length = 0;
+
+  constructor(private readonly make: new (n: number) => T) {}
+
+  push(n: number): void {
+    const at = this.length & (CHUNK - 1);
+    if (at === 0) this.chunks.push(new this.make(CHUNK));
+    this.chunks[this.chunks.length - 1]![at] = n;
+    this.length++;
+  }
+
+  at(i: number): number {
+    return this.chunks[i >>> 14]![i & (CHUNK - 1)]!;
+  }
 }
+
+/** A line cited by a window, by its file's number and its line number, as one number. */
+function lineKey(file: number, line: number): number {
+  return file * 2 ** 32 + line;
+}
+
+/**
+ * The lines cited: number, file, line, time, rule id, text, then for a log
+ * line its node, node kind, category and severity, and its position in the
+ * pass (-1: none); strings that repeat by their number in `names`.
+ */
+type StoredLine = [number, number, number, number | null, number, string, number, number, number, number, number];
+/** An edge's source: how, and the line it rests on (its place in the table; -1: none). */
+type StoredEdge = [string, number] | null;
+/**
+ * A window as JSON, a list rather than an object with its keys (a third of
+ * the time to write and read back): kind, node, topic, partition, start,
+ * end, start and end bounds, start and end sources, confidence, reason,
+ * details, the evidence (places in the table), evidence omitted, the table.
+ */
+type StoredWindow = [
+  WindowKind, string | null, string | null, number | null, number, number | null, [number, number] | null, [number, number] | null, StoredEdge, StoredEdge,
+  Window['confidence'], string, Window['details'], number[], number, StoredLine[],
+];
+const EVIDENCE = 13;
+const TABLE = 15;
 
 /** Whether JSON gives `w` back as it is: every number finite, no member undefined. */
 function keptByJson(w: Window): boolean {
   const finite = (n: number | null | undefined) => n === null || n === undefined || Number.isFinite(n);
-  if (![w.start, w.end, w.partition, ...(w.startBounds ?? []), ...(w.endBounds ?? [])].every(finite)) return false;
-  for (const v of Object.values(w.details)) {
+  const bounds = (b: [number, number] | null) => b === null || (Number.isFinite(b[0]) && Number.isFinite(b[1]));
+  if (!finite(w.start) || !finite(w.end) || !finite(w.partition) || !bounds(w.startBounds) || !bounds(w.endBounds)) return false;
+  for (const key in w.details) {
+    const v = w.details[key];
     if (v === undefined || (typeof v === 'number' && !Number.isFinite(v)) || (Array.isArray(v) && !v.every(finite))) return false;
   }
-  const lines = [...w.evidence, w.startSource?.evidence, w.endSource?.evidence];
-  return lines.every((ev) => !ev || (Number.isFinite(ev.line) && finite(ev.time)));
+  const line = (ev: Evidence | null | undefined) => !ev || (Number.isFinite(ev.line) && finite(ev.time));
+  return w.evidence.every(line) && line(w.startSource?.evidence) && line(w.endSource?.evidence);
 }

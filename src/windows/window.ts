@@ -56,6 +56,8 @@ export interface Window extends WindowSpan {
 }
 
 export interface Track {
+  /** Its place among the windows opened (what breaks ties in the windows' order); set by WindowBook.open. */
+  seq?: number;
   /** When the cluster noticed (for windows opened by detection). */
   detectedAt?: number;
   /** The node logged a restart: its lines are its comeback, not signs it lived on. */
@@ -147,6 +149,9 @@ class LineEvidence implements Evidence {
   /** Its event's position in the pass (where a sink numbered them: the report's key events). */
   readonly position: number | undefined;
   private row: Positioned | undefined;
+  /** The spool that numbered it (WindowSpool) and its number there: a field, not a weak map's entry (tens of thousands of lines). */
+  numberedBy: object | undefined = undefined;
+  number = -1;
 
   static of(e: Positioned): LineEvidence {
     // A copy of its own: the message is a slice of the line it was read from, which would be kept whole with it.
@@ -202,6 +207,19 @@ export interface EvidenceRecord {
   position?: number | undefined;
 }
 
+/** The number `owner` gave a line's evidence (numberEvidence), where it is a log line's and was given one. */
+export function evidenceNumber(ev: Evidence, owner: object): number | undefined {
+  return ev instanceof LineEvidence && ev.numberedBy === owner ? ev.number : undefined;
+}
+
+/** Gives a log line's evidence its number in `owner`, unless another owner numbered it; false: not done. */
+export function numberEvidence(ev: Evidence, owner: object, id: number): boolean {
+  if (!(ev instanceof LineEvidence) || (ev.numberedBy !== undefined && ev.numberedBy !== owner)) return false;
+  ev.numberedBy = owner;
+  ev.number = id;
+  return true;
+}
+
 /** The position in the pass of the event a line's evidence was made of, where the events were numbered. */
 export function positionOf(ev: Evidence): number | undefined {
   return ev instanceof LineEvidence ? ev.position : undefined;
@@ -239,7 +257,27 @@ export function asList(v: FieldValue | undefined): (string | number)[] {
 }
 
 export function asIds(v: FieldValue | undefined): number[] {
-  return asList(v).map(Number).filter((n) => Number.isInteger(n) && n >= 0);
+  const ids: number[] = [];
+  if (v === undefined) return ids;
+  // One list made, not three (an ISR line on every other line of an event-dense log).
+  const add = (x: string | number): void => {
+    const n = Number(x);
+    if (Number.isInteger(n) && n >= 0) ids.push(n);
+  };
+  if (Array.isArray(v)) for (const x of v) add(x);
+  else add(v);
+  return ids;
+}
+
+const brokerIds = new Map<string, number>();
+/** The broker id in a node's name (`broker-N`), NaN for any other node. */
+export function brokerIdOf(node: string): number {
+  let id = brokerIds.get(node);
+  if (id === undefined) {
+    id = Number(/^broker-(\d+)$/.exec(node)?.[1] ?? Number.NaN);
+    if (brokerIds.size < 4096) brokerIds.set(node, id);
+  }
+  return id;
 }
 
 /** A number field, or undefined when the rule did not capture it. */
@@ -257,10 +295,6 @@ export function overlaps(w: Window, from: number, to: number | null): boolean {
   return w.start <= (to ?? Infinity) && (w.end ?? Infinity) >= from;
 }
 
-function indexKey(node: string | undefined, kind: WindowKind): string {
-  return `${node ?? ''}\0${kind}`;
-}
-
 /** Windows read a block at a time by `Listed.find`. */
 const BLOCK = 32;
 /** Blocks whose bounds `Listed.find` passes over a group at a time. */
@@ -276,7 +310,7 @@ const GROUP = 32;
  * a look-up read every block's bound, on every truncation line).
  */
 class Listed {
-  readonly windows: Window[] = [];
+  readonly windows: (Window | ParkedWindow)[] = [];
   private readonly latestEnd: number[] = [];
   private readonly groupEnd: number[] = [];
 
@@ -296,6 +330,18 @@ class Listed {
     if (i < 0) return;
     this.windows.splice(i, 1);
     this.loosen();
+  }
+
+  /** `w` (of this list) out of memory: `parked` stands in its place. */
+  park(w: Window, parked: ParkedWindow): void {
+    const i = this.windows.lastIndexOf(w);
+    if (i >= 0) this.windows[i] = parked;
+  }
+
+  /** `p` (of this list) read back as `w`. */
+  unpark(p: ParkedWindow, w: Window): void {
+    const i = this.windows.lastIndexOf(p);
+    if (i >= 0) this.windows[i] = w;
   }
 
   /** `w` (of this list) now ends later than it did. */
@@ -318,8 +364,13 @@ class Listed {
     this.groupEnd.fill(Infinity);
   }
 
-  /** The first window `match` accepts, of those that ended at `since` or later or have not ended. */
-  find(match: (w: Window) => boolean, since: number): Window | undefined {
+  /**
+   * The first window `match` accepts, of those that ended at `since` or
+   * later or have not ended. A window parked is read back (`unpark`) to be
+   * asked, unless `span` (which `match` implies) rules it out by its start
+   * and end.
+   */
+  find(match: (w: Window) => boolean, since: number, unpark: (p: ParkedWindow) => Window, span?: Span): Window | undefined {
     const { windows, latestEnd, groupEnd } = this;
     const blocks = latestEnd.length;
     for (let g = 0; g * GROUP < blocks; g++) {
@@ -334,10 +385,15 @@ class Listed {
         const to = Math.min(windows.length, (b + 1) * BLOCK);
         let latest = -Infinity;
         for (let i = b * BLOCK; i < to; i++) {
-          const w = windows[i]!;
+          let w = windows[i]!;
           const end = w.end ?? Infinity;
           if (end > latest) latest = end;
-          if (end >= since && match(w)) return w;
+          if (end < since) continue;
+          if (w instanceof ParkedWindow) {
+            if (span && !span(w.start, w.end)) continue;
+            w = unpark(w);
+          }
+          if (match(w)) return w;
         }
         latestEnd[b] = latest;
         if (latest > groupLatest) groupLatest = latest;
@@ -347,6 +403,36 @@ class Listed {
     }
     return undefined;
   }
+}
+
+/** A line kept to cite later (WindowBook.keep): its place in the spool and the object while it lives, or the object. */
+export class KeptLine {
+  constructor(readonly kept: Evidence | number, public live: WeakRef<Evidence> | undefined) {}
+}
+
+/** A condition on a window's start and end alone. */
+export type Span = (start: number, end: number | null) => boolean;
+
+/**
+ * A window of a broker (down, frozen, cut off) the pass is done with, in the
+ * windows' spool (WindowSpool), and what is held of it: what look-ups and
+ * the steps after the pass choose it by. A look-up that may take it reads
+ * it back into memory (WindowBook.unpark); a step after the pass that only
+ * reads it, reads a copy (WindowBook.full).
+ */
+export class ParkedWindow {
+  constructor(
+    readonly kind: WindowKind, readonly node: string | undefined, readonly start: number, readonly end: number,
+    readonly seq: number, readonly place: number,
+  ) {}
+}
+
+/** A broker window's end this long before the latest line: no look-up of the pass reaches it (the longest, a truncation's, looks back 15 minutes). */
+const PARK_AFTER_MS = 30 * 60_000;
+
+/** A window's place among those opened, held or parked. */
+function seqOf(w: Window | ParkedWindow): number {
+  return w instanceof ParkedWindow ? w.seq : w.track.seq!;
 }
 
 export interface LastSeen {
@@ -376,14 +462,30 @@ export class WindowBook {
    * event that may join a window, so that a lookup reads one node's windows
    * of the kinds asked for, not every window found so far.
    */
-  private readonly index = new Map<string, Listed>();
-  private readonly order = new WeakMap<Window, number>();
+  private readonly index = new Map<string, Map<WindowKind, Listed>>();
   private opened = 0;
+  /**
+   * Broker windows closed, to park (out of memory, in the spool) once the
+   * pass is PARK_AFTER_MS past their end; and those parked, in the order
+   * they were parked (undefined where one was read back).
+   */
+  private readonly toPark: Window[] = [];
+  private parked: (ParkedWindow | undefined)[] = [];
+  private parkedCount = 0;
+  /**
+   * The evidence objects the steps after the pass read back parked windows
+   * with (WindowSpool.shared): one object per line, as held.
+   */
+  private sharedEvidence: Map<number, Evidence> | undefined;
   /** The reasons false alarms were judged, one string each however many lines share one. */
   private readonly whys = new Map<string, string>();
 
-  /** `spool`: where windows the pass is done with go (none: every window is held to the end). */
-  constructor(readonly spool?: WindowSpool) {
+  /**
+   * `spool`: where windows the pass is done with go (none: every window is
+   * held to the end); `parkAfterMs`: how long after its end a broker window
+   * no tracker holds leaves memory.
+   */
+  constructor(readonly spool?: WindowSpool, private readonly parkAfterMs = PARK_AFTER_MS) {
     this.falseAlarms = new FalseAlarmList(spool !== undefined);
   }
 
@@ -396,11 +498,133 @@ export class WindowBook {
   retire(w: Window): Window | number {
     const i = this.spool ? this.windows.lastIndexOf(w) : -1;
     if (i < 0) return w;
-    const place = this.spool!.put(w, this.order.get(w)!);
+    const place = this.spool!.put(w, w.track.seq!);
     if (place === undefined) return w;
     this.windows.splice(i, 1);
     this.unindex(w);
     return place;
+  }
+
+  /**
+   * `w`, a broker window closed that no tracker holds, is to leave memory
+   * once the pass is well past its end (parkUpTo); look-ups read it back if
+   * they may take it.
+   */
+  parkLater(w: Window): void {
+    if (this.spool && w.end !== null) this.toPark.push(w);
+  }
+
+  /** The pass is at `now`: windows to park that ended parkAfterMs before it leave memory. */
+  parkUpTo(now: number): void {
+    const { toPark } = this;
+    const before = now - this.parkAfterMs;
+    if (toPark.length === 0 || !(toPark[0]!.end! < before)) return;
+    let n = 0;
+    while (n < toPark.length && toPark[n]!.end! < before) this.park(toPark[n++]!);
+    toPark.splice(0, n);
+  }
+
+  private park(w: Window): void {
+    const i = this.windows.lastIndexOf(w);
+    if (i < 0 || w.end === null) return;
+    const place = this.spool!.put(w, w.track.seq!);
+    if (place === undefined) return;
+    this.windows.splice(i, 1);
+    const parked = new ParkedWindow(w.kind, w.node, w.start, w.end, w.track.seq!, place);
+    this.index.get(w.node ?? '')?.get(w.kind)?.park(w, parked);
+    this.parked.push(parked);
+    this.parkedCount++;
+  }
+
+  /** A parked window back in memory, as it was when parked (a look-up may change it); it leaves the spool. */
+  private unpark(p: ParkedWindow): Window {
+    const w = this.spool!.read(p.place, this.sharedEvidence);
+    w.track.seq = p.seq;
+    this.spool!.drop(p.place);
+    this.index.get(p.node ?? '')?.get(p.kind)?.unpark(p, w);
+    const at = this.parked.indexOf(p);
+    if (at >= 0) this.parked[at] = undefined;
+    this.parkedCount--;
+    // In the order opened, as windows held are.
+    let lo = 0;
+    let hi = this.windows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.windows[mid]!.track.seq! < p.seq) lo = mid + 1;
+      else hi = mid;
+    }
+    this.windows.splice(lo, 0, w);
+    // It is final again once the pass is past it (it was).
+    this.toPark.unshift(w);
+    return w;
+  }
+
+  /**
+   * The windows of `kinds`, held or parked, in the order they were opened
+   * (the order `windows` held them all in): for the steps after the pass,
+   * which choose them by what is held of the parked ones, then read those
+   * they need (full) or change (held).
+   */
+  entries(kinds: readonly WindowKind[]): (Window | ParkedWindow)[] {
+    const held = this.windows.filter((w) => kinds.includes(w.kind));
+    if (this.parkedCount === 0) return held;
+    const parked = this.parked.filter((p): p is ParkedWindow => p !== undefined && kinds.includes(p.kind)).sort((a, b) => a.seq - b.seq);
+    const all: (Window | ParkedWindow)[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < held.length || j < parked.length) {
+      if (j >= parked.length || (i < held.length && held[i]!.track.seq! < parked[j]!.seq)) all.push(held[i++]!);
+      else all.push(parked[j++]!);
+    }
+    return all;
+  }
+
+  /** A window as it is: one held, or a parked one read back (a copy: what is changed on it is lost). */
+  full(w: Window | ParkedWindow): Window {
+    if (!(w instanceof ParkedWindow)) return w;
+    const copy = this.spool!.read(w.place, this.sharedEvidence);
+    copy.track.seq = w.seq;
+    return copy;
+  }
+
+  /** A window held: one held, or a parked one back in memory (to change it). */
+  held(w: Window | ParkedWindow): Window {
+    return w instanceof ParkedWindow ? this.unpark(w) : w;
+  }
+
+  /**
+   * The pass is over: parked windows read back from here on cite the
+   * evidence objects held windows cite (one object per line, as held).
+   */
+  passOver(): void {
+    this.toPark.length = 0;
+    if (this.spool) this.sharedEvidence = this.spool.shared(this.windows);
+  }
+
+  /**
+   * A line a tracker keeps to cite later, maybe (a controller's election, a
+   * partition's new leader): out of memory where there is a spool, the
+   * object itself while anything else holds it.
+   */
+  keep(ev: Evidence): KeptLine {
+    const out = this.spool && Number.isFinite(ev.line) && (ev.time === null || Number.isFinite(ev.time));
+    return out ? new KeptLine(this.spool!.keepLine(ev), new WeakRef(ev)) : new KeptLine(ev, undefined);
+  }
+
+  /**
+   * A line kept, to cite: the object kept while anything holds it, else read
+   * back (then cited by nothing, so none can tell it from the first; after
+   * the pass, as the windows read back cite it).
+   */
+  cite(line: KeptLine): Evidence {
+    const { kept } = line;
+    if (typeof kept !== 'number') return kept;
+    let ev = line.live?.deref();
+    if (!ev) {
+      ev = this.spool!.line(kept, this.sharedEvidence);
+      line.live = new WeakRef(ev);
+    }
+    return ev;
   }
 
   /** Evidence for a window retired (`retired`: what retire returned). */
@@ -411,7 +635,7 @@ export class WindowBook {
 
   /** Opening order of a window held (what breaks ties in the windows' order). */
   seqOf(w: Window): number {
-    return this.order.get(w)!;
+    return w.track.seq!;
   }
 
   /** A line judged a false alarm, and why. */
@@ -423,8 +647,8 @@ export class WindowBook {
 
   open(w: OpenArgs): Window {
     const window: Window = { end: null, endBounds: null, details: {}, evidence: [], evidenceOmitted: 0, track: { alive: 0 }, ...w };
+    window.track.seq = this.opened++;
     this.windows.push(window);
-    this.order.set(window, this.opened++);
     this.listOf(window.node, window.kind).push(window);
     return window;
   }
@@ -435,35 +659,38 @@ export class WindowBook {
    * that ended before then (those are passed over unread: a node's windows
    * of a kind are read from the first, and there are thousands on a long log).
    */
-  first(node: string | undefined, kinds: readonly WindowKind[], match: (w: Window) => boolean, since = -Infinity): Window | undefined {
+  first(node: string | undefined, kinds: readonly WindowKind[], match: (w: Window) => boolean, since = -Infinity, span?: Span): Window | undefined {
     let found: Window | undefined;
     for (const kind of kinds) {
-      const w = this.index.get(indexKey(node, kind))?.find(match, since);
-      if (w && (!found || this.order.get(w)! < this.order.get(found)!)) found = w;
+      const w = this.index.get(node ?? '')?.get(kind)?.find(match, since, this.unparkInList, span);
+      if (w && (!found || w.track.seq! < found.track.seq!)) found = w;
     }
     return found;
   }
+
+  private readonly unparkInList = (p: ParkedWindow): Window => this.unpark(p);
 
   /** Changes what a window is (a down broker found frozen, a silent ZooKeeper server found dead). */
   setKind(w: Window, kind: WindowKind): void {
     this.unindex(w);
     w.kind = kind;
     const list = this.listOf(w.node, kind);
-    const at = this.order.get(w)!;
+    const at = w.track.seq!;
     let i = list.windows.length;
-    while (i > 0 && this.order.get(list.windows[i - 1]!)! > at) i--;
+    while (i > 0 && seqOf(list.windows[i - 1]!) > at) i--;
     list.insert(i, w);
   }
 
   private listOf(node: string | undefined, kind: WindowKind): Listed {
-    const key = indexKey(node, kind);
-    let list = this.index.get(key);
-    if (!list) this.index.set(key, (list = new Listed()));
+    let kinds = this.index.get(node ?? '');
+    if (!kinds) this.index.set(node ?? '', (kinds = new Map()));
+    let list = kinds.get(kind);
+    if (!list) kinds.set(kind, (list = new Listed()));
     return list;
   }
 
   private unindex(w: Window): void {
-    this.index.get(indexKey(w.node, w.kind))?.remove(w);
+    this.index.get(w.node ?? '')?.get(w.kind)?.remove(w);
   }
 
   /**
@@ -474,7 +701,7 @@ export class WindowBook {
   close(w: Window, end: number, earliest = end, source?: EdgeSource, latest = end): void {
     const before = w.end;
     w.end = Math.max(end, w.start);
-    if (before !== null && w.end > before) this.index.get(indexKey(w.node, w.kind))?.later(w);
+    if (before !== null && w.end > before) this.index.get(w.node ?? '')?.get(w.kind)?.later(w);
     w.endBounds = [Math.min(earliest, w.end), Math.max(latest, w.end)];
     if (source) w.endSource = source;
   }
