@@ -218,8 +218,9 @@ export class WindowSpool {
 
   /**
    * The evidence objects of windows in memory that spooled windows cite too,
-   * by number, where the events were numbered (the report's key events tell
-   * lines apart by these objects): read back, those windows cite them again.
+   * by number, where the events were numbered: windows the steps after the
+   * pass read back (WindowBook.passOver) cite them again, one object per
+   * line as during the pass. Iterating the windows (WindowList) does not.
    */
   shared(held: Iterable<Window>): Map<number, Evidence> {
     const shared = new Map<number, Evidence>();
