@@ -179,9 +179,43 @@ static napi_value count_file_newlines_async(napi_env env, napi_callback_info inf
   return promise;
 }
 
+// skipNewlines(buf, from, to, count, out): passes at most `count` newlines of buf[from, to) with memchr; returns how many
+// it passed, out[0] the offset after the last one passed (from when none). The lines before one wanted (pickLines) are
+// only counted: one call a buffer, not one per line.
+static napi_value skip_newlines(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  size_t argc = 5;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  size_t length = 0, out_length = 0;
+  uint8_t *buf = argc >= 5 ? typed_array_data(env, argv[0], napi_uint8_array, &length) : NULL;
+  int32_t *out = argc >= 5 ? typed_array_data(env, argv[4], napi_int32_array, &out_length) : NULL;
+  int64_t from, to, count;
+  if (buf == NULL || out == NULL || out_length < 1 || napi_get_value_int64(env, argv[1], &from) != napi_ok ||
+      napi_get_value_int64(env, argv[2], &to) != napi_ok || napi_get_value_int64(env, argv[3], &count) != napi_ok ||
+      from < 0 || from > to || (uint64_t)to > length || to > INT32_MAX || count < 0) {
+    napi_throw_range_error(env, NULL, "skipNewlines: bad arguments");
+    return NULL;
+  }
+  const uint8_t *p = buf + from, *end = buf + to;
+  int64_t passed = 0;
+  while (passed < count && p < end) {
+    const uint8_t *q = memchr(p, '\n', (size_t)(end - p));
+    if (q == NULL) break;
+    passed++;
+    p = q + 1;
+  }
+  out[0] = (int32_t)(passed > 0 ? p - buf : from);
+  napi_value result;
+  NAPI_CALL(env, napi_create_double(env, (double)passed, &result));
+  return result;
+}
+
 NAPI_MODULE_INIT() {
-  napi_property_descriptor count = {"countFileNewlinesAsync", NULL, count_file_newlines_async, NULL, NULL, NULL, napi_default, NULL};
-  napi_define_properties(env, exports, 1, &count);
+  napi_property_descriptor count[] = {
+    {"countFileNewlinesAsync", NULL, count_file_newlines_async, NULL, NULL, NULL, napi_default, NULL},
+    {"skipNewlines", NULL, skip_newlines, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, 2, count);
   kafka_scan_register(env, exports);
   dump_scan_register(env, exports);
   return exports;

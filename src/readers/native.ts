@@ -33,6 +33,8 @@ export interface NativeScanners {
    * range holds a timestamp at or after it.
    */
   countFileNewlinesAsync(fd: number, from: number, to: number, stamp?: Uint8Array): Promise<number>;
+  /** Passes at most `count` newlines of buf[from, to): returns how many it passed, out[0] the offset after the last one passed (`from`: none). */
+  skipNewlines(buf: Uint8Array, from: number, to: number, count: number, out: Int32Array): number;
   /** What a record of logger `id` needs (a GATE_* value), with the keywords one of which its rules require, and its role (ROLE_BITS). */
   setKafkaGate(scanner: object, id: number, mode: number, keywords: Buffer[], role: number): void;
   /** Naive times in [from, to) are epoch ms + offsetMs: the scanner counts the records it skips there in runs (LINE_RUN). */

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readUtf8Chunks } from './open.js';
 import { printable } from './printable.js';
+import { nativeScanners } from '../readers/native.js';
 
 /** Longest line kept whole; the rest of a longer line is cut and counted. */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -22,6 +23,9 @@ export function newLineStats(): LineStats {
 
 /** Cut lines whose numbers are kept. */
 const CUT_AT_KEPT = 20;
+
+/** skipNewlines' answer: where the lines it passed over end. */
+const SKIPPED_TO = new Int32Array(1);
 
 /**
  * Splits byte chunks into text lines. Handles LF and CRLF, strips NUL runs,
@@ -83,12 +87,21 @@ export class LineSplitter {
   pick(chunk: Uint8Array, wanted: { readonly lines: readonly number[]; next: number }, take: (line: number, text: string) => void): void {
     let next = wanted.next;
     let want = wanted.lines[next] ?? Number.POSITIVE_INFINITY;
+    const native = nativeScanners();
+    // The lines before the next one wanted are passed over in C, a buffer at a time (a call per line to find its end
+    // was half of reading a log again for a report's quotes); where the addon is not built, line by line below.
+    const pass = native && ((buf: Buffer, start: number): number => {
+      const before = Math.min(want - this.emitted - 1, buf.length);
+      if (!(before > 0)) return start;
+      this.emitted += native.skipNewlines(buf, start, buf.length, before, SKIPPED_TO);
+      return SKIPPED_TO[0]!;
+    });
     this.split(chunk, (buf, start, end) => {
       const n = ++this.emitted;
       if (n !== want) return;
       take(n, this.decode(buf, start, end, n));
       want = wanted.lines[++next] ?? Number.POSITIVE_INFINITY;
-    });
+    }, pass || undefined);
     wanted.next = next;
   }
 
@@ -98,10 +111,12 @@ export class LineSplitter {
   }
 
   /** Each line the chunk completes, as bytes (the carried line's while it is carried), to `line`; the rest is carried. */
-  private split(chunk: Uint8Array, line: (buf: Buffer, start: number, end: number) => void): void {
+  private split(chunk: Uint8Array, line: (buf: Buffer, start: number, end: number) => void, pass?: (buf: Buffer, start: number) => number): void {
     const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
     for (;;) {
+      // `pass`: lines no one wants, counted and passed over (never a carried line: its start was in an earlier chunk).
+      if (pass !== undefined && this.carry.length === 0 && !this.carryCut) start = pass(buf, start);
       const nl = buf.indexOf(10, start);
       if (nl === -1) break;
       if (this.carry.length > 0 || this.carryCut) {
