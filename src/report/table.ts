@@ -35,8 +35,14 @@ const PAINT: Record<Severity, (text: string) => string> = {
   critical: ansis.bold.red,
 };
 
+/** Each severity's own name painted, made once: a style is a call through a proxy when colour is off, too slow to make per row. */
+const PAINTED = new Map<Severity, string>();
+
 export function paintSeverity(severity: Severity, text: string = severity): string {
-  return PAINT[severity](text);
+  if (text !== severity) return PAINT[severity](text);
+  let painted = PAINTED.get(severity);
+  if (painted === undefined) PAINTED.set(severity, (painted = PAINT[severity](severity)));
+  return painted;
 }
 
 /** The timeline's rows as cli-table3 draws them borderless with word wrap, one space between columns (fixed-table.ts). */
@@ -64,8 +70,6 @@ function details(row: CompactRow, zone: Zone): string {
  */
 export class TimelineTable {
   private readonly table: FixedTable;
-  /** Each severity's cell, painted once: a style is a call through a proxy when colour is off, too slow to make per row. */
-  private readonly severities = new Map<Severity, string>();
 
   constructor(private readonly zone: Zone, columns?: number) {
     this.table = timelineTable(timelineWidths(columns));
@@ -84,13 +88,11 @@ export class TimelineTable {
    */
   rows(rows: readonly CompactRow[]): string | undefined {
     if (rows.length === 0) return undefined;
-    const { zone, severities } = this;
+    const { zone } = this;
     const cells: string[][] = [];
     for (const row of rows) {
       const e = row.first;
-      let severity = severities.get(e.severity);
-      if (severity === undefined) severities.set(e.severity, severity = paintSeverity(e.severity));
-      cells.push([zone.formatShort(e.time), e.node, severity, e.rule?.title ?? `(${e.category})`, details(row, zone)]);
+      cells.push([zone.formatShort(e.time), e.node, paintSeverity(e.severity), e.rule?.title ?? `(${e.category})`, details(row, zone)]);
     }
     return this.table.render(cells);
   }
