@@ -58,7 +58,7 @@ export async function windowContext(others: readonly PlannedFile[], read: SmallF
  * thirds of the times to format, on 130,000 windows).
  */
 export function toWindowJson(w: Window, zone: Zone, held = false, brief = false): WindowJson {
-  const iso = held ? (t: number) => ownCopy(formatted(zone, t)) : (t: number) => formatted(zone, t);
+  const iso = held ? (t: number) => ownCopy(zone.format(t)) : (t: number) => zone.format(t);
   return {
     kind: w.kind,
     ...(w.node !== undefined && { node: w.node }),
@@ -75,31 +75,6 @@ export function toWindowJson(w: Window, zone: Zone, held = false, brief = false)
     ...(Object.keys(w.details).length > 0 && { details: w.details }),
     evidence: brief ? [] : w.evidence.map((ev) => evidenceJson(ev, iso)),
   };
-}
-
-/** The times zone.format formatted last, and what it made of them. */
-const RECENT_TIMES = 8;
-const recentTimes = new Float64Array(RECENT_TIMES).fill(Number.NaN);
-const recentTexts: string[] = [];
-let recentZone: Zone | undefined;
-let nextRecent = 0;
-
-/**
- * `zone.format(t)`, from the last few times formatted where `t` is one of
- * them: a window's times repeat (its start, a bound, the line it rests on),
- * and so do those of windows one after the other.
- */
-function formatted(zone: Zone, t: number): string {
-  if (zone !== recentZone) {
-    recentZone = zone;
-    recentTimes.fill(Number.NaN);
-  }
-  for (let i = 0; i < RECENT_TIMES; i++) if (recentTimes[i] === t) return recentTexts[i]!;
-  const text = zone.format(t);
-  recentTimes[nextRecent] = t;
-  recentTexts[nextRecent] = text;
-  nextRecent = (nextRecent + 1) % RECENT_TIMES;
-  return text;
 }
 
 /** A false alarm as JSON. */
