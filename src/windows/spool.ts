@@ -63,11 +63,15 @@ export class WindowSpool {
     this.later.delete(i);
   }
 
+  /** The number a line cited was given here, if it was: a log line's on it (numberEvidence), another's in `ids`. */
+  private numberOf(ev: Evidence): number | undefined {
+    const id = evidenceNumber(ev, this);
+    return id !== undefined && id >= 0 ? id : this.ids.get(ev);
+  }
+
   /** The number of a line cited (made the first time it is asked for). */
   private idOf(ev: Evidence): number {
-    let id = evidenceNumber(ev, this);
-    if (id !== undefined && id >= 0) return id;
-    id = this.ids.get(ev);
+    let id = this.numberOf(ev);
     if (id !== undefined) return id;
     id = this.nextId++;
     if (!numberEvidence(ev, this, id)) this.ids.set(ev, id);
@@ -226,8 +230,8 @@ export class WindowSpool {
     const shared = new Map<number, Evidence>();
     const note = (ev: Evidence | null | undefined): void => {
       if (!ev || positionOf(ev) === undefined) return;
-      const id = evidenceNumber(ev, this) ?? this.ids.get(ev);
-      if (id !== undefined && id >= 0) shared.set(id, ev);
+      const id = this.numberOf(ev);
+      if (id !== undefined) shared.set(id, ev);
     };
     for (const w of held) {
       for (const ev of w.evidence) note(ev);
