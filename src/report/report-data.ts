@@ -62,7 +62,6 @@ export interface ReportResult {
   missing: string[];
 }
 
-
 /** The report checked against its schema: the document itself where the compiled check passes it (no copy of it made). */
 const parseReport = compiledParse(ReportSchema);
 
@@ -404,7 +403,6 @@ class KeyEvents implements EventSink {
   }
 }
 
-
 /** A set of small numbers, a bit each. */
 class Bits {
   private bits = new Uint8Array(1 << 12);
@@ -480,7 +478,6 @@ function dedupeDumps(dumps: readonly DumpInputJson[]): DumpInputJson[] {
   for (const d of dumps) if (!seen.has(d.file)) seen.set(d.file, d);
   return [...seen.values()].sort((a, b) => (a.file < b.file ? -1 : 1));
 }
-
 
 async function configFiles(
   plan: Plan, startups: ReadonlyMap<string, StartupConfigScan>, read: SmallFiles, inputs: readonly InputJson[],
