@@ -55,20 +55,27 @@ function* reportJson(r: ReportDoc): Generator<string> {
     } else if (key === 'windows') {
       yield* listJson(fullWindows(r.windows), '  ');
     } else if (key === 'timeline') {
-      let member = true;
-      for (const [k, v] of Object.entries(r.timeline)) {
-        if (v === undefined) continue;
-        yield `${member ? '{' : ','}\n    ${JSON.stringify(k)}: `;
-        member = false;
-        if (k === 'rows') yield* listJson(r.timeline.rows, '    ');
-        else yield* jsonChunks(v, '    ', 2, 3);
-      }
-      yield '\n  }';
+      yield* membersJson(r.timeline, 'rows');
+    } else if (key === 'inputQuality') {
+      yield* membersJson(r.inputQuality, 'falseAlarms');
     } else {
       yield* jsonChunks(value, '  ', 1, 3);
     }
   }
   yield '\n}\n';
+}
+
+/** An object of the report's top level, its long list `long` one piece per item. */
+function* membersJson(value: object, long: string): Generator<string> {
+  let member = true;
+  for (const [k, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    yield `${member ? '{' : ','}\n    ${JSON.stringify(k)}: `;
+    member = false;
+    if (k === long) yield* listJson(v as ReportList<unknown>, '    ');
+    else yield* jsonChunks(v, '    ', 2, 3);
+  }
+  yield member ? '{}' : '\n  }';
 }
 
 /** A list a level below `indent`'s, its items one piece each. */

@@ -227,7 +227,7 @@ export function* htmlPieces(r: ReportDoc): Generator<string> {
   }
   for (const c of q.clockChanges ?? []) yield* pieces(`<li><strong>Change of clocks:</strong> ${esc(c)}</li>`);
   if (q.falseAlarms.length > 0) {
-    yield* pieces(`<li><strong>False alarms (not used):</strong> ${q.falseAlarms.map((f) => `${link(f.file, f.line)} — ${esc(f.why)}`).join('; ')}</li>`);
+    yield* pieces(`<li><strong>False alarms (not used):</strong> ${Array.from(q.falseAlarms, (f) => `${link(f.file, f.line)} — ${esc(f.why)}`).join('; ')}</li>`);
   }
   yield* pieces('</ul>', '<table class="accounting"><thead><tr><th>File</th><th>Kind</th><th>Node</th><th>Lines</th><th>Records</th><th>Folded</th><th>Not understood</th><th>Note</th></tr></thead><tbody>');
   for (const i of q.files) {

@@ -1,5 +1,5 @@
 import { firstPage } from './first-page.js';
-import { mermaidCaption, mermaidGantt } from './mermaid.js';
+import { mermaidCaption, mermaidGanttLines } from './mermaid.js';
 import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
   mapped, pieces, appendixLinks, firstOf, type ReportDoc,
@@ -82,7 +82,7 @@ export function* markdownPieces(r: ReportDoc): Generator<string> {
       ? 'none tied to this incident by the configuration read (see the findings)'
       : page.causes.map((c, i) => `${i + 1}. ${mdText(c.text)}${refs(c.evidence)}`).join('<br>')],
   ]), '');
-  const gantt = mermaidGantt(r);
+  const gantt = mermaidGanttLines(r);
   if (gantt !== null) yield* pieces('```mermaid', gantt, '```', '', mdText(mermaidCaption(r)), '');
   const fold = (title: string) => pieces(`<details><summary><strong>${title}</strong></summary>`, '');
   const unfold = () => pieces('</details>', '');
@@ -194,7 +194,7 @@ export function* markdownPieces(r: ReportDoc): Generator<string> {
   }
   for (const c of q.clockChanges ?? []) yield* pieces(`- **Change of clocks:** ${mdText(c)}`);
   if (q.falseAlarms.length > 0) {
-    yield* pieces(`- **False alarms (not used):** ${q.falseAlarms.map((f) => `${link(f.file, f.line)} — ${mdText(f.why)}`).join('; ')}`);
+    yield* pieces(`- **False alarms (not used):** ${Array.from(q.falseAlarms, (f) => `${link(f.file, f.line)} — ${mdText(f.why)}`).join('; ')}`);
   }
   yield* pieces('', `<details><summary>Accounting per file (${q.files.length} files)</summary>`, '');
   yield* pieces(table(['File', 'Kind', 'Node', 'Lines', 'Records', 'Folded', 'Not understood', 'Note'], mapped(q.files, (i) => [

@@ -18,7 +18,17 @@ const name = (s: string) => s.replace(/[:;#%\r\n]/g, ' ').replace(/\s+/g, ' ').t
 const wall = (iso: string) => iso.slice(0, 23);
 
 export function mermaidGantt(r: ReportDoc): string | null {
-  const gaps = r.gaps.flatMap((p) => p.gaps.map((g) => ({ topic: p.topic, partition: p.partition, g })));
+  const lines = mermaidGanttLines(r);
+  return lines === null ? null : [...lines].join('\n');
+}
+
+/**
+ * The Gantt block's lines, made as they are asked for (a line per window:
+ * tens of thousands in a gibibyte of logs, held all at once they were ~90 MB
+ * of string pieces); null where there is nothing to draw.
+ */
+export function mermaidGanttLines(r: ReportDoc): Iterable<string> | null {
+  const gaps = dumpGaps(r);
   if (r.windows.length === 0 && gaps.length === 0) return null;
   // Open windows run to the last instant the report shows, as in the HTML chart. Loops, not Math.max(...):
   // a spread of every key-event row overflows the call stack past ~120,000 rows.
@@ -38,7 +48,7 @@ export function mermaidGantt(r: ReportDoc): string | null {
   for (const e of r.timeline.rows) later(e.lastTime);
   for (const b of gaps) later(b.g.after.time);
 
-  const lanes = new Map<string, { label: string; topic: boolean; windows: number[]; gaps: typeof gaps }>();
+  const lanes = new Map<string, Lane>();
   const lane = (key: string, label: string, topic: boolean) => {
     let l = lanes.get(key);
     if (!l) lanes.set(key, (l = { label, topic, windows: [], gaps: [] }));
@@ -59,7 +69,11 @@ export function mermaidGantt(r: ReportDoc): string | null {
   for (const w of r.windows) earliest = Math.min(earliest, Date.parse(w.start));
   for (const b of gaps) earliest = Math.min(earliest, Date.parse(b.g.before.time));
   const days = (last - earliest) / 86_400_000;
-  const out = [
+  return ganttLines(r, ordered, first, days, lastIso);
+}
+
+function* ganttLines(r: ReportDoc, ordered: readonly Lane[], first: string, days: number, lastIso: string): Generator<string> {
+  yield* [
     'gantt',
     `  title Outage windows, ${name(shownZone(r))} (UTC${utcOffsetOf(first)})`,
     '  dateFormat YYYY-MM-DDTHH:mm:ss.SSS',
@@ -68,7 +82,7 @@ export function mermaidGantt(r: ReportDoc): string | null {
   ];
   let gapId = 0;
   for (const l of ordered) {
-    out.push(`  section ${name(l.label)}`);
+    yield `  section ${name(l.label)}`;
     const ws = l.windows.map((i) => r.windows[i]!);
     for (const row of windowRows(ws)) {
       const members = row.members.map((k) => ws[k]!);
@@ -78,13 +92,26 @@ export function mermaidGantt(r: ReportDoc): string | null {
       const open = members.some((m) => m.end === null);
       const ids = row.members.map((k) => l.windows[k]! + 1);
       const label = `${kindStyle(w.kind).label} ${rowSubject(ws, row)}${open ? ' (open at the end of the logs)' : ''}`;
-      out.push(`  ${name(label)} :${open ? 'active' : 'crit'}, w${ids[0]}, ${wall(w.start)}, ${wall(stop)}`);
+      yield `  ${name(label)} :${open ? 'active' : 'crit'}, w${ids[0]}, ${wall(w.start)}, ${wall(stop)}`;
     }
     for (const b of l.gaps) {
-      out.push(`  ${name(`no record written ${b.topic}-${b.partition ?? '?'} ${b.g.duration}`)} :done, g${++gapId}, ${wall(b.g.before.time)}, ${wall(b.g.after.time)}`);
+      yield `  ${name(`no record written ${b.topic}-${b.partition ?? '?'} ${b.g.duration}`)} :done, g${++gapId}, ${wall(b.g.before.time)}, ${wall(b.g.after.time)}`;
     }
   }
-  return out.join('\n');
+}
+
+type DumpGap = ReturnType<typeof dumpGaps>[number];
+
+/** A section of the chart: a node's, a topic's or the whole cluster's windows (by number) and a topic's gaps. */
+interface Lane {
+  label: string;
+  topic: boolean;
+  windows: number[];
+  gaps: DumpGap[];
+}
+
+function dumpGaps(r: ReportDoc) {
+  return r.gaps.flatMap((p) => p.gaps.map((g) => ({ topic: p.topic, partition: p.partition, g })));
 }
 
 /** The sentence under the chart: what it shows and what it leaves to the HTML report. */

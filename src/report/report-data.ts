@@ -9,7 +9,7 @@ import type { DumpInputJson } from '../model/gap.js';
 import { severityRank } from '../model/record.js';
 import { compiledParse } from '../model/check.js';
 import {
-  KeyEventSchema, ReportSchema, type AppendixEntryJson, type GapPartitionJson, type KeyEventJson,
+  InputQualitySchema, KeyEventSchema, ReportSchema, type AppendixEntryJson, type GapPartitionJson, type KeyEventJson,
   type MissingRecordsJson, type ReportJson,
 } from '../model/report.js';
 import type { InputJson } from '../model/timeline.js';
@@ -22,6 +22,7 @@ import type { Plan } from '../read/plan.js';
 import { buildTimeline } from '../read/build.js';
 import { falseAlarmJson, smallFiles, WindowsSink, type SmallFiles } from '../windows/build.js';
 import type { Window } from '../windows/engine.js';
+import type { FalseAlarm } from '../windows/window.js';
 import { positionOf } from '../windows/window.js';
 import { drain, type EventSink } from '../timeline/sink.js';
 import { carriedNodeBeside, EVENTS_KIND, eventFileStartupConfigs } from '../readers/events-ndjson.js';
@@ -34,7 +35,7 @@ import { Appendix } from './appendix.js';
 import { Spool } from '../windows/item-spool.js';
 import { reportWindows } from './report-windows.js';
 import { narrative } from './narrative.js';
-import { byNodeName, clockOf, firstOf, subjectOf, type ReportDoc } from './report-text.js';
+import { byNodeName, clockOf, firstOf, subjectOf, type FalseAlarmJson, type ReportDoc, type ReportList } from './report-text.js';
 import { StringTable } from '../windows/temp-bytes.js';
 
 export interface ReportOptions {
@@ -215,12 +216,16 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
           ...timeline.clockNotes().map((n) => describeClockNote(n, zone)),
         ],
       }),
-      falseAlarms,
+      falseAlarms: [],
     },
     appendix: [],
   };
   const checked = parseReport(report);
-  return { report: { ...checked, timeline: { ...checked.timeline, rows }, windows, appendix }, missing: [] };
+  // The long lists put back in their places (checked item by item as they were made, or are read).
+  return {
+    report: { ...checked, timeline: { ...checked.timeline, rows }, windows, inputQuality: { ...checked.inputQuality, falseAlarms }, appendix },
+    missing: [],
+  };
 }
 
 /**
@@ -246,7 +251,23 @@ async function passOverLogs(
     keys.cite(w);
   });
   const keyRows = await keys.rows(shown, appendix);
-  return { windows, falseAlarms: Array.from(finished.falseAlarms, (f) => falseAlarmJson(f, zone)), keyRows, appendix };
+  return { windows, falseAlarms: falseAlarmList(finished.falseAlarms, zone), keyRows, appendix };
+}
+
+const parseFalseAlarm = compiledParse(InputQualitySchema.shape.falseAlarms.element);
+
+/**
+ * The lines judged false alarms as the report has them (in the zone the logs
+ * were written in), each made and checked as it is read: the engine spools
+ * them, and a report of a gibibyte of logs has tens of thousands.
+ */
+function falseAlarmList(list: Iterable<FalseAlarm> & { readonly length: number }, zone: Zone): ReportList<FalseAlarmJson> {
+  return {
+    length: list.length,
+    *[Symbol.iterator]() {
+      for (const f of list) yield parseFalseAlarm(falseAlarmJson(f, zone));
+    },
+  };
 }
 
 /** One sentence on the clock offsets estimated between nodes (see src/analysis/skew.ts). */

@@ -5,6 +5,9 @@ import type { ReportWindows } from './report-windows.js';
 
 /** Small text helpers shared by the report's data, Markdown and HTML. */
 
+/** A line judged a false alarm, as the report lists it. */
+export type FalseAlarmJson = ReportJson['inputQuality']['falseAlarms'][number];
+
 /** A long list of a report: an array, or read back from a spool each time it is iterated. */
 export type ReportList<T> = Iterable<T> & { readonly length: number };
 
@@ -12,10 +15,12 @@ export type ReportList<T> = Iterable<T> & { readonly length: number };
  * A report as built: its long lists (key-event rows, the appendix) are not
  * held in memory but read back as they are written. A ReportJson is one too.
  */
-export type ReportDoc = Omit<ReportJson, 'timeline' | 'appendix' | 'windows'> & {
+export type ReportDoc = Omit<ReportJson, 'timeline' | 'appendix' | 'windows' | 'inputQuality'> & {
   /** Briefs of the windows, the whole ones spooled (report-windows.ts), or the windows themselves. */
   windows: ReportWindows;
   timeline: Omit<ReportJson['timeline'], 'rows'> & { rows: ReportList<KeyEventJson> };
+  /** Its false alarms read back as they are written (the window engine spools them). */
+  inputQuality: Omit<ReportJson['inputQuality'], 'falseAlarms'> & { falseAlarms: ReportList<FalseAlarmJson> };
   /** `idOf`: a cited line's id, looked up without reading the list. */
   appendix: ReportList<AppendixEntryJson> & { idOf?: (file: string, line: number) => string | undefined };
 };

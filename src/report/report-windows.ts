@@ -6,7 +6,6 @@ import { toWindowJson } from '../windows/build.js';
 import type { Window } from '../windows/engine.js';
 import { Spool } from '../windows/item-spool.js';
 import { StringTable } from '../windows/temp-bytes.js';
-import { ownCopy } from '../timeline/event.js';
 
 /**
  * A report's windows, never all of them whole in memory (130,000 windows of
@@ -15,10 +14,11 @@ import { ownCopy } from '../timeline/event.js';
  * spooled (`full`: read back in order, or by its number, for the windows
  * table, the chart's titles and the JSON report). What the summary, the
  * narrative, the findings, the first page and the charts read of every
- * window at once is held: the window as a brief (BriefWindow), its bounds'
- * times as numbers, of its evidence only the first line's place and of its edges'
- * sources only the start's method and line (its reason and details are
- * read back from the spool when asked for).
+ * window at once is held: the window as a brief (BriefWindow, its number
+ * alone) whose fields are read from columns (BriefStore: times as instants,
+ * strings by number), of its evidence only the first line's place and of
+ * its edges' sources only the start's method and line (its reason and
+ * details are read back from the spool when asked for).
  */
 
 /** The whole windows, one at a time: in order, or by number (forward from the last read is cheapest). */
@@ -41,9 +41,6 @@ export function fullWindows(windows: ReportWindows): FullWindows {
 
 const parseWindow = compiledParse(WindowSchema);
 
-/** Times per window in `times`: the start's bounds, the end's bounds (NaN: none). */
-const TIMES = 4;
-
 /**
  * The engine's windows as the report's: each made JSON (in `zone`, shown in
  * `shown`), checked, spooled and handed to `each` (the appendix notes the
@@ -53,15 +50,15 @@ export function reportWindows(
   list: Iterable<Window> & { readonly length: number }, zone: Zone, shown: Zone, each: (json: WindowJson, w: Window) => void,
 ): ReportWindows {
   const spool = windowSpool();
-  const times = new Float64Array(list.length * TIMES);
-  const briefs: BriefWindow[] = [];
   const full: FullWindows = { length: list.length, at: (i) => spool.at(i), [Symbol.iterator]: () => spool[Symbol.iterator]() };
-  const store: Store = { times, full, zone: shown };
+  const store = new BriefStore(list.length, full, shown);
+  const briefs: BriefWindow[] = [];
   for (const w of list) {
     const made = toWindowJson(w, zone);
     const json = parseWindow(shown !== zone ? rezoneWindow(made, shown) : made);
     const i = spool.push(json);
-    briefs.push(new BriefWindow(store, i, json));
+    store.put(i, json);
+    briefs.push(new BriefWindow(store, i));
     each(json, w);
   }
   return Object.assign(briefs as unknown as WindowJson[], { full });
@@ -112,77 +109,176 @@ function windowSpool(): Spool<WindowJson> {
 
 type EdgeSourceJson = NonNullable<WindowJson['startSource']>;
 
-interface Store {
-  readonly times: Float64Array;
-  readonly full: FullWindows;
-  /** The zone the times are shown in. */
-  readonly zone: Zone;
+/**
+ * What the briefs hold, a column per field, one row per window: numbers in
+ * typed arrays, the strings (kinds, nodes, topics, files, methods: a few
+ * dozen distinct) by their number in a table. A window's times are held as
+ * instants and formatted when read (in the zone shown, as the JSON has them;
+ * a time whose text is not that is kept as written).
+ */
+class BriefStore {
+  private readonly strings = new StringTable();
+  /**
+   * Per window: start, end, the start's bounds, the end's bounds, the
+   * duration, the partition (NaN: none), the lines of the first evidence
+   * and of the start's source.
+   */
+  private readonly times: Float64Array;
+  /** Per window: kind, confidence, node, topic, the first evidence's file, the start source's method and file (-1: none). */
+  private readonly names: Int32Array;
+  /** Times whose text is not the zone's format of their instant, by window and slot. */
+  private readonly written = new Map<number, string>();
+
+  constructor(length: number, readonly full: FullWindows, private readonly zone: Zone) {
+    this.times = new Float64Array(length * TIMES);
+    this.names = new Int32Array(length * NAMES);
+  }
+
+  put(i: number, w: WindowJson): void {
+    const t = i * TIMES;
+    this.time(t + START, w.start);
+    this.time(t + END, w.end);
+    this.time(t + START_EARLIEST, w.startBounds?.earliest ?? null);
+    this.time(t + START_LATEST, w.startBounds?.latest ?? null);
+    this.time(t + END_EARLIEST, w.endBounds?.earliest ?? null);
+    this.time(t + END_LATEST, w.endBounds?.latest ?? null);
+    this.times[t + DURATION] = w.durationMs ?? NaN;
+    const first = w.evidence[0];
+    this.times[t + PARTITION] = w.partition ?? NaN;
+    this.times[t + EV_LINE] = first?.line ?? 0;
+    this.times[t + SOURCE_LINE] = w.startSource?.evidence?.line ?? 0;
+    const f = i * NAMES;
+    const { names } = this;
+    names[f + KIND] = this.name(w.kind);
+    names[f + CONFIDENCE] = this.name(w.confidence);
+    names[f + NODE] = this.name(w.node);
+    names[f + TOPIC] = this.name(w.topic);
+    names[f + EV_FILE] = this.name(first?.file);
+    names[f + SOURCE_HOW] = this.name(w.startSource?.how);
+    names[f + SOURCE_FILE] = this.name(w.startSource?.evidence?.file);
+  }
+
+  private name(s: string | undefined): number {
+    return s === undefined ? -1 : this.strings.number(s);
+  }
+
+  /** A time noted: its instant (NaN: none), and its text where formatting the instant does not give it back. */
+  private time(slot: number, iso: string | null): void {
+    if (iso === null) {
+      this.times[slot] = NaN;
+      return;
+    }
+    const ms = Date.parse(iso);
+    this.times[slot] = ms;
+    if (Number.isNaN(ms) || this.zone.format(ms) !== iso) this.written.set(slot, iso);
+  }
+
+  /** A window's time as the JSON had it (null: none). */
+  iso(i: number, k: number): string | null {
+    const slot = i * TIMES + k;
+    const ms = this.times[slot]!;
+    if (this.written.size > 0) {
+      const text = this.written.get(slot);
+      if (text !== undefined) return text;
+    }
+    return Number.isNaN(ms) ? null : this.zone.format(ms);
+  }
+
+  duration(i: number): number | null {
+    const ms = this.times[i * TIMES + DURATION]!;
+    return Number.isNaN(ms) ? null : ms;
+  }
+
+  text(i: number, k: number): string | undefined {
+    const n = this.names[i * NAMES + k]!;
+    return n < 0 ? undefined : this.strings.list[n]!;
+  }
+
+  /** A number of the times' row (NaN: none). */
+  number(i: number, k: number): number {
+    return this.times[i * TIMES + k]!;
+  }
 }
+
+/** The briefs' time slots per window. */
+const START = 0;
+const END = 1;
+const START_EARLIEST = 2;
+const START_LATEST = 3;
+const END_EARLIEST = 4;
+const END_LATEST = 5;
+const DURATION = 6;
+const PARTITION = 7;
+const EV_LINE = 8;
+const SOURCE_LINE = 9;
+const TIMES = 10;
+/** The briefs' strings per window, by number. */
+const KIND = 0;
+const CONFIDENCE = 1;
+const NODE = 2;
+const TOPIC = 3;
+const EV_FILE = 4;
+const SOURCE_HOW = 5;
+const SOURCE_FILE = 6;
+const NAMES = 7;
 
 /**
  * What the report reads of a window beyond its table, its chart title and
- * its JSON: its fields as WindowJson has them, the bounds formatted when
- * read; `evidence` its first line's place alone, `startSource` its method
- * and its line's place. Its end's source is not kept (read the whole window).
+ * its JSON: its fields as WindowJson has them, read from the store (a
+ * brief itself is its number: 130,000 windows of a gibibyte of logs held
+ * as objects with their strings were 35 MB); `evidence` its first line's
+ * place alone, `startSource` its method and its line's place. Its end's
+ * source is not kept (read the whole window).
  */
 class BriefWindow {
-  readonly kind: WindowJson['kind'];
-  /** Read often (sorted, compared, shown): held, in strings of their own. */
-  readonly start: string;
-  readonly end: string | null;
-  readonly node: string | undefined;
-  readonly topic: string | undefined;
-  readonly partition: number | undefined;
-  readonly confidence: WindowJson['confidence'];
-  readonly durationMs: number | null;
-  private readonly evFile: string | undefined;
-  private readonly evLine: number;
-  private readonly sourceHow: string | undefined;
-  private readonly sourceFile: string | undefined;
-  private readonly sourceLine: number;
+  constructor(private readonly store: BriefStore, private readonly i: number) {}
 
-  constructor(private readonly store: Store, private readonly i: number, w: WindowJson) {
-    this.kind = w.kind;
-    this.node = w.node;
-    this.topic = w.topic;
-    this.partition = w.partition;
-    this.confidence = w.confidence;
-    this.durationMs = w.durationMs;
-    const first = w.evidence[0];
-    this.evFile = first?.file;
-    this.evLine = first?.line ?? 0;
-    this.sourceHow = w.startSource?.how;
-    this.sourceFile = w.startSource?.evidence?.file;
-    this.sourceLine = w.startSource?.evidence?.line ?? 0;
-    this.start = ownCopy(w.start);
-    this.end = w.end === null ? null : ownCopy(w.end);
-    const at = i * TIMES;
-    const t = store.times;
-    const ms = (iso: string | undefined) => (iso === undefined ? NaN : Date.parse(iso));
-    t[at] = ms(w.startBounds?.earliest);
-    t[at + 1] = ms(w.startBounds?.latest);
-    t[at + 2] = ms(w.endBounds?.earliest);
-    t[at + 3] = ms(w.endBounds?.latest);
+  get kind(): WindowJson['kind'] {
+    return this.store.text(this.i, KIND) as WindowJson['kind'];
   }
 
-  private time(k: number): number {
-    return this.store.times[this.i * TIMES + k]!;
+  get start(): string {
+    return this.store.iso(this.i, START)!;
+  }
+
+  get end(): string | null {
+    return this.store.iso(this.i, END);
+  }
+
+  get node(): string | undefined {
+    return this.store.text(this.i, NODE);
+  }
+
+  get topic(): string | undefined {
+    return this.store.text(this.i, TOPIC);
+  }
+
+  get partition(): number | undefined {
+    const p = this.store.number(this.i, PARTITION);
+    return Number.isNaN(p) ? undefined : p;
+  }
+
+  get confidence(): WindowJson['confidence'] {
+    return this.store.text(this.i, CONFIDENCE) as WindowJson['confidence'];
+  }
+
+  get durationMs(): number | null {
+    return this.store.duration(this.i);
   }
 
   private bounds(k: number): { earliest: string; latest: string } | null {
-    const { zone } = this.store;
-    return Number.isNaN(this.time(k)) ? null : { earliest: zone.format(this.time(k)), latest: zone.format(this.time(k + 1)) };
+    const earliest = this.store.iso(this.i, k);
+    return earliest === null ? null : { earliest, latest: this.store.iso(this.i, k + 1)! };
   }
 
   get startBounds(): WindowJson['startBounds'] {
-    return this.bounds(0);
+    return this.bounds(START_EARLIEST);
   }
 
   get endBounds(): WindowJson['endBounds'] {
-    return this.bounds(2);
+    return this.bounds(END_EARLIEST);
   }
 
-  /** The first line cited, its place alone. */
   /** Read back from the whole window: few are read (the narrative tells a few windows by their details). */
   get reason(): string {
     return this.store.full.at(this.i).reason;
@@ -192,13 +288,17 @@ class BriefWindow {
     return this.store.full.at(this.i).details;
   }
 
+  /** The first line cited, its place alone. */
   get evidence(): { file: string; line: number }[] {
-    return this.evFile === undefined ? [] : [{ file: this.evFile, line: this.evLine }];
+    const file = this.store.text(this.i, EV_FILE);
+    return file === undefined ? [] : [{ file, line: this.store.number(this.i, EV_LINE) }];
   }
 
   get startSource(): { how: string; evidence: { file: string; line: number } | null } | undefined {
-    if (this.sourceHow === undefined) return undefined;
-    return { how: this.sourceHow, evidence: this.sourceFile === undefined ? null : { file: this.sourceFile, line: this.sourceLine } };
+    const how = this.store.text(this.i, SOURCE_HOW);
+    if (how === undefined) return undefined;
+    const file = this.store.text(this.i, SOURCE_FILE);
+    return { how, evidence: file === undefined ? null : { file, line: this.store.number(this.i, SOURCE_LINE) } };
   }
 
   /** The whole window (JSON.stringify of a report held whole: the windows as they are written). */
