@@ -66,6 +66,16 @@ const LINES = [
   `${ts(30, 0)} INFO earlier: out of order (kafka.log.Log)`,
   '',
   `${ts(30, 1)} INFO [GroupMetadataManager brokerId=2] Removed 0 expired offsets in 1 milliseconds. (kafka.coordinator.group.GroupMetadataManager)`,
+  // Known loggers' names at a line's end where the scan back to the `(` finds another name or none (the scanner's tail cache).
+  `${ts(30, 2)} INFO Truncating to 5 (a.kafka.log.Log)`,
+  `${ts(30, 3)} INFO Truncating to 5 x(kafka.log.Log)`,
+  `${ts(30, 4)} INFO Truncating to 5 (x(kafka.log.Log)`,
+  `${ts(30, 5)} INFO (kafka.log.Log)`,
+  `${ts(30, 6)} INFO  (kafka.log.Log)`,
+  `${ts(30, 7)} INFO Truncating to 5 (Log)`,
+  `${ts(30, 8)} INFO Truncating to 5 (kafka.log.Log)`,
+  `${ts(30, 9)} INFO Connect again (org.apache.kafka.connect.runtime.Worker:123)`,
+  `${ts(30, 10)} INFO Connect again (runtime.Worker:123)`,
 ];
 
 describe.skipIf(!native)('native scanner', () => {
