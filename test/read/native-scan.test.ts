@@ -76,6 +76,15 @@ const LINES = [
   `${ts(30, 8)} INFO Truncating to 5 (kafka.log.Log)`,
   `${ts(30, 9)} INFO Connect again (org.apache.kafka.connect.runtime.Worker:123)`,
   `${ts(30, 10)} INFO Connect again (runtime.Worker:123)`,
+  // The minute of the line before, with seconds that are no time (the scanner reads only the seconds of a minute it read).
+  '[2024-03-31 02:30:61,149] INFO a 61st second (kafka.log.Log)',
+  '[2024-03-31 02:30:60,149] INFO a leap second (kafka.log.Log)',
+  '[2024-03-31 02:30:1x,149] INFO not a second (kafka.log.Log)',
+  '[2024-03-31 02:30-11,149] INFO not a time (kafka.log.Log)',
+  '[2024-03-31 02:30:11;149] INFO not a time (kafka.log.Log)',
+  '[2024-03-31 02:30:11.14x] INFO not a time (kafka.log.Log)',
+  '[2024-03-31T02:30:12.149] INFO another separator (kafka.log.Log)',
+  '[2024-03-31T02:30:13,150] INFO the same minute (kafka.log.Log)',
 ];
 
 describe.skipIf(!native)('native scanner', () => {
