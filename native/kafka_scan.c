@@ -51,9 +51,18 @@ typedef struct {
   uint32_t shortest;
 } Gate;
 
+// Loggers by the last 8 bytes before a line's closing `)` (TAIL_SLOTS
+// entries, direct-mapped, id + 1; 0: none): a line of a logger met before
+// is matched with one memcmp of its name instead of being crossed byte by
+// byte back to its `(`, then hashed and looked up (half of a line's scan).
+#define TAIL_SLOTS 256
+
 typedef struct {
   Slot slots[TABLE_SLOTS];
   Gate gates[MAX_LOGGERS];
+  // Each logger's slot (its name), by id.
+  const Slot *named[MAX_LOGGERS];
+  int32_t tails[TAIL_SLOTS];
   int32_t loggers;
   DayCache days;
   // Naive times in [window_from, window_to) convert to epoch ms by
@@ -177,6 +186,7 @@ static int32_t logger_id(KafkaScanner *sc, const uint8_t *b, size_t s, size_t e,
       slot->length = len;
       slot->hash = h;
       slot->id = sc->loggers++;
+      sc->named[slot->id] = slot;
       return slot->id;
     }
     if (slot->hash == h && slot->length == len && memcmp(slot->name, b + s, len) == 0) return slot->id;
@@ -227,6 +237,26 @@ static int build_shift(Gate *g) {
   return 1;
 }
 
+// The tail-cache entry of a line ending at e (e - s >= 10): its 8 bytes before the closing `)`.
+static inline uint32_t tail_entry(const uint8_t *b, size_t e) {
+  uint64_t w;
+  memcpy(&w, b + e - 9, 8);
+  return (uint32_t)((w * 0x9e3779b97f4a7c15ull) >> 56) & (TAIL_SLOTS - 1);
+}
+
+// The logger of the tail cache's entry when the line at b[s, e) ends with
+// `(` name `)` of it: the offset of its `(` (where the byte-wise scan back
+// would stop: a known name holds only logger bytes, `(` is none), else 0.
+static inline size_t tail_logger(const KafkaScanner *sc, const uint8_t *b, size_t s, size_t e, uint32_t entry, int32_t *id) {
+  int32_t known = sc->tails[entry] - 1;
+  if (known < 0) return 0;
+  const Slot *slot = sc->named[known];
+  size_t len = slot->length;
+  if (len + 2 > e - s || b[e - 2 - len] != '(' || memcmp(b + e - 1 - len, slot->name, len) != 0) return 0;
+  *id = known;
+  return e - 2 - len;
+}
+
 // One line at b[s, e) (newline and CR removed): its kind, and for a record
 // its logger id, message start and logger start in out[3..5] and its time.
 static int32_t scan_line(KafkaScanner *sc, const uint8_t *b, size_t s, size_t e, int32_t *out, double *time) {
@@ -242,19 +272,28 @@ static int32_t scan_line(KafkaScanner *sc, const uint8_t *b, size_t s, size_t e,
   if (level == 0) return KIND_DECODE;
   size_t rest = s + 26 + level + 1;
   if (b[e - 1] != ')') return KIND_DECODE;
-  size_t i = e - 2;
-  // A colon (Connect's `Class:line`) sends the name to the full check.
-  int colon = 0;
-  while (i >= rest) {
-    uint8_t c = b[i];
-    if (!LOGGER_BYTE[c]) break;
-    colon |= c == ':';
-    i--;
+  uint32_t entry = tail_entry(b, e);
+  int32_t id = -1;
+  size_t i = tail_logger(sc, b, s, e, entry, &id);
+  if (i != 0) {
+    // A known name passed the checks below when it was learnt; the bytes before it are this line's.
+    if (i < rest + 1 || b[i - 1] != ' ') return KIND_DECODE;
+  } else {
+    i = e - 2;
+    // A colon (Connect's `Class:line`) sends the name to the full check.
+    int colon = 0;
+    while (i >= rest) {
+      uint8_t c = b[i];
+      if (!LOGGER_BYTE[c]) break;
+      colon |= c == ':';
+      i--;
+    }
+    if (i < rest + 1 || b[i] != '(' || b[i - 1] != ' ' || i + 1 >= e - 1) return KIND_DECODE;
+    if (colon && !is_logger_name(b, i + 1, e - 1)) return KIND_DECODE;
+    id = logger_id(sc, b, i + 1, e - 1, name_hash(b + i + 1, e - 1 - (i + 1)));
+    if (id < 0) return KIND_DECODE;
+    sc->tails[entry] = id + 1;
   }
-  if (i < rest + 1 || b[i] != '(' || b[i - 1] != ' ' || i + 1 >= e - 1) return KIND_DECODE;
-  if (colon && !is_logger_name(b, i + 1, e - 1)) return KIND_DECODE;
-  int32_t id = logger_id(sc, b, i + 1, e - 1, name_hash(b + i + 1, e - 1 - (i + 1)));
-  if (id < 0) return KIND_DECODE;
   out[3] = id;
   out[4] = (int32_t)rest;
   out[5] = (int32_t)(i + 1);

@@ -38,6 +38,15 @@ static int digits(const uint8_t *p, int count) {
 
 double naive_timestamp(DayCache *days, const uint8_t *p) {
   uint8_t sep = p[10], frac = p[19];
+  uint64_t head[2];
+  memcpy(head, p, 16);
+  if (days->has_minute && ((head[0] ^ days->minute[0]) | (head[1] ^ days->minute[1])) == 0) {
+    // The same minute as before: its separators, date, hour and minute were checked then.
+    if (p[16] != ':' || (frac != ',' && frac != '.')) return NAN;
+    int second = digits(p + 17, 2), milli = digits(p + 20, 3);
+    if (second < 0 || second > 60 || milli < 0) return NAN;
+    return days->minute_ms + (double)(second * 1000 + milli);
+  }
   if (p[4] != '-' || p[7] != '-' || (sep != ' ' && sep != 'T') || p[13] != ':' || p[16] != ':' ||
       (frac != ',' && frac != '.')) return NAN;
   int year = digits(p, 4), month = digits(p + 5, 2), day = digits(p + 8, 2);
@@ -50,6 +59,10 @@ double naive_timestamp(DayCache *days, const uint8_t *p) {
     days->key = key;
     days->ms = (double)days_from_civil(year, month, day) * 86400000.0;
   }
+  days->has_minute = true;
+  days->minute[0] = head[0];
+  days->minute[1] = head[1];
+  days->minute_ms = days->ms + (double)((hour * 60 + minute) * 60000);
   return days->ms + (double)(((hour * 60 + minute) * 60 + second) * 1000 + milli);
 }
 

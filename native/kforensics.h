@@ -24,10 +24,15 @@
 // The same in scanZooKeeper's (a record's class end and `[myid:N]` too).
 #define ZOOKEEPER_STRIDE 9
 
-// The day of the last timestamp read, so a day's number is computed once.
+// The day of the last timestamp read, so a day's number is computed once;
+// and its minute (its first 16 bytes, `yyyy-MM-dd HH:mm`, checked when it was
+// read), so the next timestamps of that minute read only their seconds.
 typedef struct {
   int32_t key;
   double ms;
+  bool has_minute;
+  uint64_t minute[2];
+  double minute_ms;
 } DayCache;
 
 // The data of a typed array of the given type (NULL when it is another), and its length.

@@ -91,7 +91,7 @@ function num(v: FieldValue | undefined): number | undefined {
   return typeof v === 'number' ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined;
 }
 
-function sessionSamples(events: readonly SkewEvent[]): Sample[] {
+function sessionSamples(events: Iterable<SkewEvent>): Sample[] {
   const out: Sample[] = [];
   for (const pair of SESSION_PAIRS) {
     const servers = new Map<string, SkewEvent>();
@@ -115,7 +115,7 @@ function sessionSamples(events: readonly SkewEvent[]): Sample[] {
   return out;
 }
 
-function burstStarts(events: readonly SkewEvent[]): Map<string, Map<string, number[]>> {
+function burstStarts(events: Iterable<SkewEvent>): Map<string, Map<string, number[]>> {
   const byRule = new Map<string, Map<string, number[]>>();
   const last = new Map<string, number>();
   for (const e of events) {
@@ -168,7 +168,7 @@ function pairsWithin(series: readonly (readonly number[])[], within: number): [n
   return [...pairs].sort((x, y) => x - y).map((p) => [Math.floor(p / series.length), p % series.length]);
 }
 
-function burstSamples(events: readonly SkewEvent[]): Sample[] {
+function burstSamples(events: Iterable<SkewEvent>): Sample[] {
   const out: Sample[] = [];
   for (const [rule, nodes] of burstStarts(events)) {
     const names = [...nodes.keys()].sort();
@@ -205,7 +205,7 @@ const SAME_HOST = 'same machine (both wrote one log file)';
  * ZooKeeper writing one server.log): offset 0 between them, preferred over
  * any estimate.
  */
-export function estimateSkew(events: readonly SkewEvent[], sameHost: readonly (readonly string[])[] = []): SkewReport {
+export function estimateSkew(events: Iterable<SkewEvent>, sameHost: readonly (readonly string[])[] = []): SkewReport {
   const samples = [...sessionSamples(events), ...burstSamples(events)];
   for (const group of sameHost) {
     for (let i = 0; i < group.length; i++) {
@@ -285,10 +285,23 @@ export function isSignificant(e: SkewEstimate): boolean {
 
 /**
  * Keeps the anchor events of a stream, bounded: feed it every classified
- * event, then call {@link estimateSkew} on `events`.
+ * event, then call {@link estimateSkew} on `events`. Each anchor is held as
+ * numbers in lists of their own (time, node and rule, the session and the
+ * two durations estimateSkew reads), not as an event with its fields:
+ * up to MAX_SESSION_EVENTS are kept to the end of the pass (35,000 in a
+ * gibibyte of an event-dense broker log, ~200 bytes each as objects).
  */
 export class SkewAnchors {
-  readonly events: SkewEvent[] = [];
+  private readonly times: number[] = [];
+  /** Per anchor: its node's number in `names` times the rules' count, plus its rule's number in ANCHOR_RULE_LIST. */
+  private readonly nodeRules: number[] = [];
+  /** Per anchor: its session (AnchorSessions). */
+  private readonly sessionIds = new AnchorSessions();
+  /** Per anchor: idleMs and timeoutMs as estimateSkew reads them (num), NaN where it reads none. */
+  private readonly idles: number[] = [];
+  private readonly timeouts: number[] = [];
+  private readonly names: string[] = [];
+  private readonly nodeNumbers = new Map<string, number>();
   private sessions = 0;
   private readonly lastBurst = new Map<string, number>();
   private readonly bursts = new Map<string, number>();
@@ -308,27 +321,80 @@ export class SkewAnchors {
     } else if (++this.sessions > MAX_SESSION_EVENTS) {
       return;
     }
-    this.events.push({ time: e.time, node: e.node, rule: rule!, fields: anchorFields(e.fields) });
+    let node = this.nodeNumbers.get(e.node);
+    if (node === undefined) {
+      this.nodeNumbers.set(e.node, (node = this.names.length));
+      this.names.push(e.node);
+    }
+    const { fields } = e;
+    this.times.push(e.time);
+    this.nodeRules.push(node * ANCHOR_RULE_LIST.length + ANCHOR_RULE_LIST.indexOf(rule!));
+    this.sessionIds.push(fields.session);
+    this.idles.push(num(fields.idleMs) ?? Number.NaN);
+    this.timeouts.push(num(fields.timeoutMs) ?? Number.NaN);
+  }
+
+  /**
+   * The anchors kept, as events (what estimateSkew reads of their fields),
+   * each made as it is reached: iterate it as often as needed.
+   */
+  get events(): Iterable<SkewEvent> & { readonly length: number } {
+    const { times, nodeRules, sessionIds, idles, timeouts, names } = this;
+    return {
+      length: times.length,
+      *[Symbol.iterator](): Iterator<SkewEvent> {
+        for (let i = 0; i < times.length; i++) {
+          const fields: Record<string, FieldValue> = {};
+          const session = sessionIds.at(i);
+          if (session !== undefined) fields.session = session;
+          if (!Number.isNaN(idles[i]!)) fields.idleMs = idles[i]!;
+          if (!Number.isNaN(timeouts[i]!)) fields.timeoutMs = timeouts[i]!;
+          const nodeRule = nodeRules[i]!;
+          yield { time: times[i]!, node: names[Math.floor(nodeRule / ANCHOR_RULE_LIST.length)]!, rule: ANCHOR_RULE_LIST[nodeRule % ANCHOR_RULE_LIST.length]!, fields };
+        }
+      },
+    };
   }
 }
 
-/** The fields estimateSkew reads. */
-const ANCHOR_FIELDS = ['session', 'idleMs', 'timeoutMs'] as const;
+const ANCHOR_RULE_LIST = [...ANCHOR_RULES];
 
 /**
- * What estimateSkew reads of an anchor's fields, in strings of their own: a
- * field is a slice of the line it was read from, which would be kept whole
- * with it (up to MAX_SESSION_EVENTS anchors are kept to the end of the pass).
+ * The sessions of the anchors kept, by the anchor's number, as estimateSkew
+ * reads them (a string, or none). ZooKeeper's session ids (`0x` and up to 16
+ * hex digits, as it prints them) are held as 64-bit numbers, 8 bytes each;
+ * any other string in a string of its own (a field is a slice of the line
+ * it was read from, which would be kept whole with it), by the anchor's
+ * number.
  */
-function anchorFields(fields: Readonly<Record<string, FieldValue>>): Record<string, FieldValue> {
-  const kept: Record<string, FieldValue> = {};
-  for (const k of ANCHOR_FIELDS) {
-    const v = fields[k];
-    if (v === undefined) continue;
-    kept[k] = typeof v === 'string' ? ownCopy(v) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? ownCopy(x) : x)) : v;
+class AnchorSessions {
+  private readonly chunks: BigUint64Array[] = [];
+  /** Anchors whose session is not held as a number: their string, or undefined where estimateSkew reads none. */
+  private readonly others = new Map<number, string | undefined>();
+  private length = 0;
+
+  push(session: FieldValue | undefined): void {
+    const i = this.length++;
+    if (i % SESSION_CHUNK === 0) this.chunks.push(new BigUint64Array(SESSION_CHUNK));
+    if (typeof session === 'string' && HEX_ID.test(session)) {
+      const id = BigInt(session);
+      // Only where the number gives the text back as it was (no leading zero, lower case).
+      if (`0x${id.toString(16)}` === session) {
+        this.chunks[this.chunks.length - 1]![i % SESSION_CHUNK] = id;
+        return;
+      }
+    }
+    this.others.set(i, typeof session === 'string' ? ownCopy(session) : undefined);
   }
-  return kept;
+
+  at(i: number): string | undefined {
+    if (this.others.has(i)) return this.others.get(i);
+    return `0x${this.chunks[Math.floor(i / SESSION_CHUNK)]![i % SESSION_CHUNK]!.toString(16)}`;
+  }
 }
+
+const SESSION_CHUNK = 4096;
+const HEX_ID = /^0x[0-9a-f]{1,16}$/;
 
 /** `+2.5s`, `-800ms`, `1m`, `2` (seconds) → ms; NaN when it is not a signed duration. */
 export function parseSkewOffset(text: string): number {

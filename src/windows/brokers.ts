@@ -482,7 +482,7 @@ export class BrokerTracker {
     const brokers = [...this.book.firstSeen.keys()].filter((n) => n.startsWith('broker-'));
     if (brokers.length < 2) return;
     // Those parked too: what is held of them tells the groups; a group's are read back (to change).
-    const isolated = this.book.entries(['isolated']).sort((a, b) => a.start - b.start);
+    const isolated = [...this.book.entries(['isolated'])].sort((a, b) => a.start - b.start);
     const used = new Set<Window | ParkedWindow>();
     // By start: the windows starting within TOGETHER_MS of one are a run of
     // the list, found by two indices that only move forward.

@@ -1,12 +1,5 @@
 import type { TimelineEvent } from '../timeline/event.js';
-import { addEvidence, evidenceOf, type KeptLine, type WindowBook } from './window.js';
-
-interface Election {
-  time: number;
-  broker: number;
-  /** Its line, out of memory where the windows are spooled (WindowBook.keep). */
-  line: KeptLine;
-}
+import { addEvidence, evidenceOf, type WindowBook } from './window.js';
 
 /**
  * The ZooKeeper-mode controller: which broker held it when, and how long the
@@ -14,16 +7,26 @@ interface Election {
  * partition could change leader then) until the next election.
  */
 export class ControllerTracker {
-  private readonly elections: Election[] = [];
+  /**
+   * The elections, in the order they came: when, the broker elected, and
+   * its line (WindowBook.keep's number: out of memory where the windows are
+   * spooled), in lists of numbers (tens of thousands in a long event-dense
+   * log: an object each was ~150 bytes).
+   */
+  private readonly times: number[] = [];
+  private readonly brokers: number[] = [];
+  private readonly lines: number[] = [];
   /** Elections did not come in time order (lines of a file out of order): read from the start. */
   private unordered = false;
 
   constructor(private readonly book: WindowBook) {}
 
   elected(broker: number, e: TimelineEvent): void {
-    const last = this.elections.at(-1);
-    if (last && !(e.time >= last.time)) this.unordered = true;
-    this.elections.push({ time: e.time, broker, line: this.book.keep(evidenceOf(e)) });
+    const { times } = this;
+    if (times.length > 0 && !(e.time >= times[times.length - 1]!)) this.unordered = true;
+    times.push(e.time);
+    this.brokers.push(broker);
+    this.lines.push(this.book.keep(evidenceOf(e)));
   }
 
   /**
@@ -31,16 +34,16 @@ export class ControllerTracker {
    * the order they came (by halving while they came in time order).
    */
   private firstAfter(t: number): number {
-    const { elections } = this;
+    const { times } = this;
     if (this.unordered) {
-      const i = elections.findIndex((x) => x.time > t);
-      return i < 0 ? elections.length : i;
+      const i = times.findIndex((x) => x > t);
+      return i < 0 ? times.length : i;
     }
     let lo = 0;
-    let hi = elections.length;
+    let hi = times.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (elections[mid]!.time > t) hi = mid;
+      if (times[mid]! > t) hi = mid;
       else lo = mid + 1;
     }
     return lo;
@@ -49,15 +52,16 @@ export class ControllerTracker {
   /** After the broker windows are final: one window per lost controller. */
   finish(): void {
     // Parked windows too (read back only for a window of the controller's).
-    const gone = this.book.entries(['broker-down', 'broker-hung', 'isolated']).filter((w) => w.node?.startsWith('broker-'));
-    for (const entry of gone) {
-      const id = Number(entry.node!.slice('broker-'.length));
+    const { times, brokers, lines } = this;
+    for (const entry of this.book.entries(['broker-down', 'broker-hung', 'isolated'])) {
+      if (!entry.node?.startsWith('broker-')) continue;
+      const id = Number(entry.node.slice('broker-'.length));
       // The controller at its start: the last election before the first one after it.
       const after = this.firstAfter(entry.start);
-      if (this.elections[after - 1]?.broker !== id) continue;
-      const next = this.elections[after];
+      if (after === 0 || brokers[after - 1] !== id) continue;
       // With no later election in the logs there is no telling how long it lasted.
-      if (!next) continue;
+      if (after >= times.length) continue;
+      const next = { time: times[after]!, broker: brokers[after]!, line: lines[after]! };
       const down = this.book.full(entry);
       const w = this.book.open({
         kind: 'controller-unavailable', node: down.node, start: down.start, startBounds: down.startBounds,

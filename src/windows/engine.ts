@@ -268,7 +268,7 @@ export class WindowList implements Iterable<Window> {
     let j = 0;
     while (i < held.length || j < order.length) {
       if (j >= order.length || (i < held.length && byOrder(held[i]!, spool.key(order[j]!)) < 0)) yield held[i++]!.w;
-      else yield spool.read(order[j++]!, undefined);
+      else yield spool.read(order[j++]!, undefined, true);
     }
   }
 }

@@ -2,7 +2,7 @@ import type { Effect } from '../catalogue/schema.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import {
   addEvidence, asIds, asList, asNumber, brokerIdOf, evidenceOf, MAX_EVIDENCE, overlaps, splitPartition,
-  type Evidence, type KeptLine, type Window, type WindowBook, type WindowContext,
+  type Evidence, type Window, type WindowBook, type WindowContext,
 } from './window.js';
 import { CUT_OFF } from './brokers.js';
 
@@ -20,8 +20,32 @@ const STALE_LEADER_MS = 15 * 60_000;
 interface LeaderChange {
   time: number;
   leader: number;
-  /** The controller's line (out of memory where the windows are spooled: WindowBook.keep). */
-  line: KeptLine;
+  /** The controller's line (WindowBook.keep's number: out of memory where the windows are spooled). */
+  line: number;
+}
+
+/**
+ * A partition's leader changes, in the order they came, in lists of numbers
+ * (an object per change was ~150 bytes, held to the end of the pass).
+ */
+class LeaderHistory {
+  readonly times: number[] = [];
+  readonly leaders: number[] = [];
+  readonly lines: number[] = [];
+
+  get length(): number {
+    return this.times.length;
+  }
+
+  push(time: number, leader: number, line: number): void {
+    this.times.push(time);
+    this.leaders.push(leader);
+    this.lines.push(line);
+  }
+
+  at(i: number): LeaderChange {
+    return { time: this.times[i]!, leader: this.leaders[i]!, line: this.lines[i]! };
+  }
 }
 
 /** `fullSize`: the replica count (Infinity when unknown); `missing`: the replicas known to be out. */
@@ -37,18 +61,18 @@ export class PartitionTracker {
   private readonly underReplicated = new Map<string, UnderReplicated>();
   private readonly underMinIsr = new Map<string, Window>();
   /** Per partition, each leader the controller named, in time order. */
-  private readonly leaders = new Map<string, LeaderChange[]>();
+  private readonly leaders = new Map<string, LeaderHistory>();
   /** Partitions whose leader changes did not come in time order (lines of a file out of order): read from the start. */
   private readonly unordered = new Set<string>();
   /** The two-leaders windows by node and partition, then start: a truncation told twice joins its window. */
-  private readonly twoLeaders = new Map<string, Map<number, Window | number>>();
+  private readonly twoLeaders = new Map<string, TwoLeadersTold>();
   /**
    * The latest two-leaders windows, not yet retired: nearly every truncation
    * is told twice, a line apart (the fetcher's line, then the log's), and the
    * window at hand takes the second line; an older one, spooled, reads back
    * what it cites to take a later telling.
    */
-  private readonly recentTwoLeaders: { told: Map<number, Window | number>; start: number }[] = [];
+  private readonly recentTwoLeaders: { told: TwoLeadersTold; start: number }[] = [];
   private readonly replicaSets = new Map<string, number[]>();
   /** Per partition, when the controller took which broker's replica offline (two lists: one object per partition, not per line). */
   private readonly offlineReplicas = new Map<string, { times: number[]; replicas: number[] }>();
@@ -60,12 +84,12 @@ export class PartitionTracker {
   }
 
   private noteLeader(p: string, leader: number, e: TimelineEvent): void {
-    const history = this.leaders.get(p) ?? [];
-    const last = history.at(-1);
-    if (last?.leader === leader) return;
-    if (last && !(e.time >= last.time)) this.unordered.add(p);
-    history.push({ time: e.time, leader, line: this.book.keep(evidenceOf(e)) });
-    this.leaders.set(p, history);
+    let history = this.leaders.get(p);
+    if (!history) this.leaders.set(p, (history = new LeaderHistory()));
+    const last = history.length - 1;
+    if (last >= 0 && history.leaders[last] === leader) return;
+    if (last >= 0 && !(e.time >= history.times[last]!)) this.unordered.add(p);
+    history.push(e.time, leader, this.book.keep(evidenceOf(e)));
   }
 
   /**
@@ -74,17 +98,18 @@ export class PartitionTracker {
    * history is in time order, else by reading it from the start (the answer
    * is then the first such change in the order the changes came).
    */
-  private firstAfter(p: string, history: readonly LeaderChange[], t: number, inclusive: boolean): number {
-    const after = (c: LeaderChange): boolean => (inclusive ? c.time >= t : c.time > t);
+  private firstAfter(p: string, history: LeaderHistory, t: number, inclusive: boolean): number {
+    const { times } = history;
+    const after = (time: number): boolean => (inclusive ? time >= t : time > t);
     if (this.unordered.has(p)) {
-      const i = history.findIndex(after);
-      return i < 0 ? history.length : i;
+      const i = times.findIndex(after);
+      return i < 0 ? times.length : i;
     }
     let lo = 0;
-    let hi = history.length;
+    let hi = times.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (after(history[mid]!)) hi = mid;
+      if (after(times[mid]!)) hi = mid;
       else lo = mid + 1;
     }
     return lo;
@@ -95,24 +120,29 @@ export class PartitionTracker {
     const history = this.leaders.get(p);
     if (!history) return undefined;
     // The leader before the first change later than t (in the order the changes came).
-    return history[this.firstAfter(p, history, t, false) - 1]?.leader;
+    const i = this.firstAfter(p, history, t, false) - 1;
+    return i >= 0 ? history.leaders[i] : undefined;
   }
 
   /** The first leader other than broker `id` the controller named for `p` from `from` to `to`. */
   private successor(p: string, from: number, to: number, id: number): LeaderChange | undefined {
-    const history = this.leaders.get(p) ?? [];
-    const match = (c: LeaderChange): boolean => c.time >= from && c.time <= to && c.leader >= 0 && c.leader !== id;
-    if (this.unordered.has(p)) return history.find(match);
-    for (let i = this.firstAfter(p, history, from, true); i < history.length && history[i]!.time <= to; i++) {
-      if (match(history[i]!)) return history[i];
-    }
+    const history = this.leaders.get(p);
+    if (!history) return undefined;
+    const { times, leaders } = history;
+    const match = (i: number): boolean => times[i]! >= from && times[i]! <= to && leaders[i]! >= 0 && leaders[i] !== id;
+    let i = this.unordered.has(p) ? 0 : this.firstAfter(p, history, from, true);
+    // In time order, the changes after `to` need not be read.
+    for (; i < times.length && (this.unordered.has(p) || times[i]! <= to); i++) if (match(i)) return history.at(i);
     return undefined;
   }
 
   /** The first change later than `t` (in the order they came) that `match` accepts. */
-  private nextLeader(p: string, history: readonly LeaderChange[], t: number, match: (c: LeaderChange) => boolean): LeaderChange | undefined {
-    if (this.unordered.has(p)) return history.find((c) => c.time > t && match(c));
-    for (let i = this.firstAfter(p, history, t, false); i < history.length; i++) if (match(history[i]!)) return history[i];
+  private nextLeader(p: string, history: LeaderHistory, t: number, match: (time: number, leader: number) => boolean): LeaderChange | undefined {
+    const { times, leaders } = history;
+    const unordered = this.unordered.has(p);
+    for (let i = unordered ? 0 : this.firstAfter(p, history, t, false); i < times.length; i++) {
+      if ((!unordered || times[i]! > t) && match(times[i]!, leaders[i]!)) return history.at(i);
+    }
     return undefined;
   }
 
@@ -304,11 +334,11 @@ export class PartitionTracker {
     // By node and partition, then start (a number, not a string per window).
     const where = `${e.node}\0${p}`;
     let byStart = this.twoLeaders.get(where);
-    if (!byStart) this.twoLeaders.set(where, (byStart = new Map()));
-    const told = byStart.get(start);
-    if (told !== undefined) {
+    if (!byStart) this.twoLeaders.set(where, (byStart = new TwoLeadersTold()));
+    const told = byStart.find(start);
+    if (told !== -1) {
       // The same truncation told twice (the fetcher's line, then the log's).
-      this.book.addLater(told, evidenceOf(e));
+      this.book.addLater(byStart.at(told), evidenceOf(e));
       return;
     }
     const elected = successor && this.book.cite(successor.line);
@@ -327,12 +357,13 @@ export class PartitionTracker {
     addEvidence(w, evidenceOf(e));
     this.book.close(w, e.time, e.time, { how: 'the old leader truncated its log (it had become a follower)', evidence: evidenceOf(e) });
     // Final but for the same truncation told again.
-    byStart.set(start, w);
+    byStart.add(start, w);
     this.recentTwoLeaders.push({ told: byStart, start });
     if (this.recentTwoLeaders.length > RECENT_TWO_LEADERS) {
       const old = this.recentTwoLeaders.shift()!;
-      const held = old.told.get(old.start);
-      if (typeof held === 'object') old.told.set(old.start, this.book.retire(held));
+      const at = old.told.find(old.start);
+      const held = old.told.at(at);
+      if (typeof held === 'object') old.told.set(at, this.book.retire(held));
     }
   }
 
@@ -351,13 +382,13 @@ export class PartitionTracker {
    */
   inferLeaderless(): void {
     // Parked windows too (read back only for a partition's window).
-    const gone = this.book.entries(['broker-down', 'broker-hung', 'log-dir-offline']).filter((w) => w.node?.startsWith('broker-'));
-    for (const entry of gone) {
-      const id = Number(entry.node!.slice('broker-'.length));
+    for (const entry of this.book.entries(['broker-down', 'broker-hung', 'log-dir-offline'])) {
+      if (!entry.node?.startsWith('broker-')) continue;
+      const id = Number(entry.node.slice('broker-'.length));
       let read: Window | undefined;
       for (const [p, history] of this.leaders) {
         if (this.leaderAt(p, entry.start) !== id) continue;
-        const next = this.nextLeader(p, history, entry.start, (c) => c.leader >= 0 && (c.leader !== id || (entry.end !== null && c.time >= entry.end)));
+        const next = this.nextLeader(p, history, entry.start, (time, leader) => leader >= 0 && (leader !== id || (entry.end !== null && time >= entry.end)));
         // A failed log directory takes only its own partitions: those the
         // controller then took offline on this broker.
         if (entry.kind === 'log-dir-offline' && !this.tookOffline(p, id, entry.start, next?.time ?? Infinity)) continue;
@@ -429,5 +460,63 @@ export class PartitionTracker {
         for (const ev of down.evidence.slice(0, MAX_EVIDENCE - 1)) addEvidence(w, ev);
       }
     }
+  }
+}
+
+/**
+ * One node's two-leaders windows of one partition, by start (a truncation
+ * told again joins the window of its start): the starts in order and, for
+ * each, its window, or the window's place in the spool once retired, in two
+ * lists (a map of maps held ~55 bytes a window, to the end of the pass),
+ * found by halving (starts come nearly in order: one is put in its place
+ * near the end).
+ */
+class TwoLeadersTold {
+  readonly starts: number[] = [];
+  readonly told: (Window | number)[] = [];
+  /** Starts that are no number (NaN) and their windows, apart: they have no place in the order. */
+  private readonly unordered = new Map<number, Window | number>();
+
+  /** Where the window of `start` is in `told` (NaN: in `unordered`); -1: none. */
+  find(start: number): number {
+    if (Number.isNaN(start)) return this.unordered.has(start) ? Number.NaN : -1;
+    const i = this.lowerBound(start);
+    return i < this.starts.length && this.starts[i] === start ? i : -1;
+  }
+
+  /** A window of a start not told before. */
+  add(start: number, w: Window): void {
+    if (Number.isNaN(start)) {
+      this.unordered.set(start, w);
+      return;
+    }
+    const i = this.lowerBound(start);
+    this.starts.splice(i, 0, start);
+    this.told.splice(i, 0, w);
+  }
+
+  /** The window at `i` (find's answer). */
+  at(i: number): Window | number {
+    return Number.isNaN(i) ? this.unordered.get(i)! : this.told[i]!;
+  }
+
+  set(i: number, told: Window | number): void {
+    if (Number.isNaN(i)) this.unordered.set(i, told);
+    else this.told[i] = told;
+  }
+
+  /** Where the first start not before `start` is. */
+  private lowerBound(start: number): number {
+    const { starts } = this;
+    let lo = 0;
+    let hi = starts.length;
+    // Most often the last or past it.
+    if (hi === 0 || starts[hi - 1]! < start) return hi;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }

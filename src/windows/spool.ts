@@ -3,6 +3,7 @@ import type { WindowKind } from '../model/window.js';
 import type { NodeKind, Severity } from '../model/record.js';
 import { evidenceFromRecord, evidenceNumber, evidenceRecord, MAX_EVIDENCE, numberEvidence, positionOf, type EdgeSource, type Evidence, type Window } from './window.js';
 import { StringTable, TempBytes } from './temp-bytes.js';
+import { Column } from './column.js';
 
 /**
  * Windows the pass is done with, out of memory: a window closed that no
@@ -16,13 +17,21 @@ import { StringTable, TempBytes } from './temp-bytes.js';
  * into memory (drop) where a look-up or a step after the pass changes one;
  * and lines trackers keep to cite later, maybe (keepLine).
  *
- * The file is unlinked as soon as it is open: nothing is left behind, even
- * when the run is killed. Where no such file can be made, the serialized
+ * A window is written in two parts, each to a file of its own: its head
+ * (what it is, when, why: all a windows table shows) and the lines it cites.
+ * A window read back as the windows are output reads its lines only if they
+ * are asked for: the tables (`windows`, `timeline`) read the heads alone,
+ * ~a fifth of the bytes, from a file of heads alone.
+ *
+ * The files are unlinked as soon as they are open: nothing is left behind,
+ * even when the run is killed. Where no such file can be made, the serialized
  * windows are held in memory instead (still a third of the objects' size).
  */
 export class WindowSpool {
-  /** The windows' text, one after the other (temp-bytes.ts: a file, or memory where there is none). */
+  /** The windows' heads, one after the other (temp-bytes.ts: a file, or memory where there is none). */
   readonly bytes = new TempBytes('windows');
+  /** The lines the windows cite, a table per window, and the lines kept on their own (keepLine). */
+  readonly lines = new TempBytes('lines');
   /** Per spooled window: its place in the order (start, kind, opening) and where its bytes are. */
   private readonly starts = new Column(Float64Array);
   private readonly kinds = new Column(Int8Array);
@@ -37,7 +46,7 @@ export class WindowSpool {
    * spool, with what it cited then (read back once, by file and line) and how
    * many lines that was.
    */
-  private readonly later = new Map<number, { evidence: Evidence[]; omitted: number; cited: Set<number>; count: number }>();
+  private readonly later = new Map<number, Later>();
   /**
    * One number per line cited (the same evidence object cited by several
    * windows is one object again when read back): a log line's evidence
@@ -100,9 +109,13 @@ export class WindowSpool {
     };
     const edge = (x: EdgeSource | undefined): StoredEdge => (x ? [x.how, x.evidence ? ref(x.evidence) : -1] : null);
     const evidence = w.evidence.map(ref);
+    const startEdge = edge(w.startSource);
+    const endEdge = edge(w.endSource);
+    const tableAt = this.lines.size;
+    const tableLength = this.lines.append(JSON.stringify(table));
     const stored: StoredWindow = [
-      w.kind, w.node ?? null, w.topic ?? null, w.partition ?? null, w.start, w.end, w.startBounds, w.endBounds, edge(w.startSource), edge(w.endSource),
-      w.confidence, w.reason, w.details, evidence, w.evidenceOmitted, table,
+      w.kind, w.node ?? null, w.topic ?? null, w.partition ?? null, w.start, w.end, w.startBounds, w.endBounds, startEdge, endEdge,
+      w.confidence, w.reason, w.details, evidence, w.evidenceOmitted, tableAt, tableLength,
     ];
     this.starts.push(w.start);
     this.kinds.push(this.kindOrder(w.kind));
@@ -144,14 +157,14 @@ export class WindowSpool {
    * only after the pass): where to read it back from (line).
    */
   keepLine(ev: Evidence): number {
-    this.lineOffsets.push(this.bytes.size);
-    this.lineLengths.push(this.bytes.append(JSON.stringify(this.lineOf(ev))));
+    this.lineOffsets.push(this.lines.size);
+    this.lineLengths.push(this.lines.append(JSON.stringify(this.lineOf(ev))));
     return this.lineOffsets.length - 1;
   }
 
   /** A line kept (keepLine's answer) read back; `shared`: as in read. */
   line(k: number, shared: Map<number, Evidence> | undefined): Evidence {
-    return this.lineEvidence(JSON.parse(this.bytes.text(this.lineOffsets.at(k), this.lineLengths.at(k))) as StoredLine, shared);
+    return this.lineEvidence(JSON.parse(this.lines.text(this.lineOffsets.at(k), this.lineLengths.at(k))) as StoredLine, shared);
   }
 
   /**
@@ -163,7 +176,7 @@ export class WindowSpool {
     let more = this.later.get(i);
     if (!more) {
       const s = this.stored(i);
-      const table = s[TABLE];
+      const table = this.table(s);
       const cited = new Set(s[EVIDENCE].map((k) => lineKey(table[k]![1], table[k]![2])));
       this.later.set(i, (more = { evidence: [], omitted: 0, cited, count: s[EVIDENCE].length }));
     }
@@ -175,8 +188,14 @@ export class WindowSpool {
     } else more.omitted++;
   }
 
+  /** Spooled window `i`'s head. */
   private stored(i: number): StoredWindow {
     return JSON.parse(this.bytes.text(this.offsets.at(i), this.lengths.at(i))) as StoredWindow;
+  }
+
+  /** The lines a window's head says it cites, as stored. */
+  private table(s: StoredWindow): StoredLine[] {
+    return JSON.parse(this.lines.text(s[TABLE_AT], s[TABLE_LENGTH])) as StoredLine[];
   }
 
   /** The spooled windows' numbers in the windows' order (start, kind, opening). */
@@ -193,26 +212,40 @@ export class WindowSpool {
     return { start: this.starts.at(i), kind: this.kinds.at(i), seq: this.seqs.at(i) };
   }
 
-  /** Spooled window `i` read back; `shared`: evidence already read back in this pass over the windows, by number. */
-  read(i: number, shared: Map<number, Evidence> | undefined): Window {
-    const [kind, node, topic, partition, start, end, startBounds, endBounds, startEdge, endEdge, confidence, reason, details, cites, omitted, table] = this.stored(i);
-    const evidence = table.map((line) => this.lineEvidence(line, shared));
-    const edge = (e: StoredEdge): EdgeSource | undefined => (e ? { how: e[0], evidence: e[1] < 0 ? null : evidence[e[1]]! } : undefined);
-    const startSource = edge(startEdge);
-    const endSource = edge(endEdge);
-    const w: Window = {
+  /**
+   * Spooled window `i` read back; `shared`: evidence already read back in
+   * this pass over the windows, by number. `lazy`: the lines it cites (its
+   * evidence, its edges' sources) read back only if they are asked for (a
+   * window to output, not to change).
+   */
+  read(i: number, shared: Map<number, Evidence> | undefined, lazy = false): Window {
+    const s = this.stored(i);
+    const [kind, node, topic, partition, start, end, startBounds, endBounds, , , confidence, reason, details, , omitted] = s;
+    const more = this.later.get(i);
+    const evidenceOmitted = omitted + (more?.omitted ?? 0);
+    if (lazy) {
+      return new CitingOnDemand({
+        kind, ...(node !== null && { node }), ...(topic !== null && { topic }), ...(partition !== null && { partition }),
+        start, end, startBounds, endBounds, confidence, reason, details, evidenceOmitted, track: { alive: 0 },
+      }, () => this.cites(s, shared, more));
+    }
+    const { evidence, startSource, endSource } = this.cites(s, shared, more);
+    return {
       kind, ...(node !== null && { node }), ...(topic !== null && { topic }), ...(partition !== null && { partition }),
       start, end, startBounds, endBounds,
       ...(startSource && { startSource }), ...(endSource && { endSource }),
-      confidence, reason, details, evidence: cites.map((k) => evidence[k]!), evidenceOmitted: omitted,
+      confidence, reason, details, evidence, evidenceOmitted,
       track: { alive: 0 },
     };
-    const more = this.later.get(i);
-    if (more) {
-      w.evidence.push(...more.evidence);
-      w.evidenceOmitted += more.omitted;
-    }
-    return w;
+  }
+
+  /** What a window's head says it cites, read back: its evidence (with that added later: `more`) and its edges' sources. */
+  private cites(s: StoredWindow, shared: Map<number, Evidence> | undefined, more: Later | undefined): Cites {
+    const evidence = this.table(s).map((line) => this.lineEvidence(line, shared));
+    const edge = (e: StoredEdge): EdgeSource | undefined => (e ? { how: e[0], evidence: e[1] < 0 ? null : evidence[e[1]]! } : undefined);
+    const cited = s[EVIDENCE].map((k) => evidence[k]!);
+    if (more) cited.push(...more.evidence);
+    return { evidence: cited, startSource: edge(s[START_EDGE]), endSource: edge(s[END_EDGE]) };
   }
 
   /** A string that repeats from line to line (a file's name, a node's, a rule's id) by number. */
@@ -244,34 +277,7 @@ export class WindowSpool {
 
   close(): void {
     this.bytes.close();
-  }
-}
-
-type NumberArray = Float64Array | Int32Array | Int8Array;
-
-/** Elements per chunk of a Column. */
-const CHUNK = 1 << 14;
-
-/**
- * Numbers appended, one per window spooled, in typed arrays of CHUNK each
- * (a window's place costs its bytes, not a JavaScript number's, and a
- * column grows by a chunk, never copied nor twice the size it needs).
- */
-class Column<T extends NumberArray> {
-  private readonly chunks: T[] = [];
-  length = 0;
-
-  constructor(private readonly make: new (n: number) => T) {}
-
-  push(n: number): void {
-    const at = this.length & (CHUNK - 1);
-    if (at === 0) this.chunks.push(new this.make(CHUNK));
-    this.chunks[this.chunks.length - 1]![at] = n;
-    this.length++;
-  }
-
-  at(i: number): number {
-    return this.chunks[i >>> 14]![i & (CHUNK - 1)]!;
+    this.lines.close();
   }
 }
 
@@ -289,18 +295,90 @@ type StoredLine = [number, number, number, number | null, number, string, number
 /** An edge's source: how, and the line it rests on (its place in the table; -1: none). */
 type StoredEdge = [string, number] | null;
 /**
- * A window as JSON, a list rather than an object with its keys (a third of
- * the time to write and read back): kind, node, topic, partition, start,
- * end, start and end bounds, start and end sources, confidence, reason,
- * details, the evidence (places in the table), evidence omitted, the table.
+ * A window's head as JSON, a list rather than an object with its keys (a
+ * third of the time to write and read back): kind, node, topic, partition,
+ * start, end, start and end bounds, start and end sources, confidence,
+ * reason, details, the evidence (places in the table), evidence omitted,
+ * and where the table of the lines it cites (StoredLine[], as JSON) is in
+ * the lines' file and its length.
  */
 type StoredWindow = [
   WindowKind, string | null, string | null, number | null, number, number | null, [number, number] | null, [number, number] | null, StoredEdge, StoredEdge,
-  Window['confidence'], string, Window['details'], number[], number, StoredLine[],
+  Window['confidence'], string, Window['details'], number[], number, number, number,
 ];
+const START_EDGE = 8;
+const END_EDGE = 9;
 const EVIDENCE = 13;
-const TABLE = 15;
+const TABLE_AT = 15;
+const TABLE_LENGTH = 16;
 
+/** Evidence added to a spooled window (WindowSpool.addEvidence): the lines, how many more were omitted, the lines it cites by file and line, and how many it cited when spooled. */
+interface Later {
+  evidence: Evidence[];
+  omitted: number;
+  cited: Set<number>;
+  count: number;
+}
+
+/** What a window cites: its evidence and its edges' sources. */
+interface Cites {
+  evidence: Evidence[];
+  startSource: EdgeSource | undefined;
+  endSource: EdgeSource | undefined;
+}
+
+/**
+ * A window read back whose evidence and edges' sources are read back (`read`)
+ * the first time one of them is asked for; each may be set, as on any window.
+ */
+class CitingOnDemand implements Window {
+  declare kind: WindowKind;
+  declare node?: string;
+  declare topic?: string;
+  declare partition?: number;
+  declare start: number;
+  declare end: number | null;
+  declare startBounds: [number, number] | null;
+  declare endBounds: [number, number] | null;
+  declare confidence: Window['confidence'];
+  declare reason: string;
+  declare details: Window['details'];
+  declare evidenceOmitted: number;
+  declare track: Window['track'];
+  private cites: Cites | undefined = undefined;
+
+  constructor(head: Omit<Window, 'evidence' | 'startSource' | 'endSource'>, private readonly read: () => Cites) {
+    Object.assign(this, head);
+  }
+
+  private get got(): Cites {
+    return (this.cites ??= this.read());
+  }
+
+  get evidence(): Evidence[] {
+    return this.got.evidence;
+  }
+
+  set evidence(v: Evidence[]) {
+    this.got.evidence = v;
+  }
+
+  get startSource(): EdgeSource | undefined {
+    return this.got.startSource;
+  }
+
+  set startSource(v: EdgeSource | undefined) {
+    this.got.startSource = v;
+  }
+
+  get endSource(): EdgeSource | undefined {
+    return this.got.endSource;
+  }
+
+  set endSource(v: EdgeSource | undefined) {
+    this.got.endSource = v;
+  }
+}
 /** Whether JSON gives `w` back as it is: every number finite, no member undefined. */
 function keptByJson(w: Window): boolean {
   const finite = (n: number | null | undefined) => n === null || n === undefined || Number.isFinite(n);

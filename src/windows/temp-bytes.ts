@@ -22,9 +22,19 @@ export class TempBytes {
   failed = false;
   private readonly memory: { at: number; bytes: Buffer }[] = [];
   private inMemory = 0;
-  private block = Buffer.allocUnsafe(1 << 15);
-  private blockAt = 0;
-  private blockLength = 0;
+  /**
+   * Blocks of the file read ahead, the one read least lately taken for the
+   * next: what is put aside is read back in a few runs at once, each in the
+   * order it was appended (windows by start, while they were put by end:
+   * those that lasted long are a run of their own). A read that goes on
+   * from where a block ends reads BLOCK bytes ahead; one elsewhere (a
+   * window parked long ago, a line kept), no more than SMALL_BLOCK or what
+   * it asks for.
+   */
+  private readonly blocks = Array.from({ length: BLOCKS }, () => ({ bytes: Buffer.allocUnsafe(0), at: 0, length: 0, used: 0 }));
+  private reads = 0;
+  /** The block the last read came from. */
+  private block = this.blocks[0]!;
 
   constructor(name: string) {
     let dir: string | undefined;
@@ -50,7 +60,6 @@ export class TempBytes {
 
   /** `text` UTF-8 encoded at the end (straight into the pending block); returns its length in bytes. */
   append(text: string): number {
-    this.blockLength = 0;
     // A UTF-16 unit is at most 3 bytes of UTF-8.
     if (this.used + text.length * 3 > this.pending.length) this.spill();
     let length: number;
@@ -94,14 +103,18 @@ export class TempBytes {
 
   /** The text of `length` bytes from `offset` (one append, or appends whole). */
   text(offset: number, length: number): string {
-    this.spill();
+    // Still in the pending block (the pass reads back what it put aside a moment ago): read there, not written first.
+    const pendingAt = this.appended - this.used;
+    if (offset >= pendingAt) return this.pending.toString('utf8', offset - pendingAt, offset - pendingAt + length);
+    if (offset + length > pendingAt) this.spill();
     if (offset >= this.inFile) {
       // Held past the file's end: the chunk that begins at or before it (an append is never split between chunks).
       const chunk = this.chunkAt(offset);
       return chunk.bytes.toString('utf8', offset - chunk.at, offset - chunk.at + length);
     }
     this.readAhead(offset, length);
-    return this.block.toString('utf8', offset - this.blockAt, offset - this.blockAt + length);
+    const { block } = this;
+    return block.bytes.toString('utf8', offset - block.at, offset - block.at + length);
   }
 
   /**
@@ -116,7 +129,8 @@ export class TempBytes {
       return chunk.bytes.subarray(offset - chunk.at);
     }
     this.readAhead(offset, Math.min(most, this.inFile - offset));
-    return this.block.subarray(offset - this.blockAt, this.blockLength);
+    const { block } = this;
+    return block.bytes.subarray(offset - block.at, block.length);
   }
 
   private chunkAt(offset: number): { at: number; bytes: Buffer } {
@@ -131,20 +145,34 @@ export class TempBytes {
   }
 
   /**
-   * Bytes of the file, through a block read ahead: what is put aside is most
-   * often read back in the order it was appended.
+   * Bytes of the file, in `block`, through the blocks read ahead (bytes of
+   * the file never change once written).
    */
   private readAhead(offset: number, length: number): void {
-    if (offset >= this.blockAt && offset + length <= this.blockAt + this.blockLength) return;
-    if (length > this.block.length) this.block = Buffer.allocUnsafe(length);
-    const want = Math.min(this.block.length, this.inFile - offset);
-    this.blockAt = offset;
-    this.blockLength = 0;
-    while (this.blockLength < length) {
-      const n = readSync(this.fd!, this.block, this.blockLength, want - this.blockLength, offset + this.blockLength);
-      if (n === 0) throw new Error('internal: a temporary file of the pass ended early');
-      this.blockLength += n;
+    const { blocks } = this;
+    let oldest = blocks[0]!;
+    let ahead = SMALL_BLOCK;
+    for (const b of blocks) {
+      if (offset >= b.at && offset + length <= b.at + b.length) {
+        b.used = ++this.reads;
+        this.block = b;
+        return;
+      }
+      if (b.length > 0 && offset >= b.at && offset < b.at + b.length + BLOCK) ahead = BLOCK;
+      if (b.used < oldest.used) oldest = b;
     }
+    const b = oldest;
+    if (b.bytes.length < Math.max(length, BLOCK)) b.bytes = Buffer.allocUnsafe(Math.max(length, BLOCK));
+    const want = Math.min(Math.max(length, ahead), this.inFile - offset);
+    b.at = offset;
+    b.length = 0;
+    while (b.length < length) {
+      const n = readSync(this.fd!, b.bytes, b.length, want - b.length, offset + b.length);
+      if (n === 0) throw new Error('internal: a temporary file of the pass ended early');
+      b.length += n;
+    }
+    b.used = ++this.reads;
+    this.block = b;
   }
 
   close(): void {
@@ -154,6 +182,11 @@ export class TempBytes {
     this.fd = undefined;
   }
 }
+
+/** Blocks of a file read ahead, and the bytes of each (TempBytes.readAhead). */
+const BLOCKS = 8;
+const BLOCK = 1 << 15;
+const SMALL_BLOCK = 1 << 12;
 
 const closeWhenUnreachable = new FinalizationRegistry<number>((fd) => {
   try {

@@ -6,6 +6,9 @@ import { ownCopy, PASS_POSITION, rowOnly, type Positioned, type TimelineEvent } 
 import type { WindowSpool } from './spool.js';
 import { FalseAlarmList } from './false-alarms.js';
 import type { EventRun } from '../timeline/run.js';
+import { ParkedWindow, ParkedWindows } from './parked.js';
+
+export { ParkedWindow } from './parked.js';
 
 /** A line that supports a window; time null for snapshot lines without one. */
 export interface Evidence {
@@ -310,9 +313,12 @@ const GROUP = 32;
  * a look-up read every block's bound, on every truncation line).
  */
 class Listed {
-  readonly windows: (Window | ParkedWindow)[] = [];
+  /** The windows held, and the numbers of those parked (ParkedWindows). */
+  readonly windows: (Window | number)[] = [];
   private readonly latestEnd: number[] = [];
   private readonly groupEnd: number[] = [];
+
+  constructor(private readonly parked: ParkedWindows) {}
 
   push(w: Window): void {
     this.windows.push(w);
@@ -332,16 +338,21 @@ class Listed {
     this.loosen();
   }
 
-  /** `w` (of this list) out of memory: `parked` stands in its place. */
-  park(w: Window, parked: ParkedWindow): void {
+  /** `w` (of this list) out of memory: its number among those parked stands in its place. */
+  park(w: Window, parked: number): void {
     const i = this.windows.lastIndexOf(w);
     if (i >= 0) this.windows[i] = parked;
   }
 
-  /** `p` (of this list) read back as `w`. */
-  unpark(p: ParkedWindow, w: Window): void {
+  /** Parked window `p` (of this list) read back as `w`. */
+  unpark(p: number, w: Window): void {
     const i = this.windows.lastIndexOf(p);
     if (i >= 0) this.windows[i] = w;
+  }
+
+  /** A window's place among those opened, held or parked. */
+  seqOf(w: Window | number): number {
+    return typeof w === 'number' ? this.parked.seq(w) : w.track.seq!;
   }
 
   /** `w` (of this list) now ends later than it did. */
@@ -370,8 +381,8 @@ class Listed {
    * asked, unless `span` (which `match` implies) rules it out by its start
    * and end.
    */
-  find(match: (w: Window) => boolean, since: number, unpark: (p: ParkedWindow) => Window, span?: Span): Window | undefined {
-    const { windows, latestEnd, groupEnd } = this;
+  find(match: (w: Window) => boolean, since: number, unpark: (p: number) => Window, span?: Span): Window | undefined {
+    const { windows, latestEnd, groupEnd, parked } = this;
     const blocks = latestEnd.length;
     for (let g = 0; g * GROUP < blocks; g++) {
       if (groupEnd[g]! < since) continue;
@@ -385,14 +396,12 @@ class Listed {
         const to = Math.min(windows.length, (b + 1) * BLOCK);
         let latest = -Infinity;
         for (let i = b * BLOCK; i < to; i++) {
-          let w = windows[i]!;
-          const end = w.end ?? Infinity;
+          const x = windows[i]!;
+          const end = typeof x === 'number' ? parked.end(x) : x.end ?? Infinity;
           if (end > latest) latest = end;
           if (end < since) continue;
-          if (w instanceof ParkedWindow) {
-            if (span && !span(w.start, w.end)) continue;
-            w = unpark(w);
-          }
+          if (typeof x === 'number' && span && !span(parked.start(x), end)) continue;
+          const w = typeof x === 'number' ? unpark(x) : x;
           if (match(w)) return w;
         }
         latestEnd[b] = latest;
@@ -405,35 +414,18 @@ class Listed {
   }
 }
 
-/** A line kept to cite later (WindowBook.keep): its place in the spool and the object while it lives, or the object. */
-export class KeptLine {
-  constructor(readonly kept: Evidence | number, public live: WeakRef<Evidence> | undefined) {}
-}
-
 /** A condition on a window's start and end alone. */
 export type Span = (start: number, end: number | null) => boolean;
-
-/**
- * A window of a broker (down, frozen, cut off) the pass is done with, in the
- * windows' spool (WindowSpool), and what is held of it: what look-ups and
- * the steps after the pass choose it by. A look-up that may take it reads
- * it back into memory (WindowBook.unpark); a step after the pass that only
- * reads it, reads a copy (WindowBook.full).
- */
-export class ParkedWindow {
-  constructor(
-    readonly kind: WindowKind, readonly node: string | undefined, readonly start: number, readonly end: number,
-    readonly seq: number, readonly place: number,
-  ) {}
-}
 
 /** A broker window's end this long before the latest line: no look-up of the pass reaches it (the longest, a truncation's, looks back 15 minutes). */
 const PARK_AFTER_MS = 30 * 60_000;
 
-/** A window's place among those opened, held or parked. */
-function seqOf(w: Window | ParkedWindow): number {
-  return w instanceof ParkedWindow ? w.seq : w.track.seq!;
-}
+/**
+ * Lines kept to cite (WindowBook.keep) held in memory besides the spool, the
+ * latest: on an event-dense log, nine in ten truncations that cite a
+ * partition's new leader cite one of the latest ~N elections.
+ */
+const KEPT_RECENT = 4096;
 
 export interface LastSeen {
   time: number;
@@ -470,8 +462,16 @@ export class WindowBook {
    * they were parked (undefined where one was read back).
    */
   private readonly toPark: Window[] = [];
-  private parked: (ParkedWindow | undefined)[] = [];
-  private parkedCount = 0;
+  private readonly parked = new ParkedWindows();
+  /**
+   * Lines kept to cite later (keep): those in the spool, the latest
+   * KEPT_RECENT by their number there (most are cited soon after, if ever:
+   * a truncation cites the election a moment before it; the others are read
+   * back when cited); those held (no spool, or one it cannot keep), all.
+   */
+  private readonly recentKept: (Evidence | undefined)[] = [];
+  private readonly recentNumbers = new Int32Array(KEPT_RECENT).fill(-1);
+  private readonly keptHeld: Evidence[] = [];
   /**
    * The evidence objects the steps after the pass read back parked windows
    * with (WindowSpool.shared): one object per line, as held.
@@ -530,27 +530,26 @@ export class WindowBook {
     const place = this.spool!.put(w, w.track.seq!);
     if (place === undefined) return;
     this.windows.splice(i, 1);
-    const parked = new ParkedWindow(w.kind, w.node, w.start, w.end, w.track.seq!, place);
+    const parked = this.parked.add(w.kind, w.node, w.start, w.end, w.track.seq!, place);
     this.index.get(w.node ?? '')?.get(w.kind)?.park(w, parked);
-    this.parked.push(parked);
-    this.parkedCount++;
   }
 
-  /** A parked window back in memory, as it was when parked (a look-up may change it); it leaves the spool. */
-  private unpark(p: ParkedWindow): Window {
-    const w = this.spool!.read(p.place, this.sharedEvidence);
-    w.track.seq = p.seq;
-    this.spool!.drop(p.place);
-    this.index.get(p.node ?? '')?.get(p.kind)?.unpark(p, w);
-    const at = this.parked.indexOf(p);
-    if (at >= 0) this.parked[at] = undefined;
-    this.parkedCount--;
+  /** Parked window `p` (its number among those parked) back in memory, as it was when parked (a look-up may change it); it leaves the spool. */
+  private unpark(p: number): Window {
+    const { parked } = this;
+    const place = parked.place(p);
+    const seq = parked.seq(p);
+    const w = this.spool!.read(place, this.sharedEvidence);
+    w.track.seq = seq;
+    this.spool!.drop(place);
+    this.index.get(parked.node(p) ?? '')?.get(parked.kind(p))?.unpark(p, w);
+    parked.readBack(p);
     // In the order opened, as windows held are.
     let lo = 0;
     let hi = this.windows.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.windows[mid]!.track.seq! < p.seq) lo = mid + 1;
+      if (this.windows[mid]!.track.seq! < seq) lo = mid + 1;
       else hi = mid;
     }
     this.windows.splice(lo, 0, w);
@@ -563,20 +562,19 @@ export class WindowBook {
    * The windows of `kinds`, held or parked, in the order they were opened
    * (the order `windows` held them all in): for the steps after the pass,
    * which choose them by what is held of the parked ones, then read those
-   * they need (full) or change (held).
+   * they need (full) or change (held). Those held and parked when it is
+   * called, each parked one made as it is reached (ParkedWindow).
    */
-  entries(kinds: readonly WindowKind[]): (Window | ParkedWindow)[] {
+  *entries(kinds: readonly WindowKind[]): Generator<Window | ParkedWindow> {
     const held = this.windows.filter((w) => kinds.includes(w.kind));
-    if (this.parkedCount === 0) return held;
-    const parked = this.parked.filter((p): p is ParkedWindow => p !== undefined && kinds.includes(p.kind)).sort((a, b) => a.seq - b.seq);
-    const all: (Window | ParkedWindow)[] = [];
+    const { parked } = this;
+    const order = parked.count === 0 ? new Int32Array(0) : parked.ofKinds(kinds);
     let i = 0;
     let j = 0;
-    while (i < held.length || j < parked.length) {
-      if (j >= parked.length || (i < held.length && held[i]!.track.seq! < parked[j]!.seq)) all.push(held[i++]!);
-      else all.push(parked[j++]!);
+    while (i < held.length || j < order.length) {
+      if (j >= order.length || (i < held.length && held[i]!.track.seq! < parked.seq(order[j]!))) yield held[i++]!;
+      else yield parked.view(order[j++]!);
     }
-    return all;
   }
 
   /** A window as it is: one held, or a parked one read back (a copy: what is changed on it is lost). */
@@ -589,7 +587,7 @@ export class WindowBook {
 
   /** A window held: one held, or a parked one back in memory (to change it). */
   held(w: Window | ParkedWindow): Window {
-    return w instanceof ParkedWindow ? this.unpark(w) : w;
+    return w instanceof ParkedWindow ? this.unpark(w.index) : w;
   }
 
   /**
@@ -603,12 +601,26 @@ export class WindowBook {
 
   /**
    * A line a tracker keeps to cite later, maybe (a controller's election, a
-   * partition's new leader): out of memory where there is a spool, the
-   * object itself while anything else holds it.
+   * partition's new leader), by a number (cite's): out of memory where there
+   * is a spool (the latest KEPT_RECENT held too), else held.
    */
-  keep(ev: Evidence): KeptLine {
+  keep(ev: Evidence): number {
     const out = this.spool && Number.isFinite(ev.line) && (ev.time === null || Number.isFinite(ev.time));
-    return out ? new KeptLine(this.spool!.keepLine(ev), new WeakRef(ev)) : new KeptLine(ev, undefined);
+    if (!out) {
+      // Held: a negative number (the spool's are 0 and up).
+      this.keptHeld.push(ev);
+      return -this.keptHeld.length;
+    }
+    const k = this.spool!.keepLine(ev);
+    this.remember(k, ev);
+    return k;
+  }
+
+  /** Line `k` kept in the spool, among the latest held. */
+  private remember(k: number, ev: Evidence): void {
+    const slot = k % KEPT_RECENT;
+    this.recentKept[slot] = ev;
+    this.recentNumbers[slot] = k;
   }
 
   /**
@@ -616,14 +628,11 @@ export class WindowBook {
    * back (then cited by nothing, so none can tell it from the first; after
    * the pass, as the windows read back cite it).
    */
-  cite(line: KeptLine): Evidence {
-    const { kept } = line;
-    if (typeof kept !== 'number') return kept;
-    let ev = line.live?.deref();
-    if (!ev) {
-      ev = this.spool!.line(kept, this.sharedEvidence);
-      line.live = new WeakRef(ev);
-    }
+  cite(k: number): Evidence {
+    if (k < 0) return this.keptHeld[-k - 1]!;
+    if (this.recentNumbers[k % KEPT_RECENT] === k) return this.recentKept[k % KEPT_RECENT]!;
+    const ev = this.spool!.line(k, this.sharedEvidence);
+    this.remember(k, ev);
     return ev;
   }
 
@@ -668,7 +677,7 @@ export class WindowBook {
     return found;
   }
 
-  private readonly unparkInList = (p: ParkedWindow): Window => this.unpark(p);
+  private readonly unparkInList = (p: number): Window => this.unpark(p);
 
   /** Changes what a window is (a down broker found frozen, a silent ZooKeeper server found dead). */
   setKind(w: Window, kind: WindowKind): void {
@@ -677,7 +686,7 @@ export class WindowBook {
     const list = this.listOf(w.node, kind);
     const at = w.track.seq!;
     let i = list.windows.length;
-    while (i > 0 && seqOf(list.windows[i - 1]!) > at) i--;
+    while (i > 0 && list.seqOf(list.windows[i - 1]!) > at) i--;
     list.insert(i, w);
   }
 
@@ -685,7 +694,7 @@ export class WindowBook {
     let kinds = this.index.get(node ?? '');
     if (!kinds) this.index.set(node ?? '', (kinds = new Map()));
     let list = kinds.get(kind);
-    if (!list) kinds.set(kind, (list = new Listed()));
+    if (!list) kinds.set(kind, (list = new Listed(this.parked)));
     return list;
   }
 

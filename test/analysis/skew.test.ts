@@ -79,6 +79,33 @@ describe('estimateSkew', () => {
     anchors.observe({ time: T0, node: 'broker-1', fields: {}, rule: null });
     expect(anchors.events).toHaveLength(6);
   });
+
+  it('gives back each anchor kept as it read it: its time, node, rule, session and the durations estimateSkew reads', () => {
+    const fed = [
+      ev('zk-1', 'zk.session.established', T0, { session: '0x1512b1d2a3c0000', timeoutMs: 6000, other: 'x' }),
+      // Held as a number only where the number gives its text back: not with a leading zero, nor upper case, nor past 64 bits.
+      ev('broker-1', 'kafka.zk.session-established', T0 + 1, { session: '0x01512b1d2a3c0000', timeoutMs: '6000' }),
+      ev('broker-1', 'kafka.zk.session-timeout', T0 + 2, { session: '0x1512B1D2A3C0000', idleMs: 4000 }),
+      ev('broker-2', 'kafka.zk.session-timeout', T0 + 3, { session: '0x1ffffffffffffffff', idleMs: 'n/a' }),
+      ev('zk-2', 'zk.session.expired', T0 + 4, { session: '0xffffffffffffffff', timeoutMs: 0 }),
+      ev('zk-2', 'zk.session.expired', T0 + 5, { session: '0x0' }),
+      ev('zk-2', 'zk.session.expired', T0 + 6, { session: 17, timeoutMs: [5] }),
+      ev('zk-2', 'zk.session.expired', T0 + 7, { session: ['0x1'] }),
+      ev('broker-3', 'kafka.fetcher.removed', T0 + 8),
+    ];
+    const anchors = new SkewAnchors();
+    for (const e of fed) anchors.observe({ ...e, rule: { id: e.rule } });
+    const read = (f: SkewEvent['fields']): SkewEvent['fields'] => ({
+      ...(typeof f.session === 'string' && { session: f.session }),
+      ...(typeof f.idleMs === 'number' && { idleMs: f.idleMs }),
+      ...(f.idleMs === '4000' && { idleMs: 4000 }),
+      ...(typeof f.timeoutMs === 'number' && { timeoutMs: f.timeoutMs }),
+      ...(f.timeoutMs === '6000' && { timeoutMs: 6000 }),
+    });
+    expect([...anchors.events]).toEqual(fed.map((e) => ({ ...e, fields: read(e.fields) })));
+    // Read as often as asked for.
+    expect([...anchors.events]).toHaveLength(fed.length);
+  });
 });
 
 describe('--skew values', () => {

@@ -66,6 +66,25 @@ const LINES = [
   `${ts(30, 0)} INFO earlier: out of order (kafka.log.Log)`,
   '',
   `${ts(30, 1)} INFO [GroupMetadataManager brokerId=2] Removed 0 expired offsets in 1 milliseconds. (kafka.coordinator.group.GroupMetadataManager)`,
+  // Known loggers' names at a line's end where the scan back to the `(` finds another name or none (the scanner's tail cache).
+  `${ts(30, 2)} INFO Truncating to 5 (a.kafka.log.Log)`,
+  `${ts(30, 3)} INFO Truncating to 5 x(kafka.log.Log)`,
+  `${ts(30, 4)} INFO Truncating to 5 (x(kafka.log.Log)`,
+  `${ts(30, 5)} INFO (kafka.log.Log)`,
+  `${ts(30, 6)} INFO  (kafka.log.Log)`,
+  `${ts(30, 7)} INFO Truncating to 5 (Log)`,
+  `${ts(30, 8)} INFO Truncating to 5 (kafka.log.Log)`,
+  `${ts(30, 9)} INFO Connect again (org.apache.kafka.connect.runtime.Worker:123)`,
+  `${ts(30, 10)} INFO Connect again (runtime.Worker:123)`,
+  // The minute of the line before, with seconds that are no time (the scanner reads only the seconds of a minute it read).
+  '[2024-03-31 02:30:61,149] INFO a 61st second (kafka.log.Log)',
+  '[2024-03-31 02:30:60,149] INFO a leap second (kafka.log.Log)',
+  '[2024-03-31 02:30:1x,149] INFO not a second (kafka.log.Log)',
+  '[2024-03-31 02:30-11,149] INFO not a time (kafka.log.Log)',
+  '[2024-03-31 02:30:11;149] INFO not a time (kafka.log.Log)',
+  '[2024-03-31 02:30:11.14x] INFO not a time (kafka.log.Log)',
+  '[2024-03-31T02:30:12.149] INFO another separator (kafka.log.Log)',
+  '[2024-03-31T02:30:13,150] INFO the same minute (kafka.log.Log)',
 ];
 
 describe.skipIf(!native)('native scanner', () => {
