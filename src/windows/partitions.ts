@@ -474,12 +474,12 @@ export class PartitionTracker {
 class TwoLeadersTold {
   readonly starts: number[] = [];
   readonly told: (Window | number)[] = [];
-  /** Starts that are no number (NaN) and their windows, apart: they have no place in the order. */
-  private readonly unordered = new Map<number, Window | number>();
+  /** The window of a start that is no number (NaN), apart: it has no place in the order, and all such starts are one. */
+  private noStart: Window | number | undefined;
 
-  /** Where the window of `start` is in `told` (NaN: in `unordered`); -1: none. */
+  /** Where the window of `start` is in `told` (NaN: it is noStart); -1: none. */
   find(start: number): number {
-    if (Number.isNaN(start)) return this.unordered.has(start) ? Number.NaN : -1;
+    if (Number.isNaN(start)) return this.noStart === undefined ? -1 : Number.NaN;
     const i = this.lowerBound(start);
     return i < this.starts.length && this.starts[i] === start ? i : -1;
   }
@@ -487,7 +487,7 @@ class TwoLeadersTold {
   /** A window of a start not told before. */
   add(start: number, w: Window): void {
     if (Number.isNaN(start)) {
-      this.unordered.set(start, w);
+      this.noStart = w;
       return;
     }
     const i = this.lowerBound(start);
@@ -497,11 +497,11 @@ class TwoLeadersTold {
 
   /** The window at `i` (find's answer). */
   at(i: number): Window | number {
-    return Number.isNaN(i) ? this.unordered.get(i)! : this.told[i]!;
+    return Number.isNaN(i) ? this.noStart! : this.told[i]!;
   }
 
   set(i: number, told: Window | number): void {
-    if (Number.isNaN(i)) this.unordered.set(i, told);
+    if (Number.isNaN(i)) this.noStart = told;
     else this.told[i] = told;
   }
 
