@@ -68,10 +68,13 @@ describe('compression is recognised by its first bytes', () => {
   });
 });
 
+/** The plain file's timeline, read once for every format. */
+let plainTimeline: ReturnType<typeof timeline> | undefined;
+
 describe.each(FORMATS)('$name', ({ name, tool, args, ext }) => {
   const missing = !has(tool);
   it.skipIf(missing)(`reads to the same timeline as the plain file (needs ${tool})`, () => {
-    const reference = timeline(plain);
+    const reference = (plainTimeline ??= timeline(plain));
     expect(reference.status, reference.stderr).toBe(0);
     const named = compress(tool, args, join(tmp.root, `server.log.1.${ext}`));
     const got = timeline(named);
