@@ -191,11 +191,13 @@ export class TempBytes {
 
   /**
    * Up to `most` bytes from `offset` (fewer at the end, or where what is held
-   * in memory begins), for a reader that takes them in order; the buffer is
-   * written over by the next read.
+   * in memory or not yet written begins), for a reader that takes them in
+   * order; the buffer is written over by the next read or append.
    */
   bytes(offset: number, most: number): Buffer {
-    this.spill();
+    // Still in the pending block: read there, not written first (a line kept a moment ago, read back by its number).
+    const pendingAt = this.appended - this.used;
+    if (offset >= pendingAt) return this.pending.subarray(offset - pendingAt, Math.min(this.used, offset - pendingAt + most));
     if (offset >= this.inFile) {
       const chunk = this.chunkAt(offset);
       return chunk.bytes.subarray(offset - chunk.at);
