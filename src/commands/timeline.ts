@@ -4,6 +4,7 @@ import { SEVERITIES, type Severity } from '../model/record.js';
 import { CATEGORIES } from '../catalogue/schema.js';
 import type { InputJson, TimelineJson } from '../model/timeline.js';
 import { writeText, flushed } from '../report/stream-json.js';
+import { jsonString } from '../report/json-bytes.js';
 import { Progress } from '../cli/progress.js';
 import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import type { SkewReport } from '../analysis/skew.js';
@@ -368,6 +369,8 @@ function eventLine(zone: Zone): (e: TimelineEvent) => string {
       ruled.set(rule, what);
     }
     const lines = continuation.length === 0 ? '[]' : JSON.stringify(continuation);
-    return `{"time":${JSON.stringify(zone.format(e.time))}${where}${JSON.stringify(e.line)}${what.text}${JSON.stringify(message)},"fields":${JSON.stringify(fields)},"continuation":${lines}}\n`;
+    // A finite line number's text is String's; the time's and message's, their own between quotes unless something in them is escaped.
+    const line = Number.isFinite(e.line) ? e.line : 'null';
+    return `{"time":${jsonString(zone.format(e.time))}${where}${line}${what.text}${jsonString(message)},"fields":${JSON.stringify(fields)},"continuation":${lines}}\n`;
   };
 }
