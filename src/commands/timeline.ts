@@ -3,13 +3,14 @@ import { printable } from '../sources/printable.js';
 import { SEVERITIES, type Severity } from '../model/record.js';
 import { CATEGORIES } from '../catalogue/schema.js';
 import type { InputJson, TimelineJson } from '../model/timeline.js';
-import { LazyArray, StreamedArray, streamedDocument, writeChunks, writeLines, writeText, flushed } from '../report/stream-json.js';
+import { writeText, flushed } from '../report/stream-json.js';
+import { jsonString } from '../report/json-bytes.js';
 import { Progress } from '../cli/progress.js';
 import { runtimeZoneChecks } from '../analysis/runtime-zone.js';
 import type { SkewReport } from '../analysis/skew.js';
-import { renderAccounting, renderSkipped, TimelineTable } from '../report/table.js';
+import { renderAccounting, renderSkipped } from '../cli/accounting.js';
 import { buildTimeline } from '../read/build.js';
-import { Compactor, type CompactRow } from '../timeline/compact.js';
+import type { CompactRow } from '../timeline/compact.js';
 import { toEventJson } from '../timeline/event.js';
 import {
   brokenInputFlags, checkCatalogueFlags, checkNodeMap, checkSkewNodes, displayFlags, failOnMissing, inputFlags, inputPaths, knownValues, LIST,
@@ -17,17 +18,12 @@ import {
   reportRuntimeZones, reportSkew, skewFlag, StrictFailure, timeRange, unrecognisedHandlers, zoneFlag,
 } from '../cli/common.js';
 import { eventFilter, filtersNothing, windowFilter, type EventFilter } from '../timeline/filter.js';
-import { rezoneWindow, rezoneWindows } from '../windows/display-zone.js';
-import { windowsTableBlocks } from '../report/windows-table.js';
-import { toWindowJson, WindowsSink } from '../windows/build.js';
 import type { Window } from '../windows/engine.js';
 import { through } from '../timeline/sink.js';
 import type { WindowsDocJson } from '../model/window.js';
-import { closingFor, eventFileLines, twinRecord } from '../report/events-closing.js';
-import { BULK_ACTION, ecsEvent, ecsWindow } from '../report/ecs.js';
 import type { TimelineEvent } from '../timeline/event.js';
 import type { Zone } from '../time/zone.js';
-import { StartupConfigScan } from '../readers/startup-config.js';
+import type { StartupConfigScan } from '../readers/startup-config.js';
 import type { PlannedFile } from '../read/plan.js';
 
 export default class TimelineCommand extends Command {
@@ -111,6 +107,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     // Classified events dropped as appender twins: an event file records them for the skew estimate (readers/events-ndjson.ts).
     const twins: TimelineEvent[] = [];
     const startups = new Map<string, StartupConfigScan>();
+    // Each format's own modules are loaded for it alone (ndjson's start-up does without the window engine, the table, ECS and the event file's).
+    const { StartupConfigScan } = flags.format === 'events' && flags.all ? await import('../readers/startup-config.js') : {};
     let timeline;
     let progress: Progress | undefined;
     try {
@@ -134,7 +132,7 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         ...(flags.format === 'events' && flags.all && {
           watchLines: (f: PlannedFile) => {
             if (f.kind !== 'kafka-server') return undefined;
-            const scan = new StartupConfigScan(f);
+            const scan = new StartupConfigScan!(f);
             startups.set(f.path, scan);
             return scan;
           },
@@ -146,14 +144,15 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     failOnMissing(this, timeline.plan.missing);
     knownValues(this, 'node', flags.node, plannedNodes(timeline.plan), { one: 'node', many: 'nodes', where: ' in these logs' });
     progress = new Progress(timeline.plan);
-    const sink = withWindows ? await WindowsSink.open(timeline.plan.others, zone) : undefined;
+    const windowing = withWindows ? await windowModules() : undefined;
+    const sink = windowing ? await windowing.WindowsSink.open(timeline.plan.others, zone) : undefined;
     const keep = eventFilter(filter);
     const batches = sink ? through(timeline.eventBatches, [sink], (e) => (flags.all || e.rule !== null) && keep(e)) : through(timeline.eventBatches, []);
     /** The windows, once the pass is over: those the filters keep, in the zone shown. */
     const windowsDoc = (): { all: WindowsDocJson; kept: WindowsDocJson } => {
       const all = sink!.finish().doc;
       const kept = { ...all, windows: all.windows.filter(windowFilter(filter)) };
-      return { all, kept: shown !== zone ? rezoneWindows(kept, shown) : kept };
+      return { all, kept: shown !== zone ? windowing!.rezoneWindows(kept, shown) : kept };
     };
 
     if (this.jsonEnabled()) {
@@ -161,6 +160,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const { EventSchema, TimelineSchema } = await import('../model/timeline.js');
       const { WindowSchema } = await import('../model/window.js');
       const { compiledParse } = await import('../model/check.js');
+      const { LazyArray, StreamedArray, streamedDocument, writeChunks } = await import('../report/stream-json.js');
+      const { toWindowJson, rezoneWindow } = windowing!;
       const event = compiledParse(EventSchema);
       // Written as it is read: each event checked against its schema and spooled, the document's head once the pass is over.
       const events = new StreamedArray();
@@ -203,40 +204,52 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const { writeParquet } = await import('../report/parquet.js');
       await writeParquet(batches, process.stdout);
     } else if (flags.format !== 'table') {
+      const { BULK_ACTION, ecsEvent, ecsWindow } = ecs ? await import('../report/ecs.js') : {};
+      const { closingFor, eventFileLines, twinRecord } = flags.format === 'events' ? await import('../report/events-closing.js') : {};
       const action = flags.format === 'ecs-bulk' ? `${BULK_ACTION}\n` : '';
       const line = ecs
-        ? (e: TimelineEvent) => `${action}${JSON.stringify(ecsEvent(e))}\n`
+        ? (e: TimelineEvent) => `${action}${JSON.stringify(ecsEvent!(e))}\n`
         : flags.format === 'events'
-          ? eventFileLines(shown)
+          ? eventFileLines!(shown)
           : eventLine(shown);
-      // Lines are gathered into writes of ~64 KiB: one write per event costs more than the event.
-      let pending = '';
+      // Lines are gathered into writes of ~64 KiB: one write per event costs more than the event. Gathered in a list
+      // joined once per write: appending each to one string (a rope of ropes, flattened to be encoded) cost a quarter more.
+      let pending: string[] = [];
+      let pendingLength = 0;
       let written = 0;
+      const add = (text: string): void => {
+        pending.push(text);
+        pendingLength += text.length;
+      };
       const flush = async (): Promise<void> => {
-        const text = pending;
-        pending = '';
+        const text = pending.join('');
+        pending = [];
+        pendingLength = 0;
         progress!.clear();
         await writeText(process.stdout, text);
       };
       for await (const batch of batches) {
-        for (const t of twins.splice(0)) pending += twinRecord(t, shown);
+        for (const t of twins.splice(0)) add(twinRecord!(t, shown));
         for (const e of batch) {
-          pending += line(e);
+          add(line(e));
           written++;
-          if (pending.length >= 1 << 16) await flush();
+          if (pendingLength >= 1 << 16) await flush();
         }
       }
-      if (pending.length > 0) await flush();
-      for (const t of twins.splice(0)) pending += twinRecord(t, shown);
+      if (pendingLength > 0) await flush();
+      for (const t of twins.splice(0)) add(twinRecord!(t, shown));
       if (ecs) {
         // Windows as state documents, after the events.
-        for (const w of sink ? windowsDoc().kept.windows : []) pending += `${action}${JSON.stringify(ecsWindow(w))}\n`;
+        for (const w of sink ? windowsDoc().kept.windows : []) add(`${action}${JSON.stringify(ecsWindow!(w))}\n`);
       } else if (flags.format === 'events') {
         // Closing records: what the event file needs to be read back as an input (readers/events-ndjson.ts).
-        pending += await closingFor(timeline, { zone, all: flags.all, filtered: !filtersNothing(filter), skew, events: written, startups });
+        add(await closingFor!(timeline, { zone, all: flags.all, filtered: !filtersNothing(filter), skew, events: written, startups }));
       }
       await flush();
     } else {
+      const { TimelineTable } = await import('../report/table.js');
+      const { Compactor } = await import('../timeline/compact.js');
+      const { writeLines } = await import('../report/stream-json.js');
       progress.clear();
       this.log(`Timeline of ${paths.join(' ')} — times in ${shown.name} (log4j timestamps read as ${zone.name} wall-clock time)`);
       let rows = 0;
@@ -272,8 +285,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         const brief = filtersNothing(filter);
         const kept = function* () {
           for (const w of list) {
-            const json = toWindowJson(w, zone, false, brief);
-            if (keptJson(json)) yield shown !== zone ? rezoneWindow(json, shown) : json;
+            const json = windowing!.toWindowJson(w, zone, false, brief);
+            if (keptJson(json)) yield shown !== zone ? windowing!.rezoneWindow(json, shown) : json;
           }
         };
         this.log('');
@@ -283,8 +296,8 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
           this.log(`Outage windows matching the filters: ${count} of ${list.length}`);
         }
         // Of the false alarms, only their number.
-        const summary = { ...(shown !== zone ? rezoneWindows(head(false), shown) : head(false)), falseAlarms };
-        await writeLines(process.stdout, windowsTableBlocks(summary, kept()));
+        const summary = { ...(shown !== zone ? windowing!.rezoneWindows(head(false), shown) : head(false)), falseAlarms };
+        await writeLines(process.stdout, windowing!.windowsTableBlocks(summary, kept()));
       }
     }
     progress.stop();
@@ -318,6 +331,14 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
     reportReadFailures(inputs);
   }
 
+}
+
+/** The window engine and what shows its windows: loaded for the formats that print them. */
+async function windowModules() {
+  const [{ WindowsSink, toWindowJson }, { rezoneWindow, rezoneWindows }, { windowsTableBlocks }] = await Promise.all([
+    import('../windows/build.js'), import('../windows/display-zone.js'), import('../report/windows-table.js'),
+  ]);
+  return { WindowsSink, toWindowJson, rezoneWindow, rezoneWindows, windowsTableBlocks };
 }
 
 /**
@@ -355,6 +376,8 @@ function eventLine(zone: Zone): (e: TimelineEvent) => string {
       ruled.set(rule, what);
     }
     const lines = continuation.length === 0 ? '[]' : JSON.stringify(continuation);
-    return `{"time":${JSON.stringify(zone.format(e.time))}${where}${JSON.stringify(e.line)}${what.text}${JSON.stringify(message)},"fields":${JSON.stringify(fields)},"continuation":${lines}}\n`;
+    // A finite line number's text is String's; the time's and message's, their own between quotes unless something in them is escaped.
+    const line = Number.isFinite(e.line) ? e.line : 'null';
+    return `{"time":${jsonString(zone.format(e.time))}${where}${line}${what.text}${jsonString(message)},"fields":${JSON.stringify(fields)},"continuation":${lines}}\n`;
   };
 }

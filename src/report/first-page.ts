@@ -56,8 +56,11 @@ export function firstPage(r: ReportDoc): FirstPage {
     else byKind.set(w.kind, [w]);
   }
   for (const [kind, ws] of byKind) {
+    // Each window's duration and subject read once, not twice per comparison.
     const lasting = ws.filter((w) => w.durationMs === null || w.durationMs >= BLIP_MS)
-      .sort((a, b) => (b.durationMs ?? Infinity) - (a.durationMs ?? Infinity) || byNodeName(subjectOf(a), subjectOf(b)));
+      .map((w) => ({ w, duration: w.durationMs ?? Infinity, subject: subjectOf(w) }))
+      .sort((a, b) => b.duration - a.duration || byNodeName(a.subject, b.subject))
+      .map(({ w }) => w);
     const blips = ws.length - lasting.length;
     const told = lasting.slice(0, LIST).map((w) => `${subjectOf(w)} ${humanDuration(w.durationMs)} (${span(w)}, ${sure(w)})`);
     const more = [
@@ -120,8 +123,18 @@ export function firstPage(r: ReportDoc): FirstPage {
   // their start — then the settings that turned it into impact (findings tied to a window), then a producer
   // setting the windows betray.
   const causes: FirstPage['causes'] = [];
-  const nodeWindows = r.windows.filter((w) => w.topic === undefined).sort((a, b) => Date.parse(a.start) - Date.parse(b.start));
-  const triggers = nodeWindows.filter((w, k) => nodeWindows.findIndex((x) => x.node === w.node) === k).slice(0, 2);
+  // Each start read once (a brief's start is formatted when read), not twice per comparison; the first window of each
+  // node found by a set, not by a search of the windows before it (quadratic in the node windows of a long log).
+  const nodeWindows = r.windows.filter((w) => w.topic === undefined).map((w) => ({ w, start: Date.parse(w.start) }))
+    .sort((a, b) => a.start - b.start);
+  const triggers: WindowJson[] = [];
+  const nodesSeen = new Set<string | undefined>();
+  for (const { w } of nodeWindows) {
+    if (triggers.length === 2) break;
+    if (nodesSeen.has(w.node)) continue;
+    nodesSeen.add(w.node);
+    triggers.push(w);
+  }
   for (const w of triggers) {
     causes.push({
       text: `${kindStyle(w.kind).label}: ${subjectOf(w) || 'the cluster'} from ${span(w)} (${humanDuration(w.durationMs)}, ${sure(w)}${w.startSource ? `; start: ${w.startSource.how}` : ''})`,

@@ -108,6 +108,16 @@ function newLine(buf: Buffer, at: number, depth: number): number {
 
 /** What JSON.stringify escapes in a string: quotes, backslashes, control characters and surrogates (it escapes those alone). */
 const ESCAPED = /["\\\x00-\x1f\ud800-\udfff]/;
+/**
+ * `JSON.stringify(text)` as a string: the text between quotes when nothing
+ * in it is escaped. On the event-dense log, JSON.stringify of each event's
+ * message and time was a third of its ndjson line's cost; this test and a
+ * quoted rope (copied once, into the text written) cost about half as much.
+ */
+export function jsonString(text: string): string {
+  return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
 /** Strings at least this long are encoded by Buffer's UTF-8 encoder when nothing in them is escaped (one call beats a loop). */
 const NATIVE_LENGTH = 48;
 

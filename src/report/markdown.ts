@@ -14,12 +14,39 @@ import { fullWindows } from './report-windows.js';
 
 /** Text in a table cell or paragraph: Markdown and HTML characters escaped, one line. */
 export function mdText(s: string): string {
-  // One pass: a line break becomes a space, which nothing else then changes.
-  return s.replace(MD_SPECIAL, (c) => MD_REPLACED[c] ?? `\\${c}`);
+  // One pass, by character code (a replace calling back per match was ~2x slower on log messages, most of which have
+  // brackets): a line break (LF, CR LF) becomes a space, which nothing else then changes; a lone CR stays.
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const how = c < 128 ? MD_HOW[c]! : KEEP;
+    if (how === KEEP) continue;
+    if (how === CR) {
+      if (s.charCodeAt(i + 1) !== 10) continue;
+      out += `${s.slice(from, i)} `;
+      from = ++i + 1;
+      continue;
+    }
+    out += s.slice(from, i) + (how === BACKSLASH ? `\\${s[i]}` : how === LT ? '&lt;' : how === GT ? '&gt;' : ' ');
+    from = i + 1;
+  }
+  return from === 0 ? s : out + s.slice(from);
 }
 
-const MD_SPECIAL = /\r?\n|[\\`*_[\]<>|#~]/g;
-const MD_REPLACED: Record<string, string> = { '\n': ' ', '\r\n': ' ', '<': '&lt;', '>': '&gt;' };
+/** What mdText does with each ASCII character: keep it, escape it with a backslash, an entity, or a line break. */
+const KEEP = 0;
+const BACKSLASH = 1;
+const LT = 2;
+const GT = 3;
+const LF = 4;
+const CR = 5;
+const MD_HOW = new Uint8Array(128);
+for (const c of '\\`*_[]|#~') MD_HOW[c.charCodeAt(0)] = BACKSLASH;
+MD_HOW['<'.charCodeAt(0)] = LT;
+MD_HOW['>'.charCodeAt(0)] = GT;
+MD_HOW[10] = LF;
+MD_HOW[13] = CR;
 
 /** A log line as inline code in a table cell. */
 function mdCode(s: string): string {

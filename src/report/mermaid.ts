@@ -45,7 +45,10 @@ export function mermaidGanttLines(r: ReportDoc): Iterable<string> | null {
     later(w.start);
     if (w.end !== null) later(w.end);
   }
-  for (const e of r.timeline.rows) later(e.lastTime);
+  // The rows' latest end as noted when they were made (read back from their spool otherwise).
+  const latestRow = r.timeline.rows.latestEnd;
+  if (latestRow === undefined) for (const e of r.timeline.rows) later(e.lastTime);
+  else if (latestRow !== null) later(latestRow);
   for (const b of gaps) later(b.g.after.time);
 
   const lanes = new Map<string, Lane>();

@@ -381,7 +381,7 @@ class KeyEvents implements EventSink {
   }
 
   /** The rows, once every window is cited (to the appendix too: it tells a line a window cites). */
-  async rows(zone: Zone, appendix: Appendix): Promise<{ rows: Spool<KeyEventJson>; eventsRead: number; keyEvents: number; clientExpiries: number }> {
+  async rows(zone: Zone, appendix: Appendix): Promise<{ rows: Spool<KeyEventJson> & { latestEnd: string | null }; eventsRead: number; keyEvents: number; clientExpiries: number }> {
     // The cited events not held, in the order of the pass (a line cited by several windows once).
     const pairs = this.citedAt;
     this.citedAt = [];
@@ -391,8 +391,17 @@ class KeyEvents implements EventSink {
     const position = (k: number) => pairs[2 * more[k]!]!;
     const citedEvent = (k: number) => this.decode(this.cited.at(pairs[2 * more[k]! + 1]!)).event;
     const rows = keyEventSpool();
+    // The latest of the rows' last times (the first such), for the Mermaid chart's open windows: noted here, not read back.
+    let latest = -Infinity;
+    let latestEnd: string | null = null;
     const put = (row: CompactRow): void => {
-      appendix.addRow(rows.push(keyEventRow(row, zone)), row.first.file, row.first.line, row.first.node, row.first.time);
+      const json = keyEventRow(row, zone);
+      const end = Date.parse(json.lastTime);
+      if (end > latest) {
+        latest = end;
+        latestEnd = json.lastTime;
+      }
+      appendix.addRow(rows.push(json), row.first.file, row.first.line, row.first.node, row.first.time);
     };
     const compactor = new Compactor(1000, 'run');
     const released: CompactRow[] = [];
@@ -420,7 +429,7 @@ class KeyEvents implements EventSink {
     for (const row of released) put(row);
     this.held.close();
     this.cited.close();
-    return { rows, eventsRead: this.read, keyEvents, clientExpiries };
+    return { rows: Object.assign(rows, { latestEnd }), eventsRead: this.read, keyEvents, clientExpiries };
   }
 }
 
@@ -543,9 +552,9 @@ const OUTAGE_KINDS = new Set(['broker-down', 'broker-hung', 'zk-node-down', 'zk-
 function summarise(windows: readonly WindowJson[], missing: MissingRecordsJson[]): ReportJson['summary'] {
   let incident: ReportJson['summary']['incident'] = null;
   if (windows.length > 0) {
-    const start = windows.map((w) => w.start).reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
+    const start = extreme(windows, (w) => w.start, (b, a) => b < a);
     const open = windows.some((w) => w.end === null);
-    const end = open ? null : windows.map((w) => w.end!).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
+    const end = open ? null : extreme(windows, (w) => w.end!, (b, a) => b > a);
     incident = { start, end, durationMs: end === null ? null : Date.parse(end) - Date.parse(start) };
   }
   const nodes = [...new Set(windows.flatMap((w) => (w.node ? [w.node] : [])))].sort(byNodeName);
@@ -558,4 +567,23 @@ function summarise(windows: readonly WindowJson[], missing: MissingRecordsJson[]
     }
   });
   return { incident, nodesAffected: nodes, partitionsAffected: partitions, longestOutage: longest, recordsNeverWritten: missing, narrative: '' };
+}
+
+/**
+ * Of the windows' times `time`, the first that `beats` (as instants) every
+ * one before it: a reduce of the texts comparing Date.parse of both, the best
+ * one's instant kept rather than parsed again at each window.
+ */
+function extreme(windows: readonly WindowJson[], time: (w: WindowJson) => string, beats: (b: number, a: number) => boolean): string {
+  let best = time(windows[0]!);
+  let bestAt = Date.parse(best);
+  for (let i = 1; i < windows.length; i++) {
+    const t = time(windows[i]!);
+    const at = Date.parse(t);
+    if (beats(at, bestAt)) {
+      best = t;
+      bestAt = at;
+    }
+  }
+  return best;
 }

@@ -18,7 +18,8 @@ export type ReportList<T> = Iterable<T> & { readonly length: number };
 export type ReportDoc = Omit<ReportJson, 'timeline' | 'appendix' | 'windows' | 'inputQuality'> & {
   /** Briefs of the windows, the whole ones spooled (report-windows.ts), or the windows themselves. */
   windows: ReportWindows;
-  timeline: Omit<ReportJson['timeline'], 'rows'> & { rows: ReportList<KeyEventJson> };
+  /** `latestEnd`: of the rows' last times, the latest (the first such in their order; null: no rows), where known without reading them. */
+  timeline: Omit<ReportJson['timeline'], 'rows'> & { rows: ReportList<KeyEventJson> & { readonly latestEnd?: string | null } };
   /** Its false alarms read back as they are written (the window engine spools them). */
   inputQuality: Omit<ReportJson['inputQuality'], 'falseAlarms'> & { falseAlarms: ReportList<FalseAlarmJson> };
   /** `idOf`: a cited line's id, looked up without reading the list. */
@@ -33,8 +34,11 @@ export function firstOf<T>(list: ReportList<T>): T | undefined {
 
 /** `broker-2` < `broker-10` < `zk-1`; `test-topic-2` < `test-topic-10`. */
 export function byNodeName(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return NODE_NAMES.compare(a, b);
 }
+
+/** What `a.localeCompare(b, 'en', { numeric: true })` compares with, made once (that call makes it each time it is called). */
+const NODE_NAMES = new Intl.Collator('en', { numeric: true });
 
 /** `2022-10-05T17:05:39.869+09:00` → `2022-10-05 17:05:39.869` (the zone is named in the report's header). */
 export function shortTime(iso: string | null): string {

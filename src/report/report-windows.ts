@@ -170,8 +170,20 @@ class BriefStore {
     }
     const ms = Date.parse(iso);
     this.times[slot] = ms;
-    if (Number.isNaN(ms) || this.zone.format(ms) !== iso) this.written.set(slot, iso);
+    if (Number.isNaN(ms) || this.formatted(ms) !== iso) this.written.set(slot, iso);
   }
+
+  /** The zone's text of an instant, the last one's kept: a window's start is often one of its bounds too, its end the other's. */
+  private formatted(ms: number): string {
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastText = this.zone.format(ms);
+    }
+    return this.lastText;
+  }
+
+  private lastMs = NaN;
+  private lastText = '';
 
   /** A window's time as the JSON had it (null: none). */
   iso(i: number, k: number): string | null {

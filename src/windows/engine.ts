@@ -11,6 +11,7 @@ import { StorageTracker } from './storage.js';
 import { asIds, asList, asNumber, WindowBook, type FalseAlarm, type Window, type WindowContext } from './window.js';
 import type { FalseAlarmList } from './false-alarms.js';
 import { WindowSpool } from './spool.js';
+import { byOrder, type OrderKey } from './order-runs.js';
 import { FALSE_ALARM_MS, ZooKeeperTracker } from './zookeeper.js';
 
 export type { Evidence, FalseAlarm, Window, WindowContext } from './window.js';
@@ -219,20 +220,12 @@ function kindOrder(k: WindowKind): number {
   return ORDER.indexOf(k);
 }
 
-/** Where a window comes in the output: by start, then kind, then the order the windows were opened in. */
-interface Place {
-  start: number;
-  kind: number;
-  seq: number;
-}
+/** Where a window comes in the output: by start, then kind, then the order the windows were opened in (byOrder). */
+type Place = Omit<OrderKey, 'place'>;
 
-function byOrder(a: Place, b: Place): number {
-  return a.start - b.start || a.kind - b.kind || a.seq - b.seq;
-}
-
-/** A spool for the engine's windows, sorted as finish sorts them. */
-export function windowSpool(): WindowSpool {
-  return new WindowSpool(kindOrder);
+/** A spool for the engine's windows, sorted as finish sorts them; `order`: as WindowSpool's (tests make its runs tiny). */
+export function windowSpool(order?: { run?: number; fanIn?: number }): WindowSpool {
+  return new WindowSpool(kindOrder, order);
 }
 
 /**
@@ -259,16 +252,21 @@ export class WindowList implements Iterable<Window> {
       for (const h of held) yield h.w;
       return;
     }
-    const order = spool.order();
+    const order = spool.inOrder();
+    let next = order.next();
     // Each window read back cites objects of its own, even for a line other windows cite too: what reads the list tells
     // lines apart by their file and line, or their place in the pass (the report's key events), never by object. Making
     // them one object again held every such line read back until the pass over the list ended (~110 MB in a report of
     // a gibibyte of event-dense logs).
     let i = 0;
-    let j = 0;
-    while (i < held.length || j < order.length) {
-      if (j >= order.length || (i < held.length && byOrder(held[i]!, spool.key(order[j]!)) < 0)) yield held[i++]!.w;
-      else yield spool.read(order[j++]!, undefined, true);
+    while (i < held.length || !next.done) {
+      if (next.done || (i < held.length && byOrder(held[i]!, next.value) < 0)) yield held[i++]!.w;
+      else {
+        // The key is the merge's own object: its place read before the next step changes it.
+        const { place } = next.value;
+        next = order.next();
+        yield spool.read(place, undefined, true);
+      }
     }
   }
 }

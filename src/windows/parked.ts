@@ -30,8 +30,8 @@ export class ParkedWindows {
   private readonly starts = new Column(Float64Array);
   private readonly ends = new Column(Float64Array);
   private readonly seqs = new Column(Int32Array);
-  /** The window's place in the spool; -1: read back into memory. */
-  private readonly places = new Column(Int32Array);
+  /** The window's place in the spool (where its head begins: past 2^31 on long logs); -1: read back into memory. */
+  private readonly places = new Column(Float64Array);
   private readonly strings = new StringTable();
   /** Windows parked now (not read back). */
   count = 0;

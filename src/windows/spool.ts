@@ -3,7 +3,8 @@ import type { WindowKind } from '../model/window.js';
 import type { NodeKind, Severity } from '../model/record.js';
 import { evidenceFromRecord, evidenceNumber, evidenceRecord, MAX_EVIDENCE, numberEvidence, positionOf, type EdgeSource, type Evidence, type Window } from './window.js';
 import { StringTable, TempBytes } from './temp-bytes.js';
-import { Column } from './column.js';
+import { Spool } from './item-spool.js';
+import { OrderRuns, type OrderKey } from './order-runs.js';
 
 /**
  * Windows the pass is done with, out of memory: a window closed that no
@@ -32,15 +33,17 @@ export class WindowSpool {
   readonly bytes = new TempBytes('windows');
   /** The lines the windows cite, a table per window, and the lines kept on their own (keepLine). */
   readonly lines = new TempBytes('lines');
-  /** Per spooled window: its place in the order (start, kind, opening) and where its bytes are. */
-  private readonly starts = new Column(Float64Array);
-  private readonly kinds = new Column(Int8Array);
-  private readonly seqs = new Column(Int32Array);
-  private readonly offsets = new Column(Float64Array);
-  private readonly lengths = new Column(Int32Array);
-  /** Where each line kept on its own (keepLine) is. */
-  private readonly lineOffsets = new Column(Float64Array);
-  private readonly lineLengths = new Column(Int32Array);
+  /**
+   * Per spooled window, its place in the order (start, kind, opening) and in
+   * the spool (where its head begins in `bytes`: all it takes to read it
+   * back), in sorted runs on disk (order-runs.ts): memory holds no index
+   * that grows with the windows.
+   */
+  private readonly order: OrderRuns;
+  /** Windows spooled (dropped or not). */
+  private count = 0;
+  /** The lines kept on their own (keepLine), by their number (item-spool.ts: memory holds where every 32nd begins). */
+  private readonly kept = new Spool<StoredLine>();
   /**
    * Evidence added to a window after it was spooled, by its place in the
    * spool, with what it cited then (read back once, by file and line) and how
@@ -59,11 +62,14 @@ export class WindowSpool {
   private readonly rules = new Map<string, Rule>();
   private readonly strings = new StringTable();
   private readonly names = this.strings.list;
-  constructor(private readonly kindOrder: (k: WindowKind) => number) {}
+  /** `order`: the size of the order's runs and how many are merged at once (OrderRuns; tests make them tiny). */
+  constructor(private readonly kindOrder: (k: WindowKind) => number, order: { run?: number; fanIn?: number } = {}) {
+    this.order = new OrderRuns(order.run, order.fanIn);
+  }
 
   /** Windows spooled, less those dropped. */
   get size(): number {
-    return this.seqs.length - this.dropped.size;
+    return this.count - this.dropped.size;
   }
 
   /** Spooled window `i` is no longer one of the spool's (read back into memory for good). */
@@ -89,7 +95,7 @@ export class WindowSpool {
 
   /**
    * `w`, final, out of memory; `seq`: its place among the windows opened.
-   * Returns its place in the spool (to add evidence to it by), or undefined:
+   * Returns its place in the spool (to read it back and add evidence to it by), or undefined:
    * `w` holds what JSON does not keep (a number not finite), and stays in
    * memory.
    */
@@ -117,12 +123,10 @@ export class WindowSpool {
       w.kind, w.node ?? null, w.topic ?? null, w.partition ?? null, w.start, w.end, w.startBounds, w.endBounds, startEdge, endEdge,
       w.confidence, w.reason, w.details, evidence, w.evidenceOmitted, tableAt, tableLength,
     ];
-    this.starts.push(w.start);
-    this.kinds.push(this.kindOrder(w.kind));
-    this.seqs.push(seq);
-    this.offsets.push(this.bytes.size);
-    this.lengths.push(this.bytes.append(JSON.stringify(stored)));
-    return this.seqs.length - 1;
+    const place = this.bytes.appendFramed(JSON.stringify(stored));
+    this.order.put(w.start, this.kindOrder(w.kind), seq, place);
+    this.count++;
+    return place;
   }
 
   /** A line cited, as stored. */
@@ -157,14 +161,12 @@ export class WindowSpool {
    * only after the pass): where to read it back from (line).
    */
   keepLine(ev: Evidence): number {
-    this.lineOffsets.push(this.lines.size);
-    this.lineLengths.push(this.lines.append(JSON.stringify(this.lineOf(ev))));
-    return this.lineOffsets.length - 1;
+    return this.kept.push(this.lineOf(ev));
   }
 
   /** A line kept (keepLine's answer) read back; `shared`: as in read. */
   line(k: number, shared: Map<number, Evidence> | undefined): Evidence {
-    return this.lineEvidence(JSON.parse(this.lines.text(this.lineOffsets.at(k), this.lineLengths.at(k))) as StoredLine, shared);
+    return this.lineEvidence(this.kept.at(k), shared);
   }
 
   /**
@@ -190,7 +192,7 @@ export class WindowSpool {
 
   /** Spooled window `i`'s head. */
   private stored(i: number): StoredWindow {
-    return JSON.parse(this.bytes.text(this.offsets.at(i), this.lengths.at(i))) as StoredWindow;
+    return JSON.parse(this.bytes.framed(i)) as StoredWindow;
   }
 
   /** The lines a window's head says it cites, as stored. */
@@ -198,18 +200,14 @@ export class WindowSpool {
     return JSON.parse(this.lines.text(s[TABLE_AT], s[TABLE_LENGTH])) as StoredLine[];
   }
 
-  /** The spooled windows' numbers in the windows' order (start, kind, opening). */
-  order(): number[] {
-    const n = this.seqs.length;
-    let at = Array.from({ length: n }, (_, i) => i);
-    if (this.dropped.size > 0) at = at.filter((i) => !this.dropped.has(i));
-    const { starts, kinds, seqs } = this;
-    at.sort((a, b) => starts.at(a) - starts.at(b) || kinds.at(a) - kinds.at(b) || seqs.at(a) - seqs.at(b));
-    return at;
-  }
-
-  key(i: number): { start: number; kind: number; seq: number } {
-    return { start: this.starts.at(i), kind: this.kinds.at(i), seq: this.seqs.at(i) };
+  /**
+   * The spooled windows (less those dropped) in the windows' order (start,
+   * kind, opening): each key with the window's place, to read it by. A key
+   * is changed by the next step: read it before asking for the next.
+   */
+  *inOrder(): Generator<OrderKey> {
+    const { dropped } = this;
+    for (const key of this.order) if (dropped.size === 0 || !dropped.has(key.place)) yield key;
   }
 
   /**
@@ -278,6 +276,8 @@ export class WindowSpool {
   close(): void {
     this.bytes.close();
     this.lines.close();
+    this.order.close();
+    this.kept.close();
   }
 }
 

@@ -75,6 +75,72 @@ export class TempBytes {
     return length;
   }
 
+  /**
+   * `text` UTF-8 encoded at the end, its length in bytes (4 bytes) before it:
+   * returns where it begins, all `framed` needs to read it back (no table of
+   * lengths is held for it).
+   */
+  appendFramed(text: string): number {
+    const at = this.appended;
+    if (this.used + FRAME + text.length * 3 > this.pending.length) this.spill();
+    if (FRAME + text.length * 3 > this.pending.length) {
+      const body = Buffer.from(text);
+      const bytes = Buffer.allocUnsafe(FRAME + body.length);
+      bytes.writeUInt32LE(body.length, 0);
+      body.copy(bytes, FRAME);
+      this.store(bytes);
+      this.appended += bytes.length;
+      return at;
+    }
+    const length = this.pending.write(text, this.used + FRAME);
+    this.pending.writeUInt32LE(length, this.used);
+    this.used += FRAME + length;
+    this.appended += FRAME + length;
+    return at;
+  }
+
+  /** The text appendFramed put at `offset`. */
+  framed(offset: number): string {
+    const [bytes, at] = this.view(offset, FRAME);
+    return this.text(offset + FRAME, bytes.readUInt32LE(at));
+  }
+
+  /** `bytes` (as they are) at the end. */
+  appendBytes(bytes: Uint8Array): void {
+    if (this.used + bytes.length > this.pending.length) this.spill();
+    if (bytes.length > this.pending.length) this.store(Buffer.from(bytes));
+    else {
+      this.pending.set(bytes, this.used);
+      this.used += bytes.length;
+    }
+    this.appended += bytes.length;
+  }
+
+  /**
+   * Bytes from `offset` copied into `into` (as many as it holds, fewer at the
+   * end): for a reader with a buffer of its own, read straight from the file
+   * (not through the blocks read ahead, which other readers use).
+   */
+  readInto(offset: number, into: Uint8Array): number {
+    this.spill();
+    const end = Math.min(offset + into.length, this.appended);
+    let n = 0;
+    while (offset + n < end) {
+      const at = offset + n;
+      if (at < this.inFile) {
+        const read = readSync(this.fd!, into, n, Math.min(end, this.inFile) - at, at);
+        if (read === 0) throw new Error('internal: a temporary file of the pass ended early');
+        n += read;
+      } else {
+        const chunk = this.chunkAt(at);
+        const to = Math.min(chunk.bytes.length, end - chunk.at);
+        into.set(chunk.bytes.subarray(at - chunk.at, to), n);
+        n += to - (at - chunk.at);
+      }
+    }
+    return n;
+  }
+
   /** The pending block to the file (it begins where the file, or what is held past it, ends). */
   private spill(): void {
     if (this.used === 0) return;
@@ -103,27 +169,35 @@ export class TempBytes {
 
   /** The text of `length` bytes from `offset` (one append, or appends whole). */
   text(offset: number, length: number): string {
+    const [bytes, at] = this.view(offset, length);
+    return bytes.toString('utf8', at, at + length);
+  }
+
+  /** Where `length` bytes from `offset` (within one append) are to be read: a buffer and where in it. */
+  private view(offset: number, length: number): [Buffer, number] {
     // Still in the pending block (the pass reads back what it put aside a moment ago): read there, not written first.
     const pendingAt = this.appended - this.used;
-    if (offset >= pendingAt) return this.pending.toString('utf8', offset - pendingAt, offset - pendingAt + length);
+    if (offset >= pendingAt) return [this.pending, offset - pendingAt];
     if (offset + length > pendingAt) this.spill();
     if (offset >= this.inFile) {
       // Held past the file's end: the chunk that begins at or before it (an append is never split between chunks).
       const chunk = this.chunkAt(offset);
-      return chunk.bytes.toString('utf8', offset - chunk.at, offset - chunk.at + length);
+      return [chunk.bytes, offset - chunk.at];
     }
     this.readAhead(offset, length);
     const { block } = this;
-    return block.bytes.toString('utf8', offset - block.at, offset - block.at + length);
+    return [block.bytes, offset - block.at];
   }
 
   /**
    * Up to `most` bytes from `offset` (fewer at the end, or where what is held
-   * in memory begins), for a reader that takes them in order; the buffer is
-   * written over by the next read.
+   * in memory or not yet written begins), for a reader that takes them in
+   * order; the buffer is written over by the next read or append.
    */
   bytes(offset: number, most: number): Buffer {
-    this.spill();
+    // Still in the pending block: read there, not written first (a line kept a moment ago, read back by its number).
+    const pendingAt = this.appended - this.used;
+    if (offset >= pendingAt) return this.pending.subarray(offset - pendingAt, Math.min(this.used, offset - pendingAt + most));
     if (offset >= this.inFile) {
       const chunk = this.chunkAt(offset);
       return chunk.bytes.subarray(offset - chunk.at);
@@ -182,6 +256,9 @@ export class TempBytes {
     this.fd = undefined;
   }
 }
+
+/** The length before a text appended framed (appendFramed). */
+const FRAME = 4;
 
 /** Blocks of a file read ahead, and the bytes of each (TempBytes.readAhead). */
 const BLOCKS = 8;

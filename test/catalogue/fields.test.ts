@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, Classifier } from '../../src/catalogue/index.js';
 import { parseIds, parsePartitions } from '../../src/catalogue/fields.js';
@@ -116,6 +117,22 @@ describe('field converters', () => {
     expect(parsePartitions('Map(orders-0 -> (offset=42, leaderEpoch=7), orders-1 -> (offset=1, leaderEpoch=7))')).toEqual(['orders-0', 'orders-1']);
     expect(parsePartitions('List([[orders,0], initOffset 42 to broker BrokerEndPoint(2,kafka2,9092)] )')).toEqual(['orders-0']);
     expect(parsePartitions('Set()')).toEqual([]);
+  });
+  it('read a plain list of partitions as trimming, splitting and matching /^(.+)-(\\d+)$/ would', () => {
+    // The list's reading before it went by offsets: the reference.
+    const reference = (text: string): string[] => {
+      let body = text.trim().replace(/^\w*(?:Set|List|Buffer|Seq)\(/, '');
+      if (body.endsWith(')')) body = body.slice(0, -1);
+      return body.split(',').map((t) => t.trim()).filter((t) => /^(.+)-(\d+)$/.test(t));
+    };
+    const pieces = fc.constantFrom('Set(', 'HashSet(', 'List(', 'Seq(', 'ListBuffer(', 'Buffer', 'xSet(', 'Se(', '(', ')', ',', ', ', '-', '--', '0', '12', 'a', 'orders', '.', '_',
+      ' ', '\t', '\n', '\r', '\u00a0', '\u2028', '\u2029', '\ufeff', '\u3000', '\u200b', 'é', '\u0660');
+    fc.assert(fc.property(fc.array(pieces, { maxLength: 14 }).map((p) => p.join('')), (text) => {
+      expect(parsePartitions(text)).toEqual(reference(text));
+    }), { numRuns: 20000 });
+    for (const text of ['orders-3', ' HashSet(audit-0) ', 'Set(orders-10, __consumer_offsets-0)', '-1', 'a-', 'a\n-1', 'a-1\n', 'ListBuffer(t-1,t-2)', 'Set(t-1', 't-1)', 'x-1,,y-2']) {
+      expect(parsePartitions(text), text).toEqual(reference(text));
+    }
   });
   it('read broker ids from every list rendering', () => {
     expect(parseIds('1,2,3')).toEqual([1, 2, 3]);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NoRoom, NotPlain, writeJson } from '../../src/report/json-bytes.js';
+import { jsonString, NoRoom, NotPlain, writeJson } from '../../src/report/json-bytes.js';
 
 /** writeJson's text of `value` at `depth`, in a buffer of `size` bytes. */
 function written(value: unknown, depth = 0, size = 1 << 20): string {
@@ -42,5 +42,16 @@ describe('writeJson', () => {
     expect(() => written(v, 0, 50)).toThrow(NoRoom);
     expect(() => written('é'.repeat(10), 0, 20)).toThrow(NoRoom);
     expect(written(v, 0, 1024)).toBe(stringified(v));
+  });
+});
+
+describe('jsonString', () => {
+  it('is JSON.stringify of any string: escapes, control characters, pairs and lone surrogates', () => {
+    fc.assert(fc.property(units, (s) => {
+      expect(jsonString(s)).toBe(JSON.stringify(s));
+    }), { numRuns: 5000 });
+    for (const s of ['', 'plain [Partition orders-3 broker=2] text', 'a "quote"', 'back\\slash', 'tab\there', '\u0000', '\u001f', '\u007f', 'é ü 日本', '\u2028', '\ud83d\ude00', 'x\ud800', '\udfffx']) {
+      expect(jsonString(s), s).toBe(JSON.stringify(s));
+    }
   });
 });

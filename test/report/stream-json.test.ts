@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
-import { JsonPiece, jsonChunks, LazyArray, StreamedArray, streamedDocument, writeChunks, type Piece } from '../../src/report/stream-json.js';
+import { JsonPiece, jsonChunks, LazyArray, StreamedArray, streamedDocument, writeChunks, writeLines, type Piece } from '../../src/report/stream-json.js';
 
 describe('jsonChunks', () => {
   it('joined, is JSON.stringify(value, null, 2), for any plain data', () => {
@@ -120,5 +120,33 @@ describe('writeChunks', () => {
     } finally {
       array.close();
     }
+  });
+});
+
+describe('writeLines', () => {
+  it('writes each text and a line feed, as they come, in a few writes however many texts', async () => {
+    // A slow reader (it takes each write a tick later, a few bytes at most held): each write is waited for.
+    const got: Buffer[] = [];
+    const out = new Writable({
+      highWaterMark: 16,
+      write(chunk: Buffer, _enc, done) {
+        got.push(Buffer.from(chunk));
+        setImmediate(done);
+      },
+    });
+    const texts = Array.from({ length: 5000 }, (_, i) => `┌─ row ${i} ─┐ ${'…é'.repeat(i % 7)}`);
+    // Longer than the buffer: written on its own, after what came before it.
+    texts.splice(2500, 0, `│${'x─'.repeat(400_000)}│`);
+    texts.push('');
+    await writeLines(out, texts);
+    expect(Buffer.concat(got).toString('utf8')).toBe(texts.map((t) => `${t}\n`).join(''));
+    expect(got.length).toBeLessThan(20);
+  });
+
+  it('writes nothing for no texts', async () => {
+    const got: Buffer[] = [];
+    const out = new Writable({ write(chunk: Buffer, _enc, done) { got.push(chunk); done(); } });
+    await writeLines(out, []);
+    expect(got).toEqual([]);
   });
 });
