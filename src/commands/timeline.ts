@@ -212,38 +212,31 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
         : flags.format === 'events'
           ? eventFileLines!(shown)
           : eventLine(shown);
-      // Lines are gathered into writes of ~64 KiB: one write per event costs more than the event. Gathered in a list
-      // joined once per write: appending each to one string (a rope of ropes, flattened to be encoded) cost a quarter more.
-      let pending: string[] = [];
-      let pendingLength = 0;
+      // Lines are gathered into writes of ~64 KiB: one write per event costs more than the event.
+      let pending = '';
       let written = 0;
-      const add = (text: string): void => {
-        pending.push(text);
-        pendingLength += text.length;
-      };
       const flush = async (): Promise<void> => {
-        const text = pending.join('');
-        pending = [];
-        pendingLength = 0;
+        const text = pending;
+        pending = '';
         progress!.clear();
         await writeText(process.stdout, text);
       };
       for await (const batch of batches) {
-        for (const t of twins.splice(0)) add(twinRecord!(t, shown));
+        for (const t of twins.splice(0)) pending += twinRecord!(t, shown);
         for (const e of batch) {
-          add(line(e));
+          pending += line(e);
           written++;
-          if (pendingLength >= 1 << 16) await flush();
+          if (pending.length >= 1 << 16) await flush();
         }
       }
-      if (pendingLength > 0) await flush();
-      for (const t of twins.splice(0)) add(twinRecord!(t, shown));
+      if (pending.length > 0) await flush();
+      for (const t of twins.splice(0)) pending += twinRecord!(t, shown);
       if (ecs) {
         // Windows as state documents, after the events.
-        for (const w of sink ? windowsDoc().kept.windows : []) add(`${action}${JSON.stringify(ecsWindow!(w))}\n`);
+        for (const w of sink ? windowsDoc().kept.windows : []) pending += `${action}${JSON.stringify(ecsWindow!(w))}\n`;
       } else if (flags.format === 'events') {
         // Closing records: what the event file needs to be read back as an input (readers/events-ndjson.ts).
-        add(await closingFor!(timeline, { zone, all: flags.all, filtered: !filtersNothing(filter), skew, events: written, startups }));
+        pending += await closingFor!(timeline, { zone, all: flags.all, filtered: !filtersNothing(filter), skew, events: written, startups });
       }
       await flush();
     } else {
