@@ -82,20 +82,11 @@ export class TempBytes {
    */
   appendFramed(text: string): number {
     const at = this.appended;
-    if (this.used + FRAME + text.length * 3 > this.pending.length) this.spill();
-    if (FRAME + text.length * 3 > this.pending.length) {
-      const body = Buffer.from(text);
-      const bytes = Buffer.allocUnsafe(FRAME + body.length);
-      bytes.writeUInt32LE(body.length, 0);
-      body.copy(bytes, FRAME);
-      this.store(bytes);
-      this.appended += bytes.length;
-      return at;
-    }
-    const length = this.pending.write(text, this.used + FRAME);
-    this.pending.writeUInt32LE(length, this.used);
-    this.used += FRAME + length;
-    this.appended += FRAME + length;
+    // Two appends: `framed` reads each within one, wherever each was put (pending, file or a chunk held).
+    const frame = Buffer.allocUnsafe(FRAME);
+    frame.writeUInt32LE(Buffer.byteLength(text), 0);
+    this.appendBytes(frame);
+    this.append(text);
     return at;
   }
 
