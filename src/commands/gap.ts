@@ -6,7 +6,7 @@ import { flushed, writeText } from '../report/stream-json.js';
 import { analyzeGaps, DEFAULTS } from '../analysis/gap.js';
 import { GapReportSchema, GapRowSchema, type GapReportJson } from '../model/gap.js';
 import { renderDumpAccounting, renderGapReport } from '../report/gap-table.js';
-import { renderAccounting } from '../report/table.js';
+import { renderAccounting } from '../cli/accounting.js';
 import {
   checkNodeMap, displayFlags, failOnMissing, inputFlags, inputPaths,
   missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting, reportReadFailures, reportRuntimeZones, zoneFlag,

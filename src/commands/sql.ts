@@ -4,7 +4,7 @@ import {
   checkNodeMap, failOnMissing, inputFlags, inputPaths, LIST, missingArgument, nodeMapFlag, noteDefaultZone, perFileAccounting,
   reportNothingFound, reportReadFailures, zoneFlag,
 } from '../cli/common.js';
-import { renderAccounting } from '../report/table.js';
+import { renderAccounting } from '../cli/accounting.js';
 import { NoDuckDb, runSql, TABLES, type SqlResult } from '../report/sql.js';
 
 const FORMATS = ['table', 'json', 'ndjson', 'csv'] as const;

@@ -7,7 +7,7 @@ import {
 } from '../cli/common.js';
 import { WindowsDocSchema, WindowSchema, type WindowsDocJson } from '../model/window.js';
 import { rezoneWindow, rezoneWindows } from '../windows/display-zone.js';
-import { renderAccounting, renderSkipped } from '../report/table.js';
+import { renderAccounting, renderSkipped } from '../cli/accounting.js';
 import { windowsTableBlocks } from '../report/windows-table.js';
 import { buildWindows, falseAlarmJson, toWindowJson } from '../windows/build.js';
 import { LazyArray, streamedDocument, writeChunks, writeLines, flushed } from '../report/stream-json.js';

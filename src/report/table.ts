@@ -96,6 +96,3 @@ export class TimelineTable {
     return this.table.render(cells);
   }
 }
-
-// The accounting lines moved to cli/accounting.ts (ndjson and the other formats load it without the table); kept here for the commands that import them with it.
-export { renderAccounting, renderSkipped } from '../cli/accounting.js';

@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { renderAccounting } from '../../src/report/table.js';
+import { renderAccounting } from '../../src/cli/accounting.js';
 import { fileLineSource, LineSplitter, MAX_LINE_BYTES } from '../../src/sources/lines.js';
 import { planInputs } from '../../src/read/plan.js';
 import { sniffLines } from '../../src/sources/sniff.js';
