@@ -34,7 +34,12 @@ export function* render(format: Format, report: ReportDoc): Generator<string> {
   }
   let first = true;
   for (const piece of format === 'md' ? markdownPieces(report) : htmlPieces(report)) {
-    yield first ? piece : `\n${piece}`;
+    if (typeof piece === 'string') {
+      yield first ? piece : `\n${piece}`;
+    } else {
+      if (!first) yield '\n';
+      yield* piece.parts;
+    }
     first = false;
   }
 }

@@ -45,7 +45,7 @@ export class Appendix implements Iterable<AppendixEntryJson> {
   private order = new Uint32Array(0);
   private rank = new Uint32Array(0);
   /** Per file, its lines ascending and their numbers: a cited line's id looked up. */
-  private readonly byFile = new Map<number, { lines: Int32Array; entries: Uint32Array }>();
+  private byFile: LinesByFile = new Map();
   private readonly texts = Spool.ofText();
   private rows: Spool<KeyEventJson> | undefined;
 
@@ -54,8 +54,14 @@ export class Appendix implements Iterable<AppendixEntryJson> {
   private readonly nodeIds = new Map<string, number>();
   /** Per line of a key-event row, its node's number. */
   private nodeOf = new Int32Array(1024);
-  /** The lines noted by cite and add (not the rows'): per file, by line, their numbers. */
+  /**
+   * The lines noted by cite and add (not the rows'): per file, by line, their
+   * numbers. The windows' are moved to `windowLines` once the first row comes
+   * (a map's entry cost about four times a sorted list's).
+   */
   private readonly knownLines = new Map<number, Map<number, number>>();
+  /** The lines the windows cite, per file, ascending, with their numbers: from the first row on (see seal). */
+  private windowLines: LinesByFile | undefined;
   private readonly nodeOfFile: Map<string, string | null>;
   /** Lines cited by the windows (a key-event row citing one of them adds nothing). */
   private fromWindows = 0;
@@ -89,13 +95,26 @@ export class Appendix implements Iterable<AppendixEntryJson> {
 
   /** Whether a window cites the line (until finish: gaps' and findings' lines are noted then). */
   citedByWindow(file: string, line: number): boolean {
+    this.seal();
     const f = this.fileIds.get(file);
     return this.fromWindows > 0 && f !== undefined && this.lookup(f, line) !== undefined;
   }
 
   /** A line's entry, noted by cite or add (not a row's). */
   private lookup(f: number, line: number): number | undefined {
-    return this.knownLines.get(f)?.get(line);
+    const sealed = this.windowLines === undefined ? undefined : entryAt(this.windowLines, f, line);
+    return sealed ?? this.knownLines.get(f)?.get(line);
+  }
+
+  /**
+   * Every window cited (the rows come after them all): the lines they cite
+   * held as sorted lists, not as a map. A line cited later still finds them
+   * (lookup reads both).
+   */
+  private seal(): void {
+    if (this.windowLines !== undefined) return;
+    this.windowLines = this.linesByFile();
+    this.knownLines.clear();
   }
 
   private known(f: number): Map<number, number> {
@@ -139,6 +158,7 @@ export class Appendix implements Iterable<AppendixEntryJson> {
 
   /** Key-event row `i` of the rows' spool: the line it cites, its node and its time (as the zone shows it, the row's). */
   addRow(i: number, file: string, line: number, node: string, time: number): void {
+    this.seal();
     const f = this.fileIdOf(file);
     const had = this.fromWindows === 0 ? undefined : this.lookup(f, line);
     if (had !== undefined) {
@@ -152,6 +172,7 @@ export class Appendix implements Iterable<AppendixEntryJson> {
   /** The gaps' and findings' lines (those a key-event row cites already are the row's), then each line quoted from its file. */
   async finish(rows: Spool<KeyEventJson>, gaps: readonly GapPartitionJson[], findingRefs: readonly LineRefJson[]): Promise<this> {
     this.rows = rows;
+    this.seal();
     this.index();
     const addLater = (file: string, line: number, time: string | null, node: string | null, text: string): void => {
       if (this.find(file, line) === undefined || this.lookup(this.fileIdOf(file), line) !== undefined) this.add(file, line, time, node, text);
@@ -167,6 +188,9 @@ export class Appendix implements Iterable<AppendixEntryJson> {
     this.index();
     await this.quote();
     this.sort();
+    // Looked up no more: ids are found in byFile.
+    this.windowLines = new Map();
+    this.knownLines.clear();
     return this;
   }
 
@@ -254,26 +278,43 @@ export class Appendix implements Iterable<AppendixEntryJson> {
 
   /** Each file's lines, ascending (for find, and to pick them from the file). */
   private index(): void {
-    const perFile = new Map<number, number[]>();
-    for (let n = 0; n < this.count; n++) {
-      let list = perFile.get(this.fileOf[n]!);
-      if (!list) perFile.set(this.fileOf[n]!, (list = []));
-      list.push(n);
+    this.byFile = this.linesByFile();
+  }
+
+  /**
+   * The lines noted so far, per file (in the order files were first noted),
+   * ascending, with their numbers (of a line noted twice, the first noted
+   * first): the numbers grouped by file with a count per file, not a list
+   * per file grown line by line.
+   */
+  private linesByFile(): LinesByFile {
+    const { fileOf, lineOf, count } = this;
+    const firstSeen: number[] = [];
+    const starts = new Uint32Array(this.files.length + 1);
+    for (let n = 0; n < count; n++) {
+      const f = fileOf[n]!;
+      const had = starts[f + 1]!;
+      starts[f + 1] = had + 1;
+      if (had === 0) firstSeen.push(f);
     }
-    this.byFile.clear();
-    for (const [f, list] of perFile) {
-      const entries = Uint32Array.from(list).sort((x, y) => this.lineOf[x]! - this.lineOf[y]! || x - y);
-      this.byFile.set(f, { lines: Int32Array.from(entries, (n) => this.lineOf[n]!), entries });
+    for (let f = 0; f < this.files.length; f++) starts[f + 1]! += starts[f]!;
+    const all = new Uint32Array(count);
+    const next = starts.slice(0, this.files.length);
+    for (let n = 0; n < count; n++) all[next[fileOf[n]!]!++] = n;
+    const out: LinesByFile = new Map();
+    for (const f of firstSeen) {
+      const entries = all.subarray(starts[f]!, starts[f + 1]!).sort((x, y) => lineOf[x]! - lineOf[y]! || x - y);
+      const lines = new Int32Array(entries.length);
+      for (let i = 0; i < entries.length; i++) lines[i] = lineOf[entries[i]!]!;
+      out.set(f, { lines, entries });
     }
+    return out;
   }
 
   /** The number of the entry for a line (the first noted, where a line was noted twice). */
   private find(file: string, line: number): number | undefined {
     const f = this.fileIds.get(file);
-    const at = f === undefined ? undefined : this.byFile.get(f);
-    if (!at) return undefined;
-    const i = lowerBound(at.lines, line);
-    return i < at.lines.length && at.lines[i] === line ? at.entries[i] : undefined;
+    return f === undefined ? undefined : entryAt(this.byFile, f, line);
   }
 
   /** Quote the lines as written: each file read once, up to the last line cited in it. */
@@ -311,6 +352,17 @@ export class Appendix implements Iterable<AppendixEntryJson> {
     for (let at = 0; at < kept; at++) this.rank[this.order[at]!] = at;
     this.size = kept;
   }
+}
+
+/** Per file (by number), its lines ascending and the entries noted for them. */
+type LinesByFile = Map<number, { lines: Int32Array; entries: Uint32Array }>;
+
+/** The entry noted first for a line of a file, if any. */
+function entryAt(byFile: LinesByFile, f: number, line: number): number | undefined {
+  const at = byFile.get(f);
+  if (!at) return undefined;
+  const i = lowerBound(at.lines, line);
+  return i < at.lines.length && at.lines[i] === line ? at.entries[i] : undefined;
 }
 
 function lowerBound(sorted: Int32Array, value: number): number {

@@ -16,7 +16,7 @@ export interface FirstPage {
 
 /** Partition windows shorter than this are leaders moving during a failover: counted, not listed. */
 const BLIP_MS = 1000;
-const LIST = 2;
+export const LIST = 2;
 
 /** `17:05:39…17:05:58 → 19:18:00`: an edge known only between two instants shows both. */
 function span(w: WindowJson): string {
@@ -35,6 +35,25 @@ function lastingFirst(r: ReportDoc): string[] {
   return [...r.summary.partitionsAffected].sort((a, b) => Number(lasting.has(b)) - Number(lasting.has(a)));
 }
 
+/** A partition window of a second or more, with its duration and subject read once. */
+export interface Lasting {
+  w: WindowJson;
+  duration: number;
+  subject: string;
+}
+
+/**
+ * The LIST longest so far, longest first (then by subject; of equals, the
+ * first read): as a stable sort of them all would leave its first LIST.
+ */
+export function keepLongest(longest: Lasting[], x: Lasting): void {
+  let at = longest.length;
+  while (at > 0 && (x.duration - longest[at - 1]!.duration || byNodeName(longest[at - 1]!.subject, x.subject)) > 0) at--;
+  if (at >= LIST) return;
+  longest.splice(at, 0, x);
+  if (longest.length > LIST) longest.pop();
+}
+
 export function firstPage(r: ReportDoc): FirstPage {
   const s = r.summary;
   const when = s.incident === null ? 'no outage window found in the logs read'
@@ -46,32 +65,30 @@ export function firstPage(r: ReportDoc): FirstPage {
   ].join('; ');
 
   const impact: FirstPage['impact'] = [];
-  // Partition windows by kind, the longest first; sub-second ones counted.
-  const byKind = new Map<string, WindowJson[]>();
+  // Partition windows by kind, the longest first; sub-second ones counted. Of each kind only the LIST longest are
+  // kept as they are read (a list of every window of a kind, sorted, was garbage of a window's size per window).
+  const byKind = new Map<string, { all: number; lasting: number; longest: Lasting[] }>();
   for (const w of r.windows) {
     if (w.topic === undefined) continue;
-    // Pushed, not copied: a copy per window made this quadratic (thousands of partition windows of one kind).
-    const ws = byKind.get(w.kind);
-    if (ws) ws.push(w);
-    else byKind.set(w.kind, [w]);
+    let k = byKind.get(w.kind);
+    if (!k) byKind.set(w.kind, (k = { all: 0, lasting: 0, longest: [] }));
+    k.all++;
+    if (w.durationMs !== null && w.durationMs < BLIP_MS) continue;
+    k.lasting++;
+    keepLongest(k.longest, { w, duration: w.durationMs ?? Infinity, subject: subjectOf(w) });
   }
-  for (const [kind, ws] of byKind) {
-    // Each window's duration and subject read once, not twice per comparison.
-    const lasting = ws.filter((w) => w.durationMs === null || w.durationMs >= BLIP_MS)
-      .map((w) => ({ w, duration: w.durationMs ?? Infinity, subject: subjectOf(w) }))
-      .sort((a, b) => b.duration - a.duration || byNodeName(a.subject, b.subject))
-      .map(({ w }) => w);
-    const blips = ws.length - lasting.length;
-    const told = lasting.slice(0, LIST).map((w) => `${subjectOf(w)} ${humanDuration(w.durationMs)} (${span(w)}, ${sure(w)})`);
+  for (const [kind, k] of byKind) {
+    const blips = k.all - k.lasting;
+    const told = k.longest.map(({ w }) => `${subjectOf(w)} ${humanDuration(w.durationMs)} (${span(w)}, ${sure(w)})`);
     const more = [
-      lasting.length > LIST ? `${lasting.length - LIST} more` : '',
+      k.lasting > LIST ? `${k.lasting - LIST} more` : '',
       blips > 0 ? `${blips} under a second` : '',
     ].filter(Boolean).join(', ');
     // Kinds with sub-second windows only (leaders moving during a failover) are in the narrative, not here.
-    if (lasting.length === 0) continue;
+    if (k.lasting === 0) continue;
     impact.push({
       text: `${kindStyle(kind).label}: ${told.join('; ')}${more ? ` (${more})` : ''}`,
-      evidence: lasting.slice(0, LIST).flatMap((w) => w.evidence.slice(0, 1).map((e) => ({ file: e.file, line: e.line }))),
+      evidence: k.longest.flatMap(({ w }) => w.evidence.slice(0, 1).map((e) => ({ file: e.file, line: e.line }))),
     });
   }
   // Node windows: one line, by kind, each with its longest window.

@@ -2,7 +2,7 @@ import { firstPage } from './first-page.js';
 import { esc } from './html-escape.js';
 import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
-  mapped, pieces, appendixLinks, firstOf, type ReportDoc,
+  mapped, pieces, appendixLinks, firstOf, joinedParts, LineOfParts, type ReportDoc,
 } from './report-text.js';
 import { fullWindows } from './report-windows.js';
 import { renderSwimlane } from './swimlane.js';
@@ -79,7 +79,7 @@ a { color: #1f5fa8; }
  * The document in pieces, to be joined with newlines, made as they are
  * written: a long report is never one string, nor an array of its rows' text.
  */
-export function* htmlPieces(r: ReportDoc): Generator<string> {
+export function* htmlPieces(r: ReportDoc): Generator<string | LineOfParts> {
   const display = displayPathOf(r.paths);
   const cited = appendixLinks(r, esc);
   const link = (file: string, line: number) => {
@@ -227,7 +227,7 @@ export function* htmlPieces(r: ReportDoc): Generator<string> {
   }
   for (const c of q.clockChanges ?? []) yield* pieces(`<li><strong>Change of clocks:</strong> ${esc(c)}</li>`);
   if (q.falseAlarms.length > 0) {
-    yield* pieces(`<li><strong>False alarms (not used):</strong> ${Array.from(q.falseAlarms, (f) => `${link(f.file, f.line)} — ${esc(f.why)}`).join('; ')}</li>`);
+    yield new LineOfParts(pieces('<li><strong>False alarms (not used):</strong> ', joinedParts(q.falseAlarms, (f) => `${link(f.file, f.line)} — ${esc(f.why)}`, '; '), '</li>'));
   }
   yield* pieces('</ul>', '<table class="accounting"><thead><tr><th>File</th><th>Kind</th><th>Node</th><th>Lines</th><th>Records</th><th>Folded</th><th>Not understood</th><th>Note</th></tr></thead><tbody>');
   for (const i of q.files) {

@@ -2,7 +2,7 @@ import { firstPage } from './first-page.js';
 import { mermaidCaption, mermaidGanttLines } from './mermaid.js';
 import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
-  mapped, pieces, appendixLinks, firstOf, type ReportDoc,
+  mapped, pieces, appendixLinks, firstOf, joinedParts, LineOfParts, type ReportDoc,
 } from './report-text.js';
 import { fullWindows } from './report-windows.js';
 
@@ -74,7 +74,7 @@ function* table(head: readonly string[], rows: Iterable<readonly string[]>): Gen
  * The document in pieces, to be joined with newlines, made as they are
  * written: a long report is never one string, nor an array of its rows' text.
  */
-export function* markdownPieces(r: ReportDoc): Generator<string> {
+export function* markdownPieces(r: ReportDoc): Generator<string | LineOfParts> {
   const display = displayPathOf(r.paths);
   const cited = appendixLinks(r, mdText);
   const link = (file: string, line: number) => {
@@ -221,7 +221,7 @@ export function* markdownPieces(r: ReportDoc): Generator<string> {
   }
   for (const c of q.clockChanges ?? []) yield* pieces(`- **Change of clocks:** ${mdText(c)}`);
   if (q.falseAlarms.length > 0) {
-    yield* pieces(`- **False alarms (not used):** ${Array.from(q.falseAlarms, (f) => `${link(f.file, f.line)} — ${mdText(f.why)}`).join('; ')}`);
+    yield new LineOfParts(pieces('- **False alarms (not used):** ', joinedParts(q.falseAlarms, (f) => `${link(f.file, f.line)} — ${mdText(f.why)}`, '; ')));
   }
   yield* pieces('', `<details><summary>Accounting per file (${q.files.length} files)</summary>`, '');
   yield* pieces(table(['File', 'Kind', 'Node', 'Lines', 'Records', 'Folded', 'Not understood', 'Note'], mapped(q.files, (i) => [

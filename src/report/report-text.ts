@@ -169,21 +169,25 @@ const BURST_MS = 1000;
  * A controller failing over moves every partition of a dead broker through
  * OfflinePartition for a few milliseconds: dozens of windows that say one
  * thing. Sub-second partition windows of one kind starting within a second
- * of each other share a row (as in `kforensics windows`).
+ * of each other share a row (as in `kforensics windows`). Made as they are
+ * read: a row is handed out when the next window does not join it, so no
+ * list of every row is held (one per window on an event-dense log).
  */
-export function windowRows(windows: readonly WindowJson[]): WindowRow[] {
-  const out: WindowRow[] = [];
+export function* windowRows(windows: readonly WindowJson[]): Generator<WindowRow> {
   const brief = (w: WindowJson) => w.topic !== undefined && w.durationMs !== null && w.durationMs < BURST_MS;
-  windows.forEach((w, i) => {
-    const last = out[out.length - 1];
-    const head = last ? windows[last.first]! : undefined;
-    if (last && head && brief(w) && brief(head) && head.kind === w.kind && Date.parse(w.start) - Date.parse(head.start) < BURST_MS) {
-      last.members.push(i);
-    } else {
-      out.push({ first: i, members: [i] });
+  let row: WindowRow | undefined;
+  let head: WindowJson | undefined;
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows[i]!;
+    if (row && head && brief(w) && brief(head) && head.kind === w.kind && Date.parse(w.start) - Date.parse(head.start) < BURST_MS) {
+      row.members.push(i);
+      continue;
     }
-  });
-  return out;
+    if (row) yield row;
+    row = { first: i, members: [i] };
+    head = w;
+  }
+  if (row) yield row;
 }
 
 /** Subject of a window row: `broker-1`, `account_event-0`, or `17 partitions: a-1, b-2, c-3, …`. */
@@ -214,6 +218,25 @@ export function* pieces(...items: (string | Iterable<string>)[]): Generator<stri
   for (const item of items) {
     if (typeof item === 'string') yield item;
     else yield* item;
+  }
+}
+
+/**
+ * One line of a document made of parts, written part after part: a list of
+ * thousands of false alarms on one line was a string of tens of megabytes.
+ * The renderers join their pieces with newlines; the parts of one are
+ * joined with nothing.
+ */
+export class LineOfParts {
+  constructor(readonly parts: Iterable<string>) {}
+}
+
+/** `items.map(f).join(separator)`, in parts made as they are consumed. */
+export function* joinedParts<T>(items: Iterable<T>, f: (item: T) => string, separator: string): Generator<string> {
+  let first = true;
+  for (const item of items) {
+    yield first ? f(item) : `${separator}${f(item)}`;
+    first = false;
   }
 }
 

@@ -1,10 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { firstPage } from '../../src/report/first-page.js';
+import { render } from '../../src/commands/report.js';
+import { esc } from '../../src/report/html-escape.js';
+import { firstPage, keepLongest, LIST, type Lasting } from '../../src/report/first-page.js';
 import { mdText } from '../../src/report/markdown.js';
 import { mermaidGantt } from '../../src/report/mermaid.js';
 import { buildReport } from '../../src/report/report-data.js';
-import { kindStyle, subjectOf } from '../../src/report/report-text.js';
+import { appendixLinks, byNodeName, kindStyle, subjectOf, windowRows } from '../../src/report/report-text.js';
+import type { WindowJson } from '../../src/model/window.js';
 import { Zone } from '../../src/time/zone.js';
 import { REPO } from '../commands/run-cli.js';
 
@@ -68,5 +71,91 @@ describe('the first page\'s root-cause candidates', () => {
         expect(causes[k]!.text, fixture).toContain(`${kindStyle(w.kind).label}: ${subjectOf(w) || 'the cluster'} from `);
       });
     }
+  });
+});
+
+describe('the first page\'s longest partition windows of a kind', () => {
+  it('are what a stable sort of them all would put first: by duration (none: longest), then subject, then order read', () => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const byDuration = (a: Lasting, b: Lasting) => b.duration - a.duration || byNodeName(a.subject, b.subject);
+    for (let round = 0; round < 500; round++) {
+      const items: Lasting[] = Array.from({ length: 1 + random(12) }, (_, k) => ({
+        w: { id: k } as unknown as WindowJson,
+        duration: random(4) === 0 ? Infinity : 1000 * (1 + random(3)),
+        subject: `t-${random(3)}`,
+      }));
+      const longest: Lasting[] = [];
+      for (const x of items) keepLongest(longest, x);
+      expect(longest, JSON.stringify(items)).toEqual([...items].sort(byDuration).slice(0, LIST));
+      // The very objects, not equal ones: of equals, the first read.
+      longest.forEach((x, k) => expect(x).toBe([...items].sort(byDuration)[k]));
+    }
+  });
+});
+
+describe('windowRows', () => {
+  /** The rows as a list, as they were made before (the reference). */
+  function rowsAsList(windows: readonly WindowJson[]): { first: number; members: number[] }[] {
+    const out: { first: number; members: number[] }[] = [];
+    const brief = (w: WindowJson) => w.topic !== undefined && w.durationMs !== null && w.durationMs < 1000;
+    windows.forEach((w, i) => {
+      const last = out[out.length - 1];
+      const head = last ? windows[last.first]! : undefined;
+      if (last && head && brief(w) && brief(head) && head.kind === w.kind && Date.parse(w.start) - Date.parse(head.start) < 1000) last.members.push(i);
+      else out.push({ first: i, members: [i] });
+    });
+    return out;
+  }
+
+  it('groups sub-second partition windows of a kind starting within a second as the list did, row by row', () => {
+    let seed = 11;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 300; round++) {
+      let t = Date.parse('2024-01-01T00:00:00.000Z');
+      const windows = Array.from({ length: random(40) }, () => {
+        t += random(3) * 400;
+        return {
+          kind: random(3) === 0 ? 'leader-moved' : 'offline-partition',
+          start: new Date(t).toISOString(),
+          durationMs: random(5) === 0 ? null : random(1500),
+          ...(random(6) !== 0 && { topic: 'a' }),
+        } as unknown as WindowJson;
+      });
+      expect([...windowRows(windows)]).toEqual(rowsAsList(windows));
+    }
+  });
+});
+
+describe('a line of many parts (the false alarms)', () => {
+  it('is written as the one joined line it was, in Markdown and HTML', async () => {
+    const { report } = await buildReport([join(REPO, 'fixtures', 'ha-test-2024-02-23')], { zone: new Zone('UTC'), generatedAt: 'x' });
+    const alarms = Array.from({ length: 2500 }, (_, k) => ({
+      file: k % 3 === 0 ? 'broker-1/server.log' : 'b|<2>/server.log', line: k + 1, time: null, rule: null, text: 'x', why: `why *${k}* <b>|; ${'é'.repeat(k % 4)}`,
+    }));
+    const doc = { ...report, inputQuality: { ...report.inputQuality, falseAlarms: alarms } };
+    const md = [...render('md', doc)].join('');
+    const mdLinks = appendixLinks(doc, mdText);
+    const mdLink = (file: string, line: number) => {
+      const id = mdLinks.id(file, line);
+      return id ? `[${mdLinks.label(file, line)}](#${id})` : mdLinks.label(file, line);
+    };
+    expect(md.split('\n')).toContain(`- **False alarms (not used):** ${alarms.map((f) => `${mdLink(f.file, f.line)} — ${mdText(f.why)}`).join('; ')}`);
+    const html = [...render('html', doc)].join('');
+    const htmlLinks = appendixLinks(doc, esc);
+    const htmlLink = (file: string, line: number) => {
+      const id = htmlLinks.id(file, line);
+      return id ? `<a href="#${id}">${htmlLinks.label(file, line)}</a>` : htmlLinks.label(file, line);
+    };
+    expect(html.split('\n')).toContain(`<li><strong>False alarms (not used):</strong> ${alarms.map((f) => `${htmlLink(f.file, f.line)} — ${esc(f.why)}`).join('; ')}</li>`);
+    // Pieces before and after it are whole lines: the line is one of the document's, between newlines.
+    expect(md.includes('\n- **False alarms (not used):** ')).toBe(true);
+    expect(html.includes('\n<li><strong>False alarms (not used):</strong> ')).toBe(true);
   });
 });
