@@ -235,15 +235,17 @@ export class KafkaGate {
    * takes them in turn); `release` hands the slots back once the file was
    * read to its end (no scan of it still running).
    */
-  pipeline(chunk: number): RangeScanner & { release(): void } {
+  pipeline(chunk: number, marker?: string): RangeScanner & { release(): void } {
     const lines = linesFor(chunk);
     const spare = this.spareSlots.get(lines) ?? [];
     this.spareSlots.set(lines, spare);
-    const slots = spare.pop() ?? Array.from({ length: SCAN_CONCURRENCY + 1 }, () => scanSlot(lines, this.stride, 1));
+    const slots = spare.pop() ?? Array.from({ length: SCAN_CONCURRENCY + 1 }, () => ({ ...scanSlot(lines, this.stride, 1), marks: new Int32Array(1 + MARKED_LINES) }));
+    // A line watcher's marker is looked for by each range's scan on the pool (watchRange reads the slot's marks).
+    const bytes = marker ? Buffer.from(marker, 'utf8') : undefined;
     return {
       concurrency: SCAN_CONCURRENCY,
       slots,
-      scanAsync: (range, from, slot) => this.scanAsync(range, from, slot),
+      scanAsync: (range, from, slot) => this.scanAsync(range, from, slot, bytes),
       scanSync: (range, from, slot) => this.scanSync(range, from, slot),
       // A few sets are kept: as many as files were read at once would hold memory for nothing.
       release: () => {
@@ -283,9 +285,13 @@ export class KafkaGate {
     this.native!.setKafkaWindow(this.scanner!, span.from, span.to, span.offsetMs);
   }
 
-  /** Scans whole lines of range[from, to) into a slot on libuv's pool; resolves to the number of lines. */
-  scanAsync(range: ByteRange, from: number, slot: ScanSlot): Promise<number> {
+  /**
+   * Scans whole lines of range[from, to) into a slot on libuv's pool; resolves to the number of lines.
+   * With a marker, the lines of range[from, to) holding it go to slot.marks.
+   */
+  scanAsync(range: ByteRange, from: number, slot: ScanSlot, marker?: Buffer): Promise<number> {
     const scan = this.zookeeper ? this.native!.scanZooKeeperAsync : this.native!.scanKafkaAsync;
+    if (marker && slot.marks) return scan(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.nums, marker, slot.marks);
     return scan(this.scanner!, range.buf, from, range.to, range.final, slot.info, slot.nums);
   }
 
@@ -306,6 +312,13 @@ const ROLES_OF_BITS: readonly (readonly NodeKind[])[] = [[], ['kafka-broker'], [
  * whatever the main thread is doing.
  */
 const SCAN_CONCURRENCY = 2;
+
+/**
+ * Lines holding a watcher's marker that a range's scan reports (more are
+ * found by watchRange's own search): a broker prints its start-up
+ * configuration once per start, so a range holds none or one.
+ */
+const MARKED_LINES = 15;
 
 const gates = new WeakMap<Classifier, Map<string, KafkaGate>>();
 
@@ -431,9 +444,13 @@ function kafkaStart(buf: Buffer, info: Int32Array, o: number, naiveTime: number,
 /**
  * Hands a watcher the lines of a range it needs (see LineWatch): each line
  * holding its marker, and the lines after one while it wants them (into the
- * next range too). `first`: the number of the range's first line.
+ * next range too). `first`: the number of the range's first line. `marks`:
+ * the lines of the range holding the marker, as its scan found them
+ * (NativeScanners.scanKafkaAsync); without them, or past the last of them
+ * when there were more, the range is searched here. Ranges end on a line's
+ * end, and a marker holds no newline: a marker is inside one range's line.
  */
-function watchRange(range: ByteRange, watch: LineWatch, first: number): void {
+function watchRange(range: ByteRange, watch: LineWatch, first: number, marks?: Int32Array): void {
   const { buf, to } = range;
   let s = range.from;
   let n = first;
@@ -448,11 +465,23 @@ function watchRange(range: ByteRange, watch: LineWatch, first: number): void {
     n++;
   };
   while (s < to && watch.wantsNext) pushLine();
-  const marker = Buffer.from(watch.marker!, 'utf8');
-  for (;;) {
+  let marker: Buffer | undefined;
+  // The scan's lines first (those before `s` were pushed as lines after one).
+  const found = marks ? Math.abs(marks[0]!) : 0;
+  let k = 0;
+  const nextMarked = (): number => {
+    while (k < found) {
+      const start = marks![1 + k++]!;
+      if (start >= s) return start;
+    }
+    if (marks && marks[0]! >= 0) return -1;
+    marker ??= Buffer.from(watch.marker!, 'utf8');
+    // Within the range: a marker running on past its end is in no line of it.
     const hit = s < to ? buf.indexOf(marker, s) : -1;
-    if (hit === -1 || hit >= to) return;
-    const start = Math.max(s, buf.lastIndexOf(10, hit) + 1);
+    if (hit === -1 || hit + marker.length > to) return -1;
+    return Math.max(s, buf.lastIndexOf(10, hit) + 1);
+  };
+  for (let start = nextMarked(); start !== -1; start = nextMarked()) {
     for (let i = buf.indexOf(10, s); i !== -1 && i < start; i = buf.indexOf(10, i + 1)) n++;
     s = start;
     pushLine();
@@ -492,10 +521,10 @@ export async function* readKafkaBytes(
       : new ByteLineReader(path, stats, start, end, buffers, chunk);
   // The watcher's lines of a range, before the range's first line is read (the line numbers are counted from there).
   let watched: ByteRange | undefined;
-  const watchOnce = (range: ByteRange): void => {
+  const watchOnce = (range: ByteRange, marks?: Int32Array): void => {
     if (!watch || range === watched) return;
     watched = range;
-    watchRange(range, watch, linesSoFar() + 1);
+    watchRange(range, watch, linesSoFar() + 1, marks);
   };
   const feed = (range: ByteRange | LineBatch): void => {
     if (range.kind === 'lines') {
@@ -516,9 +545,10 @@ export async function* readKafkaBytes(
   try {
     if (gate.native) {
       const ranges = bytes instanceof ByteLineReader ? bytes.readingAhead() : bytes;
-      const scanner = gate.pipeline(chunk);
+      const scanner = gate.pipeline(chunk, watch?.marker);
       yield* scanPipeline(ranges, scanner, (r, n, slot) => {
-        watchOnce(r);
+        // The first take of a range follows its scan on the pool, which looked for the watcher's marker.
+        watchOnce(r, watch ? slot.marks : undefined);
         return takeScanned(r, n, slot, reader, gate, stats, take, light);
       }, feed);
       // Only after a whole reading: a stopped one may leave scans writing into its slots.

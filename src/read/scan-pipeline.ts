@@ -4,6 +4,8 @@ import type { ByteRange, LineBatch, RangeReader } from '../sources/fast-lines.js
 export interface ScanSlot {
   info: Int32Array;
   nums: Float64Array;
+  /** The lines holding a line watcher's marker, when the scan looked for them (NativeScanners.scanKafkaAsync's marks). */
+  marks?: Int32Array;
 }
 
 /** A native scanner as the pipeline drives it: a slot per buffer, a scan on libuv's pool, and the same scan here. */

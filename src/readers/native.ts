@@ -16,14 +16,23 @@ export interface NativeScanners {
    * only when `final`) until `info` is full: info[0] gets the offset reading
    * stopped at; line k's fields start at info[1 + k * KAFKA_STRIDE].
    */
-  scanKafka(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array): number;
-  /** scanKafka on a thread of libuv's pool; nothing else may touch the scanner, buffer or arrays until it settles. */
-  scanKafkaAsync(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array): Promise<number>;
+  scanKafka(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array, marker?: Buffer, marks?: Int32Array): number;
+  /**
+   * scanKafka on a thread of libuv's pool; nothing else may touch the scanner, buffer or arrays until it settles.
+   * With a `marker` (a line watcher's, without a newline; not empty) the same call finds the lines of buf[from, to)
+   * holding it: their starts in marks[1…], one per line, in order; marks[0] their number, negated
+   * when more lines after the last one held also hold it (marks was full).
+   */
+  scanKafkaAsync(
+    scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array, marker?: Buffer, marks?: Int32Array,
+  ): Promise<number>;
   /** A scanner of ZooKeeper's native layout: scanZooKeeper's lines have ZOOKEEPER_STRIDE fields; gates and window are set as a Kafka scanner's. */
   createZooKeeperScanner(): object;
   /** scanKafka for a ZooKeeper scanner: a record's fields also hold its class end and its `[myid:N]` digits (-1 -1: none). */
-  scanZooKeeper(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array): number;
-  scanZooKeeperAsync(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array): Promise<number>;
+  scanZooKeeper(scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array, marker?: Buffer, marks?: Int32Array): number;
+  scanZooKeeperAsync(
+    scanner: object, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, times: Float64Array, marker?: Buffer, marks?: Int32Array,
+  ): Promise<number>;
   /** Scans DumpLogSegments lines (the first argument is unused): kind, start, end, timestamp type per line; numbers in `nums`. */
   scanDump(unused: 0, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, nums: Float64Array): number;
   scanDumpAsync(unused: 0, buf: Buffer, from: number, to: number, final: boolean, info: Int32Array, nums: Float64Array): Promise<number>;
