@@ -1,7 +1,9 @@
 import { isUtf8 } from 'node:buffer';
-import { readUtf8Chunks } from './open.js';
+import { closeSync, fstatSync, read, readSync } from 'node:fs';
+import { memberRange, isStreamed } from './archive.js';
+import { CHUNK as STREAM_CHUNK, detectEncoding, openEvidenceSync, readUtf8Chunks } from './open.js';
 import { printable } from './printable.js';
-import { nativeScanners } from '../readers/native.js';
+import { nativeScanners, type NativeScanners } from '../readers/native.js';
 
 /** Longest line kept whole; the rest of a longer line is cut and counted. */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -288,13 +290,133 @@ export function fileLineSource(path: string, limitBytes?: number): LineSource {
 
 /**
  * The numbered lines of a file, quoted as fileLineSource gives them, each
- * handed to `take`: no string is made for the other lines, and reading stops
- * after the last one wanted. A read failure part way (damaged gzip, a file
- * gone) is thrown once the lines before it, the partial last one too, were
- * handed out.
+ * handed to `take` in ascending order: no string is made for the other lines,
+ * and reading stops after the last one wanted. A read failure part way
+ * (damaged gzip, a file gone) is thrown once the lines before it, the partial
+ * last one too, were handed out.
+ *
+ * A plain UTF-8 file (or an archive member lying in one) is walked in C on
+ * libuv's pool (pickPlainLines); anything else, or without the addon, goes
+ * through the line splitter (pickLinesStreamed, the reference).
  */
 export async function pickLines(path: string, wanted: Iterable<number>, take: (line: number, text: string) => void): Promise<void> {
   const lines = [...new Set(wanted)].sort((a, b) => a - b);
+  if (lines.length === 0) return;
+  const native = nativeScanners();
+  // Line numbers that are not counts (0, 1.5, NaN) stop the splitter's search: only it says what they give.
+  const counts = lines.every((n) => Number.isSafeInteger(n) && n >= 1);
+  const range = native && counts ? plainRange(path) : undefined;
+  if (native && range) {
+    const left = await pickPlainLines(native, range, lines, take);
+    if (left === 0) return;
+    if (left > 0) {
+      // A read failed: the splitter reads the rest, to hand out what comes before the failure and throw it.
+      await pickLinesStreamed(path, lines.slice(lines.length - left), take);
+      return;
+    }
+  }
+  await pickLinesStreamed(path, lines, take);
+}
+
+/** Where the bytes of an input lie as they are read in a file of its own (a plain file, a member in place), if they do. */
+function plainRange(path: string): { file: string; start: number; end: number; damage?: string } | undefined {
+  const range = memberRange(path);
+  if (range) return range;
+  return isStreamed(path) ? undefined : { file: path, start: 0, end: Number.POSITIVE_INFINITY };
+}
+
+/** Bytes of quoted lines gathered per native walk (a line up to MAX_LINE_BYTES always fits). */
+const PICKED_BYTES = 4 << 20;
+
+/**
+ * pickLines for the bytes [start, end) of a plain file: the native walk finds
+ * the wanted lines and copies their bytes, which a line splitter decodes as it
+ * decodes them in a stream (a line over MAX_LINE_BYTES is read again in the
+ * stream's pieces: where it is cut can depend on them). Returns -1 when the
+ * file is not UTF-8 (UTF-16 is transcoded: the splitter reads it), else the
+ * number of lines left when a read failed (0: none).
+ */
+async function pickPlainLines(
+  native: NativeScanners,
+  range: { file: string; start: number; end: number; damage?: string },
+  lines: readonly number[],
+  take: (line: number, text: string) => void,
+): Promise<number> {
+  const fd = openEvidenceSync(range.file);
+  try {
+    // Read to the size seen at the start, as readRawChunks does.
+    const to = Math.min(fstatSync(fd).size, range.end);
+    const head = Buffer.alloc(Math.max(0, Math.min(512, to - range.start)));
+    const { encoding, bomLength } = detectEncoding(head.subarray(0, readSync(fd, head, 0, head.length, range.start)));
+    if (encoding !== 'utf8') return -1;
+    let from = range.start + Math.min(bomLength, to - range.start);
+    let before = 0;
+    let next = 0;
+    // Whether the last line handed out ended with a newline (the stream stops there, before any damage past it).
+    let lastWhole = false;
+    const out = Buffer.allocUnsafe(PICKED_BYTES);
+    const wanted = Float64Array.from(lines);
+    while (next < lines.length) {
+      const rest = wanted.subarray(next);
+      const spans = new Float64Array(2 * rest.length + 3);
+      let found: number;
+      try {
+        found = await native.pickFileLinesAsync(fd, from, to, before, rest, spans, out, MAX_LINE_BYTES);
+      } catch {
+        return lines.length - next;
+      }
+      const stop = spans[2 * rest.length]!;
+      // The copied lines, decoded in order by one splitter as the stream's would (the last one maybe without its newline).
+      let used = 0;
+      for (let k = 0; k < found; k++) if (spans[2 * k + 1]! - spans[2 * k]! <= MAX_LINE_BYTES) used += spans[2 * k + 1]! - spans[2 * k]! + 1;
+      const whole = found > 0 && spans[2 * found - 1]! < stop;
+      if (found > 0 && !whole && spans[2 * found - 1]! - spans[2 * found - 2]! <= MAX_LINE_BYTES) used--;
+      const splitter = new LineSplitter();
+      const texts = splitter.push(out.subarray(0, used));
+      texts.push(...splitter.end());
+      let t = 0;
+      for (let k = 0; k < found; k++) {
+        const s = spans[2 * k]!;
+        const e = spans[2 * k + 1]!;
+        const text = e - s <= MAX_LINE_BYTES ? texts[t++]! : await longLine(fd, range.start, s, e, k < found - 1 || whole);
+        take(rest[k]!, text);
+      }
+      next += found;
+      if (found > 0) lastWhole = whole;
+      if (spans[2 * rest.length + 2] !== 1) break;
+      from = stop;
+      before = spans[2 * rest.length + 1]! - 1;
+    }
+    if (range.damage !== undefined && !(next === lines.length && lastWhole)) throw new Error(range.damage);
+    return 0;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A line longer than MAX_LINE_BYTES, [start, end) and its newline when it has
+ * one, pushed to a splitter in the pieces the stream reads from `base` on:
+ * where a NUL run is dropped, and so whether a CR ends the line, can depend on them.
+ */
+async function longLine(fd: number, base: number, start: number, end: number, newline: boolean): Promise<string> {
+  const splitter = new LineSplitter();
+  const stop = end + (newline ? 1 : 0);
+  const buf = Buffer.allocUnsafe(STREAM_CHUNK);
+  const texts: string[] = [];
+  for (let at = start; at < stop;) {
+    const piece = Math.min(stop, base + (Math.floor((at - base) / STREAM_CHUNK) + 1) * STREAM_CHUNK) - at;
+    const n = await new Promise<number>((resolve, reject) => read(fd, buf, 0, piece, at, (e, bytes) => (e ? reject(e) : resolve(bytes))));
+    if (n <= 0) throw new Error('the file changed while its lines were quoted');
+    texts.push(...splitter.push(buf.subarray(0, n)));
+    at += n;
+  }
+  texts.push(...splitter.end());
+  return texts[0]!;
+}
+
+/** pickLines through the line splitter, reading the file as fileLineSource does (lines: ascending, each once). */
+export async function pickLinesStreamed(path: string, lines: readonly number[], take: (line: number, text: string) => void): Promise<void> {
   const last = lines.at(-1);
   if (last === undefined) return;
   const at = { lines, next: 0 };
