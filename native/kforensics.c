@@ -3,6 +3,9 @@
 #include <errno.h>
 #include <math.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 void *typed_array_data(napi_env env, napi_value value, napi_typedarray_type want, size_t *length) {
   napi_typedarray_type type;
@@ -241,17 +244,52 @@ static bool pick_copy(PickJob *job, const uint8_t *block, int64_t block_at, int6
   return true;
 }
 
+// Passes at most *k newlines of [p, end): returns the byte after the last one passed (p when none), *k less those
+// passed. Away from the one sought, 4 KiB at a time are only counted (SSE2: 16 bytes compared at once, the counts
+// summed every 255 rounds), which is about three times cheaper than a memchr call per line of a log (~140 bytes).
+static const uint8_t *pass_newlines(const uint8_t *p, const uint8_t *end, int64_t *k) {
+#ifdef __SSE2__
+  enum { SPAN = 4096 };
+  const __m128i nl = _mm_set1_epi8('\n');
+  while (*k > 0 && end - p >= SPAN) {
+    __m128i sum = _mm_setzero_si128();
+    for (int at = 0; at < SPAN; at += 255 * 16) {
+      __m128i counts = _mm_setzero_si128();
+      int stop = at + 255 * 16 < SPAN ? at + 255 * 16 : SPAN;
+      // cmpeq gives -1 per newline: subtracting counts it, up to 255 per byte lane.
+      for (int i = at; i < stop; i += 16) counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), nl));
+      sum = _mm_add_epi64(sum, _mm_sad_epu8(counts, _mm_setzero_si128()));
+    }
+    int64_t c = _mm_cvtsi128_si64(sum) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum));
+    if (c >= *k) break;
+    *k -= c;
+    p += SPAN;
+  }
+#endif
+  while (*k > 0) {
+    const uint8_t *q = memchr(p, '\n', (size_t)(end - p));
+    if (q == NULL) {
+      // The rest holds no newline: the line goes on in the next block (or is the last).
+      return end;
+    }
+    p = q + 1;
+    (*k)--;
+  }
+  return p;
+}
+
 static void pick_execute(napi_env env, void *data) {
   (void)env;
   PickJob *job = data;
-  enum { SIZE = 4 << 20 };
+  enum { SIZE = 1 << 20 };
   uint8_t *buf = malloc(SIZE);
   if (buf == NULL) {
     job->error = ENOMEM;
     return;
   }
   size_t next = 0, used = 0;
-  // The line being read: its number and where it starts.
+  // The line being read, and where it starts (known once its number is the next wanted: the newlines before are
+  // only counted).
   int64_t line = job->line_before + 1, start = job->from;
   bool stopped = false;
   int64_t p = job->from, block_at = p;
@@ -267,31 +305,38 @@ static void pick_execute(napi_env env, void *data) {
     block_at = p;
     const uint8_t *q = buf, *end = buf + n;
     while (next < job->count && q < end) {
-      double w = job->wanted[next];
-      if (w < (double)line) {
+      int64_t w = (int64_t)job->wanted[next];
+      if (w < line) {
         next++;
+        continue;
+      }
+      if (w > line) {
+        int64_t k = w - line;
+        const uint8_t *r = pass_newlines(q, end, &k);
+        line = w - k;
+        q = r;
+        if (k > 0) break;
+        start = p + (r - buf);
         continue;
       }
       const uint8_t *nl = memchr(q, '\n', (size_t)(end - q));
       if (nl == NULL) break;
       int64_t at = p + (nl - buf);
-      if ((double)line == w) {
-        if (!pick_copy(job, buf, p, p + n, start, at, true, &used)) {
-          stopped = true;
-          break;
-        }
-        job->spans[2 * job->found] = (double)start;
-        job->spans[2 * job->found + 1] = (double)at;
-        job->found++;
-        next++;
+      if (!pick_copy(job, buf, p, p + n, start, at, true, &used)) {
+        stopped = true;
+        break;
       }
+      job->spans[2 * job->found] = (double)start;
+      job->spans[2 * job->found + 1] = (double)at;
+      job->found++;
+      next++;
       line++;
       start = at + 1;
       q = nl + 1;
     }
     p += n;
   }
-  if (!stopped && job->error == 0 && next < job->count && start < p && (double)line == job->wanted[next]) {
+  if (!stopped && job->error == 0 && next < job->count && (int64_t)job->wanted[next] == line && start < p) {
     // The last line, without a newline: up to where reading ended.
     if (pick_copy(job, buf, block_at, p, start, p, false, &used)) {
       job->spans[2 * job->found] = (double)start;

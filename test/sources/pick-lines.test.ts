@@ -147,6 +147,20 @@ describe('pickLines: the native walk against the stream', () => {
     await same(tmp.write('long-last.log', Buffer.concat([Buffer.from('a\n'), Buffer.from('b'.repeat(MAX_LINE_BYTES + 9)), Buffer.alloc(3)])), [1, 2]);
   });
 
+  it('runs of empty lines and of short ones (the newlines counted 4 KiB at a time), every count of lines passed', async () => {
+    const rnd = random(3);
+    const short = Array.from({ length: 60_000 }, () => 'y'.repeat(Math.floor(rnd() * 40))).join('\n');
+    const path = tmp.write('dense.log', `${'\n'.repeat(20_000)}${short}\n${'\n'.repeat(9_000)}z`);
+    const count = 20_000 + 60_000 + 9_000 + 1;
+    for (let round = 0; round < 20; round++) {
+      const wanted = Array.from({ length: 1 + Math.floor(rnd() * 30) }, () => 1 + Math.floor(rnd() * count));
+      expect(await same(path, wanted)).toBe(new Set(wanted).size);
+    }
+    // Each of a run of neighbours around where the counting of 4 KiB spans gives way to memchr.
+    expect(await same(path, Array.from({ length: 9_000 }, (_, i) => 4_000 + i))).toBe(9_000);
+    await same(path, [4095, 4096, 4097, 8191, 8192, 8193, 20_000, 20_001, count]);
+  });
+
   it('empty files, a lone BOM, a lone newline, UTF-16 (read by the stream)', async () => {
     await same(tmp.write('empty.log', ''), [1]);
     await same(tmp.write('bom-only.log', Buffer.from([0xef, 0xbb, 0xbf])), [1, 2]);
