@@ -4,7 +4,7 @@
  * for every line picked, on files made to catch an offset off by one.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandInputs } from '../../src/sources/archive.js';
@@ -201,5 +201,16 @@ describe('pickLines: the native walk against the stream', () => {
         await same(path, [2, 3, 50, 401]);
       }
     }
+    // A tar cut short: its last member's range ends early, with the damage to say (thrown after the lines before it).
+    const whole = readFileSync(join(tmp.root, 'logs-cf.tar'));
+    const cut = tmp.write('cut.tar', whole.subarray(0, whole.length >> 1));
+    const found = await expandInputs({ files: [{ path: cut, size: statSync(cut).size }], notRead: [], missing: [] }, false);
+    const errors: (string | undefined)[] = [];
+    for (const { path } of found.files) {
+      await same(path, Array.from({ length: 420 }, (_, i) => i + 1));
+      await same(path, [1, 2]);
+      errors.push((await picked(pickLines, path, [1_000_000])).error);
+    }
+    expect(errors.some((e) => e?.startsWith('the archive ends inside this member'))).toBe(true);
   });
 });
