@@ -28,7 +28,7 @@ function random(seed: number): () => number {
   };
 }
 
-async function picked(pick: typeof pickLinesStreamed, path: string, wanted: number[]): Promise<{ got: [number, string][]; error?: string }> {
+async function picked(pick: (path: string, lines: number[], take: (line: number, text: string) => void) => Promise<void>, path: string, wanted: number[]): Promise<{ got: [number, string][]; error?: string }> {
   const got: [number, string][] = [];
   try {
     await pick(path, [...new Set(wanted)].sort((a, b) => a - b), (n, text) => got.push([n, text]));
@@ -176,6 +176,12 @@ describe('pickLines: the native walk against the stream', () => {
     await same(path, [0, 2]);
     await same(path, [1.5, 3]);
     await same(path, [-1]);
+    // Unsorted, repeated, from a generator (read once) or a typed array: each line once, ascending.
+    for (const wanted of [(function* () { yield* [3, 1, 3, 2, 1]; })(), Int32Array.from([3, 1, 3]), new Set([2, 1])]) {
+      const got: number[] = [];
+      await pickLines(path, wanted, (n) => got.push(n));
+      expect(got).toEqual(wanted instanceof Set ? [1, 2] : wanted instanceof Int32Array ? [1, 3] : [1, 2, 3]);
+    }
   });
 
   it('a file gone or truncated since the pass', async () => {
