@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <math.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -282,8 +283,9 @@ static void pick_execute(napi_env env, void *data) {
   (void)env;
   PickJob *job = data;
   enum { SIZE = 1 << 20 };
-  uint8_t *buf = malloc(SIZE);
-  if (buf == NULL) {
+  // Mapped, not malloc'd: a 1 MiB malloc on a thread of the pool left ~6 MB more resident (the thread's arena).
+  uint8_t *buf = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (buf == MAP_FAILED) {
     job->error = ENOMEM;
     return;
   }
@@ -352,7 +354,7 @@ static void pick_execute(napi_env env, void *data) {
   job->spans[2 * job->count] = stopped ? (double)start : (double)p;
   job->spans[2 * job->count + 1] = (double)line;
   job->spans[2 * job->count + 2] = stopped ? 1.0 : 0.0;
-  free(buf);
+  munmap(buf, SIZE);
 }
 
 static void pick_complete(napi_env env, napi_status status, void *data) {
