@@ -42,6 +42,15 @@ export interface NativeScanners {
    * range holds a timestamp at or after it.
    */
   countFileNewlinesAsync(fd: number, from: number, to: number, stamp?: Uint8Array): Promise<number>;
+  /**
+   * The lines numbered `wanted` (ascending integers) of a file's bytes [from, to), the first numbered lineBefore + 1,
+   * found on libuv's pool. The k-th line found starts at spans[2k], its newline at spans[2k + 1] (where reading ended
+   * for a last line without one); its bytes and newline are copied to `out` after the line before when it is at most
+   * copyLimit bytes long. Resolves with the lines found; spans[2n], spans[2n + 1], spans[2n + 2] (n: wanted.length)
+   * get where the walk stopped, the number of the line starting there and 1 when it stopped because `out` was full.
+   * Nothing else may touch the arrays until it settles.
+   */
+  pickFileLinesAsync(fd: number, from: number, to: number, lineBefore: number, wanted: Float64Array, spans: Float64Array, out: Buffer, copyLimit: number): Promise<number>;
   /** Passes at most `count` newlines of buf[from, to): returns how many it passed, out[0] the offset after the last one passed (`from`: none). */
   skipNewlines(buf: Uint8Array, from: number, to: number, count: number, out: Int32Array): number;
   /** What a record of logger `id` needs (a GATE_* value), with the keywords one of which its rules require, and its role (ROLE_BITS). */

@@ -7,7 +7,7 @@ import { decodedStream, isStreamed, memberRange } from './archive.js';
 export type Encoding = 'utf8' | 'utf16le' | 'utf16be';
 
 // One buffer per open file; every family of the merge holds one open.
-const CHUNK = 256 << 10;
+export const CHUNK = 256 << 10;
 
 /**
  * Every input is opened read-only, and without updating its access time
