@@ -10,6 +10,7 @@ import { appendixLinks, byNodeName, kindStyle, subjectOf, windowRows } from '../
 import type { WindowJson } from '../../src/model/window.js';
 import { Zone } from '../../src/time/zone.js';
 import { REPO } from '../commands/run-cli.js';
+import { seeded } from '../../scripts/bench/random.mjs';
 
 /** mdText as it was written first: one replace calling back per match (the reference the character loop must equal). */
 function mdTextByRegex(s: string): string {
@@ -76,11 +77,8 @@ describe('the first page\'s root-cause candidates', () => {
 
 describe('the first page\'s longest partition windows of a kind', () => {
   it('are what a stable sort of them all would put first: by duration (none: longest), then subject, then order read', () => {
-    let seed = 7;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const draw = seeded(7);
+    const random = (n: number) => Math.floor(draw() * n);
     const byDuration = (a: Lasting, b: Lasting) => b.duration - a.duration || byNodeName(a.subject, b.subject);
     for (let round = 0; round < 500; round++) {
       const items: Lasting[] = Array.from({ length: 1 + random(12) }, (_, k) => ({
@@ -112,11 +110,8 @@ describe('windowRows', () => {
   }
 
   it('groups sub-second partition windows of a kind starting within a second as the list did, row by row', () => {
-    let seed = 11;
-    const random = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const draw = seeded(11);
+    const random = (n: number) => Math.floor(draw() * n);
     for (let round = 0; round < 300; round++) {
       let t = Date.parse('2024-01-01T00:00:00.000Z');
       const windows = Array.from({ length: random(40) }, () => {

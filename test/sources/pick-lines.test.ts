@@ -12,21 +12,10 @@ import { MAX_LINE_BYTES, pickLines, pickLinesStreamed } from '../../src/sources/
 import { CHUNK } from '../../src/sources/open.js';
 import { nativeScanners } from '../../src/readers/native.js';
 import { tempDir } from '../helpers/tmp.js';
+import { seeded } from '../../scripts/bench/random.mjs';
 
 const tmp = tempDir('pick-lines');
 const native = nativeScanners();
-
-/** A small deterministic generator (mulberry32), so a failure can be run again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function picked(pick: (path: string, lines: number[], take: (line: number, text: string) => void) => Promise<void>, path: string, wanted: number[]): Promise<{ got: [number, string][]; error?: string }> {
   const got: [number, string][] = [];
@@ -118,7 +107,7 @@ describe('pickLines: the native walk against the stream', () => {
   });
 
   it('random selections of awkward lines, plain and with a BOM, every line and lines around the pieces', async () => {
-    const rnd = random(16);
+    const rnd = seeded(16);
     const body = Buffer.concat([...awkwardLines(rnd), Buffer.from('the end, no newline')]);
     for (const [name, bytes] of [['plain.log', body], ['bom.log', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body])]] as const) {
       const path = tmp.write(name, bytes);
@@ -148,7 +137,7 @@ describe('pickLines: the native walk against the stream', () => {
   });
 
   it('runs of empty lines and of short ones (the newlines counted 4 KiB at a time), every count of lines passed', async () => {
-    const rnd = random(3);
+    const rnd = seeded(3);
     const short = Array.from({ length: 60_000 }, () => 'y'.repeat(Math.floor(rnd() * 40))).join('\n');
     const path = tmp.write('dense.log', `${'\n'.repeat(20_000)}${short}\n${'\n'.repeat(9_000)}z`);
     const count = 20_000 + 60_000 + 9_000 + 1;
@@ -194,7 +183,7 @@ describe('pickLines: the native walk against the stream', () => {
   it('members of a plain tar (ranges of it) and of a .tar.gz (spooled)', async () => {
     const dir = join(tmp.root, 'tar');
     mkdirSync(join(dir, 'b'), { recursive: true });
-    const rnd = random(7);
+    const rnd = seeded(7);
     writeFileSync(join(dir, 'b', 'server.log'), Buffer.concat([...awkwardLines(rnd), Buffer.from('no newline at the end')]));
     writeFileSync(join(dir, 'b', 'other.log'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), ...longLines().slice(0, 2), ...longLines().slice(-1), Buffer.from('x\n')]));
     for (const flags of ['-cf', '-czf']) {
