@@ -105,11 +105,40 @@ static void check_stamp(CountJob *job, const uint8_t *p) {
   if (stamp_digits(p, d) && memcmp(d, job->stamp, 17) >= 0) job->newer = 1;
 }
 
+/** Bytes of the block a walk on libuv's pool reads a file into (countFileNewlinesAsync, pickFileLinesAsync). */
+enum { POOL_BLOCK = 1 << 20 };
+
+// A block for a walk on a thread of libuv's pool, NULL when there is no memory. Mapped, not malloc'd: a 1 MiB malloc
+// on a thread of the pool left ~6 MB more resident (the thread's arena).
+static uint8_t *pool_block(void) {
+  void *block = mmap(NULL, POOL_BLOCK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return block == MAP_FAILED ? NULL : block;
+}
+
+// The newlines in [p, p + n): with SSE2, 16 bytes compared at once (cmpeq gives -1 per newline: subtracting counts
+// it, up to 255 per byte lane, so the lanes are summed every 255 rounds); the rest byte by byte.
+static uint64_t count_newlines(const uint8_t *p, size_t n) {
+  uint64_t count = 0;
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i nl = _mm_set1_epi8('\n');
+  while (n - i >= 16) {
+    size_t rounds = (n - i) / 16 < 255 ? (n - i) / 16 : 255;
+    __m128i counts = _mm_setzero_si128();
+    for (size_t r = 0; r < rounds; r++, i += 16) counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), nl));
+    __m128i sum = _mm_sad_epu8(counts, _mm_setzero_si128());
+    count += (uint64_t)_mm_cvtsi128_si64(sum) + (uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum));
+  }
+#endif
+  for (; i < n; i++) count += p[i] == '\n';
+  return count;
+}
+
 static void count_execute(napi_env env, void *data) {
   (void)env;
   CountJob *job = data;
-  enum { SIZE = 1 << 20 };
-  uint8_t *buf = malloc(SIZE);
+  enum { SIZE = POOL_BLOCK };
+  uint8_t *buf = pool_block();
   if (buf == NULL) {
     job->error = ENOMEM;
     return;
@@ -144,12 +173,12 @@ static void count_execute(napi_env env, void *data) {
         if (++q == end) break;
       }
     } else {
-      for (ssize_t i = 0; i < counted; i++) count += buf[i] == '\n';
+      count = count_newlines(buf, (size_t)counted);
     }
     job->count += count;
     p += counted;
   }
-  free(buf);
+  munmap(buf, POOL_BLOCK);
 }
 
 static void count_complete(napi_env env, napi_status status, void *data) {
@@ -246,27 +275,16 @@ static bool pick_copy(PickJob *job, const uint8_t *block, int64_t block_at, int6
 }
 
 // Passes at most *k newlines of [p, end): returns the byte after the last one passed (p when none), *k less those
-// passed. Away from the one sought, 4 KiB at a time are only counted (SSE2: 16 bytes compared at once, the counts
-// summed every 255 rounds), which is about three times cheaper than a memchr call per line of a log (~140 bytes).
+// passed. Away from the one sought, 4 KiB at a time are only counted (count_newlines), which is about three times
+// cheaper than a memchr call per line of a log (~140 bytes).
 static const uint8_t *pass_newlines(const uint8_t *p, const uint8_t *end, int64_t *k) {
-#ifdef __SSE2__
   enum { SPAN = 4096 };
-  const __m128i nl = _mm_set1_epi8('\n');
   while (*k > 0 && end - p >= SPAN) {
-    __m128i sum = _mm_setzero_si128();
-    for (int at = 0; at < SPAN; at += 255 * 16) {
-      __m128i counts = _mm_setzero_si128();
-      int stop = at + 255 * 16 < SPAN ? at + 255 * 16 : SPAN;
-      // cmpeq gives -1 per newline: subtracting counts it, up to 255 per byte lane.
-      for (int i = at; i < stop; i += 16) counts = _mm_sub_epi8(counts, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), nl));
-      sum = _mm_add_epi64(sum, _mm_sad_epu8(counts, _mm_setzero_si128()));
-    }
-    int64_t c = _mm_cvtsi128_si64(sum) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum));
+    int64_t c = (int64_t)count_newlines(p, SPAN);
     if (c >= *k) break;
     *k -= c;
     p += SPAN;
   }
-#endif
   while (*k > 0) {
     const uint8_t *q = memchr(p, '\n', (size_t)(end - p));
     if (q == NULL) {
@@ -282,10 +300,9 @@ static const uint8_t *pass_newlines(const uint8_t *p, const uint8_t *end, int64_
 static void pick_execute(napi_env env, void *data) {
   (void)env;
   PickJob *job = data;
-  enum { SIZE = 1 << 20 };
-  // Mapped, not malloc'd: a 1 MiB malloc on a thread of the pool left ~6 MB more resident (the thread's arena).
-  uint8_t *buf = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (buf == MAP_FAILED) {
+  enum { SIZE = POOL_BLOCK };
+  uint8_t *buf = pool_block();
+  if (buf == NULL) {
     job->error = ENOMEM;
     return;
   }
@@ -354,7 +371,7 @@ static void pick_execute(napi_env env, void *data) {
   job->spans[2 * job->count] = stopped ? (double)start : (double)p;
   job->spans[2 * job->count + 1] = (double)line;
   job->spans[2 * job->count + 2] = stopped ? 1.0 : 0.0;
-  munmap(buf, SIZE);
+  munmap(buf, POOL_BLOCK);
 }
 
 static void pick_complete(napi_env env, napi_status status, void *data) {

@@ -209,3 +209,34 @@ describe('pickLines: the native walk against the stream', () => {
     expect(errors.some((e) => e?.startsWith('the archive ends inside this member'))).toBe(true);
   });
 });
+
+describe('countFileNewlinesAsync: the newlines of a byte range, counted 16 bytes at a time', () => {
+  it('counts as a byte loop does, in ranges of any start and length, runs of over 255 newlines a lane included', async () => {
+    if (!native) return;
+    const rnd = seeded(21);
+    // Sparse lines, dense ones and long runs of newlines alone (a lane's byte counter wraps past 255).
+    const parts: Buffer[] = [];
+    for (let k = 0; k < 400; k++) {
+      const kind = Math.floor(rnd() * 3);
+      parts.push(kind === 0 ? Buffer.from(`${'x'.repeat(Math.floor(rnd() * 3000))}\n`) : kind === 1 ? Buffer.from('a\n'.repeat(1 + Math.floor(rnd() * 40))) : Buffer.alloc(1 + Math.floor(rnd() * 9000), 10));
+    }
+    const bytes = Buffer.concat(parts);
+    const path = tmp.write('newlines.log', bytes);
+    const fd = openSync(path, 'r');
+    try {
+      const newlines = (from: number, to: number) => {
+        let n = 0;
+        for (let i = from; i < to; i++) if (bytes[i] === 10) n++;
+        return n;
+      };
+      const ranges: [number, number][] = [[0, bytes.length], [0, 0], [0, 15], [1, 17], [bytes.length - 5, bytes.length]];
+      for (let k = 0; k < 60; k++) {
+        const from = Math.floor(rnd() * bytes.length);
+        ranges.push([from, Math.min(bytes.length, from + Math.floor(rnd() * (3 << 20)))]);
+      }
+      for (const [from, to] of ranges) expect(await native.countFileNewlinesAsync(fd, from, to), `${from}-${to}`).toBe(newlines(from, to));
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
