@@ -300,12 +300,12 @@ export function fileLineSource(path: string, limitBytes?: number): LineSource {
  * through the line splitter (pickLinesStreamed, the reference).
  */
 export async function pickLines(path: string, wanted: Iterable<number>, take: (line: number, text: string) => void): Promise<void> {
-  const native = nativeScanners();
   const all = ArrayBuffer.isView(wanted) ? new Float64Array(wanted as unknown as ArrayLike<number>) : Float64Array.from(wanted);
-  const lines = native && ascendingCounts(all);
+  const lines = ascendingCounts(all);
   // Line numbers that are not counts (0, 1.5, NaN) stop the splitter's search: only it says what they give.
   if (!lines) return pickLinesStreamed(path, [...new Set(all)].sort((a, b) => a - b), take);
   if (lines.length === 0) return;
+  const native = nativeScanners();
   const range = plainRange(path);
   if (native && range) {
     const left = await pickPlainLines(native, range, lines, take);
