@@ -251,12 +251,13 @@ log4j timestamps carry no zone: --tz names the zone the logs were written in (de
       const compactor = new Compactor();
       const released: CompactRow[] = [];
       // Written as the pipe takes it: rows written faster than it is read would pile up in memory.
-      const print = async (block: string | undefined): Promise<void> => {
+      const print = async (block: string[] | undefined): Promise<void> => {
         if (block === undefined) return;
         progress!.clear();
-        await writeText(process.stdout, `${block}\n`);
+        // Piece by piece, each waited for only where the pipe is full (as a reader that keeps up takes it).
+        for (const piece of block) await writeText(process.stdout, `${piece}\n`);
       };
-      await print(table.head());
+      await print([table.head()]);
       // Batch by batch: the rows each batch closes, printed with it.
       for await (const batch of batches) {
         for (const e of batch) compactor.push(e, released);

@@ -80,12 +80,13 @@ export class TimelineTable {
   }
 
   /**
-   * Rows, in order, as a block to print now; undefined for none. A batch's
+   * Rows, in order, as a block to print now (in pieces, lines apart:
+   * FixedTable.renderPieces); undefined for none. A batch's
    * rows go out with it, not kept for a larger block: rows held across the
    * batches of a pass (each cell's text holding its record's line) were
    * moved to the old generation, ~80 MB at 1 GiB of log.
    */
-  rows(rows: readonly CompactRow[]): string | undefined {
+  rows(rows: readonly CompactRow[]): string[] | undefined {
     if (rows.length === 0) return undefined;
     const { zone } = this;
     const cells: string[][] = [];
@@ -93,6 +94,6 @@ export class TimelineTable {
       const e = row.first;
       cells.push([zone.formatShort(e.time), e.node, paintSeverity(e.severity), e.rule?.title ?? `(${e.category})`, details(row, zone)]);
     }
-    return this.table.render(cells);
+    return this.table.renderPieces(cells, true, true);
   }
 }

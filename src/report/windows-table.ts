@@ -102,7 +102,7 @@ export function* windowsTableBlocks(
   for (; !next.done; next = found.next()) {
     const { first: w, members } = next.value;
     if (body.length >= ROWS_PER_BLOCK) {
-      yield table.renderPart(body, first, false);
+      yield* table.renderPieces(body, first, false);
       first = false;
       body = [];
     }
@@ -114,7 +114,7 @@ export function* windowsTableBlocks(
       body.push([kind(w), burstSubject(members), short(w.start, tz), short(end, tz), `≤ ${duration(longest)}`, `${w.reason} ${confidence(w)}`]);
     }
   }
-  yield table.renderPart(body, first, true);
+  yield* table.renderPieces(body, first, true);
   if (doc.falseAlarms.length > 0) {
     yield `Not used as evidence: ${doc.falseAlarms.length} line(s) judged false alarms (--json lists them with the reason).`;
   }

@@ -98,6 +98,30 @@ describe('fixed-width rows (fixed-table.ts) against cli-table3', () => {
     );
   }, TIMEOUT);
 
+  it('drawn in pieces, the pieces joined by line feeds are the block, and none is much over 16 Ki units', () => {
+    fc.assert(
+      fc.property(
+        shapeArb.chain((shape) => fc.tuple(
+          fc.constant(shape),
+          fc.array(fc.array(cellArb(shape.widths), { minLength: shape.widths.length, maxLength: shape.widths.length }), { minLength: 1, maxLength: 4 }),
+          fc.integer({ min: 1, max: 200 }), fc.boolean(), fc.boolean(),
+        )),
+        ([shape, some, times, first, last]) => {
+          const table = new FixedTable(shape);
+          // Long enough, most of the time, to be cut into several pieces.
+          const rows = Array.from({ length: times }, () => some).flat();
+          const pieces = table.renderPieces(rows, first, last);
+          expect(pieces.join('\n')).toBe(table.renderPart(rows, first, last));
+          // A piece is cut after the row that takes it past 16 Ki units: no longer than that and the widest row drawn.
+          const widestRow = Math.max(...some.map((row) => table.renderPart([row], true, true).length));
+          for (const piece of pieces) expect(piece.length).toBeLessThanOrEqual(16_384 + widestRow + 1);
+          if (pieces.join('\n').length > 2 * (16_384 + widestRow)) expect(pieces.length).toBeGreaterThan(1);
+        },
+      ),
+      { ...PARAMS, numRuns: 30 },
+    );
+  }, TIMEOUT);
+
   it('the same table drawn twice is the same (memoised cells)', () => {
     const shape: TableShape = { widths: timelineWidths(), chars: BORDERLESS, paddingLeft: 0, paddingRight: 1 };
     const table = new FixedTable(shape);
