@@ -5,9 +5,9 @@ import {
 } from '../cli/common.js';
 import { checkOutPath, OutPathError, writeOutAtomically } from '../report/write-out.js';
 import { buildReport } from '../report/report-data.js';
-import type { ReportDoc, ReportList } from '../report/report-text.js';
+import { untilQuoted, type ReportDoc, type ReportList } from '../report/report-text.js';
 import { htmlPieces } from '../report/html.js';
-import { flushed, jsonChunks, writeChunks } from '../report/stream-json.js';
+import { flushed, jsonChunks, Pause, writeChunks } from '../report/stream-json.js';
 import { markdownPieces } from '../report/markdown.js';
 import { fullWindows } from '../report/report-windows.js';
 import { planProgress, type Progress } from '../cli/progress.js';
@@ -27,13 +27,18 @@ export function formatFor(out: string, flag: string | undefined): Format | undef
 }
 
 /** The document in pieces (a long report is never one string): JSON as JSON.stringify(report, null, 2) writes it, and a newline. */
-export function* render(format: Format, report: ReportDoc): Generator<string> {
+export function* render(format: Format, report: ReportDoc): Generator<string | Pause> {
   if (format === 'json') {
     yield* reportJson(report);
     return;
   }
   let first = true;
   for (const piece of format === 'md' ? markdownPieces(report) : htmlPieces(report)) {
+    if (piece instanceof Pause) {
+      // Not a piece of text: the line feeds between pieces go on as they were.
+      yield piece;
+      continue;
+    }
     if (typeof piece === 'string') {
       yield first ? piece : `\n${piece}`;
     } else {
@@ -49,13 +54,14 @@ export function* render(format: Format, report: ReportDoc): Generator<string> {
  * pieces of one member of its top three levels at most (a key-event row, an
  * appendix entry), its long lists read back as they are written.
  */
-function* reportJson(r: ReportDoc): Generator<string> {
+function* reportJson(r: ReportDoc): Generator<string | Pause> {
   let first = true;
   for (const [key, value] of Object.entries(r)) {
     if (value === undefined) continue;
     yield `${first ? '{' : ','}\n  ${JSON.stringify(key)}: `;
     first = false;
     if (key === 'appendix') {
+      yield* untilQuoted(r.appendix);
       yield* listJson(r.appendix, '  ');
     } else if (key === 'windows') {
       yield* listJson(fullWindows(r.windows), '  ');
@@ -158,6 +164,8 @@ Markdown (GitHub/GitLab), one self-contained HTML file with a swimlane chart (no
         nodeMap: nodeMapFlag(flags),
         followSymlinks: flags['follow-symlinks'],
         layouts: flags.layout ?? [],
+        // The files are read again for the appendix's quotes while the sections before it are written.
+        quoteWhileWriting: true,
       });
     } catch (e) {
       this.error((e as Error).message, { exit: 2 });

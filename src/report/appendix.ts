@@ -48,6 +48,9 @@ export class Appendix implements Iterable<AppendixEntryJson> {
   private byFile: LinesByFile = new Map();
   private readonly texts = Spool.ofText();
   private rows: Spool<KeyEventJson> | undefined;
+  /** The cited lines being quoted (finish starts it), and whether they are. */
+  private quoting: Promise<void> | undefined;
+  private quoted = false;
 
   /** The key-event rows' nodes, by number (a few dozen names). */
   private readonly nodes: string[] = [];
@@ -186,7 +189,10 @@ export class Appendix implements Iterable<AppendixEntryJson> {
     }
     for (const r of findingRefs) addLater(r.file, r.line, null, null, '');
     this.index();
-    await this.quote();
+    // Read on libuv's pool while the report's sections before the appendix are written: only its entries need them (ready).
+    this.quoting = this.quote().then(() => {
+      this.quoted = true;
+    });
     this.sort();
     // Looked up no more: ids are found in byFile.
     this.windowLines = new Map();
@@ -198,6 +204,11 @@ export class Appendix implements Iterable<AppendixEntryJson> {
     return this.size;
   }
 
+  /** Resolves once the cited lines are quoted (finish starts reading them; undefined: they are, or none are to be): the entries are read after it. */
+  ready(): Promise<void> | undefined {
+    return this.quoted ? undefined : this.quoting;
+  }
+
   /** The id of a cited line (ev-N), undefined for a line not in the appendix. */
   idOf(file: string, line: number): string | undefined {
     const n = this.find(file, line);
@@ -205,6 +216,8 @@ export class Appendix implements Iterable<AppendixEntryJson> {
   }
 
   *[Symbol.iterator](): Iterator<AppendixEntryJson> {
+    // An entry read before its line is quoted would hold the text the readers gave, not the line as written.
+    if (this.quoting && !this.quoted) throw new Error('internal: the appendix was read before its lines were quoted (await ready())');
     for (let at = 0; at < this.size; at++) {
       const n = this.order[at]!;
       const s = this.source[n]!;

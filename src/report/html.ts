@@ -2,8 +2,9 @@ import { firstPage } from './first-page.js';
 import { esc } from './html-escape.js';
 import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
-  mapped, pieces, appendixLinks, firstOf, joinedParts, LineOfParts, type ReportDoc,
+  mapped, pieces, appendixLinks, firstOf, joinedParts, LineOfParts, untilQuoted, type ReportDoc,
 } from './report-text.js';
+import type { Pause } from './stream-json.js';
 import { fullWindows } from './report-windows.js';
 import { renderSwimlane } from './swimlane.js';
 
@@ -79,7 +80,7 @@ a { color: #1f5fa8; }
  * The document in pieces, to be joined with newlines, made as they are
  * written: a long report is never one string, nor an array of its rows' text.
  */
-export function* htmlPieces(r: ReportDoc): Generator<string | LineOfParts> {
+export function* htmlPieces(r: ReportDoc): Generator<string | LineOfParts | Pause> {
   const display = displayPathOf(r.paths);
   const cited = appendixLinks(r, esc);
   const link = (file: string, line: number) => {
@@ -241,6 +242,7 @@ export function* htmlPieces(r: ReportDoc): Generator<string | LineOfParts> {
   yield* fold('appendix', `Appendix: evidence <small>(${r.appendix.length} lines)</small>`);
   yield* pieces(`<p class="meta">Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${esc(shownZone(r))}).</p>`);
   yield* pieces('<table class="appendix"><thead><tr><th></th><th>File:line</th><th>Node</th><th>Time</th><th>Line</th></tr></thead><tbody>');
+  yield* untilQuoted(r.appendix);
   for (const a of r.appendix) {
     yield* pieces(`<tr id="${a.id}"><td class="mono">${a.id}</td><td class="mono">${cited.label(a.file, a.line)}</td><td>${esc(a.node ?? '')}</td><td class="time mono">${a.time === null ? '' : esc(a.time.slice(11, 23))}</td><td class="text">${esc(a.text)}</td></tr>`);
   }

@@ -2,8 +2,9 @@ import { firstPage } from './first-page.js';
 import { mermaidCaption, mermaidGanttLines } from './mermaid.js';
 import {
   displayPathOf, edgeSources, utcOffsetOf, valueRefs, humanDuration, kindStyle, rowSubject, shortTime, windowRows, shownZone,
-  mapped, pieces, appendixLinks, firstOf, joinedParts, LineOfParts, type ReportDoc,
+  mapped, pieces, appendixLinks, firstOf, joinedParts, LineOfParts, untilQuoted, type ReportDoc,
 } from './report-text.js';
+import type { Pause } from './stream-json.js';
 import { fullWindows } from './report-windows.js';
 
 /**
@@ -74,7 +75,7 @@ function* table(head: readonly string[], rows: Iterable<readonly string[]>): Gen
  * The document in pieces, to be joined with newlines, made as they are
  * written: a long report is never one string, nor an array of its rows' text.
  */
-export function* markdownPieces(r: ReportDoc): Generator<string | LineOfParts> {
+export function* markdownPieces(r: ReportDoc): Generator<string | LineOfParts | Pause> {
   const display = displayPathOf(r.paths);
   const cited = appendixLinks(r, mdText);
   const link = (file: string, line: number) => {
@@ -235,6 +236,7 @@ export function* markdownPieces(r: ReportDoc): Generator<string | LineOfParts> {
   yield* fold(`Appendix: evidence (${r.appendix.length} lines)`);
   yield* pieces('## Appendix: evidence', '');
   yield* pieces(`Every line this report cites, quoted as written (${r.appendix.length} lines; times in ${shownZone(r)}).`, '');
+  yield* untilQuoted(r.appendix);
   yield* pieces(table(['', 'File:line', 'Node', 'Time', 'Line'], mapped(r.appendix, (a) => [
     `<a id="${a.id}"></a>${a.id}`, cited.label(a.file, a.line), a.node ?? '', a.time === null ? '' : a.time.slice(11, 23), mdCode(a.text),
   ])));

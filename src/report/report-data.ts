@@ -56,6 +56,13 @@ export interface ReportOptions {
   /** Sees the plan before any log is read, and each log file once read (to show progress). */
   onPlan?: (plan: Plan) => void;
   onInput?: (input: InputJson) => void;
+  /**
+   * true: the cited lines are still being quoted from the files when the
+   * report is returned (on libuv's pool, while what renders it writes the
+   * sections before the appendix): its appendix is read after
+   * `appendix.ready()` (untilQuoted). Otherwise the report is returned whole.
+   */
+  quoteWhileWriting?: boolean;
 }
 
 export interface ReportResult {
@@ -165,6 +172,7 @@ export async function buildReport(paths: readonly string[], options: ReportOptio
 
   const configRefs = [...findings.flatMap((f) => f.evidence), ...recommendations.flatMap((r) => r.values.flatMap((v) => (v.evidence ? [v.evidence] : [])))];
   const appendix = await cited.finish(rows, gaps, configRefs);
+  if (!options.quoteWhileWriting) await appendix.ready();
 
   // Checked against the schema without its long lists, which are checked item by item as they are made.
   const report: ReportJson = {

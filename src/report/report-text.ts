@@ -2,6 +2,7 @@ import { formatDuration } from '../analysis/gap.js';
 import type { AppendixEntryJson, KeyEventJson, LineRefJson, RecommendationJson, ReportJson } from '../model/report.js';
 import type { WindowJson } from '../model/window.js';
 import type { ReportWindows } from './report-windows.js';
+import { Pause } from './stream-json.js';
 
 /** Small text helpers shared by the report's data, Markdown and HTML. */
 
@@ -22,9 +23,20 @@ export type ReportDoc = Omit<ReportJson, 'timeline' | 'appendix' | 'windows' | '
   timeline: Omit<ReportJson['timeline'], 'rows'> & { rows: ReportList<KeyEventJson> & { readonly latestEnd?: string | null } };
   /** Its false alarms read back as they are written (the window engine spools them). */
   inputQuality: Omit<ReportJson['inputQuality'], 'falseAlarms'> & { falseAlarms: ReportList<FalseAlarmJson> };
-  /** `idOf`: a cited line's id, looked up without reading the list. */
-  appendix: ReportList<AppendixEntryJson> & { idOf?: (file: string, line: number) => string | undefined };
+  /**
+   * `idOf`: a cited line's id, looked up without reading the list. `ready`:
+   * resolves once its entries can be read (its lines are quoted from the
+   * files while the sections before it are written: untilQuoted); undefined
+   * where they can be now.
+   */
+  appendix: ReportList<AppendixEntryJson> & { idOf?: (file: string, line: number) => string | undefined; ready?: () => Promise<void> | undefined };
 };
+
+/** Before the appendix's entries: writing waits there until its lines are quoted (ReportDoc's appendix.ready), where they are not yet. */
+export function* untilQuoted(appendix: ReportDoc['appendix']): Generator<Pause> {
+  const quoted = appendix.ready?.();
+  if (quoted) yield new Pause(quoted);
+}
 
 /** A list's first item. */
 export function firstOf<T>(list: ReportList<T>): T | undefined {

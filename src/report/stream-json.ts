@@ -200,6 +200,15 @@ export function* streamedDocument(doc: unknown): Generator<Piece> {
 export type Piece = string | Buffer | JsonPiece;
 
 /**
+ * A place in a document's pieces where writing waits for what the pieces
+ * after it read (a report's quoted lines, read again from the files on
+ * libuv's pool while the sections before the appendix are written).
+ */
+export class Pause {
+  constructor(readonly until: Promise<void>) {}
+}
+
+/**
  * A value written as JSON.stringify(value, null, 2) reads `depth` levels down
  * a document: writeChunks encodes it straight into its buffer (json-bytes.ts),
  * or, where that cannot be, writes text().
@@ -292,9 +301,9 @@ export function* jsonDocument(doc: unknown, levels = 2): Generator<string> {
 /**
  * Pieces written in writes of about 1 MiB, each waited for before the next.
  * A Buffer piece is written before the next piece is asked for (it may be a
- * block read into again: StreamedArray's spool).
+ * block read into again: StreamedArray's spool). At a Pause, writing waits until it resolves.
  */
-export async function writeChunks(out: Writable, chunks: Iterable<Piece>): Promise<void> {
+export async function writeChunks(out: Writable, chunks: Iterable<Piece | Pause>): Promise<void> {
   // Text is encoded straight into one buffer of 1 MiB (no long string is built), written over once the stream is done with it.
   const pending = Buffer.allocUnsafe(1 << 20);
   let used = 0;
@@ -305,6 +314,10 @@ export async function writeChunks(out: Writable, chunks: Iterable<Piece>): Promi
     await written(out, bytes);
   };
   for (let c of chunks) {
+    if (c instanceof Pause) {
+      await c.until;
+      continue;
+    }
     if (c instanceof JsonPiece) {
       const at = encoded(pending, used, c);
       if (at >= 0) {

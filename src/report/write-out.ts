@@ -4,6 +4,7 @@ import { lstat, open, readdir, realpath, rename, stat, unlink } from 'node:fs/pr
 import { basename, dirname, join, resolve } from 'node:path';
 import { evidencePath } from '../sources/open.js';
 import { printable } from '../sources/printable.js';
+import { Pause } from './stream-json.js';
 
 /**
  * Writing a report: never onto the evidence, never half a file.
@@ -122,7 +123,7 @@ function writeFailure(out: string, dir: string, bytes: number, existed: boolean,
  * target (the link's target when `out` is a symbolic link), flushed, then
  * renamed over it. The previous file's permissions are kept.
  */
-export async function writeOutAtomically(out: string, text: string | Uint8Array | Iterable<string>): Promise<void> {
+export async function writeOutAtomically(out: string, text: string | Uint8Array | Iterable<string | Pause>): Promise<void> {
   const where = await target(out);
   const dir = dirname(where.path);
   let bytes = typeof text === 'string' ? Buffer.byteLength(text) : text instanceof Uint8Array ? text.length : 0;
@@ -153,6 +154,10 @@ export async function writeOutAtomically(out: string, text: string | Uint8Array 
           for (let at = 0; at < chunk.length;) at += (await handle.write(chunk, at, chunk.length - at)).bytesWritten;
         };
         for (const piece of text) {
+          if (piece instanceof Pause) {
+            await piece.until;
+            continue;
+          }
           // Three bytes of UTF-8 at most per UTF-16 unit: a piece that may not fit is written after the bytes before it.
           if (used + piece.length * 3 > buffer.length) {
             if (used > 0) await put(buffer.subarray(0, used));
