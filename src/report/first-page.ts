@@ -17,6 +17,8 @@ export interface FirstPage {
 /** Partition windows shorter than this are leaders moving during a failover: counted, not listed. */
 const BLIP_MS = 1000;
 export const LIST = 2;
+/** Partitions a line of the first page names at most (the rest counted: the Windows section lists them all). */
+const NAMED = 6;
 
 /** `17:05:39…17:05:58 → 19:18:00`: an edge known only between two instants shows both. */
 function span(w: WindowJson): string {
@@ -61,7 +63,7 @@ export function firstPage(r: ReportDoc): FirstPage {
   const where = [
     s.nodesAffected.length === 0 ? 'no node' : `nodes ${s.nodesAffected.join(', ')}`,
     s.partitionsAffected.length === 0 ? 'no partition'
-      : `${s.partitionsAffected.length} partition${s.partitionsAffected.length === 1 ? '' : 's'}: ${lastingFirst(r).slice(0, 6).join(', ')}${s.partitionsAffected.length > 6 ? ', …' : ''}`,
+      : `${s.partitionsAffected.length} partition${s.partitionsAffected.length === 1 ? '' : 's'}: ${lastingFirst(r).slice(0, NAMED).join(', ')}${s.partitionsAffected.length > NAMED ? ', …' : ''}`,
   ].join('; ');
 
   const impact: FirstPage['impact'] = [];
@@ -117,7 +119,15 @@ export function firstPage(r: ReportDoc): FirstPage {
       text: `records never written: ${s.recordsNeverWritten.map((m) => `${m.topic}-${m.partition ?? '?'} none between CreateTime ${m.lastBefore.createTime} (${shortTime(m.lastBefore.time).slice(11)}) and ${m.firstAfter.createTime} (${shortTime(m.firstAfter.time).slice(11)}), ${m.duration}${m.estimatedMissing === null ? '' : `, ~${m.estimatedMissing} at the pre-gap rate`}`).join('; ')}`,
       evidence: r.gaps.flatMap((p) => p.gaps.flatMap((g) => [{ file: g.before.file, line: g.before.line }, { file: g.after.file, line: g.after.line }])).slice(0, 4),
     });
-  const truncated = r.windows.filter((w) => w.kind === 'two-leaders');
+  // The first NAMED two-leaders windows, and how many there are (an event-dense log has ~100,000 per gibibyte:
+  // all of them on one line were megabytes of text no one reads at a glance).
+  const truncated: WindowJson[] = [];
+  let truncations = 0;
+  for (const w of r.windows) {
+    if (w.kind !== 'two-leaders') continue;
+    if (truncations++ < NAMED) truncated.push(w);
+  }
+  const unnamed = truncations - truncated.length;
   // Counted from the dumps' copies and the truncation lines (gap analysis) where they were given.
   const counted = (r.lostWrites ?? []).filter((l) => l.count > 0);
   impact.push(counted.length > 0
@@ -132,7 +142,7 @@ export function firstPage(r: ReportDoc): FirstPage {
     : truncated.length === 0
     ? { text: 'acknowledged writes lost: none shown (no partition truncated writes its leader had acknowledged, in the logs read; the producers\' delivery reports would tell for certain)', evidence: [] }
     : {
-      text: `acknowledged writes lost: ${truncated.map((w) => `${subjectOf(w)} truncated when its cut-off leader rejoined (${span(w)}, ${sure(w)})`).join('; ')}`,
+      text: `acknowledged writes lost: ${truncated.map((w) => `${subjectOf(w)} truncated when its cut-off leader rejoined (${span(w)}, ${sure(w)})`).join('; ')}${unnamed > 0 ? ` (${unnamed} more: see Windows)` : ''}`,
       evidence: truncated.flatMap((w) => w.evidence.slice(0, 1).map((e) => ({ file: e.file, line: e.line }))),
     });
 

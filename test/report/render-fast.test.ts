@@ -5,6 +5,7 @@ import { esc } from '../../src/report/html-escape.js';
 import { firstPage, keepLongest, LIST, type Lasting } from '../../src/report/first-page.js';
 import { mdText } from '../../src/report/markdown.js';
 import { mermaidGantt } from '../../src/report/mermaid.js';
+import { fullWindows } from '../../src/report/report-windows.js';
 import { buildReport } from '../../src/report/report-data.js';
 import { appendixLinks, byNodeName, kindStyle, subjectOf, windowRows } from '../../src/report/report-text.js';
 import type { WindowJson } from '../../src/model/window.js';
@@ -71,6 +72,31 @@ describe('the first page\'s root-cause candidates', () => {
       expected.forEach((w, k) => {
         expect(causes[k]!.text, fixture).toContain(`${kindStyle(w.kind).label}: ${subjectOf(w) || 'the cluster'} from `);
       });
+    }
+  });
+});
+
+describe('the first page\'s acknowledged writes lost', () => {
+  it('names six two-leaders windows at most, in order, and counts the rest', async () => {
+    const { report } = await buildReport([join(REPO, 'fixtures', 'isolated-leader-2023-11-14')], { zone: new Zone('UTC'), generatedAt: 'x' });
+    const windows = [...fullWindows(report.windows)];
+    const two = windows.find((w) => w.kind === 'two-leaders')!;
+    expect(two).toBeDefined();
+    const line = (n: number) => {
+      // n two-leaders windows of partitions p-0 … p-(n-1), no counted loss (the fixture has no dumps of it).
+      const many = Array.from({ length: n }, (_, k) => ({ ...two, topic: 'p', partition: k }));
+      const doc = { ...report, lostWrites: [], windows: [...windows.filter((w) => w.kind !== 'two-leaders'), ...many] };
+      return firstPage(doc).impact.find((i) => i.text.startsWith('acknowledged writes lost'))!;
+    };
+    for (const n of [1, 6, 7, 2000]) {
+      const { text, evidence } = line(n);
+      const named = Math.min(n, 6);
+      expect(text.match(/truncated when/g), `${n}`).toHaveLength(named);
+      for (let k = 0; k < named; k++) expect(text).toContain(`p-${k} truncated`);
+      expect(text.includes(`p-${named} truncated`)).toBe(false);
+      if (n > 6) expect(text.endsWith(` (${n - 6} more: see Windows)`)).toBe(true);
+      else expect(text).not.toContain('more: see Windows');
+      expect(evidence).toHaveLength(named);
     }
   });
 });
