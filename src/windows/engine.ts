@@ -75,15 +75,45 @@ export class WindowEngine {
   /**
    * Feeds a run of unclassified records (timeline/run.ts), in time order
    * with the events around it. Such a record's push only marks its node
-   * seen unless a session expiry awaits its verdict or a window of its node
-   * is open (it may be its first sign of life): then each is pushed.
+   * seen, but for the record at which a session expiry's verdict falls due
+   * (it is pushed: its time decides the verdict), and while a tracker
+   * watches its node's lines (a window of it is open: a record may be its
+   * first sign of life) each is pushed.
    */
   pushRun(run: EventRun): void {
-    if (this.zookeeper.pending.length > 0 || this.brokers.watches(run.node) || this.zookeeper.watches(run.node)) {
-      for (const e of run.events()) this.push(e);
-      return;
+    const { length } = run;
+    for (let from = 0; from < length;) {
+      if (this.brokers.watches(run.node) || this.zookeeper.watches(run.node)) {
+        for (let i = from; i < length; i++) this.push(run.eventAt(i));
+        return;
+      }
+      const due = this.firstDue(run, from);
+      if (due > from) this.book.seenRun(run, from, due);
+      if (due === length) return;
+      // The verdict, and whatever it opens (a window of this very node may be watched from here on).
+      this.push(run.eventAt(due));
+      from = due + 1;
     }
-    this.book.seenRun(run);
+  }
+
+  /**
+   * The first of the run's records from `from` at which flushPending would
+   * decide a pending session expiry (its length where none): the run's
+   * times do not go back, so it is found by halving.
+   */
+  private firstDue(run: EventRun, from: number): number {
+    const { pending } = this.zookeeper;
+    if (pending.length === 0) return run.length;
+    // flushPending's own test, at the record's time.
+    const dueAt = (now: number): boolean => pending.some((p) => now - p.event.time > FALSE_ALARM_MS);
+    let lo = from;
+    let hi = run.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (dueAt(run.timeAt(mid))) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   /** Closes the stream: infers windows that need the whole story and returns every window by start. */

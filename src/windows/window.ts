@@ -721,11 +721,11 @@ export class WindowBook {
     this.unindex(w);
   }
 
-  /** Records a run's lines (timeline/run.ts) as seen() one by one would: its node's first line, if none before, and its last. */
-  seenRun(run: EventRun): void {
+  /** Records a run's lines [from, to) (timeline/run.ts) as seen() one by one would: its node's first line, if none before, and its last. */
+  seenRun(run: EventRun, from = 0, to = run.length): void {
     const first = !this.lastSeen.has(run.node);
-    if (first) this.seen(run.eventAt(0));
-    if (!first || run.length > 1) this.seen(run.eventAt(run.length - 1));
+    if (first) this.seen(run.eventAt(from));
+    if (!first || to - from > 1) this.seen(run.eventAt(to - 1));
   }
 
   /** Records a line of `e.node`; called after the trackers saw the event. */

@@ -92,9 +92,10 @@ export class ZooKeeperTracker {
   }
 
   /** A line of the node itself: the first one after it went away says it is back (process up, not yet serving). */
-  /** Whether noteLine may do anything with a line of `node` (a window of it is open). */
+  /** Whether noteLine may do anything with a line of `node`: a window of it is open, its first sign of life not yet seen. */
   watches(node: string): boolean {
-    return this.down.has(node);
+    const w = this.down.get(node);
+    return w !== undefined && w.track.firstSignOfLife === undefined;
   }
 
   noteLine(e: TimelineEvent): void {

@@ -179,6 +179,48 @@ function randomFolder(seed: number, lines: number, pools: { kafka: string[]; zoo
   return new Map([...files].map(([f, l]) => [f, `${l.join('\n')}\n`]));
 }
 
+describe('windows with light events = the string path, a verdict falling due within a run', () => {
+  // A session expiry is decided by the first record more than 10 s after it, whichever node logged it: here
+  // the ZooKeeper server's own unclassified lines, one run of them, 100 ms apart for 20 s after the expiry.
+  it.each([
+    ['a broker\'s session: a window of the broker', '0x200000de6bd0004'],
+    ['a session no broker holds: no window', '0x200000de6bd0999'],
+  ])('%s', async (_, session) => {
+    const tmp = tempDir('kforensics-due-');
+    const dir = join(tmp.root, 'run');
+    mkdirSync(join(dir, 'broker-1'), { recursive: true });
+    mkdirSync(join(dir, 'zk-1'), { recursive: true });
+    const t0 = Date.UTC(2024, 1, 23, 8, 0, 0);
+    writeFileSync(join(dir, 'broker-1', 'server.log'), [
+      `[${log4jTime(t0)}] INFO Session establishment complete on server 10.0.0.1/10.0.0.1:2181, sessionid = 0x200000de6bd0004, negotiated timeout = 6000 (org.apache.zookeeper.ClientCnxn)`,
+      `[${log4jTime(t0 + 60_000)}] INFO [GroupMetadataManager brokerId=1] Removed 0 expired offsets in 0 milliseconds. (kafka.coordinator.group.GroupMetadataManager)`,
+      '',
+    ].join('\n'));
+    const zk = [`${log4jTime(t0 + 5_000)} [myid:1] - INFO  [SessionTracker:ZooKeeperServer@632] - Expiring session ${session}, timeout of 6000ms exceeded`];
+    for (let k = 1; k <= 200; k++) zk.push(`${log4jTime(t0 + 5_000 + 100 * k)} [myid:1] - INFO  [SyncThread:1:FileTxnLog@216] - Creating new log file: log.5000${k}`);
+    writeFileSync(join(dir, 'zk-1', 'zookeeper.log'), `${zk.join('\n')}\n`);
+    await expectSameWindows([dir]);
+    const { doc } = await buildWindows([dir], { zone, light: true });
+    const expired = doc.windows.filter((w) => w.node === 'broker-1');
+    expect(expired.length).toBe(session.endsWith('0004') ? 1 : 0);
+  });
+
+  it('the broker\'s own lines: the verdict at the first past the deadline, its window watching the rest', async () => {
+    // Here the first record past the deadline is one of the broker's, in a run of its lines 100 ms apart: from
+    // it on, the window the verdict opens sees each of them (the broker was alive), as the string path has it.
+    const tmp = tempDir('kforensics-due-');
+    const dir = join(tmp.root, 'run');
+    mkdirSync(join(dir, 'broker-1'), { recursive: true });
+    mkdirSync(join(dir, 'zk-1'), { recursive: true });
+    const t0 = Date.UTC(2024, 1, 23, 8, 0, 0);
+    const broker = [`[${log4jTime(t0)}] INFO Session establishment complete on server 10.0.0.1/10.0.0.1:2181, sessionid = 0x200000de6bd0004, negotiated timeout = 6000 (org.apache.zookeeper.ClientCnxn)`];
+    for (let k = 0; k < 200; k++) broker.push(`[${log4jTime(t0 + 6_000 + 100 * k)}] INFO [ProducerStateManager partition=orders-7] Writing producer snapshot at offset ${k} (kafka.log.ProducerStateManager)`);
+    writeFileSync(join(dir, 'broker-1', 'server.log'), `${broker.join('\n')}\n`);
+    writeFileSync(join(dir, 'zk-1', 'zookeeper.log'), `${log4jTime(t0 + 5_000)} [myid:1] - INFO  [SessionTracker:ZooKeeperServer@632] - Expiring session 0x200000de6bd0004, timeout of 6000ms exceeded\n`);
+    expect(await expectSameWindows([dir])).toBeGreaterThan(0);
+  });
+});
+
 describe('windows with light events = the string path on random folders', () => {
   const pools = linePools();
   it('has lines to draw from', () => {
