@@ -48,9 +48,10 @@ export class Appendix implements Iterable<AppendixEntryJson> {
   private byFile: LinesByFile = new Map();
   private readonly texts = Spool.ofText();
   private rows: Spool<KeyEventJson> | undefined;
-  /** The cited lines being quoted (finish starts it), and whether they are. */
+  /** The cited lines being quoted (finish starts it; it never rejects), whether they are, and what failed if the quoting did. */
   private quoting: Promise<void> | undefined;
   private quoted = false;
+  private quoteFailure: unknown;
 
   /** The key-event rows' nodes, by number (a few dozen names). */
   private readonly nodes: string[] = [];
@@ -190,9 +191,16 @@ export class Appendix implements Iterable<AppendixEntryJson> {
     for (const r of findingRefs) addLater(r.file, r.line, null, null, '');
     this.index();
     // Read on libuv's pool while the report's sections before the appendix are written: only its entries need them (ready).
-    this.quoting = this.quote().then(() => {
-      this.quoted = true;
-    });
+    this.quoting = this.quote().then(
+      () => {
+        this.quoted = true;
+      },
+      (e: unknown) => {
+        // Said where the entries are read, not left a rejection no one may wait for.
+        this.quoteFailure = e ?? new Error('quoting failed');
+        this.quoted = true;
+      },
+    );
     this.sort();
     // Looked up no more: ids are found in byFile.
     this.windowLines = new Map();
@@ -218,6 +226,7 @@ export class Appendix implements Iterable<AppendixEntryJson> {
   *[Symbol.iterator](): Iterator<AppendixEntryJson> {
     // An entry read before its line is quoted would hold the text the readers gave, not the line as written.
     if (this.quoting && !this.quoted) throw new Error('internal: the appendix was read before its lines were quoted (await ready())');
+    if (this.quoteFailure !== undefined) throw this.quoteFailure;
     for (let at = 0; at < this.size; at++) {
       const n = this.order[at]!;
       const s = this.source[n]!;

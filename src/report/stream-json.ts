@@ -315,6 +315,8 @@ export async function writeChunks(out: Writable, chunks: Iterable<Piece | Pause>
   };
   for (let c of chunks) {
     if (c instanceof Pause) {
+      // What came before goes out while the wait lasts.
+      await flush();
       await c.until;
       continue;
     }

@@ -155,6 +155,9 @@ export async function writeOutAtomically(out: string, text: string | Uint8Array 
         };
         for (const piece of text) {
           if (piece instanceof Pause) {
+            // What came before is written while the wait lasts.
+            if (used > 0) await put(buffer.subarray(0, used));
+            used = 0;
             await piece.until;
             continue;
           }
