@@ -217,12 +217,7 @@ static napi_value count_file_newlines_async(napi_env env, napi_callback_info inf
     memcpy(job->stamp, stamp, 17);
     job->has_stamp = 1;
   }
-  napi_value promise, name;
-  NAPI_CALL(env, napi_create_promise(env, &job->deferred, &promise));
-  NAPI_CALL(env, napi_create_string_utf8(env, "kforensics.countLines", NAPI_AUTO_LENGTH, &name));
-  NAPI_CALL(env, napi_create_async_work(env, NULL, name, count_execute, count_complete, job, &job->work));
-  NAPI_CALL(env, napi_queue_async_work(env, job->work));
-  return promise;
+  return queue_on_pool(env, "kforensics.countLines", count_execute, count_complete, job, &job->deferred, &job->work);
 }
 
 // pickFileLinesAsync(fd, from, to, lineBefore, wanted, spans, out, copyLimit) -> Promise<number>: the lines numbered
@@ -411,12 +406,7 @@ static napi_value pick_file_lines_async(napi_env env, napi_callback_info info) {
   job->out = out;
   // The three arrays stay alive until the walk is done.
   for (int i = 0; i < 3; i++) NAPI_CALL(env, napi_create_reference(env, argv[4 + i], 1, &job->refs[i]));
-  napi_value promise, name;
-  NAPI_CALL(env, napi_create_promise(env, &job->deferred, &promise));
-  NAPI_CALL(env, napi_create_string_utf8(env, "kforensics.pickLines", NAPI_AUTO_LENGTH, &name));
-  NAPI_CALL(env, napi_create_async_work(env, NULL, name, pick_execute, pick_complete, job, &job->work));
-  NAPI_CALL(env, napi_queue_async_work(env, job->work));
-  return promise;
+  return queue_on_pool(env, "kforensics.pickLines", pick_execute, pick_complete, job, &job->deferred, &job->work);
 }
 
 // skipNewlines(buf, from, to, count, out): passes at most `count` newlines of buf[from, to) with memchr; returns how many

@@ -77,6 +77,11 @@ static inline bool next_line(const uint8_t *b, size_t s, size_t to, bool final, 
 // Settles a scan's or count's promise: the number, or an Error with the message.
 void settle(napi_env env, napi_deferred deferred, bool ok, double value, const char *message);
 
+// Queues a job's `execute` on a thread of libuv's pool, then its `complete` (which settles the promise and frees the
+// job), named `name` for async hooks: returns the promise, or NULL with an exception pending when N-API failed.
+napi_value queue_on_pool(napi_env env, const char *name, napi_async_execute_callback execute, napi_async_complete_callback complete,
+                         void *job, napi_deferred *deferred, napi_async_work *work);
+
 // fn(scanner, buf, from, to, final, info: Int32Array, nums: Float64Array) -> lines, here and now.
 napi_value scan_now(napi_env env, napi_callback_info info, const ScanKind *kind);
 // The same on a thread of libuv's pool -> Promise<lines>. The caller leaves

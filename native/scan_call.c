@@ -129,6 +129,16 @@ void settle(napi_env env, napi_deferred deferred, bool ok, double value, const c
   napi_reject_deferred(env, deferred, error);
 }
 
+napi_value queue_on_pool(napi_env env, const char *name, napi_async_execute_callback execute, napi_async_complete_callback complete,
+                         void *job, napi_deferred *deferred, napi_async_work *work) {
+  napi_value promise, resource;
+  NAPI_CALL(env, napi_create_promise(env, deferred, &promise));
+  NAPI_CALL(env, napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource));
+  NAPI_CALL(env, napi_create_async_work(env, NULL, resource, execute, complete, job, work));
+  NAPI_CALL(env, napi_queue_async_work(env, *work));
+  return promise;
+}
+
 static void complete(napi_env env, napi_status status, void *data) {
   Job *job = data;
   settle(env, job->deferred, status == napi_ok, (double)job->lines, job->kind->name);
@@ -158,10 +168,5 @@ napi_value scan_later(napi_env env, napi_callback_info info, const ScanKind *kin
     if ((i == 0 && !kind->stateful) || (i >= 4 && job->args.marker == NULL)) continue;
     NAPI_CALL(env, napi_create_reference(env, argv[kept[i]], 1, &job->refs[i]));
   }
-  napi_value promise, name;
-  NAPI_CALL(env, napi_create_promise(env, &job->deferred, &promise));
-  NAPI_CALL(env, napi_create_string_utf8(env, kind->name, NAPI_AUTO_LENGTH, &name));
-  NAPI_CALL(env, napi_create_async_work(env, NULL, name, execute, complete, job, &job->work));
-  NAPI_CALL(env, napi_queue_async_work(env, job->work));
-  return promise;
+  return queue_on_pool(env, kind->name, execute, complete, job, &job->deferred, &job->work);
 }
