@@ -304,19 +304,30 @@ export function* jsonDocument(doc: unknown, levels = 2): Generator<string> {
  * block read into again: StreamedArray's spool). At a Pause, writing waits until it resolves.
  */
 export async function writeChunks(out: Writable, chunks: Iterable<Piece | Pause>): Promise<void> {
-  // Text is encoded straight into one buffer of 1 MiB (no long string is built), written over once the stream is done with it.
+  for await (const block of encodedBlocks(chunks)) await written(out, block);
+}
+
+/**
+ * Pieces as the blocks of bytes to write, in order: text is encoded straight
+ * into one buffer of 1 MiB (no long string is built), handed out when full
+ * and written over once the next block is asked for; a Buffer piece goes as
+ * it is, after the text before it (it too is valid only until the next block
+ * is asked for). At a Pause, what came before is handed out, then the wait.
+ * What writes a document (writeChunks, writeOutAtomically) writes these.
+ */
+export async function* encodedBlocks(chunks: Iterable<Piece | Pause>): AsyncGenerator<Buffer> {
   const pending = Buffer.allocUnsafe(1 << 20);
   let used = 0;
-  const flush = async (): Promise<void> => {
+  // The text encoded so far, if any, as a block.
+  const held = function* (): Generator<Buffer> {
     if (used === 0) return;
     const bytes = pending.subarray(0, used);
     used = 0;
-    await written(out, bytes);
+    yield bytes;
   };
   for (let c of chunks) {
     if (c instanceof Pause) {
-      // What came before goes out while the wait lasts.
-      await flush();
+      yield* held();
       await c.until;
       continue;
     }
@@ -327,7 +338,7 @@ export async function writeChunks(out: Writable, chunks: Iterable<Piece | Pause>
         continue;
       }
       if (at === NO_ROOM) {
-        await flush();
+        yield* held();
         const again = encoded(pending, 0, c);
         if (again >= 0) {
           used = again;
@@ -337,23 +348,22 @@ export async function writeChunks(out: Writable, chunks: Iterable<Piece | Pause>
       // Not plain data, or longer than the buffer: as text.
       c = c.text();
     }
-    // Bytes (a spool read back) go as they are, after the text before them.
     if (typeof c !== 'string') {
-      await flush();
-      await written(out, c);
+      yield* held();
+      yield c;
       continue;
     }
     // A UTF-16 unit is at most 3 bytes of UTF-8.
     if (used + c.length * 3 > pending.length) {
-      await flush();
+      yield* held();
       if (c.length * 3 > pending.length) {
-        await written(out, c);
+        yield Buffer.from(c);
         continue;
       }
     }
     used += pending.write(c, used);
   }
-  await flush();
+  yield* held();
 }
 
 const NO_ROOM = -1;

@@ -4,7 +4,7 @@ import { lstat, open, readdir, realpath, rename, stat, unlink } from 'node:fs/pr
 import { basename, dirname, join, resolve } from 'node:path';
 import { evidencePath } from '../sources/open.js';
 import { printable } from '../sources/printable.js';
-import { Pause } from './stream-json.js';
+import { encodedBlocks, type Pause } from './stream-json.js';
 
 /**
  * Writing a report: never onto the evidence, never half a file.
@@ -144,35 +144,12 @@ export async function writeOutAtomically(out: string, text: string | Uint8Array 
       if (typeof text === 'string' || text instanceof Uint8Array) {
         await handle.writeFile(text);
       } else {
-        // In pieces of ~1 MiB: a long report is never one string. The pieces are encoded straight into one
-        // buffer, reused once written (no string of 1 MiB made, then its bytes, for each MiB written).
-        const buffer = Buffer.allocUnsafe(1 << 20);
-        let used = 0;
-        const put = async (chunk: Buffer): Promise<void> => {
-          // A write may take part of the chunk (a disk filling up); the rest is written, or fails, next.
-          bytes += chunk.length;
-          for (let at = 0; at < chunk.length;) at += (await handle.write(chunk, at, chunk.length - at)).bytesWritten;
-        };
-        for (const piece of text) {
-          if (piece instanceof Pause) {
-            // What came before is written while the wait lasts.
-            if (used > 0) await put(buffer.subarray(0, used));
-            used = 0;
-            await piece.until;
-            continue;
-          }
-          // Three bytes of UTF-8 at most per UTF-16 unit: a piece that may not fit is written after the bytes before it.
-          if (used + piece.length * 3 > buffer.length) {
-            if (used > 0) await put(buffer.subarray(0, used));
-            used = 0;
-            if (piece.length * 3 > buffer.length) {
-              await put(Buffer.from(piece));
-              continue;
-            }
-          }
-          used += buffer.write(piece, used);
+        // In blocks of ~1 MiB: a long report is never one string (encodedBlocks, as writeChunks writes to a stream).
+        for await (const block of encodedBlocks(text)) {
+          // A write may take part of the block (a disk filling up); the rest is written, or fails, next.
+          bytes += block.length;
+          for (let at = 0; at < block.length;) at += (await handle.write(block, at, block.length - at)).bytesWritten;
         }
-        if (used > 0) await put(buffer.subarray(0, used));
       }
       await handle.sync();
     } finally {
